@@ -1,0 +1,1 @@
+"""Corral's outer layer: settings, the `corral` CLI, and (later) HTTP and websockets."""

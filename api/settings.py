@@ -1,0 +1,42 @@
+"""Configuration from CORRAL_* environment variables; the one place storage is chosen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = f"sqlite:///{Path('var') / 'corral.sqlite3'}"
+
+
+class Settings(BaseSettings):
+    """Every setting Corral reads, with its default."""
+
+    model_config = SettingsConfigDict(env_prefix="CORRAL_")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    database_schema: str | None = None
+    cipher_key: SecretStr | None = None
+    compress_events: bool = False
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The environment the eventsourcing library reads to build the event store."""
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+            "SQLALCHEMY_URL": self.database_url,
+            "CREATE_TABLE": "y",
+        }
+        if self.database_schema:
+            env["SQLALCHEMY_SCHEMA"] = self.database_schema
+        if self.cipher_key is not None:
+            env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
+            env["CIPHER_KEY"] = self.cipher_key.get_secret_value()
+        if self.compress_events:
+            env["COMPRESSOR_TOPIC"] = "eventsourcing.compressor:ZlibCompressor"
+        return env
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, when the database is one."""
+        prefix = "sqlite:///"
+        return Path(self.database_url[len(prefix) :]) if self.database_url.startswith(prefix) else None

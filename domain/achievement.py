@@ -1,0 +1,90 @@
+"""How much of a milestone's value an assessment earns."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+
+from domain.errors import DomainError
+from domain.evidence import Figures
+from domain.milestones import Direction, Milestone, NumericMeasure, ThresholdBasis
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+class AssessmentStatus(Enum):
+    MET = "Met"
+    PARTIALLY_MET = "Partially Met"
+    NOT_MET = "Not Met"
+    NOT_APPLICABLE = "N/A"
+
+
+class FiguresRequiredError(DomainError):
+    """A numeric milestone cannot be judged without its figures."""
+
+
+class BaselineMissingError(DomainError):
+    """Thresholds relative to a baseline need the baseline."""
+
+
+class StatusDisagreesWithFiguresError(DomainError):
+    """The status chosen contradicts the threshold share of the figures."""
+
+
+def threshold_share(measure: NumericMeasure, figures: Figures) -> Decimal:
+    """The fraction earned on the sliding scale between the minimum and maximum thresholds."""
+    measured = _measured(measure, figures.value)
+    low, high = measure.minimum, measure.maximum
+    if measure.direction is Direction.LOWER_IS_BETTER:
+        measured, low, high = -measured, -high, -low
+    if low == high:
+        return ONE if measured >= high else ZERO
+    return min(max((measured - low) / (high - low), ZERO), ONE)
+
+
+def _measured(measure: NumericMeasure, value: Decimal) -> Decimal:
+    if measure.basis is ThresholdBasis.ABSOLUTE:
+        return value
+    if measure.baseline is None:
+        raise BaselineMissingError("this measure's thresholds are relative to a baseline that is not set")
+    if measure.basis is ThresholdBasis.POINTS_FROM_BASELINE:
+        return value - measure.baseline
+    return (value - measure.baseline) / measure.baseline
+
+
+def status_for_share(share: Decimal) -> AssessmentStatus:
+    """Met at the maximum, Not Met at or below the minimum, Partially Met between."""
+    if share >= ONE:
+        return AssessmentStatus.MET
+    if share <= ZERO:
+        return AssessmentStatus.NOT_MET
+    return AssessmentStatus.PARTIALLY_MET
+
+
+def achievement(
+    status: AssessmentStatus,
+    milestone: Milestone,
+    figures: Figures | None,
+    partial_fraction: Decimal,
+) -> Decimal | None:
+    """The fraction of the milestone's value earned; None for N/A, which leaves the totals."""
+    if status is AssessmentStatus.NOT_APPLICABLE:
+        return None
+    if milestone.measure is None:
+        return {
+            AssessmentStatus.MET: ONE,
+            AssessmentStatus.PARTIALLY_MET: partial_fraction,
+            AssessmentStatus.NOT_MET: ZERO,
+        }[status]
+    if figures is None:
+        if status is AssessmentStatus.NOT_MET:
+            return ZERO
+        raise FiguresRequiredError(f"milestone {milestone.code} is numeric: assess it on submitted figures")
+    share = threshold_share(milestone.measure, figures)
+    if status_for_share(share) is not status:
+        raise StatusDisagreesWithFiguresError(
+            f"the figures give a share of {share:.4f}, which is {status_for_share(share).value}, "
+            f"not {status.value}"
+        )
+    return share

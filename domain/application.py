@@ -1,0 +1,320 @@
+"""The service layer: one method per use case, each taking the actor and returning what it recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from domain import ids
+from domain.achievement import AssessmentStatus
+from domain.actors import Actor
+from domain.errors import AlreadyExistsError, ConcurrentChangeError, NotFoundError
+from domain.evidence import Evidence
+from domain.milestones import Quarter
+from domain.organisation import Organisation, OrganisationKind
+from domain.programme import Programme, ProviderTerms
+from domain.quarter_review import PackEntry, QuarterReview
+from domain.scheme import NotAParticipantError, Scheme, SchemeTerms
+from domain.submission import Submission, SubmissionStatus
+from domain.transcoding import register_value_types
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command changed: the aggregate, its new version, and the log position reached."""
+
+    id: UUID
+    version: int
+    position: int
+
+
+class Corral(Application[UUID]):
+    """Every use case of DOMAIN.md's lifecycle."""
+
+    name = "Corral"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        Organisation: 50,
+        Programme: 50,
+        Scheme: 50,
+        Submission: 50,
+        QuarterReview: 50,
+    }
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_value_types(transcoder)
+
+    # Organisations and programmes
+
+    def register_organisation(self, actor: Actor, code: str, name: str, kind: OrganisationKind) -> Recorded:
+        """An administrator registers a commissioner or a provider."""
+        return self._create(Organisation.register(actor, code, name, kind))
+
+    def set_up_programme(
+        self,
+        actor: Actor,
+        health_economy: str,
+        contract_year: int,
+        partial_fraction: Decimal = Decimal("0.5"),
+        schemes_per_lead: int | None = 1,
+    ) -> Recorded:
+        """The commissioner sets up its programme for a contract year."""
+        self.organisation(actor.organisation_id).require_kind(OrganisationKind.COMMISSIONER)
+        programme = Programme.set_up(
+            actor, actor.organisation_id, health_economy, contract_year, partial_fraction, schemes_per_lead
+        )
+        return self._create(programme)
+
+    def join_programme(self, actor: Actor, programme_id: UUID, terms: ProviderTerms) -> Recorded:
+        """A provider joins the programme with its contract value and CQUIN rate."""
+        self.organisation(terms.provider_id).require_kind(OrganisationKind.PROVIDER)
+        programme = self.programme(programme_id)
+        programme.join(actor, terms)
+        return self._save(programme)
+
+    def revise_provider_terms(self, actor: Actor, programme_id: UUID, terms: ProviderTerms, reason: str) -> Recorded:
+        """Change a provider's contract value or CQUIN rate."""
+        programme = self.programme(programme_id)
+        programme.revise_provider_terms(actor, terms, reason)
+        return self._save(programme)
+
+    def designate_lead(self, actor: Actor, scheme_id: UUID, provider_id: UUID, reason: str = "") -> Recorded:
+        """The commissioner designates, or re-designates with a reason, a scheme's lead."""
+        scheme = self.scheme(scheme_id)
+        programme = self.programme(scheme.programme_id)
+        programme.designate_lead(actor, scheme_id, provider_id, scheme.terms.provider_ids, reason)
+        return self._save(programme)
+
+    # Schemes
+
+    def draft_scheme(self, actor: Actor, programme_id: UUID, code: str, terms: SchemeTerms) -> Recorded:
+        """The commissioner drafts a scheme with participants, weights and milestones."""
+        programme = self.programme(programme_id)
+        scheme = Scheme.draft(actor, programme.id, programme.commissioner_id, programme.provider_ids, code, terms)
+        return self._create(scheme)
+
+    def amend_draft(self, actor: Actor, scheme_id: UUID, terms: SchemeTerms, reason: str) -> Recorded:
+        """Change a scheme's terms before they are first agreed."""
+        scheme = self.scheme(scheme_id)
+        scheme.amend_draft(actor, terms, self.programme(scheme.programme_id).provider_ids, reason)
+        return self._save(scheme)
+
+    def propose_variation(self, actor: Actor, scheme_id: UUID, terms: SchemeTerms, reason: str) -> Recorded:
+        """Propose new terms for an agreed scheme."""
+        scheme = self.scheme(scheme_id)
+        scheme.propose_variation(actor, terms, self.programme(scheme.programme_id).provider_ids, reason)
+        return self._save(scheme)
+
+    def sign_scheme(self, actor: Actor, scheme_id: UUID, terms_version: int) -> Recorded:
+        """Sign the version of the terms the signer has read."""
+        scheme = self.scheme(scheme_id)
+        scheme.sign(actor, terms_version)
+        return self._save(scheme)
+
+    # Evidence
+
+    def submit_evidence(self, actor: Actor, scheme_id: UUID, milestone_code: str, evidence: Evidence) -> Recorded:
+        """A participant submits its evidence for a milestone that applies to it."""
+        scheme = self.scheme(scheme_id)
+        milestone = scheme.milestone_for(actor.organisation_id, milestone_code)
+        self._require_quarter_open(scheme_id, milestone.quarter)
+        submission = Submission.submit(
+            actor, scheme.programme_id, scheme_id, actor.organisation_id, milestone, evidence
+        )
+        return self._create(submission, "evidence is already submitted for this milestone: revise it instead")
+
+    def revise_evidence(self, actor: Actor, submission_id: UUID, evidence: Evidence, reason: str) -> Recorded:
+        """The provider replaces its evidence with a new revision."""
+        submission = self.submission(submission_id)
+        milestone = self.scheme(submission.scheme_id).milestone_for(submission.provider_id, submission.milestone_code)
+        self._require_quarter_open(submission.scheme_id, submission.quarter)
+        submission.revise(actor, milestone, evidence, reason)
+        return self._save(submission)
+
+    def withdraw_evidence(self, actor: Actor, submission_id: UUID, reason: str) -> Recorded:
+        """The provider withdraws its evidence before it is presented."""
+        submission = self.submission(submission_id)
+        submission.withdraw(actor, reason)
+        return self._save(submission)
+
+    def accept_evidence(self, actor: Actor, submission_id: UUID, comment: str = "") -> Recorded:
+        """The lead accepts a submission into its pack."""
+        submission = self.submission(submission_id)
+        submission.accept_by_lead(actor, self._lead_of(actor, submission.scheme_id), comment)
+        return self._save(submission)
+
+    def return_evidence(self, actor: Actor, submission_id: UUID, comments: str) -> Recorded:
+        """The lead returns a submission with comments; presented evidence only after a query."""
+        submission = self.submission(submission_id)
+        lead_id = self._lead_of(actor, submission.scheme_id)
+        if submission.status is SubmissionStatus.PRESENTED:
+            self.quarter_review(submission.scheme_id, submission.quarter).require_queried()
+        submission.return_by_lead(actor, lead_id, comments)
+        return self._save(submission)
+
+    # The quarter's review
+
+    def nudge_provider(
+        self, actor: Actor, scheme_id: UUID, quarter: Quarter, provider_id: UUID, message: str
+    ) -> Recorded:
+        """The lead reminds a participant that its evidence is due."""
+        scheme = self.scheme(scheme_id)
+        if provider_id not in scheme.agreed_terms.provider_ids:
+            raise NotAParticipantError("that provider does not participate in this scheme")
+        review = self._open_review(actor, scheme, quarter)
+        review.nudge(actor, self._lead_of(actor, scheme_id), provider_id, message)
+        return self._save(review)
+
+    def present_pack(self, actor: Actor, scheme_id: UUID, quarter: Quarter) -> Recorded:
+        """The lead presents every accepted submission for the scheme-quarter, pinned by revision."""
+        scheme = self.scheme(scheme_id)
+        lead_id = self._lead_of(actor, scheme_id)
+        review = self._open_review(actor, scheme, quarter)
+        in_pack: list[Submission] = []
+        missing: list[str] = []
+        for provider_id, milestone in scheme.agreed_terms.expected(quarter):
+            submission = self._find(Submission, ids.submission_id(scheme_id, milestone.code, provider_id))
+            if submission is not None and submission.is_in_pack:
+                in_pack.append(submission)
+            else:
+                missing.append(f"{provider_id}/{milestone.code}")
+        entries = tuple(PackEntry(s.id, s.provider_id, s.milestone_code, s.revision) for s in in_pack)
+        pack_number = review.present(actor, lead_id, entries, tuple(missing))
+        for submission in in_pack:
+            if submission.status is SubmissionStatus.ACCEPTED:
+                submission.include_in_pack(actor, review.id, pack_number)
+        return self._save(review, *in_pack)
+
+    def query_pack(self, actor: Actor, scheme_id: UUID, quarter: Quarter, questions: str) -> Recorded:
+        """The commissioner sends the pack back to the lead with questions."""
+        review = self.quarter_review(scheme_id, quarter)
+        review.query(actor, questions)
+        return self._save(review)
+
+    def assess_milestone(
+        self,
+        actor: Actor,
+        scheme_id: UUID,
+        quarter: Quarter,
+        provider_id: UUID,
+        milestone_code: str,
+        status: AssessmentStatus,
+        rationale: str,
+    ) -> Recorded:
+        """The commissioner assesses one provider-milestone on the presented evidence."""
+        review, milestone, evidence, fraction = self._assessment_inputs(scheme_id, quarter, provider_id, milestone_code)
+        review.assess(actor, milestone, provider_id, status, rationale, evidence, fraction)
+        return self._save(review)
+
+    def revise_assessment(
+        self,
+        actor: Actor,
+        scheme_id: UUID,
+        quarter: Quarter,
+        provider_id: UUID,
+        milestone_code: str,
+        status: AssessmentStatus,
+        rationale: str,
+        reason: str,
+    ) -> Recorded:
+        """The commissioner revises an assessment on appeal, saying why."""
+        review, milestone, evidence, fraction = self._assessment_inputs(scheme_id, quarter, provider_id, milestone_code)
+        review.revise_on_appeal(actor, milestone, provider_id, status, rationale, evidence, fraction, reason)
+        return self._save(review)
+
+    def close_quarter(self, actor: Actor, scheme_id: UUID, quarter: Quarter) -> Recorded:
+        """The commissioner closes the scheme-quarter once every provider-milestone is assessed."""
+        review = self.quarter_review(scheme_id, quarter)
+        review.close(actor, self.scheme(scheme_id).agreed_terms.expected(quarter))
+        return self._save(review)
+
+    # Reading aggregates
+
+    def organisation(self, organisation_id: UUID) -> Organisation:
+        """An organisation, or NotFoundError."""
+        return self._get(Organisation, organisation_id)
+
+    def programme(self, programme_id: UUID, version: int | None = None) -> Programme:
+        """A programme, optionally as it was at a version."""
+        return self._get(Programme, programme_id, version)
+
+    def scheme(self, scheme_id: UUID, version: int | None = None) -> Scheme:
+        """A scheme, optionally as it was at a version."""
+        return self._get(Scheme, scheme_id, version)
+
+    def submission(self, submission_id: UUID, version: int | None = None) -> Submission:
+        """A submission, optionally as it was at a version."""
+        return self._get(Submission, submission_id, version)
+
+    def quarter_review(self, scheme_id: UUID, quarter: Quarter) -> QuarterReview:
+        """A scheme-quarter's review, or NotFoundError if nothing has happened in it yet."""
+        return self._get(QuarterReview, ids.quarter_review_id(scheme_id, quarter))
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        """True when an aggregate with this id has been recorded."""
+        return aggregate_id in self.repository
+
+    # Plumbing
+
+    def _lead_of(self, actor: Actor, scheme_id: UUID) -> UUID:
+        return self.programme(self.scheme(scheme_id).programme_id).require_lead(actor, scheme_id)
+
+    def _assessment_inputs(
+        self, scheme_id: UUID, quarter: Quarter, provider_id: UUID, milestone_code: str
+    ) -> tuple[QuarterReview, Any, Evidence | None, Decimal]:
+        scheme = self.scheme(scheme_id)
+        milestone = scheme.milestone_for(provider_id, milestone_code)
+        review = self.quarter_review(scheme_id, quarter)
+        entry = review.entry_for(provider_id, milestone_code)
+        evidence = self.submission(entry.submission_id).evidence(entry.revision) if entry else None
+        return review, milestone, evidence, self.programme(scheme.programme_id).partial_fraction
+
+    def _open_review(self, actor: Actor, scheme: Scheme, quarter: Quarter) -> QuarterReview:
+        review = self._find(QuarterReview, ids.quarter_review_id(scheme.id, quarter))
+        if review is None:
+            commissioner_id = self.programme(scheme.programme_id).commissioner_id
+            review = QuarterReview.open(actor, scheme.programme_id, commissioner_id, scheme.id, quarter)
+        return review
+
+    def _require_quarter_open(self, scheme_id: UUID, quarter: Quarter) -> None:
+        review = self._find(QuarterReview, ids.quarter_review_id(scheme_id, quarter))
+        if review is not None:
+            review.require_open()
+
+    def _get(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"no {cls.__name__.lower()} has id {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(f"no {cls.__name__.lower()} has id {aggregate_id}")
+        return aggregate
+
+    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            return self._get(cls, aggregate_id)
+        except NotFoundError:
+            return None
+
+    def _create(self, aggregate: Aggregate, message: str = "") -> Recorded:
+        try:
+            return self._save(aggregate)
+        except ConcurrentChangeError:
+            what = type(aggregate).__name__.lower()
+            raise AlreadyExistsError(message or f"this {what} already exists") from None
+
+    def _save(self, primary: Aggregate, *others: Aggregate) -> Recorded:
+        try:
+            recordings = self.save(primary, *others)
+        except IntegrityError:
+            raise ConcurrentChangeError("someone else changed this first: reload and try again") from None
+        position = recordings[-1].notification.id if recordings else self.recorder.max_notification_id() or 0
+        return Recorded(primary.id, primary.version, position)

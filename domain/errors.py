@@ -1,0 +1,35 @@
+"""Errors shared by every aggregate; each aggregate module adds its own beside it."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain was broken; the message says which, in plain words."""
+
+
+class NotPermittedError(DomainError):
+    """The actor's role or organisation may not do this."""
+
+
+class NotFoundError(DomainError):
+    """The thing named does not exist."""
+
+
+class AlreadyExistsError(DomainError):
+    """A create was repeated: the natural key is taken."""
+
+
+class ConcurrentChangeError(DomainError):
+    """Someone else changed the same record first; reload and try again."""
+
+
+class ReasonRequiredError(DomainError):
+    """A change of mind must say why."""
+
+
+def require_reason(reason: str, what: str) -> str:
+    """Return the stripped reason, or raise if it is blank."""
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequiredError(f"{what} needs a reason")
+    return reason

@@ -1,0 +1,74 @@
+"""What a provider submits: narrative, figures and attachments referenced by hash."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.errors import DomainError
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class InvalidEvidenceError(DomainError):
+    """Evidence is empty or malformed."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A stored file, referenced by its SHA-256 so the evidence can never silently change."""
+
+    sha256: str
+    name: str
+    size: int
+    media_type: str
+
+    def __post_init__(self) -> None:
+        if not _SHA256.match(self.sha256):
+            raise InvalidEvidenceError(f"attachment {self.name!r} needs a lower-case hex SHA-256")
+        if not self.name.strip():
+            raise InvalidEvidenceError("an attachment needs a file name")
+        if self.size < 0:
+            raise InvalidEvidenceError(f"attachment {self.name!r} has a negative size")
+        if "/" not in self.media_type:
+            raise InvalidEvidenceError(f"attachment {self.name!r} needs a media type such as text/csv")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A numeric indicator's numerator and, unless it is a count, its denominator."""
+
+    numerator: Decimal
+    denominator: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if self.numerator < 0:
+            raise InvalidEvidenceError("the numerator cannot be negative")
+        if self.denominator is not None and self.denominator <= 0:
+            raise InvalidEvidenceError("the denominator must be positive")
+        if self.denominator is not None and self.numerator > self.denominator:
+            raise InvalidEvidenceError("the numerator cannot exceed the denominator")
+
+    @property
+    def value(self) -> Decimal:
+        """The indicator's value: a rate, or the count itself."""
+        if self.denominator is None:
+            return self.numerator
+        return self.numerator / self.denominator
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One version of a provider's evidence for one milestone."""
+
+    narrative: str = ""
+    figures: Figures | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.narrative.strip() and self.figures is None and not self.attachments:
+            raise InvalidEvidenceError("evidence needs a narrative, figures or an attachment")
+        hashes = [a.sha256 for a in self.attachments]
+        if len(set(hashes)) != len(hashes):
+            raise InvalidEvidenceError("the same attachment is listed twice")

@@ -1,0 +1,38 @@
+"""Aggregate ids derived from natural keys, so a repeated create collides instead of duplicating."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid5
+
+from domain.milestones import Quarter
+
+CORRAL = UUID("6f0c8a52-4c1e-5d7e-9a3b-2b7f3c1d9e40")
+
+
+def _key(*parts: object) -> UUID:
+    return uuid5(CORRAL, "/".join(str(p).strip().lower() for p in parts))
+
+
+def organisation_id(code: str) -> UUID:
+    """An organisation, by its ODS or local code."""
+    return _key("organisation", code)
+
+
+def programme_id(commissioner_id: UUID, health_economy: str, contract_year: int) -> UUID:
+    """One commissioner's programme for one health economy and contract year."""
+    return _key("programme", commissioner_id, health_economy, contract_year)
+
+
+def scheme_id(programme_id: UUID, code: str) -> UUID:
+    """A scheme, by its short code within its programme."""
+    return _key("scheme", programme_id, code)
+
+
+def submission_id(scheme_id: UUID, milestone_code: str, provider_id: UUID) -> UUID:
+    """One provider's evidence for one milestone."""
+    return _key("submission", scheme_id, milestone_code, provider_id)
+
+
+def quarter_review_id(scheme_id: UUID, quarter: Quarter) -> UUID:
+    """One scheme-quarter's review."""
+    return _key("review", scheme_id, quarter.value)

@@ -1,0 +1,201 @@
+"""A commissioner's CQUIN programme for one health economy and contract year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain import ids
+from domain.actors import Actor
+from domain.errors import DomainError, NotPermittedError, require_reason
+
+
+class InvalidProgrammeError(DomainError):
+    """The programme's settings do not make sense."""
+
+
+class ProviderAlreadyJoinedError(DomainError):
+    """The provider is already in the programme."""
+
+
+class ProviderNotInProgrammeError(DomainError):
+    """The provider has not joined this programme."""
+
+
+class LeadNotParticipantError(DomainError):
+    """A scheme's lead must participate in the scheme."""
+
+
+class LeadLimitExceededError(DomainError):
+    """The provider already leads as many schemes as the programme allows."""
+
+
+class AlreadyLeadError(DomainError):
+    """The provider already leads this scheme."""
+
+
+@dataclass(frozen=True)
+class ProviderTerms:
+    """A participating provider's contract value and CQUIN rate."""
+
+    provider_id: UUID
+    contract_value: Decimal
+    cquin_rate: Decimal
+
+    def __post_init__(self) -> None:
+        if self.contract_value <= 0:
+            raise InvalidProgrammeError("the contract value must be positive")
+        if not 0 < self.cquin_rate <= 1:
+            raise InvalidProgrammeError("the CQUIN rate must be a fraction above 0 and at most 1")
+
+    @property
+    def cquin_value(self) -> Decimal:
+        """The income at stake: contract value times CQUIN rate."""
+        return self.contract_value * self.cquin_rate
+
+
+class Programme(Aggregate):
+    """Participating providers, lead designations and the payment settings."""
+
+    @staticmethod
+    def create_id(commissioner_id: UUID, health_economy: str, contract_year: int, **_: object) -> UUID:
+        return ids.programme_id(commissioner_id, health_economy, contract_year)
+
+    @classmethod
+    def set_up(
+        cls,
+        actor: Actor,
+        commissioner_id: UUID,
+        health_economy: str,
+        contract_year: int,
+        partial_fraction: Decimal = Decimal("0.5"),
+        schemes_per_lead: int | None = 1,
+    ) -> Programme:
+        """Set up a programme; `schemes_per_lead` None lifts the one-scheme-per-lead default."""
+        actor.require_commissioner_of(commissioner_id)
+        if not health_economy.strip():
+            raise InvalidProgrammeError("a programme needs the name of its health economy")
+        if not 2000 <= contract_year <= 2100:
+            raise InvalidProgrammeError(f"{contract_year} is not a contract year")
+        if not 0 <= partial_fraction <= 1:
+            raise InvalidProgrammeError("the partial-achievement fraction must be between 0 and 1")
+        if schemes_per_lead is not None and schemes_per_lead < 1:
+            raise InvalidProgrammeError("a lead must be allowed at least one scheme")
+        return cls(
+            commissioner_id=commissioner_id,
+            health_economy=health_economy.strip(),
+            contract_year=contract_year,
+            partial_fraction=partial_fraction,
+            schemes_per_lead=schemes_per_lead,
+            actor=actor,
+        )
+
+    @event("SetUp")
+    def __init__(
+        self,
+        commissioner_id: UUID,
+        health_economy: str,
+        contract_year: int,
+        partial_fraction: Decimal,
+        schemes_per_lead: int | None,
+        actor: Actor,
+    ) -> None:
+        self.commissioner_id = commissioner_id
+        self.health_economy = health_economy
+        self.contract_year = contract_year
+        self.partial_fraction = partial_fraction
+        self.schemes_per_lead = schemes_per_lead
+        self.providers: dict[str, ProviderTerms] = {}
+        self.leads: dict[str, UUID] = {}
+
+    def join(self, actor: Actor, terms: ProviderTerms) -> None:
+        """A provider joins with its contract value and CQUIN rate."""
+        actor.require_commissioner_of(self.commissioner_id)
+        if self.has_provider(terms.provider_id):
+            raise ProviderAlreadyJoinedError("the provider is already in this programme")
+        self._provider_joined(terms=terms, actor=actor)
+
+    @event("ProviderJoined")
+    def _provider_joined(self, terms: ProviderTerms, actor: Actor) -> None:
+        self.providers[str(terms.provider_id)] = terms
+
+    def revise_provider_terms(self, actor: Actor, terms: ProviderTerms, reason: str) -> None:
+        """Change a provider's contract value or CQUIN rate, saying why."""
+        actor.require_commissioner_of(self.commissioner_id)
+        self.provider(terms.provider_id)
+        self._provider_terms_revised(terms=terms, reason=require_reason(reason, "revising terms"), actor=actor)
+
+    @event("ProviderTermsRevised")
+    def _provider_terms_revised(self, terms: ProviderTerms, reason: str, actor: Actor) -> None:
+        self.providers[str(terms.provider_id)] = terms
+
+    def designate_lead(
+        self, actor: Actor, scheme_id: UUID, provider_id: UUID, participants: frozenset[UUID], reason: str = ""
+    ) -> None:
+        """Make a participating provider the scheme's lead; re-designation needs a reason."""
+        actor.require_commissioner_of(self.commissioner_id)
+        self.provider(provider_id)
+        if provider_id not in participants:
+            raise LeadNotParticipantError("the lead must participate in the scheme it leads")
+        previous = self.lead_of(scheme_id)
+        if previous == provider_id:
+            raise AlreadyLeadError("this provider already leads the scheme")
+        if self.schemes_per_lead is not None and len(self.schemes_led_by(provider_id)) >= self.schemes_per_lead:
+            raise LeadLimitExceededError(
+                f"a provider may lead at most {self.schemes_per_lead} scheme(s) in this programme"
+            )
+        if previous is None:
+            self._lead_designated(scheme_id=scheme_id, provider_id=provider_id, actor=actor)
+        else:
+            self._lead_redesignated(
+                scheme_id=scheme_id,
+                provider_id=provider_id,
+                previous_provider_id=previous,
+                reason=require_reason(reason, "re-designating a lead"),
+                actor=actor,
+            )
+
+    @event("LeadProviderDesignated")
+    def _lead_designated(self, scheme_id: UUID, provider_id: UUID, actor: Actor) -> None:
+        self.leads[str(scheme_id)] = provider_id
+
+    @event("LeadProviderRedesignated")
+    def _lead_redesignated(
+        self, scheme_id: UUID, provider_id: UUID, previous_provider_id: UUID, reason: str, actor: Actor
+    ) -> None:
+        self.leads[str(scheme_id)] = provider_id
+
+    def has_provider(self, provider_id: UUID) -> bool:
+        """True when the provider has joined."""
+        return str(provider_id) in self.providers
+
+    def provider(self, provider_id: UUID) -> ProviderTerms:
+        """The provider's terms, or an error if it has not joined."""
+        try:
+            return self.providers[str(provider_id)]
+        except KeyError:
+            raise ProviderNotInProgrammeError("the provider has not joined this programme") from None
+
+    @property
+    def provider_ids(self) -> frozenset[UUID]:
+        """Every participating provider."""
+        return frozenset(t.provider_id for t in self.providers.values())
+
+    def lead_of(self, scheme_id: UUID) -> UUID | None:
+        """The scheme's lead provider, if designated."""
+        return self.leads.get(str(scheme_id))
+
+    def schemes_led_by(self, provider_id: UUID) -> list[UUID]:
+        """The schemes this provider leads."""
+        return [UUID(s) for s, p in self.leads.items() if p == provider_id]
+
+    def require_lead(self, actor: Actor, scheme_id: UUID) -> UUID:
+        """Raise unless the actor acts for the scheme's lead; return the lead's id."""
+        lead = self.lead_of(scheme_id)
+        if lead is None:
+            raise NotPermittedError("this scheme has no lead provider yet")
+        actor.require_provider(lead)
+        return lead

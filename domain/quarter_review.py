@@ -1,0 +1,266 @@
+"""One scheme-quarter: the lead presents a pack, the commissioner queries or assesses, then closes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain import ids
+from domain.achievement import AssessmentStatus, achievement
+from domain.actors import Actor
+from domain.errors import DomainError, NotFoundError, require_reason
+from domain.evidence import Evidence
+from domain.milestones import Milestone, Quarter
+
+
+class ReviewStatus(Enum):
+    OPEN = "open"
+    PRESENTED = "presented"
+    QUERIED = "queried"
+    CLOSED = "closed"
+
+
+class QuarterClosedError(DomainError):
+    """A closed quarter changes no more."""
+
+
+class PackNotPresentedError(DomainError):
+    """The commissioner can act only on a presented pack."""
+
+
+class PackAlreadyPresentedError(DomainError):
+    """The pack is with the commissioner; it must be queried back before presenting again."""
+
+
+class PackNotQueriedError(DomainError):
+    """Presented evidence can be returned only after the commissioner queries the pack."""
+
+
+class EmptyPackError(DomainError):
+    """A pack needs at least one accepted submission."""
+
+
+class EvidenceNotInPackError(DomainError):
+    """Met and Partially Met need evidence presented in the pack."""
+
+
+class AlreadyAssessedError(DomainError):
+    """An assessment is changed only by revising it on appeal."""
+
+
+class NotAssessedError(DomainError):
+    """There is no assessment to revise."""
+
+
+class UnassessedMilestonesError(DomainError):
+    """A quarter closes only when every provider-milestone is assessed."""
+
+
+class RationaleRequiredError(DomainError):
+    """An assessment must say why."""
+
+
+@dataclass(frozen=True)
+class PackEntry:
+    """One submission in a pack, pinned to the revision presented."""
+
+    submission_id: UUID
+    provider_id: UUID
+    milestone_code: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The commissioner's decision on one provider-milestone and what it was based on."""
+
+    provider_id: UUID
+    milestone_code: str
+    status: AssessmentStatus
+    rationale: str
+    achievement: Decimal | None
+    evidence_assessed: PackEntry | None
+
+
+def _key(provider_id: UUID, milestone_code: str) -> str:
+    return f"{provider_id}/{milestone_code}"
+
+
+class QuarterReview(Aggregate):
+    """Packs presented, queries, nudges and assessments for one scheme-quarter."""
+
+    @staticmethod
+    def create_id(scheme_id: UUID, quarter: Quarter, **_: object) -> UUID:
+        return ids.quarter_review_id(scheme_id, quarter)
+
+    @classmethod
+    def open(cls, actor: Actor, programme_id: UUID, commissioner_id: UUID, scheme_id: UUID, quarter: Quarter) -> QuarterReview:
+        """Open the review; done by the first action that needs it."""
+        return cls(
+            programme_id=programme_id, commissioner_id=commissioner_id, scheme_id=scheme_id, quarter=quarter, actor=actor
+        )
+
+    @event("Opened")
+    def __init__(
+        self, programme_id: UUID, commissioner_id: UUID, scheme_id: UUID, quarter: Quarter, actor: Actor
+    ) -> None:
+        self.programme_id = programme_id
+        self.commissioner_id = commissioner_id
+        self.scheme_id = scheme_id
+        self.quarter = quarter
+        self.status = ReviewStatus.OPEN
+        self.packs: list[tuple[PackEntry, ...]] = []
+        self.assessments: dict[str, Assessment] = {}
+
+    def nudge(self, actor: Actor, lead_id: UUID, provider_id: UUID, message: str) -> None:
+        """The lead reminds a participant that its evidence is missing."""
+        actor.require_provider(lead_id)
+        self._require_not_closed()
+        self._nudged(provider_id=provider_id, message=message.strip(), actor=actor)
+
+    @event("ProviderNudgedByLead")
+    def _nudged(self, provider_id: UUID, message: str, actor: Actor) -> None:
+        pass
+
+    def present(self, actor: Actor, lead_id: UUID, entries: tuple[PackEntry, ...], missing: tuple[str, ...]) -> int:
+        """The lead presents the accepted evidence; returns the pack number."""
+        actor.require_provider(lead_id)
+        self._require_not_closed()
+        if self.status is ReviewStatus.PRESENTED:
+            raise PackAlreadyPresentedError("the pack is already with the commissioner")
+        if not entries:
+            raise EmptyPackError("no evidence has been accepted for this quarter yet")
+        number = len(self.packs) + 1
+        self._presented(pack_number=number, entries=entries, missing=missing, actor=actor)
+        return number
+
+    @event("EvidencePackPresented")
+    def _presented(self, pack_number: int, entries: tuple[PackEntry, ...], missing: tuple[str, ...], actor: Actor) -> None:
+        self.packs.append(tuple(entries))
+        self.status = ReviewStatus.PRESENTED
+
+    def query(self, actor: Actor, questions: str) -> None:
+        """The commissioner sends the pack back to the lead with questions."""
+        actor.require_commissioner_of(self.commissioner_id)
+        self._require_presented()
+        self._queried(pack_number=len(self.packs), questions=require_reason(questions, "a query"), actor=actor)
+
+    @event("EvidencePackQueried")
+    def _queried(self, pack_number: int, questions: str, actor: Actor) -> None:
+        self.status = ReviewStatus.QUERIED
+
+    def assess(
+        self,
+        actor: Actor,
+        milestone: Milestone,
+        provider_id: UUID,
+        status: AssessmentStatus,
+        rationale: str,
+        evidence: Evidence | None,
+        partial_fraction: Decimal,
+    ) -> None:
+        """Decide one provider-milestone on the evidence in the presented pack."""
+        actor.require_commissioner_of(self.commissioner_id)
+        self._require_presented()
+        if _key(provider_id, milestone.code) in self.assessments:
+            raise AlreadyAssessedError("this milestone is assessed: revise it on appeal instead")
+        self._assessed(assessment=self._decide(milestone, provider_id, status, rationale, evidence, partial_fraction), actor=actor)
+
+    @event("MilestoneAssessed")
+    def _assessed(self, assessment: Assessment, actor: Actor) -> None:
+        self.assessments[_key(assessment.provider_id, assessment.milestone_code)] = assessment
+
+    def revise_on_appeal(
+        self,
+        actor: Actor,
+        milestone: Milestone,
+        provider_id: UUID,
+        status: AssessmentStatus,
+        rationale: str,
+        evidence: Evidence | None,
+        partial_fraction: Decimal,
+        reason: str,
+    ) -> None:
+        """Replace an assessment with a new one; the earlier one stays in the record."""
+        actor.require_commissioner_of(self.commissioner_id)
+        self._require_not_closed()
+        previous = self.assessment(provider_id, milestone.code)
+        reason = require_reason(reason, "revising an assessment")
+        revised = self._decide(milestone, provider_id, status, rationale, evidence, partial_fraction)
+        self._revised(assessment=revised, previous=previous, reason=reason, actor=actor)
+
+    @event("AssessmentRevisedOnAppeal")
+    def _revised(self, assessment: Assessment, previous: Assessment, reason: str, actor: Actor) -> None:
+        self.assessments[_key(assessment.provider_id, assessment.milestone_code)] = assessment
+
+    def close(self, actor: Actor, expected: list[tuple[UUID, Milestone]]) -> None:
+        """End the review, fixing its payments; every provider-milestone must be assessed."""
+        actor.require_commissioner_of(self.commissioner_id)
+        self._require_not_closed()
+        missing = [f"{m.code} for {p}" for p, m in expected if _key(p, m.code) not in self.assessments]
+        if missing:
+            raise UnassessedMilestonesError(f"not yet assessed: {', '.join(missing)}")
+        self._closed(actor=actor)
+
+    @event("QuarterClosed")
+    def _closed(self, actor: Actor) -> None:
+        self.status = ReviewStatus.CLOSED
+
+    @property
+    def current_pack(self) -> tuple[PackEntry, ...]:
+        """The latest pack presented, or nothing."""
+        return self.packs[-1] if self.packs else ()
+
+    def entry_for(self, provider_id: UUID, milestone_code: str) -> PackEntry | None:
+        """The current pack's entry for a provider-milestone."""
+        for entry in self.current_pack:
+            if entry.provider_id == provider_id and entry.milestone_code == milestone_code:
+                return entry
+        return None
+
+    def assessment(self, provider_id: UUID, milestone_code: str) -> Assessment:
+        """The standing assessment of a provider-milestone."""
+        try:
+            return self.assessments[_key(provider_id, milestone_code)]
+        except KeyError:
+            raise NotAssessedError(f"milestone {milestone_code} has not been assessed for this provider") from None
+
+    def require_open(self) -> None:
+        """Raise if the quarter is closed."""
+        self._require_not_closed()
+
+    def require_queried(self) -> None:
+        """Raise unless the commissioner has queried the pack back."""
+        if self.status is not ReviewStatus.QUERIED:
+            raise PackNotQueriedError("presented evidence can be returned only after the commissioner queries the pack")
+
+    def _decide(
+        self,
+        milestone: Milestone,
+        provider_id: UUID,
+        status: AssessmentStatus,
+        rationale: str,
+        evidence: Evidence | None,
+        partial_fraction: Decimal,
+    ) -> Assessment:
+        if not rationale.strip():
+            raise RationaleRequiredError("an assessment needs a rationale")
+        entry = self.entry_for(provider_id, milestone.code)
+        if entry is None and status in (AssessmentStatus.MET, AssessmentStatus.PARTIALLY_MET):
+            raise EvidenceNotInPackError(f"no evidence for {milestone.code} from this provider is in the pack")
+        figures = evidence.figures if evidence is not None and entry is not None else None
+        earned = achievement(status, milestone, figures, partial_fraction)
+        return Assessment(provider_id, milestone.code, status, rationale.strip(), earned, entry)
+
+    def _require_presented(self) -> None:
+        self._require_not_closed()
+        if self.status is not ReviewStatus.PRESENTED:
+            raise PackNotPresentedError("the lead has not presented a pack for the commissioner to act on")
+
+    def _require_not_closed(self) -> None:
+        if self.status is ReviewStatus.CLOSED:
+            raise QuarterClosedError("this quarter is closed")

@@ -1,0 +1,261 @@
+"""A shared quality goal: drafted, signed by every party, then varied only by signing again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain import ids
+from domain.achievement import BaselineMissingError
+from domain.actors import Actor
+from domain.errors import DomainError, NotFoundError, NotPermittedError, require_reason
+from domain.milestones import Milestone, Quarter
+
+
+class InvalidTermsError(DomainError):
+    """The scheme's participants, weights or milestones do not make sense."""
+
+
+class SchemeNotAgreedError(DomainError):
+    """Evidence can be given only against agreed milestones."""
+
+
+class SchemeAlreadyAgreedError(DomainError):
+    """An agreed scheme changes only by a variation."""
+
+
+class NothingToSignError(DomainError):
+    """The current terms are already agreed."""
+
+
+class StaleTermsError(DomainError):
+    """The signer saw an earlier version of the terms than the current one."""
+
+
+class AlreadySignedError(DomainError):
+    """This organisation has already signed these terms."""
+
+
+class NotAParticipantError(NotPermittedError):
+    """The provider does not participate in this scheme."""
+
+
+class MilestoneNotApplicableError(DomainError):
+    """The milestone is targeted at another provider."""
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A participating provider and the weight of this scheme in its CQUIN value."""
+
+    provider_id: UUID
+    weight: Decimal = Decimal(1)
+
+
+@dataclass(frozen=True)
+class SchemeTerms:
+    """What the parties sign: title, participants, weights and milestones."""
+
+    title: str
+    participants: tuple[Participant, ...]
+    milestones: tuple[Milestone, ...]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.title.strip():
+            raise InvalidTermsError("a scheme needs a title")
+        if not self.participants:
+            raise InvalidTermsError("a scheme needs at least one participant")
+        providers = [p.provider_id for p in self.participants]
+        if len(set(providers)) != len(providers):
+            raise InvalidTermsError("a provider is listed twice as a participant")
+        if any(p.weight <= 0 for p in self.participants):
+            raise InvalidTermsError("participant weights must be positive")
+        codes = [m.code for m in self.milestones]
+        if len(set(codes)) != len(codes):
+            raise InvalidTermsError("two milestones share a code")
+        for m in self.milestones:
+            if m.provider_id is not None and m.provider_id not in providers:
+                raise InvalidTermsError(f"milestone {m.code} is targeted at a provider outside the scheme")
+
+    @property
+    def provider_ids(self) -> frozenset[UUID]:
+        """The participating providers."""
+        return frozenset(p.provider_id for p in self.participants)
+
+    def milestone(self, code: str) -> Milestone:
+        """The milestone with this code."""
+        for m in self.milestones:
+            if m.code == code:
+                return m
+        raise NotFoundError(f"there is no milestone {code} in this scheme")
+
+    def expected(self, quarter: Quarter) -> list[tuple[UUID, Milestone]]:
+        """Every provider-milestone due in the quarter."""
+        return [
+            (p.provider_id, m)
+            for m in self.milestones
+            if m.quarter is quarter
+            for p in self.participants
+            if m.applies_to(p.provider_id)
+        ]
+
+
+@dataclass(frozen=True)
+class AgreedVersion:
+    """Terms as signed by every party; kept readable after any variation."""
+
+    terms_version: int
+    terms: SchemeTerms
+    signatories: tuple[UUID, ...]
+
+
+class Scheme(Aggregate):
+    """A scheme's terms, their signatures and every agreed version."""
+
+    @staticmethod
+    def create_id(programme_id: UUID, code: str, **_: object) -> UUID:
+        return ids.scheme_id(programme_id, code)
+
+    @classmethod
+    def draft(
+        cls,
+        actor: Actor,
+        programme_id: UUID,
+        commissioner_id: UUID,
+        programme_providers: frozenset[UUID],
+        code: str,
+        terms: SchemeTerms,
+    ) -> Scheme:
+        """Draft a scheme in a programme."""
+        actor.require_commissioner_of(commissioner_id)
+        if not code.strip():
+            raise InvalidTermsError("a scheme needs a short code")
+        _require_in_programme(terms, programme_providers)
+        return cls(
+            programme_id=programme_id, commissioner_id=commissioner_id, code=code.strip(), terms=terms, actor=actor
+        )
+
+    @event("Drafted")
+    def __init__(
+        self, programme_id: UUID, commissioner_id: UUID, code: str, terms: SchemeTerms, actor: Actor
+    ) -> None:
+        self.programme_id = programme_id
+        self.commissioner_id = commissioner_id
+        self.code = code
+        self.terms = terms
+        self.terms_version = 1
+        self.signatures: dict[str, str] = {}
+        self.agreed_versions: list[AgreedVersion] = []
+
+    def amend_draft(self, actor: Actor, terms: SchemeTerms, programme_providers: frozenset[UUID], reason: str) -> None:
+        """Change the terms before they are first agreed; signatures so far lapse."""
+        actor.require_commissioner_of(self.commissioner_id)
+        if self.agreed_versions:
+            raise SchemeAlreadyAgreedError("the scheme is agreed: propose a variation instead")
+        _require_in_programme(terms, programme_providers)
+        self._draft_amended(terms=terms, reason=require_reason(reason, "amending a draft"), actor=actor)
+
+    @event("DraftAmended")
+    def _draft_amended(self, terms: SchemeTerms, reason: str, actor: Actor) -> None:
+        self._replace_terms(terms)
+
+    def propose_variation(
+        self, actor: Actor, terms: SchemeTerms, programme_providers: frozenset[UUID], reason: str
+    ) -> None:
+        """Propose new terms for an agreed scheme; the agreed version stands until all sign again."""
+        actor.require_commissioner_of(self.commissioner_id)
+        if not self.agreed_versions:
+            raise SchemeNotAgreedError("the scheme is still a draft: amend the draft instead")
+        _require_in_programme(terms, programme_providers)
+        self._variation_proposed(terms=terms, reason=require_reason(reason, "a variation"), actor=actor)
+
+    @event("VariationProposed")
+    def _variation_proposed(self, terms: SchemeTerms, reason: str, actor: Actor) -> None:
+        self._replace_terms(terms)
+
+    def _replace_terms(self, terms: SchemeTerms) -> None:
+        self.terms = terms
+        self.terms_version += 1
+        self.signatures = {}
+
+    def sign(self, actor: Actor, terms_version: int) -> None:
+        """Sign the current terms for the actor's organisation; the last signature agrees them."""
+        if self.is_agreed:
+            raise NothingToSignError("these terms are already agreed")
+        if terms_version != self.terms_version:
+            raise StaleTermsError(
+                f"you signed version {terms_version} but the terms are now at version {self.terms_version}"
+            )
+        if actor.organisation_id == self.commissioner_id:
+            actor.require_commissioner_of(self.commissioner_id)
+        elif actor.organisation_id in self.terms.provider_ids:
+            actor.require_provider(actor.organisation_id)
+        else:
+            raise NotPermittedError("only the commissioner and the participants sign a scheme")
+        if str(actor.organisation_id) in self.signatures:
+            raise AlreadySignedError("your organisation has already signed these terms")
+        for m in self.terms.milestones:
+            if m.measure is not None and m.measure.needs_baseline:
+                raise BaselineMissingError(f"milestone {m.code} is measured from a baseline that is not set")
+        self._signed(organisation_id=actor.organisation_id, terms_version=terms_version, actor=actor)
+        if self.signatories <= {UUID(s) for s in self.signatures}:
+            self._agreed(terms_version=terms_version, actor=actor)
+
+    @event("Signed")
+    def _signed(self, organisation_id: UUID, terms_version: int, actor: Actor) -> None:
+        self.signatures[str(organisation_id)] = actor.user_id
+
+    @event("Agreed")
+    def _agreed(self, terms_version: int, actor: Actor) -> None:
+        signatories = tuple(sorted((UUID(s) for s in self.signatures), key=str))
+        self.agreed_versions.append(AgreedVersion(terms_version, self.terms, signatories))
+
+    @property
+    def signatories(self) -> frozenset[UUID]:
+        """Who must sign: the commissioner and every participant."""
+        return self.terms.provider_ids | {self.commissioner_id}
+
+    @property
+    def is_agreed(self) -> bool:
+        """True when the current terms are the latest agreed version."""
+        return bool(self.agreed_versions) and self.agreed_versions[-1].terms_version == self.terms_version
+
+    @property
+    def status(self) -> str:
+        """draft, agreed, or varying (agreed, with a variation awaiting signatures)."""
+        if not self.agreed_versions:
+            return "draft"
+        return "agreed" if self.is_agreed else "varying"
+
+    @property
+    def agreed_terms(self) -> SchemeTerms:
+        """The terms in force: the latest agreed version."""
+        if not self.agreed_versions:
+            raise SchemeNotAgreedError("the scheme has not been agreed by every party yet")
+        return self.agreed_versions[-1].terms
+
+    def agreed_version(self, terms_version: int) -> AgreedVersion:
+        """An earlier agreed version, by number."""
+        for agreed in self.agreed_versions:
+            if agreed.terms_version == terms_version:
+                return agreed
+        raise NotFoundError(f"version {terms_version} of this scheme was never agreed")
+
+    def milestone_for(self, provider_id: UUID, code: str) -> Milestone:
+        """The agreed milestone, checked to apply to this provider."""
+        terms = self.agreed_terms
+        if provider_id not in terms.provider_ids:
+            raise NotAParticipantError("your organisation does not participate in this scheme")
+        milestone = terms.milestone(code)
+        if not milestone.applies_to(provider_id):
+            raise MilestoneNotApplicableError(f"milestone {code} is targeted at another provider")
+        return milestone
+
+
+def _require_in_programme(terms: SchemeTerms, programme_providers: frozenset[UUID]) -> None:
+    if not terms.provider_ids <= programme_providers:
+        raise InvalidTermsError("every participant must first join the programme")

@@ -1,0 +1,92 @@
+"""Teach the event store's JSON transcoder every value type used in events and snapshots."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from domain.achievement import AssessmentStatus
+from domain.actors import Actor, Role
+from domain.evidence import Attachment, Evidence, Figures
+from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
+from domain.organisation import OrganisationKind
+from domain.programme import ProviderTerms
+from domain.quarter_review import Assessment, PackEntry, ReviewStatus
+from domain.scheme import AgreedVersion, Participant, SchemeTerms
+from domain.submission import SubmissionStatus
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class EnumAsValue(Transcoding):
+    def __init__(self, enum: type[Enum]) -> None:
+        self.type = enum
+        self.name = enum.__name__
+
+    def encode(self, obj: Enum) -> Any:
+        return obj.value
+
+    def decode(self, data: Any) -> Enum:
+        return self.type(data)
+
+
+class DataclassAsDict(Transcoding):
+    """A frozen value object as a dict of its fields; JSON arrays come back as tuples."""
+
+    def __init__(self, cls: type) -> None:
+        self.type = cls
+        self.name = cls.__name__
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return self.type(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+ENUMS: tuple[type[Enum], ...] = (
+    Role,
+    Quarter,
+    Direction,
+    ThresholdBasis,
+    AssessmentStatus,
+    OrganisationKind,
+    SubmissionStatus,
+    ReviewStatus,
+)
+VALUE_OBJECTS: tuple[type, ...] = (
+    Actor,
+    Attachment,
+    Evidence,
+    Figures,
+    Milestone,
+    NumericMeasure,
+    ProviderTerms,
+    Participant,
+    SchemeTerms,
+    AgreedVersion,
+    PackEntry,
+    Assessment,
+)
+
+
+def register_value_types(transcoder: JSONTranscoder) -> None:
+    """Register `date`, every domain enum and every value object."""
+    transcoder.register(DateAsISO())
+    for enum in ENUMS:
+        transcoder.register(EnumAsValue(enum))
+    for cls in VALUE_OBJECTS:
+        transcoder.register(DataclassAsDict(cls))

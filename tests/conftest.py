@@ -1,0 +1,71 @@
+"""Fixtures shared by every tier: the databases the application tests run on."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from api.settings import Settings
+from api.wiring import build_application
+from domain.application import Corral
+
+POSTGRES_URL = os.environ.get("CORRAL_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_dsn() -> str:
+    return POSTGRES_URL.replace("postgresql+psycopg2://", "postgresql://")
+
+
+def postgres_answers() -> bool:
+    """True when the PostgreSQL server accepts a connection."""
+    try:
+        psycopg2.connect(_postgres_dsn(), connect_timeout=3).close()
+    except psycopg2.OperationalError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def postgres_available() -> bool:
+    answers = postgres_answers()
+    if not answers and os.environ.get("CORRAL_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"CORRAL_REQUIRE_POSTGRES=1 but no PostgreSQL answers at {POSTGRES_URL}")
+    return answers
+
+
+@pytest.fixture
+def postgres_schema(postgres_available: bool) -> Iterator[str]:
+    """A fresh schema of its own for one test, dropped afterwards."""
+    if not postgres_available:
+        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg2.connect(_postgres_dsn()) as conn, conn.cursor() as cur:
+        cur.execute(f"CREATE SCHEMA {name}")
+    yield name
+    conn = psycopg2.connect(_postgres_dsn())
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f"DROP SCHEMA {name} CASCADE")
+    conn.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for an empty event store on each database in turn."""
+    if request.param == "sqlite":
+        return Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}")
+    schema = request.getfixturevalue("postgres_schema")
+    return Settings(database_url=POSTGRES_URL, database_schema=schema)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Corral]:
+    """A Corral application on an empty event store."""
+    application = build_application(settings)
+    yield application
+    application.close()
