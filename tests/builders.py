@@ -1,0 +1,57 @@
+"""Actors, terms and evidence for test scenarios, so each test states only what matters to it."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from domain import ids
+from domain.actors import Actor, Role
+from domain.evidence import Attachment, Evidence, Figures
+from domain.milestones import Milestone, NumericMeasure, Quarter
+from domain.scheme import Participant, SchemeTerms
+
+COMMISSIONER_ID = ids.organisation_id("CCG")
+ACUTE_ID = ids.organisation_id("ACUTE")
+COMMUNITY_ID = ids.organisation_id("COMMUNITY")
+PRIVATE_ID = ids.organisation_id("PRIVATE")
+
+ADMIN = Actor("admin", ids.organisation_id("ADMIN"), Role.ADMINISTRATOR)
+COMMISSIONER = Actor("gill", COMMISSIONER_ID, Role.COMMISSIONER)
+ACUTE = Actor("alice", ACUTE_ID, Role.PROVIDER)
+COMMUNITY = Actor("colin", COMMUNITY_ID, Role.PROVIDER)
+PRIVATE = Actor("priya", PRIVATE_ID, Role.PROVIDER)
+AUDITOR = Actor("audrey", COMMISSIONER_ID, Role.AUDITOR)
+
+PROVIDERS = {"ACUTE": ACUTE_ID, "COMMUNITY": COMMUNITY_ID, "PRIVATE": PRIVATE_ID}
+
+
+def narrative_milestone(code: str = "M1", quarter: Quarter = Quarter.Q1, provider_id: UUID | None = None) -> Milestone:
+    """A shared (or, given a provider, targeted) narrative milestone."""
+    return Milestone(code, f"Milestone {code}", quarter, date(2014, 7, 31), provider_id=provider_id)
+
+
+def flu_milestone(code: str = "FLU", quarter: Quarter = Quarter.Q1) -> Milestone:
+    """A numeric milestone paid between 60% and 80% uptake."""
+    measure = NumericMeasure("staff vaccinated", "frontline staff", Decimal("0.60"), Decimal("0.80"))
+    return Milestone(code, "Flu vaccination uptake", quarter, date(2014, 7, 31), measure=measure)
+
+
+def terms(*milestones: Milestone, participants: tuple[UUID, ...] = (ACUTE_ID, COMMUNITY_ID)) -> SchemeTerms:
+    """Scheme terms with equal weights; a single shared narrative milestone unless given others."""
+    return SchemeTerms(
+        title="Reduce self-harm and suicide",
+        participants=tuple(Participant(p) for p in participants),
+        milestones=milestones or (narrative_milestone(),),
+    )
+
+
+def narrative(text: str = "Our audit of safety plans is attached.") -> Evidence:
+    """Narrative evidence with one attachment."""
+    return Evidence(text, attachments=(Attachment("ab" * 32, "audit.pdf", 2048, "application/pdf"),))
+
+
+def figures(numerator: int, denominator: int) -> Evidence:
+    """Numeric evidence."""
+    return Evidence("Occupational health figures.", Figures(Decimal(numerator), Decimal(denominator)))
