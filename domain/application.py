@@ -99,7 +99,8 @@ class Corral(Application[UUID]):
         """The commissioner drafts a scheme with participants, weights and milestones."""
         programme = self.programme(programme_id)
         scheme = Scheme.draft(actor, programme.id, programme.commissioner_id, programme.provider_ids, code, terms)
-        return self._create(scheme)
+        programme.add_scheme(actor, scheme.id, scheme.code)
+        return self._create(scheme, programme)
 
     def amend_draft(self, actor: Actor, scheme_id: UUID, terms: SchemeTerms, reason: str) -> Recorded:
         """Change a scheme's terms before they are first agreed."""
@@ -129,7 +130,7 @@ class Corral(Application[UUID]):
         submission = Submission.submit(
             actor, scheme.programme_id, scheme_id, actor.organisation_id, milestone, evidence
         )
-        return self._create(submission, "evidence is already submitted for this milestone: revise it instead")
+        return self._create(submission, message="evidence is already submitted for this milestone: revise it instead")
 
     def revise_evidence(self, actor: Actor, submission_id: UUID, evidence: Evidence, reason: str) -> Recorded:
         """The provider replaces its evidence with a new revision."""
@@ -210,7 +211,9 @@ class Corral(Application[UUID]):
         rationale: str,
     ) -> Recorded:
         """The commissioner assesses one provider-milestone on the presented evidence."""
-        review, milestone, evidence, fraction = self._assessment_inputs(scheme_id, quarter, provider_id, milestone_code)
+        review, milestone, evidence, fraction = self._assessment_inputs(
+            actor, scheme_id, quarter, provider_id, milestone_code
+        )
         review.assess(actor, milestone, provider_id, status, rationale, evidence, fraction)
         return self._save(review)
 
@@ -226,7 +229,9 @@ class Corral(Application[UUID]):
         reason: str,
     ) -> Recorded:
         """The commissioner revises an assessment on appeal, saying why."""
-        review, milestone, evidence, fraction = self._assessment_inputs(scheme_id, quarter, provider_id, milestone_code)
+        review, milestone, evidence, fraction = self._assessment_inputs(
+            actor, scheme_id, quarter, provider_id, milestone_code
+        )
         review.revise_on_appeal(actor, milestone, provider_id, status, rationale, evidence, fraction, reason)
         return self._save(review)
 
@@ -268,11 +273,11 @@ class Corral(Application[UUID]):
         return self.programme(self.scheme(scheme_id).programme_id).require_lead(actor, scheme_id)
 
     def _assessment_inputs(
-        self, scheme_id: UUID, quarter: Quarter, provider_id: UUID, milestone_code: str
+        self, actor: Actor, scheme_id: UUID, quarter: Quarter, provider_id: UUID, milestone_code: str
     ) -> tuple[QuarterReview, Any, Evidence | None, Decimal]:
         scheme = self.scheme(scheme_id)
         milestone = scheme.milestone_for(provider_id, milestone_code)
-        review = self.quarter_review(scheme_id, quarter)
+        review = self._open_review(actor, scheme, quarter)
         entry = review.entry_for(provider_id, milestone_code)
         evidence = self.submission(entry.submission_id).evidence(entry.revision) if entry else None
         return review, milestone, evidence, self.programme(scheme.programme_id).partial_fraction
@@ -304,9 +309,9 @@ class Corral(Application[UUID]):
         except NotFoundError:
             return None
 
-    def _create(self, aggregate: Aggregate, message: str = "") -> Recorded:
+    def _create(self, aggregate: Aggregate, *others: Aggregate, message: str = "") -> Recorded:
         try:
-            return self._save(aggregate)
+            return self._save(aggregate, *others)
         except ConcurrentChangeError:
             what = type(aggregate).__name__.lower()
             raise AlreadyExistsError(message or f"this {what} already exists") from None

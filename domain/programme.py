@@ -10,7 +10,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.actors import Actor
-from domain.errors import DomainError, NotPermittedError, require_reason
+from domain.errors import AlreadyExistsError, DomainError, NotFoundError, NotPermittedError, require_reason
 
 
 class InvalidProgrammeError(DomainError):
@@ -109,6 +109,7 @@ class Programme(Aggregate):
         self.partial_fraction = partial_fraction
         self.schemes_per_lead = schemes_per_lead
         self.providers: dict[str, ProviderTerms] = {}
+        self.schemes: dict[str, str] = {}
         self.leads: dict[str, UUID] = {}
 
     def join(self, actor: Actor, terms: ProviderTerms) -> None:
@@ -132,11 +133,24 @@ class Programme(Aggregate):
     def _provider_terms_revised(self, terms: ProviderTerms, reason: str, actor: Actor) -> None:
         self.providers[str(terms.provider_id)] = terms
 
+    def add_scheme(self, actor: Actor, scheme_id: UUID, code: str) -> None:
+        """Record a newly drafted scheme as part of this programme."""
+        actor.require_commissioner_of(self.commissioner_id)
+        if str(scheme_id) in self.schemes:
+            raise AlreadyExistsError(f"this programme already has a scheme with code {code}")
+        self._scheme_added(scheme_id=scheme_id, code=code, actor=actor)
+
+    @event("SchemeAdded")
+    def _scheme_added(self, scheme_id: UUID, code: str, actor: Actor) -> None:
+        self.schemes[str(scheme_id)] = code
+
     def designate_lead(
         self, actor: Actor, scheme_id: UUID, provider_id: UUID, participants: frozenset[UUID], reason: str = ""
     ) -> None:
         """Make a participating provider the scheme's lead; re-designation needs a reason."""
         actor.require_commissioner_of(self.commissioner_id)
+        if str(scheme_id) not in self.schemes:
+            raise NotFoundError("that scheme is not part of this programme")
         self.provider(provider_id)
         if provider_id not in participants:
             raise LeadNotParticipantError("the lead must participate in the scheme it leads")
@@ -183,6 +197,11 @@ class Programme(Aggregate):
     def provider_ids(self) -> frozenset[UUID]:
         """Every participating provider."""
         return frozenset(t.provider_id for t in self.providers.values())
+
+    @property
+    def scheme_ids(self) -> list[UUID]:
+        """The programme's schemes, in the order they were drafted."""
+        return [UUID(s) for s in self.schemes]
 
     def lead_of(self, scheme_id: UUID) -> UUID | None:
         """The scheme's lead provider, if designated."""

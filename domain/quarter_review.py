@@ -163,9 +163,12 @@ class QuarterReview(Aggregate):
         evidence: Evidence | None,
         partial_fraction: Decimal,
     ) -> None:
-        """Decide one provider-milestone on the evidence in the presented pack."""
+        """Decide one provider-milestone on the presented evidence; N/A needs no pack."""
         actor.require_commissioner_of(self.commissioner_id)
-        self._require_presented()
+        if status is AssessmentStatus.NOT_APPLICABLE:
+            self._require_not_closed()
+        else:
+            self._require_presented()
         if _key(provider_id, milestone.code) in self.assessments:
             raise AlreadyAssessedError("this milestone is assessed: revise it on appeal instead")
         self._assessed(assessment=self._decide(milestone, provider_id, status, rationale, evidence, partial_fraction), actor=actor)
@@ -224,10 +227,14 @@ class QuarterReview(Aggregate):
 
     def assessment(self, provider_id: UUID, milestone_code: str) -> Assessment:
         """The standing assessment of a provider-milestone."""
-        try:
-            return self.assessments[_key(provider_id, milestone_code)]
-        except KeyError:
-            raise NotAssessedError(f"milestone {milestone_code} has not been assessed for this provider") from None
+        found = self.find_assessment(provider_id, milestone_code)
+        if found is None:
+            raise NotAssessedError(f"milestone {milestone_code} has not been assessed for this provider")
+        return found
+
+    def find_assessment(self, provider_id: UUID, milestone_code: str) -> Assessment | None:
+        """The standing assessment of a provider-milestone, if any."""
+        return self.assessments.get(_key(provider_id, milestone_code))
 
     def require_open(self) -> None:
         """Raise if the quarter is closed."""

@@ -1,0 +1,45 @@
+"""Small steps shared by the demo scenarios: organisations, and playing a quarter through."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain import ids
+from domain.achievement import AssessmentStatus
+from domain.actors import Actor, Role
+from domain.application import Corral
+from domain.errors import AlreadyExistsError
+from domain.evidence import Evidence
+from domain.milestones import Quarter
+from domain.organisation import OrganisationKind
+
+
+def register(app: Corral, admin: Actor, code: str, name: str, kind: OrganisationKind) -> UUID:
+    """Register an organisation unless it is already there; return its id."""
+    try:
+        return app.register_organisation(admin, code, name, kind).id
+    except AlreadyExistsError:
+        return ids.organisation_id(code)
+
+
+def staff(code: str, role: Role = Role.PROVIDER) -> Actor:
+    """The demo user who acts for an organisation."""
+    return Actor(f"{code.lower()}.quality", ids.organisation_id(code), role)
+
+
+def submit_and_accept(app: Corral, provider: Actor, lead: Actor, scheme_id: UUID, code: str, evidence: Evidence) -> None:
+    """A provider submits and the lead accepts it into the pack."""
+    submission = app.submit_evidence(provider, scheme_id, code, evidence)
+    app.accept_evidence(lead, submission.id, "Thank you: this goes in the pack.")
+
+
+def assess(
+    app: Corral,
+    commissioner: Actor,
+    scheme_id: UUID,
+    quarter: Quarter,
+    decisions: list[tuple[UUID, str, AssessmentStatus, str]],
+) -> None:
+    """The commissioner assesses each (provider, milestone, status, rationale)."""
+    for provider_id, code, status, rationale in decisions:
+        app.assess_milestone(commissioner, scheme_id, quarter, provider_id, code, status, rationale)

@@ -1,0 +1,94 @@
+"""Organisations: registered and renamed by an administrator only."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain import ids
+from domain.actors import Actor
+from domain.errors import NotFoundError, NotPermittedError, ReasonRequiredError
+from domain.organisation import InvalidOrganisationError, Organisation, OrganisationKind
+from tests.builders import ACUTE, ADMIN, AUDITOR, COMMISSIONER
+from tests.unit.given import event_names
+
+
+def registered_acute() -> Organisation:
+    organisation = Organisation.register(ADMIN, "ACUTE", "Torbay and South Devon NHS FT", OrganisationKind.PROVIDER)
+    organisation.collect_events()
+    return organisation
+
+
+def test_an_administrator_registers_a_provider_under_its_code() -> None:
+    organisation = Organisation.register(ADMIN, " ACUTE ", " Torbay Hospital ", OrganisationKind.PROVIDER)
+
+    events = organisation.collect_events()
+    assert [type(e).__name__ for e in events] == ["Registered"]
+    assert (events[0].code, events[0].name, events[0].kind, events[0].actor) == (
+        "ACUTE",
+        "Torbay Hospital",
+        OrganisationKind.PROVIDER,
+        ADMIN,
+    )
+    assert organisation.id == ids.organisation_id("ACUTE")
+    assert (organisation.code, organisation.name, organisation.kind) == ("ACUTE", "Torbay Hospital", OrganisationKind.PROVIDER)
+
+
+def test_registering_a_code_again_derives_the_same_id_so_the_second_create_collides() -> None:
+    first = Organisation.register(ADMIN, "acute", "Torbay Hospital", OrganisationKind.PROVIDER)
+    second = Organisation.register(ADMIN, " ACUTE", "Another name", OrganisationKind.PROVIDER)
+
+    assert first.id == second.id
+
+
+@pytest.mark.parametrize("actor", [COMMISSIONER, ACUTE, AUDITOR], ids=["commissioner", "provider", "auditor"])
+def test_only_an_administrator_registers_an_organisation(actor: Actor) -> None:
+    with pytest.raises(NotPermittedError):
+        Organisation.register(actor, "ACUTE", "Torbay Hospital", OrganisationKind.PROVIDER)
+
+
+@pytest.mark.parametrize(("code", "name"), [("", "Torbay Hospital"), ("  ", "Torbay Hospital"), ("ACUTE", " ")])
+def test_an_organisation_needs_a_code_and_a_name(code: str, name: str) -> None:
+    with pytest.raises(InvalidOrganisationError):
+        Organisation.register(ADMIN, code, name, OrganisationKind.PROVIDER)
+
+
+def test_an_administrator_renames_an_organisation_after_a_merger_saying_why() -> None:
+    organisation = registered_acute()
+
+    organisation.rename(ADMIN, " Torbay and South Devon ", " merged with the community trust ")
+
+    events = organisation.collect_events()
+    assert [type(e).__name__ for e in events] == ["Renamed"]
+    assert (events[0].name, events[0].reason) == ("Torbay and South Devon", "merged with the community trust")
+    assert organisation.name == "Torbay and South Devon"
+
+
+def test_a_rename_needs_a_reason() -> None:
+    organisation = registered_acute()
+
+    with pytest.raises(ReasonRequiredError):
+        organisation.rename(ADMIN, "Torbay and South Devon", "  ")
+    assert event_names(organisation) == []
+
+
+def test_a_rename_needs_a_new_name() -> None:
+    organisation = registered_acute()
+
+    with pytest.raises(InvalidOrganisationError):
+        organisation.rename(ADMIN, " ", "merger")
+
+
+@pytest.mark.parametrize("actor", [COMMISSIONER, ACUTE, AUDITOR], ids=["commissioner", "provider", "auditor"])
+def test_only_an_administrator_renames_an_organisation(actor: Actor) -> None:
+    organisation = registered_acute()
+
+    with pytest.raises(NotPermittedError):
+        organisation.rename(actor, "Torbay and South Devon", "merger")
+
+
+def test_a_provider_is_not_found_where_a_commissioner_is_required() -> None:
+    organisation = registered_acute()
+
+    organisation.require_kind(OrganisationKind.PROVIDER)
+    with pytest.raises(NotFoundError):
+        organisation.require_kind(OrganisationKind.COMMISSIONER)
