@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/corral demo
-	$(BIN)/corral show programme
+	COLUMNS=160 $(BIN)/corral show programme
 	$(BIN)/corral show trust
 
 test: $(STAMP)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
@@ -38,29 +39,51 @@ def postgres_available() -> bool:
     return answers
 
 
-@pytest.fixture
-def postgres_schema(postgres_available: bool) -> Iterator[str]:
-    """A fresh schema of its own for one test, dropped afterwards."""
-    if not postgres_available:
-        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+@contextmanager
+def fresh_schema() -> Iterator[str]:
+    """A new PostgreSQL schema, dropped on exit: each test gets its own instead of truncating tables."""
     name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg2.connect(_postgres_dsn()) as conn, conn.cursor() as cur:
-        cur.execute(f"CREATE SCHEMA {name}")
-    yield name
     conn = psycopg2.connect(_postgres_dsn())
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute(f"DROP SCHEMA {name} CASCADE")
-    conn.close()
+        cur.execute(f"CREATE SCHEMA {name}")
+    try:
+        yield name
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP SCHEMA {name} CASCADE")
+        conn.close()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """Settings for an empty event store on each database in turn."""
+@pytest.fixture
+def postgres_schema(postgres_available: bool) -> Iterator[str]:
+    """A fresh schema of its own for one test."""
+    if not postgres_available:
+        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+    with fresh_schema() as name:
+        yield name
+
+
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def empty_store(request: pytest.FixtureRequest, directory: Path) -> Iterator[Settings]:
+    """Settings for an empty event store on the database named by the fixture's param."""
     if request.param == "sqlite":
-        return Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}")
-    schema = request.getfixturevalue("postgres_schema")
-    return Settings(database_url=POSTGRES_URL, database_schema=schema)
+        yield Settings(database_url=f"sqlite:///{directory / 'corral.sqlite3'}")
+        return
+    if not request.getfixturevalue("postgres_available"):
+        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+    with fresh_schema() as schema:
+        yield Settings(database_url=POSTGRES_URL, database_schema=schema)
+
+
+@pytest.fixture(params=DATABASES)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for an empty event store on each database in turn."""
+    with empty_store(request, tmp_path) as store:
+        yield store
 
 
 @pytest.fixture

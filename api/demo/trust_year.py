@@ -47,7 +47,7 @@ SPECIALISED_2017 = [
     ("Reducing Restrictive Practices within Adult Secure Services", (MET, MET, MET, MET)),
     ("CAMHS Transition Pathway", (MET, MET, MET, MET)),
     ("Improvement of Information flows across the justice pathway to improve patient outcomes", (MET, MET, MET, MET)),
-    ("Non-secure -  Repatriation", (MET, MET, MET, MET)),
+    ("Non-secure - \u00a0Repatriation", (MET, MET, MET, MET)),
     ("Non-secure – Reducing Length of Stay", (MET, MET, MET, MET)),
     ("Secure Services – Reducing Length of Stay", (MET, MET, MET, MET)),
 ]
@@ -166,7 +166,7 @@ SPECIALISED_2018: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]]
         ("RESTRICTIVE", "Improving service user experience whilst maintaining safe services", None)]),
     ("CAMHS Transition Pathway", [
         ("CAMHS", "Plan for discharge/transition at the point of admission", None)]),
-    ("Non-secure -  Repatriation", [
+    ("Non-secure - \u00a0Repatriation", [
         ("REPATRIATION", "Review the list and identify patients who can be repatriated back to London", None)]),
     ("Non-secure – Reducing Length of Stay", [
         ("LOS-NONSECURE", "Reduce the current Average Length of Stay in non-secure specialist inpatient services",

@@ -1,0 +1,116 @@
+"""The demo data: both seeds loaded through the use cases, once, on each database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from collections.abc import Iterator
+
+import pytest
+
+from api import reports
+from api.wiring import build_application
+from api.demo import load_demo, south_devon, trust_year
+from domain import ids
+from domain.application import Corral
+from domain.milestones import Quarter
+from tests.conftest import DATABASES, empty_store
+
+SEED_000 = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_273be610992f54bc.txt"
+
+EXPECTED_2017 = [
+    ("Cardio Metabolic Assessment", "Met", "N/A", "N/A", "Partially Met"),
+    ("Summaries of Care", "N/A", "Met", "Partially Met", "Met"),
+    ("Improvement of staff health and wellbeing", "N/A", "N/A", "N/A", "Not Met"),
+    ("Healthy food for NHS staff, visitors and patients", "N/A", "N/A", "N/A", "Partially Met"),
+    ("Improving the Uptake of Flu Vaccinations", "N/A", "N/A", "N/A", "Partially Met"),
+    ("Child and Young Person MH Transition", "Met", "Met", "N/A", "Partially Met"),
+    ("Improving Services for people who present at A&E with Mental Health needs", "Met", "Met", "Met", "Partially Met"),
+    ("Preventing ill health by risky behaviour", "Met", "Met", "Partially Met", "Partially Met"),
+    ("Recovery Colleges for Medium and Low Secure Patients", "Met", "Met", "Met", "Met"),
+    ("Reducing Restrictive Practices within Adult Secure Services", "Met", "Met", "Met", "Met"),
+    ("CAMHS Transition Pathway", "Met", "Met", "Met", "Met"),
+    ("Improvement of Information flows across the justice pathway to improve patient outcomes", "Met", "Met", "Met", "Met"),
+    ("Non-secure - \u00a0Repatriation", "Met", "Met", "Met", "Met"),
+    ("Non-secure – Reducing Length of Stay", "Met", "Met", "Met", "Met"),
+    ("Secure Services – Reducing Length of Stay", "Met", "Met", "Met", "Met"),
+]
+
+
+def seed_table() -> list[tuple[str, ...]]:
+    """Seed 000's 2017/18 table, read from the seed text: an indicator line then four status lines."""
+    lines = [line.strip() for line in SEED_000.read_text(encoding="utf-8").splitlines() if line.strip()]
+    start = lines.index("Q4", lines.index("2017-18 CQUIN and Trust Quality Priorities Indicators")) + 1
+    end = lines.index("What do we have planned for 2018/19?")
+    cells = lines[start:end]
+    return [tuple(cells[i : i + 5]) for i in range(0, len(cells), 5)]
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corral]:
+    """One store per database with the demo loaded, shared by this module's read-only tests."""
+    with empty_store(request, tmp_path_factory.mktemp("demo")) as settings:
+        app = build_application(settings)
+        load_demo(app)
+        yield app
+        app.close()
+
+
+def trust_table(app: Corral, year: int) -> list[tuple[str, ...]]:
+    trust_id = ids.organisation_id(trust_year.TRUST)
+    rows = []
+    for commissioner in (trust_year.LOCAL, trust_year.SPECIALISED):
+        programme_id = ids.programme_id(ids.organisation_id(commissioner), trust_year.HEALTH_ECONOMY, year)
+        for row in reports.provider_quarter_table(app, programme_id, trust_id):
+            rows.append((row.title, *(row.statuses[q] for q in Quarter)))
+    return rows
+
+
+@pytest.mark.skipif(not SEED_000.exists(), reason="shared/seeds is not beside this checkout")
+def test_the_expected_table_is_the_seeds_own_table() -> None:
+    assert seed_table() == EXPECTED_2017
+
+
+def test_the_demo_reproduces_the_trusts_2017_18_table_exactly(demo: Corral) -> None:
+    assert trust_table(demo, 2017) == EXPECTED_2017
+
+
+def test_running_the_demo_again_duplicates_nothing(demo: Corral) -> None:
+    position = demo.recorder.max_notification_id()
+
+    again = load_demo(demo)
+
+    assert not any(again.values())
+    assert demo.recorder.max_notification_id() == position
+
+
+def test_the_system_scheme_has_six_providers_each_leading_one_scheme(demo: Corral) -> None:
+    commissioner_id = ids.organisation_id(south_devon.CCG)
+    programme = demo.programme(ids.programme_id(commissioner_id, south_devon.HEALTH_ECONOMY, south_devon.YEAR))
+
+    leads = [programme.lead_of(s) for s in programme.scheme_ids]
+
+    assert len(programme.provider_ids) == 6 and len(programme.scheme_ids) == 6
+    assert sorted(map(str, leads)) == sorted(map(str, programme.provider_ids))
+    private_id = ids.organisation_id(south_devon.PRIVATE)
+    joined = [s for s in programme.scheme_ids if private_id in demo.scheme(s).terms.provider_ids]
+    assert 0 < len(joined) < 6
+
+
+def test_the_2018_19_goals_carry_the_seeds_numeric_targets_as_drafts(demo: Corral) -> None:
+    commissioner_id = ids.organisation_id(trust_year.LOCAL)
+    programme = demo.programme(ids.programme_id(commissioner_id, trust_year.HEALTH_ECONOMY, 2018))
+    milestones = {m.code: m for s in programme.scheme_ids for m in demo.scheme(s).terms.milestones}
+
+    targets = {code: m.measure.maximum for code, m in milestones.items() if m.measure is not None}
+
+    assert {k: str(v) for k, v in targets.items()} == {
+        "WELLBEING": "0.05",
+        "FLU": "0.75",
+        "CMA-INPATIENT": "0.90",
+        "CMA-COMMUNITY": "0.75",
+        "CMA-EIP": "0.90",
+        "CPA-SHARED": "0.90",
+        "AE-FREQUENT": "-0.20",
+    }
+    assert all(demo.scheme(s).status == "draft" for s in programme.scheme_ids)

@@ -1,0 +1,110 @@
+"""Snapshots shorten long histories without changing what an aggregate loads as."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import pytest
+from eventsourcing.application import project_aggregate
+
+from domain.achievement import AssessmentStatus
+from domain.application import Corral
+from domain.milestones import Quarter
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY_ID, narrative, narrative_milestone, terms
+from tests.integration.given import agreed_scheme, presented, programme_set_up, provider_terms, signed_by_everyone
+
+SNAPSHOT_INTERVAL = 50
+
+
+def replayed(app: Corral, aggregate_id: UUID, version: int | None = None) -> Any:
+    """The aggregate rebuilt from its events alone, ignoring snapshots."""
+    return project_aggregate(None, app.events.get(aggregate_id, lte=version))
+
+
+def snapshot_versions(app: Corral, aggregate_id: UUID) -> list[int]:
+    """The versions at which the aggregate was snapshotted."""
+    assert app.snapshots is not None
+    return [s.originator_version for s in app.snapshots.get(aggregate_id)]
+
+
+def test_a_programme_with_a_long_history_is_snapshotted_and_loads_as_its_events_replay(app: Corral) -> None:
+    programme_id = programme_set_up(app)
+
+    for n in range(1, 56):
+        app.revise_provider_terms(
+            COMMISSIONER, programme_id, provider_terms(ACUTE_ID, f"{100_000_000 + n}"), reason=f"Contract variation {n}"
+        )
+
+    assert snapshot_versions(app, programme_id) == [SNAPSHOT_INTERVAL]
+    loaded = app.repository.get(programme_id)
+    assert loaded.version == 59
+    assert loaded == replayed(app, programme_id)
+    assert str(loaded.provider(ACUTE_ID).contract_value) == "100000055"
+
+
+def test_a_submission_revised_and_withdrawn_many_times_loads_as_its_events_replay(app: Corral) -> None:
+    agreed = agreed_scheme(app)
+    submission_id = app.submit_evidence(ACUTE, agreed.scheme_id, "M1", narrative("Revision 1.")).id
+
+    for n in range(2, 32):
+        app.withdraw_evidence(ACUTE, submission_id, reason=f"Withdrawn before revision {n}")
+        app.revise_evidence(ACUTE, submission_id, narrative(f"Revision {n}."), reason=f"Revision {n}")
+
+    assert snapshot_versions(app, submission_id) == [SNAPSHOT_INTERVAL]
+    loaded = app.repository.get(submission_id)
+    assert loaded.version == 61
+    assert loaded == replayed(app, submission_id)
+    assert loaded.revisions == [narrative(f"Revision {n}.") for n in range(1, 32)]
+    assert app.submission(submission_id, version=49) == replayed(app, submission_id, version=49)
+
+
+def test_a_scheme_varied_many_times_loads_as_its_events_replay(app: Corral) -> None:
+    agreed = agreed_scheme(app)
+
+    for n in range(2, 52):
+        app.propose_variation(
+            COMMISSIONER, agreed.scheme_id, terms(narrative_milestone(f"M{n}")), reason=f"Variation {n}"
+        )
+    signed_by_everyone(app, agreed.scheme_id)
+
+    assert snapshot_versions(app, agreed.scheme_id) == [SNAPSHOT_INTERVAL]
+    loaded = app.repository.get(agreed.scheme_id)
+    assert loaded == replayed(app, agreed.scheme_id)
+    assert [v.terms_version for v in loaded.agreed_versions] == [1, 51]
+    assert loaded.agreed_version(1).terms == terms()
+
+
+def _review_nudged_past_a_snapshot(app: Corral) -> UUID:
+    agreed = agreed_scheme(app, participants=(ACUTE_ID, COMMUNITY_ID))
+    presented(app, agreed.scheme_id, (ACUTE, "M1", narrative()))
+    for n in range(1, 50):
+        app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, f"Reminder {n}")
+    return agreed.scheme_id
+
+
+def test_a_quarter_review_nudged_past_its_snapshot_still_serves_its_pack_for_assessment(app: Corral) -> None:
+    scheme_id = _review_nudged_past_a_snapshot(app)
+    review_id = app.quarter_review(scheme_id, Quarter.Q1).id
+
+    app.assess_milestone(COMMISSIONER, scheme_id, Quarter.Q1, ACUTE_ID, "M1", AssessmentStatus.MET, "Audit done")
+
+    assert snapshot_versions(app, review_id) == [SNAPSHOT_INTERVAL]
+    loaded = app.quarter_review(scheme_id, Quarter.Q1)
+    assert list(loaded.current_pack) == list(replayed(app, review_id).current_pack)
+    assert loaded.assessments == replayed(app, review_id).assessments
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: QuarterReview.packs is a list of tuples; the JSON snapshot turns each tuple into a list, "
+    "so a review loaded from its snapshot differs from the same review replayed from its events",
+)
+def test_a_quarter_review_with_many_nudges_loads_as_its_events_replay(app: Corral) -> None:
+    scheme_id = _review_nudged_past_a_snapshot(app)
+    review_id = app.quarter_review(scheme_id, Quarter.Q1).id
+
+    loaded = app.repository.get(review_id)
+
+    assert snapshot_versions(app, review_id) == [SNAPSHOT_INTERVAL]
+    assert loaded == replayed(app, review_id)

@@ -1,0 +1,48 @@
+"""The files that run Corral elsewhere: compose, image and CI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_postgres_has_a_health_check_that_the_other_services_wait_for() -> None:
+    services = compose()["services"]
+
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    for name in ("demo", "api", "projector"):
+        assert services[name]["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_the_api_and_the_projector_run_from_the_one_image_the_dockerfile_builds() -> None:
+    services = compose()["services"]
+
+    assert services["demo"]["build"] == "."
+    assert {services[n]["image"] for n in ("demo", "api", "projector")} == {"corral:latest"}
+    assert services["api"]["command"][:2] == ["corral", "serve"]
+    assert services["projector"]["command"] == ["corral", "projector"]
+    assert all(
+        services[n]["environment"]["CORRAL_DATABASE_URL"].startswith("postgresql+psycopg2://")
+        for n in ("demo", "api", "projector")
+    )
+
+
+def test_the_dockerfile_installs_the_project_and_every_package_it_copies_exists() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text().splitlines()
+    copied = [line.split()[1] for line in dockerfile if line.startswith("COPY ")]
+
+    assert any(line.startswith("RUN pip install") for line in dockerfile)
+    assert all((ROOT / path).exists() for path in copied)
+
+
+def test_ci_runs_make_test_with_postgres_required() -> None:
+    script = (ROOT / ".ci" / "run").read_text()
+
+    assert "CORRAL_REQUIRE_POSTGRES=1" in script and "make test" in script
