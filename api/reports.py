@@ -73,4 +73,3 @@ def progress_matrix(app: Corral, programme_id: UUID, quarter: Quarter) -> tuple[
 def _review(app: Corral, scheme_id: UUID, quarter: Quarter) -> QuarterReview | None:
     review_id = ids.quarter_review_id(scheme_id, quarter)
     return app.quarter_review(scheme_id, quarter) if app.exists(review_id) else None
-

@@ -84,7 +84,6 @@ def achievement(
     share = threshold_share(milestone.measure, figures)
     if status_for_share(share) is not status:
         raise StatusDisagreesWithFiguresError(
-            f"the figures give a share of {share:.4f}, which is {status_for_share(share).value}, "
-            f"not {status.value}"
+            f"the figures give a share of {share:.4f}, which is {status_for_share(share).value}, not {status.value}"
         )
     return share

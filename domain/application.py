@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import JSONTranscoder
 
 from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor
-from domain.errors import AlreadyExistsError, ConcurrentChangeError, NotFoundError
 from domain.evidence import Evidence
 from domain.milestones import Quarter
 from domain.organisation import Organisation, OrganisationKind
@@ -22,21 +18,11 @@ from domain.programme import Programme, ProviderTerms
 from domain.quarter_review import PackEntry, QuarterReview
 from domain.scheme import NotAParticipantError, Scheme, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
+from domain.service import EventSourcedService, Recorded
 from domain.transcoding import register_value_types
 
-A = TypeVar("A", bound=Aggregate)
 
-
-@dataclass(frozen=True)
-class Recorded:
-    """What a command changed: the aggregate, its new version, and the log position reached."""
-
-    id: UUID
-    version: int
-    position: int
-
-
-class Corral(Application[UUID]):
+class Corral(EventSourcedService):
     """Every use case of DOMAIN.md's lifecycle."""
 
     name = "Corral"
@@ -67,10 +53,10 @@ class Corral(Application[UUID]):
         schemes_per_lead: int | None = 1,
     ) -> Recorded:
         """The commissioner sets up its programme for a contract year."""
-        self.organisation(actor.organisation_id).require_kind(OrganisationKind.COMMISSIONER)
         programme = Programme.set_up(
             actor, actor.organisation_id, health_economy, contract_year, partial_fraction, schemes_per_lead
         )
+        self.organisation(actor.organisation_id).require_kind(OrganisationKind.COMMISSIONER)
         return self._create(programme)
 
     def join_programme(self, actor: Actor, programme_id: UUID, terms: ProviderTerms) -> Recorded:
@@ -143,12 +129,14 @@ class Corral(Application[UUID]):
     def withdraw_evidence(self, actor: Actor, submission_id: UUID, reason: str) -> Recorded:
         """The provider withdraws its evidence before it is presented."""
         submission = self.submission(submission_id)
+        self._require_quarter_open(submission.scheme_id, submission.quarter)
         submission.withdraw(actor, reason)
         return self._save(submission)
 
     def accept_evidence(self, actor: Actor, submission_id: UUID, comment: str = "") -> Recorded:
         """The lead accepts a submission into its pack."""
         submission = self.submission(submission_id)
+        self._require_quarter_open(submission.scheme_id, submission.quarter)
         submission.accept_by_lead(actor, self._lead_of(actor, submission.scheme_id), comment)
         return self._save(submission)
 
@@ -156,6 +144,7 @@ class Corral(Application[UUID]):
         """The lead returns a submission with comments; presented evidence only after a query."""
         submission = self.submission(submission_id)
         lead_id = self._lead_of(actor, submission.scheme_id)
+        self._require_quarter_open(submission.scheme_id, submission.quarter)
         if submission.status is SubmissionStatus.PRESENTED:
             self.quarter_review(submission.scheme_id, submission.quarter).require_queried()
         submission.return_by_lead(actor, lead_id, comments)
@@ -191,7 +180,7 @@ class Corral(Application[UUID]):
         pack_number = review.present(actor, lead_id, entries, tuple(missing))
         for submission in in_pack:
             if submission.status is SubmissionStatus.ACCEPTED:
-                submission.include_in_pack(actor, review.id, pack_number)
+                submission.include_in_pack(actor, lead_id, review.id, pack_number)
         return self._save(review, *in_pack)
 
     def query_pack(self, actor: Actor, scheme_id: UUID, quarter: Quarter, questions: str) -> Recorded:
@@ -285,41 +274,13 @@ class Corral(Application[UUID]):
     def _open_review(self, actor: Actor, scheme: Scheme, quarter: Quarter) -> QuarterReview:
         review = self._find(QuarterReview, ids.quarter_review_id(scheme.id, quarter))
         if review is None:
-            commissioner_id = self.programme(scheme.programme_id).commissioner_id
-            review = QuarterReview.open(actor, scheme.programme_id, commissioner_id, scheme.id, quarter)
+            programme = self.programme(scheme.programme_id)
+            review = QuarterReview.open(
+                actor, programme.id, programme.commissioner_id, programme.lead_of(scheme.id), scheme.id, quarter
+            )
         return review
 
     def _require_quarter_open(self, scheme_id: UUID, quarter: Quarter) -> None:
         review = self._find(QuarterReview, ids.quarter_review_id(scheme_id, quarter))
         if review is not None:
             review.require_open()
-
-    def _get(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
-        try:
-            aggregate = self.repository.get(aggregate_id, version=version)
-        except AggregateNotFoundError:
-            raise NotFoundError(f"no {cls.__name__.lower()} has id {aggregate_id}") from None
-        if not isinstance(aggregate, cls):
-            raise NotFoundError(f"no {cls.__name__.lower()} has id {aggregate_id}")
-        return aggregate
-
-    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
-        try:
-            return self._get(cls, aggregate_id)
-        except NotFoundError:
-            return None
-
-    def _create(self, aggregate: Aggregate, *others: Aggregate, message: str = "") -> Recorded:
-        try:
-            return self._save(aggregate, *others)
-        except ConcurrentChangeError:
-            what = type(aggregate).__name__.lower()
-            raise AlreadyExistsError(message or f"this {what} already exists") from None
-
-    def _save(self, primary: Aggregate, *others: Aggregate) -> Recorded:
-        try:
-            recordings = self.save(primary, *others)
-        except IntegrityError:
-            raise ConcurrentChangeError("someone else changed this first: reload and try again") from None
-        position = recordings[-1].notification.id if recordings else self.recorder.max_notification_id() or 0
-        return Recorded(primary.id, primary.version, position)

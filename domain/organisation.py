@@ -9,7 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.actors import Actor
-from domain.errors import DomainError, NotFoundError, require_reason
+from domain.errors import DomainError, require_reason
 
 
 class OrganisationKind(Enum):
@@ -19,6 +19,10 @@ class OrganisationKind(Enum):
 
 class InvalidOrganisationError(DomainError):
     """An organisation needs a code and a name."""
+
+
+class WrongKindOfOrganisationError(DomainError):
+    """A provider was named where a commissioner is needed, or the other way round."""
 
 
 class Organisation(Aggregate):
@@ -34,7 +38,8 @@ class Organisation(Aggregate):
         actor.require_administrator()
         if not code.strip() or not name.strip():
             raise InvalidOrganisationError("an organisation needs a code and a name")
-        return cls(code=code.strip(), name=name.strip(), kind=kind, actor=actor)
+        created: Organisation = cls(code=code.strip(), name=name.strip(), kind=kind, actor=actor)
+        return created
 
     @event("Registered")
     def __init__(self, code: str, name: str, kind: OrganisationKind, actor: Actor) -> None:
@@ -52,7 +57,7 @@ class Organisation(Aggregate):
     def require_kind(self, kind: OrganisationKind) -> None:
         """Raise unless this organisation is of the given kind."""
         if self.kind is not kind:
-            raise NotFoundError(f"{self.name} is not a {kind.value}")
+            raise WrongKindOfOrganisationError(f"{self.name} is not a {kind.value}")
 
     @event("Renamed")
     def _renamed(self, name: str, reason: str, actor: Actor) -> None:

@@ -84,7 +84,7 @@ class Programme(Aggregate):
             raise InvalidProgrammeError("the partial-achievement fraction must be between 0 and 1")
         if schemes_per_lead is not None and schemes_per_lead < 1:
             raise InvalidProgrammeError("a lead must be allowed at least one scheme")
-        return cls(
+        created: Programme = cls(
             commissioner_id=commissioner_id,
             health_economy=health_economy.strip(),
             contract_year=contract_year,
@@ -92,6 +92,7 @@ class Programme(Aggregate):
             schemes_per_lead=schemes_per_lead,
             actor=actor,
         )
+        return created
 
     @event("SetUp")
     def __init__(

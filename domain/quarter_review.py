@@ -12,7 +12,7 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.achievement import AssessmentStatus, achievement
 from domain.actors import Actor
-from domain.errors import DomainError, NotFoundError, require_reason
+from domain.errors import DomainError, NotPermittedError, require_reason
 from domain.evidence import Evidence
 from domain.milestones import Milestone, Quarter
 
@@ -75,6 +75,15 @@ class PackEntry:
 
 
 @dataclass(frozen=True)
+class EvidencePack:
+    """What the lead presented: the submissions by revision, and the provider-milestones missing."""
+
+    number: int
+    entries: tuple[PackEntry, ...]
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Assessment:
     """The commissioner's decision on one provider-milestone and what it was based on."""
 
@@ -98,11 +107,30 @@ class QuarterReview(Aggregate):
         return ids.quarter_review_id(scheme_id, quarter)
 
     @classmethod
-    def open(cls, actor: Actor, programme_id: UUID, commissioner_id: UUID, scheme_id: UUID, quarter: Quarter) -> QuarterReview:
-        """Open the review; done by the first action that needs it."""
-        return cls(
-            programme_id=programme_id, commissioner_id=commissioner_id, scheme_id=scheme_id, quarter=quarter, actor=actor
+    def open(
+        cls,
+        actor: Actor,
+        programme_id: UUID,
+        commissioner_id: UUID,
+        lead_id: UUID | None,
+        scheme_id: UUID,
+        quarter: Quarter,
+    ) -> QuarterReview:
+        """Open the review; done by the first action of the commissioner or the lead that needs it."""
+        if actor.organisation_id == commissioner_id:
+            actor.require_commissioner_of(commissioner_id)
+        elif lead_id is None:
+            raise NotPermittedError("only the commissioner or the scheme's lead can open its quarter")
+        else:
+            actor.require_provider(lead_id)
+        created: QuarterReview = cls(
+            programme_id=programme_id,
+            commissioner_id=commissioner_id,
+            scheme_id=scheme_id,
+            quarter=quarter,
+            actor=actor,
         )
+        return created
 
     @event("Opened")
     def __init__(
@@ -113,7 +141,7 @@ class QuarterReview(Aggregate):
         self.scheme_id = scheme_id
         self.quarter = quarter
         self.status = ReviewStatus.OPEN
-        self.packs: list[tuple[PackEntry, ...]] = []
+        self.packs: list[EvidencePack] = []
         self.assessments: dict[str, Assessment] = {}
 
     def nudge(self, actor: Actor, lead_id: UUID, provider_id: UUID, message: str) -> None:
@@ -139,8 +167,10 @@ class QuarterReview(Aggregate):
         return number
 
     @event("EvidencePackPresented")
-    def _presented(self, pack_number: int, entries: tuple[PackEntry, ...], missing: tuple[str, ...], actor: Actor) -> None:
-        self.packs.append(tuple(entries))
+    def _presented(
+        self, pack_number: int, entries: tuple[PackEntry, ...], missing: tuple[str, ...], actor: Actor
+    ) -> None:
+        self.packs.append(EvidencePack(pack_number, tuple(entries), tuple(missing)))
         self.status = ReviewStatus.PRESENTED
 
     def query(self, actor: Actor, questions: str) -> None:
@@ -171,7 +201,9 @@ class QuarterReview(Aggregate):
             self._require_presented()
         if _key(provider_id, milestone.code) in self.assessments:
             raise AlreadyAssessedError("this milestone is assessed: revise it on appeal instead")
-        self._assessed(assessment=self._decide(milestone, provider_id, status, rationale, evidence, partial_fraction), actor=actor)
+        self._assessed(
+            assessment=self._decide(milestone, provider_id, status, rationale, evidence, partial_fraction), actor=actor
+        )
 
     @event("MilestoneAssessed")
     def _assessed(self, assessment: Assessment, actor: Actor) -> None:
@@ -216,7 +248,7 @@ class QuarterReview(Aggregate):
     @property
     def current_pack(self) -> tuple[PackEntry, ...]:
         """The latest pack presented, or nothing."""
-        return self.packs[-1] if self.packs else ()
+        return self.packs[-1].entries if self.packs else ()
 
     def entry_for(self, provider_id: UUID, milestone_code: str) -> PackEntry | None:
         """The current pack's entry for a provider-milestone."""

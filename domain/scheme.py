@@ -135,14 +135,13 @@ class Scheme(Aggregate):
         if not code.strip():
             raise InvalidTermsError("a scheme needs a short code")
         _require_in_programme(terms, programme_providers)
-        return cls(
+        created: Scheme = cls(
             programme_id=programme_id, commissioner_id=commissioner_id, code=code.strip(), terms=terms, actor=actor
         )
+        return created
 
     @event("Drafted")
-    def __init__(
-        self, programme_id: UUID, commissioner_id: UUID, code: str, terms: SchemeTerms, actor: Actor
-    ) -> None:
+    def __init__(self, programme_id: UUID, commissioner_id: UUID, code: str, terms: SchemeTerms, actor: Actor) -> None:
         self.programme_id = programme_id
         self.commissioner_id = commissioner_id
         self.code = code

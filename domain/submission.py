@@ -63,7 +63,7 @@ class Submission(Aggregate):
         """Submit evidence for a milestone that applies to the actor's organisation."""
         actor.require_provider(provider_id)
         _require_figures(milestone, evidence)
-        return cls(
+        created: Submission = cls(
             programme_id=programme_id,
             scheme_id=scheme_id,
             provider_id=provider_id,
@@ -72,6 +72,7 @@ class Submission(Aggregate):
             evidence=evidence,
             actor=actor,
         )
+        return created
 
     @event("EvidenceSubmitted")
     def __init__(
@@ -146,8 +147,9 @@ class Submission(Aggregate):
         self.status = SubmissionStatus.RETURNED
         self.lead_comments = comments
 
-    def include_in_pack(self, actor: Actor, review_id: UUID, pack_number: int) -> None:
-        """Lock accepted evidence as part of a presented pack."""
+    def include_in_pack(self, actor: Actor, lead_id: UUID, review_id: UUID, pack_number: int) -> None:
+        """The lead locks accepted evidence as part of a presented pack."""
+        actor.require_provider(lead_id)
         if self.status is not SubmissionStatus.ACCEPTED:
             raise NotAcceptedError(f"the evidence is {self.status.value}, not accepted by the lead")
         self._presented(review_id=review_id, pack_number=pack_number, revision=self.revision, actor=actor)

@@ -15,7 +15,7 @@ from domain.evidence import Attachment, Evidence, Figures
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
-from domain.quarter_review import Assessment, PackEntry, ReviewStatus
+from domain.quarter_review import Assessment, EvidencePack, PackEntry, ReviewStatus
 from domain.scheme import AgreedVersion, Participant, SchemeTerms
 from domain.submission import SubmissionStatus
 
@@ -40,7 +40,8 @@ class EnumAsValue(Transcoding):
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        return self.type(data)
+        member: Enum = self.type(data)
+        return member
 
 
 class DataclassAsDict(Transcoding):
@@ -79,6 +80,7 @@ VALUE_OBJECTS: tuple[type, ...] = (
     SchemeTerms,
     AgreedVersion,
     PackEntry,
+    EvidencePack,
     Assessment,
 )
 

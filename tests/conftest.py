@@ -55,15 +55,6 @@ def fresh_schema() -> Iterator[str]:
         conn.close()
 
 
-@pytest.fixture
-def postgres_schema(postgres_available: bool) -> Iterator[str]:
-    """A fresh schema of its own for one test."""
-    if not postgres_available:
-        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
-    with fresh_schema() as name:
-        yield name
-
-
 DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

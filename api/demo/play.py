@@ -27,7 +27,9 @@ def staff(code: str, role: Role = Role.PROVIDER) -> Actor:
     return Actor(f"{code.lower()}.quality", ids.organisation_id(code), role)
 
 
-def submit_and_accept(app: Corral, provider: Actor, lead: Actor, scheme_id: UUID, code: str, evidence: Evidence) -> None:
+def submit_and_accept(
+    app: Corral, provider: Actor, lead: Actor, scheme_id: UUID, code: str, evidence: Evidence
+) -> None:
     """A provider submits and the lead accepts it into the pack."""
     submission = app.submit_evidence(provider, scheme_id, code, evidence)
     app.accept_evidence(lead, submission.id, "Thank you: this goes in the pack.")

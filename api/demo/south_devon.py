@@ -40,15 +40,30 @@ NHS_ONLY = (ACUTE, COMMUNITY, AMBULANCE, MENTAL_HEALTH, THIRD_SECTOR)
 
 # (code, title, lead, participants, numeric measure for the shared Q2-Q4 milestones or None)
 SCHEMES = [
-    ("PATIENT-EXPERIENCE", "Improve patient experience", PRIVATE, EVERYONE,
-     NumericMeasure("patients who would recommend", "patients responding", Decimal("0.85"), Decimal("0.95"))),
-    ("STAFF-EXPERIENCE", "Improve staff experience", COMMUNITY, EVERYONE,
-     NumericMeasure("staff responding to the survey", "staff", Decimal("0.40"), Decimal("0.60"))),
+    (
+        "PATIENT-EXPERIENCE",
+        "Improve patient experience",
+        PRIVATE,
+        EVERYONE,
+        NumericMeasure("patients who would recommend", "patients responding", Decimal("0.85"), Decimal("0.95")),
+    ),
+    (
+        "STAFF-EXPERIENCE",
+        "Improve staff experience",
+        COMMUNITY,
+        EVERYONE,
+        NumericMeasure("staff responding to the survey", "staff", Decimal("0.40"), Decimal("0.60")),
+    ),
     ("INCIDENTS", "Improve incident investigation", AMBULANCE, EVERYONE, None),
     ("SELF-HARM", "Reduce self-harm and suicide", MENTAL_HEALTH, NHS_ONLY, None),
     ("DOMESTIC-ABUSE", "Reduce domestic violence and abuse", THIRD_SECTOR, NHS_ONLY, None),
-    ("NUTRITION", "Improve nutrition and hydration in care settings", ACUTE, EVERYONE,
-     NumericMeasure("patients screened within 24 hours", "patients admitted", Decimal("0.80"), Decimal("0.95"))),
+    (
+        "NUTRITION",
+        "Improve nutrition and hydration in care settings",
+        ACUTE,
+        EVERYONE,
+        NumericMeasure("patients screened within 24 hours", "patients admitted", Decimal("0.80"), Decimal("0.95")),
+    ),
 ]
 STEPS = {
     Quarter.Q1: "Baseline measured and a joint action plan agreed",
@@ -70,8 +85,10 @@ def load(app: Corral) -> None:
     for code, _, _, value in ORGANISATIONS[1:]:
         terms = ProviderTerms(ids.organisation_id(code), Decimal(str(value)), Decimal("0.025"))
         app.join_programme(commissioner, programme_id.id, terms)
-    schemes = {code: _agree_scheme(app, commissioner, programme_id.id, code, title, lead, who, measure)
-               for code, title, lead, who, measure in SCHEMES}
+    schemes = {
+        code: _agree_scheme(app, commissioner, programme_id.id, code, title, lead, who, measure)
+        for code, title, lead, who, measure in SCHEMES
+    }
     for code, _, lead, who, _ in SCHEMES:
         _play_q1(app, commissioner, schemes[code], lead, who)
     _play_q2(app, commissioner, schemes)
@@ -79,21 +96,35 @@ def load(app: Corral) -> None:
 
 def _milestones(title: str, participants: tuple[str, ...], measure: NumericMeasure | None) -> tuple[Milestone, ...]:
     shared = tuple(
-        Milestone(q.value, STEPS[q], q, q.last_day(YEAR) + timedelta(days=30),
-                  measure=None if q is Quarter.Q1 else measure,
-                  description=f"{title}: {STEPS[q].lower()}.")
+        Milestone(
+            q.value,
+            STEPS[q],
+            q,
+            q.last_day(YEAR) + timedelta(days=30),
+            measure=None if q is Quarter.Q1 else measure,
+            description=f"{title}: {STEPS[q].lower()}.",
+        )
         for q in Quarter
     )
     targeted = Milestone(
-        "Q2-TARGETED", "Ambulance crews refer every frequent caller who self-harms to the crisis team",
-        Quarter.Q2, Quarter.Q2.last_day(YEAR) + timedelta(days=30), provider_id=ids.organisation_id(AMBULANCE),
+        "Q2-TARGETED",
+        "Ambulance crews refer every frequent caller who self-harms to the crisis team",
+        Quarter.Q2,
+        Quarter.Q2.last_day(YEAR) + timedelta(days=30),
+        provider_id=ids.organisation_id(AMBULANCE),
     )
     return shared + ((targeted,) if AMBULANCE in participants and title.startswith("Reduce self-harm") else ())
 
 
 def _agree_scheme(
-    app: Corral, commissioner: Actor, programme_id: UUID, code: str, title: str, lead: str,
-    participants: tuple[str, ...], measure: NumericMeasure | None,
+    app: Corral,
+    commissioner: Actor,
+    programme_id: UUID,
+    code: str,
+    title: str,
+    lead: str,
+    participants: tuple[str, ...],
+    measure: NumericMeasure | None,
 ) -> UUID:
     terms = SchemeTerms(
         title,
@@ -125,9 +156,12 @@ def _play_q1(app: Corral, commissioner: Actor, scheme_id: UUID, lead: str, parti
         submit_and_accept(app, staff(provider), staff(lead), scheme_id, "Q1", _evidence(provider, Quarter.Q1))
     app.present_pack(staff(lead), scheme_id, Quarter.Q1)
     decisions = [
-        (ids.organisation_id(p), "Q1",
-         AssessmentStatus.PARTIALLY_MET if p == THIRD_SECTOR else AssessmentStatus.MET,
-         "Action plan agreed." if p != THIRD_SECTOR else "Plan agreed late; baseline incomplete.")
+        (
+            ids.organisation_id(p),
+            "Q1",
+            AssessmentStatus.PARTIALLY_MET if p == THIRD_SECTOR else AssessmentStatus.MET,
+            "Action plan agreed." if p != THIRD_SECTOR else "Plan agreed late; baseline incomplete.",
+        )
         for p in participants
     ]
     assess(app, commissioner, scheme_id, Quarter.Q1, decisions)
@@ -140,20 +174,29 @@ def _play_q2(app: Corral, commissioner: Actor, schemes: dict[str, UUID]) -> None
     for provider, uptake in zip(EVERYONE, (92, 88, 81, 97, 85, 90)):
         submit_and_accept(app, staff(provider), staff(ACUTE), nutrition, "Q2", _evidence(provider, Quarter.Q2, uptake))
     app.present_pack(staff(ACUTE), nutrition, Quarter.Q2)
-    assess(app, commissioner, nutrition, Quarter.Q2, [
-        (ids.organisation_id(MENTAL_HEALTH), "Q2", AssessmentStatus.MET, "97% screened within 24 hours."),
-        (ids.organisation_id(ACUTE), "Q2", AssessmentStatus.PARTIALLY_MET, "92% screened: most of the way to 95%."),
-    ])
+    assess(
+        app,
+        commissioner,
+        nutrition,
+        Quarter.Q2,
+        [
+            (ids.organisation_id(MENTAL_HEALTH), "Q2", AssessmentStatus.MET, "97% screened within 24 hours."),
+            (ids.organisation_id(ACUTE), "Q2", AssessmentStatus.PARTIALLY_MET, "92% screened: most of the way to 95%."),
+        ],
+    )
     # Self-harm: a neighbour's evidence is returned with comments; another is still missing; the lead nudges.
     lead = staff(MENTAL_HEALTH)
     submit_and_accept(app, staff(ACUTE), lead, self_harm, "Q2", _evidence(ACUTE, Quarter.Q2))
     returned = app.submit_evidence(staff(COMMUNITY), self_harm, "Q2", _evidence(COMMUNITY, Quarter.Q2))
     app.return_evidence(lead, returned.id, "Please attach the safety-plan audit for July to September.")
     app.submit_evidence(staff(AMBULANCE), self_harm, "Q2-TARGETED", _evidence(AMBULANCE, Quarter.Q2))
-    app.nudge_provider(lead, self_harm, Quarter.Q2, ids.organisation_id(THIRD_SECTOR),
-                       "Your Q2 evidence is due by 30 October.")
+    app.nudge_provider(
+        lead, self_harm, Quarter.Q2, ids.organisation_id(THIRD_SECTOR), "Your Q2 evidence is due by 30 October."
+    )
     # Patient experience: presented, then queried back by the commissioner.
     for provider, recommend in zip(EVERYONE, (91, 89, 94, 87, 96, 98)):
-        submit_and_accept(app, staff(provider), staff(PRIVATE), patient, "Q2", _evidence(provider, Quarter.Q2, recommend))
+        submit_and_accept(
+            app, staff(provider), staff(PRIVATE), patient, "Q2", _evidence(provider, Quarter.Q2, recommend)
+        )
     app.present_pack(staff(PRIVATE), patient, Quarter.Q2)
     app.query_pack(commissioner, patient, Quarter.Q2, "Which survey period do the Friends and Family figures cover?")

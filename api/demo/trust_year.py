@@ -7,6 +7,7 @@ schemes stay drafts until a baseline is agreed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -78,7 +79,7 @@ def _set_up(app: Corral, commissioner: Actor, year: int, contract_value: Decimal
 
 
 def _play_2017(
-    app: Corral, commissioner: Actor, contract_value: Decimal, table: list[tuple[str, tuple[AssessmentStatus, ...]]]
+    app: Corral, commissioner: Actor, contract_value: Decimal, table: Sequence[tuple[str, Sequence[AssessmentStatus]]]
 ) -> None:
     trust = staff(TRUST)
     programme_id = _set_up(app, commissioner, 2017, contract_value)
@@ -100,7 +101,13 @@ def _play_2017(
 
 
 def _play_quarter(
-    app: Corral, commissioner: Actor, trust: Actor, scheme_id: UUID, title: str, quarter: Quarter, status: AssessmentStatus
+    app: Corral,
+    commissioner: Actor,
+    trust: Actor,
+    scheme_id: UUID,
+    title: str,
+    quarter: Quarter,
+    status: AssessmentStatus,
 ) -> None:
     rationale = f"{status.value}, as the trust's 2017/18 CQUIN summary reports."
     if status is not NA:
@@ -119,60 +126,134 @@ def _rate(numerator: str, denominator: str | None, target: str, **kwargs: object
 
 YEAR_END = date(2019, 4, 30)
 LOCAL_2018: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]] = [
-    ("Improvement of staff health and wellbeing", [
-        ("WELLBEING", "A 5 percentage point improvement in two of the three NHS staff survey questions on health "
-         "and wellbeing", _rate("staff answering positively", "staff responding", "0.05",
-                                basis=ThresholdBasis.POINTS_FROM_BASELINE)),
-    ]),
-    ("Healthy food for NHS staff, visitors and patients", [
-        ("FOOD", "Evidence the Year 2 changes, maintain the 2016/17 changes and introduce three new changes "
-         "to food and drink provision", None),
-    ]),
-    ("Improving the Uptake of Flu Vaccinations", [
-        ("FLU", "Uptake of flu vaccinations by frontline clinical staff of 75%",
-         _rate("frontline clinical staff vaccinated", "frontline clinical staff", "0.75")),
-    ]),
-    ("Cardio Metabolic Assessment", [
-        ("CMA-INPATIENT", "Full cardio metabolic assessment: 90% of inpatients",
-         _rate("patients fully assessed", "inpatients with psychoses", "0.90")),
-        ("CMA-COMMUNITY", "Full cardio metabolic assessment: 75% in community services",
-         _rate("patients fully assessed", "community patients with psychoses", "0.75")),
-        ("CMA-EIP", "Full cardio metabolic assessment: 90% in early intervention",
-         _rate("patients fully assessed", "early intervention patients", "0.90")),
-        ("CMA-OUTCOMES", "Positive outcomes for BMI and smoking cessation for patients in early intervention in "
-         "psychosis services", None),
-    ]),
-    ("Summaries of Care", [
-        ("CPA-SHARED", "90% of patients have an updated CPA care plan or a comprehensive discharge summary "
-         "shared with the GP", _rate("patients with a summary shared", "patients", "0.90")),
-        ("AUDIT", "A local audit of communications is completed", None),
-    ]),
-    ("Improving Services for people who present at A&E with Mental Health needs", [
-        ("AE-FREQUENT", "Reduce by 20% the A&E attendances of a selected cohort of frequent attenders",
-         _rate("A&E attendances by the cohort", None, "-0.20",
-               direction=Direction.LOWER_IS_BETTER, basis=ThresholdBasis.CHANGE_FROM_BASELINE)),
-    ]),
-    ("Child and Young Person MH Transition", [
-        ("TRANSITION", "Improve the outcomes for young people who transition out of CYPMHS", None),
-    ]),
-    ("Preventing ill health by risky behaviour", [
-        ("RISKY", "Deliver on the objectives set out in the Five Year Forward View", None),
-    ]),
+    (
+        "Improvement of staff health and wellbeing",
+        [
+            (
+                "WELLBEING",
+                "A 5 percentage point improvement in two of the three NHS staff survey questions on health "
+                "and wellbeing",
+                _rate(
+                    "staff answering positively", "staff responding", "0.05", basis=ThresholdBasis.POINTS_FROM_BASELINE
+                ),
+            ),
+        ],
+    ),
+    (
+        "Healthy food for NHS staff, visitors and patients",
+        [
+            (
+                "FOOD",
+                "Evidence the Year 2 changes, maintain the 2016/17 changes and introduce three new changes "
+                "to food and drink provision",
+                None,
+            ),
+        ],
+    ),
+    (
+        "Improving the Uptake of Flu Vaccinations",
+        [
+            (
+                "FLU",
+                "Uptake of flu vaccinations by frontline clinical staff of 75%",
+                _rate("frontline clinical staff vaccinated", "frontline clinical staff", "0.75"),
+            ),
+        ],
+    ),
+    (
+        "Cardio Metabolic Assessment",
+        [
+            (
+                "CMA-INPATIENT",
+                "Full cardio metabolic assessment: 90% of inpatients",
+                _rate("patients fully assessed", "inpatients with psychoses", "0.90"),
+            ),
+            (
+                "CMA-COMMUNITY",
+                "Full cardio metabolic assessment: 75% in community services",
+                _rate("patients fully assessed", "community patients with psychoses", "0.75"),
+            ),
+            (
+                "CMA-EIP",
+                "Full cardio metabolic assessment: 90% in early intervention",
+                _rate("patients fully assessed", "early intervention patients", "0.90"),
+            ),
+            (
+                "CMA-OUTCOMES",
+                "Positive outcomes for BMI and smoking cessation for patients in early intervention in "
+                "psychosis services",
+                None,
+            ),
+        ],
+    ),
+    (
+        "Summaries of Care",
+        [
+            (
+                "CPA-SHARED",
+                "90% of patients have an updated CPA care plan or a comprehensive discharge summary shared with the GP",
+                _rate("patients with a summary shared", "patients", "0.90"),
+            ),
+            ("AUDIT", "A local audit of communications is completed", None),
+        ],
+    ),
+    (
+        "Improving Services for people who present at A&E with Mental Health needs",
+        [
+            (
+                "AE-FREQUENT",
+                "Reduce by 20% the A&E attendances of a selected cohort of frequent attenders",
+                _rate(
+                    "A&E attendances by the cohort",
+                    None,
+                    "-0.20",
+                    direction=Direction.LOWER_IS_BETTER,
+                    basis=ThresholdBasis.CHANGE_FROM_BASELINE,
+                ),
+            ),
+        ],
+    ),
+    (
+        "Child and Young Person MH Transition",
+        [
+            ("TRANSITION", "Improve the outcomes for young people who transition out of CYPMHS", None),
+        ],
+    ),
+    (
+        "Preventing ill health by risky behaviour",
+        [
+            ("RISKY", "Deliver on the objectives set out in the Five Year Forward View", None),
+        ],
+    ),
 ]
 SPECIALISED_2018: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]] = [
-    ("Recovery Colleges for Medium and Low Secure Patients", [
-        ("RECOVERY", "The establishment of co-developed and co-delivered programmes", None)]),
-    ("Reducing Restrictive Practices within Adult Secure Services", [
-        ("RESTRICTIVE", "Improving service user experience whilst maintaining safe services", None)]),
-    ("CAMHS Transition Pathway", [
-        ("CAMHS", "Plan for discharge/transition at the point of admission", None)]),
-    ("Non-secure - \u00a0Repatriation", [
-        ("REPATRIATION", "Review the list and identify patients who can be repatriated back to London", None)]),
-    ("Non-secure – Reducing Length of Stay", [
-        ("LOS-NONSECURE", "Reduce the current Average Length of Stay in non-secure specialist inpatient services",
-         None)]),
-    ("Secure Services – Reducing Length of Stay", [
-        ("LOS-SECURE", "Reduce the current Average Length of Stay in secure specialist inpatient services", None)]),
+    (
+        "Recovery Colleges for Medium and Low Secure Patients",
+        [("RECOVERY", "The establishment of co-developed and co-delivered programmes", None)],
+    ),
+    (
+        "Reducing Restrictive Practices within Adult Secure Services",
+        [("RESTRICTIVE", "Improving service user experience whilst maintaining safe services", None)],
+    ),
+    ("CAMHS Transition Pathway", [("CAMHS", "Plan for discharge/transition at the point of admission", None)]),
+    (
+        "Non-secure - \u00a0Repatriation",
+        [("REPATRIATION", "Review the list and identify patients who can be repatriated back to London", None)],
+    ),
+    (
+        "Non-secure – Reducing Length of Stay",
+        [
+            (
+                "LOS-NONSECURE",
+                "Reduce the current Average Length of Stay in non-secure specialist inpatient services",
+                None,
+            )
+        ],
+    ),
+    (
+        "Secure Services – Reducing Length of Stay",
+        [("LOS-SECURE", "Reduce the current Average Length of Stay in secure specialist inpatient services", None)],
+    ),
 ]
 
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from domain import ids
 from domain.actors import Actor
 from domain.application import Corral
 from domain.evidence import Evidence
@@ -109,6 +108,16 @@ def presented(
     return submission_ids
 
 
+def events_of(app: Corral, aggregate_id: UUID) -> list[Any]:
+    """An aggregate's events, oldest first, with their recorded attributes."""
+    return list(app.events.get(aggregate_id))
+
+
+def last_event(app: Corral, aggregate_id: UUID) -> Any:
+    """An aggregate's newest event."""
+    return events_of(app, aggregate_id)[-1]
+
+
 def event_names(app: Corral, aggregate_id: UUID) -> list[str]:
     """The names of an aggregate's events, oldest first."""
     return [type(e).__name__ for e in app.events.get(aggregate_id)]
@@ -123,9 +132,3 @@ def all_events(app: Corral) -> list[Any]:
 def event_count(app: Corral) -> int:
     """How many events the application log holds."""
     return len(app.recorder.select_notifications(start=1, limit=1_000_000))
-
-
-def submission_id(scheme_id: UUID, milestone_code: str, provider_id: UUID) -> UUID:
-    """The natural-key id of a provider's submission for a milestone."""
-    return ids.submission_id(scheme_id, milestone_code, provider_id)
-

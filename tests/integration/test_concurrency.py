@@ -30,14 +30,17 @@ class Outcomes:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def land(self, version: int, evidence: Evidence) -> None:
+        """A save landed at this version."""
         with self.lock:
             self.landed.append((version, evidence))
 
     def conflict(self) -> None:
+        """A save lost the race and said so."""
         with self.lock:
             self.conflicts += 1
 
     def fail(self, error: BaseException) -> None:
+        """Something other than a conflict went wrong."""
         with self.lock:
             self.unexpected.append(error)
 
@@ -49,6 +52,7 @@ def submitted(app: Corral) -> UUID:
 
 
 def run_racers(racer: Callable[[int], None]) -> None:
+    """Run the racer on every thread at once and wait for all of them."""
     threads = [threading.Thread(target=racer, args=(n,)) for n in range(THREADS)]
     for thread in threads:
         thread.start()
@@ -58,6 +62,7 @@ def run_racers(racer: Callable[[int], None]) -> None:
 
 
 def then_nothing_was_lost(app: Corral, submission_id: UUID, outcomes: Outcomes) -> None:
+    """Only conflicts went wrong, and the history holds exactly the saves that landed, in version order."""
     assert outcomes.unexpected == []
     names = event_names(app, submission_id)
     assert names.count("EvidenceRevised") == len(outcomes.landed)
@@ -65,7 +70,9 @@ def then_nothing_was_lost(app: Corral, submission_id: UUID, outcomes: Outcomes) 
     assert versions == list(range(1, len(outcomes.landed) + 2))
     assert sorted(version for version, _ in outcomes.landed) == versions[1:]
     submission = app.submission(submission_id)
-    assert submission.revisions[1:] == [evidence for _, evidence in sorted(outcomes.landed, key=lambda landed: landed[0])]
+    assert submission.revisions[1:] == [
+        evidence for _, evidence in sorted(outcomes.landed, key=lambda landed: landed[0])
+    ]
 
 
 def test_saves_racing_on_the_same_version_land_once_a_round_and_conflict_otherwise(app: Corral) -> None:

@@ -28,10 +28,29 @@ from tests.builders import (
     narrative_milestone,
     terms,
 )
-from tests.integration.given import all_events, event_count, event_names, provider_terms
+from tests.integration.given import all_events, event_count, event_names, last_event, provider_terms
 
 Q1 = Quarter.Q1
 USERS = {actor.user_id: actor.organisation_id for actor in (ADMIN, COMMISSIONER, ACUTE, COMMUNITY, PRIVATE)}
+ACTED_BY = {
+    "Registered": ADMIN,
+    "SetUp": COMMISSIONER,
+    "ProviderJoined": COMMISSIONER,
+    "Drafted": COMMISSIONER,
+    "LeadProviderDesignated": COMMISSIONER,
+    "LeadProviderRedesignated": COMMISSIONER,
+    "Agreed": COMMISSIONER,
+    "Opened": ACUTE,
+    "ProviderNudgedByLead": ACUTE,
+    "EvidenceAcceptedByLead": ACUTE,
+    "EvidenceReturnedByLead": ACUTE,
+    "EvidencePresented": ACUTE,
+    "EvidencePackPresented": ACUTE,
+    "EvidencePackQueried": COMMISSIONER,
+    "MilestoneAssessed": COMMISSIONER,
+    "AssessmentRevisedOnAppeal": COMMISSIONER,
+    "QuarterClosed": COMMISSIONER,
+}
 
 
 def test_a_shared_scheme_runs_from_registration_to_a_closed_quarter(app: Corral) -> None:
@@ -95,7 +114,7 @@ def test_a_shared_scheme_runs_from_registration_to_a_closed_quarter(app: Corral)
         PackEntry(community_flu, COMMUNITY_ID, "FLU", 1),
         PackEntry(private_flu, PRIVATE_ID, "FLU", 1),
     }
-    presented = list(app.events.get(review.id))[-1]
+    presented = last_event(app, review.id)
     assert type(presented).__name__ == "EvidencePackPresented"
     assert list(presented.missing) == [f"{PRIVATE_ID}/M1"]
     for in_pack in (acute_m1, acute_flu, community_m1, community_flu, private_flu):
@@ -118,7 +137,7 @@ def test_a_shared_scheme_runs_from_registration_to_a_closed_quarter(app: Corral)
     assert len(review.packs) == 2
     assert review.entry_for(ACUTE_ID, "FLU") == PackEntry(acute_flu, ACUTE_ID, "FLU", 2)
     assert review.entry_for(COMMUNITY_ID, "M1") == PackEntry(community_m1, COMMUNITY_ID, "M1", 2)
-    assert list(app.events.get(review.id))[-1].pack_number == 2
+    assert last_event(app, review.id).pack_number == 2
     assert app.submission(acute_flu).status is SubmissionStatus.PRESENTED
 
     decisions = [
@@ -150,7 +169,7 @@ def test_a_shared_scheme_runs_from_registration_to_a_closed_quarter(app: Corral)
         reason="Appeal upheld: the audit covered every ward",
     )
     assert app.quarter_review(scheme_id, Q1).assessment(COMMUNITY_ID, "M1").achievement == Decimal(1)
-    appeal = list(app.events.get(review.id))[-1]
+    appeal = last_event(app, review.id)
     assert type(appeal).__name__ == "AssessmentRevisedOnAppeal"
     assert appeal.previous.status is AssessmentStatus.PARTIALLY_MET
 
@@ -166,8 +185,16 @@ def test_a_shared_scheme_runs_from_registration_to_a_closed_quarter(app: Corral)
 
     recorded = all_events(app)
     assert len(recorded) == events_before
+    assert set(ACTED_BY) <= {type(e).__name__ for e in recorded}
     for event in recorded:
-        assert USERS[event.actor.user_id] == event.actor.organisation_id, type(event).__qualname__
+        name = type(event).__name__
+        assert USERS[event.actor.user_id] == event.actor.organisation_id, name
+        if name in ACTED_BY:
+            assert event.actor == ACTED_BY[name], name
+        elif name in ("EvidenceSubmitted", "EvidenceRevised", "EvidenceWithdrawn"):
+            assert event.actor.organisation_id == app.submission(event.originator_id).provider_id, name
+        elif name == "Signed":
+            assert event.actor.organisation_id == event.organisation_id
     reasons = {type(e).__name__: e.reason for e in recorded if hasattr(e, "reason")}
     assert reasons == {
         "LeadProviderRedesignated": "The acute trust hosts the safeguarding team",

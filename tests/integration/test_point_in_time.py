@@ -7,7 +7,16 @@ import pytest
 from domain.application import Corral
 from domain.errors import NotFoundError
 from domain.submission import SubmissionStatus
-from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY_ID, narrative, narrative_milestone, terms
+from tests.builders import (
+    ACUTE,
+    ACUTE_ID,
+    COMMISSIONER,
+    COMMISSIONER_ID,
+    COMMUNITY_ID,
+    narrative,
+    narrative_milestone,
+    terms,
+)
 from tests.integration.given import agreed_scheme, programme_set_up, signed_by_everyone
 
 
@@ -62,4 +71,3 @@ def test_a_variation_keeps_the_first_agreed_version_readable_after_re_agreement(
     assert app.scheme(agreed.scheme_id, version=before_variation).agreed_terms == first_terms
     with pytest.raises(NotFoundError):
         scheme.agreed_version(3)
-

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from domain.application import Corral, Recorded
+from domain.application import Corral
 from domain.errors import AlreadyExistsError
 from domain.milestones import Quarter
 from domain.organisation import OrganisationKind
+from domain.service import Recorded
 from tests.builders import (
     ACUTE,
     ACUTE_ID,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ from domain.quarter_review import (
     QuarterClosedError,
     UnassessedMilestonesError,
 )
+from domain.service import Recorded
 from domain.submission import SubmissionLockedError, SubmissionStatus
 from tests.builders import (
     ACUTE,
@@ -29,7 +31,15 @@ from tests.builders import (
     narrative,
     narrative_milestone,
 )
-from tests.integration.given import accepted, agreed_scheme, event_count, event_names, presented
+from tests.integration.given import (
+    accepted,
+    agreed_scheme,
+    event_count,
+    event_names,
+    events_of,
+    last_event,
+    presented,
+)
 
 Q1 = Quarter.Q1
 MET = AssessmentStatus.MET
@@ -45,7 +55,7 @@ def test_a_returned_submission_carries_the_leads_comments_until_revised(app: Cor
     assert submission.status is SubmissionStatus.RETURNED
     assert submission.lead_comments == "Attach the ward-level breakdown"
     assert event_names(app, submission_id) == ["EvidenceSubmitted", "EvidenceReturnedByLead"]
-    assert list(app.events.get(submission_id))[-1].actor == ACUTE
+    assert last_event(app, submission_id).actor == ACUTE
 
 
 def test_only_the_lead_may_accept_a_submission(app: Corral) -> None:
@@ -63,7 +73,7 @@ def test_the_lead_nudges_a_provider_whose_evidence_is_missing(app: Corral) -> No
 
     recorded = app.nudge_provider(ACUTE, agreed.scheme_id, Q1, COMMUNITY_ID, "M1 is due on 31 July")
 
-    nudge = list(app.events.get(recorded.id))[-1]
+    nudge = last_event(app, recorded.id)
     assert type(nudge).__name__ == "ProviderNudgedByLead"
     assert (nudge.provider_id, nudge.message, nudge.actor) == (COMMUNITY_ID, "M1 is due on 31 July", ACUTE)
 
@@ -180,7 +190,7 @@ def test_revising_an_assessment_on_appeal_keeps_the_earlier_one_in_the_record(ap
 
     review = app.quarter_review(agreed.scheme_id, Q1)
     assert review.assessment(ACUTE_ID, "M1").status is MET
-    first, revised = [e for e in app.events.get(review.id) if "Assess" in type(e).__name__]
+    first, revised = [e for e in events_of(app, review.id) if "Assess" in type(e).__name__]
     assert first.assessment.status is AssessmentStatus.NOT_MET
     assert type(revised).__name__ == "AssessmentRevisedOnAppeal"
     assert revised.previous == first.assessment
@@ -224,3 +234,23 @@ def test_a_closed_quarter_refuses_a_revised_assessment(app: Corral) -> None:
         )
 
     assert app.quarter_review(agreed.scheme_id, Q1).assessment(ACUTE_ID, "M1").status is MET
+
+
+def test_a_closed_quarter_refuses_reviewing_or_withdrawing_its_unpresented_evidence(app: Corral) -> None:
+    agreed = agreed_scheme(app, participants=(ACUTE_ID, COMMUNITY_ID))
+    presented(app, agreed.scheme_id, (ACUTE, "M1", narrative()))
+    late_id = app.submit_evidence(COMMUNITY, agreed.scheme_id, "M1", narrative("Late.")).id
+    app.assess_milestone(COMMISSIONER, agreed.scheme_id, Q1, ACUTE_ID, "M1", MET, "Audit complete")
+    app.assess_milestone(COMMISSIONER, agreed.scheme_id, Q1, COMMUNITY_ID, "M1", AssessmentStatus.NOT_MET, "Late")
+    app.close_quarter(COMMISSIONER, agreed.scheme_id, Q1)
+
+    changes: list[Callable[[], Recorded]] = [
+        lambda: app.accept_evidence(ACUTE, late_id),
+        lambda: app.return_evidence(ACUTE, late_id, "Too late"),
+        lambda: app.withdraw_evidence(COMMUNITY, late_id, reason="Too late"),
+    ]
+    for change in changes:
+        with pytest.raises(QuarterClosedError):
+            change()
+
+    assert event_names(app, late_id) == ["EvidenceSubmitted"]

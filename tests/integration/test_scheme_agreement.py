@@ -18,7 +18,14 @@ from tests.builders import (
     narrative_milestone,
     terms,
 )
-from tests.integration.given import SCHEME_CODE, agreed_scheme, event_count, event_names, programme_set_up
+from tests.integration.given import (
+    SCHEME_CODE,
+    agreed_scheme,
+    event_count,
+    event_names,
+    last_event,
+    programme_set_up,
+)
 
 
 def test_a_scheme_is_agreed_when_its_last_party_signs(app: Corral) -> None:
@@ -33,7 +40,7 @@ def test_a_scheme_is_agreed_when_its_last_party_signs(app: Corral) -> None:
     assert scheme.status == "agreed"
     assert recorded.version == scheme.version == 5
     assert event_names(app, scheme_id)[-2:] == ["Signed", "Agreed"]
-    assert list(app.events.get(scheme_id))[-1].actor == COMMUNITY
+    assert last_event(app, scheme_id).actor == COMMUNITY
 
 
 def test_a_signature_on_terms_amended_since_they_were_read_is_refused(app: Corral) -> None:
@@ -66,7 +73,7 @@ def test_re_designating_a_lead_records_the_previous_lead_and_the_reason(app: Cor
     app.designate_lead(COMMISSIONER, agreed.scheme_id, COMMUNITY_ID, reason="The acute trust is in special measures")
 
     assert app.programme(agreed.programme_id).lead_of(agreed.scheme_id) == COMMUNITY_ID
-    redesignated = list(app.events.get(agreed.programme_id))[-1]
+    redesignated = last_event(app, agreed.programme_id)
     assert type(redesignated).__name__ == "LeadProviderRedesignated"
     assert redesignated.previous_provider_id == ACUTE_ID
     assert redesignated.reason == "The acute trust is in special measures"

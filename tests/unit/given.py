@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -36,6 +37,11 @@ ALL_PROVIDERS = frozenset({ACUTE_ID, COMMUNITY_ID, PRIVATE_ID})
 LEAD, LEAD_ID = COMMUNITY, COMMUNITY_ID
 HALF = Decimal("0.5")
 ACTOR_OF: dict[UUID, Actor] = {a.organisation_id: a for a in (COMMISSIONER, ACUTE, COMMUNITY, PRIVATE)}
+
+
+def collected(aggregate: Aggregate) -> list[Any]:
+    """The aggregate's pending events, which this clears; typed loosely so a test can read their attributes."""
+    return list(aggregate.collect_events())
 
 
 def event_names(aggregate: Aggregate) -> list[str]:
@@ -81,7 +87,12 @@ def agreed(scheme_terms: SchemeTerms | None = None) -> Scheme:
 def submitted(milestone: Milestone | None = None, evidence: Evidence | None = None, actor: Actor = ACUTE) -> Submission:
     """A provider's evidence, awaiting the lead's review."""
     submission = Submission.submit(
-        actor, PROGRAMME_ID, SCHEME_ID, actor.organisation_id, milestone or narrative_milestone(), evidence or narrative()
+        actor,
+        PROGRAMME_ID,
+        SCHEME_ID,
+        actor.organisation_id,
+        milestone or narrative_milestone(),
+        evidence or narrative(),
     )
     submission.collect_events()
     return submission
@@ -98,7 +109,7 @@ def accepted(milestone: Milestone | None = None, evidence: Evidence | None = Non
 def presented(milestone: Milestone | None = None, evidence: Evidence | None = None, actor: Actor = ACUTE) -> Submission:
     """Evidence locked in the first pack presented."""
     submission = accepted(milestone, evidence, actor)
-    submission.include_in_pack(LEAD, REVIEW_ID, 1)
+    submission.include_in_pack(LEAD, LEAD_ID, REVIEW_ID, 1)
     submission.collect_events()
     return submission
 
@@ -110,7 +121,7 @@ def entry(submission: Submission) -> PackEntry:
 
 def opened_review() -> QuarterReview:
     """The scheme's Q1 review, with nothing presented yet."""
-    review = QuarterReview.open(LEAD, PROGRAMME_ID, COMMISSIONER_ID, SCHEME_ID, Quarter.Q1)
+    review = QuarterReview.open(LEAD, PROGRAMME_ID, COMMISSIONER_ID, LEAD_ID, SCHEME_ID, Quarter.Q1)
     review.collect_events()
     return review
 

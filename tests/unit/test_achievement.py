@@ -27,8 +27,6 @@ MET, PARTLY, NOT_MET, NA = (
     AssessmentStatus.NOT_MET,
     AssessmentStatus.NOT_APPLICABLE,
 )
-FLU = flu_milestone().measure
-assert FLU is not None
 
 
 def rate(numerator: str, denominator: str = "100") -> Figures:
@@ -47,14 +45,29 @@ def measure(
     baseline: str | None = None,
 ) -> NumericMeasure:
     return NumericMeasure(
-        "measured", "of", Decimal(minimum), Decimal(maximum), direction, basis, None if baseline is None else Decimal(baseline)
+        "measured",
+        "of",
+        Decimal(minimum),
+        Decimal(maximum),
+        direction,
+        basis,
+        None if baseline is None else Decimal(baseline),
     )
+
+
+def flu_measure() -> NumericMeasure:
+    """The builders' flu measure: 60% to 80% uptake."""
+    result = flu_milestone().measure
+    assert result is not None
+    return result
 
 
 @pytest.mark.parametrize(
     ("status", "earned"), [(MET, Decimal(1)), (NOT_MET, Decimal(0)), (PARTLY, HALF)], ids=["Met", "Not Met", "Partly"]
 )
-def test_a_narrative_milestone_earns_one_nothing_or_the_partial_fraction(status: AssessmentStatus, earned: Decimal) -> None:
+def test_a_narrative_milestone_earns_one_nothing_or_the_partial_fraction(
+    status: AssessmentStatus, earned: Decimal
+) -> None:
     result = achievement(status, narrative_milestone(), None, HALF)
 
     assert result == earned and isinstance(result, Decimal)
@@ -75,11 +88,12 @@ def test_na_earns_none_so_the_milestone_leaves_both_totals(milestone: Milestone)
     ids=["70%", "65%", "at minimum", "at maximum", "clamped below", "clamped above"],
 )
 def test_flu_uptake_is_paid_on_a_sliding_scale_from_60_to_80_percent(uptake: str, share: str) -> None:
-    assert threshold_share(FLU, rate(uptake)) == Decimal(share)
+    assert threshold_share(flu_measure(), rate(uptake)) == Decimal(share)
 
 
 @pytest.mark.parametrize(
-    ("value", "share"), [("15", "0.5"), ("10", "1"), ("5", "1"), ("20", "0"), ("25", "0")],
+    ("value", "share"),
+    [("15", "0.5"), ("10", "1"), ("5", "1"), ("20", "0"), ("25", "0")],
     ids=["between", "at best threshold", "better still", "at worst threshold", "worse still"],
 )
 def test_when_lower_is_better_the_scale_is_reversed(value: str, share: str) -> None:
@@ -132,7 +146,9 @@ def test_the_share_decides_the_status(share: str, status: AssessmentStatus) -> N
     assert status_for_share(Decimal(share)) is status
 
 
-@pytest.mark.parametrize(("uptake", "status", "earned"), [("70", PARTLY, "0.5"), ("85", MET, "1"), ("55", NOT_MET, "0")])
+@pytest.mark.parametrize(
+    ("uptake", "status", "earned"), [("70", PARTLY, "0.5"), ("85", MET, "1"), ("55", NOT_MET, "0")]
+)
 def test_a_numeric_milestone_earns_its_threshold_share_not_the_partial_fraction(
     uptake: str, status: AssessmentStatus, earned: str
 ) -> None:
@@ -157,7 +173,11 @@ def test_a_numeric_milestone_cannot_be_met_without_figures(status: AssessmentSta
 
 def test_a_numeric_milestone_from_a_missing_baseline_cannot_be_assessed() -> None:
     unset = Milestone(
-        "AE", "Reduce A&E", Quarter.Q4, date(2015, 4, 30), measure=measure("-0.2", "0", basis=ThresholdBasis.CHANGE_FROM_BASELINE)
+        "AE",
+        "Reduce A&E",
+        Quarter.Q4,
+        date(2015, 4, 30),
+        measure=measure("-0.2", "0", basis=ThresholdBasis.CHANGE_FROM_BASELINE),
     )
 
     with pytest.raises(BaselineMissingError):

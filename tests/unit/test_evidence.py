@@ -33,7 +33,8 @@ def test_an_empty_file_is_a_valid_attachment() -> None:
 
 
 @pytest.mark.parametrize(
-    ("numerator", "denominator"), [("-1", None), ("1", "0"), ("1", "-5"), ("101", "100")],
+    ("numerator", "denominator"),
+    [("-1", None), ("1", "0"), ("1", "-5"), ("101", "100")],
     ids=["negative numerator", "zero denominator", "negative denominator", "numerator above denominator"],
 )
 def test_figures_that_make_no_sense_are_refused(numerator: str, denominator: str | None) -> None:

@@ -46,7 +46,9 @@ def test_quarters_are_numbered_from_zero() -> None:
     assert [q.index for q in Quarter] == [0, 1, 2, 3]
 
 
-@pytest.mark.parametrize(("start", "label"), [(2017, "2017/18"), (2019, "2019/20"), (2009, "2009/10"), (1999, "1999/00")])
+@pytest.mark.parametrize(
+    ("start", "label"), [(2017, "2017/18"), (2019, "2019/20"), (2009, "2009/10"), (1999, "1999/00")]
+)
 def test_a_contract_year_is_labelled_by_both_calendar_years(start: int, label: str) -> None:
     assert contract_year_label(start) == label
 
@@ -63,11 +65,25 @@ def test_a_numeric_measures_minimum_threshold_is_not_above_its_maximum() -> None
 
 def test_a_change_from_a_baseline_of_zero_cannot_be_measured() -> None:
     with pytest.raises(InvalidMilestoneError):
-        NumericMeasure("attendances", None, Decimal("-0.2"), Decimal(0), basis=ThresholdBasis.CHANGE_FROM_BASELINE, baseline=Decimal(0))
+        NumericMeasure(
+            "attendances",
+            None,
+            Decimal("-0.2"),
+            Decimal(0),
+            basis=ThresholdBasis.CHANGE_FROM_BASELINE,
+            baseline=Decimal(0),
+        )
 
 
 def test_points_from_a_baseline_of_zero_are_measurable() -> None:
-    points = NumericMeasure("assessed", "patients", Decimal(0), Decimal("0.05"), basis=ThresholdBasis.POINTS_FROM_BASELINE, baseline=Decimal(0))
+    points = NumericMeasure(
+        "assessed",
+        "patients",
+        Decimal(0),
+        Decimal("0.05"),
+        basis=ThresholdBasis.POINTS_FROM_BASELINE,
+        baseline=Decimal(0),
+    )
 
     assert not points.needs_baseline
 

@@ -6,10 +6,10 @@ import pytest
 
 from domain import ids
 from domain.actors import Actor
-from domain.errors import NotFoundError, NotPermittedError, ReasonRequiredError
-from domain.organisation import InvalidOrganisationError, Organisation, OrganisationKind
+from domain.errors import NotPermittedError, ReasonRequiredError
+from domain.organisation import InvalidOrganisationError, Organisation, OrganisationKind, WrongKindOfOrganisationError
 from tests.builders import ACUTE, ADMIN, AUDITOR, COMMISSIONER
-from tests.unit.given import event_names
+from tests.unit.given import collected, event_names
 
 
 def registered_acute() -> Organisation:
@@ -21,7 +21,7 @@ def registered_acute() -> Organisation:
 def test_an_administrator_registers_a_provider_under_its_code() -> None:
     organisation = Organisation.register(ADMIN, " ACUTE ", " Torbay Hospital ", OrganisationKind.PROVIDER)
 
-    events = organisation.collect_events()
+    events = collected(organisation)
     assert [type(e).__name__ for e in events] == ["Registered"]
     assert (events[0].code, events[0].name, events[0].kind, events[0].actor) == (
         "ACUTE",
@@ -30,7 +30,11 @@ def test_an_administrator_registers_a_provider_under_its_code() -> None:
         ADMIN,
     )
     assert organisation.id == ids.organisation_id("ACUTE")
-    assert (organisation.code, organisation.name, organisation.kind) == ("ACUTE", "Torbay Hospital", OrganisationKind.PROVIDER)
+    assert (organisation.code, organisation.name, organisation.kind) == (
+        "ACUTE",
+        "Torbay Hospital",
+        OrganisationKind.PROVIDER,
+    )
 
 
 def test_registering_a_code_again_derives_the_same_id_so_the_second_create_collides() -> None:
@@ -57,7 +61,7 @@ def test_an_administrator_renames_an_organisation_after_a_merger_saying_why() ->
 
     organisation.rename(ADMIN, " Torbay and South Devon ", " merged with the community trust ")
 
-    events = organisation.collect_events()
+    events = collected(organisation)
     assert [type(e).__name__ for e in events] == ["Renamed"]
     assert (events[0].name, events[0].reason) == ("Torbay and South Devon", "merged with the community trust")
     assert organisation.name == "Torbay and South Devon"
@@ -86,9 +90,9 @@ def test_only_an_administrator_renames_an_organisation(actor: Actor) -> None:
         organisation.rename(actor, "Torbay and South Devon", "merger")
 
 
-def test_a_provider_is_not_found_where_a_commissioner_is_required() -> None:
+def test_a_provider_is_refused_where_a_commissioner_is_required() -> None:
     organisation = registered_acute()
 
     organisation.require_kind(OrganisationKind.PROVIDER)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(WrongKindOfOrganisationError):
         organisation.require_kind(OrganisationKind.COMMISSIONER)

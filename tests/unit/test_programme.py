@@ -20,8 +20,18 @@ from domain.programme import (
     ProviderNotInProgrammeError,
     ProviderTerms,
 )
-from tests.builders import ACUTE, ACUTE_ID, ADMIN, AUDITOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID, PRIVATE_ID
-from tests.unit.given import ALL_PROVIDERS, PROGRAMME_ID, event_names, programme, provider_terms
+from tests.builders import (
+    ACUTE,
+    ACUTE_ID,
+    ADMIN,
+    AUDITOR,
+    COMMISSIONER,
+    COMMISSIONER_ID,
+    COMMUNITY,
+    COMMUNITY_ID,
+    PRIVATE_ID,
+)
+from tests.unit.given import collected, ALL_PROVIDERS, PROGRAMME_ID, event_names, programme, provider_terms
 
 NHS_ENGLAND = Actor("nigel", ids.organisation_id("NHSE"), Role.COMMISSIONER)
 SCHEME_A = ids.scheme_id(PROGRAMME_ID, "A")
@@ -51,7 +61,7 @@ def with_lead(schemes_per_lead: int | None = 1) -> Programme:
 def test_a_commissioner_sets_up_its_programme_for_a_contract_year() -> None:
     result = Programme.set_up(COMMISSIONER, COMMISSIONER_ID, " Torbay ", 2014)
 
-    events = result.collect_events()
+    events = collected(result)
     assert [type(e).__name__ for e in events] == ["SetUp"]
     assert (events[0].health_economy, events[0].contract_year, events[0].actor) == ("Torbay", 2014, COMMISSIONER)
     assert result.id == PROGRAMME_ID
@@ -83,8 +93,12 @@ def test_a_programme_with_nonsensical_settings_is_refused(settings: dict[str, An
         Programme.set_up(COMMISSIONER, COMMISSIONER_ID, **arguments)
 
 
-@pytest.mark.parametrize(("contract_value", "cquin_rate"), [("0", "0.025"), ("-1", "0.025"), ("1000", "0"), ("1000", "1.5")])
-def test_provider_terms_need_a_positive_contract_value_and_a_rate_up_to_one(contract_value: str, cquin_rate: str) -> None:
+@pytest.mark.parametrize(
+    ("contract_value", "cquin_rate"), [("0", "0.025"), ("-1", "0.025"), ("1000", "0"), ("1000", "1.5")]
+)
+def test_provider_terms_need_a_positive_contract_value_and_a_rate_up_to_one(
+    contract_value: str, cquin_rate: str
+) -> None:
     with pytest.raises(InvalidProgrammeError):
         ProviderTerms(ACUTE_ID, Decimal(contract_value), Decimal(cquin_rate))
 
@@ -99,7 +113,7 @@ def test_a_provider_joins_with_its_contract_value_and_cquin_rate() -> None:
 
     result.join(COMMISSIONER, provider_terms(ACUTE_ID, "84000000", "0.025"))
 
-    events = result.collect_events()
+    events = collected(result)
     assert [type(e).__name__ for e in events] == ["ProviderJoined"]
     assert events[0].terms == provider_terms(ACUTE_ID, "84000000", "0.025")
     assert result.has_provider(ACUTE_ID) and not result.has_provider(COMMUNITY_ID)
@@ -126,7 +140,7 @@ def test_the_commissioner_revises_a_providers_terms_saying_why() -> None:
 
     result.revise_provider_terms(COMMISSIONER, provider_terms(ACUTE_ID, "90000000"), " contract variation ")
 
-    events = result.collect_events()
+    events = collected(result)
     assert [type(e).__name__ for e in events] == ["ProviderTermsRevised"]
     assert (events[0].terms.contract_value, events[0].reason) == (Decimal("90000000"), "contract variation")
     assert result.provider(ACUTE_ID).contract_value == Decimal("90000000")
@@ -156,7 +170,7 @@ def test_a_drafted_scheme_is_recorded_as_part_of_the_programme() -> None:
     result.add_scheme(COMMISSIONER, SCHEME_B, "B")
     result.add_scheme(COMMISSIONER, SCHEME_A, "A")
 
-    events = result.collect_events()
+    events = collected(result)
     assert [type(e).__name__ for e in events] == ["SchemeAdded", "SchemeAdded"]
     assert (events[0].scheme_id, events[0].code) == (SCHEME_B, "B")
     assert result.scheme_ids == [SCHEME_B, SCHEME_A]
@@ -183,7 +197,7 @@ def test_the_commissioner_designates_a_participating_provider_as_a_schemes_lead(
 
     result.designate_lead(COMMISSIONER, SCHEME_A, ACUTE_ID, frozenset({ACUTE_ID, COMMUNITY_ID}))
 
-    events = result.collect_events()
+    events = collected(result)
     assert [type(e).__name__ for e in events] == ["LeadProviderDesignated"]
     assert (events[0].scheme_id, events[0].provider_id) == (SCHEME_A, ACUTE_ID)
     assert result.lead_of(SCHEME_A) == ACUTE_ID
@@ -232,7 +246,7 @@ def test_re_designating_a_lead_records_the_previous_lead_and_the_reason() -> Non
 
     result.designate_lead(COMMISSIONER, SCHEME_A, COMMUNITY_ID, ALL_PROVIDERS, " acute trust under special measures ")
 
-    events = result.collect_events()
+    events = collected(result)
     assert [type(e).__name__ for e in events] == ["LeadProviderRedesignated"]
     assert (events[0].provider_id, events[0].previous_provider_id, events[0].reason) == (
         COMMUNITY_ID,

@@ -13,6 +13,7 @@ from domain.errors import NotPermittedError, ReasonRequiredError
 from domain.milestones import Quarter
 from domain.quarter_review import (
     EmptyPackError,
+    EvidencePack,
     PackAlreadyPresentedError,
     PackNotPresentedError,
     PackNotQueriedError,
@@ -21,8 +22,18 @@ from domain.quarter_review import (
     ReviewStatus,
     UnassessedMilestonesError,
 )
-from tests.builders import ACUTE, ACUTE_ID, AUDITOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY_ID, narrative_milestone, terms
+from tests.builders import (
+    ACUTE,
+    ACUTE_ID,
+    AUDITOR,
+    COMMISSIONER,
+    COMMISSIONER_ID,
+    COMMUNITY_ID,
+    narrative_milestone,
+    terms,
+)
 from tests.unit.given import (
+    collected,
     HALF,
     LEAD,
     LEAD_ID,
@@ -63,20 +74,31 @@ def closed_review() -> QuarterReview:
     return review
 
 
-def test_the_first_action_of_a_quarter_opens_its_review() -> None:
-    review = QuarterReview.open(LEAD, PROGRAMME_ID, COMMISSIONER_ID, SCHEME_ID, Quarter.Q1)
+def test_the_leads_first_action_in_a_quarter_opens_its_review() -> None:
+    review = QuarterReview.open(LEAD, PROGRAMME_ID, COMMISSIONER_ID, LEAD_ID, SCHEME_ID, Quarter.Q1)
 
-    events = review.collect_events()
+    events = collected(review)
     assert [type(e).__name__ for e in events] == ["Opened"]
     assert (events[0].scheme_id, events[0].quarter, events[0].actor) == (SCHEME_ID, Quarter.Q1, LEAD)
     assert review.id == ids.quarter_review_id(SCHEME_ID, Quarter.Q1)
     assert (review.status, review.current_pack) == (ReviewStatus.OPEN, ())
 
 
-@pytest.mark.xfail(strict=True, reason="QuarterReview.open checks no actor at all (domain/quarter_review.py:101)")
-def test_an_auditor_cannot_open_a_quarters_review() -> None:
+def test_the_commissioners_first_action_in_a_quarter_opens_its_review_even_without_a_lead() -> None:
+    review = QuarterReview.open(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, None, SCHEME_ID, Quarter.Q1)
+
+    assert event_names(review) == ["Opened"]
+
+
+@pytest.mark.parametrize("actor", [ACUTE, AUDITOR], ids=["participant that does not lead", "auditor"])
+def test_only_the_commissioner_or_the_lead_opens_a_quarters_review(actor: Actor) -> None:
     with pytest.raises(NotPermittedError):
-        QuarterReview.open(AUDITOR, PROGRAMME_ID, COMMISSIONER_ID, SCHEME_ID, Quarter.Q1)
+        QuarterReview.open(actor, PROGRAMME_ID, COMMISSIONER_ID, LEAD_ID, SCHEME_ID, Quarter.Q1)
+
+
+def test_no_provider_opens_the_review_of_a_scheme_without_a_lead() -> None:
+    with pytest.raises(NotPermittedError):
+        QuarterReview.open(LEAD, PROGRAMME_ID, COMMISSIONER_ID, None, SCHEME_ID, Quarter.Q1)
 
 
 def test_the_lead_nudges_a_participant_whose_evidence_is_missing() -> None:
@@ -84,9 +106,13 @@ def test_the_lead_nudges_a_participant_whose_evidence_is_missing() -> None:
 
     review.nudge(LEAD, LEAD_ID, ACUTE_ID, " Q1 evidence is due on 31 July ")
 
-    events = review.collect_events()
+    events = collected(review)
     assert [type(e).__name__ for e in events] == ["ProviderNudgedByLead"]
-    assert (events[0].provider_id, events[0].message, events[0].actor) == (ACUTE_ID, "Q1 evidence is due on 31 July", LEAD)
+    assert (events[0].provider_id, events[0].message, events[0].actor) == (
+        ACUTE_ID,
+        "Q1 evidence is due on 31 July",
+        LEAD,
+    )
 
 
 @pytest.mark.parametrize("actor", NOT_THE_LEAD, ids=NOT_THE_LEAD_IDS)
@@ -101,7 +127,7 @@ def test_the_lead_presents_a_pack_pinned_to_the_revisions_it_accepted() -> None:
 
     number = review.present(LEAD, LEAD_ID, (entry(submission),), (f"{COMMUNITY_ID}/M1",))
 
-    events = review.collect_events()
+    events = collected(review)
     assert [type(e).__name__ for e in events] == ["EvidencePackPresented"]
     assert (events[0].pack_number, events[0].entries, events[0].missing) == (
         1,
@@ -110,6 +136,7 @@ def test_the_lead_presents_a_pack_pinned_to_the_revisions_it_accepted() -> None:
     )
     assert number == 1
     assert (review.status, review.current_pack) == (ReviewStatus.PRESENTED, (entry(submission),))
+    assert review.packs == [EvidencePack(1, (entry(submission),), (f"{COMMUNITY_ID}/M1",))]
     assert review.entry_for(ACUTE_ID, "M1") == entry(submission)
     assert review.entry_for(COMMUNITY_ID, "M1") is None
 
@@ -138,7 +165,7 @@ def test_the_commissioner_queries_the_pack_back_to_the_lead() -> None:
 
     review.query(COMMISSIONER, " Where is the June audit? ")
 
-    events = review.collect_events()
+    events = collected(review)
     assert [type(e).__name__ for e in events] == ["EvidencePackQueried"]
     assert (events[0].pack_number, events[0].questions) == (1, "Where is the June audit?")
     assert review.status is ReviewStatus.QUERIED
@@ -173,7 +200,7 @@ def test_after_a_query_the_lead_presents_a_second_pack() -> None:
 
     number = review.present(LEAD, LEAD_ID, (entry(submission),), ())
 
-    events = review.collect_events()
+    events = collected(review)
     assert [type(e).__name__ for e in events] == ["EvidencePackPresented"]
     assert (number, events[0].pack_number, len(review.packs)) == (2, 2, 2)
     assert review.status is ReviewStatus.PRESENTED
@@ -194,7 +221,7 @@ def test_a_quarter_closes_once_every_expected_milestone_is_assessed() -> None:
 
     review.close(COMMISSIONER, terms().expected(Quarter.Q1))
 
-    events = review.collect_events()
+    events = collected(review)
     assert [type(e).__name__ for e in events] == ["QuarterClosed"]
     assert events[0].actor == COMMISSIONER
     assert review.status is ReviewStatus.CLOSED

@@ -21,7 +21,7 @@ from domain.quarter_review import (
 )
 from domain.submission import Submission
 from tests.builders import ACUTE_ID, AUDITOR, COMMISSIONER, COMMUNITY_ID, figures, flu_milestone, narrative_milestone
-from tests.unit.given import HALF, LEAD, entry, event_names, opened_review, presented, presented_review
+from tests.unit.given import collected, HALF, LEAD, entry, event_names, opened_review, presented, presented_review
 
 M1 = narrative_milestone("M1")
 FLU = flu_milestone()
@@ -57,7 +57,7 @@ def test_the_commissioner_assesses_presented_evidence_as_met() -> None:
 
     review.assess(COMMISSIONER, M1, ACUTE_ID, MET, " every safety plan audited ", submission.evidence(), HALF)
 
-    events = review.collect_events()
+    events = collected(review)
     assert [type(e).__name__ for e in events] == ["MilestoneAssessed"]
     expected = Assessment(ACUTE_ID, "M1", MET, "every safety plan audited", Decimal(1), entry(submission))
     assert (events[0].assessment, events[0].actor) == (expected, COMMISSIONER)
@@ -87,7 +87,7 @@ def test_a_milestone_not_at_stake_is_assessed_na_without_a_pack_and_leaves_the_t
 
     review.assess(COMMISSIONER, FLU, COMMUNITY_ID, NA, "no frontline staff", None, HALF)
 
-    events = review.collect_events()
+    events = collected(review)
     assert [type(e).__name__ for e in events] == ["MilestoneAssessed"]
     assert (events[0].assessment.status, events[0].assessment.achievement) == (NA, None)
 
@@ -159,7 +159,7 @@ def test_an_assessment_revised_on_appeal_records_the_earlier_one_and_the_reason(
         COMMISSIONER, M1, ACUTE_ID, PARTLY, "two wards missing", submission.evidence(), HALF, " internal audit "
     )
 
-    events = review.collect_events()
+    events = collected(review)
     assert [type(e).__name__ for e in events] == ["AssessmentRevisedOnAppeal"]
     assert (events[0].previous, events[0].reason) == (previous, "internal audit")
     assert (events[0].assessment.status, events[0].assessment.achievement) == (PARTLY, HALF)
@@ -170,7 +170,9 @@ def test_revising_an_assessment_needs_a_reason() -> None:
     review, submission = acute_assessed_met()
 
     with pytest.raises(ReasonRequiredError):
-        review.revise_on_appeal(COMMISSIONER, M1, ACUTE_ID, PARTLY, "two wards missing", submission.evidence(), HALF, "")
+        review.revise_on_appeal(
+            COMMISSIONER, M1, ACUTE_ID, PARTLY, "two wards missing", submission.evidence(), HALF, ""
+        )
 
 
 def test_a_revised_assessment_still_needs_a_rationale() -> None:

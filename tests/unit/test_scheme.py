@@ -38,18 +38,32 @@ from tests.builders import (
     narrative_milestone,
     terms,
 )
-from tests.unit.given import ALL_PROVIDERS, PROGRAMME_ID, SCHEME_ID, agreed, drafted, event_names, sign_by_all
+from tests.unit.given import (
+    collected,
+    ALL_PROVIDERS,
+    PROGRAMME_ID,
+    SCHEME_ID,
+    agreed,
+    drafted,
+    event_names,
+    sign_by_all,
+)
 
 VARIED = terms(narrative_milestone("M1"), narrative_milestone("M2", Quarter.Q2))
 AE_ATTENDANCES = NumericMeasure(
-    "A&E attendances", None, Decimal("-0.20"), Decimal("0"), Direction.LOWER_IS_BETTER, ThresholdBasis.CHANGE_FROM_BASELINE
+    "A&E attendances",
+    None,
+    Decimal("-0.20"),
+    Decimal("0"),
+    Direction.LOWER_IS_BETTER,
+    ThresholdBasis.CHANGE_FROM_BASELINE,
 )
 
 
 def test_the_commissioner_drafts_a_scheme_awaiting_every_signature() -> None:
     scheme = Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, ALL_PROVIDERS, " SH ", terms())
 
-    events = scheme.collect_events()
+    events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["Drafted"]
     assert (events[0].code, events[0].terms, events[0].programme_id) == ("SH", terms(), PROGRAMME_ID)
     assert scheme.id == SCHEME_ID
@@ -94,7 +108,9 @@ def test_terms_that_make_no_sense_are_refused(
 
 def test_a_quarter_expects_shared_milestones_from_everyone_and_targeted_ones_from_their_provider() -> None:
     scheme_terms = terms(
-        narrative_milestone("S1"), narrative_milestone("T1", provider_id=ACUTE_ID), narrative_milestone("S2", Quarter.Q2)
+        narrative_milestone("S1"),
+        narrative_milestone("T1", provider_id=ACUTE_ID),
+        narrative_milestone("S2", Quarter.Q2),
     )
 
     expected = [(p, m.code) for p, m in scheme_terms.expected(Quarter.Q1)]
@@ -107,7 +123,7 @@ def test_a_signature_short_of_the_last_records_only_the_signature() -> None:
 
     scheme.sign(ACUTE, 1)
 
-    events = scheme.collect_events()
+    events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["Signed"]
     assert (events[0].organisation_id, events[0].terms_version, events[0].actor) == (ACUTE_ID, 1, ACUTE)
     assert scheme.status == "draft"
@@ -121,7 +137,7 @@ def test_the_last_signature_agrees_the_scheme() -> None:
 
     scheme.sign(ACUTE, 1)
 
-    events = scheme.collect_events()
+    events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["Signed", "Agreed"]
     assert events[1].terms_version == 1
     assert (scheme.status, scheme.is_agreed, scheme.agreed_terms) == ("agreed", True, terms())
@@ -170,7 +186,7 @@ def test_amending_a_draft_lapses_the_signatures_so_far() -> None:
 
     scheme.amend_draft(COMMISSIONER, VARIED, ALL_PROVIDERS, " add a Q2 milestone ")
 
-    events = scheme.collect_events()
+    events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["DraftAmended"]
     assert (events[0].terms, events[0].reason) == (VARIED, "add a Q2 milestone")
     assert (scheme.terms_version, scheme.signatures, scheme.status) == (2, {}, "draft")
@@ -209,7 +225,7 @@ def test_a_variation_leaves_the_agreed_terms_in_force_until_everyone_signs_again
 
     scheme.propose_variation(COMMISSIONER, VARIED, ALL_PROVIDERS, " add a Q2 milestone ")
 
-    events = scheme.collect_events()
+    events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["VariationProposed"]
     assert (events[0].terms, events[0].reason) == (VARIED, "add a Q2 milestone")
     assert (scheme.status, scheme.is_agreed, scheme.terms_version) == ("varying", False, 2)

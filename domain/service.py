@@ -1,0 +1,58 @@
+"""What every use case shares: loading aggregates by id, and saving them with conflicts named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from domain.errors import AlreadyExistsError, ConcurrentChangeError, NotFoundError
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command changed: the aggregate, its new version, and the log position reached."""
+
+    id: UUID
+    version: int
+    position: int
+
+
+class EventSourcedService(Application[UUID]):
+    """An eventsourcing Application whose saves report the log position and name conflicts."""
+
+    def _get(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
+        try:
+            aggregate: object = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"no {cls.__name__.lower()} has id {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFoundError(f"no {cls.__name__.lower()} has id {aggregate_id}")
+        return aggregate
+
+    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            return self._get(cls, aggregate_id)
+        except NotFoundError:
+            return None
+
+    def _create(self, aggregate: Aggregate, *others: Aggregate, message: str = "") -> Recorded:
+        try:
+            return self._save(aggregate, *others)
+        except ConcurrentChangeError:
+            what = type(aggregate).__name__.lower()
+            raise AlreadyExistsError(message or f"this {what} already exists") from None
+
+    def _save(self, primary: Aggregate, *others: Aggregate) -> Recorded:
+        try:
+            recordings = self.save(primary, *others)
+        except IntegrityError:
+            raise ConcurrentChangeError("someone else changed this first: reload and try again") from None
+        position = recordings[-1].notification.id if recordings else self.recorder.max_notification_id() or 0
+        return Recorded(primary.id, primary.version, position)
