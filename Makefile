@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test bench demo clean
+.PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -18,8 +18,13 @@ run: $(STAMP)
 	COLUMNS=160 $(BIN)/corral show programme
 	$(BIN)/corral show trust
 
-test: $(STAMP)
+test: lint
 	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check domain api tests
+	$(BIN)/ruff format --check domain api tests
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	@echo "No benchmarks yet: they arrive with the projections and live-update issues."
