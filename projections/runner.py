@@ -1,0 +1,177 @@
+"""Keep views caught up with the event log: batched catch-up, then follow new events as they land.
+
+On PostgreSQL the projector takes an advisory lock, so only one process projects at a time,
+and LISTENs for the event store's NOTIFY; if the connection drops it reconnects with back-off
+and resumes from each view's tracking position. On SQLite it polls.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import select
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from time import monotonic
+from typing import Any
+
+import psycopg2
+import sqlalchemy.exc
+from eventsourcing.persistence import PersistenceError, Tracking
+from sqlalchemy.engine import make_url
+
+from domain.application import Corral
+from projections.projection import ViewProjection
+
+log = logging.getLogger("corral.projector")
+
+DATABASE_ERRORS = (psycopg2.Error, sqlalchemy.exc.DBAPIError, PersistenceError, OSError)
+
+
+def catch_up(
+    app: Corral,
+    projection: ViewProjection[Any],
+    until: int | None = None,
+    batch_size: int = 1000,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Apply every event after the view's position up to `until` (default: the head), a batch per transaction."""
+    view = projection.view
+    head = until if until is not None else app.recorder.max_notification_id() or 0
+    while True:
+        with view.batch() as start:
+            if start >= head:
+                return start
+            notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=head)
+            for notification in notifications:
+                tracking = Tracking(app.name, notification.id)
+                projection.process_event(app.mapper.to_domain_event(notification), tracking)
+            view.insert_tracking(tracking)
+        if on_batch is not None:
+            on_batch(len(notifications))
+
+
+class Projector:
+    """Runs a set of projections for one application, in a thread or in the foreground."""
+
+    def __init__(
+        self,
+        app: Corral,
+        projections: Sequence[ViewProjection[Any]],
+        batch_size: int = 1000,
+        poll_interval: float = 0.05,
+    ) -> None:
+        self.app = app
+        self.projections = list(projections)
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.stopping = threading.Event()
+        self.active = threading.Event()
+        self._thread: threading.Thread | None = None
+        url = app.env.get("SQLALCHEMY_URL") or ""
+        self._postgres = url.startswith("postgresql")
+        self._url = url
+        self._schema = app.env.get("SQLALCHEMY_SCHEMA") or "public"
+
+    def catch_up(self) -> None:
+        """Bring every view to the head of the log."""
+        for projection in self.projections:
+            catch_up(self.app, projection, batch_size=self.batch_size)
+
+    def run(self) -> None:
+        """Project until stopped, surviving dropped connections."""
+        backoff = 0.1
+        while not self.stopping.is_set():
+            try:
+                with self._wakeups() as wakeups:
+                    if wakeups.acquire(self.stopping):
+                        self.active.set()
+                        backoff = 0.1
+                        while not self.stopping.is_set():
+                            self.catch_up()
+                            wakeups.wait(self.stopping)
+            except DATABASE_ERRORS as error:
+                log.warning("projector lost the database (%s); retrying in %.1fs", error, backoff)
+            finally:
+                self.active.clear()
+            self.stopping.wait(backoff)
+            backoff = min(backoff * 2, 5.0)
+
+    def start(self) -> Projector:
+        """Run in a background thread (the embedded mode)."""
+        self._thread = threading.Thread(target=self.run, name="corral-projector", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop and wait for the thread."""
+        self.stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def wait(self, position: int, timeout: float = 5.0) -> None:
+        """Block until every view has applied `position`, or raise TimeoutError (read-your-writes)."""
+        deadline = monotonic() + timeout
+        for projection in self.projections:
+            remaining = max(deadline - monotonic(), 0.0)
+            projection.view.wait(self.app.name, position, timeout=remaining, interrupt=self.stopping)
+
+    @contextmanager
+    def _wakeups(self) -> Iterator[Polling | Listening]:
+        if not self._postgres:
+            yield Polling(self.poll_interval)
+            return
+        listening = Listening(self._url, self._schema, self.app.recorder.channel_name)  # type: ignore[attr-defined]
+        try:
+            yield listening
+        finally:
+            listening.close()
+
+
+class Polling:
+    """SQLite cannot notify: look for new events every `interval` seconds."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+
+    def acquire(self, stopping: threading.Event) -> bool:
+        """One process per SQLite file: nothing to lock."""
+        return True
+
+    def wait(self, stopping: threading.Event) -> None:
+        """Sleep until the next look."""
+        stopping.wait(self.interval)
+
+
+class Listening:
+    """PostgreSQL: hold the projector's advisory lock and wait for the event store's NOTIFY."""
+
+    def __init__(self, url: str, schema: str, channel: str) -> None:
+        self.conn = psycopg2.connect(**make_url(url).translate_connect_args(database="dbname"))
+        self.conn.autocommit = True
+        self.channel = channel
+        digest = hashlib.sha256(f"corral-projector/{schema}".encode()).digest()
+        self.lock_key = int.from_bytes(digest[:8], "big", signed=True)
+
+    def acquire(self, stopping: threading.Event) -> bool:
+        """Wait for the lock (another projector may hold it), then LISTEN; False if stopped first."""
+        with self.conn.cursor() as cursor:
+            while True:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,))
+                if cursor.fetchone()[0]:
+                    break
+                if stopping.wait(1.0):
+                    return False
+            cursor.execute(f"LISTEN {self.channel}")
+        return True
+
+    def wait(self, stopping: threading.Event) -> None:
+        """Return when events may have landed, or after a second regardless."""
+        if select.select([self.conn], [], [], 1.0)[0]:
+            self.conn.poll()
+            self.conn.notifies.clear()
+
+    def close(self) -> None:
+        """Release the lock by closing the session."""
+        self.conn.close()

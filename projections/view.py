@@ -1,0 +1,101 @@
+"""A read model's tables and its tracking row, always written together in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
+from sqlalchemy import Column, MetaData, Table, delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from projections.database import ViewDatabase
+
+SCRATCH = "scratch_"
+
+
+class View(TrackingRecorder):
+    """Subclasses name themselves (with a version) and define their tables in `define_tables`."""
+
+    name: ClassVar[str]
+
+    def __init__(self, database: ViewDatabase, prefix: str = "") -> None:
+        self.database = database
+        self.key = f"{prefix}{self.name}"
+        self.metadata = MetaData(schema=database.schema)
+        self.tracking = database.tracking.to_metadata(self.metadata)
+        self.tables: list[Table] = []
+        self._conn: Connection | None = None
+        self._batch_start = 0
+        self.define_tables()
+
+    def define_tables(self) -> None:
+        """Define this view's tables with `self.table(...)`."""
+        raise NotImplementedError
+
+    def table(self, suffix: str, *columns: Column[Any], **kwargs: Any) -> Table:
+        """A table named after this view, so scratch copies sit beside the live ones."""
+        table = Table(f"{self.key}_{suffix}", self.metadata, *columns, **kwargs)
+        self.tables.append(table)
+        return table
+
+    def create(self) -> None:
+        """Create the tables and the tracking row, if missing."""
+        self.metadata.create_all(self.database.engine)
+        with self.database.transaction() as conn:
+            if conn.execute(self._tracking_row()).first() is None:
+                conn.execute(insert(self.tracking).values(projection=self.key, position=0))
+
+    def drop(self) -> None:
+        """Drop the tables and forget the position: the next run rebuilds from the start."""
+        for table in reversed(self.tables):
+            table.drop(self.database.engine, checkfirst=True)
+        with self.database.transaction() as conn:
+            conn.execute(delete(self.tracking).where(self.tracking.c.projection == self.key))
+
+    @contextmanager
+    def batch(self) -> Iterator[int]:
+        """Open the transaction a batch of events is applied in; yields the position it starts from."""
+        with self.database.transaction() as conn:
+            row = conn.execute(self._tracking_row().with_for_update()).first()
+            if row is None:
+                raise IntegrityError(f"view {self.key} has no tracking row: create it first")
+            self._conn, self._batch_start = conn, row.position
+            try:
+                yield row.position
+            finally:
+                self._conn = None
+
+    @property
+    def conn(self) -> Connection:
+        """The open batch's connection."""
+        if self._conn is None:
+            raise RuntimeError("view changes happen only inside a batch")
+        return self._conn
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        """Advance the position within the open batch; a position already reached raises IntegrityError."""
+        if tracking.notification_id <= self._batch_start:
+            raise IntegrityError(f"position {tracking.notification_id} is already applied to {self.key}")
+        moved = self.conn.execute(
+            update(self.tracking)
+            .where(self.tracking.c.projection == self.key, self.tracking.c.position == self._batch_start)
+            .values(position=tracking.notification_id)
+        )
+        if moved.rowcount != 1:
+            raise IntegrityError(f"{self.key} moved on since this batch began")
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        """The last position applied, or None before the first."""
+        with self.database.engine.connect() as conn:
+            row = conn.execute(self._tracking_row()).first()
+        return row.position if row is not None and row.position else None
+
+    @property
+    def position(self) -> int:
+        """The last position applied (0 before the first)."""
+        return self.max_tracking_id("") or 0
+
+    def _tracking_row(self) -> Any:
+        return select(self.tracking.c.position).where(self.tracking.c.projection == self.key)
