@@ -148,7 +148,7 @@ class Listening:
     """PostgreSQL: hold the projector's advisory lock and wait for the event store's NOTIFY."""
 
     def __init__(self, url: str, schema: str, channel: str) -> None:
-        self.conn = psycopg2.connect(**make_url(url).translate_connect_args(database="dbname"))
+        self.conn = psycopg2.connect(**make_url(url).translate_connect_args(username="user", database="dbname"))
         self.conn.autocommit = True
         self.channel = channel
         digest = hashlib.sha256(f"corral-projector/{schema}".encode()).digest()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from threading import Event
+from time import monotonic
 from typing import Any, ClassVar
 
-from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder, WaitInterruptedError
 from sqlalchemy import Column, MetaData, Table, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
@@ -91,6 +93,18 @@ class View(TrackingRecorder):
         with self.database.engine.connect() as conn:
             row = conn.execute(self._tracking_row()).first()
         return row.position if row is not None and row.position else None
+
+    def wait(
+        self, application_name: str, notification_id: int | None, timeout: float = 1.0, interrupt: Event | None = None
+    ) -> None:
+        """Block until `notification_id` is applied; TimeoutError after `timeout` seconds."""
+        deadline = monotonic() + timeout
+        pause = Event() if interrupt is None else interrupt
+        while not self.has_tracking_id(application_name, notification_id):
+            if monotonic() > deadline:
+                raise TimeoutError(f"{self.key} has not reached position {notification_id} within {timeout}s")
+            if pause.wait(0.005):
+                raise WaitInterruptedError
 
     @property
     def position(self) -> int:
