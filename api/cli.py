@@ -3,87 +3,111 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from typing import Any
 
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
-from api import reports
-from api.demo import load_demo, south_devon, trust_year
+from api.demo import load_demo
 from api.settings import Settings
-from api.wiring import build_application
-from domain import ids
-from domain.application import Corral
-from domain.milestones import Quarter, contract_year_label
+from api.show import show_programme, show_trust
+from api.wiring import build_application, build_views
+from projections import maintenance
+from projections.progress.view import ProgressView
+from projections.runner import Projector, catch_up
 
 console = Console()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one `corral` command."""
-    parser = argparse.ArgumentParser(prog="corral", description="Shared CQUIN schemes, event-sourced.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="load the demo data (safe to run again)")
-    show = commands.add_parser("show", help="print a demo table")
+def parser() -> argparse.ArgumentParser:
+    """Every command and its options."""
+    root = argparse.ArgumentParser(prog="corral", description="Shared CQUIN schemes, event-sourced.")
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", help="load the demo data (safe to run again) and bring the views up to date")
+    show = commands.add_parser("show", help="print a demo table from the views")
     show.add_argument("what", choices=["trust", "programme"], help="trust: seed 000's Q1-Q4 table; programme: seed 004")
     show.add_argument("--year", type=int, default=2017, help="contract year for `show trust` (default 2017)")
-    args = parser.parse_args(argv)
+    commands.add_parser("projector", help="keep the views up to date until stopped (one active per database)")
+    views = commands.add_parser("projections", help="look after the views")
+    actions = views.add_subparsers(dest="action", required=True)
+    rebuild = actions.add_parser("rebuild", help="drop and rebuild a view (default: all) from the whole log")
+    rebuild.add_argument("name", nargs="?")
+    actions.add_parser("status", help="each view's position and lag behind the log")
+    verify = actions.add_parser("verify", help="rebuild into scratch tables and compare; non-zero exit on a difference")
+    verify.add_argument("name", nargs="?")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one `corral` command."""
+    args = parser().parse_args(argv)
     settings = Settings()
     app = build_application(settings)
+    database, projections = build_views(settings)
     try:
         if args.command == "demo":
-            return _demo(app, settings)
-        if args.what == "trust":
-            return _show_trust(app, args.year)
-        return _show_programme(app)
+            return _demo(app, projections, settings)
+        if args.command == "show":
+            for projection in projections:
+                catch_up(app, projection)
+            view = next(p.view for p in projections if isinstance(p.view, ProgressView))
+            return show_trust(console, view, args.year) if args.what == "trust" else show_programme(console, view)
+        if args.command == "projector":
+            return _projector(app, projections)
+        return _projections(args, app, database, projections)
+    except LookupError as error:
+        console.print(str(error))
+        return 2
     finally:
+        database.close()
         app.close()
 
 
-def _demo(app: Corral, settings: Settings) -> int:
+def _demo(app: Any, projections: list[Any], settings: Settings) -> int:
     for name, loaded in load_demo(app).items():
         console.print(f"{'loaded' if loaded else 'already loaded'}: {name}")
+    for projection in projections:
+        catch_up(app, projection)
     console.print(f"event store: {settings.database_url} (log position {app.recorder.max_notification_id()})")
     return 0
 
 
-def _show_trust(app: Corral, year: int) -> int:
-    trust_id = ids.organisation_id(trust_year.TRUST)
-    table = Table(title=f"{contract_year_label(year)} CQUIN and Trust Quality Priorities Indicators")
-    table.add_column("Indicator", overflow="fold")
-    for quarter in Quarter:
-        table.add_column(quarter.value, no_wrap=True)
-    for commissioner in (trust_year.LOCAL, trust_year.SPECIALISED):
-        programme_id = ids.programme_id(ids.organisation_id(commissioner), trust_year.HEALTH_ECONOMY, year)
-        if not app.exists(programme_id):
-            console.print(f"No {contract_year_label(year)} programme from {commissioner}: run `corral demo` first.")
-            return 1
-        for row in reports.provider_quarter_table(app, programme_id, trust_id):
-            table.add_row(row.title, *(row.statuses[q] or "—" for q in Quarter))
-    console.print(table)
+def _projector(app: Any, projections: list[Any]) -> int:
+    projector = Projector(app, projections)
+    signal.signal(signal.SIGTERM, lambda *_: projector.stopping.set())
+    console.print(f"projecting {', '.join(p.view.name for p in projections)}; Ctrl-C to stop")
+    try:
+        projector.run()
+    except KeyboardInterrupt:
+        projector.stopping.set()
     return 0
 
 
-def _show_programme(app: Corral) -> int:
-    commissioner_id = ids.organisation_id(south_devon.CCG)
-    programme_id = ids.programme_id(commissioner_id, south_devon.HEALTH_ECONOMY, south_devon.YEAR)
-    if not app.exists(programme_id):
-        console.print("The South Devon and Torbay programme is not loaded: run `corral demo` first.")
-        return 1
-    programme = app.programme(programme_id)
-    for quarter in (Quarter.Q1, Quarter.Q2):
-        providers, rows = reports.progress_matrix(app, programme_id, quarter)
-        title = f"{programme.health_economy} {contract_year_label(programme.contract_year)}: {quarter.value} progress"
-        table = Table(title=title)
-        table.add_column("Scheme (lead)", overflow="fold")
-        for provider_id in providers:
-            table.add_column(app.organisation(provider_id).name, overflow="fold")
-        for scheme_id, row in zip(programme.scheme_ids, rows):
-            lead = programme.lead_of(scheme_id)
-            lead_name = app.organisation(lead).name if lead else "no lead"
-            table.add_row(f"{row.title} ({lead_name})", *(row.cells[p] for p in providers))
+def _projections(args: argparse.Namespace, app: Any, database: Any, projections: list[Any]) -> int:
+    if args.action == "status":
+        table = Table(title="Views")
+        for heading in ("view", "position", "log head", "lag (events)"):
+            table.add_column(heading)
+        for row in maintenance.status(app, projections):
+            table.add_row(row.name, str(row.position), str(row.head), str(row.lag))
         console.print(table)
-    return 0
+        return 0
+    if args.action == "rebuild":
+        head = app.recorder.max_notification_id() or 0
+        for projection in maintenance.select_projections(projections, args.name):
+            with Progress(console=console) as progress:
+                task = progress.add_task(f"rebuilding {projection.view.name}", total=head)
+                position = maintenance.rebuild(app, projection, on_batch=lambda n: progress.advance(task, n))
+            console.print(f"{projection.view.name}: rebuilt to position {position}")
+        return 0
+    differences = maintenance.verify(app, database, args.name)
+    for difference in differences:
+        console.print(f"DIFFERENT {difference}")
+    console.print("views differ from a fresh rebuild" if differences else "every view equals a fresh rebuild")
+    return 1 if differences else 0
 
 
 if __name__ == "__main__":

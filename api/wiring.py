@@ -1,9 +1,14 @@
-"""Build the application from settings: the one place dependencies are wired together."""
+"""Build the application and its views from settings: the one place dependencies are wired together."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from api.settings import Settings
 from domain.application import Corral
+from projections.database import ViewDatabase
+from projections.projection import ViewProjection
+from projections.registry import build_projections
 
 
 def build_application(settings: Settings | None = None) -> Corral:
@@ -13,3 +18,13 @@ def build_application(settings: Settings | None = None) -> Corral:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     return Corral(env=settings.eventsourcing_env())
+
+
+def build_views(settings: Settings | None = None) -> tuple[ViewDatabase, list[ViewProjection[Any]]]:
+    """The views' database and every projection, with their tables created if missing."""
+    settings = settings or Settings()
+    database = ViewDatabase(settings.database_url, settings.database_schema)
+    projections = build_projections(database)
+    for projection in projections:
+        projection.view.create()
+    return database, projections

@@ -38,11 +38,11 @@ def catch_up(
 ) -> int:
     """Apply every event after the view's position up to `until` (default: the head), a batch per transaction."""
     view = projection.view
-    head = until if until is not None else app.recorder.max_notification_id() or 0
+    head: int = until if until is not None else app.recorder.max_notification_id() or 0
     while True:
         with view.batch() as start:
             if start >= head:
-                return start
+                return int(start)
             notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=head)
             for notification in notifications:
                 tracking = Tracking(app.name, notification.id)

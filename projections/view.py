@@ -9,7 +9,8 @@ from time import monotonic
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder, WaitInterruptedError
-from sqlalchemy import Column, MetaData, Table, delete, insert, select, update
+from sqlalchemy import MetaData, Table, delete, insert, select, update
+from sqlalchemy.sql.schema import SchemaItem
 from sqlalchemy.engine import Connection
 
 from projections.database import ViewDatabase
@@ -36,7 +37,7 @@ class View(TrackingRecorder):
         """Define this view's tables with `self.table(...)`."""
         raise NotImplementedError
 
-    def table(self, suffix: str, *columns: Column[Any], **kwargs: Any) -> Table:
+    def table(self, suffix: str, *columns: SchemaItem, **kwargs: Any) -> Table:
         """A table named after this view, so scratch copies sit beside the live ones."""
         table = Table(f"{self.key}_{suffix}", self.metadata, *columns, **kwargs)
         self.tables.append(table)

@@ -1,0 +1,67 @@
+"""DOMAIN.md's payment rules: a provider's CQUIN value split by scheme weight, then by milestone weight."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+ZERO = Decimal(0)
+
+
+def split(total: Decimal, weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
+    """Share `total` in proportion to the weights; exact, never rounded."""
+    whole = sum(weights.values(), ZERO)
+    if whole <= 0:
+        return {key: ZERO for key in weights}
+    return {key: total * weight / whole for key, weight in weights.items()}
+
+
+@dataclass(frozen=True)
+class Stake(Generic[K]):
+    """One provider-milestone's value and, once assessed, its achievement (None for N/A)."""
+
+    key: K
+    value: Decimal
+    assessed: bool
+    achievement: Decimal | None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The money DOMAIN.md reports, in exact pounds."""
+
+    available: Decimal = ZERO
+    earned: Decimal = ZERO
+    at_risk: Decimal = ZERO
+
+    @property
+    def shortfall(self) -> Decimal:
+        """What a pay-on-account contract claws back."""
+        return self.available - self.earned
+
+    @property
+    def achieved(self) -> Decimal | None:
+        """Earned over available, or None when nothing has been assessed as at stake."""
+        return self.earned / self.available if self.available else None
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(self.available + other.available, self.earned + other.earned, self.at_risk + other.at_risk)
+
+
+def figures(stakes: Iterable[Stake[K]]) -> Figures:
+    """Available, earned and at risk over some stakes; N/A leaves both available and earned."""
+    total = Figures()
+    for stake in stakes:
+        if not stake.assessed:
+            total += Figures(at_risk=stake.value)
+        elif stake.achievement is not None:
+            total += Figures(available=stake.value, earned=stake.value * stake.achievement)
+    return total
+
+
+def pounds(amount: Decimal) -> Decimal:
+    """Round to the penny, for showing only."""
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

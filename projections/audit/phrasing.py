@@ -1,0 +1,74 @@
+"""The phrases descriptions are built from: names at the time, evidence, milestones and money."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from domain.actors import Role
+from projections.audit.context import Context, Lookup
+
+
+def who(event: Any, lookup: Lookup) -> str:
+    """The acting organisation's name; an administrator, or an organisation never registered, by user id."""
+    actor = event.actor
+    if actor.role is Role.ADMINISTRATOR:
+        return f"Administrator {actor.user_id}"
+    known = lookup.organisation(actor.organisation_id)
+    return known.name if known is not None else actor.user_id
+
+
+def name_of(lookup: Lookup, organisation_id: UUID | None) -> str:
+    """An organisation's name at the time, or its id if the trail never saw it registered."""
+    known = None if organisation_id is None else lookup.organisation(organisation_id)
+    return known.name if known is not None else f"organisation {organisation_id}"
+
+
+def scheme_named(lookup: Lookup, scheme_id: UUID | None) -> str:
+    """A scheme's title in quotes, as it stood at the time."""
+    context = None if scheme_id is None else lookup.context(scheme_id)
+    return f"'{context.title}'" if context is not None and context.title else f"scheme {scheme_id}"
+
+
+def programme_named(lookup: Lookup, programme_id: UUID | None) -> str:
+    """`the South Devon and Torbay 2014/15 programme`."""
+    context = None if programme_id is None else lookup.context(programme_id)
+    return f"the {context.title} programme" if context is not None else f"programme {programme_id}"
+
+
+def evidence_of(context: Context, lookup: Lookup, event: Any, revision: int | None = None) -> str:
+    """`<provider>'s Q2 evidence for '<scheme>' (revision 1)`; `its …` when the provider itself acts."""
+    provider = context.provider_id
+    whose = "its" if provider == event.actor.organisation_id else f"{name_of(lookup, provider)}'s"
+    details = [f"milestone {context.code}"] if context.code and context.code != context.quarter else []
+    details += [f"revision {revision}"] if revision is not None else []
+    suffix = f" ({', '.join(details)})" if details else ""
+    return f"{whose} {context.quarter} evidence for {scheme_named(lookup, context.scheme_id)}{suffix}"
+
+
+def milestone_of(context: Context, lookup: Lookup, provider_id: UUID, code: str) -> str:
+    """`<provider>'s Q2 milestone for '<scheme>'`, naming the milestone when its code is not the quarter's."""
+    named = f" {code}" if code != context.quarter else ""
+    scheme = scheme_named(lookup, context.scheme_id)
+    return f"{name_of(lookup, provider_id)}'s {context.quarter} milestone{named} for {scheme}"
+
+
+def money(amount: Decimal) -> str:
+    """Pounds, rounded to the penny only for showing."""
+    return f"£{amount:,.2f}"
+
+
+def percent(fraction: Decimal) -> str:
+    """`0.025` as `2.5%`."""
+    return f"{(fraction * 100).normalize():f}%"
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 milestone`, `6 milestones`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def with_text(description: str, text: str | None, joiner: str = ": ") -> str:
+    """The description, followed by the actor's own words when there are any."""
+    return f"{description}{joiner}{text}" if text else description

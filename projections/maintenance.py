@@ -1,0 +1,101 @@
+"""Rebuild, verify and report on the views: the work behind `corral projections ...`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from domain.application import Corral
+from projections.database import ViewDatabase
+from projections.projection import ViewProjection
+from projections.registry import build_projections
+from projections.runner import catch_up
+from projections.view import SCRATCH
+
+
+@dataclass(frozen=True)
+class ViewStatus:
+    name: str
+    position: int
+    head: int
+
+    @property
+    def lag(self) -> int:
+        """Events in the log not yet applied."""
+        return self.head - self.position
+
+
+def select_projections(projections: Sequence[ViewProjection[Any]], name: str | None) -> list[ViewProjection[Any]]:
+    """All projections, or the one whose view is called `name` (with or without its version)."""
+    if name is None:
+        return list(projections)
+    chosen = [p for p in projections if name in (p.view.name, p.view.name.rsplit("_v", 1)[0])]
+    if not chosen:
+        known = ", ".join(p.view.name for p in projections)
+        raise LookupError(f"no view is called {name!r}; the views are {known}")
+    return chosen
+
+
+def status(app: Corral, projections: Sequence[ViewProjection[Any]]) -> list[ViewStatus]:
+    """Each view's position against the head of the log."""
+    head = app.recorder.max_notification_id() or 0
+    return [ViewStatus(p.view.name, p.view.position, head) for p in projections]
+
+
+def rebuild(app: Corral, projection: ViewProjection[Any], on_batch: Callable[[int], None] | None = None) -> int:
+    """Drop the view and apply the whole log again, a batch per transaction."""
+    projection.view.drop()
+    projection.view.create()
+    return catch_up(app, projection, on_batch=on_batch)
+
+
+def verify(app: Corral, database: ViewDatabase, name: str | None = None) -> list[str]:
+    """Rebuild each view into scratch tables and compare with the live one; returns the differences."""
+    differences: list[str] = []
+    live = select_projections(build_projections(database), name)
+    scratch = select_projections(build_projections(database, prefix=SCRATCH), name)
+    for live_projection, scratch_projection in zip(live, scratch, strict=True):
+        live_projection.view.create()
+        scratch_projection.view.drop()
+        scratch_projection.view.create()
+        try:
+            differences += _compare(app, live_projection, scratch_projection)
+        finally:
+            scratch_projection.view.drop()
+    return differences
+
+
+def _compare(app: Corral, live: ViewProjection[Any], scratch: ViewProjection[Any]) -> list[str]:
+    position, live_rows = _settled_rows(live)
+    catch_up(app, scratch, until=position)
+    differences = []
+    with live.view.database.engine.connect() as conn:
+        for live_table, scratch_table in zip(live.view.tables, scratch.view.tables, strict=True):
+            expected = _rows(conn, scratch_table)
+            actual = live_rows[live_table.name]
+            if actual != expected:
+                missing = len([r for r in expected if r not in actual])
+                extra = len([r for r in actual if r not in expected])
+                differences.append(
+                    f"{live_table.name} at position {position}: {missing} row(s) missing or different, {extra} unexpected"
+                )
+    return differences
+
+
+def _settled_rows(live: ViewProjection[Any], attempts: int = 20) -> tuple[int, dict[str, list[tuple[Any, ...]]]]:
+    """The live rows and the position they reflect, read again if the projector moved on meanwhile."""
+    for _ in range(attempts):
+        before = live.view.position
+        with live.view.database.engine.connect() as conn:
+            rows = {t.name: _rows(conn, t) for t in live.view.tables}
+        if live.view.position == before:
+            return before, rows
+    raise RuntimeError(f"{live.view.name} kept moving while it was read; try again when the log is quieter")
+
+
+def _rows(conn: Any, table: Any) -> list[tuple[Any, ...]]:
+    key = list(table.primary_key.columns) or list(table.columns)
+    return [tuple(row) for row in conn.execute(select(table).order_by(*key))]

@@ -1,0 +1,63 @@
+"""A provider's home: its milestones soonest first, its evidence and assessments, and its money."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from domain.payments import Figures
+from projections.progress.payments import programme_payments
+from projections.progress.reading import MilestoneProgress, load_progress
+from projections.progress.view import ProgressView
+
+
+@dataclass(frozen=True)
+class ProgrammeDashboard:
+    """One programme as one provider sees it."""
+
+    programme_id: str
+    health_economy: str
+    contract_year: int
+    schemes: list[tuple[str, str, bool]]
+    milestones: list[MilestoneProgress]
+    money: Figures
+
+
+def provider_dashboard(view: ProgressView, provider_id: str, today: date | None = None) -> list[ProgrammeDashboard]:
+    """Every programme the provider has joined: schemes (id, title, leads it?), milestones by due date, money."""
+    g, pr, s, pa = view.programmes, view.providers, view.schemes, view.participants
+    with view.database.engine.connect() as conn:
+        programmes = conn.execute(
+            select(g)
+            .join(pr, pr.c.programme_id == g.c.id)
+            .where(pr.c.provider_id == provider_id)
+            .order_by(g.c.contract_year)
+        ).all()
+        schemes = conn.execute(
+            select(s.c.id, s.c.programme_id, s.c.title, s.c.lead_id)
+            .join(pa, (pa.c.scheme_id == s.c.id) & (pa.c.terms_version == s.c.terms_version))
+            .where(pa.c.provider_id == provider_id)
+            .order_by(s.c.ordinal)
+        ).all()
+    milestones = load_progress(view, today, provider_id=provider_id)
+    return [
+        ProgrammeDashboard(
+            programme_id=programme.id,
+            health_economy=programme.health_economy,
+            contract_year=programme.contract_year,
+            schemes=[(r.id, r.title, r.lead_id == provider_id) for r in schemes if r.programme_id == programme.id],
+            milestones=sorted(
+                (m for m in milestones if m.programme_id == programme.id), key=lambda m: (m.due, m.scheme_title, m.code)
+            ),
+            money=_money(view, programme.id, provider_id),
+        )
+        for programme in programmes
+    ]
+
+
+def _money(view: ProgressView, programme_id: str, provider_id: str) -> Figures:
+    payments = programme_payments(view, programme_id, provider_id)
+    provider = payments.providers.get(provider_id)
+    return provider.total if provider is not None else Figures()

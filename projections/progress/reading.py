@@ -1,0 +1,123 @@
+"""Shared reading of the progress tables: a provider-milestone's status word, and row loading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from domain.milestones import Quarter
+from projections.progress.view import ProgressView
+
+NOT_YET_DUE = "not yet due"
+AWAITING = "awaiting evidence"
+STATUSES = (
+    NOT_YET_DUE,
+    AWAITING,
+    "submitted",
+    "returned",
+    "accepted by lead",
+    "presented",
+    "Met",
+    "Partially Met",
+    "Not Met",
+    "N/A",
+)
+
+
+@dataclass(frozen=True)
+class MilestoneProgress:
+    """One provider-milestone as the screens show it."""
+
+    programme_id: str
+    scheme_id: str
+    scheme_title: str
+    provider_id: str
+    code: str
+    title: str
+    quarter: Quarter
+    due: date
+    status: str
+    state: str | None
+    revision: int | None
+    last_action_at: datetime | None
+    lead_comments: str | None
+    assessment: str | None
+    achievement: Decimal | None
+    assessed_revision: int | None
+    revised_on_appeal: bool
+    weight: Decimal
+    numeric: bool
+
+
+def status_word(row: Any, first_day: date, today: date) -> str:
+    """The assessment, else the evidence's state, else whether evidence is yet due."""
+    if row.assessment:
+        return str(row.assessment)
+    if row.state and row.state != "withdrawn":
+        return str(row.state)
+    return NOT_YET_DUE if today < first_day else AWAITING
+
+
+def load_progress(view: ProgressView, today: date | None = None, **where: str) -> list[MilestoneProgress]:
+    """Provider-milestones of agreed schemes, filtered by equality on progress columns, in scheme order."""
+    today = today or date.today()
+    p, s, m, g = view.progress, view.schemes, view.milestones, view.programmes
+    query = (
+        select(
+            p,
+            s.c.title.label("scheme_title"),
+            s.c.ordinal.label("scheme_ordinal"),
+            g.c.contract_year,
+            m.c.title.label("milestone_title"),
+            m.c.due,
+            m.c.weight,
+            m.c.numerator,
+            m.c.ordinal,
+        )
+        .join(s, s.c.id == p.c.scheme_id)
+        .join(g, g.c.id == p.c.programme_id)
+        .join(
+            m,
+            and_(
+                m.c.scheme_id == p.c.scheme_id, m.c.terms_version == s.c.agreed_version, m.c.code == p.c.milestone_code
+            ),
+        )
+        .where(*(p.c[column] == value for column, value in where.items()))
+        .order_by(s.c.ordinal, m.c.ordinal, p.c.provider_id)
+    )
+    with view.database.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [
+        MilestoneProgress(
+            programme_id=r.programme_id,
+            scheme_id=r.scheme_id,
+            scheme_title=r.scheme_title,
+            provider_id=r.provider_id,
+            code=r.milestone_code,
+            title=r.milestone_title,
+            quarter=Quarter(r.quarter),
+            due=r.due,
+            status=status_word(r, Quarter(r.quarter).first_day(r.contract_year), today),
+            state=r.state,
+            revision=r.revision,
+            last_action_at=r.last_action_at,
+            lead_comments=r.lead_comments,
+            assessment=r.assessment,
+            achievement=r.achievement,
+            assessed_revision=r.assessed_revision,
+            revised_on_appeal=bool(r.revised_on_appeal),
+            weight=r.weight,
+            numeric=r.numerator is not None,
+        )
+        for r in rows
+    ]
+
+
+def organisation_names(view: ProgressView) -> dict[str, str]:
+    """Every organisation's current name, by id."""
+    with view.database.engine.connect() as conn:
+        return {r.id: r.name for r in conn.execute(select(view.organisations.c.id, view.organisations.c.name))}

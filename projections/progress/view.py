@@ -1,0 +1,117 @@
+"""Tables of the progress read model: plain rows, one per thing a screen shows."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Text
+
+from projections.database import DecimalText
+from projections.view import View
+
+ID = String(36)
+
+
+class ProgressView(View):
+    """Organisations, programmes, scheme terms by version, provider-milestone progress, reviews, nudges."""
+
+    name = "progress_v1"
+
+    def define_tables(self) -> None:
+        self.organisations = self.table(
+            "organisations", Column("id", ID, primary_key=True), Column("name", Text), Column("kind", String(20))
+        )
+        self.programmes = self.table(
+            "programmes",
+            Column("id", ID, primary_key=True),
+            Column("commissioner_id", ID),
+            Column("health_economy", Text),
+            Column("contract_year", Integer),
+            Column("partial_fraction", DecimalText),
+        )
+        self.providers = self.table(
+            "providers",
+            Column("programme_id", ID, primary_key=True),
+            Column("provider_id", ID, primary_key=True),
+            Column("contract_value", DecimalText),
+            Column("cquin_rate", DecimalText),
+        )
+        self.schemes = self.table(
+            "schemes",
+            Column("id", ID, primary_key=True),
+            Column("programme_id", ID, index=True),
+            Column("ordinal", Integer),
+            Column("code", String(64)),
+            Column("title", Text),
+            Column("status", String(10)),
+            Column("terms_version", Integer),
+            Column("agreed_version", Integer, nullable=True),
+            Column("lead_id", ID, nullable=True),
+        )
+        self.participants = self.table(
+            "participants",
+            Column("scheme_id", ID, primary_key=True),
+            Column("terms_version", Integer, primary_key=True),
+            Column("provider_id", ID, primary_key=True),
+            Column("weight", DecimalText),
+        )
+        self.milestones = self.table(
+            "milestones",
+            Column("scheme_id", ID, primary_key=True),
+            Column("terms_version", Integer, primary_key=True),
+            Column("code", String(64), primary_key=True),
+            Column("ordinal", Integer),
+            Column("title", Text),
+            Column("quarter", String(2)),
+            Column("due", Date),
+            Column("provider_id", ID, nullable=True),
+            Column("weight", DecimalText),
+            Column("numerator", Text, nullable=True),
+            Column("denominator", Text, nullable=True),
+            Column("minimum", DecimalText, nullable=True),
+            Column("maximum", DecimalText, nullable=True),
+            Column("direction", String(10), nullable=True),
+            Column("basis", String(10), nullable=True),
+            Column("baseline", DecimalText, nullable=True),
+        )
+        self.progress = self.table(
+            "milestone_progress",
+            Column("scheme_id", ID, primary_key=True),
+            Column("provider_id", ID, primary_key=True),
+            Column("milestone_code", String(64), primary_key=True),
+            Column("programme_id", ID),
+            Column("quarter", String(2)),
+            Column("submission_id", ID, nullable=True, index=True),
+            Column("state", String(20), nullable=True),
+            Column("revision", Integer, nullable=True),
+            Column("last_action_at", DateTime(timezone=True), nullable=True),
+            Column("lead_comments", Text, nullable=True),
+            Column("assessment", String(20), nullable=True),
+            Column("achievement", DecimalText, nullable=True),
+            Column("assessed_revision", Integer, nullable=True),
+            Column("assessed_at", DateTime(timezone=True), nullable=True),
+            Column("revised_on_appeal", Boolean, default=False),
+            Index(f"{self.key}_by_programme", "programme_id", "quarter"),
+            Index(f"{self.key}_by_provider", "provider_id", "programme_id"),
+        )
+        self.reviews = self.table(
+            "reviews",
+            Column("id", ID, primary_key=True),
+            Column("scheme_id", ID, index=True),
+            Column("quarter", String(2)),
+            Column("status", String(10)),
+            Column("pack_number", Integer, default=0),
+            Column("presented_at", DateTime(timezone=True), nullable=True),
+            Column("queried_at", DateTime(timezone=True), nullable=True),
+            Column("questions", Text, nullable=True),
+            Column("closed_at", DateTime(timezone=True), nullable=True),
+        )
+        self.nudges = self.table(
+            "nudges",
+            Column("position", Integer, primary_key=True, autoincrement=False),
+            Column("scheme_id", ID),
+            Column("quarter", String(2)),
+            Column("provider_id", ID),
+            Column("nudged_at", DateTime(timezone=True)),
+            Column("nudged_by", Text),
+            Column("message", Text),
+            Index(f"{self.key}_nudges_by_scheme", "scheme_id", "quarter"),
+        )
