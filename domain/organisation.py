@@ -28,6 +28,17 @@ class WrongKindOfOrganisationError(DomainError):
 class Organisation(Aggregate):
     """A commissioner or a provider; users belong to exactly one."""
 
+    class Registered(Aggregate.Created):
+        code: str
+        name: str
+        kind: OrganisationKind
+        actor: Actor
+
+    class Renamed(Aggregate.Event):
+        name: str
+        reason: str
+        actor: Actor
+
     @staticmethod
     def create_id(code: str, **_: object) -> UUID:
         return ids.organisation_id(code)
@@ -41,7 +52,7 @@ class Organisation(Aggregate):
         created: Organisation = cls(code=code.strip(), name=name.strip(), kind=kind, actor=actor)
         return created
 
-    @event("Registered")
+    @event(Registered)
     def __init__(self, code: str, name: str, kind: OrganisationKind, actor: Actor) -> None:
         self.code = code
         self.name = name
@@ -59,6 +70,6 @@ class Organisation(Aggregate):
         if self.kind is not kind:
             raise WrongKindOfOrganisationError(f"{self.name} is not a {kind.value}")
 
-    @event("Renamed")
+    @event(Renamed)
     def _renamed(self, name: str, reason: str, actor: Actor) -> None:
         self.name = name

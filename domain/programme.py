@@ -60,6 +60,40 @@ class ProviderTerms:
 class Programme(Aggregate):
     """Participating providers, lead designations and the payment settings."""
 
+    class SetUp(Aggregate.Created):
+        commissioner_id: UUID
+        health_economy: str
+        contract_year: int
+        partial_fraction: Decimal
+        schemes_per_lead: int | None
+        actor: Actor
+
+    class ProviderJoined(Aggregate.Event):
+        terms: ProviderTerms
+        actor: Actor
+
+    class ProviderTermsRevised(Aggregate.Event):
+        terms: ProviderTerms
+        reason: str
+        actor: Actor
+
+    class SchemeAdded(Aggregate.Event):
+        scheme_id: UUID
+        code: str
+        actor: Actor
+
+    class LeadProviderDesignated(Aggregate.Event):
+        scheme_id: UUID
+        provider_id: UUID
+        actor: Actor
+
+    class LeadProviderRedesignated(Aggregate.Event):
+        scheme_id: UUID
+        provider_id: UUID
+        previous_provider_id: UUID
+        reason: str
+        actor: Actor
+
     @staticmethod
     def create_id(commissioner_id: UUID, health_economy: str, contract_year: int, **_: object) -> UUID:
         return ids.programme_id(commissioner_id, health_economy, contract_year)
@@ -94,7 +128,7 @@ class Programme(Aggregate):
         )
         return created
 
-    @event("SetUp")
+    @event(SetUp)
     def __init__(
         self,
         commissioner_id: UUID,
@@ -120,7 +154,7 @@ class Programme(Aggregate):
             raise ProviderAlreadyJoinedError("the provider is already in this programme")
         self._provider_joined(terms=terms, actor=actor)
 
-    @event("ProviderJoined")
+    @event(ProviderJoined)
     def _provider_joined(self, terms: ProviderTerms, actor: Actor) -> None:
         self.providers[str(terms.provider_id)] = terms
 
@@ -130,7 +164,7 @@ class Programme(Aggregate):
         self.provider(terms.provider_id)
         self._provider_terms_revised(terms=terms, reason=require_reason(reason, "revising terms"), actor=actor)
 
-    @event("ProviderTermsRevised")
+    @event(ProviderTermsRevised)
     def _provider_terms_revised(self, terms: ProviderTerms, reason: str, actor: Actor) -> None:
         self.providers[str(terms.provider_id)] = terms
 
@@ -141,7 +175,7 @@ class Programme(Aggregate):
             raise AlreadyExistsError(f"this programme already has a scheme with code {code}")
         self._scheme_added(scheme_id=scheme_id, code=code, actor=actor)
 
-    @event("SchemeAdded")
+    @event(SchemeAdded)
     def _scheme_added(self, scheme_id: UUID, code: str, actor: Actor) -> None:
         self.schemes[str(scheme_id)] = code
 
@@ -173,11 +207,11 @@ class Programme(Aggregate):
                 actor=actor,
             )
 
-    @event("LeadProviderDesignated")
+    @event(LeadProviderDesignated)
     def _lead_designated(self, scheme_id: UUID, provider_id: UUID, actor: Actor) -> None:
         self.leads[str(scheme_id)] = provider_id
 
-    @event("LeadProviderRedesignated")
+    @event(LeadProviderRedesignated)
     def _lead_redesignated(
         self, scheme_id: UUID, provider_id: UUID, previous_provider_id: UUID, reason: str, actor: Actor
     ) -> None:

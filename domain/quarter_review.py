@@ -102,6 +102,42 @@ def _key(provider_id: UUID, milestone_code: str) -> str:
 class QuarterReview(Aggregate):
     """Packs presented, queries, nudges and assessments for one scheme-quarter."""
 
+    class Opened(Aggregate.Created):
+        programme_id: UUID
+        commissioner_id: UUID
+        scheme_id: UUID
+        quarter: Quarter
+        actor: Actor
+
+    class ProviderNudgedByLead(Aggregate.Event):
+        provider_id: UUID
+        message: str
+        actor: Actor
+
+    class EvidencePackPresented(Aggregate.Event):
+        pack_number: int
+        entries: tuple[PackEntry, ...]
+        missing: tuple[str, ...]
+        actor: Actor
+
+    class EvidencePackQueried(Aggregate.Event):
+        pack_number: int
+        questions: str
+        actor: Actor
+
+    class MilestoneAssessed(Aggregate.Event):
+        assessment: Assessment
+        actor: Actor
+
+    class AssessmentRevisedOnAppeal(Aggregate.Event):
+        assessment: Assessment
+        previous: Assessment
+        reason: str
+        actor: Actor
+
+    class QuarterClosed(Aggregate.Event):
+        actor: Actor
+
     @staticmethod
     def create_id(scheme_id: UUID, quarter: Quarter, **_: object) -> UUID:
         return ids.quarter_review_id(scheme_id, quarter)
@@ -132,7 +168,7 @@ class QuarterReview(Aggregate):
         )
         return created
 
-    @event("Opened")
+    @event(Opened)
     def __init__(
         self, programme_id: UUID, commissioner_id: UUID, scheme_id: UUID, quarter: Quarter, actor: Actor
     ) -> None:
@@ -150,7 +186,7 @@ class QuarterReview(Aggregate):
         self._require_not_closed()
         self._nudged(provider_id=provider_id, message=message.strip(), actor=actor)
 
-    @event("ProviderNudgedByLead")
+    @event(ProviderNudgedByLead)
     def _nudged(self, provider_id: UUID, message: str, actor: Actor) -> None:
         pass
 
@@ -166,7 +202,7 @@ class QuarterReview(Aggregate):
         self._presented(pack_number=number, entries=entries, missing=missing, actor=actor)
         return number
 
-    @event("EvidencePackPresented")
+    @event(EvidencePackPresented)
     def _presented(
         self, pack_number: int, entries: tuple[PackEntry, ...], missing: tuple[str, ...], actor: Actor
     ) -> None:
@@ -179,7 +215,7 @@ class QuarterReview(Aggregate):
         self._require_presented()
         self._queried(pack_number=len(self.packs), questions=require_reason(questions, "a query"), actor=actor)
 
-    @event("EvidencePackQueried")
+    @event(EvidencePackQueried)
     def _queried(self, pack_number: int, questions: str, actor: Actor) -> None:
         self.status = ReviewStatus.QUERIED
 
@@ -205,7 +241,7 @@ class QuarterReview(Aggregate):
             assessment=self._decide(milestone, provider_id, status, rationale, evidence, partial_fraction), actor=actor
         )
 
-    @event("MilestoneAssessed")
+    @event(MilestoneAssessed)
     def _assessed(self, assessment: Assessment, actor: Actor) -> None:
         self.assessments[_key(assessment.provider_id, assessment.milestone_code)] = assessment
 
@@ -228,7 +264,7 @@ class QuarterReview(Aggregate):
         revised = self._decide(milestone, provider_id, status, rationale, evidence, partial_fraction)
         self._revised(assessment=revised, previous=previous, reason=reason, actor=actor)
 
-    @event("AssessmentRevisedOnAppeal")
+    @event(AssessmentRevisedOnAppeal)
     def _revised(self, assessment: Assessment, previous: Assessment, reason: str, actor: Actor) -> None:
         self.assessments[_key(assessment.provider_id, assessment.milestone_code)] = assessment
 
@@ -241,7 +277,7 @@ class QuarterReview(Aggregate):
             raise UnassessedMilestonesError(f"not yet assessed: {', '.join(missing)}")
         self._closed(actor=actor)
 
-    @event("QuarterClosed")
+    @event(QuarterClosed)
     def _closed(self, actor: Actor) -> None:
         self.status = ReviewStatus.CLOSED
 

@@ -116,6 +116,32 @@ class AgreedVersion:
 class Scheme(Aggregate):
     """A scheme's terms, their signatures and every agreed version."""
 
+    class Drafted(Aggregate.Created):
+        programme_id: UUID
+        commissioner_id: UUID
+        code: str
+        terms: SchemeTerms
+        actor: Actor
+
+    class DraftAmended(Aggregate.Event):
+        terms: SchemeTerms
+        reason: str
+        actor: Actor
+
+    class VariationProposed(Aggregate.Event):
+        terms: SchemeTerms
+        reason: str
+        actor: Actor
+
+    class Signed(Aggregate.Event):
+        organisation_id: UUID
+        terms_version: int
+        actor: Actor
+
+    class Agreed(Aggregate.Event):
+        terms_version: int
+        actor: Actor
+
     @staticmethod
     def create_id(programme_id: UUID, code: str, **_: object) -> UUID:
         return ids.scheme_id(programme_id, code)
@@ -140,7 +166,7 @@ class Scheme(Aggregate):
         )
         return created
 
-    @event("Drafted")
+    @event(Drafted)
     def __init__(self, programme_id: UUID, commissioner_id: UUID, code: str, terms: SchemeTerms, actor: Actor) -> None:
         self.programme_id = programme_id
         self.commissioner_id = commissioner_id
@@ -158,7 +184,7 @@ class Scheme(Aggregate):
         _require_in_programme(terms, programme_providers)
         self._draft_amended(terms=terms, reason=require_reason(reason, "amending a draft"), actor=actor)
 
-    @event("DraftAmended")
+    @event(DraftAmended)
     def _draft_amended(self, terms: SchemeTerms, reason: str, actor: Actor) -> None:
         self._replace_terms(terms)
 
@@ -172,7 +198,7 @@ class Scheme(Aggregate):
         _require_in_programme(terms, programme_providers)
         self._variation_proposed(terms=terms, reason=require_reason(reason, "a variation"), actor=actor)
 
-    @event("VariationProposed")
+    @event(VariationProposed)
     def _variation_proposed(self, terms: SchemeTerms, reason: str, actor: Actor) -> None:
         self._replace_terms(terms)
 
@@ -204,11 +230,11 @@ class Scheme(Aggregate):
         if self.signatories <= {UUID(s) for s in self.signatures}:
             self._agreed(terms_version=terms_version, actor=actor)
 
-    @event("Signed")
+    @event(Signed)
     def _signed(self, organisation_id: UUID, terms_version: int, actor: Actor) -> None:
         self.signatures[str(organisation_id)] = actor.user_id
 
-    @event("Agreed")
+    @event(Agreed)
     def _agreed(self, terms_version: int, actor: Actor) -> None:
         signatories = tuple(sorted((UUID(s) for s in self.signatures), key=str))
         self.agreed_versions.append(AgreedVersion(terms_version, self.terms, signatories))

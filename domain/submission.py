@@ -46,6 +46,42 @@ class CommentsRequiredError(DomainError):
 class Submission(Aggregate):
     """Every revision of the evidence is kept; the pack names one by number."""
 
+    class EvidenceSubmitted(Aggregate.Created):
+        programme_id: UUID
+        scheme_id: UUID
+        provider_id: UUID
+        milestone_code: str
+        quarter: Quarter
+        evidence: Evidence
+        actor: Actor
+
+    class EvidenceRevised(Aggregate.Event):
+        revision: int
+        evidence: Evidence
+        reason: str
+        actor: Actor
+
+    class EvidenceWithdrawn(Aggregate.Event):
+        revision: int
+        reason: str
+        actor: Actor
+
+    class EvidenceAcceptedByLead(Aggregate.Event):
+        revision: int
+        comment: str
+        actor: Actor
+
+    class EvidenceReturnedByLead(Aggregate.Event):
+        revision: int
+        comments: str
+        actor: Actor
+
+    class EvidencePresented(Aggregate.Event):
+        review_id: UUID
+        pack_number: int
+        revision: int
+        actor: Actor
+
     @staticmethod
     def create_id(scheme_id: UUID, milestone_code: str, provider_id: UUID, **_: object) -> UUID:
         return ids.submission_id(scheme_id, milestone_code, provider_id)
@@ -74,7 +110,7 @@ class Submission(Aggregate):
         )
         return created
 
-    @event("EvidenceSubmitted")
+    @event(EvidenceSubmitted)
     def __init__(
         self,
         programme_id: UUID,
@@ -103,7 +139,7 @@ class Submission(Aggregate):
             revision=self.revision + 1, evidence=evidence, reason=require_reason(reason, "a revision"), actor=actor
         )
 
-    @event("EvidenceRevised")
+    @event(EvidenceRevised)
     def _revised(self, revision: int, evidence: Evidence, reason: str, actor: Actor) -> None:
         self.revisions.append(evidence)
         self.status = SubmissionStatus.SUBMITTED
@@ -116,7 +152,7 @@ class Submission(Aggregate):
             raise SubmissionWithdrawnError("the evidence is already withdrawn")
         self._withdrawn(revision=self.revision, reason=require_reason(reason, "a withdrawal"), actor=actor)
 
-    @event("EvidenceWithdrawn")
+    @event(EvidenceWithdrawn)
     def _withdrawn(self, revision: int, reason: str, actor: Actor) -> None:
         self.status = SubmissionStatus.WITHDRAWN
 
@@ -127,7 +163,7 @@ class Submission(Aggregate):
             raise NotAwaitingReviewError(f"the evidence is {self.status.value}, not awaiting review")
         self._accepted(revision=self.revision, comment=comment.strip(), actor=actor)
 
-    @event("EvidenceAcceptedByLead")
+    @event(EvidenceAcceptedByLead)
     def _accepted(self, revision: int, comment: str, actor: Actor) -> None:
         self.status = SubmissionStatus.ACCEPTED
 
@@ -142,7 +178,7 @@ class Submission(Aggregate):
             raise CommentsRequiredError("say what the provider should change")
         self._returned(revision=self.revision, comments=comments.strip(), actor=actor)
 
-    @event("EvidenceReturnedByLead")
+    @event(EvidenceReturnedByLead)
     def _returned(self, revision: int, comments: str, actor: Actor) -> None:
         self.status = SubmissionStatus.RETURNED
         self.lead_comments = comments
@@ -154,7 +190,7 @@ class Submission(Aggregate):
             raise NotAcceptedError(f"the evidence is {self.status.value}, not accepted by the lead")
         self._presented(review_id=review_id, pack_number=pack_number, revision=self.revision, actor=actor)
 
-    @event("EvidencePresented")
+    @event(EvidencePresented)
     def _presented(self, review_id: UUID, pack_number: int, revision: int, actor: Actor) -> None:
         self.status = SubmissionStatus.PRESENTED
 
