@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from projections.audit import AuditProjection, AuditView
 from projections.database import ViewDatabase
 from projections.progress.projection import ProgressProjection
 from projections.progress.view import ProgressView
@@ -14,4 +15,5 @@ def build_projections(database: ViewDatabase, prefix: str = "") -> list[ViewProj
     """One projection per read model, over views named with `prefix` (empty for the live views)."""
     return [
         ProgressProjection(ProgressView(database, prefix)),
+        AuditProjection(AuditView(database, prefix)),
     ]

@@ -1,54 +1,32 @@
-"""Plain-English descriptions of every event, naming organisations and schemes as they were at the time."""
+"""Every event in plain English, naming organisations and schemes as they were just before it happened."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from decimal import Decimal
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.actors import Role
-from domain.milestones import contract_year_label
 from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
-
-AGGREGATES: tuple[type[Aggregate], ...] = (Organisation, Programme, Scheme, Submission, QuarterReview)
-
-
-@dataclass(frozen=True)
-class Context:
-    """What an aggregate's later events do not repeat: the programme, scheme, provider and quarter it concerns."""
-
-    programme_id: UUID | None = None
-    scheme_id: UUID | None = None
-    provider_id: UUID | None = None
-    quarter: str | None = None
-    title: str = ""  # a programme's or a scheme's name
-    code: str = ""  # a scheme's code, or a submission's milestone code
-    terms_version: int = 0
-    commissioner_id: UUID | None = None
-
-
-@dataclass(frozen=True)
-class KnownOrganisation:
-    """An organisation's name and kind as the trail last saw them."""
-
-    name: str
-    kind: OrganisationKind
-
-
-class Lookup(Protocol):
-    """What the trail knows from earlier events."""
-
-    def organisation(self, organisation_id: UUID) -> KnownOrganisation | None: ...
-
-    def context(self, aggregate_id: UUID) -> Context | None: ...
+from projections.audit.context import Context, Lookup, created_context, event_class
+from projections.audit.phrasing import (
+    counted,
+    evidence_of,
+    milestone_of,
+    money,
+    name_of,
+    percent,
+    programme_named,
+    scheme_named,
+    who,
+    with_text,
+)
 
 
 @dataclass(frozen=True)
@@ -67,14 +45,6 @@ Describer = Callable[[Any, Lookup], Described]
 DESCRIBERS: dict[type[Any], Describer] = {}
 
 
-def event_class(aggregate: type[Aggregate], name: str) -> type[Any]:
-    """The event class an aggregate's `@event(name)` method defines."""
-    found = getattr(aggregate, name, None)
-    if not (isinstance(found, type) and issubclass(found, aggregate.Event)):
-        raise LookupError(f"{aggregate.__name__} has no event {name}")
-    return found
-
-
 def describes(aggregate: type[Aggregate], name: str) -> Callable[[Describer], Describer]:
     """Register the decorated function as the describer of one event class."""
 
@@ -86,126 +56,254 @@ def describes(aggregate: type[Aggregate], name: str) -> Callable[[Describer], De
 
 
 def describe(event: Any, lookup: Lookup) -> Described:
-    """The event in plain English, as of just before it happened."""
+    """The event in plain English; an event type without a describer still gets a plain line."""
     describer = DESCRIBERS.get(type(event))
     if describer is None:
-        context = lookup.context(event.originator_id) or Context()
-        return _about(context, f"{who(event, lookup)} recorded {type(event).__name__}")
+        return about(context_of(event, lookup), f"{who(event, lookup)} recorded {type(event).__name__}")
     return describer(event, lookup)
 
 
-def created_context(event: Any) -> Context:
-    """The context an aggregate's first event gives it."""
-    kind = type(event).__name__
-    if kind == "SetUp":
-        title = f"{event.health_economy} {contract_year_label(event.contract_year)}"
-        return Context(event.originator_id, title=title, commissioner_id=event.commissioner_id)
-    if kind == "Drafted":
-        return Context(
-            event.programme_id,
-            event.originator_id,
-            title=event.terms.title,
-            code=event.code,
-            terms_version=1,
-            commissioner_id=event.commissioner_id,
-        )
-    if kind == "EvidenceSubmitted":
-        return Context(
-            event.programme_id, event.scheme_id, event.provider_id, event.quarter.value, code=event.milestone_code
-        )
-    if kind == "Opened":
-        return Context(event.programme_id, event.scheme_id, quarter=event.quarter.value)
-    raise LookupError(f"{kind} does not create an aggregate the trail follows")
-
-
-def new_terms_context(before: Context, event: Any) -> Context:
-    """A scheme's context once a draft amendment or a variation replaces its terms."""
-    return replace(before, title=event.terms.title, terms_version=before.terms_version + 1)
-
-
-# Phrasing shared by the describers
-
-
-def who(event: Any, lookup: Lookup) -> str:
-    """The acting organisation's name; an administrator by user id."""
-    actor = event.actor
-    if actor.role is Role.ADMINISTRATOR:
-        return f"Administrator {actor.user_id}"
-    known = lookup.organisation(actor.organisation_id)
-    return known.name if known is not None else actor.user_id
-
-
-def name_of(lookup: Lookup, organisation_id: UUID | None) -> str:
-    """An organisation's name at the time, or its id if the trail never saw it registered."""
-    known = None if organisation_id is None else lookup.organisation(organisation_id)
-    return known.name if known is not None else f"organisation {organisation_id}"
-
-
-def scheme_named(lookup: Lookup, scheme_id: UUID | None) -> str:
-    """A scheme's title in quotes, as it stood at the time."""
-    context = None if scheme_id is None else lookup.context(scheme_id)
-    return f"'{context.title}'" if context is not None and context.title else f"scheme {scheme_id}"
-
-
-def programme_named(lookup: Lookup, programme_id: UUID | None) -> str:
-    """`the <health economy> <year> programme`."""
-    context = None if programme_id is None else lookup.context(programme_id)
-    return f"the {context.title} programme" if context is not None else f"programme {programme_id}"
-
-
-def evidence_of(context: Context, lookup: Lookup, event: Any, revision: int | None = None) -> str:
-    """`<provider>'s Q2 evidence for '<scheme>' (revision 1)`, or `its …` when the provider acts."""
-    provider = context.provider_id
-    whose = "its" if provider == event.actor.organisation_id else f"{name_of(lookup, provider)}'s"
-    details = [f"milestone {context.code}"] if context.code and context.code != context.quarter else []
-    details += [f"revision {revision}"] if revision is not None else []
-    suffix = f" ({', '.join(details)})" if details else ""
-    return f"{whose} {context.quarter} evidence for {scheme_named(lookup, context.scheme_id)}{suffix}"
-
-
-def milestone_of(context: Context, lookup: Lookup, provider_id: UUID, code: str) -> str:
-    """`<provider>'s Q2 milestone for '<scheme>'`, naming the milestone when its code is not the quarter's."""
-    named = f" {code}" if code != context.quarter else ""
-    return f"{name_of(lookup, provider_id)}'s {context.quarter} milestone{named} for {scheme_named(lookup, context.scheme_id)}"
-
-
-def money(amount: Decimal) -> str:
-    """Pounds, rounded to the penny only for showing."""
-    return f"£{amount:,.2f}"
-
-
-def percent(fraction: Decimal) -> str:
-    """`0.025` as `2.5%`."""
-    return f"{(fraction * 100).normalize():f}%"
-
-
-def counted(number: int, noun: str) -> str:
-    """`1 milestone`, `6 milestones`."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def with_text(description: str, text: str | None, joiner: str = ": ") -> str:
-    """The description, followed by the actor's own words when there are any."""
-    return f"{description}{joiner}{text}" if text else description
-
-
 def context_of(event: Any, lookup: Lookup) -> Context:
-    """The event's aggregate's context, as the trail knew it before the event."""
+    """The context of the event's aggregate as the trail knew it before the event."""
     return lookup.context(event.originator_id) or Context()
 
 
-def _about(context: Context, description: str, reason: str | None = None, provider_id: UUID | None = None) -> Described:
-    return Described(
-        description,
-        reason or None,
-        context.programme_id,
-        context.scheme_id,
-        provider_id or context.provider_id,
-        context.quarter,
+def about(context: Context, description: str, reason: str | None = None, provider_id: UUID | None = None) -> Described:
+    """A description concerning the context's programme, scheme, provider and quarter."""
+    provider = provider_id or context.provider_id
+    return Described(description, reason or None, context.programme_id, context.scheme_id, provider, context.quarter)
+
+
+# Organisations
+
+
+def _if_provider(organisation_id: UUID, kind: OrganisationKind | None) -> UUID | None:
+    return organisation_id if kind is OrganisationKind.PROVIDER else None
+
+
+@describes(Organisation, "Registered")
+def _registered(e: Any, lookup: Lookup) -> Described:
+    text = f"{who(e, lookup)} registered {e.kind.value} {e.name} (code {e.code})"
+    return Described(text, provider_id=_if_provider(e.originator_id, e.kind))
+
+
+@describes(Organisation, "Renamed")
+def _renamed(e: Any, lookup: Lookup) -> Described:
+    known = lookup.organisation(e.originator_id)
+    text = f"{who(e, lookup)} renamed {name_of(lookup, e.originator_id)} to {e.name}: {e.reason}"
+    return Described(text, e.reason, provider_id=_if_provider(e.originator_id, known.kind if known else None))
+
+
+# Programmes
+
+
+@describes(Programme, "SetUp")
+def _set_up(e: Any, lookup: Lookup) -> Described:
+    context = created_context(e)
+    limit = "no limit" if e.schemes_per_lead is None else f"at most {counted(e.schemes_per_lead, 'scheme')}"
+    text = (
+        f"{who(e, lookup)} set up the {context.title} programme: Partially Met earns {e.partial_fraction}"
+        f" of a milestone's value, and a provider may lead {limit}"
     )
+    return about(context, text)
 
 
-about = _about
+def _terms(e: Any) -> str:
+    terms = e.terms
+    return f"contract value {money(terms.contract_value)}, CQUIN rate {percent(terms.cquin_rate)}"
 
-# The describers live beside the aggregates they describe; importing them registers them.
-from projections.audit import describe_events  # noqa: E402, F401
+
+@describes(Programme, "ProviderJoined")
+def _provider_joined(e: Any, lookup: Lookup) -> Described:
+    provider, programme = name_of(lookup, e.terms.provider_id), programme_named(lookup, e.originator_id)
+    text = f"{who(e, lookup)} added {provider} to {programme}: {_terms(e)}"
+    return about(context_of(e, lookup), text, provider_id=e.terms.provider_id)
+
+
+@describes(Programme, "ProviderTermsRevised")
+def _provider_terms_revised(e: Any, lookup: Lookup) -> Described:
+    provider, programme = name_of(lookup, e.terms.provider_id), programme_named(lookup, e.originator_id)
+    text = f"{who(e, lookup)} revised {provider}'s terms in {programme} to {_terms(e)}: {e.reason}"
+    return about(context_of(e, lookup), text, e.reason, provider_id=e.terms.provider_id)
+
+
+@describes(Programme, "SchemeAdded")
+def _scheme_added(e: Any, lookup: Lookup) -> Described:
+    scheme, programme = scheme_named(lookup, e.scheme_id), programme_named(lookup, e.originator_id)
+    text = f"{who(e, lookup)} added {scheme} (code {e.code}) to {programme}"
+    return Described(text, programme_id=e.originator_id, scheme_id=e.scheme_id)
+
+
+@describes(Programme, "LeadProviderDesignated")
+def _lead_designated(e: Any, lookup: Lookup) -> Described:
+    text = f"{who(e, lookup)} designated {name_of(lookup, e.provider_id)} as lead provider of {scheme_named(lookup, e.scheme_id)}"
+    return Described(text, programme_id=e.originator_id, scheme_id=e.scheme_id, provider_id=e.provider_id)
+
+
+@describes(Programme, "LeadProviderRedesignated")
+def _lead_redesignated(e: Any, lookup: Lookup) -> Described:
+    scheme, previous, lead = (
+        scheme_named(lookup, e.scheme_id),
+        name_of(lookup, e.previous_provider_id),
+        name_of(lookup, e.provider_id),
+    )
+    text = f"{who(e, lookup)} re-designated the lead of {scheme} from {previous} to {lead}: {e.reason}"
+    return Described(text, e.reason, programme_id=e.originator_id, scheme_id=e.scheme_id, provider_id=e.provider_id)
+
+
+# Schemes
+
+
+@describes(Scheme, "Drafted")
+def _drafted(e: Any, lookup: Lookup) -> Described:
+    participants = counted(len(e.terms.participants), "participant")
+    milestones = counted(len(e.terms.milestones), "milestone")
+    text = (
+        f"{who(e, lookup)} drafted '{e.terms.title}' (code {e.code}) in {programme_named(lookup, e.programme_id)}:"
+        f" {participants}, {milestones}"
+    )
+    return about(created_context(e), text)
+
+
+def _retitled(before: Context, e: Any) -> str:
+    return f", now titled '{e.terms.title}'" if e.terms.title != before.title else ""
+
+
+@describes(Scheme, "DraftAmended")
+def _draft_amended(e: Any, lookup: Lookup) -> Described:
+    before = context_of(e, lookup)
+    scheme = scheme_named(lookup, e.originator_id)
+    text = f"{who(e, lookup)} amended the draft of {scheme} to terms version {before.terms_version + 1}"
+    return about(before, f"{text}{_retitled(before, e)}: {e.reason}", e.reason)
+
+
+@describes(Scheme, "VariationProposed")
+def _variation_proposed(e: Any, lookup: Lookup) -> Described:
+    before = context_of(e, lookup)
+    scheme = scheme_named(lookup, e.originator_id)
+    text = f"{who(e, lookup)} proposed a variation of {scheme} as terms version {before.terms_version + 1}"
+    return about(before, f"{text}{_retitled(before, e)}: {e.reason}", e.reason)
+
+
+@describes(Scheme, "Signed")
+def _signed(e: Any, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    signer = e.organisation_id
+    text = f"{name_of(lookup, signer)} signed version {e.terms_version} of {scheme_named(lookup, e.originator_id)}"
+    provider = None if signer == context.commissioner_id else signer
+    return about(context, text, provider_id=provider)
+
+
+@describes(Scheme, "Agreed")
+def _agreed(e: Any, lookup: Lookup) -> Described:
+    scheme = scheme_named(lookup, e.originator_id)
+    text = f"{scheme} is agreed: every party has signed version {e.terms_version}, {who(e, lookup)} last"
+    return about(context_of(e, lookup), text)
+
+
+# Submissions
+
+
+@describes(Submission, "EvidenceSubmitted")
+def _evidence_submitted(e: Any, lookup: Lookup) -> Described:
+    context = created_context(e)
+    return about(context, f"{who(e, lookup)} submitted {evidence_of(context, lookup, e, 1)}")
+
+
+@describes(Submission, "EvidenceRevised")
+def _evidence_revised(e: Any, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    text = f"{who(e, lookup)} revised {evidence_of(context, lookup, e)} as revision {e.revision}: {e.reason}"
+    return about(context, text, e.reason)
+
+
+@describes(Submission, "EvidenceWithdrawn")
+def _evidence_withdrawn(e: Any, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    text = f"{who(e, lookup)} withdrew {evidence_of(context, lookup, e, e.revision)}: {e.reason}"
+    return about(context, text, e.reason)
+
+
+@describes(Submission, "EvidenceAcceptedByLead")
+def _evidence_accepted(e: Any, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    text = f"{who(e, lookup)} accepted {evidence_of(context, lookup, e, e.revision)} into the evidence pack"
+    return about(context, with_text(text, e.comment, " with the comment: "), e.comment)
+
+
+@describes(Submission, "EvidenceReturnedByLead")
+def _evidence_returned(e: Any, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    text = f"{who(e, lookup)} returned {evidence_of(context, lookup, e, e.revision)} with comments: {e.comments}"
+    return about(context, text, e.comments)
+
+
+@describes(Submission, "EvidencePresented")
+def _evidence_presented(e: Any, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    evidence = evidence_of(context, lookup, e, e.revision)
+    return about(context, f"{who(e, lookup)} presented {evidence} in evidence pack {e.pack_number}")
+
+
+# Quarter reviews
+
+
+def _quarter_of(context: Context, lookup: Lookup) -> str:
+    return f"{context.quarter} of {scheme_named(lookup, context.scheme_id)}"
+
+
+@describes(QuarterReview, "Opened")
+def _opened(e: Any, lookup: Lookup) -> Described:
+    context = created_context(e)
+    return about(context, f"{who(e, lookup)} opened the review of {_quarter_of(context, lookup)}")
+
+
+@describes(QuarterReview, "ProviderNudgedByLead")
+def _nudged(e: Any, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    scheme = scheme_named(lookup, context.scheme_id)
+    text = f"{who(e, lookup)} nudged {name_of(lookup, e.provider_id)} for its {context.quarter} evidence for {scheme}"
+    return about(context, with_text(text, e.message), e.message, provider_id=e.provider_id)
+
+
+@describes(QuarterReview, "EvidencePackPresented")
+def _pack_presented(e: Any, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    contents = f"{counted(len(e.entries), 'submission')}, {len(e.missing)} missing"
+    text = f"{who(e, lookup)} presented evidence pack {e.pack_number} for {_quarter_of(context, lookup)}: {contents}"
+    return about(context, text)
+
+
+@describes(QuarterReview, "EvidencePackQueried")
+def _pack_queried(e: Any, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    pack = f"evidence pack {e.pack_number} for {_quarter_of(context, lookup)}"
+    return about(context, f"{who(e, lookup)} queried {pack} back to the lead: {e.questions}", e.questions)
+
+
+def _basis(assessment: Any) -> str:
+    entry = assessment.evidence_assessed
+    return f" on evidence revision {entry.revision}" if entry is not None else ""
+
+
+@describes(QuarterReview, "MilestoneAssessed")
+def _assessed(e: Any, lookup: Lookup) -> Described:
+    context, a = context_of(e, lookup), e.assessment
+    milestone = milestone_of(context, lookup, a.provider_id, a.milestone_code)
+    text = f"{who(e, lookup)} assessed {milestone} as {a.status.value}{_basis(a)}: {a.rationale}"
+    return about(context, text, a.rationale, provider_id=a.provider_id)
+
+
+@describes(QuarterReview, "AssessmentRevisedOnAppeal")
+def _assessment_revised(e: Any, lookup: Lookup) -> Described:
+    context, a = context_of(e, lookup), e.assessment
+    milestone = milestone_of(context, lookup, a.provider_id, a.milestone_code)
+    change = f"from {e.previous.status.value} to {a.status.value}{_basis(a)}"
+    text = f"{who(e, lookup)} revised on appeal the assessment of {milestone} {change}: {e.reason}"
+    return about(context, f"{text} (rationale: {a.rationale})", e.reason, provider_id=a.provider_id)
+
+
+@describes(QuarterReview, "QuarterClosed")
+def _closed(e: Any, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    return about(context, f"{who(e, lookup)} closed {_quarter_of(context, lookup)}, fixing its payments")
