@@ -3,39 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
+from domain.actors import Actor
 from domain.milestones import contract_year_label
-from domain.organisation import Organisation, OrganisationKind
+from domain.organisation import OrganisationKind
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
-
-AGGREGATES: tuple[type[Aggregate], ...] = (Organisation, Programme, Scheme, Submission, QuarterReview)
-
-
-def event_class(aggregate: type[Aggregate], name: str) -> type[Any]:
-    """The event class an aggregate's `@event(name)` method defines (mypy cannot see these)."""
-    found = getattr(aggregate, name, None)
-    if not (isinstance(found, type) and issubclass(found, aggregate.Event)):
-        raise LookupError(f"{aggregate.__name__} has no event {name}")
-    return found
-
-
-def domain_event_classes() -> list[type[Any]]:
-    """Every event class the five aggregates record, by aggregate then name."""
-    return [
-        value
-        for aggregate in AGGREGATES
-        for name, value in sorted(vars(aggregate).items())
-        if isinstance(value, type)
-        and issubclass(value, aggregate.Event)
-        and value not in (aggregate.Event, aggregate.Created)
-    ]
 
 
 @dataclass(frozen=True)
@@ -60,6 +38,26 @@ class KnownOrganisation:
     kind: OrganisationKind
 
 
+class Acted(Protocol):
+    """Any event: every one names the aggregate it happened to, its version, when, and who acted."""
+
+    @property
+    def originator_id(self) -> UUID: ...
+
+    @property
+    def originator_version(self) -> int: ...
+
+    @property
+    def timestamp(self) -> datetime: ...
+
+    @property
+    def actor(self) -> Actor: ...
+
+
+FirstEvent = Programme.SetUp | Scheme.Drafted | Submission.EvidenceSubmitted | QuarterReview.Opened
+NewTerms = Scheme.DraftAmended | Scheme.VariationProposed
+
+
 class Lookup(Protocol):
     """What the trail knows from earlier events."""
 
@@ -70,13 +68,12 @@ class Lookup(Protocol):
         """The aggregate's context, if its first event has been seen."""
 
 
-def created_context(event: Any) -> Context:
+def created_context(event: FirstEvent) -> Context:
     """The context a programme's, scheme's, submission's or quarter review's first event gives it."""
-    kind = type(event).__name__
-    if kind == "SetUp":
+    if isinstance(event, Programme.SetUp):
         title = f"{event.health_economy} {contract_year_label(event.contract_year)}"
         return Context(event.originator_id, title=title, commissioner_id=event.commissioner_id)
-    if kind == "Drafted":
+    if isinstance(event, Scheme.Drafted):
         return Context(
             event.programme_id,
             event.originator_id,
@@ -85,17 +82,15 @@ def created_context(event: Any) -> Context:
             terms_version=1,
             commissioner_id=event.commissioner_id,
         )
-    if kind == "EvidenceSubmitted":
+    if isinstance(event, Submission.EvidenceSubmitted):
         return Context(
             event.programme_id, event.scheme_id, event.provider_id, event.quarter.value, code=event.milestone_code
         )
-    if kind == "Opened":
-        return Context(
-            event.programme_id, event.scheme_id, quarter=event.quarter.value, commissioner_id=event.commissioner_id
-        )
-    raise LookupError(f"{kind} is not the first event of an aggregate the trail follows")
+    return Context(
+        event.programme_id, event.scheme_id, quarter=event.quarter.value, commissioner_id=event.commissioner_id
+    )
 
 
-def new_terms_context(before: Context, event: Any) -> Context:
+def new_terms_context(before: Context, event: NewTerms) -> Context:
     """A scheme's context once a draft amendment or a variation replaces its terms."""
     return replace(before, title=event.terms.title, terms_version=before.terms_version + 1)

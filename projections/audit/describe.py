@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
-
-from eventsourcing.domain import Aggregate
 
 from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme
-from domain.quarter_review import QuarterReview
+from domain.quarter_review import Assessment, QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
-from projections.audit.context import Context, Lookup, created_context, event_class
+from projections.audit.context import Acted, Context, Lookup, created_context
 from projections.audit.phrasing import (
     counted,
     evidence_of,
@@ -41,21 +39,22 @@ class Described:
     quarter: str | None = None
 
 
-Describer = Callable[[Any, Lookup], Described]
-DESCRIBERS: dict[type[Any], Describer] = {}
+E = TypeVar("E", bound=Acted)
+Describer = Callable[[E, Lookup], Described]
+DESCRIBERS: dict[type[Any], Describer[Any]] = {}
 
 
-def describes(aggregate: type[Aggregate], name: str) -> Callable[[Describer], Describer]:
+def describes(event_class: type[E]) -> Callable[[Describer[E]], Describer[E]]:
     """Register the decorated function as the describer of one event class."""
 
-    def register(describer: Describer) -> Describer:
-        DESCRIBERS[event_class(aggregate, name)] = describer
+    def register(describer: Describer[E]) -> Describer[E]:
+        DESCRIBERS[event_class] = describer
         return describer
 
     return register
 
 
-def describe(event: Any, lookup: Lookup) -> Described:
+def describe(event: Acted, lookup: Lookup) -> Described:
     """The event in plain English; an event type without a describer still gets a plain line."""
     describer = DESCRIBERS.get(type(event))
     if describer is None:
@@ -63,7 +62,7 @@ def describe(event: Any, lookup: Lookup) -> Described:
     return describer(event, lookup)
 
 
-def context_of(event: Any, lookup: Lookup) -> Context:
+def context_of(event: Acted, lookup: Lookup) -> Context:
     """The context of the event's aggregate as the trail knew it before the event."""
     return lookup.context(event.originator_id) or Context()
 
@@ -81,14 +80,14 @@ def _if_provider(organisation_id: UUID, kind: OrganisationKind | None) -> UUID |
     return organisation_id if kind is OrganisationKind.PROVIDER else None
 
 
-@describes(Organisation, "Registered")
-def _registered(e: Any, lookup: Lookup) -> Described:
+@describes(Organisation.Registered)
+def _registered(e: Organisation.Registered, lookup: Lookup) -> Described:
     text = f"{who(e, lookup)} registered {e.kind.value} {e.name} (code {e.code})"
     return Described(text, provider_id=_if_provider(e.originator_id, e.kind))
 
 
-@describes(Organisation, "Renamed")
-def _renamed(e: Any, lookup: Lookup) -> Described:
+@describes(Organisation.Renamed)
+def _renamed(e: Organisation.Renamed, lookup: Lookup) -> Described:
     known = lookup.organisation(e.originator_id)
     text = f"{who(e, lookup)} renamed {name_of(lookup, e.originator_id)} to {e.name}: {e.reason}"
     return Described(text, e.reason, provider_id=_if_provider(e.originator_id, known.kind if known else None))
@@ -97,8 +96,8 @@ def _renamed(e: Any, lookup: Lookup) -> Described:
 # Programmes
 
 
-@describes(Programme, "SetUp")
-def _set_up(e: Any, lookup: Lookup) -> Described:
+@describes(Programme.SetUp)
+def _set_up(e: Programme.SetUp, lookup: Lookup) -> Described:
     context = created_context(e)
     limit = "no limit" if e.schemes_per_lead is None else f"at most {counted(e.schemes_per_lead, 'scheme')}"
     text = (
@@ -108,54 +107,51 @@ def _set_up(e: Any, lookup: Lookup) -> Described:
     return about(context, text)
 
 
-def _terms(e: Any) -> str:
-    terms = e.terms
-    return f"contract value {money(terms.contract_value)}, CQUIN rate {percent(terms.cquin_rate)}"
+def _terms(e: Programme.ProviderJoined | Programme.ProviderTermsRevised) -> str:
+    return f"contract value {money(e.terms.contract_value)}, CQUIN rate {percent(e.terms.cquin_rate)}"
 
 
-@describes(Programme, "ProviderJoined")
-def _provider_joined(e: Any, lookup: Lookup) -> Described:
+@describes(Programme.ProviderJoined)
+def _provider_joined(e: Programme.ProviderJoined, lookup: Lookup) -> Described:
     provider, programme = name_of(lookup, e.terms.provider_id), programme_named(lookup, e.originator_id)
     text = f"{who(e, lookup)} added {provider} to {programme}: {_terms(e)}"
     return about(context_of(e, lookup), text, provider_id=e.terms.provider_id)
 
 
-@describes(Programme, "ProviderTermsRevised")
-def _provider_terms_revised(e: Any, lookup: Lookup) -> Described:
+@describes(Programme.ProviderTermsRevised)
+def _provider_terms_revised(e: Programme.ProviderTermsRevised, lookup: Lookup) -> Described:
     provider, programme = name_of(lookup, e.terms.provider_id), programme_named(lookup, e.originator_id)
     text = f"{who(e, lookup)} revised {provider}'s terms in {programme} to {_terms(e)}: {e.reason}"
     return about(context_of(e, lookup), text, e.reason, provider_id=e.terms.provider_id)
 
 
-@describes(Programme, "SchemeAdded")
-def _scheme_added(e: Any, lookup: Lookup) -> Described:
+@describes(Programme.SchemeAdded)
+def _scheme_added(e: Programme.SchemeAdded, lookup: Lookup) -> Described:
     scheme, programme = scheme_named(lookup, e.scheme_id), programme_named(lookup, e.originator_id)
     text = f"{who(e, lookup)} added {scheme} (code {e.code}) to {programme}"
     return Described(text, programme_id=e.originator_id, scheme_id=e.scheme_id)
 
 
-@describes(Programme, "LeadProviderDesignated")
-def _lead_designated(e: Any, lookup: Lookup) -> Described:
-    text = f"{who(e, lookup)} designated {name_of(lookup, e.provider_id)} as lead provider of {scheme_named(lookup, e.scheme_id)}"
+@describes(Programme.LeadProviderDesignated)
+def _lead_designated(e: Programme.LeadProviderDesignated, lookup: Lookup) -> Described:
+    lead, scheme = name_of(lookup, e.provider_id), scheme_named(lookup, e.scheme_id)
+    text = f"{who(e, lookup)} designated {lead} as lead provider of {scheme}"
     return Described(text, programme_id=e.originator_id, scheme_id=e.scheme_id, provider_id=e.provider_id)
 
 
-@describes(Programme, "LeadProviderRedesignated")
-def _lead_redesignated(e: Any, lookup: Lookup) -> Described:
-    scheme, previous, lead = (
-        scheme_named(lookup, e.scheme_id),
-        name_of(lookup, e.previous_provider_id),
-        name_of(lookup, e.provider_id),
-    )
-    text = f"{who(e, lookup)} re-designated the lead of {scheme} from {previous} to {lead}: {e.reason}"
+@describes(Programme.LeadProviderRedesignated)
+def _lead_redesignated(e: Programme.LeadProviderRedesignated, lookup: Lookup) -> Described:
+    previous, lead = name_of(lookup, e.previous_provider_id), name_of(lookup, e.provider_id)
+    text = f"{who(e, lookup)} re-designated the lead of {scheme_named(lookup, e.scheme_id)} from {previous} to {lead}"
+    text = f"{text}: {e.reason}"
     return Described(text, e.reason, programme_id=e.originator_id, scheme_id=e.scheme_id, provider_id=e.provider_id)
 
 
 # Schemes
 
 
-@describes(Scheme, "Drafted")
-def _drafted(e: Any, lookup: Lookup) -> Described:
+@describes(Scheme.Drafted)
+def _drafted(e: Scheme.Drafted, lookup: Lookup) -> Described:
     participants = counted(len(e.terms.participants), "participant")
     milestones = counted(len(e.terms.milestones), "milestone")
     text = (
@@ -165,28 +161,28 @@ def _drafted(e: Any, lookup: Lookup) -> Described:
     return about(created_context(e), text)
 
 
-def _retitled(before: Context, e: Any) -> str:
+def _retitled(before: Context, e: Scheme.DraftAmended | Scheme.VariationProposed) -> str:
     return f", now titled '{e.terms.title}'" if e.terms.title != before.title else ""
 
 
-@describes(Scheme, "DraftAmended")
-def _draft_amended(e: Any, lookup: Lookup) -> Described:
+@describes(Scheme.DraftAmended)
+def _draft_amended(e: Scheme.DraftAmended, lookup: Lookup) -> Described:
     before = context_of(e, lookup)
     scheme = scheme_named(lookup, e.originator_id)
     text = f"{who(e, lookup)} amended the draft of {scheme} to terms version {before.terms_version + 1}"
     return about(before, f"{text}{_retitled(before, e)}: {e.reason}", e.reason)
 
 
-@describes(Scheme, "VariationProposed")
-def _variation_proposed(e: Any, lookup: Lookup) -> Described:
+@describes(Scheme.VariationProposed)
+def _variation_proposed(e: Scheme.VariationProposed, lookup: Lookup) -> Described:
     before = context_of(e, lookup)
     scheme = scheme_named(lookup, e.originator_id)
     text = f"{who(e, lookup)} proposed a variation of {scheme} as terms version {before.terms_version + 1}"
     return about(before, f"{text}{_retitled(before, e)}: {e.reason}", e.reason)
 
 
-@describes(Scheme, "Signed")
-def _signed(e: Any, lookup: Lookup) -> Described:
+@describes(Scheme.Signed)
+def _signed(e: Scheme.Signed, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
     signer = e.organisation_id
     text = f"{name_of(lookup, signer)} signed version {e.terms_version} of {scheme_named(lookup, e.originator_id)}"
@@ -194,8 +190,8 @@ def _signed(e: Any, lookup: Lookup) -> Described:
     return about(context, text, provider_id=provider)
 
 
-@describes(Scheme, "Agreed")
-def _agreed(e: Any, lookup: Lookup) -> Described:
+@describes(Scheme.Agreed)
+def _agreed(e: Scheme.Agreed, lookup: Lookup) -> Described:
     scheme = scheme_named(lookup, e.originator_id)
     text = f"{scheme} is agreed: every party has signed version {e.terms_version}, {who(e, lookup)} last"
     return about(context_of(e, lookup), text)
@@ -204,42 +200,42 @@ def _agreed(e: Any, lookup: Lookup) -> Described:
 # Submissions
 
 
-@describes(Submission, "EvidenceSubmitted")
-def _evidence_submitted(e: Any, lookup: Lookup) -> Described:
+@describes(Submission.EvidenceSubmitted)
+def _evidence_submitted(e: Submission.EvidenceSubmitted, lookup: Lookup) -> Described:
     context = created_context(e)
     return about(context, f"{who(e, lookup)} submitted {evidence_of(context, lookup, e, 1)}")
 
 
-@describes(Submission, "EvidenceRevised")
-def _evidence_revised(e: Any, lookup: Lookup) -> Described:
+@describes(Submission.EvidenceRevised)
+def _evidence_revised(e: Submission.EvidenceRevised, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
     text = f"{who(e, lookup)} revised {evidence_of(context, lookup, e)} as revision {e.revision}: {e.reason}"
     return about(context, text, e.reason)
 
 
-@describes(Submission, "EvidenceWithdrawn")
-def _evidence_withdrawn(e: Any, lookup: Lookup) -> Described:
+@describes(Submission.EvidenceWithdrawn)
+def _evidence_withdrawn(e: Submission.EvidenceWithdrawn, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
     text = f"{who(e, lookup)} withdrew {evidence_of(context, lookup, e, e.revision)}: {e.reason}"
     return about(context, text, e.reason)
 
 
-@describes(Submission, "EvidenceAcceptedByLead")
-def _evidence_accepted(e: Any, lookup: Lookup) -> Described:
+@describes(Submission.EvidenceAcceptedByLead)
+def _evidence_accepted(e: Submission.EvidenceAcceptedByLead, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
     text = f"{who(e, lookup)} accepted {evidence_of(context, lookup, e, e.revision)} into the evidence pack"
     return about(context, with_text(text, e.comment, " with the comment: "), e.comment)
 
 
-@describes(Submission, "EvidenceReturnedByLead")
-def _evidence_returned(e: Any, lookup: Lookup) -> Described:
+@describes(Submission.EvidenceReturnedByLead)
+def _evidence_returned(e: Submission.EvidenceReturnedByLead, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
     text = f"{who(e, lookup)} returned {evidence_of(context, lookup, e, e.revision)} with comments: {e.comments}"
     return about(context, text, e.comments)
 
 
-@describes(Submission, "EvidencePresented")
-def _evidence_presented(e: Any, lookup: Lookup) -> Described:
+@describes(Submission.EvidencePresented)
+def _evidence_presented(e: Submission.EvidencePresented, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
     evidence = evidence_of(context, lookup, e, e.revision)
     return about(context, f"{who(e, lookup)} presented {evidence} in evidence pack {e.pack_number}")
@@ -252,50 +248,50 @@ def _quarter_of(context: Context, lookup: Lookup) -> str:
     return f"{context.quarter} of {scheme_named(lookup, context.scheme_id)}"
 
 
-@describes(QuarterReview, "Opened")
-def _opened(e: Any, lookup: Lookup) -> Described:
+@describes(QuarterReview.Opened)
+def _opened(e: QuarterReview.Opened, lookup: Lookup) -> Described:
     context = created_context(e)
     return about(context, f"{who(e, lookup)} opened the review of {_quarter_of(context, lookup)}")
 
 
-@describes(QuarterReview, "ProviderNudgedByLead")
-def _nudged(e: Any, lookup: Lookup) -> Described:
+@describes(QuarterReview.ProviderNudgedByLead)
+def _nudged(e: QuarterReview.ProviderNudgedByLead, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
     scheme = scheme_named(lookup, context.scheme_id)
     text = f"{who(e, lookup)} nudged {name_of(lookup, e.provider_id)} for its {context.quarter} evidence for {scheme}"
     return about(context, with_text(text, e.message), e.message, provider_id=e.provider_id)
 
 
-@describes(QuarterReview, "EvidencePackPresented")
-def _pack_presented(e: Any, lookup: Lookup) -> Described:
+@describes(QuarterReview.EvidencePackPresented)
+def _pack_presented(e: QuarterReview.EvidencePackPresented, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
     contents = f"{counted(len(e.entries), 'submission')}, {len(e.missing)} missing"
     text = f"{who(e, lookup)} presented evidence pack {e.pack_number} for {_quarter_of(context, lookup)}: {contents}"
     return about(context, text)
 
 
-@describes(QuarterReview, "EvidencePackQueried")
-def _pack_queried(e: Any, lookup: Lookup) -> Described:
+@describes(QuarterReview.EvidencePackQueried)
+def _pack_queried(e: QuarterReview.EvidencePackQueried, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
     pack = f"evidence pack {e.pack_number} for {_quarter_of(context, lookup)}"
     return about(context, f"{who(e, lookup)} queried {pack} back to the lead: {e.questions}", e.questions)
 
 
-def _basis(assessment: Any) -> str:
+def _basis(assessment: Assessment) -> str:
     entry = assessment.evidence_assessed
     return f" on evidence revision {entry.revision}" if entry is not None else ""
 
 
-@describes(QuarterReview, "MilestoneAssessed")
-def _assessed(e: Any, lookup: Lookup) -> Described:
+@describes(QuarterReview.MilestoneAssessed)
+def _assessed(e: QuarterReview.MilestoneAssessed, lookup: Lookup) -> Described:
     context, a = context_of(e, lookup), e.assessment
     milestone = milestone_of(context, lookup, a.provider_id, a.milestone_code)
     text = f"{who(e, lookup)} assessed {milestone} as {a.status.value}{_basis(a)}: {a.rationale}"
     return about(context, text, a.rationale, provider_id=a.provider_id)
 
 
-@describes(QuarterReview, "AssessmentRevisedOnAppeal")
-def _assessment_revised(e: Any, lookup: Lookup) -> Described:
+@describes(QuarterReview.AssessmentRevisedOnAppeal)
+def _assessment_revised(e: QuarterReview.AssessmentRevisedOnAppeal, lookup: Lookup) -> Described:
     context, a = context_of(e, lookup), e.assessment
     milestone = milestone_of(context, lookup, a.provider_id, a.milestone_code)
     change = f"from {e.previous.status.value} to {a.status.value}{_basis(a)}"
@@ -303,7 +299,7 @@ def _assessment_revised(e: Any, lookup: Lookup) -> Described:
     return about(context, f"{text} (rationale: {a.rationale})", e.reason, provider_id=a.provider_id)
 
 
-@describes(QuarterReview, "QuarterClosed")
-def _closed(e: Any, lookup: Lookup) -> Described:
+@describes(QuarterReview.QuarterClosed)
+def _closed(e: QuarterReview.QuarterClosed, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
     return about(context, f"{who(e, lookup)} closed {_quarter_of(context, lookup)}, fixing its payments")

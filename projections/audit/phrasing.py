@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 from uuid import UUID
 
 from domain.actors import Role
-from projections.audit.context import Context, Lookup
+from projections.audit.context import Acted, Context, Lookup
 
 
-def who(event: Any, lookup: Lookup) -> str:
+def who(event: Acted, lookup: Lookup) -> str:
     """The acting organisation's name; an administrator, or an organisation never registered, by user id."""
     actor = event.actor
     if actor.role is Role.ADMINISTRATOR:
@@ -37,7 +36,7 @@ def programme_named(lookup: Lookup, programme_id: UUID | None) -> str:
     return f"the {context.title} programme" if context is not None else f"programme {programme_id}"
 
 
-def evidence_of(context: Context, lookup: Lookup, event: Any, revision: int | None = None) -> str:
+def evidence_of(context: Context, lookup: Lookup, event: Acted, revision: int | None = None) -> str:
     """`<provider>'s Q2 evidence for '<scheme>' (revision 1)`; `its …` when the provider itself acts."""
     provider = context.provider_id
     whose = "its" if provider == event.actor.organisation_id else f"{name_of(lookup, provider)}'s"

@@ -1,0 +1,90 @@
+"""The audit trail's tables: one row per event, and the names and contexts its descriptions need."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, String, Text
+from sqlalchemy.types import TypeDecorator
+
+from projections.view import View
+
+ID = String(36)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment stored as naive UTC and read back as aware UTC, the same on SQLite and PostgreSQL."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class AuditView(View):
+    """Every event of the log, who did it, what it concerns and what it means, in log order."""
+
+    name = "audit_v1"
+
+    def define_tables(self) -> None:
+        """The trail, with an index per filter ending in the position for keyset paging."""
+        self.events = self.table(
+            "events",
+            Column("position", BigInteger, primary_key=True, autoincrement=False),
+            Column("occurred_at", UTCDateTime, nullable=False),
+            Column("event_type", String(64), nullable=False),
+            Column("aggregate_type", String(32), nullable=False),
+            Column("aggregate_id", ID, nullable=False),
+            Column("aggregate_version", Integer, nullable=False),
+            Column("actor_user_id", String(200), nullable=False),
+            Column("actor_organisation_id", ID, nullable=False),
+            Column("actor_organisation_name", String(300)),
+            Column("role", String(20), nullable=False),
+            Column("programme_id", ID),
+            Column("scheme_id", ID),
+            Column("provider_id", ID),
+            Column("quarter", String(2)),
+            Column("description", Text, nullable=False),
+            Column("reason", Text),
+        )
+        for name, *columns in (
+            ("programme", "programme_id", "position"),
+            ("scheme", "scheme_id", "position"),
+            ("provider", "provider_id", "position"),
+            ("actor", "actor_user_id", "position"),
+            ("time", "occurred_at"),
+        ):
+            Index(f"{self.events.name}_by_{name}", *(self.events.c[c] for c in columns))
+        self.organisations = self.table(
+            "organisations",
+            Column("organisation_id", ID, primary_key=True),
+            Column("name", String(300), nullable=False),
+            Column("kind", String(20), nullable=False),
+        )
+        self.contexts = self.table(
+            "contexts",
+            Column("aggregate_id", ID, primary_key=True),
+            Column("programme_id", ID),
+            Column("scheme_id", ID),
+            Column("provider_id", ID),
+            Column("quarter", String(2)),
+            Column("title", String(300), nullable=False),
+            Column("code", String(100), nullable=False),
+            Column("terms_version", Integer, nullable=False),
+            Column("commissioner_id", ID),
+        )
+        # The most any event's time fell behind an event logged before it: it turns time filters into position bounds.
+        self.clock = self.table(
+            "clock",
+            Column("id", Integer, primary_key=True, autoincrement=False),
+            Column("lateness_us", BigInteger, nullable=False),
+        )
