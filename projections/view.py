@@ -44,17 +44,17 @@ class View(TrackingRecorder):
         return table
 
     def create(self) -> None:
-        """Create the tables and the tracking row, if missing."""
-        self.metadata.create_all(self.database.engine)
+        """Create the tables and the tracking row, if missing, in one transaction."""
         with self.database.transaction() as conn:
+            self.metadata.create_all(conn)
             if conn.execute(self._tracking_row()).first() is None:
                 conn.execute(insert(self.tracking).values(projection=self.key, position=0))
 
     def drop(self) -> None:
-        """Drop the tables and forget the position: the next run rebuilds from the start."""
-        for table in reversed(self.tables):
-            table.drop(self.database.engine, checkfirst=True)
+        """Drop the tables and forget the position, in one transaction: the next run rebuilds from the start."""
         with self.database.transaction() as conn:
+            for table in reversed(self.tables):
+                table.drop(conn, checkfirst=True)
             conn.execute(delete(self.tracking).where(self.tracking.c.projection == self.key))
 
     @contextmanager

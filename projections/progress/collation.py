@@ -75,5 +75,5 @@ def collation_board(view: ProgressView, scheme_id: str, quarter: Quarter, today:
         review_status=status,
         pack_number=review.pack_number if review is not None else 0,
         participants=participants,
-        ready_to_present=status in ("open", "queried") and bool(rows) and all(row.state in IN_PACK for row in rows),
+        ready_to_present=status in ("open", "queried") and bool(rows) and not any(p.missing for p in participants),
     )

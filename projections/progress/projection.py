@@ -248,7 +248,17 @@ class ProgressProjection(ViewProjection[ProgressView]):
                     )
                 )
         for (provider_id, code), quarter in expected.items():
-            if (provider_id, code) not in existing:
+            if (provider_id, code) in existing:
+                conn.execute(
+                    update(v.progress)
+                    .where(
+                        v.progress.c.scheme_id == scheme_id,
+                        v.progress.c.provider_id == provider_id,
+                        v.progress.c.milestone_code == code,
+                    )
+                    .values(quarter=quarter)
+                )
+            else:
                 self._insert(
                     v.progress,
                     scheme_id=scheme_id,
