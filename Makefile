@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	@echo "No benchmarks yet: they arrive with the projections and live-update issues."
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var

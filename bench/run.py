@@ -1,0 +1,36 @@
+"""Run every benchmark in quick mode, print the result lines and rewrite BENCHMARKS.md: `python -m bench.run`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bench import lag, machine, rebuild, report
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure, print, and write the report unless told not to."""
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--events", type=int, default=20_000, help="log size for the rebuilds (quick: 20,000)")
+    parser.add_argument("--profiled-events", type=int, default=5_000, help="events in the instrumented runs")
+    parser.add_argument("--samples", type=int, default=300, help="lag samples on PostgreSQL")
+    parser.add_argument("--sqlite-samples", type=int, default=100, help="lag samples on SQLite (each waits a poll)")
+    parser.add_argument("--no-write", action="store_true", help=f"print only; leave {BENCHMARKS.name} alone")
+    args = parser.parse_args(argv)
+    host = machine.describe()
+    rebuilt = rebuild.run(args.events, args.profiled_events)
+    for line in (r.line() for report_ in rebuilt.reports for r in report_.results()):
+        print(line, flush=True)
+    lags = lag.run(args.samples, args.sqlite_samples)
+    for line in (r.line() for report_ in lags for r in report_.results()):
+        print(line, flush=True)
+    if not args.no_write:
+        report.write(BENCHMARKS, report.render(host, rebuilt, lags, "python -m bench.run"))
+        print(f"wrote {BENCHMARKS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

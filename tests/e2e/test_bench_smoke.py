@@ -1,0 +1,44 @@
+"""The benchmarks run end to end at a tiny size on both databases: well-formed results, no speed asserted."""
+
+from __future__ import annotations
+
+import math
+
+from api.settings import Settings
+from bench import breakdown, insert_styles, lag, rebuild, report
+from bench.results import Result
+
+
+def well_formed(results: list[Result]) -> bool:
+    """Every line has a positive value, a finite positive ratio, a raw baseline and a target."""
+    return all(
+        r.value > 0
+        and 0 < r.ratio < math.inf
+        and r.line().startswith(f"{r.name}: ")
+        and " vs raw " in r.line()
+        and ", target " in r.line()
+        for r in results
+    )
+
+
+def test_every_benchmark_runs_at_a_tiny_size_and_reports_ratios_against_raw_baselines(settings: Settings) -> None:
+    rebuilt = rebuild.measure(settings, events=200, raw_runs=1)
+    split = tuple(breakdown.measure(settings, events=200))
+    styles = tuple(insert_styles.measure(settings, count=200))
+    lagged = lag.measure(settings, samples=20, log_events=200, warmup=2)
+    run = rebuild.RebuildRun((rebuilt,), split, styles)
+    text = report.render([("Date", "today")], run, [lagged], "python -m bench.run")
+
+    assert rebuilt.events >= 200 and rebuilt.raw_rate > 0
+    assert [v.view for v in rebuilt.views] == ["progress_v1", "audit_v1"]
+    assert all(v.rate > 0 for v in rebuilt.views)
+    assert len(rebuilt.results()) == 3 and well_formed(rebuilt.results())
+    assert [(b.view, b.events) for b in split] == [("progress_v1", 200), ("audit_v1", 200)]
+    assert all(b.statements_per_event > 0 and b.busiest for b in split)
+    assert len(styles) == 3 and all(s.rate > 0 and s.raw_rate > 0 for s in styles)
+    assert len(lagged.waited.samples) == len(lagged.committed.samples) == len(lagged.raw.samples) == 20
+    assert [view for view, _ in lagged.per_view] == ["progress_v1", "audit_v1"]
+    assert lagged.waited.p50_ms <= lagged.waited.p99_ms and lagged.projector_statements
+    assert len(lagged.results()) == 4 and well_formed(lagged.results())
+    assert "- Date: today" in text and all(s.describe() in text for s in styles)
+    assert all(r.line() in text for r in (*rebuilt.results(), *lagged.results()))
