@@ -51,8 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(app, projections, settings)
         if args.command == "show":
-            for projection in projections:
-                catch_up(app, projection)
+            catch_up(app, projections)
             view = next(p.view for p in projections if isinstance(p.view, ProgressView))
             return show_trust(console, view, args.year) if args.what == "trust" else show_programme(console, view)
         if args.command == "projector":
@@ -69,8 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 def _demo(app: Any, projections: list[Any], settings: Settings) -> int:
     for name, loaded in load_demo(app).items():
         console.print(f"{'loaded' if loaded else 'already loaded'}: {name}")
-    for projection in projections:
-        catch_up(app, projection)
+    catch_up(app, projections)
     console.print(f"event store: {settings.database_url} (log position {app.recorder.max_notification_id()})")
     return 0
 

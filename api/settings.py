@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     database_schema: str | None = None
     cipher_key: SecretStr | None = None
     compress_events: bool = False
+    aggregate_cache_size: int = 1000
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads to build the event store."""
@@ -26,6 +27,7 @@ class Settings(BaseSettings):
             "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
             "SQLALCHEMY_URL": self.database_url,
             "CREATE_TABLE": "y",
+            "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
         }
         if self.database_schema:
             env["SQLALCHEMY_SCHEMA"] = self.database_schema

@@ -31,25 +31,42 @@ DATABASE_ERRORS = (psycopg2.Error, sqlalchemy.exc.DBAPIError, PersistenceError, 
 
 def catch_up(
     app: Corral,
-    projection: ViewProjection[Any],
+    projections: ViewProjection[Any] | Sequence[ViewProjection[Any]],
     until: int | None = None,
     batch_size: int = 1000,
     on_batch: Callable[[int], None] | None = None,
 ) -> int:
-    """Apply every event after the view's position up to `until` (default: the head), a batch per transaction."""
-    view = projection.view
+    """Apply every event after each view's position up to `until` (default: the head), a batch per transaction.
+
+    Each batch of the log is read and decoded once and applied to every view that still needs it.
+    Returns the lowest position the views reached.
+    """
+    group = [projections] if isinstance(projections, ViewProjection) else list(projections)
     head: int = until if until is not None else app.recorder.max_notification_id() or 0
-    while True:
-        with view.batch() as start:
-            if start >= head:
-                return int(start)
-            notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=head)
-            for notification in notifications:
-                tracking = Tracking(app.name, notification.id)
-                projection.process_event(app.mapper.to_domain_event(notification), tracking)
-            view.insert_tracking(tracking)
+    positions = {id(p): p.view.position for p in group}
+    while group and min(positions.values()) < head:
+        start = min(positions.values())
+        notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=head)
+        events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
+        last = notifications[-1].id
+        for projection in group:
+            if positions[id(projection)] < last:
+                positions[id(projection)] = _apply(app, projection, events)
         if on_batch is not None:
-            on_batch(len(notifications))
+            on_batch(len(events))
+    return min(positions.values(), default=head)
+
+
+def _apply(app: Corral, projection: ViewProjection[Any], events: list[tuple[int, Any]]) -> int:
+    """One transaction: the events the view has not yet applied, then its new position."""
+    with projection.view.batch() as start:
+        applied = [(position, event) for position, event in events if position > start]
+        for position, event in applied:
+            projection.process_event(event, Tracking(app.name, position))
+        if not applied:
+            return int(start)
+        projection.view.insert_tracking(Tracking(app.name, applied[-1][0]))
+        return applied[-1][0]
 
 
 class Projector:
@@ -76,8 +93,7 @@ class Projector:
 
     def catch_up(self) -> None:
         """Bring every view to the head of the log."""
-        for projection in self.projections:
-            catch_up(self.app, projection, batch_size=self.batch_size)
+        catch_up(self.app, self.projections, batch_size=self.batch_size)
 
     def run(self) -> None:
         """Project until stopped, surviving dropped connections."""

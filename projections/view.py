@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from threading import Event
+from threading import Condition, Event
 from time import monotonic
 from typing import Any, ClassVar
 
+import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder, WaitInterruptedError
 from sqlalchemy import MetaData, Table, delete, insert, select, update
 from sqlalchemy.sql.schema import SchemaItem
@@ -30,7 +31,11 @@ class View(TrackingRecorder):
         self.tracking = database.tracking.to_metadata(self.metadata)
         self.tables: list[Table] = []
         self._conn: Connection | None = None
-        self._batch_start = 0
+        self._batch_start = self._batch_end = self._reached = 0
+        self._remembered: dict[Any, Any] = {}
+        self._pending: dict[Any, Any] = {}
+        self._staged: dict[Table, list[dict[str, Any]]] = {}
+        self._advanced = Condition()
         self.define_tables()
 
     def define_tables(self) -> None:
@@ -56,19 +61,35 @@ class View(TrackingRecorder):
             for table in reversed(self.tables):
                 table.drop(conn, checkfirst=True)
             conn.execute(delete(self.tracking).where(self.tracking.c.projection == self.key))
+        self._remembered.clear()
+        self._reached = 0
 
     @contextmanager
     def batch(self) -> Iterator[int]:
         """Open the transaction a batch of events is applied in; yields the position it starts from."""
-        with self.database.transaction() as conn:
-            row = conn.execute(self._tracking_row().with_for_update()).first()
-            if row is None:
-                raise IntegrityError(f"view {self.key} has no tracking row: create it first")
-            self._conn, self._batch_start = conn, row.position
-            try:
-                yield row.position
-            finally:
-                self._conn = None
+        committed = False
+        try:
+            with self.database.transaction() as conn:
+                row = conn.execute(self._tracking_row().with_for_update()).first()
+                if row is None:
+                    raise IntegrityError(f"view {self.key} has no tracking row: create it first")
+                if row.position < self._reached:
+                    self._remembered.clear()  # rebuilt elsewhere meanwhile: what we remember is from its future
+                self._conn, self._batch_start, self._batch_end = conn, row.position, row.position
+                try:
+                    yield row.position
+                except sqlalchemy.exc.IntegrityError as error:
+                    raise IntegrityError(f"{self.key} already holds a row this batch adds") from error
+                self._reached = self._batch_end
+            committed = True
+        finally:
+            self._conn = None
+            self._staged.clear()
+            if committed:
+                self._remembered.update(self._pending)
+            self._pending.clear()
+        with self._advanced:
+            self._advanced.notify_all()
 
     @property
     def conn(self) -> Connection:
@@ -77,10 +98,25 @@ class View(TrackingRecorder):
             raise RuntimeError("view changes happen only inside a batch")
         return self._conn
 
+    def stage(self, table: Table, row: dict[str, Any]) -> None:
+        """Queue a row to insert with the rest of the batch's rows in one statement, before tracking."""
+        self._staged.setdefault(table, []).append(row)
+
+    def remember(self, key: Any, value: Any) -> None:
+        """Keep a value the handlers will look up again; kept beyond the batch only if the batch commits."""
+        self._pending[key] = value
+
+    def recall(self, key: Any, default: Any = None) -> Any:
+        """A value remembered by this batch or by a committed one."""
+        return self._pending.get(key, self._remembered.get(key, default))
+
     def insert_tracking(self, tracking: Tracking) -> None:
-        """Advance the position within the open batch; a position already reached raises IntegrityError."""
+        """Write the staged rows, then advance the position; a position already reached raises IntegrityError."""
         if tracking.notification_id <= self._batch_start:
             raise IntegrityError(f"position {tracking.notification_id} is already applied to {self.key}")
+        for table, rows in self._staged.items():
+            self.conn.execute(insert(table), rows)
+        self._staged.clear()
         moved = self.conn.execute(
             update(self.tracking)
             .where(self.tracking.c.projection == self.key, self.tracking.c.position == self._batch_start)
@@ -88,6 +124,7 @@ class View(TrackingRecorder):
         )
         if moved.rowcount != 1:
             raise IntegrityError(f"{self.key} moved on since this batch began")
+        self._batch_end = tracking.notification_id
 
     def max_tracking_id(self, application_name: str) -> int | None:
         """The last position applied, or None before the first."""
@@ -98,14 +135,16 @@ class View(TrackingRecorder):
     def wait(
         self, application_name: str, notification_id: int | None, timeout: float = 1.0, interrupt: Event | None = None
     ) -> None:
-        """Block until `notification_id` is applied; TimeoutError after `timeout` seconds."""
+        """Block until `notification_id` is applied; woken at once by batches in this process, else polls."""
         deadline = monotonic() + timeout
-        pause = Event() if interrupt is None else interrupt
         while not self.has_tracking_id(application_name, notification_id):
-            if monotonic() > deadline:
+            remaining = deadline - monotonic()
+            if remaining < 0:
                 raise TimeoutError(f"{self.key} has not reached position {notification_id} within {timeout}s")
-            if pause.wait(0.005):
+            if interrupt is not None and interrupt.is_set():
                 raise WaitInterruptedError
+            with self._advanced:
+                self._advanced.wait(min(remaining, 0.005))
 
     @property
     def position(self) -> int:

@@ -8,10 +8,8 @@ from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy.exc
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import Tracking
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import Connection
 
 from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme
@@ -92,50 +90,45 @@ class AuditProjection(ViewProjection[AuditView]):
             "reason": described.reason,
         }
         self.lookup.note_time(e.timestamp)
-        try:
-            self.view.conn.execute(insert(self.view.events).values(row))
-        except sqlalchemy.exc.IntegrityError as error:
-            raise IntegrityError(f"position {tracking.notification_id} is already in {self.view.key}") from error
+        self.view.stage(self.view.events, row)
 
 
 class TrailLookup:
-    """Names, contexts and the clock, read and written inside the open batch and cached for that batch only.
+    """Names, contexts and the clock, read through the view's batch-safe memory.
 
-    The cache belongs to one batch's connection, so a batch that rolls back leaves nothing behind.
+    What a batch remembers outlives it only if the batch commits, so a rollback leaves nothing behind.
     """
 
     def __init__(self, view: AuditView) -> None:
         self.view = view
-        self._conn: Connection | None = None
-        self._organisations: dict[UUID, KnownOrganisation | None] = {}
-        self._contexts: dict[UUID, Context | None] = {}
-        self._clock: tuple[datetime | None, timedelta | None] | None = None
 
     def organisation(self, organisation_id: UUID) -> KnownOrganisation | None:
         """The organisation as last registered or renamed, if seen."""
-        conn = self._batch()
-        if organisation_id not in self._organisations:
+        key = ("organisation", organisation_id)
+        if self.view.recall(key, MISSING) is MISSING:
             t = self.view.organisations
-            row = conn.execute(select(t.c.name, t.c.kind).where(t.c.organisation_id == str(organisation_id))).first()
-            self._organisations[organisation_id] = (
-                None if row is None else KnownOrganisation(row.name, OrganisationKind(row.kind))
-            )
-        return self._organisations[organisation_id]
+            row = self.view.conn.execute(
+                select(t.c.name, t.c.kind).where(t.c.organisation_id == str(organisation_id))
+            ).first()
+            self.view.remember(key, None if row is None else KnownOrganisation(row.name, OrganisationKind(row.kind)))
+        known: KnownOrganisation | None = self.view.recall(key)
+        return known
 
     def context(self, aggregate_id: UUID) -> Context | None:
         """The aggregate's context, if its first event has been seen."""
-        conn = self._batch()
-        if aggregate_id not in self._contexts:
+        key = ("context", aggregate_id)
+        if self.view.recall(key, MISSING) is MISSING:
             t = self.view.contexts
-            row = conn.execute(select(t).where(t.c.aggregate_id == str(aggregate_id))).first()
-            self._contexts[aggregate_id] = None if row is None else _context(row._mapping)
-        return self._contexts[aggregate_id]
+            row = self.view.conn.execute(select(t).where(t.c.aggregate_id == str(aggregate_id))).first()
+            self.view.remember(key, None if row is None else _context(row._mapping))
+        context: Context | None = self.view.recall(key)
+        return context
 
     def add_organisation(self, organisation_id: UUID, known: KnownOrganisation) -> None:
         """Remember a newly registered organisation."""
         values = {"organisation_id": str(organisation_id), "name": known.name, "kind": known.kind.value}
-        self._batch().execute(insert(self.view.organisations).values(values))
-        self._organisations[organisation_id] = known
+        self.view.conn.execute(insert(self.view.organisations).values(values))
+        self.view.remember(("organisation", organisation_id), known)
 
     def rename_organisation(self, organisation_id: UUID, name: str) -> None:
         """Remember an organisation's new name."""
@@ -143,45 +136,40 @@ class TrailLookup:
         if known is None:
             return
         t = self.view.organisations
-        self._batch().execute(update(t).where(t.c.organisation_id == str(organisation_id)).values(name=name))
-        self._organisations[organisation_id] = KnownOrganisation(name, known.kind)
+        self.view.conn.execute(update(t).where(t.c.organisation_id == str(organisation_id)).values(name=name))
+        self.view.remember(("organisation", organisation_id), KnownOrganisation(name, known.kind))
 
     def add_context(self, aggregate_id: UUID, context: Context) -> None:
         """Remember a new aggregate's context."""
-        self._batch().execute(insert(self.view.contexts).values(aggregate_id=str(aggregate_id), **_row(context)))
-        self._contexts[aggregate_id] = context
+        self.view.conn.execute(insert(self.view.contexts).values(aggregate_id=str(aggregate_id), **_row(context)))
+        self.view.remember(("context", aggregate_id), context)
 
     def change_context(self, aggregate_id: UUID, context: Context) -> None:
         """Remember an aggregate's changed context."""
         t = self.view.contexts
-        self._batch().execute(update(t).where(t.c.aggregate_id == str(aggregate_id)).values(**_row(context)))
-        self._contexts[aggregate_id] = context
+        self.view.conn.execute(update(t).where(t.c.aggregate_id == str(aggregate_id)).values(**_row(context)))
+        self.view.remember(("context", aggregate_id), context)
 
     def note_time(self, occurred_at: datetime) -> None:
         """Before recording an event, keep the most its time falls behind any event logged earlier."""
-        conn = self._batch()
-        if self._clock is None:
-            latest = conn.execute(select(func.max(self.view.events.c.occurred_at))).scalar()
-            microseconds = conn.execute(select(self.view.clock.c.lateness_us)).scalar()
-            self._clock = latest, None if microseconds is None else timedelta(microseconds=microseconds)
-        latest, lateness = self._clock
+        clock: tuple[datetime | None, timedelta | None] | None = self.view.recall("clock")
+        if clock is None:
+            latest = self.view.conn.execute(select(func.max(self.view.events.c.occurred_at))).scalar()
+            microseconds = self.view.conn.execute(select(self.view.clock.c.lateness_us)).scalar()
+            clock = latest, None if microseconds is None else timedelta(microseconds=microseconds)
+        latest, lateness = clock
         if latest is None or occurred_at >= latest:
-            self._clock = occurred_at, lateness
+            self.view.remember("clock", (occurred_at, lateness))
             return
         if lateness is None or latest - occurred_at > lateness:
-            clock, microseconds = self.view.clock, (latest - occurred_at) // timedelta(microseconds=1)
-            write = insert(clock).values(id=1) if lateness is None else update(clock).where(clock.c.id == 1)
-            conn.execute(write.values(lateness_us=microseconds))
-            self._clock = latest, latest - occurred_at
+            table, microseconds = self.view.clock, (latest - occurred_at) // timedelta(microseconds=1)
+            write = insert(table).values(id=1) if lateness is None else update(table).where(table.c.id == 1)
+            self.view.conn.execute(write.values(lateness_us=microseconds))
+            lateness = latest - occurred_at
+        self.view.remember("clock", (latest, lateness))
 
-    def _batch(self) -> Connection:
-        conn = self.view.conn
-        if conn is not self._conn:
-            self._conn = conn
-            self._organisations.clear()
-            self._contexts.clear()
-            self._clock = None
-        return conn
+
+MISSING = object()
 
 
 def _text(value: UUID | None) -> str | None:

@@ -135,6 +135,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
     def _(self, e: QuarterReview.Opened, tracking: Tracking) -> None:
         values = {"scheme_id": _id(e.scheme_id), "quarter": e.quarter.value, "status": "open", "pack_number": 0}
         self._insert(self.view.reviews, id=_id(e.originator_id), **values)
+        self.view.remember(("review", e.originator_id), (values["scheme_id"], values["quarter"]))
 
     @process_event.register
     def _(self, e: QuarterReview.ProviderNudgedByLead, tracking: Tracking) -> None:
@@ -275,9 +276,13 @@ class ProgressProjection(ViewProjection[ProgressView]):
         self.view.conn.execute(update(t).where(where).values(last_action_at=e.timestamp, **values))
 
     def _review(self, review_id: UUID) -> tuple[str, str]:
-        t = self.view.reviews
-        row = self.view.conn.execute(select(t.c.scheme_id, t.c.quarter).where(t.c.id == _id(review_id))).one()
-        return row.scheme_id, row.quarter
+        found: tuple[str, str] | None = self.view.recall(("review", review_id))
+        if found is None:
+            t = self.view.reviews
+            row = self.view.conn.execute(select(t.c.scheme_id, t.c.quarter).where(t.c.id == _id(review_id))).one()
+            found = (row.scheme_id, row.quarter)
+            self.view.remember(("review", review_id), found)
+        return found
 
     def _update_review(self, review_id: UUID, **values: Any) -> None:
         t = self.view.reviews
