@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Engine, MetaData, String, Table, create_engine, event
+from sqlalchemy import BigInteger, Column, DateTime, Engine, MetaData, String, Table, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import String as StringType
 from sqlalchemy.types import TypeDecorator
@@ -26,6 +27,23 @@ class DecimalText(TypeDecorator[Decimal]):
         return None if value is None else Decimal(value)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment stored as naive UTC and read back as aware UTC, the same on SQLite and PostgreSQL."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
 class ViewDatabase:
     """An engine, the views' table definitions, and the tracking row each projection advances."""
 
@@ -33,11 +51,19 @@ class ViewDatabase:
         self.url = url
         self.schema = schema
         self.is_sqlite = url.startswith("sqlite")
-        self.engine: Engine = create_engine(
-            url, pool_pre_ping=True, connect_args={"timeout": 30} if self.is_sqlite else {}
-        )
         if self.is_sqlite:
+            self.engine: Engine = create_engine(url, pool_pre_ping=True, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            # Views are rebuilt from the log and commit atomically with their tracking, so a crash can
+            # only lose view commits that are then re-applied: they need not wait for the disk.
+            self.engine = create_engine(
+                url,
+                pool_pre_ping=True,
+                executemany_mode="values_plus_batch",
+                connect_args={"options": "-c synchronous_commit=off"},
+            )
         self.metadata = MetaData(schema=schema)
         self.tracking = Table(
             "projection_tracking",
@@ -58,7 +84,13 @@ class ViewDatabase:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
+    # Let SQLAlchemy, not the driver, begin transactions, so that DDL and reads are inside them too.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")

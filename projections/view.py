@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder, WaitInterruptedError
-from sqlalchemy import MetaData, Table, delete, insert, select, update
+from sqlalchemy import MetaData, Table, bindparam, delete, insert, select, update
 from sqlalchemy.sql.schema import SchemaItem
 from sqlalchemy.engine import Connection
 
@@ -35,6 +35,7 @@ class View(TrackingRecorder):
         self._remembered: dict[Any, Any] = {}
         self._pending: dict[Any, Any] = {}
         self._staged: dict[Table, list[dict[str, Any]]] = {}
+        self._updates: dict[tuple[Table, tuple[tuple[str, Any], ...]], dict[str, Any]] = {}
         self._advanced = Condition()
         self.define_tables()
 
@@ -85,6 +86,7 @@ class View(TrackingRecorder):
         finally:
             self._conn = None
             self._staged.clear()
+            self._updates.clear()
             if committed:
                 self._remembered.update(self._pending)
             self._pending.clear()
@@ -98,9 +100,38 @@ class View(TrackingRecorder):
             raise RuntimeError("view changes happen only inside a batch")
         return self._conn
 
+    @property
+    def reader(self) -> Connection:
+        """The batch's connection, after writing what is staged, so that reads see this batch's changes."""
+        self.flush()
+        return self.conn
+
     def stage(self, table: Table, row: dict[str, Any]) -> None:
-        """Queue a row to insert with the rest of the batch's rows in one statement, before tracking."""
+        """Queue a row to insert with the rest of the batch's rows in one statement."""
         self._staged.setdefault(table, []).append(row)
+
+    def stage_update(self, table: Table, key: dict[str, Any], **values: Any) -> None:
+        """Queue an update of the row with this key; a batch's updates of one row merge into one."""
+        self._updates.setdefault((table, tuple(sorted(key.items()))), {}).update(values)
+
+    def flush(self) -> None:
+        """Write the staged inserts, then the merged updates, each kind in as few statements as it takes."""
+        for table, rows in self._staged.items():
+            self.conn.execute(insert(table), rows)
+        self._staged.clear()
+        groups: dict[tuple[Table, tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
+        for (table, key), values in self._updates.items():
+            shape = (table, tuple(column for column, _ in key), tuple(sorted(values)))
+            row = {f"k_{c}": v for c, v in key} | {f"v_{c}": v for c, v in values.items()}
+            groups.setdefault(shape, []).append(row)
+        for (table, key_columns, value_columns), rows in groups.items():
+            statement = (
+                update(table)
+                .where(*(table.c[c] == bindparam(f"k_{c}") for c in key_columns))
+                .values({c: bindparam(f"v_{c}") for c in value_columns})
+            )
+            self.conn.execute(statement, rows)
+        self._updates.clear()
 
     def remember(self, key: Any, value: Any) -> None:
         """Keep a value the handlers will look up again; kept beyond the batch only if the batch commits."""
@@ -114,9 +145,7 @@ class View(TrackingRecorder):
         """Write the staged rows, then advance the position; a position already reached raises IntegrityError."""
         if tracking.notification_id <= self._batch_start:
             raise IntegrityError(f"position {tracking.notification_id} is already applied to {self.key}")
-        for table, rows in self._staged.items():
-            self.conn.execute(insert(table), rows)
-        self._staged.clear()
+        self.flush()
         moved = self.conn.execute(
             update(self.tracking)
             .where(self.tracking.c.projection == self.key, self.tracking.c.position == self._batch_start)

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, String, Text
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Text
 
+from projections.database import UTCDateTime
 from projections.view import View
 
 ID = String(36)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A moment stored as naive UTC and read back as aware UTC, the same on SQLite and PostgreSQL."""
-
-    impl = DateTime(timezone=False)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
 
 
 class AuditView(View):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, Index, Integer, String, Text
 
-from projections.database import DecimalText
+from projections.database import DecimalText, UTCDateTime
 from projections.view import View
 
 ID = String(36)
@@ -82,12 +82,12 @@ class ProgressView(View):
             Column("submission_id", ID, nullable=True, index=True),
             Column("state", String(20), nullable=True),
             Column("revision", Integer, nullable=True),
-            Column("last_action_at", DateTime(timezone=True), nullable=True),
+            Column("last_action_at", UTCDateTime, nullable=True),
             Column("lead_comments", Text, nullable=True),
             Column("assessment", String(20), nullable=True),
             Column("achievement", DecimalText, nullable=True),
             Column("assessed_revision", Integer, nullable=True),
-            Column("assessed_at", DateTime(timezone=True), nullable=True),
+            Column("assessed_at", UTCDateTime, nullable=True),
             Column("revised_on_appeal", Boolean, default=False),
             Index(f"{self.key}_by_programme", "programme_id", "quarter"),
             Index(f"{self.key}_by_provider", "provider_id", "programme_id"),
@@ -99,10 +99,10 @@ class ProgressView(View):
             Column("quarter", String(2)),
             Column("status", String(10)),
             Column("pack_number", Integer, default=0),
-            Column("presented_at", DateTime(timezone=True), nullable=True),
-            Column("queried_at", DateTime(timezone=True), nullable=True),
+            Column("presented_at", UTCDateTime, nullable=True),
+            Column("queried_at", UTCDateTime, nullable=True),
             Column("questions", Text, nullable=True),
-            Column("closed_at", DateTime(timezone=True), nullable=True),
+            Column("closed_at", UTCDateTime, nullable=True),
         )
         self.nudges = self.table(
             "nudges",
@@ -110,7 +110,7 @@ class ProgressView(View):
             Column("scheme_id", ID),
             Column("quarter", String(2)),
             Column("provider_id", ID),
-            Column("nudged_at", DateTime(timezone=True)),
+            Column("nudged_at", UTCDateTime),
             Column("nudged_by", Text),
             Column("message", Text),
             Index(f"{self.key}_nudges_by_scheme", "scheme_id", "quarter"),

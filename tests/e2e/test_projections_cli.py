@@ -1,0 +1,151 @@
+"""`corral projections ...` and `corral projector` as an operator runs them, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy.exc
+
+from api.settings import Settings
+from api.wiring import build_application
+from domain import ids
+from domain.milestones import Quarter
+from projections.database import ViewDatabase
+from projections.registry import build_projections
+from projections.runner import Projector
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER_ID, COMMUNITY_ID
+from tests.integration.given import CONTRACT_YEAR, HEALTH_ECONOMY, SCHEME_CODE, agreed_scheme
+
+CORRAL = Path(sys.executable).parent / "corral"
+SCHEME_ID = ids.scheme_id(ids.programme_id(COMMISSIONER_ID, HEALTH_ECONOMY, CONTRACT_YEAR), SCHEME_CODE)
+VIEW_NAMES = [p.view.name for p in build_projections(ViewDatabase("sqlite://"))]
+
+
+@pytest.fixture
+def env(settings: Settings) -> dict[str, str]:
+    """The environment that points `corral` at this test's store."""
+    store = {"CORRAL_DATABASE_URL": settings.database_url, "COLUMNS": "200"}
+    if settings.database_schema:
+        store["CORRAL_DATABASE_SCHEMA"] = settings.database_schema
+    return {**os.environ, **store}
+
+
+@pytest.fixture
+def corral(env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess[str]]:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(CORRAL), *args], env=env, capture_output=True, text=True, timeout=120)
+
+    return run
+
+
+def test_the_demo_then_verify_exits_zero(env: dict[str, str]) -> None:
+    done = subprocess.run(
+        f'"{CORRAL}" demo && "{CORRAL}" projections verify',
+        shell=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("loaded:") == 2
+    assert "every view equals a fresh rebuild" in done.stdout
+
+
+def grow_log(settings: Settings, nudges: int) -> int:
+    """A scheme (the first time) and `nudges` more reminders from its lead, saved through the application
+    500 events a save so the log grows fast; returns the head of the log."""
+    app = build_application(settings)
+    try:
+        if not app.recorder.max_notification_id():
+            agreed_scheme(app)
+            app.nudge_provider(ACUTE, SCHEME_ID, Quarter.Q1, COMMUNITY_ID, "Your evidence is due")
+        for start in range(0, nudges, 500):
+            review = app.quarter_review(SCHEME_ID, Quarter.Q1)
+            for n in range(start, min(start + 500, nudges)):
+                review.nudge(ACUTE, ACUTE_ID, COMMUNITY_ID, f"Reminder {n}: your evidence is due")
+            app.save(review)
+        return app.recorder.max_notification_id() or 0
+    finally:
+        app.close()
+
+
+def view_positions(database: ViewDatabase) -> dict[str, int | None]:
+    """Each view's tracking position as another process sees it (None while its tables are missing)."""
+    positions: dict[str, int | None] = {}
+    for projection in build_projections(database):
+        try:
+            positions[projection.view.name] = projection.view.position
+        except sqlalchemy.exc.DBAPIError:
+            positions[projection.view.name] = None
+    return positions
+
+
+def kill_rebuild_midway(env: dict[str, str], database: ViewDatabase, head: int) -> dict[str, int | None] | None:
+    """Start `corral projections rebuild`, SIGKILL it once a view it has reset is part way through the log;
+    the positions it left, or None if the rebuild finished first."""
+    rebuild = subprocess.Popen(
+        [str(CORRAL), "projections", "rebuild"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    reset: set[str] = set()
+    try:
+        while rebuild.poll() is None:
+            positions = view_positions(database)
+            reset |= {name for name, position in positions.items() if not position}
+            if any(0 < (positions[name] or 0) < head for name in reset):
+                rebuild.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.005)
+    finally:
+        _, errors = rebuild.communicate(timeout=60)
+    assert rebuild.returncode in (0, -signal.SIGKILL), errors
+    if rebuild.returncode == 0:
+        return None
+    left = view_positions(database)
+    return left if any(0 < (p or 0) < head for p in left.values()) else None
+
+
+def test_a_rebuild_killed_midway_is_finished_by_the_restarted_projector_and_verifies(
+    settings: Settings, env: dict[str, str], corral: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    database = ViewDatabase(settings.database_url, settings.database_schema)
+    try:
+        for nudges in (1200, 2400, 4800):
+            head = grow_log(settings, nudges)
+            killed_at = kill_rebuild_midway(env, database, head)
+            if killed_at is not None:
+                break
+        else:
+            pytest.fail("every rebuild finished before it could be killed part way")
+
+        app = build_application(settings)
+        try:
+            projector = Projector(app, build_projections(database)).start()
+            try:
+                projector.wait(head, timeout=60)
+            finally:
+                projector.stop()
+        finally:
+            app.close()
+    finally:
+        database.close()
+
+    verified = corral("projections", "verify")
+    shown = corral("projections", "status")
+
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "every view equals a fresh rebuild" in verified.stdout
+    assert shown.returncode == 0, shown.stderr
+    for name in VIEW_NAMES:
+        row = re.search(rf"{name}\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)", shown.stdout)
+        assert row is not None, shown.stdout
+        assert (int(row[1]), int(row[2]), int(row[3])) == (head, head, 0)

@@ -1,0 +1,171 @@
+"""The projector keeps the views up to date: read-your-writes, one active projector, surviving a dropped connection."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import TypeVar
+
+import psycopg2
+import pytest
+
+from api.settings import Settings
+from api.wiring import build_application
+from domain.application import Corral
+from domain.milestones import Quarter
+from projections.maintenance import verify
+from projections.progress.reading import load_progress
+from projections.runner import Projector
+from tests.builders import ACUTE, ACUTE_ID, COMMUNITY, COMMUNITY_ID, narrative
+from tests.conftest import POSTGRES_URL
+from tests.integration.given import agreed_scheme
+from tests.integration.read_models import Views, views_of
+
+POSTGRES_ONLY = pytest.mark.parametrize(
+    "settings", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+T = TypeVar("T")
+
+
+@pytest.fixture
+def views(settings: Settings) -> Iterator[Views]:
+    with views_of(settings) as opened:
+        yield opened
+
+
+@contextmanager
+def running(projector: Projector) -> Iterator[Projector]:
+    projector.start()
+    try:
+        yield projector
+    finally:
+        projector.stop()
+
+
+def eventually(probe: Callable[[], T | None], timeout: float = 10.0) -> T:
+    """The probe's first truthy answer, polling until `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = probe()
+        if answer:
+            return answer
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"nothing within {timeout}s")
+        time.sleep(0.02)
+
+
+def head(app: Corral) -> int:
+    return app.recorder.max_notification_id() or 0
+
+
+def acute_status(views: Views, scheme_id: object) -> list[str]:
+    rows = load_progress(views.progress, date(2014, 5, 1), scheme_id=str(scheme_id), provider_id=str(ACUTE_ID))
+    return [r.status for r in rows]
+
+
+def test_a_commands_position_is_in_every_view_once_the_projector_has_waited_for_it(app: Corral, views: Views) -> None:
+    with running(Projector(app, views.projections)) as projector:
+        agreed = agreed_scheme(app)
+
+        recorded = app.submit_evidence(ACUTE, agreed.scheme_id, "M1", narrative())
+        projector.wait(recorded.position, timeout=5)
+
+        assert acute_status(views, agreed.scheme_id) == ["submitted"]
+        assert all(position >= recorded.position for position in views.positions().values())
+
+        recorded = app.accept_evidence(ACUTE, recorded.id)
+        projector.wait(recorded.position, timeout=5)
+
+        assert acute_status(views, agreed.scheme_id) == ["accepted by lead"]
+        with pytest.raises(TimeoutError):
+            projector.wait(recorded.position + 1, timeout=0.2)  # a position not yet in the log
+
+
+@POSTGRES_ONLY
+def test_of_two_projectors_on_one_store_one_is_active_and_the_other_takes_over_when_it_stops(
+    app: Corral, settings: Settings, views: Views
+) -> None:
+    other_app = build_application(settings)
+    try:
+        with views_of(settings) as other_views:
+            first, second = Projector(app, views.projections), Projector(other_app, other_views.projections)
+            with running(first), running(second):
+                eventually(lambda: first.active.is_set() or second.active.is_set())
+                time.sleep(0.3)  # both have tried the lock by now
+                assert [first.active.is_set(), second.active.is_set()].count(True) == 1
+                active, standby = (first, second) if first.active.is_set() else (second, first)
+                agreed = agreed_scheme(app)
+                active.wait(head(app))
+
+                active.stop()
+                eventually(standby.active.is_set)
+                recorded = other_app.submit_evidence(ACUTE, agreed.scheme_id, "M1", narrative())
+                standby.wait(recorded.position, timeout=5)
+
+                assert not active.active.is_set()
+                assert acute_status(views, agreed.scheme_id) == ["submitted"]
+                assert verify(app, views.database) == []
+    finally:
+        other_app.close()
+
+
+@contextmanager
+def postgres_admin() -> Iterator[psycopg2.extensions.connection]:
+    conn = psycopg2.connect(POSTGRES_URL.replace("postgresql+psycopg2://", "postgresql://"))
+    conn.autocommit = True
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def projector_lock(schema: str) -> tuple[int, int]:
+    """The advisory lock projections/runner.py's Listening takes for a schema, as pg_locks shows it
+    (high and low halves of the bigint key)."""
+    key = int.from_bytes(hashlib.sha256(f"corral-projector/{schema}".encode()).digest()[:8], "big")
+    return key >> 32, key & 0xFFFFFFFF
+
+
+def listening_backend(admin: psycopg2.extensions.connection, app: Corral, schema: str) -> int | None:
+    """The server process that holds this store's projector lock and LISTENs on its channel, if one does."""
+    high, low = projector_lock(schema)
+    with admin.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.pid FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid"
+            " WHERE a.query = %s AND l.locktype = 'advisory' AND l.granted"
+            " AND l.classid::bigint = %s AND l.objid::bigint = %s AND l.objsubid = 1",
+            (f"LISTEN {app.recorder.channel_name}", high, low),  # type: ignore[attr-defined]
+        )
+        rows = cursor.fetchall()
+    assert len(rows) <= 1, rows
+    return int(rows[0][0]) if rows else None
+
+
+@POSTGRES_ONLY
+def test_a_dropped_listen_connection_reconnects_without_losing_an_event(
+    app: Corral, settings: Settings, views: Views
+) -> None:
+    schema = settings.database_schema
+    assert schema is not None
+    with running(Projector(app, views.projections)) as projector, postgres_admin() as admin:
+        agreed = agreed_scheme(app)
+        projector.wait(head(app))
+        dropped = eventually(lambda: listening_backend(admin, app, schema))
+
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", (dropped,))
+        submitted = [app.submit_evidence(p, agreed.scheme_id, "M1", narrative()) for p in (ACUTE, COMMUNITY)]
+        accepted = app.accept_evidence(ACUTE, submitted[0].id)
+        projector.wait(accepted.position, timeout=10)
+
+        assert acute_status(views, agreed.scheme_id) == ["accepted by lead"]
+        assert eventually(lambda: listening_backend(admin, app, schema) not in (None, dropped))
+        assert projector.active.is_set()
+        assert verify(app, views.database) == []
+
+        nudged = app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "Please send the audit")
+        projector.wait(nudged.position, timeout=5)  # and it is listening again
