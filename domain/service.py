@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+import threading
+from collections.abc import Mapping
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.errors import AlreadyExistsError, ConcurrentChangeError, NotFoundError
 
@@ -26,6 +28,16 @@ class Recorded:
 
 class EventSourcedService(Application[UUID]):
     """An eventsourcing Application whose saves report the log position and name conflicts."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env)
+        self.recorded = threading.Event()
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Save, then tell anything waiting in this process (e.g. an embedded projector) that the log grew."""
+        recordings = super().save(*objs, **kwargs)
+        self.recorded.set()
+        return recordings
 
     def _get(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         try:

@@ -136,7 +136,7 @@ class Projector:
     @contextmanager
     def _wakeups(self) -> Iterator[Polling | Listening]:
         if not self._postgres:
-            yield Polling(self.poll_interval)
+            yield Polling(self.poll_interval, self.app.recorded)
             return
         listening = Listening(self._url, self._schema, self.app.recorder.channel_name)  # type: ignore[attr-defined]
         try:
@@ -146,10 +146,11 @@ class Projector:
 
 
 class Polling:
-    """SQLite cannot notify: look for new events every `interval` seconds."""
+    """SQLite cannot notify: look every `interval` seconds, or at once when this process saves."""
 
-    def __init__(self, interval: float) -> None:
+    def __init__(self, interval: float, recorded: threading.Event) -> None:
         self.interval = interval
+        self.recorded = recorded
 
     def acquire(self, stopping: threading.Event) -> bool:
         """One process per SQLite file: nothing to lock."""
@@ -157,7 +158,8 @@ class Polling:
 
     def wait(self, stopping: threading.Event) -> None:
         """Sleep until the next look."""
-        stopping.wait(self.interval)
+        if self.recorded.wait(self.interval):
+            self.recorded.clear()
 
 
 class Listening:

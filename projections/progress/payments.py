@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import and_, select
+from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
 from domain.payments import Figures, Stake, figures, split
-from projections.progress.reading import load_progress
+from projections.progress.reading import MilestoneProgress, load_progress
 from projections.progress.view import ProgressView
 
 
@@ -36,24 +37,41 @@ class ProgrammePayments:
 
 
 def programme_payments(view: ProgressView, programme_id: str, provider_id: str | None = None) -> ProgrammePayments:
-    """Available, earned, shortfall, at risk and % achieved, from the agreed terms and assessments."""
-    where = {"programme_id": programme_id} | ({"provider_id": provider_id} if provider_id else {})
-    rows = load_progress(view, None, **where)
-    scheme_weights, terms = _weights_and_terms(view, programme_id)
+    """Available, earned, shortfall, at risk and % achieved, from the agreed terms and assessments.
+
+    A closed quarter's milestones keep the values they had when it closed.
+    """
+    if provider_id is None:
+        rows = load_progress(view, programme_id=programme_id)
+    else:
+        rows = load_progress(view, programme_id=programme_id, provider_id=provider_id)
+    values = milestone_values(view, programme_id, rows)
+    terms = _weights_and_terms(view, programme_id)[1]
     by_provider: dict[str, list[tuple[str, Quarter, Stake[str]]]] = defaultdict(list)
-    milestone_weights: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
     for row in rows:
-        milestone_weights[(row.provider_id, row.scheme_id)][row.code] = row.weight
-    for row in rows:
-        cquin_value = terms[row.provider_id]
-        scheme_value = split(cquin_value, scheme_weights[row.provider_id])[row.scheme_id]
-        value = split(scheme_value, milestone_weights[(row.provider_id, row.scheme_id)])[row.code]
+        value = row.fixed_value if row.fixed_value is not None else values[(row.provider_id, row.scheme_id, row.code)]
         stake = Stake(row.code, value, row.assessment is not None, row.achievement)
         by_provider[row.provider_id].append((row.scheme_id, row.quarter, stake))
     providers = {p: _provider(p, terms[p], stakes) for p, stakes in by_provider.items()}
     by_quarter = {q: sum((p.by_quarter[q] for p in providers.values()), Figures()) for q in Quarter}
     total = sum((p.total for p in providers.values()), Figures())
     return ProgrammePayments(programme_id, providers, total, by_quarter)
+
+
+def milestone_values(
+    view: ProgressView, programme_id: str, rows: list[MilestoneProgress], conn: Connection | None = None
+) -> dict[tuple[str, str, str], Decimal]:
+    """Each (provider, scheme, milestone)'s share of the provider's CQUIN value under the current terms."""
+    scheme_weights, terms = _weights_and_terms(view, programme_id, conn)
+    milestone_weights: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
+    for row in rows:
+        milestone_weights[(row.provider_id, row.scheme_id)][row.code] = row.weight
+    values = {}
+    for row in rows:
+        scheme_value = split(terms[row.provider_id], scheme_weights[row.provider_id])[row.scheme_id]
+        share = split(scheme_value, milestone_weights[(row.provider_id, row.scheme_id)])[row.code]
+        values[(row.provider_id, row.scheme_id, row.code)] = share
+    return values
 
 
 def _provider(
@@ -68,16 +86,20 @@ def _provider(
 
 
 def _weights_and_terms(
-    view: ProgressView, programme_id: str
+    view: ProgressView, programme_id: str, conn: Connection | None = None
 ) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:
     s, pa, pr = view.schemes, view.participants, view.providers
-    with view.database.engine.connect() as conn:
-        participants = conn.execute(
-            select(pa.c.provider_id, pa.c.scheme_id, pa.c.weight)
-            .join(s, and_(s.c.id == pa.c.scheme_id, s.c.agreed_version == pa.c.terms_version))
-            .where(s.c.programme_id == programme_id)
-        ).all()
-        providers = conn.execute(select(pr).where(pr.c.programme_id == programme_id)).all()
+    participants_query = (
+        select(pa.c.provider_id, pa.c.scheme_id, pa.c.weight)
+        .join(s, and_(s.c.id == pa.c.scheme_id, s.c.agreed_version == pa.c.terms_version))
+        .where(s.c.programme_id == programme_id)
+    )
+    providers_query = select(pr).where(pr.c.programme_id == programme_id)
+    if conn is None:
+        with view.database.engine.connect() as own:
+            participants, providers = own.execute(participants_query).all(), own.execute(providers_query).all()
+    else:
+        participants, providers = conn.execute(participants_query).all(), conn.execute(providers_query).all()
     weights: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for row in participants:
         weights[row.provider_id][row.scheme_id] = row.weight

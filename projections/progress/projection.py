@@ -18,6 +18,8 @@ from domain.programme import Programme, ProviderTerms
 from domain.quarter_review import Assessment, QuarterReview
 from domain.scheme import Scheme, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
+from projections.progress.payments import milestone_values
+from projections.progress.reading import load_progress
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
 
@@ -157,6 +159,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
     @process_event.register
     def _(self, e: QuarterReview.QuarterClosed, tracking: Tracking) -> None:
         self._update_review(e, status="closed", closed_at=e.timestamp)
+        self._fix_values(*self._review(_id(e.originator_id)))
 
     def _new_terms(self, scheme_id: str, terms: SchemeTerms, status: str) -> None:
         version = self._recall(("terms version", scheme_id), self._terms_version, scheme_id) + 1
@@ -269,6 +272,19 @@ class ProgressProjection(ViewProjection[ProgressView]):
             assessed_at=at,
             revised_on_appeal=revised,
         )
+
+    def _fix_values(self, scheme_id: str, quarter: str) -> None:
+        """Closing a quarter fixes its payments: keep each milestone's value as it stands now."""
+        conn, schemes = self.view.reader, self.view.schemes
+        programme_id = conn.execute(select(schemes.c.programme_id).where(schemes.c.id == scheme_id)).scalar_one()
+        rows = load_progress(self.view, conn=conn, programme_id=programme_id)
+        values = milestone_values(self.view, programme_id, rows, conn)
+        for row in rows:
+            if row.scheme_id == scheme_id and row.quarter.value == quarter:
+                key = _progress_key(scheme_id, row.provider_id, row.code)
+                self.view.stage_update(
+                    self.view.progress, key, fixed_value=values[(row.provider_id, scheme_id, row.code)]
+                )
 
     def _recall(self, key: Any, load: Any, *args: Any) -> int:
         found: int | None = self.view.recall(key)

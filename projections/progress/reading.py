@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, select
+from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
 from projections.progress.view import ProgressView
@@ -51,6 +52,7 @@ class MilestoneProgress:
     revised_on_appeal: bool
     weight: Decimal
     numeric: bool
+    fixed_value: Decimal | None
 
 
 def status_word(row: Any, first_day: date, today: date) -> str:
@@ -62,8 +64,13 @@ def status_word(row: Any, first_day: date, today: date) -> str:
     return NOT_YET_DUE if today < first_day else AWAITING
 
 
-def load_progress(view: ProgressView, today: date | None = None, **where: str) -> list[MilestoneProgress]:
-    """Provider-milestones of agreed schemes, filtered by equality on progress columns, in scheme order."""
+def load_progress(
+    view: ProgressView, today: date | None = None, *, conn: Connection | None = None, **where: str
+) -> list[MilestoneProgress]:
+    """Provider-milestones of agreed schemes, filtered by equality on progress columns, in scheme order.
+
+    Reads on `conn` when given (e.g. inside a projection's batch), else on a connection of its own.
+    """
     today = today or date.today()
     p, s, m, g = view.progress, view.schemes, view.milestones, view.programmes
     query = (
@@ -89,7 +96,10 @@ def load_progress(view: ProgressView, today: date | None = None, **where: str) -
         .where(*(p.c[column] == value for column, value in where.items()))
         .order_by(s.c.ordinal, m.c.ordinal, p.c.provider_id)
     )
-    with view.database.engine.connect() as conn:
+    if conn is None:
+        with view.database.engine.connect() as own:
+            rows = own.execute(query).all()
+    else:
         rows = conn.execute(query).all()
     return [
         MilestoneProgress(
@@ -112,6 +122,7 @@ def load_progress(view: ProgressView, today: date | None = None, **where: str) -
             revised_on_appeal=bool(r.revised_on_appeal),
             weight=r.weight,
             numeric=r.numerator is not None,
+            fixed_value=r.fixed_value,
         )
         for r in rows
     ]

@@ -89,6 +89,7 @@ class ProgressView(View):
             Column("assessed_revision", Integer, nullable=True),
             Column("assessed_at", UTCDateTime, nullable=True),
             Column("revised_on_appeal", Boolean, default=False),
+            Column("fixed_value", DecimalText, nullable=True),
             Index(f"{self.key}_by_programme", "programme_id", "quarter"),
             Index(f"{self.key}_by_provider", "provider_id", "programme_id"),
         )

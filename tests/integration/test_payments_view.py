@@ -228,3 +228,24 @@ def test_a_revised_contract_value_changes_the_money_at_stake(app: Corral, views:
     paid = payments(app, views, agreed.programme_id)
     # 120,000,000 x 2.5% = 3,000,000, all at risk
     assert of(paid, ACUTE_ID) == money("0", "0", "0", "3000000", None)
+
+
+def test_closing_a_quarter_fixes_its_payments_against_later_changes_of_contract_value(
+    app: Corral, views: Views
+) -> None:
+    agreed = agreed_scheme(app, narrative_milestone("M1", Quarter.Q1), narrative_milestone("M2", Quarter.Q2))
+    presented(app, agreed.scheme_id, (ACUTE, "M1", narrative()), (COMMUNITY, "M1", narrative()))
+    assess(app, agreed.scheme_id, ACUTE_ID, "M1", AssessmentStatus.MET)
+    assess(app, agreed.scheme_id, COMMUNITY_ID, "M1", AssessmentStatus.MET)
+    app.close_quarter(COMMISSIONER, agreed.scheme_id, Quarter.Q1)
+
+    app.revise_provider_terms(
+        COMMISSIONER,
+        agreed.programme_id,
+        ProviderTerms(ACUTE_ID, Decimal("200000000"), Decimal("0.025")),
+        "Contract doubled from Q2",
+    )
+
+    paid = payments(app, views, agreed.programme_id)
+    # Q1 closed at 100,000,000 x 2.5% / 2 milestones = 1,250,000; Q2 now 200,000,000 x 2.5% / 2 = 2,500,000
+    assert of(paid, ACUTE_ID) == money("1250000", "1250000", "0", "2500000", "100")
