@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
 from domain.payments import Figures, Stake, figures, split
-from projections.progress.reading import MilestoneProgress, load_progress
+from projections.progress.reading import MilestoneProgress, fetch, load_progress
 from projections.progress.view import ProgressView
 
 
@@ -95,11 +95,7 @@ def _weights_and_terms(
         .where(s.c.programme_id == programme_id)
     )
     providers_query = select(pr).where(pr.c.programme_id == programme_id)
-    if conn is None:
-        with view.database.engine.connect() as own:
-            participants, providers = own.execute(participants_query).all(), own.execute(providers_query).all()
-    else:
-        participants, providers = conn.execute(participants_query).all(), conn.execute(providers_query).all()
+    participants, providers = fetch(view, participants_query, conn), fetch(view, providers_query, conn)
     weights: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for row in participants:
         weights[row.provider_id][row.scheme_id] = row.weight

@@ -96,11 +96,7 @@ def load_progress(
         .where(*(p.c[column] == value for column, value in where.items()))
         .order_by(s.c.ordinal, m.c.ordinal, p.c.provider_id)
     )
-    if conn is None:
-        with view.database.engine.connect() as own:
-            rows = own.execute(query).all()
-    else:
-        rows = conn.execute(query).all()
+    rows = fetch(view, query, conn)
     return [
         MilestoneProgress(
             programme_id=r.programme_id,
@@ -126,6 +122,14 @@ def load_progress(
         )
         for r in rows
     ]
+
+
+def fetch(view: ProgressView, query: Any, conn: Connection | None = None) -> list[Any]:
+    """Every row of a query, on `conn` when given (inside a batch), else on a connection of its own."""
+    if conn is not None:
+        return list(conn.execute(query).all())
+    with view.database.engine.connect() as own:
+        return list(own.execute(query).all())
 
 
 def organisation_names(view: ProgressView) -> dict[str, str]:
