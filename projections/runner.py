@@ -69,6 +69,20 @@ def _apply(app: Corral, projection: ViewProjection[Any], events: list[tuple[int,
         return applied[-1][0]
 
 
+def wait_for(
+    application_name: str,
+    projections: Sequence[ViewProjection[Any]],
+    position: int,
+    timeout: float = 5.0,
+    interrupt: threading.Event | None = None,
+) -> None:
+    """Block until every view has applied `position`, wherever it is projected; TimeoutError after `timeout`."""
+    deadline = monotonic() + timeout
+    for projection in projections:
+        remaining = max(deadline - monotonic(), 0.0)
+        projection.view.wait(application_name, position, timeout=remaining, interrupt=interrupt)
+
+
 class Projector:
     """Runs a set of projections for one application, in a thread or in the foreground."""
 
@@ -128,10 +142,7 @@ class Projector:
 
     def wait(self, position: int, timeout: float = 5.0) -> None:
         """Block until every view has applied `position`, or raise TimeoutError (read-your-writes)."""
-        deadline = monotonic() + timeout
-        for projection in self.projections:
-            remaining = max(deadline - monotonic(), 0.0)
-            projection.view.wait(self.app.name, position, timeout=remaining, interrupt=self.stopping)
+        wait_for(self.app.name, self.projections, position, timeout, interrupt=self.stopping)
 
     @contextmanager
     def _wakeups(self) -> Iterator[Polling | Listening]:
