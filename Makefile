@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(BIN)/corral demo
 	COLUMNS=160 $(BIN)/corral show programme
 	$(BIN)/corral show trust
+	$(BIN)/corral serve --host 127.0.0.1 --port 8000
 
 test: lint
 	$(BIN)/pytest

@@ -7,6 +7,7 @@ import signal
 import sys
 from typing import Any
 
+import uvicorn
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -30,6 +31,10 @@ def parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="print a demo table from the views")
     show.add_argument("what", choices=["trust", "programme"], help="trust: seed 000's Q1-Q4 table; programme: seed 004")
     show.add_argument("--year", type=int, default=2017, help="contract year for `show trust` (default 2017)")
+    serve = commands.add_parser("serve", help="serve the HTTP API (and, on SQLite, project in the same process)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL only)")
     commands.add_parser("projector", help="keep the views up to date until stopped (one active per database)")
     views = commands.add_parser("projections", help="look after the views")
     actions = views.add_subparsers(dest="action", required=True)
@@ -45,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run one `corral` command."""
     args = parser().parse_args(argv)
     settings = Settings()
+    if args.command == "serve":
+        return _serve(args, settings)
     app = build_application(settings)
     database, projections = build_views(settings)
     try:
@@ -63,6 +70,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         database.close()
         app.close()
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if args.workers > 1 and settings.projects_in_process:
+        console.print("Several workers need PostgreSQL and a separate `corral projector`; SQLite is one process.")
+        return 2
+    uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    return 0
 
 
 def _demo(app: Any, projections: list[Any], settings: Settings) -> int:

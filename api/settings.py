@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     cipher_key: SecretStr | None = None
     compress_events: bool = False
     aggregate_cache_size: int = 1000
+    embedded_projector: bool | None = None
+    ready_max_lag: int = 100
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads to build the event store."""
@@ -37,6 +39,13 @@ class Settings(BaseSettings):
         if self.compress_events:
             env["COMPRESSOR_TOPIC"] = "eventsourcing.compressor:ZlibCompressor"
         return env
+
+    @property
+    def projects_in_process(self) -> bool:
+        """Whether the server runs the projector itself: by default on SQLite, which one process owns."""
+        if self.embedded_projector is not None:
+            return self.embedded_projector
+        return self.sqlite_path() is not None
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file, when the database is one."""

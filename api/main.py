@@ -1,0 +1,45 @@
+"""The FastAPI application: `create_app` wires settings, the application, the views and the routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.routers import health
+from api.settings import Settings
+from api.wiring import build_application, build_views
+from projections.runner import Projector, catch_up
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The HTTP application; on SQLite (or when asked) it also runs the projector in a thread."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        corral = build_application(settings)
+        database, projections = build_views(settings)
+        projector = None
+        if settings.projects_in_process:
+            catch_up(corral, projections)
+            projector = Projector(corral, projections).start()
+        app.state.settings, app.state.corral, app.state.views = settings, corral, projections
+        app.state.view_database = database
+        try:
+            yield
+        finally:
+            if projector is not None:
+                projector.stop()
+            database.close()
+            corral.close()
+
+    app = FastAPI(
+        title="Corral",
+        summary="System-wide shared CQUIN schemes: evidence, review and payments, every step an event.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.include_router(health.router)
+    return app

@@ -1,0 +1,74 @@
+"""The HTTP server's health and readiness, in process and as `corral serve`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from fastapi.testclient import TestClient
+
+from api.demo import load_demo
+from api.main import create_app
+from api.settings import Settings
+from api.wiring import build_application, build_views
+from projections.runner import catch_up
+
+CORRAL = Path(sys.executable).parent / "corral"
+
+
+def test_the_process_is_healthy_and_ready_on_an_empty_store(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        ready = client.get("/readyz")
+
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ready"
+
+
+def test_a_server_whose_views_lag_the_log_is_not_ready_until_they_catch_up(settings: Settings) -> None:
+    external = settings.model_copy(update={"embedded_projector": False, "ready_max_lag": 10})
+    app = build_application(external)
+    with TestClient(create_app(external)) as client:
+        load_demo(app)
+        lagging = client.get("/readyz")
+        database, projections = build_views(external)
+        catch_up(app, projections)
+        caught_up = client.get("/readyz")
+        database.close()
+    app.close()
+
+    assert lagging.status_code == 503 and lagging.json()["status"] == "catching up"
+    assert min(lagging.json()["lag"].values()) > 10
+    assert caught_up.status_code == 200 and set(caught_up.json()["lag"].values()) == {0}
+
+
+def test_the_openapi_schema_describes_the_health_routes(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        paths = client.get("/openapi.json").json()["paths"]
+
+    assert {"/healthz", "/readyz"} <= set(paths)
+
+
+def test_corral_serve_answers_on_its_port(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "CORRAL_DATABASE_URL": f"sqlite:///{tmp_path / 'corral.sqlite3'}"}
+    server = subprocess.Popen([str(CORRAL), "serve", "--port", str(port)], env=env, stderr=subprocess.PIPE)
+    try:
+        answer = None
+        for _ in range(100):
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert answer is not None and answer.json() == {"status": "ok"}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
