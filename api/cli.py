@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import signal
 import sys
 from typing import Any
@@ -13,9 +14,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from api.demo import load_demo
+from api.security import hash_password
 from api.settings import Settings
 from api.show import show_programme, show_trust
 from api.wiring import build_application, build_views
+from domain import ids
+from domain.actors import Actor, Role
+from domain.errors import DomainError
 from projections import maintenance
 from projections.progress.view import ProgressView
 from projections.runner import Projector, catch_up
@@ -36,6 +41,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL only)")
     commands.add_parser("projector", help="keep the views up to date until stopped (one active per database)")
+    users = commands.add_parser("users", help="user accounts").add_subparsers(dest="action", required=True)
+    add = users.add_parser("add", help="open an account; the password is read from standard input or a prompt")
+    add.add_argument("username")
+    add.add_argument("--organisation", required=True, help="the organisation's code, e.g. SDHFT")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
     views = commands.add_parser("projections", help="look after the views")
     actions = views.add_subparsers(dest="action", required=True)
     rebuild = actions.add_parser("rebuild", help="drop and rebuild a view (default: all) from the whole log")
@@ -63,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
             return show_trust(console, view, args.year) if args.what == "trust" else show_programme(console, view)
         if args.command == "projector":
             return _projector(app, projections)
+        if args.command == "users":
+            return _add_user(app, args)
         return _projections(args, app, database, projections)
-    except LookupError as error:
+    except (LookupError, DomainError) as error:
         console.print(str(error))
         return 2
     finally:
@@ -77,6 +89,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         console.print("Several workers need PostgreSQL and a separate `corral projector`; SQLite is one process.")
         return 2
     uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def _add_user(app: Any, args: argparse.Namespace) -> int:
+    organisation_id = ids.organisation_id(args.organisation)
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
+    operator = Actor(f"operator:{getpass.getuser()}", organisation_id, Role.ADMINISTRATOR)
+    app.register_user(operator, args.username, organisation_id, Role(args.role), hash_password(password))
+    console.print(f"{args.username} can now sign in as {args.role} of {app.organisation(organisation_id).name}")
     return 0
 
 

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routers import health
+from api.routers import auth, health
 from api.settings import Settings
 from api.wiring import build_application, build_views
 from projections.runner import Projector, catch_up
@@ -42,4 +42,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(health.router)
+    app.include_router(auth.router, prefix="/api/v1")
     return app

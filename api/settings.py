@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -20,6 +21,8 @@ class Settings(BaseSettings):
     cipher_key: SecretStr | None = None
     compress_events: bool = False
     aggregate_cache_size: int = 1000
+    secret_key: SecretStr | None = None
+    token_minutes: int = 30
     embedded_projector: bool | None = None
     ready_max_lag: int = 100
 
@@ -46,6 +49,20 @@ class Settings(BaseSettings):
         if self.embedded_projector is not None:
             return self.embedded_projector
         return self.sqlite_path() is not None
+
+    def signing_key(self) -> str:
+        """The key tokens are signed with: CORRAL_SECRET_KEY, or on SQLite one kept beside the database."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.sqlite_path()
+        if path is None:
+            raise RuntimeError("set CORRAL_SECRET_KEY: every server process must sign tokens with the same key")
+        key_file = path.with_name("secret.key")
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.touch(mode=0o600)
+            key_file.write_text(secrets.token_urlsafe(48))
+        return key_file.read_text().strip()
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file, when the database is one."""

@@ -18,11 +18,13 @@ from domain.programme import Programme, ProviderTerms
 from domain.quarter_review import PackEntry, QuarterReview
 from domain.scheme import NotAParticipantError, Scheme, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
-from domain.service import EventSourcedService, Recorded
+from domain.accounts import AccountService
+from domain.service import Recorded
 from domain.transcoding import register_value_types
+from domain.user_account import UserAccount
 
 
-class Corral(EventSourcedService):
+class Corral(AccountService):
     """Every use case of DOMAIN.md's lifecycle."""
 
     name = "Corral"
@@ -32,6 +34,7 @@ class Corral(EventSourcedService):
         Scheme: 50,
         Submission: 50,
         QuarterReview: 50,
+        UserAccount: 50,
     }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -231,10 +234,6 @@ class Corral(EventSourcedService):
         return self._save(review)
 
     # Reading aggregates
-
-    def organisation(self, organisation_id: UUID) -> Organisation:
-        """An organisation, or NotFoundError."""
-        return self._get(Organisation, organisation_id)
 
     def programme(self, programme_id: UUID, version: int | None = None) -> Programme:
         """A programme, optionally as it was at a version."""

@@ -36,3 +36,8 @@ def submission_id(scheme_id: UUID, milestone_code: str, provider_id: UUID) -> UU
 def quarter_review_id(scheme_id: UUID, quarter: Quarter) -> UUID:
     """One scheme-quarter's review."""
     return _key("review", scheme_id, quarter.value)
+
+
+def user_id(username: str) -> UUID:
+    """A user account, by username."""
+    return _key("user", username)

@@ -13,7 +13,9 @@ from domain.organisation import OrganisationKind
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
+from domain.actors import Role
 from domain.submission import Submission
+from domain.user_account import UserAccount
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,8 @@ class Context:
     scheme_id: UUID | None = None
     provider_id: UUID | None = None
     quarter: str | None = None
-    title: str = ""  # a programme's or a scheme's name
-    code: str = ""  # a scheme's code, or a submission's milestone code
+    title: str = ""  # a programme's or a scheme's name, or an account's username
+    code: str = ""  # a scheme's code, a submission's milestone code, or an account's role
     terms_version: int = 0
     commissioner_id: UUID | None = None
 
@@ -54,7 +56,9 @@ class Acted(Protocol):
     def actor(self) -> Actor: ...
 
 
-FirstEvent = Programme.SetUp | Scheme.Drafted | Submission.EvidenceSubmitted | QuarterReview.Opened
+FirstEvent = (
+    Programme.SetUp | Scheme.Drafted | Submission.EvidenceSubmitted | QuarterReview.Opened | UserAccount.Registered
+)
 NewTerms = Scheme.DraftAmended | Scheme.VariationProposed
 
 
@@ -69,7 +73,7 @@ class Lookup(Protocol):
 
 
 def created_context(event: FirstEvent) -> Context:
-    """The context a programme's, scheme's, submission's or quarter review's first event gives it."""
+    """The context an aggregate's first event gives it; an account keeps its username, role and organisation."""
     if isinstance(event, Programme.SetUp):
         title = f"{event.health_economy} {contract_year_label(event.contract_year)}"
         return Context(event.originator_id, title=title, commissioner_id=event.commissioner_id)
@@ -82,6 +86,9 @@ def created_context(event: FirstEvent) -> Context:
             terms_version=1,
             commissioner_id=event.commissioner_id,
         )
+    if isinstance(event, UserAccount.Registered):
+        staff_of = event.organisation_id if event.role is Role.PROVIDER else None
+        return Context(provider_id=staff_of, title=event.username, code=event.role.value)
     if isinstance(event, Submission.EvidenceSubmitted):
         return Context(
             event.programme_id, event.scheme_id, event.provider_id, event.quarter.value, code=event.milestone_code

@@ -16,6 +16,7 @@ from domain.programme import Programme
 from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
+from domain.user_account import UserAccount
 from projections.audit.context import (
     Acted,
     Context,
@@ -25,6 +26,7 @@ from projections.audit.context import (
     created_context,
     new_terms_context,
 )
+from projections.audit import accounts  # noqa: F401 - registers the account describers
 from projections.audit.describe import describe
 from projections.audit.view import AuditView
 from projections.projection import ViewProjection
@@ -56,6 +58,7 @@ class AuditProjection(ViewProjection[AuditView]):
     @process_event.register(Scheme.Drafted)
     @process_event.register(Submission.EvidenceSubmitted)
     @process_event.register(QuarterReview.Opened)
+    @process_event.register(UserAccount.Registered)
     def _(self, e: FirstEvent, tracking: Tracking) -> None:
         self._record(e, tracking)
         self.lookup.add_context(e.originator_id, created_context(e))

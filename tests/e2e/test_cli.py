@@ -28,8 +28,8 @@ def test_a_fresh_store_loads_the_demo_once_and_shows_the_trust_table(run) -> Non
     trust = run("show", "trust")
 
     assert first.returncode == 0, first.stderr
-    assert first.stdout.count("loaded:") == 2 and "already" not in first.stdout
-    assert second.stdout.count("already loaded:") == 2
+    assert first.stdout.count("loaded:") == 3 and "already" not in first.stdout
+    assert second.stdout.count("already loaded:") == 3
     assert trust.returncode == 0, trust.stderr
     assert "2017/18 CQUIN and Trust Quality Priorities Indicators" in trust.stdout
     assert "│ Improvement of staff health and wellbeing" in trust.stdout

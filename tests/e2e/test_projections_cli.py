@@ -57,7 +57,7 @@ def test_the_demo_then_verify_exits_zero(env: dict[str, str]) -> None:
     )
 
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count("loaded:") == 2
+    assert done.stdout.count("loaded:") == 3
     assert "every view equals a fresh rebuild" in done.stdout
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from api.demo import load_demo
 from api.settings import Settings
 from domain import ids
+from domain.actors import Role
 from domain.application import Corral
 from domain.milestones import Quarter
 from domain.organisation import OrganisationKind
@@ -108,6 +109,8 @@ def _concerns(e: Any, aggregate: Any) -> tuple[UUID | None, UUID | None, UUID | 
     if kind == "Scheme":
         signer = e.organisation_id if name == "Signed" and e.organisation_id != aggregate.commissioner_id else None
         return aggregate.programme_id, aggregate.id, signer, None
+    if kind == "UserAccount":
+        return None, None, aggregate.organisation_id if aggregate.role is Role.PROVIDER else None, None
     if kind == "Submission":
         return aggregate.programme_id, aggregate.scheme_id, aggregate.provider_id, aggregate.quarter.value
     provider = e.assessment.provider_id if hasattr(e, "assessment") else getattr(e, "provider_id", None)

@@ -1,0 +1,108 @@
+"""User accounts: each user belongs to exactly one organisation and holds one role."""
+
+from __future__ import annotations
+
+import re
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain import ids
+from domain.actors import Actor, Role
+from domain.errors import DomainError, require_reason
+from domain.organisation import OrganisationKind
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+ROLES_BY_KIND = {
+    OrganisationKind.COMMISSIONER: {Role.COMMISSIONER, Role.AUDITOR, Role.ADMINISTRATOR},
+    OrganisationKind.PROVIDER: {Role.PROVIDER, Role.AUDITOR, Role.ADMINISTRATOR},
+}
+
+
+class InvalidUsernameError(DomainError):
+    """Usernames are 2 to 63 lower-case letters, digits, dots, dashes or underscores."""
+
+
+class RoleNotForOrganisationError(DomainError):
+    """Commissioner staff belong to a commissioner, provider staff to a provider."""
+
+
+class AccountDisabledError(DomainError):
+    """A disabled account cannot act."""
+
+
+class UserAccount(Aggregate):
+    """Who a user is and what they may act as; the password is held only as an argon2 hash."""
+
+    class Registered(Aggregate.Created):
+        username: str
+        organisation_id: UUID
+        role: Role
+        password_hash: str
+        actor: Actor
+
+    class PasswordChanged(Aggregate.Event):
+        password_hash: str
+        actor: Actor
+
+    class Disabled(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    @staticmethod
+    def create_id(username: str, **_: object) -> UUID:
+        return ids.user_id(username)
+
+    @classmethod
+    def register(
+        cls,
+        actor: Actor,
+        username: str,
+        organisation_id: UUID,
+        organisation_kind: OrganisationKind,
+        role: Role,
+        password_hash: str,
+    ) -> UserAccount:
+        """An administrator opens an account for a user of one organisation."""
+        actor.require_administrator()
+        if not USERNAME.match(username):
+            raise InvalidUsernameError(f"{username!r} is not a valid username")
+        if role not in ROLES_BY_KIND[organisation_kind]:
+            raise RoleNotForOrganisationError(f"a {organisation_kind.value} has no {role.value} staff")
+        created: UserAccount = cls(
+            username=username, organisation_id=organisation_id, role=role, password_hash=password_hash, actor=actor
+        )
+        return created
+
+    @event(Registered)
+    def __init__(self, username: str, organisation_id: UUID, role: Role, password_hash: str, actor: Actor) -> None:
+        self.username = username
+        self.organisation_id = organisation_id
+        self.role = role
+        self.password_hash = password_hash
+        self.disabled = False
+
+    def change_password(self, actor: Actor, password_hash: str) -> None:
+        """The user, or an administrator, sets a new password."""
+        if actor.user_id != self.username:
+            actor.require_administrator()
+        self._password_changed(password_hash=password_hash, actor=actor)
+
+    @event(PasswordChanged)
+    def _password_changed(self, password_hash: str, actor: Actor) -> None:
+        self.password_hash = password_hash
+
+    def disable(self, actor: Actor, reason: str) -> None:
+        """An administrator stops the account from acting; its history stays."""
+        actor.require_administrator()
+        self._disabled(reason=require_reason(reason, "disabling an account"), actor=actor)
+
+    @event(Disabled)
+    def _disabled(self, reason: str, actor: Actor) -> None:
+        self.disabled = True
+
+    def as_actor(self) -> Actor:
+        """The actor this account acts as."""
+        if self.disabled:
+            raise AccountDisabledError(f"{self.username}'s account is disabled")
+        return Actor(self.username, self.organisation_id, self.role)

@@ -1,0 +1,118 @@
+"""Signing in over HTTP: the OAuth2 password flow, bearer tokens, and who they name."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from api.main import create_app
+from api.security import hash_password, issue_token
+from api.settings import Settings
+from api.wiring import build_application
+from domain.actors import Actor, Role
+from tests.builders import ADMIN, COMMUNITY_ID
+from tests.integration.given import organisations_registered
+
+PASSWORD = "a long enough password"
+CORRAL = Path(sys.executable).parent / "corral"
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[tuple[TestClient, Settings]]:
+    signed = settings.model_copy(update={"secret_key": SecretStr("k" * 48)})
+    app = build_application(signed)
+    organisations_registered(app)
+    app.register_user(ADMIN, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.close()
+    with TestClient(create_app(signed)) as client:
+        yield client, signed
+
+
+def sign_in(client: TestClient, username: str, password: str) -> httpx.Response:
+    return client.post("/api/v1/auth/token", data={"username": username, "password": password})
+
+
+def test_a_user_signs_in_and_the_token_names_them_and_their_organisation(server: tuple[TestClient, Settings]) -> None:
+    client, _ = server
+    token = sign_in(client, "colin", PASSWORD).json()
+
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token['access_token']}"})
+
+    assert token["token_type"] == "bearer" and token["expires_in"] == 30 * 60
+    assert me.status_code == 200
+    assert me.json() == {
+        "username": "colin",
+        "organisation_id": str(COMMUNITY_ID),
+        "organisation": "Devon Community Care Trust",
+        "role": "provider",
+    }
+
+
+@pytest.mark.parametrize("username,password", [("colin", "not the password!"), ("nobody", PASSWORD)])
+def test_a_wrong_password_and_an_unknown_user_get_the_same_refusal(
+    server: tuple[TestClient, Settings], username: str, password: str
+) -> None:
+    client, _ = server
+
+    refused = sign_in(client, username, password)
+
+    assert refused.status_code == 401
+    assert refused.json() == {"detail": "the username or password is wrong"}
+
+
+def test_no_token_a_forged_token_and_an_expired_token_are_all_refused(server: tuple[TestClient, Settings]) -> None:
+    client, settings = server
+    colin = Actor("colin", COMMUNITY_ID, Role.PROVIDER)
+    forged = issue_token(colin, "another key entirely, not the server's", 30)
+    expired = issue_token(colin, settings.signing_key(), -1)
+
+    answers = [
+        client.get("/api/v1/me"),
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {forged}"}),
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {expired}"}),
+    ]
+
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    assert all(a.headers["WWW-Authenticate"] == "Bearer" for a in answers)
+
+
+def test_a_disabled_account_can_no_longer_use_its_token(server: tuple[TestClient, Settings]) -> None:
+    client, settings = server
+    token = sign_in(client, "colin", PASSWORD).json()["access_token"]
+    app = build_application(settings)
+    app.disable_user(ADMIN, "colin", "left the trust")
+    app.close()
+
+    refused = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+    assert refused.status_code == 401
+
+
+def test_corral_users_add_opens_an_account_that_can_sign_in(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}")
+    app = build_application(settings)
+    organisations_registered(app)
+    app.close()
+    env = {**os.environ, "CORRAL_DATABASE_URL": settings.database_url}
+
+    added = subprocess.run(
+        [str(CORRAL), "users", "add", "Priya", "--organisation", "PRIVATE", "--role", "provider"],
+        input=f"{PASSWORD}\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    with TestClient(create_app(settings)) as client:
+        token = sign_in(client, "priya", PASSWORD)
+
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert token.status_code == 200

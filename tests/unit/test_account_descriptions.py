@@ -1,0 +1,51 @@
+"""Account events in the audit trail: who opened, changed or disabled which account, never a hash."""
+
+from __future__ import annotations
+
+from domain.actors import Role
+from domain.user_account import UserAccount
+from projections.audit.context import Context, KnownOrganisation, created_context
+from projections.audit.describe import describe
+from tests.builders import ADMIN, COMMUNITY_ID
+from tests.unit.given import collected
+
+from domain.organisation import OrganisationKind
+
+HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g"
+
+
+class Known:
+    """A lookup that knows the community trust and, once registered, the account."""
+
+    def __init__(self) -> None:
+        self.contexts: dict[object, Context] = {}
+
+    def organisation(self, organisation_id: object) -> KnownOrganisation | None:
+        if organisation_id == COMMUNITY_ID:
+            return KnownOrganisation("Devon Community Care Trust", OrganisationKind.PROVIDER)
+        return None
+
+    def context(self, aggregate_id: object) -> Context | None:
+        return self.contexts.get(aggregate_id)
+
+
+def test_an_account_s_story_names_the_user_and_their_organisation_and_never_the_password_hash() -> None:
+    account = UserAccount.register(ADMIN, "colin", COMMUNITY_ID, OrganisationKind.PROVIDER, Role.PROVIDER, HASH)
+    account.change_password(ADMIN, HASH + "2")
+    account.disable(ADMIN, "left the trust")
+    events = collected(account)
+    lookup = Known()
+
+    described = []
+    for event in events:
+        described.append(describe(event, lookup))
+        if isinstance(event, UserAccount.Registered):
+            lookup.contexts[event.originator_id] = created_context(event)
+
+    assert [d.description for d in described] == [
+        "Administrator admin opened an account for colin as provider of Devon Community Care Trust",
+        "Administrator admin set a new password for colin",
+        "Administrator admin disabled the account of colin: left the trust",
+    ]
+    assert all("argon2" not in d.description and d.reason != HASH for d in described)
+    assert described[0].provider_id == COMMUNITY_ID
