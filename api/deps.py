@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
 from api.security import SignInError, actor_from_token
 from api.settings import Settings
 from domain.actors import Actor
 from domain.application import Corral
+from projections.progress.view import ProgressView
+from projections.runner import wait_for
 
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -42,3 +44,30 @@ def get_actor(corral: CorralApp, settings: ServerSettings, token: Annotated[str 
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+def get_progress_view(request: Request) -> ProgressView:
+    """The progress read model."""
+    view: ProgressView = next(p.view for p in request.app.state.views if isinstance(p.view, ProgressView))
+    return view
+
+
+def views_after(
+    request: Request,
+    corral: CorralApp,
+    after: Annotated[
+        int | None, Query(description="wait (up to 5 s) until the views include this log position")
+    ] = None,
+) -> None:
+    """Read-your-writes: hold the read until the views have applied the position a command returned."""
+    if after is not None:
+        try:
+            wait_for(corral.name, request.app.state.views, after, timeout=5.0)
+        except TimeoutError:
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE, f"the views have not reached {after} yet"
+            ) from None
+
+
+ProgressReadings = Annotated[ProgressView, Depends(get_progress_view)]
+ViewsAfter = Annotated[None, Depends(views_after)]

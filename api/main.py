@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routers import auth, health
+from api import errors
+from api.routers import auth, health, programmes
 from api.settings import Settings
 from api.wiring import build_application, build_views
 from projections.runner import Projector, catch_up
@@ -41,6 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    errors.install(app)
     app.include_router(health.router)
     app.include_router(auth.router, prefix="/api/v1")
+    app.include_router(programmes.router, prefix="/api/v1")
     return app

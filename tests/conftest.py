@@ -51,6 +51,8 @@ def fresh_schema() -> Iterator[str]:
         yield name
     finally:
         with conn.cursor() as cur:
+            # A connection left open by the code under test would block this for ever: fail instead.
+            cur.execute("SET lock_timeout = '30s'")
             cur.execute(f"DROP SCHEMA {name} CASCADE")
         conn.close()
 

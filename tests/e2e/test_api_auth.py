@@ -65,7 +65,8 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_refusal(
     refused = sign_in(client, username, password)
 
     assert refused.status_code == 401
-    assert refused.json() == {"detail": "the username or password is wrong"}
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["detail"] == "the username or password is wrong"
 
 
 def test_no_token_a_forged_token_and_an_expired_token_are_all_refused(server: tuple[TestClient, Settings]) -> None:
@@ -116,3 +117,13 @@ def test_corral_users_add_opens_an_account_that_can_sign_in(tmp_path: Path) -> N
 
     assert added.returncode == 0, added.stdout + added.stderr
     assert token.status_code == 200
+
+
+def test_a_sign_in_without_a_password_names_the_missing_field(server: tuple[TestClient, Settings]) -> None:
+    client, _ = server
+
+    refused = client.post("/api/v1/auth/token", data={"username": "colin"})
+
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in refused.json()["errors"]] == ["password"]

@@ -1,0 +1,63 @@
+"""Every error as RFC 9457 problem+json, mapped from domain errors in this one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from domain.errors import AlreadyExistsError, ConcurrentChangeError, DomainError, NotFoundError, NotPermittedError
+
+PROBLEM = "application/problem+json"
+STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
+    (NotPermittedError, status.HTTP_403_FORBIDDEN),
+    (NotFoundError, status.HTTP_404_NOT_FOUND),
+    (AlreadyExistsError, status.HTTP_409_CONFLICT),
+    (ConcurrentChangeError, status.HTTP_409_CONFLICT),
+    (DomainError, status.HTTP_422_UNPROCESSABLE_CONTENT),
+]
+
+
+def problem(status_code: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    """A problem+json response."""
+    body = {"type": "about:blank", "title": title, "status": status_code, "detail": detail, **extra}
+    return JSONResponse(jsonable_encoder(body), status_code=status_code, media_type=PROBLEM)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn errors into problems."""
+
+    @app.exception_handler(DomainError)
+    def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        code = next(code for kind, code in STATUS_BY_ERROR if isinstance(error, kind))
+        rule = type(error).__name__.removesuffix("Error")
+        return problem(code, _words(rule), str(error), rule=rule)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        fields = [
+            {"field": ".".join(str(part) for part in e["loc"][1:]) or "body", "message": e["msg"]}
+            for e in error.errors()
+        ]
+        detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        return problem(status.HTTP_422_UNPROCESSABLE_CONTENT, "The request is not valid", detail, errors=fields)
+
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        response = problem(error.status_code, _title(error.status_code), str(error.detail))
+        for name, value in (error.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+
+def _words(rule: str) -> str:
+    spaced = "".join(f" {c.lower()}" if c.isupper() else c for c in rule).strip()
+    return spaced[:1].upper() + spaced[1:]
+
+
+def _title(status_code: int) -> str:
+    return {401: "Not signed in", 403: "Not allowed", 404: "Not found", 409: "Conflict"}.get(status_code, "Error")

@@ -1,0 +1,98 @@
+"""Reading programmes over HTTP: each organisation sees what DOMAIN.md lets it see, and no more."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from api.demo import load_demo, south_devon
+from api.demo.users import DEMO_PASSWORD
+from api.main import create_app
+from api.wiring import build_application
+from domain import ids
+from tests.conftest import DATABASES, empty_store
+
+PROGRAMME = str(ids.programme_id(ids.organisation_id(south_devon.CCG), south_devon.HEALTH_ECONOMY, south_devon.YEAR))
+ACUTE = str(ids.organisation_id(south_devon.ACUTE))
+PRIVATE = str(ids.organisation_id(south_devon.PRIVATE))
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A server over the demo, projecting in its own process, shared by this module's read-only tests."""
+    with empty_store(request, tmp_path_factory.mktemp("api")) as settings:
+        served = settings.model_copy(update={"secret_key": SecretStr("s" * 48), "embedded_projector": True})
+        app = build_application(served)
+        load_demo(app)
+        head = app.recorder.max_notification_id()
+        app.close()
+        with TestClient(create_app(served)) as test_client:
+            test_client.get(
+                "/api/v1/programmes", params={"after": head}, headers=signed_in(test_client, "sdt-ccg.quality")
+            )
+            yield test_client
+
+
+def signed_in(client: TestClient, username: str) -> dict[str, str]:
+    token = client.post("/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}).json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+def test_the_commissioner_sees_every_scheme_and_every_providers_money(client: TestClient) -> None:
+    headers = signed_in(client, "sdt-ccg.quality")
+
+    programmes = client.get("/api/v1/programmes", headers=headers).json()
+    progress = client.get(f"/api/v1/programmes/{PROGRAMME}/progress", headers=headers).json()
+    payments = client.get(f"/api/v1/programmes/{PROGRAMME}/payments", headers=headers).json()
+
+    assert [p["health_economy"] for p in programmes] == ["South Devon and Torbay"]
+    assert len(progress["schemes"]) == 6 and len(progress["providers"]) == 6
+    assert progress["counts"]["Met"] == 29 and progress["counts"]["Partially Met"] == 7
+    assert len(payments["providers"]) == 6
+    acute = next(p for p in payments["providers"] if p["provider_id"] == ACUTE)
+    assert (acute["total"]["available"], acute["total"]["earned"], acute["total"]["at_risk"]) == (
+        "1312500.00",
+        "1275000.00",
+        "3187500.00",
+    )
+    assert payments["total"]["shortfall"] == "43750.00"
+
+
+def test_a_provider_sees_progress_only_of_the_schemes_it_joined_and_only_its_own_money(client: TestClient) -> None:
+    headers = signed_in(client, "msh.quality")
+
+    progress = client.get(f"/api/v1/programmes/{PROGRAMME}/progress", headers=headers).json()
+    payments = client.get(f"/api/v1/programmes/{PROGRAMME}/payments", headers=headers).json()
+
+    assert len(progress["schemes"]) == 4
+    assert {c["scheme_id"] for c in progress["cells"]} == {s["id"] for s in progress["schemes"]}
+    assert [p["provider_id"] for p in payments["providers"]] == [PRIVATE]
+    assert payments["total"] is None
+
+
+def test_the_auditor_reads_everything_and_the_administrator_no_programme(client: TestClient) -> None:
+    audited = client.get(f"/api/v1/programmes/{PROGRAMME}/payments", headers=signed_in(client, "sdt-ccg.auditor"))
+    admin = signed_in(client, "sdt-ccg.admin")
+
+    assert len(audited.json()["providers"]) == 6
+    assert client.get("/api/v1/programmes", headers=admin).json() == []
+    assert client.get(f"/api/v1/programmes/{PROGRAMME}/progress", headers=admin).status_code == 404
+
+
+def test_another_commissioner_cannot_learn_the_programme_exists(client: TestClient) -> None:
+    answer = client.get(f"/api/v1/programmes/{PROGRAMME}/progress", headers=signed_in(client, "local-ccg.quality"))
+
+    assert answer.status_code == 404
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["rule"] == "NotFound"
+
+
+def test_reading_without_signing_in_is_refused_as_a_problem(client: TestClient) -> None:
+    answer = client.get(f"/api/v1/programmes/{PROGRAMME}/progress")
+
+    assert answer.status_code == 401
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["title"] == "Not signed in"
