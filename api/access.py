@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import and_, select
 
 from domain.actors import Actor, Role
+from domain.application import Corral
 from domain.errors import NotFoundError
+from domain.submission import Submission
 from projections.progress.reading import fetch
 from projections.progress.view import ProgressView
 
@@ -52,6 +54,19 @@ def programme_access(view: ProgressView, actor: Actor, programme_id: str) -> Pro
             leads = frozenset(r.id for r in rows if r.lead_id == organisation)
             return ProgrammeAccess(programme_id, False, organisation, frozenset(r.id for r in rows), leads)
     raise NotFoundError(f"no programme {programme_id} is yours to see")
+
+
+def may_read_evidence(corral: Corral, actor: Actor, submission: Submission) -> None:
+    """Evidence content is its provider's, its scheme lead's and the commissioner's to read; 404 to anyone else."""
+    programme = corral.programme(submission.programme_id)
+    if actor.role is Role.PROVIDER and actor.organisation_id in (
+        submission.provider_id,
+        programme.lead_of(submission.scheme_id),
+    ):
+        return
+    if actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id:
+        return
+    raise NotFoundError(f"no submission {submission.id} is yours to read")
 
 
 def visible_programmes(view: ProgressView, actor: Actor) -> list[str]:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
+from api.idempotency import IdempotencyKeys
 from api.security import SignInError, actor_from_token
 from api.settings import Settings
 from domain.actors import Actor
@@ -69,5 +70,12 @@ def views_after(
             ) from None
 
 
+def get_idempotency(request: Request) -> IdempotencyKeys:
+    """The store of answers given to keyed requests."""
+    keys: IdempotencyKeys = request.app.state.idempotency
+    return keys
+
+
 ProgressReadings = Annotated[ProgressView, Depends(get_progress_view)]
+Idempotency = Annotated[IdempotencyKeys, Depends(get_idempotency)]
 ViewsAfter = Annotated[None, Depends(views_after)]

@@ -10,10 +10,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from domain.errors import AlreadyExistsError, ConcurrentChangeError, DomainError, NotFoundError, NotPermittedError
+from domain.errors import (
+    StaleVersionError,
+    AlreadyExistsError,
+    ConcurrentChangeError,
+    DomainError,
+    NotFoundError,
+    NotPermittedError,
+)
 
 PROBLEM = "application/problem+json"
 STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
+    (StaleVersionError, status.HTTP_412_PRECONDITION_FAILED),
     (NotPermittedError, status.HTTP_403_FORBIDDEN),
     (NotFoundError, status.HTTP_404_NOT_FOUND),
     (AlreadyExistsError, status.HTTP_409_CONFLICT),
@@ -28,14 +36,19 @@ def problem(status_code: int, title: str, detail: str, **extra: Any) -> JSONResp
     return JSONResponse(jsonable_encoder(body), status_code=status_code, media_type=PROBLEM)
 
 
+def domain_problem(error: DomainError) -> JSONResponse:
+    """The problem a broken domain rule becomes, naming the rule."""
+    code = next(code for kind, code in STATUS_BY_ERROR if isinstance(error, kind))
+    rule = type(error).__name__.removesuffix("Error")
+    return problem(code, _words(rule), str(error), rule=rule)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn errors into problems."""
 
     @app.exception_handler(DomainError)
     def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        code = next(code for kind, code in STATUS_BY_ERROR if isinstance(error, kind))
-        rule = type(error).__name__.removesuffix("Error")
-        return problem(code, _words(rule), str(error), rule=rule)
+        return domain_problem(error)
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:

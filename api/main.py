@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routers import auth, health, programmes
+from api.idempotency import IdempotencyKeys
+from api.routers import auth, health, programmes, submissions
 from api.settings import Settings
 from api.wiring import build_application, build_views
 from projections.runner import Projector, catch_up
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             projector = Projector(corral, projections).start()
         app.state.settings, app.state.corral, app.state.views = settings, corral, projections
         app.state.view_database = database
+        app.state.idempotency = IdempotencyKeys(database)
         try:
             yield
         finally:
@@ -46,4 +48,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(auth.router, prefix="/api/v1")
     app.include_router(programmes.router, prefix="/api/v1")
+    app.include_router(submissions.router, prefix="/api/v1")
     return app

@@ -11,6 +11,7 @@ from eventsourcing.persistence import JSONTranscoder
 from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor
+from domain.errors import StaleVersionError
 from domain.evidence import Evidence
 from domain.milestones import Quarter
 from domain.organisation import Organisation, OrganisationKind
@@ -121,31 +122,39 @@ class Corral(AccountService):
         )
         return self._create(submission, message="evidence is already submitted for this milestone: revise it instead")
 
-    def revise_evidence(self, actor: Actor, submission_id: UUID, evidence: Evidence, reason: str) -> Recorded:
+    def revise_evidence(
+        self, actor: Actor, submission_id: UUID, evidence: Evidence, reason: str, expected_version: int | None = None
+    ) -> Recorded:
         """The provider replaces its evidence with a new revision."""
-        submission = self.submission(submission_id)
+        submission = self.submission(submission_id, expected_version=expected_version)
         milestone = self.scheme(submission.scheme_id).milestone_for(submission.provider_id, submission.milestone_code)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         submission.revise(actor, milestone, evidence, reason)
         return self._save(submission)
 
-    def withdraw_evidence(self, actor: Actor, submission_id: UUID, reason: str) -> Recorded:
+    def withdraw_evidence(
+        self, actor: Actor, submission_id: UUID, reason: str, expected_version: int | None = None
+    ) -> Recorded:
         """The provider withdraws its evidence before it is presented."""
-        submission = self.submission(submission_id)
+        submission = self.submission(submission_id, expected_version=expected_version)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         submission.withdraw(actor, reason)
         return self._save(submission)
 
-    def accept_evidence(self, actor: Actor, submission_id: UUID, comment: str = "") -> Recorded:
+    def accept_evidence(
+        self, actor: Actor, submission_id: UUID, comment: str = "", expected_version: int | None = None
+    ) -> Recorded:
         """The lead accepts a submission into its pack."""
-        submission = self.submission(submission_id)
+        submission = self.submission(submission_id, expected_version=expected_version)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         submission.accept_by_lead(actor, self._lead_of(actor, submission.scheme_id), comment)
         return self._save(submission)
 
-    def return_evidence(self, actor: Actor, submission_id: UUID, comments: str) -> Recorded:
+    def return_evidence(
+        self, actor: Actor, submission_id: UUID, comments: str, expected_version: int | None = None
+    ) -> Recorded:
         """The lead returns a submission with comments; presented evidence only after a query."""
-        submission = self.submission(submission_id)
+        submission = self.submission(submission_id, expected_version=expected_version)
         lead_id = self._lead_of(actor, submission.scheme_id)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         if submission.status is SubmissionStatus.PRESENTED:
@@ -243,9 +252,16 @@ class Corral(AccountService):
         """A scheme, optionally as it was at a version."""
         return self._get(Scheme, scheme_id, version)
 
-    def submission(self, submission_id: UUID, version: int | None = None) -> Submission:
-        """A submission, optionally as it was at a version."""
-        return self._get(Submission, submission_id, version)
+    def submission(
+        self, submission_id: UUID, version: int | None = None, expected_version: int | None = None
+    ) -> Submission:
+        """A submission, optionally as it was at a version; StaleVersionError if it has moved past `expected_version`."""
+        submission = self._get(Submission, submission_id, version)
+        if expected_version is not None and submission.version != expected_version:
+            raise StaleVersionError(
+                f"the submission is at version {submission.version}, not {expected_version}: reload it and try again"
+            )
+        return submission
 
     def quarter_review(self, scheme_id: UUID, quarter: Quarter) -> QuarterReview:
         """A scheme-quarter's review, or NotFoundError if nothing has happened in it yet."""

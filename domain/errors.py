@@ -23,6 +23,10 @@ class ConcurrentChangeError(DomainError):
     """Someone else changed the same record first; reload and try again."""
 
 
+class StaleVersionError(ConcurrentChangeError):
+    """The change was made against a version that is no longer the latest (an If-Match that failed)."""
+
+
 class ReasonRequiredError(DomainError):
     """A change of mind must say why."""
 
