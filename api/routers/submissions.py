@@ -70,12 +70,12 @@ class SubmissionOut(BaseModel):
     evidence: EvidenceIn
 
 
-def _recorded(recorded: Recorded, status_code: int = 200) -> JSONResponse:
+def recorded(recorded: Recorded, status_code: int = 200) -> JSONResponse:
     body = {"id": str(recorded.id), "version": recorded.version, "position": recorded.position}
     return JSONResponse(body, status_code=status_code, headers={"ETag": f'"{recorded.version}"'})
 
 
-def _expected(if_match: str | None) -> int | None:
+def expected(if_match: str | None) -> int | None:
     if if_match is None:
         return None
     try:
@@ -102,7 +102,7 @@ def submit(
         actor.user_id,
         key,
         request,
-        lambda: _recorded(corral.submit_evidence(actor, scheme_id, milestone_code, body.evidence()), 201),
+        lambda: recorded(corral.submit_evidence(actor, scheme_id, milestone_code, body.evidence()), 201),
     )
 
 
@@ -149,9 +149,29 @@ def revise(
         actor.user_id,
         key,
         request,
-        lambda: _recorded(
-            corral.revise_evidence(actor, submission_id, body.evidence(), body.reason, _expected(if_match))
+        lambda: recorded(
+            corral.revise_evidence(actor, submission_id, body.evidence(), body.reason, expected(if_match))
         ),
+    )
+
+
+@router.post("/submissions/{submission_id}/withdrawal", response_model=RecordedOut)
+def withdraw(
+    submission_id: UUID,
+    body: ReasonIn,
+    actor: CurrentActor,
+    corral: CorralApp,
+    keys: Idempotency,
+    key: IdempotencyKey = None,
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    """Take your evidence back before it is presented, saying why."""
+    request = f"withdraw {submission_id} {if_match} {body.model_dump_json()}"
+    return keys.once(
+        actor.user_id,
+        key,
+        request,
+        lambda: recorded(corral.withdraw_evidence(actor, submission_id, body.reason, expected(if_match))),
     )
 
 
@@ -171,7 +191,7 @@ def accept(
         actor.user_id,
         key,
         request,
-        lambda: _recorded(corral.accept_evidence(actor, submission_id, body.comments, _expected(if_match))),
+        lambda: recorded(corral.accept_evidence(actor, submission_id, body.comments, expected(if_match))),
     )
 
 
@@ -191,5 +211,5 @@ def give_back(
         actor.user_id,
         key,
         request,
-        lambda: _recorded(corral.return_evidence(actor, submission_id, body.comments, _expected(if_match))),
+        lambda: recorded(corral.return_evidence(actor, submission_id, body.comments, expected(if_match))),
     )

@@ -1,0 +1,133 @@
+"""A scheme-quarter's review: the lead nudges and presents; the commissioner queries, assesses and closes."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from api.deps import CorralApp, CurrentActor, Idempotency
+from api.routers.submissions import IdempotencyKey, RecordedOut, recorded
+from domain.achievement import AssessmentStatus
+from domain.milestones import Quarter
+
+router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
+
+
+class NudgeIn(BaseModel):
+    provider_id: UUID
+    message: str
+
+
+class QuestionsIn(BaseModel):
+    questions: str
+
+
+class AssessmentIn(BaseModel):
+    provider_id: UUID
+    milestone_code: str
+    status: AssessmentStatus
+    rationale: str
+
+
+class AppealIn(AssessmentIn):
+    reason: str
+
+
+@router.post("/nudges", response_model=RecordedOut)
+def nudge(
+    scheme_id: UUID,
+    quarter: Quarter,
+    body: NudgeIn,
+    actor: CurrentActor,
+    corral: CorralApp,
+    keys: Idempotency,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """The lead reminds a participant that its evidence is due."""
+    request = f"nudge {scheme_id} {quarter.value} {body.model_dump_json()}"
+    command = lambda: recorded(corral.nudge_provider(actor, scheme_id, quarter, body.provider_id, body.message))
+    return keys.once(actor.user_id, key, request, command)
+
+
+@router.post("/pack", response_model=RecordedOut)
+def present(
+    scheme_id: UUID,
+    quarter: Quarter,
+    actor: CurrentActor,
+    corral: CorralApp,
+    keys: Idempotency,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """The lead presents every accepted submission, pinned by revision."""
+    command = lambda: recorded(corral.present_pack(actor, scheme_id, quarter))
+    return keys.once(actor.user_id, key, f"present {scheme_id} {quarter.value}", command)
+
+
+@router.post("/query", response_model=RecordedOut)
+def query(
+    scheme_id: UUID,
+    quarter: Quarter,
+    body: QuestionsIn,
+    actor: CurrentActor,
+    corral: CorralApp,
+    keys: Idempotency,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """The commissioner sends the pack back to the lead with questions."""
+    command = lambda: recorded(corral.query_pack(actor, scheme_id, quarter, body.questions))
+    return keys.once(actor.user_id, key, f"query {scheme_id} {quarter.value} {body.model_dump_json()}", command)
+
+
+@router.post("/assessments", response_model=RecordedOut)
+def assess(
+    scheme_id: UUID,
+    quarter: Quarter,
+    body: AssessmentIn,
+    actor: CurrentActor,
+    corral: CorralApp,
+    keys: Idempotency,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """The commissioner assesses one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
+    command = lambda: recorded(
+        corral.assess_milestone(
+            actor, scheme_id, quarter, body.provider_id, body.milestone_code, body.status, body.rationale
+        )
+    )
+    return keys.once(actor.user_id, key, f"assess {scheme_id} {quarter.value} {body.model_dump_json()}", command)
+
+
+@router.post("/appeals", response_model=RecordedOut)
+def revise_on_appeal(
+    scheme_id: UUID,
+    quarter: Quarter,
+    body: AppealIn,
+    actor: CurrentActor,
+    corral: CorralApp,
+    keys: Idempotency,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """The commissioner revises an assessment on appeal, saying why; the first decision stays in the record."""
+    command = lambda: recorded(
+        corral.revise_assessment(
+            actor, scheme_id, quarter, body.provider_id, body.milestone_code, body.status, body.rationale, body.reason
+        )
+    )
+    return keys.once(actor.user_id, key, f"appeal {scheme_id} {quarter.value} {body.model_dump_json()}", command)
+
+
+@router.post("/closure", response_model=RecordedOut)
+def close(
+    scheme_id: UUID,
+    quarter: Quarter,
+    actor: CurrentActor,
+    corral: CorralApp,
+    keys: Idempotency,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """The commissioner closes the quarter once every provider-milestone is assessed, fixing its payments."""
+    command = lambda: recorded(corral.close_quarter(actor, scheme_id, quarter))
+    return keys.once(actor.user_id, key, f"close {scheme_id} {quarter.value}", command)

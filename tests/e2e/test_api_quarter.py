@@ -1,0 +1,107 @@
+"""A whole quarter over HTTP: submit, return, revise, accept, present, query, assess, appeal, close, pay."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from api.main import create_app
+from api.security import hash_password
+from api.settings import Settings
+from api.wiring import build_application
+from domain.actors import Role
+from tests.builders import ACUTE_ID, ADMIN, COMMISSIONER_ID, COMMUNITY_ID, flu_milestone, narrative_milestone
+from tests.integration.given import agreed_scheme
+
+PASSWORD = "a long enough password"
+
+
+class Session:
+    """A signed-in user of the test server."""
+
+    def __init__(self, client: TestClient, username: str) -> None:
+        token = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD}).json()
+        self.client, self.headers = client, {"Authorization": f"Bearer {token['access_token']}"}
+
+    def post(self, path: str, body: dict[str, object] | None = None, **headers: str) -> dict[str, object]:
+        answer = self.client.post(f"/api/v1{path}", json=body or {}, headers=self.headers | headers)
+        assert answer.status_code in (200, 201), answer.text
+        result: dict[str, object] = answer.json()
+        return result
+
+    def get(self, path: str, **params: object) -> dict[str, object]:
+        answer = self.client.get(f"/api/v1{path}", params=params, headers=self.headers)
+        assert answer.status_code == 200, answer.text
+        result: dict[str, object] = answer.json()
+        return result
+
+
+@pytest.fixture
+def quarter(settings: Settings) -> Iterator[tuple[TestClient, str, str]]:
+    signed = settings.model_copy(update={"secret_key": SecretStr("q" * 48), "embedded_projector": True})
+    app = build_application(signed)
+    agreed = agreed_scheme(app, narrative_milestone("M1"), flu_milestone("FLU"))
+    password_hash = hash_password(PASSWORD)
+    for username, organisation_id, role in (
+        ("alice", ACUTE_ID, Role.PROVIDER),
+        ("colin", COMMUNITY_ID, Role.PROVIDER),
+        ("gill", COMMISSIONER_ID, Role.COMMISSIONER),
+    ):
+        app.register_user(ADMIN, username, organisation_id, role, password_hash)
+    app.close()
+    with TestClient(create_app(signed)) as client:
+        yield client, str(agreed.programme_id), str(agreed.scheme_id)
+
+
+def test_a_quarter_played_over_http_ends_in_the_hand_computed_payments(quarter: tuple[TestClient, str, str]) -> None:
+    client, programme_id, scheme_id = quarter
+    alice, colin, gill = Session(client, "alice"), Session(client, "colin"), Session(client, "gill")
+    review = f"/schemes/{scheme_id}/quarters/Q1"
+
+    def submit(who: Session, code: str, **evidence: object) -> str:
+        body = {"narrative": f"{code} evidence", **evidence}
+        return str(who.post(f"/schemes/{scheme_id}/milestones/{code}/submissions", body)["id"])
+
+    colin_m1 = submit(colin, "M1")
+    colin_flu = submit(colin, "FLU", numerator="70", denominator="100")
+    alice_m1, alice_flu = submit(alice, "M1"), submit(alice, "FLU", numerator="90", denominator="100")
+    alice.post(f"/submissions/{colin_m1}/return", {"comments": "Attach the audit, please."})
+    colin.post(
+        f"/submissions/{colin_m1}/revisions",
+        {"narrative": "Audit attached.", "reason": "as asked"},
+        **{"If-Match": '"2"'},
+    )
+    for submission in (colin_m1, colin_flu, alice_m1, alice_flu):
+        alice.post(f"/submissions/{submission}/acceptance", {"comments": "In the pack."})
+    alice.post(f"{review}/pack")
+    gill.post(f"{review}/query", {"questions": "Is the community flu figure for all frontline staff?"})
+    alice.post(f"/submissions/{colin_flu}/return", {"comments": "Include bank staff."})
+    colin.post(f"/submissions/{colin_flu}/revisions", {"numerator": "75", "denominator": "100", "reason": "bank staff"})
+    alice.post(f"/submissions/{colin_flu}/acceptance")
+    alice.post(f"{review}/pack")
+    for provider_id, code, status in (
+        (ACUTE_ID, "M1", "Met"),
+        (ACUTE_ID, "FLU", "Met"),
+        (COMMUNITY_ID, "M1", "Partially Met"),
+        (COMMUNITY_ID, "FLU", "Partially Met"),
+    ):
+        body = {"provider_id": str(provider_id), "milestone_code": code, "status": status, "rationale": "on the pack"}
+        gill.post(f"{review}/assessments", body)
+    appeal = {"provider_id": str(COMMUNITY_ID), "milestone_code": "M1", "status": "Met", "rationale": "audit complete"}
+    gill.post(f"{review}/appeals", appeal | {"reason": "the audit covered every ward after all"})
+    closed = gill.post(f"{review}/closure")
+
+    paid = gill.get(f"/programmes/{programme_id}/payments", after=closed["position"])
+    own = colin.get(f"/programmes/{programme_id}/payments")
+
+    by_provider = {p["provider_id"]: p["total"] for p in paid["providers"]}  # type: ignore[attr-defined, index]
+    # 100,000,000 x 2.5% = 2,500,000 each; two Q1 milestones of 1,250,000.
+    # Community: M1 Met on appeal 1,250,000 + FLU 75% on the 60-80% scale = 0.75 x 1,250,000 = 937,500.
+    assert by_provider[str(COMMUNITY_ID)]["earned"] == "2187500.00"
+    assert by_provider[str(COMMUNITY_ID)]["shortfall"] == "312500.00"
+    assert by_provider[str(ACUTE_ID)]["earned"] == "2500000.00"
+    assert paid["total"]["achieved_percent"] == "93.75"  # type: ignore[index]
+    assert [p["provider_id"] for p in own["providers"]] == [str(COMMUNITY_ID)]  # type: ignore[attr-defined, index]
