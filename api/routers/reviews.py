@@ -48,8 +48,12 @@ def nudge(
 ) -> JSONResponse:
     """The lead reminds a participant that its evidence is due."""
     request = f"nudge {scheme_id} {quarter.value} {body.model_dump_json()}"
-    command = lambda: recorded(corral.nudge_provider(actor, scheme_id, quarter, body.provider_id, body.message))
-    return keys.once(actor.user_id, key, request, command)
+    return keys.once(
+        actor.user_id,
+        key,
+        request,
+        lambda: recorded(corral.nudge_provider(actor, scheme_id, quarter, body.provider_id, body.message)),
+    )
 
 
 @router.post("/pack", response_model=RecordedOut)
@@ -62,8 +66,12 @@ def present(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     """The lead presents every accepted submission, pinned by revision."""
-    command = lambda: recorded(corral.present_pack(actor, scheme_id, quarter))
-    return keys.once(actor.user_id, key, f"present {scheme_id} {quarter.value}", command)
+    return keys.once(
+        actor.user_id,
+        key,
+        f"present {scheme_id} {quarter.value}",
+        lambda: recorded(corral.present_pack(actor, scheme_id, quarter)),
+    )
 
 
 @router.post("/query", response_model=RecordedOut)
@@ -77,8 +85,12 @@ def query(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     """The commissioner sends the pack back to the lead with questions."""
-    command = lambda: recorded(corral.query_pack(actor, scheme_id, quarter, body.questions))
-    return keys.once(actor.user_id, key, f"query {scheme_id} {quarter.value} {body.model_dump_json()}", command)
+    return keys.once(
+        actor.user_id,
+        key,
+        f"query {scheme_id} {quarter.value} {body.model_dump_json()}",
+        lambda: recorded(corral.query_pack(actor, scheme_id, quarter, body.questions)),
+    )
 
 
 @router.post("/assessments", response_model=RecordedOut)
@@ -92,12 +104,16 @@ def assess(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     """The commissioner assesses one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
-    command = lambda: recorded(
-        corral.assess_milestone(
-            actor, scheme_id, quarter, body.provider_id, body.milestone_code, body.status, body.rationale
-        )
+    return keys.once(
+        actor.user_id,
+        key,
+        f"assess {scheme_id} {quarter.value} {body.model_dump_json()}",
+        lambda: recorded(
+            corral.assess_milestone(
+                actor, scheme_id, quarter, body.provider_id, body.milestone_code, body.status, body.rationale
+            )
+        ),
     )
-    return keys.once(actor.user_id, key, f"assess {scheme_id} {quarter.value} {body.model_dump_json()}", command)
 
 
 @router.post("/appeals", response_model=RecordedOut)
@@ -111,12 +127,23 @@ def revise_on_appeal(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     """The commissioner revises an assessment on appeal, saying why; the first decision stays in the record."""
-    command = lambda: recorded(
-        corral.revise_assessment(
-            actor, scheme_id, quarter, body.provider_id, body.milestone_code, body.status, body.rationale, body.reason
-        )
+    return keys.once(
+        actor.user_id,
+        key,
+        f"appeal {scheme_id} {quarter.value} {body.model_dump_json()}",
+        lambda: recorded(
+            corral.revise_assessment(
+                actor,
+                scheme_id,
+                quarter,
+                body.provider_id,
+                body.milestone_code,
+                body.status,
+                body.rationale,
+                body.reason,
+            )
+        ),
     )
-    return keys.once(actor.user_id, key, f"appeal {scheme_id} {quarter.value} {body.model_dump_json()}", command)
 
 
 @router.post("/closure", response_model=RecordedOut)
@@ -129,5 +156,9 @@ def close(
     key: IdempotencyKey = None,
 ) -> JSONResponse:
     """The commissioner closes the quarter once every provider-milestone is assessed, fixing its payments."""
-    command = lambda: recorded(corral.close_quarter(actor, scheme_id, quarter))
-    return keys.once(actor.user_id, key, f"close {scheme_id} {quarter.value}", command)
+    return keys.once(
+        actor.user_id,
+        key,
+        f"close {scheme_id} {quarter.value}",
+        lambda: recorded(corral.close_quarter(actor, scheme_id, quarter)),
+    )
