@@ -1,0 +1,100 @@
+"""Setting up over HTTP: organisations, a programme, a scheme drafted, led, signed and varied."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from uuid import UUID
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from api.main import create_app
+from api.security import hash_password
+from api.settings import Settings
+from api.wiring import build_application
+from domain import ids
+from domain.actors import Role
+from domain.organisation import OrganisationKind
+from tests.builders import ADMIN, COMMISSIONER_ID
+
+PASSWORD = "a long enough password"
+ACUTE, COMMUNITY = str(ids.organisation_id("ACUTE")), str(ids.organisation_id("COMMUNITY"))
+TERMS = {
+    "title": "Improve nutrition and hydration in care settings",
+    "participants": [{"provider_id": ACUTE}, {"provider_id": COMMUNITY}],
+    "milestones": [
+        {"code": "PLAN", "title": "Joint action plan", "quarter": "Q1", "due": "2014-07-31"},
+        {
+            "code": "SCREEN",
+            "title": "Patients screened within 24 hours",
+            "quarter": "Q2",
+            "due": "2014-10-31",
+            "measure": {"numerator": "screened", "denominator": "admitted", "minimum": "0.80", "maximum": "0.95"},
+        },
+    ],
+}
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    signed = settings.model_copy(update={"secret_key": SecretStr("u" * 48), "embedded_projector": True})
+    app = build_application(signed)
+    app.register_organisation(ADMIN, "CCG", "South Devon and Torbay CCG", OrganisationKind.COMMISSIONER)
+    password_hash = hash_password(PASSWORD)
+    app.register_user(ADMIN, "root", COMMISSIONER_ID, Role.ADMINISTRATOR, password_hash)
+    app.register_user(ADMIN, "gill", COMMISSIONER_ID, Role.COMMISSIONER, password_hash)
+    with TestClient(create_app(signed)) as test_client:
+        yield test_client
+    app.close()
+
+
+def signed_in(client: TestClient, username: str) -> dict[str, str]:
+    token = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD}).json()
+    return {"Authorization": f"Bearer {token['access_token']}"}
+
+
+def test_a_scheme_is_set_up_signed_by_every_party_and_varied_over_http(client: TestClient, settings: Settings) -> None:
+    root, gill = signed_in(client, "root"), signed_in(client, "gill")
+    for code, name in (("ACUTE", "Torbay Acute Trust"), ("COMMUNITY", "Devon Community Care Trust")):
+        body = {"code": code, "name": name, "kind": "provider"}
+        assert client.post("/api/v1/organisations", json=body, headers=root).status_code == 201
+    app = build_application(settings)
+    for username, organisation in (("alice", ACUTE), ("colin", COMMUNITY)):
+        app.register_user(ADMIN, username, UUID(organisation), Role.PROVIDER, hash_password(PASSWORD))
+    app.close()
+    programme = client.post(
+        "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
+    ).json()["id"]
+    for provider in (ACUTE, COMMUNITY):
+        body = {"provider_id": provider, "contract_value": "100000000", "cquin_rate": "0.025"}
+        assert client.post(f"/api/v1/programmes/{programme}/providers", json=body, headers=gill).status_code == 200
+    scheme = client.post(f"/api/v1/programmes/{programme}/schemes", json=TERMS | {"code": "NUTRITION"}, headers=gill)
+    scheme_id = scheme.json()["id"]
+    client.post(f"/api/v1/schemes/{scheme_id}/lead", json={"provider_id": ACUTE}, headers=gill)
+    for headers in (signed_in(client, "alice"), signed_in(client, "colin"), gill):
+        signed = client.post(f"/api/v1/schemes/{scheme_id}/signatures", json={"terms_version": 1}, headers=headers)
+    progress = client.get(
+        f"/api/v1/programmes/{programme}/progress", params={"after": signed.json()["position"]}, headers=gill
+    )
+
+    stale = client.post(f"/api/v1/schemes/{scheme_id}/signatures", json={"terms_version": 1}, headers=gill)
+    varied = client.post(f"/api/v1/schemes/{scheme_id}/variations", json=TERMS | {"reason": "no change"}, headers=gill)
+    unsigned = client.post(f"/api/v1/schemes/{scheme_id}/signatures", json={"terms_version": 1}, headers=gill)
+
+    assert scheme.status_code == 201
+    assert progress.json()["counts"]["awaiting evidence"] + progress.json()["counts"]["not yet due"] == 4
+    assert stale.status_code == 422 and stale.json()["rule"] == "NothingToSign"
+    assert varied.status_code == 200
+    assert unsigned.status_code == 422 and unsigned.json()["rule"] == "StaleTerms"
+
+
+def test_an_administrator_cannot_set_up_a_programme(client: TestClient, settings: Settings) -> None:
+    refused = client.post(
+        "/api/v1/programmes",
+        json={"health_economy": "Torbay", "contract_year": 2014},
+        headers=signed_in(client, "root"),
+    )
+
+    assert refused.status_code == 403
+    assert refused.json()["rule"] == "NotPermitted"
