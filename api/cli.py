@@ -21,6 +21,7 @@ from api.wiring import build_application, build_views
 from domain import ids
 from domain.actors import Actor, Role
 from domain.errors import DomainError
+from domain.organisation import OrganisationKind
 from projections import maintenance
 from projections.progress.view import ProgressView
 from projections.runner import Projector, catch_up
@@ -41,6 +42,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL only)")
     commands.add_parser("projector", help="keep the views up to date until stopped (one active per database)")
+    organisations = commands.add_parser("organisations", help="commissioners and providers")
+    register = organisations.add_subparsers(dest="action", required=True).add_parser("add", help="register one")
+    register.add_argument("code", help="its ODS or local code, e.g. RA9")
+    register.add_argument("--name", required=True)
+    register.add_argument("--kind", required=True, choices=[k.value for k in OrganisationKind])
     users = commands.add_parser("users", help="user accounts").add_subparsers(dest="action", required=True)
     add = users.add_parser("add", help="open an account; the password is read from standard input or a prompt")
     add.add_argument("username")
@@ -75,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             return _projector(app, projections)
         if args.command == "users":
             return _add_user(app, args)
+        if args.command == "organisations":
+            return _add_organisation(app, args)
         return _projections(args, app, database, projections)
     except (LookupError, DomainError) as error:
         console.print(str(error))
@@ -92,11 +100,25 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _operator(organisation_id: Any) -> Actor:
+    """Whoever runs the CLI on the server acts as an administrator, named by their login."""
+    return Actor(f"operator:{getpass.getuser()}", organisation_id, Role.ADMINISTRATOR)
+
+
+def _add_organisation(app: Any, args: argparse.Namespace) -> int:
+    recorded = app.register_organisation(
+        _operator(ids.organisation_id(args.code)), args.code, args.name, OrganisationKind(args.kind)
+    )
+    console.print(f"registered {args.kind} {args.name} (code {args.code}, id {recorded.id})")
+    return 0
+
+
 def _add_user(app: Any, args: argparse.Namespace) -> int:
     organisation_id = ids.organisation_id(args.organisation)
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
-    operator = Actor(f"operator:{getpass.getuser()}", organisation_id, Role.ADMINISTRATOR)
-    app.register_user(operator, args.username, organisation_id, Role(args.role), hash_password(password))
+    app.register_user(
+        _operator(organisation_id), args.username, organisation_id, Role(args.role), hash_password(password)
+    )
     console.print(f"{args.username} can now sign in as {args.role} of {app.organisation(organisation_id).name}")
     return 0
 

@@ -97,12 +97,17 @@ def test_a_disabled_account_can_no_longer_use_its_token(server: tuple[TestClient
     assert refused.status_code == 401
 
 
-def test_corral_users_add_opens_an_account_that_can_sign_in(tmp_path: Path) -> None:
+def test_corral_organisations_add_and_users_add_open_an_account_that_can_sign_in(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}")
-    app = build_application(settings)
-    organisations_registered(app)
-    app.close()
     env = {**os.environ, "CORRAL_DATABASE_URL": settings.database_url}
+    registered = subprocess.run(
+        [str(CORRAL), "organisations", "add", "PRIVATE", "--name", "Mount Stuart Hospital", "--kind", "provider"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert registered.returncode == 0, registered.stdout + registered.stderr
 
     added = subprocess.run(
         [str(CORRAL), "users", "add", "Priya", "--organisation", "PRIVATE", "--role", "provider"],
