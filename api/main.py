@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.idempotency import IdempotencyKeys
-from api.routers import auth, health, programmes, reviews, schemes, submissions
+from api.routers import auth, boards, health, programmes, reviews, schemes, submissions
 from api.settings import Settings
 from api.wiring import build_application, build_views
 from projections.runner import Projector, catch_up
@@ -51,4 +51,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(submissions.router, prefix="/api/v1")
     app.include_router(reviews.router, prefix="/api/v1")
     app.include_router(schemes.router, prefix="/api/v1")
+    app.include_router(boards.router, prefix="/api/v1")
     return app

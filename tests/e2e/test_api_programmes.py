@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
@@ -96,3 +97,49 @@ def test_reading_without_signing_in_is_refused_as_a_problem(client: TestClient) 
     assert answer.status_code == 401
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["title"] == "Not signed in"
+
+
+SELF_HARM = str(ids.scheme_id(UUID(PROGRAMME), "SELF-HARM"))
+
+
+def test_the_collation_board_is_for_the_scheme_s_lead_and_the_commissioner_only(client: TestClient) -> None:
+    url = f"/api/v1/schemes/{SELF_HARM}/quarters/Q2/board"
+
+    lead = client.get(url, headers=signed_in(client, "dpt.quality"))
+    commissioner = client.get(url, headers=signed_in(client, "sdt-ccg.quality"))
+    neighbour = client.get(url, headers=signed_in(client, "sdhft.quality"))
+
+    assert lead.status_code == commissioner.status_code == 200
+    assert neighbour.status_code == 404
+    board = lead.json()
+    assert len(board["participants"]) == 5 and board["ready_to_present"] is False
+    returned = [p for p in board["participants"] if any(m["status"] == "returned" for m in p["milestones"])]
+    assert [p["name"] for p in returned] == ["Torbay and Southern Devon Health and Care NHS Trust"]
+
+
+def test_a_provider_reads_its_own_dashboard_and_no_one_else_s(client: TestClient) -> None:
+    headers = signed_in(client, "sdhft.quality")
+
+    own = client.get(f"/api/v1/providers/{ACUTE}/dashboard", headers=headers)
+    other = client.get(f"/api/v1/providers/{PRIVATE}/dashboard", headers=headers)
+
+    assert own.status_code == 200 and other.status_code == 404
+    [programme] = own.json()
+    dues = [m["due"] for m in programme["milestones"]]
+    assert dues == sorted(dues) and len(dues) == 24
+    assert programme["money"]["earned"] == "1275000.00"
+
+
+def test_the_audit_trail_pages_for_the_commissioner_and_the_auditor_and_not_for_providers(client: TestClient) -> None:
+    url = f"/api/v1/programmes/{PROGRAMME}/audit"
+    commissioner = signed_in(client, "sdt-ccg.quality")
+
+    first = client.get(url, params={"limit": 10}, headers=commissioner).json()
+    second = client.get(url, params={"limit": 10, "before": first["next_before"]}, headers=commissioner).json()
+    acute = client.get(url, params={"provider_id": ACUTE, "limit": 1000}, headers=signed_in(client, "sdt-ccg.auditor"))
+    provider = client.get(url, headers=signed_in(client, "dpt.quality"))
+
+    positions = [e["position"] for e in first["entries"] + second["entries"]]
+    assert positions == sorted(positions, reverse=True) and len(set(positions)) == 20
+    assert acute.status_code == 200 and all(e["provider_id"] == ACUTE for e in acute.json()["entries"])
+    assert provider.status_code == 404

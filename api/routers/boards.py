@@ -1,0 +1,91 @@
+"""The provider's home, the lead's collation board and the audit trail, each for those who may read it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request
+from fastapi.encoders import jsonable_encoder
+
+from api.access import programme_access
+from api.deps import CurrentActor, ProgressReadings, ViewsAfter
+from api.routers.programmes import Money
+from domain.actors import Role
+from domain.errors import NotFoundError
+from domain.milestones import Quarter
+from projections.audit.queries import audit_trail
+from projections.audit.view import AuditView
+from projections.progress.collation import collation_board
+from projections.progress.dashboard import provider_dashboard
+from projections.progress.reading import fetch
+
+router = APIRouter(tags=["boards"])
+
+
+@router.get("/providers/{provider_id}/dashboard")
+def dashboard(provider_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
+    """Your organisation's schemes, milestones soonest first, evidence, assessments and money."""
+    if actor.role is not Role.PROVIDER or actor.organisation_id != provider_id:
+        raise NotFoundError("that dashboard is not yours to read")
+    return [
+        _json(asdict(d) | {"money": Money.of(d.money).model_dump(mode="json")})
+        for d in provider_dashboard(readings, str(provider_id))
+    ]
+
+
+@router.get("/schemes/{scheme_id}/quarters/{quarter}/board")
+def board(scheme_id: UUID, quarter: Quarter, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
+    """Who has sent what, who is missing, the nudges and whether the pack is ready: for the lead and commissioner."""
+    s = readings.schemes
+    found = fetch(readings, s.select().where(s.c.id == str(scheme_id)))
+    if not found:
+        raise NotFoundError(f"no scheme {scheme_id}")
+    access = programme_access(readings, actor, found[0].programme_id)
+    if not access.everything and str(scheme_id) not in access.leads:
+        raise NotFoundError("only the scheme's lead and the commissioner read its collation board")
+    return _json(asdict(collation_board(readings, str(scheme_id), quarter)))
+
+
+@router.get("/programmes/{programme_id}/audit")
+def audit(
+    request: Request,
+    programme_id: UUID,
+    actor: CurrentActor,
+    readings: ProgressReadings,
+    _: ViewsAfter,
+    scheme_id: UUID | None = None,
+    provider_id: UUID | None = None,
+    quarter: Quarter | None = None,
+    user: Annotated[str | None, Query(description="the acting user's id")] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before: Annotated[int | None, Query(description="the next_before of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> Any:
+    """The audit trail, newest first, a page at a time: for the commissioner and the auditor."""
+    access = programme_access(readings, actor, str(programme_id))
+    if not access.everything:
+        raise NotFoundError("the audit trail is the commissioner's and the auditor's to read")
+    view = next(p.view for p in request.app.state.views if isinstance(p.view, AuditView))
+    page = audit_trail(
+        view,
+        programme_id=programme_id,
+        scheme_id=scheme_id,
+        provider_id=provider_id,
+        quarter=quarter,
+        actor=user,
+        since=since,
+        until=until,
+        before_position=before,
+        limit=limit,
+    )
+    return _json({"entries": [asdict(e) for e in page.entries], "next_before": page.next_before})
+
+
+def _json(value: Any) -> Any:
+    """JSON for the reads: Decimals as exact strings, never floats."""
+    return jsonable_encoder(value, custom_encoder={Decimal: str})
