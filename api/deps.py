@@ -8,6 +8,7 @@ from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
 from api.idempotency import IdempotencyKeys
+from api.sign_in import SignInLedger
 from api.security import SignInError, actor_from_token
 from api.settings import Settings
 from domain.actors import Actor
@@ -34,12 +35,22 @@ CorralApp = Annotated[Corral, Depends(get_corral)]
 ServerSettings = Annotated[Settings, Depends(get_settings)]
 
 
-def get_actor(corral: CorralApp, settings: ServerSettings, token: Annotated[str | None, Depends(bearer)]) -> Actor:
+def get_ledger(request: Request) -> SignInLedger:
+    """Failed sign-ins and revoked tokens."""
+    ledger: SignInLedger = request.app.state.sign_ins
+    return ledger
+
+
+Ledger = Annotated[SignInLedger, Depends(get_ledger)]
+BearerToken = Annotated[str | None, Depends(bearer)]
+
+
+def get_actor(corral: CorralApp, settings: ServerSettings, ledger: Ledger, token: BearerToken) -> Actor:
     """The signed-in actor, or 401."""
     if token is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "sign in first", {"WWW-Authenticate": "Bearer"})
     try:
-        return actor_from_token(corral, token, settings.signing_key())
+        return actor_from_token(corral, token, settings.signing_key(), ledger.is_revoked)
     except SignInError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
 

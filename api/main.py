@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.idempotency import IdempotencyKeys
+from api.sign_in import SignInLedger
 from api.routers import auth, boards, health, programmes, reviews, schemes, submissions
 from api.settings import Settings
 from api.wiring import build_application, build_views
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings, app.state.corral, app.state.views = settings, corral, projections
         app.state.view_database = database
         app.state.idempotency = IdempotencyKeys(database)
+        app.state.sign_ins = SignInLedger(database)
         try:
             yield
         finally:

@@ -6,6 +6,9 @@ Local passwords are one way to sign in; an OpenID Connect provider (NHS CIS2, Az
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -50,14 +53,35 @@ def issue_token(actor: Actor, key: str, minutes: int) -> str:
         "role": actor.role.value,
         "iat": now,
         "exp": now + timedelta(minutes=minutes),
+        "jti": secrets.token_hex(16),
     }
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
-def actor_from_token(app: Corral, token: str, key: str) -> Actor:
-    """The actor a valid, unexpired token names, checked against the account as it is now."""
+@dataclass(frozen=True)
+class TokenClaims:
+    """What a valid token says: who, and which token, until when."""
+
+    username: str
+    token_id: str
+    expires_at: datetime
+
+
+def read_token(token: str, key: str) -> TokenClaims:
+    """The claims of a correctly signed, unexpired token."""
     try:
-        claims = jwt.decode(token, key, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]})
-        return app.user_account(str(claims["sub"])).as_actor()
-    except (jwt.InvalidTokenError, DomainError):
+        claims = jwt.decode(token, key, algorithms=[ALGORITHM], options={"require": ["sub", "exp", "jti"]})
+    except jwt.InvalidTokenError:
+        raise SignInError("the token is invalid or has expired: sign in again") from None
+    return TokenClaims(str(claims["sub"]), str(claims["jti"]), datetime.fromtimestamp(claims["exp"], UTC))
+
+
+def actor_from_token(app: Corral, token: str, key: str, revoked: Callable[[str], bool]) -> Actor:
+    """The actor a valid, unexpired, not signed-out token names, checked against the account as it is now."""
+    claims = read_token(token, key)
+    if revoked(claims.token_id):
+        raise SignInError("this token was signed out: sign in again")
+    try:
+        return app.user_account(claims.username).as_actor()
+    except DomainError:
         raise SignInError("the token is invalid or has expired: sign in again") from None

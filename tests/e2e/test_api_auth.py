@@ -132,3 +132,28 @@ def test_a_sign_in_without_a_password_names_the_missing_field(server: tuple[Test
     assert refused.status_code == 422
     assert refused.headers["content-type"] == "application/problem+json"
     assert [e["field"] for e in refused.json()["errors"]] == ["password"]
+
+
+def test_repeated_failed_sign_ins_are_throttled_even_with_the_right_password(
+    server: tuple[TestClient, Settings],
+) -> None:
+    client, _ = server
+
+    failures = [sign_in(client, "colin", "wrong password, try again").status_code for _ in range(5)]
+    throttled = sign_in(client, "colin", PASSWORD)
+
+    assert failures == [401] * 5
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) > 0
+
+
+def test_signing_out_revokes_the_token_at_once(server: tuple[TestClient, Settings]) -> None:
+    client, _ = server
+    headers = {"Authorization": f"Bearer {sign_in(client, 'colin', PASSWORD).json()['access_token']}"}
+
+    signed_out = client.post("/api/v1/auth/logout", headers=headers)
+    afterwards = client.get("/api/v1/me", headers=headers)
+
+    assert signed_out.status_code == 204
+    assert afterwards.status_code == 401
+    assert sign_in(client, "colin", PASSWORD).status_code == 200

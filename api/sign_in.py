@@ -1,0 +1,72 @@
+"""What signing in must remember outside the event log: recent failures (to throttle) and revoked tokens."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, insert, select
+
+from projections.database import UTCDateTime, ViewDatabase
+
+WINDOW = timedelta(minutes=15)
+
+
+class SignInLedger:
+    """Failed sign-ins per username, and the ids of tokens revoked by signing out."""
+
+    def __init__(self, database: ViewDatabase, allowed_failures: int = 5) -> None:
+        self.database = database
+        self.allowed_failures = allowed_failures
+        metadata = MetaData(schema=database.schema)
+        self.failures = Table(
+            "sign_in_failures",
+            metadata,
+            Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("username", String(64), nullable=False, index=True),
+            Column("failed_at", UTCDateTime, nullable=False),
+        )
+        self.revoked = Table(
+            "revoked_tokens",
+            metadata,
+            Column("token_id", String(64), primary_key=True),
+            Column("expires_at", UTCDateTime, nullable=False),
+        )
+        metadata.create_all(database.engine)
+
+    def seconds_until_allowed(self, username: str) -> int:
+        """0 when the user may try to sign in; otherwise how long to wait after too many failures."""
+        since = datetime.now(UTC) - WINDOW
+        with self.database.engine.connect() as conn:
+            count, oldest = conn.execute(
+                select(func.count(), func.min(self.failures.c.failed_at)).where(
+                    self.failures.c.username == username, self.failures.c.failed_at >= since
+                )
+            ).one()
+        if count < self.allowed_failures:
+            return 0
+        return max(int((oldest + WINDOW - datetime.now(UTC)).total_seconds()) + 1, 1)
+
+    def failed(self, username: str) -> None:
+        """Count a failed attempt."""
+        with self.database.transaction() as conn:
+            conn.execute(insert(self.failures).values(username=username, failed_at=datetime.now(UTC)))
+
+    def succeeded(self, username: str) -> None:
+        """A correct password clears the user's failures."""
+        with self.database.transaction() as conn:
+            conn.execute(delete(self.failures).where(self.failures.c.username == username))
+
+    def revoke(self, token_id: str, expires_at: datetime) -> None:
+        """Sign out: the token stops working before it expires."""
+        with self.database.transaction() as conn:
+            conn.execute(delete(self.revoked).where(self.revoked.c.expires_at < datetime.now(UTC)))
+            if not self.is_revoked(token_id):
+                conn.execute(insert(self.revoked).values(token_id=token_id, expires_at=expires_at))
+
+    def is_revoked(self, token_id: str) -> bool:
+        """True once the token was signed out."""
+        with self.database.engine.connect() as conn:
+            return (
+                conn.execute(select(self.revoked.c.token_id).where(self.revoked.c.token_id == token_id)).first()
+                is not None
+            )
