@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
+from api.attachments import AttachmentStore
 from api.idempotency import IdempotencyKeys
 from api.sign_in import SignInLedger
-from api.routers import auth, boards, health, programmes, reviews, schemes, submissions
+from api.routers import attachments, auth, boards, health, programmes, reviews, schemes, submissions
 from api.settings import Settings
 from api.wiring import build_application, build_views
 from projections.runner import Projector, catch_up
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.view_database = database
         app.state.idempotency = IdempotencyKeys(database)
         app.state.sign_ins = SignInLedger(database)
+        app.state.attachments = AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes)
         try:
             yield
         finally:
@@ -54,4 +56,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reviews.router, prefix="/api/v1")
     app.include_router(schemes.router, prefix="/api/v1")
     app.include_router(boards.router, prefix="/api/v1")
+    app.include_router(attachments.router, prefix="/api/v1")
     return app

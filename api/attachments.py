@@ -1,0 +1,97 @@
+"""Attachment files: size-limited, typed by their content, stored once under their SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+from tempfile import NamedTemporaryFile
+from typing import BinaryIO
+
+import filetype
+
+from domain.errors import DomainError
+from domain.evidence import Attachment
+
+ALLOWED = {
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "text/csv",
+    "text/plain",
+}
+CHUNK = 1024 * 1024
+
+
+class AttachmentRefusedError(DomainError):
+    """The file is too large, of a type not accepted, or unnamed."""
+
+
+def safe_name(name: str) -> str:
+    """The file's own name without any folder, control characters or characters a file system could misread."""
+    base = re.split(r"[\\\\/]", unicodedata.normalize("NFC", name))[-1]
+    cleaned = "".join(c for c in base if unicodedata.category(c)[0] != "C")
+    cleaned = re.sub(r'[<>:"|?*]', "_", cleaned).strip(" .")
+    if not cleaned:
+        raise AttachmentRefusedError("the file needs a name")
+    return cleaned[:200]
+
+
+def sniff(head: bytes, name: str) -> str:
+    """The media type the content itself shows; plain UTF-8 text is CSV when named .csv."""
+    kind = filetype.guess(head)
+    if kind is not None:
+        return str(kind.mime)
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            if error.start < len(head) - 4:  # a character cut at the end of the sample is fine
+                return "application/octet-stream"
+        return "text/csv" if name.lower().endswith(".csv") else "text/plain"
+    return "application/octet-stream"
+
+
+class AttachmentStore:
+    """Files kept under `folder/<first two hex>/<sha256>`; the same content is stored once."""
+
+    def __init__(self, folder: Path, max_bytes: int) -> None:
+        self.folder = folder
+        self.max_bytes = max_bytes
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def keep(self, stream: BinaryIO, name: str) -> Attachment:
+        """Check and store an uploaded file; nothing is kept if it is refused."""
+        name = safe_name(name)
+        digest, size, head = hashlib.sha256(), 0, b""
+        with NamedTemporaryFile(dir=self.folder, delete=False) as temporary:
+            try:
+                while chunk := stream.read(CHUNK):
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise AttachmentRefusedError(f"the file is larger than the {self.max_bytes:,} bytes allowed")
+                    head = head if len(head) >= 8192 else (head + chunk)[:8192]
+                    digest.update(chunk)
+                    temporary.write(chunk)
+                media_type = sniff(head, name)
+                if media_type not in ALLOWED:
+                    raise AttachmentRefusedError(
+                        f"{name} is {media_type}; accepted are PDF, PNG, JPEG, Word, Excel, CSV and plain text"
+                    )
+            except BaseException:
+                Path(temporary.name).unlink(missing_ok=True)
+                raise
+        sha256 = digest.hexdigest()
+        target = self.path(sha256)
+        target.parent.mkdir(exist_ok=True)
+        Path(temporary.name).replace(target)
+        return Attachment(sha256, name, size, media_type)
+
+    def path(self, sha256: str) -> Path:
+        """Where the file with this hash is kept."""
+        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            raise AttachmentRefusedError("not a SHA-256")
+        return self.folder / sha256[:2] / sha256
