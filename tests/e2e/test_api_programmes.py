@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from uuid import UUID
 
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.demo import load_demo, south_devon
+from api.demo import load_demo, south_devon, trust_year
 from api.demo.users import DEMO_PASSWORD
 from api.main import create_app
 from api.wiring import build_application
 from domain import ids
 from tests.conftest import DATABASES, empty_store
+from tests.integration.test_demo_data import EXPECTED_2017
 
 PROGRAMME = str(ids.programme_id(ids.organisation_id(south_devon.CCG), south_devon.HEALTH_ECONOMY, south_devon.YEAR))
 ACUTE = str(ids.organisation_id(south_devon.ACUTE))
@@ -143,3 +147,43 @@ def test_the_audit_trail_pages_for_the_commissioner_and_the_auditor_and_not_for_
     assert positions == sorted(positions, reverse=True) and len(set(positions)) == 20
     assert acute.status_code == 200 and all(e["provider_id"] == ACUTE for e in acute.json()["entries"])
     assert provider.status_code == 404
+
+
+def test_exports_hold_exactly_the_rows_shown_to_the_reader(client: TestClient) -> None:
+    commissioner, private = signed_in(client, "sdt-ccg.quality"), signed_in(client, "msh.quality")
+    shown = client.get(f"/api/v1/programmes/{PROGRAMME}/progress", headers=commissioner).json()
+
+    as_csv = client.get(f"/api/v1/programmes/{PROGRAMME}/progress.csv", headers=commissioner)
+    as_xlsx = client.get(f"/api/v1/programmes/{PROGRAMME}/progress.xlsx", headers=commissioner)
+    own_money = client.get(f"/api/v1/programmes/{PROGRAMME}/payments.csv", headers=private)
+
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
+    assert rows[0] == ["Scheme", "Provider", "Quarter", "Status"] and len(rows) - 1 == len(shown["cells"])
+    assert [list(r) for r in sheet.iter_rows(values_only=True)] == rows
+    assert as_csv.headers["content-disposition"] == 'attachment; filename="progress.csv"'
+    money = list(csv.reader(io.StringIO(own_money.content.decode("utf-8-sig"))))
+    assert [row[0] for row in money[1:]] == ["Mount Stuart Hospital"]
+
+
+def test_the_trust_s_quarter_table_exports_in_the_seed_s_shape(client: TestClient) -> None:
+    local = ids.programme_id(ids.organisation_id(trust_year.LOCAL), trust_year.HEALTH_ECONOMY, 2017)
+    trust = ids.organisation_id(trust_year.TRUST)
+
+    exported = client.get(
+        f"/api/v1/programmes/{local}/providers/{trust}/quarters.csv", headers=signed_in(client, "local-ccg.quality")
+    )
+
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Indicator", "Q1", "Q2", "Q3", "Q4"]
+    assert [tuple(r) for r in rows[1:]] == [tuple(r) for r in EXPECTED_2017[: len(trust_year.LOCAL_2017)]]
+
+
+def test_the_audit_export_is_the_whole_trail_oldest_first_and_only_for_the_commissioner(client: TestClient) -> None:
+    exported = client.get(f"/api/v1/programmes/{PROGRAMME}/audit.csv", headers=signed_in(client, "sdt-ccg.auditor"))
+    refused = client.get(f"/api/v1/programmes/{PROGRAMME}/audit.csv", headers=signed_in(client, "dpt.quality"))
+
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    positions = [int(r[0]) for r in rows[1:]]
+    assert positions == sorted(positions) and len(positions) > 100
+    assert refused.status_code == 404

@@ -1,0 +1,108 @@
+"""Downloads of the progress matrix, the seed-shaped Q1-Q4 table, the payments and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.access import programme_access
+from api.deps import CurrentActor, ProgressReadings, ViewsAfter
+from api.exports import Format, table
+from api.routers import boards, programmes
+from domain.errors import NotFoundError
+from domain.milestones import Quarter
+from projections.progress.matrix import quarter_table
+from projections.progress.reading import organisation_names
+
+router = APIRouter(prefix="/programmes/{programme_id}", tags=["exports"])
+
+
+@router.get("/progress.{form}")
+def progress(
+    programme_id: str, form: Format, actor: CurrentActor, readings: ProgressReadings, after: ViewsAfter
+) -> Response:
+    """The progress matrix as shown to you: one row per scheme, provider and quarter."""
+    shown = programmes.progress(programme_id, actor, readings, after)
+    titles = {s.id: s.title for s in shown.schemes}
+    rows = [
+        (titles[c.scheme_id], shown.providers.get(c.provider_id, c.provider_id), c.quarter, " / ".join(c.statuses))
+        for c in shown.cells
+    ]
+    return table(("Scheme", "Provider", "Quarter", "Status"), rows, form, "progress")
+
+
+@router.get("/payments.{form}")
+def payments(
+    programme_id: str, form: Format, actor: CurrentActor, readings: ProgressReadings, after: ViewsAfter
+) -> Response:
+    """The payments as shown to you, in pounds to the penny."""
+    shown = programmes.payments(programme_id, actor, readings, after)
+    names = organisation_names(readings)
+    rows = [
+        (
+            names.get(p.provider_id, p.provider_id),
+            p.cquin_value,
+            p.total.available,
+            p.total.earned,
+            p.total.shortfall,
+            p.total.at_risk,
+            p.total.achieved_percent,
+        )
+        for p in shown.providers
+    ]
+    headings = ("Provider", "CQUIN value", "Available", "Earned", "Shortfall", "At risk", "% achieved")
+    return table(headings, rows, form, "payments")
+
+
+@router.get("/providers/{provider_id}/quarters.{form}")
+def quarters(
+    programme_id: str, provider_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
+) -> Response:
+    """One provider's indicators with their Q1-Q4 statuses, in the shape of a trust's annual CQUIN table."""
+    access = programme_access(readings, actor, programme_id)
+    if not access.may_see_money_of(str(provider_id)):
+        raise NotFoundError("that provider's table is not yours to read")
+    rows = [
+        (r.title, *(r.statuses[q] or "" for q in Quarter))
+        for r in quarter_table(readings, programme_id, str(provider_id))
+    ]
+    return table(("Indicator", "Q1", "Q2", "Q3", "Q4"), rows, form, "quarters")
+
+
+@router.get("/audit.csv")
+def audit(
+    request: Request,
+    programme_id: UUID,
+    actor: CurrentActor,
+    readings: ProgressReadings,
+    after: ViewsAfter,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Response:
+    """The whole audit trail of the programme (or a time range of it), oldest first, for the commissioner and auditor."""
+    entries: list[dict[str, object]] = []
+    before = None
+    while True:
+        page = boards.audit(
+            request, programme_id, actor, readings, after, since=since, until=until, before=before, limit=1000
+        )
+        entries += page["entries"]
+        before = page["next_before"]
+        if before is None:
+            break
+    columns = (
+        "position",
+        "occurred_at",
+        "actor_user_id",
+        "actor_organisation_name",
+        "role",
+        "event_type",
+        "quarter",
+        "description",
+        "reason",
+    )
+    rows = [[entry[c] for c in columns] for entry in reversed(entries)]
+    return table(columns, rows, Format.CSV, "audit")
