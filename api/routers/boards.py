@@ -12,10 +12,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
 
 from api.access import programme_access
-from api.deps import CurrentActor, ProgressReadings, ViewsAfter
+from api.deps import CorralApp, CurrentActor, ProgressReadings, ViewsAfter
 from api.routers.programmes import Money
 from domain.actors import Role
 from domain.errors import NotFoundError
+from domain.history import assessment_history
 from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
 from projections.audit.view import AuditView
@@ -89,3 +90,19 @@ def audit(
 def _json(value: Any) -> Any:
     """JSON for the reads: Decimals as exact strings, never floats."""
     return jsonable_encoder(value, custom_encoder={Decimal: str})
+
+
+@router.get("/schemes/{scheme_id}/quarters/{quarter}/assessments/{provider_id}/{milestone_code}/history")
+def assessment_history_of(
+    scheme_id: UUID, quarter: Quarter, provider_id: UUID, milestone_code: str, actor: CurrentActor, corral: CorralApp
+) -> Any:
+    """Every decision on one provider-milestone, oldest first, with the exact evidence each was based on."""
+    scheme = corral.scheme(scheme_id)
+    programme = corral.programme(scheme.programme_id)
+    commissioner = (
+        actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id
+    )
+    concerned = actor.role is Role.PROVIDER and actor.organisation_id in (provider_id, programme.lead_of(scheme_id))
+    if not (commissioner or concerned):
+        raise NotFoundError("that assessment's evidence is not yours to read")
+    return _json([asdict(h) for h in assessment_history(corral, scheme_id, quarter, provider_id, milestone_code)])

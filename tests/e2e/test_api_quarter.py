@@ -105,3 +105,26 @@ def test_a_quarter_played_over_http_ends_in_the_hand_computed_payments(quarter: 
     assert by_provider[str(ACUTE_ID)]["earned"] == "2500000.00"
     assert paid["total"]["achieved_percent"] == "93.75"  # type: ignore[index]
     assert [p["provider_id"] for p in own["providers"]] == [str(COMMUNITY_ID)]  # type: ignore[attr-defined, index]
+
+
+def test_the_evidence_behind_each_decision_is_shown_as_it_was_assessed(quarter: tuple[TestClient, str, str]) -> None:
+    client, _, scheme_id = quarter
+    alice, colin, gill = Session(client, "alice"), Session(client, "colin"), Session(client, "gill")
+    first = colin.post(f"/schemes/{scheme_id}/milestones/FLU/submissions", {"numerator": "70", "denominator": "100"})
+    alice.post(f"/submissions/{first['id']}/acceptance")
+    alice.post(f"/schemes/{scheme_id}/quarters/Q1/pack")
+    decision = {
+        "provider_id": str(COMMUNITY_ID),
+        "milestone_code": "FLU",
+        "status": "Partially Met",
+        "rationale": "70%",
+    }
+    gill.post(f"/schemes/{scheme_id}/quarters/Q1/assessments", decision)
+    path = f"/schemes/{scheme_id}/quarters/Q1/assessments/{COMMUNITY_ID}/FLU/history"
+
+    history = client.get(f"/api/v1{path}", headers=gill.headers).json()
+
+    [entry] = history
+    assert entry["assessment"]["achievement"] == "0.5" and entry["submission_version"] == 1
+    assert entry["evidence"]["figures"] == {"numerator": "70", "denominator": "100"}
+    assert client.get(f"/api/v1{path}", headers=colin.headers).status_code == 200
