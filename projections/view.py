@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from threading import Condition, Event
 from time import monotonic
@@ -37,6 +37,7 @@ class View(TrackingRecorder):
         self._staged: dict[Table, list[dict[str, Any]]] = {}
         self._updates: dict[tuple[Table, tuple[tuple[str, Any], ...]], dict[str, Any]] = {}
         self._advanced = Condition()
+        self.before_tracking: list[Callable[[], None]] = []
         self.define_tables()
 
     def define_tables(self) -> None:
@@ -145,6 +146,8 @@ class View(TrackingRecorder):
         """Write the staged rows, then advance the position; a position already reached raises IntegrityError."""
         if tracking.notification_id <= self._batch_start:
             raise IntegrityError(f"position {tracking.notification_id} is already applied to {self.key}")
+        for finish in self.before_tracking:
+            finish()
         self.flush()
         moved = self.conn.execute(
             update(self.tracking)

@@ -29,6 +29,10 @@ Key = dict[str, str]
 class ProgressProjection(ViewProjection[ProgressView]):
     """Keeps one row per agreed provider-milestone, with its evidence state and assessment."""
 
+    def __init__(self, view: ProgressView) -> None:
+        super().__init__(view)
+        view.before_tracking.append(self._fix_closed_quarters)
+
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Events not listed below change nothing here."""
@@ -59,6 +63,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
 
     @process_event.register
     def _(self, e: Programme.ProviderTermsRevised, tracking: Tracking) -> None:
+        self._fix_closed_quarters()
         terms = _terms(e.terms)
         key = {"programme_id": _id(e.originator_id), "provider_id": terms.pop("provider_id")}
         self.view.stage_update(self.view.providers, key, **terms)
@@ -96,6 +101,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
 
     @process_event.register
     def _(self, e: Scheme.Agreed, tracking: Tracking) -> None:
+        self._fix_closed_quarters()
         scheme_id = _id(e.originator_id)
         self.view.stage_update(self.view.schemes, {"id": scheme_id}, status="agreed", agreed_version=e.terms_version)
         self._reconcile_progress(scheme_id, e.terms_version)
@@ -159,7 +165,8 @@ class ProgressProjection(ViewProjection[ProgressView]):
     @process_event.register
     def _(self, e: QuarterReview.QuarterClosed, tracking: Tracking) -> None:
         self._update_review(e, status="closed", closed_at=e.timestamp)
-        self._fix_values(*self._review(_id(e.originator_id)))
+        closing: tuple[tuple[str, str], ...] = self.view.recall("closing", ())
+        self.view.remember("closing", (*closing, self._review(_id(e.originator_id))))
 
     def _new_terms(self, scheme_id: str, terms: SchemeTerms, status: str) -> None:
         version = self._recall(("terms version", scheme_id), self._terms_version, scheme_id) + 1
@@ -273,18 +280,29 @@ class ProgressProjection(ViewProjection[ProgressView]):
             revised_on_appeal=revised,
         )
 
-    def _fix_values(self, scheme_id: str, quarter: str) -> None:
-        """Closing a quarter fixes its payments: keep each milestone's value as it stands now."""
+    def _fix_closed_quarters(self) -> None:
+        """Closing a quarter fixes its payments: keep each milestone's value as it stood at the close.
+
+        Done together for the quarters closed since the last time, before anything that could change
+        a value (a contract revision, newly agreed terms) is applied, and at the end of each batch.
+        """
+        closing: tuple[tuple[str, str], ...] = self.view.recall("closing", ())
+        if not closing:
+            return
+        self.view.remember("closing", ())
         conn, schemes = self.view.reader, self.view.schemes
-        programme_id = conn.execute(select(schemes.c.programme_id).where(schemes.c.id == scheme_id)).scalar_one()
-        rows = load_progress(self.view, conn=conn, programme_id=programme_id)
-        values = milestone_values(self.view, programme_id, rows, conn)
-        for row in rows:
-            if row.scheme_id == scheme_id and row.quarter.value == quarter:
-                key = _progress_key(scheme_id, row.provider_id, row.code)
-                self.view.stage_update(
-                    self.view.progress, key, fixed_value=values[(row.provider_id, scheme_id, row.code)]
-                )
+        closed = set(closing)
+        programmes = conn.execute(
+            select(schemes.c.programme_id).where(schemes.c.id.in_({scheme for scheme, _ in closing})).distinct()
+        ).scalars()
+        for programme_id in list(programmes):
+            rows = load_progress(self.view, conn=conn, programme_id=programme_id)
+            values = milestone_values(self.view, programme_id, rows, conn)
+            for row in rows:
+                if (row.scheme_id, row.quarter.value) in closed:
+                    key = _progress_key(row.scheme_id, row.provider_id, row.code)
+                    value = values[(row.provider_id, row.scheme_id, row.code)]
+                    self.view.stage_update(self.view.progress, key, fixed_value=value)
 
     def _recall(self, key: Any, load: Any, *args: Any) -> int:
         found: int | None = self.view.recall(key)
