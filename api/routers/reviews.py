@@ -8,8 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.deps import CorralApp, CurrentActor, Idempotency
-from api.routers.submissions import IdempotencyKey, RecordedOut, recorded
+from api.commands import Act, RecordedOut
 from domain.achievement import AssessmentStatus
 from domain.milestones import Quarter
 
@@ -37,128 +36,63 @@ class AppealIn(AssessmentIn):
 
 
 @router.post("/nudges", response_model=RecordedOut)
-def nudge(
-    scheme_id: UUID,
-    quarter: Quarter,
-    body: NudgeIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def nudge(scheme_id: UUID, quarter: Quarter, body: NudgeIn, act: Act) -> JSONResponse:
     """The lead reminds a participant that its evidence is due."""
-    request = f"nudge {scheme_id} {quarter.value} {body.model_dump_json()}"
-    return keys.once(
-        actor.user_id,
-        key,
-        request,
-        lambda: recorded(corral.nudge_provider(actor, scheme_id, quarter, body.provider_id, body.message)),
+    return act.run(
+        f"nudge {scheme_id} {quarter.value} {body.model_dump_json()}",
+        lambda: act.corral.nudge_provider(act.actor, scheme_id, quarter, body.provider_id, body.message),
     )
 
 
 @router.post("/pack", response_model=RecordedOut)
-def present(
-    scheme_id: UUID,
-    quarter: Quarter,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def present(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
     """The lead presents every accepted submission, pinned by revision."""
-    return keys.once(
-        actor.user_id,
-        key,
-        f"present {scheme_id} {quarter.value}",
-        lambda: recorded(corral.present_pack(actor, scheme_id, quarter)),
+    return act.run(
+        f"present {scheme_id} {quarter.value}", lambda: act.corral.present_pack(act.actor, scheme_id, quarter)
     )
 
 
 @router.post("/query", response_model=RecordedOut)
-def query(
-    scheme_id: UUID,
-    quarter: Quarter,
-    body: QuestionsIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSONResponse:
     """The commissioner sends the pack back to the lead with questions."""
-    return keys.once(
-        actor.user_id,
-        key,
+    return act.run(
         f"query {scheme_id} {quarter.value} {body.model_dump_json()}",
-        lambda: recorded(corral.query_pack(actor, scheme_id, quarter, body.questions)),
+        lambda: act.corral.query_pack(act.actor, scheme_id, quarter, body.questions),
     )
 
 
 @router.post("/assessments", response_model=RecordedOut)
-def assess(
-    scheme_id: UUID,
-    quarter: Quarter,
-    body: AssessmentIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def assess(scheme_id: UUID, quarter: Quarter, body: AssessmentIn, act: Act) -> JSONResponse:
     """The commissioner assesses one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
-    return keys.once(
-        actor.user_id,
-        key,
+    return act.run(
         f"assess {scheme_id} {quarter.value} {body.model_dump_json()}",
-        lambda: recorded(
-            corral.assess_milestone(
-                actor, scheme_id, quarter, body.provider_id, body.milestone_code, body.status, body.rationale
-            )
+        lambda: act.corral.assess_milestone(
+            act.actor, scheme_id, quarter, body.provider_id, body.milestone_code, body.status, body.rationale
         ),
     )
 
 
 @router.post("/appeals", response_model=RecordedOut)
-def revise_on_appeal(
-    scheme_id: UUID,
-    quarter: Quarter,
-    body: AppealIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act) -> JSONResponse:
     """The commissioner revises an assessment on appeal, saying why; the first decision stays in the record."""
-    return keys.once(
-        actor.user_id,
-        key,
+    return act.run(
         f"appeal {scheme_id} {quarter.value} {body.model_dump_json()}",
-        lambda: recorded(
-            corral.revise_assessment(
-                actor,
-                scheme_id,
-                quarter,
-                body.provider_id,
-                body.milestone_code,
-                body.status,
-                body.rationale,
-                body.reason,
-            )
+        lambda: act.corral.revise_assessment(
+            act.actor,
+            scheme_id,
+            quarter,
+            body.provider_id,
+            body.milestone_code,
+            body.status,
+            body.rationale,
+            body.reason,
         ),
     )
 
 
 @router.post("/closure", response_model=RecordedOut)
-def close(
-    scheme_id: UUID,
-    quarter: Quarter,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def close(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
     """The commissioner closes the quarter once every provider-milestone is assessed, fixing its payments."""
-    return keys.once(
-        actor.user_id,
-        key,
-        f"close {scheme_id} {quarter.value}",
-        lambda: recorded(corral.close_quarter(actor, scheme_id, quarter)),
+    return act.run(
+        f"close {scheme_id} {quarter.value}", lambda: act.corral.close_quarter(act.actor, scheme_id, quarter)
     )

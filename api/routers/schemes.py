@@ -10,8 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.deps import CorralApp, CurrentActor, Idempotency
-from api.routers.submissions import IdempotencyKey, RecordedOut, recorded
+from api.commands import Act, RecordedOut
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
@@ -102,117 +101,65 @@ class LeadIn(BaseModel):
 
 
 @router.post("/organisations", status_code=201, response_model=RecordedOut)
-def register_organisation(
-    body: OrganisationIn, actor: CurrentActor, corral: CorralApp, keys: Idempotency, key: IdempotencyKey = None
-) -> JSONResponse:
+def register_organisation(body: OrganisationIn, act: Act) -> JSONResponse:
     """An administrator registers a commissioner or a provider."""
-    return keys.once(
-        actor.user_id,
-        key,
+    return act.run(
         f"organisation {body.model_dump_json()}",
-        lambda: recorded(corral.register_organisation(actor, body.code, body.name, body.kind), 201),
+        lambda: act.corral.register_organisation(act.actor, body.code, body.name, body.kind),
+        201,
     )
 
 
 @router.post("/programmes", status_code=201, response_model=RecordedOut)
-def set_up_programme(
-    body: ProgrammeIn, actor: CurrentActor, corral: CorralApp, keys: Idempotency, key: IdempotencyKey = None
-) -> JSONResponse:
+def set_up_programme(body: ProgrammeIn, act: Act) -> JSONResponse:
     """The commissioner sets up its programme for a contract year."""
-    return keys.once(
-        actor.user_id,
-        key,
-        f"programme {body.model_dump_json()}",
-        lambda: recorded(corral.set_up_programme(actor, **body.model_dump()), 201),
+    return act.run(
+        f"programme {body.model_dump_json()}", lambda: act.corral.set_up_programme(act.actor, **body.model_dump()), 201
     )
 
 
 @router.post("/programmes/{programme_id}/providers", response_model=RecordedOut)
-def join(
-    programme_id: UUID,
-    body: ProviderIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def join(programme_id: UUID, body: ProviderIn, act: Act) -> JSONResponse:
     """A provider joins the programme with its contract value and CQUIN rate."""
     terms = ProviderTerms(body.provider_id, body.contract_value, body.cquin_rate)
-    return keys.once(
-        actor.user_id,
-        key,
+    return act.run(
         f"join {programme_id} {body.model_dump_json()}",
-        lambda: recorded(corral.join_programme(actor, programme_id, terms)),
+        lambda: act.corral.join_programme(act.actor, programme_id, terms),
     )
 
 
 @router.post("/programmes/{programme_id}/schemes", status_code=201, response_model=RecordedOut)
-def draft(
-    programme_id: UUID,
-    body: DraftIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def draft(programme_id: UUID, body: DraftIn, act: Act) -> JSONResponse:
     """The commissioner drafts a scheme with participants, weights and milestones."""
-    return keys.once(
-        actor.user_id,
-        key,
+    return act.run(
         f"draft {programme_id} {body.model_dump_json()}",
-        lambda: recorded(corral.draft_scheme(actor, programme_id, body.code, body.terms()), 201),
+        lambda: act.corral.draft_scheme(act.actor, programme_id, body.code, body.terms()),
+        201,
     )
 
 
 @router.post("/schemes/{scheme_id}/lead", response_model=RecordedOut)
-def designate_lead(
-    scheme_id: UUID,
-    body: LeadIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def designate_lead(scheme_id: UUID, body: LeadIn, act: Act) -> JSONResponse:
     """The commissioner designates the scheme's lead; re-designation needs a reason."""
-    return keys.once(
-        actor.user_id,
-        key,
+    return act.run(
         f"lead {scheme_id} {body.model_dump_json()}",
-        lambda: recorded(corral.designate_lead(actor, scheme_id, body.provider_id, body.reason)),
+        lambda: act.corral.designate_lead(act.actor, scheme_id, body.provider_id, body.reason),
     )
 
 
 @router.post("/schemes/{scheme_id}/signatures", response_model=RecordedOut)
-def sign(
-    scheme_id: UUID,
-    body: SignatureIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def sign(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
     """Sign the version of the terms you have read, for your organisation."""
-    return keys.once(
-        actor.user_id,
-        key,
+    return act.run(
         f"sign {scheme_id} {body.model_dump_json()}",
-        lambda: recorded(corral.sign_scheme(actor, scheme_id, body.terms_version)),
+        lambda: act.corral.sign_scheme(act.actor, scheme_id, body.terms_version),
     )
 
 
 @router.post("/schemes/{scheme_id}/variations", response_model=RecordedOut)
-def propose_variation(
-    scheme_id: UUID,
-    body: VariationIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def propose_variation(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
     """The commissioner proposes new terms for an agreed scheme; every party signs again."""
-    return keys.once(
-        actor.user_id,
-        key,
+    return act.run(
         f"vary {scheme_id} {body.model_dump_json()}",
-        lambda: recorded(corral.propose_variation(actor, scheme_id, body.terms(), body.reason)),
+        lambda: act.corral.propose_variation(act.actor, scheme_id, body.terms(), body.reason),
     )

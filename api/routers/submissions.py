@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.access import may_read_evidence
-from api.deps import CorralApp, CurrentActor, Idempotency
+from api.commands import Act, RecordedOut
+from api.deps import CorralApp, CurrentActor
 from domain.evidence import Attachment, Evidence, Figures
-from domain.service import Recorded
 
 router = APIRouter(tags=["submissions"])
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
-IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
 class AttachmentIn(BaseModel):
@@ -51,12 +48,6 @@ class CommentIn(BaseModel):
     comments: str = ""
 
 
-class RecordedOut(BaseModel):
-    id: str
-    version: int
-    position: int
-
-
 class SubmissionOut(BaseModel):
     id: str
     scheme_id: str
@@ -70,39 +61,15 @@ class SubmissionOut(BaseModel):
     evidence: EvidenceIn
 
 
-def recorded(recorded: Recorded, status_code: int = 200) -> JSONResponse:
-    body = {"id": str(recorded.id), "version": recorded.version, "position": recorded.position}
-    return JSONResponse(body, status_code=status_code, headers={"ETag": f'"{recorded.version}"'})
-
-
-def expected(if_match: str | None) -> int | None:
-    if if_match is None:
-        return None
-    try:
-        return int(if_match.strip().strip('"'))
-    except ValueError:
-        raise HTTPException(400, f'If-Match must be an ETag this API gave, such as "3", not {if_match!r}') from None
-
-
 @router.post(
     "/schemes/{scheme_id}/milestones/{milestone_code}/submissions", status_code=201, response_model=RecordedOut
 )
-def submit(
-    scheme_id: UUID,
-    milestone_code: str,
-    body: EvidenceIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+def submit(scheme_id: UUID, milestone_code: str, body: EvidenceIn, act: Act) -> JSONResponse:
     """Submit your organisation's evidence for a milestone that applies to it."""
-    request = f"submit {scheme_id} {milestone_code} {body.model_dump_json()}"
-    return keys.once(
-        actor.user_id,
-        key,
-        request,
-        lambda: recorded(corral.submit_evidence(actor, scheme_id, milestone_code, body.evidence()), 201),
+    return act.run(
+        f"submit {scheme_id} {milestone_code} {body.model_dump_json()}",
+        lambda: act.corral.submit_evidence(act.actor, scheme_id, milestone_code, body.evidence()),
+        201,
     )
 
 
@@ -134,82 +101,38 @@ def read(submission_id: UUID, actor: CurrentActor, corral: CorralApp) -> JSONRes
 
 
 @router.post("/submissions/{submission_id}/revisions", response_model=RecordedOut)
-def revise(
-    submission_id: UUID,
-    body: RevisionIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
-) -> JSONResponse:
+def revise(submission_id: UUID, body: RevisionIn, act: Act) -> JSONResponse:
     """Replace your evidence with a new revision, saying why; If-Match guards against overwriting."""
-    request = f"revise {submission_id} {if_match} {body.model_dump_json()}"
-    return keys.once(
-        actor.user_id,
-        key,
-        request,
-        lambda: recorded(
-            corral.revise_evidence(actor, submission_id, body.evidence(), body.reason, expected(if_match))
+    return act.run(
+        f"revise {submission_id} {body.model_dump_json()}",
+        lambda: act.corral.revise_evidence(
+            act.actor, submission_id, body.evidence(), body.reason, act.expected_version
         ),
     )
 
 
 @router.post("/submissions/{submission_id}/withdrawal", response_model=RecordedOut)
-def withdraw(
-    submission_id: UUID,
-    body: ReasonIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
-) -> JSONResponse:
+def withdraw(submission_id: UUID, body: ReasonIn, act: Act) -> JSONResponse:
     """Take your evidence back before it is presented, saying why."""
-    request = f"withdraw {submission_id} {if_match} {body.model_dump_json()}"
-    return keys.once(
-        actor.user_id,
-        key,
-        request,
-        lambda: recorded(corral.withdraw_evidence(actor, submission_id, body.reason, expected(if_match))),
+    return act.run(
+        f"withdraw {submission_id} {body.model_dump_json()}",
+        lambda: act.corral.withdraw_evidence(act.actor, submission_id, body.reason, act.expected_version),
     )
 
 
 @router.post("/submissions/{submission_id}/acceptance", response_model=RecordedOut)
-def accept(
-    submission_id: UUID,
-    body: CommentIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
-) -> JSONResponse:
+def accept(submission_id: UUID, body: CommentIn, act: Act) -> JSONResponse:
     """The lead accepts the evidence into its pack."""
-    request = f"accept {submission_id} {if_match} {body.model_dump_json()}"
-    return keys.once(
-        actor.user_id,
-        key,
-        request,
-        lambda: recorded(corral.accept_evidence(actor, submission_id, body.comments, expected(if_match))),
+    return act.run(
+        f"accept {submission_id} {body.model_dump_json()}",
+        lambda: act.corral.accept_evidence(act.actor, submission_id, body.comments, act.expected_version),
     )
 
 
 @router.post("/submissions/{submission_id}/return", response_model=RecordedOut)
-def give_back(
-    submission_id: UUID,
-    body: CommentIn,
-    actor: CurrentActor,
-    corral: CorralApp,
-    keys: Idempotency,
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
-) -> JSONResponse:
+def give_back(submission_id: UUID, body: CommentIn, act: Act) -> JSONResponse:
     """The lead returns the evidence to its provider with comments."""
-    request = f"return {submission_id} {if_match} {body.model_dump_json()}"
-    return keys.once(
-        actor.user_id,
-        key,
-        request,
-        lambda: recorded(corral.return_evidence(actor, submission_id, body.comments, expected(if_match))),
+    return act.run(
+        f"return {submission_id} {body.model_dump_json()}",
+        lambda: act.corral.return_evidence(act.actor, submission_id, body.comments, act.expected_version),
     )

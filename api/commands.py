@@ -1,0 +1,71 @@
+"""What every state-changing route shares: the actor, Idempotency-Key, If-Match and the answer's ETag."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from api.deps import CorralApp, CurrentActor, Idempotency
+from api.idempotency import IdempotencyKeys
+from domain.actors import Actor
+from domain.application import Corral
+from domain.service import Recorded
+
+
+class RecordedOut(BaseModel):
+    id: str
+    version: int
+    position: int
+
+
+@dataclass(frozen=True)
+class Command:
+    """One keyed, versioned request to change something."""
+
+    actor: Actor
+    corral: Corral
+    keys: IdempotencyKeys
+    key: str | None
+    if_match: str | None
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version If-Match names, if any."""
+        if self.if_match is None:
+            return None
+        try:
+            return int(self.if_match.strip().strip('"'))
+        except ValueError:
+            raise HTTPException(
+                400, f'If-Match must be an ETag this API gave, such as "3", not {self.if_match!r}'
+            ) from None
+
+    def run(self, request: str, act: Callable[[], Recorded], status_code: int = 200) -> JSONResponse:
+        """Act once per Idempotency-Key and answer with what was recorded, its version as the ETag."""
+        return self.keys.once(
+            self.actor.user_id, self.key, f"{request} if-match={self.if_match}", lambda: _answer(act(), status_code)
+        )
+
+
+def _answer(recorded: Recorded, status_code: int) -> JSONResponse:
+    body = {"id": str(recorded.id), "version": recorded.version, "position": recorded.position}
+    return JSONResponse(body, status_code=status_code, headers={"ETag": f'"{recorded.version}"'})
+
+
+def get_command(
+    actor: CurrentActor,
+    corral: CorralApp,
+    keys: Idempotency,
+    key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Command:
+    """The command context of a state-changing request."""
+    return Command(actor, corral, keys, key, if_match)
+
+
+Act = Annotated[Command, Depends(get_command)]
