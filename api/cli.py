@@ -8,7 +8,6 @@ import signal
 import sys
 from typing import Any
 
-import uvicorn
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -96,6 +95,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers > 1 and settings.projects_in_process:
         console.print("Several workers need PostgreSQL and a separate `corral projector`; SQLite is one process.")
         return 2
+    import uvicorn  # only the server needs it; keep the other commands quick to start
+
     uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
     return 0
 

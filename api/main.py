@@ -14,7 +14,7 @@ from api.sign_in import SignInLedger
 from api.routers import attachments, auth, boards, exports, health, programmes, reviews, schemes, submissions
 from api.settings import Settings
 from api.wiring import build_application, build_views
-from projections.runner import Projector, catch_up
+from projections.runner import Projector
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -25,15 +25,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         corral = build_application(settings)
         database, projections = build_views(settings)
-        projector = None
-        if settings.projects_in_process:
-            catch_up(corral, projections)
-            projector = Projector(corral, projections).start()
         app.state.settings, app.state.corral, app.state.views = settings, corral, projections
         app.state.view_database = database
         app.state.idempotency = IdempotencyKeys(database)
         app.state.sign_ins = SignInLedger(database)
         app.state.attachments = AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes)
+        # Every table exists before the projector's first write: on SQLite, DDL racing a writer fails at once.
+        projector = Projector(corral, projections).start() if settings.projects_in_process else None
         try:
             yield
         finally:

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from domain.actors import Actor
 from domain.application import Corral
-from domain.errors import DomainError, NotFoundError
+from domain.errors import DomainError
 
 hasher = PasswordHasher()
 ALGORITHM = "HS256"
@@ -40,7 +40,7 @@ def authenticate(app: Corral, username: str, password: str) -> Actor:
         account = app.user_account(username.strip().lower())
         hasher.verify(account.password_hash, password)
         return account.as_actor()
-    except (NotFoundError, VerificationError, InvalidHashError, DomainError):
+    except (VerificationError, InvalidHashError, DomainError):
         raise SignInError("the username or password is wrong") from None
 
 

@@ -52,7 +52,6 @@ SPECIALISED_2017 = [
     ("Non-secure – Reducing Length of Stay", (MET, MET, MET, MET)),
     ("Secure Services – Reducing Length of Stay", (MET, MET, MET, MET)),
 ]
-SEED_TABLE_2017 = LOCAL_2017 + SPECIALISED_2017
 
 
 def load(app: Corral) -> None:

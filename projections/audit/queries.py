@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
@@ -89,13 +89,6 @@ def audit_trail(
         rows = conn.execute(select(t).where(*conditions).order_by(t.c.position.desc()).limit(limit + 1)).all()
     entries = tuple(_entry(row._mapping) for row in rows[:limit])
     return AuditPage(entries, entries[-1].position if len(rows) > limit else None)
-
-
-def trail_length(source: ViewDatabase | AuditView) -> int:
-    """How many events the trail holds."""
-    view = source if isinstance(source, AuditView) else AuditView(source)
-    with view.database.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(view.events)).scalar_one())
 
 
 def _positions_between(conn: Connection, view: AuditView, since: datetime | None, until: datetime | None) -> list[Any]:

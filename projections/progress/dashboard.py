@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from domain.payments import Figures
-from projections.progress.payments import programme_payments
+from projections.progress.payments import payments_of
 from projections.progress.reading import MilestoneProgress, load_progress
 from projections.progress.view import ProgressView
 
@@ -51,13 +51,12 @@ def provider_dashboard(view: ProgressView, provider_id: str, today: date | None 
             milestones=sorted(
                 (m for m in milestones if m.programme_id == programme.id), key=lambda m: (m.due, m.scheme_title, m.code)
             ),
-            money=_money(view, programme.id, provider_id),
+            money=_money(view, programme.id, provider_id, [m for m in milestones if m.programme_id == programme.id]),
         )
         for programme in programmes
     ]
 
 
-def _money(view: ProgressView, programme_id: str, provider_id: str) -> Figures:
-    payments = programme_payments(view, programme_id, provider_id)
-    provider = payments.providers.get(provider_id)
+def _money(view: ProgressView, programme_id: str, provider_id: str, rows: list[MilestoneProgress]) -> Figures:
+    provider = payments_of(view, programme_id, rows).providers.get(provider_id)
     return provider.total if provider is not None else Figures()

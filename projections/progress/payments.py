@@ -37,16 +37,18 @@ class ProgrammePayments:
 
 
 def programme_payments(view: ProgressView, programme_id: str, provider_id: str | None = None) -> ProgrammePayments:
-    """Available, earned, shortfall, at risk and % achieved, from the agreed terms and assessments.
-
-    A closed quarter's milestones keep the values they had when it closed.
-    """
+    """Available, earned, shortfall, at risk and % achieved, from the agreed terms and assessments."""
     if provider_id is None:
         rows = load_progress(view, programme_id=programme_id)
     else:
         rows = load_progress(view, programme_id=programme_id, provider_id=provider_id)
-    values = milestone_values(view, programme_id, rows)
-    terms = _weights_and_terms(view, programme_id)[1]
+    return payments_of(view, programme_id, rows)
+
+
+def payments_of(view: ProgressView, programme_id: str, rows: list[MilestoneProgress]) -> ProgrammePayments:
+    """The payments over rows already loaded; a closed quarter's milestones keep the values fixed at closing."""
+    scheme_weights, terms = _weights_and_terms(view, programme_id)
+    values = _values(rows, scheme_weights, terms)
     by_provider: dict[str, list[tuple[str, Quarter, Stake[str]]]] = defaultdict(list)
     for row in rows:
         value = row.fixed_value if row.fixed_value is not None else values[(row.provider_id, row.scheme_id, row.code)]
@@ -62,7 +64,12 @@ def milestone_values(
     view: ProgressView, programme_id: str, rows: list[MilestoneProgress], conn: Connection | None = None
 ) -> dict[tuple[str, str, str], Decimal]:
     """Each (provider, scheme, milestone)'s share of the provider's CQUIN value under the current terms."""
-    scheme_weights, terms = _weights_and_terms(view, programme_id, conn)
+    return _values(rows, *_weights_and_terms(view, programme_id, conn))
+
+
+def _values(
+    rows: list[MilestoneProgress], scheme_weights: dict[str, dict[str, Decimal]], terms: dict[str, Decimal]
+) -> dict[tuple[str, str, str], Decimal]:
     milestone_weights: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
     for row in rows:
         milestone_weights[(row.provider_id, row.scheme_id)][row.code] = row.weight
