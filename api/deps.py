@@ -9,7 +9,8 @@ from fastapi.security import OAuth2PasswordBearer
 
 from api.idempotency import IdempotencyKeys
 from api.sign_in import SignInLedger
-from api.security import SignInError, actor_from_token
+from api.security import SignInError, TokenClaims, actor_from_claims, read_token
+from api.session import COOKIE, CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, csrf_matches
 from api.settings import Settings
 from domain.actors import Actor
 from domain.application import Corral
@@ -45,12 +46,50 @@ Ledger = Annotated[SignInLedger, Depends(get_ledger)]
 BearerToken = Annotated[str | None, Depends(bearer)]
 
 
-def get_actor(corral: CorralApp, settings: ServerSettings, ledger: Ledger, token: BearerToken) -> Actor:
-    """The signed-in actor, or 401."""
-    if token is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "sign in first", {"WWW-Authenticate": "Bearer"})
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def offered_csrf(request: Request) -> str | None:
+    """The CSRF token a changing request offers, in the X-CSRF-Token header or a form's csrf_token field."""
+    header = request.headers.get(CSRF_HEADER)
+    if header is not None or request.method in SAFE_METHODS:
+        return header
+    if request.headers.get("content-type", "").startswith(FORMS):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def get_claims(
+    request: Request,
+    settings: ServerSettings,
+    token: BearerToken,
+    csrf: Annotated[str | None, Depends(offered_csrf)],
+) -> TokenClaims:
+    """The claims of the bearer token, or of the session cookie with its CSRF token on any change; else 401."""
     try:
-        return actor_from_token(corral, token, settings.signing_key(), ledger.is_revoked)
+        if token is not None:
+            return read_token(token, settings.signing_key())
+        cookie = request.cookies.get(COOKIE)
+        if cookie is None:
+            raise SignInError("sign in first")
+        claims = read_token(cookie, settings.signing_key())
+    except SignInError as error:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
+    if request.method not in SAFE_METHODS and not csrf_matches(claims.token_id, settings.signing_key(), csrf):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, f"a change made with the session cookie needs the session's {CSRF_HEADER}"
+        )
+    return claims
+
+
+SessionClaims = Annotated[TokenClaims, Depends(get_claims)]
+
+
+def get_actor(corral: CorralApp, ledger: Ledger, claims: SessionClaims) -> Actor:
+    """The signed-in actor, or 401."""
+    try:
+        return actor_from_claims(corral, claims, ledger.is_revoked)
     except SignInError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
 

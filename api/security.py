@@ -76,11 +76,10 @@ def read_token(token: str, key: str) -> TokenClaims:
     return TokenClaims(str(claims["sub"]), str(claims["jti"]), datetime.fromtimestamp(claims["exp"], UTC))
 
 
-def actor_from_token(app: Corral, token: str, key: str, revoked: Callable[[str], bool]) -> Actor:
-    """The actor a valid, unexpired, not signed-out token names, checked against the account as it is now."""
-    claims = read_token(token, key)
+def actor_from_claims(app: Corral, claims: TokenClaims, revoked: Callable[[str], bool]) -> Actor:
+    """The actor a valid, not signed-out token names, checked against the account as it is now."""
     if revoked(claims.token_id):
-        raise SignInError("this token was signed out: sign in again")
+        raise SignInError("this session was signed out: sign in again")
     try:
         return app.user_account(claims.username).as_actor()
     except DomainError:

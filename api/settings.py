@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = 1000
     secret_key: SecretStr | None = None
     token_minutes: int = 30
+    secure_cookies: bool = False
+    allowed_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
     attachments_dir: Path = Path("var") / "attachments"
     attachment_max_bytes: int = 20 * 1024 * 1024
     embedded_projector: bool | None = None

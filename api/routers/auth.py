@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.deps import BearerToken, CorralApp, CurrentActor, Ledger, ServerSettings
+from api.deps import CorralApp, CurrentActor, Ledger, ServerSettings, SessionClaims
 from api.security import SignInError, authenticate, issue_token, read_token
+from api.session import clear_session_cookie, csrf_token, set_session_cookie
+from api.sign_in import SignInLedger
+from domain.actors import Actor
+from domain.application import Corral
 
 router = APIRouter(tags=["auth"])
 
@@ -27,11 +32,17 @@ class Me(BaseModel):
     role: str
 
 
-@router.post("/auth/token", response_model=Token)
-def sign_in(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], corral: CorralApp, settings: ServerSettings, ledger: Ledger
-) -> Token:
-    """Exchange a username and password for a short-lived bearer token."""
+class Session(BaseModel):
+    username: str
+    csrf_token: str
+    expires_in: int
+
+
+SignInForm = Annotated[OAuth2PasswordRequestForm, Depends()]
+
+
+def _signed_in(form: OAuth2PasswordRequestForm, corral: Corral, ledger: SignInLedger) -> Actor:
+    """The actor whose password this is, throttled after repeated failures."""
     username = form.username.strip().lower()
     wait = ledger.seconds_until_allowed(username)
     if wait:
@@ -43,15 +54,48 @@ def sign_in(
         ledger.failed(username)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
     ledger.succeeded(username)
-    token = issue_token(actor, settings.signing_key(), settings.token_minutes)
+    return actor
+
+
+@router.post("/auth/token", response_model=Token)
+def sign_in(form: SignInForm, corral: CorralApp, settings: ServerSettings, ledger: Ledger) -> Token:
+    """Exchange a username and password for a short-lived bearer token."""
+    token = issue_token(_signed_in(form, corral, ledger), settings.signing_key(), settings.token_minutes)
     return Token(access_token=token, token_type="bearer", expires_in=settings.token_minutes * 60)
 
 
+@router.post("/auth/session", response_model=Session)
+def start_session(
+    form: SignInForm, corral: CorralApp, settings: ServerSettings, ledger: Ledger, response: Response
+) -> Session:
+    """Sign a browser in: the session is an HttpOnly cookie, and changes must carry the CSRF token returned."""
+    actor = _signed_in(form, corral, ledger)
+    token = issue_token(actor, settings.signing_key(), settings.token_minutes)
+    set_session_cookie(response, token, settings)
+    claims = read_token(token, settings.signing_key())
+    return Session(
+        username=actor.user_id,
+        csrf_token=csrf_token(claims.token_id, settings.signing_key()),
+        expires_in=settings.token_minutes * 60,
+    )
+
+
+@router.get("/auth/session", response_model=Session)
+def current_session(actor: CurrentActor, claims: SessionClaims, settings: ServerSettings) -> Session:
+    """The signed-in session and its CSRF token, for a page that was reloaded."""
+    seconds = int((claims.expires_at - datetime.now(UTC)).total_seconds())
+    return Session(
+        username=actor.user_id, csrf_token=csrf_token(claims.token_id, settings.signing_key()), expires_in=seconds
+    )
+
+
 @router.post("/auth/logout", status_code=204)
-def sign_out(actor: CurrentActor, token: BearerToken, settings: ServerSettings, ledger: Ledger) -> None:
-    """Revoke the token this request carries."""
-    claims = read_token(token or "", settings.signing_key())
+def sign_out(actor: CurrentActor, claims: SessionClaims, settings: ServerSettings, ledger: Ledger) -> Response:
+    """Revoke the token or session this request carries, and clear the session cookie."""
     ledger.revoke(claims.token_id, claims.expires_at)
+    response = Response(status_code=204)
+    clear_session_cookie(response, settings)
+    return response
 
 
 @router.get("/me", response_model=Me)
