@@ -23,8 +23,8 @@ test: lint
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check domain api tests
-	$(BIN)/ruff format --check domain api tests
+	$(BIN)/ruff check domain projections api web tests bench
+	$(BIN)/ruff format --check domain projections api web tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)

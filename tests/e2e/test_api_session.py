@@ -66,4 +66,3 @@ def test_a_csrf_token_in_a_form_field_is_accepted_like_the_header(
 
     assert signed_out.status_code == 204
     assert client.get("/api/v1/me").status_code == 401
-

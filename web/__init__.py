@@ -1,0 +1,1 @@
+"""The browser pages, served by the same FastAPI app."""
