@@ -6,9 +6,20 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, insert, select
 
+from api.security import SignInError, authenticate
+from domain.actors import Actor
+from domain.application import Corral
 from projections.database import UTCDateTime, ViewDatabase
 
 WINDOW = timedelta(minutes=15)
+
+
+class ThrottledError(SignInError):
+    """Too many failed sign-ins for this username lately."""
+
+    def __init__(self, username: str, seconds: int) -> None:
+        super().__init__(f"too many failed sign-ins for {username}: try again in {seconds} seconds")
+        self.seconds = seconds
 
 
 class SignInLedger:
@@ -32,6 +43,20 @@ class SignInLedger:
             Column("expires_at", UTCDateTime, nullable=False),
         )
         metadata.create_all(database.engine)
+
+    def sign_in(self, corral: Corral, username: str, password: str) -> Actor:
+        """The actor whose password this is; SignInError if wrong, ThrottledError after repeated failures."""
+        username = username.strip().lower()
+        wait = self.seconds_until_allowed(username)
+        if wait:
+            raise ThrottledError(username, wait)
+        try:
+            actor = authenticate(corral, username, password)
+        except SignInError:
+            self.failed(username)
+            raise
+        self.succeeded(username)
+        return actor
 
     def seconds_until_allowed(self, username: str) -> int:
         """0 when the user may try to sign in; otherwise how long to wait after too many failures."""

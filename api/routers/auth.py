@@ -10,9 +10,9 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from api.deps import CorralApp, CurrentActor, Ledger, ServerSettings, SessionClaims
-from api.security import SignInError, authenticate, issue_token, read_token
+from api.security import SignInError, issue_token, read_token
 from api.session import clear_session_cookie, csrf_token, set_session_cookie
-from api.sign_in import SignInLedger
+from api.sign_in import SignInLedger, ThrottledError
 from domain.actors import Actor
 from domain.application import Corral
 
@@ -42,19 +42,15 @@ SignInForm = Annotated[OAuth2PasswordRequestForm, Depends()]
 
 
 def _signed_in(form: OAuth2PasswordRequestForm, corral: Corral, ledger: SignInLedger) -> Actor:
-    """The actor whose password this is, throttled after repeated failures."""
-    username = form.username.strip().lower()
-    wait = ledger.seconds_until_allowed(username)
-    if wait:
-        message = f"too many failed sign-ins for {username}: try again in {wait} seconds"
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, message, {"Retry-After": str(wait)})
+    """The actor whose password this is, as 401, or 429 after repeated failures."""
     try:
-        actor = authenticate(corral, username, form.password)
+        return ledger.sign_in(corral, form.username, form.password)
+    except ThrottledError as error:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS, str(error), {"Retry-After": str(error.seconds)}
+        ) from None
     except SignInError as error:
-        ledger.failed(username)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
-    ledger.succeeded(username)
-    return actor
 
 
 @router.post("/auth/token", response_model=Token)
