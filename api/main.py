@@ -11,7 +11,7 @@ from api import errors
 from api.attachments import AttachmentStore
 from api.idempotency import IdempotencyKeys
 from api.sign_in import SignInLedger
-from api.routers import attachments, auth, boards, exports, health, programmes, reviews, schemes, submissions
+from api.routers import attachments, auth, boards, exports, health, programmes, reviews, schemes, submissions, users
 from api.settings import Settings
 from api.wiring import build_application, build_views
 from projections.runner import Projector
@@ -56,4 +56,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(boards.router, prefix="/api/v1")
     app.include_router(attachments.router, prefix="/api/v1")
     app.include_router(exports.router, prefix="/api/v1")
+    app.include_router(users.router, prefix="/api/v1")
     return app
