@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from sqlalchemy import and_, select
 
@@ -67,6 +68,16 @@ def may_read_evidence(corral: Corral, actor: Actor, submission: Submission) -> N
     if actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id:
         return
     raise NotFoundError(f"no submission {submission.id} is yours to read")
+
+
+def readable_submission(corral: Corral, actor: Actor, submission_id: UUID) -> Submission:
+    """The submission, if the actor may read its evidence; NotFoundError otherwise, as if it did not exist."""
+    try:
+        submission = corral.submission(submission_id)
+        may_read_evidence(corral, actor, submission)
+    except NotFoundError:
+        raise NotFoundError(f"no submission {submission_id} is yours to read") from None
+    return submission
 
 
 def visible_programmes(view: ProgressView, actor: Actor) -> list[str]:

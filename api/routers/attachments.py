@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from api.access import may_read_evidence
+from api.access import readable_submission
 from api.attachments import AttachmentStore
 from api.deps import CorralApp, CurrentActor
 from domain.actors import Role
@@ -43,8 +43,7 @@ def download(
     submission_id: UUID, sha256: str, request: Request, actor: CurrentActor, corral: CorralApp
 ) -> FileResponse:
     """A file of the evidence, for those who may read it, always as a download."""
-    submission = corral.submission(submission_id)
-    may_read_evidence(corral, actor, submission)
+    submission = readable_submission(corral, actor, submission_id)
     for evidence in submission.revisions:
         for attachment in evidence.attachments:
             path = _store(request).path(sha256)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.access import may_read_evidence
+from api.access import readable_submission
 from api.commands import Act, RecordedOut
 from api.deps import CorralApp, CurrentActor
 from domain.evidence import Attachment, Evidence, Figures
+from domain.submission import Submission
 
 router = APIRouter(tags=["submissions"])
 
@@ -73,11 +75,17 @@ def submit(scheme_id: UUID, milestone_code: str, body: EvidenceIn, act: Act) -> 
     )
 
 
+def known_submission(submission_id: UUID, actor: CurrentActor, corral: CorralApp) -> Submission:
+    """The submission, or 404 to anyone who may not read its evidence: a neighbour must not learn it exists."""
+    return readable_submission(corral, actor, submission_id)
+
+
+KnownSubmission = Annotated[Submission, Depends(known_submission)]
+
+
 @router.get("/submissions/{submission_id}", response_model=SubmissionOut)
-def read(submission_id: UUID, actor: CurrentActor, corral: CorralApp) -> JSONResponse:
+def read(submission: KnownSubmission) -> JSONResponse:
     """The evidence in full: for its provider, the scheme's lead and the commissioner."""
-    submission = corral.submission(submission_id)
-    may_read_evidence(corral, actor, submission)
     evidence = submission.evidence()
     figures = evidence.figures
     out = SubmissionOut(
@@ -101,7 +109,7 @@ def read(submission_id: UUID, actor: CurrentActor, corral: CorralApp) -> JSONRes
 
 
 @router.post("/submissions/{submission_id}/revisions", response_model=RecordedOut)
-def revise(submission_id: UUID, body: RevisionIn, act: Act) -> JSONResponse:
+def revise(submission_id: UUID, _: KnownSubmission, body: RevisionIn, act: Act) -> JSONResponse:
     """Replace your evidence with a new revision, saying why; If-Match guards against overwriting."""
     return act.run(
         f"revise {submission_id} {body.model_dump_json()}",
@@ -112,7 +120,7 @@ def revise(submission_id: UUID, body: RevisionIn, act: Act) -> JSONResponse:
 
 
 @router.post("/submissions/{submission_id}/withdrawal", response_model=RecordedOut)
-def withdraw(submission_id: UUID, body: ReasonIn, act: Act) -> JSONResponse:
+def withdraw(submission_id: UUID, _: KnownSubmission, body: ReasonIn, act: Act) -> JSONResponse:
     """Take your evidence back before it is presented, saying why."""
     return act.run(
         f"withdraw {submission_id} {body.model_dump_json()}",
@@ -121,7 +129,7 @@ def withdraw(submission_id: UUID, body: ReasonIn, act: Act) -> JSONResponse:
 
 
 @router.post("/submissions/{submission_id}/acceptance", response_model=RecordedOut)
-def accept(submission_id: UUID, body: CommentIn, act: Act) -> JSONResponse:
+def accept(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -> JSONResponse:
     """The lead accepts the evidence into its pack."""
     return act.run(
         f"accept {submission_id} {body.model_dump_json()}",
@@ -130,7 +138,7 @@ def accept(submission_id: UUID, body: CommentIn, act: Act) -> JSONResponse:
 
 
 @router.post("/submissions/{submission_id}/return", response_model=RecordedOut)
-def give_back(submission_id: UUID, body: CommentIn, act: Act) -> JSONResponse:
+def give_back(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -> JSONResponse:
     """The lead returns the evidence to its provider with comments."""
     return act.run(
         f"return {submission_id} {body.model_dump_json()}",

@@ -106,10 +106,13 @@ def test_the_lead_returns_evidence_with_comments_the_provider_reads_them_and_a_n
     returned = api.client.post(f"/api/v1/submissions/{submission}/return", json=comments, headers=api.headers["alice"])
     seen = api.client.get(f"/api/v1/submissions/{submission}", headers=api.headers["colin"]).json()
     meddled = api.client.post(f"/api/v1/submissions/{submission}/acceptance", json={}, headers=api.headers["priya"])
+    self_accepted = api.client.post(
+        f"/api/v1/submissions/{submission}/acceptance", json={}, headers=api.headers["colin"]
+    )
 
     assert returned.status_code == 200
     assert (seen["status"], seen["lead_comments"]) == ("returned", comments["comments"])
-    assert meddled.status_code == 403
+    assert meddled.status_code == 404 and self_accepted.status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -136,3 +139,26 @@ def test_malformed_json_is_refused_and_records_nothing(api: Api) -> None:
 
     assert refused.status_code == 422
     assert api.submit("colin", EVIDENCE).status_code == 201
+
+
+def test_a_provider_that_neither_owns_nor_leads_learns_nothing_of_a_submission_even_by_acting_on_it(api: Api) -> None:
+    submission_id = api.submit("colin", EVIDENCE).json()["id"]
+    actions = {
+        "revisions": {"evidence": EVIDENCE, "reason": "mine now"},
+        "withdrawal": {"reason": "gone"},
+        "acceptance": {"comments": ""},
+        "return": {"comments": "no"},
+    }
+
+    answers = {
+        action: api.client.post(
+            f"/api/v1/submissions/{submission_id}/{action}", json=body, headers=api.headers["priya"]
+        )
+        for action, body in actions.items()
+    }
+    unknown_id = "00000000-0000-0000-0000-000000000000"
+    unknown = api.client.post(f"/api/v1/submissions/{unknown_id}/acceptance", json={}, headers=api.headers["priya"])
+
+    assert {action: answer.status_code for action, answer in answers.items()} == dict.fromkeys(actions, 404)
+    assert answers["acceptance"].json()["detail"].replace(submission_id, unknown_id) == unknown.json()["detail"]
+    assert api.client.get(f"/api/v1/submissions/{submission_id}", headers=api.headers["colin"]).json()["version"] == 1
