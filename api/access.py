@@ -9,7 +9,8 @@ from sqlalchemy import and_, select
 
 from domain.actors import Actor, Role
 from domain.application import Corral
-from domain.errors import NotFoundError
+from domain.errors import NotFoundError, NotPermittedError
+from domain.scheme import Scheme
 from domain.submission import Submission
 from projections.progress.reading import fetch
 from projections.progress.view import ProgressView
@@ -91,3 +92,64 @@ def visible_programmes(view: ProgressView, actor: Actor) -> list[str]:
     else:
         rows = []
     return [r.id for r in rows]
+
+
+def provider_table_access(view: ProgressView, actor: Actor, programme_id: str, provider_id: str) -> ProgrammeAccess:
+    """A provider's Q1-Q4 table is the commissioner's, the auditor's and that provider's; NotFoundError otherwise."""
+    access = programme_access(view, actor, programme_id)
+    if not access.may_see_money_of(provider_id):
+        raise NotFoundError("that provider's table is not yours to read")
+    return access
+
+
+def board_access(view: ProgressView, actor: Actor, scheme_id: str) -> ProgrammeAccess:
+    """A scheme's collation board is its lead's and the commissioner's; NotFoundError otherwise."""
+    s = view.schemes
+    found = fetch(view, select(s.c.programme_id).where(s.c.id == scheme_id))
+    if not found:
+        raise NotFoundError(f"no scheme {scheme_id}")
+    access = programme_access(view, actor, found[0].programme_id)
+    if not access.everything and scheme_id not in access.leads:
+        raise NotFoundError("only the scheme's lead and the commissioner read its collation board")
+    return access
+
+
+def commissioner_access(view: ProgressView, actor: Actor, programme_id: str, what: str) -> ProgrammeAccess:
+    """Access that only the commissioner's staff and its auditors have, such as the audit trail; NotFoundError else."""
+    access = programme_access(view, actor, programme_id)
+    if not access.everything:
+        raise NotFoundError(f"{what} is the commissioner's and the auditor's to read")
+    return access
+
+
+def may_read_assessments(corral: Corral, actor: Actor, scheme_id: UUID, provider_id: UUID) -> None:
+    """A provider-milestone's decisions and evidence: the commissioner, the auditor, that provider and the lead."""
+    programme = corral.programme(corral.scheme(scheme_id).programme_id)
+    commissioner = (
+        actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id
+    )
+    concerned = actor.role is Role.PROVIDER and actor.organisation_id in (provider_id, programme.lead_of(scheme_id))
+    if not (commissioner or concerned):
+        raise NotFoundError("that assessment's evidence is not yours to read")
+
+
+def may_read_dashboard(actor: Actor, provider_id: UUID) -> None:
+    """A provider's home is its own staff's only."""
+    if actor.role is not Role.PROVIDER or actor.organisation_id != provider_id:
+        raise NotFoundError("that dashboard is not yours to read")
+
+
+def may_attach_evidence(actor: Actor) -> None:
+    """Only provider staff upload evidence files."""
+    if actor.role is not Role.PROVIDER:
+        raise NotPermittedError("only provider staff attach evidence")
+
+
+def may_read_terms(actor: Actor, scheme: Scheme) -> None:
+    """A scheme's terms: its commissioner's staff and auditors, and every provider named in any version of them."""
+    if actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == scheme.commissioner_id:
+        return
+    named = scheme.terms.provider_ids.union(*(v.terms.provider_ids for v in scheme.agreed_versions))
+    if actor.role is Role.PROVIDER and actor.organisation_id in named:
+        return
+    raise NotFoundError(f"no scheme {scheme.id} is yours to read")

@@ -8,11 +8,10 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from api.access import readable_submission
+from api.access import may_attach_evidence, readable_submission
 from api.attachments import AttachmentStore
 from api.deps import CorralApp, CurrentActor
-from domain.actors import Role
-from domain.errors import NotFoundError, NotPermittedError
+from domain.errors import NotFoundError
 
 router = APIRouter(tags=["attachments"])
 
@@ -32,8 +31,7 @@ def _store(request: Request) -> AttachmentStore:
 @router.post("/attachments", status_code=201, response_model=AttachmentOut)
 def upload(file: UploadFile, request: Request, actor: CurrentActor) -> AttachmentOut:
     """Store a file for your evidence; refer to it in a submission by the SHA-256 returned."""
-    if actor.role is not Role.PROVIDER:
-        raise NotPermittedError("only provider staff attach evidence")
+    may_attach_evidence(actor)
     kept = _store(request).keep(file.file, file.filename or "")
     return AttachmentOut(sha256=kept.sha256, name=kept.name, size=kept.size, media_type=kept.media_type)
 

@@ -11,18 +11,15 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
 
-from api.access import programme_access
+from api.access import board_access, commissioner_access, may_read_assessments, may_read_dashboard
 from api.deps import CorralApp, CurrentActor, ProgressReadings, ViewsAfter
 from api.routers.programmes import Money
-from domain.actors import Role
-from domain.errors import NotFoundError
 from domain.history import assessment_history
 from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
 from projections.audit.view import AuditView
 from projections.progress.collation import collation_board
 from projections.progress.dashboard import provider_dashboard
-from projections.progress.reading import fetch
 
 router = APIRouter(tags=["boards"])
 
@@ -30,8 +27,7 @@ router = APIRouter(tags=["boards"])
 @router.get("/providers/{provider_id}/dashboard")
 def dashboard(provider_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
     """Your organisation's schemes, milestones soonest first, evidence, assessments and money."""
-    if actor.role is not Role.PROVIDER or actor.organisation_id != provider_id:
-        raise NotFoundError("that dashboard is not yours to read")
+    may_read_dashboard(actor, provider_id)
     return [
         _json(asdict(d) | {"money": Money.of(d.money).model_dump(mode="json")})
         for d in provider_dashboard(readings, str(provider_id))
@@ -41,13 +37,7 @@ def dashboard(provider_id: UUID, actor: CurrentActor, readings: ProgressReadings
 @router.get("/schemes/{scheme_id}/quarters/{quarter}/board")
 def board(scheme_id: UUID, quarter: Quarter, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
     """Who has sent what, who is missing, the nudges and whether the pack is ready: for the lead and commissioner."""
-    s = readings.schemes
-    found = fetch(readings, s.select().where(s.c.id == str(scheme_id)))
-    if not found:
-        raise NotFoundError(f"no scheme {scheme_id}")
-    access = programme_access(readings, actor, found[0].programme_id)
-    if not access.everything and str(scheme_id) not in access.leads:
-        raise NotFoundError("only the scheme's lead and the commissioner read its collation board")
+    board_access(readings, actor, str(scheme_id))
     return _json(asdict(collation_board(readings, str(scheme_id), quarter)))
 
 
@@ -68,9 +58,7 @@ def audit(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> Any:
     """The audit trail, newest first, a page at a time: for the commissioner and the auditor."""
-    access = programme_access(readings, actor, str(programme_id))
-    if not access.everything:
-        raise NotFoundError("the audit trail is the commissioner's and the auditor's to read")
+    commissioner_access(readings, actor, str(programme_id), "the audit trail")
     view = next(p.view for p in request.app.state.views if isinstance(p.view, AuditView))
     page = audit_trail(
         view,
@@ -97,12 +85,5 @@ def assessment_history_of(
     scheme_id: UUID, quarter: Quarter, provider_id: UUID, milestone_code: str, actor: CurrentActor, corral: CorralApp
 ) -> Any:
     """Every decision on one provider-milestone, oldest first, with the exact evidence each was based on."""
-    scheme = corral.scheme(scheme_id)
-    programme = corral.programme(scheme.programme_id)
-    commissioner = (
-        actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id
-    )
-    concerned = actor.role is Role.PROVIDER and actor.organisation_id in (provider_id, programme.lead_of(scheme_id))
-    if not (commissioner or concerned):
-        raise NotFoundError("that assessment's evidence is not yours to read")
+    may_read_assessments(corral, actor, scheme_id, provider_id)
     return _json([asdict(h) for h in assessment_history(corral, scheme_id, quarter, provider_id, milestone_code)])

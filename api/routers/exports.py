@@ -8,11 +8,10 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.access import programme_access
+from api.access import provider_table_access
 from api.deps import CurrentActor, ProgressReadings, ViewsAfter
 from api.exports import Format, table
 from api.routers import boards, programmes
-from domain.errors import NotFoundError
 from domain.milestones import Quarter
 from projections.progress.matrix import quarter_table
 from projections.progress.reading import organisation_names
@@ -62,9 +61,7 @@ def quarters(
     programme_id: str, provider_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 ) -> Response:
     """One provider's indicators with their Q1-Q4 statuses, in the shape of a trust's annual CQUIN table."""
-    access = programme_access(readings, actor, programme_id)
-    if not access.may_see_money_of(str(provider_id)):
-        raise NotFoundError("that provider's table is not yours to read")
+    provider_table_access(readings, actor, programme_id, str(provider_id))
     rows = [
         (r.title, *(r.statuses[q] or "" for q in Quarter))
         for r in quarter_table(readings, programme_id, str(provider_id))
