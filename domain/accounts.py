@@ -24,15 +24,17 @@ class AccountService(EventSourcedService):
         )
         return self._create(account, message=f"the username {username!r} is taken")
 
-    def change_password(self, actor: Actor, username: str, password_hash: str) -> Recorded:
+    def change_password(
+        self, actor: Actor, username: str, password_hash: str, expected_version: int | None = None
+    ) -> Recorded:
         """The user, or an administrator, sets a new password hash."""
-        account = self.user_account(username)
+        account = self._get(UserAccount, ids.user_id(username), expected_version=expected_version)
         account.change_password(actor, password_hash)
         return self._save(account)
 
-    def disable_user(self, actor: Actor, username: str, reason: str) -> Recorded:
+    def disable_user(self, actor: Actor, username: str, reason: str, expected_version: int | None = None) -> Recorded:
         """An administrator disables an account."""
-        account = self.user_account(username)
+        account = self._get(UserAccount, ids.user_id(username), expected_version=expected_version)
         account.disable(actor, reason)
         return self._save(account)
 

@@ -20,7 +20,7 @@ from domain.quarter_review import PackEntry, QuarterReview
 from domain.scheme import NotAParticipantError, Scheme, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
 from domain.accounts import AccountService
-from domain.service import Recorded
+from domain.service import Recorded, require_version
 from domain.transcoding import register_value_types
 from domain.user_account import UserAccount
 
@@ -63,23 +63,39 @@ class Corral(AccountService):
         self.organisation(actor.organisation_id).require_kind(OrganisationKind.COMMISSIONER)
         return self._create(programme)
 
-    def join_programme(self, actor: Actor, programme_id: UUID, terms: ProviderTerms) -> Recorded:
+    def join_programme(
+        self, actor: Actor, programme_id: UUID, terms: ProviderTerms, expected_version: int | None = None
+    ) -> Recorded:
         """A provider joins the programme with its contract value and CQUIN rate."""
         self.organisation(terms.provider_id).require_kind(OrganisationKind.PROVIDER)
-        programme = self.programme(programme_id)
+        programme = self._get(Programme, programme_id, expected_version=expected_version)
         programme.join(actor, terms)
         return self._save(programme)
 
-    def revise_provider_terms(self, actor: Actor, programme_id: UUID, terms: ProviderTerms, reason: str) -> Recorded:
+    def revise_provider_terms(
+        self,
+        actor: Actor,
+        programme_id: UUID,
+        terms: ProviderTerms,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> Recorded:
         """Change a provider's contract value or CQUIN rate."""
-        programme = self.programme(programme_id)
+        programme = self._get(Programme, programme_id, expected_version=expected_version)
         programme.revise_provider_terms(actor, terms, reason)
         return self._save(programme)
 
-    def designate_lead(self, actor: Actor, scheme_id: UUID, provider_id: UUID, reason: str = "") -> Recorded:
-        """The commissioner designates, or re-designates with a reason, a scheme's lead."""
+    def designate_lead(
+        self,
+        actor: Actor,
+        scheme_id: UUID,
+        provider_id: UUID,
+        reason: str = "",
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """The commissioner designates, or re-designates with a reason, a scheme's lead; the version is the programme's."""
         scheme = self.scheme(scheme_id)
-        programme = self.programme(scheme.programme_id)
+        programme = self._get(Programme, scheme.programme_id, expected_version=expected_version)
         programme.designate_lead(actor, scheme_id, provider_id, scheme.terms.provider_ids, reason)
         return self._save(programme)
 
@@ -92,21 +108,27 @@ class Corral(AccountService):
         programme.add_scheme(actor, scheme.id, scheme.code)
         return self._create(scheme, programme)
 
-    def amend_draft(self, actor: Actor, scheme_id: UUID, terms: SchemeTerms, reason: str) -> Recorded:
+    def amend_draft(
+        self, actor: Actor, scheme_id: UUID, terms: SchemeTerms, reason: str, expected_version: int | None = None
+    ) -> Recorded:
         """Change a scheme's terms before they are first agreed."""
-        scheme = self.scheme(scheme_id)
+        scheme = self._get(Scheme, scheme_id, expected_version=expected_version)
         scheme.amend_draft(actor, terms, self.programme(scheme.programme_id).provider_ids, reason)
         return self._save(scheme)
 
-    def propose_variation(self, actor: Actor, scheme_id: UUID, terms: SchemeTerms, reason: str) -> Recorded:
+    def propose_variation(
+        self, actor: Actor, scheme_id: UUID, terms: SchemeTerms, reason: str, expected_version: int | None = None
+    ) -> Recorded:
         """Propose new terms for an agreed scheme."""
-        scheme = self.scheme(scheme_id)
+        scheme = self._get(Scheme, scheme_id, expected_version=expected_version)
         scheme.propose_variation(actor, terms, self.programme(scheme.programme_id).provider_ids, reason)
         return self._save(scheme)
 
-    def sign_scheme(self, actor: Actor, scheme_id: UUID, terms_version: int) -> Recorded:
+    def sign_scheme(
+        self, actor: Actor, scheme_id: UUID, terms_version: int, expected_version: int | None = None
+    ) -> Recorded:
         """Sign the version of the terms the signer has read."""
-        scheme = self.scheme(scheme_id)
+        scheme = self._get(Scheme, scheme_id, expected_version=expected_version)
         scheme.sign(actor, terms_version)
         return self._save(scheme)
 
@@ -126,7 +148,7 @@ class Corral(AccountService):
         self, actor: Actor, submission_id: UUID, evidence: Evidence, reason: str, expected_version: int | None = None
     ) -> Recorded:
         """The provider replaces its evidence with a new revision."""
-        submission = self.submission(submission_id, expected_version=expected_version)
+        submission = self._get(Submission, submission_id, expected_version=expected_version)
         milestone = self.scheme(submission.scheme_id).milestone_for(submission.provider_id, submission.milestone_code)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         submission.revise(actor, milestone, evidence, reason)
@@ -136,7 +158,7 @@ class Corral(AccountService):
         self, actor: Actor, submission_id: UUID, reason: str, expected_version: int | None = None
     ) -> Recorded:
         """The provider withdraws its evidence before it is presented."""
-        submission = self.submission(submission_id, expected_version=expected_version)
+        submission = self._get(Submission, submission_id, expected_version=expected_version)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         submission.withdraw(actor, reason)
         return self._save(submission)
@@ -145,7 +167,7 @@ class Corral(AccountService):
         self, actor: Actor, submission_id: UUID, comment: str = "", expected_version: int | None = None
     ) -> Recorded:
         """The lead accepts a submission into its pack."""
-        submission = self.submission(submission_id, expected_version=expected_version)
+        submission = self._get(Submission, submission_id, expected_version=expected_version)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         submission.accept_by_lead(actor, self._lead_of(actor, submission.scheme_id), comment)
         return self._save(submission)
@@ -154,7 +176,7 @@ class Corral(AccountService):
         self, actor: Actor, submission_id: UUID, comments: str, expected_version: int | None = None
     ) -> Recorded:
         """The lead returns a submission with comments; presented evidence only after a query."""
-        submission = self.submission(submission_id, expected_version=expected_version)
+        submission = self._get(Submission, submission_id, expected_version=expected_version)
         lead_id = self._lead_of(actor, submission.scheme_id)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         if submission.status is SubmissionStatus.PRESENTED:
@@ -165,21 +187,29 @@ class Corral(AccountService):
     # The quarter's review
 
     def nudge_provider(
-        self, actor: Actor, scheme_id: UUID, quarter: Quarter, provider_id: UUID, message: str
+        self,
+        actor: Actor,
+        scheme_id: UUID,
+        quarter: Quarter,
+        provider_id: UUID,
+        message: str,
+        expected_version: int | None = None,
     ) -> Recorded:
         """The lead reminds a participant that its evidence is due."""
         scheme = self.scheme(scheme_id)
         if provider_id not in scheme.agreed_terms.provider_ids:
             raise NotAParticipantError("that provider does not participate in this scheme")
-        review = self._open_review(actor, scheme, quarter)
+        review = self._open_review(actor, scheme, quarter, expected_version)
         review.nudge(actor, self._lead_of(actor, scheme_id), provider_id, message)
         return self._save(review)
 
-    def present_pack(self, actor: Actor, scheme_id: UUID, quarter: Quarter) -> Recorded:
+    def present_pack(
+        self, actor: Actor, scheme_id: UUID, quarter: Quarter, expected_version: int | None = None
+    ) -> Recorded:
         """The lead presents every accepted submission for the scheme-quarter, pinned by revision."""
         scheme = self.scheme(scheme_id)
         lead_id = self._lead_of(actor, scheme_id)
-        review = self._open_review(actor, scheme, quarter)
+        review = self._open_review(actor, scheme, quarter, expected_version)
         in_pack: list[Submission] = []
         missing: list[str] = []
         for provider_id, milestone in scheme.agreed_terms.expected(quarter):
@@ -195,9 +225,11 @@ class Corral(AccountService):
                 submission.include_in_pack(actor, lead_id, review.id, pack_number)
         return self._save(review, *in_pack)
 
-    def query_pack(self, actor: Actor, scheme_id: UUID, quarter: Quarter, questions: str) -> Recorded:
+    def query_pack(
+        self, actor: Actor, scheme_id: UUID, quarter: Quarter, questions: str, expected_version: int | None = None
+    ) -> Recorded:
         """The commissioner sends the pack back to the lead with questions."""
-        review = self.quarter_review(scheme_id, quarter)
+        review = self.quarter_review(scheme_id, quarter, expected_version)
         review.query(actor, questions)
         return self._save(review)
 
@@ -210,10 +242,11 @@ class Corral(AccountService):
         milestone_code: str,
         status: AssessmentStatus,
         rationale: str,
+        expected_version: int | None = None,
     ) -> Recorded:
         """The commissioner assesses one provider-milestone on the presented evidence."""
         review, milestone, evidence, fraction = self._assessment_inputs(
-            actor, scheme_id, quarter, provider_id, milestone_code
+            actor, scheme_id, quarter, provider_id, milestone_code, expected_version
         )
         review.assess(actor, milestone, provider_id, status, rationale, evidence, fraction)
         return self._save(review)
@@ -228,17 +261,20 @@ class Corral(AccountService):
         status: AssessmentStatus,
         rationale: str,
         reason: str,
+        expected_version: int | None = None,
     ) -> Recorded:
         """The commissioner revises an assessment on appeal, saying why."""
         review, milestone, evidence, fraction = self._assessment_inputs(
-            actor, scheme_id, quarter, provider_id, milestone_code
+            actor, scheme_id, quarter, provider_id, milestone_code, expected_version
         )
         review.revise_on_appeal(actor, milestone, provider_id, status, rationale, evidence, fraction, reason)
         return self._save(review)
 
-    def close_quarter(self, actor: Actor, scheme_id: UUID, quarter: Quarter) -> Recorded:
+    def close_quarter(
+        self, actor: Actor, scheme_id: UUID, quarter: Quarter, expected_version: int | None = None
+    ) -> Recorded:
         """The commissioner closes the scheme-quarter once every provider-milestone is assessed."""
-        review = self.quarter_review(scheme_id, quarter)
+        review = self.quarter_review(scheme_id, quarter, expected_version)
         review.close(actor, self.scheme(scheme_id).agreed_terms.expected(quarter))
         return self._save(review)
 
@@ -252,20 +288,13 @@ class Corral(AccountService):
         """A scheme, optionally as it was at a version."""
         return self._get(Scheme, scheme_id, version)
 
-    def submission(
-        self, submission_id: UUID, version: int | None = None, expected_version: int | None = None
-    ) -> Submission:
-        """A submission, optionally as it was at a version; StaleVersionError if it has moved past `expected_version`."""
-        submission = self._get(Submission, submission_id, version)
-        if expected_version is not None and submission.version != expected_version:
-            raise StaleVersionError(
-                f"the submission is at version {submission.version}, not {expected_version}: reload it and try again"
-            )
-        return submission
+    def submission(self, submission_id: UUID, version: int | None = None) -> Submission:
+        """A submission, optionally as it was at a version."""
+        return self._get(Submission, submission_id, version)
 
-    def quarter_review(self, scheme_id: UUID, quarter: Quarter) -> QuarterReview:
+    def quarter_review(self, scheme_id: UUID, quarter: Quarter, expected_version: int | None = None) -> QuarterReview:
         """A scheme-quarter's review, or NotFoundError if nothing has happened in it yet."""
-        return self._get(QuarterReview, ids.quarter_review_id(scheme_id, quarter))
+        return self._get(QuarterReview, ids.quarter_review_id(scheme_id, quarter), expected_version=expected_version)
 
     def exists(self, aggregate_id: UUID) -> bool:
         """True when an aggregate with this id has been recorded."""
@@ -277,22 +306,36 @@ class Corral(AccountService):
         return self.programme(self.scheme(scheme_id).programme_id).require_lead(actor, scheme_id)
 
     def _assessment_inputs(
-        self, actor: Actor, scheme_id: UUID, quarter: Quarter, provider_id: UUID, milestone_code: str
+        self,
+        actor: Actor,
+        scheme_id: UUID,
+        quarter: Quarter,
+        provider_id: UUID,
+        milestone_code: str,
+        expected_version: int | None,
     ) -> tuple[QuarterReview, Any, Evidence | None, Decimal]:
         scheme = self.scheme(scheme_id)
         milestone = scheme.milestone_for(provider_id, milestone_code)
-        review = self._open_review(actor, scheme, quarter)
+        review = self._open_review(actor, scheme, quarter, expected_version)
         entry = review.entry_for(provider_id, milestone_code)
         evidence = self.submission(entry.submission_id).evidence(entry.revision) if entry else None
         return review, milestone, evidence, self.programme(scheme.programme_id).partial_fraction
 
-    def _open_review(self, actor: Actor, scheme: Scheme, quarter: Quarter) -> QuarterReview:
+    def _open_review(
+        self, actor: Actor, scheme: Scheme, quarter: Quarter, expected_version: int | None = None
+    ) -> QuarterReview:
         review = self._find(QuarterReview, ids.quarter_review_id(scheme.id, quarter))
         if review is None:
             programme = self.programme(scheme.programme_id)
             review = QuarterReview.open(
                 actor, programme.id, programme.commissioner_id, programme.lead_of(scheme.id), scheme.id, quarter
             )
+            if expected_version not in (None, 0):
+                raise StaleVersionError(
+                    f"the quarter review is at version 0, not {expected_version}: reload it and try again"
+                )
+            return review
+        require_version(review, expected_version)
         return review
 
     def _require_quarter_open(self, scheme_id: UUID, quarter: Quarter) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 import threading
+from dataclasses import dataclass
 from collections.abc import Mapping
 from typing import Any, TypeVar
 from uuid import UUID
@@ -12,9 +13,22 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording
 
-from domain.errors import AlreadyExistsError, ConcurrentChangeError, NotFoundError
+from domain.errors import AlreadyExistsError, ConcurrentChangeError, NotFoundError, StaleVersionError
 
 A = TypeVar("A", bound=Aggregate)
+
+
+def _named(cls: type[Aggregate]) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).lower()
+
+
+def require_version(aggregate: Aggregate, expected_version: int | None) -> None:
+    """StaleVersionError unless the aggregate is still at the version the caller last saw (0: not there yet)."""
+    if expected_version is not None and aggregate.version != expected_version:
+        raise StaleVersionError(
+            f"the {_named(type(aggregate))} is at version {aggregate.version}, not {expected_version}: "
+            "reload it and try again"
+        )
 
 
 @dataclass(frozen=True)
@@ -39,13 +53,17 @@ class EventSourcedService(Application[UUID]):
         self.recorded.set()
         return recordings
 
-    def _get(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
+    def _get(
+        self, cls: type[A], aggregate_id: UUID, version: int | None = None, expected_version: int | None = None
+    ) -> A:
+        """The aggregate (as it was at `version`); StaleVersionError if it has moved on from `expected_version`."""
         try:
             aggregate: object = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
-            raise NotFoundError(f"no {cls.__name__.lower()} has id {aggregate_id}") from None
+            raise NotFoundError(f"no {_named(cls)} has id {aggregate_id}") from None
         if not isinstance(aggregate, cls):
-            raise NotFoundError(f"no {cls.__name__.lower()} has id {aggregate_id}")
+            raise NotFoundError(f"no {_named(cls)} has id {aggregate_id}")
+        require_version(aggregate, expected_version)
         return aggregate
 
     def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:

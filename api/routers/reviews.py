@@ -40,7 +40,9 @@ def nudge(scheme_id: UUID, quarter: Quarter, body: NudgeIn, act: Act) -> JSONRes
     """The lead reminds a participant that its evidence is due."""
     return act.run(
         f"nudge {scheme_id} {quarter.value} {body.model_dump_json()}",
-        lambda: act.corral.nudge_provider(act.actor, scheme_id, quarter, body.provider_id, body.message),
+        lambda: act.corral.nudge_provider(
+            act.actor, scheme_id, quarter, body.provider_id, body.message, act.expected_version
+        ),
     )
 
 
@@ -48,7 +50,8 @@ def nudge(scheme_id: UUID, quarter: Quarter, body: NudgeIn, act: Act) -> JSONRes
 def present(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
     """The lead presents every accepted submission, pinned by revision."""
     return act.run(
-        f"present {scheme_id} {quarter.value}", lambda: act.corral.present_pack(act.actor, scheme_id, quarter)
+        f"present {scheme_id} {quarter.value}",
+        lambda: act.corral.present_pack(act.actor, scheme_id, quarter, act.expected_version),
     )
 
 
@@ -57,7 +60,7 @@ def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSO
     """The commissioner sends the pack back to the lead with questions."""
     return act.run(
         f"query {scheme_id} {quarter.value} {body.model_dump_json()}",
-        lambda: act.corral.query_pack(act.actor, scheme_id, quarter, body.questions),
+        lambda: act.corral.query_pack(act.actor, scheme_id, quarter, body.questions, act.expected_version),
     )
 
 
@@ -67,7 +70,14 @@ def assess(scheme_id: UUID, quarter: Quarter, body: AssessmentIn, act: Act) -> J
     return act.run(
         f"assess {scheme_id} {quarter.value} {body.model_dump_json()}",
         lambda: act.corral.assess_milestone(
-            act.actor, scheme_id, quarter, body.provider_id, body.milestone_code, body.status, body.rationale
+            act.actor,
+            scheme_id,
+            quarter,
+            body.provider_id,
+            body.milestone_code,
+            body.status,
+            body.rationale,
+            act.expected_version,
         ),
     )
 
@@ -86,6 +96,7 @@ def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act
             body.status,
             body.rationale,
             body.reason,
+            act.expected_version,
         ),
     )
 
@@ -94,5 +105,6 @@ def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act
 def close(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
     """The commissioner closes the quarter once every provider-milestone is assessed, fixing its payments."""
     return act.run(
-        f"close {scheme_id} {quarter.value}", lambda: act.corral.close_quarter(act.actor, scheme_id, quarter)
+        f"close {scheme_id} {quarter.value}",
+        lambda: act.corral.close_quarter(act.actor, scheme_id, quarter, act.expected_version),
     )

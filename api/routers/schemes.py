@@ -124,7 +124,7 @@ def join(programme_id: UUID, body: ProviderIn, act: Act) -> JSONResponse:
     terms = ProviderTerms(body.provider_id, body.contract_value, body.cquin_rate)
     return act.run(
         f"join {programme_id} {body.model_dump_json()}",
-        lambda: act.corral.join_programme(act.actor, programme_id, terms),
+        lambda: act.corral.join_programme(act.actor, programme_id, terms, act.expected_version),
     )
 
 
@@ -143,7 +143,7 @@ def designate_lead(scheme_id: UUID, body: LeadIn, act: Act) -> JSONResponse:
     """The commissioner designates the scheme's lead; re-designation needs a reason."""
     return act.run(
         f"lead {scheme_id} {body.model_dump_json()}",
-        lambda: act.corral.designate_lead(act.actor, scheme_id, body.provider_id, body.reason),
+        lambda: act.corral.designate_lead(act.actor, scheme_id, body.provider_id, body.reason, act.expected_version),
     )
 
 
@@ -152,7 +152,7 @@ def sign(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
     """Sign the version of the terms you have read, for your organisation."""
     return act.run(
         f"sign {scheme_id} {body.model_dump_json()}",
-        lambda: act.corral.sign_scheme(act.actor, scheme_id, body.terms_version),
+        lambda: act.corral.sign_scheme(act.actor, scheme_id, body.terms_version, act.expected_version),
     )
 
 
@@ -161,5 +161,5 @@ def propose_variation(scheme_id: UUID, body: VariationIn, act: Act) -> JSONRespo
     """The commissioner proposes new terms for an agreed scheme; every party signs again."""
     return act.run(
         f"vary {scheme_id} {body.model_dump_json()}",
-        lambda: act.corral.propose_variation(act.actor, scheme_id, body.terms(), body.reason),
+        lambda: act.corral.propose_variation(act.actor, scheme_id, body.terms(), body.reason, act.expected_version),
     )

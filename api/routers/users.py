@@ -59,7 +59,7 @@ def change_password(username: str, body: PasswordIn, act: Act) -> JSONResponse:
     password_hash = hash_password(body.password.get_secret_value())
     return act.run(
         f"password {username}",
-        lambda: act.corral.change_password(act.actor, username, password_hash),
+        lambda: act.corral.change_password(act.actor, username, password_hash, act.expected_version),
     )
 
 
@@ -67,5 +67,6 @@ def change_password(username: str, body: PasswordIn, act: Act) -> JSONResponse:
 def disable(username: str, body: ReasonIn, act: Act) -> JSONResponse:
     """The administrator stops an account from acting, saying why; its history stays."""
     return act.run(
-        f"disable {username} {body.reason}", lambda: act.corral.disable_user(act.actor, username, body.reason)
+        f"disable {username} {body.reason}",
+        lambda: act.corral.disable_user(act.actor, username, body.reason, act.expected_version),
     )

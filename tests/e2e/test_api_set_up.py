@@ -79,13 +79,20 @@ def test_a_scheme_is_set_up_signed_by_every_party_and_varied_over_http(client: T
     )
 
     stale = client.post(f"/api/v1/schemes/{scheme_id}/signatures", json={"terms_version": 1}, headers=gill)
-    varied = client.post(f"/api/v1/schemes/{scheme_id}/variations", json=TERMS | {"reason": "no change"}, headers=gill)
+    variation = TERMS | {"reason": "no change"}
+    outdated = client.post(
+        f"/api/v1/schemes/{scheme_id}/variations", json=variation, headers=gill | {"If-Match": scheme.headers["ETag"]}
+    )
+    varied = client.post(
+        f"/api/v1/schemes/{scheme_id}/variations", json=variation, headers=gill | {"If-Match": signed.headers["ETag"]}
+    )
     unsigned = client.post(f"/api/v1/schemes/{scheme_id}/signatures", json={"terms_version": 1}, headers=gill)
 
     assert scheme.status_code == 201
     assert progress.json()["counts"]["awaiting evidence"] + progress.json()["counts"]["not yet due"] == 4
     assert stale.status_code == 422 and stale.json()["rule"] == "NothingToSign"
-    assert varied.status_code == 200
+    assert outdated.status_code == 412 and "reload" in outdated.json()["detail"]
+    assert varied.status_code == 200 and varied.headers["ETag"] != signed.headers["ETag"]
     assert unsigned.status_code == 422 and unsigned.json()["rule"] == "StaleTerms"
 
 
