@@ -71,6 +71,30 @@ def may_read_evidence(corral: Corral, actor: Actor, submission: Submission) -> N
     raise NotFoundError(f"no submission {submission.id} is yours to read")
 
 
+def may_know_programme(corral: Corral, actor: Actor, programme_id: UUID) -> None:
+    """NotFoundError, as if it did not exist, unless the actor's organisation is the programme's commissioner or
+    one of its providers."""
+    unseen = NotFoundError(f"no programme {programme_id} is yours to see")
+    try:
+        programme = corral.programme(programme_id)
+    except NotFoundError:
+        raise unseen from None
+    if actor.organisation_id not in (programme.commissioner_id, *programme.provider_ids):
+        raise unseen
+
+
+def may_know_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> None:
+    """NotFoundError, as if it did not exist, unless the actor may know of the scheme's programme."""
+    try:
+        programme_id = corral.scheme(scheme_id).programme_id
+    except NotFoundError:
+        raise NotFoundError(f"no scheme {scheme_id} is yours to see") from None
+    try:
+        may_know_programme(corral, actor, programme_id)
+    except NotFoundError:
+        raise NotFoundError(f"no scheme {scheme_id} is yours to see") from None
+
+
 def readable_submission(corral: Corral, actor: Actor, submission_id: UUID) -> Submission:
     """The submission, if the actor may read its evidence; NotFoundError otherwise, as if it did not exist."""
     try:

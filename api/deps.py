@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
+from api.access import may_know_programme, may_know_scheme
 from api.idempotency import IdempotencyKeys
 from api.sign_in import SignInLedger
 from api.security import SignInError, TokenClaims, actor_from_claims, read_token
 from api.session import COOKIE, CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, csrf_matches
 from api.settings import Settings
-from domain.actors import Actor
+from domain.actors import Actor, Role
+from domain.errors import NotPermittedError
 from domain.application import Corral
 from projections.progress.view import ProgressView
 from projections.runner import wait_for
@@ -95,6 +98,34 @@ def get_actor(corral: CorralApp, ledger: Ledger, claims: SessionClaims) -> Actor
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+def known_programme(programme_id: UUID, actor: CurrentActor, corral: CorralApp) -> None:
+    """404 for a programme the actor has nothing to do with, before anything else is said of it."""
+    may_know_programme(corral, actor, programme_id)
+
+
+def known_scheme(scheme_id: UUID, actor: CurrentActor, corral: CorralApp) -> None:
+    """404 for a scheme of a programme the actor has nothing to do with, before anything else is said of it."""
+    may_know_scheme(corral, actor, scheme_id)
+
+
+def performed_by(*roles: Role) -> Any:
+    """A route's first check, DOMAIN.md's table by role: 403 for a role that never does this, whatever the target."""
+    staff = " or ".join(f"{role.value} staff" for role in roles)
+
+    def require(actor: CurrentActor) -> None:
+        if actor.role not in roles:
+            raise NotPermittedError(f"only {staff} do this")
+
+    return Depends(require)
+
+
+KnownProgramme = Depends(known_programme)
+KnownScheme = Depends(known_scheme)
+BY_COMMISSIONER = performed_by(Role.COMMISSIONER)
+BY_PROVIDER = performed_by(Role.PROVIDER)
+BY_ADMINISTRATOR = performed_by(Role.ADMINISTRATOR)
 
 
 def get_progress_view(request: Request) -> ProgressView:

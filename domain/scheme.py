@@ -209,18 +209,18 @@ class Scheme(Aggregate):
 
     def sign(self, actor: Actor, terms_version: int) -> None:
         """Sign the current terms for the actor's organisation; the last signature agrees them."""
-        if self.is_agreed:
-            raise NothingToSignError("these terms are already agreed")
-        if terms_version != self.terms_version:
-            raise StaleTermsError(
-                f"you signed version {terms_version} but the terms are now at version {self.terms_version}"
-            )
         if actor.organisation_id == self.commissioner_id:
             actor.require_commissioner_of(self.commissioner_id)
         elif actor.organisation_id in self.terms.provider_ids:
             actor.require_provider(actor.organisation_id)
         else:
             raise NotPermittedError("only the commissioner and the participants sign a scheme")
+        if self.is_agreed:
+            raise NothingToSignError("these terms are already agreed")
+        if terms_version != self.terms_version:
+            raise StaleTermsError(
+                f"you signed version {terms_version} but the terms are now at version {self.terms_version}"
+            )
         if str(actor.organisation_id) in self.signatures:
             raise AlreadySignedError("your organisation has already signed these terms")
         for m in self.terms.milestones:

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.commands import Act, RecordedOut
+from api.deps import BY_COMMISSIONER, BY_PROVIDER, KnownScheme
 from domain.achievement import AssessmentStatus
 from domain.milestones import Quarter
 
@@ -35,7 +36,7 @@ class AppealIn(AssessmentIn):
     reason: str
 
 
-@router.post("/nudges", response_model=RecordedOut)
+@router.post("/nudges", response_model=RecordedOut, dependencies=[BY_PROVIDER, KnownScheme])
 def nudge(scheme_id: UUID, quarter: Quarter, body: NudgeIn, act: Act) -> JSONResponse:
     """The lead reminds a participant that its evidence is due."""
     return act.run(
@@ -46,7 +47,7 @@ def nudge(scheme_id: UUID, quarter: Quarter, body: NudgeIn, act: Act) -> JSONRes
     )
 
 
-@router.post("/pack", response_model=RecordedOut)
+@router.post("/pack", response_model=RecordedOut, dependencies=[BY_PROVIDER, KnownScheme])
 def present(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
     """The lead presents every accepted submission, pinned by revision."""
     return act.run(
@@ -55,7 +56,7 @@ def present(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
     )
 
 
-@router.post("/query", response_model=RecordedOut)
+@router.post("/query", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
 def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSONResponse:
     """The commissioner sends the pack back to the lead with questions."""
     return act.run(
@@ -64,7 +65,7 @@ def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSO
     )
 
 
-@router.post("/assessments", response_model=RecordedOut)
+@router.post("/assessments", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
 def assess(scheme_id: UUID, quarter: Quarter, body: AssessmentIn, act: Act) -> JSONResponse:
     """The commissioner assesses one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
     return act.run(
@@ -82,7 +83,7 @@ def assess(scheme_id: UUID, quarter: Quarter, body: AssessmentIn, act: Act) -> J
     )
 
 
-@router.post("/appeals", response_model=RecordedOut)
+@router.post("/appeals", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
 def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act) -> JSONResponse:
     """The commissioner revises an assessment on appeal, saying why; the first decision stays in the record."""
     return act.run(
@@ -101,7 +102,7 @@ def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act
     )
 
 
-@router.post("/closure", response_model=RecordedOut)
+@router.post("/closure", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
 def close(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
     """The commissioner closes the quarter once every provider-milestone is assessed, fixing its payments."""
     return act.run(

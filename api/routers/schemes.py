@@ -11,12 +11,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.commands import Act, RecordedOut
+from api.deps import BY_ADMINISTRATOR, BY_COMMISSIONER, KnownProgramme, KnownScheme, performed_by
+from domain.actors import Role
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
 
 router = APIRouter(tags=["set-up"])
+BY_SIGNATORY = performed_by(Role.COMMISSIONER, Role.PROVIDER)
 
 
 class OrganisationIn(BaseModel):
@@ -100,7 +103,7 @@ class LeadIn(BaseModel):
     reason: str = ""
 
 
-@router.post("/organisations", status_code=201, response_model=RecordedOut)
+@router.post("/organisations", status_code=201, response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
 def register_organisation(body: OrganisationIn, act: Act) -> JSONResponse:
     """An administrator registers a commissioner or a provider."""
     return act.run(
@@ -110,7 +113,7 @@ def register_organisation(body: OrganisationIn, act: Act) -> JSONResponse:
     )
 
 
-@router.post("/programmes", status_code=201, response_model=RecordedOut)
+@router.post("/programmes", status_code=201, response_model=RecordedOut, dependencies=[BY_COMMISSIONER])
 def set_up_programme(body: ProgrammeIn, act: Act) -> JSONResponse:
     """The commissioner sets up its programme for a contract year."""
     return act.run(
@@ -118,7 +121,9 @@ def set_up_programme(body: ProgrammeIn, act: Act) -> JSONResponse:
     )
 
 
-@router.post("/programmes/{programme_id}/providers", response_model=RecordedOut)
+@router.post(
+    "/programmes/{programme_id}/providers", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownProgramme]
+)
 def join(programme_id: UUID, body: ProviderIn, act: Act) -> JSONResponse:
     """A provider joins the programme with its contract value and CQUIN rate."""
     terms = ProviderTerms(body.provider_id, body.contract_value, body.cquin_rate)
@@ -128,7 +133,12 @@ def join(programme_id: UUID, body: ProviderIn, act: Act) -> JSONResponse:
     )
 
 
-@router.post("/programmes/{programme_id}/schemes", status_code=201, response_model=RecordedOut)
+@router.post(
+    "/programmes/{programme_id}/schemes",
+    status_code=201,
+    response_model=RecordedOut,
+    dependencies=[BY_COMMISSIONER, KnownProgramme],
+)
 def draft(programme_id: UUID, body: DraftIn, act: Act) -> JSONResponse:
     """The commissioner drafts a scheme with participants, weights and milestones."""
     return act.run(
@@ -138,7 +148,7 @@ def draft(programme_id: UUID, body: DraftIn, act: Act) -> JSONResponse:
     )
 
 
-@router.post("/schemes/{scheme_id}/lead", response_model=RecordedOut)
+@router.post("/schemes/{scheme_id}/lead", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
 def designate_lead(scheme_id: UUID, body: LeadIn, act: Act) -> JSONResponse:
     """The commissioner designates the scheme's lead; re-designation needs a reason."""
     return act.run(
@@ -147,7 +157,7 @@ def designate_lead(scheme_id: UUID, body: LeadIn, act: Act) -> JSONResponse:
     )
 
 
-@router.post("/schemes/{scheme_id}/signatures", response_model=RecordedOut)
+@router.post("/schemes/{scheme_id}/signatures", response_model=RecordedOut, dependencies=[BY_SIGNATORY, KnownScheme])
 def sign(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
     """Sign the version of the terms you have read, for your organisation."""
     return act.run(
@@ -156,7 +166,7 @@ def sign(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
     )
 
 
-@router.post("/schemes/{scheme_id}/variations", response_model=RecordedOut)
+@router.post("/schemes/{scheme_id}/variations", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
 def propose_variation(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
     """The commissioner proposes new terms for an agreed scheme; every party signs again."""
     return act.run(

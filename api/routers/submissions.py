@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from api.access import readable_submission
 from api.commands import Act, RecordedOut
-from api.deps import CorralApp, CurrentActor
+from api.deps import BY_PROVIDER, CorralApp, CurrentActor, KnownScheme
 from domain.evidence import Attachment, Evidence, Figures
 from domain.submission import Submission
 
@@ -64,7 +64,10 @@ class SubmissionOut(BaseModel):
 
 
 @router.post(
-    "/schemes/{scheme_id}/milestones/{milestone_code}/submissions", status_code=201, response_model=RecordedOut
+    "/schemes/{scheme_id}/milestones/{milestone_code}/submissions",
+    status_code=201,
+    response_model=RecordedOut,
+    dependencies=[BY_PROVIDER, KnownScheme],
 )
 def submit(scheme_id: UUID, milestone_code: str, body: EvidenceIn, act: Act) -> JSONResponse:
     """Submit your organisation's evidence for a milestone that applies to it."""

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, SecretStr
 
 from api.commands import Act, RecordedOut
+from api.deps import BY_ADMINISTRATOR
 from api.security import SignInError, authenticate, hash_password
 from domain.actors import Role
 from domain.errors import NotPermittedError
@@ -32,10 +33,9 @@ class ReasonIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-@router.post("/users", status_code=201, response_model=RecordedOut)
+@router.post("/users", status_code=201, response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
 def open_account(body: UserIn, act: Act) -> JSONResponse:
     """The administrator opens an account for a user of one organisation, with one role."""
-    act.actor.require_administrator()
     return act.run(
         f"user {body.username} {body.organisation_id} {body.role.value}",
         lambda: act.corral.register_user(
@@ -63,7 +63,7 @@ def change_password(username: str, body: PasswordIn, act: Act) -> JSONResponse:
     )
 
 
-@router.post("/users/{username}/disablement", response_model=RecordedOut)
+@router.post("/users/{username}/disablement", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
 def disable(username: str, body: ReasonIn, act: Act) -> JSONResponse:
     """The administrator stops an account from acting, saying why; its history stays."""
     return act.run(
