@@ -15,6 +15,7 @@ from api.routers import attachments, auth, boards, exports, health, programmes, 
 from api.settings import Settings
 from api.wiring import build_application, build_views
 from projections.runner import Projector
+import web
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,4 +58,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(attachments.router, prefix="/api/v1")
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
+    app.include_router(web.router)
+    web.mount_static(app)
     return app

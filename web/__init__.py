@@ -1,1 +1,21 @@
-"""The browser pages, served by the same FastAPI app."""
+"""The browser pages, served by the same FastAPI app: `router` and `mount_static`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from web.pages import agreement, audit, board, evidence, home, overview, payments, review, signing
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+router = APIRouter(include_in_schema=False)
+for module in (signing, home, overview, evidence, board, review, payments, audit, agreement):
+    router.include_router(module.router)
+
+
+def mount_static(app: FastAPI) -> None:
+    """Serve the stylesheet and scripts at /static."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,0 +1,108 @@
+"""The audit trail: filtered, a page at a time by keyset, with a way through to the evidence behind decisions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from api.access import commissioner_access
+from api.deps import ProgressReadings, ViewsAfter
+from domain.milestones import Quarter
+from projections.audit.queries import audit_trail
+from projections.audit.view import AuditView
+from projections.progress.reading import fetch, organisation_names
+from web.pages.base import CurrentViewer, PageRoute, render
+from web.pages.reading import QUARTERS, programme_heading
+
+router = APIRouter(route_class=PageRoute)
+ASSESSMENTS = ("MilestoneAssessed", "AssessmentRevisedOnAppeal")
+PAGE = 25
+
+
+def _uuid(text: str | None) -> UUID | None:
+    try:
+        return UUID(text) if text else None
+    except ValueError:
+        return None
+
+
+def _day(text: str | None, plus: int = 0) -> datetime | None:
+    try:
+        return datetime.combine(date.fromisoformat(text), time(), UTC) + timedelta(days=plus) if text else None
+    except ValueError:
+        return None
+
+
+@router.get("/programmes/{programme_id}/audit")
+def audit(
+    request: Request,
+    programme_id: UUID,
+    viewer: CurrentViewer,
+    readings: ProgressReadings,
+    _: ViewsAfter,
+    scheme: str | None = None,
+    provider: str | None = None,
+    quarter: str | None = None,
+    user: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    before: int | None = None,
+) -> Response:
+    """Who did what, when and why, newest first: for the commissioner and the auditor."""
+    commissioner_access(readings, viewer.actor, str(programme_id), "the audit trail")
+    heading = programme_heading(readings, viewer.actor, programme_id)
+    filters = {
+        "scheme": scheme or "",
+        "provider": provider or "",
+        "quarter": quarter if quarter in QUARTERS else "",
+        "user": (user or "").strip(),
+        "since": since or "",
+        "until": until or "",
+    }
+    view = next(p.view for p in request.app.state.views if isinstance(p.view, AuditView))
+    page = audit_trail(
+        view,
+        programme_id=programme_id,
+        scheme_id=_uuid(scheme),
+        provider_id=_uuid(provider),
+        quarter=Quarter(filters["quarter"]) if filters["quarter"] else None,
+        actor=filters["user"] or None,
+        since=_day(since),
+        until=_day(until, plus=1),
+        before_position=before,
+        limit=PAGE,
+    )
+    s, pr = readings.schemes, readings.providers
+    schemes = fetch(
+        readings, select(s.c.id, s.c.title).where(s.c.programme_id == str(programme_id)).order_by(s.c.ordinal)
+    )
+    names = organisation_names(readings)
+    providers = sorted(
+        (
+            r.provider_id
+            for r in fetch(readings, select(pr.c.provider_id).where(pr.c.programme_id == str(programme_id)))
+        ),
+        key=lambda p: names.get(p, p),
+    )
+    kept: dict[str, Any] = {k: v for k, v in filters.items() if v}
+    context = {
+        "title": f"{heading.health_economy} {heading.contract_year}: audit trail",
+        "programme": heading,
+        "filters": filters,
+        "schemes": schemes,
+        "providers": [(p, names.get(p, p)) for p in providers],
+        "quarters": QUARTERS,
+        "entries": page.entries,
+        "assessments": ASSESSMENTS,
+        "older": f"?{urlencode({**kept, 'before': page.next_before})}" if page.next_before else None,
+        "newest": f"?{urlencode(kept)}" if before else None,
+        "export": f"/api/v1/programmes/{programme_id}/audit.csv",
+        "live_topics": [f"audit:{programme_id}"] if before is None else [],
+    }
+    return render(request, "audit.html", context, viewer)

@@ -1,0 +1,85 @@
+"""Payments per programme and per provider, with a chart of earned against available by quarter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.deps import ProgressReadings, ViewsAfter
+from domain.milestones import Quarter
+from domain.payments import Figures
+from projections.progress.payments import programme_payments
+from projections.progress.reading import organisation_names
+from web.pages.base import CurrentViewer, PageRoute, render
+from web.pages.reading import programme_heading
+
+router = APIRouter(route_class=PageRoute)
+WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 640, 240, 20, 40, 10
+BAR = 44
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    height: float
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Bars for an inline SVG: available then earned, for each quarter."""
+
+    bars: list[Bar]
+    quarters: list[tuple[float, str]]
+    width: int = WIDTH
+    height: int = HEIGHT
+    baseline: int = HEIGHT - BOTTOM
+
+
+def chart(by_quarter: dict[Quarter, Figures]) -> Chart:
+    """Scale each quarter's available and earned money to the chart's height."""
+    top = max((f.available for f in by_quarter.values()), default=Decimal(0)) or Decimal(1)
+    room = HEIGHT - TOP - BOTTOM
+    slot = (WIDTH - LEFT) / len(Quarter)
+    bars, labels = [], []
+    for i, quarter in enumerate(Quarter):
+        money = by_quarter.get(quarter, Figures())
+        x = LEFT + i * slot + (slot - 2 * BAR - 6) / 2
+        for j, (kind, amount) in enumerate((("available", money.available), ("earned", money.earned))):
+            height = float(amount / top) * room
+            bars.append(Bar(x + j * (BAR + 6), HEIGHT - BOTTOM - height, height, kind, f"£{amount:,.0f}"))
+        labels.append((LEFT + i * slot + slot / 2, quarter.value))
+    return Chart(bars, labels)
+
+
+@router.get("/programmes/{programme_id}/payments")
+def payments(
+    request: Request, programme_id: UUID, viewer: CurrentViewer, readings: ProgressReadings, _: ViewsAfter
+) -> Response:
+    """Available, earned, shortfall and at risk: the commissioner sees everyone's, a provider only its own."""
+    heading = programme_heading(readings, viewer.actor, programme_id)
+    access = heading.access
+    paid = programme_payments(readings, str(programme_id), None if access.everything else access.provider_id)
+    names = organisation_names(readings)
+    providers = sorted(
+        (p for p in paid.providers.values() if access.may_see_money_of(p.provider_id)),
+        key=lambda p: names.get(p.provider_id, p.provider_id),
+    )
+    context = {
+        "title": f"{heading.health_economy} {heading.contract_year}: payments",
+        "programme": heading,
+        "names": names,
+        "providers": [(p, chart(p.by_quarter)) for p in providers],
+        "total": paid.total if access.everything else None,
+        "programme_chart": chart(paid.by_quarter) if access.everything else None,
+        "by_quarter": paid.by_quarter,
+        "quarters": list(Quarter),
+        "live_topics": [f"progress:{programme_id}"],
+    }
+    return render(request, "payments.html", context, viewer)

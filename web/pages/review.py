@@ -1,0 +1,303 @@
+"""The commissioner's review of a scheme-quarter: assess each provider-milestone, query, revise, close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from api.access import commissioner_access, may_read_assessments
+from api.deps import CorralApp, ProgressReadings, ViewsAfter
+from domain import ids
+from domain.achievement import AssessmentStatus, status_for_share, threshold_share
+from domain.application import Corral
+from domain.errors import DomainError
+from domain.evidence import Figures
+from domain.history import assessment_history
+from domain.milestones import Milestone, Quarter
+from domain.quarter_review import QuarterReview
+from projections.progress.collation import collation_board
+from projections.progress.reading import MilestoneProgress, organisation_names
+from web.pages.base import CurrentViewer, FormFailure, PageRoute, Viewer, after, attempt, refused, render, see_other
+from web.pages.reading import QUARTERS, programme_heading, scheme_row
+
+router = APIRouter(route_class=PageRoute)
+Text = Annotated[str, Form()]
+
+
+@dataclass(frozen=True)
+class ThresholdMaths:
+    """The sliding-scale sum for a numeric milestone's presented figures."""
+
+    figures: Figures
+    value: Decimal
+    share: Decimal | None
+    suggested: str | None
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One provider-milestone as the commissioner reviews it."""
+
+    provider_id: str
+    provider: str
+    progress: MilestoneProgress
+    milestone: Milestone
+    submission_id: UUID
+    presented_revision: int | None
+    maths: ThresholdMaths | None
+
+    @property
+    def form(self) -> str:
+        """The id stem of this row's forms."""
+        return f"{self.provider_id}-{self.milestone.code}"
+
+
+def _review(corral: Corral, scheme_id: UUID, quarter: Quarter) -> QuarterReview | None:
+    review_id = ids.quarter_review_id(scheme_id, quarter)
+    return corral.quarter_review(scheme_id, quarter) if corral.exists(review_id) else None
+
+
+def _maths(corral: Corral, milestone: Milestone, review: QuarterReview | None, provider_id: UUID) -> Any:
+    entry = review.entry_for(provider_id, milestone.code) if review is not None else None
+    if milestone.measure is None or entry is None:
+        return None
+    figures = corral.submission(entry.submission_id).evidence(entry.revision).figures
+    if figures is None:
+        return None
+    try:
+        share = threshold_share(milestone.measure, figures)
+    except DomainError as error:
+        return ThresholdMaths(figures, figures.value, None, None, str(error))
+    return ThresholdMaths(figures, figures.value, share, status_for_share(share).value, None)
+
+
+def _review_page(
+    request: Request,
+    corral: Corral,
+    readings: ProgressReadings,
+    viewer: Viewer,
+    scheme_id: UUID,
+    quarter: Quarter,
+    failure: FormFailure | None = None,
+) -> Response:
+    programme_id, title, _ = scheme_row(readings, scheme_id)
+    commissioner_access(readings, viewer.actor, programme_id, "the commissioner's review")
+    board = collation_board(readings, str(scheme_id), quarter)
+    review = _review(corral, scheme_id, quarter)
+    terms = corral.scheme(scheme_id).agreed_terms
+    rows = []
+    for participant in board.participants:
+        for progress in participant.milestones:
+            milestone = terms.milestone(progress.code)
+            provider = UUID(participant.provider_id)
+            entry = review.entry_for(provider, milestone.code) if review is not None else None
+            rows.append(
+                ReviewRow(
+                    participant.provider_id,
+                    participant.name,
+                    progress,
+                    milestone,
+                    ids.submission_id(scheme_id, milestone.code, provider),
+                    entry.revision if entry is not None else None,
+                    _maths(corral, milestone, review, provider),
+                )
+            )
+    context = {
+        "title": f"{title}: {quarter.value} review",
+        "programme": programme_heading(readings, viewer.actor, programme_id),
+        "scheme_id": str(scheme_id),
+        "scheme_title": title,
+        "quarter": quarter.value,
+        "quarters": QUARTERS,
+        "board": board,
+        "review": review,
+        "rows": rows,
+        "statuses": list(AssessmentStatus),
+        "may_act": viewer.actor.role.value == "commissioner",
+        "failure": failure,
+        "live_topics": [f"board:{scheme_id}:{quarter.value}"],
+    }
+    return render(request, "review.html", context, viewer, 200 if failure is None else 422)
+
+
+@router.get("/schemes/{scheme_id}/quarters/{quarter}/review")
+def review_page(
+    request: Request,
+    scheme_id: UUID,
+    quarter: Quarter,
+    viewer: CurrentViewer,
+    corral: CorralApp,
+    readings: ProgressReadings,
+    _: ViewsAfter,
+) -> Response:
+    """The presented pack, each provider-milestone with its evidence and, for numeric ones, the threshold maths."""
+    return _review_page(request, corral, readings, viewer, scheme_id, quarter)
+
+
+def _decided(
+    request: Request,
+    corral: Corral,
+    readings: ProgressReadings,
+    viewer: Viewer,
+    scheme_id: UUID,
+    quarter: Quarter,
+    form: str,
+    values: dict[str, str],
+    action: Any,
+) -> Response:
+    recorded, error = attempt(action)
+    if error is not None:
+        return _review_page(request, corral, readings, viewer, scheme_id, quarter, refused(form, values, error))
+    return see_other(after(f"/schemes/{scheme_id}/quarters/{quarter.value}/review", recorded.position))
+
+
+def _status(text: str) -> AssessmentStatus:
+    try:
+        return AssessmentStatus(text)
+    except ValueError:
+        raise StatusRequiredError("choose Met, Partially Met, Not Met or N/A") from None
+
+
+class StatusRequiredError(DomainError):
+    """No assessment status was chosen."""
+
+
+@router.post("/schemes/{scheme_id}/quarters/{quarter}/assessments")
+def assess(
+    request: Request,
+    scheme_id: UUID,
+    quarter: Quarter,
+    viewer: CurrentViewer,
+    corral: CorralApp,
+    readings: ProgressReadings,
+    provider_id: Annotated[UUID, Form()],
+    milestone_code: Text,
+    status: Text = "",
+    rationale: Text = "",
+) -> Response:
+    """Assess one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
+    return _decided(
+        request,
+        corral,
+        readings,
+        viewer,
+        scheme_id,
+        quarter,
+        f"assess-{provider_id}-{milestone_code}",
+        {"status": status, "rationale": rationale},
+        lambda: corral.assess_milestone(
+            viewer.actor, scheme_id, quarter, provider_id, milestone_code, _status(status), rationale
+        ),
+    )
+
+
+@router.post("/schemes/{scheme_id}/quarters/{quarter}/appeals")
+def appeal(
+    request: Request,
+    scheme_id: UUID,
+    quarter: Quarter,
+    viewer: CurrentViewer,
+    corral: CorralApp,
+    readings: ProgressReadings,
+    provider_id: Annotated[UUID, Form()],
+    milestone_code: Text,
+    status: Text = "",
+    rationale: Text = "",
+    reason: Text = "",
+) -> Response:
+    """Revise an assessment on appeal, saying why; the first decision stays in the record."""
+    return _decided(
+        request,
+        corral,
+        readings,
+        viewer,
+        scheme_id,
+        quarter,
+        f"appeal-{provider_id}-{milestone_code}",
+        {"status": status, "rationale": rationale, "reason": reason},
+        lambda: corral.revise_assessment(
+            viewer.actor, scheme_id, quarter, provider_id, milestone_code, _status(status), rationale, reason
+        ),
+    )
+
+
+@router.post("/schemes/{scheme_id}/quarters/{quarter}/query")
+def query(
+    request: Request,
+    scheme_id: UUID,
+    quarter: Quarter,
+    viewer: CurrentViewer,
+    corral: CorralApp,
+    readings: ProgressReadings,
+    questions: Text = "",
+) -> Response:
+    """Send the pack back to the lead with questions."""
+    return _decided(
+        request,
+        corral,
+        readings,
+        viewer,
+        scheme_id,
+        quarter,
+        "query",
+        {"questions": questions},
+        lambda: corral.query_pack(viewer.actor, scheme_id, quarter, questions),
+    )
+
+
+@router.post("/schemes/{scheme_id}/quarters/{quarter}/closure")
+def close(
+    request: Request,
+    scheme_id: UUID,
+    quarter: Quarter,
+    viewer: CurrentViewer,
+    corral: CorralApp,
+    readings: ProgressReadings,
+) -> Response:
+    """Close the quarter once every provider-milestone is assessed, fixing its payments."""
+    return _decided(
+        request,
+        corral,
+        readings,
+        viewer,
+        scheme_id,
+        quarter,
+        "close",
+        {},
+        lambda: corral.close_quarter(viewer.actor, scheme_id, quarter),
+    )
+
+
+@router.get("/schemes/{scheme_id}/quarters/{quarter}/assessments/{provider_id}")
+def history(
+    request: Request,
+    scheme_id: UUID,
+    quarter: Quarter,
+    provider_id: UUID,
+    viewer: CurrentViewer,
+    corral: CorralApp,
+    readings: ProgressReadings,
+) -> Response:
+    """Every decision on the provider's milestones in the quarter, each with the evidence exactly as assessed."""
+    may_read_assessments(corral, viewer.actor, scheme_id, provider_id)
+    programme_id, title, _ = scheme_row(readings, scheme_id)
+    scheme = corral.scheme(scheme_id)
+    codes = [m.code for p, m in scheme.agreed_terms.expected(quarter) if p == provider_id]
+    names = organisation_names(readings)
+    context = {
+        "title": f"{title}: {quarter.value} decisions for {names.get(str(provider_id), '')}",
+        "programme": programme_heading(readings, viewer.actor, programme_id),
+        "scheme_id": str(scheme_id),
+        "scheme_title": title,
+        "quarter": quarter.value,
+        "provider": names.get(str(provider_id), str(provider_id)),
+        "histories": [(code, assessment_history(corral, scheme_id, quarter, provider_id, code)) for code in codes],
+        "names": names,
+    }
+    return render(request, "history.html", context, viewer)

@@ -1,0 +1,78 @@
+"""Signing in and out, and where the service starts for each role."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from api.deps import CorralApp, CurrentActor, Ledger, ServerSettings, SessionClaims
+from api.security import SignInError, issue_token
+from api.session import clear_session_cookie, set_session_cookie
+from api.sign_in import ThrottledError
+from domain.actors import Role
+from web.pages.base import FormFailure, PageRoute, render, see_other
+
+router = APIRouter(route_class=PageRoute)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never another site's address."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/")
+def start(actor: CurrentActor) -> Response:
+    """Providers start at their home; everyone else at their programmes."""
+    return see_other("/home" if actor.role is Role.PROVIDER else "/programmes")
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, next: str | None = None, signed_out: bool = False) -> Response:
+    """The sign-in form."""
+    context = {"next": _safe_next(next), "signed_out": signed_out, "failure": None}
+    return render(request, "sign_in.html", context, None)
+
+
+@router.post("/sign-in")
+def sign_in(
+    request: Request,
+    corral: CorralApp,
+    settings: ServerSettings,
+    ledger: Ledger,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    """Check the password, start the session cookie and go where the user was going."""
+    errors = []
+    if not username.strip():
+        errors.append(("sign-in-username", "Enter your username"))
+    if not password:
+        errors.append(("sign-in-password", "Enter your password"))
+    if not errors:
+        try:
+            actor = ledger.sign_in(corral, username, password)
+        except ThrottledError as error:
+            errors.append(("sign-in-username", str(error).capitalize()))
+        except SignInError:
+            errors.append(("sign-in-username", "The username or password is wrong"))
+        else:
+            response = see_other(_safe_next(next))
+            set_session_cookie(response, issue_token(actor, settings.signing_key(), settings.token_minutes), settings)
+            return response
+    failure = FormFailure("sign-in", {"username": username}, errors)
+    context = {"next": _safe_next(next), "signed_out": False, "failure": failure}
+    return render(request, "sign_in.html", context, None, 400)
+
+
+@router.post("/sign-out")
+def sign_out(claims: SessionClaims, settings: ServerSettings, ledger: Ledger) -> Response:
+    """End the session: the token is revoked and the cookie cleared."""
+    ledger.revoke(claims.token_id, claims.expires_at)
+    response = see_other("/sign-in?signed_out=true")
+    clear_session_cookie(response, settings)
+    return response
