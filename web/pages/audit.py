@@ -7,17 +7,17 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.access import commissioner_access
-from api.deps import ProgressReadings, ViewsAfter
+from api.deps import ViewsAfter
 from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
 from projections.audit.view import AuditView
 from projections.progress.reading import fetch, organisation_names
-from web.pages.base import CurrentViewer, PageRoute, render
+from web.pages.base import CurrentPage, PageRoute
 from web.pages.reading import QUARTERS, programme_heading
 
 router = APIRouter(route_class=PageRoute)
@@ -41,10 +41,8 @@ def _day(text: str | None, plus: int = 0) -> datetime | None:
 
 @router.get("/programmes/{programme_id}/audit")
 def audit(
-    request: Request,
+    page: CurrentPage,
     programme_id: UUID,
-    viewer: CurrentViewer,
-    readings: ProgressReadings,
     _: ViewsAfter,
     scheme: str | None = None,
     provider: str | None = None,
@@ -55,8 +53,9 @@ def audit(
     before: int | None = None,
 ) -> Response:
     """Who did what, when and why, newest first: for the commissioner and the auditor."""
-    commissioner_access(readings, viewer.actor, str(programme_id), "the audit trail")
-    heading = programme_heading(readings, viewer.actor, programme_id)
+    readings = page.readings
+    commissioner_access(readings, page.viewer.actor, str(programme_id), "the audit trail")
+    heading = programme_heading(readings, page.viewer.actor, programme_id)
     filters = {
         "scheme": scheme or "",
         "provider": provider or "",
@@ -65,8 +64,8 @@ def audit(
         "since": since or "",
         "until": until or "",
     }
-    view = next(p.view for p in request.app.state.views if isinstance(p.view, AuditView))
-    page = audit_trail(
+    view = next(p.view for p in page.request.app.state.views if isinstance(p.view, AuditView))
+    trail = audit_trail(
         view,
         programme_id=programme_id,
         scheme_id=_uuid(scheme),
@@ -98,11 +97,11 @@ def audit(
         "schemes": schemes,
         "providers": [(p, names.get(p, p)) for p in providers],
         "quarters": QUARTERS,
-        "entries": page.entries,
+        "entries": trail.entries,
         "assessments": ASSESSMENTS,
-        "older": f"?{urlencode({**kept, 'before': page.next_before})}" if page.next_before else None,
+        "older": f"?{urlencode({**kept, 'before': trail.next_before})}" if trail.next_before else None,
         "newest": f"?{urlencode(kept)}" if before else None,
         "export": f"/api/v1/programmes/{programme_id}/audit.csv",
         "live_topics": [f"audit:{programme_id}"] if before is None else [],
     }
-    return render(request, "audit.html", context, viewer)
+    return page.show("audit.html", context)

@@ -15,12 +15,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.deps import CorralApp, CurrentActor, ServerSettings, SessionClaims
+from api.deps import CorralApp, CurrentActor, ProgressReadings, ServerSettings, SessionClaims
 from api.session import csrf_token
 from domain.actors import Actor, Role
+from domain.application import Corral
 from domain.errors import DomainError, NotFoundError, NotPermittedError
 from domain.milestones import contract_year_label
 from domain.payments import pounds
+from projections.progress.view import ProgressView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SECURITY_HEADERS = {
@@ -98,6 +100,40 @@ def get_viewer(actor: CurrentActor, claims: SessionClaims, settings: ServerSetti
 
 
 CurrentViewer = Annotated[Viewer, Depends(get_viewer)]
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page route works with: the request, the viewer, the application and the progress views."""
+
+    request: Request
+    viewer: Viewer
+    corral: Corral
+    readings: ProgressView
+
+    def show(self, template: str, context: Mapping[str, Any], failure: FormFailure | None = None) -> HTMLResponse:
+        """The page; 422 when it shows a form the server refused."""
+        return render(
+            self.request, template, {**context, "failure": failure}, self.viewer, 200 if failure is None else 422
+        )
+
+    def act(self, action: Callable[[], Any], form: str, values: Mapping[str, Any], again: Again, done: str) -> Response:
+        """Run a use case, then go to `done` once the views include it; a broken rule shows the form again."""
+        recorded, error = attempt(action)
+        if error is not None:
+            return again(refused(form, values, error))
+        return see_other(after(done, recorded.position))
+
+
+def get_page(request: Request, viewer: CurrentViewer, corral: CorralApp, readings: ProgressReadings) -> Page:
+    """The page's request, viewer, application and views."""
+    return Page(request, viewer, corral, readings)
+
+
+CurrentPage = Annotated[Page, Depends(get_page)]
+
+
+Again = Callable[["FormFailure"], Response]
 
 
 @dataclass

@@ -6,65 +6,55 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
 from api.access import may_attach_evidence, readable_submission
 from api.attachments import AttachmentStore
-from api.deps import CorralApp, ProgressReadings
 from domain import ids
-from domain.application import Corral
 from domain.evidence import Attachment, Evidence, Figures
 from domain.submission import Submission, SubmissionStatus
 from projections.progress.reading import organisation_names
-from web.pages.base import CurrentViewer, FormFailure, PageRoute, Viewer, after, attempt, refused, render, see_other
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 from web.pages.reading import programme_heading
 
 router = APIRouter(route_class=PageRoute)
 Text = Annotated[str, Form()]
-Uploads = Annotated[list[UploadFile], File()]
+Version = Annotated[int | None, Form()]
 
 
-def _own(corral: Corral, viewer: Viewer, scheme_id: UUID, code: str) -> tuple[Any, Any, Submission | None]:
+def _own(page: Page, scheme_id: UUID, code: str) -> tuple[Any, Any, Submission | None]:
     """The scheme, the milestone as it applies to the viewer's organisation, and its submission if any."""
-    scheme = corral.scheme(scheme_id)
-    milestone = scheme.milestone_for(viewer.actor.organisation_id, code)
-    submission_id = ids.submission_id(scheme_id, code, viewer.actor.organisation_id)
-    return scheme, milestone, corral.submission(submission_id) if corral.exists(submission_id) else None
+    scheme = page.corral.scheme(scheme_id)
+    milestone = scheme.milestone_for(page.viewer.actor.organisation_id, code)
+    submission_id = ids.submission_id(scheme_id, code, page.viewer.actor.organisation_id)
+    return scheme, milestone, page.corral.submission(submission_id) if page.corral.exists(submission_id) else None
 
 
-def _own_page(
-    request: Request,
-    corral: Corral,
-    readings: ProgressReadings,
-    viewer: Viewer,
-    scheme_id: UUID,
-    code: str,
-    failure: FormFailure | None = None,
-) -> Response:
-    scheme, milestone, submission = _own(corral, viewer, scheme_id, code)
-    heading = programme_heading(readings, viewer.actor, scheme.programme_id)
-    evidence = submission.evidence() if submission is not None else None
+def _own_page(page: Page, scheme_id: UUID, code: str, failure: FormFailure | None = None) -> Response:
+    scheme, milestone, submission = _own(page, scheme_id, code)
+    lead = page.corral.programme(scheme.programme_id).lead_of(scheme.id)
     context = {
         "title": f"{scheme.agreed_terms.title}: {milestone.quarter.value} {milestone.code} evidence",
-        "programme": heading,
+        "programme": programme_heading(page.readings, page.viewer.actor, scheme.programme_id),
         "scheme": scheme,
         "milestone": milestone,
         "submission": submission,
-        "evidence": evidence,
+        "evidence": submission.evidence() if submission is not None else None,
         "locked": submission is not None and submission.status is SubmissionStatus.PRESENTED,
-        "lead": organisation_names(readings).get(str(corral.programme(scheme.programme_id).lead_of(scheme.id)), ""),
-        "failure": failure,
+        "lead": organisation_names(page.readings).get(str(lead), ""),
     }
-    return render(request, "evidence.html", context, viewer, 200 if failure is None else 422)
+    return page.show("evidence.html", context, failure)
+
+
+def _own_address(scheme_id: UUID, code: str) -> str:
+    return f"/schemes/{scheme_id}/milestones/{code}/evidence"
 
 
 @router.get("/schemes/{scheme_id}/milestones/{code}/evidence")
-def own_evidence(
-    request: Request, scheme_id: UUID, code: str, viewer: CurrentViewer, corral: CorralApp, readings: ProgressReadings
-) -> Response:
+def own_evidence(page: CurrentPage, scheme_id: UUID, code: str) -> Response:
     """Your organisation's evidence for one milestone: submit it, revise it, withdraw it, read the lead's comments."""
-    return _own_page(request, corral, readings, viewer, scheme_id, code)
+    return _own_page(page, scheme_id, code)
 
 
 def _number(text: str, name: str, label: str, errors: list[tuple[str, str]]) -> Decimal | None:
@@ -73,37 +63,28 @@ def _number(text: str, name: str, label: str, errors: list[tuple[str, str]]) -> 
     try:
         value = Decimal(text.strip().replace(",", ""))
     except InvalidOperation:
-        errors.append((f"evidence-{name}", f"{label} must be a number, like 92"))
-        return None
+        value = Decimal("NaN")
     if not value.is_finite():
         errors.append((f"evidence-{name}", f"{label} must be a number, like 92"))
         return None
     return value
 
 
-def _store(request: Request) -> AttachmentStore:
-    store: AttachmentStore = request.app.state.attachments
-    return store
-
-
 @router.post("/schemes/{scheme_id}/milestones/{code}/evidence")
 def send_evidence(
-    request: Request,
+    page: CurrentPage,
     scheme_id: UUID,
     code: str,
-    viewer: CurrentViewer,
-    corral: CorralApp,
-    readings: ProgressReadings,
     narrative: Text = "",
     numerator: Text = "",
     denominator: Text = "",
     reason: Text = "",
     keep: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
-    files: Uploads = [],  # noqa: B006
-    version: Annotated[int | None, Form()] = None,
+    files: Annotated[list[UploadFile], File()] = [],  # noqa: B006
+    version: Version = None,
 ) -> Response:
-    """Submit the evidence, or revise it with a reason; the files chosen are uploaded to the attachment store."""
-    _, milestone, submission = _own(corral, viewer, scheme_id, code)
+    """Submit the evidence, or revise it with a reason; the files chosen go to the attachment store."""
+    _, milestone, submission = _own(page, scheme_id, code)
     values = {"narrative": narrative, "numerator": numerator, "denominator": denominator, "reason": reason}
     errors: list[tuple[str, str]] = []
     top = _number(numerator, "numerator", "The numerator", errors)
@@ -113,132 +94,88 @@ def send_evidence(
     if submission is not None and not reason.strip():
         errors.append(("evidence-reason", "Enter why you are revising the evidence"))
     if errors:
-        return _own_page(request, corral, readings, viewer, scheme_id, code, FormFailure("evidence", values, errors))
+        return _own_page(page, scheme_id, code, FormFailure("evidence", values, errors))
 
-    def act() -> Any:
-        current = submission.evidence().attachments if submission is not None else ()
-        kept: list[Attachment] = [a for a in current if a.sha256 in keep]
+    def send() -> Any:
+        kept: list[Attachment] = [
+            a for a in (submission.evidence().attachments if submission else ()) if a.sha256 in keep
+        ]
         uploads = [f for f in files if f.filename]
         if uploads:
-            may_attach_evidence(viewer.actor)
+            may_attach_evidence(page.viewer.actor)
+        store: AttachmentStore = page.request.app.state.attachments
         for upload in uploads:
-            stored = _store(request).keep(upload.file, upload.filename or "")
+            stored = store.keep(upload.file, upload.filename or "")
             if all(a.sha256 != stored.sha256 for a in kept):
                 kept.append(stored)
-        figures = None if top is None else Figures(top, bottom)
-        evidence = Evidence(narrative, figures, tuple(kept))
+        evidence = Evidence(narrative, None if top is None else Figures(top, bottom), tuple(kept))
         if submission is None:
-            return corral.submit_evidence(viewer.actor, scheme_id, milestone.code, evidence)
-        return corral.revise_evidence(viewer.actor, submission.id, evidence, reason, version or submission.version)
+            return page.corral.submit_evidence(page.viewer.actor, scheme_id, milestone.code, evidence)
+        expected = version or submission.version
+        return page.corral.revise_evidence(page.viewer.actor, submission.id, evidence, reason, expected)
 
-    recorded, error = attempt(act)
-    if error is not None:
-        failure = refused("evidence", values, error)
-        return _own_page(request, corral, readings, viewer, scheme_id, code, failure)
-    return see_other(after(f"/schemes/{scheme_id}/milestones/{code}/evidence", recorded.position))
+    again = lambda failure: _own_page(page, scheme_id, code, failure)  # noqa: E731
+    return page.act(send, "evidence", values, again, _own_address(scheme_id, code))
 
 
 @router.post("/schemes/{scheme_id}/milestones/{code}/withdrawal")
-def withdraw(
-    request: Request,
-    scheme_id: UUID,
-    code: str,
-    viewer: CurrentViewer,
-    corral: CorralApp,
-    readings: ProgressReadings,
-    reason: Text = "",
-    version: Annotated[int | None, Form()] = None,
-) -> Response:
+def withdraw(page: CurrentPage, scheme_id: UUID, code: str, reason: Text = "", version: Version = None) -> Response:
     """Take the evidence back before it is presented, saying why."""
-    _, _, submission = _own(corral, viewer, scheme_id, code)
+    _, _, submission = _own(page, scheme_id, code)
     if submission is None:
-        return see_other(f"/schemes/{scheme_id}/milestones/{code}/evidence")
-    recorded, error = attempt(
-        lambda: corral.withdraw_evidence(viewer.actor, submission.id, reason, version or submission.version)
+        return _own_page(page, scheme_id, code)
+    return page.act(
+        lambda: page.corral.withdraw_evidence(page.viewer.actor, submission.id, reason, version or submission.version),
+        "withdraw",
+        {"reason": reason},
+        lambda failure: _own_page(page, scheme_id, code, failure),
+        _own_address(scheme_id, code),
     )
-    if error is not None:
-        failure = refused("withdraw", {"reason": reason}, error)
-        return _own_page(request, corral, readings, viewer, scheme_id, code, failure)
-    return see_other(after(f"/schemes/{scheme_id}/milestones/{code}/evidence", recorded.position))
 
 
-def _submission_page(
-    request: Request,
-    corral: Corral,
-    readings: ProgressReadings,
-    viewer: Viewer,
-    submission_id: UUID,
-    failure: FormFailure | None = None,
-) -> Response:
-    submission = readable_submission(corral, viewer.actor, submission_id)
-    scheme = corral.scheme(submission.scheme_id)
-    programme = corral.programme(submission.programme_id)
-    names = organisation_names(readings)
+def _submission_page(page: Page, submission_id: UUID, failure: FormFailure | None = None) -> Response:
+    submission = readable_submission(page.corral, page.viewer.actor, submission_id)
+    scheme = page.corral.scheme(submission.scheme_id)
+    lead = page.corral.programme(submission.programme_id).lead_of(scheme.id)
+    provider = organisation_names(page.readings).get(str(submission.provider_id), str(submission.provider_id))
     context = {
-        "title": f"{names.get(str(submission.provider_id), '')}: {submission.milestone_code} evidence",
-        "programme": programme_heading(readings, viewer.actor, submission.programme_id),
+        "title": f"{provider}: {submission.milestone_code} evidence",
+        "programme": programme_heading(page.readings, page.viewer.actor, submission.programme_id),
         "scheme": scheme,
         "milestone": scheme.agreed_terms.milestone(submission.milestone_code),
         "submission": submission,
         "evidence": submission.evidence(),
-        "provider": names.get(str(submission.provider_id), str(submission.provider_id)),
-        "is_lead": viewer.is_provider and programme.lead_of(scheme.id) == viewer.actor.organisation_id,
-        "failure": failure,
+        "provider": provider,
+        "is_lead": page.viewer.is_provider and lead == page.viewer.actor.organisation_id,
     }
-    return render(request, "submission.html", context, viewer, 200 if failure is None else 422)
+    return page.show("submission.html", context, failure)
 
 
 @router.get("/submissions/{submission_id}")
-def submission_page(
-    request: Request, submission_id: UUID, viewer: CurrentViewer, corral: CorralApp, readings: ProgressReadings
-) -> Response:
+def submission_page(page: CurrentPage, submission_id: UUID) -> Response:
     """One provider's evidence in full: for its provider, the scheme's lead and the commissioner."""
-    return _submission_page(request, corral, readings, viewer, submission_id)
+    return _submission_page(page, submission_id)
 
 
-def _lead_decides(
-    request: Request,
-    corral: Corral,
-    readings: ProgressReadings,
-    viewer: Viewer,
-    submission_id: UUID,
-    form: str,
-    comments: str,
-    version: int | None,
-) -> Response:
-    submission = readable_submission(corral, viewer.actor, submission_id)
-    decide = corral.accept_evidence if form == "accept" else corral.return_evidence
-    recorded, error = attempt(lambda: decide(viewer.actor, submission_id, comments, version or submission.version))
-    if error is not None:
-        failure = refused(form, {"comments": comments}, error)
-        return _submission_page(request, corral, readings, viewer, submission_id, failure)
-    board = f"/schemes/{submission.scheme_id}/quarters/{submission.quarter.value}/board"
-    return see_other(after(board, recorded.position))
+def _lead_decides(page: Page, submission_id: UUID, form: str, comments: str, version: int | None) -> Response:
+    submission = readable_submission(page.corral, page.viewer.actor, submission_id)
+    decide = page.corral.accept_evidence if form == "accept" else page.corral.return_evidence
+    return page.act(
+        lambda: decide(page.viewer.actor, submission_id, comments, version or submission.version),
+        form,
+        {"comments": comments},
+        lambda failure: _submission_page(page, submission_id, failure),
+        f"/schemes/{submission.scheme_id}/quarters/{submission.quarter.value}/board",
+    )
 
 
 @router.post("/submissions/{submission_id}/acceptance")
-def accept(
-    request: Request,
-    submission_id: UUID,
-    viewer: CurrentViewer,
-    corral: CorralApp,
-    readings: ProgressReadings,
-    comments: Text = "",
-    version: Annotated[int | None, Form()] = None,
-) -> Response:
+def accept(page: CurrentPage, submission_id: UUID, comments: Text = "", version: Version = None) -> Response:
     """The lead accepts the evidence into its pack."""
-    return _lead_decides(request, corral, readings, viewer, submission_id, "accept", comments, version)
+    return _lead_decides(page, submission_id, "accept", comments, version)
 
 
 @router.post("/submissions/{submission_id}/return")
-def give_back(
-    request: Request,
-    submission_id: UUID,
-    viewer: CurrentViewer,
-    corral: CorralApp,
-    readings: ProgressReadings,
-    comments: Text = "",
-    version: Annotated[int | None, Form()] = None,
-) -> Response:
+def give_back(page: CurrentPage, submission_id: UUID, comments: Text = "", version: Version = None) -> Response:
     """The lead returns the evidence to its provider, saying what to change."""
-    return _lead_decides(request, corral, readings, viewer, submission_id, "return", comments, version)
+    return _lead_decides(page, submission_id, "return", comments, version)

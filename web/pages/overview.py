@@ -4,37 +4,36 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.access import provider_table_access, visible_programmes
-from api.deps import ProgressReadings, ViewsAfter
+from api.deps import ViewsAfter
 from api.routers import programmes
 from domain.milestones import Quarter
 from projections.progress.matrix import quarter_table
 from projections.progress.reading import fetch, organisation_names
-from web.pages.base import CurrentViewer, PageRoute, render
+from web.pages.base import CurrentPage, PageRoute
 from web.pages.reading import QUARTERS, programme_heading
 
 router = APIRouter(route_class=PageRoute)
 
 
 @router.get("/programmes")
-def programme_list(request: Request, viewer: CurrentViewer, readings: ProgressReadings) -> Response:
+def programme_list(page: CurrentPage) -> Response:
     """Every programme the viewer may see."""
-    rows = {r.id: r for r in fetch(readings, readings.programmes.select())}
-    shown = [rows[i] for i in visible_programmes(readings, viewer.actor)]
-    names = organisation_names(readings)
-    return render(request, "programmes.html", {"title": "Programmes", "programmes": shown, "names": names}, viewer)
+    rows = {r.id: r for r in fetch(page.readings, page.readings.programmes.select())}
+    shown = [rows[i] for i in visible_programmes(page.readings, page.viewer.actor)]
+    names = organisation_names(page.readings)
+    return page.show("programmes.html", {"title": "Programmes", "programmes": shown, "names": names})
 
 
 @router.get("/programmes/{programme_id}")
-def overview(
-    request: Request, programme_id: UUID, viewer: CurrentViewer, readings: ProgressReadings, _: ViewsAfter
-) -> Response:
+def overview(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
     """Scheme x provider x quarter: every status, as a tag with its word."""
-    heading = programme_heading(readings, viewer.actor, programme_id)
-    progress = programmes.progress(str(programme_id), viewer.actor, readings, None)
+    readings, actor = page.readings, page.viewer.actor
+    heading = programme_heading(readings, actor, programme_id)
+    progress = programmes.progress(str(programme_id), actor, readings, None)
     cells = {(c.scheme_id, c.provider_id, c.quarter): c.statuses for c in progress.cells}
     participants = {
         s.id: [p for p in progress.providers if any((s.id, p, q) in cells for q in QUARTERS)] for s in progress.schemes
@@ -49,21 +48,15 @@ def overview(
         "names": organisation_names(readings),
         "live_topics": [f"progress:{programme_id}"],
     }
-    return render(request, "overview.html", context, viewer)
+    return page.show("overview.html", context)
 
 
 @router.get("/programmes/{programme_id}/providers/{provider_id}/quarters")
-def quarters(
-    request: Request,
-    programme_id: UUID,
-    provider_id: UUID,
-    viewer: CurrentViewer,
-    readings: ProgressReadings,
-    _: ViewsAfter,
-) -> Response:
+def quarters(page: CurrentPage, programme_id: UUID, provider_id: UUID, _: ViewsAfter) -> Response:
     """One provider's indicators with their Q1-Q4 statuses, as a trust reports its year, with downloads."""
-    provider_table_access(readings, viewer.actor, str(programme_id), str(provider_id))
-    heading = programme_heading(readings, viewer.actor, programme_id)
+    readings, actor = page.readings, page.viewer.actor
+    provider_table_access(readings, actor, str(programme_id), str(provider_id))
+    heading = programme_heading(readings, actor, programme_id)
     names = organisation_names(readings)
     context = {
         "title": f"{names.get(str(provider_id), 'Provider')}: Q1 to Q4",
@@ -73,4 +66,4 @@ def quarters(
         "rows": quarter_table(readings, str(programme_id), str(provider_id)),
         "quarters": list(Quarter),
     }
-    return render(request, "quarters.html", context, viewer)
+    return page.show("quarters.html", context)

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.deps import ProgressReadings, ViewsAfter
+from api.deps import ViewsAfter
 from domain.milestones import Quarter
 from domain.payments import Figures
 from projections.progress.payments import programme_payments
 from projections.progress.reading import organisation_names
-from web.pages.base import CurrentViewer, PageRoute, render
+from web.pages.base import CurrentPage, PageRoute
 from web.pages.reading import programme_heading
 
 router = APIRouter(route_class=PageRoute)
@@ -59,11 +59,10 @@ def chart(by_quarter: dict[Quarter, Figures]) -> Chart:
 
 
 @router.get("/programmes/{programme_id}/payments")
-def payments(
-    request: Request, programme_id: UUID, viewer: CurrentViewer, readings: ProgressReadings, _: ViewsAfter
-) -> Response:
+def payments(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
     """Available, earned, shortfall and at risk: the commissioner sees everyone's, a provider only its own."""
-    heading = programme_heading(readings, viewer.actor, programme_id)
+    readings = page.readings
+    heading = programme_heading(readings, page.viewer.actor, programme_id)
     access = heading.access
     paid = programme_payments(readings, str(programme_id), None if access.everything else access.provider_id)
     names = organisation_names(readings)
@@ -82,4 +81,4 @@ def payments(
         "quarters": list(Quarter),
         "live_topics": [f"progress:{programme_id}"],
     }
-    return render(request, "payments.html", context, viewer)
+    return page.show("payments.html", context)

@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from api.access import commissioner_access, may_read_assessments
-from api.deps import CorralApp, ProgressReadings, ViewsAfter
+from api.deps import ViewsAfter
 from domain import ids
+from domain.actors import Role
 from domain.achievement import AssessmentStatus, status_for_share, threshold_share
 from domain.application import Corral
 from domain.errors import DomainError
@@ -22,10 +23,10 @@ from domain.milestones import Milestone, Quarter
 from domain.quarter_review import QuarterReview
 from projections.progress.collation import collation_board
 from projections.progress.reading import MilestoneProgress, organisation_names
-from web.pages.base import CurrentViewer, FormFailure, PageRoute, Viewer, after, attempt, refused, render, see_other
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 from web.pages.reading import QUARTERS, programme_heading, scheme_row
 
-router = APIRouter(route_class=PageRoute)
+router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 Text = Annotated[str, Form()]
 
 
@@ -77,20 +78,12 @@ def _maths(corral: Corral, milestone: Milestone, review: QuarterReview | None, p
     return ThresholdMaths(figures, figures.value, share, status_for_share(share).value, None)
 
 
-def _review_page(
-    request: Request,
-    corral: Corral,
-    readings: ProgressReadings,
-    viewer: Viewer,
-    scheme_id: UUID,
-    quarter: Quarter,
-    failure: FormFailure | None = None,
-) -> Response:
-    programme_id, title, _ = scheme_row(readings, scheme_id)
-    commissioner_access(readings, viewer.actor, programme_id, "the commissioner's review")
-    board = collation_board(readings, str(scheme_id), quarter)
-    review = _review(corral, scheme_id, quarter)
-    terms = corral.scheme(scheme_id).agreed_terms
+def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFailure | None = None) -> Response:
+    programme_id, title, _ = scheme_row(page.readings, scheme_id)
+    commissioner_access(page.readings, page.viewer.actor, programme_id, "the commissioner's review")
+    board = collation_board(page.readings, str(scheme_id), quarter)
+    review = _review(page.corral, scheme_id, quarter)
+    terms = page.corral.scheme(scheme_id).agreed_terms
     rows = []
     for participant in board.participants:
         for progress in participant.milestones:
@@ -105,12 +98,12 @@ def _review_page(
                     milestone,
                     ids.submission_id(scheme_id, milestone.code, provider),
                     entry.revision if entry is not None else None,
-                    _maths(corral, milestone, review, provider),
+                    _maths(page.corral, milestone, review, provider),
                 )
             )
     context = {
         "title": f"{title}: {quarter.value} review",
-        "programme": programme_heading(readings, viewer.actor, programme_id),
+        "programme": programme_heading(page.readings, page.viewer.actor, programme_id),
         "scheme_id": str(scheme_id),
         "scheme_title": title,
         "quarter": quarter.value,
@@ -119,42 +112,30 @@ def _review_page(
         "review": review,
         "rows": rows,
         "statuses": list(AssessmentStatus),
-        "may_act": viewer.actor.role.value == "commissioner",
-        "failure": failure,
+        "may_act": page.viewer.actor.role is Role.COMMISSIONER,
         "live_topics": [f"board:{scheme_id}:{quarter.value}"],
     }
-    return render(request, "review.html", context, viewer, 200 if failure is None else 422)
+    return page.show("review.html", context, failure)
 
 
-@router.get("/schemes/{scheme_id}/quarters/{quarter}/review")
-def review_page(
-    request: Request,
-    scheme_id: UUID,
-    quarter: Quarter,
-    viewer: CurrentViewer,
-    corral: CorralApp,
-    readings: ProgressReadings,
-    _: ViewsAfter,
-) -> Response:
+@router.get("/review")
+def review_page(page: CurrentPage, scheme_id: UUID, quarter: Quarter, _: ViewsAfter) -> Response:
     """The presented pack, each provider-milestone with its evidence and, for numeric ones, the threshold maths."""
-    return _review_page(request, corral, readings, viewer, scheme_id, quarter)
+    return _review_page(page, scheme_id, quarter)
 
 
-def _decided(
-    request: Request,
-    corral: Corral,
-    readings: ProgressReadings,
-    viewer: Viewer,
-    scheme_id: UUID,
-    quarter: Quarter,
-    form: str,
-    values: dict[str, str],
-    action: Any,
-) -> Response:
-    recorded, error = attempt(action)
-    if error is not None:
-        return _review_page(request, corral, readings, viewer, scheme_id, quarter, refused(form, values, error))
-    return see_other(after(f"/schemes/{scheme_id}/quarters/{quarter.value}/review", recorded.position))
+def _decide(page: Page, scheme_id: UUID, quarter: Quarter, form: str, values: dict[str, str], action: Any) -> Response:
+    return page.act(
+        action,
+        form,
+        values,
+        lambda failure: _review_page(page, scheme_id, quarter, failure),
+        f"/schemes/{scheme_id}/quarters/{quarter.value}/review",
+    )
+
+
+class StatusRequiredError(DomainError):
+    """No assessment status was chosen."""
 
 
 def _status(text: str) -> AssessmentStatus:
@@ -164,47 +145,34 @@ def _status(text: str) -> AssessmentStatus:
         raise StatusRequiredError("choose Met, Partially Met, Not Met or N/A") from None
 
 
-class StatusRequiredError(DomainError):
-    """No assessment status was chosen."""
-
-
-@router.post("/schemes/{scheme_id}/quarters/{quarter}/assessments")
+@router.post("/assessments")
 def assess(
-    request: Request,
+    page: CurrentPage,
     scheme_id: UUID,
     quarter: Quarter,
-    viewer: CurrentViewer,
-    corral: CorralApp,
-    readings: ProgressReadings,
     provider_id: Annotated[UUID, Form()],
     milestone_code: Text,
     status: Text = "",
     rationale: Text = "",
 ) -> Response:
     """Assess one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
-    return _decided(
-        request,
-        corral,
-        readings,
-        viewer,
+    return _decide(
+        page,
         scheme_id,
         quarter,
         f"assess-{provider_id}-{milestone_code}",
         {"status": status, "rationale": rationale},
-        lambda: corral.assess_milestone(
-            viewer.actor, scheme_id, quarter, provider_id, milestone_code, _status(status), rationale
+        lambda: page.corral.assess_milestone(
+            page.viewer.actor, scheme_id, quarter, provider_id, milestone_code, _status(status), rationale
         ),
     )
 
 
-@router.post("/schemes/{scheme_id}/quarters/{quarter}/appeals")
+@router.post("/appeals")
 def appeal(
-    request: Request,
+    page: CurrentPage,
     scheme_id: UUID,
     quarter: Quarter,
-    viewer: CurrentViewer,
-    corral: CorralApp,
-    readings: ProgressReadings,
     provider_id: Annotated[UUID, Form()],
     milestone_code: Text,
     status: Text = "",
@@ -212,92 +180,56 @@ def appeal(
     reason: Text = "",
 ) -> Response:
     """Revise an assessment on appeal, saying why; the first decision stays in the record."""
-    return _decided(
-        request,
-        corral,
-        readings,
-        viewer,
+    return _decide(
+        page,
         scheme_id,
         quarter,
         f"appeal-{provider_id}-{milestone_code}",
         {"status": status, "rationale": rationale, "reason": reason},
-        lambda: corral.revise_assessment(
-            viewer.actor, scheme_id, quarter, provider_id, milestone_code, _status(status), rationale, reason
+        lambda: page.corral.revise_assessment(
+            page.viewer.actor, scheme_id, quarter, provider_id, milestone_code, _status(status), rationale, reason
         ),
     )
 
 
-@router.post("/schemes/{scheme_id}/quarters/{quarter}/query")
-def query(
-    request: Request,
-    scheme_id: UUID,
-    quarter: Quarter,
-    viewer: CurrentViewer,
-    corral: CorralApp,
-    readings: ProgressReadings,
-    questions: Text = "",
-) -> Response:
+@router.post("/query")
+def query(page: CurrentPage, scheme_id: UUID, quarter: Quarter, questions: Text = "") -> Response:
     """Send the pack back to the lead with questions."""
-    return _decided(
-        request,
-        corral,
-        readings,
-        viewer,
+    return _decide(
+        page,
         scheme_id,
         quarter,
         "query",
         {"questions": questions},
-        lambda: corral.query_pack(viewer.actor, scheme_id, quarter, questions),
+        lambda: page.corral.query_pack(page.viewer.actor, scheme_id, quarter, questions),
     )
 
 
-@router.post("/schemes/{scheme_id}/quarters/{quarter}/closure")
-def close(
-    request: Request,
-    scheme_id: UUID,
-    quarter: Quarter,
-    viewer: CurrentViewer,
-    corral: CorralApp,
-    readings: ProgressReadings,
-) -> Response:
+@router.post("/closure")
+def close(page: CurrentPage, scheme_id: UUID, quarter: Quarter) -> Response:
     """Close the quarter once every provider-milestone is assessed, fixing its payments."""
-    return _decided(
-        request,
-        corral,
-        readings,
-        viewer,
-        scheme_id,
-        quarter,
-        "close",
-        {},
-        lambda: corral.close_quarter(viewer.actor, scheme_id, quarter),
+    return _decide(
+        page, scheme_id, quarter, "close", {}, lambda: page.corral.close_quarter(page.viewer.actor, scheme_id, quarter)
     )
 
 
-@router.get("/schemes/{scheme_id}/quarters/{quarter}/assessments/{provider_id}")
-def history(
-    request: Request,
-    scheme_id: UUID,
-    quarter: Quarter,
-    provider_id: UUID,
-    viewer: CurrentViewer,
-    corral: CorralApp,
-    readings: ProgressReadings,
-) -> Response:
+@router.get("/assessments/{provider_id}")
+def history(page: CurrentPage, scheme_id: UUID, quarter: Quarter, provider_id: UUID) -> Response:
     """Every decision on the provider's milestones in the quarter, each with the evidence exactly as assessed."""
-    may_read_assessments(corral, viewer.actor, scheme_id, provider_id)
-    programme_id, title, _ = scheme_row(readings, scheme_id)
-    scheme = corral.scheme(scheme_id)
-    codes = [m.code for p, m in scheme.agreed_terms.expected(quarter) if p == provider_id]
-    names = organisation_names(readings)
+    may_read_assessments(page.corral, page.viewer.actor, scheme_id, provider_id)
+    programme_id, title, _ = scheme_row(page.readings, scheme_id)
+    expected = page.corral.scheme(scheme_id).agreed_terms.expected(quarter)
+    codes = [m.code for p, m in expected if p == provider_id]
+    names = organisation_names(page.readings)
+    provider = names.get(str(provider_id), str(provider_id))
     context = {
-        "title": f"{title}: {quarter.value} decisions for {names.get(str(provider_id), '')}",
-        "programme": programme_heading(readings, viewer.actor, programme_id),
+        "title": f"{title}: {quarter.value} decisions for {provider}",
+        "programme": programme_heading(page.readings, page.viewer.actor, programme_id),
         "scheme_id": str(scheme_id),
         "scheme_title": title,
         "quarter": quarter.value,
-        "provider": names.get(str(provider_id), str(provider_id)),
-        "histories": [(code, assessment_history(corral, scheme_id, quarter, provider_id, code)) for code in codes],
+        "provider": provider,
+        "histories": [(code, assessment_history(page.corral, scheme_id, quarter, provider_id, code)) for code in codes],
         "names": names,
     }
-    return render(request, "history.html", context, viewer)
+    return page.show("history.html", context)
