@@ -3,8 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean browser
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -19,7 +20,11 @@ run: $(STAMP)
 	$(BIN)/corral show trust
 	$(BIN)/corral serve --host 127.0.0.1 --port 8000
 
-test: lint
+# The browser tests drive Debian's Chromium (Playwright's own download does not work here); they fail without it.
+browser:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+
+test: lint browser
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -1,0 +1,146 @@
+"""Browser tests: a real `corral serve` on a fresh demo database, driven by Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CORRAL = ROOT / ".venv" / "bin" / "corral"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+PASSWORD = "corral-demo-password"
+SERIOUS = ("serious", "critical")
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    folder: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"corral serve exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url}/readyz did not answer 200 within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`corral demo` then `corral serve` on a free port, in a fresh folder; stopped at the end of the session."""
+    folder = tmp_path_factory.mktemp("browser-server")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "CORRAL_DATABASE_URL": f"sqlite:///{folder / 'corral.sqlite3'}",
+        "CORRAL_ATTACHMENTS_DIR": str(folder / "attachments"),
+        "CORRAL_ALLOWED_ORIGINS": json.dumps([url]),
+    }
+    subprocess.run([str(CORRAL), "demo"], env=env, cwd=folder, check=True, capture_output=True)
+    log = (folder / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [str(CORRAL), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_ready(url, process)
+        yield Server(url, folder)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium; missing, the tests fail (make test installs it), they never skip."""
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make test`, which installs it")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+SignIn = Callable[..., Page]
+
+
+@pytest.fixture
+def sign_in(browser: Browser, server: Server) -> Iterator[SignIn]:
+    """A page in a browser context of its own, signed in as the user named."""
+    contexts: list[BrowserContext] = []
+
+    def signed_in(username: str, width: int = 1280, height: int = 900) -> Page:
+        context = browser.new_context(base_url=server.url, viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/sign-in")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/sign-in" not in url)
+        return page
+
+    yield signed_in
+    for context in contexts:
+        context.close()
+
+
+axe = Axe()
+
+
+def check(page: Page, name: str) -> None:
+    """Save a screenshot of the page and fail on any serious or critical accessibility violation axe-core finds."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    violations = [v for v in axe.run(page).response["violations"] if v.get("impact") in SERIOUS]
+    details = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in violations]
+    assert not violations, f"{name} at {page.url}: " + "; ".join(details)

@@ -1,0 +1,169 @@
+"""Every page, as the people who use it see it: a screenshot of each, and no serious accessibility violations."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from playwright.sync_api import Browser, expect
+
+from tests.browser.conftest import ROOT, SCREENSHOTS, Server, SignIn, check
+from tests.browser.demo import DPT, NUTRITION, SELF_HARM, SOUTH_DEVON, TRUST, TRUST_2017
+
+CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
+
+
+def test_a_page_without_a_session_goes_to_sign_in_and_a_wrong_password_is_shown_in_an_error_summary(
+    browser: Browser, server: Server
+) -> None:
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+
+    response = page.goto("/programmes")
+
+    assert response is not None and CSP in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "/sign-in?next=/programmes" in page.url
+    check(page, "sign-in")
+    page.get_by_label("Username").fill("dpt.quality")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".error-summary")).to_contain_text("The username or password is wrong")
+    expect(page.get_by_label("Username")).to_have_value("dpt.quality")
+    check(page, "sign-in-error")
+    context.close()
+
+
+def test_the_commissioner_sees_the_system_wide_matrix_with_a_text_label_in_every_cell(sign_in: SignIn) -> None:
+    page = sign_in("sdt-ccg.quality")
+    check(page, "programmes")
+
+    page.get_by_role("link", name="South Devon and Torbay 2014/15", exact=True).click()
+
+    expect(page.get_by_role("heading", name="System-wide progress")).to_be_visible()
+    matrix = page.locator("#progress-matrix")
+    expect(matrix.get_by_role("heading", name="Reduce self-harm and suicide")).to_be_visible()
+    expect(matrix.locator("table").first.locator(".tag").first).to_have_text(re.compile("^(Met|Partially Met)$"))
+    assert matrix.locator("td .tag").count() > 100
+    check(page, "programme-overview")
+    page.screenshot(path=str(SCREENSHOTS / "overview-viewport.png"))
+    shutil.copyfile(SCREENSHOTS / "overview-viewport.png", ROOT / "test-output" / "overview.png")
+
+
+def test_every_page_fits_a_320_pixel_wide_screen(sign_in: SignIn) -> None:
+    page = sign_in("dpt.quality", width=320, height=640)
+    addresses = [
+        "/home",
+        f"/programmes/{SOUTH_DEVON}",
+        f"/programmes/{SOUTH_DEVON}/payments",
+        f"/programmes/{SOUTH_DEVON}/providers/{DPT}/quarters",
+        f"/schemes/{SELF_HARM}/quarters/Q2/board",
+        f"/schemes/{SELF_HARM}/agreement",
+    ]
+
+    for address in addresses:
+        page.goto(address)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{address} is {overflow} px wider than 320 px"
+    check(page, "agreement-320px")
+
+
+def test_the_commissioner_reviews_a_numeric_milestone_with_the_threshold_maths_shown(sign_in: SignIn) -> None:
+    page = sign_in("sdt-ccg.quality")
+
+    page.goto(f"/schemes/{NUTRITION}/quarters/Q2/review")
+
+    acute = page.locator("section.review-row", has_text="South Devon Healthcare NHS Foundation Trust")
+    expect(acute).to_contain_text("Threshold maths")
+    expect(acute).to_contain_text("92.00%")
+    expect(acute).to_contain_text("0.8000")
+    expect(acute).to_contain_text("Partially Met")
+    check(page, "commissioner-review")
+
+
+def test_payments_show_a_chart_and_its_table_for_the_programme_and_each_provider(sign_in: SignIn) -> None:
+    page = sign_in("sdt-ccg.quality")
+    page.goto(f"/programmes/{SOUTH_DEVON}/payments")
+
+    expect(page.get_by_role("heading", name="The whole programme")).to_be_visible()
+    expect(page.locator("svg[role=img]")).to_have_count(7)
+    expect(page.get_by_role("table").first).to_contain_text("Available")
+    check(page, "payments-programme")
+
+    provider = sign_in("cct.quality")
+    provider.goto(f"/programmes/{SOUTH_DEVON}/payments")
+    expect(provider.get_by_role("heading", name="The whole programme")).to_have_count(0)
+    expect(provider.locator("svg[role=img]")).to_have_count(1)
+    check(provider, "payments-provider")
+
+
+def test_the_auditor_filters_and_pages_the_trail_then_opens_the_evidence_behind_a_decision(sign_in: SignIn) -> None:
+    page = sign_in("sdt-ccg.auditor")
+    page.goto(f"/programmes/{SOUTH_DEVON}/audit")
+    check(page, "audit-trail")
+
+    page.get_by_label("Quarter").select_option("Q1")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#audit-entries")).to_contain_text("Q1")
+    page.get_by_role("link", name="Older entries").click()
+    expect(page.get_by_role("link", name="Newest entries")).to_be_visible()
+    page.get_by_role("link", name="The evidence behind this decision").first.click()
+
+    expect(page.get_by_role("heading", name="Milestone Q1")).to_be_visible()
+    expect(page.locator(".decision-record").first).to_contain_text("Evidence assessed")
+    check(page, "assessment-evidence")
+
+
+def test_a_scheme_agreement_shows_its_terms_and_a_draft_that_cannot_be_signed_says_why(sign_in: SignIn) -> None:
+    page = sign_in("dpt.quality")
+    page.goto(f"/schemes/{SELF_HARM}/agreement")
+    expect(page.get_by_role("heading", name="Agreed versions")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Every party signed version 1")
+    check(page, "agreement")
+
+    trust = sign_in("mht.quality")
+    trust.goto("/home")
+    trust.get_by_role("link", name="Improvement of staff health and wellbeing", exact=True).last.click()
+    expect(trust.locator("main")).to_contain_text("draft")
+    trust.get_by_role("button", name="Sign version 1").click()
+    expect(trust.locator(".error-summary")).to_contain_text("baseline")
+    check(trust, "agreement-draft-error")
+
+
+def test_the_trust_sees_its_year_as_the_seed_table_with_n_a_shown_and_downloads_it(sign_in: SignIn) -> None:
+    page = sign_in("mht.quality")
+    page.goto(f"/programmes/{TRUST_2017}/providers/{TRUST}/quarters")
+
+    row = page.locator("tr", has_text="Summaries of Care")
+    expect(row.locator(".tag")).to_have_text(["N/A", "Met", "Partially Met", "Met"])
+    check(page, "trust-quarters")
+    for label, kind in (("Download table (CSV)", "text/csv"), ("Download table (Excel)", "spreadsheetml")):
+        href = page.get_by_role("link", name=label).get_attribute("href")
+        assert href is not None
+        answer = page.request.get(href)
+        assert answer.status == 200 and kind in answer.headers["content-type"]
+
+
+def test_a_provider_is_shown_not_found_for_a_neighbours_evidence_it_does_not_lead(sign_in: SignIn) -> None:
+    lead_page = sign_in("dpt.quality")
+    lead_page.goto(f"/schemes/{SELF_HARM}/quarters/Q2/board")
+    href = lead_page.get_by_role("link", name="Open South Devon Healthcare").first.get_attribute("href")
+    assert href is not None
+
+    neighbour = sign_in("msh.quality")
+    response = neighbour.goto(href)
+
+    assert response is not None and response.status == 404
+    expect(neighbour.get_by_role("heading", name="Page not found")).to_be_visible()
+    assert "screened" not in neighbour.content() and "Q2 report from SDHFT" not in neighbour.content()
+    check(neighbour, "not-found")
+
+
+def test_signing_out_ends_the_session(sign_in: SignIn) -> None:
+    page = sign_in("cct.quality")
+
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.locator("main")).to_contain_text("You have signed out")
+    page.goto("/home")
+    assert "/sign-in" in page.url
