@@ -167,3 +167,30 @@ def test_signing_out_ends_the_session(sign_in: SignIn) -> None:
     expect(page.locator("main")).to_contain_text("You have signed out")
     page.goto("/home")
     assert "/sign-in" in page.url
+
+
+def test_a_provider_withdraws_returned_evidence_giving_a_reason_the_browser_asks_for_first(sign_in: SignIn) -> None:
+    page = sign_in("tsdhct.quality")
+    page.goto(f"/schemes/{SELF_HARM}/milestones/Q2/evidence")
+    expect(page.locator("#lead-comments")).to_contain_text("safety-plan audit")
+
+    page.get_by_role("button", name="Withdraw evidence").click()
+    expect(page.locator(".error-summary")).to_contain_text("Enter why you are withdrawing the evidence")
+    page.get_by_label("Why are you withdrawing it?").fill("The audit is being redone; we will submit again.")
+    page.get_by_role("button", name="Withdraw evidence").click()
+
+    expect(page.locator("main .tag").first).to_have_text("withdrawn")
+    check(page, "evidence-withdrawn")
+
+
+def test_the_lead_nudges_a_participant_whose_evidence_is_missing(sign_in: SignIn) -> None:
+    page = sign_in("dpt.quality")
+    page.goto(f"/schemes/{SELF_HARM}/quarters/Q2/board")
+    nudge = page.locator("section.nudge", has_text="South Western Ambulance Service")
+
+    nudge.get_by_label("Reminder to South Western Ambulance Service NHS Foundation Trust").fill("Q2 is due on Friday.")
+    nudge.get_by_role("button", name="Nudge").click()
+
+    expect(page.locator("section.nudge", has_text="South Western Ambulance Service")).to_contain_text(
+        "Q2 is due on Friday."
+    )
