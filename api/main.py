@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from api import errors
 from api.attachments import AttachmentStore
 from api.idempotency import IdempotencyKeys
+from api.live import endpoint as live
+from api.live.hub import Hub
 from api.sign_in import SignInLedger
 from api.routers import attachments, auth, boards, exports, health, programmes, reviews, schemes, submissions, users
 from api.settings import Settings
@@ -33,9 +35,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.attachments = AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes)
         # Every table exists before the projector's first write: on SQLite, DDL racing a writer fails at once.
         projector = Projector(corral, projections).start() if settings.projects_in_process else None
+        app.state.hub = Hub(
+            projections, settings.live_queue_size, settings.live_replay_window, settings.live_heartbeat_seconds
+        )
+        await app.state.hub.start()
         try:
             yield
         finally:
+            await app.state.hub.stop()
             if projector is not None:
                 projector.stop()
             database.close()
@@ -58,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(attachments.router, prefix="/api/v1")
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
+    app.include_router(live.router, prefix="/api/v1")
     app.include_router(web.router)
     web.mount_static(app)
     return app

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     attachment_max_bytes: int = 20 * 1024 * 1024
     embedded_projector: bool | None = None
     ready_max_lag: int = 100
+    live_queue_size: int = 256
+    live_replay_window: int = 10_000
+    live_heartbeat_seconds: float = 15.0
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads to build the event store."""

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Engine, MetaData, String, Table, create_engine, event
+from sqlalchemy import BigInteger, Column, DateTime, Engine, MetaData, String, Table, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import String as StringType
 from sqlalchemy.types import TypeDecorator
@@ -77,6 +77,19 @@ class ViewDatabase:
         """One transaction: commits on success, rolls back on any error."""
         with self.engine.begin() as conn:
             yield conn
+
+    @property
+    def views_channel(self) -> str:
+        """The PostgreSQL channel a view's commit is announced on, named after the schema like the event store's."""
+        return f"{self.schema or 'public'}_corral_views"
+
+    def announce(self, conn: Connection, position: int) -> None:
+        """Tell listeners, once this transaction commits, that a view reached `position` (PostgreSQL only)."""
+        if not self.is_sqlite:
+            conn.execute(
+                text("SELECT pg_notify(:channel, :position)"),
+                {"channel": self.views_channel, "position": str(position)},
+            )
 
     def close(self) -> None:
         """Release every pooled connection."""

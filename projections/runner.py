@@ -174,19 +174,19 @@ class Polling:
 
 
 class Listening:
-    """PostgreSQL: hold the projector's advisory lock and wait for the event store's NOTIFY."""
+    """PostgreSQL: wait for NOTIFY on a channel; the projector also holds its advisory lock while it listens."""
 
-    def __init__(self, url: str, schema: str, channel: str) -> None:
+    def __init__(self, url: str, schema: str, channel: str, lock: bool = True) -> None:
         self.conn = psycopg2.connect(**make_url(url).translate_connect_args(username="user", database="dbname"))
         self.conn.autocommit = True
         self.channel = channel
         digest = hashlib.sha256(f"corral-projector/{schema}".encode()).digest()
-        self.lock_key = int.from_bytes(digest[:8], "big", signed=True)
+        self.lock_key = int.from_bytes(digest[:8], "big", signed=True) if lock else None
 
     def acquire(self, stopping: threading.Event) -> bool:
         """Wait for the lock (another projector may hold it), then LISTEN; False if stopped first."""
         with self.conn.cursor() as cursor:
-            while True:
+            while self.lock_key is not None:
                 cursor.execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,))
                 if cursor.fetchone()[0]:
                     break

@@ -156,6 +156,7 @@ class View(TrackingRecorder):
         )
         if moved.rowcount != 1:
             raise IntegrityError(f"{self.key} moved on since this batch began")
+        self.database.announce(self.conn, tracking.notification_id)
         self._batch_end = tracking.notification_id
 
     def max_tracking_id(self, application_name: str) -> int | None:
@@ -177,6 +178,11 @@ class View(TrackingRecorder):
                 raise WaitInterruptedError
             with self._advanced:
                 self._advanced.wait(min(remaining, 0.005))
+
+    def wait_for_commit(self, timeout: float) -> None:
+        """Block until this process next commits a batch of this view, or `timeout` seconds."""
+        with self._advanced:
+            self._advanced.wait(timeout)
 
     @property
     def position(self) -> int:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.commands import Act, RecordedOut
 from api.deps import BY_COMMISSIONER, BY_PROVIDER, KnownScheme
@@ -18,11 +18,11 @@ router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["revi
 
 class NudgeIn(BaseModel):
     provider_id: UUID
-    message: str
+    message: str = Field(min_length=1, max_length=4000)
 
 
 class QuestionsIn(BaseModel):
-    questions: str
+    questions: str = Field(min_length=1, max_length=20000)
 
 
 class AssessmentIn(BaseModel):

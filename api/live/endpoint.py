@@ -1,0 +1,145 @@
+"""The websocket at /api/v1/live: the same identities as HTTP, an Origin allow-list, and topics checked per user.
+
+Messages are JSON. The client sends `{"type": "subscribe", "topic": T, "after": P}` (P optional: the last
+position it saw), `{"type": "unsubscribe", "topic": T}` or `{"type": "ping"}`. The server answers
+`subscribed` or `refused` (with a reason), then sends `update`s in log order, `resync` when the client
+missed too much to replay, `heartbeat`s, `pong`s and `error`s for messages it cannot read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+
+from api.errors import problem
+from api.live.hub import Client, Hub
+from api.live.topics import authorise
+from api.security import SignInError, TokenClaims, actor_from_claims, read_token
+from api.session import COOKIE
+from domain.actors import Actor
+from domain.errors import DomainError
+from projections.progress.view import ProgressView
+
+router = APIRouter(tags=["live"])
+
+MAX_TOPICS = 50
+CLOSE_WAIT = 2.0  # seconds to hand a closing client its close frame
+SESSION_ENDED = 1008  # policy violation: the identity the socket was opened with is no longer valid
+
+
+@router.websocket("/live")
+async def live(websocket: WebSocket) -> None:
+    """Follow the views one may read, pushed as they commit."""
+    settings = websocket.app.state.settings
+    origin = websocket.headers.get("origin")
+    if origin is not None and origin not in settings.allowed_origins:
+        return await _deny(websocket, 403, f"pages from {origin} may not open live updates")
+    try:
+        actor, claims, by_cookie = await run_in_threadpool(_signed_in, websocket)
+    except SignInError as error:
+        return await _deny(websocket, 401, str(error))
+    if by_cookie and origin is None:
+        return await _deny(websocket, 403, "a browser session's live updates need the page's Origin")
+    await websocket.accept()
+    hub: Hub = websocket.app.state.hub
+    client = hub.connect()
+    remaining = (claims.expires_at - datetime.now(UTC)).total_seconds()
+    expiry = asyncio.get_running_loop().call_later(
+        max(remaining, 0), client.cut_off, SESSION_ENDED, "your session has expired: sign in again"
+    )
+    tasks = [
+        asyncio.create_task(_receive(websocket, hub, client, actor)),
+        asyncio.create_task(_send(websocket, client)),
+        asyncio.create_task(client.cut.wait()),
+    ]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        expiry.cancel()
+        hub.disconnect(client)
+        for task in tasks:
+            task.cancel()
+    if client.closing is not None:
+        try:  # a peer that stopped reading never takes the close frame: give up and drop the connection
+            await asyncio.wait_for(websocket.close(*client.closing), CLOSE_WAIT)
+        except (TimeoutError, RuntimeError, OSError):
+            pass
+
+
+async def _receive(websocket: WebSocket, hub: Hub, client: Client, actor: Actor) -> None:
+    """Read the client's messages until it goes away."""
+    readings = _readings(websocket)
+    try:
+        while True:
+            await _handle(hub, client, actor, readings, await websocket.receive_text())
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+
+
+async def _send(websocket: WebSocket, client: Client) -> None:
+    """Drain the client's queue in order; a send waits only for this client's own socket."""
+    try:
+        while True:
+            await websocket.send_text(await client.queue.get())
+    except (RuntimeError, OSError, WebSocketDisconnect):
+        pass  # the peer went away: the receiving side tidies up
+
+
+async def _handle(hub: Hub, client: Client, actor: Actor, readings: ProgressView, text: str) -> None:
+    try:
+        message = json.loads(text)
+        kind = message["type"]
+    except (ValueError, TypeError, KeyError):
+        return client.put(_error("send JSON objects with a type: subscribe, unsubscribe or ping"))
+    topic_name = message.get("topic")
+    after = message.get("after")
+    if kind == "ping":
+        client.put(json.dumps({"type": "pong", "position": hub.delivered}))
+    elif kind == "unsubscribe" and isinstance(topic_name, str):
+        hub.unsubscribe(client, topic_name)
+    elif kind != "subscribe" or not isinstance(topic_name, str) or not isinstance(after, int | None):
+        client.put(_error("subscribe needs a topic (text) and may give after (the last position you saw)"))
+    elif len(client.subscriptions) >= MAX_TOPICS and topic_name not in client.subscriptions:
+        client.put(_refused(topic_name, f"one connection follows at most {MAX_TOPICS} topics"))
+    else:
+        try:
+            topic = await run_in_threadpool(authorise, readings, actor, topic_name)
+        except DomainError as error:
+            return client.put(_refused(topic_name, str(error)))
+        await hub.subscribe(client, topic, after)
+
+
+def _signed_in(websocket: WebSocket) -> tuple[Actor, TokenClaims, bool]:
+    """The actor the bearer token or session cookie names; SignInError if neither is valid."""
+    app = websocket.app
+    scheme, _, token = websocket.headers.get("authorization", "").partition(" ")
+    by_cookie = scheme.lower() != "bearer" or not token
+    if by_cookie:
+        token = websocket.cookies.get(COOKIE, "")
+    if not token:
+        raise SignInError("sign in first: send a bearer token or the session cookie")
+    claims = read_token(token, app.state.settings.signing_key())
+    return actor_from_claims(app.state.corral, claims, app.state.sign_ins.is_revoked), claims, by_cookie
+
+
+async def _deny(websocket: WebSocket, status_code: int, detail: str) -> None:
+    title = "Not signed in" if status_code == 401 else "Forbidden"
+    await websocket.send_denial_response(problem(status_code, title, detail))
+
+
+def _readings(websocket: WebSocket) -> ProgressView:
+    views: Any = websocket.app.state.views
+    return next(p.view for p in views if isinstance(p.view, ProgressView))
+
+
+def _refused(topic: str, reason: str) -> str:
+    return json.dumps({"type": "refused", "topic": topic, "reason": reason})
+
+
+def _error(reason: str) -> str:
+    return json.dumps({"type": "error", "reason": reason})

@@ -1,0 +1,285 @@
+"""Fan committed view changes out to websocket subscribers, each through its own bounded queue.
+
+A follower thread watches the views' committed position: woken by PostgreSQL NOTIFY (sent in each
+view batch's transaction, so only on commit, from whichever process projects) or, on SQLite, by
+this process's own projector. It reads the new audit rows and hands them to the event loop, where
+all subscription state lives, so ordering needs no locks:
+
+- every row up to `delivered` has been offered to every subscription registered before it;
+- a new subscription replays (after, delivered] from the view while buffering what arrives, then
+  sends the buffer, dropping positions it already sent; so a resumed client gets each change once.
+
+Each client has a bounded queue drained by its own sender task: a put never waits, and a client
+whose queue is full is cut off rather than allowed to hold the others back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from api.live.topics import Topic
+from projections.audit.view import AuditView
+from projections.projection import ViewProjection
+from projections.runner import DATABASE_ERRORS, Listening
+
+log = logging.getLogger("corral.live")
+
+BATCH = 1000
+TOO_SLOW = 1013  # "try again later": reconnect and resume from the last position seen
+
+
+@dataclass(eq=False)
+class Subscription:
+    """One topic one client follows, and the last position sent on it."""
+
+    topic: Topic
+    client: Client
+    last_sent: int
+    buffer: list[tuple[int, str]] | None = field(default_factory=list)  # None once replayed: live
+
+    def offer(self, position: int, message: str) -> None:
+        """Send, or hold while the replay runs; never a position already sent."""
+        if self.buffer is not None:
+            self.buffer.append((position, message))
+        elif position > self.last_sent:
+            self.last_sent = position
+            self.client.put(message)
+
+
+@dataclass(eq=False)
+class Client:
+    """A connected websocket's outgoing queue and subscriptions."""
+
+    queue: asyncio.Queue[str]
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    closing: tuple[int, str] | None = None
+    cut: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def put(self, message: str) -> None:
+        """Queue a message without waiting; a full queue cuts the client off."""
+        if self.closing is not None:
+            return
+        try:
+            self.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self.cut_off(TOO_SLOW, "too slow to keep up: reconnect and resume from the last position you saw")
+
+    def cut_off(self, code: int, reason: str) -> None:
+        """Drop what is queued and have the connection closed with this code and reason."""
+        if self.closing is None:
+            self.closing = (code, reason)
+            while not self.queue.empty():
+                self.queue.get_nowait()
+            self.cut.set()
+
+
+class Hub:
+    """The process's subscribers and the thread that follows the views for them."""
+
+    def __init__(
+        self,
+        projections: Sequence[ViewProjection[Any]],
+        queue_size: int = 256,
+        replay_window: int = 10_000,
+        heartbeat_seconds: float = 15.0,
+    ) -> None:
+        self.views = [p.view for p in projections]
+        self.audit = next(v for v in self.views if isinstance(v, AuditView))
+        self.queue_size = queue_size
+        self.chunk = max(1, queue_size // 8)  # rows offered between pauses that let senders drain their queues
+        self.replay_window = replay_window
+        self.heartbeat_seconds = heartbeat_seconds
+        self.delivered = 0
+        self.clients: set[Client] = set()
+        self.by_programme: dict[str, set[Subscription]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
+
+    # Lifecycle (in the event loop)
+
+    async def start(self) -> None:
+        """Follow the views from their current position."""
+        self._loop = asyncio.get_running_loop()
+        self.delivered = await asyncio.to_thread(self.committed_position)
+        self._thread = threading.Thread(target=self._follow, args=(self.delivered,), name="corral-live", daemon=True)
+        self._thread.start()
+        self._heartbeat = asyncio.create_task(self._beat())
+
+    async def stop(self) -> None:
+        """Stop following and close every connection."""
+        self._stopping.set()
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        for client in list(self.clients):
+            client.cut_off(1001, "the server is going away: reconnect and resume")
+        if self._thread is not None:
+            await asyncio.to_thread(self._thread.join, 5)
+
+    # Clients and subscriptions (in the event loop)
+
+    def connect(self) -> Client:
+        """A new client with an empty bounded queue."""
+        client = Client(asyncio.Queue(self.queue_size))
+        self.clients.add(client)
+        return client
+
+    def disconnect(self, client: Client) -> None:
+        """Forget the client and its subscriptions."""
+        for topic in list(client.subscriptions):
+            self.unsubscribe(client, topic)
+        self.clients.discard(client)
+
+    async def subscribe(self, client: Client, topic: Topic, after: int | None) -> None:
+        """Register, replay what the client missed since `after` (or resync if too far behind), then go live."""
+        self.unsubscribe(client, topic.name)
+        start = self.delivered if after is None else after
+        subscription = Subscription(topic, client, start)
+        client.subscriptions[topic.name] = subscription
+        for programme_id in topic.programme_ids:
+            self.by_programme.setdefault(programme_id, set()).add(subscription)
+        client.put(json.dumps({"type": "subscribed", "topic": topic.name, "position": self.delivered}))
+        if start < self.delivered - self.replay_window:
+            subscription.last_sent = self.delivered
+            message = f"more than {self.replay_window} changes were missed: read the page again over HTTP"
+            client.put(
+                json.dumps({"type": "resync", "topic": topic.name, "position": self.delivered, "reason": message})
+            )
+        missed = []
+        if self.delivered - self.replay_window <= start < self.delivered:
+            missed = await asyncio.to_thread(self._rows, topic, start, self.delivered)
+        held, subscription.buffer = subscription.buffer or [], None  # what arrived live while the replay was read
+        for row in missed:
+            subscription.offer(row.position, topic.update(row))
+        for position, message in held:
+            subscription.offer(position, message)
+
+    def unsubscribe(self, client: Client, name: str) -> None:
+        """Stop following a topic."""
+        subscription = client.subscriptions.pop(name, None)
+        if subscription is not None:
+            for programme_id in subscription.topic.programme_ids:
+                self.by_programme.get(programme_id, set()).discard(subscription)
+
+    async def deliver(self, rows: Sequence[Any], position: int) -> None:
+        """Offer each committed row to the subscriptions it concerns, the message built once per topic;
+        yield to the senders every few rows so a burst drains through fast clients' queues as it goes."""
+        for number, row in enumerate(rows, 1):
+            built: dict[tuple[str, bool], str] = {}
+            for subscription in list(self.by_programme.get(row.programme_id, ())):
+                topic = subscription.topic
+                if topic.covers(row):
+                    key = (topic.name, topic.detailed)
+                    message = built.get(key) or built.setdefault(key, topic.update(row))
+                    subscription.offer(row.position, message)
+            self.delivered = max(self.delivered, row.position)  # a subscription made at the next pause replays to here
+            if number % self.chunk == 0:
+                await asyncio.sleep(0)
+        self.delivered = max(self.delivered, position)
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_seconds)
+            beat = json.dumps({"type": "heartbeat", "position": self.delivered})
+            for client in list(self.clients):
+                client.put(beat)
+
+    # Reading the views (in threads)
+
+    def committed_position(self) -> int:
+        """The position every view has committed: what an HTTP read is sure to show."""
+        tracking = self.audit.tracking
+        keys = [view.key for view in self.views]
+        with self.audit.database.engine.connect() as conn:
+            lowest = conn.execute(select(func.min(tracking.c.position)).where(tracking.c.projection.in_(keys)))
+            return int(lowest.scalar() or 0)
+
+    def _rows(self, topic: Topic, after: int, until: int) -> list[Any]:
+        events = self.audit.events
+        query = (
+            select(events)
+            .where(events.c.position > after, events.c.position <= until)
+            .where(events.c.programme_id.in_(sorted(topic.programme_ids)))
+            .order_by(events.c.position)
+        )
+        with self.audit.database.engine.connect() as conn:
+            return [row for row in conn.execute(query) if topic.covers(row)]
+
+    def _new_rows(self, after: int, until: int) -> list[Any]:
+        events = self.audit.events
+        query = (
+            select(events)
+            .where(events.c.position > after, events.c.position <= until, events.c.programme_id.is_not(None))
+            .order_by(events.c.position)
+            .limit(BATCH)
+        )
+        with self.audit.database.engine.connect() as conn:
+            return list(conn.execute(query))
+
+    def _follow(self, delivered: int) -> None:
+        backoff = 0.1
+        while not self._stopping.is_set():
+            try:
+                wait = self._wakeups()
+                try:
+                    wait.acquire(self._stopping)
+                    backoff = 0.1
+                    while not self._stopping.is_set():
+                        delivered = self._hand_over(delivered)
+                        wait.wait(self._stopping)
+                finally:
+                    wait.close()
+            except DATABASE_ERRORS as error:
+                log.warning("live updates lost the database (%s); retrying in %.1fs", error, backoff)
+            self._stopping.wait(backoff)
+            backoff = min(backoff * 2, 5.0)
+
+    def _hand_over(self, delivered: int) -> int:
+        """Pass every row committed since `delivered` to the event loop; returns the position handed over."""
+        committed = self.committed_position()
+        while delivered < committed:
+            rows = self._new_rows(delivered, committed)
+            reached = rows[-1].position if len(rows) == BATCH else committed
+            assert self._loop is not None
+            handed = asyncio.run_coroutine_threadsafe(self.deliver(rows, reached), self._loop)
+            while not self._stopping.is_set():
+                try:
+                    handed.result(timeout=1.0)
+                    break
+                except TimeoutError:
+                    continue
+            delivered = reached
+        return delivered
+
+    def _wakeups(self) -> Listening | ViewCommits:
+        database = self.audit.database
+        if database.is_sqlite:
+            return ViewCommits(self.audit.wait_for_commit)
+        return Listening(database.url, database.schema or "public", database.views_channel, lock=False)
+
+
+class ViewCommits:
+    """SQLite: this process projects, so wait for its view batches to commit (or a second, to look anyway)."""
+
+    def __init__(self, wait_for_commit: Callable[[float], None]) -> None:
+        self.wait_for_commit = wait_for_commit
+
+    def acquire(self, stopping: threading.Event) -> bool:
+        """Nothing to lock or listen to."""
+        return True
+
+    def wait(self, stopping: threading.Event) -> None:
+        """Return after the next commit, or a second."""
+        self.wait_for_commit(1.0)
+
+    def close(self) -> None:
+        """Nothing to release."""

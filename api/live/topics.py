@@ -1,0 +1,101 @@
+"""What a live subscriber may follow, which changes each topic covers, and what an update says.
+
+Updates are built from the audit view's rows, which are committed with their tracking, so a push
+never runs ahead of what an HTTP read would show. Progress is shared; evidence is not: an update on
+a provider's progress topic names what happened and to whom, never the description or reasons.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from api.access import board_access, commissioner_access, may_read_dashboard, programme_access, visible_programmes
+from domain.actors import Actor
+from domain.errors import DomainError
+from domain.milestones import Quarter
+from projections.progress.view import ProgressView
+
+KINDS = {
+    "progress": "progress:<programme id>",
+    "dashboard": "dashboard:<provider id>",
+    "board": "board:<scheme id>:<Q1-Q4>",
+    "audit": "audit:<programme id>",
+}
+
+
+class UnknownTopicError(DomainError):
+    """A topic is one of progress:, dashboard:, board: or audit:, with the ids it names."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A subscription's topic, as authorised for one actor."""
+
+    name: str
+    programme_ids: frozenset[str]
+    schemes: frozenset[str] | None  # None: every scheme of the programmes
+    provider_id: str | None = None  # a dashboard: this provider's own changes and its schemes' shared ones
+    scheme_id: str | None = None  # a board: this scheme-quarter only
+    quarter: str | None = None
+    detailed: bool = False  # descriptions, reasons and who acted
+
+    def covers(self, row: Any) -> bool:
+        """True when this audit row is a change this topic's subscriber should hear of."""
+        if row.programme_id not in self.programme_ids:
+            return False
+        if self.schemes is not None and row.scheme_id is not None and row.scheme_id not in self.schemes:
+            return False
+        if self.provider_id is not None and row.provider_id not in (None, self.provider_id):
+            return False
+        if self.scheme_id is not None:
+            return row.scheme_id == self.scheme_id and row.quarter in (None, self.quarter)
+        return True
+
+    def update(self, row: Any) -> str:
+        """The update message for this row, as JSON text."""
+        change = {
+            "event": row.event_type,
+            "aggregate": row.aggregate_type,
+            "aggregate_id": row.aggregate_id,
+            "version": row.aggregate_version,
+            "programme_id": row.programme_id,
+            "scheme_id": row.scheme_id,
+            "provider_id": row.provider_id,
+            "quarter": row.quarter,
+            "organisation": row.actor_organisation_name,
+            "occurred_at": row.occurred_at.isoformat(),
+        }
+        if self.detailed:
+            change |= {"actor": row.actor_user_id, "description": row.description, "reason": row.reason}
+        return json.dumps({"type": "update", "topic": self.name, "position": row.position, "change": change})
+
+
+def authorise(readings: ProgressView, actor: Actor, name: str) -> Topic:
+    """The topic `name` as this actor may follow it; NotFoundError if it is not theirs to read."""
+    kind, _, rest = name.partition(":")
+    parts = rest.split(":")
+    try:
+        if kind == "progress" and len(parts) == 1:
+            access = programme_access(readings, actor, str(UUID(parts[0])))
+            schemes = None if access.everything else access.schemes
+            return Topic(name, frozenset({access.programme_id}), schemes, detailed=access.everything)
+        if kind == "dashboard" and len(parts) == 1:
+            may_read_dashboard(actor, UUID(parts[0]))
+            mine = visible_programmes(readings, actor)
+            schemes = frozenset().union(*(programme_access(readings, actor, p).schemes for p in mine))
+            return Topic(name, frozenset(mine), schemes, provider_id=str(actor.organisation_id), detailed=True)
+        if kind == "board" and len(parts) == 2:
+            scheme_id, quarter = str(UUID(parts[0])), Quarter(parts[1]).value
+            access = board_access(readings, actor, scheme_id)
+            return Topic(
+                name, frozenset({access.programme_id}), None, scheme_id=scheme_id, quarter=quarter, detailed=True
+            )
+        if kind == "audit" and len(parts) == 1:
+            access = commissioner_access(readings, actor, str(UUID(parts[0])), "the audit trail")
+            return Topic(name, frozenset({access.programme_id}), None, detailed=True)
+    except ValueError:
+        pass
+    raise UnknownTopicError(f"{name!r} is not a topic: use one of {', '.join(KINDS.values())}")

@@ -1,0 +1,124 @@
+"""More than one server process on PostgreSQL: a change made through one reaches subscribers on every one.
+
+`corral serve --workers 2` on one port, a plain `corral serve` on another, and a separate `corral
+projector`: the fan-out goes through PostgreSQL LISTEN/NOTIFY, with no broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from api.live.client import LiveClient
+from api.security import hash_password
+from api.settings import Settings
+from api.wiring import build_application
+from domain.actors import Role
+from tests.builders import ADMIN, COMMISSIONER_ID, COMMUNITY_ID
+from tests.conftest import POSTGRES_URL, fresh_schema
+from tests.integration.given import Agreed, agreed_scheme
+
+pytestmark = pytest.mark.postgres
+
+CORRAL = Path(sys.executable).parent / "corral"
+PASSWORD = "a long enough password"
+SECRET = "s" * 48
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the server exited"
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing answered on port {port}")
+
+
+@pytest.fixture
+def cluster(postgres_available: bool, tmp_path: Path) -> Iterator[tuple[Agreed, list[int]]]:
+    if not postgres_available:
+        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+    with fresh_schema() as schema:
+        settings = Settings(database_url=POSTGRES_URL, database_schema=schema)
+        app = build_application(settings)
+        agreed = agreed_scheme(app)
+        for username, organisation_id, role in (
+            ("colin", COMMUNITY_ID, Role.PROVIDER),
+            ("gill", COMMISSIONER_ID, Role.COMMISSIONER),
+        ):
+            app.register_user(ADMIN, username, organisation_id, role, hash_password(PASSWORD))
+        app.close()
+        env = {
+            **os.environ,
+            "CORRAL_DATABASE_URL": POSTGRES_URL,
+            "CORRAL_DATABASE_SCHEMA": schema,
+            "CORRAL_SECRET_KEY": SECRET,
+            "CORRAL_ATTACHMENTS_DIR": str(tmp_path / "attachments"),
+        }
+        ports = [free_port(), free_port()]
+        processes = [
+            subprocess.Popen([str(CORRAL), "projector"], env=env),
+            subprocess.Popen([str(CORRAL), "serve", "--port", str(ports[0]), "--workers", "2"], env=env),
+            subprocess.Popen([str(CORRAL), "serve", "--port", str(ports[1])], env=env),
+        ]
+        try:
+            for port, process in zip(ports, processes[1:], strict=True):
+                wait_ready(port, process)
+            yield agreed, ports
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=30)
+
+
+def test_a_change_made_through_one_server_reaches_subscribers_on_both(cluster: tuple[Agreed, list[int]]) -> None:
+    agreed, ports = cluster
+    tokens = {
+        user: httpx.post(
+            f"http://127.0.0.1:{ports[0]}/api/v1/auth/token", data={"username": user, "password": PASSWORD}
+        ).json()["access_token"]
+        for user in ("colin", "gill")
+    }
+
+    async def scenario() -> tuple[int, list[int]]:
+        # Several sockets on the two-worker server, so both of its workers are likely to hold some.
+        clients = [LiveClient(f"ws://127.0.0.1:{port}/api/v1/live", token=tokens["gill"]) for port in ports * 3]
+        for client in clients:
+            await client.connect()
+            await client.subscribe(f"audit:{agreed.programme_id}")
+            assert (await client.receive(10))["type"] == "subscribed"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports[1]}") as http:
+            submitted = await http.post(
+                f"/api/v1/schemes/{agreed.scheme_id}/milestones/M1/submissions",
+                json={"narrative": "Audit attached.", "attachments": []},
+                headers={"Authorization": f"Bearer {tokens['colin']}"},
+            )
+        assert submitted.status_code == 201, submitted.text
+        heard = [(await client.receive(10))["position"] for client in clients]
+        for client in clients:
+            await client.close()
+        return int(submitted.json()["position"]), heard
+
+    position, heard = asyncio.run(scenario())
+
+    assert heard == [position] * 6
