@@ -36,7 +36,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Every table exists before the projector's first write: on SQLite, DDL racing a writer fails at once.
         projector = Projector(corral, projections).start() if settings.projects_in_process else None
         app.state.hub = Hub(
-            projections, settings.live_queue_size, settings.live_replay_window, settings.live_heartbeat_seconds
+            projections,
+            settings.live_queue_size,
+            settings.live_replay_window,
+            settings.live_heartbeat_seconds,
+            settings.live_idle_seconds,
         )
         await app.state.hub.start()
         try:

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     live_queue_size: int = 256
     live_replay_window: int = 10_000
     live_heartbeat_seconds: float = 15.0
+    live_idle_seconds: float = 60.0
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads to build the event store."""

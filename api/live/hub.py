@@ -33,6 +33,7 @@ from projections.runner import DATABASE_ERRORS, Listening
 log = logging.getLogger("corral.live")
 
 BATCH = 1000
+IDLE = 1000
 TOO_SLOW = 1013  # "try again later": reconnect and resume from the last position seen
 
 
@@ -62,6 +63,7 @@ class Client:
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     closing: tuple[int, str] | None = None
     cut: asyncio.Event = field(default_factory=asyncio.Event)
+    idle_beats: int = 0  # heartbeats in a row with no topic followed
 
     def put(self, message: str) -> None:
         """Queue a message without waiting; a full queue cuts the client off."""
@@ -90,6 +92,7 @@ class Hub:
         queue_size: int = 256,
         replay_window: int = 10_000,
         heartbeat_seconds: float = 15.0,
+        idle_seconds: float = 60.0,
     ) -> None:
         self.views = [p.view for p in projections]
         self.audit = next(v for v in self.views if isinstance(v, AuditView))
@@ -97,6 +100,7 @@ class Hub:
         self.chunk = max(1, queue_size // 8)  # rows offered between pauses that let senders drain their queues
         self.replay_window = replay_window
         self.heartbeat_seconds = heartbeat_seconds
+        self.idle_beats = max(1, round(idle_seconds / heartbeat_seconds))
         self.delivered = 0
         self.clients: set[Client] = set()
         self.by_programme: dict[str, set[Subscription]] = {}
@@ -191,7 +195,11 @@ class Hub:
             await asyncio.sleep(self.heartbeat_seconds)
             beat = json.dumps({"type": "heartbeat", "position": self.delivered})
             for client in list(self.clients):
-                client.put(beat)
+                client.idle_beats = 0 if client.subscriptions else client.idle_beats + 1
+                if client.idle_beats >= self.idle_beats:
+                    client.cut_off(IDLE, "no topic followed for a while: closing an idle connection")
+                else:
+                    client.put(beat)
 
     # Reading the views (in threads)
 

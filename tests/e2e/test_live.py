@@ -13,7 +13,7 @@ import httpx
 import psycopg2
 import pytest
 from pydantic import SecretStr
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from api.live.client import LiveClient
 from api.security import hash_password
@@ -337,3 +337,29 @@ def kill_listeners(channel: str) -> int:
         killed = int(cursor.fetchone()[0])
     conn.close()
     return killed
+
+
+@pytest.fixture
+def quick_beats(settings: Settings) -> Iterator[World]:
+    yield from world_on(settings.model_copy(update={"live_heartbeat_seconds": 0.2, "live_idle_seconds": 0.6}))
+
+
+def test_a_follower_hears_heartbeats_and_a_connection_following_nothing_is_closed_as_idle(
+    quick_beats: World,
+) -> None:
+    world = quick_beats
+
+    async def scenario() -> tuple[dict[str, Any], ConnectionClosed]:
+        async with world.live("gill") as follower, world.live("colin") as idler:
+            await follower.subscribe(f"audit:{world.programme_id}")
+            await next_of(follower, "subscribed")
+            beats = [await next_of(follower, "heartbeat") for _ in range(5)]
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    await idler.receive(5)
+            return beats[-1], closed.value
+
+    beat, closed = asyncio.run(scenario())
+
+    assert beat["position"] > 0
+    assert closed.rcvd is not None and closed.rcvd.code == 1000 and "idle" in closed.rcvd.reason
