@@ -23,7 +23,7 @@ from domain.actors import Role
 from domain.milestones import Quarter
 from tests.conftest import _postgres_dsn
 from tests.builders import ACUTE, ACUTE_ID, ADMIN, COMMISSIONER_ID, COMMUNITY_ID, PRIVATE_ID, narrative_milestone
-from tests.e2e.serving import Served, served
+from tests.e2e.serving import Served, run, served
 from tests.integration.given import Agreed, agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -127,7 +127,7 @@ def test_each_subscriber_hears_of_a_submission_as_far_as_it_may_read_and_a_re_fe
             heard = [await next_of(colin) for _ in range(3)]  # progress and dashboard hear the nudge (and opening)
             assert str(ACUTE_ID) not in {m["change"]["provider_id"] for m in heard if m["topic"].startswith("dash")}
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_a_provider_outside_the_scheme_hears_nothing_of_it_on_its_programme_progress(world: World) -> None:
@@ -141,7 +141,7 @@ def test_a_provider_outside_the_scheme_hears_nothing_of_it_on_its_programme_prog
             with pytest.raises(TimeoutError):
                 await next_of(priya, timeout=1.0)
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_subscriptions_a_user_may_not_read_are_refused_with_a_reason(world: World) -> None:
@@ -159,7 +159,7 @@ def test_subscriptions_a_user_may_not_read_are_refused_with_a_reason(world: Worl
                 refusals[topic] = (await next_of(colin, "refused"))["reason"]
         return refusals
 
-    refusals = asyncio.run(scenario())
+    refusals = run(scenario())
 
     assert refusals[f"audit:{world.programme_id}"] == "the audit trail is the commissioner's and the auditor's to read"
     assert "lead" in refusals[f"board:{world.scheme_id}:Q1"]
@@ -177,9 +177,9 @@ def test_a_forged_token_and_a_foreign_origin_are_refused_at_the_handshake(world:
     foreign = LiveClient(world.server.live, token=world.tokens["colin"], origin="https://evil.example")
     anonymous = LiveClient(world.server.live)
 
-    assert asyncio.run(handshake(forged)) == 401
-    assert asyncio.run(handshake(foreign)) == 403
-    assert asyncio.run(handshake(anonymous)) == 401
+    assert run(handshake(forged)) == 401
+    assert run(handshake(foreign)) == 403
+    assert run(handshake(anonymous)) == 401
 
 
 def test_a_client_that_reconnects_hears_what_it_missed_in_order_and_once(world: World) -> None:
@@ -205,7 +205,7 @@ def test_a_client_that_reconnects_hears_what_it_missed_in_order_and_once(world: 
         assert len(set(positions)) == 3
         assert after_duplicates["position"] > missed[-1]["position"]
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 @pytest.fixture
@@ -231,7 +231,7 @@ def test_a_client_too_far_behind_is_told_to_resync_instead_of_replayed(small_win
             assert resync["position"] >= last["position"]
             return resync
 
-    assert "read the page again" in asyncio.run(scenario())["reason"]
+    assert "read the page again" in run(scenario())["reason"]
 
 
 @pytest.fixture
@@ -262,7 +262,7 @@ def test_a_consumer_that_stops_reading_is_cut_off_and_the_others_hear_everything
             assert len(world.server.app.state.hub.clients) == 1  # gill alone: the stalled client is gone
             return heard
 
-    heard = asyncio.run(scenario())
+    heard = run(scenario())
 
     assert len(heard) == nudges + 1 and heard == sorted(heard)  # the quarter's opening, then every nudge
     assert closing_code(stalled) in (1013, 1006)  # told why if it ever reads again, else dropped
@@ -323,7 +323,7 @@ def test_updates_keep_coming_after_the_listening_connection_is_killed(world: Wor
             assert killed == 1
             assert (await next_of(gill))["position"] == submitted["position"]
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def kill_listeners(channel: str) -> int:
@@ -359,7 +359,7 @@ def test_a_follower_hears_heartbeats_and_a_connection_following_nothing_is_close
                     await idler.receive(5)
             return beats[-1], closed.value
 
-    beat, closed = asyncio.run(scenario())
+    beat, closed = run(scenario())
 
     assert beat["position"] > 0
     assert closed.rcvd is not None and closed.rcvd.code == 1000 and "idle" in closed.rcvd.reason

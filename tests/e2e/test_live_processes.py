@@ -6,7 +6,6 @@ projector`: the fan-out goes through PostgreSQL LISTEN/NOTIFY, with no broker.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import subprocess
@@ -25,6 +24,7 @@ from api.wiring import build_application
 from domain.actors import Role
 from tests.builders import ADMIN, COMMISSIONER_ID, COMMUNITY_ID
 from tests.conftest import POSTGRES_URL, fresh_schema
+from tests.e2e.serving import run
 from tests.integration.given import Agreed, agreed_scheme
 
 pytestmark = pytest.mark.postgres
@@ -119,6 +119,6 @@ def test_a_change_made_through_one_server_reaches_subscribers_on_both(cluster: t
             await client.close()
         return int(submitted.json()["position"]), heard
 
-    position, heard = asyncio.run(scenario())
+    position, heard = run(scenario())
 
     assert heard == [position] * 6
