@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -9,8 +10,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.commands import Act, RecordedOut
-from api.deps import BY_COMMISSIONER, BY_PROVIDER, KnownScheme
+from api.access import board_access
+from api.deps import BY_COMMISSIONER, BY_PROVIDER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
 from domain.achievement import AssessmentStatus
+from domain.errors import NotFoundError
 from domain.milestones import Quarter
 
 router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
@@ -34,6 +37,63 @@ class AssessmentIn(BaseModel):
 
 class AppealIn(AssessmentIn):
     reason: str
+
+
+class PackEntryOut(BaseModel):
+    submission_id: UUID
+    provider_id: UUID
+    milestone_code: str
+    revision: int
+
+
+class PackOut(BaseModel):
+    number: int
+    entries: list[PackEntryOut]
+    missing: list[str]
+
+
+class AssessmentOut(BaseModel):
+    provider_id: UUID
+    milestone_code: str
+    status: AssessmentStatus
+    rationale: str
+    achievement: str | None
+    evidence_assessed: PackEntryOut | None
+
+
+class ReviewOut(BaseModel):
+    scheme_id: UUID
+    quarter: Quarter
+    status: str
+    packs: list[PackOut]
+    assessments: list[AssessmentOut]
+
+
+@router.get("/review", response_model=ReviewOut)
+def read_review(
+    scheme_id: UUID, quarter: Quarter, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings
+) -> JSONResponse:
+    """The packs presented and the assessments made, for the lead and the commissioner; its version as the ETag
+    ("0" before anything has happened in the quarter), for If-Match on the review's changes."""
+    board_access(readings, actor, str(scheme_id))
+    try:
+        review = corral.quarter_review(scheme_id, quarter)
+    except NotFoundError:
+        empty = ReviewOut(scheme_id=scheme_id, quarter=quarter, status="open", packs=[], assessments=[])
+        return JSONResponse(empty.model_dump(mode="json"), headers={"ETag": '"0"'})
+    out = ReviewOut(
+        scheme_id=scheme_id,
+        quarter=quarter,
+        status=review.status.value,
+        packs=[PackOut.model_validate(asdict(pack)) for pack in review.packs],
+        assessments=[
+            AssessmentOut.model_validate(
+                asdict(a) | {"achievement": None if a.achievement is None else str(a.achievement)}
+            )
+            for a in review.assessments.values()
+        ],
+    )
+    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": f'"{review.version}"'})
 
 
 @router.post("/nudges", response_model=RecordedOut, dependencies=[BY_PROVIDER, KnownScheme])

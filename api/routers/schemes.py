@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -10,13 +11,26 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from api.access import may_read_terms
 from api.commands import Act, RecordedOut
-from api.deps import BY_ADMINISTRATOR, BY_COMMISSIONER, KnownProgramme, KnownScheme, performed_by
+from api.deps import (
+    BY_ADMINISTRATOR,
+    BY_COMMISSIONER,
+    CorralApp,
+    CurrentActor,
+    KnownProgramme,
+    KnownScheme,
+    ProgressReadings,
+    ViewsAfter,
+    performed_by,
+)
 from domain.actors import Role
+from domain.errors import NotFoundError
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
+from projections.progress.reading import organisation_names
 
 router = APIRouter(tags=["set-up"])
 BY_SIGNATORY = performed_by(Role.COMMISSIONER, Role.PROVIDER)
@@ -103,6 +117,39 @@ class LeadIn(BaseModel):
     reason: str = ""
 
 
+class ProviderTermsIn(BaseModel):
+    contract_value: Decimal
+    cquin_rate: Decimal
+    reason: str
+
+
+class AgreedOut(BaseModel):
+    terms_version: int
+    terms: TermsIn
+    signatories: list[UUID]
+
+
+class SchemeOut(BaseModel):
+    id: UUID
+    programme_id: UUID
+    code: str
+    status: str
+    lead_id: UUID | None
+    terms_version: int
+    terms: TermsIn
+    signatures: dict[str, str] = Field(description="organisation id: the user who signed the current terms")
+    agreed_versions: list[AgreedOut]
+
+
+class OrganisationOut(BaseModel):
+    id: str
+    name: str
+
+
+def _terms_out(terms: SchemeTerms) -> TermsIn:
+    return TermsIn.model_validate(asdict(terms))
+
+
 @router.post("/organisations", status_code=201, response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
 def register_organisation(body: OrganisationIn, act: Act) -> JSONResponse:
     """An administrator registers a commissioner or a provider."""
@@ -111,6 +158,13 @@ def register_organisation(body: OrganisationIn, act: Act) -> JSONResponse:
         lambda: act.corral.register_organisation(act.actor, body.code, body.name, body.kind),
         201,
     )
+
+
+@router.get("/organisations", response_model=list[OrganisationOut])
+def organisations(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> list[OrganisationOut]:
+    """Every organisation's id and name, for choosing participants, leads and users' organisations."""
+    names = organisation_names(readings)
+    return [OrganisationOut(id=i, name=n) for i, n in sorted(names.items(), key=lambda item: item[1])]
 
 
 @router.post("/programmes", status_code=201, response_model=RecordedOut, dependencies=[BY_COMMISSIONER])
@@ -134,6 +188,20 @@ def join(programme_id: UUID, body: ProviderIn, act: Act) -> JSONResponse:
 
 
 @router.post(
+    "/programmes/{programme_id}/providers/{provider_id}/revisions",
+    response_model=RecordedOut,
+    dependencies=[BY_COMMISSIONER, KnownProgramme],
+)
+def revise_provider_terms(programme_id: UUID, provider_id: UUID, body: ProviderTermsIn, act: Act) -> JSONResponse:
+    """The commissioner changes a provider's contract value or CQUIN rate, saying why."""
+    terms = ProviderTerms(provider_id, body.contract_value, body.cquin_rate)
+    return act.run(
+        f"provider terms {programme_id} {provider_id} {body.model_dump_json()}",
+        lambda: act.corral.revise_provider_terms(act.actor, programme_id, terms, body.reason, act.expected_version),
+    )
+
+
+@router.post(
     "/programmes/{programme_id}/schemes",
     status_code=201,
     response_model=RecordedOut,
@@ -145,6 +213,40 @@ def draft(programme_id: UUID, body: DraftIn, act: Act) -> JSONResponse:
         f"draft {programme_id} {body.model_dump_json()}",
         lambda: act.corral.draft_scheme(act.actor, programme_id, body.code, body.terms()),
         201,
+    )
+
+
+@router.get("/schemes/{scheme_id}", response_model=SchemeOut)
+def read_scheme(scheme_id: UUID, actor: CurrentActor, corral: CorralApp) -> JSONResponse:
+    """The scheme's current terms, who has signed them, and every earlier agreed version; its version as the ETag."""
+    try:
+        scheme = corral.scheme(scheme_id)
+        may_read_terms(actor, scheme)
+    except NotFoundError:
+        raise NotFoundError(f"no scheme {scheme_id} is yours to see") from None
+    out = SchemeOut(
+        id=scheme.id,
+        programme_id=scheme.programme_id,
+        code=scheme.code,
+        status=scheme.status,
+        lead_id=corral.programme(scheme.programme_id).lead_of(scheme.id),
+        terms_version=scheme.terms_version,
+        terms=_terms_out(scheme.terms),
+        signatures=dict(scheme.signatures),
+        agreed_versions=[
+            AgreedOut(terms_version=a.terms_version, terms=_terms_out(a.terms), signatories=list(a.signatories))
+            for a in scheme.agreed_versions
+        ],
+    )
+    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": f'"{scheme.version}"'})
+
+
+@router.post("/schemes/{scheme_id}/amendments", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
+def amend_draft(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
+    """The commissioner changes a draft's terms before they are first agreed, saying why; signatures start again."""
+    return act.run(
+        f"amend {scheme_id} {body.model_dump_json()}",
+        lambda: act.corral.amend_draft(act.actor, scheme_id, body.terms(), body.reason, act.expected_version),
     )
 
 

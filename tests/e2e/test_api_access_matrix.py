@@ -232,6 +232,9 @@ MATRIX = (
     Row("GET", f"{PROGRAMME}/audit.csv", reads(commissioning)),
     Row("GET", f"{V1}/providers/{{provider_id}}/dashboard", reads(provider(COMMUNITY_ID))),
     Row("GET", f"{REVIEW}/board", reads(either(commissioning, lead))),
+    Row("GET", f"{REVIEW}/review", reads(either(commissioning, lead))),
+    Row("GET", f"{V1}/organisations", reads(everyone)),
+    Row("GET", SCHEME, reads(either(commissioning, participant))),
     Row("GET", f"{REVIEW}/assessments/{{provider_id}}/{{milestone_code}}/history", reads(COMMUNITYS_OWN)),
     # Evidence: the community trust's, and the lead's own.
     Row("GET", SUBMISSION, reads(COMMUNITYS_OWN)),
@@ -261,6 +264,13 @@ MATRIX = (
     Row("POST", f"{PROGRAMME}/schemes", COMMISSIONERS_CHANGE, json=TERMS | {"code": "SELFHARM"}),
     Row("POST", f"{SCHEME}/lead", COMMISSIONERS_CHANGE, json={"provider_id": str(ACUTE_ID)}),
     Row("POST", f"{SCHEME}/variations", COMMISSIONERS_CHANGE, json=TERMS | {"reason": ""}),
+    Row("POST", f"{SCHEME}/amendments", COMMISSIONERS_CHANGE, json=TERMS | {"reason": ""}),  # agreed: no drafts
+    Row(
+        "POST",
+        f"{PROGRAMME}/providers/{{provider_id}}/revisions",
+        COMMISSIONERS_CHANGE,
+        json={"contract_value": "100000000", "cquin_rate": "0.025", "reason": ""},
+    ),
     Row("POST", f"{SCHEME}/signatures", PARTIES_SIGN, json={"terms_version": 1}),  # agreed already
     Row("POST", f"{SCHEME}/signatures", DRAFT_PARTIES_SIGN, json={"terms_version": 1}, on=DRAFT),  # stays a draft
     # The quarter's review: the pack is presented, COMMUNITY's M1 assessed, M2 assessed for no one.

@@ -91,7 +91,12 @@ def test_a_quarter_played_over_http_ends_in_the_hand_computed_payments(quarter: 
         body = {"provider_id": str(provider_id), "milestone_code": code, "status": status, "rationale": "on the pack"}
         gill.post(f"{review}/assessments", body)
     appeal = {"provider_id": str(COMMUNITY_ID), "milestone_code": "M1", "status": "Met", "rationale": "audit complete"}
-    gill.post(f"{review}/appeals", appeal | {"reason": "the audit covered every ward after all"})
+    seen = client.get(f"/api/v1{review}/review", headers=gill.headers)
+    gill.post(
+        f"{review}/appeals",
+        appeal | {"reason": "the audit covered every ward after all"},
+        **{"If-Match": seen.headers["ETag"]},
+    )
     closed = gill.post(f"{review}/closure")
 
     paid = gill.get(f"/programmes/{programme_id}/payments", after=closed["position"])
@@ -105,6 +110,8 @@ def test_a_quarter_played_over_http_ends_in_the_hand_computed_payments(quarter: 
     assert by_provider[str(ACUTE_ID)]["earned"] == "2500000.00"
     assert paid["total"]["achieved_percent"] == "93.75"  # type: ignore[index]
     assert [p["provider_id"] for p in own["providers"]] == [str(COMMUNITY_ID)]  # type: ignore[attr-defined, index]
+    assert [len(pack["entries"]) for pack in seen.json()["packs"]] == [4, 4]
+    assert {a["status"] for a in seen.json()["assessments"]} == {"Met", "Partially Met"}
 
 
 def test_the_evidence_behind_each_decision_is_shown_as_it_was_assessed(quarter: tuple[TestClient, str, str]) -> None:

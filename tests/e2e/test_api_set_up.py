@@ -105,3 +105,52 @@ def test_an_administrator_cannot_set_up_a_programme(client: TestClient, settings
 
     assert refused.status_code == 403
     assert refused.json()["rule"] == "NotPermitted"
+
+
+def test_a_draft_is_read_with_its_version_amended_against_it_and_signed_against_the_new_one(
+    client: TestClient, settings: Settings
+) -> None:
+    root, gill = signed_in(client, "root"), signed_in(client, "gill")
+    for code, name in (("ACUTE", "Torbay Acute Trust"), ("COMMUNITY", "Devon Community Care Trust")):
+        client.post("/api/v1/organisations", json={"code": code, "name": name, "kind": "provider"}, headers=root)
+    programme = client.post(
+        "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
+    ).json()["id"]
+    for provider in (ACUTE, COMMUNITY):
+        body = {"provider_id": provider, "contract_value": "100000000", "cquin_rate": "0.025"}
+        client.post(f"/api/v1/programmes/{programme}/providers", json=body, headers=gill)
+    scheme_id = client.post(
+        f"/api/v1/programmes/{programme}/schemes", json=TERMS | {"code": "NUTRITION"}, headers=gill
+    ).json()["id"]
+
+    read = client.get(f"/api/v1/schemes/{scheme_id}", headers=gill)
+    amended_terms = TERMS | {"title": "Improve nutrition and hydration"}
+    amendment = amended_terms | {"reason": "shorter title"}
+    amended = client.post(
+        f"/api/v1/schemes/{scheme_id}/amendments", json=amendment, headers=gill | {"If-Match": read.headers["ETag"]}
+    )
+    stale = client.post(
+        f"/api/v1/schemes/{scheme_id}/signatures",
+        json={"terms_version": 2},
+        headers=gill | {"If-Match": read.headers["ETag"]},
+    )
+    signed = client.post(
+        f"/api/v1/schemes/{scheme_id}/signatures",
+        json={"terms_version": 2},
+        headers=gill | {"If-Match": amended.headers["ETag"]},
+    )
+    revised = client.post(
+        f"/api/v1/programmes/{programme}/providers/{ACUTE}/revisions",
+        json={"contract_value": "120000000", "cquin_rate": "0.025", "reason": "contract varied"},
+        headers=gill,
+    )
+    after = client.get(f"/api/v1/schemes/{scheme_id}", headers=gill).json()
+    listed = client.get("/api/v1/organisations", params={"after": revised.json()["position"]}, headers=root)
+    names = [o["name"] for o in listed.json()]
+
+    assert read.status_code == 200 and read.json()["status"] == "draft" and read.json()["terms_version"] == 1
+    assert read.json()["terms"]["milestones"][1]["measure"]["minimum"] == "0.80"
+    assert amended.status_code == 200 and stale.status_code == 412 and signed.status_code == 200
+    assert revised.status_code == 200
+    assert after["terms"]["title"] == amended_terms["title"] and after["signatures"] == {str(COMMISSIONER_ID): "gill"}
+    assert {"Torbay Acute Trust", "Devon Community Care Trust", "South Devon and Torbay CCG"} <= set(names)
