@@ -41,6 +41,7 @@ class CollationBoard:
     pack_number: int
     participants: list[ParticipantState]
     ready_to_present: bool
+    questions: str | None = None
 
 
 def collation_board(view: ProgressView, scheme_id: str, quarter: Quarter, today: date | None = None) -> CollationBoard:
@@ -76,4 +77,5 @@ def collation_board(view: ProgressView, scheme_id: str, quarter: Quarter, today:
         pack_number=review.pack_number if review is not None else 0,
         participants=participants,
         ready_to_present=status in ("open", "queried") and bool(rows) and not any(p.missing for p in participants),
+        questions=review.questions if review is not None and status == "queried" else None,
     )

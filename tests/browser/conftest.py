@@ -10,6 +10,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,9 +63,18 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 60)
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`corral demo` then `corral serve` on a free port, in a fresh folder; stopped at the end of the session."""
-    folder = tmp_path_factory.mktemp("browser-server")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`corral demo` run once; every server starts from a copy of the database it made."""
+    folder = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "CORRAL_DATABASE_URL": f"sqlite:///{folder / 'corral.sqlite3'}"}
+    subprocess.run([str(CORRAL), "demo"], env=env, cwd=folder, check=True, capture_output=True)
+    return folder / "corral.sqlite3"
+
+
+@contextmanager
+def _serving(demo: Path, folder: Path) -> Iterator[Server]:
+    """`corral serve` on a free port over a copy of the demo database in `folder`, stopped on leaving."""
+    shutil.copyfile(demo, folder / "corral.sqlite3")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -73,7 +83,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "CORRAL_ATTACHMENTS_DIR": str(folder / "attachments"),
         "CORRAL_ALLOWED_ORIGINS": json.dumps([url]),
     }
-    subprocess.run([str(CORRAL), "demo"], env=env, cwd=folder, check=True, capture_output=True)
     log = (folder / "serve.log").open("wb")
     process = subprocess.Popen(
         [str(CORRAL), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -92,6 +101,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[Server]:
+    """The demo served for the whole session, for tests whose changes touch no one else's scheme-quarter."""
+    with _serving(demo_database, tmp_path_factory.mktemp("browser-server")) as served:
+        yield served
+
+
+@pytest.fixture
+def fresh_server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[Server]:
+    """The demo served for one test alone, as the demo left it: for a test that moves a shared scheme-quarter on."""
+    with _serving(demo_database, tmp_path_factory.mktemp("fresh-server")) as served:
+        yield served
+
+
+@pytest.fixture
+def site(server: Server) -> Server:
+    """The server `sign_in` opens pages on: the session's; a module whose tests each need their own overrides it."""
+    return server
 
 
 @pytest.fixture(scope="session")
@@ -114,12 +143,12 @@ SignIn = Callable[..., Page]
 
 
 @pytest.fixture
-def sign_in(browser: Browser, server: Server) -> Iterator[SignIn]:
+def sign_in(browser: Browser, site: Server) -> Iterator[SignIn]:
     """A page in a browser context of its own, signed in as the user named."""
     contexts: list[BrowserContext] = []
 
     def signed_in(username: str, width: int = 1280, height: int = 900) -> Page:
-        context = browser.new_context(base_url=server.url, viewport={"width": width, "height": height})
+        context = browser.new_context(base_url=site.url, viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
         page.goto("/sign-in")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import shutil
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import ROOT, SCREENSHOTS, Server, SignIn, check
-from tests.browser.demo import DPT, NUTRITION, SELF_HARM, SOUTH_DEVON, TRUST, TRUST_2017
+from tests.browser.demo import DPT, NUTRITION, PATIENT_EXPERIENCE, SELF_HARM, SOUTH_DEVON, TRUST, TRUST_2017
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
 
@@ -50,22 +50,52 @@ def test_the_commissioner_sees_the_system_wide_matrix_with_a_text_label_in_every
     shutil.copyfile(SCREENSHOTS / "overview-viewport.png", ROOT / "test-output" / "overview.png")
 
 
-def test_every_page_fits_a_320_pixel_wide_screen(sign_in: SignIn) -> None:
-    page = sign_in("dpt.quality", width=320, height=640)
-    addresses = [
-        "/home",
-        f"/programmes/{SOUTH_DEVON}",
-        f"/programmes/{SOUTH_DEVON}/payments",
-        f"/programmes/{SOUTH_DEVON}/providers/{DPT}/quarters",
-        f"/schemes/{SELF_HARM}/quarters/Q2/board",
-        f"/schemes/{SELF_HARM}/agreement",
-    ]
-
-    for address in addresses:
+def _fits_320_pixels(page: Page, addresses: dict[str, str], checked: set[str]) -> None:
+    """Each page no wider than the screen; those named in `checked` screenshotted and checked by axe at 320 px too."""
+    for name, address in addresses.items():
         page.goto(address)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{address} is {overflow} px wider than 320 px"
-    check(page, "agreement-320px")
+        if name in checked:
+            check(page, f"320px-{name}")
+
+
+def test_every_page_a_provider_uses_fits_a_320_pixel_wide_screen(sign_in: SignIn) -> None:
+    page = sign_in("dpt.quality", width=320, height=640)
+    page.goto(f"/schemes/{SELF_HARM}/quarters/Q2/board")
+    submission = page.get_by_role("link", name="Open South Devon Healthcare").first.get_attribute("href")
+    assert submission is not None
+
+    _fits_320_pixels(
+        page,
+        {
+            "provider-home": "/home",
+            "programme-overview": f"/programmes/{SOUTH_DEVON}",
+            "payments": f"/programmes/{SOUTH_DEVON}/payments",
+            "trust-quarters": f"/programmes/{SOUTH_DEVON}/providers/{DPT}/quarters",
+            "collation-board": f"/schemes/{SELF_HARM}/quarters/Q2/board",
+            "submission-for-lead": submission,
+            "evidence-form": f"/schemes/{NUTRITION}/milestones/Q3/evidence",
+            "agreement": f"/schemes/{SELF_HARM}/agreement",
+        },
+        checked={"agreement"},
+    )
+
+
+def test_every_page_the_commissioner_uses_fits_a_320_pixel_wide_screen(sign_in: SignIn) -> None:
+    page = sign_in("sdt-ccg.quality", width=320, height=640)
+
+    _fits_320_pixels(
+        page,
+        {
+            "programmes": "/programmes",
+            "commissioner-review": f"/schemes/{NUTRITION}/quarters/Q2/review",
+            "queried-review": f"/schemes/{PATIENT_EXPERIENCE}/quarters/Q2/review",
+            "assessment-evidence": f"/schemes/{NUTRITION}/quarters/Q2/assessments/{DPT}",
+            "audit-trail": f"/programmes/{SOUTH_DEVON}/audit",
+        },
+        checked={"queried-review"},
+    )
 
 
 def test_the_commissioner_reviews_a_numeric_milestone_with_the_threshold_maths_shown(sign_in: SignIn) -> None:

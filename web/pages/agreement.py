@@ -16,7 +16,7 @@ from domain.actors import Role
 from domain.application import Corral
 from domain.scheme import Scheme
 from projections.progress.reading import organisation_names
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
 from web.pages.reading import programme_heading
 
 router = APIRouter(route_class=PageRoute)
@@ -71,11 +71,11 @@ def agreement(page: CurrentPage, scheme_id: UUID, _: ViewsAfter) -> Response:
 
 
 @router.post("/schemes/{scheme_id}/signatures")
-def sign(page: CurrentPage, scheme_id: UUID, terms_version: Annotated[int, Form()]) -> Response:
+def sign(page: CurrentPage, scheme_id: UUID, terms_version: Annotated[int, Form()], version: SeenVersion) -> Response:
     """Sign the version of the terms you have read, for your organisation."""
     may_read_terms(page.viewer.actor, page.corral.scheme(scheme_id))
     return page.act(
-        lambda: page.corral.sign_scheme(page.viewer.actor, scheme_id, terms_version),
+        lambda: page.corral.sign_scheme(page.viewer.actor, scheme_id, terms_version, expected_version=version),
         "sign",
         {},
         lambda failure: _agreement_page(page, scheme_id, failure),

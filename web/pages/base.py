@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -19,7 +19,7 @@ from api.deps import CorralApp, CurrentActor, ProgressReadings, ServerSettings, 
 from api.session import csrf_token
 from domain.actors import Actor, Role
 from domain.application import Corral
-from domain.errors import DomainError, NotFoundError, NotPermittedError
+from domain.errors import ConcurrentChangeError, DomainError, NotFoundError, NotPermittedError
 from domain.milestones import contract_year_label
 from domain.payments import pounds
 from projections.progress.view import ProgressView
@@ -131,6 +131,8 @@ def get_page(request: Request, viewer: CurrentViewer, corral: CorralApp, reading
 
 
 CurrentPage = Annotated[Page, Depends(get_page)]
+# The version of the record a change form acts on, as the page showed it: a hidden field in every change form.
+SeenVersion = Annotated[int, Form()]
 
 
 Again = Callable[["FormFailure"], Response]
@@ -158,8 +160,13 @@ FIELD_OF_RULE = {
 }
 
 
+STALE_FORM = "Someone else changed this first: reload the page to see their change, then try again"
+
+
 def refused(form: str, values: Mapping[str, Any], error: DomainError) -> FormFailure:
-    """The failure to show for a domain rule the form broke."""
+    """The failure to show for a domain rule the form broke; a form older than the record says so plainly."""
+    if isinstance(error, ConcurrentChangeError):
+        return FormFailure(form, values, [(f"{form}-submit", STALE_FORM)])
     rule = type(error).__name__.removesuffix("Error")
     return FormFailure(form, values, [(f"{form}-{FIELD_OF_RULE.get(rule, 'submit')}", str(error))])
 

@@ -13,8 +13,8 @@ from api.deps import ViewsAfter
 from domain import ids
 from domain.milestones import Quarter
 from projections.progress.collation import collation_board
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
-from web.pages.reading import QUARTERS, programme_heading, scheme_row
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
+from web.pages.reading import QUARTERS, programme_heading, quarter_review, review_version, scheme_row
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 
@@ -32,6 +32,7 @@ def _board_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFail
         "quarters": QUARTERS,
         "board": board,
         "is_lead": str(scheme_id) in access.leads,
+        "version": review_version(quarter_review(page.corral, scheme_id, quarter)),
         "submission_ids": {
             (p.provider_id, m.code): ids.submission_id(scheme_id, m.code, UUID(p.provider_id))
             for p in board.participants
@@ -58,12 +59,15 @@ def nudge(
     scheme_id: UUID,
     quarter: Quarter,
     provider_id: Annotated[UUID, Form()],
+    version: SeenVersion,
     message: Annotated[str, Form()] = "",
 ) -> Response:
     """Remind a participant that its evidence is due."""
     board_access(page.readings, page.viewer.actor, str(scheme_id))
     return page.act(
-        lambda: page.corral.nudge_provider(page.viewer.actor, scheme_id, quarter, provider_id, message),
+        lambda: page.corral.nudge_provider(
+            page.viewer.actor, scheme_id, quarter, provider_id, message, expected_version=version
+        ),
         f"nudge-{provider_id}",
         {"message": message},
         lambda failure: _board_page(page, scheme_id, quarter, failure),
@@ -72,11 +76,11 @@ def nudge(
 
 
 @router.post("/pack")
-def present(page: CurrentPage, scheme_id: UUID, quarter: Quarter) -> Response:
+def present(page: CurrentPage, scheme_id: UUID, quarter: Quarter, version: SeenVersion) -> Response:
     """Present every accepted submission to the commissioner, pinned by revision."""
     board_access(page.readings, page.viewer.actor, str(scheme_id))
     return page.act(
-        lambda: page.corral.present_pack(page.viewer.actor, scheme_id, quarter),
+        lambda: page.corral.present_pack(page.viewer.actor, scheme_id, quarter, expected_version=version),
         "present",
         {},
         lambda failure: _board_page(page, scheme_id, quarter, failure),

@@ -15,12 +15,11 @@ from domain import ids
 from domain.evidence import Attachment, Evidence, Figures
 from domain.submission import Submission, SubmissionStatus
 from projections.progress.reading import organisation_names
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
 from web.pages.reading import programme_heading
 
 router = APIRouter(route_class=PageRoute)
 Text = Annotated[str, Form()]
-Version = Annotated[int | None, Form()]
 
 
 def _own(page: Page, scheme_id: UUID, code: str) -> tuple[Any, Any, Submission | None]:
@@ -75,15 +74,15 @@ def send_evidence(
     page: CurrentPage,
     scheme_id: UUID,
     code: str,
+    version: SeenVersion,
     narrative: Text = "",
     numerator: Text = "",
     denominator: Text = "",
     reason: Text = "",
     keep: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
     files: Annotated[list[UploadFile], File()] = [],  # noqa: B006
-    version: Version = None,
 ) -> Response:
-    """Submit the evidence, or revise it with a reason; the files chosen go to the attachment store."""
+    """Submit the evidence (version 0: none was there), or revise it with a reason; files go to the attachment store."""
     _, milestone, submission = _own(page, scheme_id, code)
     values = {"narrative": narrative, "numerator": numerator, "denominator": denominator, "reason": reason}
     errors: list[tuple[str, str]] = []
@@ -91,7 +90,7 @@ def send_evidence(
     bottom = _number(denominator, "denominator", "The denominator", errors)
     if bottom is not None and top is None:
         errors.append(("evidence-numerator", "Enter the numerator as well as the denominator"))
-    if submission is not None and not reason.strip():
+    if version and not reason.strip():
         errors.append(("evidence-reason", "Enter why you are revising the evidence"))
     if errors:
         return _own_page(page, scheme_id, code, FormFailure("evidence", values, errors))
@@ -111,21 +110,20 @@ def send_evidence(
         evidence = Evidence(narrative, None if top is None else Figures(top, bottom), tuple(kept))
         if submission is None:
             return page.corral.submit_evidence(page.viewer.actor, scheme_id, milestone.code, evidence)
-        expected = version or submission.version
-        return page.corral.revise_evidence(page.viewer.actor, submission.id, evidence, reason, expected)
+        return page.corral.revise_evidence(page.viewer.actor, submission.id, evidence, reason, expected_version=version)
 
     again = lambda failure: _own_page(page, scheme_id, code, failure)  # noqa: E731
     return page.act(send, "evidence", values, again, _own_address(scheme_id, code))
 
 
 @router.post("/schemes/{scheme_id}/milestones/{code}/withdrawal")
-def withdraw(page: CurrentPage, scheme_id: UUID, code: str, reason: Text = "", version: Version = None) -> Response:
+def withdraw(page: CurrentPage, scheme_id: UUID, code: str, version: SeenVersion, reason: Text = "") -> Response:
     """Take the evidence back before it is presented, saying why."""
     _, _, submission = _own(page, scheme_id, code)
     if submission is None:
         return _own_page(page, scheme_id, code)
     return page.act(
-        lambda: page.corral.withdraw_evidence(page.viewer.actor, submission.id, reason, version or submission.version),
+        lambda: page.corral.withdraw_evidence(page.viewer.actor, submission.id, reason, expected_version=version),
         "withdraw",
         {"reason": reason},
         lambda failure: _own_page(page, scheme_id, code, failure),
@@ -157,11 +155,11 @@ def submission_page(page: CurrentPage, submission_id: UUID) -> Response:
     return _submission_page(page, submission_id)
 
 
-def _lead_decides(page: Page, submission_id: UUID, form: str, comments: str, version: int | None) -> Response:
+def _lead_decides(page: Page, submission_id: UUID, form: str, comments: str, version: int) -> Response:
     submission = readable_submission(page.corral, page.viewer.actor, submission_id)
     decide = page.corral.accept_evidence if form == "accept" else page.corral.return_evidence
     return page.act(
-        lambda: decide(page.viewer.actor, submission_id, comments, version or submission.version),
+        lambda: decide(page.viewer.actor, submission_id, comments, expected_version=version),
         form,
         {"comments": comments},
         lambda failure: _submission_page(page, submission_id, failure),
@@ -170,12 +168,12 @@ def _lead_decides(page: Page, submission_id: UUID, form: str, comments: str, ver
 
 
 @router.post("/submissions/{submission_id}/acceptance")
-def accept(page: CurrentPage, submission_id: UUID, comments: Text = "", version: Version = None) -> Response:
+def accept(page: CurrentPage, submission_id: UUID, version: SeenVersion, comments: Text = "") -> Response:
     """The lead accepts the evidence into its pack."""
     return _lead_decides(page, submission_id, "accept", comments, version)
 
 
 @router.post("/submissions/{submission_id}/return")
-def give_back(page: CurrentPage, submission_id: UUID, comments: Text = "", version: Version = None) -> Response:
+def give_back(page: CurrentPage, submission_id: UUID, version: SeenVersion, comments: Text = "") -> Response:
     """The lead returns the evidence to its provider, saying what to change."""
     return _lead_decides(page, submission_id, "return", comments, version)

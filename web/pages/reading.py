@@ -1,4 +1,4 @@
-"""Small reads the pages share: a programme's heading and organisations' names."""
+"""Small reads the pages share: a programme's heading, a scheme's row and a quarter's review."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from sqlalchemy import select
 
 from api.access import ProgrammeAccess, programme_access
 from api.deps import ProgressReadings
+from domain import ids
 from domain.actors import Actor
+from domain.application import Corral
 from domain.errors import NotFoundError
 from domain.milestones import Quarter
+from domain.quarter_review import QuarterReview
 from projections.progress.reading import fetch
 
 QUARTERS = [q.value for q in Quarter]
@@ -42,3 +45,14 @@ def scheme_row(readings: ProgressReadings, scheme_id: UUID | str) -> tuple[str, 
     if not rows:
         raise NotFoundError(f"no scheme {scheme_id}")
     return rows[0].programme_id, rows[0].title, rows[0].lead_id
+
+
+def quarter_review(corral: Corral, scheme_id: UUID, quarter: Quarter) -> QuarterReview | None:
+    """The scheme-quarter's review, or None while nothing has happened in the quarter."""
+    review_id = ids.quarter_review_id(scheme_id, quarter)
+    return corral.quarter_review(scheme_id, quarter) if corral.exists(review_id) else None
+
+
+def review_version(review: QuarterReview | None) -> int:
+    """The version a change to the quarter's review expects: 0 before the review exists."""
+    return review.version if review is not None else 0

@@ -23,8 +23,8 @@ from domain.milestones import Milestone, Quarter
 from domain.quarter_review import QuarterReview
 from projections.progress.collation import collation_board
 from projections.progress.reading import MilestoneProgress, organisation_names
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
-from web.pages.reading import QUARTERS, programme_heading, scheme_row
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
+from web.pages.reading import QUARTERS, programme_heading, quarter_review, review_version, scheme_row
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 Text = Annotated[str, Form()]
@@ -59,11 +59,6 @@ class ReviewRow:
         return f"{self.provider_id}-{self.milestone.code}"
 
 
-def _review(corral: Corral, scheme_id: UUID, quarter: Quarter) -> QuarterReview | None:
-    review_id = ids.quarter_review_id(scheme_id, quarter)
-    return corral.quarter_review(scheme_id, quarter) if corral.exists(review_id) else None
-
-
 def _maths(corral: Corral, milestone: Milestone, review: QuarterReview | None, provider_id: UUID) -> Any:
     entry = review.entry_for(provider_id, milestone.code) if review is not None else None
     if milestone.measure is None or entry is None:
@@ -82,7 +77,7 @@ def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFai
     programme_id, title, _ = scheme_row(page.readings, scheme_id)
     commissioner_access(page.readings, page.viewer.actor, programme_id, "the commissioner's review")
     board = collation_board(page.readings, str(scheme_id), quarter)
-    review = _review(page.corral, scheme_id, quarter)
+    review = quarter_review(page.corral, scheme_id, quarter)
     terms = page.corral.scheme(scheme_id).agreed_terms
     rows = []
     for participant in board.participants:
@@ -110,6 +105,7 @@ def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFai
         "quarters": QUARTERS,
         "board": board,
         "review": review,
+        "version": review_version(review),
         "rows": rows,
         "statuses": list(AssessmentStatus),
         "may_act": page.viewer.actor.role is Role.COMMISSIONER,
@@ -152,6 +148,7 @@ def assess(
     quarter: Quarter,
     provider_id: Annotated[UUID, Form()],
     milestone_code: Text,
+    version: SeenVersion,
     status: Text = "",
     rationale: Text = "",
 ) -> Response:
@@ -163,7 +160,14 @@ def assess(
         f"assess-{provider_id}-{milestone_code}",
         {"status": status, "rationale": rationale},
         lambda: page.corral.assess_milestone(
-            page.viewer.actor, scheme_id, quarter, provider_id, milestone_code, _status(status), rationale
+            page.viewer.actor,
+            scheme_id,
+            quarter,
+            provider_id,
+            milestone_code,
+            _status(status),
+            rationale,
+            expected_version=version,
         ),
     )
 
@@ -175,6 +179,7 @@ def appeal(
     quarter: Quarter,
     provider_id: Annotated[UUID, Form()],
     milestone_code: Text,
+    version: SeenVersion,
     status: Text = "",
     rationale: Text = "",
     reason: Text = "",
@@ -187,13 +192,21 @@ def appeal(
         f"appeal-{provider_id}-{milestone_code}",
         {"status": status, "rationale": rationale, "reason": reason},
         lambda: page.corral.revise_assessment(
-            page.viewer.actor, scheme_id, quarter, provider_id, milestone_code, _status(status), rationale, reason
+            page.viewer.actor,
+            scheme_id,
+            quarter,
+            provider_id,
+            milestone_code,
+            _status(status),
+            rationale,
+            reason,
+            expected_version=version,
         ),
     )
 
 
 @router.post("/query")
-def query(page: CurrentPage, scheme_id: UUID, quarter: Quarter, questions: Text = "") -> Response:
+def query(page: CurrentPage, scheme_id: UUID, quarter: Quarter, version: SeenVersion, questions: Text = "") -> Response:
     """Send the pack back to the lead with questions."""
     return _decide(
         page,
@@ -201,15 +214,20 @@ def query(page: CurrentPage, scheme_id: UUID, quarter: Quarter, questions: Text 
         quarter,
         "query",
         {"questions": questions},
-        lambda: page.corral.query_pack(page.viewer.actor, scheme_id, quarter, questions),
+        lambda: page.corral.query_pack(page.viewer.actor, scheme_id, quarter, questions, expected_version=version),
     )
 
 
 @router.post("/closure")
-def close(page: CurrentPage, scheme_id: UUID, quarter: Quarter) -> Response:
+def close(page: CurrentPage, scheme_id: UUID, quarter: Quarter, version: SeenVersion) -> Response:
     """Close the quarter once every provider-milestone is assessed, fixing its payments."""
     return _decide(
-        page, scheme_id, quarter, "close", {}, lambda: page.corral.close_quarter(page.viewer.actor, scheme_id, quarter)
+        page,
+        scheme_id,
+        quarter,
+        "close",
+        {},
+        lambda: page.corral.close_quarter(page.viewer.actor, scheme_id, quarter, expected_version=version),
     )
 
 
