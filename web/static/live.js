@@ -10,6 +10,7 @@
   var positions = {};
   var attempts = 0;
   var socket = null;
+  var timer = null;
   var fetching = false;
   var again = false;
   var connectedOnce = false;
@@ -48,7 +49,9 @@
           var next = fresh.getElementById(region.id);
           if (!next || next.innerHTML === region.innerHTML) { return; }
           if (dirty(region)) { region.setAttribute("data-live-stale", ""); return; }
+          var opened = Array.prototype.map.call(region.querySelectorAll("details[id][open]"), function (d) { return d.id; });
           region.innerHTML = next.innerHTML;
+          opened.forEach(function (id) { var d = document.getElementById(id); if (d && region.contains(d)) { d.open = true; } });
           region.classList.remove("live-updated");
           void region.offsetWidth;
           region.classList.add("live-updated");
@@ -71,9 +74,12 @@
   }
 
   function connect() {
+    clearTimeout(timer);
+    if (socket) { return; }
     if (!navigator.onLine) { show("offline", "Offline"); return; }
     var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/live";
-    try { socket = new WebSocket(url); } catch (e) { retry(); return; }
+    var current;
+    try { current = socket = new WebSocket(url); } catch (e) { retry(); return; }
     socket.addEventListener("open", function () {
       attempts = 0;
       show("live", "Live");
@@ -88,7 +94,11 @@
       if (message.type === "update" || message.type === "resync") { refresh(); }
       else if (message.type === "refused") { show("offline", "Not live: " + (message.reason || "refused")); }
     });
-    socket.addEventListener("close", function () { socket = null; retry(); });
+    socket.addEventListener("close", function () {
+      if (socket !== current) { return; }  // a socket already let go of: its close must not start a second one
+      socket = null;
+      retry();
+    });
     socket.addEventListener("error", function () { /* close follows */ });
   }
 
@@ -97,7 +107,16 @@
     if (!navigator.onLine) { show("offline", "Offline"); return; }
     show(attempts > 5 ? "offline" : "reconnecting", attempts > 5 ? "Offline: trying again" : "Reconnecting…");
     var delay = Math.min(30000, 500 * Math.pow(2, attempts - 1)) * (0.75 + Math.random() * 0.5);
-    setTimeout(connect, delay);
+    timer = setTimeout(connect, delay);
+  }
+
+  // Gone offline, the browser may keep a socket that no longer carries anything: let it go, and start afresh online.
+  function disconnect() {
+    clearTimeout(timer);
+    if (!socket) { return; }
+    var old = socket;
+    socket = null;
+    old.close();
   }
 
   document.addEventListener("focusout", function () {
@@ -108,7 +127,7 @@
       }
     }, 0);
   });
-  window.addEventListener("online", function () { if (!socket) { attempts = 0; connect(); } });
-  window.addEventListener("offline", function () { show("offline", "Offline"); });
+  window.addEventListener("online", function () { attempts = 0; connect(); });
+  window.addEventListener("offline", function () { disconnect(); show("offline", "Offline"); });
   connect();
 })();
