@@ -169,7 +169,7 @@ class Corral(AccountService):
         """The lead accepts a submission into its pack."""
         submission = self._get(Submission, submission_id, expected_version=expected_version)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
-        submission.accept_by_lead(actor, self._lead_of(actor, submission.scheme_id), comment)
+        submission.accept_by_lead(actor, self._lead_of(actor, self.scheme(submission.scheme_id)), comment)
         return self._save(submission)
 
     def return_evidence(
@@ -177,7 +177,7 @@ class Corral(AccountService):
     ) -> Recorded:
         """The lead returns a submission with comments; presented evidence only after a query."""
         submission = self._get(Submission, submission_id, expected_version=expected_version)
-        lead_id = self._lead_of(actor, submission.scheme_id)
+        lead_id = self._lead_of(actor, self.scheme(submission.scheme_id))
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         if submission.status is SubmissionStatus.PRESENTED:
             self.quarter_review(submission.scheme_id, submission.quarter).require_queried()
@@ -200,7 +200,7 @@ class Corral(AccountService):
         if provider_id not in scheme.agreed_terms.provider_ids:
             raise NotAParticipantError("that provider does not participate in this scheme")
         review = self._open_review(actor, scheme, quarter, expected_version)
-        review.nudge(actor, self._lead_of(actor, scheme_id), provider_id, message)
+        review.nudge(actor, self._lead_of(actor, scheme), provider_id, message)
         return self._save(review)
 
     def present_pack(
@@ -208,7 +208,7 @@ class Corral(AccountService):
     ) -> Recorded:
         """The lead presents every accepted submission for the scheme-quarter, pinned by revision."""
         scheme = self.scheme(scheme_id)
-        lead_id = self._lead_of(actor, scheme_id)
+        lead_id = self._lead_of(actor, scheme)
         review = self._open_review(actor, scheme, quarter, expected_version)
         in_pack: list[Submission] = []
         missing: list[str] = []
@@ -302,8 +302,8 @@ class Corral(AccountService):
 
     # Plumbing
 
-    def _lead_of(self, actor: Actor, scheme_id: UUID) -> UUID:
-        return self.programme(self.scheme(scheme_id).programme_id).require_lead(actor, scheme_id)
+    def _lead_of(self, actor: Actor, scheme: Scheme) -> UUID:
+        return self.programme(scheme.programme_id).require_lead(actor, scheme.id)
 
     def _assessment_inputs(
         self,
