@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench import lag, machine, rebuild, report
+from bench import lag, live, machine, rebuild, report
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
@@ -17,8 +17,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profiled-events", type=int, default=5_000, help="events in the instrumented runs")
     parser.add_argument("--samples", type=int, default=300, help="lag samples on PostgreSQL")
     parser.add_argument("--sqlite-samples", type=int, default=100, help="lag samples on SQLite (each waits a poll)")
+    parser.add_argument(
+        "--live-subscribers", type=int, nargs="+", default=list(live.SUBSCRIBERS), help="live subscriber counts"
+    )
+    parser.add_argument(
+        "--live-samples", type=int, nargs="+", default=list(live.SAMPLES), help="live commands, one per count"
+    )
     parser.add_argument("--no-write", action="store_true", help=f"print only; leave {BENCHMARKS.name} alone")
     args = parser.parse_args(argv)
+    if len(args.live_subscribers) != len(args.live_samples):
+        parser.error("give as many --live-samples as --live-subscribers")
     host = machine.describe()
     rebuilt = rebuild.run(args.events, args.profiled_events)
     for line in (r.line() for report_ in rebuilt.reports for r in report_.results()):
@@ -26,8 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     lags = lag.run(args.samples, args.sqlite_samples)
     for line in (r.line() for report_ in lags for r in report_.results()):
         print(line, flush=True)
+    lives = live.run(args.live_subscribers, args.live_samples)
+    for line in (r.line() for report_ in lives for r in report_.results()):
+        print(line, flush=True)
     if not args.no_write:
-        report.write(BENCHMARKS, report.render(host, rebuilt, lags, "python -m bench.run"))
+        report.write(BENCHMARKS, report.render(host, rebuilt, lags, lives, "python -m bench.run"))
         print(f"wrote {BENCHMARKS}")
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from api.settings import Settings
-from bench import breakdown, insert_styles, lag, rebuild, report
+from bench import breakdown, insert_styles, lag, live, rebuild, report
 from bench.results import Result
 
 
@@ -26,8 +26,9 @@ def test_every_benchmark_runs_at_a_tiny_size_and_reports_ratios_against_raw_base
     split = tuple(breakdown.measure(settings, events=200))
     styles = tuple(insert_styles.measure(settings, count=200))
     lagged = lag.measure(settings, samples=20, log_events=200, warmup=2)
+    (followed,) = live.measure(settings, subscribers=[5], samples=[6], clients=2, warmup=2)
     run = rebuild.RebuildRun((rebuilt,), split, styles)
-    text = report.render([("Date", "today")], run, [lagged], "python -m bench.run")
+    text = report.render([("Date", "today")], run, [lagged], [followed], "python -m bench.run")
 
     assert rebuilt.events >= 200 and rebuilt.raw_rate > 0
     assert [v.view for v in rebuilt.views] == ["progress_v1", "audit_v1"]
@@ -40,5 +41,10 @@ def test_every_benchmark_runs_at_a_tiny_size_and_reports_ratios_against_raw_base
     assert [view for view, _ in lagged.per_view] == ["progress_v1", "audit_v1"]
     assert lagged.waited.p50_ms <= lagged.waited.p99_ms and lagged.projector_statements
     assert len(lagged.results()) == 4 and well_formed(lagged.results())
+    assert len(followed.ours.sent) == len(followed.baseline.sent) == 6
+    assert len(followed.ours.latencies) == len(followed.baseline.latencies) == 5 * 6
+    assert followed.ours.behind == followed.baseline.behind == 0
+    assert len(followed.results()) == 3 and well_formed(followed.results())
+    assert followed.describe() in text
     assert "- Date: today" in text and all(s.describe() in text for s in styles)
-    assert all(r.line() in text for r in (*rebuilt.results(), *lagged.results()))
+    assert all(r.line() in text for r in (*rebuilt.results(), *lagged.results(), *followed.results()))

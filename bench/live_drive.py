@@ -1,0 +1,153 @@
+"""Driving a live-updates run: the commands that cause updates, one at a time on a fixed beat, and what the
+subscribers heard of them.
+
+A sample is (id, time ns): the log position and the moment the command returned (its event committed),
+or for the baseline a sequence number and the moment the driver asked for the broadcast.
+"""
+
+from __future__ import annotations
+
+import json
+import select
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from websockets.sync.client import ClientConnection
+
+from api.settings import Settings
+from bench.live_peers import Subscribers, cpu_times, cpu_used
+from bench.stores import connect
+from bench.workload import BenchScheme, Churn
+from domain.milestones import Quarter
+
+Step = Callable[[], tuple[int, int]]
+
+
+class InProcessCommands:
+    """PostgreSQL: the driver runs the application's use cases itself, as another server process would."""
+
+    def __init__(self, churn: Churn) -> None:
+        self.churn = churn
+
+    def __call__(self) -> tuple[int, int]:
+        position = self.churn.step().position
+        return position, time.time_ns()
+
+
+class HttpCommands:
+    """SQLite: one process owns the file, so the lead's nudges go through the server's HTTP API."""
+
+    def __init__(self, http: httpx.Client, scheme: BenchScheme, token: str) -> None:
+        self.http, self.scheme, self.number = http, scheme, 0
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def __call__(self) -> tuple[int, int]:
+        self.number += 1
+        provider = self.scheme.participants[self.number % len(self.scheme.participants)]
+        body = {"provider_id": str(provider.organisation_id), "message": f"Reminder {self.number}: evidence is due."}
+        answer = self.http.post(
+            f"/api/v1/schemes/{self.scheme.id}/quarters/{Quarter.Q1.value}/nudges", json=body, headers=self.headers
+        )
+        returned = time.time_ns()
+        answer.raise_for_status()
+        return int(answer.json()["position"]), returned
+
+
+class Broadcasts:
+    """The baseline: ask the bare server to broadcast an update shaped and sized like Corral's."""
+
+    def __init__(self, control: ClientConnection, update: dict[str, Any]) -> None:
+        self.control, self.update, self.number = control, update, 0
+
+    def __call__(self) -> tuple[int, int]:
+        self.number += 1
+        text = json.dumps(self.update | {"position": self.number})
+        asked = time.time_ns()
+        self.control.send(text)
+        return self.number, asked
+
+
+@dataclass(frozen=True)
+class Block:
+    """One run of samples against one server: every delivery's latency, and the server's CPU meanwhile."""
+
+    sent: dict[int, int]
+    latencies: tuple[float, ...]  # seconds, one per delivery
+    first: tuple[float, ...]  # seconds to the first subscriber, one per command
+    spread: tuple[float, ...]  # seconds from the first subscriber to the last, one per command
+    cpu: tuple[float, ...]  # seconds, per process counted
+    behind: int  # subscribers that never had the last update
+
+
+def drive(
+    subscribers: Subscribers, group: str, step: Step, samples: int, period: float, pids: Sequence[int], warmup: int
+) -> Block:
+    """Unmeasured warm-up steps, then `samples` steps `period` seconds apart, then what every subscriber heard."""
+    warm = [_beat(step, period) for _ in range(warmup)]
+    if warm:
+        subscribers.drain(group, warm[-1][0])
+    before = [cpu_times(pid) for pid in pids]
+    sent = dict(_beat(step, period) for _ in range(samples))
+    heard, behind = subscribers.drain(group, max(sent))
+    cpu = tuple(cpu_used(pid, used) for pid, used in zip(pids, before, strict=True))
+    receipts: dict[int, list[int]] = {}
+    for position, at in heard:
+        if position in sent:
+            receipts.setdefault(position, []).append(at)
+    return Block(
+        sent,
+        tuple((at - sent[p]) / 1e9 for p, ats in receipts.items() for at in ats),
+        tuple((min(ats) - sent[p]) / 1e9 for p, ats in receipts.items()),
+        tuple((max(ats) - min(ats)) / 1e9 for ats in receipts.values()),
+        cpu,
+        behind,
+    )
+
+
+def _beat(step: Step, period: float) -> tuple[int, int]:
+    started = time.monotonic()
+    sample = step()
+    time.sleep(max(period - (time.monotonic() - started), 0))
+    return sample
+
+
+class ViewCommitsHeard:
+    """PostgreSQL: LISTENs beside the hub for the views' commit NOTIFYs, noting when each is heard."""
+
+    def __init__(self, settings: Settings, channel: str, views: int) -> None:
+        self.conn = connect(settings)
+        self.conn.autocommit = True
+        with self.conn.cursor() as cursor:
+            cursor.execute(f"LISTEN {channel}")
+        self.views = views
+        self.heard: list[tuple[int, int]] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._listen, name="bench-view-commits", daemon=True)
+        self.thread.start()
+
+    def _listen(self) -> None:
+        while not self.stopping.is_set():
+            if select.select([self.conn], [], [], 0.2)[0]:
+                self.conn.poll()
+                at = time.time_ns()
+                self.heard += [(int(n.payload), at) for n in self.conn.notifies]
+                self.conn.notifies.clear()
+
+    def committed(self, sent: dict[int, int]) -> tuple[float, ...]:
+        """Seconds from each command's return until its position was announced by every view."""
+        latencies = []
+        for position, returned in sent.items():
+            times = sorted(at for reached, at in self.heard if reached >= position)
+            if len(times) >= self.views:
+                latencies.append((times[self.views - 1] - returned) / 1e9)
+        return tuple(latencies)
+
+    def close(self) -> None:
+        """Stop listening."""
+        self.stopping.set()
+        self.thread.join(timeout=5)
+        self.conn.close()
