@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from bench import live
 from bench.lag import LOG_EVENTS, P99_TARGET_MS, RATIO_TARGET, WARMUP, LagReport
@@ -13,17 +15,41 @@ from bench.results import Result
 NOTES = Path(__file__).with_name("profile_notes.md")
 
 
+class Measured(Protocol):
+    """A benchmark's report: its result lines and the bullets saying what was seen."""
+
+    def results(self) -> list[Result]: ...
+
+    def describe(self) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Section:
+    """A benchmark's reports and the paragraph saying what it measures, under its own heading."""
+
+    heading: str
+    measures: Sequence[str]
+    reports: Sequence[Measured]
+
+    def lines(self) -> list[str]:
+        """The heading, what is measured, then what each report saw."""
+        seen = [line for report in self.reports for line in report.describe()]
+        return [f"### {self.heading}", "", *self.measures, "", *seen, ""]
+
+
 def render(
     machine: Sequence[tuple[str, str]],
     rebuilt: RebuildRun,
     lags: Sequence[LagReport],
     lives: Sequence[live.LiveReport],
     command: str,
+    more: Sequence[Section] = (),
 ) -> str:
     """The whole of BENCHMARKS.md."""
     rebuilds, breakdowns = rebuilt.reports, rebuilt.breakdowns
     results = [r for rebuilt in rebuilds for r in rebuilt.results()] + [r for lagged in lags for r in lagged.results()]
     results += [r for followed in lives for r in followed.results()]
+    results += [r for section in more for measured in section.reports for r in measured.results()]
     events = ", ".join(f"{r.events:,} on {r.database}" for r in rebuilds)
     samples = ", ".join(f"{len(r.waited.samples)} samples on {r.database}" for r in lags)
     profiled = ", ".join(sorted({f"{b.events:,}" for b in breakdowns}))
@@ -81,6 +107,7 @@ def render(
         "",
         *_live_measured(lives),
         "",
+        *(line for section in more for line in section.lines()),
         "## Where the time goes",
         "",
         f"### Rebuild, instrumented (first {profiled} events of the same logs)",

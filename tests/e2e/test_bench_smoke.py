@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from api.settings import Settings
-from bench import breakdown, insert_styles, lag, live, rebuild, report
+from bench import breakdown, insert_styles, lag, live, rebuild, report, saves
 from bench.results import Result
 
 
@@ -48,3 +50,22 @@ def test_every_benchmark_runs_at_a_tiny_size_and_reports_ratios_against_raw_base
     assert followed.describe() in text
     assert "- Date: today" in text and all(s.describe() in text for s in styles)
     assert all(r.line() in text for r in (*rebuilt.results(), *lagged.results(), *followed.results()))
+
+
+@pytest.mark.postgres
+def test_the_save_and_load_benchmarks_run_at_a_tiny_size(postgres_available: bool) -> None:
+    if not postgres_available:
+        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+    section = saves.run(commands=8, load_samples=5, aggregate_events=60)
+    results = [r for measured in section.reports for r in measured.results()]
+    run = rebuild.RebuildRun((), (), ())
+    text = report.render([("Date", "today")], run, [], [], "python -m bench.run", [section])
+
+    assert [r.name for r in results] == [
+        "save postgresql, 1 writer",
+        "save postgresql, 4 concurrent writers",
+        "load postgresql 60-event aggregate p50",
+        "load postgresql 60-event aggregate p99",
+    ]
+    assert well_formed(results) and all(r.line() in text for r in results)
+    assert section.heading in text
