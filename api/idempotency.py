@@ -6,12 +6,14 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
-import sqlalchemy.exc
+from eventsourcing.persistence import IntegrityError
 from fastapi.responses import JSONResponse
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, delete, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert, select, update
 
 from api.errors import domain_problem, problem
+from domain.application import Corral
 from domain.errors import DomainError
 from projections.database import UTCDateTime, ViewDatabase
 
@@ -19,8 +21,9 @@ from projections.database import UTCDateTime, ViewDatabase
 class IdempotencyKeys:
     """The answers given to keyed requests, per user; operational records, not part of the event log."""
 
-    def __init__(self, database: ViewDatabase) -> None:
+    def __init__(self, database: ViewDatabase, corral: Corral) -> None:
         self.database = database
+        self.recorder: Any = corral.recorder  # api/event_store.py's, whose transaction a save joins
         metadata = MetaData(schema=database.schema)
         self.table = Table(
             "idempotency_keys",
@@ -36,29 +39,30 @@ class IdempotencyKeys:
         metadata.create_all(database.engine)
 
     def once(self, user_id: str, key: str | None, request: str, act: Callable[[], JSONResponse]) -> JSONResponse:
-        """Act and remember the answer under the key, or replay the answer already given for it."""
+        """Act and remember the answer under the key, or replay the answer already given for it.
+
+        The key, the command's events and the answer commit in one transaction (the event store's, which the
+        command's save joins), so a process killed at any point leaves all three or none: a retry with the key
+        then replays the answer or acts afresh, and never finds the key held by a request that died.
+        """
         if key is None:
             return _answer(act)
         fingerprint = hashlib.sha256(request.encode()).hexdigest()
+        row = {"user_id": user_id, "key": key, "fingerprint": fingerprint, "created_at": datetime.now(UTC)}
         try:
-            with self.database.transaction() as conn:
-                row = {"user_id": user_id, "key": key, "fingerprint": fingerprint, "created_at": datetime.now(UTC)}
-                conn.execute(insert(self.table).values(row))
-        except sqlalchemy.exc.IntegrityError:
+            with self.recorder.transaction(commit=True) as session:
+                session.execute(insert(self.table).values(row))  # waits while a request with the key is under way
+                response = _answer(act)
+                headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "location")}
+                session.execute(
+                    update(self.table)
+                    .where(self.table.c.user_id == user_id, self.table.c.key == key)
+                    .values(
+                        status=response.status_code, body=bytes(response.body).decode(), headers=json.dumps(headers)
+                    )
+                )
+        except IntegrityError:
             return self._replay(user_id, key, fingerprint)
-        try:
-            response = _answer(act)
-        except BaseException:
-            with self.database.transaction() as conn:
-                conn.execute(delete(self.table).where(self.table.c.user_id == user_id, self.table.c.key == key))
-            raise
-        headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "location")}
-        with self.database.transaction() as conn:
-            conn.execute(
-                update(self.table)
-                .where(self.table.c.user_id == user_id, self.table.c.key == key)
-                .values(status=response.status_code, body=bytes(response.body).decode(), headers=json.dumps(headers))
-            )
         return response
 
     def _replay(self, user_id: str, key: str, fingerprint: str) -> JSONResponse:

@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database, projections = build_views(settings)
         app.state.settings, app.state.corral, app.state.views = settings, corral, projections
         app.state.view_database = database
-        app.state.idempotency = IdempotencyKeys(database)
+        app.state.idempotency = IdempotencyKeys(database, corral)
         app.state.sign_ins = SignInLedger(database)
         app.state.attachments = AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes)
         # Every table exists before the projector's first write: on SQLite, DDL racing a writer fails at once.

@@ -42,15 +42,20 @@ def connect(settings: Settings) -> Any:
 def postgres_store(url: str = POSTGRES_URL) -> Iterator[Settings]:
     """Settings for an empty store in a new schema `b_<random>`, dropped on exit."""
     schema = f"b_{uuid.uuid4().hex[:12]}"
-    admin = connect(Settings(database_url=url))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE SCHEMA {schema}")
+    _run_as_admin(url, f"CREATE SCHEMA {schema}")
     try:
         yield Settings(database_url=url, database_schema=schema)
     finally:
+        _run_as_admin(url, f"DROP SCHEMA {schema} CASCADE")  # a new session: a drill may restart the server
+
+
+def _run_as_admin(url: str, statement: str) -> None:
+    admin = connect(Settings(database_url=url))
+    admin.autocommit = True
+    try:
         with admin.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA {schema} CASCADE")
+            cursor.execute(statement)
+    finally:
         admin.close()
 
 

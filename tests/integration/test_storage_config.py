@@ -28,7 +28,7 @@ def test_by_default_events_go_to_a_sqlite_file_under_var(clean_environment: pyte
 
     assert settings.database_url.startswith("sqlite:///")
     assert settings.sqlite_path() == Path("var") / "corral.sqlite3"
-    assert settings.eventsourcing_env()["PERSISTENCE_MODULE"] == "eventsourcing_sqlalchemy"
+    assert settings.eventsourcing_env()["PERSISTENCE_MODULE"] == "api.event_store:Factory"  # eventsourcing-sqlalchemy
     app = build_application()
     try:
         app.register_organisation(ADMIN, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)

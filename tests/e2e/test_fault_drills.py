@@ -1,0 +1,203 @@
+"""Fault drills on PostgreSQL: kill -9 the projector mid catch-up, kill -9 the API server mid-requests, force
+every websocket client to reconnect at once, terminate the LISTEN connections under load.
+
+After each: no acknowledged command lost, no event applied twice, the views equal a fresh rebuild,
+and every client converged. (Restarting PostgreSQL itself is `python -m bench.drills`: it would
+disturb every other test on the machine.)
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from api.settings import Settings
+from api.wiring import build_application
+from bench.faults import (
+    Followers,
+    KeyedSender,
+    Nudging,
+    Service,
+    audit_positions,
+    corral_env,
+    eventually,
+    free_port,
+    head,
+    log_positions,
+    nudges_logged,
+    services,
+    set_stage,
+    sign_in,
+    verify,
+    view_positions,
+    wait_caught_up,
+)
+from domain.application import Corral
+from domain.milestones import Quarter
+from projections.database import ViewDatabase
+from tests.conftest import POSTGRES_URL, _postgres_dsn, fresh_schema
+from tests.e2e.test_projections_cli import grow_log
+
+pytestmark = pytest.mark.postgres
+
+
+@dataclass
+class Store:
+    """A fresh schema, an application on it, and the environment `corral` processes run in."""
+
+    settings: Settings
+    app: Corral
+    env: dict[str, str]
+
+    def projector(self) -> Service:
+        return Service(self.env, "projector")
+
+    def server(self, port: int | None = None) -> Service:
+        return Service(self.env, "serve", port=port or free_port())
+
+    def converges(self) -> None:
+        """The views reach the head of the log, equal a fresh rebuild and hold each event once."""
+        position = head(self.app)
+        wait_caught_up(self.settings, position)
+        verified = verify(self.env)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+        assert "every view equals a fresh rebuild" in verified.stdout
+        assert audit_positions(self.settings) == log_positions(self.app)
+
+
+@pytest.fixture
+def store(postgres_available: bool, tmp_path: Path) -> Iterator[Store]:
+    if not postgres_available:
+        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+    with fresh_schema() as schema:
+        settings = Settings(database_url=POSTGRES_URL, database_schema=schema)
+        app = build_application(settings)
+        try:
+            yield Store(settings, app, corral_env(settings, tmp_path))
+        finally:
+            app.close()
+
+
+def part_way(settings: Settings, position: int) -> bool:
+    """Some view is past the start of the log and short of `position`."""
+    return any(0 < (p or 0) < position for p in view_positions(settings).values())
+
+
+def test_a_projector_killed_mid_catch_up_resumes_and_no_event_is_applied_twice(store: Store) -> None:
+    log_head = grow_log(store.settings, 6000)
+    projector = store.projector().start()
+    with services(projector):
+        eventually(lambda: part_way(store.settings, log_head), 30, "a view part way through the log")
+        projector.kill()
+        killed_at = view_positions(store.settings)
+
+        with services(store.projector().start()):
+            store.converges()
+
+    assert any(0 < (p or 0) < log_head for p in killed_at.values()), killed_at
+
+
+def test_an_api_server_killed_mid_requests_loses_no_acknowledged_command_and_acts_on_none_twice(
+    store: Store,
+) -> None:
+    stage = set_stage(store.app)
+    server = store.server()
+    with services(store.projector().start(), server.start()):
+        token = sign_in(server.http, "lead")
+        senders = [KeyedSender(server.http, token, stage, quarter, count=30) for quarter in Quarter]
+        deadline = time.monotonic() + 40
+        threads = [threading.Thread(target=s.run, args=(deadline,)) for s in senders]
+        for thread in threads:
+            thread.start()
+        eventually(lambda: sum(len(s.acknowledged) for s in senders) >= 20, 20, "twenty nudges acknowledged")
+        server.kill()
+        server.start()
+        for thread in threads:
+            thread.join()
+
+        logged = nudges_logged(store.app)
+        sent = [m for s in senders for m in s.messages]
+        acknowledged = [m for s in senders for m in s.acknowledged]
+        assert sum(s.retries for s in senders) > 0  # the kill did land mid-requests
+        refused = {m: status for s in senders for m, status in s.answers.items() if m not in acknowledged}
+        assert len(acknowledged) == len(sent) == 4 * 30, refused  # every request was answered, with a 2xx
+        assert all(logged[m] == 1 for m in sent), {m: logged[m] for m in sent if logged[m] != 1}
+        store.converges()
+
+
+def test_every_websocket_client_forced_to_reconnect_at_once_hears_every_change_once_in_order(store: Store) -> None:
+    stage = set_stage(store.app)
+    server = store.server()
+    with services(store.projector().start(), server.start()):
+        start = head(store.app)
+        wait_caught_up(store.settings, start)
+        followers = Followers(server.live, sign_in(server.http, "gill"), stage.topic, after=start, count=30)
+        with followers, Nudging(store.app, stage) as nudging:
+            followers.wait_for(nudging.positions[:10], timeout=10)
+            server.kill()  # every socket drops at once
+            server.start()
+            time.sleep(0.5)
+            nudging.stopping.set()
+            nudging.thread.join()
+            followers.wait_for(nudging.positions, timeout=15)
+
+        changes = [p for p in log_positions(store.app) if p > start]  # the nudges, and each quarter's opening
+        assert followers.converged(changes) == []
+        assert followers.resyncs == 0
+        store.converges()
+
+
+def listening(channels: list[str]) -> list[int] | None:
+    """The server processes LISTENing on this schema's channels, once there is one on each."""
+    with psycopg2.connect(_postgres_dsn()) as conn, conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, query FROM pg_stat_activity WHERE query = ANY(%s)", ([f"LISTEN {c}" for c in channels],)
+        )
+        rows = cursor.fetchall()
+    return [int(pid) for pid, _ in rows] if {query for _, query in rows} == {f"LISTEN {c}" for c in channels} else None
+
+
+def relistening(channels: list[str], dropped: list[int]) -> bool:
+    """Each channel has a LISTENing session again, none of them one that was terminated."""
+    now = listening(channels)
+    return now is not None and not set(now) & set(dropped)
+
+
+def terminate(pids: list[int]) -> None:
+    with psycopg2.connect(_postgres_dsn()) as conn, conn.cursor() as cursor:
+        for pid in pids:
+            cursor.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+def test_terminated_listen_connections_reconnect_and_views_and_clients_converge(store: Store) -> None:
+    stage = set_stage(store.app)
+    schema = store.settings.database_schema
+    assert schema is not None
+    channels = [
+        store.app.recorder.channel_name,  # type: ignore[attr-defined]  # the projector's
+        ViewDatabase(POSTGRES_URL, schema).views_channel,  # the live hub's
+    ]
+    server = store.server()
+    with services(store.projector().start(), server.start()):
+        start = head(store.app)
+        wait_caught_up(store.settings, start)
+        followers = Followers(server.live, sign_in(server.http, "gill"), stage.topic, after=start, count=3)
+        with followers, Nudging(store.app, stage) as nudging:
+            for _ in range(2):  # twice: the second time it is the reconnected sessions that go
+                time.sleep(0.3)
+                dropped = eventually(lambda: listening(channels), 10, "the projector and the hub listening")
+                terminate(dropped)
+                eventually(lambda: relistening(channels, dropped), 15, "both listening again")
+            nudging.stopping.set()
+            nudging.thread.join()
+            followers.wait_for(nudging.positions, timeout=15)
+
+        assert len(nudging.positions) > 10
+        assert followers.converged([p for p in log_positions(store.app) if p > start]) == []
+        store.converges()
