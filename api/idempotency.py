@@ -70,8 +70,6 @@ class IdempotencyKeys:
             row = conn.execute(select(self.table).where(self.table.c.user_id == user_id, self.table.c.key == key)).one()
         if row.fingerprint != fingerprint:
             return problem(422, "Idempotency key reused", "this Idempotency-Key was used for a different request")
-        if row.status is None:
-            return problem(409, "Request in progress", "a request with this Idempotency-Key is still being handled")
         replayed = JSONResponse(json.loads(row.body), status_code=row.status, headers=json.loads(row.headers))
         replayed.headers["Idempotent-Replayed"] = "true"
         if row.status >= 400:
