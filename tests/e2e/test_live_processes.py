@@ -1,16 +1,11 @@
 """More than one server process on PostgreSQL: a change made through one reaches subscribers on every one.
 
-`corral serve --workers 2` on one port, a plain `corral serve` on another, and a separate `corral
-projector`: the fan-out goes through PostgreSQL LISTEN/NOTIFY, with no broker.
+`corral serve --workers 2` on one port and a plain `corral serve` on another, with separate `corral
+projector`s (one active at a time): the fan-out goes through PostgreSQL LISTEN/NOTIFY, with no broker.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,34 +18,15 @@ from api.settings import Settings
 from api.wiring import build_application
 from domain.actors import Role
 from tests.builders import ADMIN, COMMISSIONER_ID, COMMUNITY_ID
+from bench.live_servers import serving
 from tests.conftest import POSTGRES_URL, fresh_schema
 from tests.e2e.serving import run
 from tests.integration.given import Agreed, agreed_scheme
 
 pytestmark = pytest.mark.postgres
 
-CORRAL = Path(sys.executable).parent / "corral"
 PASSWORD = "a long enough password"
 SECRET = "s" * 48
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server exited"
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"nothing answered on port {port}")
 
 
 @pytest.fixture
@@ -67,28 +43,14 @@ def cluster(postgres_available: bool, tmp_path: Path) -> Iterator[tuple[Agreed, 
         ):
             app.register_user(ADMIN, username, organisation_id, role, hash_password(PASSWORD))
         app.close()
-        env = {
-            **os.environ,
-            "CORRAL_DATABASE_URL": POSTGRES_URL,
-            "CORRAL_DATABASE_SCHEMA": schema,
-            "CORRAL_SECRET_KEY": SECRET,
-            "CORRAL_ATTACHMENTS_DIR": str(tmp_path / "attachments"),
-        }
-        ports = [free_port(), free_port()]
-        processes = [
-            subprocess.Popen([str(CORRAL), "projector"], env=env),
-            subprocess.Popen([str(CORRAL), "serve", "--port", str(ports[0]), "--workers", "2"], env=env),
-            subprocess.Popen([str(CORRAL), "serve", "--port", str(ports[1])], env=env),
-        ]
-        try:
-            for port, process in zip(ports, processes[1:], strict=True):
-                wait_ready(port, process)
-            yield agreed, ports
-        finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                process.wait(timeout=30)
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        # Each brings a projector; the advisory lock lets one of them project at a time.
+        with (
+            serving(settings, SECRET, tmp_path / "a", workers=2) as first,
+            serving(settings, SECRET, tmp_path / "b") as second,
+        ):
+            yield agreed, [first.port, second.port]
 
 
 def test_a_change_made_through_one_server_reaches_subscribers_on_both(cluster: tuple[Agreed, list[int]]) -> None:
