@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -33,13 +33,14 @@ NARRATIVE_STATUSES = (
 
 @dataclass(frozen=True)
 class BenchScheme:
-    """A scheme the workload plays: its id, index, lead and participants."""
+    """A scheme the workload plays: its id, index, lead, participants and commissioner."""
 
     id: UUID
     index: int
     lead: Actor
     participants: tuple[Actor, ...]
     numeric: bool
+    commissioner: Actor = field(default_factory=lambda: commissioner())
 
 
 def commissioner() -> Actor:
@@ -135,7 +136,7 @@ def play_quarter(app: Corral, scheme: BenchScheme, quarter: Quarter) -> None:
     attempts = [_collect(app, scheme, quarter, i, provider) for i, provider in enumerate(scheme.participants)]
     app.present_pack(scheme.lead, scheme.id, quarter)
     if (scheme.index + quarter.index) % 3 == 0:
-        gill, first = commissioner(), scheme.participants[0]
+        gill, first = scheme.commissioner, scheme.participants[0]
         app.query_pack(gill, scheme.id, quarter, "Which period do these figures cover?")
         submission_id = ids.submission_id(scheme.id, quarter.value, first.organisation_id)
         app.return_evidence(scheme.lead, submission_id, "Please state the period covered.")
@@ -144,7 +145,7 @@ def play_quarter(app: Corral, scheme: BenchScheme, quarter: Quarter) -> None:
         app.accept_evidence(scheme.lead, submission_id)
         app.present_pack(scheme.lead, scheme.id, quarter)
     _assess(app, scheme, quarter, attempts)
-    app.close_quarter(commissioner(), scheme.id, quarter)
+    app.close_quarter(scheme.commissioner, scheme.id, quarter)
 
 
 def _collect(app: Corral, scheme: BenchScheme, quarter: Quarter, i: int, provider: Actor) -> int:
@@ -171,7 +172,7 @@ def _collect(app: Corral, scheme: BenchScheme, quarter: Quarter, i: int, provide
 
 
 def _assess(app: Corral, scheme: BenchScheme, quarter: Quarter, attempts: list[int]) -> None:
-    gill = commissioner()
+    gill = scheme.commissioner
     for i, provider in enumerate(scheme.participants):
         reported = figures_for(scheme, i, quarter, attempts[i])
         if reported is None:
