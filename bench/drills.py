@@ -20,6 +20,7 @@ from tempfile import TemporaryDirectory
 import psycopg2
 
 from api.wiring import build_application
+from bench.live_servers import free_port
 from bench.faults import (
     Followers,
     KeyedSender,
@@ -27,7 +28,6 @@ from bench.faults import (
     audit_positions,
     corral_env,
     eventually,
-    free_port,
     head,
     log_positions,
     nudges_logged,

@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -31,6 +29,7 @@ from eventsourcing.utils import get_topic
 from api.live.client import LiveClient
 from api.security import hash_password
 from api.settings import Settings
+from bench.live_servers import CORRAL
 from bench.workload import COMMISSIONER, commissioner, register_organisations, set_up_programme
 from domain import ids
 from domain.actors import Actor, Role
@@ -40,7 +39,6 @@ from domain.quarter_review import QuarterReview
 from projections.database import ViewDatabase
 from projections.registry import build_projections
 
-CORRAL = Path(sys.executable).parent / "corral"
 PASSWORD = "a long enough password"
 SECRET = "d" * 48
 T = TypeVar("T")
@@ -54,13 +52,6 @@ def eventually(probe: Callable[[], T | None], timeout: float, what: str) -> T:
             raise TimeoutError(f"{what}: not within {timeout}s")
         time.sleep(0.02)
     return answer
-
-
-def free_port() -> int:
-    """A port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def corral_env(settings: Settings, folder: Path) -> dict[str, str]:
