@@ -48,7 +48,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(settings: Settings, secret: str, folder: Path) -> Iterator[Corral]:
+def serving(settings: Settings, secret: str, folder: Path, workers: int = 1) -> Iterator[Corral]:
     """`corral serve` (and `corral projector` on PostgreSQL) over the store, until the block ends."""
     env = {
         **os.environ,
@@ -63,10 +63,32 @@ def serving(settings: Settings, secret: str, folder: Path) -> Iterator[Corral]:
         projector = None
         if is_postgres(settings):
             projector = stack.enter_context(_process([str(CORRAL), "projector"], env, folder / "projector.log"))
-        command = [str(CORRAL), "serve", "--port", str(port)]
+        command = [str(CORRAL), "serve", "--port", str(port), "--workers", str(workers)]
         server = stack.enter_context(_process(command, env, folder / "server.log"))
         _wait_ready(port, server, folder / "server.log")
         yield Corral(port, server.pid, projector.pid if projector is not None else None)
+
+
+@contextmanager
+def serving_app(app: str, folder: Path, workers: int = 1, ready_path: str = "/openapi.json") -> Iterator[int]:
+    """`uvicorn APP` (`module:attribute`) on a free port with `workers` processes, until the block ends; its port."""
+    port = free_port()
+    root = Path(__file__).resolve().parent.parent
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--app-dir",
+        str(root),
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    with _process(command, dict(os.environ), folder / "baseline.log") as server:
+        _wait_ready(port, server, folder / "baseline.log", ready_path)
+        yield port
 
 
 @contextmanager
@@ -84,15 +106,15 @@ def _process(command: list[str], env: dict[str, str], log: Path) -> Iterator[sub
                 process.wait()
 
 
-def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path, path: str = "/healthz") -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"corral serve exited: {log.read_text()[-2000:]}")
+            raise RuntimeError(f"the server exited: {log.read_text()[-2000:]}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}{path}", timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.2)
-    raise TimeoutError(f"corral serve did not answer on port {port}")
+    raise TimeoutError(f"nothing answered on port {port}")

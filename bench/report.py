@@ -13,6 +13,22 @@ from bench.rebuild import TARGET, RebuildRun
 from bench.results import Result
 
 NOTES = Path(__file__).with_name("profile_notes.md")
+DEADLINE = Path(__file__).with_name("deadline_last_run.md")  # written by `python -m bench.deadline`, not bench.run
+DEADLINE_MEASURES = (
+    "Not part of `make bench` (it runs for a minute or more): `python -m bench.deadline --seconds 60 --organisations",
+    "6` writes the summary below. On PostgreSQL, `corral serve --workers 2` and a separate `corral projector`; one",
+    "client process plays, over HTTP and websockets at once, each provider organisation's submitters (submit every",
+    "milestone in deadline order, revise every third at once, revise whatever their lead returns, which they hear on",
+    "their `progress:<programme>` feeds, and read their dashboard every third action), each organisation's lead",
+    "reviewer (on its `board:<scheme>:<Q>` feeds: accept each submission or revision with If-Match, return one first",
+    "submission in five, present the pack once every participant's evidence is accepted) and two commissioners (on",
+    "the progress feeds: assess every provider-milestone of each pack presented, then close the quarter). Every",
+    "POST carries an Idempotency-Key. Push latency runs from the moment a command's HTTP answer arrived to each",
+    "update carrying its position at any socket. Conflicts (409 and 412) are a stale If-Match or a pack already",
+    "presented, as people racing each other meet them; errors are anything else not 2xx. At the end, once the",
+    "views have caught up: every acknowledged command's (id, version) must be in `corral_events` exactly once at or",
+    "before the position it was answered with, and `corral projections verify` must exit 0.",
+)
 
 
 class Measured(Protocol):
@@ -134,6 +150,8 @@ def render(
         *(report.describe() for report in lives),
         "",
     ]
+    if DEADLINE.exists():
+        parts += ["## Deadline day (`bench/deadline.py`)", "", *DEADLINE_MEASURES, "", DEADLINE.read_text().strip(), ""]
     if NOTES.exists():
         parts += [NOTES.read_text().strip(), ""]
     return "\n".join(parts)

@@ -21,7 +21,14 @@ from domain.service import Recorded
 
 YEAR = 2020
 COMMISSIONER = "BENCH-CCG"
-PROVIDERS = tuple(f"BENCH-P{number}" for number in range(1, 7))
+
+
+def provider_codes(count: int) -> tuple[str, ...]:
+    """The codes of the first `count` bench providers."""
+    return tuple(f"BENCH-P{number}" for number in range(1, count + 1))
+
+
+PROVIDERS = provider_codes(6)
 MEASURE = NumericMeasure("patients screened within 24 hours", "patients admitted", Decimal("0.80"), Decimal("0.95"))
 NARRATIVE_STATUSES = (
     AssessmentStatus.MET,
@@ -68,30 +75,31 @@ def grow_log(app: Corral, events: int, first_programme: int = 0) -> int:
     return head(app)
 
 
-def register_organisations(app: Corral) -> None:
-    """The commissioner and the six providers, once."""
-    if all(app.exists(ids.organisation_id(code)) for code in (COMMISSIONER, *PROVIDERS)):
+def register_organisations(app: Corral, providers: tuple[str, ...] = PROVIDERS) -> None:
+    """The commissioner and the providers (by default six), once."""
+    if all(app.exists(ids.organisation_id(code)) for code in (COMMISSIONER, *providers)):
         return
     admin = Actor("bench.admin", ids.organisation_id(COMMISSIONER), Role.ADMINISTRATOR)
-    register(app, admin, COMMISSIONER, "Bench commissioning group", OrganisationKind.COMMISSIONER)
-    for number, code in enumerate(PROVIDERS, start=1):
+    if not app.exists(ids.organisation_id(COMMISSIONER)):
+        register(app, admin, COMMISSIONER, "Bench commissioning group", OrganisationKind.COMMISSIONER)
+    for number, code in enumerate(providers, start=1):
         register(app, admin, code, f"Bench provider {number}", OrganisationKind.PROVIDER)
 
 
-def set_up_programme(app: Corral, health_economy: str) -> list[BenchScheme]:
-    """A programme every provider joins, with six agreed schemes, each led by a different provider."""
+def set_up_programme(app: Corral, health_economy: str, providers: tuple[str, ...] = PROVIDERS) -> list[BenchScheme]:
+    """A programme every provider joins, with a scheme per provider, each led by a different provider."""
     gill = commissioner()
     programme_id = app.set_up_programme(gill, health_economy, YEAR).id
-    for number, code in enumerate(PROVIDERS):
+    for number, code in enumerate(providers):
         terms = ProviderTerms(ids.organisation_id(code), Decimal(10_000_000 * (number + 1)), Decimal("0.025"))
         app.join_programme(gill, programme_id, terms)
-    return [_agree_scheme(app, programme_id, index) for index in range(len(PROVIDERS))]
+    return [_agree_scheme(app, programme_id, index, providers) for index in range(len(providers))]
 
 
-def _agree_scheme(app: Corral, programme_id: UUID, index: int) -> BenchScheme:
-    gill, lead = commissioner(), PROVIDERS[index]
-    left_out = PROVIDERS[(index + 1) % len(PROVIDERS)] if index % 2 else None
-    codes = tuple(code for code in PROVIDERS if code != left_out)
+def _agree_scheme(app: Corral, programme_id: UUID, index: int, providers: tuple[str, ...]) -> BenchScheme:
+    gill, lead = commissioner(), providers[index]
+    left_out = providers[(index + 1) % len(providers)] if index % 2 else None
+    codes = tuple(code for code in providers if code != left_out)
     numeric = index % 2 == 0
     title = f"Bench scheme {index}"
     milestones = tuple(

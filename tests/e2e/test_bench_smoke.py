@@ -7,7 +7,9 @@ import math
 import pytest
 
 from api.settings import Settings
-from bench import breakdown, insert_styles, lag, live, rebuild, report, saves
+from bench import breakdown, deadline, http, insert_styles, lag, live, rebuild, report, saves
+from bench.report import Section
+from bench.stores import postgres_store
 from bench.results import Result
 
 
@@ -69,3 +71,25 @@ def test_the_save_and_load_benchmarks_run_at_a_tiny_size(postgres_available: boo
     ]
     assert well_formed(results) and all(r.line() in text for r in results)
     assert section.heading in text
+
+
+@pytest.mark.postgres
+def test_http_and_deadline_day_run_at_a_tiny_size_against_processes_on_postgresql(postgres_available: bool) -> None:
+    if not postgres_available:
+        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+    with postgres_store() as store:
+        served = http.measure(store, clients=4, submissions=2, reads=3, processes=1)
+    with postgres_store() as store:
+        day = deadline.measure(store, seconds=3, organisations=2)
+    nothing = rebuild.RebuildRun((), (), ())
+    text = report.render(
+        [("Date", "today")], nothing, [], [], "python -m bench.run", [Section("HTTP", ["x"], [served])]
+    )
+
+    assert [len(served.submissions.ours.answers), len(served.reads.ours.answers)] == [4 * 2, 4 * 3]
+    assert served.submissions.ours.errors == served.reads.ours.errors == 0
+    assert served.submissions.raw.errors == served.reads.raw.errors == 0 and served.dashboard_bytes > 1000
+    assert len(served.results()) == 4 and well_formed(served.results())
+    assert all(r.line() in text for r in served.results()) and served.describe()[0] in text
+    assert day.checks.passed and day.checks.acknowledged > 0 and sum(day.tally.errors.values()) == 0
+    assert day.tally.push_latencies() and "| submit |" in "\n".join(day.lines())
