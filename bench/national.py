@@ -154,6 +154,7 @@ class Phase:
 
     events: int
     seconds: float
+    earlier: bool = False  # measured by an earlier run into the same (kept) schema
 
     @property
     def rate(self) -> float:
@@ -200,6 +201,25 @@ def _has_log(settings: Settings) -> bool:
         return bool(app.recorder.max_notification_id())
     finally:
         app.close()
+
+
+def _generation_record(settings: Settings, phase: Phase | None = None, processes: int = 0) -> tuple[Phase, int] | None:
+    """Keep the generation's figures beside the log (when given), and read them back, for a later run to report."""
+    conn = connect(settings)
+    try:
+        with conn, conn.cursor() as cursor:
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS national_generation (events bigint, seconds float8, processes int)"
+            )
+            if phase is not None:
+                cursor.execute(
+                    "INSERT INTO national_generation VALUES (%s, %s, %s)", (phase.events, phase.seconds, processes)
+                )
+            cursor.execute("SELECT events, seconds, processes FROM national_generation")
+            row = cursor.fetchone()
+    finally:
+        conn.close()
+    return None if row is None else (Phase(int(row[0]), float(row[1]), earlier=True), int(row[2]))
 
 
 def event_count(settings: Settings) -> int:
@@ -331,7 +351,8 @@ class NationalRun:
     def _generated(self) -> str:
         if self.generation is None:
             return "by an earlier run into the same schema (not timed here)"
-        return f"{self.generation.seconds:,.0f} s, {number(self.generation.rate)} events/s"
+        earlier = " (by an earlier run into the same schema)" if self.generation.earlier else ""
+        return f"{self.generation.seconds:,.0f} s, {number(self.generation.rate)} events/s{earlier}"
 
 
 def run(settings: Settings, scale: Scale, processes: int, calls: int = 200) -> NationalRun:
@@ -341,6 +362,9 @@ def run(settings: Settings, scale: Scale, processes: int, calls: int = 200) -> N
         print(f"generating {scale.describe()} with {processes} process(es)", flush=True)
         generation = generate(settings, scale, processes)
         print(f"generated {generation.events:,} events in {generation.seconds:.0f} s", flush=True)
+        _generation_record(settings, generation, processes)
+    elif (recorded := _generation_record(settings)) is not None:
+        generation, processes = recorded
     rebuild = build(settings)
     print(f"rebuilt every view in {rebuild.seconds:.0f} s", flush=True)
     return NationalRun(scale, processes, generation, rebuild, measure_queries(settings, scale, calls))

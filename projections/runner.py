@@ -27,6 +27,9 @@ from projections.projection import ViewProjection
 log = logging.getLogger("corral.projector")
 
 DATABASE_ERRORS = (psycopg2.Error, sqlalchemy.exc.DBAPIError, PersistenceError, OSError)
+# A catch-up of this many events or more (a rebuild, a new view) ends by analyzing the view's tables, so
+# the reads are not planned on the statistics of empty tables until autovacuum, if it is on, comes round.
+BULK_EVENTS = 10_000
 
 
 def catch_up(
@@ -38,12 +41,14 @@ def catch_up(
 ) -> int:
     """Apply every event after each view's position up to `until` (default: the head), a batch per transaction.
 
-    Each batch of the log is read and decoded once and applied to every view that still needs it.
+    Each batch of the log is read and decoded once and applied to every view that still needs it; a view
+    that was `BULK_EVENTS` or more behind is analyzed at the end.
     Returns the lowest position the views reached.
     """
     group = [projections] if isinstance(projections, ViewProjection) else list(projections)
     head: int = until if until is not None else app.recorder.max_notification_id() or 0
     positions = {id(p): p.view.position for p in group}
+    bulk = [p for p in group if head - positions[id(p)] >= BULK_EVENTS]
     while group and min(positions.values()) < head:
         start = min(positions.values())
         notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=head)
@@ -54,6 +59,8 @@ def catch_up(
                 positions[id(projection)] = _apply(app, projection, events)
         if on_batch is not None:
             on_batch(len(events))
+    for projection in bulk:
+        projection.view.analyze()
     return min(positions.values(), default=head)
 
 

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder, WaitInterruptedError
-from sqlalchemy import MetaData, Table, bindparam, delete, insert, select, update
+from sqlalchemy import MetaData, Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.sql.schema import SchemaItem
 from sqlalchemy.engine import Connection
 
@@ -65,6 +65,12 @@ class View(TrackingRecorder):
             conn.execute(delete(self.tracking).where(self.tracking.c.projection == self.key))
         self._remembered.clear()
         self._reached = 0
+
+    def analyze(self) -> None:
+        """Refresh the planner's statistics on the tables: after a bulk load, PostgreSQL plans as if they were tiny."""
+        with self.database.transaction() as conn:
+            for table in self.tables:
+                conn.execute(text(f"ANALYZE {conn.dialect.identifier_preparer.format_table(table)}"))
 
     @contextmanager
     def batch(self) -> Iterator[int]:
