@@ -9,6 +9,8 @@ provider-milestone, so each one creates a submission and is answered 201.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import secrets
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -232,6 +234,12 @@ def _compare(
     writes = raw[0][0].method == "POST"
     route = f"{raw[0][0].method} {raw[0][0].path.split('?')[0]}"
     baseline = Block(before.answers + after.answers, before.wall_seconds + after.wall_seconds)
+    for side, block in (("Corral", mine), ("the bare route", baseline)):
+        if block.errors:  # a failed call answers fast: its latency would flatter the side that failed
+            statuses = Counter(a.status for a in block.answers if not 200 <= a.status < 300)
+            raise RuntimeError(
+                f"{what} on {side}: {block.errors} calls failed ({dict(statuses)}), so no latency is given"
+            )
     return Compared(what, route, mine, baseline, WRITE_TARGET if writes else READ_TARGET)
 
 
