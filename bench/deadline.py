@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import math
 import os
 import secrets
@@ -241,7 +242,9 @@ def check(settings: Settings, app: Corral, tally: users.Tally, env: dict[str, st
     return Checks(len(tally.acknowledged), found, verified.returncode, (verified.stdout + verified.stderr)[-2000:])
 
 
-def measure(settings: Settings, seconds: float, organisations: int, programmes: int | None = None) -> DeadlineReport:
+def measure(
+    settings: Settings, seconds: float, organisations: int, programmes: int | None = None, workers: int = WORKERS
+) -> DeadlineReport:
     """Set up, serve, play for `seconds`, let the views catch up, then check."""
     secret = secrets.token_urlsafe(48)
     per_programme = 4 * sum(organisations - (k % 2 if organisations > 1 else 0) for k in range(organisations))
@@ -251,10 +254,11 @@ def measure(settings: Settings, seconds: float, organisations: int, programmes: 
     try:
         who = cast(app, secret, organisations, programmes)
         with TemporaryDirectory(prefix="corral-deadline-") as folder:
-            with serving(settings, secret, Path(folder), WORKERS) as corral:
+            with serving(settings, secret, Path(folder), workers) as corral:
                 wait_for(app.name, projections, head(app), timeout=120)
                 started = time.perf_counter()
-                tally = asyncio.run(play(corral.http, corral.live, who, seconds))
+                with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever loop this thread may run
+                    tally = thread.submit(asyncio.run, play(corral.http, corral.live, who, seconds)).result()
                 elapsed = time.perf_counter() - started - 4  # the second before and the three after
                 wait_for(app.name, projections, head(app), timeout=300)
             env = {**os.environ, "CORRAL_DATABASE_URL": settings.database_url, "CORRAL_SECRET_KEY": secret}
