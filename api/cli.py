@@ -24,6 +24,7 @@ from domain.organisation import OrganisationKind
 from projections import maintenance
 from projections.progress.view import ProgressView
 from projections.runner import Projector, catch_up
+from projections.registry import view_of
 
 console = Console()
 
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(app, projections, settings)
         if args.command == "show":
             catch_up(app, projections)
-            view = next(p.view for p in projections if isinstance(p.view, ProgressView))
+            view = view_of(projections, ProgressView)
             return show_trust(console, view, args.year) if args.what == "trust" else show_programme(console, view)
         if args.command == "projector":
             return _projector(app, projections)

@@ -19,6 +19,7 @@ from domain.errors import NotPermittedError
 from domain.application import Corral
 from projections.progress.view import ProgressView
 from projections.runner import wait_for
+from projections.registry import view_of
 
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -130,8 +131,7 @@ BY_ADMINISTRATOR = performed_by(Role.ADMINISTRATOR)
 
 def get_progress_view(request: Request) -> ProgressView:
     """The progress read model."""
-    view: ProgressView = next(p.view for p in request.app.state.views if isinstance(p.view, ProgressView))
-    return view
+    return view_of(request.app.state.views, ProgressView)
 
 
 def views_after(

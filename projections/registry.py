@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from projections.audit import AuditProjection, AuditView
 from projections.database import ViewDatabase
 from projections.progress.projection import ProgressProjection
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
+from projections.view import View
+
+V = TypeVar("V", bound=View)
 
 
 def build_projections(database: ViewDatabase, prefix: str = "") -> list[ViewProjection[Any]]:
@@ -17,3 +21,8 @@ def build_projections(database: ViewDatabase, prefix: str = "") -> list[ViewProj
         ProgressProjection(ProgressView(database, prefix)),
         AuditProjection(AuditView(database, prefix)),
     ]
+
+
+def view_of(projections: Sequence[ViewProjection[Any]], kind: type[V]) -> V:
+    """The view of this kind among the projections."""
+    return next(p.view for p in projections if isinstance(p.view, kind))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
@@ -24,6 +23,7 @@ from api.session import COOKIE
 from domain.actors import Actor
 from domain.errors import DomainError
 from projections.progress.view import ProgressView
+from projections.registry import view_of
 
 router = APIRouter(tags=["live"])
 
@@ -133,8 +133,7 @@ async def _deny(websocket: WebSocket, status_code: int, detail: str) -> None:
 
 
 def _readings(websocket: WebSocket) -> ProgressView:
-    views: Any = websocket.app.state.views
-    return next(p.view for p in views if isinstance(p.view, ProgressView))
+    return view_of(websocket.app.state.views, ProgressView)
 
 
 def _refused(topic: str, reason: str) -> str:

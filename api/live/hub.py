@@ -29,6 +29,7 @@ from api.live.topics import Topic
 from projections.audit.view import AuditView
 from projections.projection import ViewProjection
 from projections.runner import DATABASE_ERRORS, Listening
+from projections.registry import view_of
 
 log = logging.getLogger("corral.live")
 
@@ -95,7 +96,7 @@ class Hub:
         idle_seconds: float = 60.0,
     ) -> None:
         self.views = [p.view for p in projections]
-        self.audit = next(v for v in self.views if isinstance(v, AuditView))
+        self.audit = view_of(projections, AuditView)
         self.queue_size = queue_size
         self.chunk = max(1, queue_size // 8)  # rows offered between pauses that let senders drain their queues
         self.replay_window = replay_window

@@ -20,6 +20,7 @@ from projections.audit.queries import audit_trail
 from projections.audit.view import AuditView
 from projections.progress.collation import collation_board
 from projections.progress.dashboard import provider_dashboard
+from projections.registry import view_of
 
 router = APIRouter(tags=["boards"])
 
@@ -59,7 +60,7 @@ def audit(
 ) -> Any:
     """The audit trail, newest first, a page at a time: for the commissioner and the auditor."""
     commissioner_access(readings, actor, str(programme_id), "the audit trail")
-    view = next(p.view for p in request.app.state.views if isinstance(p.view, AuditView))
+    view = view_of(request.app.state.views, AuditView)
     page = audit_trail(
         view,
         programme_id=programme_id,

@@ -17,6 +17,7 @@ from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
 from projections.audit.view import AuditView
 from projections.progress.reading import fetch, organisation_names
+from projections.registry import view_of
 from web.pages.base import CurrentPage, PageRoute
 from web.pages.reading import QUARTERS, programme_heading
 
@@ -64,7 +65,7 @@ def audit(
         "since": since or "",
         "until": until or "",
     }
-    view = next(p.view for p in page.request.app.state.views if isinstance(p.view, AuditView))
+    view = view_of(page.request.app.state.views, AuditView)
     trail = audit_trail(
         view,
         programme_id=programme_id,
