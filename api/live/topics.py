@@ -40,7 +40,7 @@ class Topic:
     provider_id: str | None = None  # a dashboard: this provider's own changes and its schemes' shared ones
     scheme_id: str | None = None  # a board: this scheme-quarter only
     quarter: str | None = None
-    detailed: bool = False  # descriptions, reasons and who acted
+    detailed: bool = False  # descriptions, reasons and who acted (on a dashboard, for its own changes only)
 
     def covers(self, row: Any) -> bool:
         """True when this audit row is a change this topic's subscriber should hear of."""
@@ -68,7 +68,9 @@ class Topic:
             "organisation": row.actor_organisation_name,
             "occurred_at": row.occurred_at.isoformat(),
         }
-        if self.detailed:
+        if self.detailed and (self.provider_id is None or row.provider_id == self.provider_id):
+            # A dashboard hears its scheme's shared changes (a pack presented or queried) as progress only:
+            # their wording may quote a neighbour's evidence.
             change |= {"actor": row.actor_user_id, "description": row.description, "reason": row.reason}
         return json.dumps({"type": "update", "topic": self.name, "position": row.position, "change": change})
 

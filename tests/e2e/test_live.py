@@ -126,6 +126,8 @@ def test_each_subscriber_hears_of_a_submission_as_far_as_it_may_read_and_a_re_fe
             assert (await next_of(colin))["change"]["provider_id"] == str(ACUTE_ID)  # progress: alice submitted
             heard = [await next_of(colin) for _ in range(3)]  # progress and dashboard hear the nudge (and opening)
             assert str(ACUTE_ID) not in {m["change"]["provider_id"] for m in heard if m["topic"].startswith("dash")}
+            shared = [m for m in heard if m["topic"].startswith("dash") and m["change"]["provider_id"] is None]
+            assert shared and all("description" not in m["change"] for m in shared)  # the quarter opened: progress only
 
     run(scenario())
 
