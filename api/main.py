@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")
+    app.add_middleware(live.ServerSend)
     app.include_router(web.router)
     web.mount_static(app)
     return app

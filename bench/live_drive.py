@@ -134,7 +134,7 @@ class ViewCommitsHeard:
             if select.select([self.conn], [], [], 0.2)[0]:
                 self.conn.poll()
                 at = time.time_ns()
-                self.heard += [(int(n.payload), at) for n in self.conn.notifies]
+                self.heard += [(int(n.payload.split()[-1]), at) for n in self.conn.notifies]
                 self.conn.notifies.clear()
 
     def committed(self, sent: dict[int, int]) -> tuple[float, ...]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Engine, MetaData, String, Table, create_engine, event, text
+from sqlalchemy import BigInteger, Column, DateTime, Engine, MetaData, String, Table, create_engine, event, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import String as StringType
 from sqlalchemy.types import TypeDecorator
@@ -78,22 +78,36 @@ class ViewDatabase:
         with self.engine.begin() as conn:
             yield conn
 
+    def positions(self, keys: Iterable[str]) -> dict[str, int]:
+        """Each named view's committed position (0 before its first batch), read in one query."""
+        positions = dict.fromkeys(keys, 0)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(self.tracking).where(self.tracking.c.projection.in_(positions)))
+            return positions | {row.projection: row.position for row in rows}
+
     @property
     def views_channel(self) -> str:
         """The PostgreSQL channel a view's commit is announced on, named after the schema like the event store's."""
         return f"{self.schema or 'public'}_corral_views"
 
-    def announce(self, conn: Connection, position: int) -> None:
-        """Tell listeners, once this transaction commits, that a view reached `position` (PostgreSQL only)."""
+    def announce(self, conn: Connection, view: str, position: int) -> None:
+        """Tell listeners, once this transaction commits, that `view` reached `position` (PostgreSQL only):
+        the payload is `<view key> <position>`, read back with `read_announcement`."""
         if not self.is_sqlite:
             conn.execute(
-                text("SELECT pg_notify(:channel, :position)"),
-                {"channel": self.views_channel, "position": str(position)},
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": self.views_channel, "payload": f"{view} {position}"},
             )
 
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+
+
+def read_announcement(payload: str) -> tuple[str, int] | None:
+    """The view and position a commit announcement names; None if the payload is not one."""
+    view, _, position = payload.partition(" ")
+    return (view, int(position)) if view and position.isdigit() else None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:

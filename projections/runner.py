@@ -41,27 +41,33 @@ def catch_up(
 ) -> int:
     """Apply every event after each view's position up to `until` (default: the head), a batch per transaction.
 
-    Each batch of the log is read and decoded once and applied to every view that still needs it; a view
-    that was `BULK_EVENTS` or more behind is analyzed at the end.
+    Each batch of the log is read and decoded once and applied to every view that still needs it; a batch
+    shorter than `batch_size` reached the head. A view that applied `BULK_EVENTS` or more is analyzed at the end.
     Returns the lowest position the views reached.
     """
     group = [projections] if isinstance(projections, ViewProjection) else list(projections)
-    head: int = until if until is not None else app.recorder.max_notification_id() or 0
-    positions = {id(p): p.view.position for p in group}
-    bulk = [p for p in group if head - positions[id(p)] >= BULK_EVENTS]
-    while group and min(positions.values()) < head:
+    if not group:
+        return 0
+    database = group[0].view.database
+    by_key = database.positions(p.view.key for p in group)
+    positions: dict[int, int] = {id(p): by_key[p.view.key] for p in group}
+    started = positions
+    while until is None or min(positions.values()) < until:
         start = min(positions.values())
-        notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=head)
+        notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=until)
+        if not notifications:
+            break
         events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
         last = notifications[-1].id
-        for projection in group:
-            if positions[id(projection)] < last:
-                positions[id(projection)] = _apply(app, projection, events)
+        positions = {id(p): _apply(app, p, events) if positions[id(p)] < last else positions[id(p)] for p in group}
         if on_batch is not None:
             on_batch(len(events))
-    for projection in bulk:
-        projection.view.analyze()
-    return min(positions.values(), default=head)
+        if len(notifications) < batch_size:
+            break
+    for projection in group:
+        if positions[id(projection)] - started[id(projection)] >= BULK_EVENTS:
+            projection.view.analyze()
+    return min(positions.values())
 
 
 def _apply(app: Corral, projection: ViewProjection[Any], events: list[tuple[int, Any]]) -> int:
@@ -202,11 +208,14 @@ class Listening:
             cursor.execute(f"LISTEN {self.channel}")
         return True
 
-    def wait(self, stopping: threading.Event) -> None:
-        """Return when events may have landed, or after a second regardless."""
-        if select.select([self.conn], [], [], 1.0)[0]:
-            self.conn.poll()
-            self.conn.notifies.clear()
+    def wait(self, stopping: threading.Event) -> list[str]:
+        """Return when events may have landed, or after a second regardless: the payloads heard, if any."""
+        if not select.select([self.conn], [], [], 1.0)[0]:
+            return []
+        self.conn.poll()
+        payloads = [notification.payload for notification in self.conn.notifies]
+        self.conn.notifies.clear()
+        return payloads
 
     def close(self) -> None:
         """Release the lock by closing the session."""

@@ -162,7 +162,7 @@ class View(TrackingRecorder):
         )
         if moved.rowcount != 1:
             raise IntegrityError(f"{self.key} moved on since this batch began")
-        self.database.announce(self.conn, tracking.notification_id)
+        self.database.announce(self.conn, self.key, tracking.notification_id)
         self._batch_end = tracking.notification_id
 
     def max_tracking_id(self, application_name: str) -> int | None:

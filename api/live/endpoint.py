@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope
+from starlette.types import Send as ASGISend
 
 from api.errors import problem
-from api.live.hub import Client, Hub
+from api.live.hub import Client, Hub, Send
 from api.live.topics import authorise
 from api.security import SignInError, TokenClaims, actor_from_claims, read_token
 from api.session import COOKIE
@@ -26,6 +30,8 @@ from projections.progress.view import ProgressView
 from projections.registry import view_of
 
 router = APIRouter(tags=["live"])
+
+SERVER_SEND = "corral.server_send"
 
 MAX_TOPICS = 50
 CLOSE_WAIT = 2.0  # seconds to hand a closing client its close frame
@@ -47,16 +53,12 @@ async def live(websocket: WebSocket) -> None:
         return await _deny(websocket, 403, "a browser session's live updates need the page's Origin")
     await websocket.accept()
     hub: Hub = websocket.app.state.hub
-    client = hub.connect()
+    client = hub.connect(_writer(websocket))
     remaining = (claims.expires_at - datetime.now(UTC)).total_seconds()
     expiry = asyncio.get_running_loop().call_later(
         max(remaining, 0), client.cut_off, SESSION_ENDED, "your session has expired: sign in again"
     )
-    tasks = [
-        asyncio.create_task(_receive(websocket, hub, client, actor)),
-        asyncio.create_task(_send(websocket, client)),
-        asyncio.create_task(client.cut.wait()),
-    ]
+    tasks = [asyncio.create_task(_receive(websocket, hub, client, actor)), asyncio.create_task(client.cut.wait())]
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
@@ -71,6 +73,25 @@ async def live(websocket: WebSocket) -> None:
             pass
 
 
+class ServerSend:
+    """ASGI middleware handing each websocket the server's own `send`, from beneath the framework's wrappers:
+    a pushed update is one `websocket.send` message, written to many sockets at once, so it goes the short way."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
+        if scope["type"] == "websocket":
+            scope[SERVER_SEND] = send
+        await self.app(scope, receive, send)
+
+
+def _writer(websocket: WebSocket) -> Send:
+    """Write a text frame on this accepted websocket with the server's `send` (a coroutine, as ASGI servers give)."""
+    server_send: Callable[[dict[str, str]], Coroutine[Any, Any, None]] = websocket.scope[SERVER_SEND]
+    return lambda text: server_send({"type": "websocket.send", "text": text})
+
+
 async def _receive(websocket: WebSocket, hub: Hub, client: Client, actor: Actor) -> None:
     """Read the client's messages until it goes away."""
     readings = _readings(websocket)
@@ -79,15 +100,6 @@ async def _receive(websocket: WebSocket, hub: Hub, client: Client, actor: Actor)
             await _handle(hub, client, actor, readings, await websocket.receive_text())
     except (WebSocketDisconnect, RuntimeError):
         pass
-
-
-async def _send(websocket: WebSocket, client: Client) -> None:
-    """Drain the client's queue in order; a send waits only for this client's own socket."""
-    try:
-        while True:
-            await websocket.send_text(await client.queue.get())
-    except (RuntimeError, OSError, WebSocketDisconnect):
-        pass  # the peer went away: the receiving side tidies up
 
 
 async def _handle(hub: Hub, client: Client, actor: Actor, readings: ProgressView, text: str) -> None:

@@ -9,8 +9,10 @@ all subscription state lives, so ordering needs no locks:
 - a new subscription replays (after, delivered] from the view while buffering what arrives, then
   sends the buffer, dropping positions it already sent; so a resumed client gets each change once.
 
-Each client has a bounded queue drained by its own sender task: a put never waits, and a client
-whose queue is full is cut off rather than allowed to hold the others back.
+Each client's messages are written at once, in order: on a healthy socket the write completes without
+waiting, so a delivery costs no task switch. A socket that pushes back gets a bounded backlog drained by a
+task of its own: a write never waits on another client, and a client whose backlog is full is cut off rather
+than allowed to hold the others back.
 """
 
 from __future__ import annotations
@@ -19,14 +21,16 @@ import asyncio
 import json
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, select
 
 from api.live.topics import Topic
 from projections.audit.view import AuditView
+from projections.database import read_announcement
 from projections.projection import ViewProjection
 from projections.runner import DATABASE_ERRORS, Listening
 from projections.registry import view_of
@@ -35,7 +39,10 @@ log = logging.getLogger("corral.live")
 
 BATCH = 1000
 IDLE = 1000
+GONE = 1001
 TOO_SLOW = 1013  # "try again later": reconnect and resume from the last position seen
+
+Send = Callable[[str], Coroutine[Any, Any, None]]
 
 
 @dataclass(eq=False)
@@ -58,30 +65,74 @@ class Subscription:
 
 @dataclass(eq=False)
 class Client:
-    """A connected websocket's outgoing queue and subscriptions."""
+    """A connected websocket's subscriptions, and its outgoing messages, written in order without waiting."""
 
-    queue: asyncio.Queue[str]
+    send: Send
+    limit: int  # messages a socket that pushes back may have waiting before it is cut off
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    backlog: deque[str] = field(default_factory=deque)
+    draining: asyncio.Task[None] | None = None
     closing: tuple[int, str] | None = None
     cut: asyncio.Event = field(default_factory=asyncio.Event)
     idle_beats: int = 0  # heartbeats in a row with no topic followed
 
     def put(self, message: str) -> None:
-        """Queue a message without waiting; a full queue cuts the client off."""
+        """Write the message now, or after those waiting; a full backlog cuts the client off."""
         if self.closing is not None:
             return
+        if self.draining is not None:
+            if len(self.backlog) < self.limit:
+                self.backlog.append(message)
+            else:
+                self.cut_off(TOO_SLOW, "too slow to keep up: reconnect and resume from the last position you saw")
+            return
+        sending = self.send(message)
         try:
-            self.queue.put_nowait(message)
-        except asyncio.QueueFull:
-            self.cut_off(TOO_SLOW, "too slow to keep up: reconnect and resume from the last position you saw")
+            # Step the send by hand, as an eager task would: a socket that takes the frame finishes it here.
+            waiting = sending.send(None)
+        except StopIteration:
+            return
+        except Exception:  # whatever the socket raised, it can take nothing more
+            return self.cut_off(GONE, "the connection failed")
+        self.draining = asyncio.get_running_loop().create_task(self._drain(sending, waiting))
 
     def cut_off(self, code: int, reason: str) -> None:
-        """Drop what is queued and have the connection closed with this code and reason."""
+        """Drop what is waiting and have the connection closed with this code and reason."""
         if self.closing is None:
             self.closing = (code, reason)
-            while not self.queue.empty():
-                self.queue.get_nowait()
+            self.backlog.clear()
+            if self.draining is not None:
+                self.draining.cancel()
             self.cut.set()
+
+    async def _drain(self, sending: Coroutine[Any, Any, None], waiting: Any) -> None:
+        """Finish the send the socket pushed back on, then write the backlog, in order."""
+        try:
+            await _resume(sending, waiting)
+            while self.backlog:
+                await self.send(self.backlog.popleft())
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # as in put
+            self.cut_off(GONE, "the connection failed")
+        finally:
+            self.draining = None
+
+
+async def _resume(coroutine: Coroutine[Any, Any, None], waiting: Any) -> None:
+    """Run to its end a coroutine stepped by hand until it yielded `waiting`, driving it as a task would:
+    wait for what it yielded (a future, or None for a bare yield), then step it on."""
+    try:
+        while True:
+            if waiting is None:
+                await asyncio.sleep(0)
+            else:
+                await asyncio.wait((waiting,))
+            waiting = coroutine.send(None)
+    except StopIteration:
+        pass
+    finally:
+        coroutine.close()
 
 
 class Hub:
@@ -98,24 +149,32 @@ class Hub:
         self.views = [p.view for p in projections]
         self.audit = view_of(projections, AuditView)
         self.queue_size = queue_size
-        self.chunk = max(1, queue_size // 8)  # rows offered between pauses that let senders drain their queues
+        self.chunk = max(1, queue_size // 8)  # rows offered between pauses that let backlogs drain
         self.replay_window = replay_window
         self.heartbeat_seconds = heartbeat_seconds
         self.idle_beats = max(1, round(idle_seconds / heartbeat_seconds))
         self.delivered = 0
         self.clients: set[Client] = set()
-        self.by_programme: dict[str, set[Subscription]] = {}
+        self.by_programme: dict[str, dict[Topic, set[Subscription]]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._heartbeat: asyncio.Task[None] | None = None
+        events = self.audit.events
+        self._new_rows_query = (  # built once: it runs after every command
+            select(events)
+            .where(events.c.position > bindparam("after"), events.c.position <= bindparam("until"))
+            .where(events.c.programme_id.is_not(None))
+            .order_by(events.c.position)
+            .limit(BATCH)
+        )
 
     # Lifecycle (in the event loop)
 
     async def start(self) -> None:
         """Follow the views from their current position."""
         self._loop = asyncio.get_running_loop()
-        self.delivered = await asyncio.to_thread(self.committed_position)
+        self.delivered = min((await asyncio.to_thread(self.view_positions)).values())
         self._thread = threading.Thread(target=self._follow, args=(self.delivered,), name="corral-live", daemon=True)
         self._thread.start()
         self._heartbeat = asyncio.create_task(self._beat())
@@ -126,15 +185,15 @@ class Hub:
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         for client in list(self.clients):
-            client.cut_off(1001, "the server is going away: reconnect and resume")
+            client.cut_off(GONE, "the server is going away: reconnect and resume")
         if self._thread is not None:
             await asyncio.to_thread(self._thread.join, 5)
 
     # Clients and subscriptions (in the event loop)
 
-    def connect(self) -> Client:
-        """A new client with an empty bounded queue."""
-        client = Client(asyncio.Queue(self.queue_size))
+    def connect(self, send: Send) -> Client:
+        """A new client that writes with `send`, with an empty backlog."""
+        client = Client(send, self.queue_size)
         self.clients.add(client)
         return client
 
@@ -151,7 +210,7 @@ class Hub:
         subscription = Subscription(topic, client, start)
         client.subscriptions[topic.name] = subscription
         for programme_id in topic.programme_ids:
-            self.by_programme.setdefault(programme_id, set()).add(subscription)
+            self.by_programme.setdefault(programme_id, {}).setdefault(topic, set()).add(subscription)
         client.put(json.dumps({"type": "subscribed", "topic": topic.name, "position": self.delivered}))
         if start < self.delivered - self.replay_window:
             subscription.last_sent = self.delivered
@@ -171,21 +230,24 @@ class Hub:
     def unsubscribe(self, client: Client, name: str) -> None:
         """Stop following a topic."""
         subscription = client.subscriptions.pop(name, None)
-        if subscription is not None:
-            for programme_id in subscription.topic.programme_ids:
-                self.by_programme.get(programme_id, set()).discard(subscription)
+        if subscription is None:
+            return
+        for programme_id in subscription.topic.programme_ids:
+            topics = self.by_programme.get(programme_id, {})
+            followers = topics.get(subscription.topic, set())
+            followers.discard(subscription)
+            if not followers:
+                topics.pop(subscription.topic, None)
 
     async def deliver(self, rows: Sequence[Any], position: int) -> None:
-        """Offer each committed row to the subscriptions it concerns, the message built once per topic;
-        yield to the senders every few rows so a burst drains through fast clients' queues as it goes."""
+        """Offer each committed row to the subscriptions it concerns: whether a topic covers it, and its
+        message, decided once per topic; pause every few rows so backlogs drain as a burst goes out."""
         for number, row in enumerate(rows, 1):
-            built: dict[tuple[str, bool], str] = {}
-            for subscription in list(self.by_programme.get(row.programme_id, ())):
-                topic = subscription.topic
+            for topic, followers in list(self.by_programme.get(row.programme_id, {}).items()):
                 if topic.covers(row):
-                    key = (topic.name, topic.detailed)
-                    message = built.get(key) or built.setdefault(key, topic.update(row))
-                    subscription.offer(row.position, message)
+                    message = topic.update(row)
+                    for subscription in list(followers):
+                        subscription.offer(row.position, message)
             self.delivered = max(self.delivered, row.position)  # a subscription made at the next pause replays to here
             if number % self.chunk == 0:
                 await asyncio.sleep(0)
@@ -204,13 +266,9 @@ class Hub:
 
     # Reading the views (in threads)
 
-    def committed_position(self) -> int:
-        """The position every view has committed: what an HTTP read is sure to show."""
-        tracking = self.audit.tracking
-        keys = [view.key for view in self.views]
-        with self.audit.database.engine.connect() as conn:
-            lowest = conn.execute(select(func.min(tracking.c.position)).where(tracking.c.projection.in_(keys)))
-            return int(lowest.scalar() or 0)
+    def view_positions(self) -> dict[str, int]:
+        """Each view's committed position; the lowest is what an HTTP read is sure to show."""
+        return self.audit.database.positions(view.key for view in self.views)
 
     def _rows(self, topic: Topic, after: int, until: int) -> list[Any]:
         events = self.audit.events
@@ -224,15 +282,8 @@ class Hub:
             return [row for row in conn.execute(query) if topic.covers(row)]
 
     def _new_rows(self, after: int, until: int) -> list[Any]:
-        events = self.audit.events
-        query = (
-            select(events)
-            .where(events.c.position > after, events.c.position <= until, events.c.programme_id.is_not(None))
-            .order_by(events.c.position)
-            .limit(BATCH)
-        )
         with self.audit.database.engine.connect() as conn:
-            return list(conn.execute(query))
+            return list(conn.execute(self._new_rows_query, {"after": after, "until": until}))
 
     def _follow(self, delivered: int) -> None:
         backoff = 0.1
@@ -242,9 +293,10 @@ class Hub:
                 try:
                     wait.acquire(self._stopping)
                     backoff = 0.1
+                    positions = self.view_positions()  # read once listening, so no later commit goes unheard
                     while not self._stopping.is_set():
-                        delivered = self._hand_over(delivered)
-                        wait.wait(self._stopping)
+                        delivered = self._hand_over(delivered, min(positions.values()))
+                        positions = self._heard(positions, wait.wait(self._stopping))
                 finally:
                     wait.close()
             except DATABASE_ERRORS as error:
@@ -252,9 +304,16 @@ class Hub:
             self._stopping.wait(backoff)
             backoff = min(backoff * 2, 5.0)
 
-    def _hand_over(self, delivered: int) -> int:
+    def _heard(self, positions: dict[str, int], announcements: list[str]) -> dict[str, int]:
+        """The views' positions after these commit announcements; read afresh after a quiet second (or on
+        SQLite, which announces nothing), or when an announcement cannot be read."""
+        heard = [announced for text in announcements if (announced := read_announcement(text)) is not None]
+        if not heard or len(heard) < len(announcements):
+            return self.view_positions()
+        return positions | {view: position for view, position in heard if view in positions}
+
+    def _hand_over(self, delivered: int, committed: int) -> int:
         """Pass every row committed since `delivered` to the event loop; returns the position handed over."""
-        committed = self.committed_position()
         while delivered < committed:
             rows = self._new_rows(delivered, committed)
             reached = rows[-1].position if len(rows) == BATCH else committed
@@ -286,9 +345,10 @@ class ViewCommits:
         """Nothing to lock or listen to."""
         return True
 
-    def wait(self, stopping: threading.Event) -> None:
-        """Return after the next commit, or a second."""
+    def wait(self, stopping: threading.Event) -> list[str]:
+        """Return after the next commit, or a second; SQLite announces nothing, so no announcements."""
         self.wait_for_commit(1.0)
+        return []
 
     def close(self) -> None:
-        """Nothing to release."""
+        """Release nothing."""
