@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+import json
+from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
-from fastapi.encoders import jsonable_encoder
+from fastapi import APIRouter, Query, Request, Response
 
 from api.access import board_access, commissioner_access, may_read_assessments, may_read_dashboard
 from api.deps import CorralApp, CurrentActor, ProgressReadings, ViewsAfter
 from api.routers.programmes import Money
+from domain.actors import Actor
 from domain.history import assessment_history
 from domain.milestones import Quarter
-from projections.audit.queries import audit_trail
+from projections.audit.queries import AuditPage, audit_trail
 from projections.audit.view import AuditView
 from projections.progress.collation import collation_board
 from projections.progress.dashboard import provider_dashboard
+from projections.progress.view import ProgressView
 from projections.registry import view_of
 
 router = APIRouter(tags=["boards"])
@@ -29,10 +32,12 @@ router = APIRouter(tags=["boards"])
 def dashboard(provider_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
     """Your organisation's schemes, milestones soonest first, evidence, assessments and money."""
     may_read_dashboard(actor, provider_id)
-    return [
-        _json(asdict(d) | {"money": Money.of(d.money).model_dump(mode="json")})
-        for d in provider_dashboard(readings, str(provider_id))
-    ]
+    return _json(
+        [
+            asdict(d) | {"money": Money.of(d.money).model_dump(mode="json")}
+            for d in provider_dashboard(readings, str(provider_id))
+        ]
+    )
 
 
 @router.get("/schemes/{scheme_id}/quarters/{quarter}/board")
@@ -59,11 +64,11 @@ def audit(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> Any:
     """The audit trail, newest first, a page at a time: for the commissioner and the auditor."""
-    commissioner_access(readings, actor, str(programme_id), "the audit trail")
-    view = view_of(request.app.state.views, AuditView)
-    page = audit_trail(
-        view,
-        programme_id=programme_id,
+    page = audit_page(
+        request,
+        programme_id,
+        actor,
+        readings,
         scheme_id=scheme_id,
         provider_id=provider_id,
         quarter=quarter,
@@ -76,9 +81,31 @@ def audit(
     return _json({"entries": [asdict(e) for e in page.entries], "next_before": page.next_before})
 
 
-def _json(value: Any) -> Any:
-    """JSON for the reads: Decimals as exact strings, never floats."""
-    return jsonable_encoder(value, custom_encoder={Decimal: str})
+def audit_page(
+    request: Request, programme_id: UUID, reader: Actor, readings: ProgressView, **filters: Any
+) -> AuditPage:
+    """A page of the programme's audit trail (`audit_trail`'s filters), if the reader may read it."""
+    commissioner_access(readings, reader, str(programme_id), "the audit trail")
+    return audit_trail(view_of(request.app.state.views, AuditView), programme_id=programme_id, **filters)
+
+
+def _json(value: Any) -> Response:
+    """JSON for the reads, encoded in one pass: Decimals as exact strings, never floats; moments in ISO 8601."""
+    text = json.dumps(value, default=_plain, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Response(text, media_type="application/json")
+
+
+def _plain(value: Any) -> Any:
+    """What JSON cannot hold as it is, as it is written instead."""
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} has no JSON form")
 
 
 @router.get("/schemes/{scheme_id}/quarters/{quarter}/assessments/{provider_id}/{milestone_code}/history")

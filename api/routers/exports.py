@@ -13,6 +13,7 @@ from api.deps import CurrentActor, ProgressReadings, ViewsAfter
 from api.exports import Format, table
 from api.routers import boards, programmes
 from domain.milestones import Quarter
+from projections.audit.queries import AuditEntry
 from projections.progress.matrix import quarter_table
 from projections.progress.reading import organisation_names
 
@@ -80,14 +81,14 @@ def audit(
     until: datetime | None = None,
 ) -> Response:
     """The whole audit trail of the programme (or a time range of it), oldest first, for the commissioner and auditor."""
-    entries: list[dict[str, object]] = []
+    entries: list[AuditEntry] = []
     before = None
     while True:
-        page = boards.audit(
-            request, programme_id, actor, readings, after, since=since, until=until, before=before, limit=1000
+        page = boards.audit_page(
+            request, programme_id, actor, readings, since=since, until=until, before_position=before, limit=1000
         )
-        entries += page["entries"]
-        before = page["next_before"]
+        entries += page.entries
+        before = page.next_before
         if before is None:
             break
     columns = (
@@ -101,5 +102,8 @@ def audit(
         "description",
         "reason",
     )
-    rows = [[entry[c] for c in columns] for entry in reversed(entries)]
+    rows = [
+        [entry.occurred_at.isoformat() if c == "occurred_at" else getattr(entry, c) for c in columns]
+        for entry in reversed(entries)
+    ]
     return table(columns, rows, Format.CSV, "audit")
