@@ -104,9 +104,9 @@ class CommitClock:
             reached.append(tracking.notification_id)
 
         @contextmanager
-        def timed_batch() -> Iterator[int]:
+        def timed_batch(shared: Any = None) -> Iterator[int]:
             reached.clear()
-            with batch() as start:
+            with batch(shared) as start:
                 yield start
             if reached:
                 positions.append(reached[-1])

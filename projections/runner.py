@@ -12,7 +12,7 @@ import logging
 import select
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from time import monotonic
 from typing import Any
 
@@ -22,6 +22,7 @@ from eventsourcing.persistence import PersistenceError, Tracking
 from sqlalchemy.engine import make_url
 
 from domain.application import Corral
+from projections.database import ViewDatabase
 from projections.projection import ViewProjection
 
 log = logging.getLogger("corral.projector")
@@ -49,9 +50,11 @@ def catch_up(
     if not group:
         return 0
     database = group[0].view.database
+    if any(p.view.database is not database for p in group):
+        raise ValueError("views caught up together live in one database")
     by_key = database.positions(p.view.key for p in group)
     positions: dict[int, int] = {id(p): by_key[p.view.key] for p in group}
-    started = positions
+    started = dict(positions)
     while until is None or min(positions.values()) < until:
         start = min(positions.values())
         notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=until)
@@ -59,7 +62,7 @@ def catch_up(
             break
         events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
         last = notifications[-1].id
-        positions = {id(p): _apply(app, p, events) if positions[id(p)] < last else positions[id(p)] for p in group}
+        positions |= _apply(app, database, [p for p in group if positions[id(p)] < last], events)
         if on_batch is not None:
             on_batch(len(events))
         if len(notifications) < batch_size:
@@ -70,16 +73,23 @@ def catch_up(
     return min(positions.values())
 
 
-def _apply(app: Corral, projection: ViewProjection[Any], events: list[tuple[int, Any]]) -> int:
-    """One transaction: the events the view has not yet applied, then its new position."""
-    with projection.view.batch() as start:
-        applied = [(position, event) for position, event in events if position > start]
-        for position, event in applied:
-            projection.process_event(event, Tracking(app.name, position))
-        if not applied:
-            return int(start)
-        projection.view.insert_tracking(Tracking(app.name, applied[-1][0]))
-        return applied[-1][0]
+def _apply(
+    app: Corral, database: ViewDatabase, projections: Sequence[ViewProjection[Any]], events: list[tuple[int, Any]]
+) -> dict[int, int]:
+    """In one transaction, every view's batch: the events it has not yet applied, then its new position.
+
+    The batches end after the transaction commits, so a view remembers only the lookups that committed."""
+    reached = {}
+    with ExitStack() as batches, database.transaction() as conn:
+        for projection in projections:
+            start = batches.enter_context(projection.view.batch(conn))
+            applied = [(position, event) for position, event in events if position > start]
+            for position, event in applied:
+                projection.process_event(event, Tracking(app.name, position))
+            if applied:
+                projection.view.insert_tracking(Tracking(app.name, applied[-1][0]))
+            reached[id(projection)] = applied[-1][0] if applied else int(start)
+    return reached
 
 
 def wait_for(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from threading import Condition, Event
 from time import monotonic
 from typing import Any, ClassVar
@@ -73,11 +73,13 @@ class View(TrackingRecorder):
                 conn.execute(text(f"ANALYZE {conn.dialect.identifier_preparer.format_table(table)}"))
 
     @contextmanager
-    def batch(self) -> Iterator[int]:
-        """Open the transaction a batch of events is applied in; yields the position it starts from."""
+    def batch(self, shared: Connection | None = None) -> Iterator[int]:
+        """Open the transaction a batch of events is applied in, or join the `shared` one, which its owner
+        must end before this batch ends; yields the position the batch starts from."""
         committed = False
         try:
-            with self.database.transaction() as conn:
+            with ExitStack() as own:
+                conn = shared if shared is not None else own.enter_context(self.database.transaction())
                 row = conn.execute(self._tracking_row().with_for_update()).first()
                 if row is None:
                     raise IntegrityError(f"view {self.key} has no tracking row: create it first")
