@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from api.live.hub import GONE, TOO_SLOW, Client
 from projections.database import read_announcement
@@ -27,10 +28,13 @@ class Socket:
 
 
 def play(scenario: Callable[[Socket], Awaitable[None]]) -> None:
+    """Run the scenario in an event loop of its own thread: in a whole run, Playwright keeps one open on this one."""
+
     async def main() -> None:
         await scenario(Socket())
 
-    asyncio.run(main())
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, main()).result()
 
 
 def test_a_socket_that_takes_every_frame_has_each_written_at_once_in_order() -> None:
