@@ -40,6 +40,7 @@ PERIOD_PER_SUBSCRIBER = 0.0002  # seconds between commands: 40 ms at 100 subscri
 WARMUP = 5
 CLIENT_PROCESSES = 4
 CPU_TARGET = 1.2
+REHEARSAL = 100  # commands run while staging, whose updates the baseline broadcasts
 PASSWORD = "bench password, never used to sign in"
 
 
@@ -146,7 +147,7 @@ class Stage:
     commands: Step
     subscribe: str
     token: str
-    update: dict[str, Any]
+    updates: list[dict[str, Any]]
     commits: ViewCommitsHeard | None
 
 
@@ -171,7 +172,7 @@ def _measure_at(settings: Settings, stage: Stage, count: int, samples: int, peri
     stage.subscribers.open(raw, f"ws://127.0.0.1:{stage.baseline.port}/", {}, stage.subscribe, count)
     try:
         with connect_websocket(f"ws://127.0.0.1:{stage.baseline.port}/control") as control:
-            broadcasts = Broadcasts(control, stage.update)
+            broadcasts = Broadcasts(control, stage.updates)
             pids = [stage.corral.server_pid] + ([stage.corral.projector_pid] if stage.corral.projector_pid else [])
             before = drive(stage.subscribers, raw, broadcasts, samples // 2, period, [stage.baseline.pid], warmup)
             block = drive(stage.subscribers, ours, stage.commands, samples, period, pids, warmup)
@@ -204,6 +205,8 @@ def staged(settings: Settings, clients: int) -> Iterator[Stage]:
         churn = Churn(app, "Bench live")
         programme_id = str(app.scheme(churn.scheme.id).programme_id)
         watcher, lead = _account(app, commissioner()), _account(app, churn.scheme.lead)
+        for _ in range(REHEARSAL):
+            churn.step()
         position = head(app)
     finally:
         if not is_postgres(settings):
@@ -235,7 +238,7 @@ def staged(settings: Settings, clients: int) -> Iterator[Stage]:
             commands,
             json.dumps({"type": "subscribe", "topic": topic}),
             issue_token(watcher, secret, 120),
-            _update_like(projections, topic, programme_id),
+            _updates_of(projections, topic, programme_id, REHEARSAL),
             commits,
         )
 
@@ -247,16 +250,16 @@ def _account(app: Any, actor: Actor) -> Actor:
     return actor
 
 
-def _update_like(projections: Sequence[Any], topic: str, programme_id: str) -> dict[str, Any]:
-    """A real update from the audit view, for the baseline to send messages of the same shape and size."""
+def _updates_of(projections: Sequence[Any], topic: str, programme_id: str, count: int) -> list[dict[str, Any]]:
+    """The topic's last `count` updates from the audit view, oldest first, for the baseline to broadcast."""
     audit: AuditView = next(p.view for p in projections if isinstance(p.view, AuditView))
     query = (
         select(audit.events).where(audit.events.c.programme_id == programme_id).order_by(audit.events.c.position.desc())
     )
     with audit.database.engine.connect() as conn:
-        row = conn.execute(query.limit(1)).one()
-    update: dict[str, Any] = json.loads(Topic(topic, frozenset({programme_id}), None, detailed=True).update(row))
-    return update
+        rows = conn.execute(query.limit(count)).all()
+    following = Topic(topic, frozenset({programme_id}), None, detailed=True)
+    return [json.loads(following.update(row)) for row in reversed(rows)]
 
 
 def run(subscribers: Sequence[int] = SUBSCRIBERS, samples: Sequence[int] = SAMPLES) -> list[LiveReport]:

@@ -58,14 +58,18 @@ class HttpCommands:
 
 
 class Broadcasts:
-    """The baseline: ask the bare server to broadcast an update shaped and sized like Corral's."""
+    """The baseline: ask the bare server to broadcast Corral's own updates for the same workload, in turn.
 
-    def __init__(self, control: ClientConnection, update: dict[str, Any]) -> None:
-        self.control, self.update, self.number = control, update, 0
+    Real updates differ from one to the next (ids, times, reasons) as Corral's do in its block: websocket
+    compression keeps each connection's recent messages, so repeating one update would make the baseline's
+    frames several times cheaper to compress and send than any real stream's."""
+
+    def __init__(self, control: ClientConnection, updates: Sequence[dict[str, Any]]) -> None:
+        self.control, self.updates, self.number = control, updates, 0
 
     def __call__(self) -> tuple[int, int]:
         self.number += 1
-        text = json.dumps(self.update | {"position": self.number})
+        text = json.dumps(self.updates[self.number % len(self.updates)] | {"position": self.number})
         asked = time.time_ns()
         self.control.send(text)
         return self.number, asked

@@ -12,15 +12,19 @@ import asyncio
 import json
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope
 from starlette.types import Send as ASGISend
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 
 from api.errors import problem
-from api.live.hub import Client, Hub, Send
+from api.live.hub import Client, Hub, Send, WriteNow
 from api.live.topics import authorise
 from api.security import SignInError, TokenClaims, actor_from_claims, read_token
 from api.session import COOKIE
@@ -53,7 +57,7 @@ async def live(websocket: WebSocket) -> None:
         return await _deny(websocket, 403, "a browser session's live updates need the page's Origin")
     await websocket.accept()
     hub: Hub = websocket.app.state.hub
-    client = hub.connect(_writer(websocket))
+    client = hub.connect(*_writers(websocket))
     remaining = (claims.expires_at - datetime.now(UTC)).total_seconds()
     expiry = asyncio.get_running_loop().call_later(
         max(remaining, 0), client.cut_off, SESSION_ENDED, "your session has expired: sign in again"
@@ -86,10 +90,38 @@ class ServerSend:
         await self.app(scope, receive, send)
 
 
-def _writer(websocket: WebSocket) -> Send:
-    """Write a text frame on this accepted websocket with the server's `send` (a coroutine, as ASGI servers give)."""
+def _writers(websocket: WebSocket) -> tuple[Send, WriteNow | None]:
+    """How to write a text frame on this accepted websocket: the server's `send` (a coroutine, as ASGI servers
+    give), and where the server is uvicorn's websockets protocol, straight onto its connection as well."""
     server_send: Callable[[dict[str, str]], Coroutine[Any, Any, None]] = websocket.scope[SERVER_SEND]
-    return lambda text: server_send({"type": "websocket.send", "text": text})
+    protocol = getattr(server_send, "__self__", None)
+    write_now = _uvicorn_frames(protocol) if isinstance(protocol, WebSocketsSansIOProtocol) else None
+    return (lambda text: server_send({"type": "websocket.send", "text": text})), write_now
+
+
+def _uvicorn_frames(protocol: WebSocketsSansIOProtocol) -> WriteNow:
+    """Write a pushed update onto uvicorn's sans-I/O websockets connection as one prebuilt frame, skipping the
+    per-message coroutine of uvicorn's `send`. Anything that `send` would wait for or refuse (a paused
+    transport, a closing connection) is left to it. This reads uvicorn's protocol attributes, so uvicorn's
+    version is pinned and tests/e2e/test_live.py checks that served sockets take this way."""
+    conn, transport, writable = protocol.conn, protocol.transport, protocol.writable
+
+    def write_now(text: str) -> bool:
+        if protocol.close_sent or protocol.disconnected or conn.state is not State.OPEN or not writable.is_set():
+            return False
+        transport.write(text_frame(text))
+        return True
+
+    return write_now
+
+
+@lru_cache(maxsize=64)
+def text_frame(text: str) -> bytes:
+    """A server's text frame for the update, built once for every subscriber it goes to (the hub hands them all
+    the same text). It is sent uncompressed, as permessage-deflate allows message by message: compressing it
+    for each socket would cost more than writing it, and leaves each socket's compression context untouched,
+    so what uvicorn compresses on it later still decodes."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
 
 
 async def _receive(websocket: WebSocket, hub: Hub, client: Client, actor: Actor) -> None:

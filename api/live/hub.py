@@ -10,7 +10,8 @@ all subscription state lives, so ordering needs no locks:
   sends the buffer, dropping positions it already sent; so a resumed client gets each change once.
 
 Each client's messages are written at once, in order: on a healthy socket the write completes without
-waiting, so a delivery costs no task switch. A socket that pushes back gets a bounded backlog drained by a
+waiting, so a delivery costs no task switch. Every subscriber to a topic is handed the same message text, so
+the endpoint can build its frame once for all of them (see `WriteNow`). A socket that pushes back gets a bounded backlog drained by a
 task of its own: a write never waits on another client, and a client whose backlog is full is cut off rather
 than allowed to hold the others back.
 """
@@ -43,6 +44,7 @@ GONE = 1001
 TOO_SLOW = 1013  # "try again later": reconnect and resume from the last position seen
 
 Send = Callable[[str], Coroutine[Any, Any, None]]
+WriteNow = Callable[[str], bool]  # writes a frame if the socket can take it at once; False leaves it to Send
 
 
 @dataclass(eq=False)
@@ -69,6 +71,7 @@ class Client:
 
     send: Send
     limit: int  # messages a socket that pushes back may have waiting before it is cut off
+    write_now: WriteNow | None = None
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     backlog: deque[str] = field(default_factory=deque)
     draining: asyncio.Task[None] | None = None
@@ -86,8 +89,10 @@ class Client:
             else:
                 self.cut_off(TOO_SLOW, "too slow to keep up: reconnect and resume from the last position you saw")
             return
-        sending = self.send(message)
         try:
+            if self.write_now is not None and self.write_now(message):
+                return
+            sending = self.send(message)
             # Step the send by hand, as an eager task would: a socket that takes the frame finishes it here.
             waiting = sending.send(None)
         except StopIteration:
@@ -191,9 +196,9 @@ class Hub:
 
     # Clients and subscriptions (in the event loop)
 
-    def connect(self, send: Send) -> Client:
-        """A new client that writes with `send`, with an empty backlog."""
-        client = Client(send, self.queue_size)
+    def connect(self, send: Send, write_now: WriteNow | None = None) -> Client:
+        """A new client that writes with `write_now` where it can, else with `send`; with an empty backlog."""
+        client = Client(send, self.queue_size, write_now)
         self.clients.add(client)
         return client
 

@@ -132,6 +132,19 @@ def test_each_subscriber_hears_of_a_submission_as_far_as_it_may_read_and_a_re_fe
     run(scenario())
 
 
+def test_uvicorn_sockets_are_written_straight_onto_the_connection_as_websockets_broadcast_does(world: World) -> None:
+    async def scenario() -> None:
+        async with world.live("gill") as gill:
+            await gill.subscribe(f"audit:{world.programme_id}")
+            await next_of(gill, "subscribed")
+            await world.nudge(COMMUNITY_ID)
+            assert (await next_of(gill))["topic"] == f"audit:{world.programme_id}"
+            clients = world.server.app.state.hub.clients
+            assert clients and all(client.write_now is not None for client in clients)  # uvicorn's pin still fits
+
+    run(scenario())
+
+
 def test_a_provider_outside_the_scheme_hears_nothing_of_it_on_its_programme_progress(world: World) -> None:
     async def scenario() -> None:
         async with world.live("priya") as priya:

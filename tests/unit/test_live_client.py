@@ -4,9 +4,16 @@ pushes back, and cut off when that backlog fills or the socket fails."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from websockets.client import ClientProtocol
+from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory, ServerPerMessageDeflateFactory
+from websockets.server import ServerProtocol
+from websockets.uri import parse_uri
+
+from api.live.endpoint import text_frame
 from api.live.hub import GONE, TOO_SLOW, Client
 from projections.database import read_announcement
 
@@ -19,12 +26,21 @@ class Socket:
         self.writable = asyncio.Event()
         self.writable.set()
         self.broken = False
+        self.direct = 0  # frames taken by write_now
 
     async def send(self, text: str) -> None:
         await self.writable.wait()
         if self.broken:
             raise OSError("the peer went away")
         self.written.append(text)
+
+    def write_now(self, text: str) -> bool:
+        """Write at once if writable, as uvicorn's connection can; False leaves the frame to `send`."""
+        if not self.writable.is_set():
+            return False
+        self.written.append(text)
+        self.direct += 1
+        return True
 
 
 def play(scenario: Callable[[Socket], Awaitable[None]]) -> None:
@@ -45,6 +61,25 @@ def test_a_socket_that_takes_every_frame_has_each_written_at_once_in_order() -> 
 
         assert socket.written == ["first", "second", "third"]  # no task ran: each write finished in put
         assert client.draining is None and client.closing is None
+
+    play(scenario)
+
+
+def test_a_socket_written_directly_falls_back_to_its_send_while_it_pushes_back_and_keeps_the_order() -> None:
+    async def scenario(socket: Socket) -> None:
+        client = Client(socket.send, limit=2, write_now=socket.write_now)
+        client.put("first")
+        assert socket.written == ["first"] and socket.direct == 1
+
+        socket.writable.clear()
+        client.put("second")
+        client.put("third")
+        socket.writable.set()
+        client.put("fourth")  # the socket takes frames again, but "third" still waits: this one waits behind it
+        assert client.draining is not None
+        await client.draining
+
+        assert socket.written == ["first", "second", "third", "fourth"] and socket.direct == 1
 
     play(scenario)
 
@@ -101,3 +136,31 @@ def test_a_view_commit_announcement_names_the_view_and_its_position() -> None:
     assert read_announcement("progress_v1 1234") == ("progress_v1", 1234)
     assert read_announcement("1234") is None  # an older process's payload: the hub reads the positions instead
     assert read_announcement("audit_v1 soon") is None
+
+
+def test_a_prebuilt_update_frame_between_compressed_messages_leaves_the_socket_s_compression_intact() -> None:
+    client = ClientProtocol(parse_uri("ws://corral.test/api/v1/live"), extensions=[ClientPerMessageDeflateFactory()])
+    server = ServerProtocol(
+        extensions=[ServerPerMessageDeflateFactory(12, 12, compress_settings={"memLevel": 5})]  # as uvicorn
+    )
+    client.send_request(client.connect())
+    server.receive_data(b"".join(client.data_to_send()))
+    (request,) = server.events_received()
+    server.send_response(server.accept(request))
+    client.receive_data(b"".join(server.data_to_send()))
+    assert client.extensions, "permessage-deflate was negotiated"
+    client.events_received()
+
+    updates = [
+        json.dumps({"type": "update", "topic": "audit:p", "position": n, "reason": "Evidence due"}) for n in (1, 2, 3)
+    ]
+    server.send_text(updates[0].encode())  # compressed by the socket, as uvicorn's send does
+    wire = b"".join(server.data_to_send())
+    assert wire[0] & 0x40, "the socket compressed the first update"
+    wire += text_frame(updates[1])  # the hub's shared frame
+    server.send_text(updates[2].encode())  # compressed again, referring back to the first
+    client.receive_data(wire + b"".join(server.data_to_send()))
+
+    frames = client.events_received()
+    assert [frame.rsv1 for frame in frames] == [False, False, False]  # decoded, so no longer flagged
+    assert [frame.data.decode() for frame in frames] == updates
