@@ -99,15 +99,15 @@ class CommitClock:
         batch, insert_tracking = view.batch, view.insert_tracking
         reached: list[int] = []
 
-        def tracked(tracking: Tracking) -> None:
-            insert_tracking(tracking)
+        def tracked(tracking: Tracking, announce: bool = True) -> None:
+            insert_tracking(tracking, announce)
             reached.append(tracking.notification_id)
 
         @contextmanager
-        def timed_batch(shared: Any = None) -> Iterator[int]:
+        def timed_batch(shared: Any = None, start: int | None = None) -> Iterator[int]:
             reached.clear()
-            with batch(shared) as start:
-                yield start
+            with batch(shared, start) as started:
+                yield started
             if reached:
                 positions.append(reached[-1])
                 times.append(perf_counter())

@@ -78,10 +78,17 @@ class ViewDatabase:
         with self.engine.begin() as conn:
             yield conn
 
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for a read that needs no transaction of its own: on PostgreSQL each statement stands
+        alone, sparing the round trips to begin and roll back one."""
+        with self.engine.connect() as conn:
+            yield conn if self.is_sqlite else conn.execution_options(isolation_level="AUTOCOMMIT")
+
     def positions(self, keys: Iterable[str]) -> dict[str, int]:
         """Each named view's committed position (0 before its first batch), read in one query."""
         positions = dict.fromkeys(keys, 0)
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             rows = conn.execute(select(self.tracking).where(self.tracking.c.projection.in_(positions)))
             return positions | {row.projection: row.position for row in rows}
 
@@ -90,14 +97,16 @@ class ViewDatabase:
         """The PostgreSQL channel a view's commit is announced on, named after the schema like the event store's."""
         return f"{self.schema or 'public'}_corral_views"
 
-    def announce(self, conn: Connection, view: str, position: int) -> None:
-        """Tell listeners, once this transaction commits, that `view` reached `position` (PostgreSQL only):
-        the payload is `<view key> <position>`, read back with `read_announcement`."""
-        if not self.is_sqlite:
-            conn.execute(
-                text("SELECT pg_notify(:channel, :payload)"),
-                {"channel": self.views_channel, "payload": f"{view} {position}"},
-            )
+    def announce(self, conn: Connection, reached: dict[str, int]) -> None:
+        """Tell listeners, once this transaction commits, that each view reached its position (PostgreSQL
+        only), in one statement: a payload `<view key> <position>` each, read back with `read_announcement`."""
+        if self.is_sqlite or not reached:
+            return
+        calls = ", ".join(f"pg_notify(:channel, :payload_{number})" for number in range(len(reached)))
+        payloads = {
+            f"payload_{number}": f"{view} {position}" for number, (view, position) in enumerate(reached.items())
+        }
+        conn.execute(text(f"SELECT {calls}"), {"channel": self.views_channel} | payloads)
 
     def close(self) -> None:
         """Release every pooled connection."""

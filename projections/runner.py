@@ -62,7 +62,8 @@ def catch_up(
             break
         events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
         last = notifications[-1].id
-        positions |= _apply(app, database, [p for p in group if positions[id(p)] < last], events)
+        behind = {id(p): positions[id(p)] for p in group if positions[id(p)] < last}
+        positions |= _apply(app, database, [p for p in group if id(p) in behind], events, behind)
         if on_batch is not None:
             on_batch(len(events))
         if len(notifications) < batch_size:
@@ -74,21 +75,29 @@ def catch_up(
 
 
 def _apply(
-    app: Corral, database: ViewDatabase, projections: Sequence[ViewProjection[Any]], events: list[tuple[int, Any]]
+    app: Corral,
+    database: ViewDatabase,
+    projections: Sequence[ViewProjection[Any]],
+    events: list[tuple[int, Any]],
+    starts: dict[int, int],
 ) -> dict[int, int]:
-    """In one transaction, every view's batch: the events it has not yet applied, then its new position.
+    """In one transaction, every view's batch from the position it was read at: the events it has not yet
+    applied, then its new position, which fails the whole transaction if another writer moved it meanwhile;
+    then one announcement of every view that moved.
 
     The batches end after the transaction commits, so a view remembers only the lookups that committed."""
-    reached = {}
+    reached, moved = {}, {}
     with ExitStack() as batches, database.transaction() as conn:
         for projection in projections:
-            start = batches.enter_context(projection.view.batch(conn))
+            start = batches.enter_context(projection.view.batch(conn, starts[id(projection)]))
             applied = [(position, event) for position, event in events if position > start]
             for position, event in applied:
                 projection.process_event(event, Tracking(app.name, position))
             if applied:
-                projection.view.insert_tracking(Tracking(app.name, applied[-1][0]))
-            reached[id(projection)] = applied[-1][0] if applied else int(start)
+                projection.view.insert_tracking(Tracking(app.name, applied[-1][0]), announce=False)
+                moved[projection.view.key] = applied[-1][0]
+            reached[id(projection)] = applied[-1][0] if applied else start
+        database.announce(conn, moved)
     return reached
 
 

@@ -73,21 +73,26 @@ class View(TrackingRecorder):
                 conn.execute(text(f"ANALYZE {conn.dialect.identifier_preparer.format_table(table)}"))
 
     @contextmanager
-    def batch(self, shared: Connection | None = None) -> Iterator[int]:
+    def batch(self, shared: Connection | None = None, start: int | None = None) -> Iterator[int]:
         """Open the transaction a batch of events is applied in, or join the `shared` one, which its owner
-        must end before this batch ends; yields the position the batch starts from."""
+        must end before this batch ends; yields the position the batch starts from.
+
+        The position is read under a row lock, unless the caller read it already and gives it as `start`:
+        then the tracking update at the batch's end is what checks it (see `insert_tracking`)."""
         committed = False
         try:
             with ExitStack() as own:
                 conn = shared if shared is not None else own.enter_context(self.database.transaction())
-                row = conn.execute(self._tracking_row().with_for_update()).first()
-                if row is None:
-                    raise IntegrityError(f"view {self.key} has no tracking row: create it first")
-                if row.position < self._reached:
+                if start is None:
+                    row = conn.execute(self._tracking_row().with_for_update()).first()
+                    if row is None:
+                        raise IntegrityError(f"view {self.key} has no tracking row: create it first")
+                    start = int(row.position)
+                if start < self._reached:
                     self._remembered.clear()  # rebuilt elsewhere meanwhile: what we remember is from its future
-                self._conn, self._batch_start, self._batch_end = conn, row.position, row.position
+                self._conn, self._batch_start, self._batch_end = conn, start, start
                 try:
-                    yield row.position
+                    yield start
                 except sqlalchemy.exc.IntegrityError as error:
                     raise IntegrityError(f"{self.key} already holds a row this batch adds") from error
                 self._reached = self._batch_end
@@ -150,8 +155,9 @@ class View(TrackingRecorder):
         """A value remembered by this batch or by a committed one."""
         return self._pending.get(key, self._remembered.get(key, default))
 
-    def insert_tracking(self, tracking: Tracking) -> None:
-        """Write the staged rows, then advance the position; a position already reached raises IntegrityError."""
+    def insert_tracking(self, tracking: Tracking, announce: bool = True) -> None:
+        """Write the staged rows, then advance the position, if it is still where the batch started: else
+        IntegrityError, as for a position already reached. Announces the commit unless the caller will."""
         if tracking.notification_id <= self._batch_start:
             raise IntegrityError(f"position {tracking.notification_id} is already applied to {self.key}")
         for finish in self.before_tracking:
@@ -164,7 +170,8 @@ class View(TrackingRecorder):
         )
         if moved.rowcount != 1:
             raise IntegrityError(f"{self.key} moved on since this batch began")
-        self.database.announce(self.conn, self.key, tracking.notification_id)
+        if announce:
+            self.database.announce(self.conn, {self.key: tracking.notification_id})
         self._batch_end = tracking.notification_id
 
     def max_tracking_id(self, application_name: str) -> int | None:

@@ -287,7 +287,7 @@ class Hub:
             return [row for row in conn.execute(query) if topic.covers(row)]
 
     def _new_rows(self, after: int, until: int) -> list[Any]:
-        with self.audit.database.engine.connect() as conn:
+        with self.audit.database.reading() as conn:
             return list(conn.execute(self._new_rows_query, {"after": after, "until": until}))
 
     def _follow(self, delivered: int) -> None:

@@ -100,6 +100,22 @@ def test_advancing_the_tracking_alone_to_an_applied_position_raises(demo: DemoSt
     assert demo.views.rows() == before
 
 
+def test_a_batch_from_a_position_read_before_another_writer_moved_it_raises_and_changes_nothing(
+    demo: DemoStore,
+) -> None:
+    head = demo.app.recorder.max_notification_id()
+    assert head is not None
+    before = demo.views.rows()
+
+    for projection in demo.views.projections:
+        with pytest.raises(IntegrityError, match="moved on"):
+            with projection.view.batch(start=head - 1):  # as the projector read it, before the other writer
+                projection.view.insert_tracking(Tracking(demo.app.name, head + 1))
+
+    assert demo.views.rows() == before
+    assert set(demo.views.database.positions(p.view.key for p in demo.views.projections).values()) == {head}
+
+
 def test_every_view_after_the_demo_equals_a_fresh_rebuild(demo: DemoStore) -> None:
     assert verify(demo.app, demo.views.database) == []
     assert {s.lag for s in status(demo.app, demo.views.projections)} == {0}
