@@ -39,12 +39,17 @@ def catch_up(
     until: int | None = None,
     batch_size: int = 1000,
     on_batch: Callable[[int], None] | None = None,
+    known: dict[str, int] | None = None,
 ) -> int:
     """Apply every event after each view's position up to `until` (default: the head), a batch per transaction.
 
     Each batch of the log is read and decoded once and applied to every view that still needs it; a batch
     shorter than `batch_size` reached the head. A view that applied `BULK_EVENTS` or more is analyzed at the end.
     Returns the lowest position the views reached.
+
+    The views' positions are read first, unless `known` has them (by view key): a caller that catches up again
+    and again keeps them there, updated as batches commit. A position that another writer has moved since
+    fails its batch's transaction (see `_apply`), after which the caller should forget what it knew.
     """
     group = [projections] if isinstance(projections, ViewProjection) else list(projections)
     if not group:
@@ -52,8 +57,10 @@ def catch_up(
     database = group[0].view.database
     if any(p.view.database is not database for p in group):
         raise ValueError("views caught up together live in one database")
-    by_key = database.positions(p.view.key for p in group)
-    positions: dict[int, int] = {id(p): by_key[p.view.key] for p in group}
+    known = {} if known is None else known
+    if any(p.view.key not in known for p in group):
+        known.update(database.positions(p.view.key for p in group))
+    positions: dict[int, int] = {id(p): known[p.view.key] for p in group}
     started = dict(positions)
     while until is None or min(positions.values()) < until:
         start = min(positions.values())
@@ -64,6 +71,7 @@ def catch_up(
         last = notifications[-1].id
         behind = {id(p): positions[id(p)] for p in group if positions[id(p)] < last}
         positions |= _apply(app, database, [p for p in group if id(p) in behind], events, behind)
+        known.update({p.view.key: positions[id(p)] for p in group})
         if on_batch is not None:
             on_batch(len(events))
         if len(notifications) < batch_size:
@@ -136,10 +144,11 @@ class Projector:
         self._postgres = url.startswith("postgresql")
         self._url = url
         self._schema = app.env.get("SQLALCHEMY_SCHEMA") or "public"
+        self._positions: dict[str, int] = {}  # each view's position as the last catch-up left it
 
     def catch_up(self) -> None:
-        """Bring every view to the head of the log."""
-        catch_up(self.app, self.projections, batch_size=self.batch_size)
+        """Bring every view to the head of the log, from the positions the last catch-up left them at."""
+        catch_up(self.app, self.projections, batch_size=self.batch_size, known=self._positions)
 
     def run(self) -> None:
         """Project until stopped, surviving dropped connections."""
@@ -148,13 +157,15 @@ class Projector:
             try:
                 with self._wakeups() as wakeups:
                     if wakeups.acquire(self.stopping):
+                        self._positions.clear()  # another projector may have moved the views meanwhile
                         self.active.set()
                         backoff = 0.1
                         while not self.stopping.is_set():
                             self.catch_up()
                             wakeups.wait(self.stopping)
             except DATABASE_ERRORS as error:
-                log.warning("projector lost the database (%s); retrying in %.1fs", error, backoff)
+                log.warning("projector stopped on a database error (%s); retrying in %.1fs", error, backoff)
+                self._positions.clear()  # a batch refused for a moved position is retried from the views' own
             finally:
                 self.active.clear()
             self.stopping.wait(backoff)

@@ -85,6 +85,24 @@ def test_a_commands_position_is_in_every_view_once_the_projector_has_waited_for_
             projector.wait(recorded.position + 1, timeout=0.2)  # a position not yet in the log
 
 
+def test_a_view_rebuilt_behind_the_running_projectors_back_is_followed_from_its_own_position(
+    app: Corral, views: Views, caplog: pytest.LogCaptureFixture
+) -> None:
+    with running(Projector(app, views.projections)) as projector:
+        agreed = agreed_scheme(app)
+        projector.wait(head(app), timeout=5)
+        progress = views.progress
+        progress.drop()  # as `corral projections rebuild` does from another process, before it catches up
+        progress.create()
+
+        recorded = app.submit_evidence(ACUTE, agreed.scheme_id, "M1", narrative())
+        projector.wait(recorded.position, timeout=10)
+
+        assert any("moved on since this batch began" in r.getMessage() for r in caplog.records)  # refused, then re-read
+        assert acute_status(views, agreed.scheme_id) == ["submitted"]
+        assert verify(app, views.database) == []
+
+
 @POSTGRES_ONLY
 def test_of_two_projectors_on_one_store_one_is_active_and_the_other_takes_over_when_it_stops(
     app: Corral, settings: Settings, views: Views
