@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 
 from api.live.topics import Topic
 from projections.audit.view import AuditView
@@ -286,9 +287,11 @@ class Hub:
         with self.audit.database.engine.connect() as conn:
             return [row for row in conn.execute(query) if topic.covers(row)]
 
-    def _new_rows(self, after: int, until: int) -> list[Any]:
-        with self.audit.database.reading() as conn:
-            return list(conn.execute(self._new_rows_query, {"after": after, "until": until}))
+    def _new_rows(self, reader: Connection, after: int, until: int) -> list[Any]:
+        try:
+            return list(reader.execute(self._new_rows_query, {"after": after, "until": until}))
+        finally:
+            reader.rollback()  # end the read, so the next one sees what committed since (SQLite keeps a snapshot)
 
     def _follow(self, delivered: int) -> None:
         backoff = 0.1
@@ -299,9 +302,10 @@ class Hub:
                     wait.acquire(self._stopping)
                     backoff = 0.1
                     positions = self.view_positions()  # read once listening, so no later commit goes unheard
-                    while not self._stopping.is_set():
-                        delivered = self._hand_over(delivered, min(positions.values()))
-                        positions = self._heard(positions, wait.wait(self._stopping))
+                    with self.audit.database.reading() as reader:  # held: no checkout a command
+                        while not self._stopping.is_set():
+                            delivered = self._hand_over(reader, delivered, min(positions.values()))
+                            positions = self._heard(positions, wait.wait(self._stopping))
                 finally:
                     wait.close()
             except DATABASE_ERRORS as error:
@@ -317,10 +321,10 @@ class Hub:
             return self.view_positions()
         return positions | {view: position for view, position in heard if view in positions}
 
-    def _hand_over(self, delivered: int, committed: int) -> int:
+    def _hand_over(self, reader: Connection, delivered: int, committed: int) -> int:
         """Pass every row committed since `delivered` to the event loop; returns the position handed over."""
         while delivered < committed:
-            rows = self._new_rows(delivered, committed)
+            rows = self._new_rows(reader, delivered, committed)
             reached = rows[-1].position if len(rows) == BATCH else committed
             assert self._loop is not None
             handed = asyncio.run_coroutine_threadsafe(self.deliver(rows, reached), self._loop)
