@@ -11,9 +11,9 @@ all subscription state lives, so ordering needs no locks:
 
 Each client's messages are written at once, in order: on a healthy socket the write completes without
 waiting, so a delivery costs no task switch. Every subscriber to a topic is handed the same message text, so
-the endpoint can build its frame once for all of them (see `WriteNow`). A socket that pushes back gets a bounded backlog drained by a
-task of its own: a write never waits on another client, and a client whose backlog is full is cut off rather
-than allowed to hold the others back.
+the endpoint can build its frame once for all of them (see `WriteNow`). A socket that pushes back gets a
+bounded backlog drained by a task of its own: a write never waits on another client, and a client whose
+backlog is full is cut off rather than allowed to hold the others back.
 """
 
 from __future__ import annotations
