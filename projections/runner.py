@@ -57,29 +57,28 @@ def catch_up(
     database = group[0].view.database
     if any(p.view.database is not database for p in group):
         raise ValueError("views caught up together live in one database")
-    known = {} if known is None else known
-    if any(p.view.key not in known for p in group):
-        known.update(database.positions(p.view.key for p in group))
-    positions: dict[int, int] = {id(p): known[p.view.key] for p in group}
-    started = dict(positions)
-    while until is None or min(positions.values()) < until:
-        start = min(positions.values())
+    positions = {} if known is None else known  # by view key, updated as batches commit
+    keys = [p.view.key for p in group]
+    if any(key not in positions for key in keys):
+        positions.update(database.positions(keys))
+    started = {key: positions[key] for key in keys}
+    while until is None or min(positions[key] for key in keys) < until:
+        start = min(positions[key] for key in keys)
         notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=until)
         if not notifications:
             break
         events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
         last = notifications[-1].id
-        behind = {id(p): positions[id(p)] for p in group if positions[id(p)] < last}
-        positions |= _apply(app, database, [p for p in group if id(p) in behind], events, behind)
-        known.update({p.view.key: positions[id(p)] for p in group})
+        behind = [p for p in group if positions[p.view.key] < last]
+        positions.update(_apply(app, database, behind, events, positions))
         if on_batch is not None:
             on_batch(len(events))
         if len(notifications) < batch_size:
             break
     for projection in group:
-        if positions[id(projection)] - started[id(projection)] >= BULK_EVENTS:
+        if positions[projection.view.key] - started[projection.view.key] >= BULK_EVENTS:
             projection.view.analyze()
-    return min(positions.values())
+    return min(positions[key] for key in keys)
 
 
 def _apply(
@@ -87,25 +86,24 @@ def _apply(
     database: ViewDatabase,
     projections: Sequence[ViewProjection[Any]],
     events: list[tuple[int, Any]],
-    starts: dict[int, int],
-) -> dict[int, int]:
+    positions: dict[str, int],
+) -> dict[str, int]:
     """In one transaction, every view's batch from the position it was read at: the events it has not yet
     applied, then its new position, which fails the whole transaction if another writer moved it meanwhile;
-    then one announcement of every view that moved.
+    then one announcement of every view that moved. Returns the positions reached, by view key.
 
     The batches end after the transaction commits, so a view remembers only the lookups that committed."""
-    reached, moved = {}, {}
+    reached = {}
     with ExitStack() as batches, database.transaction() as conn:
         for projection in projections:
-            start = batches.enter_context(projection.view.batch(conn, starts[id(projection)]))
+            start = batches.enter_context(projection.view.batch(conn, positions[projection.view.key]))
             applied = [(position, event) for position, event in events if position > start]
             for position, event in applied:
                 projection.process_event(event, Tracking(app.name, position))
             if applied:
                 projection.view.insert_tracking(Tracking(app.name, applied[-1][0]), announce=False)
-                moved[projection.view.key] = applied[-1][0]
-            reached[id(projection)] = applied[-1][0] if applied else start
-        database.announce(conn, moved)
+                reached[projection.view.key] = applied[-1][0]
+        database.announce(conn, reached)
     return reached
 
 
@@ -157,7 +155,9 @@ class Projector:
             try:
                 with self._wakeups() as wakeups:
                     if wakeups.acquire(self.stopping):
-                        self._positions.clear()  # another projector may have moved the views meanwhile
+                        # Read the positions afresh on every (re)start: another projector may have moved the
+                        # views meanwhile, or a batch was just refused because another writer had.
+                        self._positions.clear()
                         self.active.set()
                         backoff = 0.1
                         while not self.stopping.is_set():
@@ -165,7 +165,6 @@ class Projector:
                             wakeups.wait(self.stopping)
             except DATABASE_ERRORS as error:
                 log.warning("projector stopped on a database error (%s); retrying in %.1fs", error, backoff)
-                self._positions.clear()  # a batch refused for a moved position is retried from the views' own
             finally:
                 self.active.clear()
             self.stopping.wait(backoff)
