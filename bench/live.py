@@ -81,6 +81,11 @@ class LiveReport:
         """Seconds of the first `processes` counted processes' CPU per delivery."""
         return sum(block.cpu[:processes]) / max(len(block.latencies), 1)
 
+    @property
+    def server(self) -> str:
+        """What the CPU lines count: `corral serve`, which on SQLite also takes the command and projects it."""
+        return "corral serve" if self.projector_pid_counted else "corral serve, projecting in-process,"
+
     def results(self) -> list[Result]:
         """p50 and p99 against the baseline's, then the server's CPU per delivery against the baseline server's."""
         name = f"live {self.database} {self.subscribers:,} subscribers"
@@ -100,10 +105,9 @@ class LiveReport:
                 )
             )
         ours_cpu, raw_cpu = self.cpu_per_delivery(self.ours) * 1e6, self.cpu_per_delivery(self.baseline) * 1e6
-        server = "corral serve" if self.projector_pid_counted else "corral serve, projecting in-process,"
         lines.append(
             Result(
-                f"{name} {server} CPU per delivery",
+                f"{name} {self.server} CPU per delivery",
                 ours_cpu,
                 "µs",
                 ours_cpu / raw_cpu,
@@ -135,6 +139,46 @@ class LiveReport:
         if missing:
             parts.append(f"Subscribers lacking the last update: {ours.behind} on Corral, {raw.behind} on the baseline.")
         return " ".join(parts)
+
+
+def results(reports: Sequence[LiveReport]) -> list[Result]:
+    """Each report's lines, then each database's CPU per added delivery."""
+    return [r for report in reports for r in report.results()] + added_delivery_cpu(reports)
+
+
+def added_delivery_cpu(reports: Sequence[LiveReport]) -> list[Result]:
+    """Per database, the server CPU each further delivery costs, from its fewest subscribers to its most: the
+    difference in CPU per command over the difference in deliveries per command, for Corral and the baseline.
+
+    Work done once a command (on SQLite: taking the HTTP command and projecting it) cancels out, so this is the
+    fan-out's own cost, on SQLite as on PostgreSQL."""
+    lines = []
+    for database in dict.fromkeys(r.database for r in reports):
+        measured = sorted((r for r in reports if r.database == database), key=lambda r: r.subscribers)
+        if len(measured) < 2 or measured[0].subscribers == measured[-1].subscribers:
+            continue
+        few, many = measured[0], measured[-1]
+        ours = _per_delivery_added(few.ours, many.ours) * 1e6
+        raw = _per_delivery_added(few.baseline, many.baseline) * 1e6
+        lines.append(
+            Result(
+                f"live {database} {many.server} CPU per added delivery, {few.subscribers:,} → {many.subscribers:,}"
+                " subscribers",
+                ours,
+                "µs",
+                ours / raw,
+                f"raw websockets.broadcast server {number(raw)} µs",
+                Target(CPU_TARGET, at_most=True),
+            )
+        )
+    return lines
+
+
+def _per_delivery_added(few: Block, many: Block) -> float:
+    """Seconds of the server's CPU per command, and deliveries per command: the slope from `few` to `many`."""
+    cpu = many.cpu[0] / len(many.sent) - few.cpu[0] / len(few.sent)
+    deliveries = len(many.latencies) / len(many.sent) - len(few.latencies) / len(few.sent)
+    return cpu / deliveries
 
 
 @dataclass(frozen=True)

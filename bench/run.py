@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in (r.line() for report_ in lags for r in report_.results()):
         print(line, flush=True)
     lives = live.run(args.live_subscribers, args.live_samples)
-    for line in (r.line() for report_ in lives for r in report_.results()):
+    for line in (r.line() for r in live.results(lives)):
         print(line, flush=True)
     sections = [saves.run(args.commands, args.load_samples), http.run(args.http_clients)]
     for line in (r.line() for section in sections for measured in section.reports for r in measured.results()):

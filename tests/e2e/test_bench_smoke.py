@@ -30,9 +30,10 @@ def test_every_benchmark_runs_at_a_tiny_size_and_reports_ratios_against_raw_base
     split = tuple(breakdown.measure(settings, events=200))
     styles = tuple(insert_styles.measure(settings, count=200))
     lagged = lag.measure(settings, samples=20, log_events=200, warmup=2)
-    (followed,) = live.measure(settings, subscribers=[5], samples=[6], clients=2, warmup=2)
+    fewer, followed = live.measure(settings, subscribers=[2, 5], samples=[6, 6], clients=2, warmup=2)
     run = rebuild.RebuildRun((rebuilt,), split, styles)
-    text = report.render([("Date", "today")], run, [lagged], [followed], "python -m bench.run")
+    text = report.render([("Date", "today")], run, [lagged], [fewer, followed], "python -m bench.run")
+    (added,) = live.added_delivery_cpu([fewer, followed])
 
     assert rebuilt.events >= 200 and rebuilt.raw_rate > 0
     assert [v.view for v in rebuilt.views] == ["progress_v1", "audit_v1"]
@@ -49,7 +50,9 @@ def test_every_benchmark_runs_at_a_tiny_size_and_reports_ratios_against_raw_base
     assert len(followed.ours.latencies) == len(followed.baseline.latencies) == 5 * 6
     assert followed.ours.behind == followed.baseline.behind == 0
     assert len(followed.results()) == 3 and well_formed(followed.results())
-    assert followed.describe() in text
+    assert followed.describe() in text and fewer.describe() in text
+    assert "per added delivery, 2 → 5 subscribers" in added.name and math.isfinite(added.ratio)  # its sign is noise
+    assert added.line() in text
     assert "- Date: today" in text and all(s.describe() in text for s in styles)
     assert all(r.line() in text for r in (*rebuilt.results(), *lagged.results(), *followed.results()))
 
