@@ -57,7 +57,7 @@ def _answer(recorded: Recorded, status_code: int) -> JSONResponse:
     return JSONResponse(body, status_code=status_code, headers={"ETag": f'"{recorded.version}"'})
 
 
-def get_command(
+async def get_command(
     actor: CurrentActor,
     corral: CorralApp,
     keys: Idempotency,

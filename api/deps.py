@@ -1,4 +1,8 @@
-"""Dependencies the routes declare: the application, the settings and the signed-in actor."""
+"""Dependencies the routes declare: the application, the settings and the signed-in actor.
+
+Those that only read the request or app state are `async def`, so FastAPI runs them on the event loop; a plain
+`def` dependency costs a hop to a worker thread and back, which is for those that touch the database.
+"""
 
 from __future__ import annotations
 
@@ -24,13 +28,13 @@ from projections.registry import view_of
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_corral(request: Request) -> Corral:
+async def get_corral(request: Request) -> Corral:
     """The application the server was started with."""
     corral: Corral = request.app.state.corral
     return corral
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The server's settings."""
     settings: Settings = request.app.state.settings
     return settings
@@ -40,7 +44,7 @@ CorralApp = Annotated[Corral, Depends(get_corral)]
 ServerSettings = Annotated[Settings, Depends(get_settings)]
 
 
-def get_ledger(request: Request) -> SignInLedger:
+async def get_ledger(request: Request) -> SignInLedger:
     """Failed sign-ins and revoked tokens."""
     ledger: SignInLedger = request.app.state.sign_ins
     return ledger
@@ -64,7 +68,7 @@ async def offered_csrf(request: Request) -> str | None:
     return None
 
 
-def get_claims(
+async def get_claims(
     request: Request,
     settings: ServerSettings,
     token: BearerToken,
@@ -115,7 +119,7 @@ def performed_by(*roles: Role) -> Any:
     """A route's first check, DOMAIN.md's table by role: 403 for a role that never does this, whatever the target."""
     staff = " or ".join(f"{role.value} staff" for role in roles)
 
-    def require(actor: CurrentActor) -> None:
+    async def require(actor: CurrentActor) -> None:
         if actor.role not in roles:
             raise NotPermittedError(f"only {staff} do this")
 
@@ -129,7 +133,7 @@ BY_PROVIDER = performed_by(Role.PROVIDER)
 BY_ADMINISTRATOR = performed_by(Role.ADMINISTRATOR)
 
 
-def get_progress_view(request: Request) -> ProgressView:
+async def get_progress_view(request: Request) -> ProgressView:
     """The progress read model."""
     return view_of(request.app.state.views, ProgressView)
 
@@ -151,7 +155,7 @@ def views_after(
             ) from None
 
 
-def get_idempotency(request: Request) -> IdempotencyKeys:
+async def get_idempotency(request: Request) -> IdempotencyKeys:
     """The store of answers given to keyed requests."""
     keys: IdempotencyKeys = request.app.state.idempotency
     return keys

@@ -125,7 +125,7 @@ class Page:
         return see_other(after(done, recorded.position))
 
 
-def get_page(request: Request, viewer: CurrentViewer, corral: CorralApp, readings: ProgressReadings) -> Page:
+async def get_page(request: Request, viewer: CurrentViewer, corral: CorralApp, readings: ProgressReadings) -> Page:
     """The page's request, viewer, application and views."""
     return Page(request, viewer, corral, readings)
 
