@@ -175,7 +175,8 @@ def added_delivery_cpu(reports: Sequence[LiveReport]) -> list[Result]:
 
 
 def _per_delivery_added(few: Block, many: Block) -> float:
-    """Seconds of the server's CPU per command, and deliveries per command: the slope from `few` to `many`."""
+    """Seconds of the server's CPU per added delivery: the change in its CPU per command from `few` to `many`, over
+    the change in deliveries per command."""
     cpu = many.cpu[0] / len(many.sent) - few.cpu[0] / len(few.sent)
     deliveries = len(many.latencies) / len(many.sent) - len(few.latencies) / len(few.sent)
     return cpu / deliveries
