@@ -1,5 +1,5 @@
 """The event store: eventsourcing-sqlalchemy's, with saves that can join a transaction their caller holds, and
-reads that run statements built once."""
+reads of the log and the snapshots that run statements built once."""
 
 from __future__ import annotations
 
@@ -8,35 +8,21 @@ from typing import Any
 
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
-from sqlalchemy import Select, bindparam, select
 from eventsourcing_sqlalchemy.datastore import transactions
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
-from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
+from sqlalchemy import Select, bindparam, select
 
 
-class JoiningRecorder(SQLAlchemyApplicationRecorder):
-    """Inside `recorder.transaction()` held by a caller (api/idempotency.py), a save joins it as a savepoint:
-    it commits with the caller's writes, and a collision undoes only the save and raises IntegrityError as
-    a save on its own would, so the use case still names the conflict.
+class BuiltOnceReads(SQLAlchemyAggregateRecorder):
+    """Reads that answer as the library's do, from one Core statement per shape of query, built on first use.
 
-    Reads answer as the library's do, from one Core statement per shape of query, built on first use. The
-    library builds an ORM query on every call, and every load of a cached aggregate runs one to fast-forward
+    The library builds an ORM query on every call, and every load of a cached aggregate runs one to fast-forward
     it (several a command): a load took 2-3x as long on SQLite and ~1.7x on PostgreSQL that way."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._statements: dict[tuple[Any, ...], Select[Any]] = {}
-
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """Insert in the caller's transaction if there is one, else in a transaction of its own."""
-        enclosing = transactions.get(None)
-        if enclosing is None:
-            return super().insert_events(stored_events, **kwargs)
-        try:
-            with enclosing.session.begin_nested():
-                return super().insert_events(stored_events, **kwargs)
-        except sqlalchemy.exc.IntegrityError as error:
-            raise IntegrityError(error) from error
 
     def select_events(
         self,
@@ -71,6 +57,31 @@ class JoiningRecorder(SQLAlchemyApplicationRecorder):
             )
             for row in self._read(shape, statement, params)
         ]
+
+    def _read(self, shape: tuple[Any, ...], statement: Callable[[], Select[Any]], params: dict[str, Any]) -> Any:
+        """Rows of the statement of this shape (built the first time), bound to the parameters that are given."""
+        query = self._statements.get(shape)
+        if query is None:
+            query = self._statements[shape] = statement()
+        with self.transaction(commit=False) as session:
+            return session.execute(query, {k: v for k, v in params.items() if v is not None}).all()
+
+
+class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
+    """The event log. Inside `recorder.transaction()` held by a caller (api/idempotency.py), a save joins it as a
+    savepoint: it commits with the caller's writes, and a collision undoes only the save and raises IntegrityError
+    as a save on its own would, so the use case still names the conflict."""
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Insert in the caller's transaction if there is one, else in a transaction of its own."""
+        enclosing = transactions.get(None)
+        if enclosing is None:
+            return super().insert_events(stored_events, **kwargs)
+        try:
+            with enclosing.session.begin_nested():
+                return super().insert_events(stored_events, **kwargs)
+        except sqlalchemy.exc.IntegrityError as error:
+            raise IntegrityError(error) from error
 
     def select_notifications(
         self,
@@ -110,20 +121,13 @@ class JoiningRecorder(SQLAlchemyApplicationRecorder):
             for row in self._read(shape, statement, params)
         ]
 
-    def _read(self, shape: tuple[Any, ...], statement: Callable[[], Select[Any]], params: dict[str, Any]) -> Any:
-        """Rows of the statement of this shape (built the first time), bound to the parameters that are given."""
-        query = self._statements.get(shape)
-        if query is None:
-            query = self._statements[shape] = statement()
-        with self.transaction(commit=False) as session:
-            return session.execute(query, {k: v for k, v in params.items() if v is not None}).all()
-
 
 def _bytes(state: Any) -> bytes:
     return bytes(state) if isinstance(state, memoryview) else state
 
 
 class Factory(SQLAlchemyFactory):
-    """eventsourcing-sqlalchemy with the joining recorder."""
+    """eventsourcing-sqlalchemy with these recorders."""
 
+    aggregate_recorder_class = BuiltOnceReads  # the snapshots, read when an aggregate is not cached or is historic
     application_recorder_class = JoiningRecorder
