@@ -182,7 +182,7 @@ def _live_measured(lives: Sequence[live.LiveReport]) -> list[str]:
         "backlog on two cores). CPU per delivery is the server process's CPU time over a block (every thread's",
         "`schedstat`) divided by the deliveries. On PostgreSQL that is `corral serve` alone: the projector's work",
         "is per command, not per delivery, and is shown below. On SQLite the one process also takes the HTTP",
-        "command and projects it, some 30 ms of CPU a command on this machine that the baseline server has no part",
+        "command and projects it, 20-30 ms of CPU a command on this machine that the baseline server has no part",
         "of: at 100 subscribers that, not the fan-out, sets its ratio. So each database also has a line for the CPU",
         "each further delivery costs, from the fewest subscribers to the most (the difference in CPU per command",
         "over the difference in deliveries per command, for both servers), in which work done once a command",
