@@ -48,15 +48,7 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
 
         shape = ("events", gt is None, lte is None, desc, limit is None)
         params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
-        return [
-            StoredEvent(
-                originator_id=row.originator_id,
-                originator_version=row.originator_version,
-                topic=row.topic,
-                state=_bytes(row.state),
-            )
-            for row in self._read(shape, statement, params)
-        ]
+        return [StoredEvent(**_stored(row)) for row in self._read(shape, statement, params)]
 
     def _read(self, shape: tuple[Any, ...], statement: Callable[[], Select[Any]], params: dict[str, Any]) -> Any:
         """Rows of the statement of this shape (built the first time), bound to the parameters that are given."""
@@ -110,20 +102,18 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
 
         shape = ("notifications", start is None, inclusive_of_start, stop is None, not topics)
         params = {"start": start, "stop": stop, "topics": list(topics) or None, "limit": limit}
-        return [
-            Notification(
-                id=row.id,
-                originator_id=row.originator_id,
-                originator_version=row.originator_version,
-                topic=row.topic,
-                state=_bytes(row.state),
-            )
-            for row in self._read(shape, statement, params)
-        ]
+        return [Notification(id=row.id, **_stored(row)) for row in self._read(shape, statement, params)]
 
 
-def _bytes(state: Any) -> bytes:
-    return bytes(state) if isinstance(state, memoryview) else state
+def _stored(row: Any) -> dict[str, Any]:
+    """A stored event's fields from a row (some drivers give the state as a memoryview)."""
+    state = bytes(row.state) if isinstance(row.state, memoryview) else row.state
+    return {
+        "originator_id": row.originator_id,
+        "originator_version": row.originator_version,
+        "topic": row.topic,
+        "state": state,
+    }
 
 
 class Factory(SQLAlchemyFactory):
