@@ -45,17 +45,37 @@ class EnumAsValue(Transcoding):
 
 
 class DataclassAsDict(Transcoding):
-    """A frozen value object as a dict of its fields; JSON arrays come back as tuples."""
+    """A frozen value object as a dict of its fields; JSON arrays come back as tuples.
+
+    Decoding rebuilds the object exactly as it was recorded, without calling its constructor: nothing in
+    the log is ever rewritten, so a value recorded before a check was added or tightened must still decode.
+    """
 
     def __init__(self, cls: type) -> None:
         self.type = cls
         self.name = cls.__name__
+        self.fields = {f.name: f for f in dataclasses.fields(cls)}
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        return {name: getattr(obj, name) for name in self.fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        return self.type(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+        unknown = data.keys() - self.fields.keys()
+        if unknown:
+            raise TypeError(f"{self.name} has no field {', '.join(sorted(unknown))}")
+        obj = object.__new__(self.type)
+        for name, field in self.fields.items():
+            if name in data:
+                value = data[name]
+                value = tuple(value) if isinstance(value, list) else value
+            elif field.default is not dataclasses.MISSING:
+                value = field.default
+            elif field.default_factory is not dataclasses.MISSING:
+                value = field.default_factory()
+            else:
+                raise TypeError(f"{self.name} was recorded without its field {name}")
+            object.__setattr__(obj, name, value)
+        return obj
 
 
 ENUMS: tuple[type[Enum], ...] = (

@@ -19,11 +19,11 @@ from domain.achievement import AssessmentStatus
 from domain.evidence import Attachment, Figures
 from domain.milestones import Direction, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import Organisation, OrganisationKind
-from domain.programme import Programme
+from domain.programme import InvalidProgrammeError, Programme, ProviderTerms
 from domain.quarter_review import Assessment, EvidencePack, PackEntry, QuarterReview
 from domain.scheme import AgreedVersion, Participant, Scheme
 from domain.submission import Submission
-from domain.transcoding import ENUMS, VALUE_OBJECTS, register_value_types
+from domain.transcoding import ENUMS, VALUE_OBJECTS, DataclassAsDict, register_value_types
 from tests.builders import (
     ACUTE,
     ACUTE_ID,
@@ -37,6 +37,7 @@ from tests.builders import (
     narrative_milestone,
     terms,
 )
+from tests.legacy import unchecked
 from tests.unit.given import (
     collected,
     ALL_PROVIDERS,
@@ -244,3 +245,69 @@ def test_an_aggregate_restored_from_a_stored_snapshot_equals_the_original(histor
     restored = stored.mutate(None)
 
     assert restored == original
+
+
+@dataclasses.dataclass(frozen=True)
+class Refusing:
+    """A value object whose checks refuse whatever it was recorded with."""
+
+    text: str
+    amount: Decimal
+    tags: tuple[str, ...] = dataclasses.field(default_factory=tuple)
+    note: str = "none"
+
+    def __post_init__(self) -> None:
+        raise ValueError(f"{self.text!r} is no longer allowed")
+
+
+def refusing_transcoder() -> JSONTranscoder:
+    result = transcoder()
+    result.register(DataclassAsDict(Refusing))
+    return result
+
+
+def test_a_value_recorded_before_a_check_refused_it_decodes_exactly_as_recorded() -> None:
+    t = refusing_transcoder()
+    recorded = unchecked(Refusing, text="a\x00b", amount=Decimal("1E+1000000"), tags=("x", "y"), note="old")
+
+    decoded = t.decode(t.encode(recorded))
+
+    assert type(decoded) is Refusing
+    assert (decoded.text, decoded.amount, decoded.tags, decoded.note) == (
+        "a\x00b",
+        Decimal("1E+1000000"),
+        ("x", "y"),
+        "old",
+    )
+
+
+def test_a_domain_value_its_constructor_refuses_today_still_decodes() -> None:
+    recorded = unchecked(ProviderTerms, provider_id=ACUTE_ID, contract_value=Decimal("-1"), cquin_rate=Decimal("NaN"))
+    with pytest.raises(InvalidProgrammeError):
+        ProviderTerms(ACUTE_ID, Decimal("-1"), Decimal("0.025"))
+
+    decoded = round_trip(recorded)
+
+    assert (decoded.provider_id, decoded.contract_value) == (ACUTE_ID, Decimal("-1"))
+    assert decoded.cquin_rate.is_nan()
+
+
+def test_fields_recorded_before_they_existed_decode_to_their_defaults() -> None:
+    data = b'{"_type_":"Refusing","_data_":{"text":"t","amount":{"_type_":"decimal_str","_data_":"1"}}}'
+
+    decoded = refusing_transcoder().decode(data)
+
+    assert (decoded.text, decoded.amount, decoded.tags, decoded.note) == ("t", Decimal(1), (), "none")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"_type_":"Refusing","_data_":{"amount":{"_type_":"decimal_str","_data_":"1"}}}',
+        b'{"_type_":"Refusing","_data_":{"text":"t","amount":{"_type_":"decimal_str","_data_":"1"},"gone":1}}',
+    ],
+    ids=["a required field missing", "a field the value object no longer has"],
+)
+def test_a_record_that_does_not_fit_the_value_object_is_refused_by_name(data: bytes) -> None:
+    with pytest.raises(TypeError, match="Refusing"):
+        refusing_transcoder().decode(data)
