@@ -63,7 +63,7 @@ class DataclassAsDict(Transcoding):
         unknown = data.keys() - self.fields.keys()
         if unknown:
             raise TypeError(f"{self.name} has no field {', '.join(sorted(unknown))}")
-        obj = object.__new__(self.type)
+        obj: Any = object.__new__(self.type)
         for name, field in self.fields.items():
             if name in data:
                 value = data[name]
