@@ -8,23 +8,78 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Engine, MetaData, String, Table, create_engine, event, select, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
 from sqlalchemy.types import String as StringType
 from sqlalchemy.types import TypeDecorator
 
+from projections.safe import fit_text, safe_decimal, safe_text
+
+DECIMAL_TEXT_LENGTH = 40
+
 
 class DecimalText(TypeDecorator[Decimal]):
-    """A Decimal stored as its exact text, the same on SQLite and PostgreSQL."""
+    """A Decimal stored as its exact text, the same on SQLite and PostgreSQL.
 
-    impl = StringType(40)
+    Every Decimal `projections.safe` lets through fits (at most 28 digits, a sign, a point and an exponent); as
+    a last defence, one that would not fit is stored as `safe_decimal` makes it."""
+
+    impl = StringType(DECIMAL_TEXT_LENGTH)
     cache_ok = True
 
     def process_bind_param(self, value: Decimal | None, dialect: Any) -> str | None:
-        return None if value is None else str(value)
+        if value is None:
+            return None
+        text = str(value)
+        return text if len(text) <= DECIMAL_TEXT_LENGTH else str(safe_decimal(value))
 
     def process_result_value(self, value: str | None, dialect: Any) -> Decimal | None:
         return None if value is None else Decimal(value)
+
+
+class SafeText(TypeDecorator[str]):
+    """Unbounded text, with NUL and lone surrogates replaced as a last defence behind `projections.safe`."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else safe_text(value)
+
+
+class BoundedText(TypeDecorator[str]):
+    """Text in a column of `length` characters, made to fit deterministically (see `fit_text`): an over-long
+    value recorded before today's limits is stored, not refused, and stays distinct from any other."""
+
+    impl = StringType
+    cache_ok = True
+
+    def __init__(self, length: int) -> None:
+        super().__init__(length)
+        self.length = length
+
+    def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
+        return None if value is None else fit_text(value, self.length)
+
+
+def as_stored(column: ColumnElement[Any], text: str) -> str:
+    """The text as this column stores it (see `BoundedText` and `SafeText`)."""
+    kind = column.type
+    return fit_text(text, kind.length) if isinstance(kind, BoundedText) else safe_text(text)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

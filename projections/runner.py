@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from domain.application import Corral
 from projections.database import ViewDatabase
 from projections.projection import ViewProjection
+from projections.safe import safe_event
 
 log = logging.getLogger("corral.projector")
 
@@ -67,7 +68,7 @@ def catch_up(
         notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=until)
         if not notifications:
             break
-        events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
+        events = [(n.id, safe_event(app.mapper.to_domain_event(n))) for n in notifications]
         last = notifications[-1].id
         behind = [p for p in group if positions[p.view.key] < last]
         positions.update(_apply(app, database, behind, events, positions))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from functools import singledispatchmethod
 from typing import Any
@@ -29,6 +29,7 @@ from projections.audit.context import (
 from projections.audit import accounts  # noqa: F401 - registers the account describers
 from projections.audit.describe import describe
 from projections.audit.view import AuditView
+from projections.database import as_stored
 from projections.projection import ViewProjection
 
 
@@ -129,6 +130,7 @@ class TrailLookup:
 
     def add_organisation(self, organisation_id: UUID, known: KnownOrganisation) -> None:
         """Remember a newly registered organisation."""
+        known = replace(known, name=as_stored(self.view.organisations.c.name, known.name))
         values = {"organisation_id": str(organisation_id), "name": known.name, "kind": known.kind.value}
         self.view.conn.execute(insert(self.view.organisations).values(values))
         self.view.remember(("organisation", organisation_id), known)
@@ -139,19 +141,27 @@ class TrailLookup:
         if known is None:
             return
         t = self.view.organisations
+        name = as_stored(t.c.name, name)
         self.view.conn.execute(update(t).where(t.c.organisation_id == str(organisation_id)).values(name=name))
         self.view.remember(("organisation", organisation_id), KnownOrganisation(name, known.kind))
 
     def add_context(self, aggregate_id: UUID, context: Context) -> None:
         """Remember a new aggregate's context."""
+        context = self._as_stored(context)
         self.view.conn.execute(insert(self.view.contexts).values(aggregate_id=str(aggregate_id), **_row(context)))
         self.view.remember(("context", aggregate_id), context)
 
     def change_context(self, aggregate_id: UUID, context: Context) -> None:
         """Remember an aggregate's changed context."""
+        context = self._as_stored(context)
         t = self.view.contexts
         self.view.conn.execute(update(t).where(t.c.aggregate_id == str(aggregate_id)).values(**_row(context)))
         self.view.remember(("context", aggregate_id), context)
+
+    def _as_stored(self, context: Context) -> Context:
+        """The context as its row holds it, so that what is remembered equals what a later batch reads back."""
+        t = self.view.contexts
+        return replace(context, title=as_stored(t.c.title, context.title), code=as_stored(t.c.code, context.code))
 
     def note_time(self, occurred_at: datetime) -> None:
         """Before recording an event, keep the most its time falls behind any event logged earlier."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, String
 
-from projections.database import UTCDateTime
+from projections.database import BoundedText, SafeText, UTCDateTime
 from projections.view import View
 
 ID = String(36)
@@ -26,16 +26,16 @@ class AuditView(View):
             Column("aggregate_type", String(32), nullable=False),
             Column("aggregate_id", ID, nullable=False),
             Column("aggregate_version", Integer, nullable=False),
-            Column("actor_user_id", String(200), nullable=False),
+            Column("actor_user_id", BoundedText(200), nullable=False),
             Column("actor_organisation_id", ID, nullable=False),
-            Column("actor_organisation_name", String(300)),
+            Column("actor_organisation_name", BoundedText(300)),
             Column("role", String(20), nullable=False),
             Column("programme_id", ID),
             Column("scheme_id", ID),
             Column("provider_id", ID),
             Column("quarter", String(2)),
-            Column("description", Text, nullable=False),
-            Column("reason", Text),
+            Column("description", SafeText, nullable=False),
+            Column("reason", SafeText),
         )
         for name, *columns in (
             ("programme", "programme_id", "position"),
@@ -48,7 +48,7 @@ class AuditView(View):
         self.organisations = self.table(
             "organisations",
             Column("organisation_id", ID, primary_key=True),
-            Column("name", String(300), nullable=False),
+            Column("name", BoundedText(300), nullable=False),
             Column("kind", String(20), nullable=False),
         )
         self.contexts = self.table(
@@ -58,8 +58,8 @@ class AuditView(View):
             Column("scheme_id", ID),
             Column("provider_id", ID),
             Column("quarter", String(2)),
-            Column("title", String(300), nullable=False),
-            Column("code", String(100), nullable=False),
+            Column("title", BoundedText(300), nullable=False),
+            Column("code", BoundedText(100), nullable=False),
             Column("terms_version", Integer, nullable=False),
             Column("commissioner_id", ID),
         )

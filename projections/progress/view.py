@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, Index, Integer, String
 
-from projections.database import DecimalText, UTCDateTime
+from projections.database import BoundedText, DecimalText, SafeText, UTCDateTime
 from projections.view import View
 
 ID = String(36)
@@ -17,13 +17,13 @@ class ProgressView(View):
 
     def define_tables(self) -> None:
         self.organisations = self.table(
-            "organisations", Column("id", ID, primary_key=True), Column("name", Text), Column("kind", String(20))
+            "organisations", Column("id", ID, primary_key=True), Column("name", SafeText), Column("kind", String(20))
         )
         self.programmes = self.table(
             "programmes",
             Column("id", ID, primary_key=True),
             Column("commissioner_id", ID),
-            Column("health_economy", Text),
+            Column("health_economy", SafeText),
             Column("contract_year", Integer),
             Column("partial_fraction", DecimalText),
         )
@@ -39,8 +39,8 @@ class ProgressView(View):
             Column("id", ID, primary_key=True),
             Column("programme_id", ID, index=True),
             Column("ordinal", Integer),
-            Column("code", String(64)),
-            Column("title", Text),
+            Column("code", BoundedText(64)),
+            Column("title", SafeText),
             Column("status", String(10)),
             Column("terms_version", Integer),
             Column("agreed_version", Integer, nullable=True),
@@ -57,15 +57,15 @@ class ProgressView(View):
             "milestones",
             Column("scheme_id", ID, primary_key=True),
             Column("terms_version", Integer, primary_key=True),
-            Column("code", String(64), primary_key=True),
+            Column("code", BoundedText(64), primary_key=True),
             Column("ordinal", Integer),
-            Column("title", Text),
+            Column("title", SafeText),
             Column("quarter", String(2)),
             Column("due", Date),
             Column("provider_id", ID, nullable=True),
             Column("weight", DecimalText),
-            Column("numerator", Text, nullable=True),
-            Column("denominator", Text, nullable=True),
+            Column("numerator", SafeText, nullable=True),
+            Column("denominator", SafeText, nullable=True),
             Column("minimum", DecimalText, nullable=True),
             Column("maximum", DecimalText, nullable=True),
             Column("direction", String(10), nullable=True),
@@ -76,14 +76,14 @@ class ProgressView(View):
             "milestone_progress",
             Column("scheme_id", ID, primary_key=True),
             Column("provider_id", ID, primary_key=True),
-            Column("milestone_code", String(64), primary_key=True),
+            Column("milestone_code", BoundedText(64), primary_key=True),
             Column("programme_id", ID),
             Column("quarter", String(2)),
             Column("submission_id", ID, nullable=True, index=True),
             Column("state", String(20), nullable=True),
             Column("revision", Integer, nullable=True),
             Column("last_action_at", UTCDateTime, nullable=True),
-            Column("lead_comments", Text, nullable=True),
+            Column("lead_comments", SafeText, nullable=True),
             Column("assessment", String(20), nullable=True),
             Column("achievement", DecimalText, nullable=True),
             Column("assessed_revision", Integer, nullable=True),
@@ -102,7 +102,7 @@ class ProgressView(View):
             Column("pack_number", Integer, default=0),
             Column("presented_at", UTCDateTime, nullable=True),
             Column("queried_at", UTCDateTime, nullable=True),
-            Column("questions", Text, nullable=True),
+            Column("questions", SafeText, nullable=True),
             Column("closed_at", UTCDateTime, nullable=True),
         )
         self.nudges = self.table(
@@ -112,7 +112,7 @@ class ProgressView(View):
             Column("quarter", String(2)),
             Column("provider_id", ID),
             Column("nudged_at", UTCDateTime),
-            Column("nudged_by", Text),
-            Column("message", Text),
+            Column("nudged_by", SafeText),
+            Column("message", SafeText),
             Index(f"{self.key}_nudges_by_scheme", "scheme_id", "quarter"),
         )

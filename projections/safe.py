@@ -1,0 +1,165 @@
+"""Events made safe for the views: whatever the log holds from before today's limits, in values every view can store.
+
+Nothing in the log is ever rewritten, so an event recorded before a limit existed must still be applied. Before any
+view sees an event it passes through `safe_event`, which returns it unchanged when it is already safe (the usual
+case, and a cheap one) and otherwise an equal event but for these values:
+- text: NUL and lone surrogates (which neither PostgreSQL nor UTF-8 can hold) become U+FFFD;
+- a Decimal: NaN becomes 0; ±Infinity and anything beyond ±10^15 becomes ±10^15; anything nearer zero than
+  10^-15 becomes 0; more than 28 significant digits are rounded (half even) to 28;
+- an integer beyond a 32-bit column's range becomes its nearest end.
+Value objects are rebuilt without running their checks, as the transcoder decodes them; tuples, lists and dicts
+are walked.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+from enum import Enum
+from typing import Any, TypeVar
+from uuid import UUID
+
+E = TypeVar("E")
+
+REPLACEMENT = "\ufffd"
+LARGEST = Decimal("1E+15")
+SMALLEST = Decimal("1E-15")
+SIGNIFICANT_DIGITS = 28
+LARGEST_INT = 2**31 - 1
+FITTED_HASH_DIGITS = 12
+ZERO = Decimal(0)
+
+_UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
+_ROUNDING = Context(prec=SIGNIFICANT_DIGITS, rounding=ROUND_HALF_EVEN, traps=[])
+# A zero keeps its exponent while its text stays short; a safe non-zero value's exponent lies in this range anyway.
+_ZERO_EXPONENTS = range(-SIGNIFICANT_DIGITS - 15, 16)
+
+Check = Callable[[Any], Any]
+
+
+def safe_event(event: E) -> E:
+    """The event itself when every value in it is safe, else a copy with each unsafe value made safe."""
+    changed = _changed(vars(event))
+    if not changed:
+        return event
+    made_safe = copy.copy(event)
+    for name, value in changed.items():
+        object.__setattr__(made_safe, name, value)
+    return made_safe
+
+
+def safe_value(value: Any) -> Any:
+    """The value itself when safe, else an equal-shaped value made safe (see the module's rules)."""
+    kind = type(value)
+    check = _CHECKS.get(kind)
+    if check is None:
+        check = _CHECKS[kind] = _check_for(kind)
+    return check(value)
+
+
+def safe_text(text: str) -> str:
+    """The text with NUL and lone surrogates replaced by U+FFFD."""
+    if text.isascii():
+        return text.replace("\x00", REPLACEMENT) if "\x00" in text else text
+    return _UNSAFE_TEXT.sub(REPLACEMENT, text) if _UNSAFE_TEXT.search(text) else text
+
+
+def fit_text(text: str, length: int) -> str:
+    """Safe text of at most `length` characters: a longer text keeps its start, then `…` and the first 12 hex
+    digits of its SHA-256, so that different texts stay different and a rebuild stores the same."""
+    text = safe_text(text)
+    if len(text) <= length:
+        return text
+    digest = hashlib.sha256(text.encode()).hexdigest()[:FITTED_HASH_DIGITS]
+    return f"{text[: length - FITTED_HASH_DIGITS - 1]}…{digest}"
+
+
+def safe_decimal(number: Decimal) -> Decimal:
+    """The number when finite, within 10^-15 to 10^15 in magnitude (or 0) and of at most 28 significant digits;
+    else the nearest such number (NaN becomes 0)."""
+    if number.is_finite():
+        if SMALLEST <= number.copy_abs() <= LARGEST:
+            if len(str(number)) <= SIGNIFICANT_DIGITS or len(number.as_tuple().digits) <= SIGNIFICANT_DIGITS:
+                return number
+            return _ROUNDING.plus(number)
+        if number.is_zero():
+            return number if number.as_tuple().exponent in _ZERO_EXPONENTS else ZERO
+        return LARGEST.copy_sign(number) if number.copy_abs() > LARGEST else ZERO
+    if number.is_nan():
+        return ZERO
+    return LARGEST.copy_sign(number)
+
+
+def _safe_int(number: int) -> int:
+    return number if -LARGEST_INT <= number <= LARGEST_INT else max(-LARGEST_INT, min(number, LARGEST_INT))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _changed(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields whose values are not safe, made safe."""
+    changed = {}
+    for name, value in fields.items():
+        kind = type(value)
+        check = _CHECKS.get(kind)
+        if check is None:
+            check = _CHECKS[kind] = _check_for(kind)
+        if check is _same:
+            continue
+        made_safe = check(value)
+        if made_safe is not value:
+            changed[name] = made_safe
+    return changed
+
+
+def _safe_object(value: Any) -> Any:
+    changed = _changed(vars(value))
+    if not changed:
+        return value
+    made_safe = copy.copy(value)
+    for name, field_value in changed.items():
+        object.__setattr__(made_safe, name, field_value)
+    return made_safe
+
+
+def _safe_sequence(value: tuple[Any, ...] | list[Any]) -> tuple[Any, ...] | list[Any]:
+    items = [safe_value(item) for item in value]
+    if all(new is old for new, old in zip(items, value, strict=True)):
+        return value
+    return type(value)(items)
+
+
+def _safe_dict(value: dict[Any, Any]) -> dict[Any, Any]:
+    items = {safe_value(key): safe_value(item) for key, item in value.items()}
+    if len(items) == len(value) and all(key in value and items[key] is value[key] for key in items):
+        return value
+    return items
+
+
+def _check_for(kind: type) -> Check:
+    """How values of this type are made safe, worked out once per type."""
+    if kind is str:
+        return safe_text
+    if kind is Decimal:
+        return safe_decimal
+    if kind is int:
+        return _safe_int
+    if kind in (tuple, list):
+        return _safe_sequence
+    if kind is dict:
+        return _safe_dict
+    if issubclass(kind, Enum) or kind in (bool, type(None), float, UUID, datetime, date, timedelta):
+        return _same
+    if dataclasses.is_dataclass(kind):
+        return _safe_object
+    return _same
+
+
+_CHECKS: dict[type, Check] = {}
