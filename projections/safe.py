@@ -56,10 +56,7 @@ def safe_event(event: E) -> E:
 def safe_value(value: Any) -> Any:
     """The value itself when safe, else an equal-shaped value made safe (see the module's rules)."""
     kind = type(value)
-    check = _CHECKS.get(kind)
-    if check is None:
-        check = _CHECKS[kind] = _check_for(kind)
-    return check(value)
+    return (_CHECKS.get(kind) or _learn(kind))(value)
 
 
 def safe_text(text: str) -> str:
@@ -103,18 +100,25 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _changed(fields: dict[str, Any]) -> dict[str, Any]:
-    """The fields whose values are not safe, made safe."""
-    changed = {}
+def _changed(fields: dict[str, Any]) -> dict[str, Any] | None:
+    """The fields whose values are not safe, made safe; None when every one is safe.
+
+    Walked for every event a view applies, so the commonest safe values are passed over without a call."""
+    changed = None
     for name, value in fields.items():
         kind = type(value)
-        check = _CHECKS.get(kind)
-        if check is None:
-            check = _CHECKS[kind] = _check_for(kind)
+        if kind is str:
+            if value.isascii() and "\x00" not in value:
+                continue
+        elif kind is int:
+            if -LARGEST_INT <= value <= LARGEST_INT:
+                continue
+        check = _CHECKS.get(kind) or _learn(kind)
         if check is _same:
             continue
         made_safe = check(value)
         if made_safe is not value:
+            changed = changed or {}
             changed[name] = made_safe
     return changed
 
@@ -143,8 +147,13 @@ def _safe_dict(value: dict[Any, Any]) -> dict[Any, Any]:
     return items
 
 
-def _check_for(kind: type) -> Check:
+def _learn(kind: type) -> Check:
     """How values of this type are made safe, worked out once per type."""
+    check = _CHECKS[kind] = _check_for(kind)
+    return check
+
+
+def _check_for(kind: type) -> Check:
     if kind is str:
         return safe_text
     if kind is Decimal:
