@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from api.demo import load_demo
 from api.security import hash_password
@@ -22,11 +23,16 @@ from domain.actors import Actor, Role
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind
 from projections import maintenance
+from projections.faults import Fault, ViewsStuckError
 from projections.progress.view import ProgressView
 from projections.runner import Projector, catch_up
 from projections.registry import view_of
 
 console = Console()
+
+# Exit codes besides 0 (done) and 2 (refused): a view lags the log; a view is stuck on an event it cannot apply.
+BEHIND = 1
+STUCK = 3
 
 
 def parser() -> argparse.ArgumentParser:
@@ -87,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     except (LookupError, DomainError) as error:
         console.print(str(error))
         return 2
+    except ViewsStuckError as error:
+        console.print(str(error), markup=False)
+        return STUCK
     finally:
         database.close()
         app.close()
@@ -144,15 +153,30 @@ def _projector(app: Any, projections: list[Any]) -> int:
     return 0
 
 
+def _status(app: Any, projections: list[Any]) -> int:
+    """Each view's position, lag and fault; exits STUCK if any view is stuck, BEHIND if any lags, else 0."""
+    table = Table(title="Views")
+    for heading in ("view", "position", "log head", "lag (events)", "fault"):
+        table.add_column(heading)
+    rows = maintenance.status(app, projections)
+    for row in rows:
+        table.add_row(row.name, str(row.position), str(row.head), str(row.lag), Text(_fault(row.fault)))
+    console.print(table)
+    if any(row.fault is not None for row in rows):
+        return STUCK
+    return BEHIND if any(row.lag > 0 for row in rows) else 0
+
+
+def _fault(fault: Fault | None) -> str:
+    if fault is None:
+        return ""
+    since = f" since {fault.first_seen:%Y-%m-%d %H:%M:%S} UTC" if fault.first_seen is not None else ""
+    return f"stuck at position {fault.position} ({fault.event_type}){since}: {fault.error}"
+
+
 def _projections(args: argparse.Namespace, app: Any, database: Any, projections: list[Any]) -> int:
     if args.action == "status":
-        table = Table(title="Views")
-        for heading in ("view", "position", "log head", "lag (events)"):
-            table.add_column(heading)
-        for row in maintenance.status(app, projections):
-            table.add_row(row.name, str(row.position), str(row.head), str(row.lag))
-        console.print(table)
-        return 0
+        return _status(app, projections)
     if args.action == "rebuild":
         head = app.recorder.max_notification_id() or 0
         for projection in maintenance.select_projections(projections, args.name):

@@ -126,6 +126,17 @@ class ViewDatabase:
             Column("projection", String(64), primary_key=True),
             Column("position", BigInteger, nullable=False),
         )
+        # A view that cannot apply the event after its position: what stops it, kept until it moves past.
+        self.faults = Table(
+            "projection_faults",
+            self.metadata,
+            Column("projection", String(64), primary_key=True),
+            Column("position", BigInteger, nullable=False),
+            Column("event_type", BoundedText(200), nullable=False),
+            Column("error", SafeText, nullable=False),
+            Column("first_seen", UTCDateTime, nullable=False),
+            Column("last_seen", UTCDateTime, nullable=False),
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from domain.application import Corral
 from projections.database import ViewDatabase
+from projections.faults import Fault, read_faults
 from projections.projection import ViewProjection
 from projections.registry import build_projections
 from projections.runner import catch_up
@@ -18,9 +19,12 @@ from projections.view import SCRATCH
 
 @dataclass(frozen=True)
 class ViewStatus:
+    """A view's position against the head of the log, and the fault that stops it, if it is stuck."""
+
     name: str
     position: int
     head: int
+    fault: Fault | None = None
 
     @property
     def lag(self) -> int:
@@ -40,9 +44,18 @@ def select_projections(projections: Sequence[ViewProjection[Any]], name: str | N
 
 
 def status(app: Corral, projections: Sequence[ViewProjection[Any]]) -> list[ViewStatus]:
-    """Each view's position against the head of the log."""
+    """Each view's position against the head of the log, with its fault while it has not moved past it."""
+    if not projections:
+        return []
+    database, keys = projections[0].view.database, [p.view.key for p in projections]
+    positions, faults = database.positions(keys), read_faults(database, keys)
     head = app.recorder.max_notification_id() or 0
-    return [ViewStatus(p.view.name, p.view.position, head) for p in projections]
+    statuses = []
+    for p in projections:
+        position, fault = positions[p.view.key], faults.get(p.view.key)
+        stuck = fault if fault is not None and position < fault.position else None
+        statuses.append(ViewStatus(p.view.name, position, head, stuck))
+    return statuses
 
 
 def rebuild(app: Corral, projection: ViewProjection[Any], on_batch: Callable[[int], None] | None = None) -> int:

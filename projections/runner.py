@@ -11,101 +11,25 @@ import hashlib
 import logging
 import select
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from time import monotonic
 from typing import Any
 
 import psycopg2
 import sqlalchemy.exc
-from eventsourcing.persistence import PersistenceError, Tracking
+from eventsourcing.persistence import PersistenceError
 from sqlalchemy.engine import make_url
 
 from domain.application import Corral
-from projections.database import ViewDatabase
+from projections.applying import catch_up as catch_up
+from projections.faults import Fault, ViewsStuckError
 from projections.projection import ViewProjection
-from projections.safe import safe_event
 
 log = logging.getLogger("corral.projector")
 
 DATABASE_ERRORS = (psycopg2.Error, sqlalchemy.exc.DBAPIError, PersistenceError, OSError)
-# A catch-up of this many events or more (a rebuild, a new view) ends by analyzing the view's tables, so
-# the reads are not planned on the statistics of empty tables until autovacuum, if it is on, comes round.
-BULK_EVENTS = 10_000
-
-
-def catch_up(
-    app: Corral,
-    projections: ViewProjection[Any] | Sequence[ViewProjection[Any]],
-    until: int | None = None,
-    batch_size: int = 1000,
-    on_batch: Callable[[int], None] | None = None,
-    known: dict[str, int] | None = None,
-) -> int:
-    """Apply every event after each view's position up to `until` (default: the head), a batch per transaction.
-
-    Each batch of the log is read and decoded once and applied to every view that still needs it; a batch
-    shorter than `batch_size` reached the head. A view that applied `BULK_EVENTS` or more is analyzed at the end.
-    Returns the lowest position the views reached.
-
-    The views' positions are read first, unless `known` has them (by view key): a caller that catches up again
-    and again keeps them there, updated as batches commit. A position that another writer has moved since
-    fails its batch's transaction (see `_apply`), after which the caller should forget what it knew.
-    """
-    group = [projections] if isinstance(projections, ViewProjection) else list(projections)
-    if not group:
-        return 0
-    database = group[0].view.database
-    if any(p.view.database is not database for p in group):
-        raise ValueError("views caught up together live in one database")
-    positions = {} if known is None else known  # by view key, updated as batches commit
-    keys = [p.view.key for p in group]
-    if any(key not in positions for key in keys):
-        positions.update(database.positions(keys))
-    started = {key: positions[key] for key in keys}
-    while until is None or min(positions[key] for key in keys) < until:
-        start = min(positions[key] for key in keys)
-        notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=until)
-        if not notifications:
-            break
-        events = [(n.id, safe_event(app.mapper.to_domain_event(n))) for n in notifications]
-        last = notifications[-1].id
-        behind = [p for p in group if positions[p.view.key] < last]
-        positions.update(_apply(app, database, behind, events, positions))
-        if on_batch is not None:
-            on_batch(len(events))
-        if len(notifications) < batch_size:
-            break
-    for projection in group:
-        if positions[projection.view.key] - started[projection.view.key] >= BULK_EVENTS:
-            projection.view.analyze()
-    return min(positions[key] for key in keys)
-
-
-def _apply(
-    app: Corral,
-    database: ViewDatabase,
-    projections: Sequence[ViewProjection[Any]],
-    events: list[tuple[int, Any]],
-    positions: dict[str, int],
-) -> dict[str, int]:
-    """In one transaction, every view's batch from the position it was read at: the events it has not yet
-    applied, then its new position, which fails the whole transaction if another writer moved it meanwhile;
-    then one announcement of every view that moved. Returns the positions reached, by view key.
-
-    The batches end after the transaction commits, so a view remembers only the lookups that committed."""
-    reached = {}
-    with ExitStack() as batches, database.transaction() as conn:
-        for projection in projections:
-            start = batches.enter_context(projection.view.batch(conn, positions[projection.view.key]))
-            applied = [(position, event) for position, event in events if position > start]
-            for position, event in applied:
-                projection.process_event(event, Tracking(app.name, position))
-            if applied:
-                projection.view.insert_tracking(Tracking(app.name, applied[-1][0]), announce=False)
-                reached[projection.view.key] = applied[-1][0]
-        database.announce(conn, reached)
-    return reached
 
 
 def wait_for(
@@ -122,6 +46,18 @@ def wait_for(
         projection.view.wait(application_name, position, timeout=remaining, interrupt=interrupt)
 
 
+@dataclass(frozen=True)
+class Backoff:
+    """A delay that starts at `first` and doubles after each failure, up to `most` seconds."""
+
+    first: float
+    most: float
+
+    def after(self, delay: float) -> float:
+        """The delay after one of `delay` (0 before any)."""
+        return min(delay * 2, self.most) if delay else self.first
+
+
 class Projector:
     """Runs a set of projections for one application, in a thread or in the foreground."""
 
@@ -131,11 +67,15 @@ class Projector:
         projections: Sequence[ViewProjection[Any]],
         batch_size: int = 1000,
         poll_interval: float = 0.05,
+        backoff: Backoff = Backoff(0.1, 5.0),
+        fault_backoff: Backoff = Backoff(1.0, 60.0),
     ) -> None:
         self.app = app
         self.projections = list(projections)
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.backoff = backoff  # after a lost connection
+        self.fault_backoff = fault_backoff  # before a stuck view tries its event again
         self.stopping = threading.Event()
         self.active = threading.Event()
         self._thread: threading.Thread | None = None
@@ -144,14 +84,31 @@ class Projector:
         self._url = url
         self._schema = app.env.get("SQLALCHEMY_SCHEMA") or "public"
         self._positions: dict[str, int] = {}  # each view's position as the last catch-up left it
+        self._faults: dict[str, Fault] = {}  # each stuck view's fault, as recorded
+        self._retries: dict[str, tuple[float, float]] = {}  # a stuck view's next try (monotonic) and its delay
 
     def catch_up(self) -> None:
-        """Bring every view to the head of the log, from the positions the last catch-up left them at."""
-        catch_up(self.app, self.projections, batch_size=self.batch_size, known=self._positions)
+        """Bring every view to the head of the log, from the positions the last catch-up left them at.
+
+        A view stuck on an event it cannot apply stays before it, logged as an error at every try; it tries again
+        after a delay that doubles up to `fault_backoff.most`, while the other views carry on."""
+        now = monotonic()
+        due = [p for p in self.projections if self._retries.get(p.view.key, (now, 0.0))[0] <= now]
+        try:
+            catch_up(self.app, due, batch_size=self.batch_size, known=self._positions, faults=self._faults)
+        except ViewsStuckError as stuck:
+            for fault in stuck.faults:
+                _, delay = self._retries.get(fault.view, (0.0, 0.0))
+                delay = self.fault_backoff.after(delay)
+                self._retries[fault.view] = (monotonic() + delay, delay)
+                log.error("%s; it stays before that position and tries again in %.0f s", fault, delay)
+        for projection in due:
+            if projection.view.key not in self._faults:
+                self._retries.pop(projection.view.key, None)
 
     def run(self) -> None:
         """Project until stopped, surviving dropped connections."""
-        backoff = 0.1
+        delay = self.backoff.first
         while not self.stopping.is_set():
             try:
                 with self._wakeups() as wakeups:
@@ -159,17 +116,20 @@ class Projector:
                         # Read the positions afresh on every (re)start: another projector may have moved the
                         # views meanwhile, or a batch was just refused because another writer had.
                         self._positions.clear()
+                        self._faults.clear()
                         self.active.set()
-                        backoff = 0.1
+                        delay = self.backoff.first
                         while not self.stopping.is_set():
                             self.catch_up()
                             wakeups.wait(self.stopping)
             except DATABASE_ERRORS as error:
-                log.warning("projector stopped on a database error (%s); retrying in %.1fs", error, backoff)
+                log.warning("projector stopped on a database error (%s); retrying in %.1fs", error, delay)
+            except Exception:  # noqa: BLE001 - never die silently: say what happened, then start again
+                log.exception("projector stopped on an unexpected error; retrying in %.1fs", delay)
             finally:
                 self.active.clear()
-            self.stopping.wait(backoff)
-            backoff = min(backoff * 2, 5.0)
+            self.stopping.wait(delay)
+            delay = self.backoff.after(delay)
 
     def start(self) -> Projector:
         """Run in a background thread (the embedded mode)."""

@@ -19,6 +19,10 @@ from projections.database import ViewDatabase
 SCRATCH = "scratch_"
 
 
+class PositionMovedError(IntegrityError):
+    """Another writer (a rebuild) moved the view's position since the batch read it: read it again."""
+
+
 class View(TrackingRecorder):
     """Subclasses name themselves (with a version) and define their tables in `define_tables`."""
 
@@ -29,6 +33,7 @@ class View(TrackingRecorder):
         self.key = f"{prefix}{self.name}"
         self.metadata = MetaData(schema=database.schema)
         self.tracking = database.tracking.to_metadata(self.metadata)
+        self.faults = database.faults.to_metadata(self.metadata)
         self.tables: list[Table] = []
         self._conn: Connection | None = None
         self._batch_start = self._batch_end = self._reached = 0
@@ -58,11 +63,13 @@ class View(TrackingRecorder):
                 conn.execute(insert(self.tracking).values(projection=self.key, position=0))
 
     def drop(self) -> None:
-        """Drop the tables and forget the position, in one transaction: the next run rebuilds from the start."""
+        """Drop the tables and forget the position and any fault, in one transaction: the next run rebuilds from
+        the start."""
         with self.database.transaction() as conn:
             for table in reversed(self.tables):
                 table.drop(conn, checkfirst=True)
             conn.execute(delete(self.tracking).where(self.tracking.c.projection == self.key))
+            conn.execute(delete(self.faults).where(self.faults.c.projection == self.key))
         self._remembered.clear()
         self._reached = 0
 
@@ -86,7 +93,7 @@ class View(TrackingRecorder):
                 if start is None:
                     row = conn.execute(self._tracking_row().with_for_update()).first()
                     if row is None:
-                        raise IntegrityError(f"view {self.key} has no tracking row: create it first")
+                        raise PositionMovedError(f"view {self.key} has no tracking row: create it first")
                     start = int(row.position)
                 if start < self._reached:
                     self._remembered.clear()  # rebuilt elsewhere meanwhile: what we remember is from its future
@@ -169,7 +176,7 @@ class View(TrackingRecorder):
             .values(position=tracking.notification_id)
         )
         if moved.rowcount != 1:
-            raise IntegrityError(f"{self.key} moved on since this batch began")
+            raise PositionMovedError(f"{self.key} moved on since this batch began")
         if announce:
             self.database.announce(self.conn, {self.key: tracking.notification_id})
         self._batch_end = tracking.notification_id

@@ -1,0 +1,197 @@
+"""Apply the log to the views: each batch decoded once, made safe, and applied to every view in one transaction.
+
+A batch that fails for any reason but a lost connection (see `faults.CONNECTION_ERRORS`) or a position another
+writer moved is applied again view by view, and then, for a view it still fails, event by event, each in its own
+transaction, until the event that raises is found. That view stays before it and its fault is recorded; the other
+views carry on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from typing import Any
+
+from eventsourcing.persistence import Notification, Tracking
+
+from domain.application import Corral
+from projections.database import ViewDatabase
+from projections.faults import (
+    CONNECTION_ERRORS,
+    Fault,
+    Undecodable,
+    ViewsStuckError,
+    clear_faults,
+    error_text,
+    event_type,
+    read_faults,
+    record_fault,
+)
+from projections.projection import ViewProjection
+from projections.safe import safe_event
+from projections.view import PositionMovedError
+
+# A catch-up of this many events or more (a rebuild, a new view) ends by analyzing the view's tables, so
+# the reads are not planned on the statistics of empty tables until autovacuum, if it is on, comes round.
+BULK_EVENTS = 10_000
+# Errors that are no fault of an event: the caller retries, after reading the positions again.
+NOT_A_FAULT: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, PositionMovedError)
+
+Events = list[tuple[int, Any]]
+
+
+def catch_up(
+    app: Corral,
+    projections: ViewProjection[Any] | Sequence[ViewProjection[Any]],
+    until: int | None = None,
+    batch_size: int = 1000,
+    on_batch: Callable[[int], None] | None = None,
+    known: dict[str, int] | None = None,
+    faults: dict[str, Fault] | None = None,
+) -> int:
+    """Apply every event after each view's position up to `until` (default: the head), a batch per transaction.
+
+    Each batch of the log is read and decoded once and applied to every view that still needs it; a batch
+    shorter than `batch_size` reached the head. A view that applied `BULK_EVENTS` or more is analyzed at the end.
+    Returns the lowest position the views reached.
+
+    The views' positions and recorded faults are read first, unless `known` and `faults` have them (by view key):
+    a caller that catches up again and again keeps them there, updated as batches commit. A position that another
+    writer has moved since fails its batch's transaction (see `_apply`), after which the caller should forget what
+    it knew.
+
+    A view that cannot apply an event stops before it, its fault recorded, while the others carry on; then
+    ViewsStuckError names every view that stopped.
+    """
+    group = [projections] if isinstance(projections, ViewProjection) else list(projections)
+    if not group:
+        return 0
+    database = group[0].view.database
+    if any(p.view.database is not database for p in group):
+        raise ValueError("views caught up together live in one database")
+    positions = {} if known is None else known  # by view key, updated as batches commit
+    recorded = {} if faults is None else faults  # by view key, forgotten as views move past them
+    keys = [p.view.key for p in group]
+    if any(key not in positions for key in keys):
+        positions.update(database.positions(keys))
+        recorded.update(read_faults(database, keys))
+    started = {key: positions[key] for key in keys}
+    active, stuck = list(group), []
+    while active and (until is None or min(positions[p.view.key] for p in active) < until):
+        start = min(positions[p.view.key] for p in active)
+        notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=until)
+        if not notifications:
+            break
+        events = [(n.id, _decoded(app, n)) for n in notifications]
+        last = notifications[-1].id
+        behind = [p for p in active if positions[p.view.key] < last]
+        try:
+            positions.update(_apply(app, database, behind, events, positions, recorded))
+        except NOT_A_FAULT:
+            raise
+        except Exception:  # noqa: BLE001 - whatever it was, find the event and the view it stops
+            for projection in behind:
+                fault = _isolate(app, database, projection, events, positions, recorded)
+                if fault is not None:
+                    recorded[fault.view] = record_fault(database, fault)
+                    stuck.append(recorded[fault.view])
+                    active.remove(projection)
+        if on_batch is not None:
+            on_batch(len(events))
+        if len(notifications) < batch_size:
+            break
+    for projection in group:
+        if positions[projection.view.key] - started[projection.view.key] >= BULK_EVENTS:
+            projection.view.analyze()
+    if stuck:
+        raise ViewsStuckError(stuck)
+    return min(positions[key] for key in keys)
+
+
+def _decoded(app: Corral, notification: Notification) -> Any:
+    """The notification's event, made safe for the views; an event that cannot be decoded stands in as Undecodable."""
+    try:
+        return safe_event(app.mapper.to_domain_event(notification))
+    except Exception as error:  # noqa: BLE001 - any failure to decode stops each view that reaches it
+        return Undecodable(notification.topic, error)
+
+
+def _apply(
+    app: Corral,
+    database: ViewDatabase,
+    projections: Sequence[ViewProjection[Any]],
+    events: Events,
+    positions: dict[str, int],
+    faults: dict[str, Fault],
+    locked: bool = False,
+) -> dict[str, int]:
+    """In one transaction, every view's batch from the position it was read at: the events it has not yet
+    applied, then its new position, which fails the whole transaction if another writer moved it meanwhile;
+    then one announcement of every view that moved, and the faults of views that moved past them are forgotten.
+    Returns the positions reached, by view key.
+
+    With `locked`, each position is read again under a row lock and must still be the one in `positions`.
+    The batches end after the transaction commits, so a view remembers only the lookups that committed."""
+    reached = {}
+    with ExitStack() as batches, database.transaction() as conn:
+        for projection in projections:
+            key = projection.view.key
+            start = batches.enter_context(projection.view.batch(conn, None if locked else positions[key]))
+            if start != positions[key]:
+                raise PositionMovedError(f"{key} moved on since its position was read")
+            applied = [(position, event) for position, event in events if position > start]
+            for position, event in applied:
+                if type(event) is Undecodable:
+                    event.fail()
+                projection.process_event(event, Tracking(app.name, position))
+            if applied:
+                projection.view.insert_tracking(Tracking(app.name, applied[-1][0]), announce=False)
+                reached[key] = applied[-1][0]
+        passed = [key for key, position in reached.items() if key in faults and position >= faults[key].position]
+        if passed:
+            clear_faults(conn, database, passed)
+        database.announce(conn, reached)
+    for key in passed:
+        del faults[key]
+    return reached
+
+
+def _isolate(
+    app: Corral,
+    database: ViewDatabase,
+    projection: ViewProjection[Any],
+    events: Events,
+    positions: dict[str, int],
+    faults: dict[str, Fault],
+) -> Fault | None:
+    """After a batch failed: apply it to this view alone, else event by event, each in its own transaction, up to
+    the event that raises; that event's fault, or None if the view applied the whole batch after all."""
+    try:
+        positions.update(_apply(app, database, [projection], events, positions, faults, locked=True))
+    except NOT_A_FAULT:
+        raise
+    except Exception:  # noqa: BLE001 - the batch fails for this view: find the event it fails on
+        return _first_fault(app, database, projection, events, positions, faults)
+    return None
+
+
+def _first_fault(
+    app: Corral,
+    database: ViewDatabase,
+    projection: ViewProjection[Any],
+    events: Events,
+    positions: dict[str, int],
+    faults: dict[str, Fault],
+) -> Fault | None:
+    """Apply the events to the view one at a time, each in its own transaction, until one raises: its fault."""
+    key = projection.view.key
+    for position, event in events:
+        if position <= positions[key]:
+            continue
+        try:
+            positions.update(_apply(app, database, [projection], [(position, event)], positions, faults, locked=True))
+        except NOT_A_FAULT:
+            raise
+        except Exception as error:  # noqa: BLE001 - this event stops this view
+            return Fault(key, position, event_type(event), error_text(error))
+    return None
