@@ -153,6 +153,22 @@ def _projector(app: Any, projections: list[Any]) -> int:
     return 0
 
 
+def _rebuild(app: Any, projections: list[Any]) -> int:
+    """Rebuild each view in turn; one that gets stuck is reported and the others are still rebuilt."""
+    head, code = app.recorder.max_notification_id() or 0, 0
+    for projection in projections:
+        try:
+            with Progress(console=console) as progress:
+                task = progress.add_task(f"rebuilding {projection.view.name}", total=head)
+                position = maintenance.rebuild(app, projection, on_batch=lambda n: progress.advance(task, n))
+        except ViewsStuckError as stuck:
+            console.print(str(stuck), markup=False)
+            code = STUCK
+            continue
+        console.print(f"{projection.view.name}: rebuilt to position {position}")
+    return code
+
+
 def _status(app: Any, projections: list[Any]) -> int:
     """Each view's position, lag and fault; exits STUCK if any view is stuck, BEHIND if any lags, else 0."""
     table = Table(title="Views")
@@ -178,13 +194,7 @@ def _projections(args: argparse.Namespace, app: Any, database: Any, projections:
     if args.action == "status":
         return _status(app, projections)
     if args.action == "rebuild":
-        head = app.recorder.max_notification_id() or 0
-        for projection in maintenance.select_projections(projections, args.name):
-            with Progress(console=console) as progress:
-                task = progress.add_task(f"rebuilding {projection.view.name}", total=head)
-                position = maintenance.rebuild(app, projection, on_batch=lambda n: progress.advance(task, n))
-            console.print(f"{projection.view.name}: rebuilt to position {position}")
-        return 0
+        return _rebuild(app, maintenance.select_projections(projections, args.name))
     differences = maintenance.verify(app, database, args.name)
     for difference in differences:
         console.print(f"DIFFERENT {difference}")

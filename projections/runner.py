@@ -101,10 +101,14 @@ class Projector:
                 _, delay = self._retries.get(fault.view, (0.0, 0.0))
                 delay = self.fault_backoff.after(delay)
                 self._retries[fault.view] = (monotonic() + delay, delay)
-                log.error("%s; it stays before that position and tries again in %.0f s", fault, delay)
+                log.error("%s; it stays before that position and tries again in %.1f s", fault, delay)
         for projection in due:
-            if projection.view.key not in self._faults:
-                self._retries.pop(projection.view.key, None)
+            key = projection.view.key
+            recorded = self._faults.get(key)
+            if recorded is not None and self._positions.get(key, 0) >= recorded.position:
+                del self._faults[key]  # moved past it meanwhile, by another writer
+            if key not in self._faults:
+                self._retries.pop(key, None)
 
     def run(self) -> None:
         """Project until stopped, surviving dropped connections."""
@@ -121,7 +125,7 @@ class Projector:
                         delay = self.backoff.first
                         while not self.stopping.is_set():
                             self.catch_up()
-                            wakeups.wait(self.stopping)
+                            wakeups.wait(self.stopping, self._until_retry())
             except DATABASE_ERRORS as error:
                 log.warning("projector stopped on a database error (%s); retrying in %.1fs", error, delay)
             except Exception:  # noqa: BLE001 - never die silently: say what happened, then start again
@@ -130,6 +134,12 @@ class Projector:
                 self.active.clear()
             self.stopping.wait(delay)
             delay = self.backoff.after(delay)
+
+    def _until_retry(self) -> float:
+        """Seconds until a stuck view is due to try again (at most one: a wakeup waits no longer anyway)."""
+        if not self._retries:
+            return 1.0
+        return min(1.0, max(0.0, min(when for when, _ in self._retries.values()) - monotonic()))
 
     def start(self) -> Projector:
         """Run in a background thread (the embedded mode)."""
@@ -170,9 +180,9 @@ class Polling:
         """One process per SQLite file: nothing to lock."""
         return True
 
-    def wait(self, stopping: threading.Event) -> None:
-        """Sleep until the next look."""
-        if self.recorded.wait(self.interval):
+    def wait(self, stopping: threading.Event, most: float = 1.0) -> None:
+        """Sleep until the next look, or `most` seconds if sooner."""
+        if self.recorded.wait(min(self.interval, most)):
             self.recorded.clear()
 
 
@@ -198,9 +208,9 @@ class Listening:
             cursor.execute(f"LISTEN {self.channel}")
         return True
 
-    def wait(self, stopping: threading.Event) -> list[str]:
-        """Return when events may have landed, or after a second regardless: the payloads heard, if any."""
-        if not select.select([self.conn], [], [], 1.0)[0]:
+    def wait(self, stopping: threading.Event, most: float = 1.0) -> list[str]:
+        """Return when events may have landed, or after `most` seconds regardless: the payloads heard, if any."""
+        if not select.select([self.conn], [], [], most)[0]:
             return []
         self.conn.poll()
         payloads = [notification.payload for notification in self.conn.notifies]

@@ -23,6 +23,7 @@ from projections.registry import build_projections
 from projections.runner import Projector
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER_ID, COMMUNITY_ID
 from tests.integration.given import CONTRACT_YEAR, HEALTH_ECONOMY, SCHEME_CODE, agreed_scheme
+from tests.legacy import undecodable_event
 
 CORRAL = Path(sys.executable).parent / "corral"
 SCHEME_ID = ids.scheme_id(ids.programme_id(COMMISSIONER_ID, HEALTH_ECONOMY, CONTRACT_YEAR), SCHEME_CODE)
@@ -149,3 +150,32 @@ def test_a_rebuild_killed_midway_is_finished_by_the_restarted_projector_and_veri
         row = re.search(rf"{name}\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)", shown.stdout)
         assert row is not None, shown.stdout
         assert (int(row[1]), int(row[2]), int(row[3])) == (head, head, 0)
+
+
+def test_status_exits_non_zero_while_a_view_is_behind_or_stuck_and_names_the_position_and_event_type(
+    settings: Settings, corral: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    app = build_application(settings)
+    try:
+        agreed_scheme(app)
+        behind = corral("projections", "status")
+        retired = undecodable_event(app, "domain.retired:Retired.Happened")
+        app.nudge_provider(ACUTE, SCHEME_ID, Quarter.Q1, COMMUNITY_ID, "Your evidence is due")
+        head = app.recorder.max_notification_id()
+    finally:
+        app.close()
+
+    rebuilt = corral("projections", "rebuild")
+    stuck = corral("projections", "status")
+
+    assert behind.returncode == 1, behind.stdout + behind.stderr
+    assert rebuilt.returncode == 3, rebuilt.stdout + rebuilt.stderr
+    for name in VIEW_NAMES:
+        assert f"view {name} cannot apply position {retired} (Retired.Happened)" in rebuilt.stdout
+    assert stuck.returncode == 3, stuck.stdout + stuck.stderr
+    for name in VIEW_NAMES:
+        row = re.search(
+            rf"{name}\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*stuck at position (\d+) \((\S+)\)", stuck.stdout
+        )
+        assert row is not None, stuck.stdout
+        assert (int(row[1]), int(row[2]), int(row[4]), row[5]) == (retired - 1, head, retired, "Retired.Happened")
