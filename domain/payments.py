@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
 ZERO = Decimal(0)
+PENNY = Decimal("0.01")
 
 
 def split(total: Decimal, weights: Mapping[K, Decimal]) -> dict[K, Decimal]:
@@ -63,5 +64,7 @@ def figures(stakes: Iterable[Stake[K]]) -> Figures:
 
 
 def pounds(amount: Decimal) -> Decimal:
-    """Round to the penny, for showing only."""
-    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """Round to the penny, for showing only; exact however large the amount (the default context would refuse
+    past 28 digits)."""
+    digits = max(amount.adjusted() + 3, 28) if amount.is_finite() else 28
+    return amount.quantize(PENNY, rounding=ROUND_HALF_UP, context=Context(prec=digits))
