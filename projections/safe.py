@@ -133,7 +133,8 @@ def _safe_object(value: Any) -> Any:
     return made_safe
 
 
-def _safe_sequence(value: tuple[Any, ...] | list[Any]) -> tuple[Any, ...] | list[Any]:
+def _safe_sequence(value: Any) -> Any:
+    """A tuple, list or set of the items made safe; the same one when every item is safe already."""
     items = [safe_value(item) for item in value]
     if all(new is old for new, old in zip(items, value, strict=True)):
         return value
@@ -160,7 +161,7 @@ def _check_for(kind: type) -> Check:
         return safe_decimal
     if kind is int:
         return _safe_int
-    if kind in (tuple, list):
+    if kind in (tuple, list, set, frozenset):
         return _safe_sequence
     if kind is dict:
         return _safe_dict
