@@ -60,12 +60,11 @@ class DataclassAsDict(Transcoding):
         return {name: getattr(obj, name) for name in self.fields}
 
     def decode(self, data: dict[str, Any]) -> Any:
-        unknown = data.keys() - self.fields.keys()
-        if unknown:
-            raise TypeError(f"{self.name} has no field {', '.join(sorted(unknown))}")
         obj: Any = object.__new__(self.type)
+        found = 0
         for name, field in self.fields.items():
             if name in data:
+                found += 1
                 value = data[name]
                 value = tuple(value) if isinstance(value, list) else value
             elif field.default is not dataclasses.MISSING:
@@ -75,6 +74,9 @@ class DataclassAsDict(Transcoding):
             else:
                 raise TypeError(f"{self.name} was recorded without its field {name}")
             object.__setattr__(obj, name, value)
+        if found < len(data):
+            unknown = ", ".join(sorted(data.keys() - self.fields.keys()))
+            raise TypeError(f"{self.name} has no field {unknown}")
         return obj
 
 

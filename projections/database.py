@@ -58,7 +58,9 @@ class SafeText(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
-        return None if value is None else safe_text(value)
+        if value is None or (value.isascii() and "\x00" not in value):
+            return value
+        return safe_text(value)
 
 
 class BoundedText(TypeDecorator[str]):
@@ -73,7 +75,9 @@ class BoundedText(TypeDecorator[str]):
         self.length = length
 
     def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
-        return None if value is None else fit_text(value, self.length)
+        if value is None or (len(value) <= self.length and value.isascii() and "\x00" not in value):
+            return value
+        return fit_text(value, self.length)
 
 
 def as_stored(column: ColumnElement[Any], text: str) -> str:

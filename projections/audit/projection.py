@@ -161,7 +161,8 @@ class TrailLookup:
     def _as_stored(self, context: Context) -> Context:
         """The context as its row holds it, so that what is remembered equals what a later batch reads back."""
         t = self.view.contexts
-        return replace(context, title=as_stored(t.c.title, context.title), code=as_stored(t.c.code, context.code))
+        title, code = as_stored(t.c.title, context.title), as_stored(t.c.code, context.code)
+        return context if title is context.title and code is context.code else replace(context, title=title, code=code)
 
     def note_time(self, occurred_at: datetime) -> None:
         """Before recording an event, keep the most its time falls behind any event logged earlier."""
