@@ -88,7 +88,8 @@ def legacy_scheme(app: Corral, programme_id: UUID, code: str, scheme_terms: Sche
 
 
 def provider_actor(provider_id: UUID) -> Actor:
-    return Actor(f"staff-of-{provider_id}", provider_id, Role.PROVIDER)
+    """A member of the provider's staff whose user id is longer than the trail's column for it."""
+    return Actor(f"staff-of-{provider_id}-" + "n" * 250, provider_id, Role.PROVIDER)
 
 
 def milestone(code: str, title: str = "Safety plans audited", weight: Decimal = Decimal(1)) -> Milestone:
@@ -186,8 +187,10 @@ def test_names_codes_and_titles_longer_than_their_columns_are_applied_and_stay_d
     assert rows[0].scheme_title == title
     matrix = progress_matrix(views.progress, str(programme_id), TODAY)
     assert matrix.providers[str(provider.id)] == name.replace("\x00", "\ufffd")
-    trail = audit_trail(views.database, provider_id=provider.id).entries
-    acted = {e.actor_organisation_name for e in trail if e.actor_organisation_id == provider.id}
+    trail = audit_trail(views.database, actor=provider_actor(provider.id).user_id).entries
+    assert [e.event_type for e in trail] == ["EvidenceSubmitted"] * 2 + ["Signed"]
+    assert {len(e.actor_user_id) for e in trail} == {200}
+    acted = {e.actor_organisation_name for e in trail}
     assert len(acted) == 1 and all(n and n.startswith("Torbay \ufffdTrust Trust") and len(n) == 300 for n in acted)
     every_read_answers(views, programme_id, ACUTE_ID, provider.id)
 
