@@ -38,9 +38,8 @@ def require_strong(password: str, username: str, organisation: str, min_score: i
     if score < min_score:
         feedback = estimate["feedback"]
         advice = " ".join(part for part in (feedback["warning"], *feedback["suggestions"]) if part)
-        raise WeakPasswordError(
-            f"this password is too easy to guess (it scores {score} of {SCORES}; {min_score} is needed). {advice}".strip()
-        )
+        needed = f"it scores {score} of {SCORES}; {min_score} is needed"
+        raise WeakPasswordError(f"this password is too easy to guess ({needed}). {advice}".strip())
 
 
 def chosen_password_hash(password: str, username: str, organisation: str, min_score: int) -> str:

@@ -50,7 +50,7 @@ def clear_session_cookie(response: Response, settings: Settings) -> None:
 
 
 def require_this_site(request: Request, settings: Settings) -> None:
-    """403 for a sign-in sent from another site's page; a client that is not a browser sends neither header, and passes."""
+    """403 for a sign-in sent from another site's page; a client that is no browser sends neither header, and passes."""
     origin = request.headers.get("origin")
     if origin is not None:
         # The page's origin: this site's own (scheme and Host), or a page CORRAL_ALLOWED_ORIGINS names.

@@ -1,5 +1,4 @@
-"""User accounts: an organisation's administrator opens and disables its own; a user, or their administrator, sets a
-password."""
+"""User accounts: an administrator manages its own organisation's; a user or their administrator sets a password."""
 
 from __future__ import annotations
 
@@ -79,7 +78,7 @@ def change_password(
     settings: ServerSettings,
     ledger: Ledger,
 ) -> JSONResponse:
-    """Set a new password, ending the account's other sessions: your own (giving the current one), or as its administrator."""
+    """Set a new password, ending the account's sessions: your own (giving the current one), or as its administrator."""
     name = username.strip().lower()
     own = act.actor.user_id == name
     if own:

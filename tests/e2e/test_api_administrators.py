@@ -143,3 +143,13 @@ def test_an_administrator_resets_its_own_organisation_s_user_s_password_which_en
     assert client.get("/api/v1/me", headers=users_session).status_code == 401
     assert client.get("/api/v1/me", headers=admin).status_code == 200
     assert signs_in(client, "sdt-ccg.quality", NEW_PASSWORD)
+
+
+def test_no_account_can_be_opened_with_the_platform_operator_s_role(client: TestClient) -> None:
+    admin = bearer(client, "sdt-ccg.admin")
+    body = {"username": "root", "organisation_id": str(COMMISSIONER_ID), "role": "operator", "password": NEW_PASSWORD}
+
+    refused = client.post("/api/v1/users", json=body, headers=admin)
+
+    assert refused.status_code == 422
+    assert not signs_in(client, "root", NEW_PASSWORD)
