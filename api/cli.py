@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from api.demo import load_demo
-from api.security import hash_password
+from api.passwords import chosen_password_hash
 from api.settings import Settings
 from api.show import show_programme, show_trust
 from api.wiring import build_application, build_views
@@ -22,6 +22,7 @@ from domain import ids
 from domain.actors import Actor, Role
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind
+from domain.user_account import ROLES_BY_KIND
 from projections import maintenance
 from projections.faults import Fault, ViewsStuckError
 from projections.progress.view import ProgressView
@@ -57,7 +58,9 @@ def parser() -> argparse.ArgumentParser:
     add = users.add_parser("add", help="open an account; the password is read from standard input or a prompt")
     add.add_argument("username")
     add.add_argument("--organisation", required=True, help="the organisation's code, e.g. SDHFT")
-    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument(
+        "--role", required=True, choices=sorted({r.value for roles in ROLES_BY_KIND.values() for r in roles})
+    )
     views = commands.add_parser("projections", help="look after the views")
     actions = views.add_subparsers(dest="action", required=True)
     rebuild = actions.add_parser("rebuild", help="drop and rebuild a view (default: all) from the whole log")
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "projector":
             return _projector(app, projections)
         if args.command == "users":
-            return _add_user(app, args)
+            return _add_user(app, args, settings)
         if args.command == "organisations":
             return _add_organisation(app, args)
         return _projections(args, app, database, projections)
@@ -111,26 +114,23 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _operator(organisation_id: Any) -> Actor:
-    """Whoever runs the CLI on the server acts as an administrator, named by their login."""
-    return Actor(f"operator:{getpass.getuser()}", organisation_id, Role.ADMINISTRATOR)
+def _operator() -> Actor:
+    """Whoever runs the CLI on the server is the platform operator, named in the audit trail by their login."""
+    return Actor.operator(getpass.getuser())
 
 
 def _add_organisation(app: Any, args: argparse.Namespace) -> int:
-    recorded = app.register_organisation(
-        _operator(ids.organisation_id(args.code)), args.code, args.name, OrganisationKind(args.kind)
-    )
+    recorded = app.register_organisation(_operator(), args.code, args.name, OrganisationKind(args.kind))
     console.print(f"registered {args.kind} {args.name} (code {args.code}, id {recorded.id})")
     return 0
 
 
-def _add_user(app: Any, args: argparse.Namespace) -> int:
-    organisation_id = ids.organisation_id(args.organisation)
+def _add_user(app: Any, args: argparse.Namespace, settings: Settings) -> int:
+    organisation = app.organisation(ids.organisation_id(args.organisation))
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
-    app.register_user(
-        _operator(organisation_id), args.username, organisation_id, Role(args.role), hash_password(password)
-    )
-    console.print(f"{args.username} can now sign in as {args.role} of {app.organisation(organisation_id).name}")
+    password_hash = chosen_password_hash(password, args.username, organisation.name, settings.password_min_score)
+    app.register_user(_operator(), args.username, organisation.id, Role(args.role), password_hash)
+    console.print(f"{args.username} can now sign in as {args.role} of {organisation.name}")
     return 0
 
 

@@ -12,7 +12,7 @@ from api.attachments import AttachmentStore
 from api.idempotency import IdempotencyKeys
 from api.live import endpoint as live
 from api.live.hub import Hub
-from api.sign_in import SignInLedger
+from api.sign_in import Limits, SignInLedger
 from api.routers import attachments, auth, boards, exports, health, programmes, reviews, schemes, submissions, users
 from api.settings import Settings
 from api.wiring import build_application, build_views
@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings, app.state.corral, app.state.views = settings, corral, projections
         app.state.view_database = database
         app.state.idempotency = IdempotencyKeys(database, corral)
-        app.state.sign_ins = SignInLedger(database)
+        app.state.sign_ins = SignInLedger(database, Limits.of(settings))
         app.state.attachments = AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes)
         # Every table exists before the projector's first write: on SQLite, DDL racing a writer fails at once.
         projector = Projector(corral, projections).start() if settings.projects_in_process else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from fastapi import Response
+from fastapi import HTTPException, Request, Response, status
 
 from api.settings import Settings
 
@@ -47,3 +47,15 @@ def set_session_cookie(response: Response, token: str, settings: Settings) -> No
 def clear_session_cookie(response: Response, settings: Settings) -> None:
     """Tell the browser to forget its session."""
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=settings.secure_cookies)
+
+
+def require_this_site(request: Request, settings: Settings) -> None:
+    """403 for a sign-in sent from another site's page; a client that is no browser sends neither header, and passes."""
+    origin = request.headers.get("origin")
+    if origin is not None:
+        # The page's origin: this site's own (scheme and Host), or a page CORRAL_ALLOWED_ORIGINS names.
+        allowed = origin in (f"{request.url.scheme}://{request.headers.get('host', '')}", *settings.allowed_origins)
+    else:
+        allowed = request.headers.get("sec-fetch-site") != "cross-site"
+    if not allowed:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "a sign-in sent from another site's page is refused")

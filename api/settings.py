@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('var') / 'corral.sqlite3'}"
@@ -24,6 +25,14 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     token_minutes: int = 30
     secure_cookies: bool = False
+    # Sign-in throttling (OWASP's device cookies): failures in a sliding window, counted per username from devices it
+    # never signed in on, per trusted device, and per client address across every username.
+    sign_in_window_seconds: Annotated[int, Field(gt=0)] = 15 * 60
+    sign_in_failures_per_username: Annotated[int, Field(gt=0)] = 5
+    sign_in_failures_per_device: Annotated[int, Field(gt=0)] = 5
+    sign_in_failures_per_client: Annotated[int, Field(gt=0)] = 20
+    device_cookie_days: Annotated[int, Field(gt=0)] = 365
+    password_min_score: Annotated[int, Field(ge=0, le=4)] = 3
     allowed_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
     attachments_dir: Path = Path("var") / "attachments"
     attachment_max_bytes: int = 20 * 1024 * 1024

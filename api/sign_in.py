@@ -1,40 +1,91 @@
-"""What signing in must remember outside the event log: recent failures (to throttle) and revoked tokens."""
+"""What signing in must remember outside the event log: recent failures (to throttle) and revoked tokens.
+
+Every password check goes through `check_password`, which counts failures three ways, each in a sliding window:
+- per client address, across every username: spraying many usernames from one client is slowed;
+- per username, for attempts from devices that never signed in as that user (no valid device cookie, see
+  api/devices.py): guessing one user's password from anywhere else is slowed;
+- per trusted device: a device cookie stops counting as trusted after a few failures of its own.
+An attempt with a trusted device is held back only by that device's own failures, so an attacker's failures can lock
+the username out for untrusted clients, never for the devices the user has signed in on. Usernames and addresses are
+kept only as fixed-length digests, so no text a client sends can be too long, or unstorable, for the table.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, insert, select
+from fastapi import HTTPException, status
+from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert, select
 
-from api.security import SignInError, authenticate
-from domain.actors import Actor
+from api.security import SignInError, Verified, authenticate
+from api.settings import Settings
 from domain.application import Corral
 from projections.database import UTCDateTime, ViewDatabase
 
-WINDOW = timedelta(minutes=15)
+
+@dataclass(frozen=True)
+class Limits:
+    """How many failures each count allows within the window before attempts it covers wait."""
+
+    window: timedelta = timedelta(minutes=15)
+    per_username: int = 5
+    per_device: int = 5
+    per_client: int = 20
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        """The limits the server was configured with."""
+        return cls(
+            timedelta(seconds=settings.sign_in_window_seconds),
+            settings.sign_in_failures_per_username,
+            settings.sign_in_failures_per_device,
+            settings.sign_in_failures_per_client,
+        )
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """Who tries a password: the username (normalised), the client's address, and its device if trusted for it."""
+
+    username: str
+    client: str
+    device: str | None = None
 
 
 class ThrottledError(SignInError):
-    """Too many failed sign-ins for this username lately."""
+    """Too many failed sign-ins lately, for this username, from this client or on this device."""
 
-    def __init__(self, username: str, seconds: int) -> None:
-        super().__init__(f"too many failed sign-ins for {username}: try again in {seconds} seconds")
+    def __init__(self, what: str, seconds: int) -> None:
+        super().__init__(f"too many failed sign-ins {what}: try again in {seconds} seconds")
         self.seconds = seconds
 
 
-class SignInLedger:
-    """Failed sign-ins per username, and the ids of tokens revoked by signing out."""
+def _digest(kind: str, value: str) -> str:
+    return hashlib.sha256(f"{kind}:{value}".encode("utf-8", "surrogatepass")).hexdigest()
 
-    def __init__(self, database: ViewDatabase, allowed_failures: int = 5) -> None:
+
+def http_refusal(error: SignInError) -> HTTPException:
+    """A refused password as HTTP: 429 with Retry-After when throttled, else 401."""
+    if isinstance(error, ThrottledError):
+        return HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(error), {"Retry-After": str(error.seconds)})
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"})
+
+
+class SignInLedger:
+    """Failed password checks, counted to throttle them, and the ids of tokens revoked by signing out."""
+
+    def __init__(self, database: ViewDatabase, limits: Limits | None = None) -> None:
         self.database = database
-        self.allowed_failures = allowed_failures
+        self.limits = limits or Limits()
         metadata = MetaData(schema=database.schema)
         self.failures = Table(
-            "sign_in_failures",
+            "sign_in_failures_by_digest",
             metadata,
             Column("id", Integer, primary_key=True, autoincrement=True),
-            Column("username", String(64), nullable=False, index=True),
-            Column("failed_at", UTCDateTime, nullable=False),
+            Column("counted_as", String(64), nullable=False, index=True),
+            Column("failed_at", UTCDateTime, nullable=False, index=True),
         )
         self.revoked = Table(
             "revoked_tokens",
@@ -44,42 +95,59 @@ class SignInLedger:
         )
         metadata.create_all(database.engine)
 
-    def sign_in(self, corral: Corral, username: str, password: str) -> Actor:
-        """The actor whose password this is; SignInError if wrong, ThrottledError after repeated failures."""
-        username = username.strip().lower()
-        wait = self.seconds_until_allowed(username)
-        if wait:
-            raise ThrottledError(username, wait)
+    def check_password(self, corral: Corral, attempt: Attempt, password: str) -> Verified:
+        """The account whose password this is; SignInError if wrong, ThrottledError after repeated failures."""
+        self._require_not_throttled(attempt)
         try:
-            actor = authenticate(corral, username, password)
+            verified = authenticate(corral, attempt.username, password)
         except SignInError:
-            self.failed(username)
+            self._failed(attempt)
             raise
-        self.succeeded(username)
-        return actor
+        self._succeeded(attempt)
+        return verified
 
-    def seconds_until_allowed(self, username: str) -> int:
-        """0 when the user may try to sign in; otherwise how long to wait after too many failures."""
-        since = datetime.now(UTC) - WINDOW
+    def _require_not_throttled(self, attempt: Attempt) -> None:
+        limits = self.limits
+        if attempt.device is not None:
+            checks = [(_digest("device", attempt.device), limits.per_device, "on this device")]
+        else:
+            checks = [
+                (_digest("client", attempt.client), limits.per_client, "from this address"),
+                (_digest("username", attempt.username), limits.per_username, "for this username"),
+            ]
+        now = datetime.now(UTC)
         with self.database.engine.connect() as conn:
-            count, oldest = conn.execute(
-                select(func.count(), func.min(self.failures.c.failed_at)).where(
-                    self.failures.c.username == username, self.failures.c.failed_at >= since
-                )
-            ).one()
-        if count < self.allowed_failures:
-            return 0
-        return max(int((oldest + WINDOW - datetime.now(UTC)).total_seconds()) + 1, 1)
+            for counted_as, allowed, what in checks:
+                since = now - limits.window
+                recent = conn.execute(
+                    select(self.failures.c.failed_at)
+                    .where(self.failures.c.counted_as == counted_as, self.failures.c.failed_at >= since)
+                    .order_by(self.failures.c.failed_at.desc())
+                    .limit(allowed)
+                ).scalars()
+                failed = list(recent)
+                if len(failed) >= allowed:
+                    # Allowed again once the oldest of the last `allowed` failures leaves the window.
+                    seconds = int((failed[-1] + limits.window - now).total_seconds()) + 1
+                    raise ThrottledError(what, max(seconds, 1))
 
-    def failed(self, username: str) -> None:
-        """Count a failed attempt."""
+    def _failed(self, attempt: Attempt) -> None:
+        now = datetime.now(UTC)
+        counted = [_digest("client", attempt.client), self._own_count(attempt)]
         with self.database.transaction() as conn:
-            conn.execute(insert(self.failures).values(username=username, failed_at=datetime.now(UTC)))
+            conn.execute(delete(self.failures).where(self.failures.c.failed_at < now - self.limits.window))
+            conn.execute(insert(self.failures), [{"counted_as": c, "failed_at": now} for c in counted])
 
-    def succeeded(self, username: str) -> None:
-        """A correct password clears the user's failures."""
+    def _succeeded(self, attempt: Attempt) -> None:
+        """The right password clears the failures of the username or device it was tried for, never the client's."""
         with self.database.transaction() as conn:
-            conn.execute(delete(self.failures).where(self.failures.c.username == username))
+            conn.execute(delete(self.failures).where(self.failures.c.counted_as == self._own_count(attempt)))
+
+    @staticmethod
+    def _own_count(attempt: Attempt) -> str:
+        if attempt.device is not None:
+            return _digest("device", attempt.device)
+        return _digest("username", attempt.username)
 
     def revoke(self, token_id: str, expires_at: datetime) -> None:
         """Sign out: the token stops working before it expires."""

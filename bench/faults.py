@@ -30,8 +30,7 @@ from api.live.client import LiveClient
 from api.security import hash_password
 from api.settings import Settings
 from bench.live_servers import CORRAL
-from bench.workload import COMMISSIONER, commissioner, register_organisations, set_up_programme
-from domain import ids
+from bench.workload import commissioner, register_organisations, set_up_programme
 from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.milestones import Quarter
@@ -151,10 +150,10 @@ def set_stage(app: Corral) -> Stage:
     """The bench organisations, a programme of agreed schemes, and two users who may sign in."""
     register_organisations(app)
     scheme = set_up_programme(app, "Drill economy")[0]
-    admin = Actor("drill.admin", ids.organisation_id(COMMISSIONER), Role.ADMINISTRATOR)
+    operator = Actor.operator("drill")
     password = hash_password(PASSWORD)
-    app.register_user(admin, "lead", scheme.lead.organisation_id, Role.PROVIDER, password)
-    app.register_user(admin, "gill", commissioner().organisation_id, Role.COMMISSIONER, password)
+    app.register_user(operator, "lead", scheme.lead.organisation_id, Role.PROVIDER, password)
+    app.register_user(operator, "gill", commissioner().organisation_id, Role.COMMISSIONER, password)
     programme_id = app.scheme(scheme.id).programme_id
     return Stage(programme_id, scheme.id, scheme.lead, scheme.participants[1].organisation_id)
 

@@ -100,10 +100,9 @@ def generate_commissioner(app: Corral, scale: Scale, number: int) -> None:
     """One commissioner and its providers, every year's programme, and every scheme-quarter played through."""
     code = commissioner_code(number)
     providers = tuple(provider_code(number, p) for p in range(scale.providers))
-    admin = Actor("national.admin", ids.organisation_id(code), Role.ADMINISTRATOR)
-    register(app, admin, code, f"National commissioner {number:02d}", OrganisationKind.COMMISSIONER)
+    register(app, code, f"National commissioner {number:02d}", OrganisationKind.COMMISSIONER)
     for p, provider in enumerate(providers):
-        register(app, admin, provider, f"National provider {number:02d}-{p:02d}", OrganisationKind.PROVIDER)
+        register(app, provider, f"National provider {number:02d}-{p:02d}", OrganisationKind.PROVIDER)
     gill = staff(code, Role.COMMISSIONER)
     for year in range(FIRST_YEAR, FIRST_YEAR + scale.years):
         per_lead = 1 if scale.schemes <= scale.providers else None

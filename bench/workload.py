@@ -79,11 +79,10 @@ def register_organisations(app: Corral, providers: tuple[str, ...] = PROVIDERS) 
     """The commissioner and the providers (by default six), once."""
     if all(app.exists(ids.organisation_id(code)) for code in (COMMISSIONER, *providers)):
         return
-    admin = Actor("bench.admin", ids.organisation_id(COMMISSIONER), Role.ADMINISTRATOR)
     if not app.exists(ids.organisation_id(COMMISSIONER)):
-        register(app, admin, COMMISSIONER, "Bench commissioning group", OrganisationKind.COMMISSIONER)
+        register(app, COMMISSIONER, "Bench commissioning group", OrganisationKind.COMMISSIONER)
     for number, code in enumerate(providers, start=1):
-        register(app, admin, code, f"Bench provider {number}", OrganisationKind.PROVIDER)
+        register(app, code, f"Bench provider {number}", OrganisationKind.PROVIDER)
 
 
 def set_up_programme(app: Corral, health_economy: str, providers: tuple[str, ...] = PROVIDERS) -> list[BenchScheme]:

@@ -6,8 +6,9 @@ from uuid import UUID
 
 from domain import ids
 from domain.actors import Actor, Role
+from domain.errors import NotFoundError, NotPermittedError
 from domain.organisation import Organisation
-from domain.service import EventSourcedService, Recorded
+from domain.service import EventSourcedService, Recorded, require_version
 from domain.user_account import UserAccount
 
 
@@ -17,8 +18,8 @@ class AccountService(EventSourcedService):
     def register_user(
         self, actor: Actor, username: str, organisation_id: UUID, role: Role, password_hash: str
     ) -> Recorded:
-        """An administrator opens an account for a user of an existing organisation."""
-        organisation = self.organisation(organisation_id)
+        """An organisation's administrator (or the platform operator) opens an account for one of its users."""
+        organisation = self.organisation_to_staff(actor, organisation_id)
         account = UserAccount.register(
             actor, username.strip().lower(), organisation_id, organisation.kind, role, password_hash
         )
@@ -27,16 +28,36 @@ class AccountService(EventSourcedService):
     def change_password(
         self, actor: Actor, username: str, password_hash: str, expected_version: int | None = None
     ) -> Recorded:
-        """The user, or an administrator, sets a new password hash."""
-        account = self._get(UserAccount, ids.user_id(username), expected_version=expected_version)
+        """The user, or their organisation's administrator, sets a new password hash."""
+        account = self.account_to_manage(actor, username, expected_version)
         account.change_password(actor, password_hash)
         return self._save(account)
 
     def disable_user(self, actor: Actor, username: str, reason: str, expected_version: int | None = None) -> Recorded:
-        """An administrator disables an account."""
-        account = self._get(UserAccount, ids.user_id(username), expected_version=expected_version)
+        """The organisation's administrator disables an account."""
+        account = self.account_to_manage(actor, username, expected_version)
         account.disable(actor, reason)
         return self._save(account)
+
+    def account_to_manage(self, actor: Actor, username: str, expected_version: int | None = None) -> UserAccount:
+        """The account an actor names to change: another organisation's reads exactly like one that does not exist.
+
+        Usernames can be guessed, so an administrator must not learn from the answer whether another organisation
+        has a user of that name; a role that never manages others' accounts is refused before anything is looked up.
+        """
+        if actor.user_id != username.strip().lower() and not actor.manages_accounts:
+            raise NotPermittedError(f"{actor.user_id} may change only their own account")
+        account = self._find(UserAccount, ids.user_id(username))
+        if account is None or not account.is_visible_to(actor):
+            raise NotFoundError(f"no user account is named {username!r}")
+        require_version(account, expected_version)
+        return account
+
+    def organisation_to_staff(self, actor: Actor, organisation_id: UUID) -> Organisation:
+        """The organisation an actor would open an account in: it exists, and the actor administers it."""
+        organisation = self.organisation(organisation_id)
+        actor.require_administrator_of(organisation.id)
+        return organisation
 
     def user_account(self, username: str) -> UserAccount:
         """An account by username, or NotFoundError."""

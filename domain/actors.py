@@ -1,4 +1,4 @@
-"""Who acts: a user, the organisation they act for, and their role."""
+"""Who acts: a user, the organisation they act for, and their role; or the platform operator, at the server."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from dataclasses import dataclass
 from enum import Enum
 from uuid import UUID
 
+from domain import ids
 from domain.errors import NotPermittedError
+
+PLATFORM_ID = ids.platform_id()
+OPERATOR_PREFIX = "operator:"
 
 
 class Role(Enum):
@@ -14,6 +18,9 @@ class Role(Enum):
     PROVIDER = "provider"
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
+    # No user account holds this role (user_account.ROLES_BY_KIND), so no token can carry it: only the server's
+    # command line acts as the operator.
+    OPERATOR = "operator"
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,11 @@ class Actor:
     user_id: str
     organisation_id: UUID
     role: Role
+
+    @classmethod
+    def operator(cls, login: str) -> Actor:
+        """The platform operator, named by the login they run the server's command line as."""
+        return cls(f"{OPERATOR_PREFIX}{login}", PLATFORM_ID, Role.OPERATOR)
 
     def require_commissioner_of(self, commissioner_id: UUID) -> None:
         """Raise unless this actor is staff of the given commissioner."""
@@ -34,7 +46,23 @@ class Actor:
         if self.role is not Role.PROVIDER or self.organisation_id != provider_id:
             raise NotPermittedError(f"{self.user_id} does not act for this provider")
 
-    def require_administrator(self) -> None:
-        """Raise unless this actor is an administrator."""
-        if self.role is not Role.ADMINISTRATOR:
-            raise NotPermittedError(f"{self.user_id} is not an administrator")
+    def require_operator(self) -> None:
+        """Raise unless this is the platform operator, who alone registers organisations."""
+        if self.role is not Role.OPERATOR:
+            raise NotPermittedError("only the platform operator registers organisations, at the server")
+
+    @property
+    def manages_accounts(self) -> bool:
+        """True for an administrator or the platform operator: the roles that ever manage others' accounts."""
+        return self.role in (Role.ADMINISTRATOR, Role.OPERATOR)
+
+    def administers(self, organisation_id: UUID) -> bool:
+        """True for the organisation's own administrator, and for the platform operator."""
+        if self.role is Role.OPERATOR:
+            return True
+        return self.role is Role.ADMINISTRATOR and self.organisation_id == organisation_id
+
+    def require_administrator_of(self, organisation_id: UUID) -> None:
+        """Raise unless this actor administers the given organisation."""
+        if not self.administers(organisation_id):
+            raise NotPermittedError(f"{self.user_id} is not an administrator of this organisation")

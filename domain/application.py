@@ -45,7 +45,7 @@ class Corral(AccountService):
     # Organisations and programmes
 
     def register_organisation(self, actor: Actor, code: str, name: str, kind: OrganisationKind) -> Recorded:
-        """An administrator registers a commissioner or a provider."""
+        """The platform operator registers a commissioner or a provider."""
         return self._create(Organisation.register(actor, code, name, kind))
 
     def set_up_programme(

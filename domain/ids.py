@@ -18,6 +18,11 @@ def organisation_id(code: str) -> UUID:
     return _key("organisation", code)
 
 
+def platform_id() -> UUID:
+    """What the platform operator acts for: not an organisation, and no organisation's code derives it."""
+    return _key("platform")
+
+
 def programme_id(commissioner_id: UUID, health_economy: str, contract_year: int) -> UUID:
     """One commissioner's programme for one health economy and contract year."""
     return _key("programme", commissioner_id, health_economy, contract_year)

@@ -45,8 +45,8 @@ class Organisation(Aggregate):
 
     @classmethod
     def register(cls, actor: Actor, code: str, name: str, kind: OrganisationKind) -> Organisation:
-        """Register an organisation under its code."""
-        actor.require_administrator()
+        """The platform operator registers an organisation under its code."""
+        actor.require_operator()
         if not code.strip() or not name.strip():
             raise InvalidOrganisationError("an organisation needs a code and a name")
         created: Organisation = cls(code=code.strip(), name=name.strip(), kind=kind, actor=actor)
@@ -59,8 +59,8 @@ class Organisation(Aggregate):
         self.kind = kind
 
     def rename(self, actor: Actor, name: str, reason: str) -> None:
-        """Record a new name, e.g. after a merger."""
-        actor.require_administrator()
+        """The organisation's own administrator (or the platform operator) records a new name, e.g. after a merger."""
+        actor.require_administrator_of(self.id)
         if not name.strip():
             raise InvalidOrganisationError("an organisation needs a name")
         self._renamed(name=name.strip(), reason=require_reason(reason, "a rename"), actor=actor)

@@ -34,6 +34,10 @@ class AccountDisabledError(DomainError):
 class UserAccount(Aggregate):
     """Who a user is and what they may act as; the password is held only as an argon2 hash."""
 
+    # How many times the password has changed: a token names the generation it was issued in, and a later change
+    # ends it. A class default, so an account restored from a snapshot taken before this was counted still has one.
+    password_generation = 0
+
     class Registered(Aggregate.Created):
         username: str
         organisation_id: UUID
@@ -63,8 +67,8 @@ class UserAccount(Aggregate):
         role: Role,
         password_hash: str,
     ) -> UserAccount:
-        """An administrator opens an account for a user of one organisation."""
-        actor.require_administrator()
+        """The organisation's administrator (or the platform operator) opens an account for one of its users."""
+        actor.require_administrator_of(organisation_id)
         if not USERNAME.match(username):
             raise InvalidUsernameError(f"{username!r} is not a valid username")
         if role not in ROLES_BY_KIND[organisation_kind]:
@@ -82,19 +86,24 @@ class UserAccount(Aggregate):
         self.password_hash = password_hash
         self.disabled = False
 
+    def is_visible_to(self, actor: Actor) -> bool:
+        """Whether the actor may know this account exists: its user, its organisation's administrator, the operator."""
+        return actor.user_id == self.username or actor.administers(self.organisation_id)
+
     def change_password(self, actor: Actor, password_hash: str) -> None:
-        """The user, or an administrator, sets a new password."""
+        """The user, or their organisation's administrator, sets a new password; every earlier session ends."""
         if actor.user_id != self.username:
-            actor.require_administrator()
+            actor.require_administrator_of(self.organisation_id)
         self._password_changed(password_hash=password_hash, actor=actor)
 
     @event(PasswordChanged)
     def _password_changed(self, password_hash: str, actor: Actor) -> None:
         self.password_hash = password_hash
+        self.password_generation += 1
 
     def disable(self, actor: Actor, reason: str) -> None:
-        """An administrator stops the account from acting; its history stays."""
-        actor.require_administrator()
+        """The organisation's administrator stops the account from acting; its history stays."""
+        actor.require_administrator_of(self.organisation_id)
         self._disabled(reason=require_reason(reason, "disabling an account"), actor=actor)
 
     @event(Disabled)

@@ -17,7 +17,15 @@ ACUTE_ID = ids.organisation_id("ACUTE")
 COMMUNITY_ID = ids.organisation_id("COMMUNITY")
 PRIVATE_ID = ids.organisation_id("PRIVATE")
 
-ADMIN = Actor("admin", ids.organisation_id("ADMIN"), Role.ADMINISTRATOR)
+OPERATOR = Actor.operator("tests")  # registers organisations and users of any organisation, as the CLI does
+
+
+def administrator_of(organisation_id: UUID) -> Actor:
+    """An organisation's administrator, who manages its own accounts and details only."""
+    return Actor("admin", organisation_id, Role.ADMINISTRATOR)
+
+
+ADMIN = administrator_of(COMMISSIONER_ID)
 COMMISSIONER = Actor("gill", COMMISSIONER_ID, Role.COMMISSIONER)
 ACUTE = Actor("alice", ACUTE_ID, Role.PROVIDER)
 COMMUNITY = Actor("colin", COMMUNITY_ID, Role.PROVIDER)

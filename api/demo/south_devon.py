@@ -75,9 +75,8 @@ STEPS = {
 
 def load(app: Corral) -> None:
     """Create the programme, its schemes and a year part played through, once."""
-    admin = Actor("demo.admin", ids.organisation_id(CCG), Role.ADMINISTRATOR)
     for code, name, kind, _ in ORGANISATIONS:
-        register(app, admin, code, name, kind)
+        register(app, code, name, kind)
     commissioner = staff(CCG, Role.COMMISSIONER)
     if app.exists(ids.programme_id(commissioner.organisation_id, HEALTH_ECONOMY, YEAR)):
         return

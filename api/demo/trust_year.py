@@ -56,10 +56,9 @@ SPECIALISED_2017 = [
 
 def load(app: Corral) -> None:
     """Create both commissioners' 2017/18 and 2018/19 programmes for the trust, once."""
-    admin = Actor("demo.admin", ids.organisation_id(LOCAL), Role.ADMINISTRATOR)
-    register(app, admin, TRUST, "Mental health trust (seed 000)", OrganisationKind.PROVIDER)
-    register(app, admin, LOCAL, "Local clinical commissioning group (seed 000)", OrganisationKind.COMMISSIONER)
-    register(app, admin, SPECIALISED, "NHS England Specialised Commissioning", OrganisationKind.COMMISSIONER)
+    register(app, TRUST, "Mental health trust (seed 000)", OrganisationKind.PROVIDER)
+    register(app, LOCAL, "Local clinical commissioning group (seed 000)", OrganisationKind.COMMISSIONER)
+    register(app, SPECIALISED, "NHS England Specialised Commissioning", OrganisationKind.COMMISSIONER)
     for commissioner, contract_value, table, goals in (
         (LOCAL, Decimal("80000000"), LOCAL_2017, LOCAL_2018),
         (SPECIALISED, Decimal("45000000"), SPECIALISED_2017, SPECIALISED_2018),

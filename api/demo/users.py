@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from api.demo import south_devon, trust_year
+from api.demo.play import OPERATOR
+from api.passwords import DEMO_PASSWORD
 from api.security import hash_password
 from domain import ids
-from domain.actors import Actor, Role
+from domain.actors import Role
 from domain.application import Corral
 
-DEMO_PASSWORD = "corral-demo-password"
 COMMISSIONERS = {south_devon.CCG, trust_year.LOCAL, trust_year.SPECIALISED}
 
 
@@ -27,10 +28,9 @@ def demo_users() -> list[tuple[str, str, Role]]:
 
 def load(app: Corral) -> None:
     """Open each demo account that is not there yet, all with the demo password."""
-    admin = Actor("demo.admin", ids.organisation_id(south_devon.CCG), Role.ADMINISTRATOR)
     missing = [user for user in demo_users() if not app.exists(ids.user_id(user[0]))]
     if not missing:
         return
     password_hash = hash_password(DEMO_PASSWORD)
     for username, code, role in missing:
-        app.register_user(admin, username, ids.organisation_id(code), role, password_hash)
+        app.register_user(OPERATOR, username, ids.organisation_id(code), role, password_hash)

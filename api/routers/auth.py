@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Response, status
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from api.deps import CorralApp, CurrentActor, Ledger, ServerSettings, SessionClaims
-from api.security import SignInError, issue_token, read_token
-from api.session import clear_session_cookie, csrf_token, set_session_cookie
-from api.sign_in import SignInLedger, ThrottledError
-from domain.actors import Actor
+from api.devices import attempt_from, set_device_cookie
+from api.security import SignInError, Verified, issue_token, read_token
+from api.session import clear_session_cookie, csrf_token, require_this_site, set_session_cookie
+from api.settings import Settings
+from api.sign_in import SignInLedger, http_refusal
 from domain.application import Corral
 
 router = APIRouter(tags=["auth"])
@@ -41,36 +42,53 @@ class Session(BaseModel):
 SignInForm = Annotated[OAuth2PasswordRequestForm, Depends()]
 
 
-def _signed_in(form: OAuth2PasswordRequestForm, corral: Corral, ledger: SignInLedger) -> Actor:
-    """The actor whose password this is, as 401, or 429 after repeated failures."""
+def _signed_in(
+    request: Request, form: OAuth2PasswordRequestForm, corral: Corral, ledger: SignInLedger, settings: Settings
+) -> Verified:
+    """Whose password this is, as 401, or 429 after repeated failures."""
     try:
-        return ledger.sign_in(corral, form.username, form.password)
-    except ThrottledError as error:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, str(error), {"Retry-After": str(error.seconds)}
-        ) from None
+        return ledger.check_password(corral, attempt_from(request, form.username, settings), form.password)
     except SignInError as error:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
+        raise http_refusal(error) from None
+
+
+def _token(verified: Verified, settings: Settings) -> str:
+    return issue_token(verified.actor, settings.signing_key(), settings.token_minutes, verified.password_generation)
 
 
 @router.post("/auth/token", response_model=Token)
-def sign_in(form: SignInForm, corral: CorralApp, settings: ServerSettings, ledger: Ledger) -> Token:
-    """Exchange a username and password for a short-lived bearer token."""
-    token = issue_token(_signed_in(form, corral, ledger), settings.signing_key(), settings.token_minutes)
-    return Token(access_token=token, token_type="bearer", expires_in=settings.token_minutes * 60)
+def sign_in(
+    request: Request,
+    form: SignInForm,
+    corral: CorralApp,
+    settings: ServerSettings,
+    ledger: Ledger,
+    response: Response,
+) -> Token:
+    """Exchange a username and password for a short-lived bearer token (and a device cookie: see the README)."""
+    verified = _signed_in(request, form, corral, ledger, settings)
+    set_device_cookie(response, verified.actor.user_id, settings)
+    return Token(access_token=_token(verified, settings), token_type="bearer", expires_in=settings.token_minutes * 60)
 
 
 @router.post("/auth/session", response_model=Session)
 def start_session(
-    form: SignInForm, corral: CorralApp, settings: ServerSettings, ledger: Ledger, response: Response
+    request: Request,
+    form: SignInForm,
+    corral: CorralApp,
+    settings: ServerSettings,
+    ledger: Ledger,
+    response: Response,
 ) -> Session:
     """Sign a browser in: the session is an HttpOnly cookie, and changes must carry the CSRF token returned."""
-    actor = _signed_in(form, corral, ledger)
-    token = issue_token(actor, settings.signing_key(), settings.token_minutes)
+    require_this_site(request, settings)
+    verified = _signed_in(request, form, corral, ledger, settings)
+    token = _token(verified, settings)
     set_session_cookie(response, token, settings)
+    set_device_cookie(response, verified.actor.user_id, settings)
     claims = read_token(token, settings.signing_key())
     return Session(
-        username=actor.user_id,
+        username=verified.actor.user_id,
         csrf_token=csrf_token(claims.token_id, settings.signing_key()),
         expires_in=settings.token_minutes * 60,
     )

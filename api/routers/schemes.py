@@ -1,4 +1,4 @@
-"""Setting up: organisations, programmes and their providers, schemes, leads, signatures and variations."""
+"""Setting up: programmes and their providers, schemes, leads, signatures and variations; the organisations list."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from pydantic import BaseModel, Field
 from api.access import may_read_terms
 from api.commands import Act, RecordedOut
 from api.deps import (
-    BY_ADMINISTRATOR,
     BY_COMMISSIONER,
     CorralApp,
     CurrentActor,
@@ -27,19 +26,12 @@ from api.deps import (
 from domain.actors import Role
 from domain.errors import NotFoundError
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
-from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
 from projections.progress.reading import organisation_names
 
 router = APIRouter(tags=["set-up"])
 BY_SIGNATORY = performed_by(Role.COMMISSIONER, Role.PROVIDER)
-
-
-class OrganisationIn(BaseModel):
-    code: str = Field(min_length=1, max_length=32)
-    name: str = Field(min_length=1, max_length=200)
-    kind: OrganisationKind
 
 
 class ProgrammeIn(BaseModel):
@@ -148,16 +140,6 @@ class OrganisationOut(BaseModel):
 
 def _terms_out(terms: SchemeTerms) -> TermsIn:
     return TermsIn.model_validate(asdict(terms))
-
-
-@router.post("/organisations", status_code=201, response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
-def register_organisation(body: OrganisationIn, act: Act) -> JSONResponse:
-    """An administrator registers a commissioner or a provider."""
-    return act.run(
-        f"organisation {body.model_dump_json()}",
-        lambda: act.corral.register_organisation(act.actor, body.code, body.name, body.kind),
-        201,
-    )
 
 
 @router.get("/organisations", response_model=list[OrganisationOut])

@@ -5,13 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import UUID
 
-from domain.actors import Role
+from domain.actors import OPERATOR_PREFIX, Role
 from projections.audit.context import Acted, Context, Lookup
 
 
 def who(event: Acted, lookup: Lookup) -> str:
-    """The acting organisation's name; an administrator, or an organisation never registered, by user id."""
+    """The acting organisation's name; the platform operator by login; an administrator or a stranger by user id."""
     actor = event.actor
+    if actor.role is Role.OPERATOR:
+        return f"Platform operator {actor.user_id.removeprefix(OPERATOR_PREFIX)}"
     if actor.role is Role.ADMINISTRATOR:
         return f"Administrator {actor.user_id}"
     known = lookup.organisation(actor.organisation_id)

@@ -15,7 +15,7 @@ from api.security import hash_password
 from api.settings import Settings
 from api.wiring import build_application
 from domain.actors import Role
-from tests.builders import ACUTE_ID, ADMIN, COMMUNITY_ID, PRIVATE_ID
+from tests.builders import ACUTE_ID, OPERATOR, COMMUNITY_ID, PRIVATE_ID
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -31,7 +31,7 @@ def api(settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, str, d
     scheme_id = str(agreed_scheme(app).scheme_id)
     password_hash = hash_password(PASSWORD)
     for username, organisation_id in (("alice", ACUTE_ID), ("colin", COMMUNITY_ID), ("priya", PRIVATE_ID)):
-        app.register_user(ADMIN, username, organisation_id, Role.PROVIDER, password_hash)
+        app.register_user(OPERATOR, username, organisation_id, Role.PROVIDER, password_hash)
     app.close()
     with TestClient(create_app(signed)) as client:
         headers = {}

@@ -18,7 +18,7 @@ from api.security import hash_password, issue_token
 from api.settings import Settings
 from api.wiring import build_application
 from domain.actors import Actor, Role
-from tests.builders import ADMIN, COMMUNITY_ID
+from tests.builders import OPERATOR, COMMUNITY_ID
 from tests.integration.given import organisations_registered
 
 PASSWORD = "a long enough password"
@@ -30,7 +30,7 @@ def server(settings: Settings) -> Iterator[tuple[TestClient, Settings]]:
     signed = settings.model_copy(update={"secret_key": SecretStr("k" * 48)})
     app = build_application(signed)
     organisations_registered(app)
-    app.register_user(ADMIN, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
     app.close()
     with TestClient(create_app(signed)) as client:
         yield client, signed
@@ -89,7 +89,7 @@ def test_a_disabled_account_can_no_longer_use_its_token(server: tuple[TestClient
     client, settings = server
     token = sign_in(client, "colin", PASSWORD).json()["access_token"]
     app = build_application(settings)
-    app.disable_user(ADMIN, "colin", "left the trust")
+    app.disable_user(OPERATOR, "colin", "left the trust")
     app.close()
 
     refused = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})

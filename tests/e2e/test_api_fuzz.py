@@ -17,7 +17,7 @@ from api.security import hash_password
 from api.settings import Settings
 from api.wiring import build_application
 from domain.actors import Role
-from tests.builders import ADMIN, COMMUNITY_ID
+from tests.builders import OPERATOR, COMMUNITY_ID
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -35,7 +35,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     )
     app = build_application(served)
     agreed_scheme(app)
-    app.register_user(ADMIN, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
     app.close()
     fastapi_app = create_app(served)
     with TestClient(fastapi_app) as client:

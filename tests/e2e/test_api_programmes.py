@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.demo import load_demo, south_devon, trust_year
-from api.demo.users import DEMO_PASSWORD
+from api.passwords import DEMO_PASSWORD
 from api.main import create_app
 from api.wiring import build_application
 from domain import ids

@@ -13,7 +13,7 @@ from api.security import hash_password
 from api.settings import Settings
 from api.wiring import build_application
 from domain.actors import Role
-from tests.builders import ACUTE_ID, ADMIN, COMMISSIONER_ID, COMMUNITY_ID, flu_milestone, narrative_milestone
+from tests.builders import ACUTE_ID, OPERATOR, COMMISSIONER_ID, COMMUNITY_ID, flu_milestone, narrative_milestone
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -50,7 +50,7 @@ def quarter(settings: Settings) -> Iterator[tuple[TestClient, str, str]]:
         ("colin", COMMUNITY_ID, Role.PROVIDER),
         ("gill", COMMISSIONER_ID, Role.COMMISSIONER),
     ):
-        app.register_user(ADMIN, username, organisation_id, role, password_hash)
+        app.register_user(OPERATOR, username, organisation_id, role, password_hash)
     app.close()
     with TestClient(create_app(signed)) as client:
         yield client, str(agreed.programme_id), str(agreed.scheme_id)

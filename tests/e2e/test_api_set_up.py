@@ -1,4 +1,4 @@
-"""Setting up over HTTP: organisations, a programme, a scheme drafted, led, signed and varied."""
+"""Setting up over HTTP: a programme, a scheme drafted, led, signed and varied (organisations at the server)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from api.wiring import build_application
 from domain import ids
 from domain.actors import Role
 from domain.organisation import OrganisationKind
-from tests.builders import ADMIN, COMMISSIONER_ID
+from tests.builders import OPERATOR, COMMISSIONER_ID
 
 PASSWORD = "a long enough password"
 ACUTE, COMMUNITY = str(ids.organisation_id("ACUTE")), str(ids.organisation_id("COMMUNITY"))
@@ -40,12 +40,20 @@ TERMS = {
 def client(settings: Settings) -> Iterator[TestClient]:
     signed = settings.model_copy(update={"secret_key": SecretStr("u" * 48), "embedded_projector": True})
     app = build_application(signed)
-    app.register_organisation(ADMIN, "CCG", "South Devon and Torbay CCG", OrganisationKind.COMMISSIONER)
+    app.register_organisation(OPERATOR, "CCG", "South Devon and Torbay CCG", OrganisationKind.COMMISSIONER)
     password_hash = hash_password(PASSWORD)
-    app.register_user(ADMIN, "root", COMMISSIONER_ID, Role.ADMINISTRATOR, password_hash)
-    app.register_user(ADMIN, "gill", COMMISSIONER_ID, Role.COMMISSIONER, password_hash)
+    app.register_user(OPERATOR, "root", COMMISSIONER_ID, Role.ADMINISTRATOR, password_hash)
+    app.register_user(OPERATOR, "gill", COMMISSIONER_ID, Role.COMMISSIONER, password_hash)
     with TestClient(create_app(signed)) as test_client:
         yield test_client
+    app.close()
+
+
+def providers_registered(settings: Settings) -> None:
+    """The acute and community trusts, registered at the server by the platform operator."""
+    app = build_application(settings)
+    for code, name in (("ACUTE", "Torbay Acute Trust"), ("COMMUNITY", "Devon Community Care Trust")):
+        app.register_organisation(OPERATOR, code, name, OrganisationKind.PROVIDER)
     app.close()
 
 
@@ -55,13 +63,11 @@ def signed_in(client: TestClient, username: str) -> dict[str, str]:
 
 
 def test_a_scheme_is_set_up_signed_by_every_party_and_varied_over_http(client: TestClient, settings: Settings) -> None:
-    root, gill = signed_in(client, "root"), signed_in(client, "gill")
-    for code, name in (("ACUTE", "Torbay Acute Trust"), ("COMMUNITY", "Devon Community Care Trust")):
-        body = {"code": code, "name": name, "kind": "provider"}
-        assert client.post("/api/v1/organisations", json=body, headers=root).status_code == 201
+    gill = signed_in(client, "gill")
+    providers_registered(settings)
     app = build_application(settings)
     for username, organisation in (("alice", ACUTE), ("colin", COMMUNITY)):
-        app.register_user(ADMIN, username, UUID(organisation), Role.PROVIDER, hash_password(PASSWORD))
+        app.register_user(OPERATOR, username, UUID(organisation), Role.PROVIDER, hash_password(PASSWORD))
     app.close()
     programme = client.post(
         "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
@@ -111,8 +117,7 @@ def test_a_draft_is_read_with_its_version_amended_against_it_and_signed_against_
     client: TestClient, settings: Settings
 ) -> None:
     root, gill = signed_in(client, "root"), signed_in(client, "gill")
-    for code, name in (("ACUTE", "Torbay Acute Trust"), ("COMMUNITY", "Devon Community Care Trust")):
-        client.post("/api/v1/organisations", json={"code": code, "name": name, "kind": "provider"}, headers=root)
+    providers_registered(settings)
     programme = client.post(
         "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
     ).json()["id"]

@@ -16,7 +16,7 @@ from api.security import hash_password
 from api.settings import Settings
 from api.wiring import build_application
 from domain.actors import Role
-from tests.builders import ACUTE_ID, ADMIN, COMMISSIONER_ID, COMMUNITY_ID, PRIVATE_ID
+from tests.builders import ACUTE_ID, OPERATOR, COMMISSIONER_ID, COMMUNITY_ID, PRIVATE_ID
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -45,7 +45,7 @@ def api(settings: Settings) -> Iterator[Api]:
     users = {"alice": (ACUTE_ID, Role.PROVIDER), "colin": (COMMUNITY_ID, Role.PROVIDER)}
     users |= {"priya": (PRIVATE_ID, Role.PROVIDER), "gill": (COMMISSIONER_ID, Role.COMMISSIONER)}
     for username, (organisation_id, role) in users.items():
-        app.register_user(ADMIN, username, organisation_id, role, password_hash)
+        app.register_user(OPERATOR, username, organisation_id, role, password_hash)
     app.close()
     with TestClient(create_app(signed)) as client:
         headers = {}

@@ -1,4 +1,4 @@
-"""User accounts over HTTP: the administrator opens and disables them, and passwords change only knowingly."""
+"""User accounts over HTTP: an organisation's administrator opens and disables them; passwords change only knowingly."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from api.security import hash_password
 from api.settings import Settings
 from api.wiring import build_application
 from domain.actors import Role
-from tests.builders import ADMIN, COMMISSIONER_ID, COMMUNITY_ID
+from tests.builders import COMMUNITY_ID, OPERATOR
 from tests.integration.given import organisations_registered
 
 PASSWORD = "a long enough password"
@@ -24,8 +24,8 @@ def client(settings: Settings) -> Iterator[TestClient]:
     signed = settings.model_copy(update={"secret_key": SecretStr("k" * 48)})
     app = build_application(signed)
     organisations_registered(app)
-    app.register_user(ADMIN, "ada", COMMISSIONER_ID, Role.ADMINISTRATOR, hash_password(PASSWORD))
-    app.register_user(ADMIN, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "ada", COMMUNITY_ID, Role.ADMINISTRATOR, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
     app.close()
     with TestClient(create_app(signed)) as client:
         yield client
@@ -37,7 +37,9 @@ def bearer(client: TestClient, username: str, password: str = PASSWORD) -> dict[
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
-def test_the_administrator_opens_an_account_that_signs_in_and_disables_it_with_a_reason(client: TestClient) -> None:
+def test_the_administrator_opens_an_account_in_its_organisation_that_signs_in_and_disables_it_with_a_reason(
+    client: TestClient,
+) -> None:
     admin = bearer(client, "ada")
     body = {"username": "Nina.Quality", "organisation_id": str(COMMUNITY_ID), "role": "provider", "password": PASSWORD}
 
@@ -72,8 +74,10 @@ def test_a_user_changes_their_own_password_only_by_giving_the_current_one(client
     changed = client.post(
         "/api/v1/users/colin/password", json={"password": new, "current_password": PASSWORD}, headers=colin
     )
-    someone_elses = client.post("/api/v1/users/ada/password", json={"password": new}, headers=colin)
+    carried_on = {"Authorization": f"Bearer {changed.json()['access_token']}"}
+    someone_elses = client.post("/api/v1/users/ada/password", json={"password": new}, headers=carried_on)
 
     assert guessed.status_code == 403 and changed.status_code == 200 and someone_elses.status_code == 403
+    assert client.get("/api/v1/me", headers=colin).status_code == 401
     assert client.post("/api/v1/auth/token", data={"username": "colin", "password": PASSWORD}).status_code == 401
     assert bearer(client, "colin", new)

@@ -22,7 +22,7 @@ from api.wiring import build_application
 from domain.actors import Role
 from domain.milestones import Quarter
 from tests.conftest import _postgres_dsn
-from tests.builders import ACUTE, ACUTE_ID, ADMIN, COMMISSIONER_ID, COMMUNITY_ID, PRIVATE_ID, narrative_milestone
+from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER_ID, COMMUNITY_ID, PRIVATE_ID, narrative_milestone
 from tests.e2e.serving import Served, run, served
 from tests.integration.given import Agreed, agreed_scheme
 
@@ -68,7 +68,7 @@ def world_on(settings: Settings) -> Iterator[World]:
     agreed = agreed_scheme(app, narrative_milestone("M1"), narrative_milestone("M2", Quarter.Q2))
     password_hash = hash_password(PASSWORD)
     for username, (organisation_id, role) in USERS.items():
-        app.register_user(ADMIN, username, organisation_id, role, password_hash)
+        app.register_user(OPERATOR, username, organisation_id, role, password_hash)
     app.close()
     with served(signed) as server:
         tokens = {}

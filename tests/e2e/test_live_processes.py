@@ -17,7 +17,7 @@ from api.security import hash_password
 from api.settings import Settings
 from api.wiring import build_application
 from domain.actors import Role
-from tests.builders import ADMIN, COMMISSIONER_ID, COMMUNITY_ID
+from tests.builders import OPERATOR, COMMISSIONER_ID, COMMUNITY_ID
 from bench.live_servers import serving
 from tests.conftest import POSTGRES_URL, fresh_schema
 from tests.e2e.serving import run
@@ -41,7 +41,7 @@ def cluster(postgres_available: bool, tmp_path: Path) -> Iterator[tuple[Agreed, 
             ("colin", COMMUNITY_ID, Role.PROVIDER),
             ("gill", COMMISSIONER_ID, Role.COMMISSIONER),
         ):
-            app.register_user(ADMIN, username, organisation_id, role, hash_password(PASSWORD))
+            app.register_user(OPERATOR, username, organisation_id, role, hash_password(PASSWORD))
         app.close()
         (tmp_path / "a").mkdir()
         (tmp_path / "b").mkdir()

@@ -17,7 +17,7 @@ from domain.scheme import SchemeTerms
 from tests.builders import (
     ACUTE,
     ACUTE_ID,
-    ADMIN,
+    OPERATOR,
     COMMISSIONER,
     COMMUNITY,
     COMMUNITY_ID,
@@ -44,10 +44,10 @@ class Agreed:
 
 def organisations_registered(app: Corral) -> None:
     """The commissioner and the three providers of tests.builders are registered."""
-    app.register_organisation(ADMIN, "CCG", "South Devon and Torbay CCG", OrganisationKind.COMMISSIONER)
-    app.register_organisation(ADMIN, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
-    app.register_organisation(ADMIN, "COMMUNITY", "Devon Community Care Trust", OrganisationKind.PROVIDER)
-    app.register_organisation(ADMIN, "PRIVATE", "Mount Stuart Hospital", OrganisationKind.PROVIDER)
+    app.register_organisation(OPERATOR, "CCG", "South Devon and Torbay CCG", OrganisationKind.COMMISSIONER)
+    app.register_organisation(OPERATOR, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
+    app.register_organisation(OPERATOR, "COMMUNITY", "Devon Community Care Trust", OrganisationKind.PROVIDER)
+    app.register_organisation(OPERATOR, "PRIVATE", "Mount Stuart Hospital", OrganisationKind.PROVIDER)
 
 
 def provider_terms(provider_id: UUID, contract_value: str = "100000000") -> ProviderTerms:

@@ -24,7 +24,16 @@ from projections.audit import AuditEntry, AuditProjection, AuditView, audit_trai
 from projections.database import ViewDatabase
 from projections.registry import build_projections
 from projections.runner import catch_up
-from tests.builders import ACUTE, ACUTE_ID, ADMIN, COMMISSIONER, COMMUNITY, COMMUNITY_ID, narrative, narrative_milestone
+from tests.builders import (
+    ACUTE,
+    ACUTE_ID,
+    COMMISSIONER,
+    COMMUNITY,
+    COMMUNITY_ID,
+    administrator_of,
+    narrative,
+    narrative_milestone,
+)
 from tests.integration.given import agreed_scheme, all_events, organisations_registered
 
 SOUTH_DEVON = ids.programme_id(ids.organisation_id("SDT-CCG"), "South Devon and Torbay", 2014)
@@ -179,7 +188,9 @@ def test_rows_name_an_organisation_as_it_was_called_when_each_event_happened(tra
     first = app.submit_evidence(COMMUNITY, agreed.scheme_id, "M1", narrative()).id
     app.accept_evidence(ACUTE, first)
     acute = app.organisation(ACUTE_ID)
-    acute.rename(ADMIN, "Torbay and South Devon NHS Foundation Trust", "merged with the community trust")
+    acute.rename(
+        administrator_of(ACUTE_ID), "Torbay and South Devon NHS Foundation Trust", "merged with the community trust"
+    )
     app.save(acute)
     second = app.submit_evidence(COMMUNITY, agreed.scheme_id, "M2", narrative()).id
     app.accept_evidence(ACUTE, second)

@@ -13,7 +13,7 @@ from api.settings import Settings
 from api.wiring import build_application
 from domain.application import Corral
 from domain.organisation import OrganisationKind
-from tests.builders import ADMIN
+from tests.builders import OPERATOR
 
 SECRET_NAME = "Rowcroft Hospice Confidential Trust"
 
@@ -46,7 +46,7 @@ def encrypted(settings: Settings) -> Iterator[tuple[Settings, Corral]]:
 
 
 def test_without_a_cipher_key_the_stored_state_is_readable_json(app: Corral, settings: Settings) -> None:
-    app.register_organisation(ADMIN, "ROWCROFT", SECRET_NAME, OrganisationKind.PROVIDER)
+    app.register_organisation(OPERATOR, "ROWCROFT", SECRET_NAME, OrganisationKind.PROVIDER)
 
     states = stored_states(settings)
 
@@ -59,7 +59,7 @@ def test_with_a_cipher_key_the_stored_state_hides_the_plaintext_and_reads_back(
 ) -> None:
     settings, app = encrypted
 
-    organisation_id = app.register_organisation(ADMIN, "ROWCROFT", SECRET_NAME, OrganisationKind.PROVIDER).id
+    organisation_id = app.register_organisation(OPERATOR, "ROWCROFT", SECRET_NAME, OrganisationKind.PROVIDER).id
 
     states = stored_states(settings)
     assert len(states) == 1
@@ -70,7 +70,7 @@ def test_with_a_cipher_key_the_stored_state_hides_the_plaintext_and_reads_back(
 
 def test_the_same_store_read_with_the_wrong_key_fails(encrypted: tuple[Settings, Corral]) -> None:
     settings, app = encrypted
-    organisation_id = app.register_organisation(ADMIN, "ROWCROFT", SECRET_NAME, OrganisationKind.PROVIDER).id
+    organisation_id = app.register_organisation(OPERATOR, "ROWCROFT", SECRET_NAME, OrganisationKind.PROVIDER).id
     intruder = build_application(with_key(settings, AESCipher.create_key(16)))
 
     try:
@@ -84,7 +84,7 @@ def test_compressed_and_encrypted_events_read_back(settings: Settings) -> None:
     compressed = with_key(settings, AESCipher.create_key(32)).model_copy(update={"compress_events": True})
     app = build_application(compressed)
     try:
-        organisation_id = app.register_organisation(ADMIN, "ROWCROFT", SECRET_NAME, OrganisationKind.PROVIDER).id
+        organisation_id = app.register_organisation(OPERATOR, "ROWCROFT", SECRET_NAME, OrganisationKind.PROVIDER).id
 
         assert app.organisation(organisation_id).name == SECRET_NAME
         assert SECRET_NAME.encode() not in stored_states(compressed)[0]

@@ -8,7 +8,7 @@ from domain.achievement import AssessmentStatus
 from domain.application import Corral
 from domain.errors import StaleVersionError
 from domain.milestones import Quarter
-from tests.builders import ACUTE, ACUTE_ID, ADMIN, COMMISSIONER, COMMUNITY, COMMUNITY_ID, narrative, terms
+from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMUNITY, COMMUNITY_ID, narrative, terms
 from tests.builders import narrative_milestone
 from tests.integration.given import agreed_scheme, event_count, presented, programme_set_up
 
@@ -66,8 +66,8 @@ def test_an_assessment_made_on_a_stale_view_of_the_pack_is_refused(app: Corral) 
 
 def test_disabling_an_account_checks_its_version(app: Corral) -> None:
     programme_set_up(app, ACUTE_ID)
-    opened = app.register_user(ADMIN, "colin", COMMUNITY_ID, COMMUNITY.role, "hash")
+    opened = app.register_user(OPERATOR, "colin", COMMUNITY_ID, COMMUNITY.role, "hash")
 
     with pytest.raises(StaleVersionError):
-        app.disable_user(ADMIN, "colin", "left", expected_version=opened.version + 1)
-    assert app.disable_user(ADMIN, "colin", "left", expected_version=opened.version).version == opened.version + 1
+        app.disable_user(OPERATOR, "colin", "left", expected_version=opened.version + 1)
+    assert app.disable_user(OPERATOR, "colin", "left", expected_version=opened.version).version == opened.version + 1

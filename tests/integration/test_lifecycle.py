@@ -15,7 +15,7 @@ from domain.submission import SubmissionLockedError, SubmissionStatus
 from tests.builders import (
     ACUTE,
     ACUTE_ID,
-    ADMIN,
+    OPERATOR,
     COMMISSIONER,
     COMMISSIONER_ID,
     COMMUNITY,
@@ -31,9 +31,9 @@ from tests.builders import (
 from tests.integration.given import all_events, event_count, event_names, last_event, provider_terms
 
 Q1 = Quarter.Q1
-USERS = {actor.user_id: actor.organisation_id for actor in (ADMIN, COMMISSIONER, ACUTE, COMMUNITY, PRIVATE)}
+USERS = {actor.user_id: actor.organisation_id for actor in (OPERATOR, COMMISSIONER, ACUTE, COMMUNITY, PRIVATE)}
 ACTED_BY = {
-    "Registered": ADMIN,
+    "Registered": OPERATOR,
     "SetUp": COMMISSIONER,
     "ProviderJoined": COMMISSIONER,
     "Drafted": COMMISSIONER,
@@ -54,10 +54,10 @@ ACTED_BY = {
 
 
 def test_a_shared_scheme_runs_from_registration_to_a_closed_quarter(app: Corral) -> None:
-    app.register_organisation(ADMIN, "CCG", "South Devon and Torbay CCG", OrganisationKind.COMMISSIONER)
-    app.register_organisation(ADMIN, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
-    app.register_organisation(ADMIN, "COMMUNITY", "Devon Community Care Trust", OrganisationKind.PROVIDER)
-    app.register_organisation(ADMIN, "PRIVATE", "Mount Stuart Hospital", OrganisationKind.PROVIDER)
+    app.register_organisation(OPERATOR, "CCG", "South Devon and Torbay CCG", OrganisationKind.COMMISSIONER)
+    app.register_organisation(OPERATOR, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
+    app.register_organisation(OPERATOR, "COMMUNITY", "Devon Community Care Trust", OrganisationKind.PROVIDER)
+    app.register_organisation(OPERATOR, "PRIVATE", "Mount Stuart Hospital", OrganisationKind.PROVIDER)
     assert app.organisation(COMMISSIONER_ID).kind is OrganisationKind.COMMISSIONER
     assert app.organisation(PRIVATE_ID).name == "Mount Stuart Hospital"
 

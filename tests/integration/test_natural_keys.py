@@ -8,7 +8,7 @@ from domain import ids
 from domain.application import Corral
 from domain.errors import AlreadyExistsError
 from domain.organisation import OrganisationKind
-from tests.builders import ACUTE, ACUTE_ID, ADMIN, COMMISSIONER, COMMISSIONER_ID, narrative, terms
+from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID, narrative, terms
 from tests.integration.given import (
     CONTRACT_YEAR,
     HEALTH_ECONOMY,
@@ -21,11 +21,11 @@ from tests.integration.given import (
 
 
 def test_registering_an_organisation_code_twice_is_refused(app: Corral) -> None:
-    app.register_organisation(ADMIN, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
+    app.register_organisation(OPERATOR, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
     before = event_count(app)
 
     with pytest.raises(AlreadyExistsError):
-        app.register_organisation(ADMIN, "ACUTE", "Another Acute Trust", OrganisationKind.PROVIDER)
+        app.register_organisation(OPERATOR, "ACUTE", "Another Acute Trust", OrganisationKind.PROVIDER)
 
     assert event_count(app) == before
     assert app.organisation(ACUTE_ID).name == "Torbay Acute Trust"

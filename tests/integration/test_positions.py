@@ -12,7 +12,7 @@ from domain.service import Recorded
 from tests.builders import (
     ACUTE,
     ACUTE_ID,
-    ADMIN,
+    OPERATOR,
     COMMISSIONER,
     COMMUNITY,
     COMMUNITY_ID,
@@ -36,9 +36,9 @@ def test_each_commands_position_is_the_newest_notification_and_strictly_increase
         positions.append(recorded.position)
         return recorded
 
-    then_position_is_the_newest(app.register_organisation(ADMIN, "CCG", "CCG", OrganisationKind.COMMISSIONER))
+    then_position_is_the_newest(app.register_organisation(OPERATOR, "CCG", "CCG", OrganisationKind.COMMISSIONER))
     for code in ("ACUTE", "COMMUNITY"):
-        then_position_is_the_newest(app.register_organisation(ADMIN, code, code.title(), OrganisationKind.PROVIDER))
+        then_position_is_the_newest(app.register_organisation(OPERATOR, code, code.title(), OrganisationKind.PROVIDER))
     programme_id = then_position_is_the_newest(app.set_up_programme(COMMISSIONER, HEALTH_ECONOMY, CONTRACT_YEAR)).id
     for provider_id in (ACUTE_ID, COMMUNITY_ID):
         then_position_is_the_newest(app.join_programme(COMMISSIONER, programme_id, provider_terms(provider_id)))
@@ -59,7 +59,7 @@ def test_a_refused_duplicate_does_not_stop_positions_increasing(app: Corral) -> 
     before = app.recorder.max_notification_id()
     assert before is not None
     with pytest.raises(AlreadyExistsError):
-        app.register_organisation(ADMIN, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
+        app.register_organisation(OPERATOR, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
 
     recorded = app.set_up_programme(COMMISSIONER, HEALTH_ECONOMY, CONTRACT_YEAR)
 

@@ -7,11 +7,22 @@ from uuid import UUID
 
 from eventsourcing.application import project_aggregate
 
+from api.settings import Settings
+from api.wiring import build_application
+from domain import ids
 from domain.achievement import AssessmentStatus
+from domain.actors import Role
 from domain.application import Corral
 from domain.milestones import Quarter
-from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY_ID, narrative, narrative_milestone, terms
-from tests.integration.given import agreed_scheme, presented, programme_set_up, provider_terms, signed_by_everyone
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY_ID, OPERATOR, narrative, narrative_milestone, terms
+from tests.integration.given import (
+    agreed_scheme,
+    organisations_registered,
+    presented,
+    programme_set_up,
+    provider_terms,
+    signed_by_everyone,
+)
 
 SNAPSHOT_INTERVAL = 50
 
@@ -88,3 +99,19 @@ def test_a_quarter_review_nudged_past_its_snapshot_loads_as_its_events_replay(ap
     loaded: Any = app.repository.get(recorded.id)
     assert loaded == replayed(app, recorded.id)
     assert loaded.assessment(ACUTE_ID, "M1").evidence_assessed == loaded.entry_for(ACUTE_ID, "M1")
+
+
+def test_an_account_s_password_generation_survives_its_snapshot(app: Corral, settings: Settings) -> None:
+    organisations_registered(app)
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, "hash-0")
+
+    for n in range(1, 56):
+        app.change_password(OPERATOR, "colin", f"hash-{n}")
+    another_process = build_application(settings)
+    try:
+        loaded = another_process.user_account("colin")
+    finally:
+        another_process.close()
+
+    assert snapshot_versions(app, ids.user_id("colin")) == [SNAPSHOT_INTERVAL]
+    assert loaded.password_generation == replayed(app, ids.user_id("colin")).password_generation == 55

@@ -9,7 +9,7 @@ import pytest
 from api.settings import Settings
 from api.wiring import build_application
 from domain.organisation import OrganisationKind
-from tests.builders import ACUTE_ID, ADMIN
+from tests.builders import ACUTE_ID, OPERATOR
 
 CORRAL_VARIABLES = ("CORRAL_DATABASE_URL", "CORRAL_DATABASE_SCHEMA", "CORRAL_CIPHER_KEY", "CORRAL_COMPRESS_EVENTS")
 
@@ -31,7 +31,7 @@ def test_by_default_events_go_to_a_sqlite_file_under_var(clean_environment: pyte
     assert settings.eventsourcing_env()["PERSISTENCE_MODULE"] == "api.event_store:Factory"  # eventsourcing-sqlalchemy
     app = build_application()
     try:
-        app.register_organisation(ADMIN, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
+        app.register_organisation(OPERATOR, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
     finally:
         app.close()
     assert (Path("var") / "corral.sqlite3").is_file()
@@ -50,7 +50,7 @@ def test_the_database_url_and_schema_come_from_corral_environment_variables(
     assert from_environment.database_schema == settings.database_schema
     writer = build_application(from_environment)
     try:
-        writer.register_organisation(ADMIN, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
+        writer.register_organisation(OPERATOR, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
     finally:
         writer.close()
     reader = build_application(settings)

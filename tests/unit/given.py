@@ -9,13 +9,15 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain import ids
-from domain.actors import Actor
+from domain.actors import Actor, Role
 from domain.evidence import Evidence
 from domain.milestones import Milestone, Quarter
+from domain.organisation import OrganisationKind
 from domain.programme import Programme, ProviderTerms
 from domain.quarter_review import PackEntry, QuarterReview
 from domain.scheme import Scheme, SchemeTerms
 from domain.submission import Submission
+from domain.user_account import UserAccount
 from tests.builders import (
     ACUTE,
     ACUTE_ID,
@@ -132,3 +134,13 @@ def presented_review(*submissions: Submission) -> QuarterReview:
     review.present(LEAD, LEAD_ID, tuple(entry(s) for s in submissions), ())
     review.collect_events()
     return review
+
+
+def opened_account(
+    username: str = "colin", organisation_id: UUID = COMMUNITY_ID, role: Role = Role.PROVIDER
+) -> UserAccount:
+    """A user's account, opened by the platform operator with a password hash."""
+    kind = OrganisationKind.COMMISSIONER if organisation_id == COMMISSIONER_ID else OrganisationKind.PROVIDER
+    account = UserAccount.register(Actor.operator("tests"), username, organisation_id, kind, role, "hash-1")
+    account.collect_events()
+    return account

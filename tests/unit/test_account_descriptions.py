@@ -5,8 +5,8 @@ from __future__ import annotations
 from domain.actors import Role
 from domain.user_account import UserAccount
 from projections.audit.context import Context, KnownOrganisation, created_context
-from projections.audit.describe import describe
-from tests.builders import ADMIN, COMMUNITY_ID
+from projections.audit.describe import Described, describe
+from tests.builders import COMMUNITY_ID, OPERATOR, administrator_of
 from tests.unit.given import collected
 
 from domain.organisation import OrganisationKind
@@ -29,18 +29,23 @@ class Known:
         return self.contexts.get(aggregate_id)
 
 
-def test_an_account_s_story_names_the_user_and_their_organisation_and_never_the_password_hash() -> None:
-    account = UserAccount.register(ADMIN, "colin", COMMUNITY_ID, OrganisationKind.PROVIDER, Role.PROVIDER, HASH)
-    account.change_password(ADMIN, HASH + "2")
-    account.disable(ADMIN, "left the trust")
-    events = collected(account)
+def told(events: list[object]) -> list[Described]:
     lookup = Known()
-
     described = []
     for event in events:
         described.append(describe(event, lookup))
         if isinstance(event, UserAccount.Registered):
             lookup.contexts[event.originator_id] = created_context(event)
+    return described
+
+
+def test_an_account_s_story_names_the_user_and_their_organisation_and_never_the_password_hash() -> None:
+    admin = administrator_of(COMMUNITY_ID)
+    account = UserAccount.register(admin, "colin", COMMUNITY_ID, OrganisationKind.PROVIDER, Role.PROVIDER, HASH)
+    account.change_password(admin, HASH + "2")
+    account.disable(admin, "left the trust")
+
+    described = told(collected(account))
 
     assert [d.description for d in described] == [
         "Administrator admin opened an account for colin as provider of Devon Community Care Trust",
@@ -49,3 +54,15 @@ def test_an_account_s_story_names_the_user_and_their_organisation_and_never_the_
     ]
     assert all("argon2" not in d.description and d.reason != HASH for d in described)
     assert described[0].provider_id == COMMUNITY_ID
+
+
+def test_the_platform_operator_is_named_plainly_by_the_login_it_acted_from() -> None:
+    account = UserAccount.register(OPERATOR, "colin", COMMUNITY_ID, OrganisationKind.PROVIDER, Role.PROVIDER, HASH)
+    account.disable(OPERATOR, "left the trust")
+
+    described = told(collected(account))
+
+    assert [d.description for d in described] == [
+        "Platform operator tests opened an account for colin as provider of Devon Community Care Trust",
+        "Platform operator tests disabled the account of colin: left the trust",
+    ]

@@ -25,11 +25,12 @@ from projections.audit.describe import DESCRIBERS, Described, describe
 from tests.builders import (
     ACUTE,
     ACUTE_ID,
-    ADMIN,
     COMMISSIONER,
     COMMISSIONER_ID,
     COMMUNITY,
     COMMUNITY_ID,
+    OPERATOR,
+    administrator_of,
     narrative,
     narrative_milestone,
 )
@@ -104,7 +105,7 @@ class Story:
             ("ACUTE", "Devon Partnership NHS Trust", OrganisationKind.PROVIDER),
             ("COMMUNITY", "Torbay and Southern Devon Health and Care NHS Trust", OrganisationKind.PROVIDER),
         ):
-            self.step(Organisation.register(ADMIN, code, name, kind))
+            self.step(Organisation.register(OPERATOR, code, name, kind))
 
     def programme(self) -> Programme:
         programme = Programme.set_up(COMMISSIONER, COMMISSIONER_ID, "Torbay", 2014)
@@ -167,9 +168,11 @@ class Story:
         self.step(review)
 
     def rename(self) -> None:
-        organisation = Organisation.register(ADMIN, "ACUTE", "Devon Partnership NHS Trust", OrganisationKind.PROVIDER)
+        organisation = Organisation.register(
+            OPERATOR, "ACUTE", "Devon Partnership NHS Trust", OrganisationKind.PROVIDER
+        )
         organisation.collect_events()
-        organisation.rename(ADMIN, "Devon Partnership Trust", "merger")
+        organisation.rename(administrator_of(ACUTE_ID), "Devon Partnership Trust", "merger")
         self.step(organisation)
 
     @classmethod

@@ -1,4 +1,4 @@
-"""Organisations: registered and renamed by an administrator only."""
+"""Organisations: registered by the platform operator only, renamed by their own administrator or the operator."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ from domain import ids
 from domain.actors import Actor
 from domain.errors import NotPermittedError, ReasonRequiredError
 from domain.organisation import InvalidOrganisationError, Organisation, OrganisationKind, WrongKindOfOrganisationError
-from tests.builders import ACUTE, ADMIN, AUDITOR, COMMISSIONER
+from tests.builders import ACUTE, ACUTE_ID, ADMIN, AUDITOR, COMMISSIONER, OPERATOR, administrator_of
 from tests.unit.given import collected, event_names
 
 
 def registered_acute() -> Organisation:
-    organisation = Organisation.register(ADMIN, "ACUTE", "Torbay and South Devon NHS FT", OrganisationKind.PROVIDER)
+    organisation = Organisation.register(OPERATOR, "ACUTE", "Torbay and South Devon NHS FT", OrganisationKind.PROVIDER)
     organisation.collect_events()
     return organisation
 
 
-def test_an_administrator_registers_a_provider_under_its_code() -> None:
-    organisation = Organisation.register(ADMIN, " ACUTE ", " Torbay Hospital ", OrganisationKind.PROVIDER)
+def test_the_platform_operator_registers_a_provider_under_its_code() -> None:
+    organisation = Organisation.register(OPERATOR, " ACUTE ", " Torbay Hospital ", OrganisationKind.PROVIDER)
 
     events = collected(organisation)
     assert [type(e).__name__ for e in events] == ["Registered"]
@@ -27,7 +27,7 @@ def test_an_administrator_registers_a_provider_under_its_code() -> None:
         "ACUTE",
         "Torbay Hospital",
         OrganisationKind.PROVIDER,
-        ADMIN,
+        OPERATOR,
     )
     assert organisation.id == ids.organisation_id("ACUTE")
     assert (organisation.code, organisation.name, organisation.kind) == (
@@ -38,14 +38,16 @@ def test_an_administrator_registers_a_provider_under_its_code() -> None:
 
 
 def test_registering_a_code_again_derives_the_same_id_so_the_second_create_collides() -> None:
-    first = Organisation.register(ADMIN, "acute", "Torbay Hospital", OrganisationKind.PROVIDER)
-    second = Organisation.register(ADMIN, " ACUTE", "Another name", OrganisationKind.PROVIDER)
+    first = Organisation.register(OPERATOR, "acute", "Torbay Hospital", OrganisationKind.PROVIDER)
+    second = Organisation.register(OPERATOR, " ACUTE", "Another name", OrganisationKind.PROVIDER)
 
     assert first.id == second.id
 
 
-@pytest.mark.parametrize("actor", [COMMISSIONER, ACUTE, AUDITOR], ids=["commissioner", "provider", "auditor"])
-def test_only_an_administrator_registers_an_organisation(actor: Actor) -> None:
+@pytest.mark.parametrize(
+    "actor", [COMMISSIONER, ACUTE, AUDITOR, ADMIN], ids=["commissioner", "provider", "auditor", "administrator"]
+)
+def test_only_the_platform_operator_registers_an_organisation(actor: Actor) -> None:
     with pytest.raises(NotPermittedError):
         Organisation.register(actor, "ACUTE", "Torbay Hospital", OrganisationKind.PROVIDER)
 
@@ -53,13 +55,13 @@ def test_only_an_administrator_registers_an_organisation(actor: Actor) -> None:
 @pytest.mark.parametrize(("code", "name"), [("", "Torbay Hospital"), ("  ", "Torbay Hospital"), ("ACUTE", " ")])
 def test_an_organisation_needs_a_code_and_a_name(code: str, name: str) -> None:
     with pytest.raises(InvalidOrganisationError):
-        Organisation.register(ADMIN, code, name, OrganisationKind.PROVIDER)
+        Organisation.register(OPERATOR, code, name, OrganisationKind.PROVIDER)
 
 
-def test_an_administrator_renames_an_organisation_after_a_merger_saying_why() -> None:
+def test_its_own_administrator_renames_an_organisation_after_a_merger_saying_why() -> None:
     organisation = registered_acute()
 
-    organisation.rename(ADMIN, " Torbay and South Devon ", " merged with the community trust ")
+    organisation.rename(administrator_of(ACUTE_ID), " Torbay and South Devon ", " merged with the community trust ")
 
     events = collected(organisation)
     assert [type(e).__name__ for e in events] == ["Renamed"]
@@ -71,7 +73,7 @@ def test_a_rename_needs_a_reason() -> None:
     organisation = registered_acute()
 
     with pytest.raises(ReasonRequiredError):
-        organisation.rename(ADMIN, "Torbay and South Devon", "  ")
+        organisation.rename(administrator_of(ACUTE_ID), "Torbay and South Devon", "  ")
     assert event_names(organisation) == []
 
 
@@ -79,15 +81,22 @@ def test_a_rename_needs_a_new_name() -> None:
     organisation = registered_acute()
 
     with pytest.raises(InvalidOrganisationError):
-        organisation.rename(ADMIN, " ", "merger")
+        organisation.rename(OPERATOR, " ", "merger")
 
 
-@pytest.mark.parametrize("actor", [COMMISSIONER, ACUTE, AUDITOR], ids=["commissioner", "provider", "auditor"])
-def test_only_an_administrator_renames_an_organisation(actor: Actor) -> None:
+@pytest.mark.parametrize(
+    "actor",
+    [COMMISSIONER, ACUTE, AUDITOR, ADMIN],
+    ids=["commissioner", "the organisation's own staff", "auditor", "another organisation's administrator"],
+)
+def test_only_its_own_administrator_or_the_platform_operator_renames_an_organisation(actor: Actor) -> None:
     organisation = registered_acute()
 
     with pytest.raises(NotPermittedError):
         organisation.rename(actor, "Torbay and South Devon", "merger")
+    organisation.rename(OPERATOR, "Torbay and South Devon", "merger")
+
+    assert [e.actor for e in collected(organisation)] == [OPERATOR]
 
 
 def test_a_provider_is_refused_where_a_commissioner_is_required() -> None:

@@ -27,7 +27,7 @@ from domain.transcoding import ENUMS, VALUE_OBJECTS, DataclassAsDict, register_v
 from tests.builders import (
     ACUTE,
     ACUTE_ID,
-    ADMIN,
+    OPERATOR,
     COMMISSIONER,
     COMMISSIONER_ID,
     COMMUNITY_ID,
@@ -146,8 +146,8 @@ def test_a_date_comes_back_as_a_date() -> None:
 
 
 def organisation_history() -> Aggregate:
-    organisation = Organisation.register(ADMIN, "ACUTE", "Torbay Hospital", OrganisationKind.PROVIDER)
-    organisation.rename(ADMIN, "Torbay and South Devon", "merged with the community trust")
+    organisation = Organisation.register(OPERATOR, "ACUTE", "Torbay Hospital", OrganisationKind.PROVIDER)
+    organisation.rename(OPERATOR, "Torbay and South Devon", "merged with the community trust")
     return organisation
 
 

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from api.deps import CorralApp, CurrentActor, Ledger, ServerSettings, SessionClaims
+from api.devices import attempt_from, set_device_cookie
 from api.security import SignInError, issue_token
-from api.session import clear_session_cookie, set_session_cookie
+from api.session import clear_session_cookie, require_this_site, set_session_cookie
 from api.sign_in import ThrottledError
 from domain.actors import Role
 from web.pages.base import FormFailure, PageRoute, render, see_other
@@ -48,6 +49,7 @@ def sign_in(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     """Check the password, start the session cookie and go where the user was going."""
+    require_this_site(request, settings)
     errors = []
     if not username.strip():
         errors.append(("sign-in-username", "Enter your username"))
@@ -55,14 +57,18 @@ def sign_in(
         errors.append(("sign-in-password", "Enter your password"))
     if not errors:
         try:
-            actor = ledger.sign_in(corral, username, password)
+            verified = ledger.check_password(corral, attempt_from(request, username, settings), password)
         except ThrottledError as error:
             errors.append(("sign-in-username", str(error).capitalize()))
         except SignInError:
             errors.append(("sign-in-username", "The username or password is wrong"))
         else:
             response = see_other(_safe_next(next))
-            set_session_cookie(response, issue_token(actor, settings.signing_key(), settings.token_minutes), settings)
+            token = issue_token(
+                verified.actor, settings.signing_key(), settings.token_minutes, verified.password_generation
+            )
+            set_session_cookie(response, token, settings)
+            set_device_cookie(response, verified.actor.user_id, settings)
             return response
     failure = FormFailure("sign-in", {"username": username}, errors)
     context = {"next": _safe_next(next), "signed_out": False, "failure": failure}
