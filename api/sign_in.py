@@ -1,4 +1,4 @@
-"""What signing in must remember outside the event log: recent failures (to throttle) and revoked tokens."""
+"""What signing in must remember outside the event log: recent failures, to throttle."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class ThrottledError(SignInError):
 
 
 class SignInLedger:
-    """Failed sign-ins per username, and the ids of tokens revoked by signing out."""
+    """Failed sign-ins per username."""
 
     def __init__(self, database: ViewDatabase, allowed_failures: int = 5) -> None:
         self.database = database
@@ -35,12 +35,6 @@ class SignInLedger:
             Column("id", Integer, primary_key=True, autoincrement=True),
             Column("username", String(64), nullable=False, index=True),
             Column("failed_at", UTCDateTime, nullable=False),
-        )
-        self.revoked = Table(
-            "revoked_tokens",
-            metadata,
-            Column("token_id", String(64), primary_key=True),
-            Column("expires_at", UTCDateTime, nullable=False),
         )
         metadata.create_all(database.engine)
 
@@ -80,18 +74,3 @@ class SignInLedger:
         """A correct password clears the user's failures."""
         with self.database.transaction() as conn:
             conn.execute(delete(self.failures).where(self.failures.c.username == username))
-
-    def revoke(self, token_id: str, expires_at: datetime) -> None:
-        """Sign out: the token stops working before it expires."""
-        with self.database.transaction() as conn:
-            conn.execute(delete(self.revoked).where(self.revoked.c.expires_at < datetime.now(UTC)))
-            if not self.is_revoked(token_id):
-                conn.execute(insert(self.revoked).values(token_id=token_id, expires_at=expires_at))
-
-    def is_revoked(self, token_id: str) -> bool:
-        """True once the token was signed out."""
-        with self.database.engine.connect() as conn:
-            return (
-                conn.execute(select(self.revoked.c.token_id).where(self.revoked.c.token_id == token_id)).first()
-                is not None
-            )

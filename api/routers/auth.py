@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.deps import CorralApp, CurrentActor, Ledger, ServerSettings, SessionClaims
+from api.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
 from api.security import SignInError, issue_token, read_token
 from api.session import clear_session_cookie, csrf_token, set_session_cookie
 from api.sign_in import SignInLedger, ThrottledError
@@ -86,9 +86,11 @@ def current_session(actor: CurrentActor, claims: SessionClaims, settings: Server
 
 
 @router.post("/auth/logout", status_code=204)
-def sign_out(actor: CurrentActor, claims: SessionClaims, settings: ServerSettings, ledger: Ledger) -> Response:
-    """Revoke the token or session this request carries, and clear the session cookie."""
-    ledger.revoke(claims.token_id, claims.expires_at)
+def sign_out(
+    actor: CurrentActor, claims: SessionClaims, settings: ServerSettings, revocations: Revocations
+) -> Response:
+    """Revoke the token or session this request carries, closing its live sockets, and clear the session cookie."""
+    revocations.revoke(claims.token_id, claims.expires_at)
     response = Response(status_code=204)
     clear_session_cookie(response, settings)
     return response

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from api.deps import CorralApp, CurrentActor, Ledger, ServerSettings, SessionClaims
+from api.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
 from api.security import SignInError, issue_token
 from api.session import clear_session_cookie, set_session_cookie
 from api.sign_in import ThrottledError
@@ -70,9 +70,9 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out(claims: SessionClaims, settings: ServerSettings, ledger: Ledger) -> Response:
-    """End the session: the token is revoked and the cookie cleared."""
-    ledger.revoke(claims.token_id, claims.expires_at)
+def sign_out(claims: SessionClaims, settings: ServerSettings, revocations: Revocations) -> Response:
+    """End the session: the token is revoked (its live sockets closed) and the cookie cleared."""
+    revocations.revoke(claims.token_id, claims.expires_at)
     response = see_other("/sign-in?signed_out=true")
     clear_session_cookie(response, settings)
     return response
