@@ -15,7 +15,8 @@ from fastapi.security import OAuth2PasswordBearer
 
 from api.access import may_know_programme, may_know_scheme
 from api.idempotency import IdempotencyKeys
-from api.live.hub import Hub, PositionBeyondLogError
+from api.live.hub import Hub
+from api.live.waits import PositionBeyondLogError
 from api.revocations import RevokedTokens
 from api.sign_in import SignInLedger
 from api.security import SignInError, TokenClaims, actor_from_claims, read_token
@@ -162,7 +163,7 @@ async def views_after(
         return
     hub: Hub = request.app.state.hub
     try:
-        reached = await hub.reached(after, timeout=VIEWS_WAIT)
+        reached = await hub.waits.reached(after, timeout=VIEWS_WAIT)
     except PositionBeyondLogError as error:
         raise RequestValidationError([{"loc": ("query", "after"), "msg": str(error), "type": "value_error"}]) from None
     if not reached:

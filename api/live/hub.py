@@ -11,7 +11,7 @@ state lives, so ordering needs no locks:
   closed, a subscription no longer allowed is dropped with a `revoked` message, one whose scope changed gets
   its new topic. A sign-out (api/revocations.py) closes that token's sockets at once.
 
-`delivered` also wakes the HTTP reads waiting to see a position (`?after=`), on the event loop, with no thread.
+As `delivered` moves, it wakes the HTTP reads waiting to see a position (`?after=`, waits.py).
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from api.live.guard import ACCOUNT, Check, Verdict, changes_access, recheck
 from api.live.limits import Allowance, LiveLimits, TooManySocketsError
 from api.live.sockets import GONE, IDLE, SESSION_ENDED, Client, Identity, Send, Subscription, WriteNow
 from api.live.topics import Topic, authorise
+from api.live.waits import Waits
 from api.revocations import RevokedTokens
 from api.security import SignInError, TokenClaims, actor_from_claims
 from domain.actors import Actor
 from domain.application import Corral
-from domain.errors import DomainError
 from projections.audit.view import AuditView
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
@@ -40,10 +40,6 @@ from projections.registry import view_of
 
 SIGNED_OUT = "this session was signed out: sign in again"
 REMEMBERED_SIGN_OUTS = 10_000
-
-
-class PositionBeyondLogError(DomainError):
-    """A position to wait for is one the log has reached."""
 
 
 class Hub:
@@ -66,6 +62,7 @@ class Hub:
         self.clients: set[Client] = set()
         self.by_programme: dict[str, dict[Topic, set[Subscription]]] = {}
         self.by_account: dict[str, set[Client]] = {}
+        self.waits = Waits(corral.recorder.max_notification_id)
         self.follower = Follower(
             self.audit,
             [p.view for p in projections],
@@ -75,8 +72,6 @@ class Hub:
             self._resumed,
         )
         self._sign_outs: dict[str, None] = {}  # recent ones, oldest first: for a socket checked just before one
-        self._advanced: asyncio.Event | None = None  # set when `delivered` moves, if a read is waiting
-        self._head = 0  # the log's head, as last read
         self._loop: asyncio.AbstractEventLoop | None = None
         self._heartbeat: asyncio.Task[None] | None = None
 
@@ -86,6 +81,7 @@ class Hub:
         """Follow the views from their current position, and hear this process's sign-outs."""
         self._loop = asyncio.get_running_loop()
         self.delivered = min((await asyncio.to_thread(self.follower.view_positions)).values())
+        self.waits.advance(self.delivered)
         self.revocations.listeners.append(self.token_revoked)
         self.follower.start(self.delivered)
         self._heartbeat = asyncio.create_task(self._beat())
@@ -194,31 +190,7 @@ class Hub:
             if number % self.chunk == 0:
                 await asyncio.sleep(0)
         self.delivered = max(self.delivered, position)
-        if self._advanced is not None:
-            self._advanced.set()
-            self._advanced = None
-
-    # Reads waiting on the views (in the event loop)
-
-    async def reached(self, position: int, timeout: float) -> bool:
-        """Wait, holding no thread, until every view has committed `position`; False after `timeout` seconds.
-        PositionBeyondLogError if the log itself has not reached it: no wait would ever end."""
-        if position <= self.delivered:
-            return True
-        if position > self._head:
-            head = await asyncio.to_thread(self.corral.recorder.max_notification_id)
-            self._head = max(self._head, head or 0)
-            if position > self._head:
-                raise PositionBeyondLogError(f"position {position} is beyond the log's last, {self._head}")
-        try:
-            async with asyncio.timeout(timeout):
-                while self.delivered < position:
-                    if self._advanced is None:
-                        self._advanced = asyncio.Event()
-                    await self._advanced.wait()
-        except TimeoutError:
-            return False
-        return True
+        self.waits.advance(self.delivered)
 
     # Identity and access (in the event loop; the checks in threads)
 
