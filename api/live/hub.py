@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,7 +27,7 @@ from sqlalchemy import select
 from api.live.follower import Follower
 from api.live.guard import ACCOUNT, Check, Verdict, changes_access, recheck
 from api.live.limits import Allowance, LiveLimits, TooManySocketsError
-from api.live.sockets import GONE, IDLE, SESSION_ENDED, Client, Identity, Send, Subscription, WriteNow
+from api.live.sockets import GONE, IDLE, SESSION_ENDED, TOO_SLOW, Client, Identity, Send, Subscription, WriteNow
 from api.live.topics import Topic, authorise
 from api.live.waits import Waits
 from api.revocations import RevokedTokens
@@ -37,6 +38,8 @@ from projections.audit.view import AuditView
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
 from projections.registry import view_of
+
+log = logging.getLogger("corral.live")
 
 SIGNED_OUT = "this session was signed out: sign in again"
 REMEMBERED_SIGN_OUTS = 10_000
@@ -230,10 +233,17 @@ class Hub:
                     if client.identity is not None and str(client.identity.actor.organisation_id) == row.provider_id:
                         concerned[client] = list(client.subscriptions.values())
             checks = [self._check(client, subscriptions) for client, subscriptions in concerned.items()]
-        if checks:
+        if not checks:
+            return
+        try:
             verdicts = await asyncio.to_thread(recheck, checks, self._identify, self.readings)
-            for verdict in verdicts:
-                self._apply(verdict)
+        except Exception:  # fail closed: the sockets concerned start again, and are checked afresh as they do
+            log.exception("live access could not be checked again after position %s", row.position)
+            for check in checks:
+                check.client.cut_off(TOO_SLOW, "your access could not be checked again: reconnect")
+            return
+        for verdict in verdicts:
+            self._apply(verdict)
 
     def _check(self, client: Client, subscriptions: Iterable[Subscription], identity: bool = False) -> Check:
         assert client.identity is not None

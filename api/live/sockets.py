@@ -26,6 +26,7 @@ GONE = 1001
 SESSION_ENDED = 1008  # policy violation: the identity the socket was opened with is no longer valid
 TOO_BIG = 1009
 TOO_SLOW = 1013  # "try again later": reconnect and resume from the last position seen
+CLOSE_REASON_BYTES = 123  # the most a close frame's reason may hold
 
 Send = Callable[[str], Coroutine[Any, Any, None]]
 WriteNow = Callable[[str], bool]  # writes a frame if the socket can take it at once; False leaves it to Send
@@ -105,7 +106,7 @@ class Client:
     def cut_off(self, code: int, reason: str) -> None:
         """Drop what is waiting and have the connection closed with this code and reason."""
         if self.closing is None:
-            self.closing = (code, reason)
+            self.closing = (code, reason.encode()[:CLOSE_REASON_BYTES].decode(errors="ignore"))
             self.backlog.clear()
             if self.draining is not None:
                 self.draining.cancel()
