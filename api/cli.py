@@ -110,7 +110,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     import uvicorn  # only the server needs it; keep the other commands quick to start
 
-    uvicorn.run("api.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        ws_max_size=settings.live_max_message_bytes,  # a live client's messages are small: refuse big ones early
+    )
     return 0
 
 

@@ -10,10 +10,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 
 from api.access import may_know_programme, may_know_scheme
 from api.idempotency import IdempotencyKeys
+from api.live.hub import Hub
+from api.live.waits import PositionBeyondLogError
+from api.revocations import RevokedTokens
 from api.sign_in import SignInLedger
 from api.security import SignInError, TokenClaims, actor_from_claims, read_token
 from api.session import COOKIE, CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, csrf_matches
@@ -22,10 +26,10 @@ from domain.actors import Actor, Role
 from domain.errors import NotPermittedError
 from domain.application import Corral
 from projections.progress.view import ProgressView
-from projections.runner import wait_for
 from projections.registry import view_of
 
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+VIEWS_WAIT = 5.0  # seconds a read waits for the views to reach its `after`
 
 
 async def get_corral(request: Request) -> Corral:
@@ -45,12 +49,21 @@ ServerSettings = Annotated[Settings, Depends(get_settings)]
 
 
 async def get_ledger(request: Request) -> SignInLedger:
-    """Failed sign-ins and revoked tokens."""
+    """Failed sign-ins."""
     ledger: SignInLedger = request.app.state.sign_ins
     return ledger
 
 
 Ledger = Annotated[SignInLedger, Depends(get_ledger)]
+
+
+async def get_revocations(request: Request) -> RevokedTokens:
+    """The tokens signed out."""
+    revocations: RevokedTokens = request.app.state.revocations
+    return revocations
+
+
+Revocations = Annotated[RevokedTokens, Depends(get_revocations)]
 BearerToken = Annotated[str | None, Depends(bearer)]
 
 
@@ -94,10 +107,10 @@ async def get_claims(
 SessionClaims = Annotated[TokenClaims, Depends(get_claims)]
 
 
-def get_actor(corral: CorralApp, ledger: Ledger, claims: SessionClaims) -> Actor:
+def get_actor(corral: CorralApp, revocations: Revocations, claims: SessionClaims) -> Actor:
     """The signed-in actor, or 401."""
     try:
-        return actor_from_claims(corral, claims, ledger.is_revoked)
+        return actor_from_claims(corral, claims, revocations.is_revoked)
     except SignInError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
 
@@ -138,21 +151,25 @@ async def get_progress_view(request: Request) -> ProgressView:
     return view_of(request.app.state.views, ProgressView)
 
 
-def views_after(
+async def views_after(
     request: Request,
-    corral: CorralApp,
     after: Annotated[
-        int | None, Query(description="wait (up to 5 s) until the views include this log position")
+        int | None, Query(ge=0, description="wait (up to 5 s) until the views include this log position")
     ] = None,
 ) -> None:
-    """Read-your-writes: hold the read until the views have applied the position a command returned."""
-    if after is not None:
-        try:
-            wait_for(corral.name, request.app.state.views, after, timeout=5.0)
-        except TimeoutError:
-            raise HTTPException(
-                status.HTTP_503_SERVICE_UNAVAILABLE, f"the views have not reached {after} yet"
-            ) from None
+    """Read-your-writes: hold the read, on the event loop, until the views have applied the position a command
+    returned; 422 at once for a position the log has not reached, 503 if the views take too long."""
+    if after is None:
+        return
+    hub: Hub = request.app.state.hub
+    try:
+        reached = await hub.waits.reached(after, timeout=VIEWS_WAIT)
+    except PositionBeyondLogError as error:
+        raise RequestValidationError([{"loc": ("query", "after"), "msg": str(error), "type": "value_error"}]) from None
+    if not reached:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, f"the views have not reached {after} yet", {"Retry-After": "1"}
+        )
 
 
 async def get_idempotency(request: Request) -> IdempotencyKeys:

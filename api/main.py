@@ -12,6 +12,8 @@ from api.attachments import AttachmentStore
 from api.idempotency import IdempotencyKeys
 from api.live import endpoint as live
 from api.live.hub import Hub
+from api.live.limits import LiveLimits
+from api.revocations import RevokedTokens
 from api.sign_in import Limits, SignInLedger
 from api.routers import attachments, auth, boards, exports, health, programmes, reviews, schemes, submissions, users
 from api.settings import Settings
@@ -32,16 +34,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.view_database = database
         app.state.idempotency = IdempotencyKeys(database, corral)
         app.state.sign_ins = SignInLedger(database, Limits.of(settings))
+        app.state.revocations = RevokedTokens(database)
         app.state.attachments = AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes)
         # Every table exists before the projector's first write: on SQLite, DDL racing a writer fails at once.
         projector = Projector(corral, projections).start() if settings.projects_in_process else None
-        app.state.hub = Hub(
-            projections,
-            settings.live_queue_size,
-            settings.live_replay_window,
-            settings.live_heartbeat_seconds,
-            settings.live_idle_seconds,
-        )
+        app.state.hub = Hub(projections, corral, app.state.revocations, LiveLimits.of(settings))
         await app.state.hub.start()
         try:
             yield

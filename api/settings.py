@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     live_replay_window: int = 10_000
     live_heartbeat_seconds: float = 15.0
     live_idle_seconds: float = 60.0
+    # What one user may ask of the live fan-out (see api/live/limits.py); the browser pages stay far inside.
+    live_sockets_per_account: int = 20
+    live_max_topics: int = 20
+    live_replay_max: int = 1000
+    live_replay_budget: int = 5000
+    live_subscribes_per_window: int = 100
+    live_window_seconds: float = 60.0
+    live_max_message_bytes: int = 4096
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads to build the event store."""

@@ -1,4 +1,4 @@
-"""What signing in must remember outside the event log: recent failures (to throttle) and revoked tokens.
+"""What signing in must remember outside the event log: recent failures, to throttle.
 
 Every password check goes through `check_password`, which counts failures three ways, each in a sliding window:
 - per client address, across every username: spraying many usernames from one client is slowed;
@@ -74,7 +74,7 @@ def http_refusal(error: SignInError) -> HTTPException:
 
 
 class SignInLedger:
-    """Failed password checks, counted to throttle them, and the ids of tokens revoked by signing out."""
+    """Failed password checks, counted to throttle them."""
 
     def __init__(self, database: ViewDatabase, limits: Limits | None = None) -> None:
         self.database = database
@@ -86,12 +86,6 @@ class SignInLedger:
             Column("id", Integer, primary_key=True, autoincrement=True),
             Column("counted_as", String(64), nullable=False, index=True),
             Column("failed_at", UTCDateTime, nullable=False, index=True),
-        )
-        self.revoked = Table(
-            "revoked_tokens",
-            metadata,
-            Column("token_id", String(64), primary_key=True),
-            Column("expires_at", UTCDateTime, nullable=False),
         )
         metadata.create_all(database.engine)
 
@@ -148,18 +142,3 @@ class SignInLedger:
         if attempt.device is not None:
             return _digest("device", attempt.device)
         return _digest("username", attempt.username)
-
-    def revoke(self, token_id: str, expires_at: datetime) -> None:
-        """Sign out: the token stops working before it expires."""
-        with self.database.transaction() as conn:
-            conn.execute(delete(self.revoked).where(self.revoked.c.expires_at < datetime.now(UTC)))
-            if not self.is_revoked(token_id):
-                conn.execute(insert(self.revoked).values(token_id=token_id, expires_at=expires_at))
-
-    def is_revoked(self, token_id: str) -> bool:
-        """True once the token was signed out."""
-        with self.database.engine.connect() as conn:
-            return (
-                conn.execute(select(self.revoked.c.token_id).where(self.revoked.c.token_id == token_id)).first()
-                is not None
-            )

@@ -61,6 +61,7 @@ def corral_env(settings: Settings, folder: Path) -> dict[str, str]:
         "CORRAL_SECRET_KEY": SECRET,
         "CORRAL_ATTACHMENTS_DIR": str(folder / "attachments"),
         "COLUMNS": "200",
+        "CORRAL_LIVE_SOCKETS_PER_ACCOUNT": "100",  # a drill's followers stand for many users, on one account
     }
     if settings.database_schema:
         env["CORRAL_DATABASE_SCHEMA"] = settings.database_schema

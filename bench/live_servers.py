@@ -55,6 +55,7 @@ def serving(settings: Settings, secret: str, folder: Path, workers: int = 1) -> 
         "CORRAL_DATABASE_URL": settings.database_url,
         "CORRAL_SECRET_KEY": secret,
         "CORRAL_ATTACHMENTS_DIR": str(folder / "attachments"),
+        "CORRAL_LIVE_SOCKETS_PER_ACCOUNT": "10000",  # a run's subscribers stand for many users, on one account
     }
     if settings.database_schema:
         env["CORRAL_DATABASE_SCHEMA"] = settings.database_schema

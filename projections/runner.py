@@ -187,12 +187,13 @@ class Polling:
 
 
 class Listening:
-    """PostgreSQL: wait for NOTIFY on a channel; the projector also holds its advisory lock while it listens."""
+    """PostgreSQL: wait for NOTIFY on a channel (and any `also` given); the projector also holds its advisory
+    lock while it listens."""
 
-    def __init__(self, url: str, schema: str, channel: str, lock: bool = True) -> None:
+    def __init__(self, url: str, schema: str, channel: str, lock: bool = True, also: Sequence[str] = ()) -> None:
         self.conn = psycopg2.connect(**make_url(url).translate_connect_args(username="user", database="dbname"))
         self.conn.autocommit = True
-        self.channel = channel
+        self.channels = [*also, channel]  # `channel` last: pg_stat_activity shows `LISTEN <channel>` as its query
         digest = hashlib.sha256(f"corral-projector/{schema}".encode()).digest()
         self.lock_key = int.from_bytes(digest[:8], "big", signed=True) if lock else None
 
@@ -205,17 +206,18 @@ class Listening:
                     break
                 if stopping.wait(1.0):
                     return False
-            cursor.execute(f"LISTEN {self.channel}")
+            for channel in self.channels:
+                cursor.execute(f"LISTEN {channel}")
         return True
 
-    def wait(self, stopping: threading.Event, most: float = 1.0) -> list[str]:
-        """Return when events may have landed, or after `most` seconds regardless: the payloads heard, if any."""
+    def wait(self, stopping: threading.Event, most: float = 1.0) -> list[tuple[str, str]]:
+        """Return when events may have landed, or after `most` seconds regardless: the channels and payloads heard."""
         if not select.select([self.conn], [], [], most)[0]:
             return []
         self.conn.poll()
-        payloads = [notification.payload for notification in self.conn.notifies]
+        heard = [(notification.channel, notification.payload) for notification in self.conn.notifies]
         self.conn.notifies.clear()
-        return payloads
+        return heard
 
     def close(self) -> None:
         """Release the lock by closing the session."""

@@ -85,8 +85,8 @@ class LiveClient:
             elif message["type"] in ("subscribed", "resync") and topic in self.positions:
                 if message["type"] == "resync" or self.positions[topic] is None:
                     self.positions[topic] = message["position"]
-            elif message["type"] == "refused" and isinstance(topic, str):
-                self.positions.pop(topic, None)
+            elif message["type"] in ("refused", "revoked") and isinstance(topic, str):
+                self.positions.pop(topic, None)  # not to be followed again on reconnecting
             return message
 
     async def updates(self, retry_seconds: float = 0.5) -> AsyncIterator[dict[str, Any]]:

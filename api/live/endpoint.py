@@ -1,9 +1,16 @@
 """The websocket at /api/v1/live: the same identities as HTTP, an Origin allow-list, and topics checked per user.
 
 Messages are JSON. The client sends `{"type": "subscribe", "topic": T, "after": P}` (P optional: the last
-position it saw), `{"type": "unsubscribe", "topic": T}` or `{"type": "ping"}`. The server answers
-`subscribed` or `refused` (with a reason), then sends `update`s in log order, `resync` when the client
-missed too much to replay, `heartbeat`s, `pong`s and `error`s for messages it cannot read.
+position it saw), `{"type": "unsubscribe", "topic": T}` or `{"type": "ping"}`, each at most a few KiB. The
+server answers `subscribed` or `refused` (with a reason), then sends `update`s in log order, `resync` when the
+client missed too much to replay, `heartbeat`s, `pong`s and `error`s for messages it cannot read.
+
+Access is checked again whenever it may change. A subscription the user may no longer follow (it stopped
+leading the scheme, its organisation left it) ends with `{"type": "revoked", "topic": T, "reason": R}`; a
+socket whose token no longer names an actor (signed out, account disabled, password changed) is closed with
+code 1008 and the reason. The limits of api/live/limits.py apply: a handshake beyond an account's sockets is
+refused (429), a subscription beyond the socket's topics or subscribe messages is `refused`, a replay beyond
+its cap or the socket's budget is a `resync`, and a message too big closes the socket (1009).
 """
 
 from __future__ import annotations
@@ -24,52 +31,58 @@ from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 from api.errors import problem
-from api.live.hub import Client, Hub, Send, WriteNow
-from api.live.topics import authorise
+from api.live.hub import Hub
+from api.live.limits import TooManySocketsError
+from api.live.sockets import SESSION_ENDED, TOO_BIG, Client, Identity, Send, WriteNow
 from api.security import SignInError, TokenClaims, actor_from_claims, read_token
 from api.session import COOKIE
 from domain.actors import Actor
 from domain.errors import DomainError
-from projections.progress.view import ProgressView
-from projections.registry import view_of
 
 router = APIRouter(tags=["live"])
 
 SERVER_SEND = "corral.server_send"
 
-MAX_TOPICS = 50
 CLOSE_WAIT = 2.0  # seconds to hand a closing client its close frame
-SESSION_ENDED = 1008  # policy violation: the identity the socket was opened with is no longer valid
 
 
 @router.websocket("/live")
 async def live(websocket: WebSocket) -> None:
     """Follow the views one may read, pushed as they commit."""
     settings = websocket.app.state.settings
+    hub: Hub = websocket.app.state.hub
     origin = websocket.headers.get("origin")
     if origin is not None and origin not in settings.allowed_origins:
         return await _deny(websocket, 403, f"pages from {origin} may not open live updates")
     try:
-        actor, claims, by_cookie = await run_in_threadpool(_signed_in, websocket)
+        while True:  # checked again if access changed meanwhile: the hub's re-check may not have seen this socket
+            epoch = hub.epoch
+            actor, claims, by_cookie = await run_in_threadpool(_signed_in, websocket)
+            if epoch == hub.epoch:
+                break
+        if by_cookie and origin is None:
+            return await _deny(websocket, 403, "a browser session's live updates need the page's Origin")
+        client = hub.connect(Identity(claims, actor), *_writers(websocket))
     except SignInError as error:
         return await _deny(websocket, 401, str(error))
-    if by_cookie and origin is None:
-        return await _deny(websocket, 403, "a browser session's live updates need the page's Origin")
-    await websocket.accept()
-    hub: Hub = websocket.app.state.hub
-    client = hub.connect(*_writers(websocket))
-    remaining = (claims.expires_at - datetime.now(UTC)).total_seconds()
-    expiry = asyncio.get_running_loop().call_later(
-        max(remaining, 0), client.cut_off, SESSION_ENDED, "your session has expired: sign in again"
-    )
-    tasks = [asyncio.create_task(_receive(websocket, hub, client, actor)), asyncio.create_task(client.cut.wait())]
+    except TooManySocketsError as error:
+        return await _deny(websocket, 429, str(error))
     try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        await websocket.accept()
+        client.accepted = True
+        remaining = (claims.expires_at - datetime.now(UTC)).total_seconds()
+        expiry = asyncio.get_running_loop().call_later(
+            max(remaining, 0), client.cut_off, SESSION_ENDED, "your session has expired: sign in again"
+        )
+        tasks = [asyncio.create_task(_receive(websocket, hub, client)), asyncio.create_task(client.cut.wait())]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            expiry.cancel()
+            for task in tasks:
+                task.cancel()
     finally:
-        expiry.cancel()
         hub.disconnect(client)
-        for task in tasks:
-            task.cancel()
     if client.closing is not None:
         try:  # a peer that stopped reading never takes the close frame: give up and drop the connection
             await asyncio.wait_for(websocket.close(*client.closing), CLOSE_WAIT)
@@ -124,17 +137,20 @@ def text_frame(text: str) -> bytes:
     return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
 
 
-async def _receive(websocket: WebSocket, hub: Hub, client: Client, actor: Actor) -> None:
+async def _receive(websocket: WebSocket, hub: Hub, client: Client) -> None:
     """Read the client's messages until it goes away."""
-    readings = _readings(websocket)
+    most = hub.limits.message_bytes
     try:
         while True:
-            await _handle(hub, client, actor, readings, await websocket.receive_text())
+            text = await websocket.receive_text()
+            if len(text) > most or len(text.encode()) > most:
+                return client.cut_off(TOO_BIG, f"a message to the server is at most {most} bytes")
+            await _handle(hub, client, text)
     except (WebSocketDisconnect, RuntimeError):
         pass
 
 
-async def _handle(hub: Hub, client: Client, actor: Actor, readings: ProgressView, text: str) -> None:
+async def _handle(hub: Hub, client: Client, text: str) -> None:
     try:
         message = json.loads(text)
         kind = message["type"]
@@ -142,20 +158,23 @@ async def _handle(hub: Hub, client: Client, actor: Actor, readings: ProgressView
         return client.put(_error("send JSON objects with a type: subscribe, unsubscribe or ping"))
     topic_name = message.get("topic")
     after = message.get("after")
+    limits = hub.limits
     if kind == "ping":
         client.put(json.dumps({"type": "pong", "position": hub.delivered}))
     elif kind == "unsubscribe" and isinstance(topic_name, str):
         hub.unsubscribe(client, topic_name)
     elif kind != "subscribe" or not isinstance(topic_name, str) or not isinstance(after, int | None):
         client.put(_error("subscribe needs a topic (text) and may give after (the last position you saw)"))
-    elif len(client.subscriptions) >= MAX_TOPICS and topic_name not in client.subscriptions:
-        client.put(_refused(topic_name, f"one connection follows at most {MAX_TOPICS} topics"))
+    elif not client.subscribes.take():
+        seconds = f"{limits.window_seconds:g}"
+        client.put(_refused(topic_name, f"one connection sends at most {limits.subscribes} subscribes in {seconds}s"))
+    elif len(client.subscriptions) >= limits.topics and topic_name not in client.subscriptions:
+        client.put(_refused(topic_name, f"one connection follows at most {limits.topics} topics"))
     else:
         try:
-            topic = await run_in_threadpool(authorise, readings, actor, topic_name)
+            await hub.subscribe(client, topic_name, after)
         except DomainError as error:
-            return client.put(_refused(topic_name, str(error)))
-        await hub.subscribe(client, topic, after)
+            client.put(_refused(topic_name, str(error)))
 
 
 def _signed_in(websocket: WebSocket) -> tuple[Actor, TokenClaims, bool]:
@@ -168,16 +187,12 @@ def _signed_in(websocket: WebSocket) -> tuple[Actor, TokenClaims, bool]:
     if not token:
         raise SignInError("sign in first: send a bearer token or the session cookie")
     claims = read_token(token, app.state.settings.signing_key())
-    return actor_from_claims(app.state.corral, claims, app.state.sign_ins.is_revoked), claims, by_cookie
+    return actor_from_claims(app.state.corral, claims, app.state.revocations.is_revoked), claims, by_cookie
 
 
 async def _deny(websocket: WebSocket, status_code: int, detail: str) -> None:
-    title = "Not signed in" if status_code == 401 else "Forbidden"
+    title = {401: "Not signed in", 429: "Too many connections"}.get(status_code, "Forbidden")
     await websocket.send_denial_response(problem(status_code, title, detail))
-
-
-def _readings(websocket: WebSocket) -> ProgressView:
-    return view_of(websocket.app.state.views, ProgressView)
 
 
 def _refused(topic: str, reason: str) -> str:

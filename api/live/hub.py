@@ -1,19 +1,17 @@
 """Fan committed view changes out to websocket subscribers, each through its own bounded queue.
 
-A follower thread watches the views' committed position: woken by PostgreSQL NOTIFY (sent in each
-view batch's transaction, so only on commit, from whichever process projects) or, on SQLite, by
-this process's own projector. It reads the new audit rows and hands them to the event loop, where
-all subscription state lives, so ordering needs no locks:
+The follower (follower.py) hands the audit rows each view commit adds to the event loop, where all subscription
+state lives, so ordering needs no locks:
 
 - every row up to `delivered` has been offered to every subscription registered before it;
-- a new subscription replays (after, delivered] from the view while buffering what arrives, then
-  sends the buffer, dropping positions it already sent; so a resumed client gets each change once.
+- a new subscription replays (after, delivered] from the view while buffering what arrives, then sends the
+  buffer, dropping positions it already sent; so a resumed client gets each change once;
+- before a row that may take access away (guard.py) is offered, the sockets and subscriptions it concerns are
+  checked again in a thread, while every later row waits: a socket whose token no longer names an actor is
+  closed, a subscription no longer allowed is dropped with a `revoked` message, one whose scope changed gets
+  its new topic. A sign-out (api/revocations.py) closes that token's sockets at once.
 
-Each client's messages are written at once, in order: on a healthy socket the write completes without
-waiting, so a delivery costs no task switch. Every subscriber to a topic is handed the same message text, so
-the endpoint can build its frame once for all of them (see `WriteNow`). A socket that pushes back gets a
-bounded backlog drained by a task of its own: a write never waits on another client, and a client whose
-backlog is full is cut off rather than allowed to hold the others back.
+As `delivered` moves, it wakes the HTTP reads waiting to see a position (`?after=`, waits.py).
 """
 
 from __future__ import annotations
@@ -21,186 +19,107 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import threading
-from collections import deque
-from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 
-from api.live.topics import Topic
+from api.live.follower import Follower
+from api.live.guard import ACCOUNT, Check, Verdict, changes_access, recheck
+from api.live.limits import Allowance, LiveLimits, TooManySocketsError
+from api.live.sockets import GONE, IDLE, SESSION_ENDED, TOO_SLOW, Client, Identity, Send, Subscription, WriteNow
+from api.live.topics import Topic, authorise
+from api.live.waits import Waits
+from api.revocations import RevokedTokens
+from api.security import SignInError, TokenClaims, actor_from_claims
+from domain.actors import Actor
+from domain.application import Corral
 from projections.audit.view import AuditView
-from projections.database import read_announcement
+from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
-from projections.runner import DATABASE_ERRORS, Listening
 from projections.registry import view_of
 
 log = logging.getLogger("corral.live")
 
-BATCH = 1000
-IDLE = 1000
-GONE = 1001
-TOO_SLOW = 1013  # "try again later": reconnect and resume from the last position seen
-
-Send = Callable[[str], Coroutine[Any, Any, None]]
-WriteNow = Callable[[str], bool]  # writes a frame if the socket can take it at once; False leaves it to Send
-
-
-@dataclass(eq=False)
-class Subscription:
-    """One topic one client follows, and the last position sent on it."""
-
-    topic: Topic
-    client: Client
-    last_sent: int
-    buffer: list[tuple[int, str]] | None = field(default_factory=list)  # None once replayed: live
-
-    def offer(self, position: int, message: str) -> None:
-        """Send, or hold while the replay runs; never a position already sent."""
-        if self.buffer is not None:
-            self.buffer.append((position, message))
-        elif position > self.last_sent:
-            self.last_sent = position
-            self.client.put(message)
-
-
-@dataclass(eq=False)
-class Client:
-    """A connected websocket's subscriptions, and its outgoing messages, written in order without waiting."""
-
-    send: Send
-    limit: int  # messages a socket that pushes back may have waiting before it is cut off
-    write_now: WriteNow | None = None
-    subscriptions: dict[str, Subscription] = field(default_factory=dict)
-    backlog: deque[str] = field(default_factory=deque)
-    draining: asyncio.Task[None] | None = None
-    closing: tuple[int, str] | None = None
-    cut: asyncio.Event = field(default_factory=asyncio.Event)
-    idle_beats: int = 0  # heartbeats in a row with no topic followed
-
-    def put(self, message: str) -> None:
-        """Write the message now, or after those waiting; a full backlog cuts the client off."""
-        if self.closing is not None:
-            return
-        if self.draining is not None:
-            if len(self.backlog) < self.limit:
-                self.backlog.append(message)
-            else:
-                self.cut_off(TOO_SLOW, "too slow to keep up: reconnect and resume from the last position you saw")
-            return
-        try:
-            if self.write_now is not None and self.write_now(message):
-                return
-            sending = self.send(message)
-            # Step the send by hand, as an eager task would: a socket that takes the frame finishes it here.
-            waiting = sending.send(None)
-        except StopIteration:
-            return
-        except Exception:  # whatever the socket raised, it can take nothing more
-            return self.cut_off(GONE, "the connection failed")
-        self.draining = asyncio.get_running_loop().create_task(self._drain(sending, waiting))
-
-    def cut_off(self, code: int, reason: str) -> None:
-        """Drop what is waiting and have the connection closed with this code and reason."""
-        if self.closing is None:
-            self.closing = (code, reason)
-            self.backlog.clear()
-            if self.draining is not None:
-                self.draining.cancel()
-            self.cut.set()
-
-    async def _drain(self, sending: Coroutine[Any, Any, None], waiting: Any) -> None:
-        """Finish the send the socket pushed back on, then write the backlog, in order."""
-        try:
-            await _resume(sending, waiting)
-            while self.backlog:
-                await self.send(self.backlog.popleft())
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # as in put
-            self.cut_off(GONE, "the connection failed")
-        finally:
-            self.draining = None
-
-
-async def _resume(coroutine: Coroutine[Any, Any, None], waiting: Any) -> None:
-    """Run to its end a coroutine stepped by hand until it yielded `waiting`, driving it as a task would:
-    wait for what it yielded (a future, or None for a bare yield), then step it on."""
-    try:
-        while True:
-            if waiting is None:
-                await asyncio.sleep(0)
-            else:
-                await asyncio.wait((waiting,))
-            waiting = coroutine.send(None)
-    except StopIteration:
-        pass
-    finally:
-        coroutine.close()
+SIGNED_OUT = "this session was signed out: sign in again"
+REMEMBERED_SIGN_OUTS = 10_000
 
 
 class Hub:
-    """The process's subscribers and the thread that follows the views for them."""
+    """The process's subscribers, the thread that follows the views for them, and the reads waiting on the views."""
 
     def __init__(
         self,
         projections: Sequence[ViewProjection[Any]],
-        queue_size: int = 256,
-        replay_window: int = 10_000,
-        heartbeat_seconds: float = 15.0,
-        idle_seconds: float = 60.0,
+        corral: Corral,
+        revocations: RevokedTokens,
+        limits: LiveLimits = LiveLimits(),
     ) -> None:
-        self.views = [p.view for p in projections]
         self.audit = view_of(projections, AuditView)
-        self.queue_size = queue_size
-        self.chunk = max(1, queue_size // 8)  # rows offered between pauses that let backlogs drain
-        self.replay_window = replay_window
-        self.heartbeat_seconds = heartbeat_seconds
-        self.idle_beats = max(1, round(idle_seconds / heartbeat_seconds))
+        self.readings = view_of(projections, ProgressView)
+        self.corral, self.revocations, self.limits = corral, revocations, limits
+        self.chunk = max(1, limits.queue_size // 8)  # rows offered between pauses that let backlogs drain
+        self.idle_beats = max(1, round(limits.idle_seconds / limits.heartbeat_seconds))
         self.delivered = 0
+        self.epoch = 0  # moves at every change that may take access away: a check made across one is made again
         self.clients: set[Client] = set()
         self.by_programme: dict[str, dict[Topic, set[Subscription]]] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._heartbeat: asyncio.Task[None] | None = None
-        events = self.audit.events
-        self._new_rows_query = (  # built once: it runs after every command
-            select(events)
-            .where(events.c.position > bindparam("after"), events.c.position <= bindparam("until"))
-            .where(events.c.programme_id.is_not(None))
-            .order_by(events.c.position)
-            .limit(BATCH)
+        self.by_account: dict[str, set[Client]] = {}
+        self.waits = Waits(corral.recorder.max_notification_id)
+        self.follower = Follower(
+            self.audit,
+            [p.view for p in projections],
+            revocations.channel,
+            self.deliver,
+            self._signed_out,
+            self._resumed,
         )
+        self._sign_outs: dict[str, None] = {}  # recent ones, oldest first: for a socket checked just before one
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
 
     # Lifecycle (in the event loop)
 
     async def start(self) -> None:
-        """Follow the views from their current position."""
+        """Follow the views from their current position, and hear this process's sign-outs."""
         self._loop = asyncio.get_running_loop()
-        self.delivered = min((await asyncio.to_thread(self.view_positions)).values())
-        self._thread = threading.Thread(target=self._follow, args=(self.delivered,), name="corral-live", daemon=True)
-        self._thread.start()
+        self.delivered = min((await asyncio.to_thread(self.follower.view_positions)).values())
+        self.waits.advance(self.delivered)
+        self.revocations.listeners.append(self.token_revoked)
+        self.follower.start(self.delivered)
         self._heartbeat = asyncio.create_task(self._beat())
 
     async def stop(self) -> None:
         """Stop following and close every connection."""
-        self._stopping.set()
+        self.follower.stopping.set()
+        if self.token_revoked in self.revocations.listeners:
+            self.revocations.listeners.remove(self.token_revoked)
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         for client in list(self.clients):
             client.cut_off(GONE, "the server is going away: reconnect and resume")
-        if self._thread is not None:
-            await asyncio.to_thread(self._thread.join, 5)
+        await self.follower.stop()
 
     # Clients and subscriptions (in the event loop)
 
-    def connect(self, send: Send, write_now: WriteNow | None = None) -> Client:
-        """A new client that writes with `write_now` where it can, else with `send`; with an empty backlog."""
-        client = Client(send, self.queue_size, write_now)
+    def connect(self, identity: Identity, send: Send, write_now: WriteNow | None = None) -> Client:
+        """A new client for this identity, writing with `write_now` where it can, else with `send`, once the caller
+        has accepted its handshake; SignInError if its token was signed out meanwhile, TooManySocketsError if its
+        account holds too many already."""
+        if identity.claims.token_id in self._sign_outs:
+            raise SignInError(SIGNED_OUT)
+        sockets = self.by_account.setdefault(identity.account_id, set())
+        if len(sockets) >= self.limits.sockets_per_account:
+            raise TooManySocketsError(
+                f"{identity.claims.username} already has {len(sockets)} live connections to this server, the most "
+                "one account may hold: close one first"
+            )
+        limits = self.limits
+        client = Client(send, limits.queue_size, write_now, identity=identity, accepted=False)
+        client.subscribes = Allowance(limits.subscribes, limits.window_seconds)
+        client.replays = Allowance(limits.replay_budget, limits.window_seconds)
         self.clients.add(client)
+        sockets.add(client)
         return client
 
     def disconnect(self, client: Client) -> None:
@@ -208,25 +127,44 @@ class Hub:
         for topic in list(client.subscriptions):
             self.unsubscribe(client, topic)
         self.clients.discard(client)
+        if client.identity is not None:
+            sockets = self.by_account.get(client.identity.account_id, set())
+            sockets.discard(client)
+            if not sockets:
+                self.by_account.pop(client.identity.account_id, None)
 
-    async def subscribe(self, client: Client, topic: Topic, after: int | None) -> None:
-        """Register, replay what the client missed since `after` (or resync if too far behind), then go live."""
-        self.unsubscribe(client, topic.name)
-        start = self.delivered if after is None else after
+    async def subscribe(self, client: Client, name: str, after: int | None) -> None:
+        """Authorise the topic for the client's actor (DomainError if refused), register it, replay what the client
+        missed since `after` (or resync if that is too much), then go live."""
+        assert client.identity is not None
+        while True:  # authorised again if access changed meanwhile: the pass that followed may have missed this one
+            epoch = self.epoch
+            topic = await asyncio.to_thread(authorise, self.readings, client.identity.actor, name)
+            if epoch == self.epoch:
+                break
+        self.unsubscribe(client, name)
+        until = self.delivered
+        start = until if after is None else after
         subscription = Subscription(topic, client, start)
-        client.subscriptions[topic.name] = subscription
-        for programme_id in topic.programme_ids:
-            self.by_programme.setdefault(programme_id, {}).setdefault(topic, set()).add(subscription)
-        client.put(json.dumps({"type": "subscribed", "topic": topic.name, "position": self.delivered}))
-        if start < self.delivered - self.replay_window:
-            subscription.last_sent = self.delivered
-            message = f"more than {self.replay_window} changes were missed: read the page again over HTTP"
-            client.put(
-                json.dumps({"type": "resync", "topic": topic.name, "position": self.delivered, "reason": message})
-            )
-        missed = []
-        if self.delivered - self.replay_window <= start < self.delivered:
-            missed = await asyncio.to_thread(self._rows, topic, start, self.delivered)
+        client.subscriptions[name] = subscription
+        self._index(subscription)
+        client.put(json.dumps({"type": "subscribed", "topic": name, "position": until}))
+        missed: list[Any] = []
+        if start < until:
+            budget, most, window = client.replays.remaining(), self.limits.replay_max, self.limits.replay_window
+            too_far = start < until - window
+            if not too_far and budget > 0:  # one more than may be replayed: so as to know there are too many
+                missed = await asyncio.to_thread(self._rows, topic, start, until, min(most, budget) + 1)
+                if client.subscriptions.get(name) is not subscription:
+                    return  # dropped meanwhile
+            if too_far or len(missed) > most:
+                missed = self._resync(
+                    subscription, until, f"more than {most if not too_far else window} changes were missed"
+                )
+            elif budget == 0 or len(missed) > budget:
+                missed = self._resync(subscription, until, "this connection has been replayed too much lately")
+            else:
+                client.replays.take(len(missed))
         held, subscription.buffer = subscription.buffer or [], None  # what arrived live while the replay was read
         for row in missed:
             subscription.offer(row.position, topic.update(row))
@@ -236,19 +174,16 @@ class Hub:
     def unsubscribe(self, client: Client, name: str) -> None:
         """Stop following a topic."""
         subscription = client.subscriptions.pop(name, None)
-        if subscription is None:
-            return
-        for programme_id in subscription.topic.programme_ids:
-            topics = self.by_programme.get(programme_id, {})
-            followers = topics.get(subscription.topic, set())
-            followers.discard(subscription)
-            if not followers:
-                topics.pop(subscription.topic, None)
+        if subscription is not None:
+            self._unindex(subscription)
 
     async def deliver(self, rows: Sequence[Any], position: int) -> None:
         """Offer each committed row to the subscriptions it concerns: whether a topic covers it, and its
-        message, decided once per topic; pause every few rows so backlogs drain as a burst goes out."""
+        message, decided once per topic; pause every few rows so backlogs drain as a burst goes out. A row that
+        may take access away is first checked against those it concerns."""
         for number, row in enumerate(rows, 1):
+            if changes_access(row):
+                await self._access_changed(row)
             for topic, followers in list(self.by_programme.get(row.programme_id, {}).items()):
                 if topic.covers(row):
                     message = topic.update(row)
@@ -258,106 +193,130 @@ class Hub:
             if number % self.chunk == 0:
                 await asyncio.sleep(0)
         self.delivered = max(self.delivered, position)
+        self.waits.advance(self.delivered)
+
+    # Identity and access (in the event loop; the checks in threads)
+
+    def token_revoked(self, token_id: str) -> None:
+        """A sign-out made by this process (from any thread): close the token's sockets."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._signed_out, [token_id])
+
+    def _signed_out(self, token_ids: Iterable[str]) -> None:
+        for token_id in token_ids:
+            self._sign_outs[token_id] = None
+        while len(self._sign_outs) > REMEMBERED_SIGN_OUTS:
+            del self._sign_outs[next(iter(self._sign_outs))]
+        for client in list(self.clients):
+            if client.identity is not None and client.identity.claims.token_id in self._sign_outs:
+                client.cut_off(SESSION_ENDED, SIGNED_OUT)
+
+    async def _resumed(self) -> None:
+        """Listening again (PostgreSQL), so a sign-out may have gone unheard: look for those of open sockets."""
+        tokens = {client.identity.claims.token_id for client in self.clients if client.identity is not None}
+        if tokens:
+            self._signed_out(await asyncio.to_thread(self.revocations.revoked_among, tokens))
+
+    async def _access_changed(self, row: Any) -> None:
+        """Check again, before any later row is offered, the sockets and subscriptions this change concerns."""
+        self.epoch += 1
+        if row.aggregate_type == ACCOUNT:
+            clients = list(self.by_account.get(row.aggregate_id, ()))
+            checks = [self._check(client, client.subscriptions.values(), identity=True) for client in clients]
+        else:
+            concerned: dict[Client, list[Subscription]] = {}
+            for followers in self.by_programme.get(row.programme_id, {}).values():
+                for subscription in followers:
+                    concerned.setdefault(subscription.client, []).append(subscription)
+            if row.provider_id is not None:  # a provider joining a programme: its dashboards follow more
+                for client in self.clients:
+                    if client.identity is not None and str(client.identity.actor.organisation_id) == row.provider_id:
+                        concerned[client] = list(client.subscriptions.values())
+            checks = [self._check(client, subscriptions) for client, subscriptions in concerned.items()]
+        if not checks:
+            return
+        try:
+            verdicts = await asyncio.to_thread(recheck, checks, self._identify, self.readings)
+        except Exception:  # fail closed: the sockets concerned start again, and are checked afresh as they do
+            log.exception("live access could not be checked again after position %s", row.position)
+            for check in checks:
+                check.client.cut_off(TOO_SLOW, "your access could not be checked again: reconnect")
+            return
+        for verdict in verdicts:
+            self._apply(verdict)
+
+    def _check(self, client: Client, subscriptions: Iterable[Subscription], identity: bool = False) -> Check:
+        assert client.identity is not None
+        claims = client.identity.claims if identity else None
+        return Check(client, claims, client.identity.actor, tuple(subscriptions))
+
+    def _identify(self, claims: TokenClaims) -> Actor:
+        return actor_from_claims(self.corral, claims, self.revocations.is_revoked)
+
+    def _apply(self, verdict: Verdict) -> None:
+        client = verdict.check.client
+        if client not in self.clients or client.identity is None:
+            return
+        if verdict.closed is not None:
+            return client.cut_off(SESSION_ENDED, verdict.closed)
+        client.identity.actor = verdict.actor
+        for subscription, topic in verdict.topics:
+            name = subscription.topic.name
+            if client.subscriptions.get(name) is not subscription:
+                continue  # unsubscribed or replaced meanwhile
+            if isinstance(topic, str):
+                self.unsubscribe(client, name)
+                client.put(json.dumps({"type": "revoked", "topic": name, "reason": topic}))
+            elif topic != subscription.topic:
+                self._unindex(subscription)
+                subscription.topic = topic
+                self._index(subscription)
+
+    # Helpers
+
+    def _index(self, subscription: Subscription) -> None:
+        for programme_id in subscription.topic.programme_ids:
+            self.by_programme.setdefault(programme_id, {}).setdefault(subscription.topic, set()).add(subscription)
+
+    def _unindex(self, subscription: Subscription) -> None:
+        for programme_id in subscription.topic.programme_ids:
+            topics = self.by_programme.get(programme_id, {})
+            followers = topics.get(subscription.topic, set())
+            followers.discard(subscription)
+            if not followers:
+                topics.pop(subscription.topic, None)
+            if not topics:
+                self.by_programme.pop(programme_id, None)
+
+    def _resync(self, subscription: Subscription, position: int, why: str) -> list[Any]:
+        """Tell the client to read the page again instead of replaying; nothing to replay."""
+        subscription.last_sent = position
+        reason = f"{why}: read the page again over HTTP"
+        message = {"type": "resync", "topic": subscription.topic.name, "position": position, "reason": reason}
+        subscription.client.put(json.dumps(message))
+        return []
 
     async def _beat(self) -> None:
         while True:
-            await asyncio.sleep(self.heartbeat_seconds)
+            await asyncio.sleep(self.limits.heartbeat_seconds)
             beat = json.dumps({"type": "heartbeat", "position": self.delivered})
             for client in list(self.clients):
+                if not client.accepted:
+                    continue
                 client.idle_beats = 0 if client.subscriptions else client.idle_beats + 1
                 if client.idle_beats >= self.idle_beats:
                     client.cut_off(IDLE, "no topic followed for a while: closing an idle connection")
                 else:
                     client.put(beat)
 
-    # Reading the views (in threads)
-
-    def view_positions(self) -> dict[str, int]:
-        """Each view's committed position; the lowest is what an HTTP read is sure to show."""
-        return self.audit.database.positions(view.key for view in self.views)
-
-    def _rows(self, topic: Topic, after: int, until: int) -> list[Any]:
+    def _rows(self, topic: Topic, after: int, until: int, limit: int) -> list[Any]:
+        """Up to `limit` of the topic's changes after `after`, up to `until`, in log order (in a thread)."""
         events = self.audit.events
         query = (
             select(events)
-            .where(events.c.position > after, events.c.position <= until)
-            .where(events.c.programme_id.in_(sorted(topic.programme_ids)))
+            .where(events.c.position > after, events.c.position <= until, *topic.where(events))
             .order_by(events.c.position)
+            .limit(limit)
         )
-        with self.audit.database.engine.connect() as conn:
+        with self.audit.database.reading() as conn:
             return [row for row in conn.execute(query) if topic.covers(row)]
-
-    def _new_rows(self, reader: Connection, after: int, until: int) -> list[Any]:
-        try:
-            return list(reader.execute(self._new_rows_query, {"after": after, "until": until}))
-        finally:
-            reader.rollback()  # end the read, so the next one sees what committed since (SQLite keeps a snapshot)
-
-    def _follow(self, delivered: int) -> None:
-        backoff = 0.1
-        while not self._stopping.is_set():
-            try:
-                wait = self._wakeups()
-                try:
-                    wait.acquire(self._stopping)
-                    backoff = 0.1
-                    positions = self.view_positions()  # read once listening, so no later commit goes unheard
-                    with self.audit.database.reading() as reader:  # held: no checkout a command
-                        while not self._stopping.is_set():
-                            delivered = self._hand_over(reader, delivered, min(positions.values()))
-                            positions = self._heard(positions, wait.wait(self._stopping))
-                finally:
-                    wait.close()
-            except DATABASE_ERRORS as error:
-                log.warning("live updates lost the database (%s); retrying in %.1fs", error, backoff)
-            self._stopping.wait(backoff)
-            backoff = min(backoff * 2, 5.0)
-
-    def _heard(self, positions: dict[str, int], announcements: list[str]) -> dict[str, int]:
-        """The views' positions after these commit announcements; read afresh after a quiet second (or on
-        SQLite, which announces nothing), or when an announcement cannot be read."""
-        heard = [announced for text in announcements if (announced := read_announcement(text)) is not None]
-        if not heard or len(heard) < len(announcements):
-            return self.view_positions()
-        return positions | {view: position for view, position in heard if view in positions}
-
-    def _hand_over(self, reader: Connection, delivered: int, committed: int) -> int:
-        """Pass every row committed since `delivered` to the event loop; returns the position handed over."""
-        while delivered < committed:
-            rows = self._new_rows(reader, delivered, committed)
-            reached = rows[-1].position if len(rows) == BATCH else committed
-            assert self._loop is not None
-            handed = asyncio.run_coroutine_threadsafe(self.deliver(rows, reached), self._loop)
-            while not self._stopping.is_set():
-                try:
-                    handed.result(timeout=1.0)
-                    break
-                except TimeoutError:
-                    continue
-            delivered = reached
-        return delivered
-
-    def _wakeups(self) -> Listening | ViewCommits:
-        database = self.audit.database
-        if database.is_sqlite:
-            return ViewCommits(self.audit.wait_for_commit)
-        return Listening(database.url, database.schema or "public", database.views_channel, lock=False)
-
-
-class ViewCommits:
-    """SQLite: this process projects, so wait for its view batches to commit (or a second, to look anyway)."""
-
-    def __init__(self, wait_for_commit: Callable[[float], None]) -> None:
-        self.wait_for_commit = wait_for_commit
-
-    def acquire(self, stopping: threading.Event) -> bool:
-        """Nothing to lock or listen to."""
-        return True
-
-    def wait(self, stopping: threading.Event) -> list[str]:
-        """Return after the next commit, or a second; SQLite announces nothing, so no announcements."""
-        self.wait_for_commit(1.0)
-        return []
-
-    def close(self) -> None:
-        """Release nothing."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.deps import CorralApp, CurrentActor, Ledger, ServerSettings, SessionClaims
+from api.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
 from api.devices import attempt_from, set_device_cookie
 from api.security import SignInError, Verified, issue_token, read_token
 from api.session import clear_session_cookie, csrf_token, require_this_site, set_session_cookie
@@ -104,9 +104,11 @@ def current_session(actor: CurrentActor, claims: SessionClaims, settings: Server
 
 
 @router.post("/auth/logout", status_code=204)
-def sign_out(actor: CurrentActor, claims: SessionClaims, settings: ServerSettings, ledger: Ledger) -> Response:
-    """Revoke the token or session this request carries, and clear the session cookie."""
-    ledger.revoke(claims.token_id, claims.expires_at)
+def sign_out(
+    actor: CurrentActor, claims: SessionClaims, settings: ServerSettings, revocations: Revocations
+) -> Response:
+    """Revoke the token or session this request carries, closing its live sockets, and clear the session cookie."""
+    revocations.revoke(claims.token_id, claims.expires_at)
     response = Response(status_code=204)
     clear_session_cookie(response, settings)
     return response

@@ -91,6 +91,12 @@ async def next_of(live: LiveClient, kind: str = "update", timeout: float = 10.0)
             return message
 
 
+async def ping(live: LiveClient) -> None:
+    """Ask for a `pong`: it carries the position up to which the server has sent every update."""
+    assert live.connection is not None
+    await live.connection.send(json.dumps({"type": "ping"}))
+
+
 def test_each_subscriber_hears_of_a_submission_as_far_as_it_may_read_and_a_re_fetch_shows_it(world: World) -> None:
     async def scenario() -> None:
         async with world.live("colin") as colin, world.live("alice") as alice, world.live("gill") as gill:

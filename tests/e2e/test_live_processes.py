@@ -6,11 +6,13 @@ projector`s (one active at a time): the fan-out goes through PostgreSQL LISTEN/N
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from api.live.client import LiveClient
 from api.security import hash_password
@@ -84,3 +86,64 @@ def test_a_change_made_through_one_server_reaches_subscribers_on_both(cluster: t
     position, heard = run(scenario())
 
     assert heard == [position] * 6
+
+
+def test_signing_out_through_one_server_closes_the_sessions_sockets_on_every_server(
+    cluster: tuple[Agreed, list[int]],
+) -> None:
+    agreed, ports = cluster
+    token = sign_in(ports[0], "gill")
+
+    async def scenario() -> list[int | None]:
+        # Sockets on the two-worker server, whose processes hear of the sign-out only by NOTIFY; one on the server
+        # that signs out, which hears of it at once.
+        clients = [
+            LiveClient(f"ws://127.0.0.1:{port}/api/v1/live", token=token) for port in (ports[0],) * 3 + (ports[1],)
+        ]
+        for client in clients:
+            await client.connect()
+            await client.subscribe(f"audit:{agreed.programme_id}")
+            assert (await client.receive(10))["type"] == "subscribed"
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports[1]}") as http:
+            signed_out = await http.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
+        assert signed_out.status_code == 204
+        codes = []
+        for client in clients:
+            try:
+                async with asyncio.timeout(5):
+                    while True:
+                        await client.receive()
+            except ConnectionClosed as closed:
+                codes.append(closed.rcvd.code if closed.rcvd is not None else None)
+            except TimeoutError:
+                codes.append(None)  # still open
+        return codes
+
+    assert run(scenario()) == [1008] * 4
+
+
+def test_a_read_through_one_server_waits_for_a_change_made_through_another_and_projected_by_a_third(
+    cluster: tuple[Agreed, list[int]],
+) -> None:
+    agreed, ports = cluster
+    tokens = {user: sign_in(ports[0], user) for user in ("colin", "gill")}
+
+    submitted = httpx.post(
+        f"http://127.0.0.1:{ports[1]}/api/v1/schemes/{agreed.scheme_id}/milestones/M1/submissions",
+        json={"narrative": "Audit attached.", "attachments": []},
+        headers={"Authorization": f"Bearer {tokens['colin']}"},
+    )
+    read = httpx.get(
+        f"http://127.0.0.1:{ports[0]}/api/v1/programmes/{agreed.programme_id}/progress",
+        params={"after": submitted.json()["position"]},
+        headers={"Authorization": f"Bearer {tokens['gill']}"},
+    )
+
+    assert submitted.status_code == 201 and read.status_code == 200
+    assert read.json()["counts"].get("submitted", 0) == 1
+
+
+def sign_in(port: int, user: str) -> str:
+    answer = httpx.post(f"http://127.0.0.1:{port}/api/v1/auth/token", data={"username": user, "password": PASSWORD})
+    token: str = answer.json()["access_token"]
+    return token

@@ -14,7 +14,7 @@ from websockets.server import ServerProtocol
 from websockets.uri import parse_uri
 
 from api.live.endpoint import text_frame
-from api.live.hub import GONE, TOO_SLOW, Client
+from api.live.sockets import GONE, TOO_SLOW, Client
 from projections.database import read_announcement
 
 

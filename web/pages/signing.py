@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from api.deps import CorralApp, CurrentActor, Ledger, ServerSettings, SessionClaims
+from api.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
 from api.devices import attempt_from, set_device_cookie
 from api.security import SignInError, issue_token
 from api.session import clear_session_cookie, require_this_site, set_session_cookie
@@ -76,9 +76,9 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out(claims: SessionClaims, settings: ServerSettings, ledger: Ledger) -> Response:
-    """End the session: the token is revoked and the cookie cleared."""
-    ledger.revoke(claims.token_id, claims.expires_at)
+def sign_out(claims: SessionClaims, settings: ServerSettings, revocations: Revocations) -> Response:
+    """End the session: the token is revoked (its live sockets closed) and the cookie cleared."""
+    revocations.revoke(claims.token_id, claims.expires_at)
     response = see_other("/sign-in?signed_out=true")
     clear_session_cookie(response, settings)
     return response

@@ -93,10 +93,16 @@
       if (message.position !== undefined && message.position !== null) { positions[message.topic] = message.position; }
       if (message.type === "update" || message.type === "resync") { refresh(); }
       else if (message.type === "refused") { show("offline", "Not live: " + (message.reason || "refused")); }
+      else if (message.type === "revoked") {  // no longer ours to follow: not asked for again, and the page reread
+        topics = topics.filter(function (topic) { return topic !== message.topic; });
+        show("offline", "Not live: " + (message.reason || "no longer yours to follow"));
+        refresh();
+      }
     });
-    socket.addEventListener("close", function () {
+    socket.addEventListener("close", function (event) {
       if (socket !== current) { return; }  // a socket already let go of: its close must not start a second one
       socket = null;
+      if (event.code === 1008) { show("offline", "Offline: " + (event.reason || "sign in again")); return; }
       retry();
     });
     socket.addEventListener("error", function () { /* close follows */ });

@@ -1,0 +1,89 @@
+"""Which committed changes may take access away, and the re-check of the sockets and subscriptions they concern.
+
+DOMAIN.md: a user who loses access loses it everywhere at once, live connections included. The hub hears every
+change in log order and, before it delivers anything after one of these, re-checks what it may concern:
+- a change to an account (disabled, a new password): that account's sockets, whose tokens must still name an
+  actor as HTTP would accept them (`actor_from_claims`), then their subscriptions for the actor now named;
+- a lead designated or re-designated, a provider joining a programme, a scheme's terms agreed (participants may
+  have left or joined): the subscriptions whose topics cover that programme, and those of the provider named.
+A sign-out is not an event: it reaches the hub from `RevokedTokens` (api/revocations.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from api.live.sockets import Client, Subscription
+from api.live.topics import Topic, authorise
+from api.security import SignInError, TokenClaims
+from domain.actors import Actor, Role
+from domain.errors import DomainError
+from domain.programme import Programme
+from domain.scheme import Scheme
+from domain.user_account import UserAccount
+from projections.progress.view import ProgressView
+
+ACCOUNT = UserAccount.__name__
+ACCESS_CHANGES = frozenset(
+    (kind.__qualname__.split(".")[0], kind.__name__)
+    for kind in (
+        Programme.ProviderJoined,
+        Programme.LeadProviderDesignated,
+        Programme.LeadProviderRedesignated,
+        Scheme.Agreed,
+    )
+)
+
+
+def changes_access(row: Any) -> bool:
+    """True for an audit row after which some socket or subscription may no longer be allowed."""
+    return bool(row.aggregate_type == ACCOUNT or (row.aggregate_type, row.event_type) in ACCESS_CHANGES)
+
+
+@dataclass(frozen=True)
+class Check:
+    """What to re-check of one client: who it is (for an account change), and these subscriptions."""
+
+    client: Client
+    claims: TokenClaims | None  # None: the identity stands; only the subscriptions are authorised again
+    actor: Actor
+    subscriptions: tuple[Subscription, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A check's outcome: why the socket must close, or the actor and each subscription's topic or refusal."""
+
+    check: Check
+    closed: str | None
+    actor: Actor
+    topics: tuple[tuple[Subscription, Topic | str], ...]
+
+
+def recheck(checks: Iterable[Check], identify: Callable[[TokenClaims], Actor], readings: ProgressView) -> list[Verdict]:
+    """Each check's verdict, read from the views and the accounts (so, in a thread); a topic is authorised once
+    per role, organisation and name, which is all authorisation depends on."""
+    authorised: dict[tuple[Role, UUID, str], Topic | str] = {}
+    verdicts = []
+    for check in checks:
+        actor = check.actor
+        if check.claims is not None:
+            try:
+                actor = identify(check.claims)
+            except SignInError as error:
+                verdicts.append(Verdict(check, str(error), actor, ()))
+                continue
+        topics = []
+        for subscription in check.subscriptions:
+            key = (actor.role, actor.organisation_id, subscription.topic.name)
+            if key not in authorised:
+                try:
+                    authorised[key] = authorise(readings, actor, subscription.topic.name)
+                except DomainError as error:
+                    authorised[key] = str(error)
+            topics.append((subscription, authorised[key]))
+        verdicts.append(Verdict(check, None, actor, tuple(topics)))
+    return verdicts

@@ -1,0 +1,142 @@
+"""A connected websocket as the hub sees it: who it is, the topics it follows, and its outgoing messages.
+
+Each client's messages are written at once, in order: on a healthy socket the write completes without
+waiting, so a delivery costs no task switch. Every subscriber to a topic is handed the same message text, so
+the endpoint can build its frame once for all of them (see `WriteNow`). A socket that pushes back gets a
+bounded backlog drained by a task of its own: a write never waits on another client, and a client whose
+backlog is full is cut off rather than allowed to hold the others back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from api.live.limits import Allowance, LiveLimits
+from api.live.topics import Topic
+from api.security import TokenClaims
+from domain import ids
+from domain.actors import Actor
+
+IDLE = 1000
+GONE = 1001
+SESSION_ENDED = 1008  # policy violation: the identity the socket was opened with is no longer valid
+TOO_BIG = 1009
+TOO_SLOW = 1013  # "try again later": reconnect and resume from the last position seen
+CLOSE_REASON_BYTES = 123  # the most a close frame's reason may hold
+
+Send = Callable[[str], Coroutine[Any, Any, None]]
+WriteNow = Callable[[str], bool]  # writes a frame if the socket can take it at once; False leaves it to Send
+
+
+@dataclass
+class Identity:
+    """Who opened the socket: the token's claims, and the actor they named when last checked."""
+
+    claims: TokenClaims
+    actor: Actor
+
+    @property
+    def account_id(self) -> str:
+        """The id of the account's aggregate, as the audit trail names it."""
+        return str(ids.user_id(self.claims.username))
+
+
+@dataclass(eq=False)
+class Subscription:
+    """One topic one client follows, and the last position sent on it."""
+
+    topic: Topic
+    client: Client
+    last_sent: int
+    buffer: list[tuple[int, str]] | None = field(default_factory=list)  # None once replayed: live
+
+    def offer(self, position: int, message: str) -> None:
+        """Send, or hold while the replay runs; never a position already sent."""
+        if self.buffer is not None:
+            self.buffer.append((position, message))
+        elif position > self.last_sent:
+            self.last_sent = position
+            self.client.put(message)
+
+
+@dataclass(eq=False)
+class Client:
+    """A connected websocket's subscriptions, and its outgoing messages, written in order without waiting."""
+
+    send: Send
+    limit: int  # messages a socket that pushes back may have waiting before it is cut off
+    write_now: WriteNow | None = None
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    backlog: deque[str] = field(default_factory=deque)
+    draining: asyncio.Task[None] | None = None
+    closing: tuple[int, str] | None = None
+    cut: asyncio.Event = field(default_factory=asyncio.Event)
+    idle_beats: int = 0  # heartbeats in a row with no topic followed
+    identity: Identity | None = None
+    accepted: bool = True  # False while the handshake is answered: nothing may be written yet
+    subscribes: Allowance = field(default_factory=lambda: Allowance(LiveLimits.subscribes, LiveLimits.window_seconds))
+    replays: Allowance = field(default_factory=lambda: Allowance(LiveLimits.replay_budget, LiveLimits.window_seconds))
+
+    def put(self, message: str) -> None:
+        """Write the message now, or after those waiting; a full backlog cuts the client off."""
+        if self.closing is not None:
+            return
+        if self.draining is not None:
+            if len(self.backlog) < self.limit:
+                self.backlog.append(message)
+            else:
+                self.cut_off(TOO_SLOW, "too slow to keep up: reconnect and resume from the last position you saw")
+            return
+        try:
+            if self.write_now is not None and self.write_now(message):
+                return
+            sending = self.send(message)
+            # Step the send by hand, as an eager task would: a socket that takes the frame finishes it here.
+            waiting = sending.send(None)
+        except StopIteration:
+            return
+        except Exception:  # whatever the socket raised, it can take nothing more
+            return self.cut_off(GONE, "the connection failed")
+        self.draining = asyncio.get_running_loop().create_task(self._drain(sending, waiting))
+
+    def cut_off(self, code: int, reason: str) -> None:
+        """Drop what is waiting and have the connection closed with this code and reason."""
+        if self.closing is None:
+            self.closing = (code, reason.encode()[:CLOSE_REASON_BYTES].decode(errors="ignore"))
+            self.backlog.clear()
+            if self.draining is not None:
+                self.draining.cancel()
+            self.cut.set()
+
+    async def _drain(self, sending: Coroutine[Any, Any, None], waiting: Any) -> None:
+        """Finish the send the socket pushed back on, then write the backlog, in order."""
+        try:
+            await _resume(sending, waiting)
+            while self.backlog:
+                await self.send(self.backlog.popleft())
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # as in put
+            self.cut_off(GONE, "the connection failed")
+        finally:
+            self.draining = None
+
+
+async def _resume(coroutine: Coroutine[Any, Any, None], waiting: Any) -> None:
+    """Run to its end a coroutine stepped by hand until it yielded `waiting`, driving it as a task would:
+    wait for what it yielded (a future, or None for a bare yield), then step it on."""
+    try:
+        while True:
+            if waiting is None:
+                await asyncio.sleep(0)
+            else:
+                await asyncio.wait((waiting,))
+            waiting = coroutine.send(None)
+    except StopIteration:
+        pass
+    finally:
+        coroutine.close()
