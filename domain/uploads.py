@@ -31,8 +31,7 @@ class UploadService(EventSourcedService):
     def uploaded_attachments(
         self, actor: Actor, sha256s: Sequence[str], submission: Submission | None = None
     ) -> tuple[Attachment, ...]:
-        """The files named, as recorded when the actor's organisation uploaded them (or, for a revision, as an
-        earlier revision holds them); AttachmentNotUploadedError for any other, whether it exists or not."""
+        """Each named file as the actor's organisation uploaded it (or an earlier revision holds it); else refused."""
         recorded: dict[str, Attachment] = {}
         if submission is not None:
             actor.require_provider(submission.provider_id)
