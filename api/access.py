@@ -1,4 +1,8 @@
-"""Who may read what, decided in one place from the views: DOMAIN.md's table of who may do what."""
+"""Who may read what, decided in one place from the views: DOMAIN.md's table of who may do what.
+
+Something a caller may not see reads exactly like something that does not exist: `unseen` gives one wording per
+kind of thing for both, naming only the ids the caller gave, never a parent it did not name.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from uuid import UUID
 
 from sqlalchemy import and_, select
 
+from api.attachments import AttachmentStore, StoredFile
 from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.errors import NotFoundError, NotPermittedError
@@ -14,6 +19,11 @@ from domain.scheme import Scheme
 from domain.submission import Submission
 from projections.progress.reading import fetch
 from projections.progress.view import ProgressView
+
+
+def unseen(what: str) -> NotFoundError:
+    """The answer for a thing that does not exist and for one that is not the caller's to see: the same words."""
+    return NotFoundError(f"no {what} is yours to see")
 
 
 @dataclass(frozen=True)
@@ -55,54 +65,7 @@ def programme_access(view: ProgressView, actor: Actor, programme_id: str) -> Pro
         if joined:
             leads = frozenset(r.id for r in rows if r.lead_id == organisation)
             return ProgrammeAccess(programme_id, False, organisation, frozenset(r.id for r in rows), leads)
-    raise NotFoundError(f"no programme {programme_id} is yours to see")
-
-
-def may_read_evidence(corral: Corral, actor: Actor, submission: Submission) -> None:
-    """Evidence content is its provider's, its scheme lead's and the commissioner's to read; 404 to anyone else."""
-    programme = corral.programme(submission.programme_id)
-    if actor.role is Role.PROVIDER and actor.organisation_id in (
-        submission.provider_id,
-        programme.lead_of(submission.scheme_id),
-    ):
-        return
-    if actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id:
-        return
-    raise NotFoundError(f"no submission {submission.id} is yours to read")
-
-
-def may_know_programme(corral: Corral, actor: Actor, programme_id: UUID) -> None:
-    """NotFoundError, as if it did not exist, unless the actor's organisation is the programme's commissioner or
-    one of its providers."""
-    unseen = NotFoundError(f"no programme {programme_id} is yours to see")
-    try:
-        programme = corral.programme(programme_id)
-    except NotFoundError:
-        raise unseen from None
-    if actor.organisation_id not in (programme.commissioner_id, *programme.provider_ids):
-        raise unseen
-
-
-def may_know_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> None:
-    """NotFoundError, as if it did not exist, unless the actor may know of the scheme's programme."""
-    try:
-        programme_id = corral.scheme(scheme_id).programme_id
-    except NotFoundError:
-        raise NotFoundError(f"no scheme {scheme_id} is yours to see") from None
-    try:
-        may_know_programme(corral, actor, programme_id)
-    except NotFoundError:
-        raise NotFoundError(f"no scheme {scheme_id} is yours to see") from None
-
-
-def readable_submission(corral: Corral, actor: Actor, submission_id: UUID) -> Submission:
-    """The submission, if the actor may read its evidence; NotFoundError otherwise, as if it did not exist."""
-    try:
-        submission = corral.submission(submission_id)
-        may_read_evidence(corral, actor, submission)
-    except NotFoundError:
-        raise NotFoundError(f"no submission {submission_id} is yours to read") from None
-    return submission
+    raise unseen(f"programme {programme_id}")
 
 
 def visible_programmes(view: ProgressView, actor: Actor) -> list[str]:
@@ -120,53 +83,72 @@ def visible_programmes(view: ProgressView, actor: Actor) -> list[str]:
 
 def provider_table_access(view: ProgressView, actor: Actor, programme_id: str, provider_id: str) -> ProgrammeAccess:
     """A provider's Q1-Q4 table is the commissioner's, the auditor's and that provider's; NotFoundError otherwise."""
-    access = programme_access(view, actor, programme_id)
+    what = f"table of provider {provider_id} in programme {programme_id}"
+    try:
+        access = programme_access(view, actor, programme_id)
+    except NotFoundError:
+        raise unseen(what) from None
     if not access.may_see_money_of(provider_id):
-        raise NotFoundError("that provider's table is not yours to read")
+        raise unseen(what)
+    return access
+
+
+def audit_access(view: ProgressView, actor: Actor, programme_id: str) -> ProgrammeAccess:
+    """A programme's audit trail is its commissioner's staff's and auditors' to read; NotFoundError otherwise."""
+    what = f"audit trail of programme {programme_id}"
+    try:
+        access = programme_access(view, actor, programme_id)
+    except NotFoundError:
+        raise unseen(what) from None
+    if not access.everything:
+        raise unseen(what)
     return access
 
 
 def board_access(view: ProgressView, actor: Actor, scheme_id: str) -> ProgrammeAccess:
     """A scheme's collation board is its lead's and the commissioner's; NotFoundError otherwise."""
+    return _scheme_quarter_access(view, actor, scheme_id, f"collation board of scheme {scheme_id}", lead_reads=True)
+
+
+def review_access(view: ProgressView, actor: Actor, scheme_id: str, lead_reads: bool = True) -> ProgrammeAccess:
+    """A scheme-quarter's review is the commissioner's (and, where `lead_reads`, the lead's); NotFoundError else."""
+    return _scheme_quarter_access(view, actor, scheme_id, f"review of scheme {scheme_id}", lead_reads)
+
+
+def _scheme_quarter_access(
+    view: ProgressView, actor: Actor, scheme_id: str, what: str, lead_reads: bool
+) -> ProgrammeAccess:
     s = view.schemes
     found = fetch(view, select(s.c.programme_id).where(s.c.id == scheme_id))
     if not found:
-        raise NotFoundError(f"no scheme {scheme_id}")
-    access = programme_access(view, actor, found[0].programme_id)
-    if not access.everything and scheme_id not in access.leads:
-        raise NotFoundError("only the scheme's lead and the commissioner read its collation board")
+        raise unseen(what)
+    try:
+        access = programme_access(view, actor, found[0].programme_id)
+    except NotFoundError:
+        raise unseen(what) from None
+    if not (access.everything or (lead_reads and scheme_id in access.leads)):
+        raise unseen(what)
     return access
-
-
-def commissioner_access(view: ProgressView, actor: Actor, programme_id: str, what: str) -> ProgrammeAccess:
-    """Access that only the commissioner's staff and its auditors have, such as the audit trail; NotFoundError else."""
-    access = programme_access(view, actor, programme_id)
-    if not access.everything:
-        raise NotFoundError(f"{what} is the commissioner's and the auditor's to read")
-    return access
-
-
-def may_read_assessments(corral: Corral, actor: Actor, scheme_id: UUID, provider_id: UUID) -> None:
-    """A provider-milestone's decisions and evidence: the commissioner, the auditor, that provider and the lead."""
-    programme = corral.programme(corral.scheme(scheme_id).programme_id)
-    commissioner = (
-        actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id
-    )
-    concerned = actor.role is Role.PROVIDER and actor.organisation_id in (provider_id, programme.lead_of(scheme_id))
-    if not (commissioner or concerned):
-        raise NotFoundError("that assessment's evidence is not yours to read")
 
 
 def may_read_dashboard(actor: Actor, provider_id: UUID) -> None:
     """A provider's home is its own staff's only."""
     if actor.role is not Role.PROVIDER or actor.organisation_id != provider_id:
-        raise NotFoundError("that dashboard is not yours to read")
+        raise unseen(f"dashboard of provider {provider_id}")
 
 
-def may_attach_evidence(actor: Actor) -> None:
-    """Only provider staff upload evidence files."""
-    if actor.role is not Role.PROVIDER:
-        raise NotPermittedError("only provider staff attach evidence")
+def may_know_programme(corral: Corral, actor: Actor, programme_id: UUID) -> None:
+    """NotFoundError, as if it did not exist, unless the actor is of the programme's commissioner or its providers."""
+    try:
+        programme = corral.programme(programme_id)
+    except NotFoundError:
+        raise unseen(f"programme {programme_id}") from None
+    commissioning = (
+        actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id
+    )
+    providing = actor.role is Role.PROVIDER and actor.organisation_id in programme.provider_ids
+    if not (commissioning or providing):
+        raise unseen(f"programme {programme_id}")
 
 
 def may_read_terms(actor: Actor, scheme: Scheme) -> None:
@@ -176,4 +158,78 @@ def may_read_terms(actor: Actor, scheme: Scheme) -> None:
     named = scheme.terms.provider_ids.union(*(v.terms.provider_ids for v in scheme.agreed_versions))
     if actor.role is Role.PROVIDER and actor.organisation_id in named:
         return
-    raise NotFoundError(f"no scheme {scheme.id} is yours to read")
+    raise unseen(f"scheme {scheme.id}")
+
+
+def readable_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> Scheme:
+    """The scheme, if the actor may know of it at all (`may_read_terms`); NotFoundError otherwise."""
+    try:
+        scheme = corral.scheme(scheme_id)
+        may_read_terms(actor, scheme)
+    except NotFoundError:
+        raise unseen(f"scheme {scheme_id}") from None
+    return scheme
+
+
+def may_know_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> None:
+    """NotFoundError, as if it did not exist, unless the actor may read its terms (a provider left out may not)."""
+    readable_scheme(corral, actor, scheme_id)
+
+
+def may_read_assessments(corral: Corral, actor: Actor, scheme_id: UUID, provider_id: UUID) -> None:
+    """A provider-milestone's decisions and evidence: the commissioner, the auditor, that provider and the lead."""
+    what = f"assessment history of provider {provider_id} in scheme {scheme_id}"
+    try:
+        scheme = readable_scheme(corral, actor, scheme_id)
+    except NotFoundError:
+        raise unseen(what) from None
+    programme = corral.programme(scheme.programme_id)
+    commissioner = (
+        actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id
+    )
+    concerned = actor.role is Role.PROVIDER and actor.organisation_id in (provider_id, programme.lead_of(scheme_id))
+    if not (commissioner or concerned):
+        raise unseen(what)
+
+
+def may_read_evidence(corral: Corral, actor: Actor, submission: Submission) -> None:
+    """Evidence content is its provider's, its scheme lead's and the commissioner's to read; 404 to anyone else."""
+    programme = corral.programme(submission.programme_id)
+    if actor.role is Role.PROVIDER and actor.organisation_id in (
+        submission.provider_id,
+        programme.lead_of(submission.scheme_id),
+    ):
+        return
+    if actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id:
+        return
+    raise unseen(f"submission {submission.id}")
+
+
+def readable_submission(corral: Corral, actor: Actor, submission_id: UUID) -> Submission:
+    """The submission, if the actor may read its evidence; NotFoundError otherwise, as if it did not exist."""
+    try:
+        submission = corral.submission(submission_id)
+        may_read_evidence(corral, actor, submission)
+    except NotFoundError:
+        raise unseen(f"submission {submission_id}") from None
+    return submission
+
+
+def readable_file(corral: Corral, actor: Actor, submission_id: UUID, sha256: str, store: AttachmentStore) -> StoredFile:
+    """A file of evidence the actor may read, as stored; one NotFoundError for evidence not theirs, or no such file."""
+    what = f"file {sha256} in submission {submission_id}"
+    try:
+        submission = readable_submission(corral, actor, submission_id)
+    except NotFoundError:
+        raise unseen(what) from None
+    named = next((a for e in submission.revisions for a in e.attachments if a.sha256 == sha256), None)
+    stored = store.stored(sha256, named.name) if named is not None else None
+    if stored is None:
+        raise unseen(what)
+    return stored
+
+
+def may_attach_evidence(actor: Actor) -> None:
+    """Only provider staff upload evidence files."""
+    if actor.role is not Role.PROVIDER:
+        raise NotPermittedError("only provider staff attach evidence")

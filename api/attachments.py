@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 from typing import BinaryIO
@@ -24,6 +25,7 @@ ALLOWED = {
     "text/plain",
 }
 CHUNK = 1024 * 1024
+HEAD = 8192  # how much of a file its type is told from
 
 
 class AttachmentRefusedError(DomainError):
@@ -55,6 +57,15 @@ def sniff(head: bytes, name: str) -> str:
     return "application/octet-stream"
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A stored file as it is served: where it is, the type its content shows, and a safe name."""
+
+    path: Path
+    media_type: str
+    name: str
+
+
 class AttachmentStore:
     """Files kept under `folder/<first two hex>/<sha256>`; the same content is stored once."""
 
@@ -73,7 +84,7 @@ class AttachmentStore:
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise AttachmentRefusedError(f"the file is larger than the {self.max_bytes:,} bytes allowed")
-                    head = head if len(head) >= 8192 else (head + chunk)[:8192]
+                    head = head if len(head) >= HEAD else (head + chunk)[:HEAD]
                     digest.update(chunk)
                     temporary.write(chunk)
                 media_type = sniff(head, name)
@@ -89,6 +100,24 @@ class AttachmentStore:
         target.parent.mkdir(exist_ok=True)
         Path(temporary.name).replace(target)
         return Attachment(sha256, name, size, media_type)
+
+    def stored(self, sha256: str, name: str) -> StoredFile | None:
+        """The file with this hash, typed again by its own content and safely named; None if it is not kept."""
+        # Evidence recorded before uploads were recorded may carry a client's claimed name and type: trust neither.
+        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            return None
+        path = self.path(sha256)
+        try:
+            with path.open("rb") as file:
+                head = file.read(HEAD)
+        except OSError:
+            return None
+        try:
+            name = safe_name(name)
+        except AttachmentRefusedError:
+            name = sha256
+        media_type = sniff(head, name)
+        return StoredFile(path, media_type if media_type in ALLOWED else "application/octet-stream", name)
 
     def path(self, sha256: str) -> Path:
         """Where the file with this hash is kept."""

@@ -124,7 +124,7 @@ def known_programme(programme_id: UUID, actor: CurrentActor, corral: CorralApp) 
 
 
 def known_scheme(scheme_id: UUID, actor: CurrentActor, corral: CorralApp) -> None:
-    """404 for a scheme of a programme the actor has nothing to do with, before anything else is said of it."""
+    """404 for a scheme not of the actor's commissioner whose terms never named the actor's organisation."""
     may_know_scheme(corral, actor, scheme_id)
 
 

@@ -22,10 +22,12 @@ from domain.submission import Submission, SubmissionStatus
 from domain.accounts import AccountService
 from domain.service import Recorded, require_version
 from domain.transcoding import register_value_types
+from domain.upload import Upload
+from domain.uploads import UploadService
 from domain.user_account import UserAccount
 
 
-class Corral(AccountService):
+class Corral(AccountService, UploadService):
     """Every use case of DOMAIN.md's lifecycle."""
 
     name = "Corral"
@@ -36,6 +38,7 @@ class Corral(AccountService):
         Submission: 50,
         QuarterReview: 50,
         UserAccount: 50,
+        Upload: 50,
     }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -135,10 +138,12 @@ class Corral(AccountService):
     # Evidence
 
     def submit_evidence(self, actor: Actor, scheme_id: UUID, milestone_code: str, evidence: Evidence) -> Recorded:
-        """A participant submits its evidence for a milestone that applies to it."""
+        """A participant submits its evidence for a milestone that applies to it; each file named must be one its
+        organisation uploaded, and is recorded as the upload found it."""
         scheme = self.scheme(scheme_id)
         milestone = scheme.milestone_for(actor.organisation_id, milestone_code)
         self._require_quarter_open(scheme_id, milestone.quarter)
+        evidence = self._as_uploaded(actor, evidence)
         submission = Submission.submit(
             actor, scheme.programme_id, scheme_id, actor.organisation_id, milestone, evidence
         )
@@ -151,7 +156,7 @@ class Corral(AccountService):
         submission = self._get(Submission, submission_id, expected_version=expected_version)
         milestone = self.scheme(submission.scheme_id).milestone_for(submission.provider_id, submission.milestone_code)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
-        submission.revise(actor, milestone, evidence, reason)
+        submission.revise(actor, milestone, self._as_uploaded(actor, evidence, submission), reason)
         return self._save(submission)
 
     def withdraw_evidence(

@@ -43,6 +43,11 @@ def quarter_review_id(scheme_id: UUID, quarter: Quarter) -> UUID:
     return _key("review", scheme_id, quarter.value)
 
 
+def upload_id(organisation_id: UUID, sha256: str) -> UUID:
+    """One organisation's upload of one file, by the file's SHA-256."""
+    return _key("upload", organisation_id, sha256)
+
+
 def user_id(username: str) -> UUID:
     """A user account, by username."""
     return _key("user", username)

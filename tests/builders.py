@@ -8,7 +8,7 @@ from uuid import UUID
 
 from domain import ids
 from domain.actors import Actor, Role
-from domain.evidence import Attachment, Evidence, Figures
+from domain.evidence import Evidence, Figures
 from domain.milestones import Milestone, NumericMeasure, Quarter
 from domain.scheme import Participant, SchemeTerms
 
@@ -56,8 +56,8 @@ def terms(*milestones: Milestone, participants: tuple[UUID, ...] = (ACUTE_ID, CO
 
 
 def narrative(text: str = "Our audit of safety plans is attached.") -> Evidence:
-    """Narrative evidence with one attachment."""
-    return Evidence(text, attachments=(Attachment("ab" * 32, "audit.pdf", 2048, "application/pdf"),))
+    """Narrative evidence, naming no file: through the application, a file must be uploaded before evidence names it."""
+    return Evidence(text)
 
 
 def figures(numerator: int, denominator: int) -> Evidence:

@@ -138,7 +138,8 @@ def _agree_scheme(
     return scheme_id
 
 
-def _evidence(code: str, quarter: Quarter, numerator: int | None = None) -> Evidence:
+def _evidence(app: Corral, code: str, quarter: Quarter, numerator: int | None = None) -> Evidence:
+    """The provider's quarterly report, uploaded once (a record only: the demo keeps no file), and its evidence."""
     figures = Figures(Decimal(numerator), Decimal(100)) if numerator is not None else None
     name = f"{code.lower()}-{quarter.value.lower()}-report.pdf"
     report = Attachment(
@@ -147,12 +148,14 @@ def _evidence(code: str, quarter: Quarter, numerator: int | None = None) -> Evid
         size=48_213,
         media_type="application/pdf",
     )
+    if not app.exists(ids.upload_id(ids.organisation_id(code), report.sha256)):
+        app.record_upload(staff(code), report)
     return Evidence(f"{quarter.value} report from {code}: actions taken and what changed.", figures, (report,))
 
 
 def _play_q1(app: Corral, commissioner: Actor, scheme_id: UUID, lead: str, participants: tuple[str, ...]) -> None:
     for provider in participants:
-        submit_and_accept(app, staff(provider), staff(lead), scheme_id, "Q1", _evidence(provider, Quarter.Q1))
+        submit_and_accept(app, staff(provider), staff(lead), scheme_id, "Q1", _evidence(app, provider, Quarter.Q1))
     app.present_pack(staff(lead), scheme_id, Quarter.Q1)
     decisions = [
         (
@@ -171,7 +174,9 @@ def _play_q2(app: Corral, commissioner: Actor, schemes: dict[str, UUID]) -> None
     nutrition, self_harm, patient = schemes["NUTRITION"], schemes["SELF-HARM"], schemes["PATIENT-EXPERIENCE"]
     # Nutrition: everyone submits, one is returned and revised, the pack is presented and assessed in part.
     for provider, uptake in zip(EVERYONE, (92, 88, 81, 97, 85, 90)):
-        submit_and_accept(app, staff(provider), staff(ACUTE), nutrition, "Q2", _evidence(provider, Quarter.Q2, uptake))
+        submit_and_accept(
+            app, staff(provider), staff(ACUTE), nutrition, "Q2", _evidence(app, provider, Quarter.Q2, uptake)
+        )
     app.present_pack(staff(ACUTE), nutrition, Quarter.Q2)
     assess(
         app,
@@ -185,17 +190,17 @@ def _play_q2(app: Corral, commissioner: Actor, schemes: dict[str, UUID]) -> None
     )
     # Self-harm: a neighbour's evidence is returned with comments; another is still missing; the lead nudges.
     lead = staff(MENTAL_HEALTH)
-    submit_and_accept(app, staff(ACUTE), lead, self_harm, "Q2", _evidence(ACUTE, Quarter.Q2))
-    returned = app.submit_evidence(staff(COMMUNITY), self_harm, "Q2", _evidence(COMMUNITY, Quarter.Q2))
+    submit_and_accept(app, staff(ACUTE), lead, self_harm, "Q2", _evidence(app, ACUTE, Quarter.Q2))
+    returned = app.submit_evidence(staff(COMMUNITY), self_harm, "Q2", _evidence(app, COMMUNITY, Quarter.Q2))
     app.return_evidence(lead, returned.id, "Please attach the safety-plan audit for July to September.")
-    app.submit_evidence(staff(AMBULANCE), self_harm, "Q2-TARGETED", _evidence(AMBULANCE, Quarter.Q2))
+    app.submit_evidence(staff(AMBULANCE), self_harm, "Q2-TARGETED", _evidence(app, AMBULANCE, Quarter.Q2))
     app.nudge_provider(
         lead, self_harm, Quarter.Q2, ids.organisation_id(THIRD_SECTOR), "Your Q2 evidence is due by 30 October."
     )
     # Patient experience: presented, then queried back by the commissioner.
     for provider, recommend in zip(EVERYONE, (91, 89, 94, 87, 96, 98)):
         submit_and_accept(
-            app, staff(provider), staff(PRIVATE), patient, "Q2", _evidence(provider, Quarter.Q2, recommend)
+            app, staff(provider), staff(PRIVATE), patient, "Q2", _evidence(app, provider, Quarter.Q2, recommend)
         )
     app.present_pack(staff(PRIVATE), patient, Quarter.Q2)
     app.query_pack(commissioner, patient, Quarter.Q2, "Which survey period do the Friends and Family figures cover?")

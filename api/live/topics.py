@@ -14,7 +14,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Table, or_
 
-from api.access import board_access, commissioner_access, may_read_dashboard, programme_access, visible_programmes
+from api.access import audit_access, board_access, may_read_dashboard, programme_access, visible_programmes
 from domain.actors import Actor
 from domain.errors import DomainError
 from domain.milestones import Quarter
@@ -110,7 +110,7 @@ def authorise(readings: ProgressView, actor: Actor, name: str) -> Topic:
                 name, frozenset({access.programme_id}), None, scheme_id=scheme_id, quarter=quarter, detailed=True
             )
         if kind == "audit" and len(parts) == 1:
-            access = commissioner_access(readings, actor, str(UUID(parts[0])), "the audit trail")
+            access = audit_access(readings, actor, str(UUID(parts[0])))
             return Topic(name, frozenset({access.programme_id}), None, detailed=True)
     except ValueError:
         pass

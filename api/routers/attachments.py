@@ -1,4 +1,4 @@
-"""Attachments: upload a file to reference in evidence; download it if you may read that evidence."""
+"""Attachments: upload a file to name in your evidence; download it if you may read that evidence."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from api.access import may_attach_evidence, readable_submission
+from api.access import may_attach_evidence, readable_file
 from api.attachments import AttachmentStore
 from api.deps import CorralApp, CurrentActor
-from domain.errors import NotFoundError
 
 router = APIRouter(tags=["attachments"])
 
 
 class AttachmentOut(BaseModel):
+    """A file as the server recorded it: its name made safe, its size, and the type its content shows."""
+
     sha256: str
     name: str
     size: int
@@ -29,10 +30,11 @@ def _store(request: Request) -> AttachmentStore:
 
 
 @router.post("/attachments", status_code=201, response_model=AttachmentOut)
-def upload(file: UploadFile, request: Request, actor: CurrentActor) -> AttachmentOut:
-    """Store a file for your evidence; refer to it in a submission by the SHA-256 returned."""
+def upload(file: UploadFile, request: Request, actor: CurrentActor, corral: CorralApp) -> AttachmentOut:
+    """Store a file as your organisation's; name it in your evidence by the SHA-256 returned (again: no error)."""
     may_attach_evidence(actor)
     kept = _store(request).keep(file.file, file.filename or "")
+    corral.record_upload(actor, kept)
     return AttachmentOut(sha256=kept.sha256, name=kept.name, size=kept.size, media_type=kept.media_type)
 
 
@@ -40,17 +42,12 @@ def upload(file: UploadFile, request: Request, actor: CurrentActor) -> Attachmen
 def download(
     submission_id: UUID, sha256: str, request: Request, actor: CurrentActor, corral: CorralApp
 ) -> FileResponse:
-    """A file of the evidence, for those who may read it, always as a download."""
-    submission = readable_submission(corral, actor, submission_id)
-    for evidence in submission.revisions:
-        for attachment in evidence.attachments:
-            path = _store(request).path(sha256)
-            if attachment.sha256 == sha256 and path.exists():
-                return FileResponse(
-                    path,
-                    media_type=attachment.media_type,
-                    filename=attachment.name,
-                    content_disposition_type="attachment",
-                    headers={"X-Content-Type-Options": "nosniff"},
-                )
-    raise NotFoundError("that file is not part of this evidence")
+    """A file of the evidence, for those who may read it: always a download, typed by its stored content."""
+    stored = readable_file(corral, actor, submission_id, sha256, _store(request))
+    return FileResponse(
+        stored.path,
+        media_type=stored.media_type,
+        filename=stored.name,
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )

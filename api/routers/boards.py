@@ -12,7 +12,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.access import board_access, commissioner_access, may_read_assessments, may_read_dashboard
+from api.access import audit_access, board_access, may_read_assessments, may_read_dashboard
 from api.deps import CorralApp, CurrentActor, ProgressReadings, ViewsAfter
 from api.routers.programmes import Money
 from domain.actors import Actor
@@ -85,7 +85,7 @@ def audit_page(
     request: Request, programme_id: UUID, reader: Actor, readings: ProgressView, **filters: Any
 ) -> AuditPage:
     """A page of the programme's audit trail (`audit_trail`'s filters), if the reader may read it."""
-    commissioner_access(readings, reader, str(programme_id), "the audit trail")
+    audit_access(readings, reader, str(programme_id))
     return audit_trail(view_of(request.app.state.views, AuditView), programme_id=programme_id, **filters)
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.commands import Act, RecordedOut
-from api.access import board_access
+from api.access import review_access
 from api.deps import BY_COMMISSIONER, BY_PROVIDER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
 from domain.achievement import AssessmentStatus
 from domain.errors import NotFoundError
@@ -75,7 +75,7 @@ def read_review(
 ) -> JSONResponse:
     """The packs presented and the assessments made, for the lead and the commissioner; its version as the ETag
     ("0" before anything has happened in the quarter), for If-Match on the review's changes."""
-    board_access(readings, actor, str(scheme_id))
+    review_access(readings, actor, str(scheme_id))
     try:
         review = corral.quarter_review(scheme_id, quarter)
     except NotFoundError:

@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.access import may_read_terms
+from api.access import readable_scheme
 from api.commands import Act, RecordedOut
 from api.deps import (
     BY_COMMISSIONER,
@@ -24,7 +24,6 @@ from api.deps import (
     performed_by,
 )
 from domain.actors import Role
-from domain.errors import NotFoundError
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
@@ -201,11 +200,7 @@ def draft(programme_id: UUID, body: DraftIn, act: Act) -> JSONResponse:
 @router.get("/schemes/{scheme_id}", response_model=SchemeOut)
 def read_scheme(scheme_id: UUID, actor: CurrentActor, corral: CorralApp) -> JSONResponse:
     """The scheme's current terms, who has signed them, and every earlier agreed version; its version as the ETag."""
-    try:
-        scheme = corral.scheme(scheme_id)
-        may_read_terms(actor, scheme)
-    except NotFoundError:
-        raise NotFoundError(f"no scheme {scheme_id} is yours to see") from None
+    scheme = readable_scheme(corral, actor, scheme_id)
     out = SchemeOut(
         id=scheme.id,
         programme_id=scheme.programme_id,

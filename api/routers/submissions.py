@@ -8,34 +8,52 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import readable_submission
 from api.commands import Act, RecordedOut
 from api.deps import BY_PROVIDER, CorralApp, CurrentActor, KnownScheme
-from domain.evidence import Attachment, Evidence, Figures
+from api.routers.attachments import AttachmentOut
+from domain.actors import Actor
+from domain.application import Corral
+from domain.evidence import Evidence, Figures
 from domain.submission import Submission
 
 router = APIRouter(tags=["submissions"])
 
 
 class AttachmentIn(BaseModel):
+    """A file your organisation uploaded, named by the SHA-256 that `POST /attachments` returned.
+
+    Only `sha256` is read. The name, size and media type are those the server recorded at the upload; `name`,
+    `size` and `media_type`, which older clients send, are accepted and ignored.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    name: str = Field(min_length=1, max_length=255)
-    size: int = Field(ge=0)
-    media_type: str = Field(min_length=3, max_length=100)
 
 
 class EvidenceIn(BaseModel):
     narrative: str = ""
     numerator: Decimal | None = None
     denominator: Decimal | None = None
-    attachments: list[AttachmentIn] = []
+    attachments: list[AttachmentIn] = Field(
+        [], description="files your organisation uploaded (or that an earlier revision of this evidence holds)"
+    )
 
-    def evidence(self) -> Evidence:
-        """The domain's value, whose own checks give the clear errors."""
+    def evidence(self, corral: Corral, actor: Actor, submission: Submission | None = None) -> Evidence:
+        """The domain's value, each file as its upload was recorded; the domain's own checks give the clear errors."""
         figures = None if self.numerator is None else Figures(self.numerator, self.denominator)
-        return Evidence(self.narrative, figures, tuple(Attachment(**a.model_dump()) for a in self.attachments))
+        named = [a.sha256 for a in self.attachments]
+        return Evidence(self.narrative, figures, corral.uploaded_attachments(actor, named, submission))
+
+
+class EvidenceOut(BaseModel):
+    narrative: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    attachments: list[AttachmentOut]
 
 
 class RevisionIn(EvidenceIn):
@@ -60,7 +78,7 @@ class SubmissionOut(BaseModel):
     revision: int
     version: int
     lead_comments: str
-    evidence: EvidenceIn
+    evidence: EvidenceOut
 
 
 @router.post(
@@ -73,7 +91,7 @@ def submit(scheme_id: UUID, milestone_code: str, body: EvidenceIn, act: Act) -> 
     """Submit your organisation's evidence for a milestone that applies to it."""
     return act.run(
         f"submit {scheme_id} {milestone_code} {body.model_dump_json()}",
-        lambda: act.corral.submit_evidence(act.actor, scheme_id, milestone_code, body.evidence()),
+        lambda: act.corral.submit_evidence(act.actor, scheme_id, milestone_code, body.evidence(act.corral, act.actor)),
         201,
     )
 
@@ -101,23 +119,27 @@ def read(submission: KnownSubmission) -> JSONResponse:
         revision=submission.revision,
         version=submission.version,
         lead_comments=submission.lead_comments,
-        evidence=EvidenceIn(
+        evidence=EvidenceOut(
             narrative=evidence.narrative,
             numerator=figures.numerator if figures else None,
             denominator=figures.denominator if figures else None,
-            attachments=[AttachmentIn(**a.__dict__) for a in evidence.attachments],
+            attachments=[AttachmentOut(**a.__dict__) for a in evidence.attachments],
         ),
     )
     return JSONResponse(out.model_dump(mode="json"), headers={"ETag": f'"{submission.version}"'})
 
 
 @router.post("/submissions/{submission_id}/revisions", response_model=RecordedOut)
-def revise(submission_id: UUID, _: KnownSubmission, body: RevisionIn, act: Act) -> JSONResponse:
+def revise(submission_id: UUID, submission: KnownSubmission, body: RevisionIn, act: Act) -> JSONResponse:
     """Replace your evidence with a new revision, saying why; If-Match guards against overwriting."""
     return act.run(
         f"revise {submission_id} {body.model_dump_json()}",
         lambda: act.corral.revise_evidence(
-            act.actor, submission_id, body.evidence(), body.reason, act.expected_version
+            act.actor,
+            submission_id,
+            body.evidence(act.corral, act.actor, submission),
+            body.reason,
+            act.expected_version,
         ),
     )
 

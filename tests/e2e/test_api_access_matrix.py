@@ -7,8 +7,9 @@ programme with a Plymouth trust. Q1's pack is presented and one milestone assess
 The rules, from DOMAIN.md's "Who may do what":
 - not signed in: 401, except for health checks and signing in;
 - reading what is not yours to read: 404, so you cannot learn that it exists;
-- changing: 403 when your role never does this; 404 when the programme (or the evidence) is not yours to see;
-  403 when you see it but the act is not yours.
+- changing: 403 when your role never does this; 404 when the programme, the scheme (or the evidence) is not yours
+  to see - a provider of the programme knows of a scheme only if it is named in its terms; 403 when you see it but
+  the act is not yours.
 An allowed change is sent a body that a later domain rule refuses (409 or 422), so that the world stays as it was.
 """
 
@@ -116,6 +117,8 @@ def administrator_of(organisation: UUID) -> Who:
 in_programme = either(commissioning, provider(ACUTE_ID, COMMUNITY_ID, PRIVATE_ID, MENTAL_ID))
 participant = provider(ACUTE_ID, COMMUNITY_ID)
 lead = provider(ACUTE_ID)
+in_scheme = either(commissioning, participant)  # the commissioner, and the providers its terms name
+in_draft = either(commissioning, provider(ACUTE_ID, COMMUNITY_ID, MENTAL_ID))
 
 
 def reads_evidence_of(owner: UUID) -> Who:
@@ -214,14 +217,9 @@ BLANK_REASON = {"reason": "  "}
 DECISION = {"provider_id": str(COMMUNITY_ID), "milestone_code": "M1", "status": "Met", "rationale": "on the pack"}
 
 COMMISSIONERS_CHANGE = changes(Role.COMMISSIONER, sees=in_programme)
-THE_LEAD_CHANGES = changes(Role.PROVIDER, sees=in_programme, may=lead)
-PARTIES_SIGN = changes(Role.COMMISSIONER, Role.PROVIDER, sees=in_programme, may=either(commissioning, participant))
-DRAFT_PARTIES_SIGN = changes(
-    Role.COMMISSIONER,
-    Role.PROVIDER,
-    sees=in_programme,
-    may=either(commissioning, provider(ACUTE_ID, COMMUNITY_ID, MENTAL_ID)),
-)
+THE_LEAD_CHANGES = changes(Role.PROVIDER, sees=in_scheme, may=lead)
+PARTIES_SIGN = changes(Role.COMMISSIONER, Role.PROVIDER, sees=in_scheme)
+DRAFT_PARTIES_SIGN = changes(Role.COMMISSIONER, Role.PROVIDER, sees=in_draft)
 COMMUNITYS_OWN, LEADS_OWN_EVIDENCE = reads_evidence_of(COMMUNITY_ID), reads_evidence_of(ACUTE_ID)
 
 MATRIX = (
@@ -260,7 +258,7 @@ MATRIX = (
     Row(
         "POST",
         f"{SCHEME}/milestones/{{milestone_code}}/submissions",
-        changes(Role.PROVIDER, sees=in_programme, may=participant),
+        changes(Role.PROVIDER, sees=in_scheme, may=participant),
         json=EVIDENCE,  # already submitted: 409
     ),
     # Presented evidence is locked, and the pack is not queried: each allowed change below is refused with 422.
@@ -393,6 +391,8 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         other_programme = app.set_up_programme(nhse, "South Devon and Torbay", 2014).id
         app.join_programme(nhse, other_programme, provider_terms(PLYMOUTH_ID))
         attachment = AttachmentStore(served.attachments_dir, served.attachment_max_bytes).keep(io.BytesIO(PDF), "a.pdf")
+        for uploader in (COMMUNITY, ACUTE):
+            app.record_upload(uploader, attachment)
         evidence = Evidence("Safety plans audited.", attachments=(attachment,))
         submissions = presented(app, agreed.scheme_id, (COMMUNITY, "M1", evidence), (ACUTE, "M1", evidence))
         app.assess_milestone(COMMISSIONER, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "M1", AssessmentStatus.MET, "ok")

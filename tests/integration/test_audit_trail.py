@@ -120,6 +120,8 @@ def _concerns(e: Any, aggregate: Any) -> tuple[UUID | None, UUID | None, UUID | 
         return aggregate.programme_id, aggregate.id, signer, None
     if kind == "UserAccount":
         return None, None, aggregate.organisation_id if aggregate.role is Role.PROVIDER else None, None
+    if kind == "Upload":
+        return None, None, aggregate.organisation_id, None
     if kind == "Submission":
         return aggregate.programme_id, aggregate.scheme_id, aggregate.provider_id, aggregate.quarter.value
     provider = e.assessment.provider_id if hasattr(e, "assessment") else getattr(e, "provider_id", None)

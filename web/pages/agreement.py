@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from api.access import may_read_terms
+from api.access import readable_scheme
 from api.deps import ViewsAfter
 from domain.actors import Role
 from domain.application import Corral
@@ -45,8 +45,7 @@ def terms_changes(corral: Corral, scheme_id: UUID) -> list[TermsChange]:
 
 
 def _agreement_page(page: Page, scheme_id: UUID, failure: FormFailure | None = None) -> Response:
-    scheme = page.corral.scheme(scheme_id)
-    may_read_terms(page.viewer.actor, scheme)
+    scheme = readable_scheme(page.corral, page.viewer.actor, scheme_id)
     organisation = page.viewer.actor.organisation_id
     signer_role = Role.COMMISSIONER if organisation == scheme.commissioner_id else Role.PROVIDER
     context = {
@@ -73,7 +72,7 @@ def agreement(page: CurrentPage, scheme_id: UUID, _: ViewsAfter) -> Response:
 @router.post("/schemes/{scheme_id}/signatures")
 def sign(page: CurrentPage, scheme_id: UUID, terms_version: Annotated[int, Form()], version: SeenVersion) -> Response:
     """Sign the version of the terms you have read, for your organisation."""
-    may_read_terms(page.viewer.actor, page.corral.scheme(scheme_id))
+    readable_scheme(page.corral, page.viewer.actor, scheme_id)
     return page.act(
         lambda: page.corral.sign_scheme(page.viewer.actor, scheme_id, terms_version, expected_version=version),
         "sign",

@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from api.access import commissioner_access
+from api.access import audit_access
 from api.deps import ViewsAfter
 from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
@@ -55,7 +55,7 @@ def audit(
 ) -> Response:
     """Who did what, when and why, newest first: for the commissioner and the auditor."""
     readings = page.readings
-    commissioner_access(readings, page.viewer.actor, str(programme_id), "the audit trail")
+    audit_access(readings, page.viewer.actor, str(programme_id))
     heading = programme_heading(readings, page.viewer.actor, programme_id)
     filters = {
         "scheme": scheme or "",

@@ -156,6 +156,7 @@ FIELD_OF_RULE = {
     "RationaleRequired": "rationale",
     "StatusDisagreesWithFigures": "status",
     "AttachmentRefused": "files",
+    "AttachmentNotUploaded": "files",
     "StatusRequired": "status",
 }
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
-from api.access import may_attach_evidence, readable_submission
+from api.access import may_attach_evidence, readable_scheme, readable_submission
 from api.attachments import AttachmentStore
 from domain import ids
 from domain.evidence import Attachment, Evidence, Figures
@@ -24,7 +24,7 @@ Text = Annotated[str, Form()]
 
 def _own(page: Page, scheme_id: UUID, code: str) -> tuple[Any, Any, Submission | None]:
     """The scheme, the milestone as it applies to the viewer's organisation, and its submission if any."""
-    scheme = page.corral.scheme(scheme_id)
+    scheme = readable_scheme(page.corral, page.viewer.actor, scheme_id)
     milestone = scheme.milestone_for(page.viewer.actor.organisation_id, code)
     submission_id = ids.submission_id(scheme_id, code, page.viewer.actor.organisation_id)
     return scheme, milestone, page.corral.submission(submission_id) if page.corral.exists(submission_id) else None
@@ -105,6 +105,7 @@ def send_evidence(
         store: AttachmentStore = page.request.app.state.attachments
         for upload in uploads:
             stored = store.keep(upload.file, upload.filename or "")
+            page.corral.record_upload(page.viewer.actor, stored)
             if all(a.sha256 != stored.sha256 for a in kept):
                 kept.append(stored)
         evidence = Evidence(narrative, None if top is None else Figures(top, bottom), tuple(kept))

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from api.access import commissioner_access, may_read_assessments
+from api.access import may_read_assessments, review_access
 from api.deps import ViewsAfter
 from domain import ids
 from domain.actors import Role
@@ -74,8 +74,8 @@ def _maths(corral: Corral, milestone: Milestone, review: QuarterReview | None, p
 
 
 def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFailure | None = None) -> Response:
+    review_access(page.readings, page.viewer.actor, str(scheme_id), lead_reads=False)
     programme_id, title, _ = scheme_row(page.readings, scheme_id)
-    commissioner_access(page.readings, page.viewer.actor, programme_id, "the commissioner's review")
     board = collation_board(page.readings, str(scheme_id), quarter)
     review = quarter_review(page.corral, scheme_id, quarter)
     terms = page.corral.scheme(scheme_id).agreed_terms
@@ -121,6 +121,7 @@ def review_page(page: CurrentPage, scheme_id: UUID, quarter: Quarter, _: ViewsAf
 
 
 def _decide(page: Page, scheme_id: UUID, quarter: Quarter, form: str, values: dict[str, str], action: Any) -> Response:
+    review_access(page.readings, page.viewer.actor, str(scheme_id), lead_reads=False)
     return page.act(
         action,
         form,
