@@ -7,6 +7,7 @@ from enum import Enum
 from uuid import UUID
 
 from domain.errors import NotPermittedError
+from domain.limits import USER_ID
 
 
 class Role(Enum):
@@ -23,6 +24,9 @@ class Actor:
     user_id: str
     organisation_id: UUID
     role: Role
+
+    def __post_init__(self) -> None:
+        USER_ID.check(self.user_id, "user_id")
 
     def require_commissioner_of(self, commissioner_id: UUID) -> None:
         """Raise unless this actor is staff of the given commissioner."""

@@ -104,7 +104,7 @@ class Corral(AccountService):
     def draft_scheme(self, actor: Actor, programme_id: UUID, code: str, terms: SchemeTerms) -> Recorded:
         """The commissioner drafts a scheme with participants, weights and milestones."""
         programme = self.programme(programme_id)
-        scheme = Scheme.draft(actor, programme.id, programme.commissioner_id, programme.provider_ids, code, terms)
+        scheme = Scheme.draft(actor, programme.id, programme.commissioner_id, programme.scope, code, terms)
         programme.add_scheme(actor, scheme.id, scheme.code)
         return self._create(scheme, programme)
 
@@ -113,7 +113,7 @@ class Corral(AccountService):
     ) -> Recorded:
         """Change a scheme's terms before they are first agreed."""
         scheme = self._get(Scheme, scheme_id, expected_version=expected_version)
-        scheme.amend_draft(actor, terms, self.programme(scheme.programme_id).provider_ids, reason)
+        scheme.amend_draft(actor, terms, self.programme(scheme.programme_id).scope, reason)
         return self._save(scheme)
 
     def propose_variation(
@@ -121,7 +121,7 @@ class Corral(AccountService):
     ) -> Recorded:
         """Propose new terms for an agreed scheme."""
         scheme = self._get(Scheme, scheme_id, expected_version=expected_version)
-        scheme.propose_variation(actor, terms, self.programme(scheme.programme_id).provider_ids, reason)
+        scheme.propose_variation(actor, terms, self.programme(scheme.programme_id).scope, reason)
         return self._save(scheme)
 
     def sign_scheme(

@@ -14,6 +14,7 @@ from api.access import board_access
 from api.deps import BY_COMMISSIONER, BY_PROVIDER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
 from domain.achievement import AssessmentStatus
 from domain.errors import NotFoundError
+from domain.limits import LONG_TEXT, SHORT_TEXT
 from domain.milestones import Quarter
 
 router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
@@ -21,22 +22,22 @@ router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["revi
 
 class NudgeIn(BaseModel):
     provider_id: UUID
-    message: str = Field(min_length=1, max_length=4000)
+    message: str = Field(min_length=1, max_length=SHORT_TEXT.cap)
 
 
 class QuestionsIn(BaseModel):
-    questions: str = Field(min_length=1, max_length=20000)
+    questions: str = Field(min_length=1, max_length=LONG_TEXT.cap)
 
 
 class AssessmentIn(BaseModel):
     provider_id: UUID
     milestone_code: str
     status: AssessmentStatus
-    rationale: str
+    rationale: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class AppealIn(AssessmentIn):
-    reason: str
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class PackEntryOut(BaseModel):

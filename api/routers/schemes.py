@@ -26,6 +26,7 @@ from api.deps import (
 )
 from domain.actors import Role
 from domain.errors import NotFoundError
+from domain.limits import CODE, NAME, ORGANISATION_CODE, SHORT_TEXT, within
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
@@ -37,13 +38,13 @@ BY_SIGNATORY = performed_by(Role.COMMISSIONER, Role.PROVIDER)
 
 
 class OrganisationIn(BaseModel):
-    code: str = Field(min_length=1, max_length=32)
-    name: str = Field(min_length=1, max_length=200)
+    code: str = Field(min_length=1, max_length=ORGANISATION_CODE.cap)
+    name: str = Field(min_length=1, max_length=NAME.cap)
     kind: OrganisationKind
 
 
 class ProgrammeIn(BaseModel):
-    health_economy: str
+    health_economy: str = Field(max_length=NAME.cap)
     contract_year: int
     partial_fraction: Decimal = Decimal("0.5")
     schemes_per_lead: int | None = 1
@@ -55,6 +56,8 @@ class ProviderIn(BaseModel):
     cquin_rate: Decimal
 
 
+# The terms are also how a scheme is read back, so the domain alone checks their text: terms recorded before the
+# limits on input must still read.
 class MeasureIn(BaseModel):
     numerator: str
     denominator: str | None = None
@@ -88,24 +91,28 @@ class TermsIn(BaseModel):
     milestones: list[MilestoneIn]
 
     def terms(self) -> SchemeTerms:
-        """The domain's terms, whose own checks give the clear errors."""
-        milestones = tuple(
-            Milestone(
-                **m.model_dump(exclude={"measure"}),
-                measure=NumericMeasure(**m.measure.model_dump()) if m.measure else None,
-            )
-            for m in self.milestones
-        )
-        participants = tuple(Participant(p.provider_id, p.weight) for p in self.participants)
-        return SchemeTerms(self.title, participants, milestones, self.description)
+        """The domain's terms, whose own checks give the clear errors, naming each field by its place in the body."""
+        milestones = tuple(_milestone(number, m) for number, m in enumerate(self.milestones))
+        participants = []
+        for number, p in enumerate(self.participants):
+            with within(f"participants.{number}"):
+                participants.append(Participant(p.provider_id, p.weight))
+        return SchemeTerms(self.title, tuple(participants), milestones, self.description)
+
+
+def _milestone(number: int, m: MilestoneIn) -> Milestone:
+    with within(f"milestones.{number}"):
+        with within("measure"):
+            measure = NumericMeasure(**m.measure.model_dump()) if m.measure else None
+        return Milestone(**m.model_dump(exclude={"measure"}), measure=measure)
 
 
 class DraftIn(TermsIn):
-    code: str
+    code: str = Field(max_length=CODE.cap)
 
 
 class VariationIn(TermsIn):
-    reason: str
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class SignatureIn(BaseModel):
@@ -114,13 +121,13 @@ class SignatureIn(BaseModel):
 
 class LeadIn(BaseModel):
     provider_id: UUID
-    reason: str = ""
+    reason: str = Field("", max_length=SHORT_TEXT.cap)
 
 
 class ProviderTermsIn(BaseModel):
     contract_value: Decimal
     cquin_rate: Decimal
-    reason: str
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class AgreedOut(BaseModel):

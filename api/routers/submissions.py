@@ -14,16 +14,19 @@ from api.access import readable_submission
 from api.commands import Act, RecordedOut
 from api.deps import BY_PROVIDER, CorralApp, CurrentActor, KnownScheme
 from domain.evidence import Attachment, Evidence, Figures
+from domain.limits import FILE_NAME, MEDIA_TYPE, SHORT_TEXT, InvalidInputError, within
 from domain.submission import Submission
 
 router = APIRouter(tags=["submissions"])
 
 
+# Evidence is also how a submission is read back, so the domain alone checks its narrative and sizes: evidence
+# recorded before the limits on input must still read.
 class AttachmentIn(BaseModel):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    name: str = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1, max_length=FILE_NAME.cap)
     size: int = Field(ge=0)
-    media_type: str = Field(min_length=3, max_length=100)
+    media_type: str = Field(min_length=3, max_length=MEDIA_TYPE.cap)
 
 
 class EvidenceIn(BaseModel):
@@ -33,21 +36,27 @@ class EvidenceIn(BaseModel):
     attachments: list[AttachmentIn] = []
 
     def evidence(self) -> Evidence:
-        """The domain's value, whose own checks give the clear errors."""
+        """The domain's value, whose own checks give the clear errors, naming each field by its place in the body."""
+        if self.numerator is None and self.denominator is not None:
+            raise InvalidInputError("numerator", "give the numerator as well as the denominator")
         figures = None if self.numerator is None else Figures(self.numerator, self.denominator)
-        return Evidence(self.narrative, figures, tuple(Attachment(**a.model_dump()) for a in self.attachments))
+        attachments = []
+        for number, a in enumerate(self.attachments):
+            with within(f"attachments.{number}"):
+                attachments.append(Attachment(**a.model_dump()))
+        return Evidence(self.narrative, figures, tuple(attachments))
 
 
 class RevisionIn(EvidenceIn):
-    reason: str
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class ReasonIn(BaseModel):
-    reason: str
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class CommentIn(BaseModel):
-    comments: str = ""
+    comments: str = Field("", max_length=SHORT_TEXT.cap)
 
 
 class SubmissionOut(BaseModel):

@@ -13,6 +13,7 @@ from api.deps import BY_ADMINISTRATOR
 from api.security import SignInError, authenticate, hash_password
 from domain.actors import Role
 from domain.errors import NotPermittedError
+from domain.limits import SHORT_TEXT
 
 router = APIRouter(tags=["users"])
 
@@ -30,7 +31,7 @@ class PasswordIn(BaseModel):
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=SHORT_TEXT.cap)
 
 
 @router.post("/users", status_code=201, response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])

@@ -40,6 +40,7 @@ from tests.builders import (
 from tests.unit.given import (
     collected,
     ALL_PROVIDERS,
+    SCOPE,
     HALF,
     LEAD,
     LEAD_ID,
@@ -162,12 +163,12 @@ def programme_history() -> Aggregate:
 
 
 def scheme_history() -> Aggregate:
-    scheme = Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, ALL_PROVIDERS, "SH", terms(flu_milestone()))
+    scheme = Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, SCOPE, "SH", terms(flu_milestone()))
     scheme.amend_draft(
-        COMMISSIONER, terms(flu_milestone(), narrative_milestone("T1", provider_id=ACUTE_ID)), ALL_PROVIDERS, "target"
+        COMMISSIONER, terms(flu_milestone(), narrative_milestone("T1", provider_id=ACUTE_ID)), SCOPE, "target"
     )
     sign_by_all(scheme)
-    scheme.propose_variation(COMMISSIONER, terms(narrative_milestone("M2", Quarter.Q2)), ALL_PROVIDERS, "simplify")
+    scheme.propose_variation(COMMISSIONER, terms(narrative_milestone("M2", Quarter.Q2)), SCOPE, "simplify")
     sign_by_all(scheme)
     return scheme
 
