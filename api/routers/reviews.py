@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.commands import Act, RecordedOut
+from api.commands import Act, RecordedOut, described
 from api.access import board_access
 from api.deps import BY_COMMISSIONER, BY_PROVIDER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
 from domain.achievement import AssessmentStatus
@@ -101,7 +101,7 @@ def read_review(
 def nudge(scheme_id: UUID, quarter: Quarter, body: NudgeIn, act: Act) -> JSONResponse:
     """The lead reminds a participant that its evidence is due."""
     return act.run(
-        f"nudge {scheme_id} {quarter.value} {body.model_dump_json()}",
+        f"nudge {scheme_id} {quarter.value} {described(body)}",
         lambda: act.corral.nudge_provider(
             act.actor, scheme_id, quarter, body.provider_id, body.message, act.expected_version
         ),
@@ -121,7 +121,7 @@ def present(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
 def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSONResponse:
     """The commissioner sends the pack back to the lead with questions."""
     return act.run(
-        f"query {scheme_id} {quarter.value} {body.model_dump_json()}",
+        f"query {scheme_id} {quarter.value} {described(body)}",
         lambda: act.corral.query_pack(act.actor, scheme_id, quarter, body.questions, act.expected_version),
     )
 
@@ -130,7 +130,7 @@ def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSO
 def assess(scheme_id: UUID, quarter: Quarter, body: AssessmentIn, act: Act) -> JSONResponse:
     """The commissioner assesses one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
     return act.run(
-        f"assess {scheme_id} {quarter.value} {body.model_dump_json()}",
+        f"assess {scheme_id} {quarter.value} {described(body)}",
         lambda: act.corral.assess_milestone(
             act.actor,
             scheme_id,
@@ -148,7 +148,7 @@ def assess(scheme_id: UUID, quarter: Quarter, body: AssessmentIn, act: Act) -> J
 def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act) -> JSONResponse:
     """The commissioner revises an assessment on appeal, saying why; the first decision stays in the record."""
     return act.run(
-        f"appeal {scheme_id} {quarter.value} {body.model_dump_json()}",
+        f"appeal {scheme_id} {quarter.value} {described(body)}",
         lambda: act.corral.revise_assessment(
             act.actor,
             scheme_id,

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.access import may_read_terms
-from api.commands import Act, RecordedOut
+from api.commands import Act, RecordedOut, described
 from api.deps import (
     BY_ADMINISTRATOR,
     BY_COMMISSIONER,
@@ -161,7 +161,7 @@ def _terms_out(terms: SchemeTerms) -> TermsIn:
 def register_organisation(body: OrganisationIn, act: Act) -> JSONResponse:
     """An administrator registers a commissioner or a provider."""
     return act.run(
-        f"organisation {body.model_dump_json()}",
+        f"organisation {described(body)}",
         lambda: act.corral.register_organisation(act.actor, body.code, body.name, body.kind),
         201,
     )
@@ -178,7 +178,7 @@ def organisations(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 def set_up_programme(body: ProgrammeIn, act: Act) -> JSONResponse:
     """The commissioner sets up its programme for a contract year."""
     return act.run(
-        f"programme {body.model_dump_json()}", lambda: act.corral.set_up_programme(act.actor, **body.model_dump()), 201
+        f"programme {described(body)}", lambda: act.corral.set_up_programme(act.actor, **body.model_dump()), 201
     )
 
 
@@ -189,7 +189,7 @@ def join(programme_id: UUID, body: ProviderIn, act: Act) -> JSONResponse:
     """A provider joins the programme with its contract value and CQUIN rate."""
     terms = ProviderTerms(body.provider_id, body.contract_value, body.cquin_rate)
     return act.run(
-        f"join {programme_id} {body.model_dump_json()}",
+        f"join {programme_id} {described(body)}",
         lambda: act.corral.join_programme(act.actor, programme_id, terms, act.expected_version),
     )
 
@@ -203,7 +203,7 @@ def revise_provider_terms(programme_id: UUID, provider_id: UUID, body: ProviderT
     """The commissioner changes a provider's contract value or CQUIN rate, saying why."""
     terms = ProviderTerms(provider_id, body.contract_value, body.cquin_rate)
     return act.run(
-        f"provider terms {programme_id} {provider_id} {body.model_dump_json()}",
+        f"provider terms {programme_id} {provider_id} {described(body)}",
         lambda: act.corral.revise_provider_terms(act.actor, programme_id, terms, body.reason, act.expected_version),
     )
 
@@ -217,7 +217,7 @@ def revise_provider_terms(programme_id: UUID, provider_id: UUID, body: ProviderT
 def draft(programme_id: UUID, body: DraftIn, act: Act) -> JSONResponse:
     """The commissioner drafts a scheme with participants, weights and milestones."""
     return act.run(
-        f"draft {programme_id} {body.model_dump_json()}",
+        f"draft {programme_id} {described(body)}",
         lambda: act.corral.draft_scheme(act.actor, programme_id, body.code, body.terms()),
         201,
     )
@@ -252,7 +252,7 @@ def read_scheme(scheme_id: UUID, actor: CurrentActor, corral: CorralApp) -> JSON
 def amend_draft(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
     """The commissioner changes a draft's terms before they are first agreed, saying why; signatures start again."""
     return act.run(
-        f"amend {scheme_id} {body.model_dump_json()}",
+        f"amend {scheme_id} {described(body)}",
         lambda: act.corral.amend_draft(act.actor, scheme_id, body.terms(), body.reason, act.expected_version),
     )
 
@@ -261,7 +261,7 @@ def amend_draft(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
 def designate_lead(scheme_id: UUID, body: LeadIn, act: Act) -> JSONResponse:
     """The commissioner designates the scheme's lead; re-designation needs a reason."""
     return act.run(
-        f"lead {scheme_id} {body.model_dump_json()}",
+        f"lead {scheme_id} {described(body)}",
         lambda: act.corral.designate_lead(act.actor, scheme_id, body.provider_id, body.reason, act.expected_version),
     )
 
@@ -270,7 +270,7 @@ def designate_lead(scheme_id: UUID, body: LeadIn, act: Act) -> JSONResponse:
 def sign(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
     """Sign the version of the terms you have read, for your organisation."""
     return act.run(
-        f"sign {scheme_id} {body.model_dump_json()}",
+        f"sign {scheme_id} {described(body)}",
         lambda: act.corral.sign_scheme(act.actor, scheme_id, body.terms_version, act.expected_version),
     )
 
@@ -279,6 +279,6 @@ def sign(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
 def propose_variation(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
     """The commissioner proposes new terms for an agreed scheme; every party signs again."""
     return act.run(
-        f"vary {scheme_id} {body.model_dump_json()}",
+        f"vary {scheme_id} {described(body)}",
         lambda: act.corral.propose_variation(act.actor, scheme_id, body.terms(), body.reason, act.expected_version),
     )

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.access import readable_submission
-from api.commands import Act, RecordedOut
+from api.commands import Act, RecordedOut, described
 from api.deps import BY_PROVIDER, CorralApp, CurrentActor, KnownScheme
 from domain.evidence import Attachment, Evidence, Figures
 from domain.limits import FILE_NAME, MEDIA_TYPE, SHORT_TEXT, InvalidInputError, within
@@ -81,7 +81,7 @@ class SubmissionOut(BaseModel):
 def submit(scheme_id: UUID, milestone_code: str, body: EvidenceIn, act: Act) -> JSONResponse:
     """Submit your organisation's evidence for a milestone that applies to it."""
     return act.run(
-        f"submit {scheme_id} {milestone_code} {body.model_dump_json()}",
+        f"submit {scheme_id} {milestone_code} {described(body)}",
         lambda: act.corral.submit_evidence(act.actor, scheme_id, milestone_code, body.evidence()),
         201,
     )
@@ -124,7 +124,7 @@ def read(submission: KnownSubmission) -> JSONResponse:
 def revise(submission_id: UUID, _: KnownSubmission, body: RevisionIn, act: Act) -> JSONResponse:
     """Replace your evidence with a new revision, saying why; If-Match guards against overwriting."""
     return act.run(
-        f"revise {submission_id} {body.model_dump_json()}",
+        f"revise {submission_id} {described(body)}",
         lambda: act.corral.revise_evidence(
             act.actor, submission_id, body.evidence(), body.reason, act.expected_version
         ),
@@ -135,7 +135,7 @@ def revise(submission_id: UUID, _: KnownSubmission, body: RevisionIn, act: Act) 
 def withdraw(submission_id: UUID, _: KnownSubmission, body: ReasonIn, act: Act) -> JSONResponse:
     """Take your evidence back before it is presented, saying why."""
     return act.run(
-        f"withdraw {submission_id} {body.model_dump_json()}",
+        f"withdraw {submission_id} {described(body)}",
         lambda: act.corral.withdraw_evidence(act.actor, submission_id, body.reason, act.expected_version),
     )
 
@@ -144,7 +144,7 @@ def withdraw(submission_id: UUID, _: KnownSubmission, body: ReasonIn, act: Act) 
 def accept(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -> JSONResponse:
     """The lead accepts the evidence into its pack."""
     return act.run(
-        f"accept {submission_id} {body.model_dump_json()}",
+        f"accept {submission_id} {described(body)}",
         lambda: act.corral.accept_evidence(act.actor, submission_id, body.comments, act.expected_version),
     )
 
@@ -153,6 +153,6 @@ def accept(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -
 def give_back(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -> JSONResponse:
     """The lead returns the evidence to its provider with comments."""
     return act.run(
-        f"return {submission_id} {body.model_dump_json()}",
+        f"return {submission_id} {described(body)}",
         lambda: act.corral.return_evidence(act.actor, submission_id, body.comments, act.expected_version),
     )
