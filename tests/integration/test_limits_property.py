@@ -25,7 +25,7 @@ from domain.application import Corral
 from domain.errors import DomainError
 from domain.evidence import Attachment, Evidence, Figures
 from domain.actors import Role
-from domain.milestones import Milestone, NumericMeasure, Quarter, ThresholdBasis
+from domain.milestones import Milestone, NumericMeasure, Quarter
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.quarter_review import ReviewStatus
@@ -46,47 +46,18 @@ from tests.builders import (
     narrative_milestone,
 )
 from tests.conftest import DATABASES, empty_store
+from tests.integration.generated import (
+    DECIMAL,
+    FRACTION,
+    PLAIN,
+    POUNDS,
+    TERMS,
+    TEXT,
+    evidence_inputs,
+    one_wild,
+    terms_of,
+)
 from tests.integration.given import organisations_registered
-
-# Wild input: every code point, control characters and lone surrogates included, short or repeated to about each
-# cap; and NaN, infinities, huge and tiny exponents and many digits.
-CHARACTER = st.characters(codec=None, categories=None, exclude_categories=())
-CAPS = [32, 33, 64, 65, 200, 201, 255, 256, 300, 301, 4_000, 4_001, 20_000, 20_001]
-TEXT = st.one_of(
-    st.text(CHARACTER, max_size=30),
-    st.text(max_size=30),
-    st.builds(
-        lambda piece, size: (piece * size)[:size], st.text(CHARACTER, min_size=1, max_size=3), st.sampled_from(CAPS)
-    ),
-)
-DECIMAL = st.one_of(
-    st.decimals(allow_nan=True, allow_infinity=True),
-    st.builds(
-        lambda digits, exponent: Decimal(f"{digits}E{exponent}"),
-        st.integers(-(10**45), 10**45),
-        st.sampled_from([-999999999, -1000000, -28, -7, -1, 0, 1, 12, 40, 1000000, 999999999]),
-    ),
-    st.decimals(min_value=0, max_value=1, places=3),
-)
-DUE = st.dates(date(2013, 1, 1), date(2016, 12, 31))
-# Plausible input, which the limits take: any script, symbol, format or private-use character, on one line.
-PLAIN = st.text(st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40).filter(str.strip)
-FRACTION = st.decimals(min_value=0, max_value=1, places=2)
-POUNDS = st.decimals(min_value=1, max_value=10**9, places=2)
-WEIGHT = st.decimals(min_value=Decimal("0.5"), max_value=10, places=1)
-
-
-def one_wild(**fields: tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
-    """Each field from its plausible strategy, but for one (or none), drawn from its wild one: so most examples
-    test a single field against its limits, and some are accepted whole."""
-
-    @st.composite
-    def drawn(draw: st.DrawFn) -> dict[str, Any]:
-        wild = draw(st.sampled_from([None, *fields]))
-        return {name: draw(rough if name == wild else plausible) for name, (plausible, rough) in fields.items()}
-
-    return drawn()
-
 
 EXAMPLES = settings(max_examples=25, deadline=None, database=None)
 MEASURE = NumericMeasure("staff vaccinated", "frontline staff", Decimal("0.60"), Decimal("0.80"))
@@ -189,46 +160,6 @@ def _agreed(app: Corral, programme_id: UUID, code: str, milestones: tuple[Milest
     return scheme_id
 
 
-# Scheme terms' parts, built into terms inside the command under test; a measure is a rate, a count or none.
-MEASURE_PARTS = st.fixed_dictionaries(
-    {
-        "numerator": st.one_of(PLAIN, TEXT),
-        "denominator": st.one_of(st.none(), PLAIN, TEXT),
-        "minimum": st.one_of(st.just(Decimal("0.6")), DECIMAL),
-        "maximum": st.one_of(st.just(Decimal("0.8")), DECIMAL),
-        "basis": st.sampled_from(ThresholdBasis),
-        "baseline": st.one_of(st.none(), FRACTION, DECIMAL),
-    }
-)
-TERMS = one_wild(
-    title=(PLAIN, TEXT),
-    description=(PLAIN, TEXT),
-    weight=(WEIGHT, DECIMAL),
-    code=(PLAIN, TEXT),
-    milestone=(PLAIN, TEXT),
-    detail=(PLAIN, TEXT),
-    due=(st.just(date(2014, 7, 31)), DUE),
-    milestone_weight=(WEIGHT, DECIMAL),
-    measure=(st.none(), MEASURE_PARTS),
-)
-
-
-def _terms_of(parts: dict[str, Any]) -> SchemeTerms:
-    """The terms the generated parts make; a part beyond the limits is refused here, as the API would build them."""
-    measure = None if parts["measure"] is None else NumericMeasure(**parts["measure"])
-    milestone = Milestone(
-        parts["code"],
-        parts["milestone"],
-        Quarter.Q1,
-        parts["due"],
-        description=parts["detail"],
-        weight=parts["milestone_weight"],
-        measure=measure,
-    )
-    participants = (Participant(ACUTE_ID, parts["weight"]), Participant(COMMUNITY_ID))
-    return SchemeTerms(parts["title"], participants, (milestone,), parts["description"])
-
-
 # Each family: the generated inputs it takes, and what it does with them in the world.
 Family = tuple[st.SearchStrategy[Any], Callable[[World, Any], None]]
 
@@ -273,81 +204,51 @@ def _lead(world: World, reason: str) -> None:
 
 def _draft(world: World, inputs: tuple[str, dict[str, Any]]) -> None:
     code, parts = inputs
-    world.attempt(
-        lambda: None, lambda: world.app.draft_scheme(COMMISSIONER, world.programme_id, code, _terms_of(parts))
-    )
+    world.attempt(lambda: None, lambda: world.app.draft_scheme(COMMISSIONER, world.programme_id, code, terms_of(parts)))
 
 
 def _amend(world: World, inputs: tuple[dict[str, Any], str]) -> None:
     parts, reason = inputs
     world.attempt(
-        lambda: None, lambda: world.app.amend_draft(COMMISSIONER, world.draft_scheme, _terms_of(parts), reason)
+        lambda: None, lambda: world.app.amend_draft(COMMISSIONER, world.draft_scheme, terms_of(parts), reason)
     )
 
 
 def _vary(world: World, inputs: tuple[dict[str, Any], str]) -> None:
     parts, reason = inputs
     world.attempt(
-        lambda: None, lambda: world.app.propose_variation(COMMISSIONER, world.review_scheme, _terms_of(parts), reason)
+        lambda: None, lambda: world.app.propose_variation(COMMISSIONER, world.review_scheme, terms_of(parts), reason)
     )
-
-
-@st.composite
-def evidence_inputs(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
-    """A milestone, and evidence for it whose figures fit its measure, but for one field, perhaps, drawn wild."""
-    code = draw(st.sampled_from(["M1", "FLU", "FALLS"]))
-    figures = {
-        "M1": st.just((None, None)),
-        "FLU": st.tuples(st.decimals(0, 50, places=1), st.decimals(50, 100, places=0)),
-        "FALLS": st.tuples(st.decimals(0, 1000, places=0), st.none()),
-    }[code]
-    fields = one_wild(
-        narrative=(PLAIN, TEXT),
-        figures=(figures, st.tuples(DECIMAL, st.one_of(st.none(), DECIMAL))),
-        name=(st.just("audit.pdf"), TEXT),
-        media_type=(st.just("application/pdf"), TEXT),
-        reason=(PLAIN, TEXT),
-    )
-    return code, draw(fields)
 
 
 def _evidence(world: World, inputs: tuple[str, dict[str, Any]]) -> None:
-    code, given = inputs
+    code, parts = inputs
     submission_id = ids.submission_id(world.evidence_scheme, code, ACUTE_ID)
 
     def act() -> Any:
-        figures = Figures(*given["figures"]) if code != "M1" else None
-        attachment = Attachment("cd" * 32, given["name"], 10, given["media_type"])
-        evidence = Evidence(given["narrative"], figures, (attachment,))
+        figures = Figures(*parts["figures"]) if code != "M1" else None
+        attachment = Attachment("cd" * 32, parts["name"], 10, parts["media_type"])
+        evidence = Evidence(parts["narrative"], figures, (attachment,))
         if world.app.exists(submission_id):
-            return world.app.revise_evidence(ACUTE, submission_id, evidence, given["reason"])
+            return world.app.revise_evidence(ACUTE, submission_id, evidence, parts["reason"])
         return world.app.submit_evidence(ACUTE, world.evidence_scheme, code, evidence)
 
     world.attempt(lambda: None, act)
 
 
-def _withdraw(world: World, reason: str) -> None:
-    submission: list[UUID] = []
-    world.attempt(
-        lambda: submission.append(world.submission("WITHDRAW")),
-        lambda: world.app.withdraw_evidence(COMMUNITY, submission[0], reason),
-    )
+def _on_submission(code: str, command: Callable[[World, UUID, str], Any]) -> Callable[[World, str], None]:
+    """A family acting on COMMUNITY's submission for `code`, made ready for the command first."""
+
+    def run(world: World, text: str) -> None:
+        submission: list[UUID] = []
+        world.attempt(lambda: submission.append(world.submission(code)), lambda: command(world, submission[0], text))
+
+    return run
 
 
-def _accept(world: World, comment: str) -> None:
-    submission: list[UUID] = []
-    world.attempt(
-        lambda: submission.append(world.submission("ACCEPT")),
-        lambda: world.app.accept_evidence(ACUTE, submission[0], comment),
-    )
-
-
-def _return(world: World, comments: str) -> None:
-    submission: list[UUID] = []
-    world.attempt(
-        lambda: submission.append(world.submission("RETURN")),
-        lambda: world.app.return_evidence(ACUTE, submission[0], comments),
-    )
+_withdraw = _on_submission("WITHDRAW", lambda w, s, reason: w.app.withdraw_evidence(COMMUNITY, s, reason))
+_accept = _on_submission("ACCEPT", lambda w, s, comment: w.app.accept_evidence(ACUTE, s, comment))
+_return = _on_submission("RETURN", lambda w, s, comments: w.app.return_evidence(ACUTE, s, comments))
 
 
 def _presented(world: World) -> None:
