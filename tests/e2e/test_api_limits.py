@@ -21,9 +21,9 @@ from api.main import create_app
 from api.security import hash_password
 from api.settings import Settings
 from api.wiring import build_application
-from domain.actors import Role
+from domain.actors import Actor, Role
 from domain.application import Corral
-from tests.builders import ACUTE_ID, ADMIN, COMMISSIONER_ID, COMMUNITY_ID, flu_milestone, narrative_milestone
+from tests.builders import ACUTE_ID, COMMISSIONER_ID, COMMUNITY_ID, flu_milestone, narrative_milestone
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -61,7 +61,8 @@ def attack(settings: Settings) -> Iterator[Attack]:
     users = {"alice": (ACUTE_ID, Role.PROVIDER), "colin": (COMMUNITY_ID, Role.PROVIDER)}
     users |= {"gill": (COMMISSIONER_ID, Role.COMMISSIONER), "root": (COMMISSIONER_ID, Role.ADMINISTRATOR)}
     for username, (organisation_id, role) in users.items():
-        app.register_user(ADMIN, username, organisation_id, role, password_hash)
+        administrator = Actor("admin", organisation_id, Role.ADMINISTRATOR)  # of the user's own organisation
+        app.register_user(administrator, username, organisation_id, role, password_hash)
     with TestClient(create_app(signed)) as client:
         headers = {}
         for username in users:
@@ -284,12 +285,21 @@ def test_a_control_character_in_a_quarters_text_is_refused(
     assert attack.head() == head
 
 
-def test_an_organisation_name_with_a_control_character_is_refused(attack: Attack) -> None:
+def test_a_health_economy_with_a_control_character_is_refused(attack: Attack) -> None:
     head = attack.head()
 
-    answer = attack.post("root", "/organisations", {"code": "RDUH", "name": "Royal\u0007Devon", "kind": "provider"})
+    answer = attack.post("gill", "/programmes", {"health_economy": "Torbay\u0007", "contract_year": 2015})
 
-    assert refused_field(answer) == "name"
+    assert refused_field(answer) == "health_economy"
+    assert attack.head() == head
+
+
+def test_a_disablement_reason_with_a_control_character_is_refused(attack: Attack) -> None:
+    head = attack.head()
+
+    answer = attack.post("root", "/users/gill/disablement", {"reason": "left\u0000"})
+
+    assert refused_field(answer) == "reason"
     assert attack.head() == head
 
 

@@ -59,6 +59,7 @@ from tests.integration.generated import (
 )
 from tests.integration.given import organisations_registered
 
+REGISTRAR = ADMIN  # who registers organisations (the platform operator, once only it may)
 EXAMPLES = settings(max_examples=25, deadline=None, database=None)
 MEASURE = NumericMeasure("staff vaccinated", "frontline staff", Decimal("0.60"), Decimal("0.80"))
 COUNT = NumericMeasure("falls", None, Decimal(0), Decimal(40))
@@ -167,7 +168,7 @@ Family = tuple[st.SearchStrategy[Any], Callable[[World, Any], None]]
 def _organisation(world: World, inputs: dict[str, Any]) -> None:
     world.attempt(
         lambda: None,
-        lambda: world.app.register_organisation(ADMIN, inputs["code"], inputs["name"], OrganisationKind.PROVIDER),
+        lambda: world.app.register_organisation(REGISTRAR, inputs["code"], inputs["name"], OrganisationKind.PROVIDER),
     )
 
 

@@ -48,6 +48,9 @@ from tests.unit.given import (
 )
 
 NUL = "safety plans\x00audited"
+REGISTRAR = ADMIN  # who registers organisations (the platform operator, once only it may)
+ACUTE_ADMIN = Actor("acute.admin", ACUTE_ID, Role.ADMINISTRATOR)
+COMMUNITY_ADMIN = Actor("community.admin", COMMUNITY_ID, Role.ADMINISTRATOR)
 M1, FLU = narrative_milestone("M1"), flu_milestone()
 COUNT = Milestone(
     "FALLS",
@@ -59,13 +62,15 @@ COUNT = Milestone(
 
 
 def organisation() -> Organisation:
-    registered = Organisation.register(ADMIN, "ACUTE", "Torbay Hospital", OrganisationKind.PROVIDER)
+    registered = Organisation.register(REGISTRAR, "ACUTE", "Torbay Hospital", OrganisationKind.PROVIDER)
     registered.collect_events()
     return registered
 
 
 def account() -> UserAccount:
-    opened = UserAccount.register(ADMIN, "colin", COMMUNITY_ID, OrganisationKind.PROVIDER, Role.PROVIDER, "hash")
+    opened = UserAccount.register(
+        COMMUNITY_ADMIN, "colin", COMMUNITY_ID, OrganisationKind.PROVIDER, Role.PROVIDER, "hash"
+    )
     opened.collect_events()
     return opened
 
@@ -87,8 +92,8 @@ def assessed() -> Any:
 
 # (the aggregate a scenario starts from, the command given input beyond a limit, the field it names)
 COMMANDS: dict[str, tuple[Callable[[], Aggregate], Callable[[Any], Any], str]] = {
-    "rename: name": (organisation, lambda o: o.rename(ADMIN, "Torbay\x07Hospital", "merger"), "name"),
-    "rename: reason": (organisation, lambda o: o.rename(ADMIN, "Torbay and South Devon", NUL), "reason"),
+    "rename: name": (organisation, lambda o: o.rename(ACUTE_ADMIN, "Torbay\x07Hospital", "merger"), "name"),
+    "rename: reason": (organisation, lambda o: o.rename(ACUTE_ADMIN, "Torbay and South Devon", NUL), "reason"),
     "revise provider terms: reason": (
         programme,
         lambda p: p.revise_provider_terms(COMMISSIONER, ProviderTerms(ACUTE_ID, Decimal(1), Decimal("0.1")), NUL),
@@ -155,7 +160,7 @@ COMMANDS: dict[str, tuple[Callable[[], Aggregate], Callable[[Any], Any], str]] =
         ),
         "rationale",
     ),
-    "disable account: reason": (account, lambda a: a.disable(ADMIN, NUL), "reason"),
+    "disable account: reason": (account, lambda a: a.disable(COMMUNITY_ADMIN, NUL), "reason"),
 }
 
 
@@ -179,11 +184,11 @@ def test_a_command_given_input_beyond_a_limit_is_refused_naming_the_field_and_re
 # What creates an aggregate, given input beyond a limit, and the field it names.
 CREATIONS: dict[str, tuple[Callable[[], Any], str]] = {
     "register organisation: code": (
-        lambda: Organisation.register(ADMIN, "X" * 33, "Torbay Hospital", OrganisationKind.PROVIDER),
+        lambda: Organisation.register(REGISTRAR, "X" * 33, "Torbay Hospital", OrganisationKind.PROVIDER),
         "code",
     ),
     "register organisation: name": (
-        lambda: Organisation.register(ADMIN, "ACUTE", "Torbay\nHospital", OrganisationKind.PROVIDER),
+        lambda: Organisation.register(REGISTRAR, "ACUTE", "Torbay\nHospital", OrganisationKind.PROVIDER),
         "name",
     ),
     "set up programme: health economy": (

@@ -15,6 +15,7 @@ from domain.errors import DomainError
 from domain.evidence import Figures
 from domain.milestones import Direction, Milestone, NumericMeasure, ThresholdBasis
 from tests.builders import flu_milestone
+from web.pages.base import environment
 
 T = TypeVar("T")
 FLU = flu_milestone()
@@ -124,3 +125,16 @@ def test_no_figures_and_no_recorded_measure_make_the_review_arithmetic_raise(
                         achievement(status, milestone, figures, Decimal("0.5"))
                     except DomainError:
                         pass
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("0.765"), "76.50%"),
+        (Decimal("3.333333333333333333333333333E+999999998"), "3.333E+1000000000%"),
+        (Decimal("Infinity"), "Infinity%"),
+        (Decimal("NaN"), "NaN%"),
+    ],
+)
+def test_the_review_page_shows_any_value_as_a_short_percentage(value: Decimal, shown: str) -> None:
+    assert environment.filters["percent"](value, 2) == shown
