@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -50,6 +51,12 @@ class Command:
         return self.keys.once(
             self.actor.user_id, self.key, f"{request} if-match={self.if_match}", lambda: _answer(act(), status_code)
         )
+
+
+def described(body: BaseModel) -> str:
+    """A request's body as text for its Idempotency-Key's fingerprint, whatever text it holds: escaped to ASCII, so
+    even a lone surrogate (which the domain refuses, naming the field) reaches the domain instead of failing here."""
+    return json.dumps(body.model_dump(mode="json"), separators=(",", ":"))
 
 
 def _answer(recorded: Recorded, status_code: int) -> JSONResponse:

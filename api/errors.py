@@ -18,6 +18,7 @@ from domain.errors import (
     NotFoundError,
     NotPermittedError,
 )
+from domain.limits import InvalidInputError
 
 PROBLEM = "application/problem+json"
 STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
@@ -37,10 +38,18 @@ def problem(status_code: int, title: str, detail: str, **extra: Any) -> JSONResp
 
 
 def domain_problem(error: DomainError) -> JSONResponse:
-    """The problem a broken domain rule becomes, naming the rule."""
+    """The problem a broken domain rule becomes, naming the rule, and the field when the rule is about one."""
     code = next(code for kind, code in STATUS_BY_ERROR if isinstance(error, kind))
     rule = type(error).__name__.removesuffix("Error")
+    if isinstance(error, InvalidInputError):
+        return _fields_problem([{"field": error.field, "message": error.message}], rule=rule)
     return problem(code, _words(rule), str(error), rule=rule)
+
+
+def _fields_problem(fields: list[dict[str, str]], **extra: Any) -> JSONResponse:
+    """422 naming each field at fault, the same for the request's shape and the domain's limits on input."""
+    detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    return problem(status.HTTP_422_UNPROCESSABLE_CONTENT, "The request is not valid", detail, errors=fields, **extra)
 
 
 def install(app: FastAPI) -> None:
@@ -56,8 +65,7 @@ def install(app: FastAPI) -> None:
             {"field": ".".join(str(part) for part in e["loc"][1:]) or "body", "message": e["msg"]}
             for e in error.errors()
         ]
-        detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
-        return problem(status.HTTP_422_UNPROCESSABLE_CONTENT, "The request is not valid", detail, errors=fields)
+        return _fields_problem(fields)
 
     @app.exception_handler(HTTPException)
     def http_error(request: Request, error: HTTPException) -> JSONResponse:

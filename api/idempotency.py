@@ -47,7 +47,7 @@ class IdempotencyKeys:
         """
         if key is None:
             return _answer(act)
-        fingerprint = hashlib.sha256(request.encode()).hexdigest()
+        fingerprint = hashlib.sha256(request.encode(errors="surrogatepass")).hexdigest()
         row = {"user_id": user_id, "key": key, "fingerprint": fingerprint, "created_at": datetime.now(UTC)}
         try:
             with self.recorder.transaction(commit=True) as session:

@@ -21,13 +21,12 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from time import perf_counter
 from uuid import UUID
 
-from api.demo.play import register, staff
+from api.demo.play import due, register, staff
 from api.settings import Settings
 from api.wiring import build_application, build_views
 from bench.machine import describe
@@ -119,10 +118,13 @@ def generate_commissioner(app: Corral, scale: Scale, number: int) -> None:
 def _agree(app: Corral, gill: Actor, programme: UUID, year: int, index: int, providers: tuple[str, ...]) -> BenchScheme:
     """A scheme every provider joins, led by provider `index`, numeric from Q2 on every other scheme."""
     numeric, title = index % 2 == 0, f"National scheme {index + 1}"
-    due = {q: q.last_day(year) + timedelta(days=30) for q in Quarter}
     milestones = tuple(
         Milestone(
-            q.value, f"{title}, {q.value}", q, due[q], measure=MEASURE if numeric and q is not Quarter.Q1 else None
+            q.value,
+            f"{title}, {q.value}",
+            q,
+            due(q, year),
+            measure=MEASURE if numeric and q is not Quarter.Q1 else None,
         )
         for q in Quarter
     )

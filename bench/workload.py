@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from api.demo.play import register, staff
+from api.demo.play import due, register, staff
 from domain import ids
 from domain.achievement import AssessmentStatus, status_for_share, threshold_share
 from domain.actors import Actor, Role
@@ -106,7 +105,7 @@ def _agree_scheme(app: Corral, programme_id: UUID, index: int, providers: tuple[
             q.value,
             f"{title}: {q.value} milestone",
             q,
-            q.last_day(YEAR) + timedelta(days=30),
+            due(q, YEAR),
             measure=MEASURE if numeric and q is not Quarter.Q1 else None,
         )
         for q in Quarter

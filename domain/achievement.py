@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from enum import Enum
 
 from domain.errors import DomainError
 from domain.evidence import Figures
+from domain.limits import WIDE
 from domain.milestones import Direction, Milestone, NumericMeasure, ThresholdBasis
 
 ZERO = Decimal(0)
@@ -33,32 +34,43 @@ class StatusDisagreesWithFiguresError(DomainError):
 
 
 def threshold_share(measure: NumericMeasure, figures: Figures) -> Decimal:
-    """The fraction earned on the sliding scale between the minimum and maximum thresholds."""
-    measured = _measured(measure, figures.value)
-    low, high = measure.minimum, measure.maximum
-    if measure.direction is Direction.LOWER_IS_BETTER:
-        measured, low, high = -measured, -high, -low
-    if low == high:
-        return ONE if measured >= high else ZERO
-    return min(max((measured - low) / (high - low), ZERO), ONE)
+    """The fraction earned on the sliding scale between the minimum and maximum thresholds, from 0 to 1.
+
+    Never an error on figures as recorded, even those from before the limits on input: the sums are done wide
+    enough for any exponent, an infinite value counts as beyond every threshold, and a value that cannot be
+    known (NaN, or a rate recorded without its denominator) earns nothing."""
+    with localcontext(WIDE):
+        measured = _measured(measure, figures)
+        low, high = measure.minimum, measure.maximum
+        if measured.is_nan() or low.is_nan() or high.is_nan():
+            return ZERO
+        if measure.direction is Direction.LOWER_IS_BETTER:
+            measured, low, high = -measured, -high, -low
+        if low == high:
+            return ONE if measured >= high else ZERO
+        share = (measured - low) / (high - low)
+    return ZERO if share.is_nan() or share <= ZERO else min(share, ONE)
 
 
-def _measured(measure: NumericMeasure, value: Decimal) -> Decimal:
-    if measure.basis is ThresholdBasis.ABSOLUTE:
-        return value
-    if measure.baseline is None:
+def _measured(measure: NumericMeasure, figures: Figures) -> Decimal:
+    if measure.basis is not ThresholdBasis.ABSOLUTE and measure.baseline is None:
         raise BaselineMissingError("this measure's thresholds are relative to a baseline that is not set")
+    if measure.is_rate and figures.denominator is None:
+        return Decimal("NaN")
+    value = figures.value
+    if measure.basis is ThresholdBasis.ABSOLUTE or measure.baseline is None:
+        return value
     if measure.basis is ThresholdBasis.POINTS_FROM_BASELINE:
         return value - measure.baseline
     return (value - measure.baseline) / measure.baseline
 
 
 def status_for_share(share: Decimal) -> AssessmentStatus:
-    """Met at the maximum, Not Met at or below the minimum, Partially Met between."""
+    """Met at the maximum, Not Met at or below the minimum (or for a share that cannot be known), Partially Met between."""
+    if share.is_nan() or share <= ZERO:
+        return AssessmentStatus.NOT_MET
     if share >= ONE:
         return AssessmentStatus.MET
-    if share <= ZERO:
-        return AssessmentStatus.NOT_MET
     return AssessmentStatus.PARTIALLY_MET
 
 

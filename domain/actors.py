@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain import ids
 from domain.errors import NotPermittedError
+from domain.limits import USER_ID
 
 PLATFORM_ID = ids.platform_id()
 OPERATOR_PREFIX = "operator:"
@@ -30,6 +31,9 @@ class Actor:
     user_id: str
     organisation_id: UUID
     role: Role
+
+    def __post_init__(self) -> None:
+        USER_ID.check(self.user_id, "user_id")
 
     @classmethod
     def operator(cls, login: str) -> Actor:

@@ -107,7 +107,7 @@ class Corral(AccountService, UploadService):
     def draft_scheme(self, actor: Actor, programme_id: UUID, code: str, terms: SchemeTerms) -> Recorded:
         """The commissioner drafts a scheme with participants, weights and milestones."""
         programme = self.programme(programme_id)
-        scheme = Scheme.draft(actor, programme.id, programme.commissioner_id, programme.provider_ids, code, terms)
+        scheme = Scheme.draft(actor, programme.id, programme.commissioner_id, programme.scope, code, terms)
         programme.add_scheme(actor, scheme.id, scheme.code)
         return self._create(scheme, programme)
 
@@ -116,7 +116,7 @@ class Corral(AccountService, UploadService):
     ) -> Recorded:
         """Change a scheme's terms before they are first agreed."""
         scheme = self._get(Scheme, scheme_id, expected_version=expected_version)
-        scheme.amend_draft(actor, terms, self.programme(scheme.programme_id).provider_ids, reason)
+        scheme.amend_draft(actor, terms, self.programme(scheme.programme_id).scope, reason)
         return self._save(scheme)
 
     def propose_variation(
@@ -124,7 +124,7 @@ class Corral(AccountService, UploadService):
     ) -> Recorded:
         """Propose new terms for an agreed scheme."""
         scheme = self._get(Scheme, scheme_id, expected_version=expected_version)
-        scheme.propose_variation(actor, terms, self.programme(scheme.programme_id).provider_ids, reason)
+        scheme.propose_variation(actor, terms, self.programme(scheme.programme_id).scope, reason)
         return self._save(scheme)
 
     def sign_scheme(

@@ -29,11 +29,3 @@ class StaleVersionError(ConcurrentChangeError):
 
 class ReasonRequiredError(DomainError):
     """A change of mind must say why."""
-
-
-def require_reason(reason: str, what: str) -> str:
-    """Return the stripped reason, or raise if it is blank."""
-    reason = reason.strip()
-    if not reason:
-        raise ReasonRequiredError(f"{what} needs a reason")
-    return reason

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from domain.errors import DomainError
+from domain.limits import ATTACHMENT_SIZE, FIGURE, FILE_NAME, LONG_TEXT, MEDIA_TYPE, WIDE
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -25,6 +26,9 @@ class Attachment:
     media_type: str
 
     def __post_init__(self) -> None:
+        FILE_NAME.check(self.name, "name")
+        MEDIA_TYPE.check(self.media_type, "media_type")
+        ATTACHMENT_SIZE.check(self.size, "size")
         if not _SHA256.match(self.sha256):
             raise InvalidEvidenceError(f"attachment {self.name!r} needs a lower-case hex SHA-256")
         if not self.name.strip():
@@ -43,8 +47,9 @@ class Figures:
     denominator: Decimal | None = None
 
     def __post_init__(self) -> None:
-        if self.numerator < 0:
-            raise InvalidEvidenceError("the numerator cannot be negative")
+        object.__setattr__(self, "numerator", FIGURE.check(self.numerator, "numerator"))
+        if self.denominator is not None:
+            object.__setattr__(self, "denominator", FIGURE.check(self.denominator, "denominator"))
         if self.denominator is not None and self.denominator <= 0:
             raise InvalidEvidenceError("the denominator must be positive")
         if self.denominator is not None and self.numerator > self.denominator:
@@ -52,10 +57,12 @@ class Figures:
 
     @property
     def value(self) -> Decimal:
-        """The indicator's value: a rate, or the count itself."""
+        """The indicator's value: a rate, or the count itself; never an error, even for figures recorded before the
+        limits on input (it may then be infinite or NaN)."""
         if self.denominator is None:
             return self.numerator
-        return self.numerator / self.denominator
+        with localcontext(WIDE):
+            return self.numerator / self.denominator
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class Evidence:
     attachments: tuple[Attachment, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "narrative", LONG_TEXT.check(self.narrative, "narrative"))
         if not self.narrative.strip() and self.figures is None and not self.attachments:
             raise InvalidEvidenceError("evidence needs a narrative, figures or an attachment")
         hashes = [a.sha256 for a in self.attachments]

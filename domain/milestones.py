@@ -9,6 +9,7 @@ from enum import Enum
 from uuid import UUID
 
 from domain.errors import DomainError
+from domain.limits import CODE, LONG_TEXT, NAME, RATE, RATE_POINTS, THRESHOLD, TITLE, WEIGHT, NumberLimit
 
 
 class InvalidMilestoneError(DomainError):
@@ -71,13 +72,35 @@ class NumericMeasure:
     baseline: Decimal | None = None
 
     def __post_init__(self) -> None:
+        NAME.check(self.numerator, "numerator")
+        if self.denominator is not None:
+            NAME.check(self.denominator, "denominator")
         if not self.numerator.strip():
             raise InvalidMilestoneError("a numeric measure needs a numerator label")
+        if self.denominator is not None and not self.denominator.strip():
+            raise InvalidMilestoneError("a rate needs a denominator label; a count has none")
+        thresholds = self._threshold_limit()
+        for name in ("minimum", "maximum"):
+            object.__setattr__(self, name, thresholds.check(getattr(self, name), name))
+        if self.baseline is not None:
+            object.__setattr__(self, "baseline", (RATE if self.is_rate else THRESHOLD).check(self.baseline, "baseline"))
         if self.minimum > self.maximum:
             raise InvalidMilestoneError("the minimum threshold is above the maximum")
         if self.baseline is not None and self.basis is ThresholdBasis.CHANGE_FROM_BASELINE:
             if self.baseline == 0:
                 raise InvalidMilestoneError("a change from a baseline of zero cannot be measured")
+
+    @property
+    def is_rate(self) -> bool:
+        """True for numerator over denominator; False for a count."""
+        return self.denominator is not None
+
+    def _threshold_limit(self) -> NumberLimit:
+        if self.is_rate and self.basis is ThresholdBasis.ABSOLUTE:
+            return RATE
+        if self.is_rate and self.basis is ThresholdBasis.POINTS_FROM_BASELINE:
+            return RATE_POINTS
+        return THRESHOLD
 
     @property
     def needs_baseline(self) -> bool:
@@ -99,10 +122,12 @@ class Milestone:
     measure: NumericMeasure | None = None
 
     def __post_init__(self) -> None:
+        CODE.check(self.code, "code")
+        TITLE.check(self.title, "title")
+        object.__setattr__(self, "description", LONG_TEXT.check(self.description, "description"))
+        object.__setattr__(self, "weight", WEIGHT.check(self.weight, "weight"))
         if not self.code.strip() or not self.title.strip():
             raise InvalidMilestoneError("a milestone needs a code and a title")
-        if self.weight <= 0:
-            raise InvalidMilestoneError(f"milestone {self.code} needs a positive weight")
 
     @property
     def is_shared(self) -> bool:

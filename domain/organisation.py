@@ -9,7 +9,8 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.actors import Actor
-from domain.errors import DomainError, require_reason
+from domain.errors import DomainError
+from domain.limits import NAME, ORGANISATION_CODE, require_reason
 
 
 class OrganisationKind(Enum):
@@ -47,6 +48,7 @@ class Organisation(Aggregate):
     def register(cls, actor: Actor, code: str, name: str, kind: OrganisationKind) -> Organisation:
         """The platform operator registers an organisation under its code."""
         actor.require_operator()
+        code, name = ORGANISATION_CODE.check(code, "code"), NAME.check(name, "name")
         if not code.strip() or not name.strip():
             raise InvalidOrganisationError("an organisation needs a code and a name")
         created: Organisation = cls(code=code.strip(), name=name.strip(), kind=kind, actor=actor)
@@ -61,6 +63,7 @@ class Organisation(Aggregate):
     def rename(self, actor: Actor, name: str, reason: str) -> None:
         """The organisation's own administrator (or the platform operator) records a new name, e.g. after a merger."""
         actor.require_administrator_of(self.id)
+        name = NAME.check(name, "name")
         if not name.strip():
             raise InvalidOrganisationError("an organisation needs a name")
         self._renamed(name=name.strip(), reason=require_reason(reason, "a rename"), actor=actor)

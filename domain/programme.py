@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.actors import Actor
-from domain.errors import AlreadyExistsError, DomainError, NotFoundError, NotPermittedError, require_reason
+from domain.errors import AlreadyExistsError, DomainError, NotFoundError, NotPermittedError
+from domain.limits import CONTRACT_VALUE, CONTRACT_YEAR, CQUIN_RATE, FRACTION, NAME, SCHEMES_PER_LEAD, require_reason
+from domain.milestones import Quarter
 
 
 class InvalidProgrammeError(DomainError):
@@ -46,15 +50,30 @@ class ProviderTerms:
     cquin_rate: Decimal
 
     def __post_init__(self) -> None:
-        if self.contract_value <= 0:
-            raise InvalidProgrammeError("the contract value must be positive")
-        if not 0 < self.cquin_rate <= 1:
-            raise InvalidProgrammeError("the CQUIN rate must be a fraction above 0 and at most 1")
+        object.__setattr__(self, "contract_value", CONTRACT_VALUE.check(self.contract_value, "contract_value"))
+        object.__setattr__(self, "cquin_rate", CQUIN_RATE.check(self.cquin_rate, "cquin_rate"))
 
     @property
     def cquin_value(self) -> Decimal:
         """The income at stake: contract value times CQUIN rate."""
         return self.contract_value * self.cquin_rate
+
+
+class ProgrammeScope(NamedTuple):
+    """What a scheme's terms must keep within: the programme's providers and its contract year (never recorded)."""
+
+    provider_ids: frozenset[UUID]
+    contract_year: int
+
+    @property
+    def first_day(self) -> date:
+        """1 April of the contract year."""
+        return Quarter.Q1.first_day(self.contract_year)
+
+    @property
+    def last_day(self) -> date:
+        """31 March of the next calendar year."""
+        return Quarter.Q4.last_day(self.contract_year)
 
 
 class Programme(Aggregate):
@@ -110,14 +129,13 @@ class Programme(Aggregate):
     ) -> Programme:
         """Set up a programme; `schemes_per_lead` None lifts the one-scheme-per-lead default."""
         actor.require_commissioner_of(commissioner_id)
+        health_economy = NAME.check(health_economy, "health_economy")
         if not health_economy.strip():
             raise InvalidProgrammeError("a programme needs the name of its health economy")
-        if not 2000 <= contract_year <= 2100:
-            raise InvalidProgrammeError(f"{contract_year} is not a contract year")
-        if not 0 <= partial_fraction <= 1:
-            raise InvalidProgrammeError("the partial-achievement fraction must be between 0 and 1")
-        if schemes_per_lead is not None and schemes_per_lead < 1:
-            raise InvalidProgrammeError("a lead must be allowed at least one scheme")
+        CONTRACT_YEAR.check(contract_year, "contract_year")
+        partial_fraction = FRACTION.check(partial_fraction, "partial_fraction")
+        if schemes_per_lead is not None:
+            SCHEMES_PER_LEAD.check(schemes_per_lead, "schemes_per_lead")
         created: Programme = cls(
             commissioner_id=commissioner_id,
             health_economy=health_economy.strip(),
@@ -232,6 +250,11 @@ class Programme(Aggregate):
     def provider_ids(self) -> frozenset[UUID]:
         """Every participating provider."""
         return frozenset(t.provider_id for t in self.providers.values())
+
+    @property
+    def scope(self) -> ProgrammeScope:
+        """The providers and the contract year its schemes' terms must keep within."""
+        return ProgrammeScope(self.provider_ids, self.contract_year)
 
     @property
     def scheme_ids(self) -> list[UUID]:

@@ -12,7 +12,8 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.achievement import AssessmentStatus, achievement
 from domain.actors import Actor
-from domain.errors import DomainError, NotPermittedError, require_reason
+from domain.errors import DomainError, NotPermittedError
+from domain.limits import LONG_TEXT, SHORT_TEXT, require_reason
 from domain.evidence import Evidence
 from domain.milestones import Milestone, Quarter
 
@@ -184,7 +185,7 @@ class QuarterReview(Aggregate):
         """The lead reminds a participant that its evidence is missing."""
         actor.require_provider(lead_id)
         self._require_not_closed()
-        self._nudged(provider_id=provider_id, message=message.strip(), actor=actor)
+        self._nudged(provider_id=provider_id, message=SHORT_TEXT.check(message, "message").strip(), actor=actor)
 
     @event(ProviderNudgedByLead)
     def _nudged(self, provider_id: UUID, message: str, actor: Actor) -> None:
@@ -213,7 +214,11 @@ class QuarterReview(Aggregate):
         """The commissioner sends the pack back to the lead with questions."""
         actor.require_commissioner_of(self.commissioner_id)
         self._require_presented()
-        self._queried(pack_number=len(self.packs), questions=require_reason(questions, "a query"), actor=actor)
+        self._queried(
+            pack_number=len(self.packs),
+            questions=require_reason(questions, "a query", "questions", LONG_TEXT),
+            actor=actor,
+        )
 
     @event(EvidencePackQueried)
     def _queried(self, pack_number: int, questions: str, actor: Actor) -> None:
@@ -322,6 +327,7 @@ class QuarterReview(Aggregate):
         evidence: Evidence | None,
         partial_fraction: Decimal,
     ) -> Assessment:
+        rationale = SHORT_TEXT.check(rationale, "rationale")
         if not rationale.strip():
             raise RationaleRequiredError("an assessment needs a rationale")
         entry = self.entry_for(provider_id, milestone.code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
@@ -11,8 +12,10 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.achievement import BaselineMissingError
 from domain.actors import Actor
-from domain.errors import DomainError, NotFoundError, NotPermittedError, require_reason
+from domain.errors import DomainError, NotFoundError, NotPermittedError
+from domain.limits import CODE, LONG_TEXT, TITLE, WEIGHT, InvalidInputError, require_reason
 from domain.milestones import Milestone, Quarter
+from domain.programme import ProgrammeScope
 
 
 class InvalidTermsError(DomainError):
@@ -54,6 +57,9 @@ class Participant:
     provider_id: UUID
     weight: Decimal = Decimal(1)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", WEIGHT.check(self.weight, "weight"))
+
 
 @dataclass(frozen=True)
 class SchemeTerms:
@@ -65,6 +71,8 @@ class SchemeTerms:
     description: str = ""
 
     def __post_init__(self) -> None:
+        TITLE.check(self.title, "title")
+        object.__setattr__(self, "description", LONG_TEXT.check(self.description, "description"))
         if not self.title.strip():
             raise InvalidTermsError("a scheme needs a title")
         if not self.participants:
@@ -72,8 +80,6 @@ class SchemeTerms:
         providers = [p.provider_id for p in self.participants]
         if len(set(providers)) != len(providers):
             raise InvalidTermsError("a provider is listed twice as a participant")
-        if any(p.weight <= 0 for p in self.participants):
-            raise InvalidTermsError("participant weights must be positive")
         codes = [m.code for m in self.milestones]
         if len(set(codes)) != len(codes):
             raise InvalidTermsError("two milestones share a code")
@@ -152,15 +158,16 @@ class Scheme(Aggregate):
         actor: Actor,
         programme_id: UUID,
         commissioner_id: UUID,
-        programme_providers: frozenset[UUID],
+        programme: ProgrammeScope,
         code: str,
         terms: SchemeTerms,
     ) -> Scheme:
         """Draft a scheme in a programme."""
         actor.require_commissioner_of(commissioner_id)
+        code = CODE.check(code, "code")
         if not code.strip():
             raise InvalidTermsError("a scheme needs a short code")
-        _require_in_programme(terms, programme_providers)
+        _require_in_programme(terms, programme)
         created: Scheme = cls(
             programme_id=programme_id, commissioner_id=commissioner_id, code=code.strip(), terms=terms, actor=actor
         )
@@ -176,26 +183,24 @@ class Scheme(Aggregate):
         self.signatures: dict[str, str] = {}
         self.agreed_versions: list[AgreedVersion] = []
 
-    def amend_draft(self, actor: Actor, terms: SchemeTerms, programme_providers: frozenset[UUID], reason: str) -> None:
+    def amend_draft(self, actor: Actor, terms: SchemeTerms, programme: ProgrammeScope, reason: str) -> None:
         """Change the terms before they are first agreed; signatures so far lapse."""
         actor.require_commissioner_of(self.commissioner_id)
         if self.agreed_versions:
             raise SchemeAlreadyAgreedError("the scheme is agreed: propose a variation instead")
-        _require_in_programme(terms, programme_providers)
+        _require_in_programme(terms, programme)
         self._draft_amended(terms=terms, reason=require_reason(reason, "amending a draft"), actor=actor)
 
     @event(DraftAmended)
     def _draft_amended(self, terms: SchemeTerms, reason: str, actor: Actor) -> None:
         self._replace_terms(terms)
 
-    def propose_variation(
-        self, actor: Actor, terms: SchemeTerms, programme_providers: frozenset[UUID], reason: str
-    ) -> None:
+    def propose_variation(self, actor: Actor, terms: SchemeTerms, programme: ProgrammeScope, reason: str) -> None:
         """Propose new terms for an agreed scheme; the agreed version stands until all sign again."""
         actor.require_commissioner_of(self.commissioner_id)
         if not self.agreed_versions:
             raise SchemeNotAgreedError("the scheme is still a draft: amend the draft instead")
-        _require_in_programme(terms, programme_providers)
+        _require_in_programme(terms, programme)
         self._variation_proposed(terms=terms, reason=require_reason(reason, "a variation"), actor=actor)
 
     @event(VariationProposed)
@@ -281,6 +286,16 @@ class Scheme(Aggregate):
         return milestone
 
 
-def _require_in_programme(terms: SchemeTerms, programme_providers: frozenset[UUID]) -> None:
-    if not terms.provider_ids <= programme_providers:
+def _require_in_programme(terms: SchemeTerms, programme: ProgrammeScope) -> None:
+    if not terms.provider_ids <= programme.provider_ids:
         raise InvalidTermsError("every participant must first join the programme")
+    for number, milestone in enumerate(terms.milestones):
+        if not programme.first_day <= milestone.due <= programme.last_day:
+            raise InvalidInputError(
+                f"milestones.{number}.due",
+                f"must fall in the contract year, from {_day(programme.first_day)} to {_day(programme.last_day)}",
+            )
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"

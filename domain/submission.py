@@ -10,7 +10,8 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.achievement import FiguresRequiredError
 from domain.actors import Actor
-from domain.errors import DomainError, NotFoundError, require_reason
+from domain.errors import DomainError, NotFoundError
+from domain.limits import SHORT_TEXT, InvalidInputError, require_reason
 from domain.evidence import Evidence
 from domain.milestones import Milestone, Quarter
 
@@ -161,7 +162,7 @@ class Submission(Aggregate):
         actor.require_provider(lead_id)
         if self.status is not SubmissionStatus.SUBMITTED:
             raise NotAwaitingReviewError(f"the evidence is {self.status.value}, not awaiting review")
-        self._accepted(revision=self.revision, comment=comment.strip(), actor=actor)
+        self._accepted(revision=self.revision, comment=SHORT_TEXT.check(comment, "comments").strip(), actor=actor)
 
     @event(EvidenceAcceptedByLead)
     def _accepted(self, revision: int, comment: str, actor: Actor) -> None:
@@ -174,6 +175,7 @@ class Submission(Aggregate):
             raise SubmissionWithdrawnError("withdrawn evidence cannot be returned")
         if self.status is SubmissionStatus.RETURNED:
             raise NotAwaitingReviewError("the evidence has already been returned")
+        comments = SHORT_TEXT.check(comments, "comments")
         if not comments.strip():
             raise CommentsRequiredError("say what the provider should change")
         self._returned(revision=self.revision, comments=comments.strip(), actor=actor)
@@ -217,5 +219,15 @@ class Submission(Aggregate):
 
 
 def _require_figures(milestone: Milestone, evidence: Evidence) -> None:
-    if milestone.is_numeric and evidence.figures is None:
+    """Figures for a numeric milestone, in its measure's shape: a rate's with a denominator, a count's without."""
+    if milestone.measure is None:
+        return
+    if evidence.figures is None:
         raise FiguresRequiredError(f"milestone {milestone.code} is numeric: give its figures")
+    if milestone.measure.is_rate and evidence.figures.denominator is None:
+        raise InvalidInputError(
+            "denominator",
+            f"milestone {milestone.code} is a rate: give its denominator ({milestone.measure.denominator})",
+        )
+    if not milestone.measure.is_rate and evidence.figures.denominator is not None:
+        raise InvalidInputError("denominator", f"milestone {milestone.code} is a count: give no denominator")

@@ -9,7 +9,8 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.actors import Actor, Role
-from domain.errors import DomainError, require_reason
+from domain.errors import DomainError
+from domain.limits import require_reason
 from domain.organisation import OrganisationKind
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")

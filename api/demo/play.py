@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from uuid import UUID
 
 from domain import ids
@@ -28,6 +29,11 @@ def register(app: Corral, code: str, name: str, kind: OrganisationKind) -> UUID:
 def staff(code: str, role: Role = Role.PROVIDER) -> Actor:
     """The demo user who acts for an organisation."""
     return Actor(f"{code.lower()}.quality", ids.organisation_id(code), role)
+
+
+def due(quarter: Quarter, contract_year: int) -> date:
+    """A milestone's due date: 30 days after its quarter ends, but never after the contract year ends."""
+    return min(quarter.last_day(contract_year) + timedelta(days=30), Quarter.Q4.last_day(contract_year))
 
 
 def submit_and_accept(

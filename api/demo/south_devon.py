@@ -7,11 +7,10 @@ every state has something to show: accepted, returned, missing, presented, queri
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from api.demo.play import assess, register, staff, submit_and_accept
+from api.demo.play import assess, due, register, staff, submit_and_accept
 from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
@@ -99,7 +98,7 @@ def _milestones(title: str, participants: tuple[str, ...], measure: NumericMeasu
             q.value,
             STEPS[q],
             q,
-            q.last_day(YEAR) + timedelta(days=30),
+            due(q, YEAR),
             measure=None if q is Quarter.Q1 else measure,
             description=f"{title}: {STEPS[q].lower()}.",
         )
@@ -109,7 +108,7 @@ def _milestones(title: str, participants: tuple[str, ...], measure: NumericMeasu
         "Q2-TARGETED",
         "Ambulance crews refer every frequent caller who self-harms to the crisis team",
         Quarter.Q2,
-        Quarter.Q2.last_day(YEAR) + timedelta(days=30),
+        due(Quarter.Q2, YEAR),
         provider_id=ids.organisation_id(AMBULANCE),
     )
     return shared + ((targeted,) if AMBULANCE in participants and title.startswith("Reduce self-harm") else ())

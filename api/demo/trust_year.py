@@ -8,11 +8,10 @@ schemes stay drafts until a baseline is agreed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from api.demo.play import register, staff, submit_and_accept
+from api.demo.play import due, register, staff, submit_and_accept
 from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
@@ -83,10 +82,7 @@ def _play_2017(
     programme_id = _set_up(app, commissioner, 2017, contract_value)
     scheme_ids = []
     for number, (title, _) in enumerate(table, start=1):
-        milestones = tuple(
-            Milestone(f"{q.value}", f"{title}: {q.value} milestone", q, q.last_day(2017) + timedelta(days=30))
-            for q in Quarter
-        )
+        milestones = tuple(Milestone(f"{q.value}", f"{title}: {q.value} milestone", q, due(q, 2017)) for q in Quarter)
         terms = SchemeTerms(title, (Participant(trust.organisation_id),), milestones)
         scheme_id = app.draft_scheme(commissioner, programme_id, f"{number:02d}", terms).id
         app.designate_lead(commissioner, scheme_id, trust.organisation_id)
@@ -122,7 +118,7 @@ def _rate(numerator: str, denominator: str | None, target: str, **kwargs: object
     return NumericMeasure(numerator, denominator, Decimal(target), Decimal(target), **kwargs)  # type: ignore[arg-type]
 
 
-YEAR_END = date(2019, 4, 30)
+YEAR_END = Quarter.Q4.last_day(2018)
 LOCAL_2018: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]] = [
     (
         "Improvement of staff health and wellbeing",

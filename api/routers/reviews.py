@@ -9,11 +9,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.commands import Act, RecordedOut
+from api.commands import Act, RecordedOut, described
 from api.access import review_access
 from api.deps import BY_COMMISSIONER, BY_PROVIDER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
 from domain.achievement import AssessmentStatus
 from domain.errors import NotFoundError
+from domain.limits import LONG_TEXT, SHORT_TEXT
 from domain.milestones import Quarter
 
 router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
@@ -21,22 +22,22 @@ router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["revi
 
 class NudgeIn(BaseModel):
     provider_id: UUID
-    message: str = Field(min_length=1, max_length=4000)
+    message: str = Field(min_length=1, max_length=SHORT_TEXT.cap)
 
 
 class QuestionsIn(BaseModel):
-    questions: str = Field(min_length=1, max_length=20000)
+    questions: str = Field(min_length=1, max_length=LONG_TEXT.cap)
 
 
 class AssessmentIn(BaseModel):
     provider_id: UUID
     milestone_code: str
     status: AssessmentStatus
-    rationale: str
+    rationale: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class AppealIn(AssessmentIn):
-    reason: str
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class PackEntryOut(BaseModel):
@@ -100,7 +101,7 @@ def read_review(
 def nudge(scheme_id: UUID, quarter: Quarter, body: NudgeIn, act: Act) -> JSONResponse:
     """The lead reminds a participant that its evidence is due."""
     return act.run(
-        f"nudge {scheme_id} {quarter.value} {body.model_dump_json()}",
+        f"nudge {scheme_id} {quarter.value} {described(body)}",
         lambda: act.corral.nudge_provider(
             act.actor, scheme_id, quarter, body.provider_id, body.message, act.expected_version
         ),
@@ -120,7 +121,7 @@ def present(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
 def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSONResponse:
     """The commissioner sends the pack back to the lead with questions."""
     return act.run(
-        f"query {scheme_id} {quarter.value} {body.model_dump_json()}",
+        f"query {scheme_id} {quarter.value} {described(body)}",
         lambda: act.corral.query_pack(act.actor, scheme_id, quarter, body.questions, act.expected_version),
     )
 
@@ -129,7 +130,7 @@ def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSO
 def assess(scheme_id: UUID, quarter: Quarter, body: AssessmentIn, act: Act) -> JSONResponse:
     """The commissioner assesses one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
     return act.run(
-        f"assess {scheme_id} {quarter.value} {body.model_dump_json()}",
+        f"assess {scheme_id} {quarter.value} {described(body)}",
         lambda: act.corral.assess_milestone(
             act.actor,
             scheme_id,
@@ -147,7 +148,7 @@ def assess(scheme_id: UUID, quarter: Quarter, body: AssessmentIn, act: Act) -> J
 def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act) -> JSONResponse:
     """The commissioner revises an assessment on appeal, saying why; the first decision stays in the record."""
     return act.run(
-        f"appeal {scheme_id} {quarter.value} {body.model_dump_json()}",
+        f"appeal {scheme_id} {quarter.value} {described(body)}",
         lambda: act.corral.revise_assessment(
             act.actor,
             scheme_id,

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.access import readable_scheme
-from api.commands import Act, RecordedOut
+from api.commands import Act, RecordedOut, described
 from api.deps import (
     BY_COMMISSIONER,
     CorralApp,
@@ -24,6 +24,7 @@ from api.deps import (
     performed_by,
 )
 from domain.actors import Role
+from domain.limits import CODE, NAME, SHORT_TEXT, within
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
@@ -34,7 +35,7 @@ BY_SIGNATORY = performed_by(Role.COMMISSIONER, Role.PROVIDER)
 
 
 class ProgrammeIn(BaseModel):
-    health_economy: str
+    health_economy: str = Field(max_length=NAME.cap)
     contract_year: int
     partial_fraction: Decimal = Decimal("0.5")
     schemes_per_lead: int | None = 1
@@ -46,6 +47,8 @@ class ProviderIn(BaseModel):
     cquin_rate: Decimal
 
 
+# The terms are also how a scheme is read back, so the domain alone checks their text: terms recorded before the
+# limits on input must still read.
 class MeasureIn(BaseModel):
     numerator: str
     denominator: str | None = None
@@ -79,24 +82,28 @@ class TermsIn(BaseModel):
     milestones: list[MilestoneIn]
 
     def terms(self) -> SchemeTerms:
-        """The domain's terms, whose own checks give the clear errors."""
-        milestones = tuple(
-            Milestone(
-                **m.model_dump(exclude={"measure"}),
-                measure=NumericMeasure(**m.measure.model_dump()) if m.measure else None,
-            )
-            for m in self.milestones
-        )
-        participants = tuple(Participant(p.provider_id, p.weight) for p in self.participants)
-        return SchemeTerms(self.title, participants, milestones, self.description)
+        """The domain's terms, whose own checks give the clear errors, naming each field by its place in the body."""
+        milestones = tuple(_milestone(number, m) for number, m in enumerate(self.milestones))
+        participants = []
+        for number, p in enumerate(self.participants):
+            with within(f"participants.{number}"):
+                participants.append(Participant(p.provider_id, p.weight))
+        return SchemeTerms(self.title, tuple(participants), milestones, self.description)
+
+
+def _milestone(number: int, m: MilestoneIn) -> Milestone:
+    with within(f"milestones.{number}"):
+        with within("measure"):
+            measure = NumericMeasure(**m.measure.model_dump()) if m.measure else None
+        return Milestone(**m.model_dump(exclude={"measure"}), measure=measure)
 
 
 class DraftIn(TermsIn):
-    code: str
+    code: str = Field(max_length=CODE.cap)
 
 
 class VariationIn(TermsIn):
-    reason: str
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class SignatureIn(BaseModel):
@@ -105,13 +112,13 @@ class SignatureIn(BaseModel):
 
 class LeadIn(BaseModel):
     provider_id: UUID
-    reason: str = ""
+    reason: str = Field("", max_length=SHORT_TEXT.cap)
 
 
 class ProviderTermsIn(BaseModel):
     contract_value: Decimal
     cquin_rate: Decimal
-    reason: str
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class AgreedOut(BaseModel):
@@ -152,7 +159,7 @@ def organisations(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 def set_up_programme(body: ProgrammeIn, act: Act) -> JSONResponse:
     """The commissioner sets up its programme for a contract year."""
     return act.run(
-        f"programme {body.model_dump_json()}", lambda: act.corral.set_up_programme(act.actor, **body.model_dump()), 201
+        f"programme {described(body)}", lambda: act.corral.set_up_programme(act.actor, **body.model_dump()), 201
     )
 
 
@@ -163,7 +170,7 @@ def join(programme_id: UUID, body: ProviderIn, act: Act) -> JSONResponse:
     """A provider joins the programme with its contract value and CQUIN rate."""
     terms = ProviderTerms(body.provider_id, body.contract_value, body.cquin_rate)
     return act.run(
-        f"join {programme_id} {body.model_dump_json()}",
+        f"join {programme_id} {described(body)}",
         lambda: act.corral.join_programme(act.actor, programme_id, terms, act.expected_version),
     )
 
@@ -177,7 +184,7 @@ def revise_provider_terms(programme_id: UUID, provider_id: UUID, body: ProviderT
     """The commissioner changes a provider's contract value or CQUIN rate, saying why."""
     terms = ProviderTerms(provider_id, body.contract_value, body.cquin_rate)
     return act.run(
-        f"provider terms {programme_id} {provider_id} {body.model_dump_json()}",
+        f"provider terms {programme_id} {provider_id} {described(body)}",
         lambda: act.corral.revise_provider_terms(act.actor, programme_id, terms, body.reason, act.expected_version),
     )
 
@@ -191,7 +198,7 @@ def revise_provider_terms(programme_id: UUID, provider_id: UUID, body: ProviderT
 def draft(programme_id: UUID, body: DraftIn, act: Act) -> JSONResponse:
     """The commissioner drafts a scheme with participants, weights and milestones."""
     return act.run(
-        f"draft {programme_id} {body.model_dump_json()}",
+        f"draft {programme_id} {described(body)}",
         lambda: act.corral.draft_scheme(act.actor, programme_id, body.code, body.terms()),
         201,
     )
@@ -222,7 +229,7 @@ def read_scheme(scheme_id: UUID, actor: CurrentActor, corral: CorralApp) -> JSON
 def amend_draft(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
     """The commissioner changes a draft's terms before they are first agreed, saying why; signatures start again."""
     return act.run(
-        f"amend {scheme_id} {body.model_dump_json()}",
+        f"amend {scheme_id} {described(body)}",
         lambda: act.corral.amend_draft(act.actor, scheme_id, body.terms(), body.reason, act.expected_version),
     )
 
@@ -231,7 +238,7 @@ def amend_draft(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
 def designate_lead(scheme_id: UUID, body: LeadIn, act: Act) -> JSONResponse:
     """The commissioner designates the scheme's lead; re-designation needs a reason."""
     return act.run(
-        f"lead {scheme_id} {body.model_dump_json()}",
+        f"lead {scheme_id} {described(body)}",
         lambda: act.corral.designate_lead(act.actor, scheme_id, body.provider_id, body.reason, act.expected_version),
     )
 
@@ -240,7 +247,7 @@ def designate_lead(scheme_id: UUID, body: LeadIn, act: Act) -> JSONResponse:
 def sign(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
     """Sign the version of the terms you have read, for your organisation."""
     return act.run(
-        f"sign {scheme_id} {body.model_dump_json()}",
+        f"sign {scheme_id} {described(body)}",
         lambda: act.corral.sign_scheme(act.actor, scheme_id, body.terms_version, act.expected_version),
     )
 
@@ -249,6 +256,6 @@ def sign(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
 def propose_variation(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
     """The commissioner proposes new terms for an agreed scheme; every party signs again."""
     return act.run(
-        f"vary {scheme_id} {body.model_dump_json()}",
+        f"vary {scheme_id} {described(body)}",
         lambda: act.corral.propose_variation(act.actor, scheme_id, body.terms(), body.reason, act.expected_version),
     )

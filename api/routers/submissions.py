@@ -11,12 +11,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import readable_submission
-from api.commands import Act, RecordedOut
+from api.commands import Act, RecordedOut, described
 from api.deps import BY_PROVIDER, CorralApp, CurrentActor, KnownScheme
 from api.routers.attachments import AttachmentOut
 from domain.actors import Actor
 from domain.application import Corral
 from domain.evidence import Evidence, Figures
+from domain.limits import SHORT_TEXT, InvalidInputError
 from domain.submission import Submission
 
 router = APIRouter(tags=["submissions"])
@@ -44,6 +45,8 @@ class EvidenceIn(BaseModel):
 
     def evidence(self, corral: Corral, actor: Actor, submission: Submission | None = None) -> Evidence:
         """The domain's value, each file as its upload was recorded; the domain's own checks give the clear errors."""
+        if self.numerator is None and self.denominator is not None:
+            raise InvalidInputError("numerator", "give the numerator as well as the denominator")
         figures = None if self.numerator is None else Figures(self.numerator, self.denominator)
         named = [a.sha256 for a in self.attachments]
         return Evidence(self.narrative, figures, corral.uploaded_attachments(actor, named, submission))
@@ -57,15 +60,15 @@ class EvidenceOut(BaseModel):
 
 
 class RevisionIn(EvidenceIn):
-    reason: str
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class ReasonIn(BaseModel):
-    reason: str
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class CommentIn(BaseModel):
-    comments: str = ""
+    comments: str = Field("", max_length=SHORT_TEXT.cap)
 
 
 class SubmissionOut(BaseModel):
@@ -90,7 +93,7 @@ class SubmissionOut(BaseModel):
 def submit(scheme_id: UUID, milestone_code: str, body: EvidenceIn, act: Act) -> JSONResponse:
     """Submit your organisation's evidence for a milestone that applies to it."""
     return act.run(
-        f"submit {scheme_id} {milestone_code} {body.model_dump_json()}",
+        f"submit {scheme_id} {milestone_code} {described(body)}",
         lambda: act.corral.submit_evidence(act.actor, scheme_id, milestone_code, body.evidence(act.corral, act.actor)),
         201,
     )
@@ -133,7 +136,7 @@ def read(submission: KnownSubmission) -> JSONResponse:
 def revise(submission_id: UUID, submission: KnownSubmission, body: RevisionIn, act: Act) -> JSONResponse:
     """Replace your evidence with a new revision, saying why; If-Match guards against overwriting."""
     return act.run(
-        f"revise {submission_id} {body.model_dump_json()}",
+        f"revise {submission_id} {described(body)}",
         lambda: act.corral.revise_evidence(
             act.actor,
             submission_id,
@@ -148,7 +151,7 @@ def revise(submission_id: UUID, submission: KnownSubmission, body: RevisionIn, a
 def withdraw(submission_id: UUID, _: KnownSubmission, body: ReasonIn, act: Act) -> JSONResponse:
     """Take your evidence back before it is presented, saying why."""
     return act.run(
-        f"withdraw {submission_id} {body.model_dump_json()}",
+        f"withdraw {submission_id} {described(body)}",
         lambda: act.corral.withdraw_evidence(act.actor, submission_id, body.reason, act.expected_version),
     )
 
@@ -157,7 +160,7 @@ def withdraw(submission_id: UUID, _: KnownSubmission, body: ReasonIn, act: Act) 
 def accept(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -> JSONResponse:
     """The lead accepts the evidence into its pack."""
     return act.run(
-        f"accept {submission_id} {body.model_dump_json()}",
+        f"accept {submission_id} {described(body)}",
         lambda: act.corral.accept_evidence(act.actor, submission_id, body.comments, act.expected_version),
     )
 
@@ -166,6 +169,6 @@ def accept(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -
 def give_back(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -> JSONResponse:
     """The lead returns the evidence to its provider with comments."""
     return act.run(
-        f"return {submission_id} {body.model_dump_json()}",
+        f"return {submission_id} {described(body)}",
         lambda: act.corral.return_evidence(act.actor, submission_id, body.comments, act.expected_version),
     )

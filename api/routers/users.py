@@ -20,6 +20,7 @@ from api.settings import Settings
 from api.sign_in import ThrottledError, http_refusal
 from domain.actors import Role
 from domain.errors import NotPermittedError
+from domain.limits import SHORT_TEXT
 
 router = APIRouter(tags=["users"])
 
@@ -44,7 +45,7 @@ class PasswordChangedOut(RecordedOut):
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: str = Field(min_length=1, max_length=SHORT_TEXT.cap)
 
 
 def _chosen(password: SecretStr, username: str, organisation: str, settings: Settings) -> str:

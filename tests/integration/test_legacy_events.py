@@ -89,7 +89,9 @@ def legacy_scheme(app: Corral, programme_id: UUID, code: str, scheme_terms: Sche
 
 def provider_actor(provider_id: UUID) -> Actor:
     """A member of the provider's staff whose user id is longer than the trail's column for it."""
-    return Actor(f"staff-of-{provider_id}-" + "n" * 250, provider_id, Role.PROVIDER)
+    return unchecked(
+        Actor, user_id=f"staff-of-{provider_id}-" + "n" * 250, organisation_id=provider_id, role=Role.PROVIDER
+    )
 
 
 def milestone(code: str, title: str = "Safety plans audited", weight: Decimal = Decimal(1)) -> Milestone:

@@ -13,7 +13,7 @@ from domain.actors import Actor, Role
 from domain.evidence import Evidence
 from domain.milestones import Milestone, Quarter
 from domain.organisation import OrganisationKind
-from domain.programme import Programme, ProviderTerms
+from domain.programme import Programme, ProgrammeScope, ProviderTerms
 from domain.quarter_review import PackEntry, QuarterReview
 from domain.scheme import Scheme, SchemeTerms
 from domain.submission import Submission
@@ -36,6 +36,7 @@ PROGRAMME_ID = ids.programme_id(COMMISSIONER_ID, "Torbay", 2014)
 SCHEME_ID = ids.scheme_id(PROGRAMME_ID, "SH")
 REVIEW_ID = ids.quarter_review_id(SCHEME_ID, Quarter.Q1)
 ALL_PROVIDERS = frozenset({ACUTE_ID, COMMUNITY_ID, PRIVATE_ID})
+SCOPE = ProgrammeScope(ALL_PROVIDERS, 2014)  # the programme's providers and contract year
 LEAD, LEAD_ID = COMMUNITY, COMMUNITY_ID
 HALF = Decimal("0.5")
 ACTOR_OF: dict[UUID, Actor] = {a.organisation_id: a for a in (COMMISSIONER, ACUTE, COMMUNITY, PRIVATE)}
@@ -67,7 +68,7 @@ def programme(schemes_per_lead: int | None = 1) -> Programme:
 
 def drafted(scheme_terms: SchemeTerms | None = None, code: str = "SH") -> Scheme:
     """A draft scheme; by default ACUTE and COMMUNITY share one narrative Q1 milestone."""
-    scheme = Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, ALL_PROVIDERS, code, scheme_terms or terms())
+    scheme = Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, SCOPE, code, scheme_terms or terms())
     scheme.collect_events()
     return scheme
 

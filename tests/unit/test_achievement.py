@@ -43,10 +43,12 @@ def measure(
     direction: Direction = Direction.HIGHER_IS_BETTER,
     basis: ThresholdBasis = ThresholdBasis.ABSOLUTE,
     baseline: str | None = None,
+    denominator: str | None = "of",
 ) -> NumericMeasure:
+    """A rate, or a count when given no denominator label."""
     return NumericMeasure(
         "measured",
-        "of",
+        denominator,
         Decimal(minimum),
         Decimal(maximum),
         direction,
@@ -127,7 +129,9 @@ def test_a_five_point_improvement_is_measured_in_points_from_the_baseline(value:
     ("attendances", "share"), [("800", "1"), ("900", "0.5"), ("1000", "0"), ("1100", "0"), ("700", "1")]
 )
 def test_a_twenty_percent_reduction_is_measured_as_change_from_the_baseline(attendances: str, share: str) -> None:
-    reduction = measure("-0.20", "0", Direction.LOWER_IS_BETTER, ThresholdBasis.CHANGE_FROM_BASELINE, baseline="1000")
+    reduction = measure(
+        "-0.20", "0", Direction.LOWER_IS_BETTER, ThresholdBasis.CHANGE_FROM_BASELINE, baseline="1000", denominator=None
+    )
 
     assert threshold_share(reduction, count(attendances)) == Decimal(share)
 
@@ -176,8 +180,8 @@ def test_a_numeric_milestone_from_a_missing_baseline_cannot_be_assessed() -> Non
         "AE",
         "Reduce A&E",
         Quarter.Q4,
-        date(2015, 4, 30),
-        measure=measure("-0.2", "0", basis=ThresholdBasis.CHANGE_FROM_BASELINE),
+        date(2015, 3, 31),
+        measure=measure("-0.2", "0", basis=ThresholdBasis.CHANGE_FROM_BASELINE, denominator=None),
     )
 
     with pytest.raises(BaselineMissingError):

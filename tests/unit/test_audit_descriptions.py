@@ -16,7 +16,7 @@ from domain.achievement import AssessmentStatus
 from domain.actors import Actor
 from domain.milestones import Milestone, Quarter
 from domain.organisation import Organisation, OrganisationKind
-from domain.programme import Programme, ProviderTerms
+from domain.programme import Programme, ProgrammeScope, ProviderTerms
 from domain.quarter_review import PackEntry, QuarterReview
 from domain.scheme import Participant, Scheme, SchemeTerms
 from domain.submission import Submission
@@ -121,16 +121,23 @@ class Story:
         providers = frozenset({ACUTE_ID, COMMUNITY_ID})
         participants = tuple(Participant(p) for p in sorted(providers, key=str))
         draft = SchemeTerms("Reduce self harm", participants, (Q2,))
-        scheme = Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, providers, "SH", draft)
+        scheme = Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, ProgrammeScope(providers, 2014), "SH", draft)
         self.step(scheme)
         programme.add_scheme(COMMISSIONER, scheme.id, "SH")
         programme.designate_lead(COMMISSIONER, scheme.id, COMMUNITY_ID, providers)
         programme.designate_lead(COMMISSIONER, scheme.id, ACUTE_ID, providers, "the community trust leads nutrition")
         self.step(programme)
-        scheme.amend_draft(COMMISSIONER, SchemeTerms(TITLE, participants, (Q2, TARGETED)), providers, "title agreed")
+        scheme.amend_draft(
+            COMMISSIONER,
+            SchemeTerms(TITLE, participants, (Q2, TARGETED)),
+            ProgrammeScope(providers, 2014),
+            "title agreed",
+        )
         for actor in (ACUTE, COMMUNITY, COMMISSIONER):
             scheme.sign(actor, 2)
-        scheme.propose_variation(COMMISSIONER, SchemeTerms(TITLE, participants, (Q2, TARGETED)), providers, "typo")
+        scheme.propose_variation(
+            COMMISSIONER, SchemeTerms(TITLE, participants, (Q2, TARGETED)), ProgrammeScope(providers, 2014), "typo"
+        )
         scheme.sign(COMMUNITY, 3)
         self.step(scheme)
         return scheme

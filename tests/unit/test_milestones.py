@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.limits import InvalidInputError
 from domain.milestones import (
     Direction,
     InvalidMilestoneError,
@@ -100,7 +101,7 @@ def test_points_from_a_baseline_of_zero_are_measurable() -> None:
 def test_a_measure_needs_a_baseline_only_when_its_thresholds_are_relative_to_an_unset_one(
     basis: ThresholdBasis, baseline: Decimal | None, needs: bool
 ) -> None:
-    assert NumericMeasure("n", "d", Decimal(0), Decimal(1), basis=basis, baseline=baseline).needs_baseline is needs
+    assert NumericMeasure("n", None, Decimal(0), Decimal(1), basis=basis, baseline=baseline).needs_baseline is needs
 
 
 @pytest.mark.parametrize(("code", "title"), [("", "Flu"), ("FLU", " ")])
@@ -111,8 +112,9 @@ def test_a_milestone_needs_a_code_and_a_title(code: str, title: str) -> None:
 
 @pytest.mark.parametrize("weight", [Decimal(0), Decimal(-1)])
 def test_a_milestone_needs_a_positive_weight(weight: Decimal) -> None:
-    with pytest.raises(InvalidMilestoneError):
+    with pytest.raises(InvalidInputError) as refused:
         Milestone("M1", "Plan discharge at admission", Quarter.Q1, date(2014, 7, 31), weight=weight)
+    assert refused.value.field == "weight"
 
 
 def test_a_shared_milestone_applies_to_every_participant() -> None:

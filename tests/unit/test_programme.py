@@ -10,6 +10,7 @@ import pytest
 from domain import ids
 from domain.actors import Actor, Role
 from domain.errors import AlreadyExistsError, NotFoundError, NotPermittedError, ReasonRequiredError
+from domain.limits import InvalidInputError
 from domain.programme import (
     AlreadyLeadError,
     InvalidProgrammeError,
@@ -75,32 +76,44 @@ def test_only_the_commissioners_own_staff_set_up_its_programme(actor: Actor) -> 
         Programme.set_up(actor, COMMISSIONER_ID, "Torbay", 2014)
 
 
+def test_a_programme_needs_the_name_of_its_health_economy() -> None:
+    with pytest.raises(InvalidProgrammeError):
+        Programme.set_up(COMMISSIONER, COMMISSIONER_ID, " ", 2014)
+
+
 @pytest.mark.parametrize(
     "settings",
     [
-        {"health_economy": " "},
         {"contract_year": 1999},
         {"contract_year": 2101},
         {"partial_fraction": Decimal("1.01")},
         {"partial_fraction": Decimal("-0.5")},
         {"schemes_per_lead": 0},
     ],
-    ids=["no health economy", "year too early", "year too late", "fraction above 1", "negative fraction", "no lead"],
+    ids=["year too early", "year too late", "fraction above 1", "negative fraction", "no lead"],
 )
-def test_a_programme_with_nonsensical_settings_is_refused(settings: dict[str, Any]) -> None:
+def test_a_programme_with_nonsensical_settings_is_refused_naming_the_setting(settings: dict[str, Any]) -> None:
     arguments: dict[str, Any] = {"health_economy": "Torbay", "contract_year": 2014, **settings}
-    with pytest.raises(InvalidProgrammeError):
+    with pytest.raises(InvalidInputError) as refused:
         Programme.set_up(COMMISSIONER, COMMISSIONER_ID, **arguments)
+    assert refused.value.field == next(iter(settings))
 
 
 @pytest.mark.parametrize(
-    ("contract_value", "cquin_rate"), [("0", "0.025"), ("-1", "0.025"), ("1000", "0"), ("1000", "1.5")]
+    ("contract_value", "cquin_rate", "field"),
+    [
+        ("0", "0.025", "contract_value"),
+        ("-1", "0.025", "contract_value"),
+        ("1000", "0", "cquin_rate"),
+        ("1000", "1.5", "cquin_rate"),
+    ],
 )
 def test_provider_terms_need_a_positive_contract_value_and_a_rate_up_to_one(
-    contract_value: str, cquin_rate: str
+    contract_value: str, cquin_rate: str, field: str
 ) -> None:
-    with pytest.raises(InvalidProgrammeError):
+    with pytest.raises(InvalidInputError) as refused:
         ProviderTerms(ACUTE_ID, Decimal(contract_value), Decimal(cquin_rate))
+    assert refused.value.field == field
 
 
 def test_a_providers_cquin_value_is_its_contract_value_times_its_cquin_rate() -> None:

@@ -11,6 +11,7 @@ from domain.achievement import BaselineMissingError
 from domain.actors import Actor
 from domain.errors import NotFoundError, NotPermittedError, ReasonRequiredError
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
+from domain.programme import ProgrammeScope
 from domain.scheme import (
     AlreadySignedError,
     InvalidTermsError,
@@ -40,7 +41,7 @@ from tests.builders import (
 )
 from tests.unit.given import (
     collected,
-    ALL_PROVIDERS,
+    SCOPE,
     PROGRAMME_ID,
     SCHEME_ID,
     agreed,
@@ -61,7 +62,7 @@ AE_ATTENDANCES = NumericMeasure(
 
 
 def test_the_commissioner_drafts_a_scheme_awaiting_every_signature() -> None:
-    scheme = Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, ALL_PROVIDERS, " SH ", terms())
+    scheme = Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, SCOPE, " SH ", terms())
 
     events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["Drafted"]
@@ -74,17 +75,19 @@ def test_the_commissioner_drafts_a_scheme_awaiting_every_signature() -> None:
 @pytest.mark.parametrize("actor", [ACUTE, AUDITOR, ADMIN], ids=["provider", "auditor", "administrator"])
 def test_only_the_commissioner_drafts_a_scheme(actor: Actor) -> None:
     with pytest.raises(NotPermittedError):
-        Scheme.draft(actor, PROGRAMME_ID, COMMISSIONER_ID, ALL_PROVIDERS, "SH", terms())
+        Scheme.draft(actor, PROGRAMME_ID, COMMISSIONER_ID, SCOPE, "SH", terms())
 
 
 def test_a_scheme_needs_a_short_code() -> None:
     with pytest.raises(InvalidTermsError):
-        Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, ALL_PROVIDERS, "  ", terms())
+        Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, SCOPE, "  ", terms())
 
 
 def test_every_participant_must_first_join_the_programme() -> None:
     with pytest.raises(InvalidTermsError):
-        Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, frozenset({ACUTE_ID}), "SH", terms())
+        Scheme.draft(
+            COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, ProgrammeScope(frozenset({ACUTE_ID}), 2014), "SH", terms()
+        )
 
 
 @pytest.mark.parametrize(
@@ -93,11 +96,10 @@ def test_every_participant_must_first_join_the_programme() -> None:
         (" ", (Participant(ACUTE_ID),), ()),
         ("Self-harm", (), ()),
         ("Self-harm", (Participant(ACUTE_ID), Participant(ACUTE_ID)), ()),
-        ("Self-harm", (Participant(ACUTE_ID, Decimal(0)),), ()),
         ("Self-harm", (Participant(ACUTE_ID),), (narrative_milestone("M1"), narrative_milestone("M1", Quarter.Q2))),
         ("Self-harm", (Participant(ACUTE_ID),), (narrative_milestone("M1", provider_id=PRIVATE_ID),)),
     ],
-    ids=["no title", "no participant", "participant twice", "zero weight", "codes clash", "targeted at outsider"],
+    ids=["no title", "no participant", "participant twice", "codes clash", "targeted at outsider"],
 )
 def test_terms_that_make_no_sense_are_refused(
     title: str, participants: tuple[Participant, ...], milestones: tuple[Milestone, ...]
@@ -146,7 +148,7 @@ def test_the_last_signature_agrees_the_scheme() -> None:
 
 def test_a_signature_on_an_earlier_version_of_the_terms_is_stale() -> None:
     scheme = drafted()
-    scheme.amend_draft(COMMISSIONER, VARIED, ALL_PROVIDERS, "add a Q2 milestone")
+    scheme.amend_draft(COMMISSIONER, VARIED, SCOPE, "add a Q2 milestone")
 
     with pytest.raises(StaleTermsError):
         scheme.sign(ACUTE, 1)
@@ -172,7 +174,7 @@ def test_agreed_terms_have_nothing_left_to_sign() -> None:
 
 
 def test_a_measure_relative_to_a_baseline_not_yet_set_cannot_be_signed() -> None:
-    reduction = Milestone("AE", "Reduce A&E attendances", Quarter.Q4, date(2015, 4, 30), measure=AE_ATTENDANCES)
+    reduction = Milestone("AE", "Reduce A&E attendances", Quarter.Q4, date(2015, 3, 31), measure=AE_ATTENDANCES)
     scheme = drafted(terms(reduction))
 
     with pytest.raises(BaselineMissingError):
@@ -184,7 +186,7 @@ def test_amending_a_draft_lapses_the_signatures_so_far() -> None:
     scheme.sign(ACUTE, 1)
     scheme.collect_events()
 
-    scheme.amend_draft(COMMISSIONER, VARIED, ALL_PROVIDERS, " add a Q2 milestone ")
+    scheme.amend_draft(COMMISSIONER, VARIED, SCOPE, " add a Q2 milestone ")
 
     events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["DraftAmended"]
@@ -196,34 +198,34 @@ def test_amending_a_draft_lapses_the_signatures_so_far() -> None:
 
 def test_amending_a_draft_needs_a_reason() -> None:
     with pytest.raises(ReasonRequiredError):
-        drafted().amend_draft(COMMISSIONER, VARIED, ALL_PROVIDERS, "")
+        drafted().amend_draft(COMMISSIONER, VARIED, SCOPE, "")
 
 
 @pytest.mark.parametrize("actor", [ACUTE, AUDITOR], ids=["provider", "auditor"])
 def test_only_the_commissioner_amends_a_draft(actor: Actor) -> None:
     with pytest.raises(NotPermittedError):
-        drafted().amend_draft(actor, VARIED, ALL_PROVIDERS, "add a Q2 milestone")
+        drafted().amend_draft(actor, VARIED, SCOPE, "add a Q2 milestone")
 
 
 def test_an_amended_draft_still_takes_only_programme_providers() -> None:
     with pytest.raises(InvalidTermsError):
-        drafted().amend_draft(COMMISSIONER, VARIED, frozenset({ACUTE_ID}), "add a Q2 milestone")
+        drafted().amend_draft(COMMISSIONER, VARIED, ProgrammeScope(frozenset({ACUTE_ID}), 2014), "add a Q2 milestone")
 
 
 def test_an_agreed_scheme_is_not_amended_as_a_draft() -> None:
     with pytest.raises(SchemeAlreadyAgreedError):
-        agreed().amend_draft(COMMISSIONER, VARIED, ALL_PROVIDERS, "add a Q2 milestone")
+        agreed().amend_draft(COMMISSIONER, VARIED, SCOPE, "add a Q2 milestone")
 
 
 def test_a_draft_is_not_varied() -> None:
     with pytest.raises(SchemeNotAgreedError):
-        drafted().propose_variation(COMMISSIONER, VARIED, ALL_PROVIDERS, "add a Q2 milestone")
+        drafted().propose_variation(COMMISSIONER, VARIED, SCOPE, "add a Q2 milestone")
 
 
 def test_a_variation_leaves_the_agreed_terms_in_force_until_everyone_signs_again() -> None:
     scheme = agreed()
 
-    scheme.propose_variation(COMMISSIONER, VARIED, ALL_PROVIDERS, " add a Q2 milestone ")
+    scheme.propose_variation(COMMISSIONER, VARIED, SCOPE, " add a Q2 milestone ")
 
     events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["VariationProposed"]
@@ -235,7 +237,7 @@ def test_a_variation_leaves_the_agreed_terms_in_force_until_everyone_signs_again
 
 def test_a_variation_signed_by_everyone_is_agreed_and_the_earlier_version_stays_readable() -> None:
     scheme = agreed()
-    scheme.propose_variation(COMMISSIONER, VARIED, ALL_PROVIDERS, "add a Q2 milestone")
+    scheme.propose_variation(COMMISSIONER, VARIED, SCOPE, "add a Q2 milestone")
     scheme.collect_events()
 
     sign_by_all(scheme)
@@ -248,18 +250,18 @@ def test_a_variation_signed_by_everyone_is_agreed_and_the_earlier_version_stays_
 
 def test_a_variation_needs_a_reason() -> None:
     with pytest.raises(ReasonRequiredError):
-        agreed().propose_variation(COMMISSIONER, VARIED, ALL_PROVIDERS, " ")
+        agreed().propose_variation(COMMISSIONER, VARIED, SCOPE, " ")
 
 
 @pytest.mark.parametrize("actor", [ACUTE, AUDITOR], ids=["provider", "auditor"])
 def test_only_the_commissioner_proposes_a_variation(actor: Actor) -> None:
     with pytest.raises(NotPermittedError):
-        agreed().propose_variation(actor, VARIED, ALL_PROVIDERS, "add a Q2 milestone")
+        agreed().propose_variation(actor, VARIED, SCOPE, "add a Q2 milestone")
 
 
 def test_a_version_never_agreed_cannot_be_read_as_agreed() -> None:
     scheme = agreed()
-    scheme.propose_variation(COMMISSIONER, VARIED, ALL_PROVIDERS, "add a Q2 milestone")
+    scheme.propose_variation(COMMISSIONER, VARIED, SCOPE, "add a Q2 milestone")
 
     with pytest.raises(NotFoundError):
         scheme.agreed_version(2)

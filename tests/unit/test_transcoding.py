@@ -19,7 +19,8 @@ from domain.achievement import AssessmentStatus
 from domain.evidence import Attachment, Figures
 from domain.milestones import Direction, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import Organisation, OrganisationKind
-from domain.programme import InvalidProgrammeError, Programme, ProviderTerms
+from domain.limits import InvalidInputError
+from domain.programme import Programme, ProviderTerms
 from domain.quarter_review import Assessment, EvidencePack, PackEntry, QuarterReview
 from domain.scheme import AgreedVersion, Participant, Scheme
 from domain.submission import Submission
@@ -41,6 +42,7 @@ from tests.legacy import unchecked
 from tests.unit.given import (
     collected,
     ALL_PROVIDERS,
+    SCOPE,
     HALF,
     LEAD,
     LEAD_ID,
@@ -163,12 +165,12 @@ def programme_history() -> Aggregate:
 
 
 def scheme_history() -> Aggregate:
-    scheme = Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, ALL_PROVIDERS, "SH", terms(flu_milestone()))
+    scheme = Scheme.draft(COMMISSIONER, PROGRAMME_ID, COMMISSIONER_ID, SCOPE, "SH", terms(flu_milestone()))
     scheme.amend_draft(
-        COMMISSIONER, terms(flu_milestone(), narrative_milestone("T1", provider_id=ACUTE_ID)), ALL_PROVIDERS, "target"
+        COMMISSIONER, terms(flu_milestone(), narrative_milestone("T1", provider_id=ACUTE_ID)), SCOPE, "target"
     )
     sign_by_all(scheme)
-    scheme.propose_variation(COMMISSIONER, terms(narrative_milestone("M2", Quarter.Q2)), ALL_PROVIDERS, "simplify")
+    scheme.propose_variation(COMMISSIONER, terms(narrative_milestone("M2", Quarter.Q2)), SCOPE, "simplify")
     sign_by_all(scheme)
     return scheme
 
@@ -283,7 +285,7 @@ def test_a_value_recorded_before_a_check_refused_it_decodes_exactly_as_recorded(
 
 def test_a_domain_value_its_constructor_refuses_today_still_decodes() -> None:
     recorded = unchecked(ProviderTerms, provider_id=ACUTE_ID, contract_value=Decimal("-1"), cquin_rate=Decimal("NaN"))
-    with pytest.raises(InvalidProgrammeError):
+    with pytest.raises(InvalidInputError):
         ProviderTerms(ACUTE_ID, Decimal("-1"), Decimal("0.025"))
 
     decoded = round_trip(recorded)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -20,6 +20,7 @@ from api.session import csrf_token
 from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.errors import ConcurrentChangeError, DomainError, NotFoundError, NotPermittedError
+from domain.limits import WIDE, InvalidInputError
 from domain.milestones import contract_year_label
 from domain.payments import pounds
 from projections.progress.view import ProgressView
@@ -62,7 +63,12 @@ def _money(value: Decimal | None) -> str:
 
 
 def _percent(value: Decimal | None, places: int = 1) -> str:
-    return "–" if value is None else f"{value * 100:.{places}f}%"
+    if value is None:
+        return "–"
+    with localcontext(WIDE):
+        scaled = value * 100
+    # Figures recorded before the limits on input may be beyond any sensible rate: never write out a huge number.
+    return f"{scaled:.{places}f}%" if not scaled.is_finite() or scaled.adjusted() < 15 else f"{scaled:.3E}%"
 
 
 environment = Environment(
@@ -147,7 +153,7 @@ class FormFailure:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
-# Which field a refused rule is about, so the error summary links to it.
+# Which field a refused rule is about, so the error summary links to it; an InvalidInputError names its own field.
 FIELD_OF_RULE = {
     "InvalidEvidence": "narrative",
     "FiguresRequired": "numerator",
@@ -160,6 +166,8 @@ FIELD_OF_RULE = {
     "StatusRequired": "status",
 }
 
+# The form field that carries an input the domain names otherwise: files uploaded become the evidence's attachments.
+FIELD_OF_INPUT = {"attachments": "files"}
 
 STALE_FORM = "Someone else changed this first: reload the page to see their change, then try again"
 
@@ -168,6 +176,11 @@ def refused(form: str, values: Mapping[str, Any], error: DomainError) -> FormFai
     """The failure to show for a domain rule the form broke; a form older than the record says so plainly."""
     if isinstance(error, ConcurrentChangeError):
         return FormFailure(form, values, [(f"{form}-submit", STALE_FORM)])
+    if isinstance(error, InvalidInputError):
+        name = FIELD_OF_INPUT.get(error.field.split(".")[0], error.field.split(".")[0])
+        shown = name if name in values or name in FIELD_OF_INPUT.values() else "submit"
+        message = str(error)
+        return FormFailure(form, values, [(f"{form}-{shown}", message[:1].upper() + message[1:])])
     rule = type(error).__name__.removesuffix("Error")
     return FormFailure(form, values, [(f"{form}-{FIELD_OF_RULE.get(rule, 'submit')}", str(error))])
 
