@@ -120,6 +120,8 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         app = build_application(store)
         database, projections = build_views(store)
         organisations_registered(app)
+        for provider in (ACUTE, COMMUNITY):
+            app.record_upload(provider, AUDIT)
         programme_id = app.set_up_programme(COMMISSIONER, "Property", 2014, schemes_per_lead=None).id
         for provider_id in (ACUTE_ID, COMMUNITY_ID, PRIVATE_ID):
             app.join_programme(COMMISSIONER, programme_id, ProviderTerms(provider_id, Decimal(10**8), Decimal("0.025")))
@@ -227,10 +229,19 @@ def _evidence(world: World, inputs: tuple[str, dict[str, Any]]) -> None:
     code, parts = inputs
     submission_id = ids.submission_id(world.evidence_scheme, code, ACUTE_ID)
 
+    sha256 = "cd" * 32
+
+    def upload() -> Any:
+        return world.app.record_upload(ACUTE, Attachment(sha256, parts["name"], 10, parts["media_type"]))
+
+    world.attempt(lambda: None, upload)
+    uploaded = (
+        world.app.uploaded_attachments(ACUTE, [sha256]) if world.app.exists(ids.upload_id(ACUTE_ID, sha256)) else ()
+    )
+
     def act() -> Any:
         figures = Figures(*parts["figures"]) if code != "M1" else None
-        attachment = Attachment("cd" * 32, parts["name"], 10, parts["media_type"])
-        evidence = Evidence(parts["narrative"], figures, (attachment,))
+        evidence = Evidence(parts["narrative"], figures, uploaded)
         if world.app.exists(submission_id):
             return world.app.revise_evidence(ACUTE, submission_id, evidence, parts["reason"])
         return world.app.submit_evidence(ACUTE, world.evidence_scheme, code, evidence)

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.actors import Actor, Role
+from domain.milestones import Milestone
 from domain.payments import Figures, Stake, figures, pounds, split
 from domain.programme import Programme, ProviderTerms
 from domain.scheme import Participant, SchemeTerms
@@ -126,10 +127,12 @@ def test_an_event_holding_unsafe_values_deep_in_its_value_objects_comes_out_made
         SchemeTerms,
         title="Reduce\x00harm",
         participants=(bad_weight,),
-        milestones=(narrative_milestone("M\ud800"),),
+        milestones=(
+            unchecked(Milestone, **vars(narrative_milestone("M1")) | {"code": "M\ud800", "title": "Milestone M\ud800"}),
+        ),
         description="",
     )
-    actor = Actor("gill\x00", COMMISSIONER.organisation_id, Role.COMMISSIONER)
+    actor = unchecked(Actor, user_id="gill\x00", organisation_id=COMMISSIONER.organisation_id, role=Role.COMMISSIONER)
     programme = Programme.set_up(COMMISSIONER, COMMISSIONER.organisation_id, "Torbay", 2014)
     programme.collect_events()
     event = Programme.ProviderTermsRevised(
