@@ -13,6 +13,7 @@ from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
 from api.access import may_know_programme, may_know_scheme
+from api.guard import known_caller
 from api.idempotency import IdempotencyKeys
 from api.sign_in import SignInLedger
 from api.security import SignInError, TokenClaims, actor_from_claims, read_token
@@ -74,14 +75,22 @@ async def get_claims(
     token: BearerToken,
     csrf: Annotated[str | None, Depends(offered_csrf)],
 ) -> TokenClaims:
-    """The claims of the bearer token, or of the session cookie with its CSRF token on any change; else 401."""
+    """The claims of the bearer token, or of the session cookie with its CSRF token on any change; else 401.
+
+    A change's sender was already found by the guard (api/guard.py), before its body was read."""
+    caller = known_caller(request)
     try:
-        if token is not None:
+        if caller is not None:
+            if not caller.by_cookie:
+                return caller.claims
+            claims = caller.claims
+        elif token is not None:
             return read_token(token, settings.signing_key())
-        cookie = request.cookies.get(COOKIE)
-        if cookie is None:
-            raise SignInError("sign in first")
-        claims = read_token(cookie, settings.signing_key())
+        else:
+            cookie = request.cookies.get(COOKIE)
+            if cookie is None:
+                raise SignInError("sign in first")
+            claims = read_token(cookie, settings.signing_key())
     except SignInError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
     if request.method not in SAFE_METHODS and not csrf_matches(claims.token_id, settings.signing_key(), csrf):
@@ -94,8 +103,11 @@ async def get_claims(
 SessionClaims = Annotated[TokenClaims, Depends(get_claims)]
 
 
-def get_actor(corral: CorralApp, ledger: Ledger, claims: SessionClaims) -> Actor:
+def get_actor(request: Request, corral: CorralApp, ledger: Ledger, claims: SessionClaims) -> Actor:
     """The signed-in actor, or 401."""
+    caller = known_caller(request)
+    if caller is not None:
+        return caller.actor
     try:
         return actor_from_claims(corral, claims, ledger.is_revoked)
     except SignInError as error:
