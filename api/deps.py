@@ -6,14 +6,15 @@ Those that only read the request or app state are `async def`, so FastAPI runs t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.security import OAuth2PasswordBearer
+from starlette.requests import HTTPConnection
 
 from api.access import may_know_programme, may_know_scheme
-from api.guard import known_caller
 from api.idempotency import IdempotencyKeys
 from api.sign_in import SignInLedger
 from api.security import SignInError, TokenClaims, actor_from_claims, read_token
@@ -56,6 +57,23 @@ BearerToken = Annotated[str | None, Depends(bearer)]
 
 
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+CALLER = "corral.caller"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request, as the guard (api/guard.py) found them before reading its body: the token's claims,
+    the actor, and whether by session cookie."""
+
+    claims: TokenClaims
+    actor: Actor
+    by_cookie: bool
+
+
+def known_caller(connection: HTTPConnection) -> Caller | None:
+    """The caller the guard already found for this request, if it did."""
+    caller: Caller | None = connection.scope.get(CALLER)
+    return caller
 
 
 async def offered_csrf(request: Request) -> str | None:
@@ -103,13 +121,20 @@ async def get_claims(
 SessionClaims = Annotated[TokenClaims, Depends(get_claims)]
 
 
-def get_actor(request: Request, corral: CorralApp, ledger: Ledger, claims: SessionClaims) -> Actor:
+def signed_in_actor(state: Any, claims: TokenClaims) -> Actor:
+    """The actor valid claims name, checked now against sign-outs and the account as it is; else SignInError.
+    Both the guard and `get_actor` ask this, given the app's state."""
+    ledger: SignInLedger = state.sign_ins
+    return actor_from_claims(state.corral, claims, ledger.is_revoked)
+
+
+def get_actor(request: Request, claims: SessionClaims) -> Actor:
     """The signed-in actor, or 401."""
     caller = known_caller(request)
     if caller is not None:
         return caller.actor
     try:
-        return actor_from_claims(corral, claims, ledger.is_revoked)
+        return signed_in_actor(request.app.state, claims)
     except SignInError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
+from typing import Any
 
 import eventsourcing.persistence
 import psycopg2
 import sqlalchemy.exc
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -54,7 +55,7 @@ def is_api(path: str) -> bool:
 
 
 def answer(
-    scope: Scope, pages: Pages | None, status: int, title: str, detail: str, headers: dict[str, str], **extra: str
+    scope: Scope, pages: Pages | None, status: int, title: str, detail: str, headers: dict[str, str], **extra: Any
 ) -> Response:
     """The problem+json for the API, or the error page for a page, with the given headers."""
     if pages is not None and not is_api(scope["path"]):
@@ -99,6 +100,8 @@ class Faults:
 
         try:
             await self.app(scope, receive, watched)
+        except ClientDisconnect:
+            return  # no one is there to answer (or the guard already did, cutting off a body too large)
         except Exception as error:
             if started:  # half an answer cannot be taken back: the server drops the connection
                 log.error("%s %s failed after its answer began", scope.get("method"), scope["path"], exc_info=error)

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from fastapi.security.utils import get_authorization_scheme_param
 from starlette.concurrency import run_in_threadpool
@@ -24,30 +22,14 @@ from starlette.requests import HTTPConnection
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.deps import CALLER, Caller, signed_in_actor
 from api.faults import Pages, answer, is_api
-from api.security import SignInError, TokenClaims, actor_from_claims, read_token
+from api.security import SignInError, read_token
 from api.session import COOKIE, SAFE_METHODS
 from api.settings import Settings
-from domain.actors import Actor
 
-CALLER = "corral.caller"
 SIGN_IN_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/auth/session", "/sign-in"})
 UPLOAD_PATHS = re.compile(r"/api/v1/attachments|/schemes/[^/]+/milestones/[^/]+/evidence")
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who sent a request, as the guard found them: the token's claims, the actor, and whether by session cookie."""
-
-    claims: TokenClaims
-    actor: Actor
-    by_cookie: bool
-
-
-def known_caller(connection: HTTPConnection) -> Caller | None:
-    """The caller the guard already resolved for this request, if it did."""
-    caller: Caller | None = connection.scope.get(CALLER)
-    return caller
 
 
 def body_limit(settings: Settings, method: str, path: str) -> int:
@@ -97,12 +79,11 @@ class BodyGuard:
             if not token:
                 raise SignInError("sign in first")
         claims = read_token(token, self.settings.signing_key())
-        state: Any = connection.app.state
-        return Caller(claims, actor_from_claims(state.corral, claims, state.sign_ins.is_revoked), by_cookie)
+        return Caller(claims, signed_in_actor(connection.app.state, claims), by_cookie)
 
     def _too_large(self, scope: Scope, limit: int) -> Response:
         detail = f"the request body is larger than the {limit:,} bytes allowed here"
-        return answer(scope, self.pages, 413, "Too large", detail, _CLOSE, limit=str(limit))
+        return answer(scope, self.pages, 413, "Too large", detail, _CLOSE, limit=limit)
 
     def _unsigned(self, scope: Scope, reason: str) -> Response:
         if is_api(scope["path"]):
