@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 import filetype
 
+from api.faults import StoreUnavailableError
 from domain.errors import DomainError
 from domain.evidence import Attachment
 
@@ -72,11 +73,18 @@ class AttachmentStore:
     def __init__(self, folder: Path, max_bytes: int) -> None:
         self.folder = folder
         self.max_bytes = max_bytes
-        folder.mkdir(parents=True, exist_ok=True)
 
     def keep(self, stream: BinaryIO, name: str) -> Attachment:
-        """Check and store an uploaded file; nothing is kept if it is refused."""
+        """Check and store an uploaded file; nothing is kept if it is refused. A missing folder is made again;
+        one that cannot be written (read-only, or not a folder) makes the store unavailable."""
         name = safe_name(name)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            return self._keep(stream, name)
+        except OSError as error:
+            raise StoreUnavailableError("attachment store", error.strerror or type(error).__name__) from error
+
+    def _keep(self, stream: BinaryIO, name: str) -> Attachment:
         digest, size, head = hashlib.sha256(), 0, b""
         with NamedTemporaryFile(dir=self.folder, delete=False) as temporary:
             try:
@@ -120,7 +128,9 @@ class AttachmentStore:
         return StoredFile(path, media_type if media_type in ALLOWED else "application/octet-stream", name)
 
     def path(self, sha256: str) -> Path:
-        """Where the file with this hash is kept."""
+        """Where the file with this hash is kept; the store is unavailable while its folder is not a folder."""
         if not re.fullmatch(r"[0-9a-f]{64}", sha256):
             raise AttachmentRefusedError("not a SHA-256")
+        if self.folder.exists() and not self.folder.is_dir():
+            raise StoreUnavailableError("attachment store", f"{self.folder} is not a folder")
         return self.folder / sha256[:2] / sha256

@@ -13,6 +13,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
+from api import projector_lock
 from api.demo import load_demo
 from api.passwords import chosen_password_hash
 from api.settings import Settings
@@ -83,16 +84,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(app, projections, settings)
         if args.command == "show":
-            catch_up(app, projections)
+            _catch_up_unless_served(app, projections, settings, "corral show")
             view = view_of(projections, ProgressView)
             return show_trust(console, view, args.year) if args.what == "trust" else show_programme(console, view)
         if args.command == "projector":
-            return _projector(app, projections)
+            return _projector(app, projections, settings)
         if args.command == "users":
             return _add_user(app, args, settings)
         if args.command == "organisations":
             return _add_organisation(app, args)
-        return _projections(args, app, database, projections)
+        return _projections(args, app, database, projections, settings)
     except (LookupError, DomainError) as error:
         console.print(str(error))
         return 2
@@ -108,6 +109,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers > 1 and settings.projects_in_process:
         console.print("Several workers need PostgreSQL and a separate `corral projector`; SQLite is one process.")
         return 2
+    if settings.projects_in_process:
+        try:  # a look first, for a plain message; the server's lifespan then takes the lock for good
+            lock = projector_lock.take(settings, "corral serve")
+        except projector_lock.ProjectorBusyError as busy:
+            console.print(f"{busy}.\nOn SQLite one server serves and projects: stop it first, or use PostgreSQL.")
+            return 2
+        if lock is not None:
+            lock.release()
     import uvicorn  # only the server needs it; keep the other commands quick to start
 
     uvicorn.run(
@@ -144,12 +153,39 @@ def _add_user(app: Any, args: argparse.Namespace, settings: Settings) -> int:
 def _demo(app: Any, projections: list[Any], settings: Settings) -> int:
     for name, loaded in load_demo(app).items():
         console.print(f"{'loaded' if loaded else 'already loaded'}: {name}")
-    catch_up(app, projections)
+    _catch_up_unless_served(app, projections, settings, "corral demo")
     console.print(f"event store: {settings.database_url} (log position {app.recorder.max_notification_id()})")
     return 0
 
 
-def _projector(app: Any, projections: list[Any]) -> int:
+def _catch_up_unless_served(app: Any, projections: list[Any], settings: Settings, command: str) -> None:
+    """Bring the views up to date here, unless another process projects this SQLite file: then that one does."""
+    try:
+        lock = projector_lock.take(settings, command)
+    except projector_lock.ProjectorBusyError as busy:
+        console.print(f"{busy}, which keeps the views up to date: {command} leaves them to it.")
+        return
+    try:
+        catch_up(app, projections)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _projector(app: Any, projections: list[Any], settings: Settings) -> int:
+    try:
+        lock = projector_lock.take(settings, "corral projector")
+    except projector_lock.ProjectorBusyError as busy:
+        console.print(f"{busy}.\nOn SQLite one process projects: stop it first.")
+        return 2
+    try:
+        return _project(app, projections)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _project(app: Any, projections: list[Any]) -> int:
     projector = Projector(app, projections)
     signal.signal(signal.SIGTERM, lambda *_: projector.stopping.set())
     console.print(f"projecting {', '.join(p.view.name for p in projections)}; Ctrl-C to stop")
@@ -197,11 +233,20 @@ def _fault(fault: Fault | None) -> str:
     return f"stuck at position {fault.position} ({fault.event_type}){since}: {fault.error}"
 
 
-def _projections(args: argparse.Namespace, app: Any, database: Any, projections: list[Any]) -> int:
+def _projections(args: argparse.Namespace, app: Any, database: Any, projections: list[Any], settings: Settings) -> int:
     if args.action == "status":
         return _status(app, projections)
     if args.action == "rebuild":
-        return _rebuild(app, maintenance.select_projections(projections, args.name))
+        try:
+            lock = projector_lock.take(settings, "corral projections rebuild")
+        except projector_lock.ProjectorBusyError as busy:
+            console.print(f"{busy}.\nStop it before rebuilding: a view cannot be rebuilt while it is projected.")
+            return 2
+        try:
+            return _rebuild(app, maintenance.select_projections(projections, args.name))
+        finally:
+            if lock is not None:
+                lock.release()
     differences = maintenance.verify(app, database, args.name)
     for difference in differences:
         console.print(f"DIFFERENT {difference}")

@@ -6,12 +6,15 @@ Those that only read the request or app state are `async def`, so FastAPI runs t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 
 from api.access import may_know_programme, may_know_scheme
 from api.idempotency import IdempotencyKeys
@@ -68,6 +71,23 @@ BearerToken = Annotated[str | None, Depends(bearer)]
 
 
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+CALLER = "corral.caller"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request, as the guard (api/guard.py) found them before reading its body: the token's claims,
+    the actor, and whether by session cookie."""
+
+    claims: TokenClaims
+    actor: Actor
+    by_cookie: bool
+
+
+def known_caller(connection: HTTPConnection) -> Caller | None:
+    """The caller the guard already found for this request, if it did."""
+    caller: Caller | None = connection.scope.get(CALLER)
+    return caller
 
 
 async def offered_csrf(request: Request) -> str | None:
@@ -87,14 +107,22 @@ async def get_claims(
     token: BearerToken,
     csrf: Annotated[str | None, Depends(offered_csrf)],
 ) -> TokenClaims:
-    """The claims of the bearer token, or of the session cookie with its CSRF token on any change; else 401."""
+    """The claims of the bearer token, or of the session cookie with its CSRF token on any change; else 401.
+
+    A change's sender was already found by the guard (api/guard.py), before its body was read."""
+    caller = known_caller(request)
     try:
-        if token is not None:
+        if caller is not None:
+            if not caller.by_cookie:
+                return caller.claims
+            claims = caller.claims
+        elif token is not None:
             return read_token(token, settings.signing_key())
-        cookie = request.cookies.get(COOKIE)
-        if cookie is None:
-            raise SignInError("sign in first")
-        claims = read_token(cookie, settings.signing_key())
+        else:
+            cookie = request.cookies.get(COOKIE)
+            if cookie is None:
+                raise SignInError("sign in first")
+            claims = read_token(cookie, settings.signing_key())
     except SignInError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
     if request.method not in SAFE_METHODS and not csrf_matches(claims.token_id, settings.signing_key(), csrf):
@@ -107,10 +135,20 @@ async def get_claims(
 SessionClaims = Annotated[TokenClaims, Depends(get_claims)]
 
 
-def get_actor(corral: CorralApp, revocations: Revocations, claims: SessionClaims) -> Actor:
-    """The signed-in actor, or 401."""
+def signed_in_actor(state: Any, claims: TokenClaims) -> Actor:
+    """The actor valid claims name, checked now against sign-outs and the account as it is; else SignInError.
+    Both the guard and `get_actor` ask this, given the app's state."""
+    revocations: RevokedTokens = state.revocations
+    return actor_from_claims(state.corral, claims, revocations.is_revoked)
+
+
+async def get_actor(request: Request, claims: SessionClaims) -> Actor:
+    """The signed-in actor, or 401: the guard's, when it already asked, else asked now in a worker thread."""
+    caller = known_caller(request)
+    if caller is not None:
+        return caller.actor
     try:
-        return actor_from_claims(corral, claims, revocations.is_revoked)
+        return await run_in_threadpool(signed_in_actor, request.app.state, claims)
     except SignInError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
 

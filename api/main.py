@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
+from api import errors, projector_lock
 from api.attachments import AttachmentStore
+from api.faults import Faults
+from api.guard import BodyGuard
 from api.idempotency import IdempotencyKeys
 from api.live import endpoint as live
 from api.live.hub import Hub
@@ -53,9 +55,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Corral",
         summary="System-wide shared CQUIN schemes: evidence, review and payments, every step an event.",
         version="0.1.0",
-        lifespan=lifespan,
+        lifespan=_holding_projector_lock(settings, lifespan),
     )
     errors.install(app)
+    app.add_middleware(BodyGuard, settings=settings, pages=web.fault_page)
+    app.add_middleware(Faults, pages=web.fault_page)
     app.include_router(health.router)
     app.include_router(auth.router, prefix="/api/v1")
     app.include_router(programmes.router, prefix="/api/v1")
@@ -71,3 +75,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web.router)
     web.mount_static(app)
     return app
+
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def _holding_projector_lock(settings: Settings, lifespan: Lifespan) -> Lifespan:
+    """The lifespan, inside the SQLite database's projector lock when this server projects: a second server
+    on the same file refuses to start (api/projector_lock.py), and the lock is let go when the lifespan ends."""
+
+    @asynccontextmanager
+    async def holding(app: FastAPI) -> AsyncIterator[None]:
+        lock = projector_lock.take(settings, "a Corral server") if settings.projects_in_process else None
+        try:
+            async with lifespan(app):
+                yield
+        finally:
+            if lock is not None:
+                lock.release()
+
+    return holding

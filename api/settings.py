@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
+from tempfile import NamedTemporaryFile
 from typing import Annotated
 
 from pydantic import Field, SecretStr
@@ -36,6 +38,8 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
     attachments_dir: Path = Path("var") / "attachments"
     attachment_max_bytes: int = 20 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
+    sign_in_max_body_bytes: int = 16 * 1024
     embedded_projector: bool | None = None
     ready_max_lag: int = 100
     live_queue_size: int = 256
@@ -75,21 +79,39 @@ class Settings(BaseSettings):
             return self.embedded_projector
         return self.sqlite_path() is not None
 
+    @property
+    def upload_max_body_bytes(self) -> int:
+        """The largest body of an upload: the attachment limit, plus the general limit for the form around it."""
+        return self.attachment_max_bytes + self.max_body_bytes
+
     def signing_key(self) -> str:
-        """The key tokens are signed with: CORRAL_SECRET_KEY, or on SQLite one kept beside the database."""
+        """The key tokens are signed with: CORRAL_SECRET_KEY, or on SQLite one kept beside the database, named after it
+        (`var/corral.sqlite3.key`), so that a token of one database is worth nothing to another in the same folder."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
         path = self.sqlite_path()
         if path is None:
             raise RuntimeError("set CORRAL_SECRET_KEY: every server process must sign tokens with the same key")
-        key_file = path.with_name("secret.key")
+        key_file = path.with_name(f"{path.name}.key")
         if not key_file.exists():
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.touch(mode=0o600)
-            key_file.write_text(secrets.token_urlsafe(48))
+            _create_once(key_file, secrets.token_urlsafe(48))
         return key_file.read_text().strip()
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file, when the database is one."""
         prefix = "sqlite:///"
         return Path(self.database_url[len(prefix) :]) if self.database_url.startswith(prefix) else None
+
+
+def _create_once(path: Path, text: str) -> None:
+    """Write the file (readable by its owner only) whole, unless another process made it first: the server and a
+    command started at once on a new database must not sign with different keys, or read a half-written one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with NamedTemporaryFile("w", dir=path.parent, delete=False) as draft:
+        draft.write(text)
+    try:
+        os.link(draft.name, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(draft.name)

@@ -8,6 +8,9 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from web.pages import agreement, audit, board, evidence, home, overview, payments, review, signing
+from web.pages.base import fault_page
+
+__all__ = ["fault_page", "mount_static", "router"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 

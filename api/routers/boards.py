@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 import json
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from api.access import audit_access, board_access, may_read_assessments, may_read_dashboard
 from api.deps import CorralApp, CurrentActor, ProgressReadings, ViewsAfter
+from api.params import MAX_POSITION, FilterText, Moment
 from api.routers.programmes import Money
 from domain.actors import Actor
 from domain.history import assessment_history
@@ -57,10 +58,12 @@ def audit(
     scheme_id: UUID | None = None,
     provider_id: UUID | None = None,
     quarter: Quarter | None = None,
-    user: Annotated[str | None, Query(description="the acting user's id")] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    before: Annotated[int | None, Query(description="the next_before of the previous page")] = None,
+    user: Annotated[FilterText | None, Query(description="the acting user's id")] = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=MAX_POSITION, description="the next_before of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> Any:
     """The audit trail, newest first, a page at a time: for the commissioner and the auditor."""

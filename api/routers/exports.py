@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -11,6 +10,7 @@ from fastapi.responses import Response
 from api.access import provider_table_access
 from api.deps import CurrentActor, ProgressReadings, ViewsAfter
 from api.exports import Format, table
+from api.params import Moment
 from api.routers import boards, programmes
 from domain.milestones import Quarter
 from projections.audit.queries import AuditEntry
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/programmes/{programme_id}", tags=["exports"])
 
 @router.get("/progress.{form}")
 def progress(
-    programme_id: str, form: Format, actor: CurrentActor, readings: ProgressReadings, after: ViewsAfter
+    programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, after: ViewsAfter
 ) -> Response:
     """The progress matrix as shown to you: one row per scheme, provider and quarter."""
     shown = programmes.progress(programme_id, actor, readings, after)
@@ -36,7 +36,7 @@ def progress(
 
 @router.get("/payments.{form}")
 def payments(
-    programme_id: str, form: Format, actor: CurrentActor, readings: ProgressReadings, after: ViewsAfter
+    programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, after: ViewsAfter
 ) -> Response:
     """The payments as shown to you, in pounds to the penny."""
     shown = programmes.payments(programme_id, actor, readings, after)
@@ -59,13 +59,13 @@ def payments(
 
 @router.get("/providers/{provider_id}/quarters.{form}")
 def quarters(
-    programme_id: str, provider_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
+    programme_id: UUID, provider_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 ) -> Response:
     """One provider's indicators with their Q1-Q4 statuses, in the shape of a trust's annual CQUIN table."""
-    provider_table_access(readings, actor, programme_id, str(provider_id))
+    provider_table_access(readings, actor, str(programme_id), str(provider_id))
     rows = [
         (r.title, *(r.statuses[q] or "" for q in Quarter))
-        for r in quarter_table(readings, programme_id, str(provider_id))
+        for r in quarter_table(readings, str(programme_id), str(provider_id))
     ]
     return table(("Indicator", "Q1", "Q2", "Q3", "Q4"), rows, form, "quarters")
 
@@ -77,8 +77,8 @@ def audit(
     actor: CurrentActor,
     readings: ProgressReadings,
     after: ViewsAfter,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
 ) -> Response:
     """The whole audit trail of the programme (or a time range of it), oldest first, for the commissioner and auditor."""
     entries: list[AuditEntry] = []

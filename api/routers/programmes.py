@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -88,10 +89,10 @@ def list_programmes(actor: CurrentActor, readings: ProgressReadings, _: ViewsAft
 
 
 @router.get("/{programme_id}/progress", response_model=Progress)
-def progress(programme_id: str, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Progress:
+def progress(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Progress:
     """Scheme x provider x quarter statuses, for the schemes you take part in (all, for the commissioner)."""
-    access = programme_access(readings, actor, programme_id)
-    matrix = progress_matrix(readings, programme_id)
+    access = programme_access(readings, actor, str(programme_id))
+    matrix = progress_matrix(readings, str(programme_id))
     cells = [
         Cell(scheme_id=s, provider_id=p, quarter=q.value, statuses=list(statuses))
         for (s, p, q), statuses in matrix.cells.items()
@@ -102,7 +103,7 @@ def progress(programme_id: str, actor: CurrentActor, readings: ProgressReadings,
         for status in cell.statuses:
             counts[status] += 1
     return Progress(
-        programme_id=programme_id,
+        programme_id=str(programme_id),
         schemes=[
             SchemeHeading(id=s.id, title=s.title, lead_id=s.lead_id) for s in matrix.schemes if s.id in access.schemes
         ],
@@ -113,10 +114,10 @@ def progress(programme_id: str, actor: CurrentActor, readings: ProgressReadings,
 
 
 @router.get("/{programme_id}/payments", response_model=Payments)
-def payments(programme_id: str, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Payments:
+def payments(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Payments:
     """Available, earned, shortfall and at risk: every provider's for the commissioner, your own otherwise."""
-    access = programme_access(readings, actor, programme_id)
-    paid = programme_payments(readings, programme_id, None if access.everything else access.provider_id)
+    access = programme_access(readings, actor, str(programme_id))
+    paid = programme_payments(readings, str(programme_id), None if access.everything else access.provider_id)
     providers = [
         ProviderMoney(
             provider_id=p.provider_id,
@@ -128,5 +129,5 @@ def payments(programme_id: str, actor: CurrentActor, readings: ProgressReadings,
         if access.may_see_money_of(p.provider_id)
     ]
     return Payments(
-        programme_id=programme_id, providers=providers, total=Money.of(paid.total) if access.everything else None
+        programme_id=str(programme_id), providers=providers, total=Money.of(paid.total) if access.everything else None
     )

@@ -101,17 +101,27 @@ def _positions_between(conn: Connection, view: AuditView, since: datetime | None
     t = view.events
     lateness = timedelta(microseconds=conn.execute(select(view.clock.c.lateness_us)).scalar() or 0)
     bounds: list[Any] = []
-    if until is not None:
-        after = select(t.c.position).where(t.c.occurred_at >= until + lateness).order_by(t.c.occurred_at).limit(1)
+    later, earlier = _shifted(until, lateness), _shifted(since, -lateness)
+    if later is not None:
+        after = select(t.c.position).where(t.c.occurred_at >= later).order_by(t.c.occurred_at).limit(1)
         position = conn.execute(after).scalar()
         if position is not None:
             bounds.append(t.c.position < position)
-    if since is not None:
-        before = select(t.c.position).where(t.c.occurred_at < since - lateness).order_by(t.c.occurred_at.desc())
+    if earlier is not None:
+        before = select(t.c.position).where(t.c.occurred_at < earlier).order_by(t.c.occurred_at.desc())
         position = conn.execute(before.limit(1)).scalar()
         if position is not None:
             bounds.append(t.c.position > position)
     return bounds
+
+
+def _shifted(moment: datetime | None, by: timedelta) -> datetime | None:
+    """The moment moved by `by`; None when it is absent or the move passes the first or last moment there is,
+    where no event can be and so no bound is needed."""
+    try:
+        return None if moment is None else moment + by
+    except OverflowError:
+        return None
 
 
 def _uuid(value: str | None) -> UUID | None:

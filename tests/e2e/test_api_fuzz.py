@@ -41,7 +41,8 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with TestClient(fastapi_app) as client:
         token = client.post("/api/v1/auth/token", data={"username": "colin", "password": PASSWORD}).json()
         TOKEN["Authorization"] = f"Bearer {token['access_token']}"
-        yield schemathesis.openapi.from_asgi("/openapi.json", fastapi_app)
+    # schemathesis runs the app's lifespan itself: one at a time, as one server per SQLite file projects.
+    yield schemathesis.openapi.from_asgi("/openapi.json", fastapi_app)
 
 
 def test_no_request_makes_the_server_fail(api_schema: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -325,6 +325,22 @@ def test_an_event_logged_after_a_later_timed_one_is_still_found_by_time(trail: T
     assert found(since=start + timedelta(days=2)) == [4, 2]
     assert found(until=start + timedelta(days=2)) == [3, 1]
     assert found(since=start + timedelta(hours=12), until=start + timedelta(days=2, hours=12)) == [3, 2]
+
+
+def test_the_first_and_last_moments_there_are_filter_nothing_out_even_after_late_events(trail: Trail) -> None:
+    organisations_registered(trail.app)
+    start = all_events(trail.app)[0].timestamp
+    shifted = [timedelta(0), timedelta(days=2), timedelta(days=1), timedelta(days=3)]
+    with trail.view.batch():
+        for position, (event, shift) in enumerate(zip(all_events(trail.app), shifted, strict=True), start=1):
+            tracking = Tracking(trail.app.name, position)
+            trail.projection.process_event(dataclasses.replace(event, timestamp=start + shift), tracking)
+        trail.view.insert_tracking(tracking)
+    first, last = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+
+    found = [e.position for e in trail.every_page(since=first, until=last)]
+
+    assert found == [4, 3, 2, 1]
 
 
 def test_the_audit_view_is_among_the_projections_the_projector_runs(settings: Settings) -> None:

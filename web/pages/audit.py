@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from api.access import audit_access
 from api.deps import ViewsAfter
+from api.params import MAX_POSITION, FilterText
 from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
 from projections.audit.view import AuditView
@@ -34,9 +35,11 @@ def _uuid(text: str | None) -> UUID | None:
 
 
 def _day(text: str | None, plus: int = 0) -> datetime | None:
+    """The start of the day (UTC) `plus` days after the date typed; None for no date, one not understood, or a
+    day past the last one a moment can hold (until the end of 9999-12-31 is no bound at all)."""
     try:
         return datetime.combine(date.fromisoformat(text), time(), UTC) + timedelta(days=plus) if text else None
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -48,10 +51,10 @@ def audit(
     scheme: str | None = None,
     provider: str | None = None,
     quarter: str | None = None,
-    user: str | None = None,
+    user: FilterText | None = None,
     since: str | None = None,
     until: str | None = None,
-    before: int | None = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_POSITION)] = None,
 ) -> Response:
     """Who did what, when and why, newest first: for the commissioner and the auditor."""
     readings = page.readings

@@ -219,6 +219,13 @@ def _error_page(request: Request, status_code: int, title: str, detail: str) -> 
     return render(request, "error.html", {"title": title, "detail": detail, "status": status_code}, None, status_code)
 
 
+def fault_page(request: Request, status_code: int, title: str, detail: str) -> Response:
+    """The error page for what no page answers itself (a store unavailable, a fault, a body too large)."""
+    response = _error_page(request, status_code, title, detail)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
 class PageRoute(APIRoute):
     """A page: security headers on every answer; no session goes to sign in, and errors are pages, not JSON."""
 
@@ -236,14 +243,21 @@ class PageRoute(APIRoute):
                 response = _error_page(request, 403, "You cannot do that", str(error))
             except DomainError as error:
                 response = _error_page(request, 422, "That could not be done", str(error))
-            except RequestValidationError:
-                response = _error_page(
-                    request, 404, "Page not found", "The address or the form sent was not one this service knows."
-                )
+            except RequestValidationError as error:
+                response = _invalid(request, error)
             response.headers.update(SECURITY_HEADERS)
             return response
 
         return page
+
+
+def _invalid(request: Request, error: RequestValidationError) -> HTMLResponse:
+    """422 naming the query parameters that are out of bounds; any other part of the address or form, 404."""
+    named = sorted({str(e["loc"][1]) for e in error.errors() if e["loc"][0] == "query" and len(e["loc"]) > 1})
+    if named:
+        detail = f"This address asks for something out of range: check {', '.join(named)}."
+        return _error_page(request, 422, "That address is not valid", detail)
+    return _error_page(request, 404, "Page not found", "The address or the form sent was not one this service knows.")
 
 
 def _http_error(request: Request, error: HTTPException) -> Response:

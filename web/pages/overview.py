@@ -33,7 +33,7 @@ def overview(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
     """Scheme x provider x quarter: every status, as a tag with its word."""
     readings, actor = page.readings, page.viewer.actor
     heading = programme_heading(readings, actor, programme_id)
-    progress = programmes.progress(str(programme_id), actor, readings, None)
+    progress = programmes.progress(programme_id, actor, readings, None)
     cells = {(c.scheme_id, c.provider_id, c.quarter): c.statuses for c in progress.cells}
     participants = {
         s.id: [p for p in progress.providers if any((s.id, p, q) in cells for q in QUARTERS)] for s in progress.schemes
