@@ -21,7 +21,7 @@ from api.security import hash_password
 from api.settings import Settings
 from api.wiring import build_application
 from domain.actors import Role
-from tests.builders import ADMIN, COMMUNITY_ID
+from tests.builders import COMMUNITY_ID, OPERATOR
 from tests.e2e.serving import Served, served
 from tests.integration.given import Agreed, agreed_scheme
 
@@ -61,7 +61,7 @@ def server(settings: Settings, tmp_path: Path) -> Iterator[Server]:
     )
     app = build_application(limited)
     agreed = agreed_scheme(app)
-    app.register_user(ADMIN, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
     app.close()
     with served(limited) as running:
         yield Server(running, agreed, limited)

@@ -20,7 +20,7 @@ from api.security import hash_password
 from api.settings import Settings
 from api.wiring import build_application
 from domain.actors import Role
-from tests.builders import ADMIN, COMMISSIONER_ID, COMMUNITY_ID
+from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR
 from tests.conftest import POSTGRES_URL, _postgres_dsn
 from tests.integration.given import Agreed, agreed_scheme
 
@@ -42,8 +42,8 @@ def _given(settings: Settings) -> tuple[Agreed, int]:
     """An agreed scheme with its commissioner gill and provider colin; and the log's head."""
     app = build_application(settings)
     agreed = agreed_scheme(app)
-    app.register_user(ADMIN, "gill", COMMISSIONER_ID, Role.COMMISSIONER, hash_password(PASSWORD))
-    app.register_user(ADMIN, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "gill", COMMISSIONER_ID, Role.COMMISSIONER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
     head = app.recorder.max_notification_id() or 0
     app.close()
     return agreed, head
