@@ -111,12 +111,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if settings.projects_in_process:
         try:  # a look first, for a plain message; the server's lifespan then takes the lock for good
-            lock = projector_lock.take(settings, "corral serve")
+            with projector_lock.held(settings, "corral serve"):
+                pass
         except projector_lock.ProjectorBusyError as busy:
             console.print(f"{busy}.\nOn SQLite one server serves and projects: stop it first, or use PostgreSQL.")
             return 2
-        if lock is not None:
-            lock.release()
     import uvicorn  # only the server needs it; keep the other commands quick to start
 
     uvicorn.run(
@@ -161,28 +160,19 @@ def _demo(app: Any, projections: list[Any], settings: Settings) -> int:
 def _catch_up_unless_served(app: Any, projections: list[Any], settings: Settings, command: str) -> None:
     """Bring the views up to date here, unless another process projects this SQLite file: then that one does."""
     try:
-        lock = projector_lock.take(settings, command)
+        with projector_lock.held(settings, command):
+            catch_up(app, projections)
     except projector_lock.ProjectorBusyError as busy:
         console.print(f"{busy}, which keeps the views up to date: {command} leaves them to it.")
-        return
-    try:
-        catch_up(app, projections)
-    finally:
-        if lock is not None:
-            lock.release()
 
 
 def _projector(app: Any, projections: list[Any], settings: Settings) -> int:
     try:
-        lock = projector_lock.take(settings, "corral projector")
+        with projector_lock.held(settings, "corral projector"):
+            return _project(app, projections)
     except projector_lock.ProjectorBusyError as busy:
         console.print(f"{busy}.\nOn SQLite one process projects: stop it first.")
         return 2
-    try:
-        return _project(app, projections)
-    finally:
-        if lock is not None:
-            lock.release()
 
 
 def _project(app: Any, projections: list[Any]) -> int:
@@ -238,15 +228,11 @@ def _projections(args: argparse.Namespace, app: Any, database: Any, projections:
         return _status(app, projections)
     if args.action == "rebuild":
         try:
-            lock = projector_lock.take(settings, "corral projections rebuild")
+            with projector_lock.held(settings, "corral projections rebuild"):
+                return _rebuild(app, maintenance.select_projections(projections, args.name))
         except projector_lock.ProjectorBusyError as busy:
             console.print(f"{busy}.\nStop it before rebuilding: a view cannot be rebuilt while it is projected.")
             return 2
-        try:
-            return _rebuild(app, maintenance.select_projections(projections, args.name))
-        finally:
-            if lock is not None:
-                lock.release()
     differences = maintenance.verify(app, database, args.name)
     for difference in differences:
         console.print(f"DIFFERENT {difference}")

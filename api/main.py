@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 
 from fastapi import FastAPI
 
@@ -86,12 +86,8 @@ def _holding_projector_lock(settings: Settings, lifespan: Lifespan) -> Lifespan:
 
     @asynccontextmanager
     async def holding(app: FastAPI) -> AsyncIterator[None]:
-        lock = projector_lock.take(settings, "a Corral server") if settings.projects_in_process else None
-        try:
+        with projector_lock.held(settings, "a Corral server") if settings.projects_in_process else nullcontext():
             async with lifespan(app):
                 yield
-        finally:
-            if lock is not None:
-                lock.release()
 
     return holding

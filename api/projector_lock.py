@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -57,3 +59,15 @@ def take(settings: Settings, holder: str) -> ProjectorLock | None:
     file.write(f"{holder} (process {os.getpid()})\n")
     file.flush()
     return ProjectorLock(file)
+
+
+@contextmanager
+def held(settings: Settings, holder: str) -> Iterator[None]:
+    """Hold the database's projector lock for the block (nothing to hold on PostgreSQL); ProjectorBusyError first
+    if another process has it."""
+    lock = take(settings, holder)
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock.release()

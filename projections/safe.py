@@ -44,12 +44,7 @@ Check = Callable[[Any], Any]
 
 def safe_event(event: E) -> E:
     """The event itself when every value in it is safe, else a copy with each unsafe value made safe."""
-    changed = _changed(vars(event))
-    if not changed:
-        return event
-    made_safe = copy.copy(event)
-    for name, value in changed.items():
-        object.__setattr__(made_safe, name, value)
+    made_safe: E = _safe_object(event)
     return made_safe
 
 
