@@ -41,6 +41,7 @@ class TextLimit:
 
     cap: int
     one_line: bool = False
+    also_refuses: str = ""  # characters this kind may not hold besides control characters
 
     def check(self, value: str, field: str) -> str:
         """The text with CRLF and lone CR made LF; InvalidInputError if it holds a character it may not, or is long."""
@@ -48,6 +49,9 @@ class TextLimit:
         refused = (_REFUSED_ON_ONE_LINE if self.one_line else _REFUSED).search(text)
         if refused is not None:
             raise InvalidInputError(field, _refusal(refused.group()))
+        misplaced = [c for c in self.also_refuses if c in text]
+        if misplaced:
+            raise InvalidInputError(field, f"may not contain {' or '.join(repr(c) for c in misplaced)}")
         if len(text) > self.cap:
             raise InvalidInputError(
                 field, f"must be at most {_plain(self.cap)} characters long, not {_plain(len(text))}"
@@ -69,8 +73,10 @@ def _refusal(character: str) -> str:
     return f"contains the control character {code}; text may hold no control characters but tab and newline"
 
 
-ORGANISATION_CODE = TextLimit(32, one_line=True)
-CODE = TextLimit(64, one_line=True)  # scheme and milestone codes
+# Codes name pages and API paths (`/schemes/{id}/milestones/{code}/…`), so they hold nothing a path would misread.
+PATH_CHARACTERS = "/\\?#%"
+ORGANISATION_CODE = TextLimit(32, one_line=True, also_refuses=PATH_CHARACTERS)
+CODE = TextLimit(64, one_line=True, also_refuses=PATH_CHARACTERS)  # scheme and milestone codes
 NAME = TextLimit(200, one_line=True)  # organisations, health economies, measures' numerator and denominator labels
 TITLE = TextLimit(300, one_line=True)  # schemes and milestones
 SHORT_TEXT = TextLimit(4_000)  # reasons, comments, a nudge's message, a rationale

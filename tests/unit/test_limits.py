@@ -236,3 +236,9 @@ def test_every_cap_fits_the_view_column_its_text_lands_in() -> None:
     assert audit.organisations.c.name.type.length >= NAME.cap
     assert audit.events.c.actor_organisation_name.type.length >= NAME.cap
     assert audit.events.c.actor_user_id.type.length >= limits.USER_ID.cap
+
+
+@pytest.mark.parametrize("code", ["Q2/TARGETED", "Q2\\1", "Q2?", "Q2#1", "50%"])
+def test_a_code_refuses_what_a_page_address_would_misread(code: str) -> None:
+    with pytest.raises(InvalidInputError, match="may not contain"):
+        CODE.check(code, "code")
