@@ -36,7 +36,7 @@ class IdempotencyKeys:
             Column("headers", Text, nullable=True),
             Column("created_at", UTCDateTime, nullable=False),
         )
-        metadata.create_all(database.engine)
+        database.create_all(metadata)
 
     def once(self, user_id: str, key: str | None, request: str, act: Callable[[], JSONResponse]) -> JSONResponse:
         """Act and remember the answer under the key, or replay the answer already given for it.

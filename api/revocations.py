@@ -28,7 +28,7 @@ class RevokedTokens:
             Column("token_id", String(64), primary_key=True),
             Column("expires_at", UTCDateTime, nullable=False),
         )
-        metadata.create_all(database.engine)
+        database.create_all(metadata)
 
     @property
     def channel(self) -> str:

@@ -87,7 +87,7 @@ class SignInLedger:
             Column("counted_as", String(64), nullable=False, index=True),
             Column("failed_at", UTCDateTime, nullable=False, index=True),
         )
-        metadata.create_all(database.engine)
+        database.create_all(metadata)
 
     def check_password(self, corral: Corral, attempt: Attempt, password: str) -> Verified:
         """The account whose password this is; SignInError if wrong, ThrottledError after repeated failures."""

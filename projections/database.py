@@ -149,6 +149,23 @@ class ViewDatabase:
             yield conn
 
     @contextmanager
+    def creating(self) -> Iterator[Connection]:
+        """A transaction that creates tables, one process at a time: on PostgreSQL, server processes starting
+        together would otherwise race to create the same table and all but one fail."""
+        if self.is_sqlite:  # BEGIN IMMEDIATE: the write lock first, as a read's upgrade to one is refused at once
+            with self.engine.execution_options(sqlite_immediate=True).begin() as conn:
+                yield conn
+            return
+        with self.transaction() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"corral-ddl/{self.schema}"})
+            yield conn
+
+    def create_all(self, metadata: MetaData) -> None:
+        """Create the tables of `metadata` that are missing, one process at a time."""
+        with self.creating() as conn:
+            metadata.create_all(conn)
+
+    @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A connection for a read that needs no transaction of its own: on PostgreSQL each statement stands
         alone, sparing the round trips to begin and roll back one."""
@@ -199,4 +216,4 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else "BEGIN")

@@ -57,7 +57,7 @@ class View(TrackingRecorder):
 
     def create(self) -> None:
         """Create the tables and the tracking row, if missing, in one transaction."""
-        with self.database.transaction() as conn:
+        with self.database.creating() as conn:
             self.metadata.create_all(conn)
             if conn.execute(self._tracking_row()).first() is None:
                 conn.execute(insert(self.tracking).values(projection=self.key, position=0))

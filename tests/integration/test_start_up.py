@@ -1,0 +1,65 @@
+"""Server processes starting together on one database: each creates the tables it needs, and none fails for it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from api.idempotency import IdempotencyKeys
+from api.revocations import RevokedTokens
+from api.settings import Settings
+from api.sign_in import SignInLedger
+from api.wiring import build_application, build_views
+from domain.application import Corral
+from projections.database import ViewDatabase
+
+STARTING = 6
+
+
+def started_together(start: Callable[[], None], count: int = STARTING) -> list[BaseException]:
+    """Run `start` in `count` threads released at the same moment; what each raised."""
+    gate, failures = threading.Barrier(count), []
+
+    def run() -> None:
+        gate.wait()
+        try:
+            start()
+        except BaseException as error:  # noqa: BLE001 - every failure is the finding
+            failures.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failures
+
+
+def test_servers_starting_together_on_an_empty_store_each_get_every_table(settings: Settings, app: Corral) -> None:
+    def start() -> None:
+        database, _ = build_views(settings)
+        try:
+            IdempotencyKeys(database, app)
+            SignInLedger(database)
+            RevokedTokens(database)
+        finally:
+            database.close()
+
+    failures = started_together(start)
+
+    assert failures == []
+    reader = ViewDatabase(settings.database_url, settings.database_schema)
+    try:
+        assert len(reader.positions(["progress_v1", "audit_v1"])) == 2
+    finally:
+        reader.close()
+
+
+def test_a_second_start_on_a_store_with_every_table_changes_nothing(settings: Settings) -> None:
+    corral = build_application(settings)
+    try:
+        for _ in range(2):
+            database, _ = build_views(settings)
+            database.close()
+    finally:
+        corral.close()
