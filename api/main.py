@@ -7,19 +7,31 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 
 from fastapi import FastAPI
 
-from api import errors, projector_lock
-from api.attachments import AttachmentStore
-from api.faults import Faults
-from api.guard import BodyGuard
-from api.idempotency import IdempotencyKeys
+from api.http import errors
+from api.storage import projector_lock
+from api.storage.attachments import AttachmentStore
+from api.http.faults import Faults
+from api.http.guard import BodyGuard
+from api.storage.idempotency import IdempotencyKeys
 from api.live import endpoint as live
 from api.live.hub import Hub
 from api.live.limits import LiveLimits
-from api.revocations import RevokedTokens
-from api.sign_in import Limits, SignInLedger
-from api.routers import attachments, auth, boards, exports, health, programmes, reviews, schemes, submissions, users
-from api.settings import Settings
-from api.wiring import build_application, build_views
+from api.storage.revocations import RevokedTokens
+from api.http.sign_in import Limits, SignInLedger
+from api.http.routers import (
+    attachments,
+    auth,
+    boards,
+    exports,
+    health,
+    programmes,
+    reviews,
+    schemes,
+    submissions,
+    users,
+)
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
 from projections.runner import Projector
 import web
 
@@ -82,7 +94,7 @@ Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 def _holding_projector_lock(settings: Settings, lifespan: Lifespan) -> Lifespan:
     """The lifespan, inside the SQLite database's projector lock when this server projects: a second server
-    on the same file refuses to start (api/projector_lock.py), and the lock is let go when the lifespan ends."""
+    on the same file refuses to start (api/storage/projector_lock.py), and the lock is let go when the lifespan ends."""
 
     @asynccontextmanager
     async def holding(app: FastAPI) -> AsyncIterator[None]:

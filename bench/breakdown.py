@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-from api.settings import Settings
-from api.wiring import build_application, build_views
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
 from bench.results import number
 from bench.stores import database_name
 from projections.runner import catch_up

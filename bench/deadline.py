@@ -25,9 +25,9 @@ from tempfile import TemporaryDirectory
 
 import httpx
 
-from api.security import hash_password, issue_token
-from api.settings import Settings
-from api.wiring import build_application, build_views
+from api.http.security import hash_password, issue_token
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
 from bench import deadline_users as users
 from bench.live_servers import CORRAL, serving
 from bench.report import DEADLINE as SUMMARY

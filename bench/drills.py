@@ -19,7 +19,7 @@ from tempfile import TemporaryDirectory
 
 import psycopg2
 
-from api.wiring import build_application
+from api.storage.wiring import build_application
 from bench.live_servers import free_port
 from bench.faults import (
     Followers,

@@ -27,8 +27,8 @@ import httpx
 from eventsourcing.utils import get_topic
 
 from api.live.client import LiveClient
-from api.security import hash_password
-from api.settings import Settings
+from api.http.security import hash_password
+from api.storage.settings import Settings
 from bench.live_servers import CORRAL
 from bench.workload import commissioner, register_organisations, set_up_programme
 from domain.actors import Actor, Role

@@ -21,9 +21,9 @@ from typing import Any
 
 import httpx
 
-from api.security import hash_password, issue_token
-from api.settings import Settings
-from api.wiring import build_application, build_views
+from api.http.security import hash_password, issue_token
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
 from bench.http_load import Block, Call, Clients, client_processes
 from bench.live_servers import serving, serving_app
 from bench.report import Section

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Connection
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from bench.raw import insert_rate
 from bench.results import number
 from bench.stores import database_name

@@ -13,8 +13,8 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from sqlalchemy import Engine
 
-from api.settings import Settings
-from api.wiring import build_application, build_views
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
 from bench.breakdown import StatementCounter
 from bench.raw import wake_up_round_trips
 from bench.results import Latencies, Result, Target, number

@@ -21,9 +21,9 @@ from sqlalchemy import select
 from websockets.sync.client import connect as connect_websocket
 
 from api.live.topics import Topic
-from api.security import hash_password, issue_token
-from api.settings import Settings
-from api.wiring import build_application, build_views
+from api.http.security import hash_password, issue_token
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
 from bench.live_drive import Block, Broadcasts, HttpCommands, InProcessCommands, Step, ViewCommitsHeard, drive
 from bench.live_peers import BroadcastServer, Subscribers
 from bench.live_servers import Corral, serving

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from websockets.sync.client import ClientConnection
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from bench.live_peers import Subscribers, cpu_times, cpu_used
 from bench.stores import connect
 from bench.workload import BenchScheme, Churn

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from bench.stores import is_postgres
 
 CORRAL = Path(sys.executable).parent / "corral"

@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from bench.stores import POSTGRES_URL, connect
 
 

@@ -26,9 +26,9 @@ from pathlib import Path
 from time import perf_counter
 from uuid import UUID
 
-from api.demo.play import due, register, staff
-from api.settings import Settings
-from api.wiring import build_application, build_views
+from api.cli.demo.play import due, register, staff
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
 from bench.machine import describe
 from bench.results import Latencies, number
 from bench.stores import POSTGRES_URL, connect, generating_app, postgres_store

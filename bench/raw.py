@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from time import perf_counter, sleep
 from typing import Any
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from bench.results import Latencies
 from bench.stores import connect, is_postgres
 

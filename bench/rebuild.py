@@ -6,8 +6,8 @@ import statistics
 from dataclasses import dataclass
 from time import perf_counter
 
-from api.settings import Settings
-from api.wiring import build_application, build_views
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
 from bench import breakdown, insert_styles
 from bench.breakdown import Breakdown
 from bench.insert_styles import StyleRate

@@ -18,10 +18,10 @@ from time import perf_counter
 
 from eventsourcing.application import Repository
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from bench.report import Section
 from bench.results import Latencies, Result, Target, number
-from api.wiring import build_application
+from api.storage.wiring import build_application
 from bench.stores import connect, postgres_store
 from bench.workload import BenchScheme, register_organisations, set_up_programme
 from domain.application import Corral

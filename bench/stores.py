@@ -14,7 +14,7 @@ import psycopg2
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy.engine import make_url
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from domain.application import Corral
 
 POSTGRES_URL = os.environ.get("CORRAL_BENCH_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from uuid import UUID
 
-from api.demo.play import due, register, staff
+from api.cli.demo.play import due, register, staff
 from domain import ids
 from domain.achievement import AssessmentStatus, status_for_share, threshold_share
 from domain.actors import Actor, Role

@@ -172,6 +172,11 @@ class ViewDatabase:
         with self.engine.connect() as conn:
             yield conn if self.is_sqlite else conn.execution_options(isolation_level="AUTOCOMMIT")
 
+    def ping(self) -> None:
+        """Raise unless the database answers."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
     def positions(self, keys: Iterable[str]) -> dict[str, int]:
         """Each named view's committed position (0 before its first batch), read in one query."""
         positions = dict.fromkeys(keys, 0)

@@ -30,12 +30,12 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
-from api.errors import problem
+from api.http.errors import problem
 from api.live.hub import Hub
 from api.live.limits import TooManySocketsError
 from api.live.sockets import SESSION_ENDED, TOO_BIG, Client, Identity, Send, WriteNow
-from api.security import SignInError, TokenClaims, actor_from_claims, read_token
-from api.session import COOKIE
+from api.http.security import SignInError, TokenClaims, actor_from_claims, read_token
+from api.http.session import COOKIE
 from domain.actors import Actor
 from domain.errors import DomainError
 

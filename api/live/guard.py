@@ -6,7 +6,7 @@ change in log order and, before it delivers anything after one of these, re-chec
   actor as HTTP would accept them (`actor_from_claims`), then their subscriptions for the actor now named;
 - a lead designated or re-designated, a provider joining a programme, a scheme's terms agreed (participants may
   have left or joined): the subscriptions whose topics cover that programme, and those of the provider named.
-A sign-out is not an event: it reaches the hub from `RevokedTokens` (api/revocations.py).
+A sign-out is not an event: it reaches the hub from `RevokedTokens` (api/storage/revocations.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from uuid import UUID
 
 from api.live.sockets import Client, Subscription
 from api.live.topics import Topic, authorise
-from api.security import SignInError, TokenClaims
+from api.http.security import SignInError, TokenClaims
 from domain.actors import Actor, Role
 from domain.errors import DomainError
 from domain.programme import Programme

@@ -9,7 +9,7 @@ state lives, so ordering needs no locks:
 - before a row that may take access away (guard.py) is offered, the sockets and subscriptions it concerns are
   checked again in a thread, while every later row waits: a socket whose token no longer names an actor is
   closed, a subscription no longer allowed is dropped with a `revoked` message, one whose scope changed gets
-  its new topic. A sign-out (api/revocations.py) closes that token's sockets at once.
+  its new topic. A sign-out (api/storage/revocations.py) closes that token's sockets at once.
 
 As `delivered` moves, it wakes the HTTP reads waiting to see a position (`?after=`, waits.py).
 """
@@ -30,8 +30,8 @@ from api.live.limits import Allowance, LiveLimits, TooManySocketsError
 from api.live.sockets import GONE, IDLE, SESSION_ENDED, TOO_SLOW, Client, Identity, Send, Subscription, WriteNow
 from api.live.topics import Topic, authorise
 from api.live.waits import Waits
-from api.revocations import RevokedTokens
-from api.security import SignInError, TokenClaims, actor_from_claims
+from api.storage.revocations import RevokedTokens
+from api.http.security import SignInError, TokenClaims, actor_from_claims
 from domain.actors import Actor
 from domain.application import Corral
 from projections.audit.view import AuditView

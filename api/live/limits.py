@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from time import monotonic
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from domain.errors import DomainError
 
 

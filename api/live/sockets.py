@@ -17,7 +17,7 @@ from typing import Any
 
 from api.live.limits import Allowance, LiveLimits
 from api.live.topics import Topic
-from api.security import TokenClaims
+from api.http.security import TokenClaims
 from domain import ids
 from domain.actors import Actor
 

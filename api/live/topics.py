@@ -14,7 +14,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Table, or_
 
-from api.access import audit_access, board_access, may_read_dashboard, programme_access, visible_programmes
+from api.http.access import audit_access, board_access, may_read_dashboard, programme_access, visible_programmes
 from domain.actors import Actor
 from domain.errors import DomainError
 from domain.milestones import Quarter

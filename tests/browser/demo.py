@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.demo import south_devon, trust_year
+from api.cli.demo import south_devon, trust_year
 from domain import ids
 
 CCG = ids.organisation_id(south_devon.CCG)

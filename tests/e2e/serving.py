@@ -15,7 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from api.main import create_app
-from api.settings import Settings
+from api.storage.settings import Settings
 
 T = TypeVar("T")
 

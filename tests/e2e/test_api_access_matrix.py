@@ -28,9 +28,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.attachments import AttachmentStore
+from api.storage.attachments import AttachmentStore
 from api.main import create_app
-from api.wiring import build_application
+from api.storage.wiring import build_application
 from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role

@@ -13,11 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.attachments import AttachmentStore
+from api.storage.attachments import AttachmentStore
 from api.main import create_app
-from api.security import hash_password
-from api.settings import Settings
-from api.wiring import build_application
+from api.http.security import hash_password
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Role
 from domain.evidence import Attachment, Evidence

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.security import hash_password, issue_token
-from api.settings import Settings
-from api.wiring import build_application
+from api.http.security import hash_password, issue_token
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain.actors import Actor, Role
 from tests.builders import OPERATOR, COMMUNITY_ID
 from tests.integration.given import organisations_registered

@@ -17,9 +17,9 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from api.security import hash_password
-from api.settings import Settings
-from api.wiring import build_application
+from api.http.security import hash_password
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import COMMUNITY_ID, OPERATOR
 from tests.e2e.serving import Served, served

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.security import hash_password
-from api.settings import Settings
-from api.wiring import build_application
+from api.http.security import hash_password
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR
 from tests.conftest import POSTGRES_URL, _postgres_dsn

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.security import hash_password
-from api.settings import Settings
-from api.wiring import build_application
+from api.http.security import hash_password
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import OPERATOR, COMMUNITY_ID
 from tests.integration.given import agreed_scheme

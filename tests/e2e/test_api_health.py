@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 
-from api.demo import load_demo
+from api.cli.demo import load_demo
 from api.main import create_app
-from api.settings import Settings
-from api.wiring import build_application, build_views
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
 from projections.runner import catch_up
 
 CORRAL = Path(sys.executable).parent / "corral"

@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.security import hash_password
-from api.settings import Settings
-from api.wiring import build_application
+from api.http.security import hash_password
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain.actors import Actor, Role
 from domain.application import Corral
 from tests.builders import ACUTE_ID, COMMISSIONER_ID, COMMUNITY_ID, flu_milestone, narrative_milestone

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from tests.builders import COMMUNITY_ID
 from tests.e2e.test_api_sign_in_attacks import (  # noqa: F401  (the fixture)
     NEW_PASSWORD,

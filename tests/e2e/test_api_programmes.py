@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.demo import load_demo, south_devon, trust_year
-from api.passwords import DEMO_PASSWORD
+from api.cli.demo import load_demo, south_devon, trust_year
+from api.http.passwords import DEMO_PASSWORD
 from api.main import create_app
-from api.wiring import build_application
+from api.storage.wiring import build_application
 from domain import ids
 from tests.conftest import DATABASES, empty_store
 from tests.integration.test_demo_data import EXPECTED_2017

@@ -6,7 +6,7 @@ from tests.e2e.test_api_auth import PASSWORD, server  # noqa: F401  (the fixture
 
 from fastapi.testclient import TestClient
 
-from api.settings import Settings
+from api.storage.settings import Settings
 
 
 def test_a_browser_signs_in_to_an_http_only_strict_cookie_that_reads_as_the_user(

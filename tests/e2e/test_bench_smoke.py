@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from bench import breakdown, deadline, http, insert_styles, lag, live, rebuild, report, saves
 from bench.report import Section
 from bench.stores import postgres_store

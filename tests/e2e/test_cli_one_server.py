@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from api.demo.users import DEMO_PASSWORD
+from api.cli.demo.users import DEMO_PASSWORD
 
 CORRAL = Path(sys.executable).parent / "corral"
 PASSWORD = "a long enough password"

@@ -17,8 +17,8 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from api.settings import Settings
-from api.wiring import build_application
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from bench.live_servers import free_port
 from bench.faults import (
     Followers,

@@ -16,9 +16,9 @@ from pydantic import SecretStr
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from api.live.client import LiveClient
-from api.security import hash_password
-from api.settings import Settings
-from api.wiring import build_application
+from api.http.security import hash_password
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain.actors import Role
 from domain.milestones import Quarter
 from tests.conftest import _postgres_dsn

@@ -12,8 +12,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from api.live.client import LiveClient
-from api.security import hash_password
-from api.settings import Settings
+from api.http.security import hash_password
+from api.storage.settings import Settings
 from domain.actors import Actor, Role
 from domain.milestones import Quarter
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY_ID, narrative_milestone, terms

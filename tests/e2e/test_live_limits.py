@@ -12,7 +12,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from api.live.client import LiveClient
-from api.settings import Settings
+from api.storage.settings import Settings
 from domain.milestones import Quarter
 from tests.builders import ACUTE, COMMUNITY_ID
 from tests.e2e.serving import run

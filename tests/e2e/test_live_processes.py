@@ -15,9 +15,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from api.live.client import LiveClient
-from api.security import hash_password
-from api.settings import Settings
-from api.wiring import build_application
+from api.http.security import hash_password
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import OPERATOR, COMMISSIONER_ID, COMMUNITY_ID
 from bench.live_servers import serving

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy.exc
 
-from api.settings import Settings
-from api.wiring import build_application
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain import ids
 from domain.milestones import Quarter
 from projections.database import ViewDatabase

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from api.security import hash_password
-from api.settings import Settings
-from api.wiring import build_application, build_views
+from api.http.security import hash_password
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
 from domain.actors import Role
 from projections.runner import catch_up
 from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR

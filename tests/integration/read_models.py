@@ -12,9 +12,9 @@ from uuid import UUID
 import pytest
 from sqlalchemy import select
 
-from api.demo import load_demo, south_devon
-from api.settings import Settings
-from api.wiring import build_application, build_views
+from api.cli.demo import load_demo, south_devon
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
 from domain import ids
 from domain.application import Corral
 from domain.payments import Figures, pounds

@@ -13,8 +13,8 @@ import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 from sqlalchemy import select
 
-from api.demo import load_demo
-from api.settings import Settings
+from api.cli.demo import load_demo
+from api.storage.settings import Settings
 from domain import ids
 from domain.actors import Role
 from domain.application import Corral

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from api.settings import Settings
-from api.wiring import build_application, build_views
-from api.demo import load_demo, south_devon, trust_year
+from api.storage.settings import Settings
+from api.storage.wiring import build_application, build_views
+from api.cli.demo import load_demo, south_devon, trust_year
 from domain import ids
 from domain.application import Corral
 from domain.milestones import Quarter

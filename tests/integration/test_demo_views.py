@@ -1,6 +1,6 @@
 """The South Devon and Torbay demo as the read models show it, against figures worked out by hand.
 
-The demo (api/demo/south_devon.py), 2014/15, CQUIN rate 2.5%, equal weights everywhere:
+The demo (api/cli/demo/south_devon.py), 2014/15, CQUIN rate 2.5%, equal weights everywhere:
 
     provider       contract value   CQUIN value (x 2.5%)   schemes   milestones a scheme
     SDHFT acute      180,000,000        4,500,000             6        4
@@ -23,7 +23,7 @@ from decimal import Decimal
 
 import pytest
 
-from api.demo.south_devon import ACUTE, AMBULANCE, COMMUNITY, MENTAL_HEALTH, PRIVATE, THIRD_SECTOR
+from api.cli.demo.south_devon import ACUTE, AMBULANCE, COMMUNITY, MENTAL_HEALTH, PRIVATE, THIRD_SECTOR
 from domain.milestones import Quarter
 from domain.payments import pounds
 from projections.progress.collation import collation_board

@@ -9,8 +9,8 @@ import sqlalchemy
 from eventsourcing.cryptography import AESCipher
 from pydantic import SecretStr
 
-from api.settings import Settings
-from api.wiring import build_application
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain.application import Corral
 from domain.organisation import OrganisationKind
 from tests.builders import OPERATOR

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
 
-from api.event_store import BuiltOnceReads, JoiningRecorder
+from api.storage.event_store import BuiltOnceReads, JoiningRecorder
 from domain.application import Corral
 from tests.integration.given import agreed_scheme
 

@@ -10,8 +10,8 @@ import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 from sqlalchemy import and_, event, select, update
 
-from api.demo.south_devon import COMMUNITY
-from api.settings import Settings
+from api.cli.demo.south_devon import COMMUNITY
+from api.storage.settings import Settings
 from domain import ids
 from domain.application import Corral
 from domain.submission import Submission

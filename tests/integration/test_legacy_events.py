@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
 from domain.application import Corral

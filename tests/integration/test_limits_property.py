@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.wiring import build_application, build_views
+from api.storage.wiring import build_application, build_views
 from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.application import Corral

@@ -12,7 +12,7 @@ from uuid import UUID
 
 import pytest
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from domain.achievement import AssessmentStatus
 from domain.application import Corral
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter

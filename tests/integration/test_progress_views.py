@@ -8,7 +8,7 @@ from uuid import UUID
 
 import pytest
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from domain.achievement import AssessmentStatus
 from domain.application import Corral
 from domain.milestones import Quarter

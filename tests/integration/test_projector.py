@@ -12,8 +12,8 @@ from typing import TypeVar
 import psycopg2
 import pytest
 
-from api.settings import Settings
-from api.wiring import build_application
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain.application import Corral
 from domain.milestones import Quarter
 from projections.maintenance import verify

@@ -15,9 +15,9 @@ import pytest
 from eventsourcing.persistence import Tracking
 from fastapi.testclient import TestClient
 
-from api import cli
+from api.cli import main as cli
 from api.main import create_app
-from api.settings import Settings
+from api.storage.settings import Settings
 from domain.application import Corral
 from domain.milestones import Quarter
 from domain.quarter_review import QuarterReview

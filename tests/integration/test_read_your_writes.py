@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from api.settings import Settings
+from api.storage.settings import Settings
 from domain.application import Corral
 from projections.runner import catch_up, wait_for
 from tests.integration.given import agreed_scheme

@@ -7,8 +7,8 @@ from uuid import UUID
 
 from eventsourcing.application import project_aggregate
 
-from api.settings import Settings
-from api.wiring import build_application
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Role

@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from api.idempotency import IdempotencyKeys
-from api.revocations import RevokedTokens
-from api.settings import Settings
-from api.sign_in import SignInLedger
-from api.wiring import build_application, build_views
+from api.storage.idempotency import IdempotencyKeys
+from api.storage.revocations import RevokedTokens
+from api.storage.settings import Settings
+from api.http.sign_in import SignInLedger
+from api.storage.wiring import build_application, build_views
 from domain.application import Corral
 from projections.database import ViewDatabase
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from api.settings import Settings
-from api.wiring import build_application
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
 from domain.organisation import OrganisationKind
 from tests.builders import ACUTE_ID, OPERATOR
 
@@ -28,7 +28,9 @@ def test_by_default_events_go_to_a_sqlite_file_under_var(clean_environment: pyte
 
     assert settings.database_url.startswith("sqlite:///")
     assert settings.sqlite_path() == Path("var") / "corral.sqlite3"
-    assert settings.eventsourcing_env()["PERSISTENCE_MODULE"] == "api.event_store:Factory"  # eventsourcing-sqlalchemy
+    assert (
+        settings.eventsourcing_env()["PERSISTENCE_MODULE"] == "api.storage.event_store:Factory"
+    )  # eventsourcing-sqlalchemy
     app = build_application()
     try:
         app.register_organisation(OPERATOR, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.devices import device_cookie, trusted_device
+from api.http.devices import device_cookie, trusted_device
 
 KEY = "k" * 48
 

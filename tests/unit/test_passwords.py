@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.passwords import DEMO_PASSWORD, WeakPasswordError, require_strong
+from api.http.passwords import DEMO_PASSWORD, WeakPasswordError, require_strong
 
 ORGANISATION = "Devon Community Care Trust"
 

@@ -10,8 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from api.access import readable_scheme
-from api.deps import ViewsAfter
+from api.http.access import readable_scheme
+from api.http.deps import ViewsAfter
 from domain.actors import Role
 from domain.application import Corral
 from domain.scheme import Scheme

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from api.access import audit_access
-from api.deps import ViewsAfter
-from api.params import MAX_POSITION, FilterText
+from api.http.access import audit_access
+from api.http.deps import ViewsAfter
+from api.http.params import MAX_POSITION, FilterText
 from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
 from projections.audit.view import AuditView

@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.deps import CorralApp, CurrentActor, ProgressReadings, ServerSettings, SessionClaims
-from api.session import csrf_token
+from api.http.deps import CorralApp, CurrentActor, ProgressReadings, ServerSettings, SessionClaims
+from api.http.session import csrf_token
 from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.errors import ConcurrentChangeError, DomainError, NotFoundError, NotPermittedError

@@ -8,8 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from api.access import board_access
-from api.deps import ViewsAfter
+from api.http.access import board_access
+from api.http.deps import ViewsAfter
 from domain import ids
 from domain.milestones import Quarter
 from projections.progress.collation import collation_board

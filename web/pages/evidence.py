@@ -9,8 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
-from api.access import may_attach_evidence, readable_scheme, readable_submission
-from api.attachments import AttachmentStore
+from api.http.access import may_attach_evidence, readable_scheme, readable_submission
+from api.storage.attachments import AttachmentStore
 from domain import ids
 from domain.evidence import Attachment, Evidence, Figures
 from domain.submission import Submission, SubmissionStatus

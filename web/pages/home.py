@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from api.access import may_read_dashboard
-from api.deps import ViewsAfter
+from api.http.access import may_read_dashboard
+from api.http.deps import ViewsAfter
 from domain.actors import Role
 from projections.progress.dashboard import provider_dashboard
 from projections.progress.reading import fetch

@@ -7,9 +7,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.access import provider_table_access, visible_programmes
-from api.deps import ViewsAfter
-from api.routers import programmes
+from api.http.access import provider_table_access, visible_programmes
+from api.http.deps import ViewsAfter
+from api.http.routers import programmes
 from domain.milestones import Quarter
 from projections.progress.matrix import quarter_table
 from projections.progress.reading import fetch, organisation_names

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.deps import ViewsAfter
+from api.http.deps import ViewsAfter
 from domain.milestones import Quarter
 from domain.payments import Figures
 from projections.progress.payments import programme_payments

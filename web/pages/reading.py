@@ -7,8 +7,8 @@ from uuid import UUID
 
 from sqlalchemy import select
 
-from api.access import ProgrammeAccess, programme_access
-from api.deps import ProgressReadings
+from api.http.access import ProgrammeAccess, programme_access
+from api.http.deps import ProgressReadings
 from domain import ids
 from domain.actors import Actor
 from domain.application import Corral

@@ -10,8 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from api.access import may_read_assessments, review_access
-from api.deps import ViewsAfter
+from api.http.access import may_read_assessments, review_access
+from api.http.deps import ViewsAfter
 from domain import ids
 from domain.actors import Role
 from domain.achievement import AssessmentStatus, status_for_share, threshold_share

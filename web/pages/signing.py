@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from api.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
-from api.devices import attempt_from, set_device_cookie
-from api.security import SignInError, issue_token
-from api.session import clear_session_cookie, require_this_site, set_session_cookie
-from api.sign_in import ThrottledError
+from api.http.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
+from api.http.devices import attempt_from, set_device_cookie
+from api.http.security import SignInError, issue_token
+from api.http.session import clear_session_cookie, require_this_site, set_session_cookie
+from api.http.sign_in import ThrottledError
 from domain.actors import Role
 from web.pages.base import FormFailure, PageRoute, render, see_other
 

@@ -1,0 +1,1 @@
+"""The `corral` command line, and the demo data it loads."""

@@ -1,0 +1,244 @@
+"""The `corral` command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import signal
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+from rich.text import Text
+
+from api.storage import projector_lock
+from api.cli.demo import load_demo
+from api.http.passwords import chosen_password_hash
+from api.storage.settings import Settings
+from api.cli.show import show_programme, show_trust
+from api.storage.wiring import build_application, build_views
+from domain import ids
+from domain.actors import Actor, Role
+from domain.errors import DomainError
+from domain.organisation import OrganisationKind
+from domain.user_account import ROLES_BY_KIND
+from projections import maintenance
+from projections.faults import Fault, ViewsStuckError
+from projections.progress.view import ProgressView
+from projections.runner import Projector, catch_up
+from projections.registry import view_of
+
+console = Console()
+
+# Exit codes besides 0 (done) and 2 (refused): a view lags the log; a view is stuck on an event it cannot apply.
+BEHIND = 1
+STUCK = 3
+
+
+def parser() -> argparse.ArgumentParser:
+    """Every command and its options."""
+    root = argparse.ArgumentParser(prog="corral", description="Shared CQUIN schemes, event-sourced.")
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", help="load the demo data (safe to run again) and bring the views up to date")
+    show = commands.add_parser("show", help="print a demo table from the views")
+    show.add_argument("what", choices=["trust", "programme"], help="trust: seed 000's Q1-Q4 table; programme: seed 004")
+    show.add_argument("--year", type=int, default=2017, help="contract year for `show trust` (default 2017)")
+    serve = commands.add_parser("serve", help="serve the HTTP API (and, on SQLite, project in the same process)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL only)")
+    commands.add_parser("projector", help="keep the views up to date until stopped (one active per database)")
+    organisations = commands.add_parser("organisations", help="commissioners and providers")
+    register = organisations.add_subparsers(dest="action", required=True).add_parser("add", help="register one")
+    register.add_argument("code", help="its ODS or local code, e.g. RA9")
+    register.add_argument("--name", required=True)
+    register.add_argument("--kind", required=True, choices=[k.value for k in OrganisationKind])
+    users = commands.add_parser("users", help="user accounts").add_subparsers(dest="action", required=True)
+    add = users.add_parser("add", help="open an account; the password is read from standard input or a prompt")
+    add.add_argument("username")
+    add.add_argument("--organisation", required=True, help="the organisation's code, e.g. SDHFT")
+    add.add_argument(
+        "--role", required=True, choices=sorted({r.value for roles in ROLES_BY_KIND.values() for r in roles})
+    )
+    views = commands.add_parser("projections", help="look after the views")
+    actions = views.add_subparsers(dest="action", required=True)
+    rebuild = actions.add_parser("rebuild", help="drop and rebuild a view (default: all) from the whole log")
+    rebuild.add_argument("name", nargs="?")
+    actions.add_parser("status", help="each view's position and lag behind the log")
+    verify = actions.add_parser("verify", help="rebuild into scratch tables and compare; non-zero exit on a difference")
+    verify.add_argument("name", nargs="?")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one `corral` command."""
+    args = parser().parse_args(argv)
+    settings = Settings()
+    if args.command == "serve":
+        return _serve(args, settings)
+    app = build_application(settings)
+    database, projections = build_views(settings)
+    try:
+        if args.command == "demo":
+            return _demo(app, projections, settings)
+        if args.command == "show":
+            _catch_up_unless_served(app, projections, settings, "corral show")
+            view = view_of(projections, ProgressView)
+            return show_trust(console, view, args.year) if args.what == "trust" else show_programme(console, view)
+        if args.command == "projector":
+            return _projector(app, projections, settings)
+        if args.command == "users":
+            return _add_user(app, args, settings)
+        if args.command == "organisations":
+            return _add_organisation(app, args)
+        return _projections(args, app, database, projections, settings)
+    except (LookupError, DomainError) as error:
+        console.print(str(error))
+        return 2
+    except ViewsStuckError as error:
+        console.print(str(error), markup=False)
+        return STUCK
+    finally:
+        database.close()
+        app.close()
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if args.workers > 1 and settings.projects_in_process:
+        console.print("Several workers need PostgreSQL and a separate `corral projector`; SQLite is one process.")
+        return 2
+    if settings.projects_in_process:
+        try:  # a look first, for a plain message; the server's lifespan then takes the lock for good
+            with projector_lock.held(settings, "corral serve"):
+                pass
+        except projector_lock.ProjectorBusyError as busy:
+            console.print(f"{busy}.\nOn SQLite one server serves and projects: stop it first, or use PostgreSQL.")
+            return 2
+    import uvicorn  # only the server needs it; keep the other commands quick to start
+
+    uvicorn.run(
+        "api.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        ws_max_size=settings.live_max_message_bytes,  # a live client's messages are small: refuse big ones early
+    )
+    return 0
+
+
+def _operator() -> Actor:
+    """Whoever runs the CLI on the server is the platform operator, named in the audit trail by their login."""
+    return Actor.operator(getpass.getuser())
+
+
+def _add_organisation(app: Any, args: argparse.Namespace) -> int:
+    recorded = app.register_organisation(_operator(), args.code, args.name, OrganisationKind(args.kind))
+    console.print(f"registered {args.kind} {args.name} (code {args.code}, id {recorded.id})")
+    return 0
+
+
+def _add_user(app: Any, args: argparse.Namespace, settings: Settings) -> int:
+    organisation = app.organisation(ids.organisation_id(args.organisation))
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
+    password_hash = chosen_password_hash(password, args.username, organisation.name, settings.password_min_score)
+    app.register_user(_operator(), args.username, organisation.id, Role(args.role), password_hash)
+    console.print(f"{args.username} can now sign in as {args.role} of {organisation.name}")
+    return 0
+
+
+def _demo(app: Any, projections: list[Any], settings: Settings) -> int:
+    for name, loaded in load_demo(app).items():
+        console.print(f"{'loaded' if loaded else 'already loaded'}: {name}")
+    _catch_up_unless_served(app, projections, settings, "corral demo")
+    console.print(f"event store: {settings.database_url} (log position {app.recorder.max_notification_id()})")
+    return 0
+
+
+def _catch_up_unless_served(app: Any, projections: list[Any], settings: Settings, command: str) -> None:
+    """Bring the views up to date here, unless another process projects this SQLite file: then that one does."""
+    try:
+        with projector_lock.held(settings, command):
+            catch_up(app, projections)
+    except projector_lock.ProjectorBusyError as busy:
+        console.print(f"{busy}, which keeps the views up to date: {command} leaves them to it.")
+
+
+def _projector(app: Any, projections: list[Any], settings: Settings) -> int:
+    try:
+        with projector_lock.held(settings, "corral projector"):
+            return _project(app, projections)
+    except projector_lock.ProjectorBusyError as busy:
+        console.print(f"{busy}.\nOn SQLite one process projects: stop it first.")
+        return 2
+
+
+def _project(app: Any, projections: list[Any]) -> int:
+    projector = Projector(app, projections)
+    signal.signal(signal.SIGTERM, lambda *_: projector.stopping.set())
+    console.print(f"projecting {', '.join(p.view.name for p in projections)}; Ctrl-C to stop")
+    try:
+        projector.run()
+    except KeyboardInterrupt:
+        projector.stopping.set()
+    return 0
+
+
+def _rebuild(app: Any, projections: list[Any]) -> int:
+    """Rebuild each view in turn; one that gets stuck is reported and the others are still rebuilt."""
+    head, code = app.recorder.max_notification_id() or 0, 0
+    for projection in projections:
+        try:
+            with Progress(console=console) as progress:
+                task = progress.add_task(f"rebuilding {projection.view.name}", total=head)
+                position = maintenance.rebuild(app, projection, on_batch=lambda n: progress.advance(task, n))
+        except ViewsStuckError as stuck:
+            console.print(str(stuck), markup=False)
+            code = STUCK
+            continue
+        console.print(f"{projection.view.name}: rebuilt to position {position}")
+    return code
+
+
+def _status(app: Any, projections: list[Any]) -> int:
+    """Each view's position, lag and fault; exits STUCK if any view is stuck, BEHIND if any lags, else 0."""
+    table = Table(title="Views")
+    for heading in ("view", "position", "log head", "lag (events)", "fault"):
+        table.add_column(heading)
+    rows = maintenance.status(app, projections)
+    for row in rows:
+        table.add_row(row.name, str(row.position), str(row.head), str(row.lag), Text(_fault(row.fault)))
+    console.print(table)
+    if any(row.fault is not None for row in rows):
+        return STUCK
+    return BEHIND if any(row.lag > 0 for row in rows) else 0
+
+
+def _fault(fault: Fault | None) -> str:
+    if fault is None:
+        return ""
+    since = f" since {fault.first_seen:%Y-%m-%d %H:%M:%S} UTC" if fault.first_seen is not None else ""
+    return f"stuck at position {fault.position} ({fault.event_type}){since}: {fault.error}"
+
+
+def _projections(args: argparse.Namespace, app: Any, database: Any, projections: list[Any], settings: Settings) -> int:
+    if args.action == "status":
+        return _status(app, projections)
+    if args.action == "rebuild":
+        try:
+            with projector_lock.held(settings, "corral projections rebuild"):
+                return _rebuild(app, maintenance.select_projections(projections, args.name))
+        except projector_lock.ProjectorBusyError as busy:
+            console.print(f"{busy}.\nStop it before rebuilding: a view cannot be rebuilt while it is projected.")
+            return 2
+    differences = maintenance.verify(app, database, args.name)
+    for difference in differences:
+        console.print(f"DIFFERENT {difference}")
+    console.print("views differ from a fresh rebuild" if differences else "every view equals a fresh rebuild")
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

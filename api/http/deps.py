@@ -1,0 +1,221 @@
+"""Dependencies the routes declare: the application, the settings and the signed-in actor.
+
+Those that only read the request or app state are `async def`, so FastAPI runs them on the event loop; a plain
+`def` dependency costs a hop to a worker thread and back, which is for those that touch the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.security import OAuth2PasswordBearer
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
+
+from api.http.access import may_know_programme, may_know_scheme
+from api.storage.idempotency import IdempotencyKeys
+from api.live.hub import Hub
+from api.live.waits import PositionBeyondLogError
+from api.storage.revocations import RevokedTokens
+from api.http.sign_in import SignInLedger
+from api.http.security import SignInError, TokenClaims, actor_from_claims, read_token
+from api.http.session import COOKIE, CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, csrf_matches
+from api.storage.settings import Settings
+from domain.actors import Actor, Role
+from domain.errors import NotPermittedError
+from domain.application import Corral
+from projections.progress.view import ProgressView
+from projections.registry import view_of
+
+bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+VIEWS_WAIT = 5.0  # seconds a read waits for the views to reach its `after`
+
+
+async def get_corral(request: Request) -> Corral:
+    """The application the server was started with."""
+    corral: Corral = request.app.state.corral
+    return corral
+
+
+async def get_settings(request: Request) -> Settings:
+    """The server's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+CorralApp = Annotated[Corral, Depends(get_corral)]
+ServerSettings = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_ledger(request: Request) -> SignInLedger:
+    """Failed sign-ins."""
+    ledger: SignInLedger = request.app.state.sign_ins
+    return ledger
+
+
+Ledger = Annotated[SignInLedger, Depends(get_ledger)]
+
+
+async def get_revocations(request: Request) -> RevokedTokens:
+    """The tokens signed out."""
+    revocations: RevokedTokens = request.app.state.revocations
+    return revocations
+
+
+Revocations = Annotated[RevokedTokens, Depends(get_revocations)]
+BearerToken = Annotated[str | None, Depends(bearer)]
+
+
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+CALLER = "corral.caller"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request, as the guard (api/http/guard.py) found them before reading its body: the token's claims,
+    the actor, and whether by session cookie."""
+
+    claims: TokenClaims
+    actor: Actor
+    by_cookie: bool
+
+
+def known_caller(connection: HTTPConnection) -> Caller | None:
+    """The caller the guard already found for this request, if it did."""
+    caller: Caller | None = connection.scope.get(CALLER)
+    return caller
+
+
+async def offered_csrf(request: Request) -> str | None:
+    """The CSRF token a changing request offers, in the X-CSRF-Token header or a form's csrf_token field."""
+    header = request.headers.get(CSRF_HEADER)
+    if header is not None or request.method in SAFE_METHODS:
+        return header
+    if request.headers.get("content-type", "").startswith(FORMS):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def get_claims(
+    request: Request,
+    settings: ServerSettings,
+    token: BearerToken,
+    csrf: Annotated[str | None, Depends(offered_csrf)],
+) -> TokenClaims:
+    """The claims of the bearer token, or of the session cookie with its CSRF token on any change; else 401.
+
+    A change's sender was already found by the guard (api/http/guard.py), before its body was read."""
+    caller = known_caller(request)
+    try:
+        if caller is not None:
+            if not caller.by_cookie:
+                return caller.claims
+            claims = caller.claims
+        elif token is not None:
+            return read_token(token, settings.signing_key())
+        else:
+            cookie = request.cookies.get(COOKIE)
+            if cookie is None:
+                raise SignInError("sign in first")
+            claims = read_token(cookie, settings.signing_key())
+    except SignInError as error:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
+    if request.method not in SAFE_METHODS and not csrf_matches(claims.token_id, settings.signing_key(), csrf):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, f"a change made with the session cookie needs the session's {CSRF_HEADER}"
+        )
+    return claims
+
+
+SessionClaims = Annotated[TokenClaims, Depends(get_claims)]
+
+
+def signed_in_actor(state: Any, claims: TokenClaims) -> Actor:
+    """The actor valid claims name, checked now against sign-outs and the account as it is; else SignInError.
+    Both the guard and `get_actor` ask this, given the app's state."""
+    revocations: RevokedTokens = state.revocations
+    return actor_from_claims(state.corral, claims, revocations.is_revoked)
+
+
+async def get_actor(request: Request, claims: SessionClaims) -> Actor:
+    """The signed-in actor, or 401: the guard's, when it already asked, else asked now in a worker thread."""
+    caller = known_caller(request)
+    if caller is not None:
+        return caller.actor
+    try:
+        return await run_in_threadpool(signed_in_actor, request.app.state, claims)
+    except SignInError as error:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
+
+
+CurrentActor = Annotated[Actor, Depends(get_actor)]
+
+
+def known_programme(programme_id: UUID, actor: CurrentActor, corral: CorralApp) -> None:
+    """404 for a programme the actor has nothing to do with, before anything else is said of it."""
+    may_know_programme(corral, actor, programme_id)
+
+
+def known_scheme(scheme_id: UUID, actor: CurrentActor, corral: CorralApp) -> None:
+    """404 for a scheme not of the actor's commissioner whose terms never named the actor's organisation."""
+    may_know_scheme(corral, actor, scheme_id)
+
+
+def performed_by(*roles: Role) -> Any:
+    """A route's first check, DOMAIN.md's table by role: 403 for a role that never does this, whatever the target."""
+    staff = " or ".join(f"{role.value} staff" for role in roles)
+
+    async def require(actor: CurrentActor) -> None:
+        if actor.role not in roles:
+            raise NotPermittedError(f"only {staff} do this")
+
+    return Depends(require)
+
+
+KnownProgramme = Depends(known_programme)
+KnownScheme = Depends(known_scheme)
+BY_COMMISSIONER = performed_by(Role.COMMISSIONER)
+BY_PROVIDER = performed_by(Role.PROVIDER)
+BY_ADMINISTRATOR = performed_by(Role.ADMINISTRATOR)
+
+
+async def get_progress_view(request: Request) -> ProgressView:
+    """The progress read model."""
+    return view_of(request.app.state.views, ProgressView)
+
+
+async def views_after(
+    request: Request,
+    after: Annotated[
+        int | None, Query(ge=0, description="wait (up to 5 s) until the views include this log position")
+    ] = None,
+) -> None:
+    """Read-your-writes: hold the read, on the event loop, until the views have applied the position a command
+    returned; 422 at once for a position the log has not reached, 503 if the views take too long."""
+    if after is None:
+        return
+    hub: Hub = request.app.state.hub
+    try:
+        reached = await hub.waits.reached(after, timeout=VIEWS_WAIT)
+    except PositionBeyondLogError as error:
+        raise RequestValidationError([{"loc": ("query", "after"), "msg": str(error), "type": "value_error"}]) from None
+    if not reached:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, f"the views have not reached {after} yet", {"Retry-After": "1"}
+        )
+
+
+async def get_idempotency(request: Request) -> IdempotencyKeys:
+    """The store of answers given to keyed requests."""
+    keys: IdempotencyKeys = request.app.state.idempotency
+    return keys
+
+
+ProgressReadings = Annotated[ProgressView, Depends(get_progress_view)]
+Idempotency = Annotated[IdempotencyKeys, Depends(get_idempotency)]
+ViewsAfter = Annotated[None, Depends(views_after)]

@@ -1,0 +1,53 @@
+"""Attachments: upload a file to name in your evidence; download it if you may read that evidence."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+
+from api.http.access import may_attach_evidence, readable_file
+from api.storage.attachments import AttachmentStore
+from api.http.deps import CorralApp, CurrentActor
+
+router = APIRouter(tags=["attachments"])
+
+
+class AttachmentOut(BaseModel):
+    """A file as the server recorded it: its name made safe, its size, and the type its content shows."""
+
+    sha256: str
+    name: str
+    size: int
+    media_type: str
+
+
+def _store(request: Request) -> AttachmentStore:
+    store: AttachmentStore = request.app.state.attachments
+    return store
+
+
+@router.post("/attachments", status_code=201, response_model=AttachmentOut)
+def upload(file: UploadFile, request: Request, actor: CurrentActor, corral: CorralApp) -> AttachmentOut:
+    """Store a file as your organisation's; name it in your evidence by the SHA-256 returned (again: no error)."""
+    may_attach_evidence(actor)
+    kept = _store(request).keep(file.file, file.filename or "")
+    corral.record_upload(actor, kept)
+    return AttachmentOut(sha256=kept.sha256, name=kept.name, size=kept.size, media_type=kept.media_type)
+
+
+@router.get("/submissions/{submission_id}/attachments/{sha256}", response_class=FileResponse)
+def download(
+    submission_id: UUID, sha256: str, request: Request, actor: CurrentActor, corral: CorralApp
+) -> FileResponse:
+    """A file of the evidence, for those who may read it: always a download, typed by its stored content."""
+    stored = readable_file(corral, actor, submission_id, sha256, _store(request))
+    return FileResponse(
+        stored.path,
+        media_type=stored.media_type,
+        filename=stored.name,
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )

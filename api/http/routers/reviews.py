@@ -1,0 +1,172 @@
+"""A scheme-quarter's review: the lead nudges and presents; the commissioner queries, assesses and closes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.http.commands import Act, RecordedOut, described
+from api.http.access import review_access
+from api.http.deps import BY_COMMISSIONER, BY_PROVIDER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
+from domain.achievement import AssessmentStatus
+from domain.errors import NotFoundError
+from domain.limits import LONG_TEXT, SHORT_TEXT
+from domain.milestones import Quarter
+
+router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
+
+
+class NudgeIn(BaseModel):
+    provider_id: UUID
+    message: str = Field(min_length=1, max_length=SHORT_TEXT.cap)
+
+
+class QuestionsIn(BaseModel):
+    questions: str = Field(min_length=1, max_length=LONG_TEXT.cap)
+
+
+class AssessmentIn(BaseModel):
+    provider_id: UUID
+    milestone_code: str
+    status: AssessmentStatus
+    rationale: str = Field(max_length=SHORT_TEXT.cap)
+
+
+class AppealIn(AssessmentIn):
+    reason: str = Field(max_length=SHORT_TEXT.cap)
+
+
+class PackEntryOut(BaseModel):
+    submission_id: UUID
+    provider_id: UUID
+    milestone_code: str
+    revision: int
+
+
+class PackOut(BaseModel):
+    number: int
+    entries: list[PackEntryOut]
+    missing: list[str]
+
+
+class AssessmentOut(BaseModel):
+    provider_id: UUID
+    milestone_code: str
+    status: AssessmentStatus
+    rationale: str
+    achievement: str | None
+    evidence_assessed: PackEntryOut | None
+
+
+class ReviewOut(BaseModel):
+    scheme_id: UUID
+    quarter: Quarter
+    status: str
+    packs: list[PackOut]
+    assessments: list[AssessmentOut]
+
+
+@router.get("/review", response_model=ReviewOut)
+def read_review(
+    scheme_id: UUID, quarter: Quarter, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings
+) -> JSONResponse:
+    """The packs presented and the assessments made, for the lead and the commissioner; its version as the ETag
+    ("0" before anything has happened in the quarter), for If-Match on the review's changes."""
+    review_access(readings, actor, str(scheme_id))
+    try:
+        review = corral.quarter_review(scheme_id, quarter)
+    except NotFoundError:
+        empty = ReviewOut(scheme_id=scheme_id, quarter=quarter, status="open", packs=[], assessments=[])
+        return JSONResponse(empty.model_dump(mode="json"), headers={"ETag": '"0"'})
+    out = ReviewOut(
+        scheme_id=scheme_id,
+        quarter=quarter,
+        status=review.status.value,
+        packs=[PackOut.model_validate(asdict(pack)) for pack in review.packs],
+        assessments=[
+            AssessmentOut.model_validate(
+                asdict(a) | {"achievement": None if a.achievement is None else str(a.achievement)}
+            )
+            for a in review.assessments.values()
+        ],
+    )
+    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": f'"{review.version}"'})
+
+
+@router.post("/nudges", response_model=RecordedOut, dependencies=[BY_PROVIDER, KnownScheme])
+def nudge(scheme_id: UUID, quarter: Quarter, body: NudgeIn, act: Act) -> JSONResponse:
+    """The lead reminds a participant that its evidence is due."""
+    return act.run(
+        f"nudge {scheme_id} {quarter.value} {described(body)}",
+        lambda: act.corral.nudge_provider(
+            act.actor, scheme_id, quarter, body.provider_id, body.message, act.expected_version
+        ),
+    )
+
+
+@router.post("/pack", response_model=RecordedOut, dependencies=[BY_PROVIDER, KnownScheme])
+def present(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
+    """The lead presents every accepted submission, pinned by revision."""
+    return act.run(
+        f"present {scheme_id} {quarter.value}",
+        lambda: act.corral.present_pack(act.actor, scheme_id, quarter, act.expected_version),
+    )
+
+
+@router.post("/query", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
+def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSONResponse:
+    """The commissioner sends the pack back to the lead with questions."""
+    return act.run(
+        f"query {scheme_id} {quarter.value} {described(body)}",
+        lambda: act.corral.query_pack(act.actor, scheme_id, quarter, body.questions, act.expected_version),
+    )
+
+
+@router.post("/assessments", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
+def assess(scheme_id: UUID, quarter: Quarter, body: AssessmentIn, act: Act) -> JSONResponse:
+    """The commissioner assesses one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
+    return act.run(
+        f"assess {scheme_id} {quarter.value} {described(body)}",
+        lambda: act.corral.assess_milestone(
+            act.actor,
+            scheme_id,
+            quarter,
+            body.provider_id,
+            body.milestone_code,
+            body.status,
+            body.rationale,
+            act.expected_version,
+        ),
+    )
+
+
+@router.post("/appeals", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
+def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act) -> JSONResponse:
+    """The commissioner revises an assessment on appeal, saying why; the first decision stays in the record."""
+    return act.run(
+        f"appeal {scheme_id} {quarter.value} {described(body)}",
+        lambda: act.corral.revise_assessment(
+            act.actor,
+            scheme_id,
+            quarter,
+            body.provider_id,
+            body.milestone_code,
+            body.status,
+            body.rationale,
+            body.reason,
+            act.expected_version,
+        ),
+    )
+
+
+@router.post("/closure", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
+def close(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
+    """The commissioner closes the quarter once every provider-milestone is assessed, fixing its payments."""
+    return act.run(
+        f"close {scheme_id} {quarter.value}",
+        lambda: act.corral.close_quarter(act.actor, scheme_id, quarter, act.expected_version),
+    )

@@ -1,0 +1,261 @@
+"""Setting up: programmes and their providers, schemes, leads, signatures and variations; the organisations list."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.http.access import readable_scheme
+from api.http.commands import Act, RecordedOut, described
+from api.http.deps import (
+    BY_COMMISSIONER,
+    CorralApp,
+    CurrentActor,
+    KnownProgramme,
+    KnownScheme,
+    ProgressReadings,
+    ViewsAfter,
+    performed_by,
+)
+from domain.actors import Role
+from domain.limits import CODE, NAME, SHORT_TEXT, within
+from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
+from domain.programme import ProviderTerms
+from domain.scheme import Participant, SchemeTerms
+from projections.progress.reading import organisation_names
+
+router = APIRouter(tags=["set-up"])
+BY_SIGNATORY = performed_by(Role.COMMISSIONER, Role.PROVIDER)
+
+
+class ProgrammeIn(BaseModel):
+    health_economy: str = Field(max_length=NAME.cap)
+    contract_year: int
+    partial_fraction: Decimal = Decimal("0.5")
+    schemes_per_lead: int | None = 1
+
+
+class ProviderIn(BaseModel):
+    provider_id: UUID
+    contract_value: Decimal
+    cquin_rate: Decimal
+
+
+# The terms are also how a scheme is read back, so the domain alone checks their text: terms recorded before the
+# limits on input must still read.
+class MeasureIn(BaseModel):
+    numerator: str
+    denominator: str | None = None
+    minimum: Decimal
+    maximum: Decimal
+    direction: Direction = Direction.HIGHER_IS_BETTER
+    basis: ThresholdBasis = ThresholdBasis.ABSOLUTE
+    baseline: Decimal | None = None
+
+
+class MilestoneIn(BaseModel):
+    code: str
+    title: str
+    quarter: Quarter
+    due: date
+    description: str = ""
+    provider_id: UUID | None = None
+    weight: Decimal = Decimal(1)
+    measure: MeasureIn | None = None
+
+
+class ParticipantIn(BaseModel):
+    provider_id: UUID
+    weight: Decimal = Decimal(1)
+
+
+class TermsIn(BaseModel):
+    title: str
+    description: str = ""
+    participants: list[ParticipantIn]
+    milestones: list[MilestoneIn]
+
+    def terms(self) -> SchemeTerms:
+        """The domain's terms, whose own checks give the clear errors, naming each field by its place in the body."""
+        milestones = tuple(_milestone(number, m) for number, m in enumerate(self.milestones))
+        participants = []
+        for number, p in enumerate(self.participants):
+            with within(f"participants.{number}"):
+                participants.append(Participant(p.provider_id, p.weight))
+        return SchemeTerms(self.title, tuple(participants), milestones, self.description)
+
+
+def _milestone(number: int, m: MilestoneIn) -> Milestone:
+    with within(f"milestones.{number}"):
+        with within("measure"):
+            measure = NumericMeasure(**m.measure.model_dump()) if m.measure else None
+        return Milestone(**m.model_dump(exclude={"measure"}), measure=measure)
+
+
+class DraftIn(TermsIn):
+    code: str = Field(max_length=CODE.cap)
+
+
+class VariationIn(TermsIn):
+    reason: str = Field(max_length=SHORT_TEXT.cap)
+
+
+class SignatureIn(BaseModel):
+    terms_version: int
+
+
+class LeadIn(BaseModel):
+    provider_id: UUID
+    reason: str = Field("", max_length=SHORT_TEXT.cap)
+
+
+class ProviderTermsIn(BaseModel):
+    contract_value: Decimal
+    cquin_rate: Decimal
+    reason: str = Field(max_length=SHORT_TEXT.cap)
+
+
+class AgreedOut(BaseModel):
+    terms_version: int
+    terms: TermsIn
+    signatories: list[UUID]
+
+
+class SchemeOut(BaseModel):
+    id: UUID
+    programme_id: UUID
+    code: str
+    status: str
+    lead_id: UUID | None
+    terms_version: int
+    terms: TermsIn
+    signatures: dict[str, str] = Field(description="organisation id: the user who signed the current terms")
+    agreed_versions: list[AgreedOut]
+
+
+class OrganisationOut(BaseModel):
+    id: str
+    name: str
+
+
+def _terms_out(terms: SchemeTerms) -> TermsIn:
+    return TermsIn.model_validate(asdict(terms))
+
+
+@router.get("/organisations", response_model=list[OrganisationOut])
+def organisations(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> list[OrganisationOut]:
+    """Every organisation's id and name, for choosing participants, leads and users' organisations."""
+    names = organisation_names(readings)
+    return [OrganisationOut(id=i, name=n) for i, n in sorted(names.items(), key=lambda item: item[1])]
+
+
+@router.post("/programmes", status_code=201, response_model=RecordedOut, dependencies=[BY_COMMISSIONER])
+def set_up_programme(body: ProgrammeIn, act: Act) -> JSONResponse:
+    """The commissioner sets up its programme for a contract year."""
+    return act.run(
+        f"programme {described(body)}", lambda: act.corral.set_up_programme(act.actor, **body.model_dump()), 201
+    )
+
+
+@router.post(
+    "/programmes/{programme_id}/providers", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownProgramme]
+)
+def join(programme_id: UUID, body: ProviderIn, act: Act) -> JSONResponse:
+    """A provider joins the programme with its contract value and CQUIN rate."""
+    terms = ProviderTerms(body.provider_id, body.contract_value, body.cquin_rate)
+    return act.run(
+        f"join {programme_id} {described(body)}",
+        lambda: act.corral.join_programme(act.actor, programme_id, terms, act.expected_version),
+    )
+
+
+@router.post(
+    "/programmes/{programme_id}/providers/{provider_id}/revisions",
+    response_model=RecordedOut,
+    dependencies=[BY_COMMISSIONER, KnownProgramme],
+)
+def revise_provider_terms(programme_id: UUID, provider_id: UUID, body: ProviderTermsIn, act: Act) -> JSONResponse:
+    """The commissioner changes a provider's contract value or CQUIN rate, saying why."""
+    terms = ProviderTerms(provider_id, body.contract_value, body.cquin_rate)
+    return act.run(
+        f"provider terms {programme_id} {provider_id} {described(body)}",
+        lambda: act.corral.revise_provider_terms(act.actor, programme_id, terms, body.reason, act.expected_version),
+    )
+
+
+@router.post(
+    "/programmes/{programme_id}/schemes",
+    status_code=201,
+    response_model=RecordedOut,
+    dependencies=[BY_COMMISSIONER, KnownProgramme],
+)
+def draft(programme_id: UUID, body: DraftIn, act: Act) -> JSONResponse:
+    """The commissioner drafts a scheme with participants, weights and milestones."""
+    return act.run(
+        f"draft {programme_id} {described(body)}",
+        lambda: act.corral.draft_scheme(act.actor, programme_id, body.code, body.terms()),
+        201,
+    )
+
+
+@router.get("/schemes/{scheme_id}", response_model=SchemeOut)
+def read_scheme(scheme_id: UUID, actor: CurrentActor, corral: CorralApp) -> JSONResponse:
+    """The scheme's current terms, who has signed them, and every earlier agreed version; its version as the ETag."""
+    scheme = readable_scheme(corral, actor, scheme_id)
+    out = SchemeOut(
+        id=scheme.id,
+        programme_id=scheme.programme_id,
+        code=scheme.code,
+        status=scheme.status,
+        lead_id=corral.programme(scheme.programme_id).lead_of(scheme.id),
+        terms_version=scheme.terms_version,
+        terms=_terms_out(scheme.terms),
+        signatures=dict(scheme.signatures),
+        agreed_versions=[
+            AgreedOut(terms_version=a.terms_version, terms=_terms_out(a.terms), signatories=list(a.signatories))
+            for a in scheme.agreed_versions
+        ],
+    )
+    return JSONResponse(out.model_dump(mode="json"), headers={"ETag": f'"{scheme.version}"'})
+
+
+@router.post("/schemes/{scheme_id}/amendments", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
+def amend_draft(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
+    """The commissioner changes a draft's terms before they are first agreed, saying why; signatures start again."""
+    return act.run(
+        f"amend {scheme_id} {described(body)}",
+        lambda: act.corral.amend_draft(act.actor, scheme_id, body.terms(), body.reason, act.expected_version),
+    )
+
+
+@router.post("/schemes/{scheme_id}/lead", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
+def designate_lead(scheme_id: UUID, body: LeadIn, act: Act) -> JSONResponse:
+    """The commissioner designates the scheme's lead; re-designation needs a reason."""
+    return act.run(
+        f"lead {scheme_id} {described(body)}",
+        lambda: act.corral.designate_lead(act.actor, scheme_id, body.provider_id, body.reason, act.expected_version),
+    )
+
+
+@router.post("/schemes/{scheme_id}/signatures", response_model=RecordedOut, dependencies=[BY_SIGNATORY, KnownScheme])
+def sign(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
+    """Sign the version of the terms you have read, for your organisation."""
+    return act.run(
+        f"sign {scheme_id} {described(body)}",
+        lambda: act.corral.sign_scheme(act.actor, scheme_id, body.terms_version, act.expected_version),
+    )
+
+
+@router.post("/schemes/{scheme_id}/variations", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
+def propose_variation(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
+    """The commissioner proposes new terms for an agreed scheme; every party signs again."""
+    return act.run(
+        f"vary {scheme_id} {described(body)}",
+        lambda: act.corral.propose_variation(act.actor, scheme_id, body.terms(), body.reason, act.expected_version),
+    )

@@ -1,0 +1,61 @@
+"""Browser sessions: the signed token in an HttpOnly, SameSite cookie, with a CSRF token for every change.
+
+The cookie carries the same signed token as the bearer flow, so signing out revokes both alike. A
+cookie-authenticated request that changes anything must also send the session's CSRF token (an HMAC of
+the token's id) in the `X-CSRF-Token` header or a `csrf_token` form field; a cross-site page can send
+the cookie but cannot read the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from fastapi import HTTPException, Request, Response, status
+
+from api.storage.settings import Settings
+
+COOKIE = "corral_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def csrf_token(token_id: str, key: str) -> str:
+    """The CSRF token of the session whose signed token has this id."""
+    return hmac.new(key.encode(), f"csrf:{token_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_matches(token_id: str, key: str, offered: str | None) -> bool:
+    """True when the offered CSRF token is the session's, compared in constant time."""
+    return offered is not None and hmac.compare_digest(csrf_token(token_id, key), offered)
+
+
+def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
+    """Hand the browser its session: HttpOnly so scripts cannot read it, SameSite=Strict so other sites cannot send it."""
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=settings.token_minutes * 60,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=settings.secure_cookies,
+    )
+
+
+def clear_session_cookie(response: Response, settings: Settings) -> None:
+    """Tell the browser to forget its session."""
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=settings.secure_cookies)
+
+
+def require_this_site(request: Request, settings: Settings) -> None:
+    """403 for a sign-in sent from another site's page; a client that is no browser sends neither header, and passes."""
+    origin = request.headers.get("origin")
+    if origin is not None:
+        # The page's origin: this site's own (scheme and Host), or a page CORRAL_ALLOWED_ORIGINS names.
+        allowed = origin in (f"{request.url.scheme}://{request.headers.get('host', '')}", *settings.allowed_origins)
+    else:
+        allowed = request.headers.get("sec-fetch-site") != "cross-site"
+    if not allowed:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "a sign-in sent from another site's page is refused")

@@ -1,0 +1,1 @@
+"""Storage and settings: configuration, the event store, wiring, the attachment store and the operational tables."""

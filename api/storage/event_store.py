@@ -1,0 +1,123 @@
+"""The event store: eventsourcing-sqlalchemy's, with saves that can join a transaction their caller holds, and
+reads of the log and the snapshots that run statements built once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy.exc
+from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
+from eventsourcing_sqlalchemy.datastore import transactions
+from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
+from sqlalchemy import Select, bindparam, select
+
+
+class BuiltOnceReads(SQLAlchemyAggregateRecorder):
+    """Reads that answer as the library's do, from one Core statement per shape of query, built on first use.
+
+    The library builds an ORM query on every call, and every load of a cached aggregate runs one to fast-forward
+    it (several a command): a load took 2-3x as long on SQLite and ~1.7x on PostgreSQL that way."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._statements: dict[tuple[Any, ...], Select[Any]] = {}
+
+    def select_events(
+        self,
+        originator_id: Any,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
+        """An aggregate's events, optionally after `gt` and up to `lte`, in version order (or reversed)."""
+        table = self.events_record_cls.__table__
+        version = table.c.originator_version
+
+        def statement() -> Select[Any]:
+            query = select(table.c.originator_id, version, table.c.topic, table.c.state)
+            query = query.where(table.c.originator_id == bindparam("originator_id"))
+            if gt is not None:
+                query = query.where(version > bindparam("gt"))
+            if lte is not None:
+                query = query.where(version <= bindparam("lte"))
+            query = query.order_by(version.desc() if desc else version)
+            return query if limit is None else query.limit(bindparam("limit"))
+
+        shape = ("events", gt is None, lte is None, desc, limit is None)
+        params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
+        return [StoredEvent(**_stored(row)) for row in self._read(shape, statement, params)]
+
+    def _read(self, shape: tuple[Any, ...], statement: Callable[[], Select[Any]], params: dict[str, Any]) -> Any:
+        """Rows of the statement of this shape (built the first time), bound to the parameters that are given."""
+        query = self._statements.get(shape)
+        if query is None:
+            query = self._statements[shape] = statement()
+        with self.transaction(commit=False) as session:
+            return session.execute(query, {k: v for k, v in params.items() if v is not None}).all()
+
+
+class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
+    """The event log. Inside `recorder.transaction()` held by a caller (api/storage/idempotency.py), a save joins it as a
+    savepoint: it commits with the caller's writes, and a collision undoes only the save and raises IntegrityError
+    as a save on its own would, so the use case still names the conflict."""
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Insert in the caller's transaction if there is one, else in a transaction of its own."""
+        enclosing = transactions.get(None)
+        if enclosing is None:
+            return super().insert_events(stored_events, **kwargs)
+        try:
+            with enclosing.session.begin_nested():
+                return super().insert_events(stored_events, **kwargs)
+        except sqlalchemy.exc.IntegrityError as error:
+            raise IntegrityError(error) from error
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> list[Notification]:
+        """Up to `limit` events of the log from `start` (or after it) up to `stop`, optionally of these topics."""
+        table = self.events_record_cls.__table__
+        position = table.c.id
+
+        def statement() -> Select[Any]:
+            query = select(position, table.c.originator_id, table.c.originator_version, table.c.topic, table.c.state)
+            if start is not None:
+                query = query.where(
+                    position >= bindparam("start") if inclusive_of_start else position > bindparam("start")
+                )
+            if stop is not None:
+                query = query.where(position <= bindparam("stop"))
+            if topics:
+                query = query.where(table.c.topic.in_(bindparam("topics", expanding=True)))
+            return query.order_by(position).limit(bindparam("limit"))
+
+        shape = ("notifications", start is None, inclusive_of_start, stop is None, not topics)
+        params = {"start": start, "stop": stop, "topics": list(topics) or None, "limit": limit}
+        return [Notification(id=row.id, **_stored(row)) for row in self._read(shape, statement, params)]
+
+
+def _stored(row: Any) -> dict[str, Any]:
+    """A stored event's fields from a row (some drivers give the state as a memoryview)."""
+    state = bytes(row.state) if isinstance(row.state, memoryview) else row.state
+    return {
+        "originator_id": row.originator_id,
+        "originator_version": row.originator_version,
+        "topic": row.topic,
+        "state": state,
+    }
+
+
+class Factory(SQLAlchemyFactory):
+    """eventsourcing-sqlalchemy with these recorders."""
+
+    aggregate_recorder_class = BuiltOnceReads  # the snapshots, read when an aggregate is not cached or is historic
+    application_recorder_class = JoiningRecorder

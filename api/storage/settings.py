@@ -1,0 +1,117 @@
+"""Configuration from CORRAL_* environment variables; the one place storage is chosen."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from tempfile import NamedTemporaryFile
+from typing import Annotated
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = f"sqlite:///{Path('var') / 'corral.sqlite3'}"
+
+
+class Settings(BaseSettings):
+    """Every setting Corral reads, with its default."""
+
+    model_config = SettingsConfigDict(env_prefix="CORRAL_")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    database_schema: str | None = None
+    cipher_key: SecretStr | None = None
+    compress_events: bool = False
+    aggregate_cache_size: int = 1000
+    secret_key: SecretStr | None = None
+    token_minutes: int = 30
+    secure_cookies: bool = False
+    # Sign-in throttling (OWASP's device cookies): failures in a sliding window, counted per username from devices it
+    # never signed in on, per trusted device, and per client address across every username.
+    sign_in_window_seconds: Annotated[int, Field(gt=0)] = 15 * 60
+    sign_in_failures_per_username: Annotated[int, Field(gt=0)] = 5
+    sign_in_failures_per_device: Annotated[int, Field(gt=0)] = 5
+    sign_in_failures_per_client: Annotated[int, Field(gt=0)] = 20
+    device_cookie_days: Annotated[int, Field(gt=0)] = 365
+    password_min_score: Annotated[int, Field(ge=0, le=4)] = 3
+    allowed_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
+    attachments_dir: Path = Path("var") / "attachments"
+    attachment_max_bytes: int = 20 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
+    sign_in_max_body_bytes: int = 16 * 1024
+    embedded_projector: bool | None = None
+    ready_max_lag: int = 100
+    live_queue_size: int = 256
+    live_replay_window: int = 10_000
+    live_heartbeat_seconds: float = 15.0
+    live_idle_seconds: float = 60.0
+    # What one user may ask of the live fan-out (see api/live/limits.py); the browser pages stay far inside.
+    live_sockets_per_account: int = 20
+    live_max_topics: int = 20
+    live_replay_max: int = 1000
+    live_replay_budget: int = 5000
+    live_subscribes_per_window: int = 100
+    live_window_seconds: float = 60.0
+    live_max_message_bytes: int = 4096
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The environment the eventsourcing library reads to build the event store."""
+        env = {
+            "PERSISTENCE_MODULE": "api.storage.event_store:Factory",
+            "SQLALCHEMY_URL": self.database_url,
+            "CREATE_TABLE": "y",
+            "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
+        }
+        if self.database_schema:
+            env["SQLALCHEMY_SCHEMA"] = self.database_schema
+        if self.cipher_key is not None:
+            env["CIPHER_TOPIC"] = "eventsourcing.cryptography:AESCipher"
+            env["CIPHER_KEY"] = self.cipher_key.get_secret_value()
+        if self.compress_events:
+            env["COMPRESSOR_TOPIC"] = "eventsourcing.compressor:ZlibCompressor"
+        return env
+
+    @property
+    def projects_in_process(self) -> bool:
+        """Whether the server runs the projector itself: by default on SQLite, which one process owns."""
+        if self.embedded_projector is not None:
+            return self.embedded_projector
+        return self.sqlite_path() is not None
+
+    @property
+    def upload_max_body_bytes(self) -> int:
+        """The largest body of an upload: the attachment limit, plus the general limit for the form around it."""
+        return self.attachment_max_bytes + self.max_body_bytes
+
+    def signing_key(self) -> str:
+        """The key tokens are signed with: CORRAL_SECRET_KEY, or on SQLite one kept beside the database, named after it
+        (`var/corral.sqlite3.key`), so that a token of one database is worth nothing to another in the same folder."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.sqlite_path()
+        if path is None:
+            raise RuntimeError("set CORRAL_SECRET_KEY: every server process must sign tokens with the same key")
+        key_file = path.with_name(f"{path.name}.key")
+        if not key_file.exists():
+            _create_once(key_file, secrets.token_urlsafe(48))
+        return key_file.read_text().strip()
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, when the database is one."""
+        prefix = "sqlite:///"
+        return Path(self.database_url[len(prefix) :]) if self.database_url.startswith(prefix) else None
+
+
+def _create_once(path: Path, text: str) -> None:
+    """Write the file (readable by its owner only) whole, unless another process made it first: the server and a
+    command started at once on a new database must not sign with different keys, or read a half-written one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with NamedTemporaryFile("w", dir=path.parent, delete=False) as draft:
+        draft.write(text)
+    try:
+        os.link(draft.name, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(draft.name)

@@ -1,0 +1,35 @@
+"""Build the application and its views from settings: the one place dependencies are wired together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.storage.settings import Settings
+from domain.application import Corral
+from projections.database import ViewDatabase
+from projections.projection import ViewProjection
+from projections.registry import build_projections
+
+
+def build_application(settings: Settings | None = None) -> Corral:
+    """A Corral application on the configured event store, creating its tables if needed."""
+    settings = settings or Settings()
+    path = settings.sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    app = Corral(env=settings.eventsourcing_env())
+    if settings.database_schema and hasattr(app.recorder, "channel_name"):
+        # The recorder NOTIFYs on a channel named after its table alone; name the schema too,
+        # so that projectors of other schemas in the same database are not woken for nothing.
+        app.recorder.channel_name = f"{settings.database_schema}_{app.recorder.channel_name}"
+    return app
+
+
+def build_views(settings: Settings | None = None) -> tuple[ViewDatabase, list[ViewProjection[Any]]]:
+    """The views' database and every projection, with their tables created if missing."""
+    settings = settings or Settings()
+    database = ViewDatabase(settings.database_url, settings.database_schema)
+    projections = build_projections(database)
+    for projection in projections:
+        projection.view.create()
+    return database, projections
