@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check domain projections api web tests bench
 	$(BIN)/ruff format --check domain projections api web tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
