@@ -38,3 +38,14 @@ def test_the_domain_uses_only_the_eventsourcing_domain_application_and_persisten
                 used.add(node.module)
 
     assert used <= {"eventsourcing.domain", "eventsourcing.application", "eventsourcing.persistence"}
+
+
+def test_no_module_is_over_300_lines() -> None:
+    root = DOMAIN.parent
+    lengths = {
+        str(path.relative_to(root)): len(path.read_text().splitlines())
+        for package in ("domain", "projections", "api", "web", "bench")
+        for path in (root / package).rglob("*.py")
+    }
+
+    assert {module: lines for module, lines in lengths.items() if lines > 300} == {}
