@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from decimal import Decimal
 from uuid import UUID
+
+from argon2 import PasswordHasher
 
 from domain import ids
 from domain.actors import Actor, Role
@@ -63,3 +66,13 @@ def narrative(text: str = "Our audit of safety plans is attached.") -> Evidence:
 def figures(numerator: int, denominator: int) -> Evidence:
     """Numeric evidence."""
     return Evidence("Occupational health figures.", Figures(Decimal(numerator), Decimal(denominator)))
+
+
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@cache
+def quick_hash(password: str) -> str:
+    """An argon2id hash made cheaply, for test accounts whose sign-ins are not what a scenario is about: a hash
+    carries its own parameters, so checking a password against it costs milliseconds, not the server's ~0.3 s."""
+    return QUICK_HASHER.hash(password)

@@ -16,13 +16,12 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Role
 from domain.organisation import OrganisationKind
-from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR
+from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
 from tests.integration.given import organisations_registered
 
 PASSWORD = "a long enough password"
@@ -44,7 +43,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
     app = build_application(signed)
     organisations_registered(app)
     app.register_organisation(OPERATOR, "NHSE", "NHS England Specialised Commissioning", OrganisationKind.COMMISSIONER)
-    password_hash = hash_password(PASSWORD)
+    password_hash = quick_hash(PASSWORD)
     for username, organisation_id, role in USERS:
         app.register_user(OPERATOR, username, organisation_id, role, password_hash)
     app.close()

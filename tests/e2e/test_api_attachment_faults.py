@@ -19,11 +19,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
-from tests.builders import COMMUNITY_ID, OPERATOR
+from tests.builders import COMMUNITY_ID, OPERATOR, quick_hash
 from tests.integration.given import Agreed, agreed_scheme
 
 CORRAL = Path(sys.executable).parent / "corral"
@@ -53,7 +52,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     database = f"sqlite:///{tmp_path / 'corral.sqlite3'}"
     app = build_application(Settings(database_url=database))
     agreed = agreed_scheme(app)
-    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -15,14 +15,13 @@ from pydantic import SecretStr
 
 from api.storage.attachments import AttachmentStore
 from api.main import create_app
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Role
 from domain.evidence import Attachment, Evidence
 from domain.submission import Submission
-from tests.builders import ACUTE_ID, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE_ID
+from tests.builders import ACUTE_ID, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE_ID, quick_hash
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -36,7 +35,7 @@ def api(settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, str, d
     )
     app = build_application(signed)
     scheme_id = str(agreed_scheme(app).scheme_id)
-    password_hash = hash_password(PASSWORD)
+    password_hash = quick_hash(PASSWORD)
     for username, organisation_id in (("alice", ACUTE_ID), ("colin", COMMUNITY_ID), ("priya", PRIVATE_ID)):
         app.register_user(OPERATOR, username, organisation_id, Role.PROVIDER, password_hash)
     app.close()
@@ -224,7 +223,7 @@ def test_evidence_recorded_before_uploads_were_is_served_by_its_stored_content_n
         Evidence("Audit.", attachments=(claimed,)),
     )
     app.save(legacy)
-    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
 
     with TestClient(create_app(served_settings)) as client:

@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.http.security import hash_password, issue_token
+from api.http.security import issue_token
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Actor, Role
-from tests.builders import OPERATOR, COMMUNITY_ID
+from tests.builders import OPERATOR, COMMUNITY_ID, quick_hash
 from tests.integration.given import organisations_registered
 
 PASSWORD = "a long enough password"
@@ -30,7 +30,7 @@ def server(settings: Settings) -> Iterator[tuple[TestClient, Settings]]:
     signed = settings.model_copy(update={"secret_key": SecretStr("k" * 48)})
     app = build_application(signed)
     organisations_registered(app)
-    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
     with TestClient(create_app(signed)) as client:
         yield client, signed

@@ -17,11 +17,10 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
-from tests.builders import COMMUNITY_ID, OPERATOR
+from tests.builders import COMMUNITY_ID, OPERATOR, quick_hash
 from tests.e2e.serving import Served, served
 from tests.integration.given import Agreed, agreed_scheme
 
@@ -61,7 +60,7 @@ def server(settings: Settings, tmp_path: Path) -> Iterator[Server]:
     )
     app = build_application(limited)
     agreed = agreed_scheme(app)
-    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
     with served(limited) as running:
         yield Server(running, agreed, limited)

@@ -16,11 +16,10 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
-from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR
+from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
 from tests.conftest import POSTGRES_URL, _postgres_dsn
 from tests.integration.given import Agreed, agreed_scheme
 
@@ -42,8 +41,8 @@ def _given(settings: Settings) -> tuple[Agreed, int]:
     """An agreed scheme with its commissioner gill and provider colin; and the log's head."""
     app = build_application(settings)
     agreed = agreed_scheme(app)
-    app.register_user(OPERATOR, "gill", COMMISSIONER_ID, Role.COMMISSIONER, hash_password(PASSWORD))
-    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "gill", COMMISSIONER_ID, Role.COMMISSIONER, quick_hash(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))
     head = app.recorder.max_notification_id() or 0
     app.close()
     return agreed, head

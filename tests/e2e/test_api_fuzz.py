@@ -13,11 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
-from tests.builders import OPERATOR, COMMUNITY_ID
+from tests.builders import OPERATOR, COMMUNITY_ID, quick_hash
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -35,7 +34,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     )
     app = build_application(served)
     agreed_scheme(app)
-    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
     fastapi_app = create_app(served)
     with TestClient(fastapi_app) as client:

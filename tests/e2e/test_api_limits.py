@@ -18,12 +18,11 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Actor, Role
 from domain.application import Corral
-from tests.builders import ACUTE_ID, COMMISSIONER_ID, COMMUNITY_ID, flu_milestone, narrative_milestone
+from tests.builders import ACUTE_ID, COMMISSIONER_ID, COMMUNITY_ID, flu_milestone, narrative_milestone, quick_hash
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -57,7 +56,7 @@ def attack(settings: Settings) -> Iterator[Attack]:
     signed = settings.model_copy(update={"secret_key": SecretStr("l" * 48), "embedded_projector": True})
     app = build_application(signed)
     agreed = agreed_scheme(app, narrative_milestone("M1"), flu_milestone())  # ACUTE leads; ACUTE, COMMUNITY take part
-    password_hash = hash_password(PASSWORD)
+    password_hash = quick_hash(PASSWORD)
     users = {"alice": (ACUTE_ID, Role.PROVIDER), "colin": (COMMUNITY_ID, Role.PROVIDER)}
     users |= {"gill": (COMMISSIONER_ID, Role.COMMISSIONER), "root": (COMMISSIONER_ID, Role.ADMINISTRATOR)}
     for username, (organisation_id, role) in users.items():

@@ -9,11 +9,18 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
-from tests.builders import ACUTE_ID, OPERATOR, COMMISSIONER_ID, COMMUNITY_ID, flu_milestone, narrative_milestone
+from tests.builders import (
+    ACUTE_ID,
+    OPERATOR,
+    COMMISSIONER_ID,
+    COMMUNITY_ID,
+    flu_milestone,
+    narrative_milestone,
+    quick_hash,
+)
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -44,7 +51,7 @@ def quarter(settings: Settings) -> Iterator[tuple[TestClient, str, str]]:
     signed = settings.model_copy(update={"secret_key": SecretStr("q" * 48), "embedded_projector": True})
     app = build_application(signed)
     agreed = agreed_scheme(app, narrative_milestone("M1"), flu_milestone("FLU"))
-    password_hash = hash_password(PASSWORD)
+    password_hash = quick_hash(PASSWORD)
     for username, organisation_id, role in (
         ("alice", ACUTE_ID, Role.PROVIDER),
         ("colin", COMMUNITY_ID, Role.PROVIDER),

@@ -10,13 +10,12 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Role
 from domain.organisation import OrganisationKind
-from tests.builders import OPERATOR, COMMISSIONER_ID
+from tests.builders import OPERATOR, COMMISSIONER_ID, quick_hash
 
 PASSWORD = "a long enough password"
 ACUTE, COMMUNITY = str(ids.organisation_id("ACUTE")), str(ids.organisation_id("COMMUNITY"))
@@ -41,7 +40,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
     signed = settings.model_copy(update={"secret_key": SecretStr("u" * 48), "embedded_projector": True})
     app = build_application(signed)
     app.register_organisation(OPERATOR, "CCG", "South Devon and Torbay CCG", OrganisationKind.COMMISSIONER)
-    password_hash = hash_password(PASSWORD)
+    password_hash = quick_hash(PASSWORD)
     app.register_user(OPERATOR, "root", COMMISSIONER_ID, Role.ADMINISTRATOR, password_hash)
     app.register_user(OPERATOR, "gill", COMMISSIONER_ID, Role.COMMISSIONER, password_hash)
     with TestClient(create_app(signed)) as test_client:
@@ -67,7 +66,7 @@ def test_a_scheme_is_set_up_signed_by_every_party_and_varied_over_http(client: T
     providers_registered(settings)
     app = build_application(settings)
     for username, organisation in (("alice", ACUTE), ("colin", COMMUNITY)):
-        app.register_user(OPERATOR, username, UUID(organisation), Role.PROVIDER, hash_password(PASSWORD))
+        app.register_user(OPERATOR, username, UUID(organisation), Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
     programme = client.post(
         "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill

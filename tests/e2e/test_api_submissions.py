@@ -12,11 +12,10 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
-from tests.builders import ACUTE_ID, OPERATOR, COMMISSIONER_ID, COMMUNITY_ID, PRIVATE_ID
+from tests.builders import ACUTE_ID, OPERATOR, COMMISSIONER_ID, COMMUNITY_ID, PRIVATE_ID, quick_hash
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -41,7 +40,7 @@ def api(settings: Settings) -> Iterator[Api]:
     signed = settings.model_copy(update={"secret_key": SecretStr("k" * 48)})
     app = build_application(signed)
     scheme_id = agreed_scheme(app).scheme_id  # ACUTE leads; ACUTE and COMMUNITY take part
-    password_hash = hash_password(PASSWORD)
+    password_hash = quick_hash(PASSWORD)
     users = {"alice": (ACUTE_ID, Role.PROVIDER), "colin": (COMMUNITY_ID, Role.PROVIDER)}
     users |= {"priya": (PRIVATE_ID, Role.PROVIDER), "gill": (COMMISSIONER_ID, Role.COMMISSIONER)}
     for username, (organisation_id, role) in users.items():

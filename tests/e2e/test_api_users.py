@@ -9,11 +9,10 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.main import create_app
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
-from tests.builders import COMMUNITY_ID, OPERATOR
+from tests.builders import COMMUNITY_ID, OPERATOR, quick_hash
 from tests.integration.given import organisations_registered
 
 PASSWORD = "a long enough password"
@@ -24,8 +23,8 @@ def client(settings: Settings) -> Iterator[TestClient]:
     signed = settings.model_copy(update={"secret_key": SecretStr("k" * 48)})
     app = build_application(signed)
     organisations_registered(app)
-    app.register_user(OPERATOR, "ada", COMMUNITY_ID, Role.ADMINISTRATOR, hash_password(PASSWORD))
-    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
+    app.register_user(OPERATOR, "ada", COMMUNITY_ID, Role.ADMINISTRATOR, quick_hash(PASSWORD))
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
     with TestClient(create_app(signed)) as client:
         yield client

@@ -16,13 +16,21 @@ from pydantic import SecretStr
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from api.live.client import LiveClient
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from domain.milestones import Quarter
 from tests.conftest import _postgres_dsn
-from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER_ID, COMMUNITY_ID, PRIVATE_ID, narrative_milestone
+from tests.builders import (
+    ACUTE,
+    ACUTE_ID,
+    OPERATOR,
+    COMMISSIONER_ID,
+    COMMUNITY_ID,
+    PRIVATE_ID,
+    narrative_milestone,
+    quick_hash,
+)
 from tests.e2e.serving import Served, run, served
 from tests.integration.given import Agreed, agreed_scheme
 
@@ -66,7 +74,7 @@ def world_on(settings: Settings) -> Iterator[World]:
     signed = settings.model_copy(update={"secret_key": SecretStr("k" * 48), "embedded_projector": True})
     app = build_application(signed)
     agreed = agreed_scheme(app, narrative_milestone("M1"), narrative_milestone("M2", Quarter.Q2))
-    password_hash = hash_password(PASSWORD)
+    password_hash = quick_hash(PASSWORD)
     for username, (organisation_id, role) in USERS.items():
         app.register_user(OPERATOR, username, organisation_id, role, password_hash)
     app.close()

@@ -15,11 +15,10 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from api.live.client import LiveClient
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
-from tests.builders import OPERATOR, COMMISSIONER_ID, COMMUNITY_ID
+from tests.builders import OPERATOR, COMMISSIONER_ID, COMMUNITY_ID, quick_hash
 from bench.live_servers import serving
 from tests.conftest import POSTGRES_URL, fresh_schema
 from tests.e2e.serving import run
@@ -43,7 +42,7 @@ def cluster(postgres_available: bool, tmp_path: Path) -> Iterator[tuple[Agreed, 
             ("colin", COMMUNITY_ID, Role.PROVIDER),
             ("gill", COMMISSIONER_ID, Role.COMMISSIONER),
         ):
-            app.register_user(OPERATOR, username, organisation_id, role, hash_password(PASSWORD))
+            app.register_user(OPERATOR, username, organisation_id, role, quick_hash(PASSWORD))
         app.close()
         (tmp_path / "a").mkdir()
         (tmp_path / "b").mkdir()

@@ -12,12 +12,11 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from api.http.security import hash_password
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
 from domain.actors import Role
 from projections.runner import catch_up
-from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR
+from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
 from tests.e2e.serving import Served, run, served
 from tests.integration.given import Agreed, agreed_scheme
 
@@ -56,7 +55,7 @@ def stage_on(settings: Settings, projects: bool) -> Iterator[Stage]:
         ("colin", COMMUNITY_ID, Role.PROVIDER),
         ("gill", COMMISSIONER_ID, Role.COMMISSIONER),
     ):
-        app.register_user(OPERATOR, username, organisation_id, role, hash_password(PASSWORD))
+        app.register_user(OPERATOR, username, organisation_id, role, quick_hash(PASSWORD))
     database, projections = build_views(signed)
     catch_up(app, projections)  # the views start at the head, projected or not
     database.close()
