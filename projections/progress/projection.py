@@ -15,7 +15,8 @@ from sqlalchemy import delete, func, select
 
 from domain.organisation import Organisation
 from domain.programme import Programme, ProviderTerms
-from domain.quarter_review import Assessment, QuarterReview
+from domain.assessment import Assessment
+from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
 from projections.progress.payments import milestone_values
