@@ -8,11 +8,12 @@ from domain import ids
 from domain.actors import Actor, Role
 from domain.errors import NotFoundError, NotPermittedError
 from domain.organisation import Organisation
-from domain.service import EventSourcedService, Recorded, require_version
+from domain.reads import ReadService
+from domain.service import Recorded, require_version
 from domain.user_account import UserAccount
 
 
-class AccountService(EventSourcedService):
+class AccountService(ReadService):
     """Open, change and disable user accounts; the caller hashes passwords, never this layer."""
 
     def register_user(
@@ -62,7 +63,3 @@ class AccountService(EventSourcedService):
     def user_account(self, username: str) -> UserAccount:
         """An account by username, or NotFoundError."""
         return self._get(UserAccount, ids.user_id(username))
-
-    def organisation(self, organisation_id: UUID) -> Organisation:
-        """An organisation, or NotFoundError."""
-        return self._get(Organisation, organisation_id)

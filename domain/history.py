@@ -14,7 +14,8 @@ from domain.application import Corral
 from domain.errors import NotFoundError
 from domain.evidence import Evidence
 from domain.milestones import Quarter
-from domain.quarter_review import Assessment, QuarterReview
+from domain.assessment import Assessment
+from domain.quarter_review import QuarterReview
 from domain.submission import Submission
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from uuid import UUID
@@ -10,11 +9,13 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain import ids
-from domain.achievement import AssessmentStatus, achievement
+from domain.achievement import AssessmentStatus
 from domain.actors import Actor
+from domain.assessment import Assessment
 from domain.errors import DomainError, NotPermittedError
-from domain.limits import LONG_TEXT, SHORT_TEXT, require_reason
 from domain.evidence import Evidence
+from domain.evidence_pack import EvidencePack, PackEntry
+from domain.limits import LONG_TEXT, SHORT_TEXT, require_reason
 from domain.milestones import Milestone, Quarter
 
 
@@ -45,10 +46,6 @@ class EmptyPackError(DomainError):
     """A pack needs at least one accepted submission."""
 
 
-class EvidenceNotInPackError(DomainError):
-    """Met and Partially Met need evidence presented in the pack."""
-
-
 class AlreadyAssessedError(DomainError):
     """An assessment is changed only by revising it on appeal."""
 
@@ -59,41 +56,6 @@ class NotAssessedError(DomainError):
 
 class UnassessedMilestonesError(DomainError):
     """A quarter closes only when every provider-milestone is assessed."""
-
-
-class RationaleRequiredError(DomainError):
-    """An assessment must say why."""
-
-
-@dataclass(frozen=True)
-class PackEntry:
-    """One submission in a pack, pinned to the revision presented."""
-
-    submission_id: UUID
-    provider_id: UUID
-    milestone_code: str
-    revision: int
-
-
-@dataclass(frozen=True)
-class EvidencePack:
-    """What the lead presented: the submissions by revision, and the provider-milestones missing."""
-
-    number: int
-    entries: tuple[PackEntry, ...]
-    missing: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """The commissioner's decision on one provider-milestone and what it was based on."""
-
-    provider_id: UUID
-    milestone_code: str
-    status: AssessmentStatus
-    rationale: str
-    achievement: Decimal | None
-    evidence_assessed: PackEntry | None
 
 
 def _key(provider_id: UUID, milestone_code: str) -> str:
@@ -242,9 +204,9 @@ class QuarterReview(Aggregate):
             self._require_presented()
         if _key(provider_id, milestone.code) in self.assessments:
             raise AlreadyAssessedError("this milestone is assessed: revise it on appeal instead")
-        self._assessed(
-            assessment=self._decide(milestone, provider_id, status, rationale, evidence, partial_fraction), actor=actor
-        )
+        entry = self.entry_for(provider_id, milestone.code)
+        decided = Assessment.decide(milestone, provider_id, status, rationale, entry, evidence, partial_fraction)
+        self._assessed(assessment=decided, actor=actor)
 
     @event(MilestoneAssessed)
     def _assessed(self, assessment: Assessment, actor: Actor) -> None:
@@ -266,7 +228,8 @@ class QuarterReview(Aggregate):
         self._require_not_closed()
         previous = self.assessment(provider_id, milestone.code)
         reason = require_reason(reason, "revising an assessment")
-        revised = self._decide(milestone, provider_id, status, rationale, evidence, partial_fraction)
+        entry = self.entry_for(provider_id, milestone.code)
+        revised = Assessment.decide(milestone, provider_id, status, rationale, entry, evidence, partial_fraction)
         self._revised(assessment=revised, previous=previous, reason=reason, actor=actor)
 
     @event(AssessmentRevisedOnAppeal)
@@ -317,25 +280,6 @@ class QuarterReview(Aggregate):
         """Raise unless the commissioner has queried the pack back."""
         if self.status is not ReviewStatus.QUERIED:
             raise PackNotQueriedError("presented evidence can be returned only after the commissioner queries the pack")
-
-    def _decide(
-        self,
-        milestone: Milestone,
-        provider_id: UUID,
-        status: AssessmentStatus,
-        rationale: str,
-        evidence: Evidence | None,
-        partial_fraction: Decimal,
-    ) -> Assessment:
-        rationale = SHORT_TEXT.check(rationale, "rationale")
-        if not rationale.strip():
-            raise RationaleRequiredError("an assessment needs a rationale")
-        entry = self.entry_for(provider_id, milestone.code)
-        if entry is None and status in (AssessmentStatus.MET, AssessmentStatus.PARTIALLY_MET):
-            raise EvidenceNotInPackError(f"no evidence for {milestone.code} from this provider is in the pack")
-        figures = evidence.figures if evidence is not None and entry is not None else None
-        earned = achievement(status, milestone, figures, partial_fraction)
-        return Assessment(provider_id, milestone.code, status, rationale.strip(), earned, entry)
 
     def _require_presented(self) -> None:
         self._require_not_closed()

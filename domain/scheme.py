@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from enum import Enum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -13,13 +11,18 @@ from domain import ids
 from domain.achievement import BaselineMissingError
 from domain.actors import Actor
 from domain.errors import DomainError, NotFoundError, NotPermittedError
-from domain.limits import CODE, LONG_TEXT, TITLE, WEIGHT, InvalidInputError, require_reason
-from domain.milestones import Milestone, Quarter
+from domain.limits import CODE, require_reason
+from domain.milestones import Milestone
 from domain.programme import ProgrammeScope
+from domain.scheme_terms import AgreedVersion, InvalidTermsError
+from domain.scheme_terms import Participant as Participant
+from domain.scheme_terms import SchemeTerms as SchemeTerms
 
 
-class InvalidTermsError(DomainError):
-    """The scheme's participants, weights or milestones do not make sense."""
+class SchemeStatus(Enum):
+    DRAFT = "draft"
+    AGREED = "agreed"
+    VARYING = "varying"
 
 
 class SchemeNotAgreedError(DomainError):
@@ -48,75 +51,6 @@ class NotAParticipantError(NotPermittedError):
 
 class MilestoneNotApplicableError(DomainError):
     """The milestone is targeted at another provider."""
-
-
-@dataclass(frozen=True)
-class Participant:
-    """A participating provider and the weight of this scheme in its CQUIN value."""
-
-    provider_id: UUID
-    weight: Decimal = Decimal(1)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "weight", WEIGHT.check(self.weight, "weight"))
-
-
-@dataclass(frozen=True)
-class SchemeTerms:
-    """What the parties sign: title, participants, weights and milestones."""
-
-    title: str
-    participants: tuple[Participant, ...]
-    milestones: tuple[Milestone, ...]
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        TITLE.check(self.title, "title")
-        object.__setattr__(self, "description", LONG_TEXT.check(self.description, "description"))
-        if not self.title.strip():
-            raise InvalidTermsError("a scheme needs a title")
-        if not self.participants:
-            raise InvalidTermsError("a scheme needs at least one participant")
-        providers = [p.provider_id for p in self.participants]
-        if len(set(providers)) != len(providers):
-            raise InvalidTermsError("a provider is listed twice as a participant")
-        codes = [m.code for m in self.milestones]
-        if len(set(codes)) != len(codes):
-            raise InvalidTermsError("two milestones share a code")
-        for m in self.milestones:
-            if m.provider_id is not None and m.provider_id not in providers:
-                raise InvalidTermsError(f"milestone {m.code} is targeted at a provider outside the scheme")
-
-    @property
-    def provider_ids(self) -> frozenset[UUID]:
-        """The participating providers."""
-        return frozenset(p.provider_id for p in self.participants)
-
-    def milestone(self, code: str) -> Milestone:
-        """The milestone with this code."""
-        for m in self.milestones:
-            if m.code == code:
-                return m
-        raise NotFoundError(f"there is no milestone {code} in this scheme")
-
-    def expected(self, quarter: Quarter) -> list[tuple[UUID, Milestone]]:
-        """Every provider-milestone due in the quarter."""
-        return [
-            (p.provider_id, m)
-            for m in self.milestones
-            if m.quarter is quarter
-            for p in self.participants
-            if m.applies_to(p.provider_id)
-        ]
-
-
-@dataclass(frozen=True)
-class AgreedVersion:
-    """Terms as signed by every party; kept readable after any variation."""
-
-    terms_version: int
-    terms: SchemeTerms
-    signatories: tuple[UUID, ...]
 
 
 class Scheme(Aggregate):
@@ -167,7 +101,7 @@ class Scheme(Aggregate):
         code = CODE.check(code, "code")
         if not code.strip():
             raise InvalidTermsError("a scheme needs a short code")
-        _require_in_programme(terms, programme)
+        terms.require_in(programme)
         created: Scheme = cls(
             programme_id=programme_id, commissioner_id=commissioner_id, code=code.strip(), terms=terms, actor=actor
         )
@@ -188,7 +122,7 @@ class Scheme(Aggregate):
         actor.require_commissioner_of(self.commissioner_id)
         if self.agreed_versions:
             raise SchemeAlreadyAgreedError("the scheme is agreed: propose a variation instead")
-        _require_in_programme(terms, programme)
+        terms.require_in(programme)
         self._draft_amended(terms=terms, reason=require_reason(reason, "amending a draft"), actor=actor)
 
     @event(DraftAmended)
@@ -200,7 +134,7 @@ class Scheme(Aggregate):
         actor.require_commissioner_of(self.commissioner_id)
         if not self.agreed_versions:
             raise SchemeNotAgreedError("the scheme is still a draft: amend the draft instead")
-        _require_in_programme(terms, programme)
+        terms.require_in(programme)
         self._variation_proposed(terms=terms, reason=require_reason(reason, "a variation"), actor=actor)
 
     @event(VariationProposed)
@@ -255,11 +189,11 @@ class Scheme(Aggregate):
         return bool(self.agreed_versions) and self.agreed_versions[-1].terms_version == self.terms_version
 
     @property
-    def status(self) -> str:
-        """draft, agreed, or varying (agreed, with a variation awaiting signatures)."""
+    def status(self) -> SchemeStatus:
+        """Draft, agreed, or varying (agreed, with a variation awaiting signatures)."""
         if not self.agreed_versions:
-            return "draft"
-        return "agreed" if self.is_agreed else "varying"
+            return SchemeStatus.DRAFT
+        return SchemeStatus.AGREED if self.is_agreed else SchemeStatus.VARYING
 
     @property
     def agreed_terms(self) -> SchemeTerms:
@@ -284,18 +218,3 @@ class Scheme(Aggregate):
         if not milestone.applies_to(provider_id):
             raise MilestoneNotApplicableError(f"milestone {code} is targeted at another provider")
         return milestone
-
-
-def _require_in_programme(terms: SchemeTerms, programme: ProgrammeScope) -> None:
-    if not terms.provider_ids <= programme.provider_ids:
-        raise InvalidTermsError("every participant must first join the programme")
-    for number, milestone in enumerate(terms.milestones):
-        if not programme.first_day <= milestone.due <= programme.last_day:
-            raise InvalidInputError(
-                f"milestones.{number}.due",
-                f"must fall in the contract year, from {_day(programme.first_day)} to {_day(programme.last_day)}",
-            )
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"

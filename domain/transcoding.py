@@ -15,8 +15,11 @@ from domain.evidence import Attachment, Evidence, Figures
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
-from domain.quarter_review import Assessment, EvidencePack, PackEntry, ReviewStatus
-from domain.scheme import AgreedVersion, Participant, SchemeTerms
+from domain.assessment import Assessment
+from domain.evidence_pack import EvidencePack, PackEntry
+from domain.quarter_review import ReviewStatus
+from domain.scheme import SchemeStatus
+from domain.scheme_terms import AgreedVersion, Participant, SchemeTerms
 from domain.submission import SubmissionStatus
 
 
@@ -89,6 +92,7 @@ ENUMS: tuple[type[Enum], ...] = (
     OrganisationKind,
     SubmissionStatus,
     ReviewStatus,
+    SchemeStatus,
 )
 VALUE_OBJECTS: tuple[type, ...] = (
     Actor,

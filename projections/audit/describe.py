@@ -9,7 +9,8 @@ from uuid import UUID
 
 from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme
-from domain.quarter_review import Assessment, QuarterReview
+from domain.assessment import Assessment
+from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
 from projections.audit.context import Acted, Context, Lookup, created_context

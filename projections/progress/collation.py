@@ -8,10 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from domain.milestones import Quarter
+from domain.quarter_review import ReviewStatus
+from domain.submission import SubmissionStatus
 from projections.progress.reading import MilestoneProgress, load_progress, organisation_names
 from projections.progress.view import ProgressView
 
-IN_PACK = ("accepted by lead", "presented")
+IN_PACK = (SubmissionStatus.ACCEPTED.value, SubmissionStatus.PRESENTED.value)
+READY_TO_PRESENT = (ReviewStatus.OPEN, ReviewStatus.QUERIED)
 
 
 @dataclass(frozen=True)
@@ -69,13 +72,13 @@ def collation_board(view: ProgressView, scheme_id: str, quarter: Quarter, today:
             )
         )
     participants.sort(key=lambda p: p.name)
-    status = review.status if review is not None else "open"
+    status = ReviewStatus(review.status) if review is not None else ReviewStatus.OPEN
     return CollationBoard(
         scheme_id=scheme_id,
         quarter=quarter,
-        review_status=status,
+        review_status=status.value,
         pack_number=review.pack_number if review is not None else 0,
         participants=participants,
-        ready_to_present=status in ("open", "queried") and bool(rows) and not any(p.missing for p in participants),
-        questions=review.questions if review is not None and status == "queried" else None,
+        ready_to_present=status in READY_TO_PRESENT and bool(rows) and not any(p.missing for p in participants),
+        questions=review.questions if review is not None and status is ReviewStatus.QUERIED else None,
     )

@@ -15,8 +15,9 @@ from sqlalchemy import delete, func, select
 
 from domain.organisation import Organisation
 from domain.programme import Programme, ProviderTerms
-from domain.quarter_review import Assessment, QuarterReview
-from domain.scheme import Scheme, SchemeTerms
+from domain.assessment import Assessment
+from domain.quarter_review import QuarterReview, ReviewStatus
+from domain.scheme import Scheme, SchemeStatus, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
 from projections.progress.payments import milestone_values
 from projections.progress.reading import load_progress
@@ -87,23 +88,27 @@ class ProgressProjection(ViewProjection[ProgressView]):
     def _(self, e: Scheme.Drafted, tracking: Tracking) -> None:
         scheme_id = _id(e.originator_id)
         row = {"id": scheme_id, "programme_id": _id(e.programme_id), "ordinal": 0, "code": e.code}
-        self.view.stage(self.view.schemes, row | {"title": e.terms.title, "status": "draft", "terms_version": 1})
+        self.view.stage(
+            self.view.schemes, row | {"title": e.terms.title, "status": SchemeStatus.DRAFT.value, "terms_version": 1}
+        )
         self.view.remember(("terms version", scheme_id), 1)
         self._record_terms(scheme_id, 1, e.terms)
 
     @process_event.register
     def _(self, e: Scheme.DraftAmended, tracking: Tracking) -> None:
-        self._new_terms(_id(e.originator_id), e.terms, "draft")
+        self._new_terms(_id(e.originator_id), e.terms, SchemeStatus.DRAFT)
 
     @process_event.register
     def _(self, e: Scheme.VariationProposed, tracking: Tracking) -> None:
-        self._new_terms(_id(e.originator_id), e.terms, "varying")
+        self._new_terms(_id(e.originator_id), e.terms, SchemeStatus.VARYING)
 
     @process_event.register
     def _(self, e: Scheme.Agreed, tracking: Tracking) -> None:
         self._fix_closed_quarters()
         scheme_id = _id(e.originator_id)
-        self.view.stage_update(self.view.schemes, {"id": scheme_id}, status="agreed", agreed_version=e.terms_version)
+        self.view.stage_update(
+            self.view.schemes, {"id": scheme_id}, status=SchemeStatus.AGREED.value, agreed_version=e.terms_version
+        )
         self._reconcile_progress(scheme_id, e.terms_version)
 
     @process_event.register
@@ -136,7 +141,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
     @process_event.register
     def _(self, e: QuarterReview.Opened, tracking: Tracking) -> None:
         row = {"id": _id(e.originator_id), "scheme_id": _id(e.scheme_id), "quarter": e.quarter.value}
-        self.view.stage(self.view.reviews, row | {"status": "open", "pack_number": 0})
+        self.view.stage(self.view.reviews, row | {"status": ReviewStatus.OPEN.value, "pack_number": 0})
         self.view.remember(("review", row["id"]), (row["scheme_id"], row["quarter"]))
 
     @process_event.register
@@ -148,11 +153,11 @@ class ProgressProjection(ViewProjection[ProgressView]):
 
     @process_event.register
     def _(self, e: QuarterReview.EvidencePackPresented, tracking: Tracking) -> None:
-        self._update_review(e, status="presented", pack_number=e.pack_number, presented_at=e.timestamp)
+        self._update_review(e, status=ReviewStatus.PRESENTED.value, pack_number=e.pack_number, presented_at=e.timestamp)
 
     @process_event.register
     def _(self, e: QuarterReview.EvidencePackQueried, tracking: Tracking) -> None:
-        self._update_review(e, status="queried", queried_at=e.timestamp, questions=e.questions)
+        self._update_review(e, status=ReviewStatus.QUERIED.value, queried_at=e.timestamp, questions=e.questions)
 
     @process_event.register
     def _(self, e: QuarterReview.MilestoneAssessed, tracking: Tracking) -> None:
@@ -164,15 +169,15 @@ class ProgressProjection(ViewProjection[ProgressView]):
 
     @process_event.register
     def _(self, e: QuarterReview.QuarterClosed, tracking: Tracking) -> None:
-        self._update_review(e, status="closed", closed_at=e.timestamp)
+        self._update_review(e, status=ReviewStatus.CLOSED.value, closed_at=e.timestamp)
         closing: tuple[tuple[str, str], ...] = self.view.recall("closing", ())
         self.view.remember("closing", (*closing, self._review(_id(e.originator_id))))
 
-    def _new_terms(self, scheme_id: str, terms: SchemeTerms, status: str) -> None:
+    def _new_terms(self, scheme_id: str, terms: SchemeTerms, status: SchemeStatus) -> None:
         version = self._recall(("terms version", scheme_id), self._terms_version, scheme_id) + 1
         self.view.remember(("terms version", scheme_id), version)
         self.view.stage_update(
-            self.view.schemes, {"id": scheme_id}, title=terms.title, terms_version=version, status=status
+            self.view.schemes, {"id": scheme_id}, title=terms.title, terms_version=version, status=status.value
         )
         self._record_terms(scheme_id, version, terms)
 

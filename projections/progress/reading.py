@@ -10,22 +10,19 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
+from domain.achievement import AssessmentStatus
 from domain.milestones import Quarter
+from domain.submission import SubmissionStatus
 from projections.progress.view import ProgressView
 
 NOT_YET_DUE = "not yet due"
 AWAITING = "awaiting evidence"
+# Withdrawn evidence is shown as none sent: awaiting evidence, or not yet due.
 STATUSES = (
     NOT_YET_DUE,
     AWAITING,
-    "submitted",
-    "returned",
-    "accepted by lead",
-    "presented",
-    "Met",
-    "Partially Met",
-    "Not Met",
-    "N/A",
+    *(state.value for state in SubmissionStatus if state is not SubmissionStatus.WITHDRAWN),
+    *(status.value for status in AssessmentStatus),
 )
 
 
@@ -59,7 +56,7 @@ def status_word(row: Any, first_day: date, today: date) -> str:
     """The assessment, else the evidence's state, else whether evidence is yet due."""
     if row.assessment:
         return str(row.assessment)
-    if row.state and row.state != "withdrawn":
+    if row.state and row.state != SubmissionStatus.WITHDRAWN.value:
         return str(row.state)
     return NOT_YET_DUE if today < first_day else AWAITING
 

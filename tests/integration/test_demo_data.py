@@ -135,4 +135,4 @@ def test_the_2018_19_goals_carry_the_seeds_numeric_targets_as_drafts(demo: Corra
         "CPA-SHARED": "0.90",
         "AE-FREQUENT": "-0.20",
     }
-    assert all(demo.scheme(s).status == "draft" for s in programme.scheme_ids)
+    assert all(demo.scheme(s).status.value == "draft" for s in programme.scheme_ids)

@@ -19,7 +19,8 @@ from domain.evidence import Evidence, Figures
 from domain.milestones import Milestone, Quarter
 from domain.organisation import Organisation, OrganisationKind
 from domain.programme import ProviderTerms
-from domain.quarter_review import Assessment, QuarterReview
+from domain.assessment import Assessment
+from domain.quarter_review import QuarterReview
 from domain.scheme import Participant, Scheme, SchemeTerms
 from domain.submission import Submission
 from projections.audit import audit_trail

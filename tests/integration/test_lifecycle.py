@@ -10,7 +10,8 @@ from domain.achievement import AssessmentStatus, StatusDisagreesWithFiguresError
 from domain.application import Corral
 from domain.milestones import Quarter
 from domain.organisation import OrganisationKind
-from domain.quarter_review import PackEntry, PackNotQueriedError, QuarterClosedError, ReviewStatus
+from domain.evidence_pack import PackEntry
+from domain.quarter_review import PackNotQueriedError, QuarterClosedError, ReviewStatus
 from domain.submission import SubmissionLockedError, SubmissionStatus
 from tests.builders import (
     ACUTE,
@@ -78,9 +79,9 @@ def test_a_shared_scheme_runs_from_registration_to_a_closed_quarter(app: Corral)
 
     for signer in (ACUTE, COMMUNITY, PRIVATE):
         app.sign_scheme(signer, scheme_id, 1)
-        assert app.scheme(scheme_id).status == "draft"
+        assert app.scheme(scheme_id).status.value == "draft"
     app.sign_scheme(COMMISSIONER, scheme_id, 1)
-    assert app.scheme(scheme_id).status == "agreed"
+    assert app.scheme(scheme_id).status.value == "agreed"
     assert app.scheme(scheme_id).agreed_terms == scheme_terms
     assert event_names(app, scheme_id) == ["Drafted", "Signed", "Signed", "Signed", "Signed", "Agreed"]
 

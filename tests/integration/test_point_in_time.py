@@ -46,9 +46,9 @@ def test_a_scheme_read_at_an_earlier_version_is_the_draft_it_was(app: Corral) ->
     drafted = app.scheme(scheme_id, version=1)
     as_amended = app.scheme(scheme_id, version=amended.version)
 
-    assert (drafted.status, drafted.terms_version, drafted.terms) == ("draft", 1, terms())
-    assert (as_amended.status, as_amended.terms) == ("draft", terms(narrative_milestone("M2")))
-    assert app.scheme(scheme_id).status == "agreed"
+    assert (drafted.status.value, drafted.terms_version, drafted.terms) == ("draft", 1, terms())
+    assert (as_amended.status.value, as_amended.terms) == ("draft", terms(narrative_milestone("M2")))
+    assert app.scheme(scheme_id).status.value == "agreed"
 
 
 def test_a_variation_keeps_the_first_agreed_version_readable_after_re_agreement(app: Corral) -> None:
@@ -60,10 +60,10 @@ def test_a_variation_keeps_the_first_agreed_version_readable_after_re_agreement(
     app.propose_variation(COMMISSIONER, agreed.scheme_id, varied_terms, reason="Add a targeted milestone")
 
     varying = app.scheme(agreed.scheme_id)
-    assert (varying.status, varying.agreed_terms) == ("varying", first_terms)
+    assert (varying.status.value, varying.agreed_terms) == ("varying", first_terms)
     signed_by_everyone(app, agreed.scheme_id)
     scheme = app.scheme(agreed.scheme_id)
-    assert scheme.status == "agreed"
+    assert scheme.status.value == "agreed"
     assert scheme.agreed_terms == varied_terms
     assert scheme.agreed_version(1).terms == first_terms
     assert scheme.agreed_version(2).terms == varied_terms

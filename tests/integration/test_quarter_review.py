@@ -11,12 +11,8 @@ from domain.achievement import AssessmentStatus
 from domain.application import Corral
 from domain.errors import NotPermittedError
 from domain.milestones import Quarter
-from domain.quarter_review import (
-    PackEntry,
-    PackNotQueriedError,
-    QuarterClosedError,
-    UnassessedMilestonesError,
-)
+from domain.evidence_pack import PackEntry
+from domain.quarter_review import PackNotQueriedError, QuarterClosedError, UnassessedMilestonesError
 from domain.service import Recorded
 from domain.submission import SubmissionLockedError, SubmissionStatus
 from tests.builders import (

@@ -37,7 +37,7 @@ def test_a_scheme_is_agreed_when_its_last_party_signs(app: Corral) -> None:
     recorded = app.sign_scheme(COMMUNITY, scheme_id, 1)
 
     scheme = app.scheme(scheme_id)
-    assert scheme.status == "agreed"
+    assert scheme.status.value == "agreed"
     assert recorded.version == scheme.version == 5
     assert event_names(app, scheme_id)[-2:] == ["Signed", "Agreed"]
     assert last_event(app, scheme_id).actor == COMMUNITY

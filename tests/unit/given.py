@@ -14,7 +14,8 @@ from domain.evidence import Evidence
 from domain.milestones import Milestone, Quarter
 from domain.organisation import OrganisationKind
 from domain.programme import Programme, ProgrammeScope, ProviderTerms
-from domain.quarter_review import PackEntry, QuarterReview
+from domain.evidence_pack import PackEntry
+from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme, SchemeTerms
 from domain.submission import Submission
 from domain.user_account import UserAccount

@@ -17,7 +17,8 @@ from domain.actors import Actor
 from domain.milestones import Milestone, Quarter
 from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme, ProgrammeScope, ProviderTerms
-from domain.quarter_review import PackEntry, QuarterReview
+from domain.evidence_pack import PackEntry
+from domain.quarter_review import QuarterReview
 from domain.scheme import Participant, Scheme, SchemeTerms
 from domain.submission import Submission
 from projections.audit.context import Context, KnownOrganisation, created_context, new_terms_context

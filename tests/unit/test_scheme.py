@@ -14,7 +14,6 @@ from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, Thr
 from domain.programme import ProgrammeScope
 from domain.scheme import (
     AlreadySignedError,
-    InvalidTermsError,
     MilestoneNotApplicableError,
     NotAParticipantError,
     NothingToSignError,
@@ -25,6 +24,7 @@ from domain.scheme import (
     SchemeTerms,
     StaleTermsError,
 )
+from domain.scheme_terms import InvalidTermsError
 from tests.builders import (
     ACUTE,
     ACUTE_ID,
@@ -68,7 +68,7 @@ def test_the_commissioner_drafts_a_scheme_awaiting_every_signature() -> None:
     assert [type(e).__name__ for e in events] == ["Drafted"]
     assert (events[0].code, events[0].terms, events[0].programme_id) == ("SH", terms(), PROGRAMME_ID)
     assert scheme.id == SCHEME_ID
-    assert (scheme.status, scheme.terms_version, scheme.signatures) == ("draft", 1, {})
+    assert (scheme.status.value, scheme.terms_version, scheme.signatures) == ("draft", 1, {})
     assert scheme.signatories == {COMMISSIONER_ID, ACUTE_ID, COMMUNITY_ID}
 
 
@@ -128,7 +128,7 @@ def test_a_signature_short_of_the_last_records_only_the_signature() -> None:
     events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["Signed"]
     assert (events[0].organisation_id, events[0].terms_version, events[0].actor) == (ACUTE_ID, 1, ACUTE)
-    assert scheme.status == "draft"
+    assert scheme.status.value == "draft"
 
 
 def test_the_last_signature_agrees_the_scheme() -> None:
@@ -142,7 +142,7 @@ def test_the_last_signature_agrees_the_scheme() -> None:
     events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["Signed", "Agreed"]
     assert events[1].terms_version == 1
-    assert (scheme.status, scheme.is_agreed, scheme.agreed_terms) == ("agreed", True, terms())
+    assert (scheme.status.value, scheme.is_agreed, scheme.agreed_terms) == ("agreed", True, terms())
     assert set(scheme.agreed_version(1).signatories) == {COMMISSIONER_ID, ACUTE_ID, COMMUNITY_ID}
 
 
@@ -191,7 +191,7 @@ def test_amending_a_draft_lapses_the_signatures_so_far() -> None:
     events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["DraftAmended"]
     assert (events[0].terms, events[0].reason) == (VARIED, "add a Q2 milestone")
-    assert (scheme.terms_version, scheme.signatures, scheme.status) == (2, {}, "draft")
+    assert (scheme.terms_version, scheme.signatures, scheme.status.value) == (2, {}, "draft")
     scheme.sign(ACUTE, 2)
     assert event_names(scheme) == ["Signed"]
 
@@ -230,7 +230,7 @@ def test_a_variation_leaves_the_agreed_terms_in_force_until_everyone_signs_again
     events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["VariationProposed"]
     assert (events[0].terms, events[0].reason) == (VARIED, "add a Q2 milestone")
-    assert (scheme.status, scheme.is_agreed, scheme.terms_version) == ("varying", False, 2)
+    assert (scheme.status.value, scheme.is_agreed, scheme.terms_version) == ("varying", False, 2)
     assert scheme.agreed_terms == terms()
     assert scheme.agreed_version(1).terms == terms()
 
@@ -243,7 +243,7 @@ def test_a_variation_signed_by_everyone_is_agreed_and_the_earlier_version_stays_
     sign_by_all(scheme)
 
     assert event_names(scheme) == ["Signed", "Signed", "Signed", "Agreed"]
-    assert (scheme.status, scheme.agreed_terms) == ("agreed", VARIED)
+    assert (scheme.status.value, scheme.agreed_terms) == ("agreed", VARIED)
     assert [v.terms_version for v in scheme.agreed_versions] == [1, 2]
     assert scheme.agreed_version(1).terms == terms()
 

@@ -21,8 +21,11 @@ from domain.milestones import Direction, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import Organisation, OrganisationKind
 from domain.limits import InvalidInputError
 from domain.programme import Programme, ProviderTerms
-from domain.quarter_review import Assessment, EvidencePack, PackEntry, QuarterReview
-from domain.scheme import AgreedVersion, Participant, Scheme
+from domain.assessment import Assessment
+from domain.evidence_pack import EvidencePack, PackEntry
+from domain.quarter_review import QuarterReview
+from domain.scheme import Participant, Scheme
+from domain.scheme_terms import AgreedVersion
 from domain.submission import Submission
 from domain.transcoding import ENUMS, VALUE_OBJECTS, DataclassAsDict, register_value_types
 from tests.builders import (
@@ -63,7 +66,10 @@ DOMAIN_MODULES = (
     "organisation",
     "programme",
     "quarter_review",
+    "evidence_pack",
+    "assessment",
     "scheme",
+    "scheme_terms",
     "submission",
 )
 AE_REDUCTION = NumericMeasure(

@@ -17,12 +17,17 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.http.deps import CorralApp, CurrentActor, ProgressReadings, ServerSettings, SessionClaims
 from api.http.session import csrf_token
+from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.errors import ConcurrentChangeError, DomainError, NotFoundError, NotPermittedError
 from domain.limits import WIDE, InvalidInputError
 from domain.milestones import contract_year_label
 from domain.payments import pounds
+from domain.quarter_review import ReviewStatus
+from domain.scheme import SchemeStatus
+from domain.submission import SubmissionStatus
+from projections.progress.reading import AWAITING, NOT_YET_DUE
 from projections.progress.view import ProgressView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -38,23 +43,24 @@ SECURITY_HEADERS = {
 }
 # Each status word the views give, and the colour of its tag; the word itself is always shown.
 TAG_COLOURS = {
-    "Met": "green",
-    "Partially Met": "yellow",
-    "Not Met": "red",
-    "N/A": "grey",
-    "presented": "purple",
-    "accepted by lead": "aqua-green",
-    "submitted": "blue",
-    "returned": "orange",
-    "withdrawn": "grey",
-    "awaiting evidence": "white",
-    "not yet due": "grey",
-    "open": "blue",
-    "queried": "orange",
-    "closed": "grey",
-    "draft": "yellow",
-    "agreed": "green",
-    "varying": "orange",
+    AssessmentStatus.MET.value: "green",
+    AssessmentStatus.PARTIALLY_MET.value: "yellow",
+    AssessmentStatus.NOT_MET.value: "red",
+    AssessmentStatus.NOT_APPLICABLE.value: "grey",
+    SubmissionStatus.PRESENTED.value: "purple",
+    SubmissionStatus.ACCEPTED.value: "aqua-green",
+    SubmissionStatus.SUBMITTED.value: "blue",
+    SubmissionStatus.RETURNED.value: "orange",
+    SubmissionStatus.WITHDRAWN.value: "grey",
+    AWAITING: "white",
+    NOT_YET_DUE: "grey",
+    ReviewStatus.OPEN.value: "blue",
+    ReviewStatus.PRESENTED.value: "purple",
+    ReviewStatus.QUERIED.value: "orange",
+    ReviewStatus.CLOSED.value: "grey",
+    SchemeStatus.DRAFT.value: "yellow",
+    SchemeStatus.AGREED.value: "green",
+    SchemeStatus.VARYING.value: "orange",
 }
 
 

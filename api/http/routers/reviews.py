@@ -16,6 +16,7 @@ from domain.achievement import AssessmentStatus
 from domain.errors import NotFoundError
 from domain.limits import LONG_TEXT, SHORT_TEXT
 from domain.milestones import Quarter
+from domain.quarter_review import ReviewStatus
 
 router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
 
@@ -80,7 +81,9 @@ def read_review(
     try:
         review = corral.quarter_review(scheme_id, quarter)
     except NotFoundError:
-        empty = ReviewOut(scheme_id=scheme_id, quarter=quarter, status="open", packs=[], assessments=[])
+        empty = ReviewOut(
+            scheme_id=scheme_id, quarter=quarter, status=ReviewStatus.OPEN.value, packs=[], assessments=[]
+        )
         return JSONResponse(empty.model_dump(mode="json"), headers={"ETag": '"0"'})
     out = ReviewOut(
         scheme_id=scheme_id,

@@ -212,7 +212,7 @@ def read_scheme(scheme_id: UUID, actor: CurrentActor, corral: CorralApp) -> JSON
         id=scheme.id,
         programme_id=scheme.programme_id,
         code=scheme.code,
-        status=scheme.status,
+        status=scheme.status.value,
         lead_id=corral.programme(scheme.programme_id).lead_of(scheme.id),
         terms_version=scheme.terms_version,
         terms=_terms_out(scheme.terms),

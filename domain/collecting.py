@@ -1,0 +1,94 @@
+"""Evidence use cases: providers submit, revise and withdraw; the lead accepts, returns and nudges."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain import ids
+from domain.actors import Actor
+from domain.evidence import Evidence
+from domain.milestones import Quarter
+from domain.quarter_review import QuarterReview
+from domain.reads import ReadService
+from domain.scheme import NotAParticipantError
+from domain.service import Recorded
+from domain.submission import Submission, SubmissionStatus
+from domain.uploads import UploadService
+
+
+class EvidenceService(ReadService, UploadService):
+    """Each quarter's evidence, from a participant's submission to the lead's pack."""
+
+    def submit_evidence(self, actor: Actor, scheme_id: UUID, milestone_code: str, evidence: Evidence) -> Recorded:
+        """A participant submits its evidence for a milestone that applies to it; each file named must be one its
+        organisation uploaded, and is recorded as the upload found it."""
+        scheme = self.scheme(scheme_id)
+        milestone = scheme.milestone_for(actor.organisation_id, milestone_code)
+        self._require_quarter_open(scheme_id, milestone.quarter)
+        evidence = self._as_uploaded(actor, evidence)
+        submission = Submission.submit(
+            actor, scheme.programme_id, scheme_id, actor.organisation_id, milestone, evidence
+        )
+        return self._create(submission, message="evidence is already submitted for this milestone: revise it instead")
+
+    def revise_evidence(
+        self, actor: Actor, submission_id: UUID, evidence: Evidence, reason: str, expected_version: int | None = None
+    ) -> Recorded:
+        """The provider replaces its evidence with a new revision."""
+        submission = self._get(Submission, submission_id, expected_version=expected_version)
+        milestone = self.scheme(submission.scheme_id).milestone_for(submission.provider_id, submission.milestone_code)
+        self._require_quarter_open(submission.scheme_id, submission.quarter)
+        submission.revise(actor, milestone, self._as_uploaded(actor, evidence, submission), reason)
+        return self._save(submission)
+
+    def withdraw_evidence(
+        self, actor: Actor, submission_id: UUID, reason: str, expected_version: int | None = None
+    ) -> Recorded:
+        """The provider withdraws its evidence before it is presented."""
+        submission = self._get(Submission, submission_id, expected_version=expected_version)
+        self._require_quarter_open(submission.scheme_id, submission.quarter)
+        submission.withdraw(actor, reason)
+        return self._save(submission)
+
+    def accept_evidence(
+        self, actor: Actor, submission_id: UUID, comment: str = "", expected_version: int | None = None
+    ) -> Recorded:
+        """The lead accepts a submission into its pack."""
+        submission = self._get(Submission, submission_id, expected_version=expected_version)
+        self._require_quarter_open(submission.scheme_id, submission.quarter)
+        submission.accept_by_lead(actor, self._lead_of(actor, self.scheme(submission.scheme_id)), comment)
+        return self._save(submission)
+
+    def return_evidence(
+        self, actor: Actor, submission_id: UUID, comments: str, expected_version: int | None = None
+    ) -> Recorded:
+        """The lead returns a submission with comments; presented evidence only after a query."""
+        submission = self._get(Submission, submission_id, expected_version=expected_version)
+        lead_id = self._lead_of(actor, self.scheme(submission.scheme_id))
+        self._require_quarter_open(submission.scheme_id, submission.quarter)
+        if submission.status is SubmissionStatus.PRESENTED:
+            self.quarter_review(submission.scheme_id, submission.quarter).require_queried()
+        submission.return_by_lead(actor, lead_id, comments)
+        return self._save(submission)
+
+    def nudge_provider(
+        self,
+        actor: Actor,
+        scheme_id: UUID,
+        quarter: Quarter,
+        provider_id: UUID,
+        message: str,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """The lead reminds a participant that its evidence is due."""
+        scheme = self.scheme(scheme_id)
+        if provider_id not in scheme.agreed_terms.provider_ids:
+            raise NotAParticipantError("that provider does not participate in this scheme")
+        review = self._open_review(actor, scheme, quarter, expected_version)
+        review.nudge(actor, self._lead_of(actor, scheme), provider_id, message)
+        return self._save(review)
+
+    def _require_quarter_open(self, scheme_id: UUID, quarter: Quarter) -> None:
+        review = self._find(QuarterReview, ids.quarter_review_id(scheme_id, quarter))
+        if review is not None:
+            review.require_open()

@@ -1,0 +1,101 @@
+"""What a scheme's parties sign: its participants, their weights and the milestones, and each version agreed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from domain.errors import DomainError, NotFoundError
+from domain.limits import LONG_TEXT, TITLE, WEIGHT, InvalidInputError
+from domain.milestones import Milestone, Quarter
+from domain.programme import ProgrammeScope
+
+
+class InvalidTermsError(DomainError):
+    """The scheme's participants, weights or milestones do not make sense."""
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A participating provider and the weight of this scheme in its CQUIN value."""
+
+    provider_id: UUID
+    weight: Decimal = Decimal(1)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", WEIGHT.check(self.weight, "weight"))
+
+
+@dataclass(frozen=True)
+class SchemeTerms:
+    """What the parties sign: title, participants, weights and milestones."""
+
+    title: str
+    participants: tuple[Participant, ...]
+    milestones: tuple[Milestone, ...]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        TITLE.check(self.title, "title")
+        object.__setattr__(self, "description", LONG_TEXT.check(self.description, "description"))
+        if not self.title.strip():
+            raise InvalidTermsError("a scheme needs a title")
+        if not self.participants:
+            raise InvalidTermsError("a scheme needs at least one participant")
+        providers = [p.provider_id for p in self.participants]
+        if len(set(providers)) != len(providers):
+            raise InvalidTermsError("a provider is listed twice as a participant")
+        codes = [m.code for m in self.milestones]
+        if len(set(codes)) != len(codes):
+            raise InvalidTermsError("two milestones share a code")
+        for m in self.milestones:
+            if m.provider_id is not None and m.provider_id not in providers:
+                raise InvalidTermsError(f"milestone {m.code} is targeted at a provider outside the scheme")
+
+    @property
+    def provider_ids(self) -> frozenset[UUID]:
+        """The participating providers."""
+        return frozenset(p.provider_id for p in self.participants)
+
+    def milestone(self, code: str) -> Milestone:
+        """The milestone with this code."""
+        for m in self.milestones:
+            if m.code == code:
+                return m
+        raise NotFoundError(f"there is no milestone {code} in this scheme")
+
+    def expected(self, quarter: Quarter) -> list[tuple[UUID, Milestone]]:
+        """Every provider-milestone due in the quarter."""
+        return [
+            (p.provider_id, m)
+            for m in self.milestones
+            if m.quarter is quarter
+            for p in self.participants
+            if m.applies_to(p.provider_id)
+        ]
+
+    def require_in(self, programme: ProgrammeScope) -> None:
+        """Every participant has joined the programme, and every milestone falls due in its contract year."""
+        if not self.provider_ids <= programme.provider_ids:
+            raise InvalidTermsError("every participant must first join the programme")
+        for number, milestone in enumerate(self.milestones):
+            if not programme.first_day <= milestone.due <= programme.last_day:
+                raise InvalidInputError(
+                    f"milestones.{number}.due",
+                    f"must fall in the contract year, from {_day(programme.first_day)} to {_day(programme.last_day)}",
+                )
+
+
+@dataclass(frozen=True)
+class AgreedVersion:
+    """Terms as signed by every party; kept readable after any variation."""
+
+    terms_version: int
+    terms: SchemeTerms
+    signatories: tuple[UUID, ...]
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
