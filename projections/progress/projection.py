@@ -18,8 +18,8 @@ from domain.programme import Programme, ProviderTerms
 from domain.quarter_review import Assessment, QuarterReview
 from domain.scheme import Scheme, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
-from projections.progress.payments import milestone_values
-from projections.progress.reading import load_progress
+from projections.progress.queries.payments import milestone_values
+from projections.progress.queries.reading import load_progress
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from domain.milestones import Quarter
-from projections.progress.reading import MilestoneProgress, load_progress, organisation_names
+from projections.progress.queries.reading import MilestoneProgress, load_progress, organisation_names
 from projections.progress.view import ProgressView
 
 IN_PACK = ("accepted by lead", "presented")
