@@ -19,14 +19,25 @@ from api.live.limits import LiveLimits
 from api.storage.revocations import RevokedTokens
 from api.http.sign_in import Limits, SignInLedger
 from api.http.routers import (
+    assessments,
     attachments,
+    audit,
     auth,
     boards,
+    dashboards,
     exports,
     health,
+    leads,
+    nudges,
+    organisations,
+    packs,
+    payments,
     programmes,
+    progress,
+    providers,
     reviews,
     schemes,
+    signatures,
     submissions,
     users,
 )
@@ -75,10 +86,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(auth.router, prefix="/api/v1")
     app.include_router(programmes.router, prefix="/api/v1")
+    app.include_router(progress.router, prefix="/api/v1")
+    app.include_router(payments.router, prefix="/api/v1")
     app.include_router(submissions.router, prefix="/api/v1")
     app.include_router(reviews.router, prefix="/api/v1")
+    app.include_router(nudges.router, prefix="/api/v1")
+    app.include_router(packs.router, prefix="/api/v1")
+    app.include_router(assessments.router, prefix="/api/v1")
+    app.include_router(organisations.router, prefix="/api/v1")
+    app.include_router(providers.router, prefix="/api/v1")
     app.include_router(schemes.router, prefix="/api/v1")
+    app.include_router(leads.router, prefix="/api/v1")
+    app.include_router(signatures.router, prefix="/api/v1")
+    app.include_router(dashboards.router, prefix="/api/v1")
     app.include_router(boards.router, prefix="/api/v1")
+    app.include_router(audit.router, prefix="/api/v1")
     app.include_router(attachments.router, prefix="/api/v1")
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")

@@ -43,8 +43,7 @@ from domain.scheme import Participant, SchemeTerms
 from projections.audit.queries import audit_trail
 from projections.audit.view import AuditView
 from projections.database import ViewDatabase
-from projections.progress.dashboard import provider_dashboard
-from projections.progress.matrix import progress_matrix
+from projections.progress.queries import progress_matrix, provider_dashboard
 from projections.progress.view import ProgressView
 from projections.runner import catch_up
 

@@ -10,9 +10,7 @@ from rich.table import Table
 from api.cli.demo import south_devon, trust_year
 from domain import ids
 from domain.milestones import Quarter, contract_year_label
-from projections.progress.matrix import progress_matrix, quarter_table
-from projections.progress.payments import programme_payments
-from projections.progress.reading import organisation_names
+from projections.progress.queries import organisation_names, programme_payments, progress_matrix, quarter_table
 from projections.progress.view import ProgressView
 from domain.payments import pounds
 

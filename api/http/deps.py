@@ -28,6 +28,7 @@ from api.storage.settings import Settings
 from domain.actors import Actor, Role
 from domain.errors import NotPermittedError
 from domain.application import Corral
+from projections.audit.view import AuditView
 from projections.progress.view import ProgressView
 from projections.registry import view_of
 
@@ -189,6 +190,11 @@ async def get_progress_view(request: Request) -> ProgressView:
     return view_of(request.app.state.views, ProgressView)
 
 
+async def get_audit_view(request: Request) -> AuditView:
+    """The audit trail's read model."""
+    return view_of(request.app.state.views, AuditView)
+
+
 async def views_after(
     request: Request,
     after: Annotated[
@@ -217,5 +223,6 @@ async def get_idempotency(request: Request) -> IdempotencyKeys:
 
 
 ProgressReadings = Annotated[ProgressView, Depends(get_progress_view)]
+AuditReadings = Annotated[AuditView, Depends(get_audit_view)]
 Idempotency = Annotated[IdempotencyKeys, Depends(get_idempotency)]
 ViewsAfter = Annotated[None, Depends(views_after)]

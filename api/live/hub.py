@@ -22,8 +22,6 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
-
 from api.live.follower import Follower
 from api.live.guard import ACCOUNT, Check, Verdict, changes_access, recheck
 from api.live.limits import Allowance, LiveLimits, TooManySocketsError
@@ -34,6 +32,7 @@ from api.storage.revocations import RevokedTokens
 from api.http.security import SignInError, TokenClaims, actor_from_claims
 from domain.actors import Actor
 from domain.application import Corral
+from projections.audit.queries import changes_in
 from projections.audit.view import AuditView
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
@@ -311,12 +310,4 @@ class Hub:
 
     def _rows(self, topic: Topic, after: int, until: int, limit: int) -> list[Any]:
         """Up to `limit` of the topic's changes after `after`, up to `until`, in log order (in a thread)."""
-        events = self.audit.events
-        query = (
-            select(events)
-            .where(events.c.position > after, events.c.position <= until, *topic.where(events))
-            .order_by(events.c.position)
-            .limit(limit)
-        )
-        with self.audit.database.reading() as conn:
-            return [row for row in conn.execute(query) if topic.covers(row)]
+        return changes_in(self.audit, topic, after, until, limit)

@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, or_
-
-from api.http.access import audit_access, board_access, may_read_dashboard, programme_access, visible_programmes
 from domain.actors import Actor
 from domain.errors import DomainError
 from domain.milestones import Quarter
+from projections.progress.queries import (
+    audit_access,
+    board_access,
+    may_read_dashboard,
+    programme_access,
+    visible_programmes,
+)
 from projections.progress.view import ProgressView
 
 KINDS = {
@@ -55,18 +59,6 @@ class Topic:
         if self.scheme_id is not None:
             return row.scheme_id == self.scheme_id and row.quarter in (None, self.quarter)
         return True
-
-    def where(self, events: Table) -> list[ColumnElement[bool]]:
-        """`covers` as conditions on the audit view's table, so that a replay reads only this topic's rows."""
-        c = events.c
-        conditions: list[ColumnElement[bool]] = [c.programme_id.in_(sorted(self.programme_ids))]
-        if self.schemes is not None:
-            conditions.append(or_(c.scheme_id.is_(None), c.scheme_id.in_(sorted(self.schemes))))
-        if self.provider_id is not None:
-            conditions.append(or_(c.provider_id.is_(None), c.provider_id == self.provider_id))
-        if self.scheme_id is not None:
-            conditions += [c.scheme_id == self.scheme_id, or_(c.quarter.is_(None), c.quarter == self.quarter)]
-        return conditions
 
     def update(self, row: Any) -> str:
         """The update message for this row, as JSON text."""

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from projections.audit.projection import AuditProjection
-from projections.audit.queries import AuditEntry, AuditPage, audit_trail
+from projections.audit.queries import AuditEntry, AuditPage, ChangeScope, audit_trail, changes_in, whole_trail
 from projections.audit.view import AuditView
 
-__all__ = ["AuditEntry", "AuditPage", "AuditProjection", "AuditView", "audit_trail"]
+__all__ = [
+    "AuditEntry",
+    "AuditPage",
+    "AuditProjection",
+    "AuditView",
+    "ChangeScope",
+    "audit_trail",
+    "changes_in",
+    "whole_trail",
+]

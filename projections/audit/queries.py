@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
@@ -89,6 +89,68 @@ def audit_trail(
         rows = conn.execute(select(t).where(*conditions).order_by(t.c.position.desc()).limit(limit + 1)).all()
     entries = tuple(_entry(row._mapping) for row in rows[:limit])
     return AuditPage(entries, entries[-1].position if len(rows) > limit else None)
+
+
+def whole_trail(
+    source: ViewDatabase | AuditView,
+    *,
+    programme_id: UUID,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[AuditEntry]:
+    """Every entry of the programme's trail (or of a time range of it), oldest first, read a page at a time."""
+    entries: list[AuditEntry] = []
+    before: int | None = None
+    while True:
+        page = audit_trail(
+            source, programme_id=programme_id, since=since, until=until, before_position=before, limit=MAX_LIMIT
+        )
+        entries += page.entries
+        if page.next_before is None:
+            return entries[::-1]
+        before = page.next_before
+
+
+class ChangeScope(Protocol):
+    """Which rows of the trail a live subscriber follows (api/live/topics.py's Topic, whose `covers` says the same
+    of one row)."""
+
+    @property
+    def programme_ids(self) -> frozenset[str]: ...
+    @property
+    def schemes(self) -> frozenset[str] | None: ...
+    @property
+    def provider_id(self) -> str | None: ...
+    @property
+    def scheme_id(self) -> str | None: ...
+    @property
+    def quarter(self) -> str | None: ...
+    def covers(self, row: Any) -> bool: ...
+
+
+def changes_in(view: AuditView, scope: ChangeScope, after: int, until: int, limit: int) -> list[Any]:
+    """Up to `limit` rows of the scope's changes after position `after`, up to `until`, in log order."""
+    t = view.events
+    query = (
+        select(t)
+        .where(t.c.position > after, t.c.position <= until, *_scoped(t.c, scope))
+        .order_by(t.c.position)
+        .limit(limit)
+    )
+    with view.database.reading() as conn:
+        return [row for row in conn.execute(query) if scope.covers(row)]
+
+
+def _scoped(c: Any, scope: ChangeScope) -> list[ColumnElement[bool]]:
+    """The scope's `covers` as conditions on the trail's table, so that a replay reads only the scope's rows."""
+    conditions: list[ColumnElement[bool]] = [c.programme_id.in_(sorted(scope.programme_ids))]
+    if scope.schemes is not None:
+        conditions.append(or_(c.scheme_id.is_(None), c.scheme_id.in_(sorted(scope.schemes))))
+    if scope.provider_id is not None:
+        conditions.append(or_(c.provider_id.is_(None), c.provider_id == scope.provider_id))
+    if scope.scheme_id is not None:
+        conditions += [c.scheme_id == scope.scheme_id, or_(c.quarter.is_(None), c.quarter == scope.quarter)]
+    return conditions
 
 
 def _positions_between(conn: Connection, view: AuditView, since: datetime | None, until: datetime | None) -> list[Any]:

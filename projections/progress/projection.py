@@ -19,8 +19,8 @@ from domain.assessment import Assessment
 from domain.quarter_review import QuarterReview, ReviewStatus
 from domain.scheme import Scheme, SchemeStatus, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
-from projections.progress.payments import milestone_values
-from projections.progress.reading import load_progress
+from projections.progress.queries.payments import milestone_values
+from projections.progress.queries.reading import load_progress
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
 

@@ -9,7 +9,7 @@ import pytest
 from bench import national
 from bench.stores import postgres_store
 from projections.database import ViewDatabase
-from projections.progress.matrix import progress_matrix
+from projections.progress.queries import progress_matrix
 from projections.progress.view import ProgressView
 from tests.conftest import POSTGRES_URL
 

@@ -14,7 +14,7 @@ from api.cli.demo import load_demo, south_devon, trust_year
 from domain import ids
 from domain.application import Corral
 from domain.milestones import Quarter
-from projections.progress.matrix import quarter_table
+from projections.progress.queries import quarter_table
 from projections.progress.view import ProgressView
 from projections.runner import catch_up
 from tests.conftest import DATABASES, empty_store

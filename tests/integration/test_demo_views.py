@@ -26,10 +26,7 @@ import pytest
 from api.cli.demo.south_devon import ACUTE, AMBULANCE, COMMUNITY, MENTAL_HEALTH, PRIVATE, THIRD_SECTOR
 from domain.milestones import Quarter
 from domain.payments import pounds
-from projections.progress.collation import collation_board
-from projections.progress.dashboard import provider_dashboard
-from projections.progress.matrix import progress_matrix
-from projections.progress.payments import programme_payments
+from projections.progress.queries import collation_board, programme_payments, progress_matrix, provider_dashboard
 from projections.progress.view import ProgressView
 from tests.conftest import DATABASES
 from tests.integration.read_models import (

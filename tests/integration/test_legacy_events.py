@@ -25,11 +25,13 @@ from domain.scheme import Participant, Scheme, SchemeTerms
 from domain.submission import Submission
 from projections.audit import audit_trail
 from projections.maintenance import verify
-from projections.progress.collation import collation_board
-from projections.progress.dashboard import provider_dashboard
-from projections.progress.matrix import progress_matrix
-from projections.progress.payments import programme_payments
-from projections.progress.reading import load_progress
+from projections.progress.queries import (
+    collation_board,
+    load_progress,
+    programme_payments,
+    progress_matrix,
+    provider_dashboard,
+)
 from projections.runner import catch_up
 from tests.builders import ACUTE, ACUTE_ID, ADMIN, COMMISSIONER, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID, narrative
 from tests.integration.given import ACTOR_OF, agreed_scheme, presented, programme_set_up

@@ -18,8 +18,7 @@ from domain.application import Corral
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
-from projections.progress.payments import ProgrammePayments, programme_payments
-from projections.progress.reading import load_progress
+from projections.progress.queries import ProgrammePayments, load_progress, programme_payments
 from tests.builders import (
     ACUTE,
     ACUTE_ID,

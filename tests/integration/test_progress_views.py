@@ -12,10 +12,7 @@ from api.storage.settings import Settings
 from domain.achievement import AssessmentStatus
 from domain.application import Corral
 from domain.milestones import Quarter
-from projections.progress.collation import collation_board
-from projections.progress.matrix import progress_matrix
-from projections.progress.payments import programme_payments
-from projections.progress.reading import load_progress
+from projections.progress.queries import collation_board, load_progress, programme_payments, progress_matrix
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, narrative, narrative_milestone, terms
 from tests.integration.given import SCHEME_CODE, accepted, agreed_scheme, programme_set_up, signed_by_everyone
 from tests.integration.read_models import Views, money, shown, views_of

@@ -17,7 +17,7 @@ from api.storage.wiring import build_application
 from domain.application import Corral
 from domain.milestones import Quarter
 from projections.maintenance import verify
-from projections.progress.reading import load_progress
+from projections.progress.queries import load_progress
 from projections.runner import Projector
 from tests.builders import ACUTE, ACUTE_ID, COMMUNITY, COMMUNITY_ID, narrative
 from tests.conftest import POSTGRES_URL

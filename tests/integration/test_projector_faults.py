@@ -24,7 +24,7 @@ from domain.quarter_review import QuarterReview
 from projections import maintenance
 from projections.audit import AuditProjection, AuditView
 from projections.faults import ViewsStuckError, read_faults
-from projections.progress.collation import collation_board
+from projections.progress.queries import collation_board
 from projections.progress.projection import ProgressProjection
 from projections.progress.view import ProgressView
 from projections.runner import Backoff, Projector, catch_up

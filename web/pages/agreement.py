@@ -15,9 +15,8 @@ from api.http.deps import ViewsAfter
 from domain.actors import Role
 from domain.application import Corral
 from domain.scheme import Scheme
-from projections.progress.reading import organisation_names
+from projections.progress.queries import organisation_names, programme_heading
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
-from web.pages.reading import programme_heading
 
 router = APIRouter(route_class=PageRoute)
 

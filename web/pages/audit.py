@@ -9,18 +9,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from sqlalchemy import select
 
-from api.http.access import audit_access
-from api.http.deps import ViewsAfter
+from api.http.deps import AuditReadings, ViewsAfter
 from api.http.params import MAX_POSITION, FilterText
 from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
-from projections.audit.view import AuditView
-from projections.progress.reading import fetch, organisation_names
-from projections.registry import view_of
+from projections.progress.queries import audit_access, programme_heading, provider_names, scheme_headings
 from web.pages.base import CurrentPage, PageRoute
-from web.pages.reading import QUARTERS, programme_heading
+from web.pages.reading import QUARTERS
 
 router = APIRouter(route_class=PageRoute)
 ASSESSMENTS = ("MilestoneAssessed", "AssessmentRevisedOnAppeal")
@@ -47,6 +43,7 @@ def _day(text: str | None, plus: int = 0) -> datetime | None:
 def audit(
     page: CurrentPage,
     programme_id: UUID,
+    trail_view: AuditReadings,
     _: ViewsAfter,
     scheme: str | None = None,
     provider: str | None = None,
@@ -68,9 +65,8 @@ def audit(
         "since": since or "",
         "until": until or "",
     }
-    view = view_of(page.request.app.state.views, AuditView)
     trail = audit_trail(
-        view,
+        trail_view,
         programme_id=programme_id,
         scheme_id=_uuid(scheme),
         provider_id=_uuid(provider),
@@ -81,25 +77,13 @@ def audit(
         before_position=before,
         limit=PAGE,
     )
-    s, pr = readings.schemes, readings.providers
-    schemes = fetch(
-        readings, select(s.c.id, s.c.title).where(s.c.programme_id == str(programme_id)).order_by(s.c.ordinal)
-    )
-    names = organisation_names(readings)
-    providers = sorted(
-        (
-            r.provider_id
-            for r in fetch(readings, select(pr.c.provider_id).where(pr.c.programme_id == str(programme_id)))
-        ),
-        key=lambda p: names.get(p, p),
-    )
     kept: dict[str, Any] = {k: v for k, v in filters.items() if v}
     context = {
         "title": f"{heading.health_economy} {heading.contract_year}: audit trail",
         "programme": heading,
         "filters": filters,
-        "schemes": schemes,
-        "providers": [(p, names.get(p, p)) for p in providers],
+        "schemes": scheme_headings(readings, str(programme_id)),
+        "providers": list(provider_names(readings, str(programme_id)).items()),
         "quarters": QUARTERS,
         "entries": trail.entries,
         "assessments": ASSESSMENTS,

@@ -27,7 +27,7 @@ from domain.payments import pounds
 from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
 from domain.submission import SubmissionStatus
-from projections.progress.reading import AWAITING, NOT_YET_DUE
+from projections.progress.queries.reading import AWAITING, NOT_YET_DUE
 from projections.progress.view import ProgressView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -8,13 +8,12 @@ from uuid import UUID
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from api.http.access import board_access
 from api.http.deps import ViewsAfter
 from domain import ids
 from domain.milestones import Quarter
-from projections.progress.collation import collation_board
+from projections.progress.queries import board_access, collation_board, programme_heading, scheme_row
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
-from web.pages.reading import QUARTERS, programme_heading, quarter_review, review_version, scheme_row
+from web.pages.reading import QUARTERS, quarter_review, review_version
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 

@@ -14,9 +14,8 @@ from api.storage.attachments import AttachmentStore
 from domain import ids
 from domain.evidence import Attachment, Evidence, Figures
 from domain.submission import Submission, SubmissionStatus
-from projections.progress.reading import organisation_names
+from projections.progress.queries import organisation_names, programme_heading
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
-from web.pages.reading import programme_heading
 
 router = APIRouter(route_class=PageRoute)
 Text = Annotated[str, Form()]

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from sqlalchemy import select
 
-from api.http.access import may_read_dashboard
 from api.http.deps import ViewsAfter
 from domain.actors import Role
-from projections.progress.dashboard import provider_dashboard
-from projections.progress.reading import fetch
+from projections.progress.queries import agreed_scheme_ids, may_read_dashboard, provider_dashboard
 from web.pages.base import CurrentPage, PageRoute, see_other
 from web.pages.reading import QUARTERS
 
@@ -24,11 +21,10 @@ def home(page: CurrentPage, _: ViewsAfter) -> Response:
         return see_other("/programmes")
     provider_id = page.viewer.actor.organisation_id
     may_read_dashboard(page.viewer.actor, provider_id)
-    s = page.readings.schemes
     context = {
         "title": "Your home",
         "dashboards": provider_dashboard(page.readings, str(provider_id)),
-        "agreed": {r.id for r in fetch(page.readings, select(s.c.id).where(s.c.agreed_version.is_not(None)))},
+        "agreed": agreed_scheme_ids(page.readings),
         "quarters": QUARTERS,
         "live_topics": [f"dashboard:{provider_id}"],
     }

@@ -7,14 +7,18 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.http.access import provider_table_access, visible_programmes
 from api.http.deps import ViewsAfter
-from api.http.routers import programmes
 from domain.milestones import Quarter
-from projections.progress.matrix import quarter_table
-from projections.progress.reading import fetch, organisation_names
+from projections.progress.queries import (
+    organisation_names,
+    programme_heading,
+    programmes_for,
+    progress_for,
+    provider_table_access,
+    quarter_table,
+)
 from web.pages.base import CurrentPage, PageRoute
-from web.pages.reading import QUARTERS, programme_heading
+from web.pages.reading import QUARTERS
 
 router = APIRouter(route_class=PageRoute)
 
@@ -22,8 +26,7 @@ router = APIRouter(route_class=PageRoute)
 @router.get("/programmes")
 def programme_list(page: CurrentPage) -> Response:
     """Every programme the viewer may see."""
-    rows = {r.id: r for r in fetch(page.readings, page.readings.programmes.select())}
-    shown = [rows[i] for i in visible_programmes(page.readings, page.viewer.actor)]
+    shown = programmes_for(page.readings, page.viewer.actor)
     names = organisation_names(page.readings)
     return page.show("programmes.html", {"title": "Programmes", "programmes": shown, "names": names})
 
@@ -33,8 +36,8 @@ def overview(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
     """Scheme x provider x quarter: every status, as a tag with its word."""
     readings, actor = page.readings, page.viewer.actor
     heading = programme_heading(readings, actor, programme_id)
-    progress = programmes.progress(programme_id, actor, readings, None)
-    cells = {(c.scheme_id, c.provider_id, c.quarter): c.statuses for c in progress.cells}
+    progress = progress_for(readings, heading.access)
+    cells = {(s, p, q.value): list(statuses) for (s, p, q), statuses in progress.cells.items()}
     participants = {
         s.id: [p for p in progress.providers if any((s.id, p, q) in cells for q in QUARTERS)] for s in progress.schemes
     }

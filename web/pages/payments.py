@@ -12,10 +12,8 @@ from fastapi.responses import Response
 from api.http.deps import ViewsAfter
 from domain.milestones import Quarter
 from domain.payments import Figures
-from projections.progress.payments import programme_payments
-from projections.progress.reading import organisation_names
+from projections.progress.queries import organisation_names, payments_for, programme_heading
 from web.pages.base import CurrentPage, PageRoute
-from web.pages.reading import programme_heading
 
 router = APIRouter(route_class=PageRoute)
 WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 640, 240, 20, 40, 10
@@ -63,20 +61,16 @@ def payments(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
     """Available, earned, shortfall and at risk: the commissioner sees everyone's, a provider only its own."""
     readings = page.readings
     heading = programme_heading(readings, page.viewer.actor, programme_id)
-    access = heading.access
-    paid = programme_payments(readings, str(programme_id), None if access.everything else access.provider_id)
+    paid = payments_for(readings, heading.access)
     names = organisation_names(readings)
-    providers = sorted(
-        (p for p in paid.providers.values() if access.may_see_money_of(p.provider_id)),
-        key=lambda p: names.get(p.provider_id, p.provider_id),
-    )
+    providers = sorted(paid.providers, key=lambda p: names.get(p.provider_id, p.provider_id))
     context = {
         "title": f"{heading.health_economy} {heading.contract_year}: payments",
         "programme": heading,
         "names": names,
         "providers": [(p, chart(p.by_quarter)) for p in providers],
-        "total": paid.total if access.everything else None,
-        "programme_chart": chart(paid.by_quarter) if access.everything else None,
+        "total": paid.total,
+        "programme_chart": chart(paid.by_quarter) if paid.total is not None else None,
         "by_quarter": paid.by_quarter,
         "quarters": list(Quarter),
         "live_topics": [f"progress:{programme_id}"],

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from api.http.access import may_read_assessments, review_access
+from api.http.access import may_read_assessments
 from api.http.deps import ViewsAfter
 from domain import ids
 from domain.actors import Role
@@ -21,10 +21,16 @@ from domain.evidence import Figures
 from domain.history import assessment_history
 from domain.milestones import Milestone, Quarter
 from domain.quarter_review import QuarterReview
-from projections.progress.collation import collation_board
-from projections.progress.reading import MilestoneProgress, organisation_names
+from projections.progress.queries import (
+    MilestoneProgress,
+    collation_board,
+    organisation_names,
+    programme_heading,
+    review_access,
+    scheme_row,
+)
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
-from web.pages.reading import QUARTERS, programme_heading, quarter_review, review_version, scheme_row
+from web.pages.reading import QUARTERS, quarter_review, review_version
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 Text = Annotated[str, Form()]

@@ -4,54 +4,61 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.http.access import provider_table_access
-from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
+from api.http.deps import AuditReadings, CurrentActor, ProgressReadings, ViewsAfter
 from api.http.exports import Format, table
 from api.http.params import Moment
-from api.http.routers import boards, programmes
+from api.http.routers.payments import Money
 from domain.milestones import Quarter
-from projections.audit.queries import AuditEntry
-from projections.progress.matrix import quarter_table
-from projections.progress.reading import organisation_names
+from domain.payments import pounds
+from projections.audit.queries import whole_trail
+from projections.progress.queries import (
+    audit_access,
+    organisation_names,
+    payments_for,
+    programme_access,
+    progress_for,
+    provider_table_access,
+    quarter_table,
+)
 
 router = APIRouter(prefix="/programmes/{programme_id}", tags=["exports"])
 
 
 @router.get("/progress.{form}")
 def progress(
-    programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, after: ViewsAfter
+    programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 ) -> Response:
     """The progress matrix as shown to you: one row per scheme, provider and quarter."""
-    shown = programmes.progress(programme_id, actor, readings, after)
+    shown = progress_for(readings, programme_access(readings, actor, str(programme_id)))
     titles = {s.id: s.title for s in shown.schemes}
     rows = [
-        (titles[c.scheme_id], shown.providers.get(c.provider_id, c.provider_id), c.quarter, " / ".join(c.statuses))
-        for c in shown.cells
+        (titles[s], shown.providers.get(p, p), q.value, " / ".join(statuses))
+        for (s, p, q), statuses in shown.cells.items()
     ]
     return table(("Scheme", "Provider", "Quarter", "Status"), rows, form, "progress")
 
 
 @router.get("/payments.{form}")
 def payments(
-    programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, after: ViewsAfter
+    programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 ) -> Response:
     """The payments as shown to you, in pounds to the penny."""
-    shown = programmes.payments(programme_id, actor, readings, after)
+    shown = payments_for(readings, programme_access(readings, actor, str(programme_id)))
     names = organisation_names(readings)
     rows = [
         (
             names.get(p.provider_id, p.provider_id),
-            p.cquin_value,
-            p.total.available,
-            p.total.earned,
-            p.total.shortfall,
-            p.total.at_risk,
-            p.total.achieved_percent,
+            pounds(p.cquin_value),
+            money.available,
+            money.earned,
+            money.shortfall,
+            money.at_risk,
+            money.achieved_percent,
         )
-        for p in shown.providers
+        for p, money in ((p, Money.of(p.total)) for p in shown.providers)
     ]
     headings = ("Provider", "CQUIN value", "Available", "Earned", "Shortfall", "At risk", "% achieved")
     return table(headings, rows, form, "payments")
@@ -72,25 +79,17 @@ def quarters(
 
 @router.get("/audit.csv")
 def audit(
-    request: Request,
     programme_id: UUID,
     actor: CurrentActor,
     readings: ProgressReadings,
-    after: ViewsAfter,
+    trail: AuditReadings,
+    _: ViewsAfter,
     since: Moment | None = None,
     until: Moment | None = None,
 ) -> Response:
     """The whole audit trail of the programme (or a time range of it), oldest first, for the commissioner and auditor."""
-    entries: list[AuditEntry] = []
-    before = None
-    while True:
-        page = boards.audit_page(
-            request, programme_id, actor, readings, since=since, until=until, before_position=before, limit=1000
-        )
-        entries += page.entries
-        before = page.next_before
-        if before is None:
-            break
+    audit_access(readings, actor, str(programme_id))
+    entries = whole_trail(trail, programme_id=programme_id, since=since, until=until)
     columns = (
         "position",
         "occurred_at",
@@ -104,6 +103,6 @@ def audit(
     )
     rows = [
         [entry.occurred_at.isoformat() if c == "occurred_at" else getattr(entry, c) for c in columns]
-        for entry in reversed(entries)
+        for entry in entries
     ]
     return table(columns, rows, Format.CSV, "audit")

@@ -1,4 +1,4 @@
-"""A scheme-quarter's review: the lead nudges and presents; the commissioner queries, assesses and closes."""
+"""A scheme-quarter's review: the packs presented and the assessments made; the commissioner queries and closes."""
 
 from __future__ import annotations
 
@@ -10,35 +10,19 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
-from api.http.access import review_access
-from api.http.deps import BY_COMMISSIONER, BY_PROVIDER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
+from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
 from domain.achievement import AssessmentStatus
 from domain.errors import NotFoundError
-from domain.limits import LONG_TEXT, SHORT_TEXT
+from domain.limits import LONG_TEXT
 from domain.milestones import Quarter
 from domain.quarter_review import ReviewStatus
+from projections.progress.queries import review_access
 
 router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
 
 
-class NudgeIn(BaseModel):
-    provider_id: UUID
-    message: str = Field(min_length=1, max_length=SHORT_TEXT.cap)
-
-
 class QuestionsIn(BaseModel):
     questions: str = Field(min_length=1, max_length=LONG_TEXT.cap)
-
-
-class AssessmentIn(BaseModel):
-    provider_id: UUID
-    milestone_code: str
-    status: AssessmentStatus
-    rationale: str = Field(max_length=SHORT_TEXT.cap)
-
-
-class AppealIn(AssessmentIn):
-    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class PackEntryOut(BaseModel):
@@ -100,69 +84,12 @@ def read_review(
     return JSONResponse(out.model_dump(mode="json"), headers={"ETag": f'"{review.version}"'})
 
 
-@router.post("/nudges", response_model=RecordedOut, dependencies=[BY_PROVIDER, KnownScheme])
-def nudge(scheme_id: UUID, quarter: Quarter, body: NudgeIn, act: Act) -> JSONResponse:
-    """The lead reminds a participant that its evidence is due."""
-    return act.run(
-        f"nudge {scheme_id} {quarter.value} {described(body)}",
-        lambda: act.corral.nudge_provider(
-            act.actor, scheme_id, quarter, body.provider_id, body.message, act.expected_version
-        ),
-    )
-
-
-@router.post("/pack", response_model=RecordedOut, dependencies=[BY_PROVIDER, KnownScheme])
-def present(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
-    """The lead presents every accepted submission, pinned by revision."""
-    return act.run(
-        f"present {scheme_id} {quarter.value}",
-        lambda: act.corral.present_pack(act.actor, scheme_id, quarter, act.expected_version),
-    )
-
-
 @router.post("/query", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
 def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSONResponse:
     """The commissioner sends the pack back to the lead with questions."""
     return act.run(
         f"query {scheme_id} {quarter.value} {described(body)}",
         lambda: act.corral.query_pack(act.actor, scheme_id, quarter, body.questions, act.expected_version),
-    )
-
-
-@router.post("/assessments", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
-def assess(scheme_id: UUID, quarter: Quarter, body: AssessmentIn, act: Act) -> JSONResponse:
-    """The commissioner assesses one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
-    return act.run(
-        f"assess {scheme_id} {quarter.value} {described(body)}",
-        lambda: act.corral.assess_milestone(
-            act.actor,
-            scheme_id,
-            quarter,
-            body.provider_id,
-            body.milestone_code,
-            body.status,
-            body.rationale,
-            act.expected_version,
-        ),
-    )
-
-
-@router.post("/appeals", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
-def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act) -> JSONResponse:
-    """The commissioner revises an assessment on appeal, saying why; the first decision stays in the record."""
-    return act.run(
-        f"appeal {scheme_id} {quarter.value} {described(body)}",
-        lambda: act.corral.revise_assessment(
-            act.actor,
-            scheme_id,
-            quarter,
-            body.provider_id,
-            body.milestone_code,
-            body.status,
-            body.rationale,
-            body.reason,
-            act.expected_version,
-        ),
     )
 
 

@@ -1,4 +1,4 @@
-"""Setting up: programmes and their providers, schemes, leads, signatures and variations; the organisations list."""
+"""Schemes: the commissioner drafts one in a programme, amends the draft and varies agreed terms; reading the terms."""
 
 from __future__ import annotations
 
@@ -13,38 +13,12 @@ from pydantic import BaseModel, Field
 
 from api.http.access import readable_scheme
 from api.http.commands import Act, RecordedOut, described
-from api.http.deps import (
-    BY_COMMISSIONER,
-    CorralApp,
-    CurrentActor,
-    KnownProgramme,
-    KnownScheme,
-    ProgressReadings,
-    ViewsAfter,
-    performed_by,
-)
-from domain.actors import Role
-from domain.limits import CODE, NAME, SHORT_TEXT, within
+from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownProgramme, KnownScheme
+from domain.limits import CODE, SHORT_TEXT, within
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
-from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
-from projections.progress.reading import organisation_names
 
 router = APIRouter(tags=["set-up"])
-BY_SIGNATORY = performed_by(Role.COMMISSIONER, Role.PROVIDER)
-
-
-class ProgrammeIn(BaseModel):
-    health_economy: str = Field(max_length=NAME.cap)
-    contract_year: int
-    partial_fraction: Decimal = Decimal("0.5")
-    schemes_per_lead: int | None = 1
-
-
-class ProviderIn(BaseModel):
-    provider_id: UUID
-    contract_value: Decimal
-    cquin_rate: Decimal
 
 
 # The terms are also how a scheme is read back, so the domain alone checks their text: terms recorded before the
@@ -106,21 +80,6 @@ class VariationIn(TermsIn):
     reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
-class SignatureIn(BaseModel):
-    terms_version: int
-
-
-class LeadIn(BaseModel):
-    provider_id: UUID
-    reason: str = Field("", max_length=SHORT_TEXT.cap)
-
-
-class ProviderTermsIn(BaseModel):
-    contract_value: Decimal
-    cquin_rate: Decimal
-    reason: str = Field(max_length=SHORT_TEXT.cap)
-
-
 class AgreedOut(BaseModel):
     terms_version: int
     terms: TermsIn
@@ -139,54 +98,8 @@ class SchemeOut(BaseModel):
     agreed_versions: list[AgreedOut]
 
 
-class OrganisationOut(BaseModel):
-    id: str
-    name: str
-
-
 def _terms_out(terms: SchemeTerms) -> TermsIn:
     return TermsIn.model_validate(asdict(terms))
-
-
-@router.get("/organisations", response_model=list[OrganisationOut])
-def organisations(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> list[OrganisationOut]:
-    """Every organisation's id and name, for choosing participants, leads and users' organisations."""
-    names = organisation_names(readings)
-    return [OrganisationOut(id=i, name=n) for i, n in sorted(names.items(), key=lambda item: item[1])]
-
-
-@router.post("/programmes", status_code=201, response_model=RecordedOut, dependencies=[BY_COMMISSIONER])
-def set_up_programme(body: ProgrammeIn, act: Act) -> JSONResponse:
-    """The commissioner sets up its programme for a contract year."""
-    return act.run(
-        f"programme {described(body)}", lambda: act.corral.set_up_programme(act.actor, **body.model_dump()), 201
-    )
-
-
-@router.post(
-    "/programmes/{programme_id}/providers", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownProgramme]
-)
-def join(programme_id: UUID, body: ProviderIn, act: Act) -> JSONResponse:
-    """A provider joins the programme with its contract value and CQUIN rate."""
-    terms = ProviderTerms(body.provider_id, body.contract_value, body.cquin_rate)
-    return act.run(
-        f"join {programme_id} {described(body)}",
-        lambda: act.corral.join_programme(act.actor, programme_id, terms, act.expected_version),
-    )
-
-
-@router.post(
-    "/programmes/{programme_id}/providers/{provider_id}/revisions",
-    response_model=RecordedOut,
-    dependencies=[BY_COMMISSIONER, KnownProgramme],
-)
-def revise_provider_terms(programme_id: UUID, provider_id: UUID, body: ProviderTermsIn, act: Act) -> JSONResponse:
-    """The commissioner changes a provider's contract value or CQUIN rate, saying why."""
-    terms = ProviderTerms(provider_id, body.contract_value, body.cquin_rate)
-    return act.run(
-        f"provider terms {programme_id} {provider_id} {described(body)}",
-        lambda: act.corral.revise_provider_terms(act.actor, programme_id, terms, body.reason, act.expected_version),
-    )
 
 
 @router.post(
@@ -231,24 +144,6 @@ def amend_draft(scheme_id: UUID, body: VariationIn, act: Act) -> JSONResponse:
     return act.run(
         f"amend {scheme_id} {described(body)}",
         lambda: act.corral.amend_draft(act.actor, scheme_id, body.terms(), body.reason, act.expected_version),
-    )
-
-
-@router.post("/schemes/{scheme_id}/lead", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
-def designate_lead(scheme_id: UUID, body: LeadIn, act: Act) -> JSONResponse:
-    """The commissioner designates the scheme's lead; re-designation needs a reason."""
-    return act.run(
-        f"lead {scheme_id} {described(body)}",
-        lambda: act.corral.designate_lead(act.actor, scheme_id, body.provider_id, body.reason, act.expected_version),
-    )
-
-
-@router.post("/schemes/{scheme_id}/signatures", response_model=RecordedOut, dependencies=[BY_SIGNATORY, KnownScheme])
-def sign(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
-    """Sign the version of the terms you have read, for your organisation."""
-    return act.run(
-        f"sign {scheme_id} {described(body)}",
-        lambda: act.corral.sign_scheme(act.actor, scheme_id, body.terms_version, act.expected_version),
     )
 
 

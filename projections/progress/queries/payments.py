@@ -11,7 +11,8 @@ from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
 from domain.payments import Figures, Stake, figures, split
-from projections.progress.reading import MilestoneProgress, fetch, load_progress
+from projections.progress.queries.access import ProgrammeAccess
+from projections.progress.queries.reading import MilestoneProgress, fetch, load_progress
 from projections.progress.view import ProgressView
 
 
@@ -34,6 +35,23 @@ class ProgrammePayments:
     providers: dict[str, ProviderPayments]
     total: Figures
     by_quarter: dict[Quarter, Figures]
+
+
+@dataclass(frozen=True)
+class PaymentsSeen:
+    """The payments one reader may see: the programme's total only for those who see every provider's."""
+
+    programme_id: str
+    providers: list[ProviderPayments]
+    total: Figures | None
+    by_quarter: dict[Quarter, Figures]
+
+
+def payments_for(view: ProgressView, access: ProgrammeAccess) -> PaymentsSeen:
+    """Every provider's payments for the commissioner and the auditor; a provider's own, otherwise."""
+    paid = programme_payments(view, access.programme_id, None if access.everything else access.provider_id)
+    providers = [p for p in paid.providers.values() if access.may_see_money_of(p.provider_id)]
+    return PaymentsSeen(access.programme_id, providers, paid.total if access.everything else None, paid.by_quarter)
 
 
 def programme_payments(view: ProgressView, programme_id: str, provider_id: str | None = None) -> ProgrammePayments:

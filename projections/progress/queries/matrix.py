@@ -6,18 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from domain.milestones import Quarter
-from projections.progress.reading import STATUSES, load_progress, organisation_names
+from projections.progress.queries.access import ProgrammeAccess
+from projections.progress.queries.programmes import SchemeHeading, provider_names, scheme_headings
+from projections.progress.queries.reading import STATUSES, load_progress
 from projections.progress.view import ProgressView
-
-
-@dataclass(frozen=True)
-class SchemeHeading:
-    id: str
-    title: str
-    lead_id: str | None
 
 
 @dataclass(frozen=True)
@@ -41,27 +34,29 @@ class QuarterRow:
 def progress_matrix(view: ProgressView, programme_id: str, today: date | None = None) -> ProgressMatrix:
     """The system-wide picture for one programme."""
     rows = load_progress(view, today, programme_id=programme_id)
-    names = organisation_names(view)
-    s = view.schemes
-    with view.database.engine.connect() as conn:
-        schemes = conn.execute(
-            select(s.c.id, s.c.title, s.c.lead_id).where(s.c.programme_id == programme_id).order_by(s.c.ordinal)
-        ).all()
-        providers = conn.execute(
-            select(view.providers.c.provider_id).where(view.providers.c.programme_id == programme_id)
-        ).scalars()
-        provider_names = dict(sorted(((p, names.get(p, p)) for p in providers), key=lambda item: item[1]))
     cells: dict[tuple[str, str, Quarter], tuple[str, ...]] = {}
     for row in rows:
         key = (row.scheme_id, row.provider_id, row.quarter)
         cells[key] = (*cells.get(key, ()), row.status)
     counts = Counter(row.status for row in rows)
     return ProgressMatrix(
-        schemes=[SchemeHeading(r.id, r.title, r.lead_id) for r in schemes],
-        providers=provider_names,
+        schemes=scheme_headings(view, programme_id),
+        providers=provider_names(view, programme_id),
         cells=cells,
         counts={status: counts.get(status, 0) for status in STATUSES},
     )
+
+
+def progress_for(view: ProgressView, access: ProgrammeAccess, today: date | None = None) -> ProgressMatrix:
+    """The picture as `access` may see it: the schemes it takes part in (all, for the commissioner), counted alone."""
+    matrix = progress_matrix(view, access.programme_id, today)
+    cells = {key: statuses for key, statuses in matrix.cells.items() if key[0] in access.schemes}
+    counts: dict[str, int] = dict.fromkeys(matrix.counts, 0)
+    for statuses in cells.values():
+        for status in statuses:
+            counts[status] += 1
+    schemes = [s for s in matrix.schemes if s.id in access.schemes]
+    return ProgressMatrix(schemes=schemes, providers=matrix.providers, cells=cells, counts=counts)
 
 
 def quarter_table(

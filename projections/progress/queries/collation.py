@@ -10,7 +10,7 @@ from sqlalchemy import select
 from domain.milestones import Quarter
 from domain.quarter_review import ReviewStatus
 from domain.submission import SubmissionStatus
-from projections.progress.reading import MilestoneProgress, load_progress, organisation_names
+from projections.progress.queries.reading import MilestoneProgress, load_progress, organisation_names
 from projections.progress.view import ProgressView
 
 IN_PACK = (SubmissionStatus.ACCEPTED.value, SubmissionStatus.PRESENTED.value)

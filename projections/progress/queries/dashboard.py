@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import select
 
 from domain.payments import Figures
-from projections.progress.payments import payments_of
-from projections.progress.reading import MilestoneProgress, load_progress
+from projections.progress.queries.payments import payments_of
+from projections.progress.queries.reading import MilestoneProgress, load_progress
 from projections.progress.view import ProgressView
 
 

@@ -1,0 +1,53 @@
+"""A programme's audit trail: who did what, when and why, newest first, for the commissioner and the auditor."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from api.http.deps import AuditReadings, CurrentActor, ProgressReadings, ViewsAfter
+from api.http.params import MAX_POSITION, FilterText, Moment
+from api.http.reads import json_read
+from domain.milestones import Quarter
+from projections.audit.queries import audit_trail
+from projections.progress.queries import audit_access
+
+router = APIRouter(prefix="/programmes", tags=["boards"])
+
+
+@router.get("/{programme_id}/audit")
+def audit(
+    programme_id: UUID,
+    actor: CurrentActor,
+    readings: ProgressReadings,
+    trail: AuditReadings,
+    _: ViewsAfter,
+    scheme_id: UUID | None = None,
+    provider_id: UUID | None = None,
+    quarter: Quarter | None = None,
+    user: Annotated[FilterText | None, Query(description="the acting user's id")] = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=MAX_POSITION, description="the next_before of the previous page")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> Any:
+    """The audit trail, newest first, a page at a time: for the commissioner and the auditor."""
+    audit_access(readings, actor, str(programme_id))
+    page = audit_trail(
+        trail,
+        programme_id=programme_id,
+        scheme_id=scheme_id,
+        provider_id=provider_id,
+        quarter=quarter,
+        actor=user,
+        since=since,
+        until=until,
+        before_position=before,
+        limit=limit,
+    )
+    return json_read({"entries": [asdict(e) for e in page.entries], "next_before": page.next_before})

@@ -1,0 +1,28 @@
+"""A provider's dashboard: its schemes, its milestones soonest first, its evidence, assessments and money."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
+from api.http.reads import json_read
+from api.http.routers.payments import Money
+from projections.progress.queries import may_read_dashboard, provider_dashboard
+
+router = APIRouter(prefix="/providers", tags=["boards"])
+
+
+@router.get("/{provider_id}/dashboard")
+def dashboard(provider_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
+    """Your organisation's schemes, milestones soonest first, evidence, assessments and money."""
+    may_read_dashboard(actor, provider_id)
+    return json_read(
+        [
+            asdict(d) | {"money": Money.of(d.money).model_dump(mode="json")}
+            for d in provider_dashboard(readings, str(provider_id))
+        ]
+    )

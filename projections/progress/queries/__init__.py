@@ -1,0 +1,76 @@
+"""Every read of the progress view, and who may see which rows of it: routes, pages, exports, the CLI and live
+topics read here, and nowhere else writes SQL over the view's tables."""
+
+from __future__ import annotations
+
+from projections.progress.queries.access import (
+    ProgrammeAccess,
+    audit_access,
+    board_access,
+    may_read_dashboard,
+    programme_access,
+    provider_table_access,
+    review_access,
+    unseen,
+    visible_programmes,
+)
+from projections.progress.queries.collation import CollationBoard, collation_board
+from projections.progress.queries.dashboard import ProgrammeDashboard, provider_dashboard
+from projections.progress.queries.matrix import ProgressMatrix, QuarterRow, progress_for, progress_matrix, quarter_table
+from projections.progress.queries.payments import (
+    PaymentsSeen,
+    ProgrammePayments,
+    ProviderPayments,
+    payments_for,
+    programme_payments,
+)
+from projections.progress.queries.programmes import (
+    ProgrammeFacts,
+    ProgrammeHeading,
+    SchemeHeading,
+    agreed_scheme_ids,
+    programme_heading,
+    programmes_for,
+    provider_names,
+    scheme_headings,
+    scheme_row,
+)
+from projections.progress.queries.reading import MilestoneProgress, load_progress, organisation_names
+
+__all__ = [
+    "CollationBoard",
+    "MilestoneProgress",
+    "PaymentsSeen",
+    "ProgrammeAccess",
+    "ProgrammeDashboard",
+    "ProgrammeFacts",
+    "ProgrammeHeading",
+    "ProgrammePayments",
+    "ProgressMatrix",
+    "ProviderPayments",
+    "QuarterRow",
+    "SchemeHeading",
+    "agreed_scheme_ids",
+    "audit_access",
+    "board_access",
+    "collation_board",
+    "load_progress",
+    "may_read_dashboard",
+    "organisation_names",
+    "payments_for",
+    "programme_access",
+    "programme_heading",
+    "programme_payments",
+    "programmes_for",
+    "progress_for",
+    "progress_matrix",
+    "provider_dashboard",
+    "provider_names",
+    "provider_table_access",
+    "quarter_table",
+    "review_access",
+    "scheme_headings",
+    "scheme_row",
+    "unseen",
+    "visible_programmes",
+]

@@ -1,0 +1,87 @@
+"""Programmes and schemes by name: the list a reader may see, a page's heading, and the choices a filter offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import select
+
+from domain.actors import Actor
+from domain.errors import NotFoundError
+from projections.progress.queries.access import ProgrammeAccess, programme_access, visible_programmes
+from projections.progress.queries.reading import fetch, organisation_names
+from projections.progress.view import ProgressView
+
+
+@dataclass(frozen=True)
+class ProgrammeFacts:
+    """A programme as a list of programmes shows it."""
+
+    id: str
+    commissioner_id: str
+    health_economy: str
+    contract_year: int
+
+
+@dataclass(frozen=True)
+class ProgrammeHeading:
+    """What a page says about the programme it belongs to."""
+
+    id: str
+    health_economy: str
+    contract_year: int
+    access: ProgrammeAccess
+
+
+@dataclass(frozen=True)
+class SchemeHeading:
+    id: str
+    title: str
+    lead_id: str | None
+
+
+def programmes_for(view: ProgressView, actor: Actor) -> list[ProgrammeFacts]:
+    """Every programme the actor may see, in `visible_programmes`' order."""
+    g = view.programmes
+    columns = (g.c.id, g.c.commissioner_id, g.c.health_economy, g.c.contract_year)
+    rows = {r.id: ProgrammeFacts(*r) for r in fetch(view, select(*columns))}
+    return [rows[i] for i in visible_programmes(view, actor)]
+
+
+def programme_heading(view: ProgressView, actor: Actor, programme_id: UUID | str) -> ProgrammeHeading:
+    """The programme, if the actor may see it; NotFoundError otherwise."""
+    access = programme_access(view, actor, str(programme_id))
+    g = view.programmes
+    row = fetch(view, select(g.c.health_economy, g.c.contract_year).where(g.c.id == str(programme_id)))[0]
+    return ProgrammeHeading(str(programme_id), row.health_economy, row.contract_year, access)
+
+
+def scheme_row(view: ProgressView, scheme_id: UUID | str) -> tuple[str, str, str | None]:
+    """(programme id, title, lead id) of a scheme; NotFoundError if there is none."""
+    s = view.schemes
+    rows = fetch(view, select(s.c.programme_id, s.c.title, s.c.lead_id).where(s.c.id == str(scheme_id)))
+    if not rows:
+        raise NotFoundError(f"no scheme {scheme_id}")
+    return rows[0].programme_id, rows[0].title, rows[0].lead_id
+
+
+def scheme_headings(view: ProgressView, programme_id: str) -> list[SchemeHeading]:
+    """The programme's schemes, drafts too, in the order they were drafted."""
+    s = view.schemes
+    query = select(s.c.id, s.c.title, s.c.lead_id).where(s.c.programme_id == programme_id).order_by(s.c.ordinal)
+    return [SchemeHeading(r.id, r.title, r.lead_id) for r in fetch(view, query)]
+
+
+def provider_names(view: ProgressView, programme_id: str) -> dict[str, str]:
+    """The name of each provider that joined the programme, by id, in order of name."""
+    names = organisation_names(view)
+    pr = view.providers
+    joined = fetch(view, select(pr.c.provider_id).where(pr.c.programme_id == programme_id))
+    return dict(sorted(((r.provider_id, names.get(r.provider_id, r.provider_id)) for r in joined), key=lambda i: i[1]))
+
+
+def agreed_scheme_ids(view: ProgressView) -> set[str]:
+    """Every scheme whose terms have been agreed."""
+    s = view.schemes
+    return {r.id for r in fetch(view, select(s.c.id).where(s.c.agreed_version.is_not(None)))}
