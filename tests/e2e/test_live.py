@@ -23,7 +23,8 @@ from domain.actors import Role
 from domain.milestones import Quarter
 from tests.conftest import _postgres_dsn
 from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER_ID, COMMUNITY_ID, PRIVATE_ID, narrative_milestone
-from tests.e2e.serving import Served, run, served
+from bench.servers import Served, served
+from tests.e2e.serving import run
 from tests.integration.given import Agreed, agreed_scheme
 
 PASSWORD = "a long enough password"

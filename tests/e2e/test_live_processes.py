@@ -20,7 +20,7 @@ from api.settings import Settings
 from api.wiring import build_application
 from domain.actors import Role
 from tests.builders import OPERATOR, COMMISSIONER_ID, COMMUNITY_ID
-from bench.live_servers import serving
+from bench.servers import serving
 from tests.conftest import POSTGRES_URL, fresh_schema
 from tests.e2e.serving import run
 from tests.integration.given import Agreed, agreed_scheme
