@@ -14,9 +14,7 @@ import argparse
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 import math
-import os
 import secrets
-import subprocess
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -29,7 +27,8 @@ from api.http.security import hash_password, issue_token
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
 from bench import deadline_users as users
-from bench.live_servers import CORRAL, serving
+from bench.faults import verify
+from bench.servers import corral_env, serving
 from bench.report import DEADLINE as SUMMARY
 from bench.results import Latencies, number
 from bench.stores import connect, postgres_store
@@ -238,7 +237,7 @@ def check(settings: Settings, app: Corral, tally: users.Tally, env: dict[str, st
     finally:
         connection.close()
     found = sum(1 for i, v, p in tally.acknowledged if len(log.get((i, v), [])) == 1 and log[(i, v)][0] <= p)
-    verified = subprocess.run([str(CORRAL), "projections", "verify"], env=env, capture_output=True, text=True)
+    verified = verify(env, timeout=None)
     return Checks(len(tally.acknowledged), found, verified.returncode, (verified.stdout + verified.stderr)[-2000:])
 
 
@@ -261,9 +260,7 @@ def measure(
                     tally = thread.submit(asyncio.run, play(corral.http, corral.live, who, seconds)).result()
                 elapsed = time.perf_counter() - started - 4  # the second before and the three after
                 wait_for(app.name, projections, head(app), timeout=300)
-            env = {**os.environ, "CORRAL_DATABASE_URL": settings.database_url, "CORRAL_SECRET_KEY": secret}
-            env["CORRAL_DATABASE_SCHEMA"] = settings.database_schema or ""
-            checks = check(settings, app, tally, env)
+            checks = check(settings, app, tally, corral_env(settings, secret_key=secret))
     finally:
         database.close()
         app.close()

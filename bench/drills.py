@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -20,25 +19,10 @@ from tempfile import TemporaryDirectory
 import psycopg2
 
 from api.storage.wiring import build_application
-from bench.live_servers import free_port
-from bench.faults import (
-    Followers,
-    KeyedSender,
-    Service,
-    audit_positions,
-    corral_env,
-    eventually,
-    head,
-    log_positions,
-    nudges_logged,
-    services,
-    set_stage,
-    sign_in,
-    verify,
-    wait_caught_up,
-)
+from bench.fault_load import Followers, KeyedLoad, eventually, set_stage
+from bench.faults import Cluster, nudges_logged, wait_caught_up
 from bench.stores import POSTGRES_URL, postgres_store
-from domain.milestones import Quarter
+from bench.workload import head
 
 NUDGES_PER_CLIENT = 60
 FOLLOWERS = 20
@@ -68,38 +52,27 @@ def main() -> int:
         stage = set_stage(app)
         start = head(app)
         app.close()
-        env = corral_env(settings, Path(folder))
-        server = Service(env, "serve", port=free_port())
-        with services(Service(env, "projector").start(), server.start()):
+        cluster = Cluster(settings, Path(folder))
+        with cluster.running() as server:
             wait_caught_up(settings, start)
-            senders = [
-                KeyedSender(server.http, sign_in(server.http, "lead"), stage, q, NUDGES_PER_CLIENT) for q in Quarter
-            ]
-            followers = Followers(server.live, sign_in(server.http, "gill"), stage.topic, start, FOLLOWERS)
-            deadline = time.monotonic() + 120
-            threads = [threading.Thread(target=s.run, args=(deadline,)) for s in senders]
+            followers = Followers.of(server, stage, start, FOLLOWERS)
             began = time.monotonic()
             with followers:
-                for thread in threads:
-                    thread.start()
-                eventually(lambda: sum(len(s.answers) for s in senders) >= 40, 60, "forty nudges answered")
-                acknowledged_before = sum(len(s.acknowledged) for s in senders)
-                outage = restart_postgresql()
-                for thread in threads:
-                    thread.join()
-                app = build_application(settings)
+                with KeyedLoad(server, stage, NUDGES_PER_CLIENT, seconds=120) as load:
+                    eventually(lambda: load.answered >= 40, 60, "forty nudges answered")
+                    acknowledged_before = load.acknowledged
+                    outage = restart_postgresql()
+                app = build_application(settings)  # its connections went with the restart
                 try:
-                    wait_caught_up(settings, head(app), timeout=60)
-                    changes = [p for p in log_positions(app) if p > start]
+                    settled = cluster.settle(app, timeout=60)
+                    changes = [p for p in settled.log if p > start]
                     followers.wait_for(changes, timeout=60)
                     logged = nudges_logged(app)
-                    in_log = log_positions(app)
                 finally:
                     app.close()
             elapsed = time.monotonic() - began
-            verified = verify(env)
-            audit = audit_positions(settings)
 
+    senders, in_log, audit, verified = load.senders, settled.log, settled.audit, settled.verified
     sent = [m for s in senders for m in s.messages]
     acknowledged = [m for s in senders for m in s.acknowledged]
     checks = {

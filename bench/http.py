@@ -25,7 +25,7 @@ from api.http.security import hash_password, issue_token
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
 from bench.http_load import Block, Call, Clients, client_processes
-from bench.live_servers import serving, serving_app
+from bench.servers import serving, serving_app
 from bench.report import Section
 from bench.results import Latencies, Result, Target, number
 from bench.stores import database_name, postgres_store

@@ -100,16 +100,7 @@ def _agree_scheme(app: Corral, programme_id: UUID, index: int, providers: tuple[
     codes = tuple(code for code in providers if code != left_out)
     numeric = index % 2 == 0
     title = f"Bench scheme {index}"
-    milestones = tuple(
-        Milestone(
-            q.value,
-            f"{title}: {q.value} milestone",
-            q,
-            due(q, YEAR),
-            measure=MEASURE if numeric and q is not Quarter.Q1 else None,
-        )
-        for q in Quarter
-    )
+    milestones = quarterly_milestones(title, YEAR, numeric)
     terms = SchemeTerms(title, tuple(Participant(ids.organisation_id(c)) for c in codes), milestones)
     scheme_id = app.draft_scheme(gill, programme_id, f"S{index}", terms).id
     version = 1
@@ -122,6 +113,22 @@ def _agree_scheme(app: Corral, programme_id: UUID, index: int, providers: tuple[
         app.sign_scheme(staff(code), scheme_id, version)
     app.sign_scheme(gill, scheme_id, version)
     return BenchScheme(scheme_id, index, staff(lead), tuple(staff(c) for c in codes), numeric)
+
+
+def quarterly_milestones(
+    title: str, year: int, numeric: bool, name: str = "{title}: {quarter} milestone"
+) -> tuple[Milestone, ...]:
+    """A milestone a quarter, due as the demo's are, measured against MEASURE from Q2 on when `numeric`."""
+    return tuple(
+        Milestone(
+            q.value,
+            name.format(title=title, quarter=q.value),
+            q,
+            due(q, year),
+            measure=MEASURE if numeric and q is not Quarter.Q1 else None,
+        )
+        for q in Quarter
+    )
 
 
 def figures_for(scheme: BenchScheme, provider: int, quarter: Quarter, attempt: int = 0) -> Figures | None:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +13,9 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from api.storage.settings import Settings
+from bench.servers import Service, corral_env, free_port, running
 
 ROOT = Path(__file__).resolve().parents[2]
 CORRAL = ROOT / ".venv" / "bin" / "corral"
@@ -40,28 +39,6 @@ class Server:
     folder: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"corral serve exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"{url}/readyz did not answer 200 within {seconds} s")
-
-
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`corral demo` run once; every server starts from a copy of the database it made."""
@@ -75,32 +52,13 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _serving(demo: Path, folder: Path) -> Iterator[Server]:
     """`corral serve` on a free port over a copy of the demo database in `folder`, stopped on leaving."""
     shutil.copyfile(demo, folder / "corral.sqlite3")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "CORRAL_DATABASE_URL": f"sqlite:///{folder / 'corral.sqlite3'}",
-        "CORRAL_ATTACHMENTS_DIR": str(folder / "attachments"),
-        "CORRAL_ALLOWED_ORIGINS": json.dumps([url]),
-    }
-    log = (folder / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [str(CORRAL), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=folder,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_ready(url, process)
+    settings = Settings(database_url=f"sqlite:///{folder / 'corral.sqlite3'}")
+    env = corral_env(settings, attachments_dir=folder / "attachments", allowed_origins=[url])
+    command = [str(CORRAL), "serve", "--host", "127.0.0.1"]
+    with running(Service(command, env, port=port, ready="/readyz", log=folder / "serve.log", cwd=folder)):
         yield Server(url, folder)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +17,11 @@ import pytest
 
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
+from bench.servers import CORRAL, Service, corral_env, free_port, running
 from domain.actors import Role
 from tests.builders import COMMUNITY_ID, OPERATOR, quick_hash
 from tests.integration.given import Agreed, agreed_scheme
 
-CORRAL = Path(sys.executable).parent / "corral"
 PASSWORD = "a long enough password"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 WITHOUT_OVERRIDE = ["--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search"]
@@ -49,34 +45,20 @@ def _as_an_ordinary_account() -> list[str]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    database = f"sqlite:///{tmp_path / 'corral.sqlite3'}"
-    app = build_application(Settings(database_url=database))
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}")
+    app = build_application(settings)
     agreed = agreed_scheme(app)
     app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     folder = tmp_path / "files"
-    env = {**os.environ, "CORRAL_DATABASE_URL": database, "CORRAL_ATTACHMENTS_DIR": str(folder)}
-    command = [*_as_an_ordinary_account(), str(CORRAL), "serve", "--port", str(port)]
-    with (tmp_path / "server.log").open("wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, (tmp_path / "server.log").read_text()
-            time.sleep(0.1)
-        yield Server(f"http://127.0.0.1:{port}", folder, agreed)
-    finally:
-        if folder.is_dir():
-            folder.chmod(0o755)
-        process.terminate()
-        process.wait(timeout=15)
+    env = corral_env(settings, attachments_dir=folder)
+    command = [*_as_an_ordinary_account(), str(CORRAL), "serve"]
+    with running(Service(command, env, port=free_port(), ready="/readyz", log=tmp_path / "server.log")) as served:
+        try:
+            yield Server(served.http, folder, agreed)
+        finally:
+            if folder.is_dir():
+                folder.chmod(0o755)
 
 
 def _unavailable(answer: httpx.Response) -> bool:

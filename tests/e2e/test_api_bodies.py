@@ -21,7 +21,7 @@ from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import COMMUNITY_ID, OPERATOR, quick_hash
-from tests.e2e.serving import Served, served
+from bench.servers import Served, served
 from tests.integration.given import Agreed, agreed_scheme
 
 PASSWORD = "a long enough password"

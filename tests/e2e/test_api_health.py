@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,9 +11,8 @@ from api.cli.demo import load_demo
 from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
+from bench.servers import corral, corral_env, free_port, running
 from projections.runner import catch_up
-
-CORRAL = Path(sys.executable).parent / "corral"
 
 
 def test_the_process_is_healthy_and_ready_on_an_empty_store(settings: Settings) -> None:
@@ -55,20 +49,7 @@ def test_the_openapi_schema_describes_the_health_routes(settings: Settings) -> N
 
 
 def test_corral_serve_answers_on_its_port(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "CORRAL_DATABASE_URL": f"sqlite:///{tmp_path / 'corral.sqlite3'}"}
-    server = subprocess.Popen([str(CORRAL), "serve", "--port", str(port)], env=env, stderr=subprocess.PIPE)
-    try:
-        answer = None
-        for _ in range(100):
-            try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    env = corral_env(Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}"))
+    with running(corral(env, "serve", port=free_port(), log=tmp_path / "server.log")) as server:
+        answer = httpx.get(f"{server.http}/healthz", timeout=1)
         assert answer is not None and answer.json() == {"status": "ok"}
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

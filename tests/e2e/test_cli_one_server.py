@@ -4,10 +4,7 @@ Real `corral` processes, as an operator would start them."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,15 +13,16 @@ from pathlib import Path
 import httpx
 
 from api.cli.demo.users import DEMO_PASSWORD
+from api.storage.settings import Settings
+from bench.servers import CORRAL, corral, corral_env, free_port, running
 
-CORRAL = Path(sys.executable).parent / "corral"
 PASSWORD = "a long enough password"
 REFUSAL = "is already being projected by"
 
 
 def _env(database: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("CORRAL_SECRET_KEY", "CORRAL_EMBEDDED_PROJECTOR")}
-    return env | {"CORRAL_DATABASE_URL": f"sqlite:///{database}", "COLUMNS": "200"}
+    settings = Settings(database_url=f"sqlite:///{database}")
+    return corral_env(settings, secret_key=None, embedded_projector=None) | {"COLUMNS": "200"}
 
 
 def _corral(database: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -48,33 +46,12 @@ def _refused(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.CompletedProcess(args, process.returncode, said)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def _serving(database: Path) -> Iterator[str]:
     """`corral serve` on the database, until the block ends: its base URL, once it is ready."""
-    port = _free_port()
-    log = database.with_suffix(f".{port}.log")
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [str(CORRAL), "serve", "--port", str(port)], env=_env(database), stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        for _ in range(300):
-            assert server.poll() is None, log.read_text()
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    port = free_port()
+    with running(corral(_env(database), "serve", port=port, log=database.with_suffix(f".{port}.log"))) as server:
+        yield server.http
 
 
 def _caught_up(base: str) -> bool:
@@ -90,7 +67,7 @@ def _caught_up(base: str) -> bool:
 def test_a_second_server_on_the_same_sqlite_file_refuses_while_the_first_serves_and_projects(tmp_path: Path) -> None:
     database = tmp_path / "corral.sqlite3"
     with _serving(database) as first:
-        second = _refused(database, "serve", "--port", str(_free_port()))
+        second = _refused(database, "serve", "--port", str(free_port()))
         projector = _refused(database, "projector")
         demo = _corral(database, "demo")  # the load, recorded while the first server projects it
         rebuild = _corral(database, "projections", "rebuild")

@@ -8,7 +8,6 @@ disturb every other test on the machine.)
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,27 +18,11 @@ import pytest
 
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
-from bench.live_servers import free_port
-from bench.faults import (
-    Followers,
-    KeyedSender,
-    Nudging,
-    Service,
-    audit_positions,
-    corral_env,
-    eventually,
-    head,
-    log_positions,
-    nudges_logged,
-    services,
-    set_stage,
-    sign_in,
-    verify,
-    view_positions,
-    wait_caught_up,
-)
+from bench.fault_load import Followers, KeyedLoad, Nudging, eventually, set_stage
+from bench.faults import Cluster, log_positions, nudges_logged, view_positions, wait_caught_up
+from bench.servers import services
+from bench.workload import head
 from domain.application import Corral
-from domain.milestones import Quarter
 from projections.database import ViewDatabase
 from tests.conftest import POSTGRES_URL, _postgres_dsn, fresh_schema
 from tests.e2e.test_projections_cli import grow_log
@@ -48,27 +31,18 @@ pytestmark = pytest.mark.postgres
 
 
 @dataclass
-class Store:
-    """A fresh schema, an application on it, and the environment `corral` processes run in."""
+class Store(Cluster):
+    """A fresh schema, an application on it, and the `corral` processes a drill runs on it."""
 
-    settings: Settings
     app: Corral
-    env: dict[str, str]
-
-    def projector(self) -> Service:
-        return Service(self.env, "projector")
-
-    def server(self, port: int | None = None) -> Service:
-        return Service(self.env, "serve", port=port or free_port())
 
     def converges(self) -> None:
         """The views reach the head of the log, equal a fresh rebuild and hold each event once."""
-        position = head(self.app)
-        wait_caught_up(self.settings, position)
-        verified = verify(self.env)
+        settled = self.settle(self.app)
+        verified = settled.verified
         assert verified.returncode == 0, verified.stdout + verified.stderr
         assert "every view equals a fresh rebuild" in verified.stdout
-        assert audit_positions(self.settings) == log_positions(self.app)
+        assert settled.audit == settled.log
 
 
 @pytest.fixture
@@ -79,7 +53,7 @@ def store(postgres_available: bool, tmp_path: Path) -> Iterator[Store]:
         settings = Settings(database_url=POSTGRES_URL, database_schema=schema)
         app = build_application(settings)
         try:
-            yield Store(settings, app, corral_env(settings, tmp_path))
+            yield Store(settings, tmp_path, app)
         finally:
             app.close()
 
@@ -107,20 +81,12 @@ def test_an_api_server_killed_mid_requests_loses_no_acknowledged_command_and_act
     store: Store,
 ) -> None:
     stage = set_stage(store.app)
-    server = store.server()
-    with services(store.projector().start(), server.start()):
-        token = sign_in(server.http, "lead")
-        senders = [KeyedSender(server.http, token, stage, quarter, count=30) for quarter in Quarter]
-        deadline = time.monotonic() + 40
-        threads = [threading.Thread(target=s.run, args=(deadline,)) for s in senders]
-        for thread in threads:
-            thread.start()
-        eventually(lambda: sum(len(s.acknowledged) for s in senders) >= 20, 20, "twenty nudges acknowledged")
-        server.kill()
-        server.start()
-        for thread in threads:
-            thread.join()
-
+    with store.running() as server:
+        with KeyedLoad(server, stage, count=30, seconds=40) as load:
+            eventually(lambda: load.acknowledged >= 20, 20, "twenty nudges acknowledged")
+            server.kill()
+            server.start()
+        senders = load.senders
         logged = nudges_logged(store.app)
         sent = [m for s in senders for m in s.messages]
         acknowledged = [m for s in senders for m in s.acknowledged]
@@ -133,11 +99,10 @@ def test_an_api_server_killed_mid_requests_loses_no_acknowledged_command_and_act
 
 def test_every_websocket_client_forced_to_reconnect_at_once_hears_every_change_once_in_order(store: Store) -> None:
     stage = set_stage(store.app)
-    server = store.server()
-    with services(store.projector().start(), server.start()):
+    with store.running() as server:
         start = head(store.app)
         wait_caught_up(store.settings, start)
-        followers = Followers(server.live, sign_in(server.http, "gill"), stage.topic, after=start, count=30)
+        followers = Followers.of(server, stage, after=start, count=30)
         with followers, Nudging(store.app, stage) as nudging:
             followers.wait_for(nudging.positions[:10], timeout=10)
             server.kill()  # every socket drops at once
@@ -183,11 +148,10 @@ def test_terminated_listen_connections_reconnect_and_views_and_clients_converge(
         store.app.recorder.channel_name,  # type: ignore[attr-defined]  # the projector's
         ViewDatabase(POSTGRES_URL, schema).views_channel,  # the live hub's
     ]
-    server = store.server()
-    with services(store.projector().start(), server.start()):
+    with store.running() as server:
         start = head(store.app)
         wait_caught_up(store.settings, start)
-        followers = Followers(server.live, sign_in(server.http, "gill"), stage.topic, after=start, count=3)
+        followers = Followers.of(server, stage, after=start, count=3)
         with followers, Nudging(store.app, stage) as nudging:
             for _ in range(2):  # twice: the second time it is the reconnected sessions that go
                 time.sleep(0.3)

@@ -31,7 +31,8 @@ from tests.builders import (
     narrative_milestone,
     quick_hash,
 )
-from tests.e2e.serving import Served, run, served
+from bench.servers import Served, served
+from tests.e2e.serving import run
 from tests.integration.given import Agreed, agreed_scheme
 
 PASSWORD = "a long enough password"

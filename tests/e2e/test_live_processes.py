@@ -19,7 +19,7 @@ from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import OPERATOR, COMMISSIONER_ID, COMMUNITY_ID, quick_hash
-from bench.live_servers import serving
+from bench.servers import serving
 from tests.conftest import POSTGRES_URL, fresh_schema
 from tests.e2e.serving import run
 from tests.integration.given import Agreed, agreed_scheme

@@ -17,7 +17,8 @@ from api.storage.wiring import build_application, build_views
 from domain.actors import Role
 from projections.runner import catch_up
 from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
-from tests.e2e.serving import Served, run, served
+from bench.servers import Served, served
+from tests.e2e.serving import run
 from tests.integration.given import Agreed, agreed_scheme
 
 PASSWORD = "a long enough password"
