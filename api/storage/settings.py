@@ -8,8 +8,11 @@ from pathlib import Path
 from tempfile import NamedTemporaryFile
 from typing import Annotated
 
+from eventsourcing.utils import get_topic
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.storage.event_store import Factory
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('var') / 'corral.sqlite3'}"
 
@@ -58,7 +61,7 @@ class Settings(BaseSettings):
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads to build the event store."""
         env = {
-            "PERSISTENCE_MODULE": "api.storage.event_store:Factory",
+            "PERSISTENCE_MODULE": get_topic(Factory),  # named from the class: a move is caught at import
             "SQLALCHEMY_URL": self.database_url,
             "CREATE_TABLE": "y",
             "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
