@@ -64,6 +64,8 @@ class UnassessedMilestonesError(DomainError):
 class RationaleRequiredError(DomainError):
     """An assessment must say why."""
 
+    field = "rationale"
+
 
 @dataclass(frozen=True)
 class PackEntry:
