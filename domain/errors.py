@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 class DomainError(Exception):
     """A rule of the domain was broken; the message says which, in plain words.
 
-    `field` names the input the rule is about, when it is about one, so a form can show the error beside it.
+    `field` names the input the rule is about, when it is about one, so the error can be shown beside that input.
     """
 
     field: str | None = None
