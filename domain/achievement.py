@@ -24,6 +24,8 @@ class AssessmentStatus(Enum):
 class FiguresRequiredError(DomainError):
     """A numeric milestone cannot be judged without its figures."""
 
+    field = "numerator"
+
 
 class BaselineMissingError(DomainError):
     """Thresholds relative to a baseline need the baseline."""
@@ -31,6 +33,8 @@ class BaselineMissingError(DomainError):
 
 class StatusDisagreesWithFiguresError(DomainError):
     """The status chosen contradicts the threshold share of the figures."""
+
+    field = "status"
 
 
 def threshold_share(measure: NumericMeasure, figures: Figures) -> Decimal:

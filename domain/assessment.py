@@ -21,6 +21,8 @@ class EvidenceNotInPackError(DomainError):
 class RationaleRequiredError(DomainError):
     """An assessment must say why."""
 
+    field = "rationale"
+
 
 @dataclass(frozen=True)
 class Assessment:

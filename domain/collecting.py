@@ -6,6 +6,7 @@ from uuid import UUID
 
 from domain import ids
 from domain.actors import Actor
+from domain.errors import StaleVersionError
 from domain.evidence import Evidence
 from domain.milestones import Quarter
 from domain.quarter_review import QuarterReview
@@ -40,6 +41,23 @@ class EvidenceService(ReadService, UploadService):
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         submission.revise(actor, milestone, self._as_uploaded(actor, evidence, submission), reason)
         return self._save(submission)
+
+    def send_evidence(
+        self,
+        actor: Actor,
+        scheme_id: UUID,
+        milestone_code: str,
+        evidence: Evidence,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """The provider's evidence for a milestone: submitted when it has none there (version 0), else revised."""
+        submission_id = ids.submission_id(scheme_id, milestone_code, actor.organisation_id)
+        if self.exists(submission_id):
+            return self.revise_evidence(actor, submission_id, evidence, reason, expected_version)
+        if expected_version not in (None, 0):
+            raise StaleVersionError(f"the evidence is not there, so not at version {expected_version}: reload it")
+        return self.submit_evidence(actor, scheme_id, milestone_code, evidence)
 
     def withdraw_evidence(
         self, actor: Actor, submission_id: UUID, reason: str, expected_version: int | None = None

@@ -2,9 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 
 class DomainError(Exception):
-    """A rule of the domain was broken; the message says which, in plain words."""
+    """A rule of the domain was broken; the message says which, in plain words.
+
+    `field` names the input the rule is about, when it is about one, so the error can be shown beside that input.
+    """
+
+    field: str | None = None
+    _by_rule: ClassVar[dict[str, type[DomainError]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        DomainError._by_rule.setdefault(cls.rule(), cls)
+
+    @classmethod
+    def rule(cls) -> str:
+        """The rule's name, as a problem reports it: the class's name without `Error`."""
+        return cls.__name__.removesuffix("Error")
+
+    @staticmethod
+    def of_rule(rule: str) -> type[DomainError]:
+        """The error a problem's rule names; DomainError itself for a rule no error has."""
+        return DomainError._by_rule.get(rule, DomainError)
 
 
 class NotPermittedError(DomainError):
@@ -29,3 +51,5 @@ class StaleVersionError(ConcurrentChangeError):
 
 class ReasonRequiredError(DomainError):
     """A change of mind must say why."""
+
+    field = "reason"

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
 from domain.errors import DomainError
-from domain.limits import ATTACHMENT_SIZE, FIGURE, FILE_NAME, LONG_TEXT, MEDIA_TYPE, WIDE
+from domain.limits import ATTACHMENT_SIZE, FIGURE, FILE_NAME, LONG_TEXT, MEDIA_TYPE, WIDE, InvalidInputError
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class InvalidEvidenceError(DomainError):
     """Evidence is empty or malformed."""
+
+    field = "narrative"  # the evidence as a whole, shown at its first input
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,15 @@ class Figures:
             raise InvalidEvidenceError("the denominator must be positive")
         if self.denominator is not None and self.numerator > self.denominator:
             raise InvalidEvidenceError("the numerator cannot exceed the denominator")
+
+    @classmethod
+    def given(cls, numerator: Decimal | None, denominator: Decimal | None) -> Figures | None:
+        """The figures as typed in two parts: none when neither is given, and never a denominator alone."""
+        if numerator is None:
+            if denominator is not None:
+                raise InvalidInputError("numerator", "give the numerator as well as the denominator")
+            return None
+        return cls(numerator, denominator)
 
     @property
     def value(self) -> Decimal:

@@ -14,6 +14,8 @@ from domain.errors import DomainError, ReasonRequiredError
 class InvalidInputError(DomainError):
     """A value is outside the limits on input; `field` names it as a dotted path, such as `milestones.2.title`."""
 
+    field: str
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field

@@ -43,6 +43,8 @@ class NotAcceptedError(DomainError):
 class CommentsRequiredError(DomainError):
     """Returning evidence must tell the provider what to change."""
 
+    field = "comments"
+
 
 class Submission(Aggregate):
     """Every revision of the evidence is kept; the pack names one by number."""

@@ -16,6 +16,8 @@ from domain.evidence import Attachment
 class AttachmentNotUploadedError(DomainError):
     """Evidence names only files its own organisation uploaded, or that an earlier revision of it already holds."""
 
+    field = "attachments"
+
 
 class Upload(Aggregate):
     """One organisation's upload of one file, by SHA-256: its name, size and the type its content shows.

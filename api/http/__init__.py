@@ -1,1 +1,11 @@
-"""HTTP: the routers, their dependencies, the command path, errors as problems, sign-in and the request guards."""
+"""HTTP: the routers, their dependencies, the command path, errors as problems, sign-in and the request guards.
+
+The pages (`web`) import only these modules of `api`, the public pieces meant for them:
+- `api.http.deps`: the dependencies a route declares (the application, the settings, the actor, the views, stores);
+- `api.http.commands`: the command path (`FormAct`, `Command.attempt`, `Refusal`, `keep_upload`), so a form's
+  Idempotency-Key, If-Match and refusals work as an API route's do;
+- `api.http.access`: the checks that load an aggregate before a page reads or changes it;
+- `api.http.params`: the types of query parameters that pages share with routes;
+- `api.http.session`: the browser's session (its cookie and CSRF token) and signing in to it.
+Nothing else: not `api.storage`, `api.live`, `api.cli`, `api.main`, nor `api.http.routers`.
+"""

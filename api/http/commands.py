@@ -1,22 +1,30 @@
-"""What every state-changing route shares: the actor, Idempotency-Key, If-Match and the answer's ETag."""
+"""The one command path, for API routes and page forms alike: the actor, Idempotency-Key, If-Match, the answer's
+ETag, and a refusal mapped from the domain's errors in one way.
+
+A route answers with `run` (JSON); a page asks `attempt` for what was recorded or the refusal, and shows either.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import Depends, Header, HTTPException
+from fastapi import Depends, Form, Header, HTTPException, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from api.http.access import may_attach_evidence
 from api.http.deps import CorralApp, CurrentActor, Idempotency
 from api.http.errors import PROBLEM, domain_problem, problem
+from api.storage.attachments import AttachmentStore
 from api.storage.idempotency import Answer, IdempotencyKeys, KeyReusedError
 from domain.actors import Actor
 from domain.application import Corral
 from domain.errors import DomainError
+from domain.evidence import Attachment
 from domain.service import Recorded
 
 
@@ -24,6 +32,17 @@ class RecordedOut(BaseModel):
     id: str
     version: int
     position: int
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A refused command, as its problem says: the status, the rule broken (None for a key reused), what it says,
+    and each input outside the limits on input with what is wrong with it."""
+
+    status: int
+    rule: type[DomainError] | None
+    detail: str
+    inputs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,19 +69,44 @@ class Command:
 
     def run(self, request: str, act: Callable[[], Recorded], status_code: int = 200) -> JSONResponse:
         """Act once per Idempotency-Key and answer with what was recorded, its version as the ETag."""
+        return _response(self._once(request, act, status_code))
+
+    def attempt(self, request: str, act: Callable[[], Recorded]) -> Recorded | Refusal:
+        """Act once per key, as `run` does, and hand back what was recorded or why not: a replay hands back the same."""
+        answer = self._once(request, act, 200)
+        if answer.status >= 400:
+            return _refusal(answer)
+        body = json.loads(answer.body)
+        return Recorded(UUID(body["id"]), body["version"], body["position"])
+
+    def _once(self, request: str, act: Callable[[], Recorded], status_code: int) -> Answer:
         try:
-            answer = self.keys.once(
+            return self.keys.once(
                 self.actor.user_id, self.key, f"{request} if-match={self.if_match}", lambda: _answer(act, status_code)
             )
         except KeyReusedError as error:
-            return problem(422, "Idempotency key reused", str(error))
-        return _response(answer)
+            return _problem_answer(problem(422, "Idempotency key reused", str(error)))
 
 
-def described(body: BaseModel) -> str:
+def refused(error: DomainError) -> Refusal:
+    """The refusal a broken rule met outside a command becomes, as the API's problem for it would say."""
+    return _refusal(_problem_answer(domain_problem(error)))
+
+
+def described(body: BaseModel | Mapping[str, Any]) -> str:
     """A request's body as text for its Idempotency-Key's fingerprint, whatever text it holds: escaped to ASCII, so
     even a lone surrogate (which the domain refuses, naming the field) reaches the domain instead of failing here."""
-    return json.dumps(body.model_dump(mode="json"), separators=(",", ":"))
+    values = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    return json.dumps(values, separators=(",", ":"), default=str)
+
+
+def keep_upload(store: AttachmentStore, corral: Corral, actor: Actor, file: UploadFile) -> Attachment:
+    """Store a file as the actor's organisation's and record the upload, before evidence names it: the one change
+    made without a key, since uploading the same file again is no error."""
+    may_attach_evidence(actor)
+    kept = store.keep(file.file, file.filename or "")
+    corral.record_upload(actor, kept)
+    return kept
 
 
 def _answer(act: Callable[[], Recorded], status_code: int) -> Answer:
@@ -70,10 +114,21 @@ def _answer(act: Callable[[], Recorded], status_code: int) -> Answer:
     try:
         recorded = act()
     except DomainError as error:
-        refused = domain_problem(error)
-        return Answer(refused.status_code, bytes(refused.body).decode())
+        return _problem_answer(domain_problem(error))
     body = {"id": str(recorded.id), "version": recorded.version, "position": recorded.position}
     return Answer(status_code, json.dumps(body), {"ETag": f'"{recorded.version}"'})
+
+
+def _problem_answer(response: JSONResponse) -> Answer:
+    return Answer(response.status_code, bytes(response.body).decode())
+
+
+def _refusal(answer: Answer) -> Refusal:
+    """The refusal a problem describes: its rule found again by name, so a replay is shown as the first answer was."""
+    body = json.loads(answer.body)
+    rule = DomainError.of_rule(body["rule"]) if "rule" in body else None
+    inputs = tuple((e["field"], e["message"]) for e in body.get("errors", ()))
+    return Refusal(answer.status, rule, body["detail"], inputs)
 
 
 def _response(answer: Answer) -> JSONResponse:
@@ -98,4 +153,17 @@ async def get_command(
     return Command(actor, corral, keys, key, if_match)
 
 
+async def get_form_command(
+    actor: CurrentActor,
+    corral: CorralApp,
+    keys: Idempotency,
+    version: Annotated[int, Form()],
+    idempotency_key: Annotated[str | None, Form(max_length=200)] = None,
+) -> Command:
+    """The command context of a page's form: its hidden `idempotency_key` field is the key, made when the form was
+    drawn, and its hidden `version` field the version it was drawn at, as If-Match names it."""
+    return Command(actor, corral, keys, idempotency_key, f'"{version}"')
+
+
 Act = Annotated[Command, Depends(get_command)]
+FormAct = Annotated[Command, Depends(get_form_command)]

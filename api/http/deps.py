@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from api.http.access import may_know_programme, may_know_scheme
+from api.storage.attachments import AttachmentStore
 from api.storage.idempotency import IdempotencyKeys
 from api.live.hub import Hub
 from api.live.waits import PositionBeyondLogError
@@ -222,7 +223,14 @@ async def get_idempotency(request: Request) -> IdempotencyKeys:
     return keys
 
 
+async def get_attachment_store(request: Request) -> AttachmentStore:
+    """The store of uploaded files."""
+    store: AttachmentStore = request.app.state.attachments
+    return store
+
+
 ProgressReadings = Annotated[ProgressView, Depends(get_progress_view)]
 AuditReadings = Annotated[AuditView, Depends(get_audit_view)]
 Idempotency = Annotated[IdempotencyKeys, Depends(get_idempotency)]
+AttachmentFiles = Annotated[AttachmentStore, Depends(get_attachment_store)]
 ViewsAfter = Annotated[None, Depends(views_after)]

@@ -37,10 +37,15 @@ def problem(status_code: int, title: str, detail: str, **extra: Any) -> JSONResp
     return JSONResponse(jsonable_encoder(body), status_code=status_code, media_type=PROBLEM)
 
 
+def status_of(error: DomainError) -> int:
+    """The HTTP status a broken domain rule is answered with, for an API client and a page alike."""
+    return next(code for kind, code in STATUS_BY_ERROR if isinstance(error, kind))
+
+
 def domain_problem(error: DomainError) -> JSONResponse:
     """The problem a broken domain rule becomes, naming the rule, and the field when the rule is about one."""
-    code = next(code for kind, code in STATUS_BY_ERROR if isinstance(error, kind))
-    rule = type(error).__name__.removesuffix("Error")
+    code = status_of(error)
+    rule = error.rule()
     if isinstance(error, InvalidInputError):
         return _fields_problem([{"field": error.field, "message": error.message}], rule=rule)
     return problem(code, _words(rule), str(error), rule=rule)

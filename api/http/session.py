@@ -13,7 +13,11 @@ import hmac
 
 from fastapi import HTTPException, Request, Response, status
 
+from api.http.devices import attempt_from, set_device_cookie
+from api.http.security import Verified, issue_token
+from api.http.sign_in import SignInLedger
 from api.storage.settings import Settings
+from domain.application import Corral
 
 COOKIE = "corral_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -42,6 +46,22 @@ def set_session_cookie(response: Response, token: str, settings: Settings) -> No
         samesite="strict",
         secure=settings.secure_cookies,
     )
+
+
+def check_password(
+    request: Request, corral: Corral, ledger: SignInLedger, settings: Settings, username: str, password: str
+) -> Verified:
+    """Whose password this is, the attempt counted against this client and its device; SignInError if refused,
+    ThrottledError (a SignInError) after repeated failures."""
+    return ledger.check_password(corral, attempt_from(request, username, settings), password)
+
+
+def open_session(response: Response, verified: Verified, settings: Settings) -> str:
+    """Hand the browser its session cookie, and a device cookie for the user signed in; the session's token."""
+    token = issue_token(verified.actor, settings.signing_key(), settings.token_minutes, verified.password_generation)
+    set_session_cookie(response, token, settings)
+    set_device_cookie(response, verified.actor.user_id, settings)
+    return token
 
 
 def clear_session_cookie(response: Response, settings: Settings) -> None:

@@ -32,6 +32,8 @@ HEAD = 8192  # how much of a file its type is told from
 class AttachmentRefusedError(DomainError):
     """The file is too large, of a type not accepted, or unnamed."""
 
+    field = "attachments"
+
 
 def safe_name(name: str) -> str:
     """The file's own name without any folder, control characters or characters a file system could misread."""

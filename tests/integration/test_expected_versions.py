@@ -10,7 +10,7 @@ from domain.errors import StaleVersionError
 from domain.milestones import Quarter
 from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMUNITY, COMMUNITY_ID, narrative, terms
 from tests.builders import narrative_milestone
-from tests.integration.given import agreed_scheme, event_count, presented, programme_set_up
+from tests.integration.given import agreed_scheme, event_count, event_names, presented, programme_set_up
 
 Q1 = Quarter.Q1
 
@@ -71,3 +71,19 @@ def test_disabling_an_account_checks_its_version(app: Corral) -> None:
     with pytest.raises(StaleVersionError):
         app.disable_user(OPERATOR, "colin", "left", expected_version=opened.version + 1)
     assert app.disable_user(OPERATOR, "colin", "left", expected_version=opened.version).version == opened.version + 1
+
+
+def test_sending_evidence_submits_it_when_none_is_there_then_revises_it_against_the_version_its_author_saw(
+    app: Corral,
+) -> None:
+    scheme_id = agreed_scheme(app).scheme_id
+
+    submitted = app.send_evidence(COMMUNITY, scheme_id, "M1", narrative(), "", expected_version=0)
+    revised = app.send_evidence(COMMUNITY, scheme_id, "M1", narrative("With August."), "added August", 1)
+
+    with pytest.raises(StaleVersionError, match="submission is at version 2, not 0"):
+        app.send_evidence(COMMUNITY, scheme_id, "M1", narrative("A second first."), "", expected_version=0)
+    with pytest.raises(StaleVersionError):
+        app.send_evidence(ACUTE, scheme_id, "M1", narrative(), "", expected_version=1)
+    assert event_names(app, submitted.id) == ["EvidenceSubmitted", "EvidenceRevised"]
+    assert revised.version == 2 and app.submission(submitted.id).evidence().narrative == "With August."

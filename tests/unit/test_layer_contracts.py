@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,14 @@ def test_an_import_against_a_contract_breaks_it(tmp_path: Path, contract: str) -
     assert result.returncode != 0
     broken = [line for line in result.stdout.splitlines() if line.endswith("BROKEN")]
     assert len(broken) == 1 and broken[0].startswith(contract), result.stdout
+
+
+def test_every_module_of_api_http_is_either_meant_for_pages_or_forbidden_to_them() -> None:
+    meant_for_pages = {"api.http.deps", "api.http.commands", "api.http.access", "api.http.params", "api.http.session"}
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    [pages] = [c for c in contracts if c["name"].startswith("web imports only api's")]
+    modules = {f"api.http.{path.stem}" for path in (ROOT / "api" / "http").glob("*.py") if path.stem != "__init__"}
+
+    assert modules - meant_for_pages == {m for m in pages["forbidden_modules"] if m.startswith("api.http.")} - {
+        "api.http.routers"
+    }

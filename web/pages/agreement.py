@@ -11,12 +11,13 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from api.http.access import readable_scheme
+from api.http.commands import FormAct
 from api.http.deps import ViewsAfter
 from domain.actors import Role
 from domain.application import Corral
 from domain.scheme import Scheme
 from projections.progress.queries import organisation_names, programme_heading
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 
 router = APIRouter(route_class=PageRoute)
 
@@ -69,13 +70,15 @@ def agreement(page: CurrentPage, scheme_id: UUID, _: ViewsAfter) -> Response:
 
 
 @router.post("/schemes/{scheme_id}/signatures")
-def sign(page: CurrentPage, scheme_id: UUID, terms_version: Annotated[int, Form()], version: SeenVersion) -> Response:
+def sign(page: CurrentPage, act: FormAct, scheme_id: UUID, terms_version: Annotated[int, Form()]) -> Response:
     """Sign the version of the terms you have read, for your organisation."""
     readable_scheme(page.corral, page.viewer.actor, scheme_id)
     return page.act(
-        lambda: page.corral.sign_scheme(page.viewer.actor, scheme_id, terms_version, expected_version=version),
+        act,
+        lambda: act.corral.sign_scheme(act.actor, scheme_id, terms_version, act.expected_version),
         "sign",
         {},
         lambda failure: _agreement_page(page, scheme_id, failure),
         f"/schemes/{scheme_id}/agreement",
+        asked={"terms_version": terms_version},
     )

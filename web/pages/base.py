@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -9,23 +10,25 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, Form, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from api.http.commands import Command, Refusal, described, refused
 from api.http.deps import CorralApp, CurrentActor, ProgressReadings, ServerSettings, SessionClaims
 from api.http.session import csrf_token
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
 from domain.application import Corral
-from domain.errors import ConcurrentChangeError, DomainError, NotFoundError, NotPermittedError
-from domain.limits import WIDE, InvalidInputError
+from domain.errors import ConcurrentChangeError, DomainError
+from domain.limits import WIDE
 from domain.milestones import contract_year_label
 from domain.payments import pounds
 from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
+from domain.service import Recorded
 from domain.submission import SubmissionStatus
 from projections.progress.queries.reading import AWAITING, NOT_YET_DUE
 from projections.progress.view import ProgressView
@@ -84,6 +87,8 @@ environment.filters["money"] = _money
 environment.filters["percent"] = _percent
 environment.filters["year"] = contract_year_label
 environment.globals["tag_colour"] = lambda status: TAG_COLOURS.get(str(status), "white")
+# Each change form carries a key made as it is drawn: sent twice, it acts once (api/http/commands.py's FormAct).
+environment.globals["idempotency_key"] = lambda: secrets.token_urlsafe(24)
 
 
 @dataclass(frozen=True)
@@ -124,17 +129,33 @@ class Page:
     readings: ProgressView
 
     def show(self, template: str, context: Mapping[str, Any], failure: FormFailure | None = None) -> HTMLResponse:
-        """The page; 422 when it shows a form the server refused."""
-        return render(
-            self.request, template, {**context, "failure": failure}, self.viewer, 200 if failure is None else 422
-        )
+        """The page; with the refusal's status when it shows a form the server refused."""
+        status_code = 200 if failure is None else failure.status
+        return render(self.request, template, {**context, "failure": failure}, self.viewer, status_code)
 
-    def act(self, action: Callable[[], Any], form: str, values: Mapping[str, Any], again: Again, done: str) -> Response:
-        """Run a use case, then go to `done` once the views include it; a broken rule shows the form again."""
-        recorded, error = attempt(action)
-        if error is not None:
-            return again(refused(form, values, error))
-        return see_other(after(done, recorded.position))
+    def act(
+        self,
+        command: Command,
+        action: Callable[[], Recorded],
+        form: str,
+        values: Mapping[str, Any],
+        again: Again,
+        done: str,
+        asked: Mapping[str, Any] | None = None,
+    ) -> Response:
+        """Run a use case on the command path, once per form key, then go to `done` once the views include it; a
+        refusal shows the form again. `asked` is what the form asks, for its key, when more than its typed values."""
+        request = f"{self.request.url.path} {form} {described(values if asked is None else asked)}"
+        outcome = command.attempt(request, action)
+        if isinstance(outcome, Refusal):
+            return self.refused(outcome, form, values, again)
+        return see_other(after(done, outcome.position))
+
+    def refused(self, refusal: Refusal, form: str, values: Mapping[str, Any], again: Again) -> Response:
+        """The form again with why it was refused; what the viewer may not see or do is a page of its own."""
+        if refusal.status in ERROR_TITLES:
+            return _error_page(self.request, refusal.status, ERROR_TITLES[refusal.status], refusal.detail)
+        return again(failure_of(refusal, form, values))
 
 
 async def get_page(request: Request, viewer: CurrentViewer, corral: CorralApp, readings: ProgressReadings) -> Page:
@@ -143,8 +164,6 @@ async def get_page(request: Request, viewer: CurrentViewer, corral: CorralApp, r
 
 
 CurrentPage = Annotated[Page, Depends(get_page)]
-# The version of the record a change form acts on, as the page showed it: a hidden field in every change form.
-SeenVersion = Annotated[int, Form()]
 
 
 Again = Callable[["FormFailure"], Response]
@@ -152,53 +171,43 @@ Again = Callable[["FormFailure"], Response]
 
 @dataclass
 class FormFailure:
-    """A form the server refused: which form, what the user typed, and the errors by field id."""
+    """A form the server refused: which form, what the user typed, the errors by field id, and the status."""
 
     form: str
     values: Mapping[str, Any]
     errors: list[tuple[str, str]] = field(default_factory=list)
+    status: int = 422
 
-
-# Which field a refused rule is about, so the error summary links to it; an InvalidInputError names its own field.
-FIELD_OF_RULE = {
-    "InvalidEvidence": "narrative",
-    "FiguresRequired": "numerator",
-    "CommentsRequired": "comments",
-    "ReasonRequired": "reason",
-    "RationaleRequired": "rationale",
-    "StatusDisagreesWithFigures": "status",
-    "AttachmentRefused": "files",
-    "AttachmentNotUploaded": "files",
-    "StatusRequired": "status",
-}
 
 # The form field that carries an input the domain names otherwise: files uploaded become the evidence's attachments.
 FIELD_OF_INPUT = {"attachments": "files"}
+# What a refusal with these statuses is shown as: a page of its own, not the form again.
+ERROR_TITLES = {404: "Page not found", 403: "You cannot do that"}
 
 STALE_FORM = "Someone else changed this first: reload the page to see their change, then try again"
 
 
-def refused(form: str, values: Mapping[str, Any], error: DomainError) -> FormFailure:
-    """The failure to show for a domain rule the form broke; a form older than the record says so plainly."""
-    if isinstance(error, ConcurrentChangeError):
-        return FormFailure(form, values, [(f"{form}-submit", STALE_FORM)])
-    if isinstance(error, InvalidInputError):
-        name = FIELD_OF_INPUT.get(error.field.split(".")[0], error.field.split(".")[0])
-        shown = name if name in values or name in FIELD_OF_INPUT.values() else "submit"
-        message = str(error)
-        return FormFailure(form, values, [(f"{form}-{shown}", message[:1].upper() + message[1:])])
-    rule = type(error).__name__.removesuffix("Error")
-    return FormFailure(form, values, [(f"{form}-{FIELD_OF_RULE.get(rule, 'submit')}", str(error))])
+def failure_of(refusal: Refusal, form: str, values: Mapping[str, Any]) -> FormFailure:
+    """The form's errors for a refusal: at each input out of limits, else at the input the rule is about, else at the
+    button; a form older than the record says so plainly."""
+    if refusal.rule is not None and issubclass(refusal.rule, ConcurrentChangeError):
+        errors = [(f"{form}-submit", STALE_FORM)]
+    elif refusal.inputs:
+        errors = [(f"{form}-{_input(name, values)}", _sentence(f"{name}: {text}")) for name, text in refusal.inputs]
+    else:
+        about = refusal.rule.field if refusal.rule is not None else None
+        errors = [(f"{form}-{_input(about, values)}", refusal.detail)]
+    return FormFailure(form, values, errors, refusal.status)
 
 
-def attempt(action: Callable[[], Any]) -> tuple[Any, DomainError | None]:
-    """Run a use case; a broken rule is returned to show on the form, but not-found and not-permitted become pages."""
-    try:
-        return action(), None
-    except (NotFoundError, NotPermittedError):
-        raise
-    except DomainError as error:
-        return None, error
+def _input(name: str | None, values: Mapping[str, Any]) -> str:
+    """The form's field for an input the domain names (its first part, for a dotted path); the button if none."""
+    shown = FIELD_OF_INPUT.get(name.split(".")[0], name.split(".")[0]) if name else "submit"
+    return shown if shown in values or shown in FIELD_OF_INPUT.values() else "submit"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def render(
@@ -243,12 +252,10 @@ class PageRoute(APIRoute):
                 response = await handler(request)
             except HTTPException as error:
                 response = _http_error(request, error)
-            except NotFoundError as error:
-                response = _error_page(request, 404, "Page not found", str(error))
-            except NotPermittedError as error:
-                response = _error_page(request, 403, "You cannot do that", str(error))
             except DomainError as error:
-                response = _error_page(request, 422, "That could not be done", str(error))
+                refusal = refused(error)
+                title = ERROR_TITLES.get(refusal.status, "That could not be done")
+                response = _error_page(request, refusal.status, title, str(error))
             except RequestValidationError as error:
                 response = _invalid(request, error)
             response.headers.update(SECURITY_HEADERS)

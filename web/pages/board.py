@@ -8,11 +8,12 @@ from uuid import UUID
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
+from api.http.commands import FormAct
 from api.http.deps import ViewsAfter
 from domain import ids
 from domain.milestones import Quarter
 from projections.progress.queries import board_access, collation_board, programme_heading, scheme_row
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 from web.pages.reading import QUARTERS, quarter_review, review_version
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
@@ -55,18 +56,17 @@ def board(page: CurrentPage, scheme_id: UUID, quarter: Quarter, _: ViewsAfter) -
 @router.post("/nudges")
 def nudge(
     page: CurrentPage,
+    act: FormAct,
     scheme_id: UUID,
     quarter: Quarter,
     provider_id: Annotated[UUID, Form()],
-    version: SeenVersion,
     message: Annotated[str, Form()] = "",
 ) -> Response:
     """Remind a participant that its evidence is due."""
     board_access(page.readings, page.viewer.actor, str(scheme_id))
     return page.act(
-        lambda: page.corral.nudge_provider(
-            page.viewer.actor, scheme_id, quarter, provider_id, message, expected_version=version
-        ),
+        act,
+        lambda: act.corral.nudge_provider(act.actor, scheme_id, quarter, provider_id, message, act.expected_version),
         f"nudge-{provider_id}",
         {"message": message},
         lambda failure: _board_page(page, scheme_id, quarter, failure),
@@ -75,11 +75,12 @@ def nudge(
 
 
 @router.post("/pack")
-def present(page: CurrentPage, scheme_id: UUID, quarter: Quarter, version: SeenVersion) -> Response:
+def present(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter) -> Response:
     """Present every accepted submission to the commissioner, pinned by revision."""
     board_access(page.readings, page.viewer.actor, str(scheme_id))
     return page.act(
-        lambda: page.corral.present_pack(page.viewer.actor, scheme_id, quarter, expected_version=version),
+        act,
+        lambda: act.corral.present_pack(act.actor, scheme_id, quarter, act.expected_version),
         "present",
         {},
         lambda failure: _board_page(page, scheme_id, quarter, failure),

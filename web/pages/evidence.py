@@ -9,13 +9,15 @@ from uuid import UUID
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 
-from api.http.access import may_attach_evidence, readable_scheme, readable_submission
-from api.storage.attachments import AttachmentStore
+from api.http.access import readable_scheme, readable_submission
+from api.http.commands import FormAct, keep_upload
+from api.http.deps import AttachmentFiles
 from domain import ids
 from domain.evidence import Attachment, Evidence, Figures
+from domain.service import Recorded
 from domain.submission import Submission, SubmissionStatus
 from projections.progress.queries import organisation_names, programme_heading
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 
 router = APIRouter(route_class=PageRoute)
 Text = Annotated[str, Form()]
@@ -71,9 +73,10 @@ def _number(text: str, name: str, label: str, errors: list[tuple[str, str]]) -> 
 @router.post("/schemes/{scheme_id}/milestones/{code}/evidence")
 def send_evidence(
     page: CurrentPage,
+    act: FormAct,
+    store: AttachmentFiles,
     scheme_id: UUID,
     code: str,
-    version: SeenVersion,
     narrative: Text = "",
     numerator: Text = "",
     denominator: Text = "",
@@ -81,49 +84,44 @@ def send_evidence(
     keep: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
     files: Annotated[list[UploadFile], File()] = [],  # noqa: B006
 ) -> Response:
-    """Submit the evidence (version 0: none was there), or revise it with a reason; files go to the attachment store."""
+    """Submit the evidence, or revise it with a reason, as the version the form was drawn at says; files go to the
+    attachment store first, as uploads do."""
     _, milestone, submission = _own(page, scheme_id, code)
     values = {"narrative": narrative, "numerator": numerator, "denominator": denominator, "reason": reason}
+
+    def again(failure: FormFailure) -> Response:
+        return _own_page(page, scheme_id, code, failure)
+
     errors: list[tuple[str, str]] = []
     top = _number(numerator, "numerator", "The numerator", errors)
     bottom = _number(denominator, "denominator", "The denominator", errors)
-    if bottom is not None and top is None:
-        errors.append(("evidence-numerator", "Enter the numerator as well as the denominator"))
-    if version and not reason.strip():
-        errors.append(("evidence-reason", "Enter why you are revising the evidence"))
     if errors:
-        return _own_page(page, scheme_id, code, FormFailure("evidence", values, errors))
+        return again(FormFailure("evidence", values, errors))
+    kept: list[Attachment] = [a for a in (submission.evidence().attachments if submission else ()) if a.sha256 in keep]
+    uploads = [f for f in files if f.filename]
 
-    def send() -> Any:
-        kept: list[Attachment] = [
-            a for a in (submission.evidence().attachments if submission else ()) if a.sha256 in keep
-        ]
-        uploads = [f for f in files if f.filename]
-        if uploads:
-            may_attach_evidence(page.viewer.actor)
-        store: AttachmentStore = page.request.app.state.attachments
+    def send() -> Recorded:
+        attached = list(kept)
         for upload in uploads:
-            stored = store.keep(upload.file, upload.filename or "")
-            page.corral.record_upload(page.viewer.actor, stored)
-            if all(a.sha256 != stored.sha256 for a in kept):
-                kept.append(stored)
-        evidence = Evidence(narrative, None if top is None else Figures(top, bottom), tuple(kept))
-        if submission is None:
-            return page.corral.submit_evidence(page.viewer.actor, scheme_id, milestone.code, evidence)
-        return page.corral.revise_evidence(page.viewer.actor, submission.id, evidence, reason, expected_version=version)
+            stored = keep_upload(store, act.corral, act.actor, upload)
+            if all(a.sha256 != stored.sha256 for a in attached):
+                attached.append(stored)
+        evidence = Evidence(narrative, Figures.given(top, bottom), tuple(attached))
+        return act.corral.send_evidence(act.actor, scheme_id, milestone.code, evidence, reason, act.expected_version)
 
-    again = lambda failure: _own_page(page, scheme_id, code, failure)  # noqa: E731
-    return page.act(send, "evidence", values, again, _own_address(scheme_id, code))
+    asked = values | {"keep": [a.sha256 for a in kept], "files": [(f.filename, f.size) for f in uploads]}
+    return page.act(act, send, "evidence", values, again, _own_address(scheme_id, code), asked=asked)
 
 
 @router.post("/schemes/{scheme_id}/milestones/{code}/withdrawal")
-def withdraw(page: CurrentPage, scheme_id: UUID, code: str, version: SeenVersion, reason: Text = "") -> Response:
+def withdraw(page: CurrentPage, act: FormAct, scheme_id: UUID, code: str, reason: Text = "") -> Response:
     """Take the evidence back before it is presented, saying why."""
     _, _, submission = _own(page, scheme_id, code)
     if submission is None:
         return _own_page(page, scheme_id, code)
     return page.act(
-        lambda: page.corral.withdraw_evidence(page.viewer.actor, submission.id, reason, expected_version=version),
+        act,
+        lambda: act.corral.withdraw_evidence(act.actor, submission.id, reason, act.expected_version),
         "withdraw",
         {"reason": reason},
         lambda failure: _own_page(page, scheme_id, code, failure),
@@ -155,11 +153,12 @@ def submission_page(page: CurrentPage, submission_id: UUID) -> Response:
     return _submission_page(page, submission_id)
 
 
-def _lead_decides(page: Page, submission_id: UUID, form: str, comments: str, version: int) -> Response:
+def _lead_decides(page: Page, act: FormAct, submission_id: UUID, form: str, comments: str) -> Response:
     submission = readable_submission(page.corral, page.viewer.actor, submission_id)
-    decide = page.corral.accept_evidence if form == "accept" else page.corral.return_evidence
+    decide = act.corral.accept_evidence if form == "accept" else act.corral.return_evidence
     return page.act(
-        lambda: decide(page.viewer.actor, submission_id, comments, expected_version=version),
+        act,
+        lambda: decide(act.actor, submission_id, comments, act.expected_version),
         form,
         {"comments": comments},
         lambda failure: _submission_page(page, submission_id, failure),
@@ -168,12 +167,12 @@ def _lead_decides(page: Page, submission_id: UUID, form: str, comments: str, ver
 
 
 @router.post("/submissions/{submission_id}/acceptance")
-def accept(page: CurrentPage, submission_id: UUID, version: SeenVersion, comments: Text = "") -> Response:
+def accept(page: CurrentPage, act: FormAct, submission_id: UUID, comments: Text = "") -> Response:
     """The lead accepts the evidence into its pack."""
-    return _lead_decides(page, submission_id, "accept", comments, version)
+    return _lead_decides(page, act, submission_id, "accept", comments)
 
 
 @router.post("/submissions/{submission_id}/return")
-def give_back(page: CurrentPage, submission_id: UUID, version: SeenVersion, comments: Text = "") -> Response:
+def give_back(page: CurrentPage, act: FormAct, submission_id: UUID, comments: Text = "") -> Response:
     """The lead returns the evidence to its provider, saying what to change."""
-    return _lead_decides(page, submission_id, "return", comments, version)
+    return _lead_decides(page, act, submission_id, "return", comments)

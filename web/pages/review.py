@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from api.http.access import may_read_assessments
+from api.http.commands import Command, FormAct
 from api.http.deps import ViewsAfter
 from domain import ids
 from domain.actors import Role
@@ -21,6 +23,7 @@ from domain.evidence import Figures
 from domain.history import assessment_history
 from domain.milestones import Milestone, Quarter
 from domain.quarter_review import QuarterReview
+from domain.service import Recorded
 from projections.progress.queries import (
     MilestoneProgress,
     collation_board,
@@ -29,7 +32,7 @@ from projections.progress.queries import (
     review_access,
     scheme_row,
 )
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute, SeenVersion
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 from web.pages.reading import QUARTERS, quarter_review, review_version
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
@@ -126,55 +129,56 @@ def review_page(page: CurrentPage, scheme_id: UUID, quarter: Quarter, _: ViewsAf
     return _review_page(page, scheme_id, quarter)
 
 
-def _decide(page: Page, scheme_id: UUID, quarter: Quarter, form: str, values: dict[str, str], action: Any) -> Response:
+STATUSES = {status.value for status in AssessmentStatus}
+
+
+def _decide(
+    page: Page,
+    act: Command,
+    scheme_id: UUID,
+    quarter: Quarter,
+    form: str,
+    values: dict[str, str],
+    action: Callable[[], Recorded],
+) -> Response:
     review_access(page.readings, page.viewer.actor, str(scheme_id), lead_reads=False)
-    return page.act(
-        action,
-        form,
-        values,
-        lambda failure: _review_page(page, scheme_id, quarter, failure),
-        f"/schemes/{scheme_id}/quarters/{quarter.value}/review",
-    )
 
+    def again(failure: FormFailure) -> Response:
+        return _review_page(page, scheme_id, quarter, failure)
 
-class StatusRequiredError(DomainError):
-    """No assessment status was chosen."""
-
-
-def _status(text: str) -> AssessmentStatus:
-    try:
-        return AssessmentStatus(text)
-    except ValueError:
-        raise StatusRequiredError("choose Met, Partially Met, Not Met or N/A") from None
+    if "status" in values and values["status"] not in STATUSES:
+        return again(FormFailure(form, values, [(f"{form}-status", "choose Met, Partially Met, Not Met or N/A")]))
+    return page.act(act, action, form, values, again, f"/schemes/{scheme_id}/quarters/{quarter.value}/review")
 
 
 @router.post("/assessments")
 def assess(
     page: CurrentPage,
+    act: FormAct,
     scheme_id: UUID,
     quarter: Quarter,
     provider_id: Annotated[UUID, Form()],
     milestone_code: Text,
-    version: SeenVersion,
     status: Text = "",
     rationale: Text = "",
 ) -> Response:
     """Assess one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
     return _decide(
         page,
+        act,
         scheme_id,
         quarter,
         f"assess-{provider_id}-{milestone_code}",
         {"status": status, "rationale": rationale},
-        lambda: page.corral.assess_milestone(
-            page.viewer.actor,
+        lambda: act.corral.assess_milestone(
+            act.actor,
             scheme_id,
             quarter,
             provider_id,
             milestone_code,
-            _status(status),
+            AssessmentStatus(status),
             rationale,
-            expected_version=version,
+            act.expected_version,
         ),
     )
 
@@ -182,11 +186,11 @@ def assess(
 @router.post("/appeals")
 def appeal(
     page: CurrentPage,
+    act: FormAct,
     scheme_id: UUID,
     quarter: Quarter,
     provider_id: Annotated[UUID, Form()],
     milestone_code: Text,
-    version: SeenVersion,
     status: Text = "",
     rationale: Text = "",
     reason: Text = "",
@@ -194,47 +198,50 @@ def appeal(
     """Revise an assessment on appeal, saying why; the first decision stays in the record."""
     return _decide(
         page,
+        act,
         scheme_id,
         quarter,
         f"appeal-{provider_id}-{milestone_code}",
         {"status": status, "rationale": rationale, "reason": reason},
-        lambda: page.corral.revise_assessment(
-            page.viewer.actor,
+        lambda: act.corral.revise_assessment(
+            act.actor,
             scheme_id,
             quarter,
             provider_id,
             milestone_code,
-            _status(status),
+            AssessmentStatus(status),
             rationale,
             reason,
-            expected_version=version,
+            act.expected_version,
         ),
     )
 
 
 @router.post("/query")
-def query(page: CurrentPage, scheme_id: UUID, quarter: Quarter, version: SeenVersion, questions: Text = "") -> Response:
+def query(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter, questions: Text = "") -> Response:
     """Send the pack back to the lead with questions."""
     return _decide(
         page,
+        act,
         scheme_id,
         quarter,
         "query",
         {"questions": questions},
-        lambda: page.corral.query_pack(page.viewer.actor, scheme_id, quarter, questions, expected_version=version),
+        lambda: act.corral.query_pack(act.actor, scheme_id, quarter, questions, act.expected_version),
     )
 
 
 @router.post("/closure")
-def close(page: CurrentPage, scheme_id: UUID, quarter: Quarter, version: SeenVersion) -> Response:
+def close(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter) -> Response:
     """Close the quarter once every provider-milestone is assessed, fixing its payments."""
     return _decide(
         page,
+        act,
         scheme_id,
         quarter,
         "close",
         {},
-        lambda: page.corral.close_quarter(page.viewer.actor, scheme_id, quarter, expected_version=version),
+        lambda: act.corral.close_quarter(act.actor, scheme_id, quarter, act.expected_version),
     )
 
 

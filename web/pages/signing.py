@@ -8,11 +8,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from api.http.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
-from api.http.devices import attempt_from, set_device_cookie
-from api.http.security import SignInError, issue_token
-from api.http.session import clear_session_cookie, require_this_site, set_session_cookie
-from api.http.sign_in import ThrottledError
+from api.http.session import check_password, clear_session_cookie, open_session, require_this_site
 from domain.actors import Role
+from domain.errors import DomainError
 from web.pages.base import FormFailure, PageRoute, render, see_other
 
 router = APIRouter(route_class=PageRoute)
@@ -57,18 +55,12 @@ def sign_in(
         errors.append(("sign-in-password", "Enter your password"))
     if not errors:
         try:
-            verified = ledger.check_password(corral, attempt_from(request, username, settings), password)
-        except ThrottledError as error:
+            verified = check_password(request, corral, ledger, settings, username, password)
+        except DomainError as error:  # the same words whatever is wrong, or how long to wait after many failures
             errors.append(("sign-in-username", str(error).capitalize()))
-        except SignInError:
-            errors.append(("sign-in-username", "The username or password is wrong"))
         else:
             response = see_other(_safe_next(next))
-            token = issue_token(
-                verified.actor, settings.signing_key(), settings.token_minutes, verified.password_generation
-            )
-            set_session_cookie(response, token, settings)
-            set_device_cookie(response, verified.actor.user_id, settings)
+            open_session(response, verified, settings)
             return response
     failure = FormFailure("sign-in", {"username": username}, errors)
     context = {"next": _safe_next(next), "signed_out": False, "failure": failure}

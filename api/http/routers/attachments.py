@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from api.http.access import may_attach_evidence, readable_file
-from api.storage.attachments import AttachmentStore
-from api.http.deps import CorralApp, CurrentActor
+from api.http.access import readable_file
+from api.http.commands import keep_upload
+from api.http.deps import AttachmentFiles, CorralApp, CurrentActor
 
 router = APIRouter(tags=["attachments"])
 
@@ -24,26 +24,19 @@ class AttachmentOut(BaseModel):
     media_type: str
 
 
-def _store(request: Request) -> AttachmentStore:
-    store: AttachmentStore = request.app.state.attachments
-    return store
-
-
 @router.post("/attachments", status_code=201, response_model=AttachmentOut)
-def upload(file: UploadFile, request: Request, actor: CurrentActor, corral: CorralApp) -> AttachmentOut:
+def upload(file: UploadFile, store: AttachmentFiles, actor: CurrentActor, corral: CorralApp) -> AttachmentOut:
     """Store a file as your organisation's; name it in your evidence by the SHA-256 returned (again: no error)."""
-    may_attach_evidence(actor)
-    kept = _store(request).keep(file.file, file.filename or "")
-    corral.record_upload(actor, kept)
+    kept = keep_upload(store, corral, actor, file)
     return AttachmentOut(sha256=kept.sha256, name=kept.name, size=kept.size, media_type=kept.media_type)
 
 
 @router.get("/submissions/{submission_id}/attachments/{sha256}", response_class=FileResponse)
 def download(
-    submission_id: UUID, sha256: str, request: Request, actor: CurrentActor, corral: CorralApp
+    submission_id: UUID, sha256: str, store: AttachmentFiles, actor: CurrentActor, corral: CorralApp
 ) -> FileResponse:
     """A file of the evidence, for those who may read it: always a download, typed by its stored content."""
-    stored = readable_file(corral, actor, submission_id, sha256, _store(request))
+    stored = readable_file(corral, actor, submission_id, sha256, store)
     return FileResponse(
         stored.path,
         media_type=stored.media_type,

@@ -10,9 +10,9 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from api.http.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
-from api.http.devices import attempt_from, set_device_cookie
+from api.http.devices import set_device_cookie
 from api.http.security import SignInError, Verified, issue_token, read_token
-from api.http.session import clear_session_cookie, csrf_token, require_this_site, set_session_cookie
+from api.http.session import check_password, clear_session_cookie, csrf_token, open_session, require_this_site
 from api.storage.settings import Settings
 from api.http.sign_in import SignInLedger, http_refusal
 from domain.application import Corral
@@ -47,7 +47,7 @@ def _signed_in(
 ) -> Verified:
     """Whose password this is, as 401, or 429 after repeated failures."""
     try:
-        return ledger.check_password(corral, attempt_from(request, form.username, settings), form.password)
+        return check_password(request, corral, ledger, settings, form.username, form.password)
     except SignInError as error:
         raise http_refusal(error) from None
 
@@ -83,9 +83,7 @@ def start_session(
     """Sign a browser in: the session is an HttpOnly cookie, and changes must carry the CSRF token returned."""
     require_this_site(request, settings)
     verified = _signed_in(request, form, corral, ledger, settings)
-    token = _token(verified, settings)
-    set_session_cookie(response, token, settings)
-    set_device_cookie(response, verified.actor.user_id, settings)
+    token = open_session(response, verified, settings)
     claims = read_token(token, settings.signing_key())
     return Session(
         username=verified.actor.user_id,

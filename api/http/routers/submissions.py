@@ -17,7 +17,7 @@ from api.http.routers.attachments import AttachmentOut
 from domain.actors import Actor
 from domain.application import Corral
 from domain.evidence import Evidence, Figures
-from domain.limits import SHORT_TEXT, InvalidInputError
+from domain.limits import SHORT_TEXT
 from domain.submission import Submission
 
 router = APIRouter(tags=["submissions"])
@@ -45,9 +45,7 @@ class EvidenceIn(BaseModel):
 
     def evidence(self, corral: Corral, actor: Actor, submission: Submission | None = None) -> Evidence:
         """The domain's value, each file as its upload was recorded; the domain's own checks give the clear errors."""
-        if self.numerator is None and self.denominator is not None:
-            raise InvalidInputError("numerator", "give the numerator as well as the denominator")
-        figures = None if self.numerator is None else Figures(self.numerator, self.denominator)
+        figures = Figures.given(self.numerator, self.denominator)
         named = [a.sha256 for a in self.attachments]
         return Evidence(self.narrative, figures, corral.uploaded_attachments(actor, named, submission))
 
