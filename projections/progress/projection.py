@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from domain.organisation import Organisation
 from domain.programme import Programme, ProviderTerms
@@ -21,10 +21,9 @@ from domain.scheme import Scheme, SchemeStatus, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
 from projections.progress.queries.payments import milestone_values
 from projections.progress.queries.reading import load_progress
+from projections.progress.terms import Key, progress_key, reconcile_progress, record_terms
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
-
-Key = dict[str, str]
 
 
 class ProgressProjection(ViewProjection[ProgressView]):
@@ -92,7 +91,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
             self.view.schemes, row | {"title": e.terms.title, "status": SchemeStatus.DRAFT.value, "terms_version": 1}
         )
         self.view.remember(("terms version", scheme_id), 1)
-        self._record_terms(scheme_id, 1, e.terms)
+        record_terms(self.view, scheme_id, 1, e.terms)
 
     @process_event.register
     def _(self, e: Scheme.DraftAmended, tracking: Tracking) -> None:
@@ -109,7 +108,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
         self.view.stage_update(
             self.view.schemes, {"id": scheme_id}, status=SchemeStatus.AGREED.value, agreed_version=e.terms_version
         )
-        self._reconcile_progress(scheme_id, e.terms_version)
+        reconcile_progress(self.view, scheme_id, e.terms_version)
 
     @process_event.register
     def _(self, e: Submission.EvidenceSubmitted, tracking: Tracking) -> None:
@@ -179,73 +178,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
         self.view.stage_update(
             self.view.schemes, {"id": scheme_id}, title=terms.title, terms_version=version, status=status.value
         )
-        self._record_terms(scheme_id, version, terms)
-
-    def _record_terms(self, scheme_id: str, version: int, terms: SchemeTerms) -> None:
-        for p in terms.participants:
-            row = {"scheme_id": scheme_id, "terms_version": version, "provider_id": _id(p.provider_id)}
-            self.view.stage(self.view.participants, row | {"weight": p.weight})
-        for ordinal, m in enumerate(terms.milestones):
-            measure = m.measure
-            self.view.stage(
-                self.view.milestones,
-                {
-                    "scheme_id": scheme_id,
-                    "terms_version": version,
-                    "code": m.code,
-                    "ordinal": ordinal,
-                    "title": m.title,
-                    "quarter": m.quarter.value,
-                    "due": m.due,
-                    "provider_id": _id(m.provider_id) if m.provider_id else None,
-                    "weight": m.weight,
-                    "numerator": measure.numerator if measure else None,
-                    "denominator": measure.denominator if measure else None,
-                    "minimum": measure.minimum if measure else None,
-                    "maximum": measure.maximum if measure else None,
-                    "direction": measure.direction.value if measure else None,
-                    "basis": measure.basis.value if measure else None,
-                    "baseline": measure.baseline if measure else None,
-                },
-            )
-
-    def _reconcile_progress(self, scheme_id: str, version: int) -> None:
-        """Make the progress rows match the agreed terms: add new provider-milestones, move or drop old ones."""
-        conn, v = self.view.reader, self.view
-        programme_id = conn.execute(select(v.schemes.c.programme_id).where(v.schemes.c.id == scheme_id)).scalar_one()
-        participants, milestones = v.participants.c, v.milestones.c
-        providers = (
-            conn.execute(
-                select(participants.provider_id).where(
-                    participants.scheme_id == scheme_id, participants.terms_version == version
-                )
-            )
-            .scalars()
-            .all()
-        )
-        agreed = conn.execute(
-            select(milestones.code, milestones.quarter, milestones.provider_id).where(
-                milestones.scheme_id == scheme_id, milestones.terms_version == version
-            )
-        ).all()
-        expected = {(p, m.code): m.quarter for m in agreed for p in providers if m.provider_id in (None, p)}
-        existing = {
-            (r.provider_id, r.milestone_code): r
-            for r in conn.execute(select(v.progress).where(v.progress.c.scheme_id == scheme_id))
-        }
-        for (provider_id, code), row in existing.items():
-            if (provider_id, code) not in expected and row.state is None and row.assessment is None:
-                conn.execute(
-                    delete(v.progress).where(*_matches(v.progress, _progress_key(scheme_id, provider_id, code)))
-                )
-        for (provider_id, code), quarter in expected.items():
-            key = _progress_key(scheme_id, provider_id, code)
-            if (provider_id, code) in existing:
-                self.view.stage_update(v.progress, key, quarter=quarter)
-            else:
-                self.view.stage(
-                    v.progress, key | {"programme_id": programme_id, "quarter": quarter, "revised_on_appeal": False}
-                )
+        record_terms(self.view, scheme_id, version, terms)
 
     def _submission(self, e: Any, **values: Any) -> None:
         key: Key | None = self.view.recall(("submission", e.originator_id))
@@ -256,7 +189,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
                     t.c.submission_id == _id(e.originator_id)
                 )
             ).one()
-            key = _progress_key(row.scheme_id, row.provider_id, row.milestone_code)
+            key = progress_key(row.scheme_id, row.provider_id, row.milestone_code)
             self.view.remember(("submission", e.originator_id), key)
         self.view.stage_update(self.view.progress, key, last_action_at=e.timestamp, **values)
 
@@ -277,7 +210,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
         entry = assessment.evidence_assessed
         self.view.stage_update(
             self.view.progress,
-            _progress_key(scheme_id, _id(assessment.provider_id), assessment.milestone_code),
+            progress_key(scheme_id, _id(assessment.provider_id), assessment.milestone_code),
             assessment=assessment.status.value,
             achievement=assessment.achievement,
             assessed_revision=entry.revision if entry else None,
@@ -305,7 +238,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
             values = milestone_values(self.view, programme_id, rows, conn)
             for row in rows:
                 if (row.scheme_id, row.quarter.value) in closed:
-                    key = _progress_key(row.scheme_id, row.provider_id, row.code)
+                    key = progress_key(row.scheme_id, row.provider_id, row.code)
                     value = values[(row.provider_id, row.scheme_id, row.code)]
                     self.view.stage_update(self.view.progress, key, fixed_value=value)
 
@@ -328,14 +261,6 @@ class ProgressProjection(ViewProjection[ProgressView]):
 
 def _id(value: UUID) -> str:
     return str(value)
-
-
-def _progress_key(scheme_id: str, provider_id: str, milestone_code: str) -> Key:
-    return {"scheme_id": scheme_id, "provider_id": provider_id, "milestone_code": milestone_code}
-
-
-def _matches(table: Any, key: Key) -> list[Any]:
-    return [table.c[column] == value for column, value in key.items()]
 
 
 def _terms(terms: ProviderTerms) -> dict[str, Any]:
