@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from domain import ids
 from domain.actors import Actor, Role
 from domain.evidence import Evidence, Figures
-from domain.milestones import Milestone, NumericMeasure, Quarter
+from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.scheme import Participant, SchemeTerms
 
 COMMISSIONER_ID = ids.organisation_id("CCG")
@@ -47,6 +47,19 @@ def flu_milestone(code: str = "FLU", quarter: Quarter = Quarter.Q1) -> Milestone
     """A numeric milestone paid between 60% and 80% uptake."""
     measure = NumericMeasure("staff vaccinated", "frontline staff", Decimal("0.60"), Decimal("0.80"))
     return Milestone(code, "Flu vaccination uptake", quarter, date(2014, 7, 31), measure=measure)
+
+
+def ae_reduction(baseline: Decimal | None = None) -> NumericMeasure:
+    """A count of A&E attendances, paid for a cut of up to 20% from its baseline (by default not yet set)."""
+    return NumericMeasure(
+        "A&E attendances",
+        None,
+        Decimal("-0.20"),
+        Decimal("0"),
+        Direction.LOWER_IS_BETTER,
+        ThresholdBasis.CHANGE_FROM_BASELINE,
+        baseline,
+    )
 
 
 def terms(*milestones: Milestone, participants: tuple[UUID, ...] = (ACUTE_ID, COMMUNITY_ID)) -> SchemeTerms:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
 from domain.achievement import BaselineMissingError
 from domain.actors import Actor
 from domain.errors import NotFoundError, NotPermittedError, ReasonRequiredError
-from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
+from domain.milestones import Milestone, Quarter
 from domain.programme import ProgrammeScope
 from domain.scheme import (
     AlreadySignedError,
@@ -36,6 +35,7 @@ from tests.builders import (
     COMMUNITY_ID,
     PRIVATE,
     PRIVATE_ID,
+    ae_reduction,
     narrative_milestone,
     terms,
 )
@@ -51,14 +51,6 @@ from tests.unit.given import (
 )
 
 VARIED = terms(narrative_milestone("M1"), narrative_milestone("M2", Quarter.Q2))
-AE_ATTENDANCES = NumericMeasure(
-    "A&E attendances",
-    None,
-    Decimal("-0.20"),
-    Decimal("0"),
-    Direction.LOWER_IS_BETTER,
-    ThresholdBasis.CHANGE_FROM_BASELINE,
-)
 
 
 def test_the_commissioner_drafts_a_scheme_awaiting_every_signature() -> None:
@@ -174,7 +166,7 @@ def test_agreed_terms_have_nothing_left_to_sign() -> None:
 
 
 def test_a_measure_relative_to_a_baseline_not_yet_set_cannot_be_signed() -> None:
-    reduction = Milestone("AE", "Reduce A&E attendances", Quarter.Q4, date(2015, 3, 31), measure=AE_ATTENDANCES)
+    reduction = Milestone("AE", "Reduce A&E attendances", Quarter.Q4, date(2015, 3, 31), measure=ae_reduction())
     scheme = drafted(terms(reduction))
 
     with pytest.raises(BaselineMissingError):
