@@ -14,18 +14,8 @@ from domain.milestones import Milestone, Quarter
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.scheme import SchemeTerms
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    OPERATOR,
-    COMMISSIONER,
-    COMMUNITY,
-    COMMUNITY_ID,
-    PRIVATE,
-    PRIVATE_ID,
-    narrative,
-    terms,
-)
+from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMUNITY
+from tests.builders import COMMUNITY_ID, PRIVATE, PRIVATE_ID, narrative, terms
 
 HEALTH_ECONOMY = "South Devon and Torbay"
 CONTRACT_YEAR = 2014

@@ -24,16 +24,8 @@ from projections.audit import AuditEntry, AuditProjection, AuditView, audit_trai
 from projections.database import ViewDatabase
 from projections.registry import build_projections
 from projections.runner import catch_up
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    COMMISSIONER,
-    COMMUNITY,
-    COMMUNITY_ID,
-    administrator_of,
-    narrative,
-    narrative_milestone,
-)
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY
+from tests.builders import COMMUNITY_ID, administrator_of, narrative, narrative_milestone
 from tests.integration.given import agreed_scheme, all_events, organisations_registered
 
 SOUTH_DEVON = ids.programme_id(ids.organisation_id("SDT-CCG"), "South Devon and Torbay", 2014)

@@ -19,19 +19,8 @@ from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme, SchemeTerms
 from domain.submission import Submission
 from domain.user_account import UserAccount
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY,
-    COMMUNITY_ID,
-    PRIVATE,
-    PRIVATE_ID,
-    narrative,
-    narrative_milestone,
-    terms,
-)
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID
+from tests.builders import PRIVATE, PRIVATE_ID, narrative, narrative_milestone, terms
 
 PROGRAMME_ID = ids.programme_id(COMMISSIONER_ID, "Torbay", 2014)
 SCHEME_ID = ids.scheme_id(PROGRAMME_ID, "SH")

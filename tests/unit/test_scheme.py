@@ -11,44 +11,13 @@ from domain.actors import Actor
 from domain.errors import NotFoundError, NotPermittedError, ReasonRequiredError
 from domain.milestones import Milestone, Quarter
 from domain.programme import ProgrammeScope
-from domain.scheme import (
-    AlreadySignedError,
-    MilestoneNotApplicableError,
-    NotAParticipantError,
-    NothingToSignError,
-    Participant,
-    Scheme,
-    SchemeAlreadyAgreedError,
-    SchemeNotAgreedError,
-    SchemeTerms,
-    StaleTermsError,
-)
+from domain.scheme import AlreadySignedError, MilestoneNotApplicableError, NotAParticipantError, NothingToSignError
+from domain.scheme import Participant, Scheme, SchemeAlreadyAgreedError, SchemeNotAgreedError
+from domain.scheme import SchemeTerms, StaleTermsError
 from domain.scheme_terms import InvalidTermsError
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    ADMIN,
-    AUDITOR,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY,
-    COMMUNITY_ID,
-    PRIVATE,
-    PRIVATE_ID,
-    ae_reduction,
-    narrative_milestone,
-    terms,
-)
-from tests.unit.given import (
-    collected,
-    SCOPE,
-    PROGRAMME_ID,
-    SCHEME_ID,
-    agreed,
-    drafted,
-    event_names,
-    sign_by_all,
-)
+from tests.builders import ACUTE, ACUTE_ID, ADMIN, AUDITOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY
+from tests.builders import COMMUNITY_ID, PRIVATE, PRIVATE_ID, ae_reduction, narrative_milestone, terms
+from tests.unit.given import SCOPE, PROGRAMME_ID, SCHEME_ID, agreed, collected, drafted, event_names, sign_by_all
 
 VARIED = terms(narrative_milestone("M1"), narrative_milestone("M2", Quarter.Q2))
 

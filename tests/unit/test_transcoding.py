@@ -28,36 +28,11 @@ from domain.scheme import Participant, Scheme
 from domain.scheme_terms import AgreedVersion
 from domain.submission import Submission
 from domain.transcoding import ENUMS, VALUE_OBJECTS, DataclassAsDict, register_value_types
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    OPERATOR,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY_ID,
-    ae_reduction,
-    figures,
-    flu_milestone,
-    narrative,
-    narrative_milestone,
-    terms,
-)
+from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY_ID
+from tests.builders import ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
 from tests.legacy import unchecked
-from tests.unit.given import (
-    collected,
-    ALL_PROVIDERS,
-    SCOPE,
-    HALF,
-    LEAD,
-    LEAD_ID,
-    PROGRAMME_ID,
-    REVIEW_ID,
-    SCHEME_ID,
-    entry,
-    presented,
-    provider_terms,
-    sign_by_all,
-)
+from tests.unit.given import ALL_PROVIDERS, SCOPE, HALF, LEAD, LEAD_ID, PROGRAMME_ID, REVIEW_ID
+from tests.unit.given import SCHEME_ID, collected, entry, presented, provider_terms, sign_by_all
 
 DOMAIN_MODULES = (
     "actors",
