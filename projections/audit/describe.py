@@ -14,18 +14,8 @@ from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
 from projections.audit.context import Acted, Context, Lookup, NewTerms, created_context
-from projections.audit.phrasing import (
-    counted,
-    evidence_of,
-    milestone_of,
-    money,
-    name_of,
-    percent,
-    programme_named,
-    scheme_named,
-    who,
-    with_text,
-)
+from projections.audit.phrasing import counted, evidence_of, milestone_of, money, name_of
+from projections.audit.phrasing import percent, programme_named, scheme_named, who, with_text
 
 
 @dataclass(frozen=True)
