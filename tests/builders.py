@@ -36,6 +36,8 @@ PRIVATE = Actor("priya", PRIVATE_ID, Role.PROVIDER)
 AUDITOR = Actor("audrey", COMMISSIONER_ID, Role.AUDITOR)
 
 PROVIDERS = {"ACUTE": ACUTE_ID, "COMMUNITY": COMMUNITY_ID, "PRIVATE": PRIVATE_ID}
+# Who signs a scheme for each organisation.
+ACTOR_OF: dict[UUID, Actor] = {a.organisation_id: a for a in (COMMISSIONER, ACUTE, COMMUNITY, PRIVATE)}
 
 
 def narrative_milestone(code: str = "M1", quarter: Quarter = Quarter.Q1, provider_id: UUID | None = None) -> Milestone:
