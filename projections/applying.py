@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import Notification, Tracking
@@ -57,8 +58,8 @@ def catch_up(
 
     The views' positions and recorded faults are read first, unless `known` and `faults` have them (by view key):
     a caller that catches up again and again keeps them there, updated as batches commit. A position that another
-    writer has moved since fails its batch's transaction (see `_apply`), after which the caller should forget what
-    it knew.
+    writer has moved since fails its batch's transaction (see `_Views.apply`), after which the caller should forget
+    what it knew.
 
     A view that cannot apply an event stops before it, its fault recorded, while the others carry on; then
     ViewsStuckError names every view that stopped.
@@ -76,6 +77,7 @@ def catch_up(
         positions.update(database.positions(keys))
         recorded.update(read_faults(database, keys))
     started = {key: positions[key] for key in keys}
+    views = _Views(app, database, positions, recorded)
     active, stuck = list(group), []
     while active and (until is None or min(positions[p.view.key] for p in active) < until):
         start = min(positions[p.view.key] for p in active)
@@ -85,13 +87,9 @@ def catch_up(
         events = [(n.id, _decoded(app, n)) for n in notifications]
         last = notifications[-1].id
         behind = [p for p in active if positions[p.view.key] < last]
-        try:
-            positions.update(_apply(app, database, behind, events, positions, recorded))
-        except NOT_A_FAULT:
-            raise
-        except Exception:  # noqa: BLE001 - whatever it was, find the event and the view it stops
+        if views.failed(behind, events) is not None:
             for projection in behind:
-                fault = _isolate(app, database, projection, events, positions, recorded)
+                fault = views.isolate(projection, events)
                 if fault is not None:
                     recorded[fault.view] = record_fault(database, fault)
                     stuck.append(recorded[fault.view])
@@ -116,82 +114,68 @@ def _decoded(app: Corral, notification: Notification) -> Any:
         return Undecodable(notification.topic, error)
 
 
-def _apply(
-    app: Corral,
-    database: ViewDatabase,
-    projections: Sequence[ViewProjection[Any]],
-    events: Events,
-    positions: dict[str, int],
-    faults: dict[str, Fault],
-    locked: bool = False,
-) -> dict[str, int]:
-    """In one transaction, every view's batch from the position it was read at: the events it has not yet
-    applied, then its new position, which fails the whole transaction if another writer moved it meanwhile;
-    then one announcement of every view that moved, and the faults of views that moved past them are forgotten.
-    Returns the positions reached, by view key.
+@dataclass
+class _Views:
+    """One catch-up's views: the log they follow, their database, and their positions and faults by view key."""
 
-    With `locked`, each position is read again under a row lock and must still be the one in `positions`.
-    The batches end after the transaction commits, so a view remembers only the lookups that committed."""
-    reached = {}
-    with ExitStack() as batches, database.transaction() as conn:
-        for projection in projections:
-            key = projection.view.key
-            start = batches.enter_context(projection.view.batch(conn, None if locked else positions[key]))
-            if start != positions[key]:
-                raise PositionMovedError(f"{key} moved on since its position was read")
-            applied = [(position, event) for position, event in events if position > start]
-            for position, event in applied:
-                if type(event) is Undecodable:
-                    event.fail()
-                projection.process_event(event, Tracking(app.name, position))
-            if applied:
-                projection.view.insert_tracking(Tracking(app.name, applied[-1][0]), announce=False)
-                reached[key] = applied[-1][0]
-        passed = [key for key, position in reached.items() if key in faults and position >= faults[key].position]
-        if passed:
-            clear_faults(conn, database, passed)
-        database.announce(conn, reached)
-    for key in passed:
-        del faults[key]
-    return reached
+    app: Corral
+    database: ViewDatabase
+    positions: dict[str, int]
+    faults: dict[str, Fault]
 
+    def apply(self, projections: Sequence[ViewProjection[Any]], events: Events, locked: bool = False) -> None:
+        """In one transaction, every view's batch from the position it was read at: the events it has not yet
+        applied, then its new position, which fails the whole transaction if another writer moved it meanwhile;
+        then one announcement of every view that moved, and the faults of views that moved past them are forgotten.
+        The positions reached are kept once it commits.
 
-def _isolate(
-    app: Corral,
-    database: ViewDatabase,
-    projection: ViewProjection[Any],
-    events: Events,
-    positions: dict[str, int],
-    faults: dict[str, Fault],
-) -> Fault | None:
-    """After a batch failed: apply it to this view alone, else event by event, each in its own transaction, up to
-    the event that raises; that event's fault, or None if the view applied the whole batch after all."""
-    try:
-        positions.update(_apply(app, database, [projection], events, positions, faults, locked=True))
-    except NOT_A_FAULT:
-        raise
-    except Exception:  # noqa: BLE001 - the batch fails for this view: find the event it fails on
-        return _first_fault(app, database, projection, events, positions, faults)
-    return None
+        With `locked`, each position is read again under a row lock and must still be the one in `positions`.
+        The batches end after the transaction commits, so a view remembers only the lookups that committed."""
+        reached = {}
+        with ExitStack() as batches, self.database.transaction() as conn:
+            for projection in projections:
+                key = projection.view.key
+                start = batches.enter_context(projection.view.batch(conn, None if locked else self.positions[key]))
+                if start != self.positions[key]:
+                    raise PositionMovedError(f"{key} moved on since its position was read")
+                applied = [(position, event) for position, event in events if position > start]
+                for position, event in applied:
+                    if type(event) is Undecodable:
+                        event.fail()
+                    projection.process_event(event, Tracking(self.app.name, position))
+                if applied:
+                    projection.view.insert_tracking(Tracking(self.app.name, applied[-1][0]), announce=False)
+                    reached[key] = applied[-1][0]
+            faults = self.faults
+            passed = [key for key, position in reached.items() if key in faults and position >= faults[key].position]
+            if passed:
+                clear_faults(conn, self.database, passed)
+            self.database.announce(conn, reached)
+        for key in passed:
+            del faults[key]
+        self.positions.update(reached)
 
-
-def _first_fault(
-    app: Corral,
-    database: ViewDatabase,
-    projection: ViewProjection[Any],
-    events: Events,
-    positions: dict[str, int],
-    faults: dict[str, Fault],
-) -> Fault | None:
-    """Apply the events to the view one at a time, each in its own transaction, until one raises: its fault."""
-    key = projection.view.key
-    for position, event in events:
-        if position <= positions[key]:
-            continue
+    def failed(
+        self, projections: Sequence[ViewProjection[Any]], events: Events, locked: bool = False
+    ) -> Exception | None:
+        """Apply the batch; the error it failed with, if that can be an event's fault (`NOT_A_FAULT` is raised)."""
         try:
-            positions.update(_apply(app, database, [projection], [(position, event)], positions, faults, locked=True))
+            self.apply(projections, events, locked)
         except NOT_A_FAULT:
             raise
-        except Exception as error:  # noqa: BLE001 - this event stops this view
-            return Fault(key, position, event_type(event), error_text(error))
-    return None
+        except Exception as error:  # noqa: BLE001 - whatever it was, the caller looks for the event it stops on
+            return error
+        return None
+
+    def isolate(self, projection: ViewProjection[Any], events: Events) -> Fault | None:
+        """After a batch failed: apply it to this view alone, else event by event, each in its own transaction, up
+        to the event that raises; that event's fault, or None if the view applied the whole batch after all."""
+        if self.failed([projection], events, locked=True) is None:
+            return None
+        key = projection.view.key
+        for position, event in events:
+            if position > self.positions[key]:
+                error = self.failed([projection], [(position, event)], locked=True)
+                if error is not None:
+                    return Fault(key, position, event_type(event), error_text(error))
+        return None

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from domain import ids
 from domain.actors import Actor, Role
 from domain.evidence import Evidence, Figures
-from domain.milestones import Milestone, NumericMeasure, Quarter
+from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.scheme import Participant, SchemeTerms
 
 COMMISSIONER_ID = ids.organisation_id("CCG")
@@ -36,6 +36,8 @@ PRIVATE = Actor("priya", PRIVATE_ID, Role.PROVIDER)
 AUDITOR = Actor("audrey", COMMISSIONER_ID, Role.AUDITOR)
 
 PROVIDERS = {"ACUTE": ACUTE_ID, "COMMUNITY": COMMUNITY_ID, "PRIVATE": PRIVATE_ID}
+# Who signs a scheme for each organisation.
+ACTOR_OF: dict[UUID, Actor] = {a.organisation_id: a for a in (COMMISSIONER, ACUTE, COMMUNITY, PRIVATE)}
 
 
 def narrative_milestone(code: str = "M1", quarter: Quarter = Quarter.Q1, provider_id: UUID | None = None) -> Milestone:
@@ -47,6 +49,19 @@ def flu_milestone(code: str = "FLU", quarter: Quarter = Quarter.Q1) -> Milestone
     """A numeric milestone paid between 60% and 80% uptake."""
     measure = NumericMeasure("staff vaccinated", "frontline staff", Decimal("0.60"), Decimal("0.80"))
     return Milestone(code, "Flu vaccination uptake", quarter, date(2014, 7, 31), measure=measure)
+
+
+def ae_reduction(baseline: Decimal | None = None) -> NumericMeasure:
+    """A count of A&E attendances, paid for a cut of up to 20% from its baseline (by default not yet set)."""
+    return NumericMeasure(
+        "A&E attendances",
+        None,
+        Decimal("-0.20"),
+        Decimal("0"),
+        Direction.LOWER_IS_BETTER,
+        ThresholdBasis.CHANGE_FROM_BASELINE,
+        baseline,
+    )
 
 
 def terms(*milestones: Milestone, participants: tuple[UUID, ...] = (ACUTE_ID, COMMUNITY_ID)) -> SchemeTerms:

@@ -13,19 +13,9 @@ from domain.assessment import Assessment
 from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
-from projections.audit.context import Acted, Context, Lookup, created_context
-from projections.audit.phrasing import (
-    counted,
-    evidence_of,
-    milestone_of,
-    money,
-    name_of,
-    percent,
-    programme_named,
-    scheme_named,
-    who,
-    with_text,
-)
+from projections.audit.context import Acted, Context, Lookup, NewTerms, created_context
+from projections.audit.phrasing import counted, evidence_of, milestone_of, money, name_of
+from projections.audit.phrasing import percent, programme_named, scheme_named, who, with_text
 
 
 @dataclass(frozen=True)
@@ -162,24 +152,22 @@ def _drafted(e: Scheme.Drafted, lookup: Lookup) -> Described:
     return about(created_context(e), text)
 
 
-def _retitled(before: Context, e: Scheme.DraftAmended | Scheme.VariationProposed) -> str:
-    return f", now titled '{e.terms.title}'" if e.terms.title != before.title else ""
+def _new_terms(e: NewTerms, lookup: Lookup, change: str) -> Described:
+    """`change` names the scheme as {scheme} and the new terms version as {version}."""
+    before = context_of(e, lookup)
+    change = change.format(scheme=scheme_named(lookup, e.originator_id), version=before.terms_version + 1)
+    retitled = f", now titled '{e.terms.title}'" if e.terms.title != before.title else ""
+    return about(before, f"{who(e, lookup)} {change}{retitled}: {e.reason}", e.reason)
 
 
 @describes(Scheme.DraftAmended)
 def _draft_amended(e: Scheme.DraftAmended, lookup: Lookup) -> Described:
-    before = context_of(e, lookup)
-    scheme = scheme_named(lookup, e.originator_id)
-    text = f"{who(e, lookup)} amended the draft of {scheme} to terms version {before.terms_version + 1}"
-    return about(before, f"{text}{_retitled(before, e)}: {e.reason}", e.reason)
+    return _new_terms(e, lookup, "amended the draft of {scheme} to terms version {version}")
 
 
 @describes(Scheme.VariationProposed)
 def _variation_proposed(e: Scheme.VariationProposed, lookup: Lookup) -> Described:
-    before = context_of(e, lookup)
-    scheme = scheme_named(lookup, e.originator_id)
-    text = f"{who(e, lookup)} proposed a variation of {scheme} as terms version {before.terms_version + 1}"
-    return about(before, f"{text}{_retitled(before, e)}: {e.reason}", e.reason)
+    return _new_terms(e, lookup, "proposed a variation of {scheme} as terms version {version}")
 
 
 @describes(Scheme.Signed)

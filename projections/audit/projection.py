@@ -28,7 +28,7 @@ from projections.audit.context import (
 )
 from projections.audit import accounts, uploads  # noqa: F401 - registers the account and upload describers
 from projections.audit.describe import describe
-from projections.audit.view import AuditView
+from projections.audit.view import AuditView, from_row, id_text
 from projections.database import as_stored
 from projections.projection import ViewProjection
 
@@ -86,9 +86,9 @@ class AuditProjection(ViewProjection[AuditView]):
             "actor_organisation_id": str(actor.organisation_id),
             "actor_organisation_name": acting.name if acting is not None else None,
             "role": actor.role.value,
-            "programme_id": _text(described.programme_id),
-            "scheme_id": _text(described.scheme_id),
-            "provider_id": _text(described.provider_id),
+            "programme_id": id_text(described.programme_id),
+            "scheme_id": id_text(described.scheme_id),
+            "provider_id": id_text(described.provider_id),
             "quarter": described.quarter,
             "description": described.description,
             "reason": described.reason,
@@ -124,7 +124,7 @@ class TrailLookup:
         if self.view.recall(key, MISSING) is MISSING:
             t = self.view.contexts
             row = self.view.conn.execute(select(t).where(t.c.aggregate_id == str(aggregate_id))).first()
-            self.view.remember(key, None if row is None else _context(row._mapping))
+            self.view.remember(key, None if row is None else from_row(Context, row._mapping, _IDS))
         context: Context | None = self.view.recall(key)
         return context
 
@@ -186,29 +186,8 @@ class TrailLookup:
 MISSING = object()
 
 
-def _text(value: UUID | None) -> str | None:
-    return None if value is None else str(value)
-
-
-_IDS = ("programme_id", "scheme_id", "provider_id", "commissioner_id")
+_IDS = frozenset({"programme_id", "scheme_id", "provider_id", "commissioner_id"})
 
 
 def _row(context: Context) -> dict[str, Any]:
-    return {k: _text(v) if k in _IDS else v for k, v in asdict(context).items()}
-
-
-def _uuid(value: str | None) -> UUID | None:
-    return None if value is None else UUID(value)
-
-
-def _context(row: Any) -> Context:
-    return Context(
-        programme_id=_uuid(row["programme_id"]),
-        scheme_id=_uuid(row["scheme_id"]),
-        provider_id=_uuid(row["provider_id"]),
-        quarter=row["quarter"],
-        title=row["title"],
-        code=row["code"],
-        terms_version=row["terms_version"],
-        commissioner_id=_uuid(row["commissioner_id"]),
-    )
+    return {k: id_text(v) if k in _IDS else v for k, v in asdict(context).items()}

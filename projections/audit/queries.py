@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
-from projections.audit.view import AuditView
+from projections.audit.view import AuditView, from_row
 from projections.database import ViewDatabase
 
 MAX_LIMIT = 1000
@@ -186,26 +186,8 @@ def _shifted(moment: datetime | None, by: timedelta) -> datetime | None:
         return None
 
 
-def _uuid(value: str | None) -> UUID | None:
-    return None if value is None else UUID(value)
+_IDS = frozenset({"aggregate_id", "actor_organisation_id", "programme_id", "scheme_id", "provider_id"})
 
 
 def _entry(row: Any) -> AuditEntry:
-    return AuditEntry(
-        position=row["position"],
-        occurred_at=row["occurred_at"],
-        event_type=row["event_type"],
-        aggregate_type=row["aggregate_type"],
-        aggregate_id=UUID(row["aggregate_id"]),
-        aggregate_version=row["aggregate_version"],
-        actor_user_id=row["actor_user_id"],
-        actor_organisation_id=UUID(row["actor_organisation_id"]),
-        actor_organisation_name=row["actor_organisation_name"],
-        role=row["role"],
-        programme_id=_uuid(row["programme_id"]),
-        scheme_id=_uuid(row["scheme_id"]),
-        provider_id=_uuid(row["provider_id"]),
-        quarter=row["quarter"],
-        description=row["description"],
-        reason=row["reason"],
-    )
+    return from_row(AuditEntry, row, _IDS)

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
 
 from sqlalchemy import BigInteger, Column, Index, Integer, String
 
 from projections.database import BoundedText, SafeText, UTCDateTime
 from projections.view import View
 
-ID = String(36)
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+ID = String(36)  # a UUID as text
+T = TypeVar("T", bound="DataclassInstance")
+
+
+def id_text(value: UUID | None) -> str | None:
+    """A UUID as an ID column holds it."""
+    return None if value is None else str(value)
+
+
+def from_row(cls: type[T], row: Any, ids: frozenset[str]) -> T:
+    """The dataclass `cls` from a row's columns of the same names, the `ids` among them read back as UUIDs."""
+    values = {f.name: row[f.name] for f in fields(cls)}
+    return cls(**{k: v if k not in ids or v is None else UUID(v) for k, v in values.items()})
 
 
 class AuditView(View):

@@ -14,24 +14,12 @@ from domain.milestones import Milestone, Quarter
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.scheme import SchemeTerms
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    OPERATOR,
-    COMMISSIONER,
-    COMMUNITY,
-    COMMUNITY_ID,
-    PRIVATE,
-    PRIVATE_ID,
-    narrative,
-    terms,
-)
+from tests.builders import ACTOR_OF, ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER
+from tests.builders import COMMUNITY_ID, PRIVATE_ID, narrative, terms
 
 HEALTH_ECONOMY = "South Devon and Torbay"
 CONTRACT_YEAR = 2014
 SCHEME_CODE = "SELFHARM"
-
-ACTOR_OF = {ACUTE_ID: ACUTE, COMMUNITY_ID: COMMUNITY, PRIVATE_ID: PRIVATE}
 
 
 @dataclass(frozen=True)

@@ -24,16 +24,8 @@ from projections.audit import AuditEntry, AuditProjection, AuditView, audit_trai
 from projections.database import ViewDatabase
 from projections.registry import build_projections
 from projections.runner import catch_up
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    COMMISSIONER,
-    COMMUNITY,
-    COMMUNITY_ID,
-    administrator_of,
-    narrative,
-    narrative_milestone,
-)
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY
+from tests.builders import COMMUNITY_ID, administrator_of, narrative, narrative_milestone
 from tests.integration.given import agreed_scheme, all_events, organisations_registered
 
 SOUTH_DEVON = ids.programme_id(ids.organisation_id("SDT-CCG"), "South Devon and Torbay", 2014)
@@ -62,6 +54,19 @@ class Trail:
             if page.next_before is None:
                 return entries
             before = page.next_before
+
+    def logged_out_of_time_order(self) -> datetime:
+        """The four organisations are registered and recorded as if at 0, 2, 1 and 3 days after the first: the
+        third event logged is timed before the second. Returns the first's time."""
+        organisations_registered(self.app)
+        start = all_events(self.app)[0].timestamp
+        shifted = [timedelta(0), timedelta(days=2), timedelta(days=1), timedelta(days=3)]
+        with self.view.batch():
+            for position, (event, shift) in enumerate(zip(all_events(self.app), shifted, strict=True), start=1):
+                tracking = Tracking(self.app.name, position)
+                self.projection.process_event(dataclasses.replace(event, timestamp=start + shift), tracking)
+            self.view.insert_tracking(tracking)
+        return start
 
     def rows(self) -> list[Any]:
         with self.view.database.engine.connect() as conn:
@@ -310,14 +315,7 @@ def test_a_batch_re_applied_at_a_processed_position_is_refused_and_leaves_the_vi
 
 
 def test_an_event_logged_after_a_later_timed_one_is_still_found_by_time(trail: Trail) -> None:
-    organisations_registered(trail.app)
-    start = all_events(trail.app)[0].timestamp
-    shifted = [timedelta(0), timedelta(days=2), timedelta(days=1), timedelta(days=3)]
-    with trail.view.batch():
-        for position, (event, shift) in enumerate(zip(all_events(trail.app), shifted, strict=True), start=1):
-            tracking = Tracking(trail.app.name, position)
-            trail.projection.process_event(dataclasses.replace(event, timestamp=start + shift), tracking)
-        trail.view.insert_tracking(tracking)
+    start = trail.logged_out_of_time_order()
 
     def found(**filters: Any) -> list[int]:
         return [e.position for e in trail.every_page(**filters)]
@@ -328,14 +326,7 @@ def test_an_event_logged_after_a_later_timed_one_is_still_found_by_time(trail: T
 
 
 def test_the_first_and_last_moments_there_are_filter_nothing_out_even_after_late_events(trail: Trail) -> None:
-    organisations_registered(trail.app)
-    start = all_events(trail.app)[0].timestamp
-    shifted = [timedelta(0), timedelta(days=2), timedelta(days=1), timedelta(days=3)]
-    with trail.view.batch():
-        for position, (event, shift) in enumerate(zip(all_events(trail.app), shifted, strict=True), start=1):
-            tracking = Tracking(trail.app.name, position)
-            trail.projection.process_event(dataclasses.replace(event, timestamp=start + shift), tracking)
-        trail.view.insert_tracking(tracking)
+    trail.logged_out_of_time_order()
     first, last = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
 
     found = [e.position for e in trail.every_page(since=first, until=last)]

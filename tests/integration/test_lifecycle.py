@@ -13,22 +13,8 @@ from domain.organisation import OrganisationKind
 from domain.evidence_pack import PackEntry
 from domain.quarter_review import PackNotQueriedError, QuarterClosedError, ReviewStatus
 from domain.submission import SubmissionLockedError, SubmissionStatus
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    OPERATOR,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY,
-    COMMUNITY_ID,
-    PRIVATE,
-    PRIVATE_ID,
-    figures,
-    flu_milestone,
-    narrative,
-    narrative_milestone,
-    terms,
-)
+from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID
+from tests.builders import PRIVATE, PRIVATE_ID, figures, flu_milestone, narrative, narrative_milestone, terms
 from tests.integration.given import all_events, event_count, event_names, last_event, provider_terms
 
 Q1 = Quarter.Q1

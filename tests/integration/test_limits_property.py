@@ -34,30 +34,11 @@ from domain.submission import SubmissionStatus
 from projections.database import ViewDatabase
 from projections.maintenance import verify
 from projections.runner import catch_up
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    ADMIN,
-    OPERATOR,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY,
-    COMMUNITY_ID,
-    PRIVATE_ID,
-    narrative_milestone,
-)
+from tests.builders import ACUTE, ACUTE_ID, ADMIN, OPERATOR, COMMISSIONER
+from tests.builders import COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID, PRIVATE_ID, narrative_milestone
 from tests.conftest import DATABASES, empty_store
-from tests.integration.generated import (
-    DECIMAL,
-    FRACTION,
-    PLAIN,
-    POUNDS,
-    TERMS,
-    TEXT,
-    evidence_inputs,
-    one_wild,
-    terms_of,
-)
+from tests.integration.generated import DECIMAL, FRACTION, PLAIN, POUNDS, TERMS
+from tests.integration.generated import TEXT, evidence_inputs, one_wild, terms_of
 from tests.integration.given import organisations_registered
 
 REGISTRAR = OPERATOR  # who registers organisations: the platform operator

@@ -9,15 +9,8 @@ from domain.application import Corral
 from domain.errors import AlreadyExistsError
 from domain.organisation import OrganisationKind
 from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID, narrative, terms
-from tests.integration.given import (
-    CONTRACT_YEAR,
-    HEALTH_ECONOMY,
-    SCHEME_CODE,
-    agreed_scheme,
-    event_count,
-    event_names,
-    programme_set_up,
-)
+from tests.integration.given import CONTRACT_YEAR, HEALTH_ECONOMY, SCHEME_CODE, agreed_scheme
+from tests.integration.given import event_count, event_names, programme_set_up
 
 
 def test_registering_an_organisation_code_twice_is_refused(app: Corral) -> None:

@@ -12,27 +12,10 @@ from domain.errors import DomainError, NotPermittedError
 from domain.milestones import Quarter
 from domain.organisation import WrongKindOfOrganisationError
 from domain.scheme import NotAParticipantError
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    ADMIN,
-    AUDITOR,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY,
-    COMMUNITY_ID,
-    PRIVATE,
-    narrative,
-    terms,
-)
-from tests.integration.given import (
-    agreed_scheme,
-    event_count,
-    organisations_registered,
-    presented,
-    programme_set_up,
-    provider_terms,
-)
+from tests.builders import ACUTE, ACUTE_ID, ADMIN, AUDITOR, COMMISSIONER, COMMISSIONER_ID
+from tests.builders import COMMUNITY, COMMUNITY_ID, PRIVATE, narrative, terms
+from tests.integration.given import agreed_scheme, event_count, organisations_registered
+from tests.integration.given import presented, programme_set_up, provider_terms
 
 Q1 = Quarter.Q1
 

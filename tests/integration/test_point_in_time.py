@@ -7,16 +7,8 @@ import pytest
 from domain.application import Corral
 from domain.errors import NotFoundError
 from domain.submission import SubmissionStatus
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY_ID,
-    narrative,
-    narrative_milestone,
-    terms,
-)
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID
+from tests.builders import COMMUNITY_ID, narrative, narrative_milestone, terms
 from tests.integration.given import agreed_scheme, programme_set_up, signed_by_everyone
 
 

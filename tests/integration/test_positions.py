@@ -9,23 +9,8 @@ from domain.errors import AlreadyExistsError
 from domain.milestones import Quarter
 from domain.organisation import OrganisationKind
 from domain.service import Recorded
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    OPERATOR,
-    COMMISSIONER,
-    COMMUNITY,
-    COMMUNITY_ID,
-    narrative,
-    terms,
-)
-from tests.integration.given import (
-    CONTRACT_YEAR,
-    HEALTH_ECONOMY,
-    SCHEME_CODE,
-    organisations_registered,
-    provider_terms,
-)
+from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMUNITY, COMMUNITY_ID, narrative, terms
+from tests.integration.given import CONTRACT_YEAR, HEALTH_ECONOMY, SCHEME_CODE, organisations_registered, provider_terms
 
 
 def test_each_commands_position_is_the_newest_notification_and_strictly_increases(app: Corral) -> None:

@@ -15,27 +15,9 @@ from domain.evidence_pack import PackEntry
 from domain.quarter_review import PackNotQueriedError, QuarterClosedError, UnassessedMilestonesError
 from domain.service import Recorded
 from domain.submission import SubmissionLockedError, SubmissionStatus
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    AUDITOR,
-    COMMISSIONER,
-    COMMUNITY,
-    COMMUNITY_ID,
-    figures,
-    flu_milestone,
-    narrative,
-    narrative_milestone,
-)
-from tests.integration.given import (
-    accepted,
-    agreed_scheme,
-    event_count,
-    event_names,
-    events_of,
-    last_event,
-    presented,
-)
+from tests.builders import ACUTE, ACUTE_ID, AUDITOR, COMMISSIONER, COMMUNITY
+from tests.builders import COMMUNITY_ID, figures, flu_milestone, narrative, narrative_milestone
+from tests.integration.given import accepted, agreed_scheme, event_count, event_names, events_of, last_event, presented
 
 Q1 = Quarter.Q1
 MET = AssessmentStatus.MET

@@ -8,24 +8,8 @@ from domain.application import Corral
 from domain.errors import NotPermittedError, ReasonRequiredError
 from domain.programme import LeadLimitExceededError
 from domain.scheme import StaleTermsError
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    COMMISSIONER,
-    COMMUNITY,
-    COMMUNITY_ID,
-    PRIVATE,
-    narrative_milestone,
-    terms,
-)
-from tests.integration.given import (
-    SCHEME_CODE,
-    agreed_scheme,
-    event_count,
-    event_names,
-    last_event,
-    programme_set_up,
-)
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, PRIVATE, narrative_milestone, terms
+from tests.integration.given import SCHEME_CODE, agreed_scheme, event_count, event_names, last_event, programme_set_up
 
 
 def test_a_scheme_is_agreed_when_its_last_party_signs(app: Corral) -> None:

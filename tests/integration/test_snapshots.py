@@ -15,14 +15,8 @@ from domain.actors import Role
 from domain.application import Corral
 from domain.milestones import Quarter
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY_ID, OPERATOR, narrative, narrative_milestone, terms
-from tests.integration.given import (
-    agreed_scheme,
-    organisations_registered,
-    presented,
-    programme_set_up,
-    provider_terms,
-    signed_by_everyone,
-)
+from tests.integration.given import agreed_scheme, organisations_registered, presented
+from tests.integration.given import programme_set_up, provider_terms, signed_by_everyone
 
 SNAPSHOT_INTERVAL = 50
 

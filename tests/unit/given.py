@@ -19,19 +19,8 @@ from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme, SchemeTerms
 from domain.submission import Submission
 from domain.user_account import UserAccount
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY,
-    COMMUNITY_ID,
-    PRIVATE,
-    PRIVATE_ID,
-    narrative,
-    narrative_milestone,
-    terms,
-)
+from tests.builders import ACTOR_OF, ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID
+from tests.builders import PRIVATE_ID, narrative, narrative_milestone, terms
 
 PROGRAMME_ID = ids.programme_id(COMMISSIONER_ID, "Torbay", 2014)
 SCHEME_ID = ids.scheme_id(PROGRAMME_ID, "SH")
@@ -40,7 +29,6 @@ ALL_PROVIDERS = frozenset({ACUTE_ID, COMMUNITY_ID, PRIVATE_ID})
 SCOPE = ProgrammeScope(ALL_PROVIDERS, 2014)  # the programme's providers and contract year
 LEAD, LEAD_ID = COMMUNITY, COMMUNITY_ID
 HALF = Decimal("0.5")
-ACTOR_OF: dict[UUID, Actor] = {a.organisation_id: a for a in (COMMISSIONER, ACUTE, COMMUNITY, PRIVATE)}
 
 
 def collected(aggregate: Aggregate) -> list[Any]:

@@ -7,15 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain.achievement import (
-    AssessmentStatus,
-    BaselineMissingError,
-    FiguresRequiredError,
-    StatusDisagreesWithFiguresError,
-    achievement,
-    status_for_share,
-    threshold_share,
-)
+from domain.achievement import achievement, AssessmentStatus, BaselineMissingError, FiguresRequiredError
+from domain.achievement import status_for_share, StatusDisagreesWithFiguresError, threshold_share
 from domain.evidence import Figures
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from tests.builders import flu_milestone, narrative_milestone

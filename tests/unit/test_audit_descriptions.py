@@ -23,18 +23,8 @@ from domain.scheme import Participant, Scheme, SchemeTerms
 from domain.submission import Submission
 from projections.audit.context import Context, KnownOrganisation, created_context, new_terms_context
 from projections.audit.describe import DESCRIBERS, Described, describe
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY,
-    COMMUNITY_ID,
-    OPERATOR,
-    administrator_of,
-    narrative,
-    narrative_milestone,
-)
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY
+from tests.builders import COMMUNITY_ID, OPERATOR, administrator_of, narrative, narrative_milestone
 from tests.unit.given import collected
 from domain.application import Corral
 

@@ -8,18 +8,8 @@ from decimal import Decimal
 import pytest
 
 from domain import limits
-from domain.limits import (
-    CODE,
-    LONG_TEXT,
-    NAME,
-    SHORT_TEXT,
-    TITLE,
-    InvalidInputError,
-    NumberLimit,
-    TextLimit,
-    WholeNumberLimit,
-    within,
-)
+from domain.limits import CODE, LONG_TEXT, NAME, SHORT_TEXT, TITLE
+from domain.limits import InvalidInputError, NumberLimit, TextLimit, WholeNumberLimit, within
 from projections.audit.view import AuditView
 from projections.database import DecimalText, ViewDatabase
 from projections.progress.view import ProgressView

@@ -20,32 +20,10 @@ from domain.programme import Programme, ProgrammeScope, ProviderTerms
 from domain.scheme import Participant, SchemeTerms
 from domain.submission import Submission
 from domain.user_account import UserAccount
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    OPERATOR,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY_ID,
-    flu_milestone,
-    narrative,
-    narrative_milestone,
-    terms,
-)
-from tests.unit.given import (
-    HALF,
-    LEAD,
-    LEAD_ID,
-    PROGRAMME_ID,
-    SCHEME_ID,
-    SCOPE,
-    agreed,
-    drafted,
-    presented,
-    presented_review,
-    programme,
-    submitted,
-)
+from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID
+from tests.builders import COMMUNITY_ID, flu_milestone, narrative, narrative_milestone, terms
+from tests.unit.given import HALF, LEAD, LEAD_ID, PROGRAMME_ID, SCHEME_ID, SCOPE
+from tests.unit.given import agreed, drafted, presented, presented_review, programme, submitted
 
 NUL = "safety plans\x00audited"
 REGISTRAR = OPERATOR  # who registers organisations: the platform operator

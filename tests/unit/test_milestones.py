@@ -8,15 +8,8 @@ from decimal import Decimal
 import pytest
 
 from domain.limits import InvalidInputError
-from domain.milestones import (
-    Direction,
-    InvalidMilestoneError,
-    Milestone,
-    NumericMeasure,
-    Quarter,
-    ThresholdBasis,
-    contract_year_label,
-)
+from domain.milestones import contract_year_label, Direction, InvalidMilestoneError, Milestone
+from domain.milestones import NumericMeasure, Quarter, ThresholdBasis
 from tests.builders import ACUTE_ID, COMMUNITY_ID, flu_milestone, narrative_milestone
 
 

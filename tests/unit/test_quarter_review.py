@@ -11,40 +11,13 @@ from domain.achievement import AssessmentStatus
 from domain.actors import Actor
 from domain.errors import NotPermittedError, ReasonRequiredError
 from domain.milestones import Quarter
-from domain.quarter_review import (
-    EmptyPackError,
-    EvidencePack,
-    PackAlreadyPresentedError,
-    PackNotPresentedError,
-    PackNotQueriedError,
-    QuarterClosedError,
-    QuarterReview,
-    ReviewStatus,
-    UnassessedMilestonesError,
-)
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    AUDITOR,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY_ID,
-    narrative_milestone,
-    terms,
-)
-from tests.unit.given import (
-    collected,
-    HALF,
-    LEAD,
-    LEAD_ID,
-    PROGRAMME_ID,
-    SCHEME_ID,
-    entry,
-    event_names,
-    opened_review,
-    presented,
-    presented_review,
-)
+from domain.quarter_review import EmptyPackError, EvidencePack, PackAlreadyPresentedError
+from domain.quarter_review import PackNotPresentedError, PackNotQueriedError, QuarterClosedError
+from domain.quarter_review import QuarterReview, ReviewStatus, UnassessedMilestonesError
+from tests.builders import ACUTE, ACUTE_ID, AUDITOR, COMMISSIONER
+from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, narrative_milestone, terms
+from tests.unit.given import HALF, LEAD, LEAD_ID, PROGRAMME_ID, SCHEME_ID, collected
+from tests.unit.given import entry, event_names, opened_review, presented, presented_review
 
 M1 = narrative_milestone("M1")
 NOT_THE_LEAD = [ACUTE, COMMISSIONER, AUDITOR]

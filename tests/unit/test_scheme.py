@@ -2,63 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
 from domain.achievement import BaselineMissingError
 from domain.actors import Actor
 from domain.errors import NotFoundError, NotPermittedError, ReasonRequiredError
-from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
+from domain.milestones import Milestone, Quarter
 from domain.programme import ProgrammeScope
-from domain.scheme import (
-    AlreadySignedError,
-    MilestoneNotApplicableError,
-    NotAParticipantError,
-    NothingToSignError,
-    Participant,
-    Scheme,
-    SchemeAlreadyAgreedError,
-    SchemeNotAgreedError,
-    SchemeTerms,
-    StaleTermsError,
-)
+from domain.scheme import AlreadySignedError, MilestoneNotApplicableError, NotAParticipantError, NothingToSignError
+from domain.scheme import Participant, Scheme, SchemeAlreadyAgreedError, SchemeNotAgreedError
+from domain.scheme import SchemeTerms, StaleTermsError
 from domain.scheme_terms import InvalidTermsError
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    ADMIN,
-    AUDITOR,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY,
-    COMMUNITY_ID,
-    PRIVATE,
-    PRIVATE_ID,
-    narrative_milestone,
-    terms,
-)
-from tests.unit.given import (
-    collected,
-    SCOPE,
-    PROGRAMME_ID,
-    SCHEME_ID,
-    agreed,
-    drafted,
-    event_names,
-    sign_by_all,
-)
+from tests.builders import ACUTE, ACUTE_ID, ADMIN, AUDITOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY
+from tests.builders import COMMUNITY_ID, PRIVATE, PRIVATE_ID, ae_reduction, narrative_milestone, terms
+from tests.unit.given import SCOPE, PROGRAMME_ID, SCHEME_ID, agreed, collected, drafted, event_names, sign_by_all
 
+NewTerms = Callable[[Actor, str], None]
 VARIED = terms(narrative_milestone("M1"), narrative_milestone("M2", Quarter.Q2))
-AE_ATTENDANCES = NumericMeasure(
-    "A&E attendances",
-    None,
-    Decimal("-0.20"),
-    Decimal("0"),
-    Direction.LOWER_IS_BETTER,
-    ThresholdBasis.CHANGE_FROM_BASELINE,
-)
 
 
 def test_the_commissioner_drafts_a_scheme_awaiting_every_signature() -> None:
@@ -174,7 +137,7 @@ def test_agreed_terms_have_nothing_left_to_sign() -> None:
 
 
 def test_a_measure_relative_to_a_baseline_not_yet_set_cannot_be_signed() -> None:
-    reduction = Milestone("AE", "Reduce A&E attendances", Quarter.Q4, date(2015, 3, 31), measure=AE_ATTENDANCES)
+    reduction = Milestone("AE", "Reduce A&E attendances", Quarter.Q4, date(2015, 3, 31), measure=ae_reduction())
     scheme = drafted(terms(reduction))
 
     with pytest.raises(BaselineMissingError):
@@ -196,15 +159,30 @@ def test_amending_a_draft_lapses_the_signatures_so_far() -> None:
     assert event_names(scheme) == ["Signed"]
 
 
-def test_amending_a_draft_needs_a_reason() -> None:
+def amend_a_draft(actor: Actor, reason: str) -> None:
+    drafted().amend_draft(actor, VARIED, SCOPE, reason)
+
+
+def propose_a_variation(actor: Actor, reason: str) -> None:
+    agreed().propose_variation(actor, VARIED, SCOPE, reason)
+
+
+NEW_TERMS = [amend_a_draft, propose_a_variation]
+
+
+@pytest.mark.parametrize(
+    ("new_terms", "blank"), [(amend_a_draft, ""), (propose_a_variation, " ")], ids=["draft", "variation"]
+)
+def test_amending_a_draft_or_proposing_a_variation_needs_a_reason(new_terms: NewTerms, blank: str) -> None:
     with pytest.raises(ReasonRequiredError):
-        drafted().amend_draft(COMMISSIONER, VARIED, SCOPE, "")
+        new_terms(COMMISSIONER, blank)
 
 
 @pytest.mark.parametrize("actor", [ACUTE, AUDITOR], ids=["provider", "auditor"])
-def test_only_the_commissioner_amends_a_draft(actor: Actor) -> None:
+@pytest.mark.parametrize("new_terms", NEW_TERMS, ids=["draft", "variation"])
+def test_only_the_commissioner_amends_a_draft_or_proposes_a_variation(new_terms: NewTerms, actor: Actor) -> None:
     with pytest.raises(NotPermittedError):
-        drafted().amend_draft(actor, VARIED, SCOPE, "add a Q2 milestone")
+        new_terms(actor, "add a Q2 milestone")
 
 
 def test_an_amended_draft_still_takes_only_programme_providers() -> None:
@@ -246,17 +224,6 @@ def test_a_variation_signed_by_everyone_is_agreed_and_the_earlier_version_stays_
     assert (scheme.status.value, scheme.agreed_terms) == ("agreed", VARIED)
     assert [v.terms_version for v in scheme.agreed_versions] == [1, 2]
     assert scheme.agreed_version(1).terms == terms()
-
-
-def test_a_variation_needs_a_reason() -> None:
-    with pytest.raises(ReasonRequiredError):
-        agreed().propose_variation(COMMISSIONER, VARIED, SCOPE, " ")
-
-
-@pytest.mark.parametrize("actor", [ACUTE, AUDITOR], ids=["provider", "auditor"])
-def test_only_the_commissioner_proposes_a_variation(actor: Actor) -> None:
-    with pytest.raises(NotPermittedError):
-        agreed().propose_variation(actor, VARIED, SCOPE, "add a Q2 milestone")
 
 
 def test_a_version_never_agreed_cannot_be_read_as_agreed() -> None:

@@ -10,38 +10,12 @@ from domain.achievement import FiguresRequiredError
 from domain.actors import Actor
 from domain.errors import NotFoundError, NotPermittedError, ReasonRequiredError
 from domain.milestones import Quarter
-from domain.submission import (
-    CommentsRequiredError,
-    NotAcceptedError,
-    NotAwaitingReviewError,
-    Submission,
-    SubmissionLockedError,
-    SubmissionStatus,
-    SubmissionWithdrawnError,
-)
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    AUDITOR,
-    COMMISSIONER,
-    COMMUNITY,
-    flu_milestone,
-    figures,
-    narrative,
-    narrative_milestone,
-)
-from tests.unit.given import (
-    collected,
-    LEAD,
-    LEAD_ID,
-    PROGRAMME_ID,
-    REVIEW_ID,
-    SCHEME_ID,
-    accepted,
-    event_names,
-    presented,
-    submitted,
-)
+from domain.submission import CommentsRequiredError, NotAcceptedError, NotAwaitingReviewError, Submission
+from domain.submission import SubmissionLockedError, SubmissionStatus, SubmissionWithdrawnError
+from tests.builders import ACUTE, ACUTE_ID, AUDITOR, COMMISSIONER, COMMUNITY
+from tests.builders import figures, flu_milestone, narrative, narrative_milestone
+from tests.unit.given import LEAD, LEAD_ID, PROGRAMME_ID, REVIEW_ID, SCHEME_ID
+from tests.unit.given import accepted, collected, event_names, presented, submitted
 
 NOT_THE_PROVIDER = [COMMUNITY, COMMISSIONER, AUDITOR]
 NOT_THE_PROVIDER_IDS = ["another provider", "commissioner", "auditor"]

@@ -17,7 +17,7 @@ from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscode
 
 from domain.achievement import AssessmentStatus
 from domain.evidence import Attachment, Figures
-from domain.milestones import Direction, NumericMeasure, Quarter, ThresholdBasis
+from domain.milestones import Quarter
 from domain.organisation import Organisation, OrganisationKind
 from domain.limits import InvalidInputError
 from domain.programme import Programme, ProviderTerms
@@ -28,35 +28,11 @@ from domain.scheme import Participant, Scheme
 from domain.scheme_terms import AgreedVersion
 from domain.submission import Submission
 from domain.transcoding import ENUMS, VALUE_OBJECTS, DataclassAsDict, register_value_types
-from tests.builders import (
-    ACUTE,
-    ACUTE_ID,
-    OPERATOR,
-    COMMISSIONER,
-    COMMISSIONER_ID,
-    COMMUNITY_ID,
-    figures,
-    flu_milestone,
-    narrative,
-    narrative_milestone,
-    terms,
-)
+from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY_ID
+from tests.builders import ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
 from tests.legacy import unchecked
-from tests.unit.given import (
-    collected,
-    ALL_PROVIDERS,
-    SCOPE,
-    HALF,
-    LEAD,
-    LEAD_ID,
-    PROGRAMME_ID,
-    REVIEW_ID,
-    SCHEME_ID,
-    entry,
-    presented,
-    provider_terms,
-    sign_by_all,
-)
+from tests.unit.given import ALL_PROVIDERS, SCOPE, HALF, LEAD, LEAD_ID, PROGRAMME_ID, REVIEW_ID
+from tests.unit.given import SCHEME_ID, collected, entry, presented, provider_terms, sign_by_all
 
 DOMAIN_MODULES = (
     "actors",
@@ -72,15 +48,6 @@ DOMAIN_MODULES = (
     "scheme_terms",
     "submission",
 )
-AE_REDUCTION = NumericMeasure(
-    "A&E attendances",
-    None,
-    Decimal("-0.20"),
-    Decimal("0"),
-    Direction.LOWER_IS_BETTER,
-    ThresholdBasis.CHANGE_FROM_BASELINE,
-    Decimal("41250"),
-)
 AUDIT = Attachment("ab" * 32, "audit.pdf", 2048, "application/pdf")
 PACK_ENTRY = PackEntry(REVIEW_ID, ACUTE_ID, "FLU", 3)
 SAMPLES: list[object] = [
@@ -92,7 +59,7 @@ SAMPLES: list[object] = [
     Figures(Decimal("41250")),
     flu_milestone(),
     narrative_milestone("T1", Quarter.Q3, provider_id=ACUTE_ID),
-    AE_REDUCTION,
+    ae_reduction(Decimal("41250")),
     provider_terms(ACUTE_ID, "84000000.50", "0.0125"),
     Participant(ACUTE_ID, Decimal("2")),
     terms(flu_milestone(), narrative_milestone("T1", provider_id=ACUTE_ID)),
