@@ -62,6 +62,7 @@ class Settings(BaseSettings):
             "SQLALCHEMY_URL": self.database_url,
             "CREATE_TABLE": "y",
             "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
+            "CORRAL_NOTIFY_CHANNEL": self.events_channel,  # read by api/event_store.py and the projector
         }
         if self.database_schema:
             env["SQLALCHEMY_SCHEMA"] = self.database_schema
@@ -71,6 +72,12 @@ class Settings(BaseSettings):
         if self.compress_events:
             env["COMPRESSOR_TOPIC"] = "eventsourcing.compressor:ZlibCompressor"
         return env
+
+    @property
+    def events_channel(self) -> str:
+        """The PostgreSQL channel the event store NOTIFYs on after each save, named after the schema too (like the
+        views' and the revocations' channels), so that projectors of other schemas in the database sleep on."""
+        return f"{self.database_schema}_corral_events" if self.database_schema else "corral_events"
 
     @property
     def projects_in_process(self) -> bool:
