@@ -15,6 +15,7 @@ from api.idempotency import IdempotencyKeys
 from api.live import endpoint as live
 from api.live.hub import Hub
 from api.live.limits import LiveLimits
+from api.live.uvicorn_fast import ServerSend
 from api.revocations import RevokedTokens
 from api.sign_in import Limits, SignInLedger
 from api.routers import attachments, auth, boards, exports, health, programmes, reviews, schemes, submissions, users
@@ -71,7 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")
-    app.add_middleware(live.ServerSend)
+    if settings.live_send == "fast":
+        app.add_middleware(ServerSend)  # outermost: the fast path finds uvicorn's own send behind it
     app.include_router(web.router)
     web.mount_static(app)
     return app

@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from tempfile import NamedTemporaryFile
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     live_subscribes_per_window: int = 100
     live_window_seconds: float = 60.0
     live_max_message_bytes: int = 4096
+    # How pushed updates are written: "fast" straight onto uvicorn's websocket connection where it can
+    # (api/live/uvicorn_fast.py), "asgi" always through the ASGI `send`, as any middleware wrapping it expects.
+    live_send: Literal["fast", "asgi"] = "fast"
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads to build the event store."""
