@@ -48,7 +48,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(settings: Settings, secret: str, folder: Path, workers: int = 1) -> Iterator[Corral]:
+def serving(
+    settings: Settings, secret: str, folder: Path, workers: int = 1, live_send: str = "fast"
+) -> Iterator[Corral]:
     """`corral serve` (and `corral projector` on PostgreSQL) over the store, until the block ends."""
     env = {
         **os.environ,
@@ -56,6 +58,7 @@ def serving(settings: Settings, secret: str, folder: Path, workers: int = 1) -> 
         "CORRAL_SECRET_KEY": secret,
         "CORRAL_ATTACHMENTS_DIR": str(folder / "attachments"),
         "CORRAL_LIVE_SOCKETS_PER_ACCOUNT": "10000",  # a run's subscribers stand for many users, on one account
+        "CORRAL_LIVE_SEND": live_send,
     }
     if settings.database_schema:
         env["CORRAL_DATABASE_SCHEMA"] = settings.database_schema
