@@ -16,6 +16,7 @@ from api.storage.idempotency import IdempotencyKeys
 from api.live import endpoint as live
 from api.live.hub import Hub
 from api.live.limits import LiveLimits
+from api.live.uvicorn_fast import ServerSend
 from api.storage.revocations import RevokedTokens
 from api.http.sign_in import Limits, SignInLedger
 from api.http.routers import (
@@ -105,7 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")
-    app.add_middleware(live.ServerSend)
+    if settings.live_send == "fast":
+        app.add_middleware(ServerSend)  # outermost: the fast path finds uvicorn's own send behind it
     app.include_router(web.router)
     web.mount_static(app)
     return app

@@ -2,16 +2,20 @@
 
 Every party is a process of its own: Corral's `corral serve` (and on PostgreSQL `corral projector`), the
 baseline server, a few subscriber processes holding the sockets, and this driver. See `bench/live_drive.py`
-for how a block of samples is driven, `bench/live_peers.py` for the subscribers and the baseline,
-`bench/live_report.py` for the results, and `bench/servers.py` for how Corral's servers are started.
+for how a block of samples is driven and `bench/live_peers.py` for the subscribers and the baseline.
+
+Corral is measured on each of its send paths (CORRAL_LIVE_SEND: `fast`, straight onto uvicorn's connection, and
+`asgi`, the plain ASGI send), each against the baseline, in rounds: in each round the baseline and every send path
+run a block at each number of subscribers, in an order that turns from round to round, and a ratio is the median
+of the rounds' ratios.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -25,7 +29,7 @@ from api.live.topics import Topic
 from api.http.security import hash_password, issue_token
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
-from bench.live_drive import Block, Broadcasts, HttpCommands, InProcessCommands, Step, ViewCommitsHeard, drive
+from bench.live_drive import Block, Broadcasts, HttpCommands, InProcessCommands, Step, ViewCommitsHeard, drive, pooled
 from bench.live_peers import BroadcastServer, Subscribers
 from bench.live_report import LiveReport as LiveReport
 from bench.live_report import added_delivery_cpu as added_delivery_cpu  # callers take the results from bench.live
@@ -35,7 +39,7 @@ from bench.stores import database_name, is_postgres, postgres_store, sqlite_stor
 from bench.workload import Churn, commissioner, head
 from domain.actors import Actor, Role
 from projections.audit.view import AuditView
-from projections.runner import wait_for
+from projections.runner import catch_up, wait_for
 
 SUBSCRIBERS = (100, 1000)
 SAMPLES = (200, 100)
@@ -43,6 +47,9 @@ PERIOD_PER_SUBSCRIBER = 0.0002  # seconds between commands: 40 ms at 100 subscri
 WARMUP = 5
 CLIENT_PROCESSES = 4
 REHEARSAL = 100  # commands run while staging, whose updates the baseline broadcasts
+SENDS = ("fast", "asgi")  # Corral's send paths (CORRAL_LIVE_SEND), each measured against the baseline
+ROUNDS = 3
+BASELINE = "baseline"
 PASSWORD = "bench password, never used to sign in"
 
 
@@ -54,15 +61,15 @@ def period_for(subscribers: int) -> float:
 
 @dataclass(frozen=True)
 class Stage:
-    """Everything a run at each size needs: the servers, the subscribers and how to cause updates."""
+    """Everything a run needs: Corral's servers on each send path, the baseline, the subscribers, the commands."""
 
-    corral: Corral
+    serve: Callable[[str], AbstractContextManager[Corral]]  # `corral serve` (and its projector) on a send path
+    commands: Callable[[Corral], AbstractContextManager[Step]]
     baseline: BroadcastServer
+    broadcasts: Broadcasts
     subscribers: Subscribers
-    commands: Step
     subscribe: str
     token: str
-    updates: list[dict[str, Any]]
     commits: ViewCommitsHeard | None
 
 
@@ -72,50 +79,71 @@ def measure(
     samples: Sequence[int] = SAMPLES,
     clients: int = CLIENT_PROCESSES,
     warmup: int = WARMUP,
+    sends: Sequence[str] = SENDS,
+    rounds: int = ROUNDS,
 ) -> list[LiveReport]:
-    """At each number of subscribers: half the baseline's samples, Corral's, then the baseline's other half."""
+    """In each round the baseline and every send path, in an order that turns from round to round, each a block at
+    every number of subscribers (a round's share of its samples); a report per send path and number."""
+    blocks: dict[tuple[str, int], list[Block]] = {}
+    parties = [BASELINE, *sends]
     with staged(settings, clients) as stage:
-        return [
-            _measure_at(settings, stage, count, k, period_for(count), warmup)
-            for count, k in zip(subscribers, samples, strict=True)
-        ]
+        for turn in range(rounds):
+            shares = [k // rounds + (turn < k % rounds) for k in samples]
+            for party in parties[turn % len(parties) :] + parties[: turn % len(parties)]:
+                for count, block in zip(subscribers, _blocks(stage, party, subscribers, shares, warmup), strict=True):
+                    blocks.setdefault((party, count), []).append(block)
+        commits = stage.commits
+        reports = []
+        for send in sends:
+            for count in subscribers:
+                ours, raw = blocks[send, count], blocks[BASELINE, count]
+                block = pooled(ours)
+                committed = commits.committed(block.sent) if commits is not None else ()
+                reports.append(
+                    LiveReport(
+                        database_name(settings),
+                        count,
+                        period_for(count),
+                        block,
+                        pooled(raw),
+                        committed,
+                        len(block.cpu) > 1,
+                        send,
+                        tuple(zip(ours, raw, strict=True)),
+                    )
+                )
+        return reports
 
 
-def _measure_at(settings: Settings, stage: Stage, count: int, samples: int, period: float, warmup: int) -> LiveReport:
-    ours, raw = f"corral-{count}", f"baseline-{count}"
-    stage.subscribers.open(ours, stage.corral.live, {"Authorization": f"Bearer {stage.token}"}, stage.subscribe, count)
-    stage.subscribers.open(raw, f"ws://127.0.0.1:{stage.baseline.port}/", {}, stage.subscribe, count)
+def _blocks(stage: Stage, party: str, counts: Sequence[int], samples: Sequence[int], warmup: int) -> list[Block]:
+    """A block at each number of subscribers against the baseline or Corral on a send path, started afresh."""
+    if party == BASELINE:
+        url, pids = f"ws://127.0.0.1:{stage.baseline.port}/", [stage.baseline.pid]
+        return [_block(stage, url, {}, stage.broadcasts, pids, n, k, warmup) for n, k in zip(counts, samples)]
+    with stage.serve(party) as corral, stage.commands(corral) as step:
+        pids = [corral.server_pid] + ([corral.projector_pid] if corral.projector_pid else [])
+        headers = {"Authorization": f"Bearer {stage.token}"}
+        return [_block(stage, corral.live, headers, step, pids, n, k, warmup) for n, k in zip(counts, samples)]
+
+
+def _block(
+    stage: Stage, url: str, headers: dict[str, str], step: Step, pids: list[int], count: int, samples: int, warmup: int
+) -> Block:
+    """`count` sockets following the topic on the server at `url`, driven for `samples` steps, then closed."""
+    group = f"{url} {count}"
+    stage.subscribers.open(group, url, headers, stage.subscribe, count)
     try:
-        with connect_websocket(f"ws://127.0.0.1:{stage.baseline.port}/control") as control:
-            broadcasts = Broadcasts(control, stage.updates)
-            pids = [stage.corral.server_pid] + ([stage.corral.projector_pid] if stage.corral.projector_pid else [])
-            before = drive(stage.subscribers, raw, broadcasts, samples // 2, period, [stage.baseline.pid], warmup)
-            block = drive(stage.subscribers, ours, stage.commands, samples, period, pids, warmup)
-            after = drive(
-                stage.subscribers, raw, broadcasts, samples - samples // 2, period, [stage.baseline.pid], warmup
-            )
+        return drive(stage.subscribers, group, step, samples, period_for(count), pids, warmup)
     finally:
-        stage.subscribers.close(ours)
-        stage.subscribers.close(raw)
-    baseline = Block(
-        before.sent | after.sent,
-        before.latencies + after.latencies,
-        before.first + after.first,
-        before.spread + after.spread,
-        tuple(a + b for a, b in zip(before.cpu, after.cpu, strict=True)),
-        before.behind + after.behind,
-    )
-    committed = stage.commits.committed(block.sent) if stage.commits is not None else ()
-    return LiveReport(
-        database_name(settings), count, period, block, baseline, committed, stage.corral.projector_pid is not None
-    )
+        stage.subscribers.close(group)
 
 
 @contextmanager
 def staged(settings: Settings, clients: int) -> Iterator[Stage]:
-    """A store with a programme to follow and two accounts, Corral's servers over it, the baseline and subscribers."""
+    """A store with a programme to follow and two accounts, how to serve it, the baseline and subscribers."""
     secret = secrets.token_urlsafe(48)
     app = build_application(settings)
+    database, projections = build_views(settings)
     try:
         churn = Churn(app, "Bench live")
         programme_id = str(app.scheme(churn.scheme.id).programme_id)
@@ -123,39 +151,53 @@ def staged(settings: Settings, clients: int) -> Iterator[Stage]:
         for _ in range(REHEARSAL):
             churn.step()
         position = head(app)
+        catch_up(app, projections)  # the rehearsal's updates, which the baseline broadcasts
     finally:
         if not is_postgres(settings):
             app.close()  # on SQLite the server is the only writer
-    database, projections = build_views(settings)
     with ExitStack() as stack, TemporaryDirectory(prefix="corral-live-bench-") as folder:
         stack.callback(database.close)
         if is_postgres(settings):
             stack.callback(app.close)
-        corral = stack.enter_context(serving(settings, secret, Path(folder)))
-        wait_for(app.name, projections, position, timeout=120)
+
+        @contextmanager
+        def serve(send: str) -> Iterator[Corral]:
+            with serving(settings, secret, Path(folder), live_send=send) as corral:
+                wait_for(app.name, projections, position, timeout=120)
+                yield corral
+
+        def commands(corral: Corral) -> AbstractContextManager[Step]:
+            if is_postgres(settings):
+                return nullcontext(InProcessCommands(churn))
+            return _over_http(corral, churn, issue_token(lead, secret, 120))
+
         baseline = BroadcastServer()
         stack.callback(baseline.stop)
+        control = stack.enter_context(connect_websocket(f"ws://127.0.0.1:{baseline.port}/control"))
         subscribers = Subscribers(clients)
         stack.callback(subscribers.stop)
         commits = None
         if is_postgres(settings):
-            commands: Step = InProcessCommands(churn)
             commits = ViewCommitsHeard(settings, database.views_channel, len(projections))
             stack.callback(commits.close)
-        else:
-            http = stack.enter_context(httpx.Client(base_url=corral.http, timeout=30))
-            commands = HttpCommands(http, churn.scheme, issue_token(lead, secret, 120))
         topic = f"audit:{programme_id}"
         yield Stage(
-            corral,
-            baseline,
-            subscribers,
+            serve,
             commands,
+            baseline,
+            Broadcasts(control, _updates_of(projections, topic, programme_id, REHEARSAL)),
+            subscribers,
             json.dumps({"type": "subscribe", "topic": topic}),
             issue_token(watcher, secret, 120),
-            _updates_of(projections, topic, programme_id, REHEARSAL),
             commits,
         )
+
+
+@contextmanager
+def _over_http(corral: Corral, churn: Churn, token: str) -> Iterator[Step]:
+    """SQLite: the lead's nudges over HTTP to the server that owns the file."""
+    with httpx.Client(base_url=corral.http, timeout=30) as http:
+        yield HttpCommands(http, churn.scheme, token)
 
 
 def _account(app: Any, actor: Actor) -> Actor:

@@ -87,6 +87,18 @@ class Block:
     behind: int  # subscribers that never had the last update
 
 
+def pooled(blocks: Sequence[Block]) -> Block:
+    """Blocks run against the same kind of server, taken together as one (their ids are unique across them)."""
+    return Block(
+        {sample: at for block in blocks for sample, at in block.sent.items()},
+        tuple(latency for block in blocks for latency in block.latencies),
+        tuple(first for block in blocks for first in block.first),
+        tuple(spread for block in blocks for spread in block.spread),
+        tuple(sum(cpu) for cpu in zip(*(block.cpu for block in blocks), strict=True)),
+        sum(block.behind for block in blocks),
+    )
+
+
 def drive(
     subscribers: Subscribers, group: str, step: Step, samples: int, period: float, pids: Sequence[int], warmup: int
 ) -> Block:

@@ -1,13 +1,15 @@
 """Live updates' results: Corral's latency and server CPU per delivery against the bare websockets.broadcast
-baseline's, measured by bench/live.py."""
+baseline's, measured by bench/live.py, on each send path, in rounds."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import statistics
+from operator import attrgetter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bench.live_drive import Block
-from bench.results import Latencies, Result, Target, number
+from bench.results import Latencies, Result, Target, number, ratio
 
 CPU_TARGET = 1.2
 
@@ -19,15 +21,17 @@ def p99_target(subscribers: int) -> float:
 
 @dataclass(frozen=True)
 class LiveReport:
-    """One database at one number of subscribers: Corral's block and the baseline's, run in turn."""
+    """One database at one number of subscribers on one send path: Corral's blocks and the baseline's."""
 
     database: str
     subscribers: int
     period: float
-    ours: Block
-    baseline: Block  # half before Corral's block, half after
+    ours: Block  # every round's, taken together
+    baseline: Block
     views_committed: tuple[float, ...]  # PostgreSQL: command return → every view's commit NOTIFY heard
     projector_pid_counted: bool
+    send: str = "fast"  # Corral's CORRAL_LIVE_SEND
+    rounds: tuple[tuple[Block, Block], ...] = ()  # each round's (Corral's block, the baseline's)
 
     @property
     def latency(self) -> Latencies:
@@ -48,32 +52,49 @@ class LiveReport:
         """What the CPU lines count: `corral serve`, which on SQLite also takes the command and projects it."""
         return "corral serve" if self.projector_pid_counted else "corral serve, projecting in-process,"
 
+    @property
+    def path(self) -> str:
+        """How a line names the send path: the fast one (the default) as it always was, any other in brackets."""
+        return "" if self.send == "fast" else f" ({self.send} send)"
+
+    def ratio(self, measure: Callable[[Block], float]) -> tuple[float, str]:
+        """Corral's measure over the baseline's: the median of the rounds' (and their range), else the blocks'."""
+        if not self.rounds:
+            return measure(self.ours) / measure(self.baseline), ""
+        ratios = sorted(measure(ours) / measure(raw) for ours, raw in self.rounds)
+        return statistics.median(ratios), f"; median of {len(ratios)} rounds, {ratio(ratios[0])}–{ratio(ratios[-1])}"
+
     def results(self) -> list[Result]:
         """p50 and p99 against the baseline's, then the server's CPU per delivery against the baseline server's."""
-        name = f"live {self.database} {self.subscribers:,} subscribers"
+        name = f"live {self.database} {self.subscribers:,} subscribers{self.path}"
         lines = []
-        for which, ours, raw in (
-            ("p50", self.latency.p50_ms, self.raw.p50_ms),
-            ("p99", self.latency.p99_ms, self.raw.p99_ms),
-        ):
+        for which in ("p50", "p99"):
+            of = attrgetter(f"{which}_ms")
+            ours, raw = of(self.latency), of(self.raw)
+
+            def percentile(block: Block, of: Callable[[Latencies], float] = of) -> float:
+                return of(Latencies(block.latencies))
+
+            times, rounds = self.ratio(percentile)
             lines.append(
                 Result(
                     f"{name} {which}, command commit → receipt",
                     ours,
                     "ms",
-                    ours / raw,
-                    f"raw websockets.broadcast {which} {number(raw)} ms",
+                    times,
+                    f"raw websockets.broadcast {which} {number(raw)} ms{rounds}",
                     Target(p99_target(self.subscribers), at_most=True),
                 )
             )
         ours_cpu, raw_cpu = self.cpu_per_delivery(self.ours) * 1e6, self.cpu_per_delivery(self.baseline) * 1e6
+        times, rounds = self.ratio(self.cpu_per_delivery)
         lines.append(
             Result(
                 f"{name} {self.server} CPU per delivery",
                 ours_cpu,
                 "µs",
-                ours_cpu / raw_cpu,
-                f"raw websockets.broadcast server {number(raw_cpu)} µs",
+                times,
+                f"raw websockets.broadcast server {number(raw_cpu)} µs{rounds}",
                 Target(CPU_TARGET, at_most=True),
             )
         )
@@ -84,7 +105,8 @@ class LiveReport:
         ours, raw = self.ours, self.baseline
         commands = len(ours.sent)
         parts = [
-            f"- **{self.database}, {self.subscribers:,} subscribers** ({commands} commands {self.period * 1000:g} ms apart):"
+            f"- **{self.database}, {self.subscribers:,} subscribers, {self.send} send** ({commands} commands"
+            f" {self.period * 1000:g} ms apart):"
         ]
         if self.views_committed:
             parts.append(f"every view committed (its NOTIFY heard) at {Latencies(self.views_committed).describe()};")
@@ -109,14 +131,15 @@ def results(reports: Sequence[LiveReport]) -> list[Result]:
 
 
 def added_delivery_cpu(reports: Sequence[LiveReport]) -> list[Result]:
-    """Per database, the server CPU each further delivery costs, from its fewest subscribers to its most: the
-    difference in CPU per command over the difference in deliveries per command, for Corral and the baseline.
+    """Per database and send path, the server CPU each further delivery costs, from its fewest subscribers to its
+    most: the difference in CPU per command over the difference in deliveries per command, for Corral and the
+    baseline.
 
     Work done once a command (on SQLite: taking the HTTP command and projecting it) cancels out, so this is the
     fan-out's own cost, on SQLite as on PostgreSQL."""
     lines = []
-    for database in dict.fromkeys(r.database for r in reports):
-        measured = sorted((r for r in reports if r.database == database), key=lambda r: r.subscribers)
+    for database, send in dict.fromkeys((r.database, r.send) for r in reports):
+        measured = sorted((r for r in reports if (r.database, r.send) == (database, send)), key=lambda r: r.subscribers)
         if len(measured) < 2 or measured[0].subscribers == measured[-1].subscribers:
             continue
         few, many = measured[0], measured[-1]
@@ -124,8 +147,8 @@ def added_delivery_cpu(reports: Sequence[LiveReport]) -> list[Result]:
         raw = _per_delivery_added(few.baseline, many.baseline) * 1e6
         lines.append(
             Result(
-                f"live {database} {many.server} CPU per added delivery, {few.subscribers:,} → {many.subscribers:,}"
-                " subscribers",
+                f"live {database} {many.server} CPU per added delivery{many.path}, {few.subscribers:,} →"
+                f" {many.subscribers:,} subscribers",
                 ours,
                 "µs",
                 ours / raw,

@@ -158,7 +158,9 @@ def render(
 
 
 def _live_measured(lives: Sequence[live.LiveReport]) -> list[str]:
-    sizes = ", ".join(f"{len(r.ours.sent)} commands {r.period * 1000:g} ms apart at {r.subscribers:,}" for r in lives)
+    sizes = ", ".join(
+        dict.fromkeys(f"{len(r.ours.sent)} commands {r.period * 1000:g} ms apart at {r.subscribers:,}" for r in lives)
+    )
     return [
         "### Live updates (`bench/live.py`)",
         "",
@@ -176,9 +178,13 @@ def _live_measured(lives: Sequence[live.LiveReport]) -> list[str]:
         "renumbered), which it hands to `websockets.broadcast`; its latency runs from just before the driver's send.",
         "Both servers negotiate permessage-deflate with each socket: `websockets.broadcast` compresses every message",
         "for every socket; Corral builds each update's frame once, uncompressed, and writes it to every subscriber",
-        "(about 700 bytes each, against some 70 compressed). Half the baseline's",
-        f"samples run before Corral's and half after, with the same number and spacing ({sizes}; after",
-        f"{live.WARMUP} unmeasured ones each; commands spaced so that even the baseline is not left with a",
+        "(about 700 bytes each, against some 70 compressed). Corral is measured on both its send paths",
+        "(`CORRAL_LIVE_SEND`): `fast`, each frame written straight onto uvicorn's connection, and `asgi`, every",
+        f"message through the ASGI `send` (the lines marked `(asgi send)`). The run is {live.ROUNDS} rounds: in each,",
+        "the baseline and each send path (its own `corral serve`, started afresh) run a block at every number of",
+        "subscribers, in an order that turns from round to round; a line's value is over every round, its ratio",
+        f"the median of the rounds' ratios, with their range. The same number and spacing for all ({sizes} in all; after",
+        f"{live.WARMUP} unmeasured ones each block; commands spaced so that even the baseline is not left with a",
         "backlog on two cores). CPU per delivery is the server process's CPU time over a block (every thread's",
         "`schedstat`) divided by the deliveries. On PostgreSQL that is `corral serve` alone: the projector's work",
         "is per command, not per delivery, and is shown below. On SQLite the one process also takes the HTTP",

@@ -83,6 +83,9 @@ class Projector:
         self._postgres = url.startswith("postgresql")
         self._url = url
         self._schema = app.env.get("SQLALCHEMY_SCHEMA") or "public"
+        self._channel = app.env.get("NOTIFY_CHANNEL")  # the event store's, from the settings (Settings.events_channel)
+        if self._postgres and not self._channel:
+            raise ValueError("the event store's NOTIFY channel is not set: build the application from Settings")
         self._positions: dict[str, int] = {}  # each view's position as the last catch-up left it
         self._faults: dict[str, Fault] = {}  # each stuck view's fault, as recorded
         self._retries: dict[str, tuple[float, float]] = {}  # a stuck view's next try (monotonic) and its delay
@@ -162,7 +165,8 @@ class Projector:
         if not self._postgres:
             yield Polling(self.poll_interval, self.app.recorded)
             return
-        listening = Listening(self._url, self._schema, self.app.recorder.channel_name)  # type: ignore[attr-defined]
+        assert self._channel is not None
+        listening = Listening(self._url, self._schema, self._channel)
         try:
             yield listening
         finally:

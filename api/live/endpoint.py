@@ -11,26 +11,22 @@ socket whose token no longer names an actor (signed out, account disabled, passw
 code 1008 and the reason. The limits of api/live/limits.py apply: a handshake beyond an account's sockets is
 refused (429), a subscription beyond the socket's topics or subscribe messages is `refused`, a replay beyond
 its cap or the socket's budget is a `resync`, and a message too big closes the socket (1009).
+
+Messages are written through the ASGI `send`, or with `CORRAL_LIVE_SEND=fast` (the default) straight onto
+uvicorn's connection where it can be (uvicorn_fast.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from functools import lru_cache
-from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope
-from starlette.types import Send as ASGISend
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from websockets.frames import Frame, Opcode
-from websockets.protocol import State
 
 from api.http.errors import problem
+from api.live import uvicorn_fast
 from api.live.hub import Hub
 from api.live.limits import TooManySocketsError
 from api.live.sockets import SESSION_ENDED, TOO_BIG, Client, Identity, Send, WriteNow
@@ -40,8 +36,6 @@ from domain.actors import Actor
 from domain.errors import DomainError
 
 router = APIRouter(tags=["live"])
-
-SERVER_SEND = "corral.server_send"
 
 CLOSE_WAIT = 2.0  # seconds to hand a closing client its close frame
 
@@ -90,51 +84,14 @@ async def live(websocket: WebSocket) -> None:
             pass
 
 
-class ServerSend:
-    """ASGI middleware handing each websocket the server's own `send`, from beneath the framework's wrappers:
-    a pushed update is one `websocket.send` message, written to many sockets at once, so it goes the short way."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: ASGISend) -> None:
-        if scope["type"] == "websocket":
-            scope[SERVER_SEND] = send
-        await self.app(scope, receive, send)
-
-
 def _writers(websocket: WebSocket) -> tuple[Send, WriteNow | None]:
-    """How to write a text frame on this accepted websocket: the server's `send` (a coroutine, as ASGI servers
-    give), and where the server is uvicorn's websockets protocol, straight onto its connection as well."""
-    server_send: Callable[[dict[str, str]], Coroutine[Any, Any, None]] = websocket.scope[SERVER_SEND]
-    protocol = getattr(server_send, "__self__", None)
-    write_now = _uvicorn_frames(protocol) if isinstance(protocol, WebSocketsSansIOProtocol) else None
-    return (lambda text: server_send({"type": "websocket.send", "text": text})), write_now
-
-
-def _uvicorn_frames(protocol: WebSocketsSansIOProtocol) -> WriteNow:
-    """Write a pushed update onto uvicorn's sans-I/O websockets connection as one prebuilt frame, skipping the
-    per-message coroutine of uvicorn's `send`. Anything that `send` would wait for or refuse (a paused
-    transport, a closing connection) is left to it. This reads uvicorn's protocol attributes, so uvicorn's
-    version is pinned and tests/e2e/test_live.py checks that served sockets take this way."""
-    conn, transport, writable = protocol.conn, protocol.transport, protocol.writable
-
-    def write_now(text: str) -> bool:
-        if protocol.close_sent or protocol.disconnected or conn.state is not State.OPEN or not writable.is_set():
-            return False
-        transport.write(text_frame(text))
-        return True
-
-    return write_now
-
-
-@lru_cache(maxsize=64)
-def text_frame(text: str) -> bytes:
-    """A server's text frame for the update, built once for every subscriber it goes to (the hub hands them all
-    the same text). It is sent uncompressed, as permessage-deflate allows message by message: compressing it
-    for each socket would cost more than writing it, and leaves each socket's compression context untouched,
-    so what uvicorn compresses on it later still decodes."""
-    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+    """How to write on this websocket: straight onto uvicorn's connection where the settings ask for it and it
+    can be, else through the ASGI `send`, as any middleware wrapping it expects."""
+    if websocket.app.state.settings.live_send == "fast":
+        fast = uvicorn_fast.writers(websocket.scope)
+        if fast is not None:
+            return fast
+    return websocket.send_text, None
 
 
 async def _receive(websocket: WebSocket, hub: Hub, client: Client) -> None:

@@ -11,7 +11,7 @@ A sign-out is not an event: it reaches the hub from `RevokedTokens` (api/storage
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -61,6 +61,36 @@ class Verdict:
     closed: str | None
     actor: Actor
     topics: tuple[tuple[Subscription, Topic | str], ...]
+
+
+def concerned(
+    row: Any,
+    clients: Iterable[Client],
+    by_account: Mapping[str, set[Client]],
+    by_programme: Mapping[str, Mapping[Topic, set[Subscription]]],
+) -> list[Check]:
+    """What to check again after this change: an account's sockets, who they are and all they follow; else the
+    subscriptions covering the change's programme and, for a provider named, all its sockets follow."""
+    if row.aggregate_type == ACCOUNT:
+        return [
+            _check(client, client.subscriptions.values(), identity=True)
+            for client in by_account.get(row.aggregate_id, ())
+        ]
+    subscriptions: dict[Client, list[Subscription]] = {}
+    for followers in by_programme.get(row.programme_id, {}).values():
+        for subscription in followers:
+            subscriptions.setdefault(subscription.client, []).append(subscription)
+    if row.provider_id is not None:  # a provider joining a programme: its dashboards follow more
+        for client in clients:
+            if client.identity is not None and str(client.identity.actor.organisation_id) == row.provider_id:
+                subscriptions[client] = list(client.subscriptions.values())
+    return [_check(client, followed) for client, followed in subscriptions.items()]
+
+
+def _check(client: Client, subscriptions: Iterable[Subscription], identity: bool = False) -> Check:
+    assert client.identity is not None
+    claims = client.identity.claims if identity else None
+    return Check(client, claims, client.identity.actor, tuple(subscriptions))
 
 
 def recheck(checks: Iterable[Check], identify: Callable[[TokenClaims], Actor], readings: ProgressView) -> list[Verdict]:

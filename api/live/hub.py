@@ -1,7 +1,7 @@
 """Fan committed view changes out to websocket subscribers, each through its own bounded queue.
 
-The follower (follower.py) hands the audit rows each view commit adds to the event loop, where all subscription
-state lives, so ordering needs no locks:
+The follower of the views' commits (projections/follower.py) hands the audit rows each view commit adds to the
+event loop, where all subscription state lives, so ordering needs no locks:
 
 - every row up to `delivered` has been offered to every subscription registered before it;
 - a new subscription replays (after, delivered] from the view while buffering what arrives, then sends the
@@ -22,8 +22,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from api.live.follower import Follower
-from api.live.guard import ACCOUNT, Check, Verdict, changes_access, recheck
+from api.live.guard import ACCOUNT, Verdict, changes_access, concerned, recheck
 from api.live.limits import Allowance, LiveLimits, TooManySocketsError
 from api.live.sockets import GONE, IDLE, SESSION_ENDED, TOO_SLOW, Client, Identity, Send, Subscription, WriteNow
 from api.live.topics import Topic, authorise
@@ -34,6 +33,7 @@ from domain.actors import Actor
 from domain.application import Corral
 from projections.audit.queries import changes_in
 from projections.audit.view import AuditView
+from projections.follower import Follower
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
 from projections.registry import view_of
@@ -68,10 +68,10 @@ class Hub:
         self.follower = Follower(
             self.audit,
             [p.view for p in projections],
-            revocations.channel,
             self.deliver,
-            self._signed_out,
-            self._resumed,
+            unscoped=[ACCOUNT],  # an account's changes name no programme, and may close its sockets
+            also={revocations.channel: self._signed_out},
+            resumed=self._resumed,
         )
         self._sign_outs: dict[str, None] = {}  # recent ones, oldest first: for a socket checked just before one
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -153,7 +153,7 @@ class Hub:
             budget, most, window = client.replays.remaining(), self.limits.replay_max, self.limits.replay_window
             too_far = start < until - window
             if not too_far and budget > 0:  # one more than may be replayed: so as to know there are too many
-                missed = await asyncio.to_thread(self._rows, topic, start, until, min(most, budget) + 1)
+                missed = await asyncio.to_thread(changes_in, self.audit, topic, start, until, min(most, budget) + 1)
                 if client.subscriptions.get(name) is not subscription:
                     return  # dropped meanwhile
             if too_far or len(missed) > most:
@@ -219,19 +219,7 @@ class Hub:
     async def _access_changed(self, row: Any) -> None:
         """Check again, before any later row is offered, the sockets and subscriptions this change concerns."""
         self.epoch += 1
-        if row.aggregate_type == ACCOUNT:
-            clients = list(self.by_account.get(row.aggregate_id, ()))
-            checks = [self._check(client, client.subscriptions.values(), identity=True) for client in clients]
-        else:
-            concerned: dict[Client, list[Subscription]] = {}
-            for followers in self.by_programme.get(row.programme_id, {}).values():
-                for subscription in followers:
-                    concerned.setdefault(subscription.client, []).append(subscription)
-            if row.provider_id is not None:  # a provider joining a programme: its dashboards follow more
-                for client in self.clients:
-                    if client.identity is not None and str(client.identity.actor.organisation_id) == row.provider_id:
-                        concerned[client] = list(client.subscriptions.values())
-            checks = [self._check(client, subscriptions) for client, subscriptions in concerned.items()]
+        checks = concerned(row, self.clients, self.by_account, self.by_programme)
         if not checks:
             return
         try:
@@ -243,11 +231,6 @@ class Hub:
             return
         for verdict in verdicts:
             self._apply(verdict)
-
-    def _check(self, client: Client, subscriptions: Iterable[Subscription], identity: bool = False) -> Check:
-        assert client.identity is not None
-        claims = client.identity.claims if identity else None
-        return Check(client, claims, client.identity.actor, tuple(subscriptions))
 
     def _identify(self, claims: TokenClaims) -> Actor:
         return actor_from_claims(self.corral, claims, self.revocations.is_revoked)
@@ -307,7 +290,3 @@ class Hub:
                     client.cut_off(IDLE, "no topic followed for a while: closing an idle connection")
                 else:
                     client.put(beat)
-
-    def _rows(self, topic: Topic, after: int, until: int, limit: int) -> list[Any]:
-        """Up to `limit` of the topic's changes after `after`, up to `until`, in log order (in a thread)."""
-        return changes_in(self.audit, topic, after, until, limit)

@@ -1,19 +1,19 @@
 """A connected websocket as the hub sees it: who it is, the topics it follows, and its outgoing messages.
 
-Each client's messages are written at once, in order: on a healthy socket the write completes without
-waiting, so a delivery costs no task switch. Every subscriber to a topic is handed the same message text, so
-the endpoint can build its frame once for all of them (see `WriteNow`). A socket that pushes back gets a
-bounded backlog drained by a task of its own: a write never waits on another client, and a client whose
-backlog is full is cut off rather than allowed to hold the others back.
+A client's messages go out in order. Where the server lets us (uvicorn's connection, `WriteNow`, see
+uvicorn_fast.py), a message is written at once while the socket takes it, so a delivery to a healthy socket costs
+no task switch, and every subscriber to a topic is handed the same text so its frame is built once for all. Any
+other message goes into a bounded backlog that a task of the client's own drains through the ASGI `send`, waiting
+as the socket pushes back: a write never waits on another client, and a client whose backlog is full is cut off
+rather than allowed to hold the others back.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from api.live.limits import Allowance, LiveLimits
 from api.live.topics import Topic
@@ -28,7 +28,7 @@ TOO_BIG = 1009
 TOO_SLOW = 1013  # "try again later": reconnect and resume from the last position seen
 CLOSE_REASON_BYTES = 123  # the most a close frame's reason may hold
 
-Send = Callable[[str], Coroutine[Any, Any, None]]
+Send = Callable[[str], Awaitable[None]]  # the ASGI way: a coroutine that returns once the socket took the text
 WriteNow = Callable[[str], bool]  # writes a frame if the socket can take it at once; False leaves it to Send
 
 
@@ -82,26 +82,18 @@ class Client:
     replays: Allowance = field(default_factory=lambda: Allowance(LiveLimits.replay_budget, LiveLimits.window_seconds))
 
     def put(self, message: str) -> None:
-        """Write the message now, or after those waiting; a full backlog cuts the client off."""
+        """Write the message now if the socket takes it at once and nothing waits before it, else after those
+        waiting; a full backlog cuts the client off."""
         if self.closing is not None:
             return
-        if self.draining is not None:
-            if len(self.backlog) < self.limit:
-                self.backlog.append(message)
-            else:
-                self.cut_off(TOO_SLOW, "too slow to keep up: reconnect and resume from the last position you saw")
+        if self.draining is None and self.write_now is not None and self.write_now(message):
             return
-        try:
-            if self.write_now is not None and self.write_now(message):
-                return
-            sending = self.send(message)
-            # Step the send by hand, as an eager task would: a socket that takes the frame finishes it here.
-            waiting = sending.send(None)
-        except StopIteration:
-            return
-        except Exception:  # whatever the socket raised, it can take nothing more
-            return self.cut_off(GONE, "the connection failed")
-        self.draining = asyncio.get_running_loop().create_task(self._drain(sending, waiting))
+        if self.draining is None:
+            self.draining = asyncio.get_running_loop().create_task(self._drain(message))
+        elif len(self.backlog) < self.limit:
+            self.backlog.append(message)
+        else:
+            self.cut_off(TOO_SLOW, "too slow to keep up: reconnect and resume from the last position you saw")
 
     def cut_off(self, code: int, reason: str) -> None:
         """Drop what is waiting and have the connection closed with this code and reason."""
@@ -112,31 +104,14 @@ class Client:
                 self.draining.cancel()
             self.cut.set()
 
-    async def _drain(self, sending: Coroutine[Any, Any, None], waiting: Any) -> None:
-        """Finish the send the socket pushed back on, then write the backlog, in order."""
+    async def _drain(self, first: str) -> None:
+        """Send `first`, then the backlog, in order, each once the socket has taken the one before."""
         try:
-            await _resume(sending, waiting)
+            await self.send(first)
             while self.backlog:
                 await self.send(self.backlog.popleft())
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # as in put
+        except Exception:  # whatever the socket raised, it can take nothing more
+            self.draining = None  # this task ends here: nothing for cut_off to cancel
             self.cut_off(GONE, "the connection failed")
         finally:
             self.draining = None
-
-
-async def _resume(coroutine: Coroutine[Any, Any, None], waiting: Any) -> None:
-    """Run to its end a coroutine stepped by hand until it yielded `waiting`, driving it as a task would:
-    wait for what it yielded (a future, or None for a bare yield), then step it on."""
-    try:
-        while True:
-            if waiting is None:
-                await asyncio.sleep(0)
-            else:
-                await asyncio.wait((waiting,))
-            waiting = coroutine.send(None)
-    except StopIteration:
-        pass
-    finally:
-        coroutine.close()

@@ -1,5 +1,5 @@
-"""The event store: eventsourcing-sqlalchemy's, with saves that can join a transaction their caller holds, and
-reads of the log and the snapshots that run statements built once."""
+"""The event store: eventsourcing-sqlalchemy's, with saves that can join a transaction their caller holds, reads of
+the log and the snapshots that run statements built once, and its NOTIFY channel named by the settings."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy.exc
-from eventsourcing.persistence import IntegrityError, Notification, StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Notification, StoredEvent
 from eventsourcing_sqlalchemy.datastore import transactions
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
@@ -62,7 +62,13 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
 class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
     """The event log. Inside `recorder.transaction()` held by a caller (api/storage/idempotency.py), a save joins it as a
     savepoint: it commits with the caller's writes, and a collision undoes only the save and raises IntegrityError
-    as a save on its own would, so the use case still names the conflict."""
+    as a save on its own would, so the use case still names the conflict. On PostgreSQL each save NOTIFYs
+    `channel_name`: the one given, else the library's (the table's name)."""
+
+    def __init__(self, *args: Any, channel_name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if channel_name:
+            self.channel_name = channel_name
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert in the caller's transaction if there is one, else in a transaction of its own."""
@@ -117,7 +123,21 @@ def _stored(row: Any) -> dict[str, Any]:
 
 
 class Factory(SQLAlchemyFactory):
-    """eventsourcing-sqlalchemy with these recorders."""
+    """eventsourcing-sqlalchemy with these recorders; the log's NOTIFYs go to the channel NOTIFY_CHANNEL names
+    (`Settings.events_channel`, which whoever LISTENs for saves reads too)."""
+
+    NOTIFY_CHANNEL = "NOTIFY_CHANNEL"  # looked up as CORRAL_NOTIFY_CHANNEL first, as the library does every key
 
     aggregate_recorder_class = BuiltOnceReads  # the snapshots, read when an aggregate is not cached or is historic
-    application_recorder_class = JoiningRecorder
+
+    def application_recorder(self) -> ApplicationRecorder:
+        """The event log's recorder, built as the library builds it, with the channel the settings name."""
+        recorder = JoiningRecorder(
+            datastore=self.datastore,
+            events_table_name=f"{self.env.name.lower() or 'stored'}_events",
+            schema_name=self.env.get(self.SQLALCHEMY_SCHEMA),
+            channel_name=self.env.get(self.NOTIFY_CHANNEL),
+        )
+        if self.env_create_table() and recorder.datastore.engine is not None:
+            recorder.create_table()
+        return recorder

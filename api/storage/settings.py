@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from tempfile import NamedTemporaryFile
-from typing import Annotated
+from typing import Annotated, Literal
 
 from eventsourcing.utils import get_topic
 from pydantic import Field, SecretStr
@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     live_subscribes_per_window: int = 100
     live_window_seconds: float = 60.0
     live_max_message_bytes: int = 4096
+    # How pushed updates are written: "fast" straight onto uvicorn's websocket connection where it can
+    # (api/live/uvicorn_fast.py), "asgi" always through the ASGI `send`, as any middleware wrapping it expects.
+    live_send: Literal["fast", "asgi"] = "fast"
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads to build the event store."""
@@ -65,6 +68,7 @@ class Settings(BaseSettings):
             "SQLALCHEMY_URL": self.database_url,
             "CREATE_TABLE": "y",
             "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
+            "CORRAL_NOTIFY_CHANNEL": self.events_channel,  # read by api/event_store.py and the projector
         }
         if self.database_schema:
             env["SQLALCHEMY_SCHEMA"] = self.database_schema
@@ -74,6 +78,12 @@ class Settings(BaseSettings):
         if self.compress_events:
             env["COMPRESSOR_TOPIC"] = "eventsourcing.compressor:ZlibCompressor"
         return env
+
+    @property
+    def events_channel(self) -> str:
+        """The PostgreSQL channel the event store NOTIFYs on after each save, named after the schema too (like the
+        views' and the revocations' channels), so that projectors of other schemas in the database sleep on."""
+        return f"{self.database_schema}_corral_events" if self.database_schema else "corral_events"
 
     @property
     def projects_in_process(self) -> bool:

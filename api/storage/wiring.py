@@ -17,12 +17,7 @@ def build_application(settings: Settings | None = None) -> Corral:
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    app = Corral(env=settings.eventsourcing_env())
-    if settings.database_schema and hasattr(app.recorder, "channel_name"):
-        # The recorder NOTIFYs on a channel named after its table alone; name the schema too,
-        # so that projectors of other schemas in the same database are not woken for nothing.
-        app.recorder.channel_name = f"{settings.database_schema}_{app.recorder.channel_name}"
-    return app
+    return Corral(env=settings.eventsourcing_env())
 
 
 def build_views(settings: Settings | None = None) -> tuple[ViewDatabase, list[ViewProjection[Any]]]:

@@ -30,9 +30,10 @@ def test_every_benchmark_runs_at_a_tiny_size_and_reports_ratios_against_raw_base
     split = tuple(breakdown.measure(settings, events=200))
     styles = tuple(insert_styles.measure(settings, count=200))
     lagged = lag.measure(settings, samples=20, log_events=200, warmup=2)
-    fewer, followed = live.measure(settings, subscribers=[2, 5], samples=[6, 6], clients=2, warmup=2)
+    lives = live.measure(settings, subscribers=[2, 5], samples=[6, 6], clients=2, warmup=2, rounds=2)
+    fewer, followed, _, plain = lives  # the fast send path's reports, then the plain ASGI send's
     run = rebuild.RebuildRun((rebuilt,), split, styles)
-    text = report.render([("Date", "today")], run, [lagged], [fewer, followed], "python -m bench.run")
+    text = report.render([("Date", "today")], run, [lagged], lives, "python -m bench.run")
     (added,) = live.added_delivery_cpu([fewer, followed])
 
     assert rebuilt.events >= 200 and rebuilt.raw_rate > 0
@@ -50,6 +51,11 @@ def test_every_benchmark_runs_at_a_tiny_size_and_reports_ratios_against_raw_base
     assert len(followed.ours.latencies) == len(followed.baseline.latencies) == 5 * 6
     assert followed.ours.behind == followed.baseline.behind == 0
     assert len(followed.results()) == 3 and well_formed(followed.results())
+    assert [(r.send, r.subscribers) for r in lives] == [("fast", 2), ("fast", 5), ("asgi", 2), ("asgi", 5)]
+    assert len(plain.ours.sent) == 6 and len(plain.ours.latencies) == 5 * 6 and plain.ours.behind == 0
+    assert len(followed.rounds) == len(plain.rounds) == 2
+    assert all("(asgi send)" in r.name and "median of 2 rounds" in r.line() for r in plain.results())
+    assert well_formed(plain.results()) and all(r.line() in text for r in live.results(lives))
     assert followed.describe() in text and fewer.describe() in text
     assert "per added delivery, 2 → 5 subscribers" in added.name and math.isfinite(added.ratio)  # its sign is noise
     assert added.line() in text

@@ -13,6 +13,7 @@ import httpx
 import psycopg2
 import pytest
 from pydantic import SecretStr
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from api.live.client import LiveClient
@@ -71,8 +72,24 @@ class World:
         return await self.post("alice", f"/schemes/{self.scheme_id}/quarters/Q1/nudges", body)
 
 
-def world_on(settings: Settings) -> Iterator[World]:
-    signed = settings.model_copy(update={"secret_key": SecretStr("k" * 48), "embedded_projector": True})
+def both_send_paths(world_fixture: str = "world") -> pytest.MarkDecorator:
+    """Run a scenario on both ways of writing to a socket: the uvicorn fast path on each database, and the plain
+    ASGI `send` on SQLite as well (how a frame is written does not depend on the database)."""
+    return pytest.mark.parametrize(
+        ("settings", world_fixture),
+        [("sqlite", "fast"), pytest.param("postgres", "fast", marks=pytest.mark.postgres), ("sqlite", "asgi")],
+        indirect=True,
+    )
+
+
+def send_path(request: pytest.FixtureRequest) -> str:
+    """The send path a world fixture was parametrized with (`both_send_paths`); the fast one by default."""
+    return str(getattr(request, "param", "fast"))
+
+
+def world_on(settings: Settings, send: str = "fast") -> Iterator[World]:
+    update = {"secret_key": SecretStr("k" * 48), "embedded_projector": True, "live_send": send}
+    signed = settings.model_copy(update=update)
     app = build_application(signed)
     agreed = agreed_scheme(app, narrative_milestone("M1"), narrative_milestone("M2", Quarter.Q2))
     password_hash = quick_hash(PASSWORD)
@@ -88,8 +105,8 @@ def world_on(settings: Settings) -> Iterator[World]:
 
 
 @pytest.fixture
-def world(settings: Settings) -> Iterator[World]:
-    yield from world_on(settings)
+def world(settings: Settings, request: pytest.FixtureRequest) -> Iterator[World]:
+    yield from world_on(settings, send_path(request))
 
 
 async def next_of(live: LiveClient, kind: str = "update", timeout: float = 10.0) -> dict[str, Any]:
@@ -106,6 +123,7 @@ async def ping(live: LiveClient) -> None:
     await live.connection.send(json.dumps({"type": "ping"}))
 
 
+@both_send_paths()
 def test_each_subscriber_hears_of_a_submission_as_far_as_it_may_read_and_a_re_fetch_shows_it(world: World) -> None:
     async def scenario() -> None:
         async with world.live("colin") as colin, world.live("alice") as alice, world.live("gill") as gill:
@@ -158,6 +176,41 @@ def test_uvicorn_sockets_are_written_straight_onto_the_connection_as_websockets_
             assert clients and all(client.write_now is not None for client in clients)  # uvicorn's pin still fits
 
     run(scenario())
+
+
+class SendsSeen:
+    """ASGI middleware around the whole app, as tracing would be: notes the text of every websocket message sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app, self.texts = app, list[str]()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def seeing(message: Message) -> None:
+            if message["type"] == "websocket.send":
+                self.texts.append(message["text"])
+            await send(message)
+
+        await self.app(scope, receive, seeing)
+
+
+@pytest.mark.parametrize(("settings", "world"), [("sqlite", "asgi")], indirect=True)
+def test_on_the_plain_path_every_update_goes_through_the_asgi_send_and_the_middleware_around_it(world: World) -> None:
+    app = world.server.app
+    seen = app.middleware_stack = SendsSeen(app.middleware_stack)
+
+    async def scenario() -> dict[str, Any]:
+        async with world.live("gill") as gill:
+            await gill.subscribe(f"audit:{world.programme_id}")
+            await next_of(gill, "subscribed")
+            await world.nudge(COMMUNITY_ID)
+            update = await next_of(gill)
+            clients = app.state.hub.clients
+            assert clients and all(client.write_now is None for client in clients)
+            return update
+
+    update = run(scenario())
+
+    assert json.dumps(update) in seen.texts
 
 
 def test_a_provider_outside_the_scheme_hears_nothing_of_it_on_its_programme_progress(world: World) -> None:
@@ -214,6 +267,7 @@ def test_a_forged_token_and_a_foreign_origin_are_refused_at_the_handshake(world:
     assert run(handshake(anonymous)) == 401
 
 
+@both_send_paths()
 def test_a_client_that_reconnects_hears_what_it_missed_in_order_and_once(world: World) -> None:
     async def scenario() -> None:
         topic = f"board:{world.scheme_id}:Q1"
@@ -241,10 +295,11 @@ def test_a_client_that_reconnects_hears_what_it_missed_in_order_and_once(world: 
 
 
 @pytest.fixture
-def small_window(settings: Settings) -> Iterator[World]:
-    yield from world_on(settings.model_copy(update={"live_replay_window": 1}))
+def small_window(settings: Settings, request: pytest.FixtureRequest) -> Iterator[World]:
+    yield from world_on(settings.model_copy(update={"live_replay_window": 1}), send_path(request))
 
 
+@both_send_paths("small_window")
 def test_a_client_too_far_behind_is_told_to_resync_instead_of_replayed(small_window: World) -> None:
     world = small_window
 
@@ -267,10 +322,11 @@ def test_a_client_too_far_behind_is_told_to_resync_instead_of_replayed(small_win
 
 
 @pytest.fixture
-def small_queues(settings: Settings) -> Iterator[World]:
-    yield from world_on(settings.model_copy(update={"live_queue_size": 4}))
+def small_queues(settings: Settings, request: pytest.FixtureRequest) -> Iterator[World]:
+    yield from world_on(settings.model_copy(update={"live_queue_size": 4}), send_path(request))
 
 
+@both_send_paths("small_queues")
 def test_a_consumer_that_stops_reading_is_cut_off_and_the_others_hear_everything(small_queues: World) -> None:
     world = small_queues
     topic = f"audit:{world.programme_id}"
@@ -372,10 +428,13 @@ def kill_listeners(channel: str) -> int:
 
 
 @pytest.fixture
-def quick_beats(settings: Settings) -> Iterator[World]:
-    yield from world_on(settings.model_copy(update={"live_heartbeat_seconds": 0.2, "live_idle_seconds": 0.6}))
+def quick_beats(settings: Settings, request: pytest.FixtureRequest) -> Iterator[World]:
+    yield from world_on(
+        settings.model_copy(update={"live_heartbeat_seconds": 0.2, "live_idle_seconds": 0.6}), send_path(request)
+    )
 
 
+@both_send_paths("quick_beats")
 def test_a_follower_hears_heartbeats_and_a_connection_following_nothing_is_closed_as_idle(
     quick_beats: World,
 ) -> None:

@@ -18,7 +18,7 @@ from domain.actors import Actor, Role
 from domain.milestones import Quarter
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY_ID, narrative_milestone, terms
 from tests.e2e.serving import run
-from tests.e2e.test_live import World, next_of, ping, world_on
+from tests.e2e.test_live import World, both_send_paths, next_of, ping, send_path, world_on
 from tests.integration.given import signed_by_everyone
 
 ACUTE_ADMIN = Actor("acute.admin", ACUTE_ID, Role.ADMINISTRATOR)
@@ -26,8 +26,8 @@ PRIVATE_REASON = "Dr Patel's caseload figures were double counted; corrected fro
 
 
 @pytest.fixture
-def world(settings: Settings) -> Iterator[World]:
-    yield from world_on(settings)
+def world(settings: Settings, request: pytest.FixtureRequest) -> Iterator[World]:
+    yield from world_on(settings, send_path(request))
 
 
 async def closed_after(live: LiveClient, timeout: float = 5.0) -> tuple[list[dict[str, Any]], ConnectionClosed]:
@@ -68,6 +68,7 @@ async def lead_watching_colins_evidence(world: World, alice: LiveClient) -> dict
     return submitted
 
 
+@both_send_paths()
 def test_a_socket_opened_before_signing_out_is_closed_at_once_and_hears_nothing_after(world: World) -> None:
     async def scenario() -> tuple[list[dict[str, Any]], ConnectionClosed]:
         async with world.live("alice") as alice:
@@ -127,6 +128,7 @@ def test_a_socket_opened_before_a_password_change_is_closed_at_once(world: World
     assert [m for m in heard if m["type"] == "update"] == []
 
 
+@both_send_paths()
 def test_the_previous_lead_stops_hearing_the_board_once_the_lead_moves_and_never_hears_a_later_reason(
     world: World,
 ) -> None:

@@ -16,7 +16,7 @@ from api.storage.settings import Settings
 from domain.milestones import Quarter
 from tests.builders import ACUTE, COMMUNITY_ID
 from tests.e2e.serving import run
-from tests.e2e.test_live import World, next_of, ping, world_on
+from tests.e2e.test_live import World, both_send_paths, next_of, ping, send_path, world_on
 
 CAPS = {  # smaller than the defaults, so that a test reaches them quickly
     "live_sockets_per_account": 5,
@@ -28,8 +28,8 @@ CAPS = {  # smaller than the defaults, so that a test reaches them quickly
 
 
 @pytest.fixture
-def world(settings: Settings) -> Iterator[World]:
-    yield from world_on(settings.model_copy(update=CAPS))
+def world(settings: Settings, request: pytest.FixtureRequest) -> Iterator[World]:
+    yield from world_on(settings.model_copy(update=CAPS), send_path(request))
 
 
 def nudged(world: World, times: int) -> int:
@@ -119,6 +119,7 @@ def test_a_socket_follows_at_most_so_many_topics(world: World) -> None:
     assert run(scenario()) == ["subscribed", "subscribed", "subscribed", "refused", "subscribed"]
 
 
+@both_send_paths()
 def test_a_message_bigger_than_a_few_kib_closes_the_socket(world: World) -> None:
     async def scenario() -> ConnectionClosed:
         async with world.live("gill") as gill:

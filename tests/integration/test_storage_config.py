@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import select
 from pathlib import Path
 
+import psycopg2
 import pytest
 
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.organisation import OrganisationKind
 from tests.builders import ACUTE_ID, OPERATOR
+from tests.conftest import _postgres_dsn
 
 CORRAL_VARIABLES = ("CORRAL_DATABASE_URL", "CORRAL_DATABASE_SCHEMA", "CORRAL_CIPHER_KEY", "CORRAL_COMPRESS_EVENTS")
 
@@ -61,3 +64,23 @@ def test_the_database_url_and_schema_come_from_corral_environment_variables(
     finally:
         reader.close()
     assert not Path("var").exists()
+
+
+@pytest.mark.parametrize("settings", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+def test_each_save_is_announced_on_the_channel_the_settings_name_after_the_schema(settings: Settings) -> None:
+    channel = settings.events_channel
+    listener = psycopg2.connect(_postgres_dsn())
+    listener.autocommit = True
+    with listener.cursor() as cursor:
+        cursor.execute(f"LISTEN {channel}")
+    app = build_application(settings)
+    try:
+        app.register_organisation(OPERATOR, "ACUTE", "Torbay Acute Trust", OrganisationKind.PROVIDER)
+    finally:
+        app.close()
+    heard = select.select([listener], [], [], 5)[0]
+    listener.poll()
+    listener.close()
+
+    assert channel == f"{settings.database_schema}_corral_events"
+    assert heard and [n.channel for n in listener.notifies] == [channel]

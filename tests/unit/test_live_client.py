@@ -1,5 +1,5 @@
-"""A live client's writes: at once on a socket that takes them, in order through a bounded backlog on one that
-pushes back, and cut off when that backlog fills or the socket fails."""
+"""A live client's writes: at once on a socket that takes them directly, else in order through a bounded backlog a
+task drains with the socket's `send`, and cut off when that backlog fills or the socket fails."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFact
 from websockets.server import ServerProtocol
 from websockets.uri import parse_uri
 
-from api.live.endpoint import text_frame
+from api.live.uvicorn_fast import text_frame
 from api.live.sockets import GONE, TOO_SLOW, Client
 from projections.database import read_announcement
 
@@ -55,7 +55,7 @@ def play(scenario: Callable[[Socket], Awaitable[None]]) -> None:
 
 def test_a_socket_that_takes_every_frame_has_each_written_at_once_in_order() -> None:
     async def scenario(socket: Socket) -> None:
-        client = Client(socket.send, limit=2)
+        client = Client(socket.send, limit=2, write_now=socket.write_now)
         for message in ("first", "second", "third"):
             client.put(message)
 
@@ -86,7 +86,7 @@ def test_a_socket_written_directly_falls_back_to_its_send_while_it_pushes_back_a
 
 def test_a_socket_that_pushes_back_gets_what_waited_in_order_once_its_peer_reads() -> None:
     async def scenario(socket: Socket) -> None:
-        client = Client(socket.send, limit=2)
+        client = Client(socket.send, limit=2, write_now=socket.write_now)
         socket.writable.clear()
         for message in ("first", "second", "third"):
             client.put(message)
@@ -125,9 +125,29 @@ def test_a_socket_that_fails_is_cut_off_as_gone() -> None:
         client = Client(socket.send, limit=2)
         socket.broken = True
         client.put("first")
+        await asyncio.wait_for(client.cut.wait(), 1)  # the send fails in the task that drains the backlog
 
         assert client.closing is not None and client.closing[0] == GONE
         assert client.cut.is_set()
+
+    play(scenario)
+
+
+def test_a_socket_written_only_through_its_send_gets_every_frame_in_order_from_one_task() -> None:
+    async def scenario(socket: Socket) -> None:
+        client = Client(socket.send, limit=2)
+        for message in ("first", "second", "third"):
+            client.put(message)
+        draining = client.draining
+
+        assert socket.written == [] and list(client.backlog) == ["second", "third"]  # nothing is sent in put
+        assert draining is not None
+        await draining
+        assert socket.written == ["first", "second", "third"] and client.draining is None
+        client.put("fourth")
+        assert client.draining is not None and client.draining is not draining  # a new task for a new burst
+        await client.draining
+        assert socket.written[-1] == "fourth" and client.closing is None
 
     play(scenario)
 

@@ -1,10 +1,13 @@
-"""The live hub's thread: it follows the views' committed position and hands the new audit rows to the event loop.
+"""Follow the views' commits: learn that the views committed a batch, read the audit rows it added, hand them over.
 
-It is woken by PostgreSQL NOTIFY (sent in each view batch's transaction, so only on commit, from whichever
-process projects) or, on SQLite, by this process's own projector. It reads the rows committed since the last
-hand-over, including each account's changes (which name no programme), and hands them over in order, a batch
-at a time, waiting for each before the next. On PostgreSQL it also LISTENs for sign-outs (`RevokedTokens`), made
-by any server process, and passes them on ahead of any row it hands over later.
+A thread of its own is woken by PostgreSQL NOTIFY on the views' channel (sent in each view batch's transaction, so
+only on commit, from whichever process projects) or, on SQLite, by this process's own projector, with a look every
+second regardless. It reads the audit rows committed since the last hand-over (up to the lowest view's position, so
+never ahead of what a read of any view shows) and hands them to `deliver` on the event loop that started it, in
+order, a batch at a time, waiting for each before the next. Any further channels (`also`) are LISTENed on the same
+connection, and what they carry is handed over ahead of any row handed over after it.
+
+Nothing here knows of websockets: the live fan-out (api/live/hub.py) gives the callbacks.
 """
 
 from __future__ import annotations
@@ -12,13 +15,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.engine import Connection
 
-from api.live.guard import ACCOUNT
 from projections.audit.view import AuditView
 from projections.database import read_announcement
 from projections.runner import DATABASE_ERRORS, Listening
@@ -28,32 +30,37 @@ log = logging.getLogger("corral.live")
 
 BATCH = 1000
 
-Deliver = Callable[[list[Any], int], Coroutine[Any, Any, None]]
+Deliver = Callable[[list[Any], int], Coroutine[Any, Any, None]]  # the rows, and the position they reach
+Heard = Callable[[list[str]], None]  # the payloads heard on one of the further channels
 
 
 class Follower:
-    """Follows the views for a hub: `deliver` (a coroutine) takes each batch of rows, `revoked` each sign-out
-    heard, and `resumed` runs whenever it starts listening again, when it may have missed some."""
+    """Follows the views: `deliver` takes each batch of audit rows naming a programme (or of an `unscoped`
+    aggregate type, which names none), each of `also`'s callbacks what its channel carried, and `resumed` runs
+    whenever it starts listening again, when it may have missed some of those."""
 
     def __init__(
         self,
         audit: AuditView,
         views: Sequence[View],
-        revocations_channel: str,
         deliver: Deliver,
-        revoked: Callable[[list[str]], None],
-        resumed: Callable[[], Coroutine[Any, Any, None]],
+        *,
+        unscoped: Collection[str] = (),
+        also: Mapping[str, Heard] | None = None,
+        resumed: Callable[[], Coroutine[Any, Any, None]] | None = None,
     ) -> None:
-        self.audit, self.views, self.revocations_channel = audit, list(views), revocations_channel
-        self.deliver, self.revoked, self.resumed = deliver, revoked, resumed
+        self.audit, self.views, self.deliver = audit, list(views), deliver
+        self.also, self.resumed = dict(also or {}), resumed
         self.stopping = threading.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         events = audit.events
+        wanted: ColumnElement[bool] = events.c.programme_id.is_not(None)
+        if unscoped:
+            wanted = or_(wanted, events.c.aggregate_type.in_(sorted(unscoped)))
         self._new_rows_query = (  # built once: it runs after every command
             select(events)
-            .where(events.c.position > bindparam("after"), events.c.position <= bindparam("until"))
-            .where(or_(events.c.programme_id.is_not(None), events.c.aggregate_type == ACCOUNT))
+            .where(events.c.position > bindparam("after"), events.c.position <= bindparam("until"), wanted)
             .order_by(events.c.position)
             .limit(BATCH)
         )
@@ -71,7 +78,7 @@ class Follower:
             await asyncio.to_thread(self._thread.join, 5)
 
     def view_positions(self) -> dict[str, int]:
-        """Each view's committed position; the lowest is what an HTTP read is sure to show."""
+        """Each view's committed position; the lowest is what a read of every view is sure to show."""
         return self.audit.database.positions(view.key for view in self.views)
 
     def _follow(self, delivered: int) -> None:
@@ -82,8 +89,8 @@ class Follower:
                 try:
                     wait.acquire(self.stopping)
                     backoff = 0.1
-                    assert self._loop is not None
-                    asyncio.run_coroutine_threadsafe(self.resumed(), self._loop)
+                    if self.resumed is not None:
+                        asyncio.run_coroutine_threadsafe(self.resumed(), self._running_loop())
                     positions = self.view_positions()  # read once listening, so no later commit goes unheard
                     with self.audit.database.reading() as reader:  # held: no checkout a command
                         while not self.stopping.is_set():
@@ -97,25 +104,24 @@ class Follower:
             backoff = min(backoff * 2, 5.0)
 
     def _heard(self, positions: dict[str, int], notifications: list[tuple[str, str]]) -> dict[str, int]:
-        """Pass on the sign-outs heard; then the views' positions after the commit announcements heard, read
-        afresh after a quiet second (or on SQLite, which announces nothing), or when one cannot be read."""
-        revoked = [payload for channel, payload in notifications if channel == self.revocations_channel]
-        if revoked:
-            assert self._loop is not None
-            self._loop.call_soon_threadsafe(self.revoked, revoked)  # before any row handed over after it
-        announcements = [payload for channel, payload in notifications if channel != self.revocations_channel]
-        heard = [announced for text in announcements if (announced := read_announcement(text)) is not None]
-        if not heard or len(heard) < len(announcements):
+        """Pass on what the further channels carried; then the views' positions after the commit announcements
+        heard, read afresh after a quiet second (or on SQLite, which announces nothing), or when one cannot be read."""
+        for channel, heard in self.also.items():
+            payloads = [payload for name, payload in notifications if name == channel]
+            if payloads:  # before any row handed over after it
+                self._running_loop().call_soon_threadsafe(heard, payloads)
+        announcements = [payload for channel, payload in notifications if channel not in self.also]
+        read = [announced for text in announcements if (announced := read_announcement(text)) is not None]
+        if not read or len(read) < len(announcements):
             return self.view_positions()
-        return positions | {view: position for view, position in heard if view in positions}
+        return positions | {view: position for view, position in read if view in positions}
 
     def _hand_over(self, reader: Connection, delivered: int, committed: int) -> int:
         """Pass every row committed since `delivered` to the event loop; returns the position handed over."""
         while delivered < committed:
             rows = self._new_rows(reader, delivered, committed)
             reached = rows[-1].position if len(rows) == BATCH else committed
-            assert self._loop is not None
-            handed = asyncio.run_coroutine_threadsafe(self.deliver(rows, reached), self._loop)
+            handed = asyncio.run_coroutine_threadsafe(self.deliver(rows, reached), self._running_loop())
             while not self.stopping.is_set():
                 try:
                     handed.result(timeout=1.0)
@@ -131,12 +137,16 @@ class Follower:
         finally:
             reader.rollback()  # end the read, so the next one sees what committed since (SQLite keeps a snapshot)
 
+    def _running_loop(self) -> asyncio.AbstractEventLoop:
+        assert self._loop is not None, "start() first"
+        return self._loop
+
     def _wakeups(self) -> Listening | ViewCommits:
         database = self.audit.database
         if database.is_sqlite:
             return ViewCommits(self.audit.wait_for_commit)
         schema = database.schema or "public"
-        return Listening(database.url, schema, database.views_channel, lock=False, also=[self.revocations_channel])
+        return Listening(database.url, schema, database.views_channel, lock=False, also=list(self.also))
 
 
 class ViewCommits:
