@@ -12,25 +12,18 @@ from api.http.commands import FormAct
 from api.http.deps import ViewsAfter
 from domain import ids
 from domain.milestones import Quarter
-from projections.progress.queries import board_access, collation_board, programme_heading, scheme_row
+from projections.progress.queries import board_access
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
-from web.pages.reading import QUARTERS, quarter_review, review_version
+from web.pages.reading import quarter_review, review_version, scheme_quarter
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 
 
 def _board_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFailure | None = None) -> Response:
     access = board_access(page.readings, page.viewer.actor, str(scheme_id))
-    programme_id, title, _ = scheme_row(page.readings, scheme_id)
-    board = collation_board(page.readings, str(scheme_id), quarter)
-    context = {
-        "title": f"{title}: {quarter.value} collation board",
-        "programme": programme_heading(page.readings, page.viewer.actor, programme_id),
-        "scheme_id": str(scheme_id),
-        "scheme_title": title,
-        "quarter": quarter.value,
-        "quarters": QUARTERS,
-        "board": board,
+    shown = scheme_quarter(page.readings, page.viewer.actor, scheme_id, quarter, "collation board")
+    board = shown["board"]
+    context = shown | {
         "is_lead": str(scheme_id) in access.leads,
         "version": review_version(quarter_review(page.corral, scheme_id, quarter)),
         "submission_ids": {
@@ -38,7 +31,6 @@ def _board_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFail
             for p in board.participants
             for m in p.milestones
         },
-        "live_topics": [f"board:{scheme_id}:{quarter.value}"],
     }
     return page.show("board.html", context, failure)
 

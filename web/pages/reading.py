@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from domain import ids
+from domain.actors import Actor
 from domain.application import Corral
 from domain.milestones import Quarter
 from domain.quarter_review import QuarterReview
+from projections.progress.queries import collation_board, programme_heading, scheme_row
+from projections.progress.view import ProgressView
 
 QUARTERS = [q.value for q in Quarter]
 
@@ -21,3 +25,21 @@ def quarter_review(corral: Corral, scheme_id: UUID, quarter: Quarter) -> Quarter
 def review_version(review: QuarterReview | None) -> int:
     """The version a change to the quarter's review expects: 0 before the review exists."""
     return review.version if review is not None else 0
+
+
+def scheme_quarter(
+    readings: ProgressView, actor: Actor, scheme_id: UUID, quarter: Quarter, what: str
+) -> dict[str, Any]:
+    """What every page of a scheme's quarter shows: its heading, the quarters to move between, the collation board,
+    and the live topic that keeps the page fresh."""
+    programme_id, title, _ = scheme_row(readings, scheme_id)
+    return {
+        "title": f"{title}: {quarter.value} {what}",
+        "programme": programme_heading(readings, actor, programme_id),
+        "scheme_id": str(scheme_id),
+        "scheme_title": title,
+        "quarter": quarter.value,
+        "quarters": QUARTERS,
+        "board": collation_board(readings, str(scheme_id), quarter),
+        "live_topics": [f"board:{scheme_id}:{quarter.value}"],
+    }

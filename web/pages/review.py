@@ -26,14 +26,13 @@ from domain.quarter_review import QuarterReview
 from domain.service import Recorded
 from projections.progress.queries import (
     MilestoneProgress,
-    collation_board,
     organisation_names,
     programme_heading,
     review_access,
     scheme_row,
 )
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
-from web.pages.reading import QUARTERS, quarter_review, review_version
+from web.pages.reading import quarter_review, review_version, scheme_quarter
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 Text = Annotated[str, Form()]
@@ -84,8 +83,8 @@ def _maths(corral: Corral, milestone: Milestone, review: QuarterReview | None, p
 
 def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFailure | None = None) -> Response:
     review_access(page.readings, page.viewer.actor, str(scheme_id), lead_reads=False)
-    programme_id, title, _ = scheme_row(page.readings, scheme_id)
-    board = collation_board(page.readings, str(scheme_id), quarter)
+    shown = scheme_quarter(page.readings, page.viewer.actor, scheme_id, quarter, "review")
+    board = shown["board"]
     review = quarter_review(page.corral, scheme_id, quarter)
     terms = page.corral.scheme(scheme_id).agreed_terms
     rows = []
@@ -105,20 +104,12 @@ def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFai
                     _maths(page.corral, milestone, review, provider),
                 )
             )
-    context = {
-        "title": f"{title}: {quarter.value} review",
-        "programme": programme_heading(page.readings, page.viewer.actor, programme_id),
-        "scheme_id": str(scheme_id),
-        "scheme_title": title,
-        "quarter": quarter.value,
-        "quarters": QUARTERS,
-        "board": board,
+    context = shown | {
         "review": review,
         "version": review_version(review),
         "rows": rows,
         "statuses": list(AssessmentStatus),
         "may_act": page.viewer.actor.role is Role.COMMISSIONER,
-        "live_topics": [f"board:{scheme_id}:{quarter.value}"],
     }
     return page.show("review.html", context, failure)
 
