@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 
 from projections.audit.view import AuditView
 from projections.database import read_announcement
-from projections.runner import DATABASE_ERRORS, Listening
+from projections.runner import DATABASE_ERRORS, Listening, Stopping
 from projections.view import View
 
 log = logging.getLogger("corral.live")
@@ -51,7 +51,7 @@ class Follower:
     ) -> None:
         self.audit, self.views, self.deliver = audit, list(views), deliver
         self.also, self.resumed = dict(also or {}), resumed
-        self.stopping = threading.Event()
+        self.stopping = Stopping()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         events = audit.events
@@ -87,15 +87,16 @@ class Follower:
             try:
                 wait = self._wakeups()
                 try:
-                    wait.acquire(self.stopping)
-                    backoff = 0.1
-                    if self.resumed is not None:
-                        asyncio.run_coroutine_threadsafe(self.resumed(), self._running_loop())
-                    positions = self.view_positions()  # read once listening, so no later commit goes unheard
-                    with self.audit.database.reading() as reader:  # held: no checkout a command
-                        while not self.stopping.is_set():
-                            delivered = self._hand_over(reader, delivered, min(positions.values()))
-                            positions = self._heard(positions, wait.wait(self.stopping))
+                    with self.stopping.waking(wait.wake):
+                        wait.acquire(self.stopping)
+                        backoff = 0.1
+                        if self.resumed is not None:
+                            asyncio.run_coroutine_threadsafe(self.resumed(), self._running_loop())
+                        positions = self.view_positions()  # read once listening, so no later commit goes unheard
+                        with self.audit.database.reading() as reader:  # held: no checkout a command
+                            while not self.stopping.is_set():
+                                delivered = self._hand_over(reader, delivered, min(positions.values()))
+                                positions = self._heard(positions, wait.wait(self.stopping))
                 finally:
                     wait.close()
             except DATABASE_ERRORS as error:
@@ -144,7 +145,7 @@ class Follower:
     def _wakeups(self) -> Listening | ViewCommits:
         database = self.audit.database
         if database.is_sqlite:
-            return ViewCommits(self.audit.wait_for_commit)
+            return ViewCommits(self.audit.wait_for_commit, self.audit.wake)
         schema = database.schema or "public"
         return Listening(database.url, schema, database.views_channel, lock=False, also=list(self.also))
 
@@ -152,8 +153,9 @@ class Follower:
 class ViewCommits:
     """SQLite: this process projects, so wait for its view batches to commit (or a second, to look anyway)."""
 
-    def __init__(self, wait_for_commit: Callable[[float], None]) -> None:
+    def __init__(self, wait_for_commit: Callable[[float], None], wake: Callable[[], None]) -> None:
         self.wait_for_commit = wait_for_commit
+        self.wake = wake  # ends a wait now
 
     def acquire(self, stopping: threading.Event) -> bool:
         """Nothing to lock or listen to."""

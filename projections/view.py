@@ -206,6 +206,11 @@ class View(TrackingRecorder):
         with self._advanced:
             self._advanced.wait(timeout)
 
+    def wake(self) -> None:
+        """End every wait for this view's next commit now."""
+        with self._advanced:
+            self._advanced.notify_all()
+
     @property
     def position(self) -> int:
         """The last position applied (0 before the first)."""
