@@ -7,7 +7,8 @@ Those that only read the request or app state are `async def`, so FastAPI runs t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import Depends, HTTPException, Query, Request, status
@@ -33,6 +34,7 @@ from projections.audit.view import AuditView
 from projections.progress.view import ProgressView
 from projections.registry import view_of
 
+T = TypeVar("T")
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 VIEWS_WAIT = 5.0  # seconds a read waits for the views to reach its `after`
 
@@ -49,26 +51,24 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
+def from_state(name: str, kind: type[T]) -> Callable[[Request], Awaitable[T]]:
+    """A dependency answering what the server's lifespan put in its state under `name` (a store, a ledger)."""
+
+    async def stored(request: Request) -> T:
+        value: T = getattr(request.app.state, name)
+        return value
+
+    return stored
+
+
 CorralApp = Annotated[Corral, Depends(get_corral)]
 ServerSettings = Annotated[Settings, Depends(get_settings)]
 
 
-async def get_ledger(request: Request) -> SignInLedger:
-    """Failed sign-ins."""
-    ledger: SignInLedger = request.app.state.sign_ins
-    return ledger
+Ledger = Annotated[SignInLedger, Depends(from_state("sign_ins", SignInLedger))]
 
 
-Ledger = Annotated[SignInLedger, Depends(get_ledger)]
-
-
-async def get_revocations(request: Request) -> RevokedTokens:
-    """The tokens signed out."""
-    revocations: RevokedTokens = request.app.state.revocations
-    return revocations
-
-
-Revocations = Annotated[RevokedTokens, Depends(get_revocations)]
+Revocations = Annotated[RevokedTokens, Depends(from_state("revocations", RevokedTokens))]
 BearerToken = Annotated[str | None, Depends(bearer)]
 
 
@@ -217,20 +217,8 @@ async def views_after(
         )
 
 
-async def get_idempotency(request: Request) -> IdempotencyKeys:
-    """The store of answers given to keyed requests."""
-    keys: IdempotencyKeys = request.app.state.idempotency
-    return keys
-
-
-async def get_attachment_store(request: Request) -> AttachmentStore:
-    """The store of uploaded files."""
-    store: AttachmentStore = request.app.state.attachments
-    return store
-
-
 ProgressReadings = Annotated[ProgressView, Depends(get_progress_view)]
 AuditReadings = Annotated[AuditView, Depends(get_audit_view)]
-Idempotency = Annotated[IdempotencyKeys, Depends(get_idempotency)]
-AttachmentFiles = Annotated[AttachmentStore, Depends(get_attachment_store)]
+Idempotency = Annotated[IdempotencyKeys, Depends(from_state("idempotency", IdempotencyKeys))]
+AttachmentFiles = Annotated[AttachmentStore, Depends(from_state("attachments", AttachmentStore))]
 ViewsAfter = Annotated[None, Depends(views_after)]
