@@ -12,6 +12,7 @@ from domain.limits import USER_ID
 
 PLATFORM_ID = ids.platform_id()
 OPERATOR_PREFIX = "operator:"
+SYSTEM_PREFIX = "corral:"
 
 
 class Role(Enum):
@@ -22,6 +23,8 @@ class Role(Enum):
     # No user account holds this role (user_account.ROLES_BY_KIND), so no token can carry it: only the server's
     # command line acts as the operator.
     OPERATOR = "operator"
+    # Nor this: only Corral itself acts as the system, e.g. the projector's reminders.
+    SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,16 @@ class Actor:
     def operator(cls, login: str) -> Actor:
         """The platform operator, named by the login they run the server's command line as."""
         return cls(f"{OPERATOR_PREFIX}{login}", PLATFORM_ID, Role.OPERATOR)
+
+    @classmethod
+    def system(cls, duty: str) -> Actor:
+        """Corral itself, doing a duty no person asked for at that moment (e.g. `reminders`)."""
+        return cls(f"{SYSTEM_PREFIX}{duty}", PLATFORM_ID, Role.SYSTEM)
+
+    def require_system(self) -> None:
+        """Raise unless this is Corral itself acting."""
+        if self.role is not Role.SYSTEM:
+            raise NotPermittedError("only Corral itself sends reminders")
 
     def require_commissioner_of(self, commissioner_id: UUID) -> None:
         """Raise unless this actor is staff of the given commissioner."""

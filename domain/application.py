@@ -11,6 +11,7 @@ from domain.collecting import EvidenceService
 from domain.organisation import Organisation
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
+from domain.reminder import Reminder
 from domain.reviewing import ReviewService
 from domain.scheme import Scheme
 from domain.setting_up import SetUpService
@@ -33,6 +34,7 @@ class Corral(SetUpService, EvidenceService, ReviewService, AccountService, Uploa
         QuarterReview: 50,
         UserAccount: 50,
         Upload: 50,
+        Reminder: 50,
     }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

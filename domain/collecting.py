@@ -6,14 +6,16 @@ from uuid import UUID
 
 from domain import ids
 from domain.actors import Actor
-from domain.errors import StaleVersionError
+from domain.deadlines import reminder_due
+from domain.errors import AlreadyExistsError, StaleVersionError
 from domain.evidence import Evidence
 from domain.milestones import Quarter
-from domain.quarter_review import QuarterReview
+from domain.quarter_review import QuarterReview, ReviewStatus
+from domain.reminder import Reminder
 from domain.reads import ReadService
 from domain.scheme import NotAParticipantError
 from domain.service import Recorded
-from domain.submission import Submission, SubmissionStatus
+from domain.submission import AWAITING_EVIDENCE, Submission, SubmissionStatus
 from domain.uploads import UploadService
 
 
@@ -28,7 +30,7 @@ class EvidenceService(ReadService, UploadService):
         self._require_quarter_open(scheme_id, milestone.quarter)
         evidence = self._as_uploaded(actor, evidence)
         submission = Submission.submit(
-            actor, scheme.programme_id, scheme_id, actor.organisation_id, milestone, evidence
+            actor, scheme.programme_id, scheme_id, actor.organisation_id, milestone, evidence, self.clock.today()
         )
         return self._create(submission, message="evidence is already submitted for this milestone: revise it instead")
 
@@ -39,7 +41,7 @@ class EvidenceService(ReadService, UploadService):
         submission = self._get(Submission, submission_id, expected_version=expected_version)
         milestone = self.scheme(submission.scheme_id).milestone_for(submission.provider_id, submission.milestone_code)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
-        submission.revise(actor, milestone, self._as_uploaded(actor, evidence, submission), reason)
+        submission.revise(actor, milestone, self._as_uploaded(actor, evidence, submission), reason, self.clock.today())
         return self._save(submission)
 
     def send_evidence(
@@ -105,6 +107,24 @@ class EvidenceService(ReadService, UploadService):
         review = self._open_review(actor, scheme, quarter, expected_version)
         review.nudge(actor, self._lead_of(actor, scheme), provider_id, message)
         return self._save(review)
+
+    def remind_provider(self, actor: Actor, scheme_id: UUID, provider_id: UUID, milestone_code: str) -> Recorded | None:
+        """Corral reminds a provider whose evidence is missing, a few days before it is due and again once it is
+        overdue, each once; None when no reminder is due today, the evidence is there, or the quarter is closed."""
+        scheme = self.scheme(scheme_id)
+        milestone = scheme.milestone_for(provider_id, milestone_code)
+        today = self.clock.today()
+        review = self._find(QuarterReview, ids.quarter_review_id(scheme_id, milestone.quarter))
+        submission = self._find(Submission, ids.submission_id(scheme_id, milestone_code, provider_id))
+        if not reminder_due(milestone.due, today) or (review is not None and review.status is ReviewStatus.CLOSED):
+            return None
+        if submission is not None and submission.status not in AWAITING_EVIDENCE:
+            return None
+        reminder = Reminder.send(actor, scheme.programme_id, scheme_id, provider_id, milestone, today)
+        try:
+            return self._create(reminder)
+        except AlreadyExistsError:
+            return None
 
     def _require_quarter_open(self, scheme_id: UUID, quarter: Quarter) -> None:
         review = self._find(QuarterReview, ids.quarter_review_id(scheme_id, quarter))

@@ -51,3 +51,8 @@ def upload_id(organisation_id: UUID, sha256: str) -> UUID:
 def user_id(username: str) -> UUID:
     """A user account, by username."""
     return _key("user", username)
+
+
+def reminder_id(scheme_id: UUID, provider_id: UUID, milestone_code: str, overdue: bool) -> UUID:
+    """The one reminder of a provider-milestone's evidence: before it is due, or once it is overdue."""
+    return _key("reminder", scheme_id, milestone_code, provider_id, "overdue" if overdue else "due soon")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from uuid import UUID
@@ -12,11 +13,12 @@ from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor
 from domain.assessment import Assessment
-from domain.errors import DomainError, NotPermittedError
+from domain.errors import NotPermittedError
 from domain.evidence import Evidence
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.limits import LONG_TEXT, SHORT_TEXT, require_reason
 from domain.milestones import Milestone, Quarter
+from domain import review_errors as refused
 
 
 class ReviewStatus(Enum):
@@ -26,44 +28,19 @@ class ReviewStatus(Enum):
     CLOSED = "closed"
 
 
-class QuarterClosedError(DomainError):
-    """A closed quarter changes no more."""
-
-
-class PackNotPresentedError(DomainError):
-    """The commissioner can act only on a presented pack."""
-
-
-class PackAlreadyPresentedError(DomainError):
-    """The pack is with the commissioner; it must be queried back before presenting again."""
-
-
-class PackNotQueriedError(DomainError):
-    """Presented evidence can be returned only after the commissioner queries the pack."""
-
-
-class EmptyPackError(DomainError):
-    """A pack needs at least one accepted submission."""
-
-
-class AlreadyAssessedError(DomainError):
-    """An assessment is changed only by revising it on appeal."""
-
-
-class NotAssessedError(DomainError):
-    """There is no assessment to revise."""
-
-
-class UnassessedMilestonesError(DomainError):
-    """A quarter closes only when every provider-milestone is assessed."""
-
-
 def _key(provider_id: UUID, milestone_code: str) -> str:
     return f"{provider_id}/{milestone_code}"
 
 
+NONE_CALLED_IN: tuple[PackEntry, ...] = ()
+
+
 class QuarterReview(Aggregate):
-    """Packs presented, queries, nudges and assessments for one scheme-quarter."""
+    """Packs presented, queries, nudges, call-ins and assessments for one scheme-quarter."""
+
+    # A class default (not a field), immutable and replaced whole, so a review restored from a snapshot taken before
+    # call-ins existed still has one.
+    called_in = NONE_CALLED_IN
 
     class Opened(Aggregate.Created):
         programme_id: UUID
@@ -75,6 +52,11 @@ class QuarterReview(Aggregate):
     class ProviderNudgedByLead(Aggregate.Event):
         provider_id: UUID
         message: str
+        actor: Actor
+
+    class SubmissionCalledIn(Aggregate.Event):
+        entry: PackEntry
+        reason: str
         actor: Actor
 
     class EvidencePackPresented(Aggregate.Event):
@@ -146,21 +128,38 @@ class QuarterReview(Aggregate):
     def nudge(self, actor: Actor, lead_id: UUID, provider_id: UUID, message: str) -> None:
         """The lead reminds a participant that its evidence is missing."""
         actor.require_provider(lead_id)
-        self._require_not_closed()
+        self.require_open()
         self._nudged(provider_id=provider_id, message=SHORT_TEXT.check(message, "message").strip(), actor=actor)
 
     @event(ProviderNudgedByLead)
     def _nudged(self, provider_id: UUID, message: str, actor: Actor) -> None:
         pass
 
+    def call_in(self, actor: Actor, entry: PackEntry, reason: str, today: date, pack_deadline: date | None) -> None:
+        """Past the pack deadline, the commissioner takes evidence the lead left waiting, to assess it directly."""
+        actor.require_commissioner_of(self.commissioner_id)
+        self.require_open()
+        if pack_deadline is None or today <= pack_deadline:
+            raise refused.PackNotOverdueError(
+                "evidence can be called in only after the pack deadline"
+                + (f", {pack_deadline.day} {pack_deadline:%B %Y}" if pack_deadline else "")
+            )
+        if self.entry_for(entry.provider_id, entry.milestone_code) is not None:
+            raise refused.AlreadyBeforeCommissionerError("this evidence is already before the commissioner")
+        self._called_in(entry=entry, reason=require_reason(reason, "calling in evidence"), actor=actor)
+
+    @event(SubmissionCalledIn)
+    def _called_in(self, entry: PackEntry, reason: str, actor: Actor) -> None:
+        self.called_in = (*self.called_in, entry)
+
     def present(self, actor: Actor, lead_id: UUID, entries: tuple[PackEntry, ...], missing: tuple[str, ...]) -> int:
         """The lead presents the accepted evidence; returns the pack number."""
         actor.require_provider(lead_id)
-        self._require_not_closed()
+        self.require_open()
         if self.status is ReviewStatus.PRESENTED:
-            raise PackAlreadyPresentedError("the pack is already with the commissioner")
+            raise refused.PackAlreadyPresentedError("the pack is already with the commissioner")
         if not entries:
-            raise EmptyPackError("no evidence has been accepted for this quarter yet")
+            raise refused.EmptyPackError("no evidence has been accepted for this quarter yet")
         number = len(self.packs) + 1
         self._presented(pack_number=number, entries=entries, missing=missing, actor=actor)
         return number
@@ -198,12 +197,12 @@ class QuarterReview(Aggregate):
     ) -> None:
         """Decide one provider-milestone on the presented evidence; N/A needs no pack."""
         actor.require_commissioner_of(self.commissioner_id)
-        if status is AssessmentStatus.NOT_APPLICABLE:
-            self._require_not_closed()
+        if status is AssessmentStatus.NOT_APPLICABLE or self.was_called_in(provider_id, milestone.code):
+            self.require_open()
         else:
             self._require_presented()
         if _key(provider_id, milestone.code) in self.assessments:
-            raise AlreadyAssessedError("this milestone is assessed: revise it on appeal instead")
+            raise refused.AlreadyAssessedError("this milestone is assessed: revise it on appeal instead")
         entry = self.entry_for(provider_id, milestone.code)
         decided = Assessment.decide(milestone, provider_id, status, rationale, entry, evidence, partial_fraction)
         self._assessed(assessment=decided, actor=actor)
@@ -225,7 +224,7 @@ class QuarterReview(Aggregate):
     ) -> None:
         """Replace an assessment with a new one; the earlier one stays in the record."""
         actor.require_commissioner_of(self.commissioner_id)
-        self._require_not_closed()
+        self.require_open()
         previous = self.assessment(provider_id, milestone.code)
         reason = require_reason(reason, "revising an assessment")
         entry = self.entry_for(provider_id, milestone.code)
@@ -239,10 +238,10 @@ class QuarterReview(Aggregate):
     def close(self, actor: Actor, expected: list[tuple[UUID, Milestone]]) -> None:
         """End the review, fixing its payments; every provider-milestone must be assessed."""
         actor.require_commissioner_of(self.commissioner_id)
-        self._require_not_closed()
+        self.require_open()
         missing = [f"{m.code} for {p}" for p, m in expected if _key(p, m.code) not in self.assessments]
         if missing:
-            raise UnassessedMilestonesError(f"not yet assessed: {', '.join(missing)}")
+            raise refused.UnassessedMilestonesError(f"not yet assessed: {', '.join(missing)}")
         self._closed(actor=actor)
 
     @event(QuarterClosed)
@@ -255,37 +254,40 @@ class QuarterReview(Aggregate):
         return self.packs[-1].entries if self.packs else ()
 
     def entry_for(self, provider_id: UUID, milestone_code: str) -> PackEntry | None:
-        """The current pack's entry for a provider-milestone."""
-        for entry in self.current_pack:
+        """The evidence before the commissioner for a provider-milestone: the current pack's, or what was called in."""
+        for entry in (*self.current_pack, *self.called_in):
             if entry.provider_id == provider_id and entry.milestone_code == milestone_code:
                 return entry
         return None
+
+    def was_called_in(self, provider_id: UUID, milestone_code: str) -> bool:
+        """True when the commissioner called this provider-milestone's evidence in past the lead."""
+        return any(e.provider_id == provider_id and e.milestone_code == milestone_code for e in self.called_in)
 
     def assessment(self, provider_id: UUID, milestone_code: str) -> Assessment:
         """The standing assessment of a provider-milestone."""
         found = self.find_assessment(provider_id, milestone_code)
         if found is None:
-            raise NotAssessedError(f"milestone {milestone_code} has not been assessed for this provider")
+            raise refused.NotAssessedError(f"milestone {milestone_code} has not been assessed for this provider")
         return found
 
     def find_assessment(self, provider_id: UUID, milestone_code: str) -> Assessment | None:
         """The standing assessment of a provider-milestone, if any."""
         return self.assessments.get(_key(provider_id, milestone_code))
 
-    def require_open(self) -> None:
-        """Raise if the quarter is closed."""
-        self._require_not_closed()
-
     def require_queried(self) -> None:
         """Raise unless the commissioner has queried the pack back."""
         if self.status is not ReviewStatus.QUERIED:
-            raise PackNotQueriedError("presented evidence can be returned only after the commissioner queries the pack")
+            raise refused.PackNotQueriedError(
+                "presented evidence can be returned only after the commissioner queries the pack"
+            )
 
     def _require_presented(self) -> None:
-        self._require_not_closed()
+        self.require_open()
         if self.status is not ReviewStatus.PRESENTED:
-            raise PackNotPresentedError("the lead has not presented a pack for the commissioner to act on")
+            raise refused.PackNotPresentedError("the lead has not presented a pack for the commissioner to act on")
 
-    def _require_not_closed(self) -> None:
+    def require_open(self) -> None:
+        """Raise if the quarter is closed."""
         if self.status is ReviewStatus.CLOSED:
-            raise QuarterClosedError("this quarter is closed")
+            raise refused.QuarterClosedError("this quarter is closed")

@@ -27,13 +27,13 @@ class ReviewService(ReadService):
         scheme = self.scheme(scheme_id)
         lead_id = self._lead_of(actor, scheme)
         review = self._open_review(actor, scheme, quarter, expected_version)
-        in_pack: list[Submission] = []
+        in_pack: list[Submission] = []  # evidence the commissioner called in is neither in the pack nor missing
         missing: list[str] = []
         for provider_id, milestone in scheme.agreed_terms.expected(quarter):
             submission = self._find(Submission, ids.submission_id(scheme_id, milestone.code, provider_id))
             if submission is not None and submission.is_in_pack:
                 in_pack.append(submission)
-            else:
+            elif not review.was_called_in(provider_id, milestone.code):
                 missing.append(f"{provider_id}/{milestone.code}")
         entries = tuple(PackEntry(s.id, s.provider_id, s.milestone_code, s.revision) for s in in_pack)
         pack_number = review.present(actor, lead_id, entries, tuple(missing))
@@ -41,6 +41,20 @@ class ReviewService(ReadService):
             if submission.status is SubmissionStatus.ACCEPTED:
                 submission.include_in_pack(actor, lead_id, review.id, pack_number)
         return self._save(review, *in_pack)
+
+    def call_in_evidence(
+        self, actor: Actor, submission_id: UUID, reason: str, expected_version: int | None = None
+    ) -> Recorded:
+        """Past the pack deadline, the commissioner calls in evidence the lead has not presented, to assess it
+        directly: the lead's silence costs no neighbour its income. `expected_version` is the quarter review's."""
+        submission = self.submission(submission_id)
+        scheme = self.scheme(submission.scheme_id)
+        review = self._open_review(actor, scheme, submission.quarter, expected_version)
+        entry = PackEntry(submission.id, submission.provider_id, submission.milestone_code, submission.revision)
+        deadline = scheme.agreed_terms.pack_deadline(submission.quarter)
+        review.call_in(actor, entry, reason, self.clock.today(), deadline)
+        submission.call_in(actor, scheme.commissioner_id, review.id, reason)
+        return self._save(review, submission)
 
     def query_pack(
         self, actor: Actor, scheme_id: UUID, quarter: Quarter, questions: str, expected_version: int | None = None

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+from domain.deadlines import default_pack_deadline
 from domain.errors import DomainError, NotFoundError
 from domain.limits import LONG_TEXT, TITLE, WEIGHT, InvalidInputError
 from domain.milestones import Milestone, Quarter
@@ -29,13 +30,22 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class PackDeadline:
+    """The day by which the lead presents a scheme-quarter's pack."""
+
+    quarter: Quarter
+    due: date
+
+
+@dataclass(frozen=True)
 class SchemeTerms:
-    """What the parties sign: title, participants, weights and milestones."""
+    """What the parties sign: title, participants, weights, milestones and the packs' deadlines."""
 
     title: str
     participants: tuple[Participant, ...]
     milestones: tuple[Milestone, ...]
     description: str = ""
+    pack_deadlines: tuple[PackDeadline, ...] = ()
 
     def __post_init__(self) -> None:
         TITLE.check(self.title, "title")
@@ -53,6 +63,9 @@ class SchemeTerms:
         for m in self.milestones:
             if m.provider_id is not None and m.provider_id not in providers:
                 raise InvalidTermsError(f"milestone {m.code} is targeted at a provider outside the scheme")
+        quarters = [d.quarter for d in self.pack_deadlines]
+        if len(set(quarters)) != len(quarters):
+            raise InvalidTermsError("a quarter has two pack deadlines")
 
     @property
     def provider_ids(self) -> frozenset[UUID]:
@@ -76,8 +89,18 @@ class SchemeTerms:
             if m.applies_to(p.provider_id)
         ]
 
+    def pack_deadline(self, quarter: Quarter) -> date | None:
+        """When the quarter's pack is due: as the terms name it, else a fortnight after its last milestone is due;
+        None for a quarter with no milestones."""
+        for deadline in self.pack_deadlines:
+            if deadline.quarter is quarter:
+                return deadline.due
+        dues = [m.due for m in self.milestones if m.quarter is quarter]
+        return default_pack_deadline(max(dues)) if dues else None
+
     def require_in(self, programme: ProgrammeScope) -> None:
-        """Every participant has joined the programme, and every milestone falls due in its contract year."""
+        """Every participant has joined the programme, every milestone falls due in its contract year, and each pack
+        deadline falls after its quarter's milestones are due and within a year of the contract year's end."""
         if not self.provider_ids <= programme.provider_ids:
             raise InvalidTermsError("every participant must first join the programme")
         for number, milestone in enumerate(self.milestones):
@@ -85,6 +108,15 @@ class SchemeTerms:
                 raise InvalidInputError(
                     f"milestones.{number}.due",
                     f"must fall in the contract year, from {_day(programme.first_day)} to {_day(programme.last_day)}",
+                )
+        for number, deadline in enumerate(self.pack_deadlines):
+            dues = [m.due for m in self.milestones if m.quarter is deadline.quarter]
+            earliest = max(dues, default=deadline.quarter.first_day(programme.contract_year))
+            latest = programme.last_day.replace(year=programme.last_day.year + 1)
+            if not earliest <= deadline.due <= latest:
+                raise InvalidInputError(
+                    f"pack_deadlines.{number}.due",
+                    f"must fall from {_day(earliest)}, when the quarter's evidence is due, to {_day(latest)}",
                 )
 
 

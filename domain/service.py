@@ -13,6 +13,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Recording
 
+from domain.clock import Clock, UKClock
 from domain.errors import AlreadyExistsError, ConcurrentChangeError, NotFoundError, StaleVersionError
 
 A = TypeVar("A", bound=Aggregate)
@@ -43,9 +44,10 @@ class Recorded:
 class EventSourcedService(Application[UUID]):
     """An eventsourcing Application whose saves report the log position and name conflicts."""
 
-    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> None:
         super().__init__(env)
         self.recorded = threading.Event()
+        self.clock = clock or UKClock()
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Save, then tell anything waiting in this process (e.g. an embedded projector) that the log grew."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.achievement import FiguresRequiredError
 from domain.actors import Actor
+from domain.deadlines import is_late
 from domain.errors import DomainError, NotFoundError
 from domain.limits import SHORT_TEXT, InvalidInputError, require_reason
 from domain.evidence import Evidence
@@ -22,6 +24,11 @@ class SubmissionStatus(Enum):
     RETURNED = "returned"
     ACCEPTED = "accepted by lead"
     PRESENTED = "presented"
+    CALLED_IN = "called in"
+
+
+# Evidence the provider still owes: withdrawn, or returned by the lead to be revised.
+AWAITING_EVIDENCE = frozenset({SubmissionStatus.WITHDRAWN, SubmissionStatus.RETURNED})
 
 
 class SubmissionLockedError(DomainError):
@@ -57,12 +64,14 @@ class Submission(Aggregate):
         quarter: Quarter
         evidence: Evidence
         actor: Actor
+        late: bool = False
 
     class EvidenceRevised(Aggregate.Event):
         revision: int
         evidence: Evidence
         reason: str
         actor: Actor
+        late: bool = False
 
     class EvidenceWithdrawn(Aggregate.Event):
         revision: int
@@ -85,6 +94,12 @@ class Submission(Aggregate):
         revision: int
         actor: Actor
 
+    class EvidenceCalledIn(Aggregate.Event):
+        review_id: UUID
+        revision: int
+        reason: str
+        actor: Actor
+
     @staticmethod
     def create_id(scheme_id: UUID, milestone_code: str, provider_id: UUID, **_: object) -> UUID:
         return ids.submission_id(scheme_id, milestone_code, provider_id)
@@ -98,8 +113,9 @@ class Submission(Aggregate):
         provider_id: UUID,
         milestone: Milestone,
         evidence: Evidence,
+        today: date,
     ) -> Submission:
-        """Submit evidence for a milestone that applies to the actor's organisation."""
+        """Submit evidence for a milestone that applies to the actor's organisation; after its due date, as late."""
         actor.require_provider(provider_id)
         _require_figures(milestone, evidence)
         created: Submission = cls(
@@ -110,6 +126,7 @@ class Submission(Aggregate):
             quarter=milestone.quarter,
             evidence=evidence,
             actor=actor,
+            late=is_late(milestone.due, today),
         )
         return created
 
@@ -123,6 +140,7 @@ class Submission(Aggregate):
         quarter: Quarter,
         evidence: Evidence,
         actor: Actor,
+        late: bool = False,
     ) -> None:
         self.programme_id = programme_id
         self.scheme_id = scheme_id
@@ -133,17 +151,22 @@ class Submission(Aggregate):
         self.status = SubmissionStatus.SUBMITTED
         self.lead_comments = ""
 
-    def revise(self, actor: Actor, milestone: Milestone, evidence: Evidence, reason: str) -> None:
-        """Replace the evidence with a new revision; a withdrawn submission comes back this way."""
+    def revise(self, actor: Actor, milestone: Milestone, evidence: Evidence, reason: str, today: date) -> None:
+        """Replace the evidence with a new revision; a withdrawn submission comes back this way. A revision after the
+        due date is recorded as late."""
         actor.require_provider(self.provider_id)
         self._require_unlocked()
         _require_figures(milestone, evidence)
         self._revised(
-            revision=self.revision + 1, evidence=evidence, reason=require_reason(reason, "a revision"), actor=actor
+            revision=self.revision + 1,
+            evidence=evidence,
+            reason=require_reason(reason, "a revision"),
+            actor=actor,
+            late=is_late(milestone.due, today),
         )
 
     @event(EvidenceRevised)
-    def _revised(self, revision: int, evidence: Evidence, reason: str, actor: Actor) -> None:
+    def _revised(self, revision: int, evidence: Evidence, reason: str, actor: Actor, late: bool = False) -> None:
         self.revisions.append(evidence)
         self.status = SubmissionStatus.SUBMITTED
 
@@ -177,6 +200,8 @@ class Submission(Aggregate):
             raise SubmissionWithdrawnError("withdrawn evidence cannot be returned")
         if self.status is SubmissionStatus.RETURNED:
             raise NotAwaitingReviewError("the evidence has already been returned")
+        if self.status is SubmissionStatus.CALLED_IN:
+            raise SubmissionLockedError("the commissioner has called this evidence in: it is no longer the lead's")
         comments = SHORT_TEXT.check(comments, "comments")
         if not comments.strip():
             raise CommentsRequiredError("say what the provider should change")
@@ -198,6 +223,17 @@ class Submission(Aggregate):
     def _presented(self, review_id: UUID, pack_number: int, revision: int, actor: Actor) -> None:
         self.status = SubmissionStatus.PRESENTED
 
+    def call_in(self, actor: Actor, commissioner_id: UUID, review_id: UUID, reason: str) -> None:
+        """The commissioner takes evidence the lead has left waiting, to assess it directly; it is locked from now."""
+        actor.require_commissioner_of(commissioner_id)
+        if self.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED):
+            raise NotAwaitingReviewError(f"the evidence is {self.status.value}, not waiting with the lead")
+        self._called_in(review_id=review_id, revision=self.revision, reason=reason, actor=actor)
+
+    @event(EvidenceCalledIn)
+    def _called_in(self, review_id: UUID, revision: int, reason: str, actor: Actor) -> None:
+        self.status = SubmissionStatus.CALLED_IN
+
     @property
     def revision(self) -> int:
         """The current revision number, from 1."""
@@ -218,6 +254,8 @@ class Submission(Aggregate):
     def _require_unlocked(self) -> None:
         if self.status is SubmissionStatus.PRESENTED:
             raise SubmissionLockedError("the evidence has been presented; the lead must return it first")
+        if self.status is SubmissionStatus.CALLED_IN:
+            raise SubmissionLockedError("the commissioner has called this evidence in to assess it")
 
 
 def _require_figures(milestone: Milestone, evidence: Evidence) -> None:

@@ -19,7 +19,7 @@ from domain.assessment import Assessment
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
-from domain.scheme_terms import AgreedVersion, Participant, SchemeTerms
+from domain.scheme_terms import AgreedVersion, PackDeadline, Participant, SchemeTerms
 from domain.submission import SubmissionStatus
 
 
@@ -104,6 +104,7 @@ VALUE_OBJECTS: tuple[type, ...] = (
     ProviderTerms,
     Participant,
     SchemeTerms,
+    PackDeadline,
     AgreedVersion,
     PackEntry,
     EvidencePack,

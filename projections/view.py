@@ -14,6 +14,7 @@ from sqlalchemy import MetaData, Table, bindparam, delete, insert, select, text,
 from sqlalchemy.sql.schema import SchemaItem
 from sqlalchemy.engine import Connection
 
+from domain.clock import Clock, UKClock
 from projections.database import ViewDatabase
 
 SCRATCH = "scratch_"
@@ -27,6 +28,8 @@ class View(TrackingRecorder):
     """Subclasses name themselves (with a version) and define their tables in `define_tables`."""
 
     name: ClassVar[str]
+    # What day its readers are told it is (due dates are read relative to it); the wiring sets the configured clock.
+    reading_clock: Clock = UKClock()
 
     def __init__(self, database: ViewDatabase, prefix: str = "") -> None:
         self.database = database

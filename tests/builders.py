@@ -40,6 +40,10 @@ PROVIDERS = {"ACUTE": ACUTE_ID, "COMMUNITY": COMMUNITY_ID, "PRIVATE": PRIVATE_ID
 ACTOR_OF: dict[UUID, Actor] = {a.organisation_id: a for a in (COMMISSIONER, ACUTE, COMMUNITY, PRIVATE)}
 
 
+# A day the builders' milestones (due 31 July 2014) are not yet due: evidence sent on it is on time.
+ON_TIME = date(2014, 7, 1)
+
+
 def narrative_milestone(code: str = "M1", quarter: Quarter = Quarter.Q1, provider_id: UUID | None = None) -> Milestone:
     """A shared (or, given a provider, targeted) narrative milestone."""
     return Milestone(code, f"Milestone {code}", quarter, date(2014, 7, 31), provider_id=provider_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 from typing import Annotated, Literal
@@ -13,6 +14,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.storage.event_store import Factory
+from domain.clock import Clock, clock_for
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('var') / 'corral.sqlite3'}"
 
@@ -60,6 +62,13 @@ class Settings(BaseSettings):
     # How pushed updates are written: "fast" straight onto uvicorn's websocket connection where it can
     # (api/live/uvicorn_fast.py), "asgi" always through the ASGI `send`, as any middleware wrapping it expects.
     live_send: Literal["fast", "asgi"] = "fast"
+    # The day Corral takes to be today (YYYY-MM-DD), for a demo shown as at a date inside its own year, or a test;
+    # unset, it is today's date in England.
+    today: date | None = None
+
+    def clock(self) -> Clock:
+        """What day it is, for the domain's deadlines and the views' due dates."""
+        return clock_for(self.today)
 
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads to build the event store."""

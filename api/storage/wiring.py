@@ -17,7 +17,7 @@ def build_application(settings: Settings | None = None) -> Corral:
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return Corral(env=settings.eventsourcing_env())
+    return Corral(env=settings.eventsourcing_env(), clock=settings.clock())
 
 
 def build_views(settings: Settings | None = None) -> tuple[ViewDatabase, list[ViewProjection[Any]]]:
@@ -26,5 +26,6 @@ def build_views(settings: Settings | None = None) -> tuple[ViewDatabase, list[Vi
     database = ViewDatabase(settings.database_url, settings.database_schema)
     projections = build_projections(database)
     for projection in projections:
+        projection.view.reading_clock = settings.clock()
         projection.view.create()
     return database, projections

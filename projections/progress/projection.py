@@ -115,11 +115,12 @@ class ProgressProjection(ViewProjection[ProgressView]):
         key = {"scheme_id": _id(e.scheme_id), "provider_id": _id(e.provider_id), "milestone_code": e.milestone_code}
         self.view.remember(("submission", e.originator_id), key)
         values = {"submission_id": _id(e.originator_id), "state": SubmissionStatus.SUBMITTED.value, "revision": 1}
+        values["late"] = e.late
         self.view.stage_update(self.view.progress, key, last_action_at=e.timestamp, **values)
 
     @process_event.register
     def _(self, e: Submission.EvidenceRevised, tracking: Tracking) -> None:
-        self._submission(e, state=SubmissionStatus.SUBMITTED.value, revision=e.revision)
+        self._submission(e, state=SubmissionStatus.SUBMITTED.value, revision=e.revision, late=e.late)
 
     @process_event.register
     def _(self, e: Submission.EvidenceWithdrawn, tracking: Tracking) -> None:
@@ -136,6 +137,10 @@ class ProgressProjection(ViewProjection[ProgressView]):
     @process_event.register
     def _(self, e: Submission.EvidencePresented, tracking: Tracking) -> None:
         self._submission(e, state=SubmissionStatus.PRESENTED.value)
+
+    @process_event.register
+    def _(self, e: Submission.EvidenceCalledIn, tracking: Tracking) -> None:
+        self._submission(e, state=SubmissionStatus.CALLED_IN.value)
 
     @process_event.register
     def _(self, e: QuarterReview.Opened, tracking: Tracking) -> None:

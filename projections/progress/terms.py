@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from domain.milestones import Quarter
 from domain.scheme import SchemeTerms
 from projections.progress.view import ProgressView
 
@@ -24,7 +25,12 @@ def matches(table: Any, key: Key) -> list[Any]:
 
 
 def record_terms(view: ProgressView, scheme_id: str, version: int, terms: SchemeTerms) -> None:
-    """Stage the participants and milestones of a version of a scheme's terms."""
+    """Stage the participants, milestones and pack deadlines of a version of a scheme's terms."""
+    for quarter in Quarter:
+        due = terms.pack_deadline(quarter)
+        if due is not None:
+            row = {"scheme_id": scheme_id, "terms_version": version, "quarter": quarter.value}
+            view.stage(view.pack_deadlines, row | {"due": due})
     for p in terms.participants:
         row = {"scheme_id": scheme_id, "terms_version": version, "provider_id": str(p.provider_id)}
         view.stage(view.participants, row | {"weight": p.weight})

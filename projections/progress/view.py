@@ -11,9 +11,10 @@ ID = String(36)
 
 
 class ProgressView(View):
-    """Organisations, programmes, scheme terms by version, provider-milestone progress, reviews, nudges."""
+    """Organisations, programmes, scheme terms by version (pack deadlines too), provider-milestone progress, reviews,
+    nudges."""
 
-    name = "progress_v1"
+    name = "progress_v2"
 
     def define_tables(self) -> None:
         self.organisations = self.table(
@@ -90,8 +91,16 @@ class ProgressView(View):
             Column("assessed_at", UTCDateTime, nullable=True),
             Column("revised_on_appeal", Boolean, default=False),
             Column("fixed_value", DecimalText, nullable=True),
+            Column("late", Boolean, default=False),
             Index(f"{self.key}_by_programme", "programme_id", "quarter"),
             Index(f"{self.key}_by_provider", "provider_id", "programme_id"),
+        )
+        self.pack_deadlines = self.table(
+            "pack_deadlines",
+            Column("scheme_id", ID, primary_key=True),
+            Column("terms_version", Integer, primary_key=True),
+            Column("quarter", String(2), primary_key=True),
+            Column("due", Date),
         )
         self.reviews = self.table(
             "reviews",

@@ -12,7 +12,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.application import Corral
 from domain.errors import ConcurrentChangeError
 from domain.evidence import Evidence
-from tests.builders import ACUTE, ACUTE_ID, narrative
+from tests.builders import ON_TIME, ACUTE, ACUTE_ID, narrative
 from tests.integration.given import agreed_scheme, event_names
 
 THREADS = 8
@@ -87,7 +87,7 @@ def test_saves_racing_on_the_same_version_land_once_a_round_and_conflict_otherwi
             try:
                 submission = app.submission(submission_id)
                 evidence = narrative(f"Thread {n}, round {round_}.")
-                submission.revise(ACUTE, milestone, evidence, reason=f"thread {n} round {round_}")
+                submission.revise(ACUTE, milestone, evidence, reason=f"thread {n} round {round_}", today=ON_TIME)
                 loaded.wait()
                 try:
                     app.save(submission)

@@ -11,7 +11,8 @@ from domain.application import Corral
 from domain.milestones import Quarter
 from domain.organisation import OrganisationKind
 from domain.evidence_pack import PackEntry
-from domain.quarter_review import PackNotQueriedError, QuarterClosedError, ReviewStatus
+from domain.quarter_review import ReviewStatus
+from domain.review_errors import PackNotQueriedError, QuarterClosedError
 from domain.submission import SubmissionLockedError, SubmissionStatus
 from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID
 from tests.builders import PRIVATE, PRIVATE_ID, figures, flu_milestone, narrative, narrative_milestone, terms

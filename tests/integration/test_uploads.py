@@ -11,7 +11,7 @@ from domain.application import Corral
 from domain.evidence import Attachment, Evidence
 from domain.submission import Submission
 from domain.upload import AttachmentNotUploadedError, Upload
-from tests.builders import ACUTE, ACUTE_ID, COMMUNITY, COMMUNITY_ID, narrative_milestone
+from tests.builders import ON_TIME, ACUTE, ACUTE_ID, COMMUNITY, COMMUNITY_ID, narrative_milestone
 from tests.integration.given import agreed_scheme, event_names
 
 AUDIT = Attachment("ab" * 32, "audit.pdf", 12_345, "application/pdf")
@@ -57,6 +57,7 @@ def test_a_revision_keeps_a_file_an_earlier_revision_holds_but_names_no_one_else
         COMMUNITY_ID,
         app.scheme(scheme_id).agreed_terms.milestone("M1"),
         Evidence("Audit.", attachments=(AUDIT,)),
+        today=ON_TIME,
     )
     app.save(legacy)
     app.record_upload(ACUTE, replace(AUDIT, sha256="cd" * 32))

@@ -19,7 +19,7 @@ from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme, SchemeTerms
 from domain.submission import Submission
 from domain.user_account import UserAccount
-from tests.builders import ACTOR_OF, ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID
+from tests.builders import ON_TIME, ACTOR_OF, ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID
 from tests.builders import PRIVATE_ID, narrative, narrative_milestone, terms
 
 PROGRAMME_ID = ids.programme_id(COMMISSIONER_ID, "Torbay", 2014)
@@ -85,6 +85,7 @@ def submitted(milestone: Milestone | None = None, evidence: Evidence | None = No
         actor.organisation_id,
         milestone or narrative_milestone(),
         evidence or narrative(),
+        today=ON_TIME,
     )
     submission.collect_events()
     return submission

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -19,16 +19,17 @@ from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme, ProgrammeScope, ProviderTerms
 from domain.evidence_pack import PackEntry
 from domain.quarter_review import QuarterReview
+from domain.reminder import Reminder
 from domain.scheme import Participant, Scheme, SchemeTerms
 from domain.submission import Submission
 from projections.audit.context import Context, KnownOrganisation, created_context, new_terms_context
 from projections.audit.describe import DESCRIBERS, Described, describe
-from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY
+from tests.builders import ON_TIME, ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY
 from tests.builders import COMMUNITY_ID, OPERATOR, administrator_of, narrative, narrative_milestone
 from tests.unit.given import collected
 from domain.application import Corral
 
-AGGREGATES: list[type[Aggregate]] = [Organisation, Programme, Scheme, Submission, QuarterReview]
+AGGREGATES: list[type[Aggregate]] = [Organisation, Programme, Scheme, Submission, QuarterReview, Reminder]
 PROGRAMME_ID = ids.programme_id(COMMISSIONER_ID, "Torbay", 2014)
 SCHEME_ID = ids.scheme_id(PROGRAMME_ID, "SH")
 TITLE = "Reduce self-harm and suicide"
@@ -134,10 +135,10 @@ class Story:
         return scheme
 
     def quarter(self, scheme: Scheme) -> None:
-        submission = Submission.submit(COMMUNITY, PROGRAMME_ID, scheme.id, COMMUNITY_ID, Q2, narrative())
-        submission.revise(COMMUNITY, Q2, narrative("Audit rerun."), "June figures were missing")
+        submission = Submission.submit(COMMUNITY, PROGRAMME_ID, scheme.id, COMMUNITY_ID, Q2, narrative(), today=ON_TIME)
+        submission.revise(COMMUNITY, Q2, narrative("Audit rerun."), "June figures were missing", today=ON_TIME)
         submission.withdraw(COMMUNITY, "wrong file")
-        submission.revise(COMMUNITY, Q2, narrative("Audit, third go."), "right file this time")
+        submission.revise(COMMUNITY, Q2, narrative("Audit, third go."), "right file this time", today=ON_TIME)
         submission.accept_by_lead(ACUTE, ACUTE_ID, "Thanks")
         self.step(submission)
         review = QuarterReview.open(ACUTE, PROGRAMME_ID, COMMISSIONER_ID, ACUTE_ID, scheme.id, Quarter.Q2)
@@ -151,7 +152,7 @@ class Story:
         submission.return_by_lead(ACUTE, ACUTE_ID, "Please attach the safety-plan audit for July to September.")
         self.step(submission)
         review.assess(COMMISSIONER, TARGETED, COMMUNITY_ID, AssessmentStatus.NOT_APPLICABLE, "Decided.", None, HALF)
-        submission.revise(COMMUNITY, Q2, narrative("Audit for July to September."), "audit attached")
+        submission.revise(COMMUNITY, Q2, narrative("Audit for July to September."), "audit attached", today=ON_TIME)
         submission.accept_by_lead(ACUTE, ACUTE_ID)
         self.step(submission)
         review.present(ACUTE, ACUTE_ID, (PackEntry(submission.id, COMMUNITY_ID, "Q2", 4),), ())
@@ -162,8 +163,20 @@ class Story:
         review.revise_on_appeal(
             COMMISSIONER, Q2, COMMUNITY_ID, AssessmentStatus.NOT_APPLICABLE, "Not due.", None, HALF, "appeal"
         )
+        self.deadlines(scheme, review)
         review.close(COMMISSIONER, [])
         self.step(review)
+
+    def deadlines(self, scheme: Scheme, review: QuarterReview) -> None:
+        reminder = Reminder.send(Actor.system("reminders"), PROGRAMME_ID, scheme.id, ACUTE_ID, Q2, Q2.due)
+        self.step(reminder)
+        waiting = Submission.submit(ACUTE, PROGRAMME_ID, scheme.id, ACUTE_ID, Q2, narrative(), today=Q2.due)
+        self.step(waiting)
+        entry = PackEntry(waiting.id, ACUTE_ID, "Q2", 1)
+        review.call_in(COMMISSIONER, entry, "The lead has not replied", Q2.due + timedelta(days=30), Q2.due)
+        self.step(review)
+        waiting.call_in(COMMISSIONER, COMMISSIONER_ID, review.id, "The lead has not replied")
+        self.step(waiting)
 
     def rename(self) -> None:
         organisation = Organisation.register(
@@ -197,7 +210,7 @@ def described_as(story: list[tuple[Any, Described]], event_name: str) -> list[De
 def test_every_event_class_of_every_aggregate_has_its_own_describer() -> None:
     classes = every_event_class(list(Corral.snapshotting_intervals))
 
-    assert len(classes) == 31
+    assert len(classes) == 34
     assert [c.__qualname__ for c in classes if c not in DESCRIBERS] == []
 
 
@@ -288,7 +301,7 @@ def test_money_is_shown_to_the_penny_and_the_cquin_rate_as_a_percentage(story: l
 def test_the_provider_speaks_of_its_own_evidence_and_the_lead_of_the_providers(
     story: list[tuple[Any, Described]],
 ) -> None:
-    [submitted] = described_as(story, "EvidenceSubmitted")
+    submitted, _ = described_as(story, "EvidenceSubmitted")
     accepted = described_as(story, "EvidenceAcceptedByLead")[0]
     [nudged] = described_as(story, "ProviderNudgedByLead")
 
@@ -315,7 +328,9 @@ def test_a_rename_names_the_organisation_by_its_old_name_and_says_why(story: lis
 
 
 def test_an_organisation_or_scheme_the_trail_never_saw_is_named_by_its_id() -> None:
-    submission = Submission.submit(COMMUNITY, PROGRAMME_ID, SCHEME_ID, COMMUNITY_ID, TARGETED, narrative())
+    submission = Submission.submit(
+        COMMUNITY, PROGRAMME_ID, SCHEME_ID, COMMUNITY_ID, TARGETED, narrative(), today=ON_TIME
+    )
     submission.accept_by_lead(ACUTE, ACUTE_ID)
     [submitted, accepted] = collected(submission)
 
@@ -343,10 +358,27 @@ def test_an_event_type_without_a_describer_still_gets_a_plain_line() -> None:
 
 def test_a_milestone_with_a_quarter_code_is_not_named_twice() -> None:
     milestone = Milestone("Q1", "Baseline", Quarter.Q1, narrative_milestone().due)
-    submission = Submission.submit(ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, milestone, narrative())
+    submission = Submission.submit(ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, milestone, narrative(), today=ON_TIME)
     [submitted] = collected(submission)
 
     assert (
         describe(submitted, Memory()).description
         == f"alice submitted its Q1 evidence for scheme {SCHEME_ID} (revision 1)"
     )
+
+
+def test_a_reminder_and_a_call_in_name_the_provider_the_milestone_and_the_reason(
+    story: list[tuple[Any, Described]],
+) -> None:
+    [reminded] = described_as(story, "Sent")
+    [called_in] = described_as(story, "SubmissionCalledIn")
+
+    assert reminded.description == (
+        "Corral reminded Devon Partnership NHS Trust that Devon Partnership NHS Trust's Q2 milestone for"
+        " 'Reduce self-harm and suicide' is due on 31 July 2014"
+    )
+    assert called_in.description == (
+        "South Devon and Torbay CCG called in Devon Partnership NHS Trust's Q2 milestone for 'Reduce self-harm and"
+        " suicide' (revision 1) past the lead, because: The lead has not replied"
+    )
+    assert (called_in.provider_id, called_in.reason) == (ACUTE_ID, "The lead has not replied")

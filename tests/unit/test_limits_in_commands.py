@@ -20,7 +20,7 @@ from domain.programme import Programme, ProgrammeScope, ProviderTerms
 from domain.scheme import Participant, SchemeTerms
 from domain.submission import Submission
 from domain.user_account import UserAccount
-from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID
+from tests.builders import ON_TIME, ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID
 from tests.builders import COMMUNITY_ID, flu_milestone, narrative, narrative_milestone, terms
 from tests.unit.given import HALF, LEAD, LEAD_ID, PROGRAMME_ID, SCHEME_ID, SCOPE
 from tests.unit.given import agreed, drafted, presented, presented_review, programme, submitted
@@ -100,10 +100,10 @@ COMMANDS: dict[str, tuple[Callable[[], Aggregate], Callable[[Any], Any], str]] =
         lambda s: s.propose_variation(COMMISSIONER, terms(_due("M1", date(2014, 3, 31))), SCOPE, "moved"),
         "milestones.0.due",
     ),
-    "revise evidence: reason": (submitted, lambda s: s.revise(ACUTE, M1, narrative(), NUL), "reason"),
+    "revise evidence: reason": (submitted, lambda s: s.revise(ACUTE, M1, narrative(), NUL, ON_TIME), "reason"),
     "revise evidence: rate without a denominator": (
         lambda: submitted(FLU, Evidence(figures=Figures(Decimal(70), Decimal(100)))),
-        lambda s: s.revise(ACUTE, FLU, Evidence(figures=Figures(Decimal(50))), "a rate of 50"),
+        lambda s: s.revise(ACUTE, FLU, Evidence(figures=Figures(Decimal(50))), "a rate of 50", ON_TIME),
         "denominator",
     ),
     "withdraw evidence: reason": (submitted, lambda s: s.withdraw(ACUTE, "x" * 4001), "reason"),
@@ -251,13 +251,13 @@ CREATIONS: dict[str, tuple[Callable[[], Any], str]] = {
     "attachment: negative size": (lambda: Attachment("ab" * 32, "audit.pdf", -1, "application/pdf"), "size"),
     "submit: rate without a denominator": (
         lambda: Submission.submit(
-            ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, FLU, Evidence(figures=Figures(Decimal(50)))
+            ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, FLU, Evidence(figures=Figures(Decimal(50))), ON_TIME
         ),
         "denominator",
     ),
     "submit: count with a denominator": (
         lambda: Submission.submit(
-            ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, COUNT, Evidence(figures=Figures(Decimal(3), Decimal(4)))
+            ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, COUNT, Evidence(figures=Figures(Decimal(3), Decimal(4))), ON_TIME
         ),
         "denominator",
     ),
@@ -291,14 +291,16 @@ def test_the_contract_year_is_the_programmes() -> None:
 
 def test_a_rate_of_fifty_cannot_be_submitted_so_cannot_force_met() -> None:
     with pytest.raises(InvalidInputError) as refused:
-        Submission.submit(ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, FLU, Evidence(figures=Figures(Decimal(50))))
+        Submission.submit(
+            ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, FLU, Evidence(figures=Figures(Decimal(50))), ON_TIME
+        )
 
     assert refused.value.message == "milestone FLU is a rate: give its denominator (frontline staff)"
 
 
 def test_a_count_is_submitted_without_a_denominator() -> None:
     submission = Submission.submit(
-        ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, COUNT, Evidence(figures=Figures(Decimal(12)))
+        ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, COUNT, Evidence(figures=Figures(Decimal(12))), ON_TIME
     )
 
     assert submission.evidence().figures == Figures(Decimal(12))
@@ -307,7 +309,7 @@ def test_a_count_is_submitted_without_a_denominator() -> None:
 def test_newlines_typed_in_a_browser_are_recorded_as_newlines() -> None:
     submission = submitted()
 
-    submission.revise(ACUTE, M1, Evidence("June:\r\nall audited.\rJuly: half."), "added July\r\n")
+    submission.revise(ACUTE, M1, Evidence("June:\r\nall audited.\rJuly: half."), "added July\r\n", ON_TIME)
 
     [revised] = list(submission.collect_events())
     assert (revised.evidence.narrative, revised.reason) == ("June:\nall audited.\nJuly: half.", "added July")

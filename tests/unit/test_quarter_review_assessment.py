@@ -11,7 +11,8 @@ from domain.achievement import AssessmentStatus, FiguresRequiredError, StatusDis
 from domain.actors import Actor
 from domain.errors import NotPermittedError, ReasonRequiredError
 from domain.assessment import Assessment, EvidenceNotInPackError, RationaleRequiredError
-from domain.quarter_review import AlreadyAssessedError, NotAssessedError, PackNotPresentedError, QuarterReview
+from domain.quarter_review import QuarterReview
+from domain.review_errors import AlreadyAssessedError, NotAssessedError, PackNotPresentedError
 from domain.submission import Submission
 from tests.builders import ACUTE_ID, AUDITOR, COMMISSIONER, COMMUNITY_ID, figures, flu_milestone, narrative_milestone
 from tests.unit.given import collected, HALF, LEAD, entry, event_names, opened_review, presented, presented_review

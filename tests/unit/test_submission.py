@@ -12,7 +12,7 @@ from domain.errors import NotFoundError, NotPermittedError, ReasonRequiredError
 from domain.milestones import Quarter
 from domain.submission import CommentsRequiredError, NotAcceptedError, NotAwaitingReviewError, Submission
 from domain.submission import SubmissionLockedError, SubmissionStatus, SubmissionWithdrawnError
-from tests.builders import ACUTE, ACUTE_ID, AUDITOR, COMMISSIONER, COMMUNITY
+from tests.builders import ON_TIME, ACUTE, ACUTE_ID, AUDITOR, COMMISSIONER, COMMUNITY
 from tests.builders import figures, flu_milestone, narrative, narrative_milestone
 from tests.unit.given import LEAD, LEAD_ID, PROGRAMME_ID, REVIEW_ID, SCHEME_ID
 from tests.unit.given import accepted, collected, event_names, presented, submitted
@@ -39,7 +39,7 @@ def returned() -> Submission:
 
 def test_a_provider_submits_evidence_for_a_milestone() -> None:
     submission = Submission.submit(
-        ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, narrative_milestone("M1", Quarter.Q2), narrative()
+        ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, narrative_milestone("M1", Quarter.Q2), narrative(), today=ON_TIME
     )
 
     events = collected(submission)
@@ -60,18 +60,18 @@ def test_a_provider_submits_evidence_for_a_milestone() -> None:
 @pytest.mark.parametrize("actor", NOT_THE_PROVIDER, ids=NOT_THE_PROVIDER_IDS)
 def test_no_one_submits_evidence_for_another_provider(actor: Actor) -> None:
     with pytest.raises(NotPermittedError):
-        Submission.submit(actor, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, narrative_milestone(), narrative())
+        Submission.submit(actor, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, narrative_milestone(), narrative(), today=ON_TIME)
 
 
 def test_a_numeric_milestone_needs_figures() -> None:
     with pytest.raises(FiguresRequiredError):
-        Submission.submit(ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, flu_milestone(), narrative())
+        Submission.submit(ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, flu_milestone(), narrative(), today=ON_TIME)
 
 
 def test_a_revision_keeps_every_earlier_revision_readable() -> None:
     submission = submitted()
 
-    submission.revise(ACUTE, narrative_milestone(), narrative("Re-audited in June."), " re-audit ")
+    submission.revise(ACUTE, narrative_milestone(), narrative("Re-audited in June."), " re-audit ", today=ON_TIME)
 
     events = collected(submission)
     assert [type(e).__name__ for e in events] == ["EvidenceRevised"]
@@ -93,26 +93,26 @@ def test_a_revision_never_made_is_not_found(revision: int) -> None:
 
 def test_a_revision_needs_a_reason() -> None:
     with pytest.raises(ReasonRequiredError):
-        submitted().revise(ACUTE, narrative_milestone(), narrative("Re-audited."), "")
+        submitted().revise(ACUTE, narrative_milestone(), narrative("Re-audited."), "", today=ON_TIME)
 
 
 def test_a_revision_of_a_numeric_milestone_still_needs_figures() -> None:
     submission = submitted(flu_milestone(), figures(70, 100))
 
     with pytest.raises(FiguresRequiredError):
-        submission.revise(ACUTE, flu_milestone(), narrative(), "explain instead")
+        submission.revise(ACUTE, flu_milestone(), narrative(), "explain instead", today=ON_TIME)
 
 
 @pytest.mark.parametrize("actor", NOT_THE_PROVIDER, ids=NOT_THE_PROVIDER_IDS)
 def test_no_one_revises_another_providers_evidence(actor: Actor) -> None:
     with pytest.raises(NotPermittedError):
-        submitted().revise(actor, narrative_milestone(), narrative("Better."), "improve it")
+        submitted().revise(actor, narrative_milestone(), narrative("Better."), "improve it", today=ON_TIME)
 
 
 def test_revising_accepted_evidence_sends_it_back_for_review() -> None:
     submission = accepted()
 
-    submission.revise(ACUTE, narrative_milestone(), narrative("Better."), "late data")
+    submission.revise(ACUTE, narrative_milestone(), narrative("Better."), "late data", today=ON_TIME)
 
     assert event_names(submission) == ["EvidenceRevised"]
     assert (submission.status, submission.is_in_pack) == (SubmissionStatus.SUBMITTED, False)
@@ -148,7 +148,7 @@ def test_no_one_withdraws_another_providers_evidence(actor: Actor) -> None:
 def test_withdrawn_evidence_comes_back_by_revising_it() -> None:
     submission = withdrawn()
 
-    submission.revise(ACUTE, narrative_milestone(), narrative("The right audit."), "resubmitting")
+    submission.revise(ACUTE, narrative_milestone(), narrative("The right audit."), "resubmitting", today=ON_TIME)
 
     assert event_names(submission) == ["EvidenceRevised"]
     assert (submission.status, submission.revision) == (SubmissionStatus.SUBMITTED, 2)
@@ -238,7 +238,7 @@ def test_only_the_lead_puts_evidence_into_a_pack(actor: Actor) -> None:
 
 def test_a_presented_submission_is_locked_against_revision() -> None:
     with pytest.raises(SubmissionLockedError):
-        presented().revise(ACUTE, narrative_milestone(), narrative("Better."), "late data")
+        presented().revise(ACUTE, narrative_milestone(), narrative("Better."), "late data", today=ON_TIME)
 
 
 def test_a_presented_submission_is_locked_against_withdrawal() -> None:
@@ -251,7 +251,9 @@ def test_a_presented_submission_is_locked_until_the_lead_returns_it() -> None:
     submission.return_by_lead(LEAD, LEAD_ID, "the commissioner asks for the June audit")
     submission.collect_events()
 
-    submission.revise(ACUTE, narrative_milestone(), narrative("June audit attached."), "commissioner's query")
+    submission.revise(
+        ACUTE, narrative_milestone(), narrative("June audit attached."), "commissioner's query", today=ON_TIME
+    )
 
     assert event_names(submission) == ["EvidenceRevised"]
     assert (submission.status, submission.revision) == (SubmissionStatus.SUBMITTED, 2)

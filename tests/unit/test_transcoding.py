@@ -25,10 +25,10 @@ from domain.assessment import Assessment
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.quarter_review import QuarterReview
 from domain.scheme import Participant, Scheme
-from domain.scheme_terms import AgreedVersion
+from domain.scheme_terms import AgreedVersion, PackDeadline
 from domain.submission import Submission
 from domain.transcoding import ENUMS, VALUE_OBJECTS, DataclassAsDict, register_value_types
-from tests.builders import ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY_ID
+from tests.builders import ON_TIME, ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY_ID
 from tests.builders import ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
 from tests.legacy import unchecked
 from tests.unit.given import ALL_PROVIDERS, SCOPE, HALF, LEAD, LEAD_ID, PROGRAMME_ID, REVIEW_ID
@@ -42,6 +42,7 @@ DOMAIN_MODULES = (
     "organisation",
     "programme",
     "quarter_review",
+    "reminder",
     "evidence_pack",
     "assessment",
     "scheme",
@@ -64,6 +65,7 @@ SAMPLES: list[object] = [
     Participant(ACUTE_ID, Decimal("2")),
     terms(flu_milestone(), narrative_milestone("T1", provider_id=ACUTE_ID)),
     AgreedVersion(2, terms(), (COMMISSIONER_ID, ACUTE_ID, COMMUNITY_ID)),
+    PackDeadline(Quarter.Q2, date(2014, 11, 14)),
     PACK_ENTRY,
     EvidencePack(2, (PACK_ENTRY,), (f"{COMMUNITY_ID}/FLU",)),
     Assessment(ACUTE_ID, "FLU", AssessmentStatus.PARTIALLY_MET, "70% uptake", Decimal("0.5"), PACK_ENTRY),
@@ -148,13 +150,16 @@ def scheme_history() -> Aggregate:
     return scheme
 
 
+LATE = date(2014, 8, 4)  # after the builders' milestones fell due
+
+
 def submission_history() -> Aggregate:
-    submission = Submission.submit(ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, flu_milestone(), figures(61, 100))
-    submission.revise(ACUTE, flu_milestone(), figures(70, 100), "late returns from two wards")
+    submission = Submission.submit(ACUTE, PROGRAMME_ID, SCHEME_ID, ACUTE_ID, flu_milestone(), figures(61, 100), ON_TIME)
+    submission.revise(ACUTE, flu_milestone(), figures(70, 100), "late returns from two wards", LATE)
     submission.withdraw(ACUTE, "double counted bank staff")
-    submission.revise(ACUTE, flu_milestone(), figures(68, 100), "recounted")
+    submission.revise(ACUTE, flu_milestone(), figures(68, 100), "recounted", LATE)
     submission.return_by_lead(LEAD, LEAD_ID, "attach the occupational health report")
-    submission.revise(ACUTE, flu_milestone(), figures(68, 100), "report attached")
+    submission.revise(ACUTE, flu_milestone(), figures(68, 100), "report attached", LATE)
     submission.accept_by_lead(LEAD, LEAD_ID, "thank you")
     submission.include_in_pack(LEAD, LEAD_ID, REVIEW_ID, 1)
     return submission

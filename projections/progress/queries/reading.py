@@ -12,15 +12,18 @@ from sqlalchemy.engine import Connection
 
 from domain.achievement import AssessmentStatus
 from domain.milestones import Quarter
-from domain.submission import SubmissionStatus
+from domain.deadlines import Standing, due_note, standing
+from domain.submission import AWAITING_EVIDENCE, SubmissionStatus
 from projections.progress.view import ProgressView
 
 NOT_YET_DUE = "not yet due"
 AWAITING = "awaiting evidence"
-# Withdrawn evidence is shown as none sent: awaiting evidence, or not yet due.
+OVERDUE = Standing.OVERDUE.value
+# Withdrawn evidence is shown as none sent: awaiting evidence, overdue, or not yet due.
 STATUSES = (
     NOT_YET_DUE,
     AWAITING,
+    OVERDUE,
     *(state.value for state in SubmissionStatus if state is not SubmissionStatus.WITHDRAWN),
     *(status.value for status in AssessmentStatus),
 )
@@ -50,15 +53,32 @@ class MilestoneProgress:
     weight: Decimal
     numeric: bool
     fixed_value: Decimal | None
+    late: bool
+    due_note: str | None  # for evidence still owed: "due in 3 days", "due today", "2 days overdue"
+    standing: Standing | None  # for evidence still owed: where its due date stands today
+
+    @property
+    def owed(self) -> bool:
+        """True while the provider still owes evidence: none sent, withdrawn, or returned to be revised."""
+        return self.standing is not None
 
 
 def status_word(row: Any, first_day: date, today: date) -> str:
-    """The assessment, else the evidence's state, else whether evidence is yet due."""
+    """The assessment, else the evidence's state, else whether evidence is yet due, or overdue."""
     if row.assessment:
         return str(row.assessment)
     if row.state and row.state != SubmissionStatus.WITHDRAWN.value:
         return str(row.state)
+    if today > row.due:
+        return OVERDUE
     return NOT_YET_DUE if today < first_day else AWAITING
+
+
+def _owed(row: Any) -> bool:
+    return not row.assessment and (row.state is None or row.state in OWED_STATES)
+
+
+OWED_STATES = frozenset(state.value for state in AWAITING_EVIDENCE)
 
 
 def load_progress(
@@ -68,7 +88,7 @@ def load_progress(
 
     Reads on `conn` when given (e.g. inside a projection's batch), else on a connection of its own.
     """
-    today = today or date.today()
+    today = today or view.reading_clock.today()
     p, s, m, g = view.progress, view.schemes, view.milestones, view.programmes
     query = (
         select(
@@ -116,6 +136,9 @@ def load_progress(
             weight=r.weight,
             numeric=r.numerator is not None,
             fixed_value=r.fixed_value,
+            late=bool(r.late),
+            due_note=due_note(r.due, today) if _owed(r) else None,
+            standing=standing(r.due, today) if _owed(r) else None,
         )
         for r in rows
     ]
