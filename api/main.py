@@ -27,6 +27,7 @@ from api.http.routers import (
     boards,
     dashboards,
     exports,
+    queues,
     health,
     leads,
     nudges,
@@ -43,7 +44,7 @@ from api.http.routers import (
     users,
 )
 from api.storage.settings import Settings
-from api.storage.wiring import build_application, build_views
+from api.storage.wiring import build_application, build_duties, build_views
 from projections.runner import Projector
 import web
 
@@ -63,7 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.revocations = RevokedTokens(database)
         app.state.attachments = AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes)
         # Every table exists before the projector's first write: on SQLite, DDL racing a writer fails at once.
-        projector = Projector(corral, projections).start() if settings.projects_in_process else None
+        duties = build_duties(corral, projections, settings)
+        projector = Projector(corral, projections, duties=duties).start() if settings.projects_in_process else None
         app.state.hub = Hub(projections, corral, app.state.revocations, LiveLimits.of(settings))
         await app.state.hub.start()
         try:
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(leads.router, prefix="/api/v1")
     app.include_router(signatures.router, prefix="/api/v1")
     app.include_router(dashboards.router, prefix="/api/v1")
+    app.include_router(queues.router, prefix="/api/v1")
     app.include_router(boards.router, prefix="/api/v1")
     app.include_router(audit.router, prefix="/api/v1")
     app.include_router(attachments.router, prefix="/api/v1")

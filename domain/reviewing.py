@@ -8,6 +8,7 @@ from uuid import UUID
 from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor
+from domain.errors import NotFoundError
 from domain.evidence import Evidence
 from domain.evidence_pack import PackEntry
 from domain.milestones import Milestone, Quarter
@@ -43,13 +44,21 @@ class ReviewService(ReadService):
         return self._save(review, *in_pack)
 
     def call_in_evidence(
-        self, actor: Actor, submission_id: UUID, reason: str, expected_version: int | None = None
+        self,
+        actor: Actor,
+        scheme_id: UUID,
+        quarter: Quarter,
+        submission_id: UUID,
+        reason: str,
+        expected_version: int | None = None,
     ) -> Recorded:
         """Past the pack deadline, the commissioner calls in evidence the lead has not presented, to assess it
         directly: the lead's silence costs no neighbour its income. `expected_version` is the quarter review's."""
         submission = self.submission(submission_id)
-        scheme = self.scheme(submission.scheme_id)
-        review = self._open_review(actor, scheme, submission.quarter, expected_version)
+        if (submission.scheme_id, submission.quarter) != (scheme_id, quarter):
+            raise NotFoundError(f"there is no such evidence in {quarter.value} of this scheme")
+        scheme = self.scheme(scheme_id)
+        review = self._open_review(actor, scheme, quarter, expected_version)
         entry = PackEntry(submission.id, submission.provider_id, submission.milestone_code, submission.revision)
         deadline = scheme.agreed_terms.pack_deadline(submission.quarter)
         review.call_in(actor, entry, reason, self.clock.today(), deadline)

@@ -70,9 +70,11 @@ class Projector:
         poll_interval: float = 0.05,
         backoff: Backoff = Backoff(0.1, 5.0),
         fault_backoff: Backoff = Backoff(1.0, 60.0),
+        duties: Sequence[Callable[[], None]] = (),
     ) -> None:
         self.app = app
         self.projections = list(projections)
+        self.duties = list(duties)  # run after each catch-up, only while this projector is the active one
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.backoff = backoff  # after a lost connection
@@ -129,6 +131,8 @@ class Projector:
                         delay = self.backoff.first
                         while not self.stopping.is_set():
                             self.catch_up()
+                            for duty in self.duties:
+                                duty()
                             wakeups.wait(self.stopping, self._until_retry())
             except DATABASE_ERRORS as error:
                 log.warning("projector stopped on a database error (%s); retrying in %.1fs", error, delay)

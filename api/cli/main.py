@@ -6,6 +6,7 @@ import argparse
 import getpass
 import signal
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -18,7 +19,7 @@ from api.cli.demo import load_demo
 from api.http.passwords import chosen_password_hash
 from api.storage.settings import Settings
 from api.cli.show import show_programme, show_trust
-from api.storage.wiring import build_application, build_views
+from api.storage.wiring import build_application, build_duties, build_views
 from domain import ids
 from domain.actors import Actor, Role
 from domain.errors import DomainError
@@ -169,14 +170,14 @@ def _catch_up_unless_served(app: Any, projections: list[Any], settings: Settings
 def _projector(app: Any, projections: list[Any], settings: Settings) -> int:
     try:
         with projector_lock.held(settings, "corral projector"):
-            return _project(app, projections)
+            return _project(app, projections, build_duties(app, projections, settings))
     except projector_lock.ProjectorBusyError as busy:
         console.print(f"{busy}.\nOn SQLite one process projects: stop it first.")
         return 2
 
 
-def _project(app: Any, projections: list[Any]) -> int:
-    projector = Projector(app, projections)
+def _project(app: Any, projections: list[Any], duties: list[Callable[[], None]]) -> int:
+    projector = Projector(app, projections, duties=duties)
     signal.signal(signal.SIGTERM, lambda *_: projector.stopping.set())
     console.print(f"projecting {', '.join(p.view.name for p in projections)}; Ctrl-C to stop")
     try:

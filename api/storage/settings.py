@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     # The day Corral takes to be today (YYYY-MM-DD), for a demo shown as at a date inside its own year, or a test;
     # unset, it is today's date in England.
     today: date | None = None
+    # How often the active projector looks for providers due a reminder (each is reminded once, whatever the interval).
+    reminder_seconds: Annotated[float, Field(gt=0)] = 60.0
 
     def clock(self) -> Clock:
         """What day it is, for the domain's deadlines and the views' due dates."""

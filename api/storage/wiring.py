@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from api.storage.settings import Settings
 from domain.application import Corral
 from projections.database import ViewDatabase
 from projections.projection import ViewProjection
-from projections.registry import build_projections
+from projections.progress.view import ProgressView
+from projections.registry import build_projections, view_of
+from projections.reminders import ReminderSweep
 
 
 def build_application(settings: Settings | None = None) -> Corral:
@@ -29,3 +32,8 @@ def build_views(settings: Settings | None = None) -> tuple[ViewDatabase, list[Vi
         projection.view.reading_clock = settings.clock()
         projection.view.create()
     return database, projections
+
+
+def build_duties(corral: Corral, projections: list[ViewProjection[Any]], settings: Settings) -> list[Callable[[], None]]:
+    """What the one active projector does besides projecting: Corral's reminders."""
+    return [ReminderSweep(corral, view_of(projections, ProgressView), settings.reminder_seconds)]

@@ -183,7 +183,7 @@ class Row:
     method: str
     path: str
     rule: Rule
-    json: dict[str, Any] | None = None
+    json: dict[str, Any] | None = None  # its text values may name the world's values, as "{submission_id}"
     form: dict[str, str] | None = None
     files: dict[str, tuple[str, bytes, str]] | None = None
     on: Mapping[str, str] = field(default_factory=dict)  # a path parameter taken from another of the world's values
@@ -230,6 +230,7 @@ MATRIX = (
     Row("GET", f"{V1}/auth/session", reads(everyone)),
     Row("POST", f"{V1}/auth/logout", changes(*Role), signs_out=True),
     Row("GET", f"{V1}/me", reads(everyone)),
+    Row("GET", f"{V1}/me/queue", reads(everyone)),
     Row("GET", f"{V1}/programmes", reads(everyone)),
     # The programme's read models: progress is shared, money is each provider's own, the audit trail the commissioner's.
     Row("GET", f"{PROGRAMME}/progress", reads(in_programme)),
@@ -291,6 +292,7 @@ MATRIX = (
     Row("POST", f"{REVIEW}/query", COMMISSIONERS_CHANGE, json={"questions": ""}),
     Row("POST", f"{REVIEW}/assessments", COMMISSIONERS_CHANGE, json=DECISION),
     Row("POST", f"{REVIEW}/appeals", COMMISSIONERS_CHANGE, json=DECISION | {"milestone_code": "M2", "reason": "audit"}),
+    Row("POST", f"{REVIEW}/call-ins", COMMISSIONERS_CHANGE, json={"submission_id": "{submission_id}", "reason": ""}),
     Row("POST", f"{REVIEW}/closure", COMMISSIONERS_CHANGE),
     # User accounts: a new password zxcvbn refuses, and a blank reason, so that nothing changes. Organisations are
     # registered only at the server (`corral organisations add`): there is no route for it.
@@ -347,7 +349,8 @@ class World:
             headers = {}
         else:
             headers = self.sign_in(user.name) if row.signs_out else self.headers[user.name]
-        answer = self.client.request(row.method, path, headers=headers, json=row.json, data=row.form, files=row.files)
+        body = {k: v.format(**values) if isinstance(v, str) else v for k, v in row.json.items()} if row.json else None
+        answer = self.client.request(row.method, path, headers=headers, json=body, data=row.form, files=row.files)
         self.client.cookies.clear()  # a session cookie from POST /auth/session must not sign the next caller in
         problem = answer.json() if answer.headers.get("content-type") == "application/problem+json" else {}
         return answer.status_code, str(problem.get("detail", ""))[:100]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -13,7 +14,7 @@ from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
 from domain.achievement import AssessmentStatus
 from domain.errors import NotFoundError
-from domain.limits import LONG_TEXT
+from domain.limits import LONG_TEXT, SHORT_TEXT
 from domain.milestones import Quarter
 from domain.quarter_review import ReviewStatus
 from projections.progress.queries import review_access
@@ -23,6 +24,11 @@ router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["revi
 
 class QuestionsIn(BaseModel):
     questions: str = Field(min_length=1, max_length=LONG_TEXT.cap)
+
+
+class CallInIn(BaseModel):
+    submission_id: UUID
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class PackEntryOut(BaseModel):
@@ -51,7 +57,9 @@ class ReviewOut(BaseModel):
     scheme_id: UUID
     quarter: Quarter
     status: str
+    pack_deadline: date | None
     packs: list[PackOut]
+    called_in: list[PackEntryOut] = Field(description="evidence the commissioner called in past the lead")
     assessments: list[AssessmentOut]
 
 
@@ -62,18 +70,28 @@ def read_review(
     """The packs presented and the assessments made, for the lead and the commissioner; its version as the ETag
     ("0" before anything has happened in the quarter), for If-Match on the review's changes."""
     review_access(readings, actor, str(scheme_id))
+    scheme = corral.scheme(scheme_id)
+    deadline = scheme.agreed_terms.pack_deadline(quarter) if scheme.agreed_versions else None
     try:
         review = corral.quarter_review(scheme_id, quarter)
     except NotFoundError:
         empty = ReviewOut(
-            scheme_id=scheme_id, quarter=quarter, status=ReviewStatus.OPEN.value, packs=[], assessments=[]
+            scheme_id=scheme_id,
+            quarter=quarter,
+            status=ReviewStatus.OPEN.value,
+            pack_deadline=deadline,
+            packs=[],
+            called_in=[],
+            assessments=[],
         )
         return JSONResponse(empty.model_dump(mode="json"), headers={"ETag": '"0"'})
     out = ReviewOut(
         scheme_id=scheme_id,
         quarter=quarter,
         status=review.status.value,
+        pack_deadline=deadline,
         packs=[PackOut.model_validate(asdict(pack)) for pack in review.packs],
+        called_in=[PackEntryOut.model_validate(asdict(entry)) for entry in review.called_in],
         assessments=[
             AssessmentOut.model_validate(
                 asdict(a) | {"achievement": None if a.achievement is None else str(a.achievement)}
@@ -90,6 +108,18 @@ def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSO
     return act.run(
         f"query {scheme_id} {quarter.value} {described(body)}",
         lambda: act.corral.query_pack(act.actor, scheme_id, quarter, body.questions, act.expected_version),
+    )
+
+
+@router.post("/call-ins", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
+def call_in(scheme_id: UUID, quarter: Quarter, body: CallInIn, act: Act) -> JSONResponse:
+    """Past the pack deadline, the commissioner calls in evidence the lead has not presented, with a reason, to assess
+    it directly. If-Match takes the quarter review's version."""
+    return act.run(
+        f"call in {scheme_id} {quarter.value} {described(body)}",
+        lambda: act.corral.call_in_evidence(
+            act.actor, scheme_id, quarter, body.submission_id, body.reason, act.expected_version
+        ),
     )
 
 

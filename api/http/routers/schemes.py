@@ -17,6 +17,7 @@ from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownProgram
 from domain.limits import CODE, SHORT_TEXT, within
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.scheme import Participant, SchemeTerms
+from domain.scheme_terms import PackDeadline
 
 router = APIRouter(tags=["set-up"])
 
@@ -49,11 +50,20 @@ class ParticipantIn(BaseModel):
     weight: Decimal = Decimal(1)
 
 
+class PackDeadlineIn(BaseModel):
+    quarter: Quarter
+    due: date
+
+
 class TermsIn(BaseModel):
     title: str
     description: str = ""
     participants: list[ParticipantIn]
     milestones: list[MilestoneIn]
+    pack_deadlines: list[PackDeadlineIn] = Field(
+        default=[],
+        description="when each quarter's pack is due; a quarter not named is due 14 days after its last milestone",
+    )
 
     def terms(self) -> SchemeTerms:
         """The domain's terms, whose own checks give the clear errors, naming each field by its place in the body."""
@@ -62,7 +72,8 @@ class TermsIn(BaseModel):
         for number, p in enumerate(self.participants):
             with within(f"participants.{number}"):
                 participants.append(Participant(p.provider_id, p.weight))
-        return SchemeTerms(self.title, tuple(participants), milestones, self.description)
+        deadlines = tuple(PackDeadline(d.quarter, d.due) for d in self.pack_deadlines)
+        return SchemeTerms(self.title, tuple(participants), milestones, self.description, deadlines)
 
 
 def _milestone(number: int, m: MilestoneIn) -> Milestone:

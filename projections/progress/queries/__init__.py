@@ -35,6 +35,7 @@ from projections.progress.queries.programmes import (
     scheme_headings,
     scheme_row,
 )
+from projections.progress.queries.queues import QueueSection, WorkItem, WorkQueue, evidence_to_remind, work_queue
 from projections.progress.queries.reading import MilestoneProgress, load_progress, organisation_names
 
 __all__ = [
@@ -49,11 +50,15 @@ __all__ = [
     "ProgressMatrix",
     "ProviderPayments",
     "QuarterRow",
+    "QueueSection",
     "SchemeHeading",
+    "WorkItem",
+    "WorkQueue",
     "agreed_scheme_ids",
     "audit_access",
     "board_access",
     "collation_board",
+    "evidence_to_remind",
     "load_progress",
     "may_read_dashboard",
     "organisation_names",
@@ -73,4 +78,5 @@ __all__ = [
     "scheme_row",
     "unseen",
     "visible_programmes",
+    "work_queue",
 ]

@@ -1,0 +1,23 @@
+"""Work queues: what is waiting for your organisation today, in sections by kind."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter
+
+from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
+from api.http.reads import json_read
+from projections.progress.queries import work_queue
+
+router = APIRouter(tags=["boards"])
+
+
+@router.get("/me/queue")
+def my_queue(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
+    """A provider: evidence returned to it, nudges, due soon and overdue; and for a scheme it leads, submissions
+    waiting for its decision, who is missing and the packs due. The commissioner: packs waiting for assessment,
+    queries outstanding, quarters ready to close and packs overdue. Other roles have an empty queue."""
+    queue = work_queue(readings, actor)
+    return json_read({"count": queue.count, "sections": [asdict(s) for s in queue.sections]})
