@@ -34,6 +34,8 @@ def build_views(settings: Settings | None = None) -> tuple[ViewDatabase, list[Vi
     return database, projections
 
 
-def build_duties(corral: Corral, projections: list[ViewProjection[Any]], settings: Settings) -> list[Callable[[], None]]:
+def build_duties(
+    corral: Corral, projections: list[ViewProjection[Any]], settings: Settings
+) -> list[Callable[[], None]]:
     """What the one active projector does besides projecting: Corral's reminders."""
     return [ReminderSweep(corral, view_of(projections, ProgressView), settings.reminder_seconds)]
