@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# `make run` shows the demo as at a day inside its own 2014/15 year, so its quarters look live: Q2's evidence and
+# packs overdue, Q3's due soon. Set CORRAL_TODAY to see it as at another day.
+run: export CORRAL_TODAY ?= 2015-01-20
 run: $(STAMP)
 	$(BIN)/corral demo
 	COLUMNS=160 $(BIN)/corral show programme

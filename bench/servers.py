@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -31,7 +32,7 @@ from api.storage.settings import Settings
 
 CORRAL = Path(sys.executable).parent / "corral"
 ROOT = Path(__file__).resolve().parent.parent
-Setting = str | int | float | bool | Path | list[str] | None
+Setting = str | int | float | bool | date | Path | list[str] | None
 
 
 def free_port() -> int:

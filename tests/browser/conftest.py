@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,7 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 PASSWORD = "corral-demo-password"
 SERIOUS = ("serious", "critical")
+DEMO_TODAY = date(2015, 1, 20)  # the Makefile's CORRAL_TODAY for `make run`
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,14 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def _serving(demo: Path, folder: Path) -> Iterator[Server]:
-    """`corral serve` on a free port over a copy of the demo database in `folder`, stopped on leaving."""
+def _serving(demo: Path, folder: Path, today: date | None = None) -> Iterator[Server]:
+    """`corral serve` on a free port over a copy of the demo database in `folder`, stopped on leaving; as at `today`
+    when given (CORRAL_TODAY)."""
     shutil.copyfile(demo, folder / "corral.sqlite3")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     settings = Settings(database_url=f"sqlite:///{folder / 'corral.sqlite3'}")
-    env = corral_env(settings, attachments_dir=folder / "attachments", allowed_origins=[url])
+    env = corral_env(settings, attachments_dir=folder / "attachments", allowed_origins=[url], today=today)
     command = [str(CORRAL), "serve", "--host", "127.0.0.1"]
     with running(Service(command, env, port=port, ready="/readyz", log=folder / "serve.log", cwd=folder)):
         yield Server(url, folder)
@@ -72,6 +75,13 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Ite
 def fresh_server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[Server]:
     """The demo served for one test alone, as the demo left it: for a test that moves a shared scheme-quarter on."""
     with _serving(demo_database, tmp_path_factory.mktemp("fresh-server")) as served:
+        yield served
+
+
+@pytest.fixture
+def demo_year_server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[Server]:
+    """The demo served for one test alone, as at a day inside its own year (`make run`'s): Q2 overdue, Q3 due soon."""
+    with _serving(demo_database, tmp_path_factory.mktemp("demo-year-server"), DEMO_TODAY) as served:
         yield served
 
 

@@ -90,15 +90,15 @@ def test_evidence_sent_after_its_due_date_is_accepted_and_shown_as_late(quarter:
 
 
 def test_a_providers_queue_shows_what_is_due_soon_then_overdue_and_what_was_returned(quarter: Quarter1) -> None:
-    assert quarter.on(date(2014, 7, 25)).queue(COMMUNITY)["due_soon"] == ["Q1 M1: Milestone M1|due in 6 days"]
-    assert quarter.on(date(2014, 8, 2)).queue(COMMUNITY)["overdue"] == ["Q1 M1: Milestone M1|2 days overdue"]
+    assert quarter.on(date(2014, 7, 25)).queue(COMMUNITY)["due_soon"] == ["M1: Milestone M1|due in 6 days"]
+    assert quarter.on(date(2014, 8, 2)).queue(COMMUNITY)["overdue"] == ["M1: Milestone M1|2 days overdue"]
 
     submission_id = quarter.app.submit_evidence(COMMUNITY, quarter.scheme_id, "M1", narrative()).id
     quarter.app.return_evidence(ACUTE, submission_id, "Attach the June audit")
 
     queue = quarter.queue(COMMUNITY)
-    assert queue["returned"] == ["Q1 M1: Milestone M1: Attach the June audit|"]
-    assert queue["overdue"] == ["Q1 M1: Milestone M1|2 days overdue"]  # returned evidence is still owed
+    assert queue["returned"] == ["M1: Milestone M1: Attach the June audit|"]
+    assert queue["overdue"] == ["M1: Milestone M1|2 days overdue"]  # returned evidence is still owed
 
 
 def test_a_nudge_waits_in_the_providers_queue_until_its_evidence_is_sent(quarter: Quarter1) -> None:
@@ -115,7 +115,7 @@ def test_the_leads_queue_shows_a_new_submission_until_it_is_accepted_and_who_is_
     submission_id = quarter.app.submit_evidence(COMMUNITY, quarter.scheme_id, "M1", narrative()).id
 
     queue = quarter.queue(ACUTE)
-    assert queue["waiting_for_decision"] == ["Devon Community Care Trust: Q1 M1: Milestone M1|revision 1"]
+    assert queue["waiting_for_decision"] == ["Devon Community Care Trust: M1: Milestone M1|revision 1"]
     assert queue["missing"] == ["1 missing: Torbay Acute Trust|"]
     assert queue["pack_due"] == ["Present the pack|due in 44 days"]
 

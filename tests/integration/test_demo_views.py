@@ -146,10 +146,12 @@ def test_the_progress_matrix_counts_each_status_mid_october(view: ProgressView) 
         "not yet due": 34,  # all of Q4: 4 x 6 + 2 x 5
         # Q3's 34, and Q2's missing: SWASFT, DPT and CCT in self-harm; staff, incidents (6 each), domestic abuse (5)
         "awaiting evidence": 54,
+        "overdue": 0,  # Q2's evidence is due on 30 October
         "submitted": 1,  # SWASFT's self-harm Q2-TARGETED
         "returned": 1,  # TSDHCT's self-harm Q2
         "accepted by lead": 1,  # SDHFT's self-harm Q2
         "presented": 10,  # nutrition Q2 (4 not yet assessed) and patient experience Q2 (6, queried)
+        "called in": 0,
         "Met": 29,  # Q1 for all but CCT: 34 - 6, and DPT's nutrition Q2
         "Partially Met": 7,  # CCT's Q1 in its 6 schemes, and SDHFT's nutrition Q2
         "Not Met": 0,

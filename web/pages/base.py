@@ -30,7 +30,7 @@ from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
 from domain.service import Recorded
 from domain.submission import SubmissionStatus
-from projections.progress.queries.reading import AWAITING, NOT_YET_DUE
+from projections.progress.queries.reading import AWAITING, NOT_YET_DUE, OVERDUE
 from projections.progress.view import ProgressView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -56,6 +56,9 @@ TAG_COLOURS = {
     SubmissionStatus.RETURNED.value: "orange",
     SubmissionStatus.WITHDRAWN.value: "grey",
     AWAITING: "white",
+    OVERDUE: "red",
+    SubmissionStatus.CALLED_IN.value: "purple",
+    "late": "orange",
     NOT_YET_DUE: "grey",
     ReviewStatus.OPEN.value: "blue",
     ReviewStatus.PRESENTED.value: "purple",

@@ -1,4 +1,5 @@
-"""A provider's home: its milestones soonest first, its submissions and its income position."""
+"""Home: what is waiting for the viewer's organisation; a provider's milestones soonest first, its submissions and its
+income position."""
 
 from __future__ import annotations
 
@@ -7,25 +8,47 @@ from fastapi.responses import Response
 
 from api.http.deps import ViewsAfter
 from domain.actors import Role
-from projections.progress.queries import agreed_scheme_ids, may_read_dashboard, provider_dashboard
+from projections.progress.queries import (
+    agreed_scheme_ids,
+    may_read_dashboard,
+    provider_dashboard,
+    visible_programmes,
+    work_queue,
+)
 from web.pages.base import CurrentPage, PageRoute, see_other
 from web.pages.reading import QUARTERS
 
 router = APIRouter(route_class=PageRoute)
+MAX_TOPICS = 20  # a page follows at most this many live topics (CORRAL_LIVE_MAX_TOPICS' default)
 
 
 @router.get("/home")
 def home(page: CurrentPage, _: ViewsAfter) -> Response:
-    """What is due, what was sent and what it has earned, in every programme the provider joined."""
-    if page.viewer.actor.role is not Role.PROVIDER:
+    """What is waiting for the viewer's organisation; for a provider, also what is due, what was sent and what it has
+    earned, in every programme it joined."""
+    actor = page.viewer.actor
+    if actor.role is Role.COMMISSIONER:
+        programmes = visible_programmes(page.readings, actor)[:MAX_TOPICS]
+        context = {
+            "title": "Your home",
+            "queue": work_queue(page.readings, actor),
+            "live_topics": [f"progress:{p}" for p in programmes],
+        }
+        return page.show("commissioner_home.html", context)
+    if actor.role is not Role.PROVIDER:
         return see_other("/programmes")
-    provider_id = page.viewer.actor.organisation_id
-    may_read_dashboard(page.viewer.actor, provider_id)
+    provider_id = actor.organisation_id
+    may_read_dashboard(actor, provider_id)
+    dashboards = provider_dashboard(page.readings, str(provider_id))
+    agreed = agreed_scheme_ids(page.readings)
+    led = [scheme_id for d in dashboards for scheme_id, _, leads in d.schemes if leads and scheme_id in agreed]
+    boards = [f"board:{scheme_id}:{q}" for scheme_id in led for q in QUARTERS]
     context = {
         "title": "Your home",
-        "dashboards": provider_dashboard(page.readings, str(provider_id)),
-        "agreed": agreed_scheme_ids(page.readings),
+        "queue": work_queue(page.readings, actor),
+        "dashboards": dashboards,
+        "agreed": agreed,
         "quarters": QUARTERS,
-        "live_topics": [f"dashboard:{provider_id}"],
+        "live_topics": [f"dashboard:{provider_id}", *boards][:MAX_TOPICS],
     }
     return page.show("home.html", context)

@@ -24,6 +24,7 @@ from domain.history import assessment_history
 from domain.milestones import Milestone, Quarter
 from domain.quarter_review import QuarterReview
 from domain.service import Recorded
+from domain.submission import SubmissionStatus
 from projections.progress.queries import (
     MilestoneProgress,
     organisation_names,
@@ -60,6 +61,8 @@ class ReviewRow:
     submission_id: UUID
     presented_revision: int | None
     maths: ThresholdMaths | None
+    called_in: bool = False
+    may_call_in: bool = False  # past the pack deadline, evidence the lead left waiting
 
     @property
     def form(self) -> str:
@@ -87,6 +90,7 @@ def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFai
     board = shown["board"]
     review = quarter_review(page.corral, scheme_id, quarter)
     terms = page.corral.scheme(scheme_id).agreed_terms
+    overdue = board.pack_due is not None and page.readings.reading_clock.today() > board.pack_due
     rows = []
     for participant in board.participants:
         for progress in participant.milestones:
@@ -102,6 +106,8 @@ def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFai
                     ids.submission_id(scheme_id, milestone.code, provider),
                     entry.revision if entry is not None else None,
                     _maths(page.corral, milestone, review, provider),
+                    called_in=review is not None and review.was_called_in(provider, milestone.code),
+                    may_call_in=overdue and entry is None and progress.state in WAITING_WITH_LEAD,
                 )
             )
     context = shown | {
@@ -121,6 +127,7 @@ def review_page(page: CurrentPage, scheme_id: UUID, quarter: Quarter, _: ViewsAf
 
 
 STATUSES = {status.value for status in AssessmentStatus}
+WAITING_WITH_LEAD = (SubmissionStatus.SUBMITTED.value, SubmissionStatus.ACCEPTED.value)
 
 
 def _decide(
@@ -219,6 +226,27 @@ def query(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter, qu
         "query",
         {"questions": questions},
         lambda: act.corral.query_pack(act.actor, scheme_id, quarter, questions, act.expected_version),
+    )
+
+
+@router.post("/call-ins")
+def call_in(
+    page: CurrentPage,
+    act: FormAct,
+    scheme_id: UUID,
+    quarter: Quarter,
+    submission_id: Annotated[UUID, Form()],
+    reason: Text = "",
+) -> Response:
+    """Past the pack deadline, call in evidence the lead left waiting, to assess it here."""
+    return _decide(
+        page,
+        act,
+        scheme_id,
+        quarter,
+        f"call-in-{submission_id}",
+        {"reason": reason},
+        lambda: act.corral.call_in_evidence(act.actor, scheme_id, quarter, submission_id, reason, act.expected_version),
     )
 
 

@@ -25,8 +25,8 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/")
 def start(actor: CurrentActor) -> Response:
-    """Providers start at their home; everyone else at their programmes."""
-    return see_other("/home" if actor.role is Role.PROVIDER else "/programmes")
+    """Providers and the commissioner start at their home and its work queue; everyone else at their programmes."""
+    return see_other("/home" if actor.role in (Role.PROVIDER, Role.COMMISSIONER) else "/programmes")
 
 
 @router.get("/sign-in")

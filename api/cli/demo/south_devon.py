@@ -7,10 +7,11 @@ every state has something to show: accepted, returned, missing, presented, queri
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from api.cli.demo.play import assess, due, register, staff, submit_and_accept
+from api.cli.demo.play import as_at, assess, due, register, staff, submit_and_accept
 from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
@@ -87,9 +88,11 @@ def load(app: Corral) -> None:
         code: _agree_scheme(app, commissioner, programme_id.id, code, title, lead, who, measure)
         for code, title, lead, who, measure in SCHEMES
     }
-    for code, _, lead, who, _ in SCHEMES:
-        _play_q1(app, commissioner, schemes[code], lead, who)
-    _play_q2(app, commissioner, schemes)
+    with as_at(app, due(Quarter.Q1, YEAR) - timedelta(days=10)):
+        for code, _, lead, who, _ in SCHEMES:
+            _play_q1(app, commissioner, schemes[code], lead, who)
+    with as_at(app, due(Quarter.Q2, YEAR) - timedelta(days=5)):
+        _play_q2(app, commissioner, schemes)
 
 
 def _milestones(title: str, participants: tuple[str, ...], measure: NumericMeasure | None) -> tuple[Milestone, ...]:

@@ -8,10 +8,11 @@ schemes stay drafts until a baseline is agreed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from api.cli.demo.play import due, register, staff, submit_and_accept
+from api.cli.demo.play import as_at, due, register, staff, submit_and_accept
 from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
@@ -106,8 +107,10 @@ def _play_quarter(
     rationale = f"{status.value}, as the trust's 2017/18 CQUIN summary reports."
     if status is not NA:
         evidence = Evidence(f"{quarter.value} 2017/18 evidence for {title}.")
-        submit_and_accept(app, trust, trust, scheme_id, quarter.value, evidence)
-        app.present_pack(trust, scheme_id, quarter)
+        due_date = app.scheme(scheme_id).agreed_terms.milestone(quarter.value).due
+        with as_at(app, due_date - timedelta(days=5)):
+            submit_and_accept(app, trust, trust, scheme_id, quarter.value, evidence)
+            app.present_pack(trust, scheme_id, quarter)
     else:
         rationale = "No milestone was at stake this quarter."
     app.assess_milestone(commissioner, scheme_id, quarter, trust.organisation_id, quarter.value, status, rationale)

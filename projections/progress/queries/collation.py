@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
+from domain.deadlines import due_note
 from domain.milestones import Quarter
 from domain.quarter_review import ReviewStatus
 from domain.submission import SubmissionStatus
@@ -45,14 +46,22 @@ class CollationBoard:
     participants: list[ParticipantState]
     ready_to_present: bool
     questions: str | None = None
+    pack_due: date | None = None
+    pack_due_note: str | None = None  # while the pack is still owed: "due in 5 days", "3 days overdue"
 
 
 def collation_board(view: ProgressView, scheme_id: str, quarter: Quarter, today: date | None = None) -> CollationBoard:
     """Each participant's state, what is missing, when they last acted and the nudges sent."""
+    today = today or view.reading_clock.today()
     rows = load_progress(view, today, scheme_id=scheme_id, quarter=quarter.value)
     names = organisation_names(view)
-    r, n = view.reviews, view.nudges
+    r, n, d, s = view.reviews, view.nudges, view.pack_deadlines, view.schemes
     with view.database.engine.connect() as conn:
+        pack_due = conn.execute(
+            select(d.c.due)
+            .join(s, and_(s.c.id == d.c.scheme_id, s.c.agreed_version == d.c.terms_version))
+            .where(d.c.scheme_id == scheme_id, d.c.quarter == quarter.value)
+        ).scalar()
         review = conn.execute(select(r).where(r.c.scheme_id == scheme_id, r.c.quarter == quarter.value)).first()
         nudges = conn.execute(
             select(n).where(n.c.scheme_id == scheme_id, n.c.quarter == quarter.value).order_by(n.c.position)
@@ -81,4 +90,6 @@ def collation_board(view: ProgressView, scheme_id: str, quarter: Quarter, today:
         participants=participants,
         ready_to_present=status in READY_TO_PRESENT and bool(rows) and not any(p.missing for p in participants),
         questions=review.questions if review is not None and status is ReviewStatus.QUERIED else None,
+        pack_due=pack_due,
+        pack_due_note=due_note(pack_due, today) if pack_due and status in READY_TO_PRESENT else None,
     )

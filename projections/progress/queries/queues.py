@@ -140,7 +140,7 @@ def _lead_sections(led: list[_Quarter], names: dict[str, str], today: date) -> l
         for r in q.rows:
             if r.state == WAITING_FOR_LEAD:
                 what = f"{names.get(r.provider_id, r.provider_id)}: {_milestone(r)}"
-                deciding.append(q.item(what, q.board, note=f"revision {r.revision}"))
+                deciding.append(q.item(what, f"/submissions/{r.submission_id}", note=f"revision {r.revision}"))
         if q.review_status not in NOT_YET_PRESENTED or today < Quarter(q.quarter).first_day(q.contract_year):
             continue
         owing = sorted({names.get(r.provider_id, r.provider_id) for r in q.rows if r.owed})
@@ -258,8 +258,8 @@ def _nudges(view: ProgressView, provider_id: str) -> dict[tuple[str, str], list[
 
 
 def _milestone(r: MilestoneProgress) -> str:
-    code = "" if r.code == r.quarter.value else f" {r.code}"
-    return f"{r.quarter.value}{code}: {r.title}"
+    """`M1: Safety plans audited`; the title alone when the code is the quarter's (the item names its quarter)."""
+    return r.title if r.code == r.quarter.value else f"{r.code}: {r.title}"
 
 
 def _by_due(items: list[WorkItem]) -> list[WorkItem]:

@@ -54,6 +54,7 @@ class MilestoneProgress:
     numeric: bool
     fixed_value: Decimal | None
     late: bool
+    submission_id: str | None
     due_note: str | None  # for evidence still owed: "due in 3 days", "due today", "2 days overdue"
     standing: Standing | None  # for evidence still owed: where its due date stands today
 
@@ -137,6 +138,7 @@ def load_progress(
             numeric=r.numerator is not None,
             fixed_value=r.fixed_value,
             late=bool(r.late),
+            submission_id=r.submission_id,
             due_note=due_note(r.due, today) if _owed(r) else None,
             standing=standing(r.due, today) if _owed(r) else None,
         )
