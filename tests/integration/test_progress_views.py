@@ -11,7 +11,7 @@ import pytest
 from api.storage.settings import Settings
 from domain.achievement import AssessmentStatus
 from domain.application import Corral
-from domain.milestones import Quarter
+from domain.milestones import Milestone, Quarter
 from projections.progress.queries import collation_board, load_progress, programme_payments, progress_matrix
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, narrative, narrative_milestone, terms
 from tests.integration.given import SCHEME_CODE, accepted, agreed_scheme, programme_set_up, signed_by_everyone
@@ -42,7 +42,8 @@ def statuses(app: Corral, views: Views, scheme_id: UUID, today: date) -> list[tu
 def test_missing_evidence_is_not_yet_due_until_its_quarter_begins_then_awaited(
     app: Corral, views: Views, quarter: Quarter, day_before: date, first_day: date
 ) -> None:
-    agreed = agreed_scheme(app, narrative_milestone("M", quarter))
+    due_as_it_ends = Milestone("M", "Milestone M", quarter, quarter.last_day(2014))
+    agreed = agreed_scheme(app, due_as_it_ends)
 
     app.submit_evidence(ACUTE, agreed.scheme_id, "M", narrative())  # early evidence is welcome
 

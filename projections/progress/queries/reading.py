@@ -65,14 +65,14 @@ class MilestoneProgress:
 
 
 def status_word(row: Any, first_day: date, today: date) -> str:
-    """The assessment, else the evidence's state, else whether evidence is yet due, or overdue."""
+    """The assessment, else the evidence's state, else whether evidence is yet due (its quarter begun), or overdue."""
     if row.assessment:
         return str(row.assessment)
     if row.state and row.state != SubmissionStatus.WITHDRAWN.value:
         return str(row.state)
-    if today > row.due:
-        return OVERDUE
-    return NOT_YET_DUE if today < first_day else AWAITING
+    if today < first_day:
+        return NOT_YET_DUE
+    return OVERDUE if today > row.due else AWAITING
 
 
 def _owed(row: Any) -> bool:
