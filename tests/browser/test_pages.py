@@ -5,18 +5,18 @@ from __future__ import annotations
 import re
 import shutil
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ROOT, SCREENSHOTS, Server, SignIn, check
+from tests.browser.conftest import ROOT, SCREENSHOTS, OpenContext, Server, SignIn, check
 from tests.browser.demo import DPT, NUTRITION, PATIENT_EXPERIENCE, SELF_HARM, SOUTH_DEVON, TRUST, TRUST_2017
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
 
 
 def test_a_page_without_a_session_goes_to_sign_in_and_a_wrong_password_is_shown_in_an_error_summary(
-    browser: Browser, server: Server
+    open_context: OpenContext, server: Server
 ) -> None:
-    context = browser.new_context(base_url=server.url)
+    context = open_context(base_url=server.url)
     page = context.new_page()
 
     response = page.goto("/programmes")
@@ -31,7 +31,6 @@ def test_a_page_without_a_session_goes_to_sign_in_and_a_wrong_password_is_shown_
     expect(page.locator(".error-summary")).to_contain_text("The username or password is wrong")
     expect(page.get_by_label("Username")).to_have_value("dpt.quality")
     check(page, "sign-in-error")
-    context.close()
 
 
 def test_the_commissioner_sees_the_system_wide_matrix_with_a_text_label_in_every_cell(sign_in: SignIn) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -23,15 +22,14 @@ from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.errors import ConcurrentChangeError, DomainError
-from domain.limits import WIDE
 from domain.milestones import contract_year_label
-from domain.payments import pounds
 from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
 from domain.service import Recorded
 from domain.submission import SubmissionStatus
 from projections.progress.queries.reading import AWAITING, NOT_YET_DUE
 from projections.progress.view import ProgressView
+from web.pages import formats
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SECURITY_HEADERS = {
@@ -67,25 +65,12 @@ TAG_COLOURS = {
 }
 
 
-def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"£{pounds(value):,.2f}"
-
-
-def _percent(value: Decimal | None, places: int = 1) -> str:
-    if value is None:
-        return "–"
-    with localcontext(WIDE):
-        scaled = value * 100
-    # Figures recorded before the limits on input may be beyond any sensible rate: never write out a huge number.
-    return f"{scaled:.{places}f}%" if not scaled.is_finite() or scaled.adjusted() < 15 else f"{scaled:.3E}%"
-
-
 environment = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True
 )
-environment.filters["money"] = _money
-environment.filters["percent"] = _percent
+environment.filters.update(money=formats.money, percent=formats.percent, day=formats.day, moment=formats.moment)
 environment.filters["year"] = contract_year_label
+environment.globals["milestone_name"] = formats.milestone_name
 environment.globals["tag_colour"] = lambda status: TAG_COLOURS.get(str(status), "white")
 # Each change form carries a key made as it is drawn: sent twice, it acts once (api/http/commands.py's FormAct).
 environment.globals["idempotency_key"] = lambda: secrets.token_urlsafe(24)

@@ -1,0 +1,69 @@
+"""Forms as the NHS pattern has them: checked in the browser first, errors in a summary, nothing chosen for you."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import OpenContext, Server, SignIn, check
+from tests.browser.demo import NUTRITION
+
+NUMERATOR_MESSAGE = "The numerator must be a number, like 92"
+REVIEW = f"/schemes/{NUTRITION}/quarters/Q2/review"
+
+
+def test_an_empty_sign_in_is_stopped_in_the_browser_with_an_error_summary_and_no_script_error(
+    open_context: OpenContext, server: Server
+) -> None:
+    page = open_context(base_url=server.url).new_page()
+    page.goto("/sign-in")
+
+    page.get_by_role("button", name="Sign in").click()
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("link")).to_have_text(["Enter your username", "Enter your password"])
+    expect(summary).to_be_focused()
+    expect(page.locator("#sign-in-username").locator("xpath=..")).to_have_class(re.compile("form-group--error"))
+    assert "/sign-in" in page.url and page.title().startswith("Error: ")
+    check(page, "sign-in-empty")
+
+
+def test_the_evidence_form_asks_for_decimal_figures_and_names_a_figure_that_is_not_a_number(sign_in: SignIn) -> None:
+    page = sign_in("dpt.quality")
+    page.goto(f"/schemes/{NUTRITION}/milestones/Q3/evidence")
+    numerator = page.locator("#evidence-numerator")
+
+    expect(numerator).to_have_attribute("inputmode", "decimal")
+    expect(numerator).to_have_attribute("data-number", NUMERATOR_MESSAGE)
+    expect(page.locator("#evidence-denominator")).to_have_attribute("inputmode", "decimal")
+    numerator.fill("ninety")
+    page.get_by_role("button", name="Submit evidence").click()
+
+    expect(page.locator(".error-summary li")).to_have_text([NUMERATOR_MESSAGE])
+    expect(page.locator("#evidence-numerator-client-error")).to_have_text(f"Error: {NUMERATOR_MESSAGE}")
+    check(page, "evidence-figure-not-a-number")
+
+
+def test_the_review_chooses_no_decision_for_the_commissioner_but_keeps_their_own_after_a_refusal(
+    open_context: OpenContext, server: Server, sign_in: SignIn
+) -> None:
+    page = sign_in("sdt-ccg.quality")
+    page.goto(REVIEW)
+    expect(page.locator("input[type=radio]").first).to_be_attached()
+    expect(page.locator("input[type=radio]:checked")).to_have_count(0)
+    page.locator("summary", has_text="Revise on appeal").first.click()
+    expect(page.locator("input[type=radio]:checked")).to_have_count(0)
+
+    # Without the browser's own checks, the server refuses a decision with no rationale and shows the form again.
+    plain = open_context(base_url=server.url, java_script_enabled=False).new_page()
+    plain.context.add_cookies(page.context.cookies())
+    plain.goto(REVIEW)
+    row = plain.locator("section.review-row:has(form.decision)").first
+    row.get_by_label("Not Met", exact=True).check()
+    row.get_by_role("button", name=re.compile("Record the assessment")).click()
+
+    expect(plain.locator(".error-summary")).to_be_visible()
+    expect(plain.locator("input[type=radio]:checked")).to_have_count(1)
+    expect(plain.locator("input[type=radio]:checked + label")).to_have_text("Not Met")
