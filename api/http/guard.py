@@ -23,7 +23,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.deps import CALLER, Caller, signed_in_actor
-from api.http.faults import Pages, answer, is_api
+from api.http.errors import Pages, is_api
+from api.http.faults import answer
 from api.http.security import SignInError, read_token
 from api.http.session import COOKIE, SAFE_METHODS
 from api.storage.settings import Settings

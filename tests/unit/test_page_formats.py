@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from web.pages.base import environment
+from web.pages.rendering import environment
 from web.pages.formats import day, milestone_name, money, moment
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web.pages.base import environment
+from web.pages.rendering import environment
 
 INPUT = environment.from_string(
     '{% from "_macros.html" import input %}'
