@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import OpenContext, Server, SignIn, check
-from tests.browser.demo import NUTRITION
+from tests.browser.demo import NUTRITION, SOUTH_DEVON
+from web.pages.formats import UK
 
 NUMERATOR_MESSAGE = "The numerator must be a number, like 92"
 REVIEW = f"/schemes/{NUTRITION}/quarters/Q2/review"
@@ -67,3 +69,47 @@ def test_the_review_chooses_no_decision_for_the_commissioner_but_keeps_their_own
     expect(plain.locator(".error-summary")).to_be_visible()
     expect(plain.locator("input[type=radio]:checked")).to_have_count(1)
     expect(plain.locator("input[type=radio]:checked + label")).to_have_text("Not Met")
+
+
+def test_the_auditor_filters_the_trail_by_days_typed_in_nhs_date_inputs_and_a_wrong_date_is_named(
+    sign_in: SignIn,
+) -> None:
+    page = sign_in("sdt-ccg.auditor")
+    page.goto(f"/programmes/{SOUTH_DEVON}/audit")
+    since = page.get_by_role("group", name="From")
+    until = page.get_by_role("group", name="To")
+
+    since.get_by_label("Day").fill("14")
+    since.get_by_label("Month").fill("July")
+    since.get_by_label("Year").fill("2014")
+    page.get_by_role("button", name="Apply filters").click()
+
+    summary = page.locator(".error-summary")
+    expect(summary.get_by_role("link")).to_have_text(["The from date must be a real date, in numbers"])
+    expect(summary.get_by_role("link")).to_have_attribute("href", "#filter-since-month")
+    expect(since).to_contain_text("Error: The from date must be a real date, in numbers")
+    expect(since.get_by_label("Month")).to_have_value("July")
+    assert page.title().startswith("Error: ")
+    check(page, "audit-trail-wrong-date")
+
+    since.get_by_label("Month").fill("7")
+    until.get_by_label("Day").fill("13")
+    until.get_by_label("Month").fill("7")
+    until.get_by_label("Year").fill("2014")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(summary).to_contain_text("The to date must be the same as or after the from date")
+
+    today = datetime.now(UK).date()  # the demo's events were recorded as it ran
+    for group, day in ((since, today), (until, today)):
+        group.get_by_label("Day").fill(str(day.day))
+        group.get_by_label("Month").fill(str(day.month))
+        group.get_by_label("Year").fill(str(day.year))
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator(".error-summary")).to_have_count(0)
+    expect(page.locator("#audit-entries tbody tr").first).to_contain_text(f"{today.day} {today:%b %Y}, ")
+    assert f"since-day={today.day}" in page.url and f"until-year={today.year}" in page.url
+
+    since.get_by_label("Year").fill(str(today.year + 1))
+    until.get_by_label("Year").fill(str(today.year + 1))
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#audit-entries")).to_contain_text("No entries match these filters.")
