@@ -83,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=_holding_projector_lock(settings, lifespan),
     )
-    errors.install(app)
+    errors.install(app, pages=web.fault_page)
     app.add_middleware(BodyGuard, settings=settings, pages=web.fault_page)
     app.add_middleware(Faults, pages=web.fault_page)
     app.include_router(health.router)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from web.pages import agreement, audit, board, evidence, home, overview, payments, review, signing
-from web.pages.base import fault_page
+from web.pages.rendering import fault_page
 
 __all__ = ["fault_page", "mount_static", "router"]
 

@@ -158,6 +158,19 @@ async def get_actor(request: Request, claims: SessionClaims) -> Actor:
 CurrentActor = Annotated[Actor, Depends(get_actor)]
 
 
+def session_of(connection: HTTPConnection) -> tuple[TokenClaims, Actor] | None:
+    """The session cookie's claims and actor, checked as `get_actor` checks them, or None: for what is drawn outside
+    a route (an error page), to show who is signed in. It reads the accounts, so call it from a worker thread."""
+    cookie = connection.cookies.get(COOKIE)
+    if not cookie:
+        return None
+    try:
+        claims = read_token(cookie, connection.app.state.settings.signing_key())
+        return claims, signed_in_actor(connection.app.state, claims)
+    except SignInError:
+        return None
+
+
 def known_programme(programme_id: UUID, actor: CurrentActor, corral: CorralApp) -> None:
     """404 for a programme the actor has nothing to do with, before anything else is said of it."""
     may_know_programme(corral, actor, programme_id)

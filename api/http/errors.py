@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from domain.errors import (
@@ -21,6 +22,12 @@ from domain.errors import (
 from domain.limits import InvalidInputError
 
 PROBLEM = "application/problem+json"
+# The paths that answer JSON; every other path is a page, and a page's error is shown as a page.
+API_PATHS = ("/api/", "/healthz", "/readyz", "/openapi.json", "/docs", "/redoc")
+
+Pages = Callable[[Request, int, str, str], Response]
+"""Draws an error page: the request, the status, a title and what to tell the reader (the composition root hands
+in the page layer's)."""
 STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (StaleVersionError, status.HTTP_412_PRECONDITION_FAILED),
     (NotPermittedError, status.HTTP_403_FORBIDDEN),
@@ -29,6 +36,16 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (ConcurrentChangeError, status.HTTP_409_CONFLICT),
     (DomainError, status.HTTP_422_UNPROCESSABLE_CONTENT),
 ]
+
+
+def is_api(path: str) -> bool:
+    """True for a path that answers JSON, not a page."""
+    return path.startswith(API_PATHS[0]) or path in API_PATHS[1:]
+
+
+def wants_page(request: Request) -> bool:
+    """True for a browser asking for a page: HTML accepted, at a path that is not the API's."""
+    return not is_api(request.url.path) and "text/html" in request.headers.get("accept", "")
 
 
 def problem(status_code: int, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -57,8 +74,9 @@ def _fields_problem(fields: list[dict[str, str]], **extra: Any) -> JSONResponse:
     return problem(status.HTTP_422_UNPROCESSABLE_CONTENT, "The request is not valid", detail, errors=fields, **extra)
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers that turn errors into problems."""
+def install(app: FastAPI, pages: Pages | None = None) -> None:
+    """Register the handlers that turn errors into problems; with `pages`, an HTTP error a browser meets outside
+    the page routes (an address no route has, a method a route does not take) is drawn as a page."""
 
     @app.exception_handler(DomainError)
     def domain_error(request: Request, error: DomainError) -> JSONResponse:
@@ -73,8 +91,12 @@ def install(app: FastAPI) -> None:
         return _fields_problem(fields)
 
     @app.exception_handler(HTTPException)
-    def http_error(request: Request, error: HTTPException) -> JSONResponse:
-        response = problem(error.status_code, _title(error.status_code), str(error.detail))
+    def http_error(request: Request, error: HTTPException) -> Response:
+        title, detail = _title(error.status_code), str(error.detail)
+        if pages is not None and wants_page(request):
+            response = pages(request, error.status_code, title, detail)
+        else:
+            response = problem(error.status_code, title, detail)
         for name, value in (error.headers or {}).items():
             response.headers[name] = value
         return response

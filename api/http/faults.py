@@ -6,29 +6,19 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http.errors import problem
+from api.http.errors import Pages, is_api, problem
 from api.storage.faults import UNAVAILABLE, StoreUnavailableError
 
 log = logging.getLogger("corral.http")
 
 RETRY_AFTER_SECONDS = 5
-# The paths that answer JSON; every other path is a page, and a page's fault is shown as a page.
-API_PATHS = ("/api/", "/healthz", "/readyz", "/openapi.json", "/docs", "/redoc")
-
-Pages = Callable[[Request, int, str, str], Response]
-"""Draws an error page: the request, the status, a title and what to tell the reader."""
-
-
-def is_api(path: str) -> bool:
-    """True for a path that answers JSON, not a page."""
-    return path.startswith(API_PATHS[0]) or path in API_PATHS[1:]
 
 
 def answer(
@@ -83,4 +73,5 @@ class Faults:
             if started:  # half an answer cannot be taken back: the server drops the connection
                 log.error("%s %s failed after its answer began", scope.get("method"), scope["path"], exc_info=error)
                 raise
-            await fault_response(scope, self.pages, error)(scope, receive, send)
+            # Its page shows who is signed in, which reads the accounts: off the event loop.
+            await (await run_in_threadpool(fault_response, scope, self.pages, error))(scope, receive, send)

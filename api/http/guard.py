@@ -14,7 +14,7 @@ An early answer closes the connection, so the rest of the body is never received
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi.security.utils import get_authorization_scheme_param
 from starlette.concurrency import run_in_threadpool
@@ -23,7 +23,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.deps import CALLER, Caller, signed_in_actor
-from api.http.faults import Pages, answer, is_api
+from api.http.errors import Pages, is_api
+from api.http.faults import answer
 from api.http.security import SignInError, read_token
 from api.http.session import COOKIE, SAFE_METHODS
 from api.storage.settings import Settings
@@ -62,7 +63,7 @@ class BodyGuard:
         connection = HTTPConnection(scope)
         declared = connection.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            return await self._too_large(scope, limit)(scope, receive, send)
+            return await (await self._too_large(scope, limit))(scope, receive, send)
         if needs_caller(method, path):
             try:
                 scope[CALLER] = await run_in_threadpool(self._caller, connection)
@@ -81,9 +82,10 @@ class BodyGuard:
         claims = read_token(token, self.settings.signing_key())
         return Caller(claims, signed_in_actor(connection.app.state, claims), by_cookie)
 
-    def _too_large(self, scope: Scope, limit: int) -> Response:
+    async def _too_large(self, scope: Scope, limit: int) -> Response:
+        """413; as a page, it shows who is signed in, which reads the accounts: drawn off the event loop."""
         detail = f"the request body is larger than the {limit:,} bytes allowed here"
-        return answer(scope, self.pages, 413, "Too large", detail, _CLOSE, limit=limit)
+        return await run_in_threadpool(answer, scope, self.pages, 413, "Too large", detail, _CLOSE, limit=limit)
 
     def _unsigned(self, scope: Scope, reason: str) -> Response:
         if is_api(scope["path"]):
@@ -97,7 +99,7 @@ _CLOSE = {"Connection": "close"}
 
 
 def _limited(
-    scope: Scope, receive: Receive, send: Send, limit: int, too_large: Callable[[], Response]
+    scope: Scope, receive: Receive, send: Send, limit: int, too_large: Callable[[], Awaitable[Response]]
 ) -> tuple[Receive, Send]:
     """The app's receive, cut off with `too_large` once the body passes `limit`, and its send, silenced after that.
 
@@ -116,7 +118,7 @@ def _limited(
             if received > limit:
                 answered = True
                 if not started:
-                    await too_large()(scope, receive, send)
+                    await (await too_large())(scope, receive, send)
                 return {"type": "http.disconnect"}
         return message
 

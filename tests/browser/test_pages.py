@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import re
 import shutil
+from uuid import uuid4
 
-from playwright.sync_api import Browser, Page, expect
+import pytest
 
-from tests.browser.conftest import ROOT, SCREENSHOTS, Server, SignIn, check
-from tests.browser.demo import DPT, NUTRITION, PATIENT_EXPERIENCE, SELF_HARM, SOUTH_DEVON, TRUST, TRUST_2017
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import ROOT, SCREENSHOTS, OpenContext, Server, SignIn, check
+from tests.browser.demo import (
+    DPT,
+    NUTRITION,
+    PATIENT_EXPERIENCE,
+    SDHFT,
+    SELF_HARM,
+    SOUTH_DEVON,
+    TRUST,
+    TRUST_2017,
+    TRUST_2018,
+)
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
 
 
 def test_a_page_without_a_session_goes_to_sign_in_and_a_wrong_password_is_shown_in_an_error_summary(
-    browser: Browser, server: Server
+    open_context: OpenContext, server: Server
 ) -> None:
-    context = browser.new_context(base_url=server.url)
+    context = open_context(base_url=server.url)
     page = context.new_page()
 
     response = page.goto("/programmes")
@@ -31,7 +44,6 @@ def test_a_page_without_a_session_goes_to_sign_in_and_a_wrong_password_is_shown_
     expect(page.locator(".error-summary")).to_contain_text("The username or password is wrong")
     expect(page.get_by_label("Username")).to_have_value("dpt.quality")
     check(page, "sign-in-error")
-    context.close()
 
 
 def test_the_commissioner_sees_the_system_wide_matrix_with_a_text_label_in_every_cell(sign_in: SignIn) -> None:
@@ -50,52 +62,115 @@ def test_the_commissioner_sees_the_system_wide_matrix_with_a_text_label_in_every
     shutil.copyfile(SCREENSHOTS / "overview-viewport.png", ROOT / "test-output" / "overview.png")
 
 
-def _fits_320_pixels(page: Page, addresses: dict[str, str], checked: set[str]) -> None:
-    """Each page no wider than the screen; those named in `checked` screenshotted and checked by axe at 320 px too."""
+WIDTHS = [1280, 320]
+QUARTER = re.compile(r"\bQ[1-4]\b")
+# What names a thing, where a quarter said twice would read "Q3 Q3" (cells can hold what people typed: not those).
+NAMING = "h1, h2, h3, caption, legend, label, th, a, .hint, .caption"
+
+
+def _tour(page: Page, addresses: dict[str, str], width: int, status: int = 200) -> None:
+    """Each page: answered with `status`, no wider than the screen, no quarter named twice in a heading, label,
+    cell or link, then screenshotted and checked by axe."""
     for name, address in addresses.items():
-        page.goto(address)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{address} is {overflow} px wider than 320 px"
-        if name in checked:
-            check(page, f"320px-{name}")
+        response = page.goto(address)
+        assert response is not None and response.status == status, (address, response and response.status)
+        _visit(page, f"{width}px-{name}")
 
 
-def test_every_page_a_provider_uses_fits_a_320_pixel_wide_screen(sign_in: SignIn) -> None:
-    page = sign_in("dpt.quality", width=320, height=640)
+def _visit(page: Page, name: str) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} is {overflow} px wider than the screen"
+    for text in page.locator(NAMING).all_inner_texts():
+        quarters = QUARTER.findall(text)
+        assert len(quarters) == len(set(quarters)), f"{page.url}: a quarter named twice in {text!r}"
+    check(page, name)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_a_provider_uses_reads_well_and_passes_axe(sign_in: SignIn, width: int) -> None:
+    page = sign_in("dpt.quality", width=width, height=640)
     page.goto(f"/schemes/{SELF_HARM}/quarters/Q2/board")
     submission = page.get_by_role("link", name="Open South Devon Healthcare").first.get_attribute("href")
     assert submission is not None
 
-    _fits_320_pixels(
+    _tour(
         page,
         {
             "provider-home": "/home",
+            "programmes": "/programmes",
             "programme-overview": f"/programmes/{SOUTH_DEVON}",
             "payments": f"/programmes/{SOUTH_DEVON}/payments",
-            "trust-quarters": f"/programmes/{SOUTH_DEVON}/providers/{DPT}/quarters",
+            "provider-quarters": f"/programmes/{SOUTH_DEVON}/providers/{DPT}/quarters",
             "collation-board": f"/schemes/{SELF_HARM}/quarters/Q2/board",
             "submission-for-lead": submission,
             "evidence-form": f"/schemes/{NUTRITION}/milestones/Q3/evidence",
+            "evidence-returned": f"/schemes/{SELF_HARM}/milestones/Q2/evidence",
+            "provider-decisions": f"/schemes/{NUTRITION}/quarters/Q2/assessments/{DPT}",
             "agreement": f"/schemes/{SELF_HARM}/agreement",
         },
-        checked={"agreement"},
+        width,
+    )
+    trust = sign_in("mht.quality", width=width, height=640)
+    _tour(
+        trust,
+        {
+            "trust-home": "/home",
+            "trust-quarters": f"/programmes/{TRUST_2017}/providers/{TRUST}/quarters",
+            "trust-next-year": f"/programmes/{TRUST_2018}/providers/{TRUST}/quarters",
+        },
+        width,
     )
 
 
-def test_every_page_the_commissioner_uses_fits_a_320_pixel_wide_screen(sign_in: SignIn) -> None:
-    page = sign_in("sdt-ccg.quality", width=320, height=640)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_the_commissioner_and_auditor_use_reads_well_and_passes_axe(sign_in: SignIn, width: int) -> None:
+    page = sign_in("sdt-ccg.quality", width=width, height=640)
 
-    _fits_320_pixels(
+    _tour(
         page,
         {
             "programmes": "/programmes",
+            "programme-overview": f"/programmes/{SOUTH_DEVON}",
             "commissioner-review": f"/schemes/{NUTRITION}/quarters/Q2/review",
             "queried-review": f"/schemes/{PATIENT_EXPERIENCE}/quarters/Q2/review",
+            "collation-board-commissioner": f"/schemes/{NUTRITION}/quarters/Q2/board",
             "assessment-evidence": f"/schemes/{NUTRITION}/quarters/Q2/assessments/{DPT}",
+            "payments-programme": f"/programmes/{SOUTH_DEVON}/payments",
             "audit-trail": f"/programmes/{SOUTH_DEVON}/audit",
+            "provider-quarters-commissioner": f"/programmes/{SOUTH_DEVON}/providers/{SDHFT}/quarters",
+            "agreement-commissioner": f"/schemes/{NUTRITION}/agreement",
         },
-        checked={"queried-review"},
+        width,
     )
+    auditor = sign_in("sdt-ccg.auditor", width=width, height=640)
+    _tour(auditor, {"auditor-review": f"/schemes/{NUTRITION}/quarters/Q2/review"}, width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_error_page_has_the_layout_a_title_a_way_home_and_passes_axe(
+    open_context: OpenContext, server: Server, sign_in: SignIn, width: int
+) -> None:
+    stranger = open_context(base_url=server.url, viewport={"width": width, "height": 640}).new_page()
+    _tour(stranger, {"sign-in": "/sign-in"}, width)
+    _tour(stranger, {"not-found-signed-out": "/no-such-page"}, width, status=404)
+    page = sign_in("dpt.quality", width=width, height=640)
+
+    _tour(page, {"not-found": "/no-such-page", "no-such-scheme": f"/schemes/{uuid4()}/agreement"}, width, status=404)
+    _tour(page, {"method-not-allowed": "/sign-out"}, width, status=405)
+    _tour(page, {"address-not-valid": f"/programmes/{SOUTH_DEVON}/audit?before=0"}, width, status=422)
+    page.evaluate(
+        "() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/sign-out';"
+        " document.body.appendChild(f); f.submit(); }"
+    )
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="You cannot do that")).to_be_visible()
+    _visit(page, f"{width}px-form-refused")
+
+    for error_page in (stranger, page):
+        expect(error_page.locator("html")).to_have_attribute("lang", re.compile("^en"))
+        expect(error_page.locator("footer")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Primary")).to_be_visible()
+    expect(page.get_by_role("link", name="Go to the start page")).to_be_visible()
 
 
 def test_the_commissioner_reviews_a_numeric_milestone_with_the_threshold_maths_shown(sign_in: SignIn) -> None:

@@ -39,6 +39,7 @@ def test_an_assessment_from_a_page_another_commissioner_changed_since_is_refused
     second = sign_in("sdt-ccg.quality")
     first.goto(REVIEW)
     second.goto(REVIEW)
+    _row(second, "Community Care Trust").get_by_label("Partially Met", exact=True).check()
     _row(second, "Community Care Trust").get_by_label("Rationale").fill("85% screened: a third of the way to 95%.")
 
     _assess(_row(first, "Community Care Trust"), "Partially Met", "85% screened within 24 hours.")

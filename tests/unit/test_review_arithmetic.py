@@ -15,7 +15,7 @@ from domain.errors import DomainError
 from domain.evidence import Figures
 from domain.milestones import Direction, Milestone, NumericMeasure, ThresholdBasis
 from tests.builders import flu_milestone
-from web.pages.base import environment
+from web.pages.rendering import environment
 
 T = TypeVar("T")
 FLU = flu_milestone()

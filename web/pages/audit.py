@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -15,7 +14,8 @@ from api.http.params import MAX_POSITION, FilterText
 from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
 from projections.progress.queries import audit_access, programme_heading, provider_names, scheme_headings
-from web.pages.base import CurrentPage, PageRoute
+from web.pages.base import CurrentPage, FormFailure, PageRoute
+from web.pages.dates import in_order, start_of, typed_date
 from web.pages.reading import QUARTERS
 
 router = APIRouter(route_class=PageRoute)
@@ -30,15 +30,6 @@ def _uuid(text: str | None) -> UUID | None:
         return None
 
 
-def _day(text: str | None, plus: int = 0) -> datetime | None:
-    """The start of the day (UTC) `plus` days after the date typed; None for no date, one not understood, or a
-    day past the last one a moment can hold (until the end of 9999-12-31 is no bound at all)."""
-    try:
-        return datetime.combine(date.fromisoformat(text), time(), UTC) + timedelta(days=plus) if text else None
-    except (ValueError, OverflowError):
-        return None
-
-
 @router.get("/programmes/{programme_id}/audit")
 def audit(
     page: CurrentPage,
@@ -49,8 +40,6 @@ def audit(
     provider: str | None = None,
     quarter: str | None = None,
     user: FilterText | None = None,
-    since: str | None = None,
-    until: str | None = None,
     before: Annotated[int | None, Query(ge=1, le=MAX_POSITION)] = None,
 ) -> Response:
     """Who did what, when and why, newest first: for the commissioner and the auditor."""
@@ -62,9 +51,11 @@ def audit(
         "provider": provider or "",
         "quarter": quarter if quarter in QUARTERS else "",
         "user": (user or "").strip(),
-        "since": since or "",
-        "until": until or "",
     }
+    # The page's NHS date inputs, translated into the trail's since and until (UK days, as the times are shown).
+    since = typed_date(page.request.query_params, "since", "From")
+    until = in_order(since, typed_date(page.request.query_params, "until", "To"))
+    wrong = [(f"filter-{d.name}-{d.wrong[0]}", d.error) for d in (since, until) if d.error]
     trail = audit_trail(
         trail_view,
         programme_id=programme_id,
@@ -72,24 +63,25 @@ def audit(
         provider_id=_uuid(provider),
         quarter=Quarter(filters["quarter"]) if filters["quarter"] else None,
         actor=filters["user"] or None,
-        since=_day(since),
-        until=_day(until, plus=1),
+        since=start_of(since.value),
+        until=start_of(until.value, plus=1),
         before_position=before,
         limit=PAGE,
     )
-    kept: dict[str, Any] = {k: v for k, v in filters.items() if v}
+    kept: dict[str, Any] = {k: v for k, v in filters.items() if v} | since.typed | until.typed
     context = {
         "title": f"{heading.health_economy} {heading.contract_year}: audit trail",
         "programme": heading,
         "filters": filters,
+        "dates": (since, until),
         "schemes": scheme_headings(readings, str(programme_id)),
         "providers": list(provider_names(readings, str(programme_id)).items()),
         "quarters": QUARTERS,
-        "entries": trail.entries,
+        "entries": [] if wrong else trail.entries,
         "assessments": ASSESSMENTS,
-        "older": f"?{urlencode({**kept, 'before': trail.next_before})}" if trail.next_before else None,
+        "older": f"?{urlencode({**kept, 'before': trail.next_before})}" if trail.next_before and not wrong else None,
         "newest": f"?{urlencode(kept)}" if before else None,
         "export": f"/api/v1/programmes/{programme_id}/audit.csv",
         "live_topics": [f"audit:{programme_id}"] if before is None else [],
     }
-    return page.show("audit.html", context)
+    return page.show("audit.html", context, FormFailure("filter", {}, wrong) if wrong else None)

@@ -1,12 +1,9 @@
-"""What every page shares: templates, the signed-in viewer, security headers and errors shown as pages."""
+"""What every page route shares: the page it works with, forms refused and shown again, and errors shown as pages."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -14,110 +11,23 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from api.http.commands import Command, Refusal, described, refused
-from api.http.deps import CorralApp, CurrentActor, ProgressReadings, ServerSettings, SessionClaims
-from api.http.session import csrf_token
-from domain.achievement import AssessmentStatus
-from domain.actors import Actor, Role
+from api.http.deps import CorralApp, ProgressReadings
 from domain.application import Corral
 from domain.errors import ConcurrentChangeError, DomainError
-from domain.limits import WIDE
-from domain.milestones import contract_year_label
-from domain.payments import pounds
-from domain.quarter_review import ReviewStatus
-from domain.scheme import SchemeStatus
 from domain.service import Recorded
-from domain.submission import SubmissionStatus
-from projections.progress.queries.reading import AWAITING, NOT_YET_DUE, OVERDUE
 from projections.progress.view import ProgressView
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-    "Cache-Control": "no-store",
-}
-# Each status word the views give, and the colour of its tag; the word itself is always shown.
-TAG_COLOURS = {
-    AssessmentStatus.MET.value: "green",
-    AssessmentStatus.PARTIALLY_MET.value: "yellow",
-    AssessmentStatus.NOT_MET.value: "red",
-    AssessmentStatus.NOT_APPLICABLE.value: "grey",
-    SubmissionStatus.PRESENTED.value: "purple",
-    SubmissionStatus.ACCEPTED.value: "aqua-green",
-    SubmissionStatus.SUBMITTED.value: "blue",
-    SubmissionStatus.RETURNED.value: "orange",
-    SubmissionStatus.WITHDRAWN.value: "grey",
-    AWAITING: "white",
-    OVERDUE: "red",
-    SubmissionStatus.CALLED_IN.value: "purple",
-    "late": "orange",
-    NOT_YET_DUE: "grey",
-    ReviewStatus.OPEN.value: "blue",
-    ReviewStatus.PRESENTED.value: "purple",
-    ReviewStatus.QUERIED.value: "orange",
-    ReviewStatus.CLOSED.value: "grey",
-    SchemeStatus.DRAFT.value: "yellow",
-    SchemeStatus.AGREED.value: "green",
-    SchemeStatus.VARYING.value: "orange",
-}
-
-
-def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"£{pounds(value):,.2f}"
-
-
-def _percent(value: Decimal | None, places: int = 1) -> str:
-    if value is None:
-        return "–"
-    with localcontext(WIDE):
-        scaled = value * 100
-    # Figures recorded before the limits on input may be beyond any sensible rate: never write out a huge number.
-    return f"{scaled:.{places}f}%" if not scaled.is_finite() or scaled.adjusted() < 15 else f"{scaled:.3E}%"
-
-
-environment = Environment(
-    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True
+from web.pages.rendering import (
+    PLAIN_WORDS,
+    SECURITY_HEADERS,
+    Viewer,
+    error_page,
+    get_viewer,
+    render,
+    session_viewer,
 )
-environment.filters["money"] = _money
-environment.filters["percent"] = _percent
-environment.filters["year"] = contract_year_label
-environment.globals["tag_colour"] = lambda status: TAG_COLOURS.get(str(status), "white")
-# Each change form carries a key made as it is drawn: sent twice, it acts once (api/http/commands.py's FormAct).
-environment.globals["idempotency_key"] = lambda: secrets.token_urlsafe(24)
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The signed-in user as the pages need them: who, for which organisation, and the session's CSRF token."""
-
-    actor: Actor
-    organisation: str
-    csrf: str
-
-    @property
-    def is_provider(self) -> bool:
-        """True for provider staff."""
-        return self.actor.role is Role.PROVIDER
-
-    @property
-    def sees_everything(self) -> bool:
-        """True for the commissioner's staff and auditors."""
-        return self.actor.role in (Role.COMMISSIONER, Role.AUDITOR)
-
-
-def get_viewer(actor: CurrentActor, claims: SessionClaims, settings: ServerSettings, corral: CorralApp) -> Viewer:
-    """The signed-in viewer; without a session the page redirects to sign in."""
-    organisation = corral.organisation(actor.organisation_id).name
-    return Viewer(actor, organisation, csrf_token(claims.token_id, settings.signing_key()))
-
 
 CurrentViewer = Annotated[Viewer, Depends(get_viewer)]
 
@@ -157,7 +67,7 @@ class Page:
     def refused(self, refusal: Refusal, form: str, values: Mapping[str, Any], again: Again) -> Response:
         """The form again with why it was refused; what the viewer may not see or do is a page of its own."""
         if refusal.status in ERROR_TITLES:
-            return _error_page(self.request, refusal.status, ERROR_TITLES[refusal.status], refusal.detail)
+            return error_page(self.request, refusal.status, ERROR_TITLES[refusal.status], refusal.detail, self.viewer)
         return again(failure_of(refusal, form, values))
 
 
@@ -213,16 +123,6 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def render(
-    request: Request, template: str, context: Mapping[str, Any], viewer: Viewer | None, status_code: int = 200
-) -> HTMLResponse:
-    """A page from its template, with the viewer and the path for the layout."""
-    html = environment.get_template(template).render(
-        {**context, "viewer": viewer, "path": request.url.path, "Role": Role}
-    )
-    return HTMLResponse(html, status_code=status_code)
-
-
 def see_other(url: str) -> RedirectResponse:
     """Post-redirect-get: the page to show after a change."""
     return RedirectResponse(url, status_code=303)
@@ -234,14 +134,8 @@ def after(url: str, position: int) -> str:
 
 
 def _error_page(request: Request, status_code: int, title: str, detail: str) -> HTMLResponse:
-    return render(request, "error.html", {"title": title, "detail": detail, "status": status_code}, None, status_code)
-
-
-def fault_page(request: Request, status_code: int, title: str, detail: str) -> Response:
-    """The error page for what no page answers itself (a store unavailable, a fault, a body too large)."""
-    response = _error_page(request, status_code, title, detail)
-    response.headers.update(SECURITY_HEADERS)
-    return response
+    viewer = None if status_code == 503 else session_viewer(request)
+    return error_page(request, status_code, title, detail, viewer)
 
 
 class PageRoute(APIRoute):
@@ -253,18 +147,22 @@ class PageRoute(APIRoute):
         async def page(request: Request) -> Response:
             try:
                 response = await handler(request)
-            except HTTPException as error:
-                response = _http_error(request, error)
-            except DomainError as error:
-                refusal = refused(error)
-                title = ERROR_TITLES.get(refusal.status, "That could not be done")
-                response = _error_page(request, refusal.status, title, str(error))
-            except RequestValidationError as error:
-                response = _invalid(request, error)
+            except (HTTPException, DomainError, RequestValidationError) as error:
+                # The error page shows who is signed in, which reads the accounts: off the event loop.
+                response = await run_in_threadpool(_error_answer, request, error)
             response.headers.update(SECURITY_HEADERS)
             return response
 
         return page
+
+
+def _error_answer(request: Request, error: HTTPException | DomainError | RequestValidationError) -> Response:
+    if isinstance(error, HTTPException):
+        return _http_error(request, error)
+    if isinstance(error, RequestValidationError):
+        return _invalid(request, error)
+    refusal = refused(error)
+    return _error_page(request, refusal.status, ERROR_TITLES.get(refusal.status, "That could not be done"), str(error))
 
 
 def _invalid(request: Request, error: RequestValidationError) -> HTMLResponse:
@@ -273,7 +171,7 @@ def _invalid(request: Request, error: RequestValidationError) -> HTMLResponse:
     if named:
         detail = f"This address asks for something out of range: check {', '.join(named)}."
         return _error_page(request, 422, "That address is not valid", detail)
-    return _error_page(request, 404, "Page not found", "The address or the form sent was not one this service knows.")
+    return _error_page(request, 404, *PLAIN_WORDS[404])
 
 
 def _http_error(request: Request, error: HTTPException) -> Response:

@@ -11,6 +11,7 @@ from domain.actors import Role
 from projections.progress.queries import (
     agreed_scheme_ids,
     may_read_dashboard,
+    organisation_names,
     provider_dashboard,
     visible_programmes,
     work_queue,
@@ -48,6 +49,7 @@ def home(page: CurrentPage, _: ViewsAfter) -> Response:
         "queue": work_queue(page.readings, actor),
         "dashboards": dashboards,
         "agreed": agreed,
+        "names": organisation_names(page.readings),
         "quarters": QUARTERS,
         "live_topics": [f"dashboard:{provider_id}", *boards][:MAX_TOPICS],
     }

@@ -14,46 +14,45 @@ from domain.milestones import Quarter
 from domain.payments import Figures
 from projections.progress.queries import organisation_names, payments_for, programme_heading
 from web.pages.base import CurrentPage, PageRoute
+from web.pages.formats import money
 
 router = APIRouter(route_class=PageRoute)
-WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 640, 240, 20, 40, 10
-BAR = 44
+# Horizontal bars a quarter at a time, each with its figure written above it: the SVG is drawn at the page's width
+# (no viewBox to shrink it), the bars' lengths in percent of it, so the text stays readable on a 320 px screen.
+QUARTER_LINE, FIGURE_LINE, BAR, GAP = 22, 20, 14, 14
 
 
 @dataclass(frozen=True)
 class Bar:
-    x: float
-    y: float
-    height: float
     kind: str
     label: str
+    y: int
+    percent: float
 
 
 @dataclass(frozen=True)
 class Chart:
-    """Bars for an inline SVG: available then earned, for each quarter."""
+    """Earned against available, each quarter's pair of bars under its name."""
 
+    quarters: list[tuple[str, int]]
     bars: list[Bar]
-    quarters: list[tuple[float, str]]
-    width: int = WIDTH
-    height: int = HEIGHT
-    baseline: int = HEIGHT - BOTTOM
+    height: int
 
 
 def chart(by_quarter: dict[Quarter, Figures]) -> Chart:
-    """Scale each quarter's available and earned money to the chart's height."""
+    """Each quarter's available and earned money as bars scaled to the largest available."""
     top = max((f.available for f in by_quarter.values()), default=Decimal(0)) or Decimal(1)
-    room = HEIGHT - TOP - BOTTOM
-    slot = (WIDTH - LEFT) / len(Quarter)
-    bars, labels = [], []
-    for i, quarter in enumerate(Quarter):
-        money = by_quarter.get(quarter, Figures())
-        x = LEFT + i * slot + (slot - 2 * BAR - 6) / 2
-        for j, (kind, amount) in enumerate((("available", money.available), ("earned", money.earned))):
-            height = float(amount / top) * room
-            bars.append(Bar(x + j * (BAR + 6), HEIGHT - BOTTOM - height, height, kind, f"£{amount:,.0f}"))
-        labels.append((LEFT + i * slot + slot / 2, quarter.value))
-    return Chart(bars, labels)
+    quarters, bars, y = [], [], 0
+    for quarter in Quarter:
+        figures = by_quarter.get(quarter, Figures())
+        y += QUARTER_LINE
+        quarters.append((quarter.value, y - 6))
+        for kind, amount in (("Available", figures.available), ("Earned", figures.earned)):
+            y += FIGURE_LINE
+            bars.append(Bar(kind.lower(), f"{kind} {money(amount)}", y, round(float(amount / top) * 100, 2)))
+            y += BAR
+        y += GAP
+    return Chart(quarters, bars, y)
 
 
 @router.get("/programmes/{programme_id}/payments")

@@ -11,7 +11,8 @@ from api.http.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSe
 from api.http.session import check_password, clear_session_cookie, open_session, require_this_site
 from domain.actors import Role
 from domain.errors import DomainError
-from web.pages.base import FormFailure, PageRoute, render, see_other
+from web.pages.base import FormFailure, PageRoute, see_other
+from web.pages.rendering import render
 
 router = APIRouter(route_class=PageRoute)
 

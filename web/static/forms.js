@@ -12,8 +12,7 @@
       el.classList.remove("form-group--error");
       el.removeAttribute("data-client");
     });
-    var old = document.querySelector(".error-summary[data-client]");
-    if (old) { old.remove(); }
+    document.querySelectorAll(".error-summary").forEach(function (el) { el.remove(); });
   }
 
   function problems(form) {
@@ -79,9 +78,11 @@
     });
     summary.appendChild(title);
     summary.appendChild(list);
-    var main = document.getElementById("main-content");
-    var anchor = main.querySelector("h1") || main.firstChild;
-    main.insertBefore(summary, anchor);
+    // At the top of the page's content, before its heading wherever the heading sits (inside a column on sign-in).
+    var main = document.getElementById("main-content") || document.body;
+    var anchor = main.querySelector("h1");
+    if (anchor) { anchor.parentNode.insertBefore(summary, anchor); } else { main.insertBefore(summary, main.firstChild); }
+    if (document.title.indexOf("Error: ") !== 0) { document.title = "Error: " + document.title; }
     summary.focus();
   }
 

@@ -20,6 +20,7 @@ class ProgrammeDashboard:
     programme_id: str
     health_economy: str
     contract_year: int
+    commissioner_id: str
     schemes: list[tuple[str, str, bool]]
     milestones: list[MilestoneProgress]
     money: Figures
@@ -47,6 +48,7 @@ def provider_dashboard(view: ProgressView, provider_id: str, today: date | None 
             programme_id=programme.id,
             health_economy=programme.health_economy,
             contract_year=programme.contract_year,
+            commissioner_id=programme.commissioner_id,
             schemes=[(r.id, r.title, r.lead_id == provider_id) for r in schemes if r.programme_id == programme.id],
             milestones=sorted(
                 (m for m in milestones if m.programme_id == programme.id), key=lambda m: (m.due, m.scheme_title, m.code)
