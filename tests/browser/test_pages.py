@@ -129,8 +129,10 @@ def test_every_page_the_commissioner_and_auditor_use_reads_well_and_passes_axe(s
     _tour(
         page,
         {
+            "commissioner-home": "/home",
             "programmes": "/programmes",
             "programme-overview": f"/programmes/{SOUTH_DEVON}",
+            "review-with-call-ins": f"/schemes/{SELF_HARM}/quarters/Q2/review",
             "commissioner-review": f"/schemes/{NUTRITION}/quarters/Q2/review",
             "queried-review": f"/schemes/{PATIENT_EXPERIENCE}/quarters/Q2/review",
             "collation-board-commissioner": f"/schemes/{NUTRITION}/quarters/Q2/board",
