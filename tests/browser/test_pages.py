@@ -48,6 +48,7 @@ def test_a_page_without_a_session_goes_to_sign_in_and_a_wrong_password_is_shown_
 
 def test_the_commissioner_sees_the_system_wide_matrix_with_a_text_label_in_every_cell(sign_in: SignIn) -> None:
     page = sign_in("sdt-ccg.quality")
+    page.goto("/programmes")
     check(page, "programmes")
 
     page.get_by_role("link", name="South Devon and Torbay 2014/15", exact=True).click()
