@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 from domain import ids
@@ -63,3 +64,21 @@ class AccountService(ReadService):
     def user_account(self, username: str) -> UserAccount:
         """An account by username, or NotFoundError."""
         return self._get(UserAccount, ids.user_id(username))
+
+    def read_notifications(
+        self,
+        actor: Actor,
+        notices: Sequence[str] = (),
+        up_to: int | None = None,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """The user marks notices of their own inbox read: some by id, or every one up to a log position."""
+        account = self.account_to_manage(actor, actor.user_id, expected_version)
+        account.read_notifications(actor, tuple(notices), up_to)
+        return self._save(account)
+
+    def choose_email(self, actor: Actor, choice: str, expected_version: int | None = None) -> Recorded:
+        """The user chooses how they hear of their notices by email: immediate, daily or off."""
+        account = self.account_to_manage(actor, actor.user_id, expected_version)
+        account.choose_email(actor, choice)
+        return self._save(account)

@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.actors import Actor, Role
+from domain.notifications import email_choice, notices_read, require_own
 from domain.errors import DomainError
 from domain.limits import require_reason
 from domain.organisation import OrganisationKind
@@ -116,3 +117,33 @@ class UserAccount(Aggregate):
         if self.disabled:
             raise AccountDisabledError(f"{self.username}'s account is disabled")
         return Actor(self.username, self.organisation_id, self.role)
+
+    # Notifications: what the user has read, and how they want email. Only the user decides either.
+
+    class NotificationsRead(Aggregate.Event):
+        notices: tuple[str, ...]  # notices read one by one, by id
+        up_to: int  # every notice up to this log position is read ("mark all read"); 0 for none
+        actor: Actor
+
+    class EmailChoiceMade(Aggregate.Event):
+        choice: str  # an EmailChoice's value
+        actor: Actor
+
+    def read_notifications(self, actor: Actor, notices: tuple[str, ...], up_to: int | None) -> None:
+        """The user marks notices read: some by id, or every one up to a log position."""
+        require_own(actor, self.username)
+        named, position = notices_read(notices, up_to)
+        self._notifications_read(notices=named, up_to=position, actor=actor)
+
+    @event(NotificationsRead)
+    def _notifications_read(self, notices: tuple[str, ...], up_to: int, actor: Actor) -> None:
+        pass
+
+    def choose_email(self, actor: Actor, choice: str) -> None:
+        """The user chooses email at once, a daily digest, or none."""
+        require_own(actor, self.username)
+        self._email_chosen(choice=email_choice(choice).value, actor=actor)
+
+    @event(EmailChoiceMade)
+    def _email_chosen(self, choice: str, actor: Actor) -> None:
+        pass

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from projections.audit import AuditProjection, AuditView
 from projections.database import ViewDatabase
+from projections.notifications import NotificationsProjection, NotificationsView
 from projections.progress.projection import ProgressProjection
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
@@ -20,6 +21,7 @@ def build_projections(database: ViewDatabase, prefix: str = "") -> list[ViewProj
     return [
         ProgressProjection(ProgressView(database, prefix)),
         AuditProjection(AuditView(database, prefix)),
+        NotificationsProjection(NotificationsView(database, prefix)),
     ]
 
 
