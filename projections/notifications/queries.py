@@ -3,6 +3,7 @@ choice. A user's inbox is their organisation's notices; reads and choices are th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -66,7 +67,10 @@ def inbox(
     """The user's notices newest first, a page of `limit` before position `before`, with the count unread."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"a page holds from 1 to {MAX_LIMIT} notices, not {limit}")
-    who = reader(view, username)
+    try:
+        who = reader(view, username)
+    except NotFoundError:  # the view has not reached the account's opening yet: nothing has been sent to it
+        return Inbox([], 0, None, 0)
     n = view.notices
     unread = _unread(view, who)
     conditions: list[Any] = [n.c.organisation_id == who.organisation_id]
@@ -110,19 +114,28 @@ def unread_count(view: NotificationsView, username: str) -> int:
     return count
 
 
-def notices_of(view: NotificationsView, username: str, ids: list[str]) -> list[str]:
-    """Those of the notice ids that are in the user's inbox: another organisation's read like ones that do not exist."""
+def notices_of(view: NotificationsView, username: str, ids: Sequence[str]) -> list[str]:
+    """Those of the notice ids (well formed: see domain.notifications) that are in the user's inbox; another
+    organisation's are left out like ones that do not exist."""
     who = reader(view, username)
     n = view.notices
-    wanted = {(int(p), int(k)) for p, _, k in (i.partition(".") for i in ids)}
+    wanted = {i: (int(i.partition(".")[0]), int(i.partition(".")[2])) for i in ids}
     if not wanted:
         return []
     query = select(n.c.position, n.c.n).where(
-        n.c.organisation_id == who.organisation_id, n.c.position.in_(sorted({p for p, _ in wanted}))
+        n.c.organisation_id == who.organisation_id, n.c.position.in_(sorted({p for p, _ in wanted.values()}))
     )
     with view.database.reading() as conn:
         found = {(row.position, row.n) for row in conn.execute(query)}
-    return [i for i in ids if (int(i.partition(".")[0]), int(i.partition(".")[2])) in found]
+    return [i for i, key in wanted.items() if key in found]
+
+
+def require_own_notices(view: NotificationsView, username: str, ids: Sequence[str]) -> None:
+    """NotFoundError naming the first id that is not a notice of the user's inbox, whoever else's it may be."""
+    own = set(notices_of(view, username, ids))
+    for notice_id in ids:
+        if notice_id not in own:
+            raise NotFoundError(f"there is no notice {notice_id} in your inbox")
 
 
 def _unread(view: NotificationsView, who: Reader) -> Any:

@@ -230,6 +230,10 @@ MATRIX = (
     Row("GET", f"{V1}/auth/session", reads(everyone)),
     Row("POST", f"{V1}/auth/logout", changes(*Role), signs_out=True),
     Row("GET", f"{V1}/me", reads(everyone)),
+    # Everyone's own inbox: marking nothing read, or choosing an email rhythm there is not, changes nothing.
+    Row("GET", f"{V1}/me/notifications", reads(everyone)),
+    Row("POST", f"{V1}/me/notifications/read", changes(*Role), json={"ids": []}),
+    Row("POST", f"{V1}/me/email", changes(*Role), json={"choice": "weekly"}),
     Row("GET", f"{V1}/programmes", reads(everyone)),
     # The programme's read models: progress is shared, money is each provider's own, the audit trail the commissioner's.
     Row("GET", f"{PROGRAMME}/progress", reads(in_programme)),
