@@ -82,12 +82,12 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
 
     @process_event.register
     def _(self, e: UserAccount.Registered, tracking: Tracking) -> None:
-        # A new member of an organisation starts with nothing unread: what came before was for those there then.
+        # A new member of an organisation finds everything sent to it before unread too: it is their inbox now.
         row = {
             "username": e.username,
             "account_id": str(e.originator_id),
             "organisation_id": str(e.organisation_id),
-            "read_up_to": tracking.notification_id,
+            "read_up_to": 0,
             "email": getattr(e, "email", ""),
             "email_choice": "immediate",
             "disabled": False,

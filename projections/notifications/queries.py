@@ -8,12 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from domain.errors import NotFoundError
+from domain.notifications import EmailChoice
+from domain.user_account import UserAccount
+from projections.audit.view import AuditView
 from projections.notifications.view import NotificationsView
 
 MAX_LIMIT = 200
+READ = UserAccount.NotificationsRead.__name__
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,14 @@ def inbox(
     return Inbox(notices, unread_count, next_before, newest_position)
 
 
+def email_choice(view: NotificationsView, username: str) -> str:
+    """How the user hears of their notices by email (immediate until they choose, or before the view knows them)."""
+    try:
+        return reader(view, username).email_choice
+    except NotFoundError:
+        return EmailChoice.IMMEDIATE.value
+
+
 def unread_count(view: NotificationsView, username: str) -> int:
     """How many of the user's notices are unread (0 before the view knows the account)."""
     try:
@@ -155,3 +167,34 @@ def _notice(row: Any) -> InboxNotice:
         row.link,
         bool(row.unread),
     )
+
+
+def inbox_changes(
+    audit: AuditView, view: NotificationsView, organisation_id: str, account_id: str, after: int, until: int, limit: int
+) -> list[Any]:
+    """Up to `limit` audit rows after position `after`, up to `until`, that changed this user's inbox: a notice for
+    their organisation, or their own reading; in log order (a live inbox topic's missed changes)."""
+    t, n = audit.events, view.notices
+    noticed = select(n.c.position).where(
+        n.c.organisation_id == organisation_id, n.c.position > after, n.c.position <= until
+    )
+    own_reading = and_(t.c.aggregate_id == account_id, t.c.event_type == READ)
+    query = (
+        select(t)
+        .where(t.c.position > after, t.c.position <= until, or_(t.c.position.in_(noticed), own_reading))
+        .order_by(t.c.position)
+        .limit(limit)
+    )
+    with view.database.reading() as conn:
+        return list(conn.execute(query))
+
+
+def recipients(view: NotificationsView, after: int, until: int) -> dict[int, set[str]]:
+    """The organisations each position after `after`, up to `until`, raised a notice for."""
+    n = view.notices
+    query = select(n.c.position, n.c.organisation_id).where(n.c.position > after, n.c.position <= until)
+    found: dict[int, set[str]] = {}
+    with view.database.reading() as conn:
+        for row in conn.execute(query):
+            found.setdefault(row.position, set()).add(row.organisation_id)
+    return found

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.http.commands import Command, Refusal, described, refused
 from api.http.deps import CorralApp, CurrentActor, ProgressReadings, ServerSettings, SessionClaims
+from api.http.deps import NotificationsReadings, ViewsAfter
 from api.http.session import csrf_token
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
@@ -30,6 +31,7 @@ from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
 from domain.service import Recorded
 from domain.submission import SubmissionStatus
+from projections.notifications.queries import unread_count
 from projections.progress.queries.reading import AWAITING, NOT_YET_DUE
 from projections.progress.view import ProgressView
 
@@ -98,6 +100,7 @@ class Viewer:
     actor: Actor
     organisation: str
     csrf: str
+    unread: int = 0  # notices in the inbox not yet read
 
     @property
     def is_provider(self) -> bool:
@@ -110,10 +113,19 @@ class Viewer:
         return self.actor.role in (Role.COMMISSIONER, Role.AUDITOR)
 
 
-def get_viewer(actor: CurrentActor, claims: SessionClaims, settings: ServerSettings, corral: CorralApp) -> Viewer:
-    """The signed-in viewer; without a session the page redirects to sign in."""
+def get_viewer(
+    actor: CurrentActor,
+    claims: SessionClaims,
+    settings: ServerSettings,
+    corral: CorralApp,
+    inbox: NotificationsReadings,
+    _: ViewsAfter,
+) -> Viewer:
+    """The signed-in viewer, with their unread count once the views include any `after` asked; without a session
+    the page redirects to sign in."""
     organisation = corral.organisation(actor.organisation_id).name
-    return Viewer(actor, organisation, csrf_token(claims.token_id, settings.signing_key()))
+    csrf = csrf_token(claims.token_id, settings.signing_key())
+    return Viewer(actor, organisation, csrf, unread_count(inbox, actor.user_id))
 
 
 CurrentViewer = Annotated[Viewer, Depends(get_viewer)]

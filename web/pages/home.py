@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from api.http.deps import ViewsAfter
 from domain.actors import Role
-from projections.progress.queries import agreed_scheme_ids, may_read_dashboard, provider_dashboard
+from projections.progress.queries import agreed_scheme_ids, may_read_dashboard, open_nudges, provider_dashboard
 from web.pages.base import CurrentPage, PageRoute, see_other
 from web.pages.reading import QUARTERS
 
@@ -25,6 +25,7 @@ def home(page: CurrentPage, _: ViewsAfter) -> Response:
         "title": "Your home",
         "dashboards": provider_dashboard(page.readings, str(provider_id)),
         "agreed": agreed_scheme_ids(page.readings),
+        "nudges": open_nudges(page.readings, str(provider_id)),
         "quarters": QUARTERS,
         "live_topics": [f"dashboard:{provider_id}"],
     }
