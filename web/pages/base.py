@@ -30,6 +30,7 @@ from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
 from domain.service import Recorded
 from domain.submission import SubmissionStatus
+from domain.user_account import named
 from projections.progress.queries.reading import AWAITING, NOT_YET_DUE
 from projections.progress.view import ProgressView
 
@@ -98,6 +99,12 @@ class Viewer:
     actor: Actor
     organisation: str
     csrf: str
+    display_name: str = ""
+
+    @property
+    def name(self) -> str:
+        """`Priya Shah (dpt.quality)`, or the username alone for someone without a name."""
+        return named(self.display_name, self.actor.user_id)
 
     @property
     def is_provider(self) -> bool:
@@ -113,7 +120,8 @@ class Viewer:
 def get_viewer(actor: CurrentActor, claims: SessionClaims, settings: ServerSettings, corral: CorralApp) -> Viewer:
     """The signed-in viewer; without a session the page redirects to sign in."""
     organisation = corral.organisation(actor.organisation_id).name
-    return Viewer(actor, organisation, csrf_token(claims.token_id, settings.signing_key()))
+    name = corral.user_account(actor.user_id).display_name
+    return Viewer(actor, organisation, csrf_token(claims.token_id, settings.signing_key()), name)
 
 
 CurrentViewer = Annotated[Viewer, Depends(get_viewer)]
