@@ -18,14 +18,29 @@ class AccountService(ReadService):
     """Open, change and disable user accounts; the caller hashes passwords, never this layer."""
 
     def register_user(
-        self, actor: Actor, username: str, organisation_id: UUID, role: Role, password_hash: str
+        self,
+        actor: Actor,
+        username: str,
+        organisation_id: UUID,
+        role: Role,
+        password_hash: str,
+        name: str = "",
+        email: str = "",
     ) -> Recorded:
         """An organisation's administrator (or the platform operator) opens an account for one of its users."""
         organisation = self.organisation_to_staff(actor, organisation_id)
         account = UserAccount.register(
-            actor, username.strip().lower(), organisation_id, organisation.kind, role, password_hash
+            actor, username.strip().lower(), organisation_id, organisation.kind, role, password_hash, name, email
         )
         return self._create(account, message=f"the username {username!r} is taken")
+
+    def change_details(
+        self, actor: Actor, username: str, name: str, email: str, expected_version: int | None = None
+    ) -> Recorded:
+        """The user, or their organisation's administrator, sets the name others see and the email address."""
+        account = self.account_to_manage(actor, username, expected_version)
+        account.change_details(actor, name, email)
+        return self._save(account)
 
     def change_password(
         self, actor: Actor, username: str, password_hash: str, expected_version: int | None = None

@@ -23,7 +23,7 @@ from domain import ids
 from domain.actors import Actor, Role
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind
-from domain.user_account import ROLES_BY_KIND
+from domain.user_account import ROLES_BY_KIND, named
 from projections import maintenance
 from projections.faults import Fault, ViewsStuckError
 from projections.progress.view import ProgressView
@@ -59,6 +59,8 @@ def parser() -> argparse.ArgumentParser:
     add = users.add_parser("add", help="open an account; the password is read from standard input or a prompt")
     add.add_argument("username")
     add.add_argument("--organisation", required=True, help="the organisation's code, e.g. SDHFT")
+    add.add_argument("--name", default="", help="the name others see beside the username, e.g. 'Priya Shah'")
+    add.add_argument("--email", default="", help="the user's email address")
     add.add_argument(
         "--role", required=True, choices=sorted({r.value for roles in ROLES_BY_KIND.values() for r in roles})
     )
@@ -144,8 +146,12 @@ def _add_user(app: Any, args: argparse.Namespace, settings: Settings) -> int:
     organisation = app.organisation(ids.organisation_id(args.organisation))
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
     password_hash = chosen_password_hash(password, args.username, organisation.name, settings.password_min_score)
-    app.register_user(_operator(), args.username, organisation.id, Role(args.role), password_hash)
-    console.print(f"{args.username} can now sign in as {args.role} of {organisation.name}")
+    app.register_user(
+        _operator(), args.username, organisation.id, Role(args.role), password_hash, args.name, args.email
+    )
+    account = app.user_account(args.username.strip().lower())
+    who = named(account.display_name, account.username)
+    console.print(f"{who} can now sign in as {args.role} of {organisation.name}", markup=False)
     return 0
 
 

@@ -88,11 +88,15 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
             "account_id": str(e.originator_id),
             "organisation_id": str(e.organisation_id),
             "read_up_to": 0,
-            "email": getattr(e, "email", ""),
+            "email": e.email,
             "email_choice": "immediate",
             "disabled": False,
         }
         self.view.stage(self.view.readers, row)
+
+    @process_event.register
+    def _(self, e: UserAccount.DetailsChanged, tracking: Tracking) -> None:
+        self.view.stage_update(self.view.readers, {"account_id": str(e.originator_id)}, email=e.email)
 
     @process_event.register
     def _(self, e: UserAccount.Disabled, tracking: Tracking) -> None:

@@ -112,7 +112,7 @@ def test_a_view_that_cannot_apply_an_event_stays_before_it_and_says_so_until_the
         progress.refusing.clear()  # a fix is deployed
         projector.wait(after, timeout=10)
 
-        assert read_faults(views.database, ["progress_v1", "audit_v1"]) == {}
+        assert read_faults(views.database, ["progress_v1", "audit_v2"]) == {}
         assert [row.fault for row in maintenance.status(app, [progress, audit])] == [None, None]
         assert status_command() == 0
         assert readiness(settings)[0] == 200
@@ -137,7 +137,7 @@ def test_an_event_no_code_can_decode_any_longer_stops_every_view_before_it_by_po
         catch_up(app, views.projections)
 
     faults = {(f.view, f.position, f.event_type) for f in first.value.faults}
-    assert faults == {(view, retired, "Retired.Happened") for view in ("progress_v1", "audit_v1", "notifications_v1")}
+    assert faults == {(view, retired, "Retired.Happened") for view in ("progress_v1", "audit_v2", "notifications_v1")}
     assert [f.first_seen for f in again.value.faults] == [f.first_seen for f in first.value.faults]
     assert set(views.positions().values()) == {retired - 1}
     assert all(

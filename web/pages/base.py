@@ -17,11 +17,9 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.http.commands import Command, Refusal, described, refused
-from api.http.deps import CorralApp, CurrentActor, ProgressReadings, ServerSettings, SessionClaims
-from api.http.deps import NotificationsReadings, ViewsAfter
-from api.http.session import csrf_token
+from api.http.deps import CorralApp, ProgressReadings
 from domain.achievement import AssessmentStatus
-from domain.actors import Actor, Role
+from domain.actors import Role
 from domain.application import Corral
 from domain.errors import ConcurrentChangeError, DomainError
 from domain.limits import WIDE
@@ -31,9 +29,9 @@ from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
 from domain.service import Recorded
 from domain.submission import SubmissionStatus
-from projections.notifications.queries import unread_count
 from projections.progress.queries.reading import AWAITING, NOT_YET_DUE
 from projections.progress.view import ProgressView
+from web.pages.viewer import CurrentViewer, Viewer
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SECURITY_HEADERS = {
@@ -91,44 +89,6 @@ environment.filters["year"] = contract_year_label
 environment.globals["tag_colour"] = lambda status: TAG_COLOURS.get(str(status), "white")
 # Each change form carries a key made as it is drawn: sent twice, it acts once (api/http/commands.py's FormAct).
 environment.globals["idempotency_key"] = lambda: secrets.token_urlsafe(24)
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The signed-in user as the pages need them: who, for which organisation, and the session's CSRF token."""
-
-    actor: Actor
-    organisation: str
-    csrf: str
-    unread: int = 0  # notices in the inbox not yet read
-
-    @property
-    def is_provider(self) -> bool:
-        """True for provider staff."""
-        return self.actor.role is Role.PROVIDER
-
-    @property
-    def sees_everything(self) -> bool:
-        """True for the commissioner's staff and auditors."""
-        return self.actor.role in (Role.COMMISSIONER, Role.AUDITOR)
-
-
-def get_viewer(
-    actor: CurrentActor,
-    claims: SessionClaims,
-    settings: ServerSettings,
-    corral: CorralApp,
-    inbox: NotificationsReadings,
-    _: ViewsAfter,
-) -> Viewer:
-    """The signed-in viewer, with their unread count once the views include any `after` asked; without a session
-    the page redirects to sign in."""
-    organisation = corral.organisation(actor.organisation_id).name
-    csrf = csrf_token(claims.token_id, settings.signing_key())
-    return Viewer(actor, organisation, csrf, unread_count(inbox, actor.user_id))
-
-
-CurrentViewer = Annotated[Viewer, Depends(get_viewer)]
 
 
 @dataclass(frozen=True)
