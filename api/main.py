@@ -43,6 +43,7 @@ from api.http.routers import (
     submissions,
     users,
 )
+from api.storage.mail import Mailer
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
 from projections.runner import Projector
@@ -65,13 +66,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.attachments = AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes)
         # Every table exists before the projector's first write: on SQLite, DDL racing a writer fails at once.
         projector = Projector(corral, projections).start() if settings.projects_in_process else None
+        mailer = None if projector is None else Mailer.beside(projector, settings).start()
         app.state.hub = Hub(projections, corral, app.state.revocations, LiveLimits.of(settings))
         await app.state.hub.start()
         try:
             yield
         finally:
             await app.state.hub.stop()
-            if projector is not None:
+            if projector is not None and mailer is not None:
+                mailer.stop()
                 projector.stop()
             database.close()
             corral.close()

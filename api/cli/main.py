@@ -17,7 +17,8 @@ from api.storage import projector_lock
 from api.cli.demo import load_demo
 from api.http.passwords import chosen_password_hash
 from api.storage.settings import Settings
-from api.cli.show import show_programme, show_trust
+from api.cli.show import show_outbox, show_programme, show_trust
+from api.storage.mail import Mailer
 from api.storage.wiring import build_application, build_views
 from domain import ids
 from domain.actors import Actor, Role
@@ -26,6 +27,8 @@ from domain.organisation import OrganisationKind
 from domain.user_account import ROLES_BY_KIND, named
 from projections import maintenance
 from projections.faults import Fault, ViewsStuckError
+from projections.notifications.outbox import outbox_status
+from projections.notifications.view import NotificationsView
 from projections.progress.view import ProgressView
 from projections.runner import Projector, catch_up
 from projections.registry import view_of
@@ -175,20 +178,23 @@ def _catch_up_unless_served(app: Any, projections: list[Any], settings: Settings
 def _projector(app: Any, projections: list[Any], settings: Settings) -> int:
     try:
         with projector_lock.held(settings, "corral projector"):
-            return _project(app, projections)
+            return _project(app, projections, settings)
     except projector_lock.ProjectorBusyError as busy:
         console.print(f"{busy}.\nOn SQLite one process projects: stop it first.")
         return 2
 
 
-def _project(app: Any, projections: list[Any]) -> int:
+def _project(app: Any, projections: list[Any], settings: Settings) -> int:
     projector = Projector(app, projections)
+    mailer = Mailer.beside(projector, settings).start()  # sends while this process holds the projector's lock
     signal.signal(signal.SIGTERM, lambda *_: projector.stopping.set())
     console.print(f"projecting {', '.join(p.view.name for p in projections)}; Ctrl-C to stop")
     try:
         projector.run()
     except KeyboardInterrupt:
         projector.stopping.set()
+    finally:
+        mailer.stop()
     return 0
 
 
@@ -217,6 +223,7 @@ def _status(app: Any, projections: list[Any]) -> int:
     for row in rows:
         table.add_row(row.name, str(row.position), str(row.head), str(row.lag), Text(_fault(row.fault)))
     console.print(table)
+    show_outbox(console, outbox_status(view_of(projections, NotificationsView)))
     if any(row.fault is not None for row in rows):
         return STUCK
     return BEHIND if any(row.lag > 0 for row in rows) else 0

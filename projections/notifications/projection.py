@@ -3,12 +3,14 @@ user's reads and email choice."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any
 
 from eventsourcing.persistence import Tracking
 from sqlalchemy import select
 
+from domain.notifications import EmailChoice
 from domain.organisation import Organisation
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
@@ -16,7 +18,9 @@ from domain.scheme import Scheme
 from domain.submission import Submission
 from domain.user_account import UserAccount
 from projections.notifications.known import ViewKnows
-from projections.notifications.notices import notices
+from projections.notifications.letters import Item, notice_letter
+from projections.notifications.notices import Notice, notices
+from projections.notifications.outbox import outbox_row
 from projections.notifications.view import NotificationsView, insert_new
 from projections.projection import ViewProjection
 
@@ -130,6 +134,30 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
                 "link": notice.link,
             }
             self.view.stage(self.view.notices, row)
+            if self.view.sends_mail:
+                self._mail(tracking.notification_id, n, notice, e.timestamp)
+
+    def _mail(self, position: int, n: int, notice: Notice, occurred_at: datetime) -> None:
+        """In the notice's transaction: an outbox row for each member of its organisation with an address who chose
+        email at once, a digest row for each who chose a daily one; none for anyone else, or disabled."""
+        t = self.view.readers
+        readers = self.view.reader.execute(
+            select(t.c.username, t.c.email, t.c.email_choice).where(
+                t.c.organisation_id == str(notice.organisation_id), t.c.email != "", t.c.disabled.is_(False)
+            )
+        ).all()
+        item = Item(notice.subject, notice.text, notice.link, occurred_at)
+        url, letters, digests = self.view.public_url, [], []
+        for reader in readers:
+            if reader.email_choice == EmailChoice.IMMEDIATE.value:
+                letter = notice_letter(url, position, n, reader.username, item)
+                letters.append(outbox_row(letter, position, reader.username, reader.email, occurred_at))
+            elif reader.email_choice == EmailChoice.DAILY.value:
+                digests.append({"username": reader.username, "position": position, "n": n, "to_address": reader.email})
+                digests[-1] |= {"subject": notice.subject, "text": notice.text, "link": notice.link}
+                digests[-1]["occurred_at"] = occurred_at
+        insert_new(self.view.reader, self.view.outbox, letters)
+        insert_new(self.view.reader, self.view.digest, digests)
 
 
 def _read(username: str, notice: str) -> dict[str, Any]:

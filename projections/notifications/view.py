@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, String, Tabl
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from projections.database import BoundedText, SafeText, UTCDateTime
+from projections.database import BoundedText, SafeText, UTCDateTime, ViewDatabase
 from projections.view import View
 
 ID = String(36)  # a UUID as text
@@ -20,6 +20,13 @@ class NotificationsView(View):
     """Notices (one per event and recipient organisation), who has read which, and what the notices name."""
 
     name = "notifications_v1"
+    outbox: Table  # the live view's only (see define_mail_tables)
+    digest: Table
+
+    def __init__(self, database: ViewDatabase, prefix: str = "", public_url: str = "http://127.0.0.1:8000") -> None:
+        self.public_url = public_url  # where links in mail point
+        self.sends_mail = not prefix  # a scratch copy (verify) writes no mail
+        super().__init__(database, prefix)
 
     def define_tables(self) -> None:
         """The notices, the readers and their reads, and the facts the notices are worded from."""
@@ -82,6 +89,44 @@ class NotificationsView(View):
             Column("scheme_id", ID, nullable=False),
             Column("quarter", String(2), nullable=False),
         )
+        if self.sends_mail:
+            define_mail_tables(self)
+
+
+def define_mail_tables(view: NotificationsView) -> None:
+    """The outbox and the digests' notices, named apart from the view's version and left out of its tables: a rebuild
+    or a new version neither drops them nor sends again (a Message-ID already there is not written twice)."""
+    view.outbox = Table(
+        "mail_outbox",
+        view.metadata,
+        Column("message_id", String(320), primary_key=True),
+        Column("position", BigInteger, nullable=False),  # of the event (a digest's: of its newest notice)
+        Column("username", USERNAME, nullable=False),
+        Column("to_address", BoundedText(320), nullable=False),
+        Column("subject", SafeText, nullable=False),
+        Column("text_body", SafeText, nullable=False),
+        Column("html_body", SafeText, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("next_attempt_at", UTCDateTime),  # none: at once
+        Column("last_error", SafeText),
+        Column("sent_at", UTCDateTime),
+        Index("mail_outbox_pending", "sent_at", "next_attempt_at"),
+    )
+    view.digest = Table(
+        "mail_digest",
+        view.metadata,
+        Column("username", USERNAME, primary_key=True),
+        Column("position", BigInteger, primary_key=True, autoincrement=False),
+        Column("n", Integer, primary_key=True, autoincrement=False),
+        Column("to_address", BoundedText(320), nullable=False),
+        Column("subject", SafeText, nullable=False),
+        Column("text", SafeText, nullable=False),
+        Column("link", SafeText, nullable=False),
+        Column("occurred_at", UTCDateTime, nullable=False),
+        Column("message_id", String(320)),  # the digest it went out in; none while it waits
+        Index("mail_digest_waiting", "message_id", "username"),
+    )
 
 
 def insert_new(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
