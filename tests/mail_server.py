@@ -24,9 +24,10 @@ class Inbox:
     messages: list[EmailMessage] = field(default_factory=list)
     refusing: threading.Event = field(default_factory=threading.Event)
     refused: int = 0
+    at_most: int | None = None  # beyond this many messages, refuse as if busy
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        if self.refusing.is_set():
+        if self.refusing.is_set() or (self.at_most is not None and len(self.messages) >= self.at_most):
             self.refused += 1
             return "451 4.3.0 Mailbox busy: try again later"
         message = message_from_bytes(envelope.content, policy=policy.default)
