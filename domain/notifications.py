@@ -29,7 +29,7 @@ def notice_ids(ids: Sequence[str]) -> tuple[str, ...]:
     if len(ids) > MOST_READ_AT_ONCE:
         raise InvalidInputError("ids", f"name at most {MOST_READ_AT_ONCE} notices at once, not {len(ids)}")
     for number, value in enumerate(ids):
-        if not isinstance(value, str) or not NOTICE_ID.match(value):
+        if not isinstance(value, str) or not NOTICE_ID.match(value) or int(value.partition(".")[0]) > LAST_POSITION:
             raise InvalidInputError(f"ids.{number}", "is not a notice's id, such as 1234.0")
     return tuple(dict.fromkeys(ids))
 
