@@ -63,6 +63,8 @@ def test_a_nudge_raises_the_neighbours_unread_count_live_waits_on_its_home_and_i
     expect(neighbour.locator("#home-nudges")).to_contain_text(MESSAGE)
     expect(neighbour.locator("#home-nudges")).to_contain_text("Devon Partnership NHS Trust (dpt.quality)")
     check(neighbour, "provider-home-nudged")
+    neighbour.get_by_role("link", name=re.compile("Submit evidence for Reduce self-harm and suicide Q2")).click()
+    expect(neighbour.locator("main")).to_contain_text(MESSAGE)  # the milestone's evidence page says who asked
 
     neighbour.get_by_role("link", name=re.compile(r"^Inbox")).click()
     newest = neighbour.locator("li.notice").first
