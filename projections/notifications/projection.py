@@ -3,7 +3,6 @@ user's reads and email choice."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import singledispatchmethod
 from typing import Any
 
@@ -123,39 +122,30 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
 
     def _notify(self, e: Any, tracking: Tracking) -> None:
         for n, notice in enumerate(notices(e, self.known)):
-            row = {
-                "position": tracking.notification_id,
-                "n": n,
-                "organisation_id": str(notice.organisation_id),
-                "kind": notice.kind,
-                "occurred_at": e.timestamp,
-                "subject": notice.subject,
-                "text": notice.text,
-                "link": notice.link,
-            }
-            self.view.stage(self.view.notices, row)
+            told = {"subject": notice.subject, "text": notice.text, "link": notice.link, "occurred_at": e.timestamp}
+            key = {"position": tracking.notification_id, "n": n}
+            recipient = {"organisation_id": str(notice.organisation_id), "kind": notice.kind}
+            self.view.stage(self.view.notices, key | recipient | told)
             if self.view.sends_mail:
-                self._mail(tracking.notification_id, n, notice, e.timestamp)
+                self._mail(key, notice, told)
 
-    def _mail(self, position: int, n: int, notice: Notice, occurred_at: datetime) -> None:
+    def _mail(self, key: dict[str, int], notice: Notice, told: dict[str, Any]) -> None:
         """In the notice's transaction: an outbox row for each member of its organisation with an address who chose
         email at once, a digest row for each who chose a daily one; none for anyone else, or disabled."""
         t = self.view.readers
         readers = self.view.reader.execute(
-            select(t.c.username, t.c.email, t.c.email_choice).where(
-                t.c.organisation_id == str(notice.organisation_id), t.c.email != "", t.c.disabled.is_(False)
-            )
+            select(t.c.username, t.c.email, t.c.email_choice)
+            .where(t.c.organisation_id == str(notice.organisation_id), t.c.email != "", t.c.disabled.is_(False))
+            .order_by(t.c.username)
         ).all()
-        item = Item(notice.subject, notice.text, notice.link, occurred_at)
-        url, letters, digests = self.view.public_url, [], []
+        item = Item(notice.subject, notice.text, notice.link, told["occurred_at"])
+        letters, digests = [], []
         for reader in readers:
             if reader.email_choice == EmailChoice.IMMEDIATE.value:
-                letter = notice_letter(url, position, n, reader.username, item)
-                letters.append(outbox_row(letter, position, reader.username, reader.email, occurred_at))
+                letter = notice_letter(self.view.public_url, key["position"], key["n"], reader.username, item)
+                letters.append(outbox_row(letter, key["position"], reader.username, reader.email, item.occurred_at))
             elif reader.email_choice == EmailChoice.DAILY.value:
-                digests.append({"username": reader.username, "position": position, "n": n, "to_address": reader.email})
-                digests[-1] |= {"subject": notice.subject, "text": notice.text, "link": notice.link}
-                digests[-1]["occurred_at"] = occurred_at
+                digests.append(key | told | {"username": reader.username, "to_address": reader.email})
         insert_new(self.view.reader, self.view.outbox, letters)
         insert_new(self.view.reader, self.view.digest, digests)
 

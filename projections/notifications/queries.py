@@ -126,7 +126,7 @@ def unread_count(view: NotificationsView, username: str) -> int:
     return count
 
 
-def notices_of(view: NotificationsView, username: str, ids: Sequence[str]) -> list[str]:
+def own_notice_ids(view: NotificationsView, username: str, ids: Sequence[str]) -> list[str]:
     """Those of the notice ids (well formed: see domain.notifications) that are in the user's inbox; another
     organisation's are left out like ones that do not exist."""
     who = reader(view, username)
@@ -144,7 +144,7 @@ def notices_of(view: NotificationsView, username: str, ids: Sequence[str]) -> li
 
 def require_own_notices(view: NotificationsView, username: str, ids: Sequence[str]) -> None:
     """NotFoundError naming the first id that is not a notice of the user's inbox, whoever else's it may be."""
-    own = set(notices_of(view, username, ids))
+    own = set(own_notice_ids(view, username, ids))
     for notice_id in ids:
         if notice_id not in own:
             raise NotFoundError(f"there is no notice {notice_id} in your inbox")

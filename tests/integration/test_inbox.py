@@ -15,7 +15,7 @@ from domain.limits import InvalidInputError
 from domain.milestones import Quarter
 from projections.notifications import NotificationsView
 from projections.registry import view_of
-from projections.notifications.queries import Inbox, inbox, notices_of, unread_count
+from projections.notifications.queries import Inbox, inbox, own_notice_ids, unread_count
 from tests.builders import ACUTE, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR
 from tests.builders import narrative
 from tests.integration.given import Agreed, agreed_scheme
@@ -147,8 +147,8 @@ def test_a_user_cannot_name_another_organisations_notice_as_theirs(settings: Set
 
     with views_of(settings) as views:
         view = notifications(views.caught_up(app).projections)
-        assert notices_of(view, "alice", [theirs]) == []
-        assert notices_of(view, "colin", [theirs]) == [theirs]
+        assert own_notice_ids(view, "alice", [theirs]) == []
+        assert own_notice_ids(view, "colin", [theirs]) == [theirs]
 
 
 def test_only_the_user_marks_their_notices_read_and_names_real_ids(app: Corral) -> None:
