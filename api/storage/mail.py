@@ -91,6 +91,7 @@ class Mailer:
         self.active = active
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._digested: datetime | None = None  # the last digest slot made (once a slot, not every look)
 
     @classmethod
     def beside(cls, projector: Projector, settings: Settings) -> Mailer:
@@ -106,7 +107,10 @@ class Mailer:
     def run_once(self, now: datetime | None = None) -> int:
         """Make the digests due by `now` (default: the clock's now), then send what is due; the number sent."""
         now = now or self.clock()
-        compose_digests(self.view, digest_slot(now, self.settings.mail_digest_hour))
+        slot = digest_slot(now, self.settings.mail_digest_hour)
+        if slot != self._digested:
+            compose_digests(self.view, slot)
+            self._digested = slot
         rows = due(self.view, now)
         if not rows:
             return 0
