@@ -30,6 +30,7 @@ from api.http.routers import (
     queues,
     health,
     leads,
+    notifications,
     nudges,
     organisations,
     packs,
@@ -43,6 +44,7 @@ from api.http.routers import (
     submissions,
     users,
 )
+from api.storage.mail import Mailer
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_duties, build_views
 from projections.runner import Projector
@@ -66,13 +68,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Every table exists before the projector's first write: on SQLite, DDL racing a writer fails at once.
         duties = build_duties(corral, projections, settings)
         projector = Projector(corral, projections, duties=duties).start() if settings.projects_in_process else None
+        mailer = None if projector is None else Mailer.beside(projector, settings).start()
         app.state.hub = Hub(projections, corral, app.state.revocations, LiveLimits.of(settings))
         await app.state.hub.start()
         try:
             yield
         finally:
             await app.state.hub.stop()
-            if projector is not None:
+            if projector is not None and mailer is not None:
+                mailer.stop()
                 projector.stop()
             database.close()
             corral.close()
@@ -108,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(attachments.router, prefix="/api/v1")
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
+    app.include_router(notifications.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")
     if settings.live_send == "fast":
         app.add_middleware(ServerSend)  # outermost: the fast path finds uvicorn's own send behind it

@@ -115,7 +115,7 @@ def audit_positions(settings: Settings) -> list[int]:
     """The positions in the audit trail, in order: one row per event applied."""
     database = ViewDatabase(settings.database_url, settings.database_schema)
     try:
-        audit = next(p.view for p in build_projections(database) if p.view.name == "audit_v1")
+        audit = next(p.view for p in build_projections(database) if p.view.name == "audit_v2")
         with database.engine.connect() as conn:
             return [row.position for row in conn.execute(audit.events.select().order_by(audit.events.c.position))]
     finally:

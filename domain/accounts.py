@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 from domain import ids
@@ -17,14 +18,29 @@ class AccountService(ReadService):
     """Open, change and disable user accounts; the caller hashes passwords, never this layer."""
 
     def register_user(
-        self, actor: Actor, username: str, organisation_id: UUID, role: Role, password_hash: str
+        self,
+        actor: Actor,
+        username: str,
+        organisation_id: UUID,
+        role: Role,
+        password_hash: str,
+        name: str = "",
+        email: str = "",
     ) -> Recorded:
         """An organisation's administrator (or the platform operator) opens an account for one of its users."""
         organisation = self.organisation_to_staff(actor, organisation_id)
         account = UserAccount.register(
-            actor, username.strip().lower(), organisation_id, organisation.kind, role, password_hash
+            actor, username.strip().lower(), organisation_id, organisation.kind, role, password_hash, name, email
         )
         return self._create(account, message=f"the username {username!r} is taken")
+
+    def change_details(
+        self, actor: Actor, username: str, name: str, email: str, expected_version: int | None = None
+    ) -> Recorded:
+        """The user, or their organisation's administrator, sets the name others see and the email address."""
+        account = self.account_to_manage(actor, username, expected_version)
+        account.change_details(actor, name, email)
+        return self._save(account)
 
     def change_password(
         self, actor: Actor, username: str, password_hash: str, expected_version: int | None = None
@@ -63,3 +79,21 @@ class AccountService(ReadService):
     def user_account(self, username: str) -> UserAccount:
         """An account by username, or NotFoundError."""
         return self._get(UserAccount, ids.user_id(username))
+
+    def read_notifications(
+        self,
+        actor: Actor,
+        notices: Sequence[str] = (),
+        up_to: int | None = None,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """The user marks notices of their own inbox read: some by id, or every one up to a log position."""
+        account = self.account_to_manage(actor, actor.user_id, expected_version)
+        account.read_notifications(actor, tuple(notices), up_to)
+        return self._save(account)
+
+    def choose_email(self, actor: Actor, choice: str, expected_version: int | None = None) -> Recorded:
+        """The user chooses how they hear of their notices by email: immediate, daily or off."""
+        account = self.account_to_manage(actor, actor.user_id, expected_version)
+        account.choose_email(actor, choice)
+        return self._save(account)

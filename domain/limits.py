@@ -86,6 +86,23 @@ LONG_TEXT = TextLimit(20_000)  # narratives, descriptions, a query's questions
 FILE_NAME = TextLimit(255, one_line=True)
 MEDIA_TYPE = TextLimit(100, one_line=True)
 USER_ID = TextLimit(200, one_line=True)  # who acted, as every event records it
+EMAIL = TextLimit(254, one_line=True)  # RFC 5321's longest forward path
+
+
+def person_name(value: str, field: str = "display_name") -> str:
+    """A person's name as others see it, stripped; blank means none (the username stands in)."""
+    return NAME.check(value, field).strip()
+
+
+def email_address(value: str, field: str = "email") -> str:
+    """A plausible email address, lower-cased: one `@` with text either side and no spaces; blank means none."""
+    address = EMAIL.check(value.strip(), field).lower()
+    if not address:
+        return ""
+    local, at, host = address.partition("@")
+    if not at or not local or "@" in host or "." not in host.strip(".") or any(c.isspace() for c in address):
+        raise InvalidInputError(field, "must be an email address, such as name@example.nhs.uk")
+    return address
 
 
 def require_reason(reason: str, what: str, field: str = "reason", limit: TextLimit = SHORT_TEXT) -> str:

@@ -9,8 +9,9 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.actors import Actor, Role
+from domain.notifications import email_choice, notices_read, require_own
 from domain.errors import DomainError
-from domain.limits import require_reason
+from domain.limits import email_address, person_name, require_reason
 from domain.organisation import OrganisationKind
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
@@ -18,6 +19,11 @@ ROLES_BY_KIND = {
     OrganisationKind.COMMISSIONER: {Role.COMMISSIONER, Role.AUDITOR, Role.ADMINISTRATOR},
     OrganisationKind.PROVIDER: {Role.PROVIDER, Role.AUDITOR, Role.ADMINISTRATOR},
 }
+
+
+def named(display_name: str | None, username: str) -> str:
+    """A person as others see them: `Priya Shah (dpt.quality)`, or the username alone for someone without a name."""
+    return f"{display_name} ({username})" if display_name else username
 
 
 class InvalidUsernameError(DomainError):
@@ -38,12 +44,23 @@ class UserAccount(Aggregate):
     # How many times the password has changed: a token names the generation it was issued in, and a later change
     # ends it. A class default, so an account restored from a snapshot taken before this was counted still has one.
     password_generation = 0
+    # Class defaults too, for an account restored from a snapshot taken before people had names.
+    display_name = ""
+    email = ""
 
     class Registered(Aggregate.Created):
         username: str
         organisation_id: UUID
         role: Role
         password_hash: str
+        actor: Actor
+        # Defaults, so accounts registered before people had names still load.
+        display_name: str = ""
+        email: str = ""
+
+    class DetailsChanged(Aggregate.Event):
+        display_name: str
+        email: str
         actor: Actor
 
     class PasswordChanged(Aggregate.Event):
@@ -67,6 +84,8 @@ class UserAccount(Aggregate):
         organisation_kind: OrganisationKind,
         role: Role,
         password_hash: str,
+        name: str = "",
+        email: str = "",
     ) -> UserAccount:
         """The organisation's administrator (or the platform operator) opens an account for one of its users."""
         actor.require_administrator_of(organisation_id)
@@ -75,26 +94,52 @@ class UserAccount(Aggregate):
         if role not in ROLES_BY_KIND[organisation_kind]:
             raise RoleNotForOrganisationError(f"a {organisation_kind.value} has no {role.value} staff")
         created: UserAccount = cls(
-            username=username, organisation_id=organisation_id, role=role, password_hash=password_hash, actor=actor
+            username=username,
+            organisation_id=organisation_id,
+            role=role,
+            password_hash=password_hash,
+            actor=actor,
+            display_name=person_name(name),
+            email=email_address(email),
         )
         return created
 
     @event(Registered)
-    def __init__(self, username: str, organisation_id: UUID, role: Role, password_hash: str, actor: Actor) -> None:
+    def __init__(
+        self,
+        username: str,
+        organisation_id: UUID,
+        role: Role,
+        password_hash: str,
+        actor: Actor,
+        display_name: str = "",
+        email: str = "",
+    ) -> None:
         self.username = username
         self.organisation_id = organisation_id
         self.role = role
         self.password_hash = password_hash
         self.disabled = False
+        self.display_name = display_name
+        self.email = email
 
     def is_visible_to(self, actor: Actor) -> bool:
         """Whether the actor may know this account exists: its user, its organisation's administrator, the operator."""
         return actor.user_id == self.username or actor.administers(self.organisation_id)
 
+    def change_details(self, actor: Actor, name: str, email: str) -> None:
+        """The user, or their organisation's administrator, sets the name others see and the email address."""
+        self._require_self_or_administrator(actor)
+        self._details_changed(display_name=person_name(name), email=email_address(email), actor=actor)
+
+    @event(DetailsChanged)
+    def _details_changed(self, display_name: str, email: str, actor: Actor) -> None:
+        self.display_name = display_name
+        self.email = email
+
     def change_password(self, actor: Actor, password_hash: str) -> None:
         """The user, or their organisation's administrator, sets a new password; every earlier session ends."""
-        if actor.user_id != self.username:
-            actor.require_administrator_of(self.organisation_id)
+        self._require_self_or_administrator(actor)
         self._password_changed(password_hash=password_hash, actor=actor)
 
     @event(PasswordChanged)
@@ -111,8 +156,42 @@ class UserAccount(Aggregate):
     def _disabled(self, reason: str, actor: Actor) -> None:
         self.disabled = True
 
+    def _require_self_or_administrator(self, actor: Actor) -> None:
+        if actor.user_id != self.username:
+            actor.require_administrator_of(self.organisation_id)
+
     def as_actor(self) -> Actor:
         """The actor this account acts as."""
         if self.disabled:
             raise AccountDisabledError(f"{self.username}'s account is disabled")
         return Actor(self.username, self.organisation_id, self.role)
+
+    # Notifications: what the user has read, and how they want email. Only the user decides either.
+
+    class NotificationsRead(Aggregate.Event):
+        notices: tuple[str, ...]  # notices read one by one, by id
+        up_to: int  # every notice up to this log position is read ("mark all read"); 0 for none
+        actor: Actor
+
+    class EmailChoiceMade(Aggregate.Event):
+        choice: str  # an EmailChoice's value
+        actor: Actor
+
+    def read_notifications(self, actor: Actor, notices: tuple[str, ...], up_to: int | None) -> None:
+        """The user marks notices read: some by id, or every one up to a log position."""
+        require_own(actor, self.username)
+        named, position = notices_read(notices, up_to)
+        self._notifications_read(notices=named, up_to=position, actor=actor)
+
+    @event(NotificationsRead)
+    def _notifications_read(self, notices: tuple[str, ...], up_to: int, actor: Actor) -> None:
+        pass
+
+    def choose_email(self, actor: Actor, choice: str) -> None:
+        """The user chooses email at once, a daily digest, or none."""
+        require_own(actor, self.username)
+        self._email_chosen(choice=email_choice(choice).value, actor=actor)
+
+    @event(EmailChoiceMade)
+    def _email_chosen(self, choice: str, actor: Actor) -> None:
+        pass

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from projections.audit import AuditProjection, AuditView
 from projections.database import ViewDatabase
+from projections.notifications import NotificationsProjection, NotificationsView
 from projections.progress.projection import ProgressProjection
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
@@ -15,11 +16,15 @@ from projections.view import View
 V = TypeVar("V", bound=View)
 
 
-def build_projections(database: ViewDatabase, prefix: str = "") -> list[ViewProjection[Any]]:
-    """One projection per read model, over views named with `prefix` (empty for the live views)."""
+def build_projections(
+    database: ViewDatabase, prefix: str = "", public_url: str = "http://127.0.0.1:8000"
+) -> list[ViewProjection[Any]]:
+    """One projection per read model, over views named with `prefix` (empty for the live views); links in the mail
+    the inbox writes start with `public_url`."""
     return [
         ProgressProjection(ProgressView(database, prefix)),
         AuditProjection(AuditView(database, prefix)),
+        NotificationsProjection(NotificationsView(database, prefix, public_url)),
     ]
 
 

@@ -6,7 +6,6 @@ import argparse
 import getpass
 import signal
 import sys
-from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -18,15 +17,18 @@ from api.storage import projector_lock
 from api.cli.demo import load_demo
 from api.http.passwords import chosen_password_hash
 from api.storage.settings import Settings
-from api.cli.show import show_programme, show_trust
+from api.cli.show import show_outbox, show_programme, show_trust
+from api.storage.mail import Mailer
 from api.storage.wiring import build_application, build_duties, build_views
 from domain import ids
 from domain.actors import Actor, Role
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind
-from domain.user_account import ROLES_BY_KIND
+from domain.user_account import ROLES_BY_KIND, named
 from projections import maintenance
 from projections.faults import Fault, ViewsStuckError
+from projections.notifications.outbox import outbox_status
+from projections.notifications.view import NotificationsView
 from projections.progress.view import ProgressView
 from projections.runner import Projector, catch_up
 from projections.registry import view_of
@@ -60,6 +62,8 @@ def parser() -> argparse.ArgumentParser:
     add = users.add_parser("add", help="open an account; the password is read from standard input or a prompt")
     add.add_argument("username")
     add.add_argument("--organisation", required=True, help="the organisation's code, e.g. SDHFT")
+    add.add_argument("--name", default="", help="the name others see beside the username, e.g. 'Priya Shah'")
+    add.add_argument("--email", default="", help="the user's email address")
     add.add_argument(
         "--role", required=True, choices=sorted({r.value for roles in ROLES_BY_KIND.values() for r in roles})
     )
@@ -145,8 +149,12 @@ def _add_user(app: Any, args: argparse.Namespace, settings: Settings) -> int:
     organisation = app.organisation(ids.organisation_id(args.organisation))
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
     password_hash = chosen_password_hash(password, args.username, organisation.name, settings.password_min_score)
-    app.register_user(_operator(), args.username, organisation.id, Role(args.role), password_hash)
-    console.print(f"{args.username} can now sign in as {args.role} of {organisation.name}")
+    app.register_user(
+        _operator(), args.username, organisation.id, Role(args.role), password_hash, args.name, args.email
+    )
+    account = app.user_account(args.username.strip().lower())
+    who = named(account.display_name, account.username)
+    console.print(f"{who} can now sign in as {args.role} of {organisation.name}", markup=False)
     return 0
 
 
@@ -170,20 +178,23 @@ def _catch_up_unless_served(app: Any, projections: list[Any], settings: Settings
 def _projector(app: Any, projections: list[Any], settings: Settings) -> int:
     try:
         with projector_lock.held(settings, "corral projector"):
-            return _project(app, projections, build_duties(app, projections, settings))
+            return _project(app, projections, settings)
     except projector_lock.ProjectorBusyError as busy:
         console.print(f"{busy}.\nOn SQLite one process projects: stop it first.")
         return 2
 
 
-def _project(app: Any, projections: list[Any], duties: list[Callable[[], None]]) -> int:
-    projector = Projector(app, projections, duties=duties)
+def _project(app: Any, projections: list[Any], settings: Settings) -> int:
+    projector = Projector(app, projections, duties=build_duties(app, projections, settings))
+    mailer = Mailer.beside(projector, settings).start()  # sends while this process holds the projector's lock
     signal.signal(signal.SIGTERM, lambda *_: projector.stopping.set())
     console.print(f"projecting {', '.join(p.view.name for p in projections)}; Ctrl-C to stop")
     try:
         projector.run()
     except KeyboardInterrupt:
         projector.stopping.set()
+    finally:
+        mailer.stop()
     return 0
 
 
@@ -212,6 +223,7 @@ def _status(app: Any, projections: list[Any]) -> int:
     for row in rows:
         table.add_row(row.name, str(row.position), str(row.head), str(row.lag), Text(_fault(row.fault)))
     console.print(table)
+    show_outbox(console, outbox_status(view_of(projections, NotificationsView)))
     if any(row.fault is not None for row in rows):
         return STUCK
     return BEHIND if any(row.lag > 0 for row in rows) else 0

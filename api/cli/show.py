@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from api.cli.demo import south_devon, trust_year
 from domain import ids
@@ -13,6 +14,7 @@ from domain.milestones import Quarter, contract_year_label
 from projections.progress.queries import organisation_names, programme_payments, progress_matrix, quarter_table
 from projections.progress.view import ProgressView
 from domain.payments import pounds
+from projections.notifications.outbox import OutboxStatus
 
 
 def show_trust(console: Console, view: ProgressView, year: int) -> int:
@@ -70,3 +72,17 @@ def _payments_table(payments: Any, providers: dict[str, str]) -> Table:
             amounts = (p.cquin_value, f.available, f.earned, f.shortfall, f.at_risk)
             table.add_row(name, *(f"{pounds(a):,}" for a in amounts), achieved)
     return table
+
+
+def show_outbox(console: Console, status: OutboxStatus) -> None:
+    """The mail outbox: how many wait, how many went, and each failing message with its last error."""
+    console.print(f"Mail outbox: {status.pending} pending, {status.sent} sent, {len(status.failing)} failing")
+    if not status.failing:
+        return
+    table = Table(title="Failing mail")
+    for heading in ("message", "to", "attempts", "next try (UTC)", "last error"):
+        table.add_column(heading, overflow="fold")
+    for f in status.failing:
+        when = f"{f.next_attempt_at:%Y-%m-%d %H:%M:%S}" if f.next_attempt_at is not None else "now"
+        table.add_row(Text(f.message_id), Text(f.to_address), str(f.attempts), when, Text(f.last_error))
+    console.print(table)

@@ -31,6 +31,7 @@ from domain.actors import Actor, Role
 from domain.errors import NotPermittedError
 from domain.application import Corral
 from projections.audit.view import AuditView
+from projections.notifications.view import NotificationsView
 from projections.progress.view import ProgressView
 from projections.registry import view_of
 
@@ -209,6 +210,11 @@ async def get_audit_view(request: Request) -> AuditView:
     return view_of(request.app.state.views, AuditView)
 
 
+async def get_notifications_view(request: Request) -> NotificationsView:
+    """The inbox's read model."""
+    return view_of(request.app.state.views, NotificationsView)
+
+
 async def views_after(
     request: Request,
     after: Annotated[
@@ -232,6 +238,7 @@ async def views_after(
 
 ProgressReadings = Annotated[ProgressView, Depends(get_progress_view)]
 AuditReadings = Annotated[AuditView, Depends(get_audit_view)]
+NotificationsReadings = Annotated[NotificationsView, Depends(get_notifications_view)]
 Idempotency = Annotated[IdempotencyKeys, Depends(from_state("idempotency", IdempotencyKeys))]
 AttachmentFiles = Annotated[AttachmentStore, Depends(from_state("attachments", AttachmentStore))]
 ViewsAfter = Annotated[None, Depends(views_after)]

@@ -38,9 +38,15 @@ ACCESS_CHANGES = frozenset(
 )
 
 
+# What a user decides about their own notifications changes no one's access.
+PREFERENCES = frozenset(kind.__name__ for kind in (UserAccount.NotificationsRead, UserAccount.EmailChoiceMade))
+
+
 def changes_access(row: Any) -> bool:
     """True for an audit row after which some socket or subscription may no longer be allowed."""
-    return bool(row.aggregate_type == ACCOUNT or (row.aggregate_type, row.event_type) in ACCESS_CHANGES)
+    if row.aggregate_type == ACCOUNT:
+        return row.event_type not in PREFERENCES
+    return (row.aggregate_type, row.event_type) in ACCESS_CHANGES
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from api.live.guard import ACCOUNT, Verdict, changes_access, concerned, recheck
+from api.live.inbox import Inboxes
 from api.live.limits import Allowance, LiveLimits, TooManySocketsError
 from api.live.sockets import GONE, IDLE, SESSION_ENDED, TOO_SLOW, Client, Identity, Send, Subscription, WriteNow
 from api.live.topics import Topic, authorise
@@ -56,6 +57,7 @@ class Hub:
     ) -> None:
         self.audit = view_of(projections, AuditView)
         self.readings = view_of(projections, ProgressView)
+        self.inboxes = Inboxes(view_of(projections, Inboxes.VIEW))
         self.corral, self.revocations, self.limits = corral, revocations, limits
         self.chunk = max(1, limits.queue_size // 8)  # rows offered between pauses that let backlogs drain
         self.idle_beats = max(1, round(limits.idle_seconds / limits.heartbeat_seconds))
@@ -153,7 +155,8 @@ class Hub:
             budget, most, window = client.replays.remaining(), self.limits.replay_max, self.limits.replay_window
             too_far = start < until - window
             if not too_far and budget > 0:  # one more than may be replayed: so as to know there are too many
-                missed = await asyncio.to_thread(changes_in, self.audit, topic, start, until, min(most, budget) + 1)
+                read = changes_in if topic.inbox is None else self.inboxes.changes
+                missed = await asyncio.to_thread(read, self.audit, topic, start, until, min(most, budget) + 1)
                 if client.subscriptions.get(name) is not subscription:
                     return  # dropped meanwhile
             if too_far or len(missed) > most:
@@ -179,7 +182,8 @@ class Hub:
     async def deliver(self, rows: Sequence[Any], position: int) -> None:
         """Offer each committed row to the subscriptions it concerns: whether a topic covers it, and its
         message, decided once per topic; pause every few rows so backlogs drain as a burst goes out. A row that
-        may take access away is first checked against those it concerns."""
+        may take access away is first checked against those it concerns; an inbox hears of its notices and reading."""
+        noticed = await self.inboxes.noticed(rows)
         for number, row in enumerate(rows, 1):
             if changes_access(row):
                 await self._access_changed(row)
@@ -188,6 +192,8 @@ class Hub:
                     message = topic.update(row)
                     for subscription in list(followers):
                         subscription.offer(row.position, message)
+            for subscription in self.inboxes.followers(row, noticed):
+                subscription.offer(row.position, subscription.topic.update(row))
             self.delivered = max(self.delivered, row.position)  # a subscription made at the next pause replays to here
             if number % self.chunk == 0:
                 await asyncio.sleep(0)
@@ -257,10 +263,12 @@ class Hub:
     # Helpers
 
     def _index(self, subscription: Subscription) -> None:
+        self.inboxes.index(subscription)
         for programme_id in subscription.topic.programme_ids:
             self.by_programme.setdefault(programme_id, {}).setdefault(subscription.topic, set()).add(subscription)
 
     def _unindex(self, subscription: Subscription) -> None:
+        self.inboxes.unindex(subscription)
         for programme_id in subscription.topic.programme_ids:
             topics = self.by_programme.get(programme_id, {})
             followers = topics.get(subscription.topic, set())

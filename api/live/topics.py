@@ -13,7 +13,8 @@ from typing import Any
 from uuid import UUID
 
 from domain.actors import Actor
-from domain.errors import DomainError
+from domain import ids
+from domain.errors import DomainError, NotFoundError
 from domain.milestones import Quarter
 from projections.progress.queries import (
     audit_access,
@@ -29,11 +30,12 @@ KINDS = {
     "dashboard": "dashboard:<provider id>",
     "board": "board:<scheme id>:<Q1-Q4>",
     "audit": "audit:<programme id>",
+    "inbox": "inbox:<your username>",
 }
 
 
 class UnknownTopicError(DomainError):
-    """A topic is one of progress:, dashboard:, board: or audit:, with the ids it names."""
+    """A topic is one of progress:, dashboard:, board:, audit: or inbox:, with the ids it names."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Topic:
     scheme_id: str | None = None  # a board: this scheme-quarter only
     quarter: str | None = None
     detailed: bool = False  # descriptions, reasons and who acted (on a dashboard, for its own changes only)
+    inbox: tuple[str, str] | None = None  # an inbox: its organisation's notices and its account's reading (inbox.py)
 
     def covers(self, row: Any) -> bool:
         """True when this audit row is a change this topic's subscriber should hear of."""
@@ -62,6 +65,8 @@ class Topic:
 
     def update(self, row: Any) -> str:
         """The update message for this row, as JSON text."""
+        if self.inbox is not None:  # the inbox changed: its page says how
+            return json.dumps({"type": "update", "topic": self.name, "position": row.position, "change": {}})
         change = {
             "event": row.event_type,
             "aggregate": row.aggregate_type,
@@ -101,6 +106,11 @@ def authorise(readings: ProgressView, actor: Actor, name: str) -> Topic:
             return Topic(
                 name, frozenset({access.programme_id}), None, scheme_id=scheme_id, quarter=quarter, detailed=True
             )
+        if kind == "inbox" and len(parts) == 1:
+            if parts[0] != actor.user_id:  # another user's reads exactly like one that does not exist
+                raise NotFoundError(f"there is no inbox {parts[0]!r} for you to follow")
+            account_id = str(ids.user_id(actor.user_id))
+            return Topic(name, frozenset(), None, inbox=(str(actor.organisation_id), account_id))
         if kind == "audit" and len(parts) == 1:
             access = audit_access(readings, actor, str(UUID(parts[0])))
             return Topic(name, frozenset({access.programme_id}), None, detailed=True)

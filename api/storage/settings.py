@@ -72,6 +72,21 @@ class Settings(BaseSettings):
         """What day it is, for the domain's deadlines and the views' due dates."""
         return clock_for(self.today)
 
+    # Email of notices, sent by the process that projects (api/storage/mail.py): through SMTP, or without a host
+    # written as .eml files into mail_dir. Links in mail start with public_url.
+    smtp_host: str | None = None
+    smtp_port: Annotated[int, Field(gt=0, lt=65536)] = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    mail_from: str = "Corral <corral@localhost>"
+    mail_dir: Path = Path("var") / "mail"
+    public_url: str = "http://127.0.0.1:8000"
+    mail_digest_hour: Annotated[int, Field(ge=0, le=23)] = 7  # the hour (UTC) each day's digests go out
+    mail_retry_seconds: Annotated[float, Field(gt=0)] = 30.0  # the first wait after a failed send; it doubles
+    mail_retry_max_seconds: Annotated[float, Field(gt=0)] = 3600.0
+    mail_poll_seconds: Annotated[float, Field(gt=0)] = 1.0  # how often the mailer looks for mail to send
+
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads to build the event store."""
         env = {

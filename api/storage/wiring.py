@@ -27,7 +27,7 @@ def build_views(settings: Settings | None = None) -> tuple[ViewDatabase, list[Vi
     """The views' database and every projection, with their tables created if missing."""
     settings = settings or Settings()
     database = ViewDatabase(settings.database_url, settings.database_schema)
-    projections = build_projections(database)
+    projections = build_projections(database, public_url=settings.public_url)
     for projection in projections:
         projection.view.reading_clock = settings.clock()
         projection.view.create()

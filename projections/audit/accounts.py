@@ -2,27 +2,57 @@
 
 from __future__ import annotations
 
-from domain.user_account import UserAccount
-from projections.audit.context import Lookup, created_context
+from domain.user_account import UserAccount, named
+from projections.audit.context import Context, Lookup, created_context
 from projections.audit.describe import Described, about, context_of, describes
-from projections.audit.phrasing import name_of, who
+from projections.audit.phrasing import name_of, person_named, who
+
+
+def _account(context: Context, lookup: Lookup, unknown: str) -> str:
+    """The account's user as the trail knew them just before the event."""
+    return person_named(lookup, context.title) if context.title else unknown
 
 
 @describes(UserAccount.Registered)
 def _registered(e: UserAccount.Registered, lookup: Lookup) -> Described:
-    organisation = name_of(lookup, e.organisation_id)
-    text = f"{who(e, lookup)} opened an account for {e.username} as {e.role.value} of {organisation}"
+    organisation, user = name_of(lookup, e.organisation_id), named(e.display_name, e.username)
+    text = f"{who(e, lookup)} opened an account for {user} as {e.role.value} of {organisation}"
     return about(created_context(e), text)
+
+
+@describes(UserAccount.DetailsChanged)
+def _details_changed(e: UserAccount.DetailsChanged, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    name = f"the name {e.display_name}" if e.display_name else "no name"
+    email = f"the email address {e.email}" if e.email else "no email address"
+    text = f"{who(e, lookup)} gave {_account(context, lookup, 'an account')} {name} and {email}"
+    return about(context, text)
 
 
 @describes(UserAccount.PasswordChanged)
 def _password_changed(e: UserAccount.PasswordChanged, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
-    return about(context, f"{who(e, lookup)} set a new password for {context.title or 'an account'}")
+    return about(context, f"{who(e, lookup)} set a new password for {_account(context, lookup, 'an account')}")
 
 
 @describes(UserAccount.Disabled)
 def _disabled(e: UserAccount.Disabled, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
-    text = f"{who(e, lookup)} disabled the account of {context.title or 'an unknown user'}: {e.reason}"
+    text = f"{who(e, lookup)} disabled the account of {_account(context, lookup, 'an unknown user')}: {e.reason}"
     return about(context, text, e.reason)
+
+
+@describes(UserAccount.NotificationsRead)
+def _notifications_read(e: UserAccount.NotificationsRead, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    whom = _account(context, lookup, "a user")
+    if e.up_to:
+        return about(context, f"{whom} marked every notice up to #{e.up_to} as read")
+    return about(context, f"{whom} marked {len(e.notices)} notice{'s' if len(e.notices) != 1 else ''} as read")
+
+
+@describes(UserAccount.EmailChoiceMade)
+def _email_chosen(e: UserAccount.EmailChoiceMade, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    rhythm = {"immediate": "each notice by email at once", "daily": "a daily email digest", "off": "no email"}
+    return about(context, f"{_account(context, lookup, 'a user')} chose {rhythm.get(e.choice, e.choice)}")

@@ -71,6 +71,9 @@ class Lookup(Protocol):
     def context(self, aggregate_id: UUID) -> Context | None:
         """The aggregate's context, if its first event has been seen."""
 
+    def person(self, username: str) -> str:
+        """The name an account's user goes by; blank when none was given."""
+
 
 def created_context(event: FirstEvent) -> Context:
     """The context an aggregate's first event gives it; an account keeps its username, role and organisation."""

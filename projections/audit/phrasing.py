@@ -6,6 +6,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from domain.actors import OPERATOR_PREFIX, Role
+from domain.user_account import named
 from projections.audit.context import Acted, Context, Lookup
 
 
@@ -15,9 +16,14 @@ def who(event: Acted, lookup: Lookup) -> str:
     if actor.role is Role.OPERATOR:
         return f"Platform operator {actor.user_id.removeprefix(OPERATOR_PREFIX)}"
     if actor.role is Role.ADMINISTRATOR:
-        return f"Administrator {actor.user_id}"
+        return f"Administrator {person_named(lookup, actor.user_id)}"
     known = lookup.organisation(actor.organisation_id)
     return known.name if known is not None else actor.user_id
+
+
+def person_named(lookup: Lookup, username: str) -> str:
+    """A user by the name they go by, beside their username."""
+    return named(lookup.person(username), username)
 
 
 def name_of(lookup: Lookup, organisation_id: UUID | None) -> str:

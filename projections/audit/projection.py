@@ -59,10 +59,22 @@ class AuditProjection(ViewProjection[AuditView]):
     @process_event.register(Scheme.Drafted)
     @process_event.register(Submission.EvidenceSubmitted)
     @process_event.register(QuarterReview.Opened)
-    @process_event.register(UserAccount.Registered)
     def _(self, e: FirstEvent, tracking: Tracking) -> None:
         self._record(e, tracking)
         self.lookup.add_context(e.originator_id, created_context(e))
+
+    @process_event.register(UserAccount.Registered)
+    def _(self, e: UserAccount.Registered, tracking: Tracking) -> None:
+        self._record(e, tracking)
+        self.lookup.add_context(e.originator_id, created_context(e))
+        self.lookup.name_person(e.username, e.display_name)
+
+    @process_event.register(UserAccount.DetailsChanged)
+    def _(self, e: UserAccount.DetailsChanged, tracking: Tracking) -> None:
+        self._record(e, tracking)
+        context = self.lookup.context(e.originator_id)
+        if context is not None:
+            self.lookup.name_person(context.title, e.display_name)
 
     @process_event.register(Scheme.DraftAmended)
     @process_event.register(Scheme.VariationProposed)
@@ -127,6 +139,25 @@ class TrailLookup:
             self.view.remember(key, None if row is None else from_row(Context, row._mapping, _IDS))
         context: Context | None = self.view.recall(key)
         return context
+
+    def person(self, username: str) -> str:
+        """The name an account's user goes by now; blank when none was given or the account was never seen."""
+        key = ("person", username)
+        if self.view.recall(key, MISSING) is MISSING:
+            t = self.view.users
+            name = self.view.conn.execute(select(t.c.display_name).where(t.c.username == username)).scalar()
+            self.view.remember(key, name or "")
+        named: str = self.view.recall(key)
+        return named
+
+    def name_person(self, username: str, display_name: str) -> None:
+        """Remember the name a user goes by now."""
+        t = self.view.users
+        username, display_name = as_stored(t.c.username, username), as_stored(t.c.display_name, display_name)
+        renamed = self.view.conn.execute(update(t).where(t.c.username == username).values(display_name=display_name))
+        if renamed.rowcount == 0:
+            self.view.conn.execute(insert(t).values(username=username, display_name=display_name))
+        self.view.remember(("person", username), display_name)
 
     def add_organisation(self, organisation_id: UUID, known: KnownOrganisation) -> None:
         """Remember a newly registered organisation."""

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
+from domain.user_account import named
 from projections.audit.view import AuditView, from_row
 from projections.database import ViewDatabase
 
@@ -37,6 +38,8 @@ class AuditEntry:
     quarter: str | None
     description: str
     reason: str | None
+    actor_display_name: str | None  # the name the acting user goes by now, if they gave one
+    actor_name: str  # `Priya Shah (dpt.quality)`, or the user id alone
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,8 @@ def audit_trail(
     with view.database.engine.connect() as conn:
         if since is not None or until is not None:
             conditions += _positions_between(conn, view, since, until)
-        rows = conn.execute(select(t).where(*conditions).order_by(t.c.position.desc()).limit(limit + 1)).all()
+        named_rows = _with_names(view, select(t)).where(*conditions)
+        rows = conn.execute(named_rows.order_by(t.c.position.desc()).limit(limit + 1)).all()
     entries = tuple(_entry(row._mapping) for row in rows[:limit])
     return AuditPage(entries, entries[-1].position if len(rows) > limit else None)
 
@@ -189,5 +193,13 @@ def _shifted(moment: datetime | None, by: timedelta) -> datetime | None:
 _IDS = frozenset({"aggregate_id", "actor_organisation_id", "programme_id", "scheme_id", "provider_id"})
 
 
+def _with_names(view: AuditView, query: Select[Any]) -> Select[Any]:
+    """The query's rows of the trail, each with the name its actor goes by now (None if they gave none)."""
+    t, users = view.events, view.users
+    name = func.nullif(users.c.display_name, "").label("actor_display_name")
+    return query.add_columns(name).select_from(t.outerjoin(users, users.c.username == t.c.actor_user_id))
+
+
 def _entry(row: Any) -> AuditEntry:
-    return from_row(AuditEntry, row, _IDS)
+    name = named(row["actor_display_name"], row["actor_user_id"])
+    return from_row(AuditEntry, {**row, "actor_name": name}, _IDS)

@@ -32,7 +32,7 @@ def from_row(cls: type[T], row: Any, ids: frozenset[str]) -> T:
 class AuditView(View):
     """Every event of the log, who did it, what it concerns and what it means, in log order."""
 
-    name = "audit_v1"
+    name = "audit_v2"
 
     def define_tables(self) -> None:
         """The trail, with an index per filter ending in the position for keyset paging."""
@@ -80,6 +80,12 @@ class AuditView(View):
             Column("code", BoundedText(100), nullable=False),
             Column("terms_version", Integer, nullable=False),
             Column("commissioner_id", ID),
+        )
+        # Each account's name as it is now: the trail names people by it beside their username.
+        self.users = self.table(
+            "users",
+            Column("username", BoundedText(200), primary_key=True),
+            Column("display_name", BoundedText(300), nullable=False),
         )
         # The most any event's time fell behind an event logged before it: it turns time filters into position bounds.
         self.clock = self.table(

@@ -17,7 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 
 from api.storage.settings import Settings
-from bench.servers import Service, corral_env, free_port, running
+from bench.servers import Service, Setting, corral_env, free_port, running
 
 ROOT = Path(__file__).resolve().parents[2]
 CORRAL = ROOT / ".venv" / "bin" / "corral"
@@ -51,14 +51,14 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def _serving(demo: Path, folder: Path, today: date | None = None) -> Iterator[Server]:
-    """`corral serve` on a free port over a copy of the demo database in `folder`, stopped on leaving; as at `today`
-    when given (CORRAL_TODAY)."""
+def _serving(demo: Path, folder: Path, **values: Setting) -> Iterator[Server]:
+    """`corral serve` on a free port over a copy of the demo database in `folder`, stopped on leaving; `values` are
+    further settings (as for `corral_env`)."""
     shutil.copyfile(demo, folder / "corral.sqlite3")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     settings = Settings(database_url=f"sqlite:///{folder / 'corral.sqlite3'}")
-    env = corral_env(settings, attachments_dir=folder / "attachments", allowed_origins=[url], today=today)
+    env = corral_env(settings, attachments_dir=folder / "attachments", allowed_origins=[url], public_url=url, **values)
     command = [str(CORRAL), "serve", "--host", "127.0.0.1"]
     with running(Service(command, env, port=port, ready="/readyz", log=folder / "serve.log", cwd=folder)):
         yield Server(url, folder)
@@ -81,7 +81,7 @@ def fresh_server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) 
 @pytest.fixture
 def demo_year_server(tmp_path_factory: pytest.TempPathFactory, demo_database: Path) -> Iterator[Server]:
     """The demo served for one test alone, as at a day inside its own year (`make run`'s): Q2 overdue, Q3 due soon."""
-    with _serving(demo_database, tmp_path_factory.mktemp("demo-year-server"), DEMO_TODAY) as served:
+    with _serving(demo_database, tmp_path_factory.mktemp("demo-year-server"), today=DEMO_TODAY) as served:
         yield served
 
 

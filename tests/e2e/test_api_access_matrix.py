@@ -214,6 +214,7 @@ JOINED = {"provider_id": str(ACUTE_ID), "contract_value": "100000000", "cquin_ra
 ACCOUNT = {"username": "gill", "organisation_id": str(COMMISSIONER_ID), "role": "commissioner", "password": PASSWORD}
 PASSWORDS = {"password": "password1234", "current_password": PASSWORD}  # zxcvbn refuses it: no password changes
 BLANK_REASON = {"reason": "  "}
+NOT_AN_EMAIL = {"display_name": "Colin Hart", "email": "colin at the trust"}  # refused by the domain: no change
 DECISION = {"provider_id": str(COMMUNITY_ID), "milestone_code": "M1", "status": "Met", "rationale": "on the pack"}
 
 COMMISSIONERS_CHANGE = changes(Role.COMMISSIONER, sees=in_programme)
@@ -231,6 +232,10 @@ MATRIX = (
     Row("POST", f"{V1}/auth/logout", changes(*Role), signs_out=True),
     Row("GET", f"{V1}/me", reads(everyone)),
     Row("GET", f"{V1}/me/queue", reads(everyone)),
+    # Everyone's own inbox: marking nothing read, or choosing an email rhythm there is not, changes nothing.
+    Row("GET", f"{V1}/me/notifications", reads(everyone)),
+    Row("POST", f"{V1}/me/notifications/read", changes(*Role), json={"ids": []}),
+    Row("POST", f"{V1}/me/email", changes(*Role), json={"choice": "weekly"}),
     Row("GET", f"{V1}/programmes", reads(everyone)),
     # The programme's read models: progress is shared, money is each provider's own, the audit trail the commissioner's.
     Row("GET", f"{PROGRAMME}/progress", reads(in_programme)),
@@ -294,11 +299,13 @@ MATRIX = (
     Row("POST", f"{REVIEW}/appeals", COMMISSIONERS_CHANGE, json=DECISION | {"milestone_code": "M2", "reason": "audit"}),
     Row("POST", f"{REVIEW}/call-ins", COMMISSIONERS_CHANGE, json={"submission_id": "{submission_id}", "reason": ""}),
     Row("POST", f"{REVIEW}/closure", COMMISSIONERS_CHANGE),
-    # User accounts: a new password zxcvbn refuses, and a blank reason, so that nothing changes. Organisations are
-    # registered only at the server (`corral organisations add`): there is no route for it.
+    # User accounts: a new password zxcvbn refuses, an email that is not one, and a blank reason, so that nothing
+    # changes. Organisations are registered only at the server (`corral organisations add`): there is no route for it.
     Row("POST", f"{V1}/users", changes(Role.ADMINISTRATOR, may=administrator_of(COMMISSIONER_ID)), json=ACCOUNT),
     Row("POST", f"{V1}/users/{{username}}/password", changes(*Role), json=PASSWORDS, on={"username": "me"}),
     Row("POST", f"{V1}/users/{{username}}/password", manages_account("colin", COMMUNITY_ID), json=PASSWORDS),
+    Row("POST", f"{V1}/users/{{username}}/details", changes(*Role), json=NOT_AN_EMAIL, on={"username": "me"}),
+    Row("POST", f"{V1}/users/{{username}}/details", manages_account("colin", COMMUNITY_ID), json=NOT_AN_EMAIL),
     Row(
         "POST",
         f"{V1}/users/{{username}}/disablement",

@@ -97,7 +97,7 @@ def test_a_disabled_account_can_no_longer_use_its_token(server: tuple[TestClient
     assert refused.status_code == 401
 
 
-def test_corral_organisations_add_and_users_add_open_an_account_that_can_sign_in(tmp_path: Path) -> None:
+def test_corral_organisations_add_and_users_add_open_an_account_with_a_name_that_can_sign_in(tmp_path: Path) -> None:
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}")
     env = {**os.environ, "CORRAL_DATABASE_URL": settings.database_url}
     registered = subprocess.run(
@@ -110,7 +110,8 @@ def test_corral_organisations_add_and_users_add_open_an_account_that_can_sign_in
     assert registered.returncode == 0, registered.stdout + registered.stderr
 
     added = subprocess.run(
-        [str(CORRAL), "users", "add", "Priya", "--organisation", "PRIVATE", "--role", "provider"],
+        [str(CORRAL), "users", "add", "Priya", "--organisation", "PRIVATE", "--role", "provider"]
+        + ["--name", "Priya Shah", "--email", "Priya.Shah@example.nhs.uk"],
         input=f"{PASSWORD}\n",
         env=env,
         capture_output=True,
@@ -119,9 +120,12 @@ def test_corral_organisations_add_and_users_add_open_an_account_that_can_sign_in
     )
     with TestClient(create_app(settings)) as client:
         token = sign_in(client, "priya", PASSWORD)
+        me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"}).json()
 
     assert added.returncode == 0, added.stdout + added.stderr
+    assert "Priya Shah (priya) can now sign in" in added.stdout
     assert token.status_code == 200
+    assert (me["display_name"], me["email"]) == ("Priya Shah", "priya.shah@example.nhs.uk")
 
 
 def test_a_sign_in_without_a_password_names_the_missing_field(server: tuple[TestClient, Settings]) -> None:

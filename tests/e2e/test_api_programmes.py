@@ -187,3 +187,16 @@ def test_the_audit_export_is_the_whole_trail_oldest_first_and_only_for_the_commi
     positions = [int(r[0]) for r in rows[1:]]
     assert positions == sorted(positions) and len(positions) > 100
     assert refused.status_code == 404
+
+
+def test_the_audit_trail_and_its_export_name_each_person_beside_their_username(client: TestClient) -> None:
+    auditor = signed_in(client, "sdt-ccg.auditor")
+
+    page = client.get(f"/api/v1/programmes/{PROGRAMME}/audit", params={"user": "dpt.quality"}, headers=auditor).json()
+    exported = client.get(f"/api/v1/programmes/{PROGRAMME}/audit.csv", headers=auditor)
+
+    entry = page["entries"][0]
+    assert (entry["actor_user_id"], entry["actor_display_name"]) == ("dpt.quality", "Priya Shah")
+    assert entry["actor_name"] == "Priya Shah (dpt.quality)"
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert {r["actor_name"] for r in rows if r["actor_user_id"] == "dpt.quality"} == {"Priya Shah (dpt.quality)"}

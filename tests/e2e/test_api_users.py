@@ -80,3 +80,45 @@ def test_a_user_changes_their_own_password_only_by_giving_the_current_one(client
     assert client.get("/api/v1/me", headers=colin).status_code == 401
     assert client.post("/api/v1/auth/token", data={"username": "colin", "password": PASSWORD}).status_code == 401
     assert bearer(client, "colin", new)
+
+
+def test_an_account_opens_with_a_name_and_email_address_which_its_user_sees_and_changes(client: TestClient) -> None:
+    body = {
+        "username": "nina",
+        "organisation_id": str(COMMUNITY_ID),
+        "role": "provider",
+        "password": PASSWORD,
+        "display_name": "Nina Patel",
+        "email": "Nina.Patel@Example.NHS.uk",
+    }
+    opened = client.post("/api/v1/users", json=body, headers=bearer(client, "ada"))
+    nina = bearer(client, "nina")
+    first = client.get("/api/v1/me", headers=nina).json()
+
+    changed = client.post(
+        "/api/v1/users/nina/details", json={"display_name": "Nina Shah", "email": "nina@example.nhs.uk"}, headers=nina
+    )
+    by_admin = client.post(
+        "/api/v1/users/nina/details",
+        json={"display_name": "Dr Nina Shah", "email": ""},
+        headers=bearer(client, "ada") | {"If-Match": changed.headers["ETag"]},
+    )
+    now = client.get("/api/v1/me", headers=nina).json()
+
+    assert opened.status_code == 201
+    assert (first["display_name"], first["email"]) == ("Nina Patel", "nina.patel@example.nhs.uk")
+    assert changed.status_code == 200 and by_admin.status_code == 200
+    assert (now["display_name"], now["email"]) == ("Dr Nina Shah", "")
+
+
+def test_an_email_address_that_is_not_one_is_a_422_naming_the_field_and_changes_nothing(client: TestClient) -> None:
+    colin = bearer(client, "colin")
+
+    refused = client.post(
+        "/api/v1/users/colin/details", json={"display_name": "Colin", "email": "colin at the trust"}, headers=colin
+    )
+    other = client.post("/api/v1/users/ada/details", json={"display_name": "Ada", "email": ""}, headers=colin)
+
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "email"
+    assert other.status_code == 403
+    assert client.get("/api/v1/me", headers=colin).json()["display_name"] == ""

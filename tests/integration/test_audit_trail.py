@@ -24,7 +24,7 @@ from projections.audit import AuditEntry, AuditProjection, AuditView, audit_trai
 from projections.database import ViewDatabase
 from projections.registry import build_projections
 from projections.runner import catch_up
-from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, OPERATOR
 from tests.builders import COMMUNITY_ID, administrator_of, narrative, narrative_milestone
 from tests.integration.given import agreed_scheme, all_events, organisations_registered
 
@@ -339,10 +339,65 @@ def test_the_audit_view_is_among_the_projections_the_projector_runs(settings: Se
 
     views = [p.view for p in build_projections(database)]
 
-    assert [v.name for v in views if isinstance(v, AuditView)] == ["audit_v1"]
+    assert [v.name for v in views if isinstance(v, AuditView)] == ["audit_v2"]
     database.close()
 
 
 def test_a_page_holds_at_least_one_entry(trail: Trail) -> None:
     with pytest.raises(ValueError):
         audit_trail(trail.view, limit=0)
+
+
+# People are named by the name they go by now, beside their username.
+def test_after_the_demo_a_lead_s_return_is_shown_as_done_by_the_person_beside_their_username(
+    demo_trail: Trail,
+) -> None:
+    [returned] = [e for e in demo_trail.every_page(scheme_id=SELF_HARM) if e.event_type == "EvidenceReturnedByLead"]
+
+    assert (returned.actor_user_id, returned.actor_display_name) == ("dpt.quality", "Priya Shah")
+    assert returned.actor_name == "Priya Shah (dpt.quality)"
+
+
+def test_someone_without_a_name_is_shown_by_username_and_a_later_name_shows_on_their_earlier_entries(
+    trail: Trail,
+) -> None:
+    app = trail.app
+    agreed = agreed_scheme(app, narrative_milestone("M1"))
+    app.register_user(OPERATOR, COMMUNITY.user_id, COMMUNITY_ID, Role.PROVIDER, "hash", "Colin Hart")
+    app.register_user(OPERATOR, ACUTE.user_id, ACUTE_ID, Role.PROVIDER, "hash")
+    submitted = app.submit_evidence(COMMUNITY, agreed.scheme_id, "M1", narrative()).id
+    app.accept_evidence(ACUTE, submitted)
+    trail.caught_up()
+    before = {e.event_type: e.actor_name for e in trail.every_page(scheme_id=agreed.scheme_id)}
+
+    app.change_details(COMMUNITY, COMMUNITY.user_id, "Colin J. Hart", "colin@example.nhs.uk")
+    app.change_details(administrator_of(ACUTE_ID), ACUTE.user_id, "Alice Moss", "")
+    trail.caught_up()
+    after = {e.event_type: e.actor_name for e in trail.every_page(scheme_id=agreed.scheme_id)}
+
+    assert (before["EvidenceSubmitted"], before["EvidenceAcceptedByLead"]) == ("Colin Hart (colin)", "alice")
+    assert (after["EvidenceSubmitted"], after["EvidenceAcceptedByLead"]) == (
+        "Colin J. Hart (colin)",
+        "Alice Moss (alice)",
+    )
+
+
+def test_an_administrator_s_changes_to_an_account_name_both_people(trail: Trail) -> None:
+    app = trail.app
+    agreed_scheme(app)
+    admin = administrator_of(COMMUNITY_ID)
+    app.register_user(OPERATOR, admin.user_id, COMMUNITY_ID, Role.ADMINISTRATOR, "hash", "Ada Lovelace")
+    app.register_user(admin, COMMUNITY.user_id, COMMUNITY_ID, Role.PROVIDER, "hash", "Colin Hart")
+    app.change_details(admin, COMMUNITY.user_id, "Colin J. Hart", "colin@example.nhs.uk")
+    app.disable_user(admin, COMMUNITY.user_id, "left the trust")
+    trail.caught_up()
+
+    newest_first = [e.description for e in audit_trail(trail.view, provider_id=COMMUNITY_ID, limit=3).entries]
+
+    assert newest_first == [
+        "Administrator Ada Lovelace (admin) disabled the account of Colin J. Hart (colin): left the trust",
+        "Administrator Ada Lovelace (admin) gave Colin Hart (colin) the name Colin J. Hart"
+        " and the email address colin@example.nhs.uk",
+        "Administrator Ada Lovelace (admin) opened an account for Colin Hart (colin) as provider of"
+        " Devon Community Care Trust",
+    ]

@@ -10,13 +10,15 @@ import pytest
 
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
-from api.cli.demo import load_demo, south_devon, trust_year
+from api.cli.demo import load_demo, south_devon, trust_year, users
 from domain import ids
 from domain.application import Corral
 from domain.milestones import Quarter
+from domain.organisation import OrganisationKind
 from projections.progress.queries import quarter_table
 from projections.progress.view import ProgressView
 from projections.runner import catch_up
+from tests.builders import OPERATOR
 from tests.conftest import DATABASES, empty_store
 
 SEED_000 = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_273be610992f54bc.txt"
@@ -136,3 +138,26 @@ def test_the_2018_19_goals_carry_the_seeds_numeric_targets_as_drafts(demo: Corra
         "AE-FREQUENT": "-0.20",
     }
     assert all(demo.scheme(s).status.value == "draft" for s in programme.scheme_ids)
+
+
+def test_every_demo_user_has_a_name_and_an_email_address_at_a_domain_reserved_for_examples(demo: Corral) -> None:
+    accounts = [demo.user_account(username) for username, *_ in users.demo_users()]
+
+    assert all(account.display_name for account in accounts)
+    assert demo.user_account("dpt.quality").display_name == "Priya Shah"
+    assert all(account.email == f"{account.username}@example.nhs.uk" for account in accounts)
+
+
+def test_demo_users_opened_before_people_had_names_are_given_theirs_once(app: Corral) -> None:
+    for code in sorted({code for _, code, _ in users.demo_users()}):
+        kind = OrganisationKind.COMMISSIONER if code in users.COMMISSIONERS else OrganisationKind.PROVIDER
+        app.register_organisation(OPERATOR, code, f"{code} organisation", kind)
+    for username, code, role in users.demo_users():
+        app.register_user(OPERATOR, username, ids.organisation_id(code), role, "an old hash")
+
+    users.load(app)
+    position = app.recorder.max_notification_id()
+    users.load(app)
+
+    assert app.user_account("sdt-ccg.admin").display_name == "Sam Okafor"
+    assert app.recorder.max_notification_id() == position

@@ -24,6 +24,7 @@ from domain.quarter_review import QuarterReview
 from projections import maintenance
 from projections.audit import AuditProjection, AuditView
 from projections.faults import ViewsStuckError, read_faults
+from projections.notifications import NotificationsProjection, NotificationsView
 from projections.progress.queries import collation_board
 from projections.progress.projection import ProgressProjection
 from projections.progress.view import ProgressView
@@ -83,7 +84,8 @@ def test_a_view_that_cannot_apply_an_event_stays_before_it_and_says_so_until_the
     agreed = agreed_scheme(app)
     progress = RefusingNudges(ProgressView(views.database))
     audit = AuditProjection(AuditView(views.database))
-    projector = Projector(app, [progress, audit], fault_backoff=Backoff(0.05, 0.2))
+    inbox = NotificationsProjection(NotificationsView(views.database))
+    projector = Projector(app, [progress, audit, inbox], fault_backoff=Backoff(0.05, 0.2))
     with running(projector):
         projector.wait(head(app), timeout=10)
 
@@ -110,7 +112,7 @@ def test_a_view_that_cannot_apply_an_event_stays_before_it_and_says_so_until_the
         progress.refusing.clear()  # a fix is deployed
         projector.wait(after, timeout=10)
 
-        assert read_faults(views.database, ["progress_v2", "audit_v1"]) == {}
+        assert read_faults(views.database, ["progress_v2", "audit_v2"]) == {}
         assert [row.fault for row in maintenance.status(app, [progress, audit])] == [None, None]
         assert status_command() == 0
         assert readiness(settings)[0] == 200
@@ -135,7 +137,7 @@ def test_an_event_no_code_can_decode_any_longer_stops_every_view_before_it_by_po
         catch_up(app, views.projections)
 
     faults = {(f.view, f.position, f.event_type) for f in first.value.faults}
-    assert faults == {("progress_v2", retired, "Retired.Happened"), ("audit_v1", retired, "Retired.Happened")}
+    assert faults == {(view, retired, "Retired.Happened") for view in ("progress_v2", "audit_v2", "notifications_v1")}
     assert [f.first_seen for f in again.value.faults] == [f.first_seen for f in first.value.faults]
     assert set(views.positions().values()) == {retired - 1}
     assert all(

@@ -15,10 +15,11 @@ HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g"
 
 
 class Known:
-    """A lookup that knows the community trust and, once registered, the account."""
+    """A lookup that knows the community trust and, once registered or renamed, the account and its user's name."""
 
     def __init__(self) -> None:
         self.contexts: dict[object, Context] = {}
+        self.people: dict[str, str] = {}
 
     def organisation(self, organisation_id: object) -> KnownOrganisation | None:
         if organisation_id == COMMUNITY_ID:
@@ -28,6 +29,9 @@ class Known:
     def context(self, aggregate_id: object) -> Context | None:
         return self.contexts.get(aggregate_id)
 
+    def person(self, username: str) -> str:
+        return self.people.get(username, "")
+
 
 def told(events: list[object]) -> list[Described]:
     lookup = Known()
@@ -36,6 +40,9 @@ def told(events: list[object]) -> list[Described]:
         described.append(describe(event, lookup))
         if isinstance(event, UserAccount.Registered):
             lookup.contexts[event.originator_id] = created_context(event)
+            lookup.people[event.username] = event.display_name
+        if isinstance(event, UserAccount.DetailsChanged):
+            lookup.people[lookup.contexts[event.originator_id].title] = event.display_name
     return described
 
 
@@ -65,4 +72,21 @@ def test_the_platform_operator_is_named_plainly_by_the_login_it_acted_from() -> 
     assert [d.description for d in described] == [
         "Platform operator tests opened an account for colin as provider of Devon Community Care Trust",
         "Platform operator tests disabled the account of colin: left the trust",
+    ]
+
+
+def test_a_named_user_is_shown_by_name_beside_the_username_and_their_email_address_only_when_it_changes() -> None:
+    admin = administrator_of(COMMUNITY_ID)
+    account = UserAccount.register(
+        admin, "colin", COMMUNITY_ID, OrganisationKind.PROVIDER, Role.PROVIDER, HASH, "Colin Hart", "c@example.nhs.uk"
+    )
+    account.change_details(admin, "Colin J. Hart", "")
+    account.disable(admin, "left the trust")
+
+    described = told(collected(account))
+
+    assert [d.description for d in described] == [
+        "Administrator admin opened an account for Colin Hart (colin) as provider of Devon Community Care Trust",
+        "Administrator admin gave Colin Hart (colin) the name Colin J. Hart and no email address",
+        "Administrator admin disabled the account of Colin J. Hart (colin): left the trust",
     ]

@@ -34,6 +34,18 @@ def test_the_api_and_the_projector_run_from_the_one_image_the_dockerfile_builds(
     )
 
 
+def test_the_projector_sends_mail_to_a_pinned_mailpit_whose_web_page_is_published() -> None:
+    services = compose()["services"]
+    mailpit = services["mailpit"]
+
+    assert mailpit["image"].startswith("axllent/mailpit:v") and mailpit["image"] != "axllent/mailpit:latest"
+    assert "8025:8025" in mailpit["ports"]
+    assert services["projector"]["depends_on"]["mailpit"]["condition"] == "service_started"
+    environment = services["projector"]["environment"]
+    assert (environment["CORRAL_SMTP_HOST"], environment["CORRAL_SMTP_PORT"]) == ("mailpit", "1025")
+    assert environment["CORRAL_PUBLIC_URL"].startswith("http")
+
+
 def test_the_dockerfile_installs_the_project_and_every_package_it_copies_exists() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text().splitlines()
     copied = [line.split()[1] for line in dockerfile if line.startswith("COPY ")]

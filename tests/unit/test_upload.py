@@ -31,6 +31,9 @@ class Names:
     def context(self, aggregate_id: UUID) -> Context | None:
         return None
 
+    def person(self, username: str) -> str:
+        return ""
+
 
 def test_an_upload_is_recorded_as_the_uploading_organisations_own_under_an_id_of_the_organisation_and_hash() -> None:
     upload = Upload.record(ACUTE, AUDIT)

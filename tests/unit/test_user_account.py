@@ -6,6 +6,7 @@ import pytest
 
 from domain.actors import PLATFORM_ID, Actor, Role
 from domain.errors import NotPermittedError
+from domain.limits import InvalidInputError
 from domain.organisation import OrganisationKind
 from domain.user_account import RoleNotForOrganisationError, UserAccount
 from tests.builders import ACUTE_ID, ADMIN, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID, OPERATOR, administrator_of
@@ -91,3 +92,76 @@ def test_each_password_change_starts_a_new_generation_which_tokens_are_checked_a
     account.change_password(COMMUNITY_ADMIN, "hash-3")
 
     assert (before, account.password_generation) == (0, 2)
+
+
+def test_an_account_opens_with_the_name_its_user_goes_by_and_a_lower_cased_email_address() -> None:
+    account = UserAccount.register(
+        OPERATOR,
+        "dpt.quality",
+        COMMUNITY_ID,
+        OrganisationKind.PROVIDER,
+        Role.PROVIDER,
+        "h",
+        "  Priya Shah ",
+        "Priya.Shah@Example.NHS.uk",
+    )
+
+    [registered] = collected(account)
+    assert (registered.display_name, registered.email) == ("Priya Shah", "priya.shah@example.nhs.uk")
+    assert (account.display_name, account.email) == ("Priya Shah", "priya.shah@example.nhs.uk")
+
+
+def test_an_account_registered_before_people_had_names_loads_without_one() -> None:
+    account = opened_account("colin", COMMUNITY_ID)
+
+    assert (account.display_name, account.email) == ("", "")
+    assert (UserAccount.Registered.display_name, UserAccount.Registered.email) == ("", "")
+
+
+def test_the_user_and_their_administrator_change_the_name_and_email_address_and_no_one_else_does() -> None:
+    account = opened_account("colin", COMMUNITY_ID)
+
+    account.change_details(COMMUNITY, "Colin Hart", "colin@example.nhs.uk")
+    account.change_details(COMMUNITY_ADMIN, "Colin J. Hart", "")
+    with pytest.raises(NotPermittedError):
+        account.change_details(ADMIN, "Mallory", "mallory@example.com")
+
+    changes = collected(account)
+    assert [(e.display_name, e.email, e.actor) for e in changes] == [
+        ("Colin Hart", "colin@example.nhs.uk", COMMUNITY),
+        ("Colin J. Hart", "", COMMUNITY_ADMIN),
+    ]
+    assert (account.display_name, account.email) == ("Colin J. Hart", "")
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "colin",
+        "colin@",
+        "@example.nhs.uk",
+        "colin@@example.nhs.uk",
+        "colin@example",
+        "col in@example.nhs.uk",
+        "c@" + "x" * 250 + ".uk",
+        "colin@exa\tmple.uk",
+    ],
+)
+def test_an_email_address_that_is_not_plausible_is_refused_naming_the_email_field(email: str) -> None:
+    account = opened_account("colin", COMMUNITY_ID)
+
+    with pytest.raises(InvalidInputError) as refused:
+        account.change_details(COMMUNITY, "Colin Hart", email)
+
+    assert refused.value.field == "email"
+    assert collected(account) == []
+
+
+@pytest.mark.parametrize("name", ["Colin\x00Hart", "Colin\nHart", "C" * 201])
+def test_a_display_name_with_control_characters_or_too_long_is_refused_naming_the_field(name: str) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        UserAccount.register(
+            OPERATOR, "colin", COMMUNITY_ID, OrganisationKind.PROVIDER, Role.PROVIDER, "h", name, "colin@example.nhs.uk"
+        )
+
+    assert refused.value.field == "display_name"

@@ -19,17 +19,8 @@ from domain.application import Corral
 from domain.errors import ConcurrentChangeError, DomainError
 from domain.service import Recorded
 from projections.progress.view import ProgressView
-from web.pages.rendering import (
-    PLAIN_WORDS,
-    SECURITY_HEADERS,
-    Viewer,
-    error_page,
-    get_viewer,
-    render,
-    session_viewer,
-)
-
-CurrentViewer = Annotated[Viewer, Depends(get_viewer)]
+from web.pages.rendering import PLAIN_WORDS, SECURITY_HEADERS, error_page, render, session_viewer
+from web.pages.viewer import CurrentViewer, Viewer
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from domain import ids
 from domain.evidence import Attachment, Evidence, Figures
 from domain.service import Recorded
 from domain.submission import Submission, SubmissionStatus
-from projections.progress.queries import organisation_names, programme_heading
+from projections.progress.queries import open_nudges, organisation_names, programme_heading
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 
 router = APIRouter(route_class=PageRoute)
@@ -43,6 +43,9 @@ def _own_page(page: Page, scheme_id: UUID, code: str, failure: FormFailure | Non
         "evidence": submission.evidence() if submission is not None else None,
         "locked": submission is not None and submission.status is SubmissionStatus.PRESENTED,
         "lead": organisation_names(page.readings).get(str(lead), ""),
+        "nudges": open_nudges(
+            page.readings, str(page.viewer.actor.organisation_id), str(scheme_id), milestone.quarter.value
+        ),
     }
     return page.show("evidence.html", context, failure)
 

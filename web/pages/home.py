@@ -11,6 +11,7 @@ from domain.actors import Role
 from projections.progress.queries import (
     agreed_scheme_ids,
     may_read_dashboard,
+    open_nudges,
     organisation_names,
     provider_dashboard,
     visible_programmes,
@@ -50,6 +51,7 @@ def home(page: CurrentPage, _: ViewsAfter) -> Response:
         "dashboards": dashboards,
         "agreed": agreed,
         "names": organisation_names(page.readings),
+        "nudges": open_nudges(page.readings, str(provider_id)),
         "quarters": QUARTERS,
         "live_topics": [f"dashboard:{provider_id}", *boards][:MAX_TOPICS],
     }

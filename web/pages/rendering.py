@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +12,18 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.http.deps import CorralApp, CurrentActor, ServerSettings, SessionClaims, session_of
-from api.http.session import csrf_token
+from api.http.deps import session_of
 from domain.achievement import AssessmentStatus
-from domain.actors import Actor, Role
+from domain.actors import Role
 from domain.milestones import contract_year_label
 from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
 from domain.submission import SubmissionStatus
 from projections.progress.queries.reading import AWAITING, NOT_YET_DUE, OVERDUE
+from projections.notifications.view import NotificationsView
+from projections.registry import view_of
 from web.pages import formats
+from web.pages.viewer import Viewer, viewer_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SECURITY_HEADERS = {
@@ -72,31 +73,6 @@ environment.globals["tag_colour"] = lambda status: TAG_COLOURS.get(str(status), 
 environment.globals["idempotency_key"] = lambda: secrets.token_urlsafe(24)
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """The signed-in user as the pages need them: who, for which organisation, and the session's CSRF token."""
-
-    actor: Actor
-    organisation: str
-    csrf: str
-
-    @property
-    def is_provider(self) -> bool:
-        """True for provider staff."""
-        return self.actor.role is Role.PROVIDER
-
-    @property
-    def sees_everything(self) -> bool:
-        """True for the commissioner's staff and auditors."""
-        return self.actor.role in (Role.COMMISSIONER, Role.AUDITOR)
-
-
-def get_viewer(actor: CurrentActor, claims: SessionClaims, settings: ServerSettings, corral: CorralApp) -> Viewer:
-    """The signed-in viewer; without a session the page redirects to sign in."""
-    organisation = corral.organisation(actor.organisation_id).name
-    return Viewer(actor, organisation, csrf_token(claims.token_id, settings.signing_key()))
-
-
 def render(
     request: Request, template: str, context: Mapping[str, Any], viewer: Viewer | None, status_code: int = 200
 ) -> HTMLResponse:
@@ -115,7 +91,10 @@ def session_viewer(request: Request) -> Viewer | None:
         if session is None:
             return None
         claims, actor = session
-        return get_viewer(actor, claims, request.app.state.settings, request.app.state.corral)
+        state = request.app.state
+        return viewer_of(
+            actor, claims.token_id, state.settings.signing_key(), state.corral, view_of(state.views, NotificationsView)
+        )
     except Exception:  # an error page is drawn whatever else fails: then without the navigation
         return None
 

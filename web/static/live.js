@@ -1,9 +1,12 @@
 // Live pages: subscribe to the page's topics over /api/v1/live and, on a change, refresh its live regions in place.
+// Topics come from every element naming some: the page's main content, and the header's inbox count.
 (function () {
   "use strict";
-  var main = document.querySelector("[data-live-topics]");
-  if (!main) { return; }
-  var topics = main.getAttribute("data-live-topics").split(/\s+/).filter(Boolean);
+  var topics = [];
+  document.querySelectorAll("[data-live-topics]").forEach(function (element) {
+    topics = topics.concat(element.getAttribute("data-live-topics").split(/\s+/).filter(Boolean));
+  });
+  if (!topics.length) { return; }
   var status = document.getElementById("live-status");
   var statusText = status && status.querySelector(".live-status__text");
   var announcer = document.getElementById("live-announcer");

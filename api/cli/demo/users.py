@@ -11,6 +11,22 @@ from domain.actors import Role
 from domain.application import Corral
 
 COMMISSIONERS = {south_devon.CCG, trust_year.LOCAL, trust_year.SPECIALISED}
+# Made-up people for made-up accounts; every address is at a domain reserved for examples.
+NAMES = {
+    "sdt-ccg.quality": "Helen Marsh",
+    "sdt-ccg.auditor": "Owen Price",
+    "sdt-ccg.admin": "Sam Okafor",
+    "sdhft.quality": "Tom Hughes",
+    "tsdhct.quality": "Aisha Rahman",
+    "swasft.quality": "Gareth Evans",
+    "dpt.quality": "Priya Shah",
+    "cct.quality": "Mary O'Neill",
+    "msh.quality": "James Whitfield",
+    "mht.quality": "Fiona Campbell",
+    "local-ccg.quality": "David Chen",
+    "nhse-spec.quality": "Ruth Adeyemi",
+}
+EMAIL_DOMAIN = "example.nhs.uk"
 
 
 def demo_users() -> list[tuple[str, str, Role]]:
@@ -27,10 +43,21 @@ def demo_users() -> list[tuple[str, str, Role]]:
 
 
 def load(app: Corral) -> None:
-    """Open each demo account that is not there yet, all with the demo password."""
-    missing = [user for user in demo_users() if not app.exists(ids.user_id(user[0]))]
+    """Open each demo account that is not there yet, all with the demo password; name any opened before people had
+    names."""
+    opened = {username for username, *_ in demo_users() if app.exists(ids.user_id(username))}
+    for username in sorted(opened):
+        if not app.user_account(username).display_name:
+            app.change_details(OPERATOR, username, NAMES[username], email_of(username))
+    missing = [user for user in demo_users() if user[0] not in opened]
     if not missing:
         return
     password_hash = hash_password(DEMO_PASSWORD)
     for username, code, role in missing:
-        app.register_user(OPERATOR, username, ids.organisation_id(code), role, password_hash)
+        organisation_id = ids.organisation_id(code)
+        app.register_user(OPERATOR, username, organisation_id, role, password_hash, NAMES[username], email_of(username))
+
+
+def email_of(username: str) -> str:
+    """A demo user's address, at a domain reserved for examples."""
+    return f"{username}@{EMAIL_DOMAIN}"

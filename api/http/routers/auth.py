@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.http.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
 from api.http.devices import set_device_cookie
@@ -31,6 +31,8 @@ class Me(BaseModel):
     organisation_id: str
     organisation: str
     role: str
+    display_name: str = Field("", description="the name others see beside your username; blank for none")
+    email: str = ""
 
 
 class Session(BaseModel):
@@ -114,11 +116,14 @@ def sign_out(
 
 @router.get("/me", response_model=Me)
 def me(actor: CurrentActor, corral: CorralApp) -> Me:
-    """The signed-in user, their organisation and role."""
+    """The signed-in user, their name and email address, their organisation and role."""
     organisation = corral.organisation(actor.organisation_id)
+    account = corral.user_account(actor.user_id)
     return Me(
         username=actor.user_id,
         organisation_id=str(actor.organisation_id),
         organisation=organisation.name,
         role=actor.role.value,
+        display_name=account.display_name,
+        email=account.email,
     )

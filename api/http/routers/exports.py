@@ -94,6 +94,7 @@ def audit(
         "position",
         "occurred_at",
         "actor_user_id",
+        "actor_name",
         "actor_organisation_name",
         "role",
         "event_type",

@@ -20,7 +20,7 @@ from api.storage.settings import Settings
 from api.http.sign_in import ThrottledError, http_refusal
 from domain.actors import Role
 from domain.errors import NotPermittedError
-from domain.limits import SHORT_TEXT
+from domain.limits import EMAIL, NAME, SHORT_TEXT
 
 router = APIRouter(tags=["users"])
 
@@ -30,6 +30,13 @@ class UserIn(BaseModel):
     organisation_id: UUID
     role: Role
     password: SecretStr = Field(min_length=12, max_length=200)
+    display_name: str = Field("", max_length=NAME.cap, examples=["Priya Shah"])
+    email: str = Field("", max_length=EMAIL.cap, examples=["priya.shah@example.nhs.uk"])
+
+
+class DetailsIn(BaseModel):
+    display_name: str = Field(max_length=NAME.cap, description="the name others see beside the username; blank: none")
+    email: str = Field(max_length=EMAIL.cap, description="blank for none")
 
 
 class PasswordIn(BaseModel):
@@ -65,8 +72,25 @@ def open_account(body: UserIn, act: Act, settings: ServerSettings) -> JSONRespon
     password_hash = _chosen(body.password, body.username, organisation.name, settings)
     return act.run(
         f"user {body.username} {body.organisation_id} {body.role.value}",
-        lambda: act.corral.register_user(act.actor, body.username, body.organisation_id, body.role, password_hash),
+        lambda: act.corral.register_user(
+            act.actor,
+            body.username,
+            body.organisation_id,
+            body.role,
+            password_hash,
+            body.display_name,
+            body.email,
+        ),
         201,
+    )
+
+
+@router.post("/users/{username}/details", response_model=RecordedOut)
+def change_details(username: str, body: DetailsIn, act: Act) -> JSONResponse:
+    """Set the name others see and the email address: your own, or as the account's administrator."""
+    return act.run(
+        f"details {username} {body.display_name} {body.email}",
+        lambda: act.corral.change_details(act.actor, username, body.display_name, body.email, act.expected_version),
     )
 
 

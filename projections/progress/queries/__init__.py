@@ -17,6 +17,7 @@ from projections.progress.queries.access import (
 from projections.progress.queries.collation import CollationBoard, collation_board
 from projections.progress.queries.dashboard import ProgrammeDashboard, provider_dashboard
 from projections.progress.queries.matrix import ProgressMatrix, QuarterRow, progress_for, progress_matrix, quarter_table
+from projections.progress.queries.nudges import OpenNudge, open_nudges
 from projections.progress.queries.payments import (
     PaymentsSeen,
     ProgrammePayments,
@@ -41,6 +42,7 @@ from projections.progress.queries.reading import MilestoneProgress, load_progres
 __all__ = [
     "CollationBoard",
     "MilestoneProgress",
+    "OpenNudge",
     "PaymentsSeen",
     "ProgrammeAccess",
     "ProgrammeDashboard",
@@ -61,6 +63,7 @@ __all__ = [
     "evidence_to_remind",
     "load_progress",
     "may_read_dashboard",
+    "open_nudges",
     "organisation_names",
     "payments_for",
     "programme_access",

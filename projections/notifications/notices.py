@@ -1,0 +1,217 @@
+"""From an event to the notices it raises: who must hear of it (an organisation), in plain words, and where to go.
+
+One small function per kind, registered with `@notices_of`; each reads only the event and what the view knows
+(`Known`: names and titles as they stand, the scheme's lead and commissioner). Every member of the recipient
+organisation sees the notice in their inbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
+
+from domain.quarter_review import QuarterReview
+from domain.submission import Submission
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one organisation is told: its kind, a subject line, the text, and the page that needs the reader."""
+
+    kind: str
+    organisation_id: UUID
+    subject: str
+    text: str
+    link: str
+
+
+@dataclass(frozen=True)
+class SchemeFacts:
+    """A scheme as the notices name it."""
+
+    scheme_id: UUID
+    title: str
+    commissioner_id: UUID
+    lead_id: UUID | None
+
+
+@dataclass(frozen=True)
+class SubmissionFacts:
+    """A submission as the notices name it: whose, for which milestone and quarter."""
+
+    submission_id: UUID
+    scheme_id: UUID
+    provider_id: UUID
+    milestone_code: str
+    quarter: str
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """A scheme-quarter's review."""
+
+    scheme_id: UUID
+    quarter: str
+
+
+class Known(Protocol):
+    """What the view knows from earlier events."""
+
+    def organisation(self, organisation_id: UUID) -> str:
+        """The organisation's name as it stands."""
+
+    def scheme(self, scheme_id: UUID) -> SchemeFacts:
+        """The scheme's title, commissioner and lead as they stand."""
+
+    def milestone(self, scheme_id: UUID, code: str) -> str:
+        """The milestone's title in the scheme's latest terms."""
+
+    def submission(self, submission_id: UUID) -> SubmissionFacts:
+        """Whose evidence a submission is, for what."""
+
+    def review(self, review_id: UUID) -> ReviewFacts:
+        """The scheme and quarter of a review."""
+
+
+Noticer = Callable[[Any, Known], Iterable[Notice]]
+F = TypeVar("F", bound=Callable[..., Iterable[Notice]])
+NOTICERS: dict[type, Noticer] = {}
+
+
+def notices_of(*kinds: type) -> Callable[[F], F]:
+    """Register a function as the notices these event classes raise."""
+
+    def register(noticer: F) -> F:
+        for kind in kinds:
+            NOTICERS[kind] = noticer
+        return noticer
+
+    return register
+
+
+def notices(event: Any, known: Known) -> list[Notice]:
+    """The notices an event raises, in a fixed order (their place in it is part of each notice's id)."""
+    noticer = NOTICERS.get(type(event))
+    return [] if noticer is None else list(noticer(event, known))
+
+
+def evidence_page(s: SubmissionFacts) -> str:
+    """Where a provider works on its evidence for a milestone."""
+    return f"/schemes/{s.scheme_id}/milestones/{s.milestone_code}/evidence"
+
+
+def quarter_page(scheme_id: UUID, quarter: str, page: str) -> str:
+    """A scheme-quarter's `board` or `review`."""
+    return f"/schemes/{scheme_id}/quarters/{quarter}/{page}"
+
+
+def _milestone(known: Known, scheme_id: UUID, code: str) -> str:
+    title = known.milestone(scheme_id, code)
+    return f"{code} {title}" if title else code
+
+
+def _by(event: Any, known: Known) -> str:
+    """`Torbay Acute Trust (alice)`: the acting organisation and the user who acted."""
+    return f"{known.organisation(event.actor.organisation_id)} ({event.actor.user_id})"
+
+
+def _quoted(text: str) -> str:
+    return f"“{text}”" if text else ""
+
+
+@notices_of(QuarterReview.ProviderNudgedByLead)
+def _nudge(e: QuarterReview.ProviderNudgedByLead, known: Known) -> Iterable[Notice]:
+    review = known.review(e.originator_id)
+    scheme = known.scheme(review.scheme_id)
+    subject = (
+        f"{known.organisation(e.actor.organisation_id)} nudged you for your {review.quarter} evidence: {scheme.title}"
+    )
+    text = f"{_by(e, known)}, the lead of '{scheme.title}', asks for your {review.quarter} evidence."
+    yield Notice("nudge", e.provider_id, subject, f"{text} {_quoted(e.message)}".strip(), "/home")
+
+
+@notices_of(Submission.EvidenceReturnedByLead)
+def _returned(e: Submission.EvidenceReturnedByLead, known: Known) -> Iterable[Notice]:
+    s = known.submission(e.originator_id)
+    scheme, milestone = known.scheme(s.scheme_id), _milestone(known, s.scheme_id, s.milestone_code)
+    subject = f"Your {s.quarter} evidence for {s.milestone_code} was returned: {scheme.title}"
+    text = f"{_by(e, known)} returned revision {e.revision} of your {s.quarter} evidence for {milestone} in"
+    text += f" '{scheme.title}' with comments: {_quoted(e.comments)}"
+    yield Notice("returned", s.provider_id, subject, text, evidence_page(s))
+
+
+@notices_of(Submission.EvidenceAcceptedByLead)
+def _accepted(e: Submission.EvidenceAcceptedByLead, known: Known) -> Iterable[Notice]:
+    s = known.submission(e.originator_id)
+    scheme, milestone = known.scheme(s.scheme_id), _milestone(known, s.scheme_id, s.milestone_code)
+    subject = f"Your {s.quarter} evidence for {s.milestone_code} was accepted: {scheme.title}"
+    text = f"{_by(e, known)} accepted revision {e.revision} of your {s.quarter} evidence for {milestone} in"
+    text += f" '{scheme.title}' into the evidence pack."
+    yield Notice("accepted", s.provider_id, subject, f"{text} {_quoted(e.comment)}".strip(), evidence_page(s))
+
+
+@notices_of(Submission.EvidenceSubmitted, Submission.EvidenceRevised)
+def _submitted(e: Submission.EvidenceSubmitted | Submission.EvidenceRevised, known: Known) -> Iterable[Notice]:
+    s = known.submission(e.originator_id)
+    scheme = known.scheme(s.scheme_id)
+    if scheme.lead_id is None or scheme.lead_id == s.provider_id:
+        return
+    provider, milestone = known.organisation(s.provider_id), _milestone(known, s.scheme_id, s.milestone_code)
+    if isinstance(e, Submission.EvidenceRevised):
+        subject = f"{provider} revised its {s.quarter} evidence for {s.milestone_code}: {scheme.title}"
+        text = f"{_by(e, known)} sent revision {e.revision} of its {s.quarter} evidence for {milestone} in"
+        text += f" '{scheme.title}' for you to accept or return. Why it changed: {_quoted(e.reason)}"
+    else:
+        subject = f"{provider} submitted {s.quarter} evidence for {s.milestone_code}: {scheme.title}"
+        text = f"{_by(e, known)} submitted its {s.quarter} evidence for {milestone} in '{scheme.title}'"
+        text += " for you to accept or return."
+    yield Notice("submitted", scheme.lead_id, subject, text, f"/submissions/{s.submission_id}")
+
+
+@notices_of(QuarterReview.EvidencePackPresented)
+def _presented(e: QuarterReview.EvidencePackPresented, known: Known) -> Iterable[Notice]:
+    review = known.review(e.originator_id)
+    scheme = known.scheme(review.scheme_id)
+    lead = known.organisation(e.actor.organisation_id)
+    subject = f"{lead} presented evidence pack {e.pack_number} for {review.quarter}: {scheme.title}"
+    count = f"{len(e.entries)} submission{'' if len(e.entries) == 1 else 's'}"
+    text = f"{_by(e, known)} presented evidence pack {e.pack_number} for {review.quarter} of '{scheme.title}':"
+    text += f" {count}, {len(e.missing)} missing. It is ready for you to assess or query."
+    yield Notice(
+        "presented", scheme.commissioner_id, subject, text, quarter_page(scheme.scheme_id, review.quarter, "review")
+    )
+
+
+@notices_of(QuarterReview.EvidencePackQueried)
+def _queried(e: QuarterReview.EvidencePackQueried, known: Known) -> Iterable[Notice]:
+    review = known.review(e.originator_id)
+    scheme = known.scheme(review.scheme_id)
+    if scheme.lead_id is None:
+        return
+    commissioner = known.organisation(e.actor.organisation_id)
+    subject = f"{commissioner} queried evidence pack {e.pack_number} for {review.quarter}: {scheme.title}"
+    text = f"{_by(e, known)} queried evidence pack {e.pack_number} for {review.quarter} of '{scheme.title}' back"
+    text += f" to you: {_quoted(e.questions)}"
+    yield Notice("queried", scheme.lead_id, subject, text, quarter_page(scheme.scheme_id, review.quarter, "board"))
+
+
+@notices_of(QuarterReview.MilestoneAssessed, QuarterReview.AssessmentRevisedOnAppeal)
+def _assessed(
+    e: QuarterReview.MilestoneAssessed | QuarterReview.AssessmentRevisedOnAppeal, known: Known
+) -> Iterable[Notice]:
+    review, a = known.review(e.originator_id), e.assessment
+    scheme = known.scheme(review.scheme_id)
+    milestone = _milestone(known, review.scheme_id, a.milestone_code)
+    link = quarter_page(scheme.scheme_id, review.quarter, f"assessments/{a.provider_id}")
+    status = a.status.value
+    if isinstance(e, QuarterReview.AssessmentRevisedOnAppeal):
+        subject = f"{a.milestone_code} for {review.quarter} revised on appeal to {status}: {scheme.title}"
+        text = f"{_by(e, known)} revised on appeal the assessment of your {review.quarter} milestone {milestone} in"
+        text += f" '{scheme.title}' from {e.previous.status.value} to {status}. Why: {_quoted(e.reason)}"
+        yield Notice("appeal", a.provider_id, subject, f"{text} Rationale: {_quoted(a.rationale)}", link)
+        return
+    subject = f"{a.milestone_code} for {review.quarter} assessed as {status}: {scheme.title}"
+    text = f"{_by(e, known)} assessed your {review.quarter} milestone {milestone} in '{scheme.title}' as {status}."
+    yield Notice("assessed", a.provider_id, subject, f"{text} Rationale: {_quoted(a.rationale)}", link)
