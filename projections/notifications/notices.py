@@ -13,6 +13,7 @@ from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
 from domain.quarter_review import QuarterReview
+from domain.reminder import Reminder
 from domain.submission import Submission
 
 
@@ -215,3 +216,36 @@ def _assessed(
     subject = f"{a.milestone_code} for {review.quarter} assessed as {status}: {scheme.title}"
     text = f"{_by(e, known)} assessed your {review.quarter} milestone {milestone} in '{scheme.title}' as {status}."
     yield Notice("assessed", a.provider_id, subject, f"{text} Rationale: {_quoted(a.rationale)}", link)
+
+
+@notices_of(Reminder.Sent)
+def _reminded(e: Reminder.Sent, known: Known) -> Iterable[Notice]:
+    scheme, milestone = known.scheme(e.scheme_id), _milestone(known, e.scheme_id, e.milestone_code)
+    when = f"was due on {e.due:%-d %B %Y} and is overdue" if e.overdue else f"is due on {e.due:%-d %B %Y}"
+    standing = "is overdue" if e.overdue else f"is due on {e.due:%-d %B %Y}"
+    subject = f"Reminder: your {e.quarter.value} evidence for {e.milestone_code} {standing}: {scheme.title}"
+    text = f"Your {e.quarter.value} evidence for {milestone} in '{scheme.title}' {when}."
+    text += " Send it from the milestone's page; the lead collates it into the pack."
+    link = f"/schemes/{e.scheme_id}/milestones/{e.milestone_code}/evidence"
+    yield Notice("reminder", e.provider_id, subject, text, link)
+
+
+@notices_of(QuarterReview.SubmissionCalledIn)
+def _called_in(e: QuarterReview.SubmissionCalledIn, known: Known) -> Iterable[Notice]:
+    review = known.review(e.originator_id)
+    scheme = known.scheme(review.scheme_id)
+    provider, milestone = (
+        known.organisation(e.entry.provider_id),
+        _milestone(known, review.scheme_id, e.entry.milestone_code),
+    )
+    what = f"{provider}'s {review.quarter} evidence for {milestone} in '{scheme.title}'"
+    text = f"{_by(e, known)} called in revision {e.entry.revision} of {what} past the lead, to assess it directly."
+    text += f" Why: {_quoted(e.reason)}"
+    subject = f"{known.organisation(e.actor.organisation_id)} called in {review.quarter} evidence for"
+    subject += f" {e.entry.milestone_code}: {scheme.title}"
+    link = quarter_page(scheme.scheme_id, review.quarter, f"assessments/{e.entry.provider_id}")
+    yield Notice("called in", e.entry.provider_id, subject, text, link)
+    if scheme.lead_id is not None and scheme.lead_id != e.entry.provider_id:
+        yield Notice(
+            "called in", scheme.lead_id, subject, text, quarter_page(scheme.scheme_id, review.quarter, "board")
+        )

@@ -15,11 +15,14 @@ from domain.application import Corral
 from domain.milestones import Quarter
 from domain.review_errors import PackNotOverdueError
 from domain.submission import SubmissionStatus
+from domain.actors import Actor
 from projections.audit import audit_trail
+from projections.notifications import NotificationsView
+from projections.notifications.queries import inbox
 from projections.audit.view import AuditView
 from projections.progress.queries import load_progress, work_queue
 from projections.reminders import ReminderSweep
-from tests.builders import ACUTE, COMMISSIONER, COMMUNITY, COMMUNITY_ID, narrative, narrative_milestone
+from tests.builders import ACUTE, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR, narrative, narrative_milestone
 from tests.integration.given import agreed_scheme, event_names
 from tests.integration.read_models import Views, views_of
 
@@ -175,3 +178,27 @@ def test_corral_reminds_a_provider_a_week_before_and_again_once_overdue_each_tim
     quarter.app.submit_evidence(ACUTE, quarter.scheme_id, "M1", narrative())
     assert quarter.on(date(2014, 8, 1)).caught_up() and sweep.sweep() == 1  # overdue: only the one still owing
     assert quarter.on(date(2014, 8, 20)).caught_up() and sweep.sweep() == 0  # long overdue: no more noise
+
+
+def test_a_reminder_and_a_call_in_reach_the_inboxes_of_those_who_must_act(quarter: Quarter1) -> None:
+    app, scheme_id = quarter.app, quarter.scheme_id
+    for actor in (ACUTE, COMMUNITY):
+        app.register_user(OPERATOR, actor.user_id, actor.organisation_id, actor.role, "argon2-hash")
+    quarter.on(date(2014, 7, 27))
+    ReminderSweep(app, quarter.caught_up().progress).sweep()
+    waiting = app.submit_evidence(COMMUNITY, scheme_id, "M1", narrative()).id
+    quarter.on(PACK_DUE + timedelta(days=1)).app.call_in_evidence(
+        COMMISSIONER, scheme_id, Quarter.Q1, waiting, "The lead has not replied since August"
+    )
+
+    def told(actor: Actor) -> list[tuple[str, str]]:
+        view = next(p.view for p in quarter.caught_up().projections if isinstance(p.view, NotificationsView))
+        return [(n.kind, n.subject) for n in reversed(inbox(view, actor.user_id).notices)]
+
+    assert (
+        "reminder",
+        "Reminder: your Q1 evidence for M1 is due on 31 July 2014: Reduce self-harm and suicide",
+    ) in told(COMMUNITY)
+    called_in = "South Devon and Torbay CCG called in Q1 evidence for M1: Reduce self-harm and suicide"
+    assert ("called in", called_in) in told(COMMUNITY)
+    assert ("called in", called_in) in told(ACUTE)  # the lead hears its silence was passed over
