@@ -17,6 +17,7 @@ from domain.evidence import Evidence
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.limits import LONG_TEXT, SHORT_TEXT, require_reason
 from domain.milestones import Milestone, Quarter
+from domain.unassessed import UnassessedMilestonesError
 
 
 class ReviewStatus(Enum):
@@ -52,10 +53,6 @@ class AlreadyAssessedError(DomainError):
 
 class NotAssessedError(DomainError):
     """There is no assessment to revise."""
-
-
-class UnassessedMilestonesError(DomainError):
-    """A quarter closes only when every provider-milestone is assessed."""
 
 
 def _key(provider_id: UUID, milestone_code: str) -> str:
@@ -240,9 +237,9 @@ class QuarterReview(Aggregate):
         """End the review, fixing its payments; every provider-milestone must be assessed."""
         actor.require_commissioner_of(self.commissioner_id)
         self._require_not_closed()
-        missing = [f"{m.code} for {p}" for p, m in expected if _key(p, m.code) not in self.assessments]
+        missing = [(p, m.code) for p, m in expected if _key(p, m.code) not in self.assessments]
         if missing:
-            raise UnassessedMilestonesError(f"not yet assessed: {', '.join(missing)}")
+            raise UnassessedMilestonesError.of(self.quarter, missing)
         self._closed(actor=actor)
 
     @event(QuarterClosed)

@@ -34,7 +34,7 @@ def test_a_neighbours_evidence_reaches_the_lead_live_is_returned_revised_present
     neighbour.get_by_role("link", name=re.compile("Submit evidence for Reduce self-harm and suicide Q2")).click()
     check(neighbour, "evidence-form")
     neighbour.get_by_role("button", name="Submit evidence").click()
-    expect(neighbour.locator(".error-summary")).to_contain_text("evidence needs a narrative")
+    expect(neighbour.locator(".error-summary")).to_contain_text("Evidence needs a narrative")
     check(neighbour, "evidence-error")
     neighbour.get_by_label("Narrative").fill("Q2: safety plans audited for every client; two staff trained.")
     neighbour.get_by_label("Attach files (optional)").set_input_files(
