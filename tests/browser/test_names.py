@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from playwright.sync_api import Page, expect
@@ -20,6 +22,10 @@ def test_the_auditor_is_signed_in_by_name_and_reads_who_did_what_by_name_in_the_
     expect(page.locator(".header__user")).to_contain_text("Owen Price (sdt-ccg.auditor)")
     expect(page.locator("#audit-entries tbody tr").first).to_contain_text("Priya Shah (dpt.quality)")
     check(page, "audit-trail-by-name")
+    href = page.get_by_role("link", name="Download these entries (CSV)").get_attribute("href")
+    assert href is not None and "user=dpt.quality" in href
+    rows = list(csv.DictReader(io.StringIO(page.request.get(href).body().decode("utf-8-sig"))))
+    assert rows and {r["actor_name"] for r in rows} == {"Priya Shah (dpt.quality)"}
 
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")

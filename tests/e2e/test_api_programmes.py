@@ -200,3 +200,32 @@ def test_the_audit_trail_and_its_export_name_each_person_beside_their_username(c
     assert entry["actor_name"] == "Priya Shah (dpt.quality)"
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert {r["actor_name"] for r in rows if r["actor_user_id"] == "dpt.quality"} == {"Priya Shah (dpt.quality)"}
+
+
+SELF_HARM = str(ids.scheme_id(UUID(PROGRAMME), "SELF-HARM"))
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"scheme_id": SELF_HARM},
+        {"provider_id": ACUTE},
+        {"quarter": "Q1"},
+        {"user": "dpt.quality"},
+        {"scheme_id": SELF_HARM, "quarter": "Q2", "user": "dpt.quality"},
+        {"since": "2000-01-01T00:00:00Z", "until": "2000-01-02T00:00:00Z"},
+    ],
+)
+def test_the_audit_export_keeps_exactly_the_entries_the_same_filters_keep_in_the_json_trail(
+    client: TestClient, filters: dict[str, str]
+) -> None:
+    auditor = signed_in(client, "sdt-ccg.auditor")
+    url = f"/api/v1/programmes/{PROGRAMME}/audit"
+
+    shown = client.get(url, params=filters | {"limit": 1000}, headers=auditor).json()["entries"]
+    exported = client.get(f"{url}.csv", params=filters, headers=auditor)
+
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert exported.status_code == 200
+    assert [int(r["position"]) for r in rows] == [e["position"] for e in reversed(shown)]
+    assert len(rows) < len(client.get(f"{url}.csv", headers=auditor).content.splitlines()) - 1

@@ -39,6 +39,13 @@ def _day(text: str | None, plus: int = 0) -> datetime | None:
         return None
 
 
+def _as_parameter(value: Any) -> str:
+    """A filter's value as a query parameter of the API."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value.value if isinstance(value, Quarter) else str(value)
+
+
 @router.get("/programmes/{programme_id}/audit")
 def audit(
     page: CurrentPage,
@@ -65,19 +72,20 @@ def audit(
         "since": since or "",
         "until": until or "",
     }
-    trail = audit_trail(
-        trail_view,
-        programme_id=programme_id,
-        scheme_id=_uuid(scheme),
-        provider_id=_uuid(provider),
-        quarter=Quarter(filters["quarter"]) if filters["quarter"] else None,
-        actor=filters["user"] or None,
-        since=_day(since),
-        until=_day(until, plus=1),
-        before_position=before,
-        limit=PAGE,
-    )
+    # The filters as the trail's query (and the API's, where `actor` is called `user`) takes them.
+    chosen: dict[str, Any] = {
+        "scheme_id": _uuid(scheme),
+        "provider_id": _uuid(provider),
+        "quarter": Quarter(filters["quarter"]) if filters["quarter"] else None,
+        "actor": filters["user"] or None,
+        "since": _day(since),
+        "until": _day(until, plus=1),
+    }
+    trail = audit_trail(trail_view, programme_id=programme_id, **chosen, before_position=before, limit=PAGE)
     kept: dict[str, Any] = {k: v for k, v in filters.items() if v}
+    export_query = urlencode(
+        {"user" if k == "actor" else k: _as_parameter(v) for k, v in chosen.items() if v is not None}
+    )
     context = {
         "title": f"{heading.health_economy} {heading.contract_year}: audit trail",
         "programme": heading,
@@ -89,7 +97,8 @@ def audit(
         "assessments": ASSESSMENTS,
         "older": f"?{urlencode({**kept, 'before': trail.next_before})}" if trail.next_before else None,
         "newest": f"?{urlencode(kept)}" if before else None,
-        "export": f"/api/v1/programmes/{programme_id}/audit.csv",
+        "export": f"/api/v1/programmes/{programme_id}/audit.csv" + (f"?{export_query}" if export_query else ""),
+        "filtered": bool(export_query),
         "live_topics": [f"audit:{programme_id}"] if before is None else [],
     }
     return page.show("audit.html", context)

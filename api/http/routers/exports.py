@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.http.deps import AuditReadings, CurrentActor, ProgressReadings, ViewsAfter
 from api.http.exports import Format, table
-from api.http.params import Moment
+from api.http.params import FilterText, Moment
 from api.http.routers.payments import Money
 from domain.milestones import Quarter
 from domain.payments import pounds
@@ -84,12 +85,26 @@ def audit(
     readings: ProgressReadings,
     trail: AuditReadings,
     _: ViewsAfter,
+    scheme_id: UUID | None = None,
+    provider_id: UUID | None = None,
+    quarter: Quarter | None = None,
+    user: Annotated[FilterText | None, Query(description="the acting user's id")] = None,
     since: Moment | None = None,
     until: Moment | None = None,
 ) -> Response:
-    """The whole audit trail of the programme (or a time range of it), oldest first, for the commissioner and auditor."""
+    """The programme's audit trail, oldest first, with the same filters as the JSON trail: for the commissioner and
+    the auditor."""
     audit_access(readings, actor, str(programme_id))
-    entries = whole_trail(trail, programme_id=programme_id, since=since, until=until)
+    entries = whole_trail(
+        trail,
+        programme_id=programme_id,
+        scheme_id=scheme_id,
+        provider_id=provider_id,
+        quarter=quarter,
+        actor=user,
+        since=since,
+        until=until,
+    )
     columns = (
         "position",
         "occurred_at",
