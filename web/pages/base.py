@@ -32,6 +32,7 @@ from domain.service import Recorded
 from domain.submission import SubmissionStatus
 from domain.user_account import named
 from projections.progress.queries.reading import AWAITING, NOT_YET_DUE
+from web.pages.flash import Flash, carry, forget, taken
 from projections.progress.view import ProgressView
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -150,14 +151,16 @@ class Page:
         again: Again,
         done: str,
         asked: Mapping[str, Any] | None = None,
+        confirmed: Flash | None = None,
     ) -> Response:
-        """Run a use case on the command path, once per form key, then go to `done` once the views include it; a
-        refusal shows the form again. `asked` is what the form asks, for its key, when more than its typed values."""
+        """Run a use case on the command path, once per form key, then go to `done` (saying `confirmed` there) once the
+        views include it; a refusal shows the form again. `asked`: what the form asks, when more than its values."""
         request = f"{self.request.url.path} {form} {described(values if asked is None else asked)}"
         outcome = command.attempt(request, action)
         if isinstance(outcome, Refusal):
             return self.refused(outcome, form, values, again)
-        return see_other(after(done, outcome.position))
+        going = see_other(after(done, outcome.position))
+        return going if confirmed is None else carry(going, self.request, confirmed)
 
     def refused(self, refusal: Refusal, form: str, values: Mapping[str, Any], again: Again) -> Response:
         """The form again with why it was refused; what the viewer may not see or do is a page of its own."""
@@ -222,10 +225,13 @@ def render(
     request: Request, template: str, context: Mapping[str, Any], viewer: Viewer | None, status_code: int = 200
 ) -> HTMLResponse:
     """A page from its template, with the viewer and the path for the layout."""
+    flash = taken(request) if viewer is not None else None
     html = environment.get_template(template).render(
-        {**context, "viewer": viewer, "path": request.url.path, "Role": Role}
+        {**context, "viewer": viewer, "path": request.url.path, "Role": Role, "flash": flash}
     )
-    return HTMLResponse(html, status_code=status_code)
+    response = HTMLResponse(html, status_code=status_code)
+    forget(response, request)
+    return response
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -263,7 +269,7 @@ class PageRoute(APIRoute):
             except DomainError as error:
                 refusal = refused(error)
                 title = ERROR_TITLES.get(refusal.status, "That could not be done")
-                response = _error_page(request, refusal.status, title, str(error))
+                response = _error_page(request, refusal.status, title, refusal.detail)
             except RequestValidationError as error:
                 response = _invalid(request, error)
             response.headers.update(SECURITY_HEADERS)

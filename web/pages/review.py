@@ -31,7 +31,9 @@ from projections.progress.queries import (
     review_access,
     scheme_row,
 )
+from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.flash import Flash
 from web.pages.reading import quarter_review, review_version, scheme_quarter
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
@@ -131,6 +133,7 @@ def _decide(
     form: str,
     values: dict[str, str],
     action: Callable[[], Recorded],
+    confirmed: Callable[[], Flash],
 ) -> Response:
     review_access(page.readings, page.viewer.actor, str(scheme_id), lead_reads=False)
 
@@ -139,7 +142,8 @@ def _decide(
 
     if "status" in values and values["status"] not in STATUSES:
         return again(FormFailure(form, values, [(f"{form}-status", "choose Met, Partially Met, Not Met or N/A")]))
-    return page.act(act, action, form, values, again, f"/schemes/{scheme_id}/quarters/{quarter.value}/review")
+    done = f"/schemes/{scheme_id}/quarters/{quarter.value}/review"
+    return page.act(act, action, form, values, again, done, confirmed=confirmed())
 
 
 @router.post("/assessments")
@@ -171,6 +175,7 @@ def assess(
             rationale,
             act.expected_version,
         ),
+        lambda: confirmations.decided(page, provider_id, milestone_code, status, on_appeal=False),
     )
 
 
@@ -205,6 +210,7 @@ def appeal(
             reason,
             act.expected_version,
         ),
+        lambda: confirmations.decided(page, provider_id, milestone_code, status, on_appeal=True),
     )
 
 
@@ -219,6 +225,7 @@ def query(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter, qu
         "query",
         {"questions": questions},
         lambda: act.corral.query_pack(act.actor, scheme_id, quarter, questions, act.expected_version),
+        lambda: confirmations.queried(page, page.corral.scheme(scheme_id), quarter),
     )
 
 
@@ -233,6 +240,7 @@ def close(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter) ->
         "close",
         {},
         lambda: act.corral.close_quarter(act.actor, scheme_id, quarter, act.expected_version),
+        lambda: confirmations.closed(quarter),
     )
 
 
