@@ -91,3 +91,8 @@ def test_presenting_a_pack_with_evidence_missing_asks_first_naming_who_is_missin
     banner(lead, "The Q2 evidence pack is presented.", "The commissioner, South Devon and Torbay CCG, will assess it")
     expect(lead.locator("#board-state")).to_contain_text(f"Presented with {missing} missing.")
     expect(lead.locator("#board-state")).not_to_contain_text("not ready")
+    commissioner = sign_in("sdt-ccg.quality")
+    commissioner.goto(f"/schemes/{SELF_HARM}/quarters/Q2/review")
+    expect(commissioner.locator("main")).to_contain_text(
+        re.compile(rf"missing: {missing} \(.*South Western Ambulance Service NHS Foundation Trust: Q2")
+    )

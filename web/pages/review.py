@@ -112,6 +112,7 @@ def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFai
         "rows": rows,
         "statuses": list(AssessmentStatus),
         "may_act": page.viewer.actor.role is Role.COMMISSIONER,
+        "names": {p.provider_id: p.name for p in board.participants},
     }
     return page.show("review.html", context, failure)
 
