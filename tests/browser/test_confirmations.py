@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Server, SignIn, check
-from tests.browser.demo import NUTRITION, SELF_HARM
+from tests.browser.demo import CCT, NUTRITION, SELF_HARM
 
 
 @pytest.fixture
@@ -45,6 +45,9 @@ def test_each_step_of_the_quarter_is_confirmed_once_with_what_happens_next(sign_
     nudge.get_by_label("Reminder to South Western Ambulance Service NHS Foundation Trust").fill("Q2 is due.")
     nudge.get_by_role("button", name="Nudge").click()
     banner(lead, "South Western Ambulance Service NHS Foundation Trust is nudged", "The reminder is recorded")
+    expect(lead.locator("section.nudge", has_text="South Western")).to_contain_text(
+        "Priya Shah (dpt.quality): “Q2 is due.”"
+    )
 
     commissioner = sign_in("sdt-ccg.quality")
     commissioner.goto(f"/schemes/{NUTRITION}/quarters/Q2/review")
@@ -54,6 +57,8 @@ def test_each_step_of_the_quarter_is_confirmed_once_with_what_happens_next(sign_
     row.get_by_role("button", name=re.compile("Record the assessment")).click()
     banner(commissioner, "Community Care Trust's Q2 is assessed as Partially Met", "payments are fixed when")
     check(commissioner, "confirmation-assessed")
+    commissioner.goto(f"/schemes/{NUTRITION}/quarters/Q2/assessments/{CCT}")
+    expect(commissioner.locator(".decision-record").last).to_contain_text("Helen Marsh (sdt-ccg.quality)")
 
 
 def test_a_confirmation_cannot_be_forged_in_the_address_or_a_cookie(sign_in: SignIn, site: Server) -> None:

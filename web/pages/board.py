@@ -15,7 +15,7 @@ from domain.milestones import Quarter
 from projections.progress.queries import CollationBoard, board_access, collation_board
 from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
-from web.pages.reading import quarter_review, review_version, scheme_quarter
+from web.pages.reading import people, quarter_review, review_version, scheme_quarter
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 
@@ -28,6 +28,7 @@ def _board_page(
     board = shown["board"]
     context = shown | {
         "missing": _missing(board),
+        "people": people(page.corral, (n.nudged_by for p in board.participants for n in p.nudges)),
         "confirming": confirming,
         "is_lead": str(scheme_id) in access.leads,
         "version": review_version(quarter_review(page.corral, scheme_id, quarter)),

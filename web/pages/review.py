@@ -34,7 +34,7 @@ from projections.progress.queries import (
 from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 from web.pages.flash import Flash
-from web.pages.reading import quarter_review, review_version, scheme_quarter
+from web.pages.reading import people, quarter_review, review_version, scheme_quarter
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 Text = Annotated[str, Form()]
@@ -254,6 +254,8 @@ def history(page: CurrentPage, scheme_id: UUID, quarter: Quarter, provider_id: U
     codes = [m.code for p, m in expected if p == provider_id]
     names = organisation_names(page.readings)
     provider = names.get(str(provider_id), str(provider_id))
+    histories = [(code, assessment_history(page.corral, scheme_id, quarter, provider_id, code)) for code in codes]
+    deciders = (d.assessed_by.user_id for _, decisions in histories for d in decisions)
     context = {
         "title": f"{title}: {quarter.value} decisions for {provider}",
         "programme": programme_heading(page.readings, page.viewer.actor, programme_id),
@@ -261,7 +263,8 @@ def history(page: CurrentPage, scheme_id: UUID, quarter: Quarter, provider_id: U
         "scheme_title": title,
         "quarter": quarter.value,
         "provider": provider,
-        "histories": [(code, assessment_history(page.corral, scheme_id, quarter, provider_id, code)) for code in codes],
+        "histories": histories,
         "names": names,
+        "people": people(page.corral, deciders),
     }
     return page.show("history.html", context)
