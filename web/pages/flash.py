@@ -67,4 +67,5 @@ def taken(request: Request) -> Flash | None:
 def forget(response: Response, request: Request) -> None:
     """Once shown, the browser forgets the confirmation."""
     if COOKIE in request.cookies:
-        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+        secure = request.app.state.settings.secure_cookies
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=secure)
