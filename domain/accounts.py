@@ -63,7 +63,7 @@ class AccountService(ReadService):
         has a user of that name; a role that never manages others' accounts is refused before anything is looked up.
         """
         if actor.user_id != username.strip().lower() and not actor.manages_accounts:
-            raise NotPermittedError(f"{actor.user_id} may change only their own account")
+            raise NotPermittedError("you may change only your own account")
         account = self._find(UserAccount, ids.user_id(username))
         if account is None or not account.is_visible_to(actor):
             raise NotFoundError(f"no user account is named {username!r}")

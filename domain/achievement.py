@@ -69,6 +69,12 @@ def _measured(measure: NumericMeasure, figures: Figures) -> Decimal:
     return (value - measure.baseline) / measure.baseline
 
 
+def as_percent(share: Decimal) -> str:
+    """A share as people write it: `60%`, `62.5%`, to at most two decimal places."""
+    percent = (share * 100).quantize(Decimal("0.01")).normalize()
+    return f"{percent:f}%"
+
+
 def status_for_share(share: Decimal) -> AssessmentStatus:
     """Met at the maximum, Not Met at or below the minimum (or for a share that cannot be known), Partially Met between."""
     if share.is_nan() or share <= ZERO:
@@ -100,6 +106,6 @@ def achievement(
     share = threshold_share(milestone.measure, figures)
     if status_for_share(share) is not status:
         raise StatusDisagreesWithFiguresError(
-            f"the figures give a share of {share:.4f}, which is {status_for_share(share).value}, not {status.value}"
+            f"the figures give {as_percent(share)}, which is {status_for_share(share).value}, not {status.value}"
         )
     return share

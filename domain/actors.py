@@ -56,12 +56,12 @@ class Actor:
     def require_commissioner_of(self, commissioner_id: UUID) -> None:
         """Raise unless this actor is staff of the given commissioner."""
         if self.role is not Role.COMMISSIONER or self.organisation_id != commissioner_id:
-            raise NotPermittedError(f"{self.user_id} is not staff of this programme's commissioner")
+            raise NotPermittedError("only staff of this programme's commissioner may do this")
 
     def require_provider(self, provider_id: UUID) -> None:
         """Raise unless this actor is staff of the given provider."""
         if self.role is not Role.PROVIDER or self.organisation_id != provider_id:
-            raise NotPermittedError(f"{self.user_id} does not act for this provider")
+            raise NotPermittedError("only staff of this provider may do this")
 
     def require_operator(self) -> None:
         """Raise unless this is the platform operator, who alone registers organisations."""
@@ -82,4 +82,4 @@ class Actor:
     def require_administrator_of(self, organisation_id: UUID) -> None:
         """Raise unless this actor administers the given organisation."""
         if not self.administers(organisation_id):
-            raise NotPermittedError(f"{self.user_id} is not an administrator of this organisation")
+            raise NotPermittedError("only this organisation's administrator may do this")

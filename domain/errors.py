@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
+from uuid import UUID
+
+# An organisation's name by its id, as whoever shows an error to a person looks it up.
+Namer = Callable[[UUID], str]
 
 
 class DomainError(Exception):
@@ -17,6 +22,11 @@ class DomainError(Exception):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         DomainError._by_rule.setdefault(cls.rule(), cls)
+
+    def described(self, names: Namer) -> str:
+        """The message for a person, naming any organisation it concerns by `names`; the message itself never
+        holds an id."""
+        return str(self)
 
     @classmethod
     def rule(cls) -> str:

@@ -22,4 +22,20 @@ class EvidencePack:
 
     number: int
     entries: tuple[PackEntry, ...]
-    missing: tuple[str, ...]
+    missing: tuple[str, ...]  # `<provider id>/<milestone code>`, as recorded
+
+    @property
+    def missing_milestones(self) -> tuple[tuple[UUID | None, str], ...]:
+        """Each missing (provider id, milestone code); the provider is None where the record does not name one."""
+        pairs: list[tuple[UUID | None, str]] = []
+        for recorded in self.missing:
+            provider, _, code = recorded.partition("/")
+            try:
+                pairs.append((UUID(provider), code))
+            except ValueError:
+                pairs.append((None, recorded))
+        return tuple(pairs)
+
+    def missing_named(self, names: dict[str, str]) -> list[str]:
+        """`Devon Partnership NHS Trust: SE2` for each missing provider-milestone, by the organisations' names."""
+        return [f"{names.get(str(p), 'a provider')}: {code}" for p, code in self.missing_milestones]

@@ -28,7 +28,7 @@ def as_of(app: Corral, aggregate_id: UUID, when: datetime) -> Aggregate:
             break
         version = event.originator_version
     if version is None:
-        raise NotFoundError(f"{aggregate_id} did not exist at {when.isoformat()}")
+        raise NotFoundError(f"it did not exist yet at {when.isoformat(sep=' ', timespec='seconds')}")
     aggregate: Aggregate = app.repository.get(aggregate_id, version=version)
     return aggregate
 
@@ -84,4 +84,4 @@ def _evidence_revision(app: Corral, submission_id: UUID, revision: int) -> tuple
             return event.originator_version, event.evidence
         if isinstance(event, Submission.EvidenceRevised) and event.revision == revision:
             return event.originator_version, event.evidence
-    raise NotFoundError(f"submission {submission_id} has no revision {revision}")
+    raise NotFoundError(f"the submission has no revision {revision}")

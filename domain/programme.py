@@ -211,8 +211,9 @@ class Programme(Aggregate):
         if previous == provider_id:
             raise AlreadyLeadError("this provider already leads the scheme")
         if self.schemes_per_lead is not None and len(self.schemes_led_by(provider_id)) >= self.schemes_per_lead:
+            most = self.schemes_per_lead
             raise LeadLimitExceededError(
-                f"a provider may lead at most {self.schemes_per_lead} scheme(s) in this programme"
+                f"a provider may lead at most {most} scheme{'' if most == 1 else 's'} in this programme"
             )
         if previous is None:
             self._lead_designated(scheme_id=scheme_id, provider_id=provider_id, actor=actor)

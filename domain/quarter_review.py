@@ -19,6 +19,7 @@ from domain.evidence_pack import EvidencePack, PackEntry
 from domain.limits import LONG_TEXT, SHORT_TEXT, require_reason
 from domain.milestones import Milestone, Quarter
 from domain import review_errors as refused
+from domain.unassessed import UnassessedMilestonesError
 
 
 class ReviewStatus(Enum):
@@ -239,9 +240,9 @@ class QuarterReview(Aggregate):
         """End the review, fixing its payments; every provider-milestone must be assessed."""
         actor.require_commissioner_of(self.commissioner_id)
         self.require_open()
-        missing = [f"{m.code} for {p}" for p, m in expected if _key(p, m.code) not in self.assessments]
+        missing = [(p, m.code) for p, m in expected if _key(p, m.code) not in self.assessments]
         if missing:
-            raise refused.UnassessedMilestonesError(f"not yet assessed: {', '.join(missing)}")
+            raise UnassessedMilestonesError.of(self.quarter, missing)
         self._closed(actor=actor)
 
     @event(QuarterClosed)

@@ -33,10 +33,6 @@ class NotAssessedError(DomainError):
     """There is no assessment to revise."""
 
 
-class UnassessedMilestonesError(DomainError):
-    """A quarter closes only when every provider-milestone is assessed."""
-
-
 class PackNotOverdueError(DomainError):
     """Evidence is called in past the lead only once the pack is overdue."""
 

@@ -62,9 +62,9 @@ class EventSourcedService(Application[UUID]):
         try:
             aggregate: object = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
-            raise NotFoundError(f"no {_named(cls)} has id {aggregate_id}") from None
+            raise NotFoundError(f"there is no {_named(cls)} with that id") from None
         if not isinstance(aggregate, cls):
-            raise NotFoundError(f"no {_named(cls)} has id {aggregate_id}")
+            raise NotFoundError(f"there is no {_named(cls)} with that id")
         require_version(aggregate, expected_version)
         return aggregate
 

@@ -90,7 +90,9 @@ class UserAccount(Aggregate):
         """The organisation's administrator (or the platform operator) opens an account for one of its users."""
         actor.require_administrator_of(organisation_id)
         if not USERNAME.match(username):
-            raise InvalidUsernameError(f"{username!r} is not a valid username")
+            raise InvalidUsernameError(
+                f"a username is 2 to 63 lower-case letters, digits, dots, dashes or underscores, not {username!r}"
+            )
         if role not in ROLES_BY_KIND[organisation_kind]:
             raise RoleNotForOrganisationError(f"a {organisation_kind.value} has no {role.value} staff")
         created: UserAccount = cls(
@@ -163,7 +165,7 @@ class UserAccount(Aggregate):
     def as_actor(self) -> Actor:
         """The actor this account acts as."""
         if self.disabled:
-            raise AccountDisabledError(f"{self.username}'s account is disabled")
+            raise AccountDisabledError("this account is disabled")
         return Actor(self.username, self.organisation_id, self.role)
 
     # Notifications: what the user has read, and how they want email. Only the user decides either.

@@ -22,6 +22,7 @@ from api.storage.mail import Mailer
 from api.storage.wiring import build_application, build_duties, build_views
 from domain import ids
 from domain.actors import Actor, Role
+from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind
 from domain.user_account import ROLES_BY_KIND, named
@@ -99,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "organisations":
             return _add_organisation(app, args)
         return _projections(args, app, database, projections, settings)
-    except (LookupError, DomainError) as error:
+    except DomainError as error:
+        console.print(sentence(error.described(organisation_names(app))), markup=False)
+        return 2
+    except LookupError as error:
         console.print(str(error))
         return 2
     except ViewsStuckError as error:

@@ -22,13 +22,13 @@ def may_know_programme(corral: Corral, actor: Actor, programme_id: UUID) -> None
     try:
         programme = corral.programme(programme_id)
     except NotFoundError:
-        raise unseen(f"programme {programme_id}") from None
+        raise unseen("programme with that id") from None
     commissioning = (
         actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id
     )
     providing = actor.role is Role.PROVIDER and actor.organisation_id in programme.provider_ids
     if not (commissioning or providing):
-        raise unseen(f"programme {programme_id}")
+        raise unseen("programme with that id")
 
 
 def may_read_terms(actor: Actor, scheme: Scheme) -> None:
@@ -38,7 +38,7 @@ def may_read_terms(actor: Actor, scheme: Scheme) -> None:
     named = scheme.terms.provider_ids.union(*(v.terms.provider_ids for v in scheme.agreed_versions))
     if actor.role is Role.PROVIDER and actor.organisation_id in named:
         return
-    raise unseen(f"scheme {scheme.id}")
+    raise unseen("scheme with that id")
 
 
 def readable_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> Scheme:
@@ -47,7 +47,7 @@ def readable_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> Scheme:
         scheme = corral.scheme(scheme_id)
         may_read_terms(actor, scheme)
     except NotFoundError:
-        raise unseen(f"scheme {scheme_id}") from None
+        raise unseen("scheme with that id") from None
     return scheme
 
 
@@ -58,7 +58,7 @@ def may_know_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> None:
 
 def may_read_assessments(corral: Corral, actor: Actor, scheme_id: UUID, provider_id: UUID) -> None:
     """A provider-milestone's decisions and evidence: the commissioner, the auditor, that provider and the lead."""
-    what = f"assessment history of provider {provider_id} in scheme {scheme_id}"
+    what = "assessment history of that provider in that scheme"
     try:
         scheme = readable_scheme(corral, actor, scheme_id)
     except NotFoundError:
@@ -82,7 +82,7 @@ def may_read_evidence(corral: Corral, actor: Actor, submission: Submission) -> N
         return
     if actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id:
         return
-    raise unseen(f"submission {submission.id}")
+    raise unseen("submission with that id")
 
 
 def readable_submission(corral: Corral, actor: Actor, submission_id: UUID) -> Submission:
@@ -91,13 +91,13 @@ def readable_submission(corral: Corral, actor: Actor, submission_id: UUID) -> Su
         submission = corral.submission(submission_id)
         may_read_evidence(corral, actor, submission)
     except NotFoundError:
-        raise unseen(f"submission {submission_id}") from None
+        raise unseen("submission with that id") from None
     return submission
 
 
 def readable_file(corral: Corral, actor: Actor, submission_id: UUID, sha256: str, store: AttachmentStore) -> StoredFile:
     """A file of evidence the actor may read, as stored; one NotFoundError for evidence not theirs, or no such file."""
-    what = f"file {sha256} in submission {submission_id}"
+    what = "file with that SHA-256 in that submission"
     try:
         submission = readable_submission(corral, actor, submission_id)
     except NotFoundError:

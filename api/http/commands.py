@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from api.http.access import may_attach_evidence
 from api.http.deps import CorralApp, CurrentActor, Idempotency
-from api.http.errors import PROBLEM, domain_problem, problem
+from api.http.errors import PROBLEM, domain_problem, organisation_names, problem
 from api.storage.attachments import AttachmentStore
 from api.storage.idempotency import Answer, IdempotencyKeys, KeyReusedError
 from domain.actors import Actor
@@ -82,7 +82,10 @@ class Command:
     def _once(self, request: str, act: Callable[[], Recorded], status_code: int) -> Answer:
         try:
             return self.keys.once(
-                self.actor.user_id, self.key, f"{request} if-match={self.if_match}", lambda: _answer(act, status_code)
+                self.actor.user_id,
+                self.key,
+                f"{request} if-match={self.if_match}",
+                lambda: _answer(act, status_code, self.corral),
             )
         except KeyReusedError as error:
             return _problem_answer(problem(422, "Idempotency key reused", str(error)))
@@ -109,12 +112,12 @@ def keep_upload(store: AttachmentStore, corral: Corral, actor: Actor, file: Uplo
     return kept
 
 
-def _answer(act: Callable[[], Recorded], status_code: int) -> Answer:
+def _answer(act: Callable[[], Recorded], status_code: int, corral: Corral) -> Answer:
     """What was recorded, with its version as the ETag; or the problem a broken rule becomes."""
     try:
         recorded = act()
     except DomainError as error:
-        return _problem_answer(domain_problem(error))
+        return _problem_answer(domain_problem(error, organisation_names(corral)))
     body = {"id": str(recorded.id), "version": recorded.version, "position": recorded.position}
     return Answer(status_code, json.dumps(body), {"ETag": f'"{recorded.version}"'})
 

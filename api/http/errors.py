@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
@@ -16,9 +17,11 @@ from domain.errors import (
     AlreadyExistsError,
     ConcurrentChangeError,
     DomainError,
+    Namer,
     NotFoundError,
     NotPermittedError,
 )
+from domain.application import Corral
 from domain.limits import InvalidInputError
 
 PROBLEM = "application/problem+json"
@@ -49,8 +52,8 @@ def wants_page(request: Request) -> bool:
 
 
 def problem(status_code: int, title: str, detail: str, **extra: Any) -> JSONResponse:
-    """A problem+json response."""
-    body = {"type": "about:blank", "title": title, "status": status_code, "detail": detail, **extra}
+    """A problem+json response; its detail is a sentence, as a person reads it."""
+    body = {"type": "about:blank", "title": title, "status": status_code, "detail": sentence(detail), **extra}
     return JSONResponse(jsonable_encoder(body), status_code=status_code, media_type=PROBLEM)
 
 
@@ -59,13 +62,35 @@ def status_of(error: DomainError) -> int:
     return next(code for kind, code in STATUS_BY_ERROR if isinstance(error, kind))
 
 
-def domain_problem(error: DomainError) -> JSONResponse:
-    """The problem a broken domain rule becomes, naming the rule, and the field when the rule is about one."""
+def sentence(text: str) -> str:
+    """The text with its first letter upper case, as a message a person reads starts."""
+    return text[:1].upper() + text[1:]
+
+
+def organisation_names(corral: Corral) -> Namer:
+    """Organisations by name, as every signed-in user may read them (GET /organisations)."""
+
+    def name(organisation_id: UUID) -> str:
+        try:
+            return corral.organisation(organisation_id).name
+        except NotFoundError:
+            return "an organisation no longer registered"
+
+    return name
+
+
+def _unnamed(organisation_id: UUID) -> str:
+    return "a provider"
+
+
+def domain_problem(error: DomainError, names: Namer = _unnamed) -> JSONResponse:
+    """The problem a broken domain rule becomes, naming the rule, and the field when the rule is about one; any
+    organisation it concerns is named by `names`."""
     code = status_of(error)
     rule = error.rule()
     if isinstance(error, InvalidInputError):
         return _fields_problem([{"field": error.field, "message": error.message}], rule=rule)
-    return problem(code, _words(rule), str(error), rule=rule)
+    return problem(code, _words(rule), error.described(names), rule=rule)
 
 
 def _fields_problem(fields: list[dict[str, str]], **extra: Any) -> JSONResponse:
@@ -80,7 +105,7 @@ def install(app: FastAPI, pages: Pages | None = None) -> None:
 
     @app.exception_handler(DomainError)
     def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        return domain_problem(error)
+        return domain_problem(error, organisation_names(request.app.state.corral))
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:

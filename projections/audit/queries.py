@@ -95,20 +95,13 @@ def audit_trail(
     return AuditPage(entries, entries[-1].position if len(rows) > limit else None)
 
 
-def whole_trail(
-    source: ViewDatabase | AuditView,
-    *,
-    programme_id: UUID,
-    since: datetime | None = None,
-    until: datetime | None = None,
-) -> list[AuditEntry]:
-    """Every entry of the programme's trail (or of a time range of it), oldest first, read a page at a time."""
+def whole_trail(source: ViewDatabase | AuditView, *, programme_id: UUID, **filters: Any) -> list[AuditEntry]:
+    """Every entry of the programme's trail that the filters of `audit_trail` keep, oldest first, read a page at a
+    time."""
     entries: list[AuditEntry] = []
     before: int | None = None
     while True:
-        page = audit_trail(
-            source, programme_id=programme_id, since=since, until=until, before_position=before, limit=MAX_LIMIT
-        )
+        page = audit_trail(source, programme_id=programme_id, before_position=before, limit=MAX_LIMIT, **filters)
         entries += page.entries
         if page.next_before is None:
             return entries[::-1]

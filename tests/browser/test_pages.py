@@ -184,7 +184,7 @@ def test_the_commissioner_reviews_a_numeric_milestone_with_the_threshold_maths_s
     acute = page.locator("section.review-row", has_text="South Devon Healthcare NHS Foundation Trust")
     expect(acute).to_contain_text("Threshold maths")
     expect(acute).to_contain_text("92.00%")
-    expect(acute).to_contain_text("0.8000")
+    expect(acute).to_contain_text("= 80.0%")
     expect(acute).to_contain_text("Partially Met")
     check(page, "commissioner-review")
 

@@ -140,7 +140,7 @@ def test_a_provider_naming_another_providers_file_in_its_evidence_is_refused_exa
     assert _problem(naming_neighbours, neighbours) == _problem(naming_unknown, unknown)
     assert naming_neighbours.json()["rule"] == naming_unknown.json()["rule"] == "AttachmentNotUploaded"
     assert (
-        _problem(naming_neighbours, neighbours)[1] == "no file with SHA-256 <id> has been uploaded by your organisation"
+        _problem(naming_neighbours, neighbours)[1] == "No file with SHA-256 <id> has been uploaded by your organisation"
     )
 
 

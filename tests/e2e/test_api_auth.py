@@ -53,6 +53,8 @@ def test_a_user_signs_in_and_the_token_names_them_and_their_organisation(server:
         "organisation_id": str(COMMUNITY_ID),
         "organisation": "Devon Community Care Trust",
         "role": "provider",
+        "display_name": "",
+        "email": "",
     }
 
 
@@ -66,7 +68,7 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_refusal(
 
     assert refused.status_code == 401
     assert refused.headers["content-type"] == "application/problem+json"
-    assert refused.json()["detail"] == "the username or password is wrong"
+    assert refused.json()["detail"] == "The username or password is wrong"
 
 
 def test_no_token_a_forged_token_and_an_expired_token_are_all_refused(server: tuple[TestClient, Settings]) -> None:

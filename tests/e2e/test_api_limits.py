@@ -76,7 +76,7 @@ def refused_field(answer: httpx.Response) -> str:
     assert answer.status_code == 422, answer.text
     problem = answer.json()
     [error] = problem["errors"]
-    assert problem["detail"] == f"{error['field']}: {error['message']}"
+    assert problem["detail"] == f"{error['field'][:1].upper()}{error['field'][1:]}: {error['message']}"
     return str(error["field"])
 
 

@@ -160,8 +160,8 @@ def test_exports_hold_exactly_the_rows_shown_to_the_reader(client: TestClient) -
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active
     assert rows[0] == ["Scheme", "Provider", "Quarter", "Status"] and len(rows) - 1 == len(shown["cells"])
-    assert [list(r) for r in sheet.iter_rows(values_only=True)] == rows
-    assert as_csv.headers["content-disposition"] == 'attachment; filename="progress.csv"'
+    assert [["" if v is None else v for v in r] for r in sheet.iter_rows(values_only=True)] == rows
+    assert as_csv.headers["content-disposition"] == 'attachment; filename="South-Devon-and-Torbay-2014-15-progress.csv"'
     money = list(csv.reader(io.StringIO(own_money.content.decode("utf-8-sig"))))
     assert [row[0] for row in money[1:]] == ["Mount Stuart Hospital"]
 
@@ -200,3 +200,80 @@ def test_the_audit_trail_and_its_export_name_each_person_beside_their_username(c
     assert entry["actor_name"] == "Priya Shah (dpt.quality)"
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert {r["actor_name"] for r in rows if r["actor_user_id"] == "dpt.quality"} == {"Priya Shah (dpt.quality)"}
+
+
+SELF_HARM = str(ids.scheme_id(UUID(PROGRAMME), "SELF-HARM"))
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"scheme_id": SELF_HARM},
+        {"provider_id": ACUTE},
+        {"quarter": "Q1"},
+        {"user": "dpt.quality"},
+        {"scheme_id": SELF_HARM, "quarter": "Q2", "user": "dpt.quality"},
+        {"since": "2000-01-01T00:00:00Z", "until": "2000-01-02T00:00:00Z"},
+    ],
+)
+def test_the_audit_export_keeps_exactly_the_entries_the_same_filters_keep_in_the_json_trail(
+    client: TestClient, filters: dict[str, str]
+) -> None:
+    auditor = signed_in(client, "sdt-ccg.auditor")
+    url = f"/api/v1/programmes/{PROGRAMME}/audit"
+
+    shown = client.get(url, params=filters | {"limit": 1000}, headers=auditor).json()["entries"]
+    exported = client.get(f"{url}.csv", params=filters, headers=auditor)
+
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert exported.status_code == 200
+    assert [int(r["position"]) for r in rows] == [e["position"] for e in reversed(shown)]
+    assert len(rows) < len(client.get(f"{url}.csv", headers=auditor).content.splitlines()) - 1
+
+
+def download(client: TestClient, path: str, username: str = "sdt-ccg.quality") -> tuple[str, bytes]:
+    """A download's file name and content."""
+    answer = client.get(f"/api/v1/programmes/{path}", headers=signed_in(client, username))
+    assert answer.status_code == 200, answer.text
+    disposition = answer.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="') and disposition.isascii()
+    return disposition.removeprefix('attachment; filename="').removesuffix('"'), answer.content
+
+
+def test_every_download_is_named_for_what_it_holds_from_the_programme_provider_and_year(client: TestClient) -> None:
+    local = ids.programme_id(ids.organisation_id(trust_year.LOCAL), trust_year.HEALTH_ECONOMY, 2017)
+    trust = ids.organisation_id(trust_year.TRUST)
+
+    names = [
+        download(client, f"{PROGRAMME}/progress.csv")[0],
+        download(client, f"{PROGRAMME}/payments.xlsx")[0],
+        download(client, f"{PROGRAMME}/audit.csv", "sdt-ccg.auditor")[0],
+        download(client, f"{local}/providers/{trust}/quarters.xlsx", "mht.quality")[0],
+    ]
+
+    assert names == [
+        "South-Devon-and-Torbay-2014-15-progress.csv",
+        "South-Devon-and-Torbay-2014-15-payments.xlsx",
+        "South-Devon-and-Torbay-2014-15-audit.csv",
+        "MHT-2017-18-Q1-Q4.xlsx",
+    ]
+
+
+def test_a_workbook_has_a_titled_sheet_a_bold_frozen_header_row_and_columns_as_wide_as_their_text(
+    client: TestClient,
+) -> None:
+    local = ids.programme_id(ids.organisation_id(trust_year.LOCAL), trust_year.HEALTH_ECONOMY, 2017)
+    trust = ids.organisation_id(trust_year.TRUST)
+    _, payments = download(client, f"{PROGRAMME}/payments.xlsx")
+    _, quarters = download(client, f"{local}/providers/{trust}/quarters.xlsx", "mht.quality")
+
+    money, table = (openpyxl.load_workbook(io.BytesIO(body)).active for body in (payments, quarters))
+
+    assert (money.title, table.title) == ("Payments 2014-15", "MHT 2017-18 Q1-Q4")
+    for sheet in (money, table):
+        assert sheet.freeze_panes == "A2"
+        assert all(cell.font.bold for cell in sheet[1]) and not any(cell.font.bold for cell in sheet[2])
+    for column in "ABCDE":
+        longest = max(len(str(cell.value or "")) for cell in table[column])
+        assert table.column_dimensions[column].width == min(longest + 2, 60)
+    assert table.column_dimensions["A"].width == 60  # the longest indicator's title is longer still

@@ -147,7 +147,7 @@ def test_a_wrong_password_costs_one_argon2_verification_whatever_the_username(
 
     refused = sign_in(client_at(served, ATTACKER), username, "not the password at all")
 
-    assert refused.status_code == 401 and refused.json()["detail"] == "the username or password is wrong"
+    assert refused.status_code == 401 and refused.json()["detail"] == "The username or password is wrong"
     assert counting.verified == 1
 
 

@@ -104,7 +104,7 @@ def test_an_empty_evidence_form_sent_twice_with_its_key_is_shown_the_same_refusa
     first = browser.send(form)
     again = browser.send(form)
 
-    shown = '<a href="#evidence-narrative">evidence needs a narrative, figures or an attachment</a>'
+    shown = '<a href="#evidence-narrative">Evidence needs a narrative, figures or an attachment</a>'
     assert first.status_code == again.status_code == 422
     assert shown in first.text and shown in again.text
     assert browser.send(form | {"narrative": "Now with a narrative."}).status_code == 422  # that key is spent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from domain.actors import Role
 from domain.application import Corral
 from domain.milestones import Quarter
 from domain.organisation import OrganisationKind
+from domain.user_account import UserAccount
 from projections.audit import AuditEntry, AuditProjection, AuditView, audit_trail
 from projections.database import ViewDatabase
 from projections.registry import build_projections
@@ -401,3 +403,22 @@ def test_an_administrator_s_changes_to_an_account_name_both_people(trail: Trail)
         "Administrator Ada Lovelace (admin) opened an account for Colin Hart (colin) as provider of"
         " Devon Community Care Trust",
     ]
+
+
+def test_an_account_registered_before_people_had_names_loads_and_is_shown_by_its_username(trail: Trail) -> None:
+    app = trail.app
+    agreed = agreed_scheme(app)
+    account = UserAccount.register(OPERATOR, "colin", COMMUNITY_ID, OrganisationKind.PROVIDER, Role.PROVIDER, "h")
+    [registered] = account.collect_events()
+    stored = app.mapper.to_stored_event(registered)
+    state = json.loads(stored.state)
+    del state["display_name"], state["email"]
+    app.recorder.insert_events([dataclasses.replace(stored, state=json.dumps(state).encode())])
+    app.submit_evidence(COMMUNITY, agreed.scheme_id, "M1", narrative())
+    trail.caught_up()
+
+    loaded = app.user_account("colin")
+    [submitted] = [e for e in trail.every_page() if e.event_type == "EvidenceSubmitted"]
+
+    assert (loaded.display_name, loaded.email) == ("", "")
+    assert (submitted.actor_display_name, submitted.actor_name) == (None, "colin")

@@ -12,7 +12,8 @@ from domain.application import Corral
 from domain.errors import NotPermittedError
 from domain.milestones import Quarter
 from domain.evidence_pack import PackEntry
-from domain.review_errors import PackNotQueriedError, QuarterClosedError, UnassessedMilestonesError
+from domain.review_errors import PackNotQueriedError, QuarterClosedError
+from domain.unassessed import UnassessedMilestonesError
 from domain.service import Recorded
 from domain.submission import SubmissionLockedError, SubmissionStatus
 from tests.builders import ACUTE, ACUTE_ID, AUDITOR, COMMISSIONER, COMMUNITY

@@ -15,7 +15,7 @@ from domain.quarter_review import EvidencePack
 from domain.review_errors import EmptyPackError, PackAlreadyPresentedError
 from domain.review_errors import PackNotPresentedError, PackNotQueriedError, QuarterClosedError
 from domain.quarter_review import QuarterReview, ReviewStatus
-from domain.review_errors import UnassessedMilestonesError
+from domain.unassessed import UnassessedMilestonesError
 from tests.builders import ACUTE, ACUTE_ID, AUDITOR, COMMISSIONER
 from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, narrative_milestone, terms
 from tests.unit.given import HALF, LEAD, LEAD_ID, PROGRAMME_ID, SCHEME_ID, collected

@@ -48,7 +48,7 @@ def test_a_broken_rule_is_shown_at_the_input_it_is_about_with_the_status_the_api
 ) -> None:
     failure = failure_of(refused(DomainError.of_rule(rule)("as the rule says")), form, values)
 
-    assert (failure.errors, failure.status) == ([(shown_at, "as the rule says")], status)
+    assert (failure.errors, failure.status) == ([(shown_at, "As the rule says")], status)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from domain.actors import Role
 from domain.application import Corral
 from domain.scheme import Scheme
 from projections.progress.queries import organisation_names, programme_heading
+from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 
 router = APIRouter(route_class=PageRoute)
@@ -81,4 +82,5 @@ def sign(page: CurrentPage, act: FormAct, scheme_id: UUID, terms_version: Annota
         lambda failure: _agreement_page(page, scheme_id, failure),
         f"/schemes/{scheme_id}/agreement",
         asked={"terms_version": terms_version},
+        confirmed=confirmations.signed(page.corral.scheme(scheme_id), terms_version),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -30,6 +31,13 @@ def _uuid(text: str | None) -> UUID | None:
         return None
 
 
+def _as_parameter(value: Any) -> str:
+    """A filter's value as a query parameter of the API."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value.value if isinstance(value, Quarter) else str(value)
+
+
 @router.get("/programmes/{programme_id}/audit")
 def audit(
     page: CurrentPage,
@@ -56,19 +64,20 @@ def audit(
     since = typed_date(page.request.query_params, "since", "From")
     until = in_order(since, typed_date(page.request.query_params, "until", "To"))
     wrong = [(f"filter-{d.name}-{d.wrong[0]}", d.error) for d in (since, until) if d.error]
-    trail = audit_trail(
-        trail_view,
-        programme_id=programme_id,
-        scheme_id=_uuid(scheme),
-        provider_id=_uuid(provider),
-        quarter=Quarter(filters["quarter"]) if filters["quarter"] else None,
-        actor=filters["user"] or None,
-        since=start_of(since.value),
-        until=start_of(until.value, plus=1),
-        before_position=before,
-        limit=PAGE,
-    )
+    # The filters as the trail's query (and the API's, where `actor` is called `user`) takes them.
+    chosen: dict[str, Any] = {
+        "scheme_id": _uuid(scheme),
+        "provider_id": _uuid(provider),
+        "quarter": Quarter(filters["quarter"]) if filters["quarter"] else None,
+        "actor": filters["user"] or None,
+        "since": start_of(since.value),
+        "until": start_of(until.value, plus=1),
+    }
+    trail = audit_trail(trail_view, programme_id=programme_id, **chosen, before_position=before, limit=PAGE)
     kept: dict[str, Any] = {k: v for k, v in filters.items() if v} | since.typed | until.typed
+    export_query = urlencode(
+        {"user" if k == "actor" else k: _as_parameter(v) for k, v in chosen.items() if v is not None}
+    )
     context = {
         "title": f"{heading.health_economy} {heading.contract_year}: audit trail",
         "programme": heading,
@@ -81,7 +90,8 @@ def audit(
         "assessments": ASSESSMENTS,
         "older": f"?{urlencode({**kept, 'before': trail.next_before})}" if trail.next_before and not wrong else None,
         "newest": f"?{urlencode(kept)}" if before else None,
-        "export": f"/api/v1/programmes/{programme_id}/audit.csv",
+        "export": f"/api/v1/programmes/{programme_id}/audit.csv" + (f"?{export_query}" if export_query else ""),
+        "filtered": bool(export_query),
         "live_topics": [f"audit:{programme_id}"] if before is None else [],
     }
     return page.show("audit.html", context, FormFailure("filter", {}, wrong) if wrong else None)

@@ -18,6 +18,7 @@ from api.http.deps import CorralApp, ProgressReadings
 from domain.application import Corral
 from domain.errors import ConcurrentChangeError, DomainError
 from domain.service import Recorded
+from web.pages.flash import Flash, carry
 from projections.progress.view import ProgressView
 from web.pages.rendering import PLAIN_WORDS, SECURITY_HEADERS, error_page, render, session_viewer
 from web.pages.viewer import CurrentViewer, Viewer
@@ -46,14 +47,16 @@ class Page:
         again: Again,
         done: str,
         asked: Mapping[str, Any] | None = None,
+        confirmed: Flash | None = None,
     ) -> Response:
-        """Run a use case on the command path, once per form key, then go to `done` once the views include it; a
-        refusal shows the form again. `asked` is what the form asks, for its key, when more than its typed values."""
+        """Run a use case on the command path, once per form key, then go to `done` (saying `confirmed` there) once the
+        views include it; a refusal shows the form again. `asked`: what the form asks, when more than its values."""
         request = f"{self.request.url.path} {form} {described(values if asked is None else asked)}"
         outcome = command.attempt(request, action)
         if isinstance(outcome, Refusal):
             return self.refused(outcome, form, values, again)
-        return see_other(after(done, outcome.position))
+        going = see_other(after(done, outcome.position))
+        return going if confirmed is None else carry(going, self.request, confirmed)
 
     def refused(self, refusal: Refusal, form: str, values: Mapping[str, Any], again: Again) -> Response:
         """The form again with why it was refused; what the viewer may not see or do is a page of its own."""
@@ -153,7 +156,8 @@ def _error_answer(request: Request, error: HTTPException | DomainError | Request
     if isinstance(error, RequestValidationError):
         return _invalid(request, error)
     refusal = refused(error)
-    return _error_page(request, refusal.status, ERROR_TITLES.get(refusal.status, "That could not be done"), str(error))
+    title = ERROR_TITLES.get(refusal.status, "That could not be done")
+    return _error_page(request, refusal.status, title, refusal.detail)
 
 
 def _invalid(request: Request, error: RequestValidationError) -> HTMLResponse:

@@ -12,18 +12,24 @@ from api.http.commands import FormAct
 from api.http.deps import ViewsAfter
 from domain import ids
 from domain.milestones import Quarter
-from projections.progress.queries import board_access
+from projections.progress.queries import CollationBoard, board_access, collation_board
+from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
-from web.pages.reading import quarter_review, review_version, scheme_quarter
+from web.pages.reading import people, quarter_review, review_version, scheme_quarter
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 
 
-def _board_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFailure | None = None) -> Response:
+def _board_page(
+    page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFailure | None = None, confirming: bool = False
+) -> Response:
     access = board_access(page.readings, page.viewer.actor, str(scheme_id))
     shown = scheme_quarter(page.readings, page.viewer.actor, scheme_id, quarter, "collation board")
     board = shown["board"]
     context = shown | {
+        "missing": _missing(board),
+        "people": people(page.corral, (n.nudged_by for p in board.participants for n in p.nudges)),
+        "confirming": confirming,
         "is_lead": str(scheme_id) in access.leads,
         "version": review_version(quarter_review(page.corral, scheme_id, quarter)),
         "submission_ids": {
@@ -33,6 +39,11 @@ def _board_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFail
         },
     }
     return page.show("board.html", context, failure)
+
+
+def _missing(board: CollationBoard) -> list[tuple[str, str]]:
+    """(organisation name, milestone code) of each piece of evidence not accepted into the pack."""
+    return [(p.name, code) for p in board.participants for code in p.missing]
 
 
 def _board(scheme_id: UUID, quarter: Quarter) -> str:
@@ -63,13 +74,19 @@ def nudge(
         {"message": message},
         lambda failure: _board_page(page, scheme_id, quarter, failure),
         _board(scheme_id, quarter),
+        confirmed=confirmations.nudged(page, provider_id, quarter),
     )
 
 
 @router.post("/pack")
-def present(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter) -> Response:
-    """Present every accepted submission to the commissioner, pinned by revision."""
+def present(
+    page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter, confirm: Annotated[str, Form()] = ""
+) -> Response:
+    """Present every accepted submission to the commissioner, pinned by revision; with evidence missing, only once
+    the lead has seen who is missing and confirmed."""
     board_access(page.readings, page.viewer.actor, str(scheme_id))
+    if confirm != "yes" and _missing(collation_board(page.readings, str(scheme_id), quarter)):
+        return _board_page(page, scheme_id, quarter, confirming=True)
     return page.act(
         act,
         lambda: act.corral.present_pack(act.actor, scheme_id, quarter, act.expected_version),
@@ -77,4 +94,5 @@ def present(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter) 
         {},
         lambda failure: _board_page(page, scheme_id, quarter, failure),
         _board(scheme_id, quarter),
+        confirmed=confirmations.presented(page, page.corral.scheme(scheme_id), quarter),
     )

@@ -17,6 +17,7 @@ from domain.evidence import Attachment, Evidence, Figures
 from domain.service import Recorded
 from domain.submission import Submission, SubmissionStatus
 from projections.progress.queries import open_nudges, organisation_names, programme_heading
+from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 
 router = APIRouter(route_class=PageRoute)
@@ -89,7 +90,7 @@ def send_evidence(
 ) -> Response:
     """Submit the evidence, or revise it with a reason, as the version the form was drawn at says; files go to the
     attachment store first, as uploads do."""
-    _, milestone, submission = _own(page, scheme_id, code)
+    scheme, milestone, submission = _own(page, scheme_id, code)
     values = {"narrative": narrative, "numerator": numerator, "denominator": denominator, "reason": reason}
 
     def again(failure: FormFailure) -> Response:
@@ -113,7 +114,8 @@ def send_evidence(
         return act.corral.send_evidence(act.actor, scheme_id, milestone.code, evidence, reason, act.expected_version)
 
     asked = values | {"keep": [a.sha256 for a in kept], "files": [(f.filename, f.size) for f in uploads]}
-    return page.act(act, send, "evidence", values, again, _own_address(scheme_id, code), asked=asked)
+    sent = confirmations.evidence_sent(page, scheme, milestone.code, revised=submission is not None)
+    return page.act(act, send, "evidence", values, again, _own_address(scheme_id, code), asked, sent)
 
 
 @router.post("/schemes/{scheme_id}/milestones/{code}/withdrawal")
@@ -129,6 +131,7 @@ def withdraw(page: CurrentPage, act: FormAct, scheme_id: UUID, code: str, reason
         {"reason": reason},
         lambda failure: _own_page(page, scheme_id, code, failure),
         _own_address(scheme_id, code),
+        confirmed=confirmations.evidence_withdrawn(submission.milestone_code),
     )
 
 
@@ -166,6 +169,7 @@ def _lead_decides(page: Page, act: FormAct, submission_id: UUID, form: str, comm
         {"comments": comments},
         lambda failure: _submission_page(page, submission_id, failure),
         f"/schemes/{submission.scheme_id}/quarters/{submission.quarter.value}/board",
+        confirmed=confirmations.lead_decided(page, submission, accepted=form == "accept"),
     )
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
 from domain import ids
 from domain.actors import Actor
 from domain.application import Corral
+from domain.errors import NotFoundError
 from domain.milestones import Quarter
 from domain.quarter_review import QuarterReview
+from domain.user_account import named
 from projections.progress.queries import collation_board, programme_heading, scheme_row
 from projections.progress.view import ProgressView
 
@@ -20,6 +23,17 @@ def quarter_review(corral: Corral, scheme_id: UUID, quarter: Quarter) -> Quarter
     """The scheme-quarter's review, or None while nothing has happened in the quarter."""
     review_id = ids.quarter_review_id(scheme_id, quarter)
     return corral.quarter_review(scheme_id, quarter) if corral.exists(review_id) else None
+
+
+def people(corral: Corral, usernames: Iterable[str]) -> dict[str, str]:
+    """Each user as people read them, `Priya Shah (dpt.quality)`; one without an account (the operator) as named."""
+    shown = {}
+    for username in set(usernames):
+        try:
+            shown[username] = named(corral.user_account(username).display_name, username)
+        except NotFoundError:
+            shown[username] = username
+    return shown
 
 
 def review_version(review: QuarterReview | None) -> int:

@@ -23,6 +23,7 @@ from projections.progress.queries.reading import AWAITING, NOT_YET_DUE, OVERDUE
 from projections.notifications.view import NotificationsView
 from projections.registry import view_of
 from web.pages import formats
+from web.pages.flash import forget, taken
 from web.pages.viewer import Viewer, viewer_of
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -76,11 +77,15 @@ environment.globals["idempotency_key"] = lambda: secrets.token_urlsafe(24)
 def render(
     request: Request, template: str, context: Mapping[str, Any], viewer: Viewer | None, status_code: int = 200
 ) -> HTMLResponse:
-    """A page from its template, with the viewer and the path for the layout."""
+    """A page from its template, with the viewer, the path for the layout, and once the confirmation of what the
+    viewer just did (web/pages/flash.py)."""
+    flash = taken(request) if viewer is not None else None
     html = environment.get_template(template).render(
-        {**context, "viewer": viewer, "path": request.url.path, "Role": Role}
+        {**context, "viewer": viewer, "path": request.url.path, "Role": Role, "flash": flash}
     )
-    return HTMLResponse(html, status_code=status_code)
+    response = HTMLResponse(html, status_code=status_code)
+    forget(response, request)
+    return response
 
 
 def session_viewer(request: Request) -> Viewer | None:

@@ -32,8 +32,10 @@ from projections.progress.queries import (
     review_access,
     scheme_row,
 )
+from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
-from web.pages.reading import quarter_review, review_version, scheme_quarter
+from web.pages.flash import Flash
+from web.pages.reading import people, quarter_review, review_version, scheme_quarter
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 Text = Annotated[str, Form()]
@@ -116,6 +118,7 @@ def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFai
         "rows": rows,
         "statuses": list(AssessmentStatus),
         "may_act": page.viewer.actor.role is Role.COMMISSIONER,
+        "names": {p.provider_id: p.name for p in board.participants},
     }
     return page.show("review.html", context, failure)
 
@@ -138,6 +141,7 @@ def _decide(
     form: str,
     values: dict[str, str],
     action: Callable[[], Recorded],
+    confirmed: Callable[[], Flash],
 ) -> Response:
     review_access(page.readings, page.viewer.actor, str(scheme_id), lead_reads=False)
 
@@ -146,7 +150,8 @@ def _decide(
 
     if "status" in values and values["status"] not in STATUSES:
         return again(FormFailure(form, values, [(f"{form}-status", "choose Met, Partially Met, Not Met or N/A")]))
-    return page.act(act, action, form, values, again, f"/schemes/{scheme_id}/quarters/{quarter.value}/review")
+    done = f"/schemes/{scheme_id}/quarters/{quarter.value}/review"
+    return page.act(act, action, form, values, again, done, confirmed=confirmed())
 
 
 @router.post("/assessments")
@@ -178,6 +183,7 @@ def assess(
             rationale,
             act.expected_version,
         ),
+        lambda: confirmations.decided(page, provider_id, milestone_code, status, on_appeal=False),
     )
 
 
@@ -212,6 +218,7 @@ def appeal(
             reason,
             act.expected_version,
         ),
+        lambda: confirmations.decided(page, provider_id, milestone_code, status, on_appeal=True),
     )
 
 
@@ -226,6 +233,7 @@ def query(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter, qu
         "query",
         {"questions": questions},
         lambda: act.corral.query_pack(act.actor, scheme_id, quarter, questions, act.expected_version),
+        lambda: confirmations.queried(page, page.corral.scheme(scheme_id), quarter),
     )
 
 
@@ -247,6 +255,7 @@ def call_in(
         f"call-in-{submission_id}",
         {"reason": reason},
         lambda: act.corral.call_in_evidence(act.actor, scheme_id, quarter, submission_id, reason, act.expected_version),
+        lambda: confirmations.called_in(page, submission_id),
     )
 
 
@@ -261,6 +270,7 @@ def close(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter) ->
         "close",
         {},
         lambda: act.corral.close_quarter(act.actor, scheme_id, quarter, act.expected_version),
+        lambda: confirmations.closed(quarter),
     )
 
 
@@ -273,6 +283,8 @@ def history(page: CurrentPage, scheme_id: UUID, quarter: Quarter, provider_id: U
     codes = [m.code for p, m in expected if p == provider_id]
     names = organisation_names(page.readings)
     provider = names.get(str(provider_id), str(provider_id))
+    histories = [(code, assessment_history(page.corral, scheme_id, quarter, provider_id, code)) for code in codes]
+    deciders = (d.assessed_by.user_id for _, decisions in histories for d in decisions)
     context = {
         "title": f"{title}: {quarter.value} decisions for {provider}",
         "programme": programme_heading(page.readings, page.viewer.actor, programme_id),
@@ -280,7 +292,8 @@ def history(page: CurrentPage, scheme_id: UUID, quarter: Quarter, provider_id: U
         "scheme_title": title,
         "quarter": quarter.value,
         "provider": provider,
-        "histories": [(code, assessment_history(page.corral, scheme_id, quarter, provider_id, code)) for code in codes],
+        "histories": histories,
         "names": names,
+        "people": people(page.corral, deciders),
     }
     return page.show("history.html", context)

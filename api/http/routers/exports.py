@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.http.deps import AuditReadings, CurrentActor, ProgressReadings, ViewsAfter
-from api.http.exports import Format, table
-from api.http.params import Moment
+from api.http.deps import AuditReadings, CorralApp, CurrentActor, ProgressReadings, ViewsAfter
+from api.http.exports import Format, file_name, table
+from api.http.params import FilterText, Moment
 from api.http.routers.payments import Money
-from domain.milestones import Quarter
+from domain.milestones import Quarter, contract_year_label
 from domain.payments import pounds
 from projections.audit.queries import whole_trail
 from projections.progress.queries import (
+    ProgrammeHeading,
     audit_access,
     organisation_names,
     payments_for,
-    programme_access,
+    programme_heading,
     progress_for,
     provider_table_access,
     quarter_table,
@@ -32,13 +34,14 @@ def progress(
     programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 ) -> Response:
     """The progress matrix as shown to you: one row per scheme, provider and quarter."""
-    shown = progress_for(readings, programme_access(readings, actor, str(programme_id)))
+    heading = programme_heading(readings, actor, programme_id)
+    shown = progress_for(readings, heading.access)
     titles = {s.id: s.title for s in shown.schemes}
     rows = [
         (titles[s], shown.providers.get(p, p), q.value, " / ".join(statuses))
         for (s, p, q), statuses in shown.cells.items()
     ]
-    return table(("Scheme", "Provider", "Quarter", "Status"), rows, form, "progress")
+    return table(("Scheme", "Provider", "Quarter", "Status"), rows, form, *_named(heading, "progress"))
 
 
 @router.get("/payments.{form}")
@@ -46,7 +49,8 @@ def payments(
     programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 ) -> Response:
     """The payments as shown to you, in pounds to the penny."""
-    shown = payments_for(readings, programme_access(readings, actor, str(programme_id)))
+    heading = programme_heading(readings, actor, programme_id)
+    shown = payments_for(readings, heading.access)
     names = organisation_names(readings)
     rows = [
         (
@@ -61,20 +65,31 @@ def payments(
         for p, money in ((p, Money.of(p.total)) for p in shown.providers)
     ]
     headings = ("Provider", "CQUIN value", "Available", "Earned", "Shortfall", "At risk", "% achieved")
-    return table(headings, rows, form, "payments")
+    return table(headings, rows, form, *_named(heading, "payments"))
 
 
 @router.get("/providers/{provider_id}/quarters.{form}")
 def quarters(
-    programme_id: UUID, provider_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
+    programme_id: UUID,
+    provider_id: UUID,
+    form: Format,
+    actor: CurrentActor,
+    readings: ProgressReadings,
+    corral: CorralApp,
+    _: ViewsAfter,
 ) -> Response:
     """One provider's indicators with their Q1-Q4 statuses, in the shape of a trust's annual CQUIN table."""
     provider_table_access(readings, actor, str(programme_id), str(provider_id))
+    heading = programme_heading(readings, actor, programme_id)
+    code = corral.organisation(provider_id).code
     rows = [
         (r.title, *(r.statuses[q] or "" for q in Quarter))
         for r in quarter_table(readings, str(programme_id), str(provider_id))
     ]
-    return table(("Indicator", "Q1", "Q2", "Q3", "Q4"), rows, form, "quarters")
+    year = _year(heading)
+    return table(
+        ("Indicator", "Q1", "Q2", "Q3", "Q4"), rows, form, file_name(code, year, "Q1-Q4"), f"{code} {year} Q1-Q4"
+    )
 
 
 @router.get("/audit.csv")
@@ -84,12 +99,27 @@ def audit(
     readings: ProgressReadings,
     trail: AuditReadings,
     _: ViewsAfter,
+    scheme_id: UUID | None = None,
+    provider_id: UUID | None = None,
+    quarter: Quarter | None = None,
+    user: Annotated[FilterText | None, Query(description="the acting user's id")] = None,
     since: Moment | None = None,
     until: Moment | None = None,
 ) -> Response:
-    """The whole audit trail of the programme (or a time range of it), oldest first, for the commissioner and auditor."""
+    """The programme's audit trail, oldest first, with the same filters as the JSON trail: for the commissioner and
+    the auditor."""
     audit_access(readings, actor, str(programme_id))
-    entries = whole_trail(trail, programme_id=programme_id, since=since, until=until)
+    heading = programme_heading(readings, actor, programme_id)
+    entries = whole_trail(
+        trail,
+        programme_id=programme_id,
+        scheme_id=scheme_id,
+        provider_id=provider_id,
+        quarter=quarter,
+        actor=user,
+        since=since,
+        until=until,
+    )
     columns = (
         "position",
         "occurred_at",
@@ -106,4 +136,15 @@ def audit(
         [entry.occurred_at.isoformat() if c == "occurred_at" else getattr(entry, c) for c in columns]
         for entry in entries
     ]
-    return table(columns, rows, Format.CSV, "audit")
+    return table(columns, rows, Format.CSV, *_named(heading, "audit"))
+
+
+def _year(heading: ProgrammeHeading) -> str:
+    """`2014-15`."""
+    return contract_year_label(heading.contract_year).replace("/", "-")
+
+
+def _named(heading: ProgrammeHeading, what: str) -> tuple[str, str]:
+    """A programme's export's file name and sheet title: `South-Devon-and-Torbay-2014-15-progress`, `Progress
+    2014-15`."""
+    return file_name(heading.health_economy, _year(heading), what), f"{what.capitalize()} {_year(heading)}"

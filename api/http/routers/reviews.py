@@ -17,7 +17,7 @@ from domain.errors import NotFoundError
 from domain.limits import LONG_TEXT, SHORT_TEXT
 from domain.milestones import Quarter
 from domain.quarter_review import ReviewStatus
-from projections.progress.queries import review_access
+from projections.progress.queries import organisation_names, review_access
 
 router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
 
@@ -41,7 +41,8 @@ class PackEntryOut(BaseModel):
 class PackOut(BaseModel):
     number: int
     entries: list[PackEntryOut]
-    missing: list[str]
+    missing: list[str] = Field(description="each provider-milestone missing, as `<provider id>/<milestone code>`")
+    missing_named: list[str] = Field(description="the same, as people read it: `<organisation name>: <code>`")
 
 
 class AssessmentOut(BaseModel):
@@ -90,7 +91,10 @@ def read_review(
         quarter=quarter,
         status=review.status.value,
         pack_deadline=deadline,
-        packs=[PackOut.model_validate(asdict(pack)) for pack in review.packs],
+        packs=[
+            PackOut.model_validate(asdict(pack) | {"missing_named": pack.missing_named(organisation_names(readings))})
+            for pack in review.packs
+        ],
         called_in=[PackEntryOut.model_validate(asdict(entry)) for entry in review.called_in],
         assessments=[
             AssessmentOut.model_validate(

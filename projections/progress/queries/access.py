@@ -61,7 +61,7 @@ def programme_access(view: ProgressView, actor: Actor, programme_id: str) -> Pro
         if joined:
             leads = frozenset(r.id for r in rows if r.lead_id == organisation)
             return ProgrammeAccess(programme_id, False, organisation, frozenset(r.id for r in rows), leads)
-    raise unseen(f"programme {programme_id}")
+    raise unseen("programme with that id")
 
 
 def visible_programmes(view: ProgressView, actor: Actor) -> list[str]:
@@ -79,7 +79,7 @@ def visible_programmes(view: ProgressView, actor: Actor) -> list[str]:
 
 def provider_table_access(view: ProgressView, actor: Actor, programme_id: str, provider_id: str) -> ProgrammeAccess:
     """A provider's Q1-Q4 table is the commissioner's, the auditor's and that provider's; NotFoundError otherwise."""
-    what = f"table of provider {provider_id} in programme {programme_id}"
+    what = "table of that provider in that programme"
     try:
         access = programme_access(view, actor, programme_id)
     except NotFoundError:
@@ -91,7 +91,7 @@ def provider_table_access(view: ProgressView, actor: Actor, programme_id: str, p
 
 def audit_access(view: ProgressView, actor: Actor, programme_id: str) -> ProgrammeAccess:
     """A programme's audit trail is its commissioner's staff's and auditors' to read; NotFoundError otherwise."""
-    what = f"audit trail of programme {programme_id}"
+    what = "audit trail of that programme"
     try:
         access = programme_access(view, actor, programme_id)
     except NotFoundError:
@@ -103,12 +103,12 @@ def audit_access(view: ProgressView, actor: Actor, programme_id: str) -> Program
 
 def board_access(view: ProgressView, actor: Actor, scheme_id: str) -> ProgrammeAccess:
     """A scheme's collation board is its lead's and the commissioner's; NotFoundError otherwise."""
-    return _scheme_quarter_access(view, actor, scheme_id, f"collation board of scheme {scheme_id}", lead_reads=True)
+    return _scheme_quarter_access(view, actor, scheme_id, "collation board of that scheme", lead_reads=True)
 
 
 def review_access(view: ProgressView, actor: Actor, scheme_id: str, lead_reads: bool = True) -> ProgrammeAccess:
     """A scheme-quarter's review is the commissioner's (and, where `lead_reads`, the lead's); NotFoundError else."""
-    return _scheme_quarter_access(view, actor, scheme_id, f"review of scheme {scheme_id}", lead_reads)
+    return _scheme_quarter_access(view, actor, scheme_id, "review of that scheme", lead_reads)
 
 
 def _scheme_quarter_access(
@@ -130,4 +130,4 @@ def _scheme_quarter_access(
 def may_read_dashboard(actor: Actor, provider_id: UUID) -> None:
     """A provider's home is its own staff's only."""
     if actor.role is not Role.PROVIDER or actor.organisation_id != provider_id:
-        raise unseen(f"dashboard of provider {provider_id}")
+        raise unseen("dashboard of that provider")

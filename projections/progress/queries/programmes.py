@@ -62,7 +62,7 @@ def scheme_row(view: ProgressView, scheme_id: UUID | str) -> tuple[str, str, str
     s = view.schemes
     rows = fetch(view, select(s.c.programme_id, s.c.title, s.c.lead_id).where(s.c.id == str(scheme_id)))
     if not rows:
-        raise NotFoundError(f"no scheme {scheme_id}")
+        raise NotFoundError("there is no scheme with that id")
     return rows[0].programme_id, rows[0].title, rows[0].lead_id
 
 
