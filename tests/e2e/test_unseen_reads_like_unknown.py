@@ -134,6 +134,12 @@ PAGES = (
     Row("POST", f"{PAGE_REVIEW}/appeals", page_changes(commissioning), form=DECISION | {"reason": "on appeal"}),
     Row("POST", f"{PAGE_REVIEW}/query", page_changes(commissioning), form={"version": "2", "questions": "Why?"}),
     Row("POST", f"{PAGE_REVIEW}/closure", page_changes(commissioning), form={"version": "2"}),
+    Row(
+        "POST",
+        f"{PAGE_REVIEW}/call-ins",
+        page_changes(commissioning),
+        form={"version": "2", "submission_id": "6f0c8a52-4c1e-5d7e-9a3b-2b7f3c1d9e41", "reason": "lead silent"},
+    ),
 )
 # The history of a provider-milestone with the caller's own provider id: a real scheme must not answer 200 [].
 EXTRA = (Row("GET", HISTORY, reads(in_scheme), on=OWN),)
