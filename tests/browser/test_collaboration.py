@@ -26,7 +26,7 @@ def test_a_neighbours_evidence_reaches_the_lead_live_is_returned_revised_present
     earned_before = _earned(neighbour)
 
     lead.goto(f"/schemes/{SELF_HARM}/quarters/Q2/board")
-    expect(lead.locator(NEIGHBOUR_ROW)).to_contain_text("awaiting evidence")
+    expect(lead.locator(NEIGHBOUR_ROW)).to_contain_text("overdue")  # Q2 2014 is long past due, as at today
     check(lead, "collation-board")
 
     # The neighbour submits: empty evidence is refused by the server and shown in an error summary.

@@ -18,7 +18,7 @@ def test_the_leads_board_goes_offline_and_back_and_shows_what_a_neighbour_sent_m
     lead.goto(f"/schemes/{INCIDENTS}/quarters/Q2/board")
     status = lead.locator("#live-status")
     expect(status).to_have_text("Live")
-    expect(lead.locator(NEIGHBOUR_ROW)).to_contain_text("awaiting evidence")
+    expect(lead.locator(NEIGHBOUR_ROW)).to_contain_text("overdue")  # Q2 2014 is long past due, as at today
     lead.evaluate("window.sameDocument = true")
 
     lead.context.set_offline(True)
@@ -27,7 +27,7 @@ def test_the_leads_board_goes_offline_and_back_and_shows_what_a_neighbour_sent_m
     neighbour.get_by_label("Narrative").fill("Q2: every serious incident reviewed within 60 days.")
     neighbour.get_by_role("button", name="Submit evidence").click()
     expect(neighbour.locator("main")).to_contain_text("submitted")
-    expect(lead.locator(NEIGHBOUR_ROW)).to_contain_text("awaiting evidence")
+    expect(lead.locator(NEIGHBOUR_ROW)).to_contain_text("overdue")  # Q2 2014 is long past due, as at today
 
     lead.context.set_offline(False)
     expect(status).to_have_text("Live", timeout=5000)

@@ -21,7 +21,7 @@ from domain import ids
 from domain.actors import Role
 from domain.evidence import Attachment, Evidence
 from domain.submission import Submission
-from tests.builders import ACUTE_ID, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE_ID, quick_hash
+from tests.builders import ON_TIME, ACUTE_ID, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE_ID, quick_hash
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -221,6 +221,7 @@ def test_evidence_recorded_before_uploads_were_is_served_by_its_stored_content_n
         COMMUNITY_ID,
         scheme.agreed_terms.milestone("M1"),
         Evidence("Audit.", attachments=(claimed,)),
+        ON_TIME,
     )
     app.save(legacy)
     app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))

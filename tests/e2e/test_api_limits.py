@@ -331,4 +331,4 @@ def test_the_command_line_refuses_an_organisation_name_with_a_control_character(
     )
 
     assert added.returncode != 0
-    assert "name: contains the control character U+0007" in added.stdout
+    assert "Name: contains the control character U+0007" in added.stdout

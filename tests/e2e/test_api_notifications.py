@@ -97,8 +97,8 @@ def test_another_organisations_notice_reads_like_one_that_does_not_exist(world: 
     refused = [alice.post("/me/notifications/read", {"ids": [notice]}) for notice in (theirs, made_up)]
 
     assert [code for code, _ in refused] == [404, 404]
-    assert refused[0][1]["detail"] == f"there is no notice {theirs} in your inbox"
-    assert refused[1][1]["detail"] == f"there is no notice {made_up} in your inbox"
+    assert refused[0][1]["detail"] == f"There is no notice {theirs} in your inbox"
+    assert refused[1][1]["detail"] == f"There is no notice {made_up} in your inbox"
     assert colin.get("/me/notifications")[1]["unread"] == 1
 
 
