@@ -39,7 +39,3 @@ class PackNotOverdueError(DomainError):
 
 class AlreadyBeforeCommissionerError(DomainError):
     """The evidence is already in the presented pack, or already called in."""
-
-
-class NotCalledInError(DomainError):
-    """Only evidence the lead has not accepted into a presented pack can be called in."""

@@ -7,6 +7,7 @@ organisation sees the notice in their inbox.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -109,8 +110,28 @@ def quarter_page(scheme_id: UUID, quarter: str, page: str) -> str:
 
 
 def _milestone(known: Known, scheme_id: UUID, code: str) -> str:
+    """`M1 Safety plans audited`; the title alone when the code is a quarter's, which the sentence names already."""
     title = known.milestone(scheme_id, code)
+    if _names_a_quarter(code):
+        return title or code
     return f"{code} {title}" if title else code
+
+
+def _evidence(quarter: str, code: str) -> str:
+    """`Q2 evidence for M1`; `Q2 evidence` or `evidence for Q2-TARGETED` for a code naming its quarter: never twice."""
+    if code == quarter:
+        return f"{quarter} evidence"
+    return f"evidence for {code}" if _names_a_quarter(code) else f"{quarter} evidence for {code}"
+
+
+def _decision(quarter: str, code: str) -> str:
+    """`M1 for Q2`, or the code alone when it names its quarter (`Q2`, `Q2-TARGETED`)."""
+    return code if _names_a_quarter(code) else f"{code} for {quarter}"
+
+
+def _names_a_quarter(code: str) -> bool:
+    """True for a code that already says its quarter, as `Q2` or `Q2-TARGETED` do."""
+    return re.search(r"\bQ[1-4]\b", code) is not None
 
 
 def _by(event: Any, known: Known) -> str:
@@ -137,7 +158,7 @@ def _nudge(e: QuarterReview.ProviderNudgedByLead, known: Known) -> Iterable[Noti
 def _returned(e: Submission.EvidenceReturnedByLead, known: Known) -> Iterable[Notice]:
     s = known.submission(e.originator_id)
     scheme, milestone = known.scheme(s.scheme_id), _milestone(known, s.scheme_id, s.milestone_code)
-    subject = f"Your {s.quarter} evidence for {s.milestone_code} was returned: {scheme.title}"
+    subject = f"Your {_evidence(s.quarter, s.milestone_code)} was returned: {scheme.title}"
     text = f"{_by(e, known)} returned revision {e.revision} of your {s.quarter} evidence for {milestone} in"
     text += f" '{scheme.title}' with comments: {_quoted(e.comments)}"
     yield Notice("returned", s.provider_id, subject, text, evidence_page(s))
@@ -147,7 +168,7 @@ def _returned(e: Submission.EvidenceReturnedByLead, known: Known) -> Iterable[No
 def _accepted(e: Submission.EvidenceAcceptedByLead, known: Known) -> Iterable[Notice]:
     s = known.submission(e.originator_id)
     scheme, milestone = known.scheme(s.scheme_id), _milestone(known, s.scheme_id, s.milestone_code)
-    subject = f"Your {s.quarter} evidence for {s.milestone_code} was accepted: {scheme.title}"
+    subject = f"Your {_evidence(s.quarter, s.milestone_code)} was accepted: {scheme.title}"
     text = f"{_by(e, known)} accepted revision {e.revision} of your {s.quarter} evidence for {milestone} in"
     text += f" '{scheme.title}' into the evidence pack."
     yield Notice("accepted", s.provider_id, subject, f"{text} {_quoted(e.comment)}".strip(), evidence_page(s))
@@ -161,11 +182,11 @@ def _submitted(e: Submission.EvidenceSubmitted | Submission.EvidenceRevised, kno
         return
     provider, milestone = known.organisation(s.provider_id), _milestone(known, s.scheme_id, s.milestone_code)
     if isinstance(e, Submission.EvidenceRevised):
-        subject = f"{provider} revised its {s.quarter} evidence for {s.milestone_code}: {scheme.title}"
+        subject = f"{provider} revised its {_evidence(s.quarter, s.milestone_code)}: {scheme.title}"
         text = f"{_by(e, known)} sent revision {e.revision} of its {s.quarter} evidence for {milestone} in"
         text += f" '{scheme.title}' for you to accept or return. Why it changed: {_quoted(e.reason)}"
     else:
-        subject = f"{provider} submitted {s.quarter} evidence for {s.milestone_code}: {scheme.title}"
+        subject = f"{provider} submitted {_evidence(s.quarter, s.milestone_code)}: {scheme.title}"
         text = f"{_by(e, known)} submitted its {s.quarter} evidence for {milestone} in '{scheme.title}'"
         text += " for you to accept or return."
     yield Notice("submitted", scheme.lead_id, subject, text, f"/submissions/{s.submission_id}")
@@ -208,12 +229,12 @@ def _assessed(
     link = quarter_page(scheme.scheme_id, review.quarter, f"assessments/{a.provider_id}")
     status = a.status.value
     if isinstance(e, QuarterReview.AssessmentRevisedOnAppeal):
-        subject = f"{a.milestone_code} for {review.quarter} revised on appeal to {status}: {scheme.title}"
+        subject = f"{_decision(review.quarter, a.milestone_code)} revised on appeal to {status}: {scheme.title}"
         text = f"{_by(e, known)} revised on appeal the assessment of your {review.quarter} milestone {milestone} in"
         text += f" '{scheme.title}' from {e.previous.status.value} to {status}. Why: {_quoted(e.reason)}"
         yield Notice("appeal", a.provider_id, subject, f"{text} Rationale: {_quoted(a.rationale)}", link)
         return
-    subject = f"{a.milestone_code} for {review.quarter} assessed as {status}: {scheme.title}"
+    subject = f"{_decision(review.quarter, a.milestone_code)} assessed as {status}: {scheme.title}"
     text = f"{_by(e, known)} assessed your {review.quarter} milestone {milestone} in '{scheme.title}' as {status}."
     yield Notice("assessed", a.provider_id, subject, f"{text} Rationale: {_quoted(a.rationale)}", link)
 
@@ -223,7 +244,7 @@ def _reminded(e: Reminder.Sent, known: Known) -> Iterable[Notice]:
     scheme, milestone = known.scheme(e.scheme_id), _milestone(known, e.scheme_id, e.milestone_code)
     when = f"was due on {e.due:%-d %B %Y} and is overdue" if e.overdue else f"is due on {e.due:%-d %B %Y}"
     standing = "is overdue" if e.overdue else f"is due on {e.due:%-d %B %Y}"
-    subject = f"Reminder: your {e.quarter.value} evidence for {e.milestone_code} {standing}: {scheme.title}"
+    subject = f"Reminder: your {_evidence(e.quarter.value, e.milestone_code)} {standing}: {scheme.title}"
     text = f"Your {e.quarter.value} evidence for {milestone} in '{scheme.title}' {when}."
     text += " Send it from the milestone's page; the lead collates it into the pack."
     link = f"/schemes/{e.scheme_id}/milestones/{e.milestone_code}/evidence"
@@ -241,8 +262,8 @@ def _called_in(e: QuarterReview.SubmissionCalledIn, known: Known) -> Iterable[No
     what = f"{provider}'s {review.quarter} evidence for {milestone} in '{scheme.title}'"
     text = f"{_by(e, known)} called in revision {e.entry.revision} of {what} past the lead, to assess it directly."
     text += f" Why: {_quoted(e.reason)}"
-    subject = f"{known.organisation(e.actor.organisation_id)} called in {review.quarter} evidence for"
-    subject += f" {e.entry.milestone_code}: {scheme.title}"
+    subject = f"{known.organisation(e.actor.organisation_id)} called in"
+    subject += f" {_evidence(review.quarter, e.entry.milestone_code)}: {scheme.title}"
     link = quarter_page(scheme.scheme_id, review.quarter, f"assessments/{e.entry.provider_id}")
     yield Notice("called in", e.entry.provider_id, subject, text, link)
     if scheme.lead_id is not None and scheme.lead_id != e.entry.provider_id:

@@ -108,6 +108,7 @@ def test_every_page_a_provider_uses_reads_well_and_passes_axe(sign_in: SignIn, w
             "evidence-returned": f"/schemes/{SELF_HARM}/milestones/Q2/evidence",
             "provider-decisions": f"/schemes/{NUTRITION}/quarters/Q2/assessments/{DPT}",
             "agreement": f"/schemes/{SELF_HARM}/agreement",
+            "inbox": "/inbox",
         },
         width,
     )
@@ -131,6 +132,7 @@ def test_every_page_the_commissioner_and_auditor_use_reads_well_and_passes_axe(s
         page,
         {
             "commissioner-home": "/home",
+            "commissioner-inbox": "/inbox",
             "programmes": "/programmes",
             "programme-overview": f"/programmes/{SOUTH_DEVON}",
             "review-with-call-ins": f"/schemes/{SELF_HARM}/quarters/Q2/review",

@@ -23,6 +23,7 @@ from api.storage.attachments import AttachmentStore
 from domain.achievement import AssessmentStatus
 from domain.actors import Role
 from domain.application import Corral
+from domain.clock import FixedClock
 from domain.errors import DomainError
 from domain.evidence import Attachment, Evidence
 from domain.milestones import Milestone, NumericMeasure, Quarter
@@ -84,6 +85,13 @@ def _(app: Corral) -> object:
     scheme_id = with_pack(app)
     app.assess_milestone(COMMISSIONER, scheme_id, Q1, COMMUNITY_ID, "M1", MET, "Shown.")
     return app.assess_milestone(COMMISSIONER, scheme_id, Q1, COMMUNITY_ID, "M1", MET, "Again.")
+
+
+@breaks("AlreadyBeforeCommissioner")
+def _(app: Corral) -> object:
+    submission_id = in_pack(app)
+    scheme_id = app.submission(submission_id).scheme_id
+    return app.call_in_evidence(COMMISSIONER, scheme_id, Q1, submission_id, "The lead is silent.")
 
 
 @breaks("AlreadyExists")
@@ -254,6 +262,14 @@ def _(app: Corral) -> object:
     scheme_id = scheme(app)
     app.nudge_provider(ACUTE, scheme_id, Q1, COMMUNITY_ID, "M1 is due.")
     return app.query_pack(COMMISSIONER, scheme_id, Q1, "Which months?")
+
+
+@breaks("PackNotOverdue")
+def _(app: Corral) -> object:
+    submission_id = submitted(app)
+    app.clock = FixedClock(date(2014, 7, 1))  # the pack is not due until August
+    scheme_id = app.submission(submission_id).scheme_id
+    return app.call_in_evidence(COMMISSIONER, scheme_id, Q1, submission_id, "The lead is silent.")
 
 
 @breaks("PackNotQueried")
