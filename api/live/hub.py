@@ -24,7 +24,7 @@ from typing import Any
 
 from api.live.guard import ACCOUNT, Verdict, changes_access, concerned, recheck
 from api.live.inbox import Inboxes
-from api.live.limits import Allowance, LiveLimits, TooManySocketsError
+from api.live.limits import Allowance, LiveLimits
 from api.live.sockets import GONE, IDLE, SESSION_ENDED, TOO_SLOW, Client, Identity, Send, Subscription, WriteNow
 from api.live.topics import Topic, authorise
 from api.live.waits import Waits
@@ -110,11 +110,7 @@ class Hub:
         if identity.claims.token_id in self._sign_outs:
             raise SignInError(SIGNED_OUT)
         sockets = self.by_account.setdefault(identity.account_id, set())
-        if len(sockets) >= self.limits.sockets_per_account:
-            raise TooManySocketsError(
-                f"{identity.claims.username} already has {len(sockets)} live connections to this server, the most "
-                "one account may hold: close one first"
-            )
+        self.limits.admit(identity.claims.username, len(sockets))
         limits = self.limits
         client = Client(send, limits.queue_size, write_now, identity=identity, accepted=False)
         client.subscribes = Allowance(limits.subscribes, limits.window_seconds)

@@ -37,6 +37,14 @@ class LiveLimits:
     window_seconds: float = 60.0
     message_bytes: int = 4096
 
+    def admit(self, username: str, held: int) -> None:
+        """TooManySocketsError if an account already holding `held` sockets may open no more."""
+        if held >= self.sockets_per_account:
+            raise TooManySocketsError(
+                f"{username} already has {held} live connections to this server, the most one account may hold: "
+                "close one first"
+            )
+
     @classmethod
     def of(cls, settings: Settings) -> LiveLimits:
         """The limits the settings give."""

@@ -116,4 +116,4 @@ def authorise(readings: ProgressView, actor: Actor, name: str) -> Topic:
             return Topic(name, frozenset({access.programme_id}), None, detailed=True)
     except ValueError:
         pass
-    raise UnknownTopicError(f"{name!r} is not a topic: use one of {', '.join(KINDS.values())}")
+    raise UnknownTopicError(f"There is no topic {name!r}: use one of {', '.join(KINDS.values())}")
