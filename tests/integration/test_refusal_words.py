@@ -3,7 +3,6 @@ as percentages. Each rule is broken for real, and its problem is made the way th
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import io
 import json
@@ -36,6 +35,7 @@ from domain.milestones import Milestone, NumericMeasure, Quarter
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
+from tests.e2e.serving import run
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE, PRIVATE_ID
 from tests.builders import ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
 from tests.integration.given import accepted, agreed_scheme, presented, programme_set_up, provider_terms
@@ -375,7 +375,7 @@ def _(app: Corral) -> object:
 
 @breaks("PositionBeyondLog")
 def _(app: Corral) -> object:
-    return asyncio.run(Waits(app.recorder.max_notification_id).reached(10**9, timeout=1.0))
+    return run(Waits(app.recorder.max_notification_id).reached(10**9, timeout=1.0))
 
 
 @breaks("UnknownTopic")
