@@ -176,7 +176,9 @@ def test_thresholds_outside_their_unit_are_refused_naming_the_field_and_the_like
     ],
     ids=["a rate as a number", "a count in percent", "a count's points as a fraction", "a change as a number"],
 )
-def test_a_unit_that_makes_no_sense_for_the_measure_is_refused_on_the_unit(kwargs: dict[str, object], says: str) -> None:
+def test_a_unit_that_makes_no_sense_for_the_measure_is_refused_on_the_unit(
+    kwargs: dict[str, object], says: str
+) -> None:
     refused = refused_field(**kwargs)
 
     assert refused.field == "unit"
