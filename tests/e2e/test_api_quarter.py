@@ -162,6 +162,7 @@ def test_the_commissioner_departs_from_the_figures_over_http_only_with_a_reason_
     paid = gill.get(f"/programmes/{programme_id}/payments", after=assessed["position"])
     board = gill.get(f"{review}/board")
     audit = gill.get(f"/programmes/{programme_id}/audit", limit=1)
+    exported = client.get(f"/api/v1/programmes/{programme_id}/payments.csv", headers=gill.headers).text
 
     assert refused.status_code == 422 and refused.json()["rule"] == "StatusDisagreesWithFigures"
     assert "to depart from the share the figures give, record your reason" in refused.json()["detail"]
@@ -180,3 +181,4 @@ def test_the_commissioner_departs_from_the_figures_over_http_only_with_a_reason_
         }
     ]
     assert why in str(board) and why in str(audit)
+    assert f"FLU: Partially Met, the figures gave 100% ({why})" in exported
