@@ -32,9 +32,15 @@ class BaselineMissingError(DomainError):
 
 
 class StatusDisagreesWithFiguresError(DomainError):
-    """The status chosen contradicts the threshold share of the figures."""
+    """The status chosen contradicts the threshold share of the figures, and no reason to depart from it is given."""
 
     field = "status"
+
+
+class NothingToOverrideError(DomainError):
+    """A reason to depart from the figures is given where the status follows them, or there are no figures."""
+
+    field = "override_reason"
 
 
 def threshold_share(measure: NumericMeasure, figures: Figures) -> Decimal:
@@ -45,7 +51,7 @@ def threshold_share(measure: NumericMeasure, figures: Figures) -> Decimal:
     known (NaN, or a rate recorded without its denominator) earns nothing."""
     with localcontext(WIDE):
         measured = _measured(measure, figures)
-        low, high = measure.minimum, measure.maximum
+        low, high = measure.in_unit.as_fraction(measure.minimum), measure.in_unit.as_fraction(measure.maximum)
         if measured.is_nan() or low.is_nan() or high.is_nan():
             return ZERO
         if measure.direction is Direction.LOWER_IS_BETTER:
@@ -64,9 +70,11 @@ def _measured(measure: NumericMeasure, figures: Figures) -> Decimal:
     value = figures.value
     if measure.basis is ThresholdBasis.ABSOLUTE or measure.baseline is None:
         return value
+    # A rate's baseline is written in the measure's unit; a count's is a count.
+    baseline = measure.in_unit.as_fraction(measure.baseline) if measure.is_rate else measure.baseline
     if measure.basis is ThresholdBasis.POINTS_FROM_BASELINE:
-        return value - measure.baseline
-    return (value - measure.baseline) / measure.baseline
+        return value - baseline
+    return (value - baseline) / baseline
 
 
 def as_percent(share: Decimal) -> str:
@@ -89,23 +97,45 @@ def achievement(
     milestone: Milestone,
     figures: Figures | None,
     partial_fraction: Decimal,
+    override_reason: str = "",
 ) -> Decimal | None:
-    """The fraction of the milestone's value earned; None for N/A, which leaves the totals."""
-    if status is AssessmentStatus.NOT_APPLICABLE:
-        return None
-    if milestone.measure is None:
-        return {
-            AssessmentStatus.MET: ONE,
-            AssessmentStatus.PARTIALLY_MET: partial_fraction,
-            AssessmentStatus.NOT_MET: ZERO,
-        }[status]
-    if figures is None:
-        if status is AssessmentStatus.NOT_MET:
-            return ZERO
-        raise FiguresRequiredError(f"milestone {milestone.code} is numeric: assess it on submitted figures")
-    share = threshold_share(milestone.measure, figures)
-    if status_for_share(share) is not status:
+    """The fraction of the milestone's value earned; None for N/A, which leaves the totals.
+
+    A numeric milestone earns the share its figures give, and its status must follow that share, unless the
+    commissioner departs from it with a reason: then it earns what the chosen status earns."""
+    share = _figures_share(status, milestone, figures, override_reason)
+    if share is not None and status_for_share(share) is status:
+        if override_reason:
+            raise NothingToOverrideError(
+                f"the figures give {as_percent(share)}, which is {status.value} as you chose:"
+                " there is nothing to depart from, so leave the reason blank"
+            )
+        return share
+    if share is not None and not override_reason and status is not AssessmentStatus.NOT_APPLICABLE:
         raise StatusDisagreesWithFiguresError(
-            f"the figures give {as_percent(share)}, which is {status_for_share(share).value}, not {status.value}"
+            f"the figures give {as_percent(share)}, which is {status_for_share(share).value}, not {status.value};"
+            " to depart from the share the figures give, record your reason, such as figures that were not validated"
         )
-    return share
+    return {
+        AssessmentStatus.MET: ONE,
+        AssessmentStatus.PARTIALLY_MET: partial_fraction,
+        AssessmentStatus.NOT_MET: ZERO,
+        AssessmentStatus.NOT_APPLICABLE: None,
+    }[status]
+
+
+def _figures_share(
+    status: AssessmentStatus, milestone: Milestone, figures: Figures | None, override_reason: str
+) -> Decimal | None:
+    """The share a numeric milestone's figures give, when the status is judged on them."""
+    if status is AssessmentStatus.NOT_APPLICABLE and not override_reason:
+        return None
+    if milestone.measure is not None and figures is not None:
+        return threshold_share(milestone.measure, figures)
+    if override_reason:
+        raise NothingToOverrideError(
+            f"milestone {milestone.code} has no figures to depart from: leave the reason blank"
+        )
+    if milestone.measure is not None and status is not AssessmentStatus.NOT_MET:
+        raise FiguresRequiredError(f"milestone {milestone.code} is numeric: assess it on submitted figures")
+    return None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from domain.achievement import AssessmentStatus, achievement
+from domain.achievement import AssessmentStatus, achievement, threshold_share
 from domain.errors import DomainError
 from domain.evidence import Evidence
 from domain.evidence_pack import PackEntry
@@ -34,6 +34,14 @@ class Assessment:
     rationale: str
     achievement: Decimal | None
     evidence_assessed: PackEntry | None
+    # Where the commissioner departed from the share a numeric milestone's figures gave: why, and that share.
+    override_reason: str = ""
+    figures_share: Decimal | None = None
+
+    @property
+    def overridden(self) -> bool:
+        """True when the status departs from the share the figures gave."""
+        return bool(self.override_reason)
 
     @classmethod
     def decide(
@@ -45,13 +53,20 @@ class Assessment:
         entry: PackEntry | None,
         evidence: Evidence | None,
         partial_fraction: Decimal,
+        override_reason: str = "",
     ) -> Assessment:
-        """Decide on the pack's entry (if any) and its evidence: a rationale always, presented evidence for a pass."""
+        """Decide on the pack's entry (if any) and its evidence: a rationale always, presented evidence for a pass,
+        and a reason to depart from the share a numeric milestone's figures give."""
+        override_reason = SHORT_TEXT.check(override_reason, "override_reason").strip()
         rationale = SHORT_TEXT.check(rationale, "rationale")
         if not rationale.strip():
             raise RationaleRequiredError("an assessment needs a rationale")
         if entry is None and status in (AssessmentStatus.MET, AssessmentStatus.PARTIALLY_MET):
             raise EvidenceNotInPackError(f"no evidence for {milestone.code} from this provider is in the pack")
         figures = evidence.figures if evidence is not None and entry is not None else None
-        earned = achievement(status, milestone, figures, partial_fraction)
-        return cls(provider_id, milestone.code, status, rationale.strip(), earned, entry)
+        earned = achievement(status, milestone, figures, partial_fraction, override_reason)
+        # Departing from the figures needed a measure and figures, so their share is known here.
+        share = (
+            threshold_share(milestone.measure, figures) if override_reason and milestone.measure and figures else None
+        )
+        return cls(provider_id, milestone.code, status, rationale.strip(), earned, entry, override_reason, share)

@@ -115,19 +115,25 @@ def require_reason(reason: str, what: str, field: str = "reason", limit: TextLim
 
 @dataclass(frozen=True)
 class NumberLimit:
-    """A kind of decimal: finite, between `low` and `high` (above `low` when `above_low`), at most `places` places."""
+    """A kind of decimal: finite, between `low` and `high` (above `low` when `above_low`), at most `places` places.
+
+    A kind with a `kind` name says what it is when a value is out of bounds, and the `hint` how to put it right,
+    with `{hundredth}` standing for the value divided by 100 (a percentage typed where a fraction belongs)."""
 
     low: Decimal
     high: Decimal
     places: int
     above_low: bool = False
     hint: str = ""
+    kind: str = ""
 
     def check(self, value: Decimal, field: str) -> Decimal:
         """The value in a short exact form; InvalidInputError if it is not finite, out of bounds or too precise."""
         if not value.is_finite():
             raise InvalidInputError(field, "must be a number, not NaN or infinity")
         if value < self.low or value > self.high or (self.above_low and value == self.low):
+            if self.kind:
+                raise InvalidInputError(field, self._out_of_bounds(value))
             lowest = "above" if self.above_low else "at least"
             hint = f" ({self.hint})" if self.hint else ""
             raise InvalidInputError(field, f"must be {lowest} {_plain(self.low)} and at most {_plain(self.high)}{hint}")
@@ -142,15 +148,36 @@ class NumberLimit:
         # Written short and exact: trailing zeros past the places allowed dropped, and 1E+3 written out as 1000.
         return value.quantize(Decimal((0, (1,), min(0, max(exponent, -self.places)))))
 
+    def _out_of_bounds(self, value: Decimal) -> str:
+        said = f"must be {self.kind} from {_plain(self.low)} to {_plain(self.high)}, not {_written(value)}"
+        return f"{said}: {self.hint.format(hundredth=_written(value.scaleb(-2, WIDE)))}" if self.hint else said
+
+
+def _written(value: Decimal) -> str:
+    """A number as it was typed, short; in scientific notation when it is too long to read."""
+    plain = value.normalize(WIDE)
+    return f"{plain:f}" if -20 < plain.adjusted() < 20 else str(plain)
+
 
 CONTRACT_VALUE = NumberLimit(Decimal(0), Decimal(10**12), places=2, above_low=True)  # pounds
 CQUIN_RATE = NumberLimit(Decimal(0), Decimal(1), places=6, above_low=True)
 FRACTION = NumberLimit(Decimal(0), Decimal(1), places=6)  # the partial-achievement fraction
 WEIGHT = NumberLimit(Decimal(0), Decimal(10**6), places=6, above_low=True)
-THRESHOLD = NumberLimit(Decimal(-(10**9)), Decimal(10**9), places=6)  # thresholds and baselines
-# A rate's absolute thresholds and its baseline; its thresholds in points from the baseline.
-RATE = NumberLimit(Decimal(0), Decimal(1), places=6, hint="a rate is a fraction, such as 0.6 for 60%")
-RATE_POINTS = NumberLimit(Decimal(-1), Decimal(1), places=6, hint="points of a rate are a fraction, such as 0.05 for 5")
+THRESHOLD = NumberLimit(Decimal(-(10**9)), Decimal(10**9), places=6)  # a count's thresholds and baseline
+# A rate's thresholds and baseline, and a change from a baseline, written as fractions or as percentages.
+_AS_PERCENT = "to enter a percentage, give the unit as percent, or enter {hundredth}"
+RATE = NumberLimit(Decimal(0), Decimal(1), places=6, kind="a fraction", hint=_AS_PERCENT)
+RATE_POINTS = NumberLimit(
+    Decimal(-1),
+    Decimal(1),
+    places=6,
+    kind="a fraction",
+    hint="to enter percentage points, give the unit as percent, or enter {hundredth}",
+)
+CHANGE = NumberLimit(Decimal(-1), Decimal(1), places=6, kind="a fraction of the baseline", hint=_AS_PERCENT)
+PERCENT = NumberLimit(Decimal(0), Decimal(100), places=6, kind="a percentage")
+PERCENT_POINTS = NumberLimit(Decimal(-100), Decimal(100), places=6, kind="percentage points")
+PERCENT_CHANGE = NumberLimit(Decimal(-100), Decimal(100), places=6, kind="a percentage of the baseline")
 FIGURE = NumberLimit(Decimal(0), Decimal(10**12), places=6)  # a numerator or a denominator
 
 

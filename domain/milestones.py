@@ -9,7 +9,8 @@ from enum import Enum
 from uuid import UUID
 
 from domain.errors import DomainError
-from domain.limits import CODE, LONG_TEXT, NAME, RATE, RATE_POINTS, THRESHOLD, TITLE, WEIGHT, NumberLimit
+from domain.limits import CHANGE, CODE, LONG_TEXT, NAME, PERCENT, PERCENT_CHANGE, PERCENT_POINTS, RATE, RATE_POINTS
+from domain.limits import THRESHOLD, TITLE, WEIGHT, InvalidInputError, NumberLimit
 
 
 class InvalidMilestoneError(DomainError):
@@ -59,9 +60,51 @@ class ThresholdBasis(Enum):
     CHANGE_FROM_BASELINE = "change"  # (value - baseline) / baseline, e.g. -20% attendances
 
 
+class MeasureUnit(Enum):
+    """What a measure's thresholds (and a rate's baseline) are written in."""
+
+    PERCENT = "percent"  # 75 is 75%; from a baseline, 5 is 5 percentage points, and -20 a 20% reduction
+    FRACTION = "fraction"  # 0.75 is 75%
+    NUMBER = "number"  # a count, as counted
+
+    @classmethod
+    def natural(cls, is_rate: bool, basis: ThresholdBasis) -> MeasureUnit:
+        """The unit thresholds were written in before they carried one: a rate, or a change from a baseline, as a
+        fraction; a count as a plain number."""
+        return cls.FRACTION if is_rate or basis is ThresholdBasis.CHANGE_FROM_BASELINE else cls.NUMBER
+
+    def as_fraction(self, value: Decimal) -> Decimal:
+        """A value written in this unit as a fraction (a plain number unchanged)."""
+        return value / 100 if self is MeasureUnit.PERCENT else value
+
+
+# The thresholds' limits by (is a rate, basis, unit); a count's baseline is a plain number in every unit.
+_THRESHOLDS: dict[tuple[bool, ThresholdBasis, MeasureUnit], NumberLimit] = {
+    (True, ThresholdBasis.ABSOLUTE, MeasureUnit.FRACTION): RATE,
+    (True, ThresholdBasis.ABSOLUTE, MeasureUnit.PERCENT): PERCENT,
+    (True, ThresholdBasis.POINTS_FROM_BASELINE, MeasureUnit.FRACTION): RATE_POINTS,
+    (True, ThresholdBasis.POINTS_FROM_BASELINE, MeasureUnit.PERCENT): PERCENT_POINTS,
+    (True, ThresholdBasis.CHANGE_FROM_BASELINE, MeasureUnit.FRACTION): CHANGE,
+    (True, ThresholdBasis.CHANGE_FROM_BASELINE, MeasureUnit.PERCENT): PERCENT_CHANGE,
+    (False, ThresholdBasis.ABSOLUTE, MeasureUnit.NUMBER): THRESHOLD,
+    (False, ThresholdBasis.POINTS_FROM_BASELINE, MeasureUnit.NUMBER): THRESHOLD,
+    (False, ThresholdBasis.CHANGE_FROM_BASELINE, MeasureUnit.FRACTION): CHANGE,
+    (False, ThresholdBasis.CHANGE_FROM_BASELINE, MeasureUnit.PERCENT): PERCENT_CHANGE,
+}
+_RATE_BASELINES = {MeasureUnit.FRACTION: RATE, MeasureUnit.PERCENT: PERCENT}
+
+
+def _unit_refused(is_rate: bool, basis: ThresholdBasis) -> str:
+    if is_rate:
+        return "a rate is a share of its denominator: give the unit as percent or fraction, not number"
+    if basis is ThresholdBasis.CHANGE_FROM_BASELINE:
+        return "a change from the baseline is a share of it: give the unit as percent (-20 for a 20% reduction) or fraction"
+    return "a count's thresholds are numbers: give the unit as number, or measure a change from the baseline to set a percentage"
+
+
 @dataclass(frozen=True)
 class NumericMeasure:
-    """A numeric indicator: numerator over denominator, paid between two thresholds."""
+    """A numeric indicator: numerator over denominator, paid between two thresholds written in their unit."""
 
     numerator: str
     denominator: str | None
@@ -70,6 +113,7 @@ class NumericMeasure:
     direction: Direction = Direction.HIGHER_IS_BETTER
     basis: ThresholdBasis = ThresholdBasis.ABSOLUTE
     baseline: Decimal | None = None
+    unit: MeasureUnit | None = None  # none given: the natural unit, which old measures were written in
 
     def __post_init__(self) -> None:
         NAME.check(self.numerator, "numerator")
@@ -79,11 +123,15 @@ class NumericMeasure:
             raise InvalidMilestoneError("a numeric measure needs a numerator label")
         if self.denominator is not None and not self.denominator.strip():
             raise InvalidMilestoneError("a rate needs a denominator label; a count has none")
-        thresholds = self._threshold_limit()
+        object.__setattr__(self, "unit", self.in_unit)
+        thresholds = _THRESHOLDS.get((self.is_rate, self.basis, self.in_unit))
+        if thresholds is None:
+            raise InvalidInputError("unit", _unit_refused(self.is_rate, self.basis))
         for name in ("minimum", "maximum"):
             object.__setattr__(self, name, thresholds.check(getattr(self, name), name))
         if self.baseline is not None:
-            object.__setattr__(self, "baseline", (RATE if self.is_rate else THRESHOLD).check(self.baseline, "baseline"))
+            baselines = _RATE_BASELINES[self.in_unit] if self.is_rate else THRESHOLD
+            object.__setattr__(self, "baseline", baselines.check(self.baseline, "baseline"))
         if self.minimum > self.maximum:
             raise InvalidMilestoneError("the minimum threshold is above the maximum")
         if self.baseline is not None and self.basis is ThresholdBasis.CHANGE_FROM_BASELINE:
@@ -95,12 +143,11 @@ class NumericMeasure:
         """True for numerator over denominator; False for a count."""
         return self.denominator is not None
 
-    def _threshold_limit(self) -> NumberLimit:
-        if self.is_rate and self.basis is ThresholdBasis.ABSOLUTE:
-            return RATE
-        if self.is_rate and self.basis is ThresholdBasis.POINTS_FROM_BASELINE:
-            return RATE_POINTS
-        return THRESHOLD
+    @property
+    def in_unit(self) -> MeasureUnit:
+        """The unit its thresholds are written in: as given, else (as every measure recorded before units were)
+        the natural one."""
+        return self.unit or MeasureUnit.natural(self.is_rate, self.basis)
 
     @property
     def needs_baseline(self) -> bool:

@@ -195,6 +195,7 @@ class QuarterReview(Aggregate):
         rationale: str,
         evidence: Evidence | None,
         partial_fraction: Decimal,
+        override_reason: str = "",
     ) -> None:
         """Decide one provider-milestone on the presented evidence; N/A needs no pack."""
         actor.require_commissioner_of(self.commissioner_id)
@@ -205,7 +206,9 @@ class QuarterReview(Aggregate):
         if _key(provider_id, milestone.code) in self.assessments:
             raise refused.AlreadyAssessedError("this milestone is assessed: revise it on appeal instead")
         entry = self.entry_for(provider_id, milestone.code)
-        decided = Assessment.decide(milestone, provider_id, status, rationale, entry, evidence, partial_fraction)
+        decided = Assessment.decide(
+            milestone, provider_id, status, rationale, entry, evidence, partial_fraction, override_reason
+        )
         self._assessed(assessment=decided, actor=actor)
 
     @event(MilestoneAssessed)
@@ -222,6 +225,7 @@ class QuarterReview(Aggregate):
         evidence: Evidence | None,
         partial_fraction: Decimal,
         reason: str,
+        override_reason: str = "",
     ) -> None:
         """Replace an assessment with a new one; the earlier one stays in the record."""
         actor.require_commissioner_of(self.commissioner_id)
@@ -229,7 +233,9 @@ class QuarterReview(Aggregate):
         previous = self.assessment(provider_id, milestone.code)
         reason = require_reason(reason, "revising an assessment")
         entry = self.entry_for(provider_id, milestone.code)
-        revised = Assessment.decide(milestone, provider_id, status, rationale, entry, evidence, partial_fraction)
+        revised = Assessment.decide(
+            milestone, provider_id, status, rationale, entry, evidence, partial_fraction, override_reason
+        )
         self._revised(assessment=revised, previous=previous, reason=reason, actor=actor)
 
     @event(AssessmentRevisedOnAppeal)

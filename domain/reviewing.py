@@ -83,12 +83,14 @@ class ReviewService(ReadService):
         status: AssessmentStatus,
         rationale: str,
         expected_version: int | None = None,
+        override_reason: str = "",
     ) -> Recorded:
-        """The commissioner assesses one provider-milestone on the presented evidence."""
+        """The commissioner assesses one provider-milestone on the presented evidence; a numeric one's status follows
+        the share its figures give, unless `override_reason` says why it departs from it."""
         review, milestone, evidence, fraction = self._assessment_inputs(
             actor, scheme_id, quarter, provider_id, milestone_code, expected_version
         )
-        review.assess(actor, milestone, provider_id, status, rationale, evidence, fraction)
+        review.assess(actor, milestone, provider_id, status, rationale, evidence, fraction, override_reason)
         return self._save(review)
 
     def revise_assessment(
@@ -102,12 +104,15 @@ class ReviewService(ReadService):
         rationale: str,
         reason: str,
         expected_version: int | None = None,
+        override_reason: str = "",
     ) -> Recorded:
-        """The commissioner revises an assessment on appeal, saying why."""
+        """The commissioner revises an assessment on appeal, saying why (and why it departs from the figures)."""
         review, milestone, evidence, fraction = self._assessment_inputs(
             actor, scheme_id, quarter, provider_id, milestone_code, expected_version
         )
-        review.revise_on_appeal(actor, milestone, provider_id, status, rationale, evidence, fraction, reason)
+        review.revise_on_appeal(
+            actor, milestone, provider_id, status, rationale, evidence, fraction, reason, override_reason
+        )
         return self._save(review)
 
     def close_quarter(

@@ -12,7 +12,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
 from domain.evidence import Attachment, Evidence, Figures
-from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
+from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.assessment import Assessment
@@ -83,11 +83,24 @@ class DataclassAsDict(Transcoding):
         return obj
 
 
+class MeasureAsDict(DataclassAsDict):
+    """A measure recorded before thresholds carried their unit reads in the unit they were written in."""
+
+    def __init__(self) -> None:
+        super().__init__(NumericMeasure)
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        measure: NumericMeasure = super().decode(data)
+        object.__setattr__(measure, "unit", measure.in_unit)
+        return measure
+
+
 ENUMS: tuple[type[Enum], ...] = (
     Role,
     Quarter,
     Direction,
     ThresholdBasis,
+    MeasureUnit,
     AssessmentStatus,
     OrganisationKind,
     SubmissionStatus,
@@ -118,4 +131,4 @@ def register_value_types(transcoder: JSONTranscoder) -> None:
     for enum in ENUMS:
         transcoder.register(EnumAsValue(enum))
     for cls in VALUE_OBJECTS:
-        transcoder.register(DataclassAsDict(cls))
+        transcoder.register(MeasureAsDict() if cls is NumericMeasure else DataclassAsDict(cls))

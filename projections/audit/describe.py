@@ -14,7 +14,7 @@ from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
 from projections.audit.context import Acted, Context, Lookup, NewTerms, created_context
-from projections.audit.phrasing import counted, evidence_of, milestone_of, money, name_of
+from projections.audit.phrasing import counted, departure, evidence_of, milestone_of, money, name_of
 from projections.audit.phrasing import percent, programme_named, scheme_named, who, with_text
 
 
@@ -275,7 +275,7 @@ def _basis(assessment: Assessment) -> str:
 def _assessed(e: QuarterReview.MilestoneAssessed, lookup: Lookup) -> Described:
     context, a = context_of(e, lookup), e.assessment
     milestone = milestone_of(context, lookup, a.provider_id, a.milestone_code)
-    text = f"{who(e, lookup)} assessed {milestone} as {a.status.value}{_basis(a)}: {a.rationale}"
+    text = f"{who(e, lookup)} assessed {milestone} as {a.status.value}{_basis(a)}{departure(a)}: {a.rationale}"
     return about(context, text, a.rationale, provider_id=a.provider_id)
 
 
@@ -283,7 +283,7 @@ def _assessed(e: QuarterReview.MilestoneAssessed, lookup: Lookup) -> Described:
 def _assessment_revised(e: QuarterReview.AssessmentRevisedOnAppeal, lookup: Lookup) -> Described:
     context, a = context_of(e, lookup), e.assessment
     milestone = milestone_of(context, lookup, a.provider_id, a.milestone_code)
-    change = f"from {e.previous.status.value} to {a.status.value}{_basis(a)}"
+    change = f"from {e.previous.status.value} to {a.status.value}{_basis(a)}{departure(a)}"
     text = f"{who(e, lookup)} revised on appeal the assessment of {milestone} {change}: {e.reason}"
     return about(context, f"{text} (rationale: {a.rationale})", e.reason, provider_id=a.provider_id)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import UUID
 
+from domain.achievement import as_percent
 from domain.actors import OPERATOR_PREFIX, Role
+from domain.assessment import Assessment
 from domain.user_account import named
 from projections.audit.context import Acted, Context, Lookup
 
@@ -79,3 +81,11 @@ def counted(number: int, noun: str) -> str:
 def with_text(description: str, text: str | None, joiner: str = ": ") -> str:
     """The description, followed by the actor's own words when there are any."""
     return f"{description}{joiner}{text}" if text else description
+
+
+def departure(assessment: Assessment) -> str:
+    """Where an assessment departs from the share its figures gave: that share and why; else nothing."""
+    if not assessment.overridden:
+        return ""
+    share = "" if assessment.figures_share is None else f" of {as_percent(assessment.figures_share)}"
+    return f", departing from the share{share} its figures gave (why: {assessment.override_reason})"

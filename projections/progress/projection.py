@@ -221,6 +221,8 @@ class ProgressProjection(ViewProjection[ProgressView]):
             assessed_revision=entry.revision if entry else None,
             assessed_at=at,
             revised_on_appeal=revised,
+            override_reason=assessment.override_reason or None,
+            figures_share=assessment.figures_share,
         )
 
     def _fix_closed_quarters(self) -> None:

@@ -55,6 +55,7 @@ def record_terms(view: ProgressView, scheme_id: str, version: int, terms: Scheme
                 "direction": measure.direction.value if measure else None,
                 "basis": measure.basis.value if measure else None,
                 "baseline": measure.baseline if measure else None,
+                "unit": measure.in_unit.value if measure else None,
             },
         )
 

@@ -14,7 +14,7 @@ class ProgressView(View):
     """Organisations, programmes, scheme terms by version (pack deadlines too), provider-milestone progress, reviews,
     nudges."""
 
-    name = "progress_v2"
+    name = "progress_v3"
 
     def define_tables(self) -> None:
         self.organisations = self.table(
@@ -72,6 +72,7 @@ class ProgressView(View):
             Column("direction", String(10), nullable=True),
             Column("basis", String(10), nullable=True),
             Column("baseline", DecimalText, nullable=True),
+            Column("unit", String(10), nullable=True),
         )
         self.progress = self.table(
             "milestone_progress",
@@ -90,6 +91,8 @@ class ProgressView(View):
             Column("assessed_revision", Integer, nullable=True),
             Column("assessed_at", UTCDateTime, nullable=True),
             Column("revised_on_appeal", Boolean, default=False),
+            Column("override_reason", SafeText, nullable=True),  # why the status departs from the figures' share
+            Column("figures_share", DecimalText, nullable=True),  # the share the figures gave, where it departs
             Column("fixed_value", DecimalText, nullable=True),
             Column("late", Boolean, default=False),
             Index(f"{self.key}_by_programme", "programme_id", "quarter"),

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import Server, SignIn, check
-from tests.browser.demo import CCT, NUTRITION, SDHFT
+from tests.browser.demo import CCT, NUTRITION, SDHFT, SOUTH_DEVON
 
 REVIEW = f"/schemes/{NUTRITION}/quarters/Q2/review"
 
@@ -120,3 +120,29 @@ def test_the_commissioner_closes_the_quarter_once_every_provider_milestone_is_as
     expect(commissioner.get_by_role("button", name="Close Q2")).to_have_count(0)
     expect(commissioner.locator("form.decision")).to_have_count(0)
     check(commissioner, "review-closed")
+
+
+def test_the_commissioner_departs_from_the_figures_only_with_a_reason_and_the_payments_mark_it(sign_in: SignIn) -> None:
+    commissioner = sign_in("sdt-ccg.quality")
+    commissioner.goto(REVIEW)
+    row = _row(commissioner, "Community Care Trust")
+    expect(row.locator(".maths")).to_contain_text("nothing at 80%, everything at 95%")
+
+    _assess(row, "Met", "Screening audited on the wards.")
+    row = _row(commissioner, "Community Care Trust")
+    expect(row.locator(".error-message")).to_contain_text("record your reason")
+    row.get_by_label("If your decision departs from the share the figures give, why?").fill(
+        "The screening figures were not validated: the ward audit found every patient screened."
+    )
+    row.get_by_role("button", name=re.compile("Record the assessment")).click()
+
+    row = _row(commissioner, "Community Care Trust")
+    expect(row.locator(".override")).to_contain_text("The figures gave 33.3%")
+    expect(row.locator(".override")).to_contain_text("the ward audit found every patient screened")
+    check(commissioner, "review-against-the-figures")
+    commissioner.goto(f"/programmes/{SOUTH_DEVON}/payments")
+    overridden = commissioner.locator("table.overridden")
+    expect(overridden).to_contain_text("Improve nutrition and hydration in care settings: Q2")
+    expect(overridden).to_contain_text("33.3%")
+    expect(overridden).to_contain_text("the ward audit found every patient screened")
+    check(commissioner, "payments-against-the-figures")

@@ -142,3 +142,43 @@ def test_the_evidence_behind_each_decision_is_shown_as_it_was_assessed(quarter: 
     assert entry["assessment"]["achievement"] == "0.5" and entry["submission_version"] == 1
     assert entry["evidence"]["figures"] == {"numerator": "70", "denominator": "100"}
     assert client.get(f"/api/v1{path}", headers=colin.headers).status_code == 200
+
+
+def test_the_commissioner_departs_from_the_figures_over_http_only_with_a_reason_and_the_payments_show_it(
+    quarter: tuple[TestClient, str, str],
+) -> None:
+    client, programme_id, scheme_id = quarter
+    alice, gill = Session(client, "alice"), Session(client, "gill")
+    review = f"/schemes/{scheme_id}/quarters/Q1"
+    for code, evidence in (("M1", {}), ("FLU", {"numerator": "90", "denominator": "100"})):
+        submitted = alice.post(f"/schemes/{scheme_id}/milestones/{code}/submissions", {"narrative": "ok", **evidence})
+        alice.post(f"/submissions/{submitted['id']}/acceptance")
+    alice.post(f"{review}/pack")
+    flu = {"provider_id": str(ACUTE_ID), "milestone_code": "FLU", "status": "Partially Met", "rationale": "On audit"}
+    why = "The uptake figures were not validated by occupational health"
+
+    refused = client.post(f"/api/v1{review}/assessments", json=flu, headers=gill.headers)
+    assessed = gill.post(f"{review}/assessments", flu | {"override_reason": why})
+    paid = gill.get(f"/programmes/{programme_id}/payments", after=assessed["position"])
+    board = gill.get(f"{review}/board")
+    audit = gill.get(f"/programmes/{programme_id}/audit", limit=1)
+    exported = client.get(f"/api/v1/programmes/{programme_id}/payments.csv", headers=gill.headers).text
+
+    assert refused.status_code == 422 and refused.json()["rule"] == "StatusDisagreesWithFigures"
+    assert "to depart from the share the figures give, record your reason" in refused.json()["detail"]
+    [acute] = [p for p in paid["providers"] if p["provider_id"] == str(ACUTE_ID)]  # type: ignore[attr-defined]
+    # The figures give 90%, beyond 80%: Met, 1,250,000; Partially Met by judgement earns half: 625,000.
+    assert acute["total"]["earned"] == "625000.00"
+    assert acute["overridden"] == [
+        {
+            "scheme_id": scheme_id,
+            "quarter": "Q1",
+            "milestone_code": "FLU",
+            "status": "Partially Met",
+            "figures_share": "1",
+            "achievement": "0.5",
+            "reason": why,
+        }
+    ]
+    assert why in str(board) and why in str(audit)
+    assert f"FLU: Partially Met, the figures gave 100% ({why})" in exported

@@ -155,7 +155,47 @@ def test_a_draft_is_read_with_its_version_amended_against_it_and_signed_against_
 
     assert read.status_code == 200 and read.json()["status"] == "draft" and read.json()["terms_version"] == 1
     assert read.json()["terms"]["milestones"][1]["measure"]["minimum"] == "0.80"
+    assert read.json()["terms"]["milestones"][1]["measure"]["unit"] == "fraction"
     assert amended.status_code == 200 and stale.status_code == 412 and signed.status_code == 200
     assert revised.status_code == 200
     assert after["terms"]["title"] == amended_terms["title"] and after["signatures"] == {str(COMMISSIONER_ID): "gill"}
     assert {"Torbay Acute Trust", "Devon Community Care Trust", "South Devon and Torbay CCG"} <= set(names)
+
+
+def _measured_in(measure: dict[str, str]) -> dict[str, object]:
+    screened = TERMS["milestones"][1] | {"measure": {"numerator": "screened", "denominator": "admitted"} | measure}  # type: ignore[operator]
+    return TERMS | {"code": "NUTRITION", "milestones": [TERMS["milestones"][0], screened]}  # type: ignore[index]
+
+
+def test_thresholds_are_drafted_and_read_back_in_their_unit_and_a_percentage_typed_as_a_fraction_is_refused(
+    client: TestClient, settings: Settings
+) -> None:
+    gill = signed_in(client, "gill")
+    providers_registered(settings)
+    programme = client.post(
+        "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
+    ).json()["id"]
+    for provider in (ACUTE, COMMUNITY):
+        body = {"provider_id": provider, "contract_value": "100000000", "cquin_rate": "0.025"}
+        client.post(f"/api/v1/programmes/{programme}/providers", json=body, headers=gill)
+    schemes = f"/api/v1/programmes/{programme}/schemes"
+
+    unitless = client.post(schemes, json=_measured_in({"minimum": "0.6", "maximum": "80"}), headers=gill)
+    in_percent = client.post(
+        schemes, json=_measured_in({"minimum": "60", "maximum": "80", "unit": "percent"}), headers=gill
+    )
+    read = client.get(f"/api/v1/schemes/{in_percent.json()['id']}", headers=gill).json()
+    documented = client.get("/openapi.json").json()["components"]["schemas"]["MeasureIn-Input"]["properties"]
+
+    assert unitless.status_code == 422
+    assert unitless.json()["errors"] == [
+        {
+            "field": "milestones.1.measure.maximum",
+            "message": "must be a fraction from 0 to 1, not 80: to enter a percentage, give the unit as percent,"
+            " or enter 0.8",
+        }
+    ]
+    assert in_percent.status_code == 201
+    measure = read["terms"]["milestones"][1]["measure"]
+    assert (measure["minimum"], measure["maximum"], measure["unit"]) == ("60", "80", "percent")
+    assert "percent" in documented["unit"]["description"]

@@ -121,21 +121,21 @@ def test_the_system_scheme_has_six_providers_each_leading_one_scheme(demo: Corra
     assert 0 < len(joined) < 6
 
 
-def test_the_2018_19_goals_carry_the_seeds_numeric_targets_as_drafts(demo: Corral) -> None:
+def test_the_2018_19_goals_carry_the_seeds_numeric_targets_in_percent_as_drafts(demo: Corral) -> None:
     commissioner_id = ids.organisation_id(trust_year.LOCAL)
     programme = demo.programme(ids.programme_id(commissioner_id, trust_year.HEALTH_ECONOMY, 2018))
     milestones = {m.code: m for s in programme.scheme_ids for m in demo.scheme(s).terms.milestones}
 
-    targets = {code: m.measure.maximum for code, m in milestones.items() if m.measure is not None}
+    targets = {code: m.measure for code, m in milestones.items() if m.measure is not None}
 
-    assert {k: str(v) for k, v in targets.items()} == {
-        "WELLBEING": "0.05",
-        "FLU": "0.75",
-        "CMA-INPATIENT": "0.90",
-        "CMA-COMMUNITY": "0.75",
-        "CMA-EIP": "0.90",
-        "CPA-SHARED": "0.90",
-        "AE-FREQUENT": "-0.20",
+    assert {k: f"{v.maximum} {v.in_unit.value}" for k, v in targets.items()} == {
+        "WELLBEING": "5 percent",
+        "FLU": "75 percent",
+        "CMA-INPATIENT": "90 percent",
+        "CMA-COMMUNITY": "75 percent",
+        "CMA-EIP": "90 percent",
+        "CPA-SHARED": "90 percent",
+        "AE-FREQUENT": "-20 percent",
     }
     assert all(demo.scheme(s).status.value == "draft" for s in programme.scheme_ids)
 

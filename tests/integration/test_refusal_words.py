@@ -351,6 +351,16 @@ def _(app: Corral) -> object:
     return app.assess_milestone(COMMISSIONER, scheme_id, Q1, COMMUNITY_ID, "FLU", MET, "The figures say so.")
 
 
+@breaks("NothingToOverride")
+def _(app: Corral) -> object:
+    scheme_id = scheme(app, flu_milestone())
+    presented(app, scheme_id, (COMMUNITY, "FLU", figures(70, 100)))
+    partly = AssessmentStatus.PARTIALLY_MET
+    return app.assess_milestone(
+        COMMISSIONER, scheme_id, Q1, COMMUNITY_ID, "FLU", partly, "Half way.", override_reason="Not validated."
+    )
+
+
 @breaks("SubmissionLocked")
 def _(app: Corral) -> object:
     return app.revise_evidence(COMMUNITY, in_pack(app), narrative(), "More.")
@@ -447,4 +457,7 @@ def test_figures_that_disagree_with_a_status_give_their_share_as_a_percentage(ap
     with pytest.raises(DomainError) as raised:
         SCENARIOS["StatusDisagreesWithFigures"](app)
 
-    assert str(raised.value) == "the figures give 50%, which is Partially Met, not Met"
+    assert str(raised.value) == (
+        "the figures give 50%, which is Partially Met, not Met; to depart from the share the figures give,"
+        " record your reason, such as figures that were not validated"
+    )

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from domain.achievement import achievement, AssessmentStatus, BaselineMissingError, FiguresRequiredError
+from domain.achievement import NothingToOverrideError
 from domain.achievement import status_for_share, StatusDisagreesWithFiguresError, threshold_share
 from domain.evidence import Figures
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
@@ -156,6 +157,44 @@ def test_a_numeric_milestone_earns_its_threshold_share_not_the_partial_fraction(
 def test_a_status_contradicting_the_figures_is_refused(uptake: str, status: AssessmentStatus) -> None:
     with pytest.raises(StatusDisagreesWithFiguresError):
         achievement(status, flu_milestone(), rate(uptake), HALF)
+
+
+def test_the_refusal_says_a_reason_lets_the_commissioner_depart_from_the_share() -> None:
+    with pytest.raises(StatusDisagreesWithFiguresError) as refused:
+        achievement(MET, flu_milestone(), rate("70"), HALF)
+
+    assert str(refused.value) == (
+        "the figures give 50%, which is Partially Met, not Met; to depart from the share the figures give,"
+        " record your reason, such as figures that were not validated"
+    )
+
+
+@pytest.mark.parametrize(
+    ("uptake", "status", "earned"),
+    [("70", MET, "1"), ("70", NOT_MET, "0"), ("85", PARTLY, "0.3"), ("55", PARTLY, "0.3"), ("55", MET, "1")],
+)
+def test_with_a_reason_the_chosen_status_earns_what_it_earns_whatever_the_figures(
+    uptake: str, status: AssessmentStatus, earned: str
+) -> None:
+    chosen = achievement(status, flu_milestone(), rate(uptake), Decimal("0.3"), "figures not validated")
+
+    assert chosen == Decimal(earned)
+
+
+def test_with_a_reason_a_numeric_milestone_may_be_taken_out_of_the_totals() -> None:
+    assert achievement(NA, flu_milestone(), rate("70"), HALF, "the ward closed in June") is None
+
+
+@pytest.mark.parametrize(
+    ("status", "milestone", "figures"),
+    [(PARTLY, flu_milestone(), rate("70")), (MET, narrative_milestone(), None), (NOT_MET, flu_milestone(), None)],
+    ids=["the status follows the figures", "a narrative milestone", "no figures"],
+)
+def test_a_reason_to_depart_from_figures_is_refused_where_there_is_nothing_to_depart_from(
+    status: AssessmentStatus, milestone: Milestone, figures: Figures | None
+) -> None:
+    with pytest.raises(NothingToOverrideError):
+        achievement(status, milestone, figures, HALF, "not validated")
 
 
 def test_a_numeric_milestone_without_figures_is_not_met_and_earns_nothing() -> None:

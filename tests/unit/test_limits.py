@@ -34,6 +34,10 @@ NUMBER_KINDS = {
     "THRESHOLD": ("-1000000000", "1000000000", "-1000000000.000001", "1000000000.000001", 6),
     "RATE": ("0", "1", "-0.000001", "1.000001", 6),
     "RATE_POINTS": ("-1", "1", "-1.000001", "1.000001", 6),
+    "CHANGE": ("-1", "1", "-1.000001", "1.000001", 6),
+    "PERCENT": ("0", "100", "-0.000001", "100.000001", 6),
+    "PERCENT_POINTS": ("-100", "100", "-100.000001", "100.000001", 6),
+    "PERCENT_CHANGE": ("-100", "100", "-100.000001", "100.000001", 6),
     "FIGURE": ("0", "1000000000000", "-0.000001", "1000000000000.000001", 6),
 }
 WHOLE_NUMBER_KINDS = {"CONTRACT_YEAR": (2000, 2100), "SCHEMES_PER_LEAD": (1, 100), "ATTACHMENT_SIZE": (0, 10**12)}
@@ -199,10 +203,18 @@ def test_each_kind_of_whole_number_takes_its_range_and_no_more(kind: str, low: i
     assert refusal(limit.check, low - 1, "n").field == refusal(limit.check, high + 1, "n").field == "n"
 
 
-def test_a_rate_threshold_typed_as_a_percentage_is_told_rates_are_fractions() -> None:
+def test_a_rate_threshold_typed_as_a_percentage_is_told_how_to_enter_a_percentage() -> None:
     refused = refusal(limits.RATE.check, Decimal(60), "minimum")
 
-    assert refused.message == "must be at least 0 and at most 1 (a rate is a fraction, such as 0.6 for 60%)"
+    assert refused.message == (
+        "must be a fraction from 0 to 1, not 60: to enter a percentage, give the unit as percent, or enter 0.6"
+    )
+
+
+def test_a_percentage_above_100_is_refused_naming_the_value() -> None:
+    assert refusal(limits.PERCENT.check, Decimal("150.5"), "maximum").message == (
+        "must be a percentage from 0 to 100, not 150.5"
+    )
 
 
 def test_a_field_refused_inside_a_container_is_named_by_its_place_in_it() -> None:

@@ -117,6 +117,38 @@ def test_a_numeric_status_must_agree_with_the_share_of_the_figures(status: Asses
         review.assess(COMMISSIONER, FLU, ACUTE_ID, status, "close enough", submission.evidence(), HALF)
 
 
+@pytest.mark.parametrize(
+    ("uptake", "status", "earned", "share"),
+    [(70, MET, Decimal(1), HALF), (85, PARTLY, HALF, 1), (70, NOT_MET, 0, HALF), (85, NA, None, 1)],
+    ids=lambda v: str(getattr(v, "value", v)),
+)
+def test_the_commissioner_departs_from_the_figures_with_a_reason_and_the_status_decides_the_achievement(
+    uptake: int, status: AssessmentStatus, earned: Decimal | None, share: Decimal
+) -> None:
+    review, submission = acute_presented(presented(FLU, figures(uptake, 100)))
+    reason = " the uptake figures were not validated by occupational health "
+
+    review.assess(COMMISSIONER, FLU, ACUTE_ID, status, "on the audit", submission.evidence(), HALF, reason)
+
+    recorded = collected(review)[-1].assessment
+    assert (recorded.status, recorded.achievement) == (status, earned)
+    assert (recorded.figures_share, recorded.override_reason) == (share, reason.strip())
+    assert recorded.overridden
+
+
+def test_a_revision_on_appeal_may_depart_from_the_figures_with_a_reason() -> None:
+    review, submission = acute_presented(presented(FLU, figures(85, 100)))
+    review.assess(COMMISSIONER, FLU, ACUTE_ID, MET, "85% uptake", submission.evidence(), HALF)
+
+    review.revise_on_appeal(
+        COMMISSIONER, FLU, ACUTE_ID, NOT_MET, "recount", submission.evidence(), HALF, "appeal", "figures unvalidated"
+    )
+
+    revised = collected(review)[-1]
+    assert (revised.previous.overridden, revised.assessment.overridden) == (False, True)
+    assert (revised.assessment.achievement, revised.assessment.figures_share) == (Decimal(0), Decimal(1))
+
+
 def test_a_numeric_milestone_is_not_met_without_its_figures() -> None:
     review, _ = acute_presented(presented(FLU, figures(85, 100)))
 

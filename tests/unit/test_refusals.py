@@ -39,6 +39,7 @@ def test_every_rule_a_problem_names_is_one_error_that_is_found_again_by_that_nam
         ("CommentsRequired", "return", {"comments": ""}, "return-comments", 422),
         ("RationaleRequired", "assess-p-M1", ASSESSMENT, "assess-p-M1-rationale", 422),
         ("StatusDisagreesWithFigures", "assess-p-M1", ASSESSMENT, "assess-p-M1-status", 422),
+        ("NothingToOverride", "assess-p-M1", ASSESSMENT | {"override_reason": "x"}, "assess-p-M1-override_reason", 422),
         ("UnassessedMilestones", "close", {}, "close-submit", 422),
         ("AlreadyExists", "evidence", EVIDENCE, "evidence-submit", 409),
     ],

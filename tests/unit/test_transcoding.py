@@ -70,6 +70,7 @@ SAMPLES: list[object] = [
     EvidencePack(2, (PACK_ENTRY,), (f"{COMMUNITY_ID}/FLU",)),
     Assessment(ACUTE_ID, "FLU", AssessmentStatus.PARTIALLY_MET, "70% uptake", Decimal("0.5"), PACK_ENTRY),
     Assessment(COMMUNITY_ID, "FLU", AssessmentStatus.NOT_APPLICABLE, "no frontline staff", None, None),
+    Assessment(ACUTE_ID, "FLU", AssessmentStatus.MET, "70%", Decimal(1), PACK_ENTRY, "validated late", Decimal("0.5")),
 ]
 
 

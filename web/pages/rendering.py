@@ -22,7 +22,7 @@ from domain.submission import SubmissionStatus
 from projections.progress.queries.reading import AWAITING, NOT_YET_DUE, OVERDUE
 from projections.notifications.view import NotificationsView
 from projections.registry import view_of
-from web.pages import formats
+from web.pages import formats, thresholds
 from web.pages.flash import forget, taken
 from web.pages.viewer import Viewer, viewer_of
 
@@ -68,6 +68,7 @@ environment = Environment(
 )
 environment.filters.update(money=formats.money, percent=formats.percent, day=formats.day, moment=formats.moment)
 environment.filters["year"] = contract_year_label
+environment.filters.update(threshold=thresholds.threshold, baseline=thresholds.baseline)
 environment.globals["milestone_name"] = formats.milestone_name
 environment.globals["tag_colour"] = lambda status: TAG_COLOURS.get(str(status), "white")
 # Each change form carries a key made as it is drawn: sent twice, it acts once (api/http/commands.py's FormAct).

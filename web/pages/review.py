@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Form
@@ -16,13 +15,9 @@ from api.http.commands import Command, FormAct
 from api.http.deps import ViewsAfter
 from domain import ids
 from domain.actors import Role
-from domain.achievement import AssessmentStatus, status_for_share, threshold_share
-from domain.application import Corral
-from domain.errors import DomainError
-from domain.evidence import Figures
+from domain.achievement import AssessmentStatus
 from domain.history import assessment_history
 from domain.milestones import Milestone, Quarter
-from domain.quarter_review import QuarterReview
 from domain.service import Recorded
 from domain.submission import SubmissionStatus
 from projections.progress.queries import (
@@ -35,21 +30,11 @@ from projections.progress.queries import (
 from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 from web.pages.flash import Flash
+from web.pages.thresholds import ThresholdMaths, threshold_maths
 from web.pages.reading import people, quarter_review, review_version, scheme_quarter
 
 router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
 Text = Annotated[str, Form()]
-
-
-@dataclass(frozen=True)
-class ThresholdMaths:
-    """The sliding-scale sum for a numeric milestone's presented figures."""
-
-    figures: Figures
-    value: Decimal
-    share: Decimal | None
-    suggested: str | None
-    problem: str | None
 
 
 @dataclass(frozen=True)
@@ -70,20 +55,6 @@ class ReviewRow:
     def form(self) -> str:
         """The id stem of this row's forms."""
         return f"{self.provider_id}-{self.milestone.code}"
-
-
-def _maths(corral: Corral, milestone: Milestone, review: QuarterReview | None, provider_id: UUID) -> Any:
-    entry = review.entry_for(provider_id, milestone.code) if review is not None else None
-    if milestone.measure is None or entry is None:
-        return None
-    figures = corral.submission(entry.submission_id).evidence(entry.revision).figures
-    if figures is None:
-        return None
-    try:
-        share = threshold_share(milestone.measure, figures)
-    except DomainError as error:
-        return ThresholdMaths(figures, figures.value, None, None, str(error))
-    return ThresholdMaths(figures, figures.value, share, status_for_share(share).value, None)
 
 
 def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFailure | None = None) -> Response:
@@ -107,7 +78,7 @@ def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFai
                     milestone,
                     ids.submission_id(scheme_id, milestone.code, provider),
                     entry.revision if entry is not None else None,
-                    _maths(page.corral, milestone, review, provider),
+                    threshold_maths(page.corral, milestone, review, provider),
                     called_in=review is not None and review.was_called_in(provider, milestone.code),
                     may_call_in=overdue and entry is None and progress.state in WAITING_WITH_LEAD,
                 )
@@ -164,15 +135,17 @@ def assess(
     milestone_code: Text,
     status: Text = "",
     rationale: Text = "",
+    override_reason: Text = "",
 ) -> Response:
-    """Assess one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale."""
+    """Assess one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale, and for a numeric one
+    why it departs from the share its figures give, if it does."""
     return _decide(
         page,
         act,
         scheme_id,
         quarter,
         f"assess-{provider_id}-{milestone_code}",
-        {"status": status, "rationale": rationale},
+        {"status": status, "rationale": rationale, "override_reason": override_reason},
         lambda: act.corral.assess_milestone(
             act.actor,
             scheme_id,
@@ -182,6 +155,7 @@ def assess(
             AssessmentStatus(status),
             rationale,
             act.expected_version,
+            override_reason,
         ),
         lambda: confirmations.decided(page, provider_id, milestone_code, status, on_appeal=False),
     )
@@ -198,6 +172,7 @@ def appeal(
     status: Text = "",
     rationale: Text = "",
     reason: Text = "",
+    override_reason: Text = "",
 ) -> Response:
     """Revise an assessment on appeal, saying why; the first decision stays in the record."""
     return _decide(
@@ -206,7 +181,7 @@ def appeal(
         scheme_id,
         quarter,
         f"appeal-{provider_id}-{milestone_code}",
-        {"status": status, "rationale": rationale, "reason": reason},
+        {"status": status, "rationale": rationale, "reason": reason, "override_reason": override_reason},
         lambda: act.corral.revise_assessment(
             act.actor,
             scheme_id,
@@ -217,6 +192,7 @@ def appeal(
             rationale,
             reason,
             act.expected_version,
+            override_reason,
         ),
         lambda: confirmations.decided(page, provider_id, milestone_code, status, on_appeal=True),
     )

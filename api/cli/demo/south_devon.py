@@ -17,7 +17,7 @@ from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.evidence import Attachment, Evidence, Figures
-from domain.milestones import Milestone, NumericMeasure, Quarter
+from domain.milestones import MeasureUnit, Milestone, NumericMeasure, Quarter
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
@@ -38,6 +38,7 @@ ORGANISATIONS = [
 EVERYONE = (ACUTE, COMMUNITY, AMBULANCE, MENTAL_HEALTH, THIRD_SECTOR, PRIVATE)
 NHS_ONLY = (ACUTE, COMMUNITY, AMBULANCE, MENTAL_HEALTH, THIRD_SECTOR)
 
+PERCENT = MeasureUnit.PERCENT  # the seed speaks in percent
 # (code, title, lead, participants, numeric measure for the shared Q2-Q4 milestones or None)
 SCHEMES = [
     (
@@ -45,14 +46,14 @@ SCHEMES = [
         "Improve patient experience",
         PRIVATE,
         EVERYONE,
-        NumericMeasure("patients who would recommend", "patients responding", Decimal("0.85"), Decimal("0.95")),
+        NumericMeasure("patients who would recommend", "patients responding", Decimal(85), Decimal(95), unit=PERCENT),
     ),
     (
         "STAFF-EXPERIENCE",
         "Improve staff experience",
         COMMUNITY,
         EVERYONE,
-        NumericMeasure("staff responding to the survey", "staff", Decimal("0.40"), Decimal("0.60")),
+        NumericMeasure("staff responding to the survey", "staff", Decimal(40), Decimal(60), unit=PERCENT),
     ),
     ("INCIDENTS", "Improve incident investigation", AMBULANCE, EVERYONE, None),
     ("SELF-HARM", "Reduce self-harm and suicide", MENTAL_HEALTH, NHS_ONLY, None),
@@ -62,7 +63,9 @@ SCHEMES = [
         "Improve nutrition and hydration in care settings",
         ACUTE,
         EVERYONE,
-        NumericMeasure("patients screened within 24 hours", "patients admitted", Decimal("0.80"), Decimal("0.95")),
+        NumericMeasure(
+            "patients screened within 24 hours", "patients admitted", Decimal(80), Decimal(95), unit=PERCENT
+        ),
     ),
 ]
 STEPS = {

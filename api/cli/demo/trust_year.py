@@ -18,7 +18,7 @@ from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.evidence import Evidence
-from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
+from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
@@ -118,7 +118,8 @@ def _play_quarter(
 
 
 def _rate(numerator: str, denominator: str | None, target: str, **kwargs: object) -> NumericMeasure:
-    return NumericMeasure(numerator, denominator, Decimal(target), Decimal(target), **kwargs)  # type: ignore[arg-type]
+    """A target as the seed gives it, in percent: 75% uptake, 5 percentage points, a 20% reduction."""
+    return NumericMeasure(numerator, denominator, Decimal(target), Decimal(target), unit=MeasureUnit.PERCENT, **kwargs)  # type: ignore[arg-type]
 
 
 YEAR_END = Quarter.Q4.last_day(2018)
@@ -130,9 +131,7 @@ LOCAL_2018: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]] = [
                 "WELLBEING",
                 "A 5 percentage point improvement in two of the three NHS staff survey questions on health "
                 "and wellbeing",
-                _rate(
-                    "staff answering positively", "staff responding", "0.05", basis=ThresholdBasis.POINTS_FROM_BASELINE
-                ),
+                _rate("staff answering positively", "staff responding", "5", basis=ThresholdBasis.POINTS_FROM_BASELINE),
             ),
         ],
     ),
@@ -153,7 +152,7 @@ LOCAL_2018: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]] = [
             (
                 "FLU",
                 "Uptake of flu vaccinations by frontline clinical staff of 75%",
-                _rate("frontline clinical staff vaccinated", "frontline clinical staff", "0.75"),
+                _rate("frontline clinical staff vaccinated", "frontline clinical staff", "75"),
             ),
         ],
     ),
@@ -163,17 +162,17 @@ LOCAL_2018: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]] = [
             (
                 "CMA-INPATIENT",
                 "Full cardio metabolic assessment: 90% of inpatients",
-                _rate("patients fully assessed", "inpatients with psychoses", "0.90"),
+                _rate("patients fully assessed", "inpatients with psychoses", "90"),
             ),
             (
                 "CMA-COMMUNITY",
                 "Full cardio metabolic assessment: 75% in community services",
-                _rate("patients fully assessed", "community patients with psychoses", "0.75"),
+                _rate("patients fully assessed", "community patients with psychoses", "75"),
             ),
             (
                 "CMA-EIP",
                 "Full cardio metabolic assessment: 90% in early intervention",
-                _rate("patients fully assessed", "early intervention patients", "0.90"),
+                _rate("patients fully assessed", "early intervention patients", "90"),
             ),
             (
                 "CMA-OUTCOMES",
@@ -189,7 +188,7 @@ LOCAL_2018: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]] = [
             (
                 "CPA-SHARED",
                 "90% of patients have an updated CPA care plan or a comprehensive discharge summary shared with the GP",
-                _rate("patients with a summary shared", "patients", "0.90"),
+                _rate("patients with a summary shared", "patients", "90"),
             ),
             ("AUDIT", "A local audit of communications is completed", None),
         ],
@@ -203,7 +202,7 @@ LOCAL_2018: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]] = [
                 _rate(
                     "A&E attendances by the cohort",
                     None,
-                    "-0.20",
+                    "-20",
                     direction=Direction.LOWER_IS_BETTER,
                     basis=ThresholdBasis.CHANGE_FROM_BASELINE,
                 ),

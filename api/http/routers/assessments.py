@@ -27,6 +27,12 @@ class AssessmentIn(BaseModel):
     milestone_code: str
     status: AssessmentStatus
     rationale: str = Field(max_length=SHORT_TEXT.cap)
+    override_reason: str = Field(
+        default="",
+        max_length=SHORT_TEXT.cap,
+        description="why a numeric milestone's status departs from the share its figures give, e.g. figures that"
+        " were not validated; without one, the status must follow the figures",
+    )
 
 
 class AppealIn(AssessmentIn):
@@ -47,6 +53,7 @@ def assess(scheme_id: UUID, quarter: Quarter, body: AssessmentIn, act: Act) -> J
             body.status,
             body.rationale,
             act.expected_version,
+            body.override_reason,
         ),
     )
 
@@ -66,6 +73,7 @@ def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act
             body.rationale,
             body.reason,
             act.expected_version,
+            body.override_reason,
         ),
     )
 

@@ -12,10 +12,12 @@ from api.http.deps import AuditReadings, CorralApp, CurrentActor, ProgressReadin
 from api.http.exports import Format, file_name, table
 from api.http.params import FilterText, Moment
 from api.http.routers.payments import Money
+from domain.achievement import as_percent
 from domain.milestones import Quarter, contract_year_label
 from domain.payments import pounds
 from projections.audit.queries import whole_trail
 from projections.progress.queries import (
+    Overridden,
     ProgrammeHeading,
     audit_access,
     organisation_names,
@@ -61,11 +63,27 @@ def payments(
             money.shortfall,
             money.at_risk,
             money.achieved_percent,
+            "; ".join(_against_the_figures(o) for o in p.overridden),
         )
         for p, money in ((p, Money.of(p.total)) for p in shown.providers)
     ]
-    headings = ("Provider", "CQUIN value", "Available", "Earned", "Shortfall", "At risk", "% achieved")
+    headings = (
+        "Provider",
+        "CQUIN value",
+        "Available",
+        "Earned",
+        "Shortfall",
+        "At risk",
+        "% achieved",
+        "Decisions against the figures",
+    )
     return table(headings, rows, form, *_named(heading, "payments"))
+
+
+def _against_the_figures(o: Overridden) -> str:
+    gave = "" if o.figures_share is None else f", the figures gave {as_percent(o.figures_share)}"
+    milestone = o.code if o.code == o.quarter.value else f"{o.quarter.value} {o.code}"
+    return f"{o.scheme_title} {milestone}: {o.status}{gave} ({o.reason})"
 
 
 @router.get("/providers/{provider_id}/quarters.{form}")

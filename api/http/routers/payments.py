@@ -6,11 +6,11 @@ from decimal import Decimal
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
 from domain.payments import Figures, pounds
-from projections.progress.queries import payments_for, programme_access
+from projections.progress.queries import Overridden, payments_for, programme_access
 
 router = APIRouter(prefix="/programmes", tags=["programmes"])
 
@@ -35,11 +35,37 @@ class Money(BaseModel):
         )
 
 
+class OverriddenOut(BaseModel):
+    """A milestone whose status the commissioner chose against the share its figures gave."""
+
+    scheme_id: str
+    quarter: str
+    milestone_code: str
+    status: str
+    figures_share: Decimal | None = Field(description="the share the figures gave, from 0 to 1")
+    achievement: Decimal | None = Field(description="what the chosen status earns, from 0 to 1; none for N/A")
+    reason: str
+
+    @classmethod
+    def of(cls, o: Overridden) -> OverriddenOut:
+        """One overridden milestone as the API shows it."""
+        return cls(
+            scheme_id=o.scheme_id,
+            quarter=o.quarter.value,
+            milestone_code=o.code,
+            status=o.status,
+            figures_share=o.figures_share,
+            achievement=o.achievement,
+            reason=o.reason,
+        )
+
+
 class ProviderMoney(BaseModel):
     provider_id: str
     cquin_value: Decimal
     total: Money
     by_quarter: dict[str, Money]
+    overridden: list[OverriddenOut] = Field(description="milestones judged against their figures, with the reason")
 
 
 class Payments(BaseModel):
@@ -58,6 +84,7 @@ def payments(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings
             cquin_value=pounds(p.cquin_value),
             total=Money.of(p.total),
             by_quarter={q.value: Money.of(f) for q, f in p.by_quarter.items()},
+            overridden=[OverriddenOut.of(o) for o in p.overridden],
         )
         for p in paid.providers
     ]

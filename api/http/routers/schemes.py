@@ -15,7 +15,7 @@ from api.http.access import readable_scheme
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownProgramme, KnownScheme
 from domain.limits import CODE, SHORT_TEXT, within
-from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
+from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.scheme import Participant, SchemeTerms
 from domain.scheme_terms import PackDeadline
 
@@ -32,6 +32,12 @@ class MeasureIn(BaseModel):
     direction: Direction = Direction.HIGHER_IS_BETTER
     basis: ThresholdBasis = ThresholdBasis.ABSOLUTE
     baseline: Decimal | None = None
+    unit: MeasureUnit | None = Field(
+        default=None,
+        description="what the thresholds (and a rate's baseline) are written in: percent (75 is 75%; 5 percentage"
+        " points; -20 a 20% reduction), fraction (0.75), or number (a count); none given: fraction for a rate or a"
+        " change from the baseline, number for a count",
+    )
 
 
 class MilestoneIn(BaseModel):

@@ -19,6 +19,7 @@ from projections.progress.queries.dashboard import ProgrammeDashboard, provider_
 from projections.progress.queries.matrix import ProgressMatrix, QuarterRow, progress_for, progress_matrix, quarter_table
 from projections.progress.queries.nudges import OpenNudge, open_nudges
 from projections.progress.queries.payments import (
+    Overridden,
     PaymentsSeen,
     ProgrammePayments,
     ProviderPayments,
@@ -43,6 +44,7 @@ __all__ = [
     "CollationBoard",
     "MilestoneProgress",
     "OpenNudge",
+    "Overridden",
     "PaymentsSeen",
     "ProgrammeAccess",
     "ProgrammeDashboard",

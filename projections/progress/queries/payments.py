@@ -17,14 +17,30 @@ from projections.progress.view import ProgressView
 
 
 @dataclass(frozen=True)
+class Overridden:
+    """A milestone whose status the commissioner chose against the share its figures gave, and why."""
+
+    scheme_id: str
+    scheme_title: str
+    quarter: Quarter
+    code: str
+    status: str
+    figures_share: Decimal | None
+    achievement: Decimal | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class ProviderPayments:
-    """One provider's CQUIN value and its figures by scheme and quarter."""
+    """One provider's CQUIN value and its figures by scheme and quarter, and the milestones judged against their
+    figures."""
 
     provider_id: str
     cquin_value: Decimal
     by_scheme_quarter: dict[tuple[str, Quarter], Figures]
     total: Figures
     by_quarter: dict[Quarter, Figures] = field(default_factory=dict)
+    overridden: list[Overridden] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -72,7 +88,11 @@ def payments_of(view: ProgressView, programme_id: str, rows: list[MilestoneProgr
         value = row.fixed_value if row.fixed_value is not None else values[(row.provider_id, row.scheme_id, row.code)]
         stake = Stake(row.code, value, row.assessment is not None, row.achievement)
         by_provider[row.provider_id].append((row.scheme_id, row.quarter, stake))
-    providers = {p: _provider(p, terms[p], stakes) for p, stakes in by_provider.items()}
+    overridden: dict[str, list[Overridden]] = defaultdict(list)
+    for row in rows:
+        if row.override_reason:
+            overridden[row.provider_id].append(_overridden(row, row.override_reason))
+    providers = {p: _provider(p, terms[p], stakes, overridden[p]) for p, stakes in by_provider.items()}
     by_quarter = {q: sum((p.by_quarter[q] for p in providers.values()), Figures()) for q in Quarter}
     total = sum((p.total for p in providers.values()), Figures())
     return ProgrammePayments(programme_id, providers, total, by_quarter)
@@ -99,15 +119,26 @@ def _values(
     return values
 
 
+def _overridden(row: MilestoneProgress, reason: str) -> Overridden:
+    status = row.assessment or ""
+    return Overridden(
+        row.scheme_id, row.scheme_title, row.quarter, row.code, status, row.figures_share, row.achievement, reason
+    )
+
+
 def _provider(
-    provider_id: str, cquin_value: Decimal, stakes: list[tuple[str, Quarter, Stake[str]]]
+    provider_id: str,
+    cquin_value: Decimal,
+    stakes: list[tuple[str, Quarter, Stake[str]]],
+    overridden: list[Overridden],
 ) -> ProviderPayments:
     grouped: dict[tuple[str, Quarter], list[Stake[str]]] = defaultdict(list)
     for scheme_id, quarter, stake in stakes:
         grouped[(scheme_id, quarter)].append(stake)
     cells = {key: figures(group) for key, group in grouped.items()}
     by_quarter = {q: sum((f for (_, fq), f in cells.items() if fq is q), Figures()) for q in Quarter}
-    return ProviderPayments(provider_id, cquin_value, cells, figures(s for _, _, s in stakes), by_quarter)
+    total = figures(s for _, _, s in stakes)
+    return ProviderPayments(provider_id, cquin_value, cells, total, by_quarter, overridden)
 
 
 def _weights_and_terms(

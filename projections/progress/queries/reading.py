@@ -50,6 +50,8 @@ class MilestoneProgress:
     achievement: Decimal | None
     assessed_revision: int | None
     revised_on_appeal: bool
+    override_reason: str | None  # why the status departs from the share the figures gave
+    figures_share: Decimal | None  # that share, where the status departs from it
     weight: Decimal
     numeric: bool
     fixed_value: Decimal | None
@@ -134,6 +136,8 @@ def load_progress(
             achievement=r.achievement,
             assessed_revision=r.assessed_revision,
             revised_on_appeal=bool(r.revised_on_appeal),
+            override_reason=r.override_reason,
+            figures_share=r.figures_share,
             weight=r.weight,
             numeric=r.numerator is not None,
             fixed_value=r.fixed_value,
