@@ -25,7 +25,7 @@ from domain.actors import Actor, Role
 from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind
-from domain.user_account import ROLES_BY_KIND, named
+from domain.account_rules import ROLES_BY_KIND, named
 from projections import maintenance
 from projections.faults import Fault, ViewsStuckError
 from projections.notifications.outbox import outbox_status

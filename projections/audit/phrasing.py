@@ -6,7 +6,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from domain.actors import OPERATOR_PREFIX, Role
-from domain.user_account import named
+from domain.account_rules import named
 from projections.audit.context import Acted, Context, Lookup
 
 
