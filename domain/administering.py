@@ -11,7 +11,7 @@ from domain.accounts import AccountService
 from domain.actors import Actor, Role
 from domain.errors import NotFoundError
 from domain.programme import Programme
-from domain.service import Recorded
+from domain.service import Recorded, require_version
 from domain.set_password_links import LINK_REFUSED, SetPasswordLinkError
 from domain.user_account import UserAccount
 
@@ -89,6 +89,15 @@ class AdministrationService(AccountService):
         account = self.account_to_manage(actor, username, expected_version)
         account.withdraw_grant(actor, programme_id, reason)
         return self._save(account)
+
+    def rename_organisation(
+        self, actor: Actor, organisation_id: UUID, name: str, reason: str, expected_version: int | None = None
+    ) -> Recorded:
+        """The organisation's administrator records its new name, saying why."""
+        organisation = self.organisation(organisation_id)
+        require_version(organisation, expected_version)
+        organisation.rename(actor, name, reason)
+        return self._save(organisation)
 
     def _require_taken_part_in(self, organisation_id: UUID, programme_id: UUID) -> None:
         """A programme the organisation neither commissions nor provides for reads like one that does not exist."""

@@ -15,10 +15,15 @@ from email.utils import format_datetime, make_msgid
 from html import escape
 from urllib.parse import urlencode, urlsplit
 
+from fastapi import Response
+
 from api.http.passwords import WeakPasswordError, chosen_password_hash
+from api.http.security import Verified
+from api.http.session import open_session
 from api.storage.mail import SEND_ERRORS, deliver
 from api.storage.settings import Settings
 from domain.account_rules import named
+from domain.application import Corral
 from domain.user_account import UserAccount
 
 PATH = "/set-password"
@@ -90,4 +95,19 @@ def password_chosen(password: str, username: str, organisation: str, settings: S
     return chosen_password_hash(password, username, organisation, settings.password_min_score)
 
 
-__all__ = ["NewLink", "WeakPasswordError", "link_address", "mail_link", "new_link", "password_chosen", "token_hash"]
+def open_session_after_link(response: Response, corral: Corral, username: str, settings: Settings) -> None:
+    """Sign in the user who just chose a password by a link: the link proved who they are."""
+    account = corral.user_account(username)
+    open_session(response, Verified(account.as_actor(), account.password_generation), settings)
+
+
+__all__ = [
+    "NewLink",
+    "WeakPasswordError",
+    "link_address",
+    "mail_link",
+    "new_link",
+    "open_session_after_link",
+    "password_chosen",
+    "token_hash",
+]
