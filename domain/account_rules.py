@@ -7,6 +7,7 @@ import re
 
 from domain.actors import Role
 from domain.errors import DomainError
+from domain.limits import InvalidInputError
 from domain.organisation import OrganisationKind
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
@@ -14,6 +15,15 @@ ROLES_BY_KIND = {
     OrganisationKind.COMMISSIONER: {Role.COMMISSIONER, Role.AUDITOR, Role.ADMINISTRATOR},
     OrganisationKind.PROVIDER: {Role.PROVIDER, Role.AUDITOR, Role.ADMINISTRATOR},
 }
+
+
+def role_named(value: str) -> Role:
+    """The role a form chose; InvalidInputError naming `role` when it chose none, or one no account may hold."""
+    held = {role.value: role for roles in ROLES_BY_KIND.values() for role in roles}
+    if value not in held:
+        *others, last = sorted(held)
+        raise InvalidInputError("role", f"choose {', '.join(others)} or {last}")
+    return held[value]
 
 
 def named(display_name: str | None, username: str) -> str:

@@ -93,7 +93,9 @@ class AdministrationService(AccountService):
     def rename_organisation(
         self, actor: Actor, organisation_id: UUID, name: str, reason: str, expected_version: int | None = None
     ) -> Recorded:
-        """The organisation's administrator records its new name, saying why."""
+        """The organisation's administrator records its new name, saying why; to anyone else, whether the id is an
+        organisation's or made up, the answer is the same refusal."""
+        actor.require_administrator_of(organisation_id)
         organisation = self.organisation(organisation_id)
         require_version(organisation, expected_version)
         organisation.rename(actor, name, reason)

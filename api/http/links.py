@@ -90,6 +90,12 @@ def mail_link(settings: Settings, account: UserAccount, organisation: str, link:
     return None
 
 
+def link_mailed(corral: Corral, settings: Settings, username: str, link: NewLink, invited: bool) -> str | None:
+    """Email a link just recorded for the account to its address: None once sent, else why it could not be."""
+    account = corral.user_account(username)
+    return mail_link(settings, account, corral.organisation(account.organisation_id).name, link, invited)
+
+
 def password_chosen(password: str, username: str, organisation: str, settings: Settings) -> str:
     """The argon2 hash of a password a user chose, by the same rules as everywhere; WeakPasswordError if too easy."""
     return chosen_password_hash(password, username, organisation, settings.password_min_score)
@@ -105,6 +111,7 @@ __all__ = [
     "NewLink",
     "WeakPasswordError",
     "link_address",
+    "link_mailed",
     "mail_link",
     "new_link",
     "open_session_after_link",

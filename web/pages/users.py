@@ -12,8 +12,8 @@ from fastapi.responses import Response
 
 from api.http.commands import FormAct
 from api.http.deps import AccountsReadings, ServerSettings, ViewsAfter
-from api.http.links import NewLink, mail_link, new_link
-from domain.account_rules import ROLES_BY_KIND, named
+from api.http.links import NewLink, link_mailed, new_link
+from domain.account_rules import ROLES_BY_KIND, named, role_named
 from domain.actors import Actor, Role
 from domain.errors import NotPermittedError
 from domain.milestones import contract_year_label
@@ -74,9 +74,8 @@ def _act(
 
 def _mailed(settings: ServerSettings, page: Page, username: str, link_sent: NewLink, invited: bool) -> Flash:
     """What the administrator is told once a link is recorded: sent, or why not."""
+    problem = link_mailed(page.corral, settings, username, link_sent, invited)
     account = page.corral.user_account(username)
-    organisation = page.corral.organisation(account.organisation_id).name
-    problem = mail_link(settings, account, organisation, link_sent, invited)
     who = named(account.display_name, username)
     done = f"{who} is invited." if invited else f"{who}'s password is reset: the old one no longer works."
     if problem is None:
@@ -100,8 +99,8 @@ def invite(
     values = {"username": username, "display_name": display_name, "email": email, "role": role}
 
     def opened() -> Recorded:
-        chosen = Role(role) if role in {r.value for r in Role} else Role.OPERATOR  # refused by the domain, by name
         organisation_id = act.actor.organisation_id
+        chosen = role_named(role)
         return act.corral.invite_user(act.actor, username, organisation_id, chosen, link.recorded, display_name, email)
 
     confirmed = lambda: _mailed(settings, page, username.strip().lower(), link, invited=True)  # noqa: E731
@@ -145,8 +144,7 @@ def change_role(
     """Give the user another role, saying why."""
 
     def changed() -> Recorded:
-        chosen = Role(role) if role in {r.value for r in Role} else Role.OPERATOR  # refused by the domain, by name
-        return act.corral.change_role(act.actor, username, chosen, reason, act.expected_version)
+        return act.corral.change_role(act.actor, username, role_named(role), reason, act.expected_version)
 
     flash = Flash(f"{username} is now {role} staff.", "What they may see and do changes at once, live pages included.")
     return _act(page, act, view, changed, f"role-{username}", {"role": role, "reason": reason}, flash)
