@@ -173,3 +173,16 @@ def test_the_users_page_s_invite_sent_twice_mails_once_and_a_role_form_with_no_r
     assert first.status_code == second.status_code == 303 and len(list(mail.glob("*.eml"))) == 1
     assert no_role.status_code == 422 and 'id="role-nina-role-error"' in no_role.text
     assert "Role: choose administrator, auditor, commissioner or provider" in no_role.text
+
+
+def test_an_auditor_granted_nothing_starts_at_a_programmes_page_saying_who_grants_them(
+    served: tuple[TestClient, Path, str],
+) -> None:
+    client, _, _ = served
+    client.post("/api/v1/auth/session", data={"username": "sdt-ccg.auditor", "password": PASSWORD})
+
+    home = client.get("/", headers={"Accept": "text/html"})
+
+    assert home.status_code == 200 and home.url.path == "/programmes"
+    assert "There are no programmes for you to see." in home.text
+    assert "Your organisation's administrator grants auditors the programmes they read." in home.text
