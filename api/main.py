@@ -20,6 +20,7 @@ from api.live.uvicorn_fast import ServerSend
 from api.storage.revocations import RevokedTokens
 from api.http.sign_in import Limits, SignInLedger
 from api.http.routers import (
+    administration,
     assessments,
     attachments,
     audit,
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(attachments.router, prefix="/api/v1")
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
+    app.include_router(administration.router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")
     if settings.live_send == "fast":

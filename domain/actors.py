@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from uuid import UUID
 
@@ -11,6 +11,8 @@ from domain.errors import NotPermittedError
 from domain.limits import USER_ID
 
 PLATFORM_ID = ids.platform_id()
+# A value object's field marked so is never written into an event (domain/transcoding.py): it is read afresh.
+UNRECORDED = {"recorded": False}
 OPERATOR_PREFIX = "operator:"
 SYSTEM_PREFIX = "corral:"
 
@@ -34,6 +36,9 @@ class Actor:
     user_id: str
     organisation_id: UUID
     role: Role
+    # The programmes an auditor is granted, as their account holds them now; never recorded, and not part of who
+    # acted (so an event's actor still equals the actor that recorded it).
+    programmes: frozenset[UUID] = field(default=frozenset(), compare=False, metadata=UNRECORDED)
 
     def __post_init__(self) -> None:
         USER_ID.check(self.user_id, "user_id")
@@ -67,6 +72,11 @@ class Actor:
         """Raise unless this is the platform operator, who alone registers organisations."""
         if self.role is not Role.OPERATOR:
             raise NotPermittedError("only the platform operator registers organisations, at the server")
+
+    def reads_as(self, role: Role, programme_id: UUID) -> bool:
+        """True when this actor reads the programme as `role`'s staff do: as that staff, or as an auditor of the same
+        organisation granted the programme (read-only: no command accepts an auditor)."""
+        return self.role is role or (self.role is Role.AUDITOR and programme_id in self.programmes)
 
     @property
     def manages_accounts(self) -> bool:

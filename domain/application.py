@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from eventsourcing.persistence import JSONTranscoder
 
-from domain.accounts import AccountService
+from domain.administering import AdministrationService
 from domain.collecting import EvidenceService
 from domain.organisation import Organisation
 from domain.programme import Programme
@@ -22,8 +22,9 @@ from domain.uploads import UploadService
 from domain.user_account import UserAccount
 
 
-class Corral(SetUpService, EvidenceService, ReviewService, AccountService, UploadService):
-    """Every use case of DOMAIN.md's lifecycle, by family: set-up, evidence, review, accounts and uploads."""
+class Corral(SetUpService, EvidenceService, ReviewService, AdministrationService, UploadService):
+    """Every use case of DOMAIN.md's lifecycle, by family: set-up, evidence, review, accounts (and their
+    administration) and uploads."""
 
     name = "Corral"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {

@@ -19,6 +19,7 @@ from domain.assessment import Assessment
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
+from domain.set_password_links import SetPasswordLink
 from domain.scheme_terms import AgreedVersion, PackDeadline, Participant, SchemeTerms
 from domain.submission import SubmissionStatus
 
@@ -58,9 +59,10 @@ class DataclassAsDict(Transcoding):
         self.type = cls
         self.name = cls.__name__
         self.fields = {f.name: f for f in dataclasses.fields(cls)}
+        self.recorded = [f.name for f in dataclasses.fields(cls) if f.metadata.get("recorded", True)]
 
     def encode(self, obj: Any) -> dict[str, Any]:
-        return {name: getattr(obj, name) for name in self.fields}
+        return {name: getattr(obj, name) for name in self.recorded}
 
     def decode(self, data: dict[str, Any]) -> Any:
         obj: Any = object.__new__(self.type)
@@ -122,6 +124,7 @@ VALUE_OBJECTS: tuple[type, ...] = (
     PackEntry,
     EvidencePack,
     Assessment,
+    SetPasswordLink,
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -10,32 +10,20 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.actors import Actor, Role
 from domain.notifications import email_choice, notices_read, require_own
-from domain.errors import DomainError
 from domain.limits import email_address, person_name, require_reason
 from domain.organisation import OrganisationKind
-
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
-ROLES_BY_KIND = {
-    OrganisationKind.COMMISSIONER: {Role.COMMISSIONER, Role.AUDITOR, Role.ADMINISTRATOR},
-    OrganisationKind.PROVIDER: {Role.PROVIDER, Role.AUDITOR, Role.ADMINISTRATOR},
-}
-
-
-def named(display_name: str | None, username: str) -> str:
-    """A person as others see them: `Priya Shah (dpt.quality)`, or the username alone for someone without a name."""
-    return f"{display_name} ({username})" if display_name else username
-
-
-class InvalidUsernameError(DomainError):
-    """Usernames are 2 to 63 lower-case letters, digits, dots, dashes or underscores."""
-
-
-class RoleNotForOrganisationError(DomainError):
-    """Commissioner staff belong to a commissioner, provider staff to a provider."""
-
-
-class AccountDisabledError(DomainError):
-    """A disabled account cannot act."""
+from domain.account_rules import (
+    ROLES_BY_KIND,
+    USERNAME,
+    AccountDisabledError,
+    AccountNotDisabledError,
+    GrantsForAuditorsError,
+    InvalidUsernameError,
+    NotGrantedError,
+    RoleNotForOrganisationError,
+    RoleUnchangedError,
+)
+from domain.set_password_links import SetPasswordLink, require_usable
 
 
 class UserAccount(Aggregate):
@@ -47,6 +35,9 @@ class UserAccount(Aggregate):
     # Class defaults too, for an account restored from a snapshot taken before people had names.
     display_name = ""
     email = ""
+    # Class defaults too, for accounts from before invitations and grants: no link outstanding, no programmes.
+    set_password_link: SetPasswordLink | None = None
+    programmes: tuple[UUID, ...] = ()  # a tuple, which snapshots record as a list
 
     class Registered(Aggregate.Created):
         username: str
@@ -148,6 +139,7 @@ class UserAccount(Aggregate):
     def _password_changed(self, password_hash: str, actor: Actor) -> None:
         self.password_hash = password_hash
         self.password_generation += 1
+        self.set_password_link = None
 
     def disable(self, actor: Actor, reason: str) -> None:
         """The organisation's administrator stops the account from acting; its history stays."""
@@ -158,6 +150,67 @@ class UserAccount(Aggregate):
     def _disabled(self, reason: str, actor: Actor) -> None:
         self.disabled = True
 
+    class Enabled(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    def enable(self, actor: Actor, reason: str) -> None:
+        """The organisation's administrator lets a disabled account act again, saying why."""
+        actor.require_administrator_of(self.organisation_id)
+        if not self.disabled:
+            raise AccountNotDisabledError(f"the account {self.username} is not disabled")
+        self._enabled(reason=require_reason(reason, "enabling an account"), actor=actor)
+
+    @event(Enabled)
+    def _enabled(self, reason: str, actor: Actor) -> None:
+        self.disabled = False
+
+    class RoleChanged(Aggregate.Event):
+        role: Role
+        reason: str
+        actor: Actor
+
+    def change_role(self, actor: Actor, role: Role, organisation_kind: OrganisationKind, reason: str) -> None:
+        """The organisation's administrator gives the user another role, saying why; an auditor's grants end."""
+        actor.require_administrator_of(self.organisation_id)
+        if role is self.role:
+            raise RoleUnchangedError(f"{self.username} is already {role.value} staff")
+        if role not in ROLES_BY_KIND[organisation_kind]:
+            raise RoleNotForOrganisationError(f"a {organisation_kind.value} has no {role.value} staff")
+        self._role_changed(role=role, reason=require_reason(reason, "a change of role"), actor=actor)
+
+    @event(RoleChanged)
+    def _role_changed(self, role: Role, reason: str, actor: Actor) -> None:
+        self.role = role
+        self.programmes = ()
+
+    class SetPasswordLinkSent(Aggregate.Event):
+        token_hash: str  # the SHA-256 of the link's token; the token itself is never recorded
+        expires_at: datetime
+        actor: Actor
+
+    def send_set_password_link(self, actor: Actor, token_hash: str, expires_at: datetime) -> None:
+        """The organisation's administrator sends the user a link to choose a password: the password until now
+        stops working, every session ends, and any earlier link with them."""
+        actor.require_administrator_of(self.organisation_id)
+        self._link_sent(token_hash=token_hash, expires_at=expires_at, actor=actor)
+
+    @event(SetPasswordLinkSent)
+    def _link_sent(self, token_hash: str, expires_at: datetime, actor: Actor) -> None:
+        self.password_hash = ""
+        self.password_generation += 1
+        self.set_password_link = SetPasswordLink(token_hash, expires_at)
+
+    def set_password_by_link(self, token_hash: str, password_hash: str, now: datetime) -> None:
+        """The user chooses a password by the newest link sent to them, once, before it expires."""
+        self.require_set_password_link(token_hash, now)
+        self._password_changed(password_hash=password_hash, actor=self.as_actor())
+
+    def require_set_password_link(self, token_hash: str, now: datetime) -> None:
+        """Raise unless `token_hash` is the newest link's, unused and unexpired, for an account that may act."""
+        self.as_actor()
+        require_usable(self.set_password_link, token_hash, now)
+
     def _require_self_or_administrator(self, actor: Actor) -> None:
         if actor.user_id != self.username:
             actor.require_administrator_of(self.organisation_id)
@@ -166,7 +219,44 @@ class UserAccount(Aggregate):
         """The actor this account acts as."""
         if self.disabled:
             raise AccountDisabledError("this account is disabled")
-        return Actor(self.username, self.organisation_id, self.role)
+        return Actor(self.username, self.organisation_id, self.role, frozenset(self.programmes))
+
+    # Grants: an auditor reads only the programmes their organisation's administrator grants them.
+
+    class ProgrammeGranted(Aggregate.Event):
+        programme_id: UUID
+        actor: Actor
+
+    class GrantWithdrawn(Aggregate.Event):
+        programme_id: UUID
+        reason: str
+        actor: Actor
+
+    def grant_programme(self, actor: Actor, programme_id: UUID) -> None:
+        """The administrator lets an auditor read a programme the organisation takes part in (the caller checks)."""
+        actor.require_administrator_of(self.organisation_id)
+        if self.role is not Role.AUDITOR:
+            raise GrantsForAuditorsError(f"{self.username} is {self.role.value} staff, not an auditor")
+        if programme_id in self.programmes:
+            raise NotGrantedError(f"{self.username} is granted that programme already")
+        self._programme_granted(programme_id=programme_id, actor=actor)
+
+    @event(ProgrammeGranted)
+    def _programme_granted(self, programme_id: UUID, actor: Actor) -> None:
+        self.programmes = (*self.programmes, programme_id)
+
+    def withdraw_grant(self, actor: Actor, programme_id: UUID, reason: str) -> None:
+        """The administrator takes a programme away from an auditor, saying why; access ends at once."""
+        actor.require_administrator_of(self.organisation_id)
+        if programme_id not in self.programmes:
+            raise NotGrantedError(f"{self.username} is not granted that programme")
+        self._grant_withdrawn(
+            programme_id=programme_id, reason=require_reason(reason, "withdrawing a grant"), actor=actor
+        )
+
+    @event(GrantWithdrawn)
+    def _grant_withdrawn(self, programme_id: UUID, reason: str, actor: Actor) -> None:
+        self.programmes = tuple(p for p in self.programmes if p != programme_id)
 
     # Notifications: what the user has read, and how they want email. Only the user decides either.
 

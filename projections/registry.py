@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from projections.accounts import AccountsProjection, AccountsView
 from projections.audit import AuditProjection, AuditView
 from projections.database import ViewDatabase
 from projections.notifications import NotificationsProjection, NotificationsView
@@ -25,6 +26,7 @@ def build_projections(
         ProgressProjection(ProgressView(database, prefix)),
         AuditProjection(AuditView(database, prefix)),
         NotificationsProjection(NotificationsView(database, prefix, public_url)),
+        AccountsProjection(AccountsView(database, prefix)),
     ]
 
 

@@ -7,7 +7,21 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from web.pages import agreement, audit, board, evidence, home, inbox, overview, payments, review, signing
+from web.pages import (
+    agreement,
+    audit,
+    board,
+    evidence,
+    home,
+    inbox,
+    organisation,
+    overview,
+    payments,
+    review,
+    set_password,
+    signing,
+    users,
+)
 from web.pages.rendering import fault_page
 
 __all__ = ["fault_page", "mount_static", "router"]
@@ -15,7 +29,21 @@ __all__ = ["fault_page", "mount_static", "router"]
 STATIC = Path(__file__).resolve().parent / "static"
 
 router = APIRouter(include_in_schema=False)
-for module in (signing, home, overview, evidence, board, review, payments, audit, agreement, inbox):
+for module in (
+    signing,
+    set_password,
+    home,
+    overview,
+    evidence,
+    board,
+    review,
+    payments,
+    audit,
+    agreement,
+    inbox,
+    users,
+    organisation,
+):
     router.include_router(module.router)
 
 

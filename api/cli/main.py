@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import signal
 import sys
 from typing import Any
@@ -14,18 +13,15 @@ from rich.table import Table
 from rich.text import Text
 
 from api.storage import projector_lock
+from api.cli import users
 from api.cli.demo import load_demo
-from api.http.passwords import chosen_password_hash
 from api.storage.settings import Settings
 from api.cli.show import show_outbox, show_programme, show_trust
 from api.storage.mail import Mailer
 from api.storage.wiring import build_application, build_duties, build_views
-from domain import ids
-from domain.actors import Actor, Role
 from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind
-from domain.user_account import ROLES_BY_KIND, named
 from projections import maintenance
 from projections.faults import Fault, ViewsStuckError
 from projections.notifications.outbox import outbox_status
@@ -59,15 +55,7 @@ def parser() -> argparse.ArgumentParser:
     register.add_argument("code", help="its ODS or local code, e.g. RA9")
     register.add_argument("--name", required=True)
     register.add_argument("--kind", required=True, choices=[k.value for k in OrganisationKind])
-    users = commands.add_parser("users", help="user accounts").add_subparsers(dest="action", required=True)
-    add = users.add_parser("add", help="open an account; the password is read from standard input or a prompt")
-    add.add_argument("username")
-    add.add_argument("--organisation", required=True, help="the organisation's code, e.g. SDHFT")
-    add.add_argument("--name", default="", help="the name others see beside the username, e.g. 'Priya Shah'")
-    add.add_argument("--email", default="", help="the user's email address")
-    add.add_argument(
-        "--role", required=True, choices=sorted({r.value for roles in ROLES_BY_KIND.values() for r in roles})
-    )
+    users.add_parsers(commands)
     views = commands.add_parser("projections", help="look after the views")
     actions = views.add_subparsers(dest="action", required=True)
     rebuild = actions.add_parser("rebuild", help="drop and rebuild a view (default: all) from the whole log")
@@ -96,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "projector":
             return _projector(app, projections, settings)
         if args.command == "users":
-            return _add_user(app, args, settings)
+            return users.run(console, app, args, settings)
         if args.command == "organisations":
             return _add_organisation(app, args)
         return _projections(args, app, database, projections, settings)
@@ -138,27 +126,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _operator() -> Actor:
-    """Whoever runs the CLI on the server is the platform operator, named in the audit trail by their login."""
-    return Actor.operator(getpass.getuser())
-
-
 def _add_organisation(app: Any, args: argparse.Namespace) -> int:
-    recorded = app.register_organisation(_operator(), args.code, args.name, OrganisationKind(args.kind))
+    recorded = app.register_organisation(users.operator(), args.code, args.name, OrganisationKind(args.kind))
     console.print(f"registered {args.kind} {args.name} (code {args.code}, id {recorded.id})")
-    return 0
-
-
-def _add_user(app: Any, args: argparse.Namespace, settings: Settings) -> int:
-    organisation = app.organisation(ids.organisation_id(args.organisation))
-    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
-    password_hash = chosen_password_hash(password, args.username, organisation.name, settings.password_min_score)
-    app.register_user(
-        _operator(), args.username, organisation.id, Role(args.role), password_hash, args.name, args.email
-    )
-    account = app.user_account(args.username.strip().lower())
-    who = named(account.display_name, account.username)
-    console.print(f"{who} can now sign in as {args.role} of {organisation.name}", markup=False)
     return 0
 
 

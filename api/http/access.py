@@ -18,25 +18,27 @@ from projections.progress.queries.access import unseen
 
 
 def may_know_programme(corral: Corral, actor: Actor, programme_id: UUID) -> None:
-    """NotFoundError, as if it did not exist, unless the actor is of the programme's commissioner or its providers."""
+    """NotFoundError, as if it did not exist, unless the actor is of the programme's commissioner or its providers
+    (an auditor: only if granted it)."""
     try:
         programme = corral.programme(programme_id)
     except NotFoundError:
         raise unseen("programme with that id") from None
     commissioning = (
-        actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id
+        actor.reads_as(Role.COMMISSIONER, programme_id) and actor.organisation_id == programme.commissioner_id
     )
-    providing = actor.role is Role.PROVIDER and actor.organisation_id in programme.provider_ids
+    providing = actor.reads_as(Role.PROVIDER, programme_id) and actor.organisation_id in programme.provider_ids
     if not (commissioning or providing):
         raise unseen("programme with that id")
 
 
 def may_read_terms(actor: Actor, scheme: Scheme) -> None:
     """A scheme's terms: its commissioner's staff and auditors, and every provider named in any version of them."""
-    if actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == scheme.commissioner_id:
+    commissioning = actor.reads_as(Role.COMMISSIONER, scheme.programme_id)
+    if commissioning and actor.organisation_id == scheme.commissioner_id:
         return
     named = scheme.terms.provider_ids.union(*(v.terms.provider_ids for v in scheme.agreed_versions))
-    if actor.role is Role.PROVIDER and actor.organisation_id in named:
+    if actor.reads_as(Role.PROVIDER, scheme.programme_id) and actor.organisation_id in named:
         return
     raise unseen("scheme with that id")
 
@@ -65,9 +67,12 @@ def may_read_assessments(corral: Corral, actor: Actor, scheme_id: UUID, provider
         raise unseen(what) from None
     programme = corral.programme(scheme.programme_id)
     commissioner = (
-        actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id
+        actor.reads_as(Role.COMMISSIONER, programme.id) and actor.organisation_id == programme.commissioner_id
     )
-    concerned = actor.role is Role.PROVIDER and actor.organisation_id in (provider_id, programme.lead_of(scheme_id))
+    concerned = actor.reads_as(Role.PROVIDER, programme.id) and actor.organisation_id in (
+        provider_id,
+        programme.lead_of(scheme_id),
+    )
     if not (commissioner or concerned):
         raise unseen(what)
 
@@ -75,12 +80,12 @@ def may_read_assessments(corral: Corral, actor: Actor, scheme_id: UUID, provider
 def may_read_evidence(corral: Corral, actor: Actor, submission: Submission) -> None:
     """Evidence content is its provider's, its scheme lead's and the commissioner's to read; 404 to anyone else."""
     programme = corral.programme(submission.programme_id)
-    if actor.role is Role.PROVIDER and actor.organisation_id in (
+    if actor.reads_as(Role.PROVIDER, programme.id) and actor.organisation_id in (
         submission.provider_id,
         programme.lead_of(submission.scheme_id),
     ):
         return
-    if actor.role in (Role.COMMISSIONER, Role.AUDITOR) and actor.organisation_id == programme.commissioner_id:
+    if actor.reads_as(Role.COMMISSIONER, programme.id) and actor.organisation_id == programme.commissioner_id:
         return
     raise unseen("submission with that id")
 

@@ -46,6 +46,11 @@ class Refusal:
 
 
 @dataclass(frozen=True)
+class Replayed(Recorded):
+    """What the first request with the same Idempotency-Key recorded, handed back to a repeat of it."""
+
+
+@dataclass(frozen=True)
 class Command:
     """One keyed, versioned request to change something."""
 
@@ -77,7 +82,7 @@ class Command:
         if answer.status >= 400:
             return _refusal(answer)
         body = json.loads(answer.body)
-        return Recorded(UUID(body["id"]), body["version"], body["position"])
+        return (Replayed if answer.replayed else Recorded)(UUID(body["id"]), body["version"], body["position"])
 
     def _once(self, request: str, act: Callable[[], Recorded], status_code: int) -> Answer:
         try:

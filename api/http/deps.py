@@ -30,6 +30,7 @@ from api.storage.settings import Settings
 from domain.actors import Actor, Role
 from domain.errors import NotPermittedError
 from domain.application import Corral
+from projections.accounts.view import AccountsView
 from projections.audit.view import AuditView
 from projections.notifications.view import NotificationsView
 from projections.progress.view import ProgressView
@@ -205,6 +206,11 @@ async def get_progress_view(request: Request) -> ProgressView:
     return view_of(request.app.state.views, ProgressView)
 
 
+async def get_accounts_view(request: Request) -> AccountsView:
+    """The accounts' read model."""
+    return view_of(request.app.state.views, AccountsView)
+
+
 async def get_audit_view(request: Request) -> AuditView:
     """The audit trail's read model."""
     return view_of(request.app.state.views, AuditView)
@@ -238,6 +244,7 @@ async def views_after(
 
 ProgressReadings = Annotated[ProgressView, Depends(get_progress_view)]
 AuditReadings = Annotated[AuditView, Depends(get_audit_view)]
+AccountsReadings = Annotated[AccountsView, Depends(get_accounts_view)]
 NotificationsReadings = Annotated[NotificationsView, Depends(get_notifications_view)]
 Idempotency = Annotated[IdempotencyKeys, Depends(from_state("idempotency", IdempotencyKeys))]
 AttachmentFiles = Annotated[AttachmentStore, Depends(from_state("attachments", AttachmentStore))]

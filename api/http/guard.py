@@ -29,7 +29,8 @@ from api.http.security import SignInError, read_token
 from api.http.session import COOKIE, SAFE_METHODS
 from api.storage.settings import Settings
 
-SIGN_IN_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/auth/session", "/sign-in"})
+# Choosing a password by a set-password link is a sign-in too: no session yet, and its token is the proof.
+SIGN_IN_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/auth/session", "/sign-in", "/set-password"})
 UPLOAD_PATHS = re.compile(r"/api/v1/attachments|/schemes/[^/]+/milestones/[^/]+/evidence")
 
 

@@ -19,7 +19,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from domain.actors import Actor
 from domain.application import Corral
 from domain.errors import DomainError
-from domain.user_account import USERNAME, UserAccount
+from domain.account_rules import USERNAME
+from domain.user_account import UserAccount
 
 hasher = PasswordHasher()
 ALGORITHM = "HS256"

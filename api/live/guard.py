@@ -2,7 +2,7 @@
 
 DOMAIN.md: a user who loses access loses it everywhere at once, live connections included. The hub hears every
 change in log order and, before it delivers anything after one of these, re-checks what it may concern:
-- a change to an account (disabled, a new password): that account's sockets, whose tokens must still name an
+- a change to an account (disabled, a new password or role, an auditor's grant withdrawn): that account's sockets, whose tokens must still name an
   actor as HTTP would accept them (`actor_from_claims`), then their subscriptions for the actor now named;
 - a lead designated or re-designated, a provider joining a programme, a scheme's terms agreed (participants may
   have left or joined): the subscriptions whose topics cover that programme, and those of the provider named.
@@ -101,8 +101,8 @@ def _check(client: Client, subscriptions: Iterable[Subscription], identity: bool
 
 def recheck(checks: Iterable[Check], identify: Callable[[TokenClaims], Actor], readings: ProgressView) -> list[Verdict]:
     """Each check's verdict, read from the views and the accounts (so, in a thread); a topic is authorised once
-    per role, organisation and name, which is all authorisation depends on."""
-    authorised: dict[tuple[Role, UUID, str], Topic | str] = {}
+    per role, organisation, programmes granted and name, which is all authorisation depends on."""
+    authorised: dict[tuple[Role, UUID, frozenset[UUID], str], Topic | str] = {}
     verdicts = []
     for check in checks:
         actor = check.actor
@@ -114,7 +114,7 @@ def recheck(checks: Iterable[Check], identify: Callable[[TokenClaims], Actor], r
                 continue
         topics = []
         for subscription in check.subscriptions:
-            key = (actor.role, actor.organisation_id, subscription.topic.name)
+            key = (actor.role, actor.organisation_id, actor.programmes, subscription.topic.name)
             if key not in authorised:
                 try:
                     authorised[key] = authorise(readings, actor, subscription.topic.name)

@@ -77,6 +77,20 @@ def folder_session(folder: Path) -> Iterator[Send]:
     yield write
 
 
+def session_for(settings: Settings) -> AbstractContextManager[Send]:
+    """Where messages go: the SMTP server, or with no CORRAL_SMTP_HOST the mail folder."""
+    if settings.smtp_host:
+        return smtp_session(settings)
+    return folder_session(settings.mail_dir)
+
+
+def deliver(settings: Settings, message: EmailMessage) -> None:
+    """Send one message now, not through the outbox: for mail whose body must not be kept, like a set-password
+    link (the outbox keeps every body it sends). Raises what the SMTP server or the folder raises."""
+    with session_for(settings) as send:
+        send(message)
+
+
 class Mailer:
     """Sends due mail while `active` is set (the projector holds its lock), every `mail_poll_seconds`."""
 
@@ -100,9 +114,7 @@ class Mailer:
 
     def session(self) -> AbstractContextManager[Send]:
         """Where this round's messages go: the SMTP server, or the mail folder."""
-        if self.settings.smtp_host:
-            return smtp_session(self.settings)
-        return folder_session(self.settings.mail_dir)
+        return session_for(self.settings)
 
     def run_once(self, now: datetime | None = None) -> int:
         """Make the digests due by `now` (default: the clock's now), then send what is due; the number sent."""

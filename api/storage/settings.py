@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = 1000
     secret_key: SecretStr | None = None
     token_minutes: int = 30
+    set_password_link_hours: Annotated[int, Field(gt=0, le=24 * 14)] = 72  # how long a set-password link works
     secure_cookies: bool = False
     # Sign-in throttling (OWASP's device cookies): failures in a sliding window, counted per username from devices it
     # never signed in on, per trusted device, and per client address across every username.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from domain.user_account import UserAccount, named
+from domain.account_rules import named
+from domain.user_account import UserAccount
 from projections.audit.context import Context, Lookup, created_context
 from projections.audit.describe import Described, about, context_of, describes
-from projections.audit.phrasing import name_of, person_named, who
+from projections.audit.phrasing import name_of, person_named, programme_named, who
 
 
 def _account(context: Context, lookup: Lookup, unknown: str) -> str:
@@ -56,3 +57,40 @@ def _email_chosen(e: UserAccount.EmailChoiceMade, lookup: Lookup) -> Described:
     context = context_of(e, lookup)
     rhythm = {"immediate": "each notice by email at once", "daily": "a daily email digest", "off": "no email"}
     return about(context, f"{_account(context, lookup, 'a user')} chose {rhythm.get(e.choice, e.choice)}")
+
+
+@describes(UserAccount.Enabled)
+def _enabled(e: UserAccount.Enabled, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    text = f"{who(e, lookup)} enabled the account of {_account(context, lookup, 'an unknown user')} again: {e.reason}"
+    return about(context, text, e.reason)
+
+
+@describes(UserAccount.RoleChanged)
+def _role_changed(e: UserAccount.RoleChanged, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    whom = _account(context, lookup, "an unknown user")
+    return about(context, f"{who(e, lookup)} made {whom} {e.role.value} staff: {e.reason}", e.reason)
+
+
+@describes(UserAccount.SetPasswordLinkSent)
+def _link_sent(e: UserAccount.SetPasswordLinkSent, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    whom = _account(context, lookup, "an unknown user")
+    text = f"{who(e, lookup)} sent {whom} a link to choose a password; any earlier password and sessions ended"
+    return about(context, text)
+
+
+@describes(UserAccount.ProgrammeGranted)
+def _granted(e: UserAccount.ProgrammeGranted, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    whom = _account(context, lookup, "an unknown user")
+    return about(context, f"{who(e, lookup)} let {whom} read {programme_named(lookup, e.programme_id)}")
+
+
+@describes(UserAccount.GrantWithdrawn)
+def _withdrawn(e: UserAccount.GrantWithdrawn, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    whom = _account(context, lookup, "an unknown user")
+    programme = programme_named(lookup, e.programme_id)
+    return about(context, f"{who(e, lookup)} withdrew {whom}'s grant of {programme}: {e.reason}", e.reason)

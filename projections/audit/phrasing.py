@@ -8,7 +8,7 @@ from uuid import UUID
 from domain.achievement import as_percent
 from domain.actors import OPERATOR_PREFIX, Role
 from domain.assessment import Assessment
-from domain.user_account import named
+from domain.account_rules import named
 from projections.audit.context import Acted, Context, Lookup
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
-from domain.user_account import named
+from domain.account_rules import named
 from projections.audit.view import AuditView, from_row
 from projections.database import ViewDatabase
 

@@ -106,6 +106,10 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
         self.view.stage_update(self.view.readers, {"account_id": str(e.originator_id)}, disabled=True)
 
     @process_event.register
+    def _(self, e: UserAccount.Enabled, tracking: Tracking) -> None:
+        self.view.stage_update(self.view.readers, {"account_id": str(e.originator_id)}, disabled=False)
+
+    @process_event.register
     def _(self, e: UserAccount.EmailChoiceMade, tracking: Tracking) -> None:
         self.view.stage_update(self.view.readers, {"account_id": str(e.originator_id)}, email_choice=e.choice)
 

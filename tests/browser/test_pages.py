@@ -125,7 +125,9 @@ def test_every_page_a_provider_uses_reads_well_and_passes_axe(sign_in: SignIn, w
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_every_page_the_commissioner_and_auditor_use_reads_well_and_passes_axe(sign_in: SignIn, width: int) -> None:
+def test_every_page_the_commissioner_auditor_and_administrator_use_reads_well_and_passes_axe(
+    sign_in: SignIn, width: int
+) -> None:
     page = sign_in("sdt-ccg.quality", width=width, height=640)
 
     _tour(
@@ -149,6 +151,8 @@ def test_every_page_the_commissioner_and_auditor_use_reads_well_and_passes_axe(s
     )
     auditor = sign_in("sdt-ccg.auditor", width=width, height=640)
     _tour(auditor, {"auditor-review": f"/schemes/{NUTRITION}/quarters/Q2/review"}, width)
+    administrator = sign_in("sdt-ccg.admin", width=width, height=640)
+    _tour(administrator, {"users": "/users", "organisation": "/organisation"}, width)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -158,6 +162,7 @@ def test_every_error_page_has_the_layout_a_title_a_way_home_and_passes_axe(
     stranger = open_context(base_url=server.url, viewport={"width": width, "height": 640}).new_page()
     _tour(stranger, {"sign-in": "/sign-in"}, width)
     _tour(stranger, {"not-found-signed-out": "/no-such-page"}, width, status=404)
+    _tour(stranger, {"set-password-link-spent": "/set-password?username=nobody&token=made-up"}, width, status=410)
     page = sign_in("dpt.quality", width=width, height=640)
 
     _tour(page, {"not-found": "/no-such-page", "no-such-scheme": f"/schemes/{uuid4()}/agreement"}, width, status=404)

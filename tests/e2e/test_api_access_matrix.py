@@ -79,7 +79,8 @@ USERS = (
     User("colin", Role.PROVIDER, COMMUNITY_ID, "a participant that does not lead"),
     User("priya", Role.PROVIDER, PRIVATE_ID, "a provider of the programme outside the scheme"),
     User("oscar", Role.PROVIDER, PLYMOUTH_ID, "a provider of another commissioner's programme"),
-    User("audrey", Role.AUDITOR, COMMISSIONER_ID, "the programme's auditor"),
+    User("audrey", Role.AUDITOR, COMMISSIONER_ID, "the programme's auditor, granted it"),
+    User("una", Role.AUDITOR, COMMISSIONER_ID, "the commissioner's auditor, granted nothing"),
     User("otto", Role.AUDITOR, NHSE_ID, "another commissioner's auditor"),
     User("root", Role.ADMINISTRATOR, COMMISSIONER_ID, "the commissioner's administrator"),
     User("ada", Role.ADMINISTRATOR, COMMUNITY_ID, "the community trust's administrator"),
@@ -98,8 +99,8 @@ def either(*whos: Who) -> Who:
 
 
 def commissioning(user: User) -> bool:
-    """The programme's commissioner's staff and auditors, who read everything in it."""
-    return user.role in (Role.COMMISSIONER, Role.AUDITOR) and user.organisation == COMMISSIONER_ID
+    """The programme's commissioner's staff, and the auditor its administrator granted it: they read everything in it."""
+    return (user.role is Role.COMMISSIONER and user.organisation == COMMISSIONER_ID) or user.name == "audrey"
 
 
 def provider(*organisations: UUID) -> Who:
@@ -165,6 +166,21 @@ def manages_account(username: str, organisation: UUID) -> Rule:
     return rule
 
 
+def administers_account(username: str, organisation: UUID, refusals: frozenset[int] = frozenset()) -> Rule:
+    """An administrator's act on an account: its organisation's administrator only; to another organisation's
+    administrator the account does not exist (404); any other role never does this (403). `refusals`: statuses a
+    domain rule refuses it with beyond 409 and 422."""
+
+    def rule(user: User) -> frozenset[int]:
+        if user.role is None:
+            return SIGNED_OUT
+        if administrator_of(organisation)(user):
+            return CHANGED_OR_REFUSED_BY_A_DOMAIN_RULE | refusals
+        return HIDDEN if user.role is Role.ADMINISTRATOR else FORBIDDEN
+
+    return rule
+
+
 def changes_evidence(owner: UUID, may: Who) -> Rule:
     """A change to a submission: 404 to whoever may not read it, whatever their role; then 403 unless `may`."""
 
@@ -185,6 +201,7 @@ class Row:
     rule: Rule
     json: dict[str, Any] | None = None  # its text values may name the world's values, as "{submission_id}"
     form: dict[str, str] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes, str]] | None = None
     on: Mapping[str, str] = field(default_factory=dict)  # a path parameter taken from another of the world's values
     signs_out: bool = False
@@ -217,6 +234,8 @@ BLANK_REASON = {"reason": "  "}
 NOT_AN_EMAIL = {"display_name": "Colin Hart", "email": "colin at the trust"}  # refused by the domain: no change
 DECISION = {"provider_id": str(COMMUNITY_ID), "milestone_code": "M1", "status": "Met", "rationale": "on the pack"}
 
+INVITATION = {"username": "colin", "role": "provider", "email": "colin@example.nhs.uk"}  # taken: 409
+COLINS_ADMINISTRATOR = administers_account("colin", COMMUNITY_ID)
 COMMISSIONERS_CHANGE = changes(Role.COMMISSIONER, sees=in_programme)
 THE_LEAD_CHANGES = changes(Role.PROVIDER, sees=in_scheme, may=lead)
 PARTIES_SIGN = changes(Role.COMMISSIONER, Role.PROVIDER, sees=in_scheme)
@@ -313,6 +332,26 @@ MATRIX = (
         json=BLANK_REASON,
         on={"username": "disabled_user"},
     ),
+    # Administration: a taken username, a stale If-Match, a role held already, grants to one who is no auditor, a
+    # blank reason, so that nothing changes.
+    Row("POST", f"{V1}/users/invitations", changes(Role.ADMINISTRATOR), json=INVITATION),
+    Row(
+        "POST",
+        f"{V1}/users/{{username}}/set-password-link",
+        administers_account("colin", COMMUNITY_ID, refusals=frozenset({412})),
+        headers={"If-Match": '"99"'},
+    ),
+    Row("POST", f"{V1}/users/{{username}}/enablement", COLINS_ADMINISTRATOR, json=WHY),
+    Row("POST", f"{V1}/users/{{username}}/role", COLINS_ADMINISTRATOR, json=WHY | {"role": "provider"}),
+    Row("POST", f"{V1}/users/{{username}}/grants", COLINS_ADMINISTRATOR, json={"programme_id": "{programme_id}"}),
+    Row("POST", f"{V1}/users/{{username}}/grants/{{programme_id}}/withdrawal", COLINS_ADMINISTRATOR, json=WHY),
+    Row(
+        "POST",
+        f"{V1}/organisations/{{organisation_id}}/name",
+        changes(Role.ADMINISTRATOR, may=administrator_of(COMMUNITY_ID)),
+        json={"name": "Community Trust", "reason": " "},
+        on={"organisation_id": "provider_id"},
+    ),
 )
 
 
@@ -357,6 +396,7 @@ class World:
         else:
             headers = self.sign_in(user.name) if row.signs_out else self.headers[user.name]
         body = {k: v.format(**values) if isinstance(v, str) else v for k, v in row.json.items()} if row.json else None
+        headers = headers | row.headers
         answer = self.client.request(row.method, path, headers=headers, json=body, data=row.form, files=row.files)
         self.client.cookies.clear()  # a session cookie from POST /auth/session must not sign the next caller in
         problem = answer.json() if answer.headers.get("content-type") == "application/problem+json" else {}
@@ -411,6 +451,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         for user in USERS:
             assert user.role is not None and user.organisation is not None
             app.register_user(OPERATOR, user.name, user.organisation, user.role, password_hash)
+        app.grant_programme(OPERATOR, "audrey", agreed.programme_id)
         app.register_user(OPERATOR, "dora", COMMUNITY_ID, Role.PROVIDER, password_hash)
         app.disable_user(OPERATOR, "dora", "left the trust")
         head = app.recorder.max_notification_id()

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from api.http.links import token_hash
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
+from domain.set_password_links import SetPasswordLinkError
 
 CORRAL = Path(sys.executable).parent / "corral"
 
@@ -50,3 +58,23 @@ def test_the_default_store_is_a_sqlite_file_under_var(tmp_path: Path) -> None:
 
     assert done.returncode == 1
     assert (tmp_path / "var" / "corral.sqlite3").exists()
+
+
+def test_the_operator_invites_a_user_without_smtp_and_is_given_the_link_which_works_once(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run("organisations", "add", "RA9", "--name", "Torbay and South Devon NHS Foundation Trust", "--kind", "provider")
+    invited = run("users", "invite", "nina.shah", "--organisation", "RA9", "--role", "provider", "--name", "Nina Shah")
+    again = run("users", "invite", "nina.shah", "--organisation", "RA9", "--role", "provider")
+    address = re.search(r"http://127\.0\.0\.1:8000/set-password\?\S+", invited.stdout)
+    assert address is not None, invited.stdout + invited.stderr
+    link = {name: values[0] for name, values in parse_qs(urlsplit(address.group()).query).items()}
+    app = build_application(Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}"))
+    try:
+        app.set_password_by_link("nina.shah", token_hash(link["token"]), "an argon2 hash", datetime.now(UTC))
+        with pytest.raises(SetPasswordLinkError):
+            app.set_password_by_link("nina.shah", token_hash(link["token"]), "another", datetime.now(UTC))
+    finally:
+        app.close()
+
+    assert invited.returncode == 0 and "Nina Shah (nina.shah) is invited as provider" in invited.stdout
+    assert "no SMTP server is configured" in invited.stdout and link["username"] == "nina.shah"
+    assert again.returncode == 2 and "taken" in again.stdout

@@ -247,7 +247,7 @@ def test_subscriptions_a_user_may_not_read_are_refused_with_a_reason(world: Worl
     assert refusals[f"audit:{world.programme_id}"] == "no audit trail of that programme is yours to see"
     assert refusals[f"board:{world.scheme_id}:Q1"] == "no collation board of that scheme is yours to see"
     assert refusals[f"dashboard:{ACUTE_ID}"] == "no dashboard of that provider is yours to see"
-    assert "no topic" in refusals["everything"]
+    assert refusals["everything"].startswith("There is no topic 'everything': use one of progress:<programme id>")
 
 
 def test_a_forged_token_and_a_foreign_origin_are_refused_at_the_handshake(world: World) -> None:

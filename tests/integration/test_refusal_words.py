@@ -9,7 +9,7 @@ import json
 import pkgutil
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -84,6 +84,40 @@ def _(app: Corral) -> object:
     app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, "hash")
     app.disable_user(OPERATOR, "colin", "Left the trust.")
     return app.user_account("colin").as_actor()
+
+
+@breaks("AccountNotDisabled")
+def _(app: Corral) -> object:
+    programme_set_up(app)
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, "hash")
+    return app.enable_user(OPERATOR, "colin", "Back from leave.")
+
+
+@breaks("GrantsForAuditors")
+def _(app: Corral) -> object:
+    programme_id = programme_set_up(app)
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, "hash")
+    return app.grant_programme(OPERATOR, "colin", programme_id)
+
+
+@breaks("NotGranted")
+def _(app: Corral) -> object:
+    programme_id = programme_set_up(app)
+    app.register_user(OPERATOR, "cass", COMMUNITY_ID, Role.AUDITOR, "hash")
+    return app.withdraw_grant(OPERATOR, "cass", programme_id, "The audit is over.")
+
+
+@breaks("RoleUnchanged")
+def _(app: Corral) -> object:
+    programme_set_up(app)
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, "hash")
+    return app.change_role(OPERATOR, "colin", Role.PROVIDER, "Promoted.")
+
+
+@breaks("SetPasswordLink")
+def _(app: Corral) -> object:
+    programme_set_up(app)
+    return app.set_password_by_link("nobody", "0" * 64, "hash", datetime(2026, 12, 3, tzinfo=UTC))
 
 
 @breaks("AlreadyAssessed")

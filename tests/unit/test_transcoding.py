@@ -6,7 +6,7 @@ import dataclasses
 import importlib
 import inspect
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -27,6 +27,7 @@ from domain.quarter_review import QuarterReview
 from domain.scheme import Participant, Scheme
 from domain.scheme_terms import AgreedVersion, PackDeadline
 from domain.submission import Submission
+from domain.set_password_links import SetPasswordLink
 from domain.transcoding import ENUMS, VALUE_OBJECTS, DataclassAsDict, register_value_types
 from tests.builders import ON_TIME, ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY_ID
 from tests.builders import ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
@@ -36,6 +37,7 @@ from tests.unit.given import SCHEME_ID, collected, entry, presented, provider_te
 
 DOMAIN_MODULES = (
     "actors",
+    "set_password_links",
     "achievement",
     "evidence",
     "milestones",
@@ -71,6 +73,7 @@ SAMPLES: list[object] = [
     Assessment(ACUTE_ID, "FLU", AssessmentStatus.PARTIALLY_MET, "70% uptake", Decimal("0.5"), PACK_ENTRY),
     Assessment(COMMUNITY_ID, "FLU", AssessmentStatus.NOT_APPLICABLE, "no frontline staff", None, None),
     Assessment(ACUTE_ID, "FLU", AssessmentStatus.MET, "70%", Decimal(1), PACK_ENTRY, "validated late", Decimal("0.5")),
+    SetPasswordLink("0" * 64, datetime(2026, 12, 6, 12, 0, tzinfo=UTC)),
 ]
 
 

@@ -8,7 +8,8 @@ from domain.actors import PLATFORM_ID, Actor, Role
 from domain.errors import NotPermittedError
 from domain.limits import InvalidInputError
 from domain.organisation import OrganisationKind
-from domain.user_account import RoleNotForOrganisationError, UserAccount
+from domain.account_rules import RoleNotForOrganisationError
+from domain.user_account import UserAccount
 from tests.builders import ACUTE_ID, ADMIN, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID, OPERATOR, administrator_of
 from tests.unit.given import collected, event_names, opened_account
 

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from api.http.commands import Command, Refusal, described, refused
+from api.http.commands import Command, Refusal, Replayed, described, refused
 from api.http.deps import CorralApp, ProgressReadings
 from domain.application import Corral
 from domain.errors import ConcurrentChangeError, DomainError
@@ -47,16 +47,20 @@ class Page:
         again: Again,
         done: str,
         asked: Mapping[str, Any] | None = None,
-        confirmed: Flash | None = None,
+        confirmed: Flash | Callable[[], Flash] | None = None,
     ) -> Response:
         """Run a use case on the command path, once per form key, then go to `done` (saying `confirmed` there) once the
-        views include it; a refusal shows the form again. `asked`: what the form asks, when more than its values."""
+        views include it; a refusal shows the form again. `asked`: what the form asks, when more than its values;
+        `confirmed` may be a function, to say what the action found once it is done: a repeat of the form (the same
+        key) is not told again, so a function that sends mail sends it once."""
         request = f"{self.request.url.path} {form} {described(values if asked is None else asked)}"
         outcome = command.attempt(request, action)
         if isinstance(outcome, Refusal):
             return self.refused(outcome, form, values, again)
         going = see_other(after(done, outcome.position))
-        return going if confirmed is None else carry(going, self.request, confirmed)
+        if confirmed is None or (callable(confirmed) and isinstance(outcome, Replayed)):
+            return going
+        return carry(going, self.request, confirmed() if callable(confirmed) else confirmed)
 
     def refused(self, refusal: Refusal, form: str, values: Mapping[str, Any], again: Again) -> Response:
         """The form again with why it was refused; what the viewer may not see or do is a page of its own."""

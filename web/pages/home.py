@@ -37,6 +37,8 @@ def home(page: CurrentPage, _: ViewsAfter) -> Response:
             "live_topics": [f"progress:{p}" for p in programmes],
         }
         return page.show("commissioner_home.html", context)
+    if actor.role is Role.ADMINISTRATOR:
+        return see_other("/users")
     if actor.role is not Role.PROVIDER:
         return see_other("/programmes")
     provider_id = actor.organisation_id

@@ -12,7 +12,7 @@ from domain.application import Corral
 from domain.errors import NotFoundError
 from domain.milestones import Quarter
 from domain.quarter_review import QuarterReview
-from domain.user_account import named
+from domain.account_rules import named
 from projections.progress.queries import collation_board, programme_heading, scheme_row
 from projections.progress.view import ProgressView
 

@@ -26,7 +26,10 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/")
 def start(actor: CurrentActor) -> Response:
-    """Providers and the commissioner start at their home and its work queue; everyone else at their programmes."""
+    """Providers and the commissioner start at their home and its work queue, an administrator at its users, everyone
+    else at their programmes."""
+    if actor.role is Role.ADMINISTRATOR:
+        return see_other("/users")
     return see_other("/home" if actor.role in (Role.PROVIDER, Role.COMMISSIONER) else "/programmes")
 
 

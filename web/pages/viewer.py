@@ -18,7 +18,7 @@ from api.http.deps import (
 from api.http.session import csrf_token
 from domain.actors import Actor, Role
 from domain.application import Corral
-from domain.user_account import named
+from domain.account_rules import named
 from projections.notifications.queries import unread_count
 from projections.notifications.view import NotificationsView
 

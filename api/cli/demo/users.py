@@ -27,6 +27,7 @@ NAMES = {
     "nhse-spec.quality": "Ruth Adeyemi",
 }
 EMAIL_DOMAIN = "example.nhs.uk"
+AUDITOR, ADMINISTRATOR = "sdt-ccg.auditor", "sdt-ccg.admin"
 
 
 def demo_users() -> list[tuple[str, str, Role]]:
@@ -37,25 +38,34 @@ def demo_users() -> list[tuple[str, str, Role]]:
     ]
     users = [(f"{c.lower()}.quality", c, Role.COMMISSIONER if c in COMMISSIONERS else Role.PROVIDER) for c in codes]
     return users + [
-        ("sdt-ccg.auditor", south_devon.CCG, Role.AUDITOR),
-        ("sdt-ccg.admin", south_devon.CCG, Role.ADMINISTRATOR),
+        (AUDITOR, south_devon.CCG, Role.AUDITOR),
+        (ADMINISTRATOR, south_devon.CCG, Role.ADMINISTRATOR),
     ]
 
 
 def load(app: Corral) -> None:
     """Open each demo account that is not there yet, all with the demo password; name any opened before people had
-    names."""
+    names; grant the auditor the South Devon and Torbay programme."""
     opened = {username for username, *_ in demo_users() if app.exists(ids.user_id(username))}
     for username in sorted(opened):
         if not app.user_account(username).display_name:
             app.change_details(OPERATOR, username, NAMES[username], email_of(username))
     missing = [user for user in demo_users() if user[0] not in opened]
-    if not missing:
-        return
-    password_hash = hash_password(DEMO_PASSWORD)
-    for username, code, role in missing:
-        organisation_id = ids.organisation_id(code)
-        app.register_user(OPERATOR, username, organisation_id, role, password_hash, NAMES[username], email_of(username))
+    if missing:
+        password_hash = hash_password(DEMO_PASSWORD)
+        for username, code, role in missing:
+            organisation_id = ids.organisation_id(code)
+            app.register_user(
+                OPERATOR, username, organisation_id, role, password_hash, NAMES[username], email_of(username)
+            )
+    _grant_auditor(app)
+
+
+def _grant_auditor(app: Corral) -> None:
+    """The CCG's administrator lets its auditor read the South Devon and Torbay programme."""
+    programme_id = ids.programme_id(ids.organisation_id(south_devon.CCG), south_devon.HEALTH_ECONOMY, south_devon.YEAR)
+    if programme_id not in app.user_account(AUDITOR).programmes:
+        app.grant_programme(app.user_account(ADMINISTRATOR).as_actor(), AUDITOR, programme_id)
 
 
 def email_of(username: str) -> str:

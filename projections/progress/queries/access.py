@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 
 from domain.actors import Actor, Role
 from domain.errors import NotFoundError
@@ -41,10 +41,11 @@ def programme_access(view: ProgressView, actor: Actor, programme_id: str) -> Pro
     """The actor's access to a programme, or NotFoundError if it is none of theirs to see."""
     organisation = str(actor.organisation_id)
     programme = fetch(view, select(view.programmes.c.commissioner_id).where(view.programmes.c.id == programme_id))
-    if programme and actor.role in (Role.COMMISSIONER, Role.AUDITOR) and programme[0].commissioner_id == organisation:
+    commissioning = actor.reads_as(Role.COMMISSIONER, UUID(programme_id)) if programme else False
+    if commissioning and programme[0].commissioner_id == organisation:
         schemes = fetch(view, select(view.schemes.c.id).where(view.schemes.c.programme_id == programme_id))
         return ProgrammeAccess(programme_id, True, None, frozenset(r.id for r in schemes), frozenset())
-    if programme and actor.role is Role.PROVIDER:
+    if programme and actor.reads_as(Role.PROVIDER, UUID(programme_id)):
         s, pa = view.schemes, view.participants
         rows = fetch(
             view,
@@ -65,13 +66,18 @@ def programme_access(view: ProgressView, actor: Actor, programme_id: str) -> Pro
 
 
 def visible_programmes(view: ProgressView, actor: Actor) -> list[str]:
-    """The programmes the actor may see at all."""
+    """The programmes the actor may see at all: an auditor, only those granted."""
     organisation = str(actor.organisation_id)
     g, pr = view.programmes, view.providers
-    if actor.role in (Role.COMMISSIONER, Role.AUDITOR):
+    provided = select(pr.c.programme_id).where(pr.c.provider_id == organisation)
+    if actor.role is Role.COMMISSIONER:
         rows = fetch(view, select(g.c.id).where(g.c.commissioner_id == organisation).order_by(g.c.contract_year))
     elif actor.role is Role.PROVIDER:
         rows = fetch(view, select(pr.c.programme_id.label("id")).where(pr.c.provider_id == organisation))
+    elif actor.role is Role.AUDITOR:  # the programmes granted, of those the organisation still takes part in
+        granted = [str(p) for p in actor.programmes]
+        taken_part = or_(g.c.commissioner_id == organisation, g.c.id.in_(provided))
+        rows = fetch(view, select(g.c.id).where(g.c.id.in_(granted), taken_part).order_by(g.c.contract_year))
     else:
         rows = []
     return [r.id for r in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from domain.actors import Actor
 from domain.errors import NotFoundError
@@ -47,6 +47,19 @@ def programmes_for(view: ProgressView, actor: Actor) -> list[ProgrammeFacts]:
     columns = (g.c.id, g.c.commissioner_id, g.c.health_economy, g.c.contract_year)
     rows = {r.id: ProgrammeFacts(*r) for r in fetch(view, select(*columns))}
     return [rows[i] for i in visible_programmes(view, actor)]
+
+
+def programmes_taken_part_in(view: ProgressView, organisation_id: UUID) -> list[ProgrammeFacts]:
+    """Every programme the organisation commissions or provides for: those its administrator may grant auditors."""
+    g, pr = view.programmes, view.providers
+    organisation = str(organisation_id)
+    provided = select(pr.c.programme_id).where(pr.c.provider_id == organisation)
+    query = (
+        select(g.c.id, g.c.commissioner_id, g.c.health_economy, g.c.contract_year)
+        .where(or_(g.c.commissioner_id == organisation, g.c.id.in_(provided)))
+        .order_by(g.c.contract_year, g.c.health_economy)
+    )
+    return [ProgrammeFacts(*r) for r in fetch(view, query)]
 
 
 def programme_heading(view: ProgressView, actor: Actor, programme_id: UUID | str) -> ProgrammeHeading:

@@ -1,0 +1,53 @@
+"""Reads of the accounts view: an organisation's users, for its administrator's users page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import select
+
+from projections.accounts.view import AccountsView
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One user as their organisation's administrator sees them."""
+
+    username: str
+    display_name: str
+    email: str
+    role: str
+    disabled: bool
+    password_set: bool
+    version: int
+    changed_at: datetime
+    change: str
+    programmes: tuple[str, ...]  # an auditor's grants, by programme id
+
+    @property
+    def state(self) -> str:
+        """Disabled, Invited (no password chosen yet) or Active."""
+        if self.disabled:
+            return "Disabled"
+        return "Active" if self.password_set else "Invited"
+
+
+def organisation_accounts(view: AccountsView, organisation_id: UUID) -> list[AccountRow]:
+    """The organisation's accounts by username, each with its grants."""
+    a, g = view.accounts, view.grants
+    with view.database.reading() as conn:
+        grants: dict[str, list[str]] = {}
+        granted = select(g.c.account_id, g.c.programme_id).join(a, a.c.account_id == g.c.account_id)
+        for row in conn.execute(granted.where(a.c.organisation_id == str(organisation_id))):
+            grants.setdefault(row.account_id, []).append(row.programme_id)
+        columns = [c for c in a.c if c.name not in ("account_id", "organisation_id")]
+        query = select(a.c.account_id, *columns).where(a.c.organisation_id == str(organisation_id))
+        return [
+            AccountRow(
+                **{c.name: row._mapping[c.name] for c in columns},
+                programmes=tuple(sorted(grants.get(row.account_id, []))),
+            )
+            for row in conn.execute(query.order_by(a.c.username))
+        ]

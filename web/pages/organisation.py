@@ -1,0 +1,50 @@
+"""The administrator's page of its organisation's details: its name (a rename records why) and its kind."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form
+from fastapi.responses import Response
+
+from api.http.commands import FormAct
+from api.http.deps import ViewsAfter
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.flash import Flash
+from web.pages.users import administrator
+
+router = APIRouter(route_class=PageRoute, prefix="/organisation")
+ORGANISATION = "/organisation"
+
+
+def _organisation_page(page: Page, failure: FormFailure | None = None) -> Response:
+    administrator(page.viewer.actor)
+    organisation = page.corral.organisation(page.viewer.actor.organisation_id)
+    return page.show("organisation.html", {"title": "Your organisation", "organisation": organisation}, failure)
+
+
+@router.get("")
+def organisation_page(page: CurrentPage, _: ViewsAfter) -> Response:
+    """The organisation's name, code and kind, and the form to rename it."""
+    return _organisation_page(page)
+
+
+@router.post("/name")
+def rename(
+    page: CurrentPage, act: FormAct, name: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = ""
+) -> Response:
+    """Record a new name for the organisation, saying why (a merger, a new name for an ICB)."""
+    administrator(act.actor)
+    return page.act(
+        act,
+        lambda: act.corral.rename_organisation(
+            act.actor, act.actor.organisation_id, name, reason, act.expected_version
+        ),
+        "rename",
+        {"name": name, "reason": reason},
+        lambda failure: _organisation_page(page, failure),
+        ORGANISATION,
+        confirmed=Flash(
+            f"Your organisation is now called {name.strip()}.", "Every page and the record use the new name."
+        ),
+    )
