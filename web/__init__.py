@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from web.pages import agreement, audit, board, evidence, home, inbox, overview, payments, review, signing
+from web.pages import agreement, audit, board, evidence, home, imports, inbox, overview, payments, review, signing
 from web.pages.rendering import fault_page
 
 __all__ = ["fault_page", "mount_static", "router"]
@@ -15,7 +15,7 @@ __all__ = ["fault_page", "mount_static", "router"]
 STATIC = Path(__file__).resolve().parent / "static"
 
 router = APIRouter(include_in_schema=False)
-for module in (signing, home, overview, evidence, board, review, payments, audit, agreement, inbox):
+for module in (signing, home, overview, imports, evidence, board, review, payments, audit, agreement, inbox):
     router.include_router(module.router)
 
 
