@@ -140,7 +140,9 @@ def _draft(scheme: _Scheme, providers: Providers, names: Callable[[UUID], str]) 
         if provider is not None:
             scheme.left_out.append((provider, str(row.get("left_out"))))
     participants: list[ParticipantIn] = []
-    for number, row in enumerate(list(scheme.participants)):
+    participant_rows = len(scheme.participants)
+    for row in list(scheme.participants):
+        number = scheme.participants.index(row)  # among the rows still in: those before it that failed are out
         body = {"provider_id": providers.find(row, Sheet.PARTICIPANTS, scheme.errors), "weight": row.get("weight")}
         path = f"participants.{number}"
         parsed = scheme.parsed(ParticipantIn, path, {k: v for k, v in body.items() if v is not None})
@@ -149,13 +151,16 @@ def _draft(scheme: _Scheme, providers: Providers, names: Callable[[UUID], str]) 
         else:
             scheme.participants.remove(row)
     milestones: list[MilestoneIn] = []
-    for number, row in enumerate(list(scheme.milestones)):
+    for row in list(scheme.milestones):
+        number = scheme.milestones.index(row)
         path = f"milestones.{number}"
         parsed = scheme.parsed(MilestoneIn, path, milestone_body(row, providers, scheme.errors))
         if parsed is not None and _checked(scheme, path, lambda: milestone_of(number, parsed), names):
             milestones.append(parsed)
         else:
             scheme.milestones.remove(row)
+    if len(scheme.participants) < participant_rows:
+        return None  # the participants are not known: the terms' own rules would only say so again
     # From here a path's number is the place among the rows that parsed: so every other fault is found as well.
     values = scheme.row.values
     head = {"code": values.get("scheme_code"), "title": values.get("title"), "description": values.get("description")}
