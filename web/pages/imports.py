@@ -17,7 +17,6 @@ from api.http.commands import FormAct
 from api.http.deps import AttachmentFiles, ServerSettings
 from api.http.imports.drafts import Checked, check
 from api.http.imports.reading import MAX_BYTES, from_workbook
-from domain.errors import NotFoundError
 from projections.progress.queries import programme_heading
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 from web.pages.flash import Flash
@@ -94,7 +93,8 @@ def confirm(
     commissioned_programme(page.corral, page.viewer.actor, programme_id)
     stored = store.stored(workbook, NAME)
     if stored is None or not hmac.compare_digest(proof, _proof(settings.signing_key(), page, programme_id, workbook)):
-        raise NotFoundError("that workbook is not kept for you to confirm: upload it again")
+        gone = [("import-workbook", "That workbook is not kept for you to confirm: upload it again")]
+        return _shown(page, programme_id, failure=FormFailure("import", {}, gone))
     checked = check(page.corral, page.viewer.actor, programme_id, from_workbook(stored.path.read_bytes()))
     if not checked.valid:
         return _shown(page, programme_id, checked)
