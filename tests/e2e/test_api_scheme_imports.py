@@ -105,11 +105,12 @@ def test_the_same_rows_as_json_are_refused_by_index_and_field_then_drafted(
     before = events(settings)
 
     refused = client.post(imports, json=rows, headers=gill)
+    unchanged = events(settings)
     rows["milestones"][0]["due"] = "2014-07-31"
     checked = client.post(imports, params={"dry_run": "true"}, json=rows, headers=gill)
     imported = client.post(imports, json=rows, headers=gill)
 
-    assert refused.status_code == 422
+    assert refused.status_code == 422 and unchanged == before
     assert refused.json()["errors"] == [
         {"sheet": "milestones", "index": 0, "field": "milestones.0.due", "message": "Field required"}
     ]

@@ -18,7 +18,7 @@ from domain.errors import AlreadyExistsError
 from domain.scheme import SchemeStatus
 from tests.builders import ACUTE_ID, COMMISSIONER, COMMUNITY_ID, PRIVATE_ID
 from tests.integration.given import event_count, programme_set_up
-from tests.workbooks import FLU, FLU_MEASURE, NUTRITION, PARTICIPANTS, PLAN, SCREEN, SELFHARM, filled, valid
+from tests.workbooks import FLU, FLU_MEASURE, NUTRITION, PARTICIPANTS, PLAN, SELFHARM, filled, valid
 from tests.workbooks import without_column
 
 PROVIDERS = [("ACUTE", "Torbay Acute Trust"), ("COMMUNITY", "Devon Community Care Trust")]
@@ -84,7 +84,9 @@ def test_a_due_date_outside_the_contract_year_is_refused_at_its_row(app: Corral,
 
 def test_a_milestone_code_used_twice_in_a_scheme_is_refused_at_the_second(app: Corral, programme_id: UUID) -> None:
     again = ("SELFHARM", "PLAN", "Another plan", "", "Q2", date(2014, 9, 30))
-    workbook = filled(blank(), Schemes=[SELFHARM], Participants=PARTICIPANTS[:2], Milestones=[PLAN, FLU + FLU_MEASURE, again])
+    workbook = filled(
+        blank(), Schemes=[SELFHARM], Participants=PARTICIPANTS[:2], Milestones=[PLAN, FLU + FLU_MEASURE, again]
+    )
 
     assert faults(app, programme_id, workbook) == ["Milestones, row 4: two milestones share a code"]
 
