@@ -40,6 +40,7 @@ from api.http.routers import (
     progress,
     providers,
     reviews,
+    scheme_imports,
     schemes,
     signatures,
     submissions,
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(organisations.router, prefix="/api/v1")
     app.include_router(providers.router, prefix="/api/v1")
     app.include_router(schemes.router, prefix="/api/v1")
+    app.include_router(scheme_imports.router, prefix="/api/v1")
     app.include_router(leads.router, prefix="/api/v1")
     app.include_router(signatures.router, prefix="/api/v1")
     app.include_router(dashboards.router, prefix="/api/v1")

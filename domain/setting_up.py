@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from uuid import UUID
 
 from domain.actors import Actor
+from domain.errors import DomainError
 from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme, ProviderTerms
 from domain.reads import ReadService
@@ -74,9 +76,34 @@ class SetUpService(ReadService):
     def draft_scheme(self, actor: Actor, programme_id: UUID, code: str, terms: SchemeTerms) -> Recorded:
         """The commissioner drafts a scheme with participants, weights and milestones."""
         programme = self.programme(programme_id)
-        scheme = Scheme.draft(actor, programme.id, programme.commissioner_id, programme.scope, code, terms)
-        programme.add_scheme(actor, scheme.id, scheme.code)
-        return self._create(scheme, programme)
+        return self._create(_drafted(actor, programme, code, terms), programme)
+
+    def draft_schemes(
+        self,
+        actor: Actor,
+        programme_id: UUID,
+        drafts: Sequence[tuple[str, SchemeTerms]],
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """The commissioner drafts several schemes at once, all or none: the programme and every new scheme are saved
+        together, in one transaction; the version is the programme's."""
+        programme = self._get(Programme, programme_id, expected_version=expected_version)
+        schemes = [_drafted(actor, programme, code, terms) for code, terms in drafts]
+        return self._save(programme, *schemes)
+
+    def refusals_of_drafts(
+        self, actor: Actor, programme_id: UUID, drafts: Sequence[tuple[str, SchemeTerms]]
+    ) -> list[DomainError | None]:
+        """What drafting these schemes together would refuse, draft by draft (None: drafted); nothing is recorded."""
+        programme = self.programme(programme_id)
+        refusals: list[DomainError | None] = []
+        for code, terms in drafts:
+            try:
+                _drafted(actor, programme, code, terms)
+                refusals.append(None)
+            except DomainError as error:
+                refusals.append(error)
+        return refusals
 
     def amend_draft(
         self, actor: Actor, scheme_id: UUID, terms: SchemeTerms, reason: str, expected_version: int | None = None
@@ -101,3 +128,10 @@ class SetUpService(ReadService):
         scheme = self._get(Scheme, scheme_id, expected_version=expected_version)
         scheme.sign(actor, terms_version)
         return self._save(scheme)
+
+
+def _drafted(actor: Actor, programme: Programme, code: str, terms: SchemeTerms) -> Scheme:
+    """A new draft scheme, added to the programme (neither saved)."""
+    scheme = Scheme.draft(actor, programme.id, programme.commissioner_id, programme.scope, code, terms)
+    programme.add_scheme(actor, scheme.id, scheme.code)
+    return scheme

@@ -12,6 +12,7 @@ from api.storage.attachments import AttachmentStore, StoredFile
 from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.errors import NotFoundError, NotPermittedError
+from domain.programme import Programme
 from domain.scheme import Scheme
 from domain.submission import Submission
 from projections.progress.queries.access import unseen
@@ -30,6 +31,17 @@ def may_know_programme(corral: Corral, actor: Actor, programme_id: UUID) -> None
     providing = actor.reads_as(Role.PROVIDER, programme_id) and actor.organisation_id in programme.provider_ids
     if not (commissioning or providing):
         raise unseen("programme with that id")
+
+
+def commissioned_programme(corral: Corral, actor: Actor, programme_id: UUID) -> Programme:
+    """The programme, for its commissioner's staff; to anyone else NotFoundError, as if it did not exist."""
+    try:
+        programme = corral.programme(programme_id)
+    except NotFoundError:
+        raise unseen("programme with that id") from None
+    if actor.role is not Role.COMMISSIONER or actor.organisation_id != programme.commissioner_id:
+        raise unseen("programme with that id")
+    return programme
 
 
 def may_read_terms(actor: Actor, scheme: Scheme) -> None:

@@ -72,9 +72,12 @@ class Command:
                 400, f'If-Match must be an ETag this API gave, such as "3", not {self.if_match!r}'
             ) from None
 
-    def run(self, request: str, act: Callable[[], Recorded], status_code: int = 200) -> JSONResponse:
-        """Act once per Idempotency-Key and answer with what was recorded, its version as the ETag."""
-        return _response(self._once(request, act, status_code))
+    def run(
+        self, request: str, act: Callable[[], Recorded], status_code: int = 200, more: Mapping[str, Any] | None = None
+    ) -> JSONResponse:
+        """Act once per Idempotency-Key and answer with what was recorded, its version as the ETag (and `more` the
+        answer says of it, once recorded)."""
+        return _response(self._once(request, act, status_code, more))
 
     def attempt(self, request: str, act: Callable[[], Recorded]) -> Recorded | Refusal:
         """Act once per key, as `run` does, and hand back what was recorded or why not: a replay hands back the same."""
@@ -84,13 +87,15 @@ class Command:
         body = json.loads(answer.body)
         return (Replayed if answer.replayed else Recorded)(UUID(body["id"]), body["version"], body["position"])
 
-    def _once(self, request: str, act: Callable[[], Recorded], status_code: int) -> Answer:
+    def _once(
+        self, request: str, act: Callable[[], Recorded], status_code: int, more: Mapping[str, Any] | None = None
+    ) -> Answer:
         try:
             return self.keys.once(
                 self.actor.user_id,
                 self.key,
                 f"{request} if-match={self.if_match}",
-                lambda: _answer(act, status_code, self.corral),
+                lambda: _answer(act, status_code, self.corral, more or {}),
             )
         except KeyReusedError as error:
             return _problem_answer(problem(422, "Idempotency key reused", str(error)))
@@ -117,13 +122,13 @@ def keep_upload(store: AttachmentStore, corral: Corral, actor: Actor, file: Uplo
     return kept
 
 
-def _answer(act: Callable[[], Recorded], status_code: int, corral: Corral) -> Answer:
+def _answer(act: Callable[[], Recorded], status_code: int, corral: Corral, more: Mapping[str, Any]) -> Answer:
     """What was recorded, with its version as the ETag; or the problem a broken rule becomes."""
     try:
         recorded = act()
     except DomainError as error:
         return _problem_answer(domain_problem(error, organisation_names(corral)))
-    body = {"id": str(recorded.id), "version": recorded.version, "position": recorded.position}
+    body = {"id": str(recorded.id), "version": recorded.version, "position": recorded.position, **more}
     return Answer(status_code, json.dumps(body), {"ETag": f'"{recorded.version}"'})
 
 

@@ -223,6 +223,7 @@ TERMS = {
         {"code": code, "title": f"Milestone {code}", "quarter": "Q1", "due": "2014-07-31"} for code in ("M1", "M2")
     ],
 }
+IMPORTED_ROWS = {"schemes": [{"scheme_code": "SELFHARM", "title": "Reduce self-harm and suicide"}]}
 REVISION = EVIDENCE | {"reason": "the August audit"}
 WHY = {"reason": "sent too early"}
 COMMENTS = {"comments": "please attach the audit"}
@@ -299,6 +300,15 @@ MATRIX = (
     Row("POST", f"{V1}/programmes", changes(Role.COMMISSIONER), json=PROGRAMME_SET_UP),
     Row("POST", f"{PROGRAMME}/providers", COMMISSIONERS_CHANGE, json=JOINED),
     Row("POST", f"{PROGRAMME}/schemes", COMMISSIONERS_CHANGE, json=TERMS | {"code": "SELFHARM"}),
+    # Imports: the template is its commissioner's alone; the schemes imported exist already, so nothing is drafted.
+    Row("GET", f"{PROGRAMME}/scheme-template.xlsx", reads(named("gill"))),
+    Row("POST", f"{PROGRAMME}/scheme-imports/rows", COMMISSIONERS_CHANGE, json=IMPORTED_ROWS),
+    Row(
+        "POST",
+        f"{PROGRAMME}/scheme-imports",
+        COMMISSIONERS_CHANGE,
+        files={"file": ("schemes.xlsx", b"not a workbook", "application/octet-stream")},
+    ),
     Row("POST", f"{SCHEME}/lead", COMMISSIONERS_CHANGE, json={"provider_id": str(ACUTE_ID)}),
     Row("POST", f"{SCHEME}/variations", COMMISSIONERS_CHANGE, json=TERMS | {"reason": ""}),
     Row("POST", f"{SCHEME}/amendments", COMMISSIONERS_CHANGE, json=TERMS | {"reason": ""}),  # agreed: no drafts

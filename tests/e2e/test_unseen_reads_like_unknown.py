@@ -70,6 +70,7 @@ OWN = {"provider_id": "own"}  # the caller's own organisation, as a provider id
 BOARD = either(commissioning, lead)
 HISTORY = f"{REVIEW}/assessments/{{provider_id}}/{{milestone_code}}/history"
 PAGE_REVIEW = "/schemes/{scheme_id}/quarters/{quarter}"
+THE_COMMISSIONER = matrix.named("gill")
 DECISION = {
     "provider_id": str(COMMUNITY_ID),
     "milestone_code": "M1",
@@ -94,6 +95,20 @@ PAGES = (
         reads(either(commissioning, provider(COMMUNITY_ID))),
     ),
     Row("GET", "/schemes/{scheme_id}/agreement", reads(in_scheme)),
+    # Importing schemes: the programme's commissioner alone; a workbook that is none, or not kept, is refused with 422.
+    Row("GET", "/programmes/{programme_id}/import", reads(THE_COMMISSIONER)),
+    Row(
+        "POST",
+        "/programmes/{programme_id}/import",
+        page_changes(THE_COMMISSIONER),
+        files={"workbook": ("schemes.xlsx", b"not a workbook", "application/octet-stream")},
+    ),
+    Row(
+        "POST",
+        "/programmes/{programme_id}/import/confirm",
+        page_changes(THE_COMMISSIONER),
+        form={"version": "1", "workbook": "0" * 64, "proof": "made up"},
+    ),
     Row("GET", "/schemes/{scheme_id}/milestones/{code}/evidence", reads(participant), on=CODE),
     Row("GET", "/submissions/{submission_id}", reads(COMMUNITYS_OWN)),
     Row("GET", f"{PAGE_REVIEW}/board", reads(BOARD)),

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.http.deps import ViewsAfter
+from domain.actors import Role
 from domain.milestones import Quarter
 from projections.progress.queries import (
     organisation_names,
@@ -50,6 +51,7 @@ def overview(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
         "quarters": QUARTERS,
         "names": organisation_names(readings),
         "live_topics": [f"progress:{programme_id}"],
+        "may_import": heading.access.everything and actor.role is Role.COMMISSIONER,
     }
     return page.show("overview.html", context)
 

@@ -73,7 +73,7 @@ class TermsIn(BaseModel):
 
     def terms(self) -> SchemeTerms:
         """The domain's terms, whose own checks give the clear errors, naming each field by its place in the body."""
-        milestones = tuple(_milestone(number, m) for number, m in enumerate(self.milestones))
+        milestones = tuple(milestone_of(number, m) for number, m in enumerate(self.milestones))
         participants = []
         for number, p in enumerate(self.participants):
             with within(f"participants.{number}"):
@@ -82,7 +82,8 @@ class TermsIn(BaseModel):
         return SchemeTerms(self.title, tuple(participants), milestones, self.description, deadlines)
 
 
-def _milestone(number: int, m: MilestoneIn) -> Milestone:
+def milestone_of(number: int, m: MilestoneIn) -> Milestone:
+    """The domain's milestone, its fields named by its place in the body, as `milestones.{number}.due`."""
     with within(f"milestones.{number}"):
         with within("measure"):
             measure = NumericMeasure(**m.measure.model_dump()) if m.measure else None
