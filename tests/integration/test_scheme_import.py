@@ -15,6 +15,7 @@ from api.http.imports.template import template
 from domain import ids
 from domain.application import Corral
 from domain.errors import AlreadyExistsError
+from domain.milestones import MeasureUnit
 from domain.scheme import SchemeStatus
 from tests.builders import ACUTE_ID, COMMISSIONER, COMMUNITY_ID, PRIVATE_ID
 from tests.integration.given import event_count, programme_set_up
@@ -61,8 +62,20 @@ def test_a_percentage_typed_where_a_fraction_belongs_is_refused_at_its_cell(app:
     workbook = filled(blank(), Schemes=[SELFHARM], Participants=PARTICIPANTS[:2], Milestones=[PLAN, FLU + sixty])
 
     assert faults(app, programme_id, workbook) == [
-        "Milestones, row 3, column Minimum: must be at least 0 and at most 1 (a rate is a fraction, such as 0.6 for 60%)"
+        "Milestones, row 3, column Minimum: must be a fraction from 0 to 1, not 60: to enter a percentage, give the"
+        " unit as percent, or enter 0.6"
     ]
+
+
+def test_a_percentage_given_as_one_is_taken_and_pays_as_its_fraction_would(app: Corral, programme_id: UUID) -> None:
+    in_percent = (*FLU[:-1], "percent", "vaccinated", "frontline staff", 60, 80, "higher", "absolute")
+    workbook = filled(blank(), Schemes=[SELFHARM], Participants=PARTICIPANTS[:2], Milestones=[PLAN, in_percent])
+
+    found = checked(app, programme_id, workbook)
+
+    assert found.valid, [e.sentence(in_workbook=True) for e in found.errors]
+    measure = found.drafts[0].terms.milestone("FLU").measure
+    assert measure is not None and measure.unit is MeasureUnit.PERCENT and (measure.minimum, measure.maximum) == (60, 80)
 
 
 def test_a_provider_the_programme_does_not_have_is_refused_where_it_is_named(app: Corral, programme_id: UUID) -> None:

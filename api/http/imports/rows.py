@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from api.http.imports.sheets import NARRATIVE, NUMERIC, UNITS, Row, RowError, Sheet
+from api.http.imports.sheets import NARRATIVE, NUMERIC, Row, RowError, Sheet
 from domain.application import Corral
 
 PARTICIPANT_FIELDS = {"provider_id": "provider", "weight": "weight"}
-MEASURE_KEYS = ("numerator", "denominator", "minimum", "maximum", "direction", "basis", "baseline")
+MEASURE_KEYS = ("numerator", "denominator", "minimum", "maximum", "direction", "basis", "baseline", "unit")
 MILESTONE_FIELDS = {
     **{key: key for key in ("code", "title", "description", "quarter", "due", "weight")},
     "provider_id": "provider",
@@ -47,8 +47,8 @@ class Providers:
 
 
 def milestone_body(row: Row, providers: Providers, errors: list[RowError]) -> dict[str, Any]:
-    """The row as the API's milestone: a numeric one with its measure; a narrative one may not fill the measure's
-    columns, and a unit other than the thresholds' own is not taken yet."""
+    """The row as the API's milestone: a numeric one with its measure (its unit too); a narrative one may not fill
+    the measure's columns."""
     body = {key: row.get(key) for key in ("code", "title", "description", "due", "weight") if row.get(key) is not None}
     if row.get("quarter") is not None:
         body["quarter"] = str(row.get("quarter")).upper()
@@ -57,14 +57,13 @@ def milestone_body(row: Row, providers: Providers, errors: list[RowError]) -> di
         body["provider_id"] = provider
     kind = str(row.get("kind") or NARRATIVE).lower()
     given = {key: row.get(key) for key in MEASURE_KEYS if row.get(key) is not None}
-    given |= {key: str(given[key]).lower() for key in ("direction", "basis") if key in given}
+    given |= {key: str(given[key]).lower() for key in ("direction", "basis", "unit") if key in given}
     if kind == NUMERIC:
         body["measure"] = given
-        _unit(row, given, errors)
     elif kind != NARRATIVE:
         errors.append(RowError(Sheet.MILESTONES, row.number, "kind", f"must be {NARRATIVE} or {NUMERIC}"))
     else:
-        for key in [*given, *(["unit"] if row.get("unit") is not None else [])]:
+        for key in given:
             errors.append(
                 RowError(
                     Sheet.MILESTONES,
@@ -74,18 +73,3 @@ def milestone_body(row: Row, providers: Providers, errors: list[RowError]) -> di
                 )
             )
     return body
-
-
-def _unit(row: Row, measure: dict[str, Any], errors: list[RowError]) -> None:
-    """Thresholds are taken in the unit every measure is written in today: a fraction for a rate or a change from the
-    baseline, a plain number for a count. (Once measures carry their unit, the cell becomes the measure's `unit`.)"""
-    unit = row.get("unit")
-    if unit is None:
-        return
-    own = "fraction" if "denominator" in measure or measure.get("basis") == "change" else "number"
-    if str(unit).lower() not in UNITS:
-        errors.append(RowError(Sheet.MILESTONES, row.number, "unit", f"must be one of {', '.join(UNITS)}"))
-    elif str(unit).lower() != own:
-        errors.append(
-            RowError(Sheet.MILESTONES, row.number, "unit", f"must be {own} here, as these thresholds are written")
-        )
