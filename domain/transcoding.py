@@ -13,13 +13,13 @@ from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
 from domain.evidence import Attachment, Evidence, Figures
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
-from domain.organisation import OrganisationKind
+from domain.organisation import OrganisationKind, Sector
 from domain.programme import ProviderTerms
 from domain.assessment import Assessment
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
-from domain.scheme_terms import AgreedVersion, PackDeadline, Participant, SchemeTerms
+from domain.scheme_terms import AgreedVersion, Exclusion, PackDeadline, Participant, SchemeTerms
 from domain.submission import SubmissionStatus
 
 
@@ -90,6 +90,7 @@ ENUMS: tuple[type[Enum], ...] = (
     ThresholdBasis,
     AssessmentStatus,
     OrganisationKind,
+    Sector,
     SubmissionStatus,
     ReviewStatus,
     SchemeStatus,
@@ -105,6 +106,7 @@ VALUE_OBJECTS: tuple[type, ...] = (
     Participant,
     SchemeTerms,
     PackDeadline,
+    Exclusion,
     AgreedVersion,
     PackEntry,
     EvidencePack,

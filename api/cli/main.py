@@ -24,7 +24,7 @@ from domain import ids
 from domain.actors import Actor, Role
 from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
-from domain.organisation import OrganisationKind
+from domain.organisation import OrganisationKind, Sector
 from domain.user_account import ROLES_BY_KIND, named
 from projections import maintenance
 from projections.faults import Fault, ViewsStuckError
@@ -59,6 +59,9 @@ def parser() -> argparse.ArgumentParser:
     register.add_argument("code", help="its ODS or local code, e.g. RA9")
     register.add_argument("--name", required=True)
     register.add_argument("--kind", required=True, choices=[k.value for k in OrganisationKind])
+    register.add_argument(
+        "--sector", required=True, choices=[s.value for s in Sector], help="a provider's or a commissioner's sector"
+    )
     users = commands.add_parser("users", help="user accounts").add_subparsers(dest="action", required=True)
     add = users.add_parser("add", help="open an account; the password is read from standard input or a prompt")
     add.add_argument("username")
@@ -144,8 +147,9 @@ def _operator() -> Actor:
 
 
 def _add_organisation(app: Any, args: argparse.Namespace) -> int:
-    recorded = app.register_organisation(_operator(), args.code, args.name, OrganisationKind(args.kind))
-    console.print(f"registered {args.kind} {args.name} (code {args.code}, id {recorded.id})")
+    sector = Sector(args.sector)
+    recorded = app.register_organisation(_operator(), args.code, args.name, OrganisationKind(args.kind), sector)
+    console.print(f"registered {args.kind} {args.name} ({sector.label}; code {args.code}, id {recorded.id})")
     return 0
 
 

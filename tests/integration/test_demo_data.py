@@ -83,7 +83,7 @@ def trust_table(app: Corral, settings: Settings, year: int) -> list[tuple[str, .
     trust_id = str(ids.organisation_id(trust_year.TRUST))
     rows = []
     for commissioner in (trust_year.LOCAL, trust_year.SPECIALISED):
-        programme_id = ids.programme_id(ids.organisation_id(commissioner), trust_year.HEALTH_ECONOMY, year)
+        programme_id = trust_year.programme_id(commissioner, year)
         for row in quarter_table(view, str(programme_id), trust_id):
             rows.append((row.title, *(row.statuses[q] for q in Quarter)))
     database.close()
@@ -122,8 +122,7 @@ def test_the_system_scheme_has_six_providers_each_leading_one_scheme(demo: Corra
 
 
 def test_the_2018_19_goals_carry_the_seeds_numeric_targets_as_drafts(demo: Corral) -> None:
-    commissioner_id = ids.organisation_id(trust_year.LOCAL)
-    programme = demo.programme(ids.programme_id(commissioner_id, trust_year.HEALTH_ECONOMY, 2018))
+    programme = demo.programme(trust_year.programme_id(trust_year.LOCAL, 2018))
     milestones = {m.code: m for s in programme.scheme_ids for m in demo.scheme(s).terms.milestones}
 
     targets = {code: m.measure.maximum for code, m in milestones.items() if m.measure is not None}
