@@ -25,7 +25,9 @@ class SetUpService(ReadService):
     def change_sector(
         self, actor: Actor, organisation_id: UUID, sector: Sector, reason: str, expected_version: int | None = None
     ) -> Recorded:
-        """The organisation's administrator records the sector it is in, saying why."""
+        """The organisation's administrator records the sector it is in, saying why; another organisation's id, real
+        or not, is refused alike."""
+        actor.require_administrator_of(organisation_id)
         organisation = self._get(Organisation, organisation_id, expected_version=expected_version)
         organisation.change_sector(actor, sector, reason)
         return self._save(organisation)
