@@ -60,6 +60,8 @@ class WrongKindOfOrganisationError(DomainError):
 class Organisation(Aggregate):
     """A commissioner or a provider; users belong to exactly one."""
 
+    sector: Sector | None = None  # what a snapshot taken before sectors were kept reads
+
     class Registered(Aggregate.Created):
         code: str
         name: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from eventsourcing.domain import Snapshot
 
 from domain import ids
 from domain.actors import Actor
@@ -169,3 +170,19 @@ def test_a_sector_change_needs_a_reason_and_a_real_change() -> None:
 
 def test_an_organisation_registered_before_sectors_were_kept_has_none() -> None:
     assert registered_acute().sector is None
+
+
+def test_a_snapshot_taken_before_sectors_were_kept_loads_with_none() -> None:
+    organisation = registered_acute()
+    snapshot = Snapshot.take(organisation)
+    old = Snapshot(
+        originator_id=snapshot.originator_id,
+        originator_version=snapshot.originator_version,
+        timestamp=snapshot.timestamp,
+        topic=snapshot.topic,
+        state={k: v for k, v in snapshot.state.items() if k != "sector"},
+    )
+
+    loaded = old.mutate(None)
+
+    assert "sector" not in old.state and isinstance(loaded, Organisation) and loaded.sector is None
