@@ -60,8 +60,6 @@ class WrongKindOfOrganisationError(DomainError):
 class Organisation(Aggregate):
     """A commissioner or a provider; users belong to exactly one."""
 
-    sector: Sector | None = None  # what a snapshot taken before sectors were kept reads
-
     class Registered(Aggregate.Created):
         code: str
         name: str
@@ -133,3 +131,8 @@ class Organisation(Aggregate):
     @event(Renamed)
     def _renamed(self, name: str, reason: str, actor: Actor) -> None:
         self.name = name
+
+
+# What a snapshot taken before sectors were kept reads. Set on the class, not annotated in its body: an annotation
+# would make the aggregate a dataclass.
+Organisation.sector = None

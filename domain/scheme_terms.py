@@ -149,18 +149,11 @@ class SchemeTerms:
         return default_pack_deadline(max(dues)) if dues else None
 
     def require_in(self, programme: ProgrammeScope) -> None:
-        """Every participant has joined the programme and each of its other providers is left out with a reason, every
-        milestone falls due in its contract year, and each pack deadline falls after its quarter's milestones are due
-        and within a year of the contract year's end."""
+        """Every participant has joined the programme, every milestone falls due in its contract year, each pack
+        deadline falls after its quarter's milestones are due and within a year of the contract year's end, and each
+        of the programme's other providers is left out with a reason."""
         if not self.provider_ids <= programme.provider_ids:
             raise InvalidTermsError("every participant must first join the programme")
-        for number, exclusion in enumerate(self.exclusions):
-            if exclusion.provider_id not in programme.provider_ids:
-                raise InvalidInputError(f"exclusions.{number}.provider_id", "names a provider not in the programme")
-        if programme.provider_ids - self.provider_ids - self.excluded_ids:
-            raise ExclusionReasonMissingError.of(
-                sorted(programme.provider_ids - self.provider_ids - self.excluded_ids, key=str)
-            )
         for number, milestone in enumerate(self.milestones):
             if not programme.first_day <= milestone.due <= programme.last_day:
                 raise InvalidInputError(
@@ -176,6 +169,13 @@ class SchemeTerms:
                     f"pack_deadlines.{number}.due",
                     f"must fall from {_day(earliest)}, when the quarter's evidence is due, to {_day(latest)}",
                 )
+        for number, exclusion in enumerate(self.exclusions):
+            if exclusion.provider_id not in programme.provider_ids:
+                raise InvalidInputError(f"exclusions.{number}.provider_id", "names a provider not in the programme")
+        if programme.provider_ids - self.provider_ids - self.excluded_ids:
+            raise ExclusionReasonMissingError.of(
+                sorted(programme.provider_ids - self.provider_ids - self.excluded_ids, key=str)
+            )
 
 
 @dataclass(frozen=True)
