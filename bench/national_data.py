@@ -20,7 +20,7 @@ from domain import ids
 from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.milestones import Quarter
-from domain.organisation import OrganisationKind
+from domain.organisation import Sector
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
 
@@ -73,9 +73,9 @@ def generate_commissioner(app: Corral, scale: Scale, number: int) -> None:
     """One commissioner and its providers, every year's programme, and every scheme-quarter played through."""
     code = commissioner_code(number)
     providers = tuple(provider_code(number, p) for p in range(scale.providers))
-    register(app, code, f"National commissioner {number:02d}", OrganisationKind.COMMISSIONER)
+    register(app, code, f"National commissioner {number:02d}", Sector.ICB)
     for p, provider in enumerate(providers):
-        register(app, provider, f"National provider {number:02d}-{p:02d}", OrganisationKind.PROVIDER)
+        register(app, provider, f"National provider {number:02d}-{p:02d}", Sector.ACUTE)
     gill = staff(code, Role.COMMISSIONER)
     for year in range(FIRST_YEAR, FIRST_YEAR + scale.years):
         per_lead = 1 if scale.schemes <= scale.providers else None

@@ -13,9 +13,10 @@ from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.evidence import Evidence, Figures
 from domain.milestones import Milestone, NumericMeasure, Quarter
-from domain.organisation import OrganisationKind
+from domain.organisation import Sector
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
+from domain.scheme_terms import Exclusion
 from domain.service import Recorded
 
 YEAR = 2020
@@ -79,9 +80,9 @@ def register_organisations(app: Corral, providers: tuple[str, ...] = PROVIDERS) 
     if all(app.exists(ids.organisation_id(code)) for code in (COMMISSIONER, *providers)):
         return
     if not app.exists(ids.organisation_id(COMMISSIONER)):
-        register(app, COMMISSIONER, "Bench commissioning group", OrganisationKind.COMMISSIONER)
+        register(app, COMMISSIONER, "Bench commissioning group", Sector.ICB)
     for number, code in enumerate(providers, start=1):
-        register(app, code, f"Bench provider {number}", OrganisationKind.PROVIDER)
+        register(app, code, f"Bench provider {number}", Sector.ACUTE)
 
 
 def set_up_programme(app: Corral, health_economy: str, providers: tuple[str, ...] = PROVIDERS) -> list[BenchScheme]:
@@ -101,11 +102,15 @@ def _agree_scheme(app: Corral, programme_id: UUID, index: int, providers: tuple[
     numeric = index % 2 == 0
     title = f"Bench scheme {index}"
     milestones = quarterly_milestones(title, YEAR, numeric)
-    terms = SchemeTerms(title, tuple(Participant(ids.organisation_id(c)) for c in codes), milestones)
+    out = (Exclusion(ids.organisation_id(left_out), "Not relevant to its patients."),) if left_out else ()
+    participants = tuple(Participant(ids.organisation_id(c)) for c in codes)
+    terms = SchemeTerms(title, participants, milestones, exclusions=out)
     scheme_id = app.draft_scheme(gill, programme_id, f"S{index}", terms).id
     version = 1
     if index == 0:
-        amended = SchemeTerms(f"{title} (amended)", terms.participants, milestones, description="Weights agreed.")
+        amended = SchemeTerms(
+            f"{title} (amended)", terms.participants, milestones, description="Weights agreed.", exclusions=out
+        )
         app.amend_draft(gill, scheme_id, amended, "The lead asked for a clearer title.")
         version = 2
     app.designate_lead(gill, scheme_id, ids.organisation_id(lead))

@@ -10,12 +10,43 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.actors import Actor
 from domain.errors import DomainError
-from domain.limits import NAME, ORGANISATION_CODE, require_reason
+from domain.limits import NAME, ORGANISATION_CODE, InvalidInputError, require_reason
 
 
 class OrganisationKind(Enum):
     COMMISSIONER = "commissioner"
     PROVIDER = "provider"
+
+
+class Sector(Enum):
+    """The part of the health service an organisation belongs to (seed 004 names one provider of each)."""
+
+    ACUTE = "acute"
+    COMMUNITY = "community"
+    AMBULANCE = "ambulance"
+    MENTAL_HEALTH = "mental-health"
+    THIRD_SECTOR = "third-sector"
+    INDEPENDENT_SECTOR = "independent-sector"
+    ICB = "icb"
+    NHS_ENGLAND = "nhs-england"
+
+    @property
+    def label(self) -> str:
+        """As a person reads it: `mental health`, `CCG or ICB`, `NHS England`."""
+        return {Sector.ICB: "CCG or ICB", Sector.NHS_ENGLAND: "NHS England"}.get(self, self.value.replace("-", " "))
+
+    @property
+    def kind(self) -> OrganisationKind:
+        """Commissioners are CCGs (now ICBs) or NHS England; every other sector is a provider's."""
+        commissioning = self in (Sector.ICB, Sector.NHS_ENGLAND)
+        return OrganisationKind.COMMISSIONER if commissioning else OrganisationKind.PROVIDER
+
+    def require_of(self, kind: OrganisationKind) -> Sector:
+        """This sector, if an organisation of `kind` can be in it; a refusal naming the field otherwise."""
+        if self.kind is not kind:
+            choices = ", ".join(s.value for s in Sector if s.kind is kind)
+            raise InvalidInputError("sector", f"a {kind.value}'s sector is one of {choices}")
+        return self
 
 
 class InvalidOrganisationError(DomainError):
@@ -34,6 +65,12 @@ class Organisation(Aggregate):
         name: str
         kind: OrganisationKind
         actor: Actor
+        sector: Sector | None = None  # registrations before sectors were kept have none
+
+    class SectorChanged(Aggregate.Event):
+        sector: Sector
+        reason: str
+        actor: Actor
 
     class Renamed(Aggregate.Event):
         name: str
@@ -45,20 +82,27 @@ class Organisation(Aggregate):
         return ids.organisation_id(code)
 
     @classmethod
-    def register(cls, actor: Actor, code: str, name: str, kind: OrganisationKind) -> Organisation:
-        """The platform operator registers an organisation under its code."""
+    def register(
+        cls, actor: Actor, code: str, name: str, kind: OrganisationKind, sector: Sector | None = None
+    ) -> Organisation:
+        """The platform operator registers an organisation under its code, with its sector when known."""
         actor.require_operator()
         code, name = ORGANISATION_CODE.check(code, "code"), NAME.check(name, "name")
         if not code.strip() or not name.strip():
             raise InvalidOrganisationError("an organisation needs a code and a name")
-        created: Organisation = cls(code=code.strip(), name=name.strip(), kind=kind, actor=actor)
+        if sector is not None:
+            sector.require_of(kind)
+        created: Organisation = cls(code=code.strip(), name=name.strip(), kind=kind, actor=actor, sector=sector)
         return created
 
     @event(Registered)
-    def __init__(self, code: str, name: str, kind: OrganisationKind, actor: Actor) -> None:
+    def __init__(
+        self, code: str, name: str, kind: OrganisationKind, actor: Actor, sector: Sector | None = None
+    ) -> None:
         self.code = code
         self.name = name
         self.kind = kind
+        self.sector = sector
 
     def rename(self, actor: Actor, name: str, reason: str) -> None:
         """The organisation's own administrator (or the platform operator) records a new name, e.g. after a merger."""
@@ -68,6 +112,17 @@ class Organisation(Aggregate):
             raise InvalidOrganisationError("an organisation needs a name")
         self._renamed(name=name.strip(), reason=require_reason(reason, "a rename"), actor=actor)
 
+    def change_sector(self, actor: Actor, sector: Sector, reason: str) -> None:
+        """The organisation's own administrator (or the platform operator) records its sector, saying why."""
+        actor.require_administrator_of(self.id)
+        if sector.require_of(self.kind) is self.sector:
+            raise InvalidInputError("sector", f"{self.name} is already recorded as {sector.label}")
+        self._sector_changed(sector=sector, reason=require_reason(reason, "changing the sector"), actor=actor)
+
+    @event(SectorChanged)
+    def _sector_changed(self, sector: Sector, reason: str, actor: Actor) -> None:
+        self.sector = sector
+
     def require_kind(self, kind: OrganisationKind) -> None:
         """Raise unless this organisation is of the given kind."""
         if self.kind is not kind:
@@ -76,3 +131,8 @@ class Organisation(Aggregate):
     @event(Renamed)
     def _renamed(self, name: str, reason: str, actor: Actor) -> None:
         self.name = name
+
+
+# What a snapshot taken before sectors were kept reads. Set on the class, not annotated in its body: an annotation
+# would make the aggregate a dataclass.
+Organisation.sector = None

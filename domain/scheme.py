@@ -13,7 +13,7 @@ from domain.actors import Actor
 from domain.errors import DomainError, NotFoundError, NotPermittedError
 from domain.limits import CODE, require_reason
 from domain.milestones import Milestone
-from domain.programme import ProgrammeScope
+from domain.programme import LeadNotParticipantError, ProgrammeScope
 from domain.scheme_terms import AgreedVersion, InvalidTermsError
 from domain.scheme_terms import Participant as Participant
 from domain.scheme_terms import SchemeTerms as SchemeTerms
@@ -43,6 +43,10 @@ class StaleTermsError(DomainError):
 
 class AlreadySignedError(DomainError):
     """This organisation has already signed these terms."""
+
+
+class LeadNotDesignatedError(DomainError):
+    """A scheme cannot be agreed without a lead: its terms are signed only once the commissioner has designated one."""
 
 
 class NotAParticipantError(NotPermittedError):
@@ -117,24 +121,29 @@ class Scheme(Aggregate):
         self.signatures: dict[str, str] = {}
         self.agreed_versions: list[AgreedVersion] = []
 
-    def amend_draft(self, actor: Actor, terms: SchemeTerms, programme: ProgrammeScope, reason: str) -> None:
-        """Change the terms before they are first agreed; signatures so far lapse."""
+    def amend_draft(
+        self, actor: Actor, terms: SchemeTerms, programme: ProgrammeScope, reason: str, lead_id: UUID | None = None
+    ) -> None:
+        """Change the terms before they are first agreed; signatures so far lapse; the lead stays a participant."""
         actor.require_commissioner_of(self.commissioner_id)
         if self.agreed_versions:
             raise SchemeAlreadyAgreedError("the scheme is agreed: propose a variation instead")
-        terms.require_in(programme)
+        _require_within(terms, programme, lead_id)
         self._draft_amended(terms=terms, reason=require_reason(reason, "amending a draft"), actor=actor)
 
     @event(DraftAmended)
     def _draft_amended(self, terms: SchemeTerms, reason: str, actor: Actor) -> None:
         self._replace_terms(terms)
 
-    def propose_variation(self, actor: Actor, terms: SchemeTerms, programme: ProgrammeScope, reason: str) -> None:
-        """Propose new terms for an agreed scheme; the agreed version stands until all sign again."""
+    def propose_variation(
+        self, actor: Actor, terms: SchemeTerms, programme: ProgrammeScope, reason: str, lead_id: UUID | None = None
+    ) -> None:
+        """Propose new terms for an agreed scheme; the agreed version stands until all sign again; the lead stays a
+        participant."""
         actor.require_commissioner_of(self.commissioner_id)
         if not self.agreed_versions:
             raise SchemeNotAgreedError("the scheme is still a draft: amend the draft instead")
-        terms.require_in(programme)
+        _require_within(terms, programme, lead_id)
         self._variation_proposed(terms=terms, reason=require_reason(reason, "a variation"), actor=actor)
 
     @event(VariationProposed)
@@ -146,8 +155,9 @@ class Scheme(Aggregate):
         self.terms_version += 1
         self.signatures = {}
 
-    def sign(self, actor: Actor, terms_version: int) -> None:
-        """Sign the current terms for the actor's organisation; the last signature agrees them."""
+    def sign(self, actor: Actor, terms_version: int, lead_id: UUID | None) -> None:
+        """Sign the current terms for the actor's organisation; the last signature agrees them. `lead_id` is the
+        programme's designated lead of this scheme: nobody signs before there is one among the participants."""
         if actor.organisation_id == self.commissioner_id:
             actor.require_commissioner_of(self.commissioner_id)
         elif actor.organisation_id in self.terms.provider_ids:
@@ -159,6 +169,11 @@ class Scheme(Aggregate):
         if terms_version != self.terms_version:
             raise StaleTermsError(
                 f"you signed version {terms_version} but the terms are now at version {self.terms_version}"
+            )
+        if lead_id is None or lead_id not in self.terms.provider_ids:
+            raise LeadNotDesignatedError(
+                "this scheme has no lead provider among its participants yet: the commissioner designates one "
+                "before the scheme is signed, so someone can present its evidence"
             )
         if str(actor.organisation_id) in self.signatures:
             raise AlreadySignedError("your organisation has already signed these terms")
@@ -218,3 +233,11 @@ class Scheme(Aggregate):
         if not milestone.applies_to(provider_id):
             raise MilestoneNotApplicableError(f"milestone {code} is targeted at another provider")
         return milestone
+
+
+def _require_within(terms: SchemeTerms, programme: ProgrammeScope, lead_id: UUID | None) -> None:
+    terms.require_in(programme)
+    if lead_id is not None and lead_id not in terms.provider_ids:
+        raise LeadNotParticipantError(
+            "the scheme's lead must stay a participant: re-designate the lead before leaving it out"
+        )

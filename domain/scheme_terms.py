@@ -8,14 +8,36 @@ from decimal import Decimal
 from uuid import UUID
 
 from domain.deadlines import default_pack_deadline
-from domain.errors import DomainError, NotFoundError
-from domain.limits import LONG_TEXT, TITLE, WEIGHT, InvalidInputError
+from domain.errors import DomainError, Namer, NotFoundError
+from domain.limits import LONG_TEXT, SHORT_TEXT, TITLE, WEIGHT, InvalidInputError
 from domain.milestones import Milestone, Quarter
 from domain.programme import ProgrammeScope
 
 
 class InvalidTermsError(DomainError):
     """The scheme's participants, weights or milestones do not make sense."""
+
+
+class ExclusionReasonMissingError(DomainError):
+    """A provider of the programme left out of a scheme has the reason recorded."""
+
+    field = "exclusions"
+    missing: tuple[UUID, ...] = ()
+
+    @classmethod
+    def of(cls, missing: list[UUID]) -> ExclusionReasonMissingError:
+        """The error naming each provider of the programme left out with no reason."""
+        error = cls("every provider of the programme left out of the scheme needs the reason recorded")
+        error.missing = tuple(missing)
+        return error
+
+    def described(self, names: Namer) -> str:
+        """`Mount Stuart Hospital is in the programme but not in this scheme: say why it is left out`."""
+        if not self.missing:
+            return str(self)
+        who = " and ".join(names(p) for p in self.missing)
+        are, they = ("are", "they are") if len(self.missing) > 1 else ("is", "it is")
+        return f"{who} {are} in the programme but not in this scheme: say why {they} left out"
 
 
 @dataclass(frozen=True)
@@ -30,6 +52,21 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """A provider of the programme left out of the scheme, and why (seed 004: a private hospital joins "only schemes
+    relevant to its NHS patients")."""
+
+    provider_id: UUID
+    reason: str
+
+    def __post_init__(self) -> None:
+        reason = SHORT_TEXT.check(self.reason, "reason").strip()
+        if not reason:
+            raise InvalidInputError("reason", "say why this provider of the programme is left out of the scheme")
+        object.__setattr__(self, "reason", reason)
+
+
+@dataclass(frozen=True)
 class PackDeadline:
     """The day by which the lead presents a scheme-quarter's pack."""
 
@@ -39,13 +76,15 @@ class PackDeadline:
 
 @dataclass(frozen=True)
 class SchemeTerms:
-    """What the parties sign: title, participants, weights, milestones and the packs' deadlines."""
+    """What the parties sign: title, participants, weights, milestones, the packs' deadlines, and the programme's
+    providers left out, each with its reason (terms recorded before exclusions were kept have none)."""
 
     title: str
     participants: tuple[Participant, ...]
     milestones: tuple[Milestone, ...]
     description: str = ""
     pack_deadlines: tuple[PackDeadline, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
 
     def __post_init__(self) -> None:
         TITLE.check(self.title, "title")
@@ -63,6 +102,12 @@ class SchemeTerms:
         for m in self.milestones:
             if m.provider_id is not None and m.provider_id not in providers:
                 raise InvalidTermsError(f"milestone {m.code} is targeted at a provider outside the scheme")
+        left_out = [x.provider_id for x in self.exclusions]
+        for number, provider_id in enumerate(left_out):
+            if provider_id in providers or provider_id in left_out[:number]:
+                raise InvalidInputError(
+                    f"exclusions.{number}.provider_id", "names a provider already in the scheme or already left out"
+                )
         quarters = [d.quarter for d in self.pack_deadlines]
         if len(set(quarters)) != len(quarters):
             raise InvalidTermsError("a quarter has two pack deadlines")
@@ -71,6 +116,11 @@ class SchemeTerms:
     def provider_ids(self) -> frozenset[UUID]:
         """The participating providers."""
         return frozenset(p.provider_id for p in self.participants)
+
+    @property
+    def excluded_ids(self) -> frozenset[UUID]:
+        """The programme's providers left out of the scheme, with a reason."""
+        return frozenset(x.provider_id for x in self.exclusions)
 
     def milestone(self, code: str) -> Milestone:
         """The milestone with this code."""
@@ -99,8 +149,9 @@ class SchemeTerms:
         return default_pack_deadline(max(dues)) if dues else None
 
     def require_in(self, programme: ProgrammeScope) -> None:
-        """Every participant has joined the programme, every milestone falls due in its contract year, and each pack
-        deadline falls after its quarter's milestones are due and within a year of the contract year's end."""
+        """Every participant has joined the programme, every milestone falls due in its contract year, each pack
+        deadline falls after its quarter's milestones are due and within a year of the contract year's end, and each
+        of the programme's other providers is left out with a reason."""
         if not self.provider_ids <= programme.provider_ids:
             raise InvalidTermsError("every participant must first join the programme")
         for number, milestone in enumerate(self.milestones):
@@ -118,6 +169,13 @@ class SchemeTerms:
                     f"pack_deadlines.{number}.due",
                     f"must fall from {_day(earliest)}, when the quarter's evidence is due, to {_day(latest)}",
                 )
+        for number, exclusion in enumerate(self.exclusions):
+            if exclusion.provider_id not in programme.provider_ids:
+                raise InvalidInputError(f"exclusions.{number}.provider_id", "names a provider not in the programme")
+        if programme.provider_ids - self.provider_ids - self.excluded_ids:
+            raise ExclusionReasonMissingError.of(
+                sorted(programme.provider_ids - self.provider_ids - self.excluded_ids, key=str)
+            )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from uuid import UUID
 from domain.actors import Actor
 from domain.errors import DomainError
 from domain.organisation import Organisation, OrganisationKind
+from domain.organisation import Sector
 from domain.programme import Programme, ProviderTerms
 from domain.reads import ReadService
 from domain.scheme import Scheme, SchemeTerms
@@ -18,9 +19,21 @@ from domain.service import Recorded
 class SetUpService(ReadService):
     """DOMAIN.md's lifecycle from set-up to agreement, and every variation after."""
 
-    def register_organisation(self, actor: Actor, code: str, name: str, kind: OrganisationKind) -> Recorded:
-        """The platform operator registers a commissioner or a provider."""
-        return self._create(Organisation.register(actor, code, name, kind))
+    def register_organisation(
+        self, actor: Actor, code: str, name: str, kind: OrganisationKind, sector: Sector | None = None
+    ) -> Recorded:
+        """The platform operator registers a commissioner or a provider, with its sector."""
+        return self._create(Organisation.register(actor, code, name, kind, sector))
+
+    def change_sector(
+        self, actor: Actor, organisation_id: UUID, sector: Sector, reason: str, expected_version: int | None = None
+    ) -> Recorded:
+        """The organisation's administrator records the sector it is in, saying why; another organisation's id, real
+        or not, is refused alike."""
+        actor.require_administrator_of(organisation_id)
+        organisation = self._get(Organisation, organisation_id, expected_version=expected_version)
+        organisation.change_sector(actor, sector, reason)
+        return self._save(organisation)
 
     def set_up_programme(
         self,
@@ -110,7 +123,8 @@ class SetUpService(ReadService):
     ) -> Recorded:
         """Change a scheme's terms before they are first agreed."""
         scheme = self._get(Scheme, scheme_id, expected_version=expected_version)
-        scheme.amend_draft(actor, terms, self.programme(scheme.programme_id).scope, reason)
+        programme = self.programme(scheme.programme_id)
+        scheme.amend_draft(actor, terms, programme.scope, reason, programme.lead_of(scheme_id))
         return self._save(scheme)
 
     def propose_variation(
@@ -118,7 +132,8 @@ class SetUpService(ReadService):
     ) -> Recorded:
         """Propose new terms for an agreed scheme."""
         scheme = self._get(Scheme, scheme_id, expected_version=expected_version)
-        scheme.propose_variation(actor, terms, self.programme(scheme.programme_id).scope, reason)
+        programme = self.programme(scheme.programme_id)
+        scheme.propose_variation(actor, terms, programme.scope, reason, programme.lead_of(scheme_id))
         return self._save(scheme)
 
     def sign_scheme(
@@ -126,7 +141,7 @@ class SetUpService(ReadService):
     ) -> Recorded:
         """Sign the version of the terms the signer has read."""
         scheme = self._get(Scheme, scheme_id, expected_version=expected_version)
-        scheme.sign(actor, terms_version)
+        scheme.sign(actor, terms_version, self.programme(scheme.programme_id).lead_of(scheme_id))
         return self._save(scheme)
 
 

@@ -14,6 +14,7 @@ from domain.actors import Actor, Role
 from domain.evidence import Attachment, Evidence, Figures
 from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import OrganisationKind
+from domain.organisation import Sector
 from domain.programme import ProviderTerms
 from domain.assessment import Assessment
 from domain.evidence_pack import EvidencePack, PackEntry
@@ -21,6 +22,7 @@ from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
 from domain.set_password_links import SetPasswordLink
 from domain.scheme_terms import AgreedVersion, PackDeadline, Participant, SchemeTerms
+from domain.scheme_terms import Exclusion
 from domain.submission import SubmissionStatus
 
 
@@ -105,6 +107,7 @@ ENUMS: tuple[type[Enum], ...] = (
     MeasureUnit,
     AssessmentStatus,
     OrganisationKind,
+    Sector,
     SubmissionStatus,
     ReviewStatus,
     SchemeStatus,
@@ -120,6 +123,7 @@ VALUE_OBJECTS: tuple[type, ...] = (
     Participant,
     SchemeTerms,
     PackDeadline,
+    Exclusion,
     AgreedVersion,
     PackEntry,
     EvidencePack,

@@ -14,6 +14,7 @@ from domain.actors import Actor, Role
 from domain.evidence import Evidence, Figures
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.scheme import Participant, SchemeTerms
+from domain.scheme_terms import Exclusion
 
 COMMISSIONER_ID = ids.organisation_id("CCG")
 ACUTE_ID = ids.organisation_id("ACUTE")
@@ -68,12 +69,21 @@ def ae_reduction(baseline: Decimal | None = None) -> NumericMeasure:
     )
 
 
-def terms(*milestones: Milestone, participants: tuple[UUID, ...] = (ACUTE_ID, COMMUNITY_ID)) -> SchemeTerms:
-    """Scheme terms with equal weights; a single shared narrative milestone unless given others."""
+LEFT_OUT = "Not relevant to its NHS patients."
+
+
+def terms(
+    *milestones: Milestone,
+    participants: tuple[UUID, ...] = (ACUTE_ID, COMMUNITY_ID),
+    programme: tuple[UUID, ...] = tuple(PROVIDERS.values()),
+) -> SchemeTerms:
+    """Scheme terms with equal weights; a single shared narrative milestone unless given others; each of the
+    `programme`'s other providers left out with a reason."""
     return SchemeTerms(
         title="Reduce self-harm and suicide",
         participants=tuple(Participant(p) for p in participants),
         milestones=milestones or (narrative_milestone(),),
+        exclusions=tuple(Exclusion(p, LEFT_OUT) for p in programme if p not in participants),
     )
 
 

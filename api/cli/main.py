@@ -21,7 +21,7 @@ from api.storage.mail import Mailer
 from api.storage.wiring import build_application, build_duties, build_views
 from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
-from domain.organisation import OrganisationKind
+from domain.organisation import OrganisationKind, Sector
 from projections import maintenance
 from projections.faults import Fault, ViewsStuckError
 from projections.notifications.outbox import outbox_status
@@ -55,6 +55,9 @@ def parser() -> argparse.ArgumentParser:
     register.add_argument("code", help="its ODS or local code, e.g. RA9")
     register.add_argument("--name", required=True)
     register.add_argument("--kind", required=True, choices=[k.value for k in OrganisationKind])
+    register.add_argument(
+        "--sector", required=True, choices=[s.value for s in Sector], help="a provider's or a commissioner's sector"
+    )
     users.add_parsers(commands)
     views = commands.add_parser("projections", help="look after the views")
     actions = views.add_subparsers(dest="action", required=True)
@@ -127,8 +130,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _add_organisation(app: Any, args: argparse.Namespace) -> int:
-    recorded = app.register_organisation(users.operator(), args.code, args.name, OrganisationKind(args.kind))
-    console.print(f"registered {args.kind} {args.name} (code {args.code}, id {recorded.id})")
+    sector = Sector(args.sector)
+    recorded = app.register_organisation(users.operator(), args.code, args.name, OrganisationKind(args.kind), sector)
+    console.print(f"registered {args.kind} {args.name} ({sector.label}; code {args.code}, id {recorded.id})")
     return 0
 
 

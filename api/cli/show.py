@@ -26,7 +26,7 @@ def show_trust(console: Console, view: ProgressView, year: int) -> int:
         table.add_column(quarter.value, no_wrap=True)
     rows = 0
     for commissioner in (trust_year.LOCAL, trust_year.SPECIALISED):
-        programme_id = ids.programme_id(ids.organisation_id(commissioner), trust_year.HEALTH_ECONOMY, year)
+        programme_id = trust_year.programme_id(commissioner, year)
         for row in quarter_table(view, str(programme_id), trust_id):
             table.add_row(row.title, *(row.statuses[q] or "—" for q in Quarter))
             rows += 1

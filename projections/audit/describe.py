@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
 
-from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme
 from domain.assessment import Assessment
 from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
 from projections.audit.context import Acted, Context, Lookup, NewTerms, created_context
-from projections.audit.phrasing import counted, departure, evidence_of, milestone_of, money, name_of
+from projections.audit.phrasing import counted, departure, evidence_of, left_out, milestone_of, money, name_of
 from projections.audit.phrasing import percent, programme_named, scheme_named, who, with_text
 
 
@@ -62,26 +61,6 @@ def about(context: Context, description: str, reason: str | None = None, provide
     """A description concerning the context's programme, scheme, provider and quarter."""
     provider = provider_id or context.provider_id
     return Described(description, reason or None, context.programme_id, context.scheme_id, provider, context.quarter)
-
-
-# Organisations
-
-
-def _if_provider(organisation_id: UUID, kind: OrganisationKind | None) -> UUID | None:
-    return organisation_id if kind is OrganisationKind.PROVIDER else None
-
-
-@describes(Organisation.Registered)
-def _registered(e: Organisation.Registered, lookup: Lookup) -> Described:
-    text = f"{who(e, lookup)} registered {e.kind.value} {e.name} (code {e.code})"
-    return Described(text, provider_id=_if_provider(e.originator_id, e.kind))
-
-
-@describes(Organisation.Renamed)
-def _renamed(e: Organisation.Renamed, lookup: Lookup) -> Described:
-    known = lookup.organisation(e.originator_id)
-    text = f"{who(e, lookup)} renamed {name_of(lookup, e.originator_id)} to {e.name}: {e.reason}"
-    return Described(text, e.reason, provider_id=_if_provider(e.originator_id, known.kind if known else None))
 
 
 # Programmes
@@ -147,7 +126,7 @@ def _drafted(e: Scheme.Drafted, lookup: Lookup) -> Described:
     milestones = counted(len(e.terms.milestones), "milestone")
     text = (
         f"{who(e, lookup)} drafted '{e.terms.title}' (code {e.code}) in {programme_named(lookup, e.programme_id)}:"
-        f" {participants}, {milestones}"
+        f" {participants}, {milestones}{left_out(e.terms, lookup)}"
     )
     return about(created_context(e), text)
 
@@ -157,7 +136,7 @@ def _new_terms(e: NewTerms, lookup: Lookup, change: str) -> Described:
     before = context_of(e, lookup)
     change = change.format(scheme=scheme_named(lookup, e.originator_id), version=before.terms_version + 1)
     retitled = f", now titled '{e.terms.title}'" if e.terms.title != before.title else ""
-    return about(before, f"{who(e, lookup)} {change}{retitled}: {e.reason}", e.reason)
+    return about(before, f"{who(e, lookup)} {change}{retitled}{left_out(e.terms, lookup)}: {e.reason}", e.reason)
 
 
 @describes(Scheme.DraftAmended)

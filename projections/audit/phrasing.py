@@ -7,8 +7,9 @@ from uuid import UUID
 
 from domain.achievement import as_percent
 from domain.actors import OPERATOR_PREFIX, Role
-from domain.assessment import Assessment
 from domain.account_rules import named
+from domain.assessment import Assessment
+from domain.scheme_terms import SchemeTerms
 from projections.audit.context import Acted, Context, Lookup
 
 
@@ -44,6 +45,13 @@ def programme_named(lookup: Lookup, programme_id: UUID | None) -> str:
     """`the South Devon and Torbay 2014/15 programme`."""
     context = None if programme_id is None else lookup.context(programme_id)
     return f"the {context.title} programme" if context is not None else f"programme {programme_id}"
+
+
+def left_out(terms: SchemeTerms, lookup: Lookup) -> str:
+    """`; left out: Mount Stuart Hospital (only schemes relevant to its NHS patients)`, or nothing."""
+    if not terms.exclusions:
+        return ""
+    return "; left out: " + ", ".join(f"{name_of(lookup, x.provider_id)} ({x.reason})" for x in terms.exclusions)
 
 
 def evidence_of(context: Context, lookup: Lookup, event: Acted, revision: int | None = None) -> str:

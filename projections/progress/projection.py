@@ -39,11 +39,17 @@ class ProgressProjection(ViewProjection[ProgressView]):
 
     @process_event.register
     def _(self, e: Organisation.Registered, tracking: Tracking) -> None:
-        self.view.stage(self.view.organisations, {"id": _id(e.originator_id), "name": e.name, "kind": e.kind.value})
+        sector = e.sector.value if e.sector else None
+        row = {"id": _id(e.originator_id), "name": e.name, "kind": e.kind.value, "sector": sector}
+        self.view.stage(self.view.organisations, row)
 
     @process_event.register
     def _(self, e: Organisation.Renamed, tracking: Tracking) -> None:
         self.view.stage_update(self.view.organisations, {"id": _id(e.originator_id)}, name=e.name)
+
+    @process_event.register
+    def _(self, e: Organisation.SectorChanged, tracking: Tracking) -> None:
+        self.view.stage_update(self.view.organisations, {"id": _id(e.originator_id)}, sector=e.sector.value)
 
     @process_event.register
     def _(self, e: Programme.SetUp, tracking: Tracking) -> None:

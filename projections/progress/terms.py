@@ -25,7 +25,8 @@ def matches(table: Any, key: Key) -> list[Any]:
 
 
 def record_terms(view: ProgressView, scheme_id: str, version: int, terms: SchemeTerms) -> None:
-    """Stage the participants, milestones and pack deadlines of a version of a scheme's terms."""
+    """Stage the participants, the providers left out, milestones and pack deadlines of a version of a scheme's
+    terms."""
     for quarter in Quarter:
         due = terms.pack_deadline(quarter)
         if due is not None:
@@ -34,6 +35,9 @@ def record_terms(view: ProgressView, scheme_id: str, version: int, terms: Scheme
     for p in terms.participants:
         row = {"scheme_id": scheme_id, "terms_version": version, "provider_id": str(p.provider_id)}
         view.stage(view.participants, row | {"weight": p.weight})
+    for x in terms.exclusions:
+        row = {"scheme_id": scheme_id, "terms_version": version, "provider_id": str(x.provider_id)}
+        view.stage(view.exclusions, row | {"reason": x.reason})
     for ordinal, m in enumerate(terms.milestones):
         measure = m.measure
         view.stage(

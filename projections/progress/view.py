@@ -11,14 +11,18 @@ ID = String(36)
 
 
 class ProgressView(View):
-    """Organisations, programmes, scheme terms by version (pack deadlines too), provider-milestone progress, reviews,
-    nudges."""
+    """Organisations and their sectors, programmes, scheme terms by version (pack deadlines and the providers left out
+    too), provider-milestone progress, reviews, nudges."""
 
     name = "progress_v3"
 
     def define_tables(self) -> None:
         self.organisations = self.table(
-            "organisations", Column("id", ID, primary_key=True), Column("name", SafeText), Column("kind", String(20))
+            "organisations",
+            Column("id", ID, primary_key=True),
+            Column("name", SafeText),
+            Column("kind", String(20)),
+            Column("sector", String(30), nullable=True),
         )
         self.programmes = self.table(
             "programmes",
@@ -53,6 +57,13 @@ class ProgressView(View):
             Column("terms_version", Integer, primary_key=True),
             Column("provider_id", ID, primary_key=True),
             Column("weight", DecimalText),
+        )
+        self.exclusions = self.table(
+            "exclusions",
+            Column("scheme_id", ID, primary_key=True),
+            Column("terms_version", Integer, primary_key=True),
+            Column("provider_id", ID, primary_key=True),
+            Column("reason", SafeText),
         )
         self.milestones = self.table(
             "milestones",

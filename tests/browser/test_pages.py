@@ -58,6 +58,10 @@ def test_the_commissioner_sees_the_system_wide_matrix_with_a_text_label_in_every
     expect(matrix.get_by_role("heading", name="Reduce self-harm and suicide")).to_be_visible()
     expect(matrix.locator("table").first.locator(".tag").first).to_have_text(re.compile("^(Met|Partially Met)$"))
     assert matrix.locator("td .tag").count() > 100
+    providers = page.locator("#programme-providers")
+    expect(providers).to_contain_text("Mount Stuart Hospital: independent sector")
+    expect(providers).to_contain_text("South Western Ambulance Service NHS Foundation Trust: ambulance")
+    expect(page.locator("#progress-matrix")).to_contain_text("Left out: Mount Stuart Hospital.")
     check(page, "programme-overview")
     page.screenshot(path=str(SCREENSHOTS / "overview-viewport.png"))
     shutil.copyfile(SCREENSHOTS / "overview-viewport.png", ROOT / "test-output" / "overview.png")
@@ -234,6 +238,10 @@ def test_a_scheme_agreement_shows_its_terms_and_a_draft_that_cannot_be_signed_sa
     page.goto(f"/schemes/{SELF_HARM}/agreement")
     expect(page.get_by_role("heading", name="Agreed versions")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Every party signed version 1")
+    expect(page.get_by_role("heading", name="Providers left out").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text(
+        "Mount Stuart Hospital: Mount Stuart Hospital signs up only to the schemes relevant to its NHS patients."
+    )
     check(page, "agreement")
 
     trust = sign_in("mht.quality")

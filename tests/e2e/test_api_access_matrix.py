@@ -219,6 +219,9 @@ EVIDENCE = {"narrative": "Safety plans audited for 40 patients.", "attachments":
 TERMS = {
     "title": "Reduce self-harm and suicide",
     "participants": [{"provider_id": str(ACUTE_ID)}, {"provider_id": str(COMMUNITY_ID)}],
+    "exclusions": [
+        {"provider_id": str(p), "reason": "Not relevant to its NHS patients."} for p in (PRIVATE_ID, MENTAL_ID)
+    ],
     "milestones": [
         {"code": code, "title": f"Milestone {code}", "quarter": "Q1", "due": "2014-07-31"} for code in ("M1", "M2")
     ],
@@ -328,8 +331,15 @@ MATRIX = (
     Row("POST", f"{REVIEW}/appeals", COMMISSIONERS_CHANGE, json=DECISION | {"milestone_code": "M2", "reason": "audit"}),
     Row("POST", f"{REVIEW}/call-ins", COMMISSIONERS_CHANGE, json={"submission_id": "{submission_id}", "reason": ""}),
     Row("POST", f"{REVIEW}/closure", COMMISSIONERS_CHANGE),
-    # User accounts: a new password zxcvbn refuses, an email that is not one, and a blank reason, so that nothing
-    # changes. Organisations are registered only at the server (`corral organisations add`): there is no route for it.
+    # User accounts and organisations: a new password zxcvbn refuses, an email that is not one, and a blank reason, so
+    # that nothing changes. Organisations are registered only at the server (`corral organisations add`): there is no
+    # route for it; an organisation's own administrator records its sector.
+    Row(
+        "POST",
+        f"{V1}/organisations/{{organisation_id}}/sector",
+        changes(Role.ADMINISTRATOR, may=administrator_of(COMMUNITY_ID)),
+        json={"sector": "community", "reason": " "},
+    ),
     Row("POST", f"{V1}/users", changes(Role.ADMINISTRATOR, may=administrator_of(COMMISSIONER_ID)), json=ACCOUNT),
     Row("POST", f"{V1}/users/{{username}}/password", changes(*Role), json=PASSWORDS, on={"username": "me"}),
     Row("POST", f"{V1}/users/{{username}}/password", manages_account("colin", COMMUNITY_ID), json=PASSWORDS),
@@ -468,6 +478,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         app.close()
         values = {
             "programme_id": str(agreed.programme_id),
+            "organisation_id": str(COMMUNITY_ID),
             "scheme_id": str(agreed.scheme_id),
             "draft_scheme_id": str(draft_id),
             "quarter": "Q1",

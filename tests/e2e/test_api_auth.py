@@ -103,7 +103,18 @@ def test_corral_organisations_add_and_users_add_open_an_account_with_a_name_that
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}")
     env = {**os.environ, "CORRAL_DATABASE_URL": settings.database_url}
     registered = subprocess.run(
-        [str(CORRAL), "organisations", "add", "PRIVATE", "--name", "Mount Stuart Hospital", "--kind", "provider"],
+        [
+            str(CORRAL),
+            "organisations",
+            "add",
+            "PRIVATE",
+            "--name",
+            "Mount Stuart Hospital",
+            "--kind",
+            "provider",
+            "--sector",
+            "independent-sector",
+        ],
         env=env,
         capture_output=True,
         text=True,

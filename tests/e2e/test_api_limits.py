@@ -323,7 +323,18 @@ def test_the_command_line_refuses_an_organisation_name_with_a_control_character(
     env = {**os.environ, "CORRAL_DATABASE_URL": f"sqlite:///{tmp_path / 'corral.sqlite3'}", "COLUMNS": "200"}
 
     added = subprocess.run(
-        [str(CORRAL), "organisations", "add", "RDUH", "--name", "Royal\x07Devon", "--kind", "provider"],
+        [
+            str(CORRAL),
+            "organisations",
+            "add",
+            "RDUH",
+            "--name",
+            "Royal\x07Devon",
+            "--kind",
+            "provider",
+            "--sector",
+            "acute",
+        ],
         env=env,
         capture_output=True,
         text=True,

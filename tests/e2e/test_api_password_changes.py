@@ -111,7 +111,18 @@ def test_corral_users_add_refuses_a_guessable_password_and_opens_no_account(tmp_
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}")
     env = {**os.environ, "CORRAL_DATABASE_URL": settings.database_url}
     subprocess.run(
-        [str(CORRAL), "organisations", "add", "PRIVATE", "--name", "Mount Stuart Hospital", "--kind", "provider"],
+        [
+            str(CORRAL),
+            "organisations",
+            "add",
+            "PRIVATE",
+            "--name",
+            "Mount Stuart Hospital",
+            "--kind",
+            "provider",
+            "--sector",
+            "independent-sector",
+        ],
         env=env,
         check=True,
         capture_output=True,

@@ -167,7 +167,7 @@ def test_exports_hold_exactly_the_rows_shown_to_the_reader(client: TestClient) -
 
 
 def test_the_trust_s_quarter_table_exports_in_the_seed_s_shape(client: TestClient) -> None:
-    local = ids.programme_id(ids.organisation_id(trust_year.LOCAL), trust_year.HEALTH_ECONOMY, 2017)
+    local = trust_year.programme_id(trust_year.LOCAL, 2017)
     trust = ids.organisation_id(trust_year.TRUST)
 
     exported = client.get(
@@ -241,7 +241,7 @@ def download(client: TestClient, path: str, username: str = "sdt-ccg.quality") -
 
 
 def test_every_download_is_named_for_what_it_holds_from_the_programme_provider_and_year(client: TestClient) -> None:
-    local = ids.programme_id(ids.organisation_id(trust_year.LOCAL), trust_year.HEALTH_ECONOMY, 2017)
+    local = trust_year.programme_id(trust_year.LOCAL, 2017)
     trust = ids.organisation_id(trust_year.TRUST)
 
     names = [
@@ -262,7 +262,7 @@ def test_every_download_is_named_for_what_it_holds_from_the_programme_provider_a
 def test_a_workbook_has_a_titled_sheet_a_bold_frozen_header_row_and_columns_as_wide_as_their_text(
     client: TestClient,
 ) -> None:
-    local = ids.programme_id(ids.organisation_id(trust_year.LOCAL), trust_year.HEALTH_ECONOMY, 2017)
+    local = trust_year.programme_id(trust_year.LOCAL, 2017)
     trust = ids.organisation_id(trust_year.TRUST)
     _, payments = download(client, f"{PROGRAMME}/payments.xlsx")
     _, quarters = download(client, f"{local}/providers/{trust}/quarters.xlsx", "mht.quality")
@@ -277,3 +277,17 @@ def test_a_workbook_has_a_titled_sheet_a_bold_frozen_header_row_and_columns_as_w
         longest = max(len(str(cell.value or "")) for cell in table[column])
         assert table.column_dimensions[column].width == min(longest + 2, 60)
     assert table.column_dimensions["A"].width == 60  # the longest indicator's title is longer still
+
+
+def test_the_trust_sees_each_programme_by_a_name_of_its_own_with_its_commissioner_in_year_then_name_order(
+    client: TestClient,
+) -> None:
+    programmes = client.get("/api/v1/programmes", headers=signed_in(client, "mht.quality")).json()
+
+    shown = [(p["contract_year"], p["health_economy"], p["commissioner"]) for p in programmes]
+    assert len(set(shown)) == len(shown) == 4
+    assert shown == sorted(shown, key=lambda s: (s[0], s[1].casefold()))
+    assert {(name, commissioner) for _, name, commissioner in shown} == {
+        ("Local CCG CQUINs for the mental health trust", "Local clinical commissioning group (seed 000)"),
+        ("NHS England Specialised CQUINs", "NHS England Specialised Commissioning"),
+    }

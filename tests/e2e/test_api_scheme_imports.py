@@ -89,7 +89,9 @@ def test_a_workbook_with_faults_is_refused_naming_each_place_and_records_nothing
 
     assert refused.status_code == 422 and events(settings) == before
     assert [(e["sheet"], e["row"], e["column"]) for e in refused.json()["errors"]] == [("Milestones", 2, "Minimum")]
-    assert refused.json()["detail"].startswith("Milestones, row 2, column Minimum: must be a fraction from 0 to 1, not 60")
+    assert refused.json()["detail"].startswith(
+        "Milestones, row 2, column Minimum: must be a fraction from 0 to 1, not 60"
+    )
 
 
 def test_the_same_rows_as_json_are_refused_by_index_and_field_then_drafted(

@@ -14,11 +14,12 @@ from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Role
-from domain.organisation import OrganisationKind
+from domain.organisation import OrganisationKind, Sector
 from tests.builders import OPERATOR, COMMISSIONER_ID, quick_hash
 
 PASSWORD = "a long enough password"
 ACUTE, COMMUNITY = str(ids.organisation_id("ACUTE")), str(ids.organisation_id("COMMUNITY"))
+PRIVATE = str(ids.organisation_id("PRIVATE"))
 TERMS = {
     "title": "Improve nutrition and hydration in care settings",
     "participants": [{"provider_id": ACUTE}, {"provider_id": COMMUNITY}],
@@ -39,7 +40,7 @@ TERMS = {
 def client(settings: Settings) -> Iterator[TestClient]:
     signed = settings.model_copy(update={"secret_key": SecretStr("u" * 48), "embedded_projector": True})
     app = build_application(signed)
-    app.register_organisation(OPERATOR, "CCG", "South Devon and Torbay CCG", OrganisationKind.COMMISSIONER)
+    app.register_organisation(OPERATOR, "CCG", "South Devon and Torbay CCG", OrganisationKind.COMMISSIONER, Sector.ICB)
     password_hash = quick_hash(PASSWORD)
     app.register_user(OPERATOR, "root", COMMISSIONER_ID, Role.ADMINISTRATOR, password_hash)
     app.register_user(OPERATOR, "gill", COMMISSIONER_ID, Role.COMMISSIONER, password_hash)
@@ -51,8 +52,11 @@ def client(settings: Settings) -> Iterator[TestClient]:
 def providers_registered(settings: Settings) -> None:
     """The acute and community trusts, registered at the server by the platform operator."""
     app = build_application(settings)
-    for code, name in (("ACUTE", "Torbay Acute Trust"), ("COMMUNITY", "Devon Community Care Trust")):
-        app.register_organisation(OPERATOR, code, name, OrganisationKind.PROVIDER)
+    for code, name, sector in (
+        ("ACUTE", "Torbay Acute Trust", Sector.ACUTE),
+        ("COMMUNITY", "Devon Community Care Trust", Sector.COMMUNITY),
+    ):
+        app.register_organisation(OPERATOR, code, name, OrganisationKind.PROVIDER, sector)
     app.close()
 
 
@@ -127,6 +131,7 @@ def test_a_draft_is_read_with_its_version_amended_against_it_and_signed_against_
     scheme_id = client.post(
         f"/api/v1/programmes/{programme}/schemes", json=TERMS | {"code": "NUTRITION"}, headers=gill
     ).json()["id"]
+    client.post(f"/api/v1/schemes/{scheme_id}/lead", json={"provider_id": ACUTE}, headers=gill)
 
     read = client.get(f"/api/v1/schemes/{scheme_id}", headers=gill)
     amended_terms = TERMS | {"title": "Improve nutrition and hydration"}
@@ -199,3 +204,72 @@ def test_thresholds_are_drafted_and_read_back_in_their_unit_and_a_percentage_typ
     measure = read["terms"]["milestones"][1]["measure"]
     assert (measure["minimum"], measure["maximum"], measure["unit"]) == ("60", "80", "percent")
     assert "percent" in documented["unit"]["description"]
+
+
+def test_who_a_scheme_leaves_out_and_why_is_drafted_and_read_back_and_a_lead_comes_before_signatures(
+    client: TestClient, settings: Settings
+) -> None:
+    gill = signed_in(client, "gill")
+    providers_registered(settings)
+    app = build_application(settings)
+    app.register_organisation(OPERATOR, "PRIVATE", "Mount Stuart Hospital", OrganisationKind.PROVIDER)
+    app.close()
+    programme = client.post(
+        "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
+    ).json()["id"]
+    for provider in (ACUTE, COMMUNITY, PRIVATE):
+        body = {"provider_id": provider, "contract_value": "6000000", "cquin_rate": "0.025"}
+        client.post(f"/api/v1/programmes/{programme}/providers", json=body, headers=gill)
+    schemes = f"/api/v1/programmes/{programme}/schemes"
+    reason = "Mount Stuart Hospital signs up only to the schemes relevant to its NHS patients."
+
+    silent = client.post(schemes, json=TERMS | {"code": "NUTRITION"}, headers=gill)
+    blank = TERMS | {"code": "NUTRITION", "exclusions": [{"provider_id": PRIVATE, "reason": " "}]}
+    blank_reason = client.post(schemes, json=blank, headers=gill)
+    drafted = client.post(
+        schemes,
+        json=TERMS | {"code": "NUTRITION", "exclusions": [{"provider_id": PRIVATE, "reason": reason}]},
+        headers=gill,
+    )
+    read = client.get(f"/api/v1/schemes/{drafted.json()['id']}", headers=gill).json()
+    unled = client.post(f"/api/v1/schemes/{drafted.json()['id']}/signatures", json={"terms_version": 1}, headers=gill)
+
+    assert silent.status_code == 422 and silent.json()["rule"] == "ExclusionReasonMissing"
+    assert silent.json()["detail"].startswith("Mount Stuart Hospital is in the programme but not in this scheme")
+    assert blank_reason.status_code == 422 and blank_reason.json()["errors"][0]["field"] == "exclusions.0.reason"
+    assert drafted.status_code == 201
+    assert read["terms"]["exclusions"] == [{"provider_id": PRIVATE, "reason": reason}]
+    assert unled.status_code == 422 and unled.json()["rule"] == "LeadNotDesignated"
+
+
+def test_organisations_are_listed_with_their_sector_which_their_own_administrator_changes(
+    client: TestClient, settings: Settings
+) -> None:
+    root, gill = signed_in(client, "root"), signed_in(client, "gill")
+    providers_registered(settings)
+    sector = f"/api/v1/organisations/{COMMISSIONER_ID}/sector"
+
+    changed = client.post(sector, json={"sector": "nhs-england", "reason": "Specialised services moved."}, headers=root)
+    listed = client.get("/api/v1/organisations", params={"after": changed.json()["position"]}, headers=gill).json()
+    not_its_own = client.post(
+        f"/api/v1/organisations/{ACUTE}/sector", json={"sector": "community", "reason": "Merged."}, headers=root
+    )
+    a_provider_sector = client.post(sector, json={"sector": "mental-health", "reason": "Wrong."}, headers=root)
+    no_such_sector = client.post(sector, json={"sector": "hospital", "reason": "Wrong."}, headers=root)
+    not_an_administrator = client.post(sector, json={"sector": "icb", "reason": "Back."}, headers=gill)
+
+    assert changed.status_code == 200
+    assert listed == [
+        {"id": COMMUNITY, "name": "Devon Community Care Trust", "kind": "provider", "sector": "community"},
+        {
+            "id": str(COMMISSIONER_ID),
+            "name": "South Devon and Torbay CCG",
+            "kind": "commissioner",
+            "sector": "nhs-england",
+        },
+        {"id": ACUTE, "name": "Torbay Acute Trust", "kind": "provider", "sector": "acute"},
+    ]
+    assert not_its_own.status_code == 403
+    assert a_provider_sector.status_code == no_such_sector.status_code == 422
+    assert a_provider_sector.json()["errors"][0]["field"] == no_such_sector.json()["errors"][0]["field"] == "sector"
+    assert not_an_administrator.status_code == 403

@@ -44,6 +44,29 @@ def test_a_fresh_store_loads_the_demo_once_and_shows_the_trust_table(run) -> Non
     assert "│ N/A │ N/A │ N/A           │ Not Met" in trust.stdout
 
 
+def test_the_operator_registers_an_organisation_with_its_sector(run) -> None:  # type: ignore[no-untyped-def]
+    added = run(
+        "organisations",
+        "add",
+        "MSH",
+        "--name",
+        "Mount Stuart Hospital",
+        "--kind",
+        "provider",
+        "--sector",
+        "independent-sector",
+    )
+    mismatched = run("organisations", "add", "CCG", "--name", "A CCG", "--kind", "commissioner", "--sector", "acute")
+    missing = run("organisations", "add", "DPT", "--name", "Devon Partnership NHS Trust", "--kind", "provider")
+
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "registered provider Mount Stuart Hospital (independent sector; code MSH" in added.stdout
+    assert (
+        mismatched.returncode == 2 and "Sector: a commissioner's sector is one of icb, nhs-england" in mismatched.stdout
+    )
+    assert missing.returncode == 2 and "--sector" in missing.stderr
+
+
 def test_show_before_demo_says_what_to_do(run) -> None:  # type: ignore[no-untyped-def]
     shown = run("show", "programme")
 

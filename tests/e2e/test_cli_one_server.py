@@ -110,7 +110,9 @@ def test_a_token_from_a_server_on_one_sqlite_file_is_refused_by_a_server_on_anot
 ) -> None:
     one, other = tmp_path / "one.sqlite3", tmp_path / "other.sqlite3"
     for database in (one, other):
-        registered = _corral(database, "organisations", "add", "CCG", "--name", "A CCG", "--kind", "commissioner")
+        registered = _corral(
+            database, "organisations", "add", "CCG", "--name", "A CCG", "--kind", "commissioner", "--sector", "icb"
+        )
         opened = _corral(
             database, "users", "add", "gill", "--organisation", "CCG", "--role", "commissioner", stdin=PASSWORD
         )

@@ -19,7 +19,7 @@ from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Actor, Role
 from domain.application import Corral
-from tests.builders import COMMUNITY_ID, narrative_milestone
+from tests.builders import COMMISSIONER, COMMUNITY_ID, LEFT_OUT, narrative_milestone, terms
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -127,3 +127,20 @@ def test_a_page_form_drawn_before_another_change_is_refused_as_a_stale_if_match_
     assert by_api.json()["rule"] == "StaleVersion"
     assert f'<a href="#evidence-submit">{STALE}</a>' in by_page.text
     assert browser.evidence()["version"] == 2
+
+
+def test_the_agreement_page_shows_who_is_left_out_and_offers_no_signature_until_a_lead_is_designated(
+    browser: Browser,
+) -> None:
+    programme_id = browser.app.scheme(UUID(browser.scheme_id)).programme_id
+    draft_id = browser.app.draft_scheme(COMMISSIONER, programme_id, "NUTRITION", terms()).id
+    head = browser.app.recorder.max_notification_id()
+
+    agreed = browser.client.get(f"/schemes/{browser.scheme_id}/agreement", params={"after": head}).text
+    unled = browser.client.get(f"/schemes/{draft_id}/agreement").text
+    browser.app.designate_lead(COMMISSIONER, draft_id, COMMUNITY_ID)
+    led = browser.client.get(f"/schemes/{draft_id}/agreement").text
+
+    assert "Providers left out" in agreed and f"Mount Stuart Hospital: {LEFT_OUT}" in agreed
+    assert "No lead provider is designated" in unled and "Sign version 1" not in unled
+    assert "No lead provider is designated" not in led and "Sign version 1" in led

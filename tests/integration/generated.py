@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from domain.milestones import Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.scheme import Participant, SchemeTerms
-from tests.builders import ACUTE_ID, COMMUNITY_ID
+from domain.scheme_terms import Exclusion
+from tests.builders import ACUTE_ID, COMMUNITY_ID, PRIVATE_ID
 
 # Wild input: every code point, control characters and lone surrogates included, short or repeated to about each
 # cap; and NaN, infinities, huge and tiny exponents and many digits.
@@ -74,6 +75,7 @@ TERMS = one_wild(
     due=(st.just(date(2014, 7, 31)), DUE),
     milestone_weight=(WEIGHT, DECIMAL),
     measure=(st.none(), MEASURE_PARTS),
+    left_out=(PLAIN, TEXT),
 )
 
 
@@ -90,7 +92,8 @@ def terms_of(parts: dict[str, Any]) -> SchemeTerms:
         measure=measure,
     )
     participants = (Participant(ACUTE_ID, parts["weight"]), Participant(COMMUNITY_ID))
-    return SchemeTerms(parts["title"], participants, (milestone,), parts["description"])
+    left_out = (Exclusion(PRIVATE_ID, parts["left_out"]),)
+    return SchemeTerms(parts["title"], participants, (milestone,), parts["description"], exclusions=left_out)
 
 
 @st.composite

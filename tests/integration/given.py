@@ -52,6 +52,19 @@ def programme_set_up(app: Corral, *provider_ids: UUID) -> UUID:
     return programme_id
 
 
+def drafted_with_lead(
+    app: Corral,
+    programme_id: UUID,
+    scheme_terms: SchemeTerms | None = None,
+    code: str = SCHEME_CODE,
+    lead: UUID = ACUTE_ID,
+) -> UUID:
+    """A draft scheme (by default the builders' terms) whose lead is designated, so that its parties may sign it."""
+    scheme_id = app.draft_scheme(COMMISSIONER, programme_id, code, scheme_terms or terms()).id
+    app.designate_lead(COMMISSIONER, scheme_id, lead)
+    return scheme_id
+
+
 def signed_by_everyone(app: Corral, scheme_id: UUID) -> None:
     """Every party signs the scheme's current terms."""
     scheme = app.scheme(scheme_id)
@@ -68,9 +81,7 @@ def agreed_scheme(
 ) -> Agreed:
     """A programme with one scheme, its lead designated and its terms signed by every party."""
     programme_id = programme_set_up(app)
-    scheme_terms: SchemeTerms = terms(*milestones, participants=participants)
-    scheme_id = app.draft_scheme(COMMISSIONER, programme_id, SCHEME_CODE, scheme_terms).id
-    app.designate_lead(COMMISSIONER, scheme_id, lead)
+    scheme_id = drafted_with_lead(app, programme_id, terms(*milestones, participants=participants), lead=lead)
     signed_by_everyone(app, scheme_id)
     return Agreed(programme_id, scheme_id)
 

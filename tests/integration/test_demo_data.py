@@ -14,7 +14,7 @@ from api.cli.demo import load_demo, south_devon, trust_year, users
 from domain import ids
 from domain.application import Corral
 from domain.milestones import Quarter
-from domain.organisation import OrganisationKind
+from domain.organisation import OrganisationKind, Sector
 from projections.progress.queries import quarter_table
 from projections.progress.view import ProgressView
 from projections.runner import catch_up
@@ -83,7 +83,7 @@ def trust_table(app: Corral, settings: Settings, year: int) -> list[tuple[str, .
     trust_id = str(ids.organisation_id(trust_year.TRUST))
     rows = []
     for commissioner in (trust_year.LOCAL, trust_year.SPECIALISED):
-        programme_id = ids.programme_id(ids.organisation_id(commissioner), trust_year.HEALTH_ECONOMY, year)
+        programme_id = trust_year.programme_id(commissioner, year)
         for row in quarter_table(view, str(programme_id), trust_id):
             rows.append((row.title, *(row.statuses[q] for q in Quarter)))
     database.close()
@@ -121,9 +121,62 @@ def test_the_system_scheme_has_six_providers_each_leading_one_scheme(demo: Corra
     assert 0 < len(joined) < 6
 
 
+def test_the_private_hospital_is_left_out_of_the_other_schemes_with_the_seeds_reason(demo: Corral) -> None:
+    commissioner_id = ids.organisation_id(south_devon.CCG)
+    programme = demo.programme(ids.programme_id(commissioner_id, south_devon.HEALTH_ECONOMY, south_devon.YEAR))
+    private_id = ids.organisation_id(south_devon.PRIVATE)
+
+    left_out = {
+        demo.scheme(s).code: [(x.provider_id, x.reason) for x in demo.scheme(s).agreed_terms.exclusions]
+        for s in programme.scheme_ids
+    }
+
+    reason = "Mount Stuart Hospital signs up only to the schemes relevant to its NHS patients."
+    assert {code: out for code, out in left_out.items() if out} == {
+        "SELF-HARM": [(private_id, reason)],
+        "DOMESTIC-ABUSE": [(private_id, reason)],
+    }
+
+
+def test_every_demo_organisation_records_its_sector(demo: Corral) -> None:
+    sectors = {
+        code: demo.organisation(ids.organisation_id(code)).sector
+        for code in (
+            *(o[0] for o in south_devon.ORGANISATIONS),
+            trust_year.TRUST,
+            trust_year.LOCAL,
+            trust_year.SPECIALISED,
+        )
+    }
+
+    assert sectors == {
+        "SDT-CCG": Sector.ICB,
+        "SDHFT": Sector.ACUTE,
+        "TSDHCT": Sector.COMMUNITY,
+        "SWASFT": Sector.AMBULANCE,
+        "DPT": Sector.MENTAL_HEALTH,
+        "CCT": Sector.THIRD_SECTOR,
+        "MSH": Sector.INDEPENDENT_SECTOR,
+        "MHT": Sector.MENTAL_HEALTH,
+        "LOCAL-CCG": Sector.ICB,
+        "NHSE-SPEC": Sector.NHS_ENGLAND,
+    }
+
+
+def test_each_programme_of_the_trust_says_whose_it_is(demo: Corral) -> None:
+    names = {
+        (code, year): demo.programme(trust_year.programme_id(code, year)).health_economy
+        for code in (trust_year.LOCAL, trust_year.SPECIALISED)
+        for year in (2017, 2018)
+    }
+
+    assert len(set(names.values())) == 2
+    assert all("CCG" in name for (code, _), name in names.items() if code == trust_year.LOCAL)
+    assert all("NHS England" in name for (code, _), name in names.items() if code == trust_year.SPECIALISED)
+
+
 def test_the_2018_19_goals_carry_the_seeds_numeric_targets_in_percent_as_drafts(demo: Corral) -> None:
-    commissioner_id = ids.organisation_id(trust_year.LOCAL)
-    programme = demo.programme(ids.programme_id(commissioner_id, trust_year.HEALTH_ECONOMY, 2018))
+    programme = demo.programme(trust_year.programme_id(trust_year.LOCAL, 2018))
     milestones = {m.code: m for s in programme.scheme_ids for m in demo.scheme(s).terms.milestones}
 
     targets = {code: m.measure for code, m in milestones.items() if m.measure is not None}

@@ -16,8 +16,9 @@ Q1 = Quarter.Q1
 
 
 def test_signing_terms_someone_changed_since_they_were_read_is_refused_and_records_nothing(app: Corral) -> None:
-    programme_id = programme_set_up(app, ACUTE_ID, COMMUNITY_ID)
+    programme_id = programme_set_up(app)
     drafted = app.draft_scheme(COMMISSIONER, programme_id, "FLU", terms(narrative_milestone()))
+    app.designate_lead(COMMISSIONER, drafted.id, ACUTE_ID)
     app.amend_draft(COMMISSIONER, drafted.id, terms(narrative_milestone("M2")), "milestone renamed", drafted.version)
     before = event_count(app)
 

@@ -30,6 +30,7 @@ from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.quarter_review import ReviewStatus
 from domain.scheme import Participant, SchemeTerms
+from domain.scheme_terms import Exclusion
 from domain.submission import SubmissionStatus
 from projections.database import ViewDatabase
 from projections.maintenance import verify
@@ -45,6 +46,7 @@ REGISTRAR = OPERATOR  # who registers organisations: the platform operator
 EXAMPLES = settings(max_examples=25, deadline=None, database=None)
 MEASURE = NumericMeasure("staff vaccinated", "frontline staff", Decimal("0.60"), Decimal("0.80"))
 COUNT = NumericMeasure("falls", None, Decimal(0), Decimal(40))
+LEFT_OUT = (Exclusion(PRIVATE_ID, "Not relevant to its NHS patients."),)
 AUDIT = Attachment("ab" * 32, "audit.pdf", 2048, "application/pdf")
 
 
@@ -134,7 +136,7 @@ def _evidence_milestones() -> tuple[Milestone, ...]:
 
 
 def _terms(title: str, milestones: tuple[Milestone, ...]) -> SchemeTerms:
-    return SchemeTerms(title, (Participant(ACUTE_ID), Participant(COMMUNITY_ID)), milestones)
+    return SchemeTerms(title, (Participant(ACUTE_ID), Participant(COMMUNITY_ID)), milestones, exclusions=LEFT_OUT)
 
 
 def _agreed(app: Corral, programme_id: UUID, code: str, milestones: tuple[Milestone, ...]) -> UUID:

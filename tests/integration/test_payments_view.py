@@ -109,7 +109,7 @@ def test_partially_met_pays_the_programmes_own_partial_fraction(app: Corral, vie
     programme_id = app.set_up_programme(COMMISSIONER, HEALTH_ECONOMY, CONTRACT_YEAR, partial_fraction=Decimal("0.4")).id
     for provider_id in (ACUTE_ID, COMMUNITY_ID):
         app.join_programme(COMMISSIONER, programme_id, provider_terms(provider_id))
-    scheme_id = scheme_agreed(app, programme_id, SCHEME_CODE, terms(), ACUTE_ID)
+    scheme_id = scheme_agreed(app, programme_id, SCHEME_CODE, terms(programme=(ACUTE_ID, COMMUNITY_ID)), ACUTE_ID)
     presented(app, scheme_id, (ACUTE, "M1", narrative()))
 
     assess(app, scheme_id, ACUTE_ID, "M1", PARTIALLY_MET)

@@ -33,6 +33,7 @@ def test_a_scheme_read_at_an_earlier_version_is_the_draft_it_was(app: Corral) ->
     programme_id = programme_set_up(app)
     scheme_id = app.draft_scheme(COMMISSIONER, programme_id, "SELFHARM", terms()).id
     amended = app.amend_draft(COMMISSIONER, scheme_id, terms(narrative_milestone("M2")), reason="Renumbered")
+    app.designate_lead(COMMISSIONER, scheme_id, ACUTE_ID)
     signed_by_everyone(app, scheme_id)
 
     drafted = app.scheme(scheme_id, version=1)

@@ -27,7 +27,8 @@ def test_each_commands_position_is_the_newest_notification_and_strictly_increase
     programme_id = then_position_is_the_newest(app.set_up_programme(COMMISSIONER, HEALTH_ECONOMY, CONTRACT_YEAR)).id
     for provider_id in (ACUTE_ID, COMMUNITY_ID):
         then_position_is_the_newest(app.join_programme(COMMISSIONER, programme_id, provider_terms(provider_id)))
-    scheme_id = then_position_is_the_newest(app.draft_scheme(COMMISSIONER, programme_id, SCHEME_CODE, terms())).id
+    two_providers = terms(programme=(ACUTE_ID, COMMUNITY_ID))
+    scheme_id = then_position_is_the_newest(app.draft_scheme(COMMISSIONER, programme_id, SCHEME_CODE, two_providers)).id
     then_position_is_the_newest(app.designate_lead(COMMISSIONER, scheme_id, ACUTE_ID))
     for signer in (ACUTE, COMMUNITY, COMMISSIONER):
         then_position_is_the_newest(app.sign_scheme(signer, scheme_id, 1))

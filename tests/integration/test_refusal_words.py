@@ -9,6 +9,7 @@ import json
 import pkgutil
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -38,7 +39,8 @@ from domain.scheme import Participant, SchemeTerms
 from tests.e2e.serving import run
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE, PRIVATE_ID
 from tests.builders import ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
-from tests.integration.given import accepted, agreed_scheme, presented, programme_set_up, provider_terms
+from tests.integration.given import accepted, agreed_scheme, drafted_with_lead, presented, programme_set_up
+from tests.integration.given import provider_terms
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
 FOUR_PLACES = re.compile(r"\d\.\d{4}")
@@ -61,7 +63,7 @@ def scheme(app: Corral, *milestones: Milestone) -> UUID:
 
 
 def draft(app: Corral) -> UUID:
-    return app.draft_scheme(COMMISSIONER, programme_set_up(app), "SH", terms()).id
+    return drafted_with_lead(app, programme_set_up(app))
 
 
 def submitted(app: Corral) -> UUID:
@@ -152,6 +154,17 @@ def _(app: Corral) -> object:
     return app.sign_scheme(ACUTE, scheme_id, 1)
 
 
+@breaks("ExclusionReasonMissing")
+def _(app: Corral) -> object:
+    return app.draft_scheme(COMMISSIONER, programme_set_up(app), "SH", replace(terms(), exclusions=()))
+
+
+@breaks("LeadNotDesignated")
+def _(app: Corral) -> object:
+    scheme_id = app.draft_scheme(COMMISSIONER, programme_set_up(app), "SH", terms()).id
+    return app.sign_scheme(ACUTE, scheme_id, 1)
+
+
 @breaks("AttachmentNotUploaded")
 def _(app: Corral) -> object:
     named = Evidence("", None, (Attachment("a" * 64, "audit.pdf", 10, "application/pdf"),))
@@ -167,7 +180,7 @@ def _(app: Corral) -> object:
 @breaks("BaselineMissing")
 def _(app: Corral) -> object:
     measured = Milestone("AE", "A&E attendances", Q1, date(2014, 7, 31), measure=ae_reduction())
-    scheme_id = app.draft_scheme(COMMISSIONER, programme_set_up(app), "AE", terms(measured)).id
+    scheme_id = drafted_with_lead(app, programme_set_up(app), terms(measured))
     return app.sign_scheme(ACUTE, scheme_id, 1)
 
 

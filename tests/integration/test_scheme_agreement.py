@@ -9,12 +9,13 @@ from domain.errors import NotPermittedError, ReasonRequiredError
 from domain.programme import LeadLimitExceededError
 from domain.scheme import StaleTermsError
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, PRIVATE, narrative_milestone, terms
-from tests.integration.given import SCHEME_CODE, agreed_scheme, event_count, event_names, last_event, programme_set_up
+from tests.integration.given import SCHEME_CODE, agreed_scheme, drafted_with_lead, event_count, event_names, last_event
+from tests.integration.given import programme_set_up
 
 
 def test_a_scheme_is_agreed_when_its_last_party_signs(app: Corral) -> None:
     programme_id = programme_set_up(app)
-    scheme_id = app.draft_scheme(COMMISSIONER, programme_id, SCHEME_CODE, terms()).id
+    scheme_id = drafted_with_lead(app, programme_id)
     app.sign_scheme(ACUTE, scheme_id, 1)
     app.sign_scheme(COMMISSIONER, scheme_id, 1)
 
@@ -29,7 +30,7 @@ def test_a_scheme_is_agreed_when_its_last_party_signs(app: Corral) -> None:
 
 def test_a_signature_on_terms_amended_since_they_were_read_is_refused(app: Corral) -> None:
     programme_id = programme_set_up(app)
-    scheme_id = app.draft_scheme(COMMISSIONER, programme_id, SCHEME_CODE, terms()).id
+    scheme_id = drafted_with_lead(app, programme_id)
     app.sign_scheme(ACUTE, scheme_id, 1)
     app.amend_draft(COMMISSIONER, scheme_id, terms(narrative_milestone("M2")), reason="Milestone renumbered")
 

@@ -75,7 +75,9 @@ def test_a_percentage_given_as_one_is_taken_and_pays_as_its_fraction_would(app: 
 
     assert found.valid, [e.sentence(in_workbook=True) for e in found.errors]
     measure = found.drafts[0].terms.milestone("FLU").measure
-    assert measure is not None and measure.unit is MeasureUnit.PERCENT and (measure.minimum, measure.maximum) == (60, 80)
+    assert (
+        measure is not None and measure.unit is MeasureUnit.PERCENT and (measure.minimum, measure.maximum) == (60, 80)
+    )
 
 
 def test_a_provider_the_programme_does_not_have_is_refused_where_it_is_named(app: Corral, programme_id: UUID) -> None:

@@ -65,7 +65,7 @@ def drafted(scheme_terms: SchemeTerms | None = None, code: str = "SH") -> Scheme
 def sign_by_all(scheme: Scheme) -> None:
     """Every signatory signs the current terms, the commissioner first."""
     for organisation_id in sorted(scheme.signatories, key=lambda o: o != COMMISSIONER_ID):
-        scheme.sign(ACTOR_OF[organisation_id], scheme.terms_version)
+        scheme.sign(ACTOR_OF[organisation_id], scheme.terms_version, LEAD_ID)
 
 
 def agreed(scheme_terms: SchemeTerms | None = None) -> Scheme:

@@ -15,7 +15,7 @@ from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor
 from domain.milestones import Milestone, Quarter
-from domain.organisation import Organisation, OrganisationKind
+from domain.organisation import Organisation, OrganisationKind, Sector
 from domain.programme import Programme, ProgrammeScope, ProviderTerms
 from domain.evidence_pack import PackEntry
 from domain.quarter_review import QuarterReview
@@ -130,11 +130,11 @@ class Story:
             "title agreed",
         )
         for actor in (ACUTE, COMMUNITY, COMMISSIONER):
-            scheme.sign(actor, 2)
+            scheme.sign(actor, 2, ACUTE_ID)
         scheme.propose_variation(
             COMMISSIONER, SchemeTerms(TITLE, participants, (Q2, TARGETED)), ProgrammeScope(providers, 2014), "typo"
         )
-        scheme.sign(COMMUNITY, 3)
+        scheme.sign(COMMUNITY, 3, ACUTE_ID)
         self.step(scheme)
         return scheme
 
@@ -184,10 +184,11 @@ class Story:
 
     def rename(self) -> None:
         organisation = Organisation.register(
-            OPERATOR, "ACUTE", "Devon Partnership NHS Trust", OrganisationKind.PROVIDER
+            OPERATOR, "ACUTE", "Devon Partnership NHS Trust", OrganisationKind.PROVIDER, Sector.ACUTE
         )
         organisation.collect_events()
         organisation.rename(administrator_of(ACUTE_ID), "Devon Partnership Trust", "merger")
+        organisation.change_sector(administrator_of(ACUTE_ID), Sector.MENTAL_HEALTH, "registered in error as acute")
         self.step(organisation)
 
     @classmethod
@@ -214,7 +215,7 @@ def described_as(story: list[tuple[Any, Described]], event_name: str) -> list[De
 def test_every_event_class_of_every_aggregate_has_its_own_describer() -> None:
     classes = every_event_class(list(Corral.snapshotting_intervals))
 
-    assert len(classes) == 42
+    assert len(classes) == 43
     assert [c.__qualname__ for c in classes if c not in DESCRIBERS] == []
 
 
@@ -227,6 +228,15 @@ def test_the_story_has_one_of_every_event_and_each_names_everyone_involved(
         assert "organisation " not in described.description, described.description
         assert "scheme " not in described.description, described.description
         assert "UUID" not in described.description and str(COMMUNITY_ID) not in described.description
+
+
+def test_a_sector_change_names_the_organisation_the_sector_and_why(story: list[tuple[Any, Described]]) -> None:
+    [changed] = described_as(story, "SectorChanged")
+
+    assert changed.description == (
+        "Administrator admin recorded Devon Partnership Trust's sector as mental health: registered in error as acute"
+    )
+    assert changed.reason == "registered in error as acute" and changed.provider_id == ACUTE_ID
 
 
 def test_a_returned_submission_names_the_lead_the_provider_the_scheme_the_revision_and_the_comments(

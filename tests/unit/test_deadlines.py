@@ -3,6 +3,8 @@ keeps a silent lead from costing a neighbour its income."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from datetime import date, timedelta
 
 import pytest
@@ -86,12 +88,7 @@ def test_a_quarters_pack_is_due_a_fortnight_after_its_last_milestone_unless_the_
 
 def test_a_pack_deadline_before_its_quarters_evidence_is_due_is_refused_naming_the_field() -> None:
     plain = terms(M1)
-    early = SchemeTerms(
-        plain.title,
-        plain.participants,
-        plain.milestones,
-        pack_deadlines=(PackDeadline(Quarter.Q1, DUE - timedelta(days=1)),),
-    )
+    early = replace(plain, pack_deadlines=(PackDeadline(Quarter.Q1, DUE - timedelta(days=1)),))
 
     with pytest.raises(InvalidInputError) as refused:
         early.require_in(SCOPE)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from eventsourcing.domain import Snapshot
 
 from domain import ids
 from domain.actors import Actor
 from domain.errors import NotPermittedError, ReasonRequiredError
-from domain.organisation import InvalidOrganisationError, Organisation, OrganisationKind, WrongKindOfOrganisationError
+from domain.limits import InvalidInputError
+from domain.organisation import InvalidOrganisationError, Organisation, OrganisationKind, Sector
+from domain.organisation import WrongKindOfOrganisationError
 from tests.builders import ACUTE, ACUTE_ID, ADMIN, AUDITOR, COMMISSIONER, OPERATOR, administrator_of
 from tests.unit.given import collected, event_names
 
@@ -105,3 +108,81 @@ def test_a_provider_is_refused_where_a_commissioner_is_required() -> None:
     organisation.require_kind(OrganisationKind.PROVIDER)
     with pytest.raises(WrongKindOfOrganisationError):
         organisation.require_kind(OrganisationKind.COMMISSIONER)
+
+
+def test_a_provider_is_registered_with_its_sector() -> None:
+    organisation = Organisation.register(
+        OPERATOR, "MSH", "Mount Stuart Hospital", OrganisationKind.PROVIDER, Sector.INDEPENDENT_SECTOR
+    )
+
+    [registered] = collected(organisation)
+    assert registered.sector is Sector.INDEPENDENT_SECTOR and organisation.sector is Sector.INDEPENDENT_SECTOR
+    assert Sector.INDEPENDENT_SECTOR.label == "independent sector" and Sector.ICB.label == "CCG or ICB"
+
+
+@pytest.mark.parametrize(
+    ("kind", "sector"),
+    [(OrganisationKind.PROVIDER, Sector.NHS_ENGLAND), (OrganisationKind.COMMISSIONER, Sector.MENTAL_HEALTH)],
+)
+def test_a_sector_of_the_other_kind_of_organisation_is_refused_naming_the_field(
+    kind: OrganisationKind, sector: Sector
+) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        Organisation.register(OPERATOR, "X", "Some organisation", kind, sector)
+
+    assert refused.value.field == "sector"
+
+
+def test_the_organisations_administrator_changes_its_sector_saying_why() -> None:
+    organisation = registered_acute()
+
+    organisation.change_sector(administrator_of(ACUTE_ID), Sector.COMMUNITY, "Acute services moved to the ICO.")
+
+    [changed] = collected(organisation)
+    assert (type(changed).__name__, changed.sector, changed.reason) == (
+        "SectorChanged",
+        Sector.COMMUNITY,
+        "Acute services moved to the ICO.",
+    )
+    assert organisation.sector is Sector.COMMUNITY
+
+
+@pytest.mark.parametrize("actor", [ACUTE, ADMIN, COMMISSIONER, AUDITOR], ids=["staff", "other admin", "ccg", "auditor"])
+def test_only_the_organisations_own_administrator_changes_its_sector(actor: Actor) -> None:
+    with pytest.raises(NotPermittedError):
+        registered_acute().change_sector(actor, Sector.COMMUNITY, "Moved.")
+
+
+def test_a_sector_change_needs_a_reason_and_a_real_change() -> None:
+    organisation = registered_acute()
+    organisation.change_sector(administrator_of(ACUTE_ID), Sector.ACUTE, "First recorded.")
+    organisation.collect_events()
+
+    with pytest.raises(ReasonRequiredError):
+        organisation.change_sector(administrator_of(ACUTE_ID), Sector.COMMUNITY, " ")
+    with pytest.raises(InvalidInputError) as unchanged:
+        organisation.change_sector(administrator_of(ACUTE_ID), Sector.ACUTE, "Again.")
+    with pytest.raises(InvalidInputError) as wrong_kind:
+        organisation.change_sector(administrator_of(ACUTE_ID), Sector.ICB, "Became a commissioner.")
+
+    assert event_names(organisation) == [] and unchanged.value.field == wrong_kind.value.field == "sector"
+
+
+def test_an_organisation_registered_before_sectors_were_kept_has_none() -> None:
+    assert registered_acute().sector is None
+
+
+def test_a_snapshot_taken_before_sectors_were_kept_loads_with_none() -> None:
+    organisation = registered_acute()
+    snapshot = Snapshot.take(organisation)
+    old = Snapshot(
+        originator_id=snapshot.originator_id,
+        originator_version=snapshot.originator_version,
+        timestamp=snapshot.timestamp,
+        topic=snapshot.topic,
+        state={k: v for k, v in snapshot.state.items() if k != "sector"},
+    )
+
+    loaded = old.mutate(None)
+
+    assert "sector" not in old.state and isinstance(loaded, Organisation) and loaded.sector is None

@@ -18,7 +18,17 @@ from domain.scheme import SchemeTerms, StaleTermsError
 from domain.scheme_terms import InvalidTermsError
 from tests.builders import ACUTE, ACUTE_ID, ADMIN, AUDITOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY
 from tests.builders import COMMUNITY_ID, PRIVATE, PRIVATE_ID, ae_reduction, narrative_milestone, terms
-from tests.unit.given import SCOPE, PROGRAMME_ID, SCHEME_ID, agreed, collected, drafted, event_names, sign_by_all
+from tests.unit.given import (
+    LEAD_ID,
+    SCOPE,
+    PROGRAMME_ID,
+    SCHEME_ID,
+    agreed,
+    collected,
+    drafted,
+    event_names,
+    sign_by_all,
+)
 
 NewTerms = Callable[[Actor, str], None]
 VARIED = terms(narrative_milestone("M1"), narrative_milestone("M2", Quarter.Q2))
@@ -86,7 +96,7 @@ def test_a_quarter_expects_shared_milestones_from_everyone_and_targeted_ones_fro
 def test_a_signature_short_of_the_last_records_only_the_signature() -> None:
     scheme = drafted()
 
-    scheme.sign(ACUTE, 1)
+    scheme.sign(ACUTE, 1, LEAD_ID)
 
     events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["Signed"]
@@ -96,11 +106,11 @@ def test_a_signature_short_of_the_last_records_only_the_signature() -> None:
 
 def test_the_last_signature_agrees_the_scheme() -> None:
     scheme = drafted()
-    scheme.sign(COMMISSIONER, 1)
-    scheme.sign(COMMUNITY, 1)
+    scheme.sign(COMMISSIONER, 1, LEAD_ID)
+    scheme.sign(COMMUNITY, 1, LEAD_ID)
     scheme.collect_events()
 
-    scheme.sign(ACUTE, 1)
+    scheme.sign(ACUTE, 1, LEAD_ID)
 
     events = collected(scheme)
     assert [type(e).__name__ for e in events] == ["Signed", "Agreed"]
@@ -114,26 +124,26 @@ def test_a_signature_on_an_earlier_version_of_the_terms_is_stale() -> None:
     scheme.amend_draft(COMMISSIONER, VARIED, SCOPE, "add a Q2 milestone")
 
     with pytest.raises(StaleTermsError):
-        scheme.sign(ACUTE, 1)
+        scheme.sign(ACUTE, 1, LEAD_ID)
 
 
 def test_an_organisation_signs_the_same_terms_only_once() -> None:
     scheme = drafted()
-    scheme.sign(ACUTE, 1)
+    scheme.sign(ACUTE, 1, LEAD_ID)
 
     with pytest.raises(AlreadySignedError):
-        scheme.sign(ACUTE, 1)
+        scheme.sign(ACUTE, 1, LEAD_ID)
 
 
 @pytest.mark.parametrize("actor", [PRIVATE, AUDITOR, ADMIN], ids=["non-participant", "auditor", "administrator"])
 def test_only_the_commissioner_and_the_participants_sign(actor: Actor) -> None:
     with pytest.raises(NotPermittedError):
-        drafted().sign(actor, 1)
+        drafted().sign(actor, 1, LEAD_ID)
 
 
 def test_agreed_terms_have_nothing_left_to_sign() -> None:
     with pytest.raises(NothingToSignError):
-        agreed().sign(ACUTE, 1)
+        agreed().sign(ACUTE, 1, LEAD_ID)
 
 
 def test_a_measure_relative_to_a_baseline_not_yet_set_cannot_be_signed() -> None:
@@ -141,12 +151,12 @@ def test_a_measure_relative_to_a_baseline_not_yet_set_cannot_be_signed() -> None
     scheme = drafted(terms(reduction))
 
     with pytest.raises(BaselineMissingError):
-        scheme.sign(COMMISSIONER, 1)
+        scheme.sign(COMMISSIONER, 1, LEAD_ID)
 
 
 def test_amending_a_draft_lapses_the_signatures_so_far() -> None:
     scheme = drafted()
-    scheme.sign(ACUTE, 1)
+    scheme.sign(ACUTE, 1, LEAD_ID)
     scheme.collect_events()
 
     scheme.amend_draft(COMMISSIONER, VARIED, SCOPE, " add a Q2 milestone ")
@@ -155,7 +165,7 @@ def test_amending_a_draft_lapses_the_signatures_so_far() -> None:
     assert [type(e).__name__ for e in events] == ["DraftAmended"]
     assert (events[0].terms, events[0].reason) == (VARIED, "add a Q2 milestone")
     assert (scheme.terms_version, scheme.signatures, scheme.status.value) == (2, {}, "draft")
-    scheme.sign(ACUTE, 2)
+    scheme.sign(ACUTE, 2, LEAD_ID)
     assert event_names(scheme) == ["Signed"]
 
 

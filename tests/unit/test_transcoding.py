@@ -25,12 +25,12 @@ from domain.assessment import Assessment
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.quarter_review import QuarterReview
 from domain.scheme import Participant, Scheme
-from domain.scheme_terms import AgreedVersion, PackDeadline
+from domain.scheme_terms import AgreedVersion, Exclusion, PackDeadline
 from domain.submission import Submission
 from domain.set_password_links import SetPasswordLink
 from domain.transcoding import ENUMS, VALUE_OBJECTS, DataclassAsDict, register_value_types
 from tests.builders import ON_TIME, ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY_ID
-from tests.builders import ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
+from tests.builders import PRIVATE_ID, ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
 from tests.legacy import unchecked
 from tests.unit.given import ALL_PROVIDERS, SCOPE, HALF, LEAD, LEAD_ID, PROGRAMME_ID, REVIEW_ID
 from tests.unit.given import SCHEME_ID, collected, entry, presented, provider_terms, sign_by_all
@@ -68,6 +68,7 @@ SAMPLES: list[object] = [
     terms(flu_milestone(), narrative_milestone("T1", provider_id=ACUTE_ID)),
     AgreedVersion(2, terms(), (COMMISSIONER_ID, ACUTE_ID, COMMUNITY_ID)),
     PackDeadline(Quarter.Q2, date(2014, 11, 14)),
+    Exclusion(PRIVATE_ID, "Only schemes relevant to its NHS patients."),
     PACK_ENTRY,
     EvidencePack(2, (PACK_ENTRY,), (f"{COMMUNITY_ID}/FLU",)),
     Assessment(ACUTE_ID, "FLU", AssessmentStatus.PARTIALLY_MET, "70% uptake", Decimal("0.5"), PACK_ENTRY),

@@ -49,17 +49,20 @@ def _agreement_page(page: Page, scheme_id: UUID, failure: FormFailure | None = N
     scheme = readable_scheme(page.corral, page.viewer.actor, scheme_id)
     organisation = page.viewer.actor.organisation_id
     signer_role = Role.COMMISSIONER if organisation == scheme.commissioner_id else Role.PROVIDER
+    lead = page.corral.programme(scheme.programme_id).lead_of(scheme.id)
     context = {
         "title": f"{scheme.terms.title}: agreement",
         "programme": programme_heading(page.readings, page.viewer.actor, scheme.programme_id),
         "scheme": scheme,
         "names": organisation_names(page.readings),
-        "lead": page.corral.programme(scheme.programme_id).lead_of(scheme.id),
+        "lead": lead,
+        "awaits_lead": lead not in scheme.terms.provider_ids,
         "changes": terms_changes(page.corral, scheme_id),
         "may_sign": not scheme.is_agreed
         and organisation in scheme.signatories
         and str(organisation) not in scheme.signatures
-        and page.viewer.actor.role is signer_role,
+        and page.viewer.actor.role is signer_role
+        and lead in scheme.terms.provider_ids,
     }
     return page.show("agreement.html", context, failure)
 

@@ -13,10 +13,12 @@ from domain.milestones import Quarter
 from projections.progress.queries import (
     organisation_names,
     programme_heading,
+    programme_providers,
     programmes_for,
     progress_for,
     provider_table_access,
     quarter_table,
+    scheme_exclusions,
 )
 from web.pages.base import CurrentPage, PageRoute
 from web.pages.reading import QUARTERS
@@ -50,6 +52,8 @@ def overview(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
         "participants": participants,
         "quarters": QUARTERS,
         "names": organisation_names(readings),
+        "providers": programme_providers(readings, str(programme_id)),
+        "left_out": scheme_exclusions(readings, str(programme_id)),
         "live_topics": [f"progress:{programme_id}"],
         "may_import": heading.access.everything and actor.role is Role.COMMISSIONER,
     }

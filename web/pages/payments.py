@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from api.http.deps import ViewsAfter
 from domain.milestones import Quarter
 from domain.payments import Figures
-from projections.progress.queries import organisation_names, payments_for, programme_heading
+from projections.progress.queries import name_order, organisation_names, payments_for, programme_heading
 from web.pages.base import CurrentPage, PageRoute
 from web.pages.formats import money
 
@@ -62,7 +62,7 @@ def payments(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
     heading = programme_heading(readings, page.viewer.actor, programme_id)
     paid = payments_for(readings, heading.access)
     names = organisation_names(readings)
-    providers = sorted(paid.providers, key=lambda p: names.get(p.provider_id, p.provider_id))
+    providers = sorted(paid.providers, key=lambda p: name_order(names.get(p.provider_id, p.provider_id), p.provider_id))
     context = {
         "title": f"{heading.health_economy} {heading.contract_year}: payments",
         "programme": heading,

@@ -16,16 +16,16 @@ from domain.clock import FixedClock
 from domain.errors import AlreadyExistsError
 from domain.evidence import Evidence
 from domain.milestones import Quarter
-from domain.organisation import OrganisationKind
+from domain.organisation import Sector
 
 # The demo loader stands in for the platform operator at the server, as `corral organisations add` does.
 OPERATOR = Actor.operator("demo")
 
 
-def register(app: Corral, code: str, name: str, kind: OrganisationKind) -> UUID:
-    """Register an organisation, as the platform operator, unless it is already there; return its id."""
+def register(app: Corral, code: str, name: str, sector: Sector) -> UUID:
+    """Register an organisation of a sector, as the platform operator, unless it is already there; return its id."""
     try:
-        return app.register_organisation(OPERATOR, code, name, kind).id
+        return app.register_organisation(OPERATOR, code, name, sector.kind, sector).id
     except AlreadyExistsError:
         return ids.organisation_id(code)
 

@@ -18,25 +18,28 @@ from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.evidence import Attachment, Evidence, Figures
 from domain.milestones import MeasureUnit, Milestone, NumericMeasure, Quarter
-from domain.organisation import OrganisationKind
+from domain.organisation import Sector
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
+from domain.scheme_terms import Exclusion
 
 YEAR = 2014
 HEALTH_ECONOMY = "South Devon and Torbay"
 CCG = "SDT-CCG"
 ACUTE, COMMUNITY, AMBULANCE, MENTAL_HEALTH, THIRD_SECTOR, PRIVATE = "SDHFT", "TSDHCT", "SWASFT", "DPT", "CCT", "MSH"
 ORGANISATIONS = [
-    (CCG, "South Devon and Torbay CCG", OrganisationKind.COMMISSIONER, None),
-    (ACUTE, "South Devon Healthcare NHS Foundation Trust", OrganisationKind.PROVIDER, "180000000"),
-    (COMMUNITY, "Torbay and Southern Devon Health and Care NHS Trust", OrganisationKind.PROVIDER, "130000000"),
-    (AMBULANCE, "South Western Ambulance Service NHS Foundation Trust", OrganisationKind.PROVIDER, "40000000"),
-    (MENTAL_HEALTH, "Devon Partnership NHS Trust", OrganisationKind.PROVIDER, "75000000"),
-    (THIRD_SECTOR, "Community Care Trust", OrganisationKind.PROVIDER, "2000000"),
-    (PRIVATE, "Mount Stuart Hospital", OrganisationKind.PROVIDER, "6000000"),
+    (CCG, "South Devon and Torbay CCG", Sector.ICB, None),
+    (ACUTE, "South Devon Healthcare NHS Foundation Trust", Sector.ACUTE, "180000000"),
+    (COMMUNITY, "Torbay and Southern Devon Health and Care NHS Trust", Sector.COMMUNITY, "130000000"),
+    (AMBULANCE, "South Western Ambulance Service NHS Foundation Trust", Sector.AMBULANCE, "40000000"),
+    (MENTAL_HEALTH, "Devon Partnership NHS Trust", Sector.MENTAL_HEALTH, "75000000"),
+    (THIRD_SECTOR, "Community Care Trust", Sector.THIRD_SECTOR, "2000000"),
+    (PRIVATE, "Mount Stuart Hospital", Sector.INDEPENDENT_SECTOR, "6000000"),
 ]
 EVERYONE = (ACUTE, COMMUNITY, AMBULANCE, MENTAL_HEALTH, THIRD_SECTOR, PRIVATE)
 NHS_ONLY = (ACUTE, COMMUNITY, AMBULANCE, MENTAL_HEALTH, THIRD_SECTOR)
+# Seed 004: the private hospital "will sign up only to the schemes relevant to its NHS patients".
+LEFT_OUT_BECAUSE = {PRIVATE: "Mount Stuart Hospital signs up only to the schemes relevant to its NHS patients."}
 
 PERCENT = MeasureUnit.PERCENT  # the seed speaks in percent
 # (code, title, lead, participants, numeric measure for the shared Q2-Q4 milestones or None)
@@ -78,8 +81,8 @@ STEPS = {
 
 def load(app: Corral) -> None:
     """Create the programme, its schemes and a year part played through, once."""
-    for code, name, kind, _ in ORGANISATIONS:
-        register(app, code, name, kind)
+    for code, name, sector, _ in ORGANISATIONS:
+        register(app, code, name, sector)
     commissioner = staff(CCG, Role.COMMISSIONER)
     if app.exists(ids.programme_id(commissioner.organisation_id, HEALTH_ECONOMY, YEAR)):
         return
@@ -135,6 +138,9 @@ def _agree_scheme(
         tuple(Participant(ids.organisation_id(p)) for p in participants),
         _milestones(title, participants, measure),
         description=f"A system-wide shared CQUIN scheme: {title.lower()}.",
+        exclusions=tuple(
+            Exclusion(ids.organisation_id(p), LEFT_OUT_BECAUSE[p]) for p in EVERYONE if p not in participants
+        ),
     )
     scheme_id = app.draft_scheme(commissioner, programme_id, code, terms).id
     app.designate_lead(commissioner, scheme_id, ids.organisation_id(lead))

@@ -19,7 +19,7 @@ from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.evidence import Evidence
 from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure, Quarter, ThresholdBasis
-from domain.organisation import OrganisationKind
+from domain.organisation import Sector
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
 
@@ -29,8 +29,9 @@ MET, PART, NOT, NA = (
     AssessmentStatus.NOT_MET,
     AssessmentStatus.NOT_APPLICABLE,
 )
-HEALTH_ECONOMY = "Seed 000 mental health trust"
 TRUST, LOCAL, SPECIALISED = "MHT", "LOCAL-CCG", "NHSE-SPEC"
+# Each programme's name says whose it is; the year follows it wherever it is shown.
+HEALTH_ECONOMY = {LOCAL: "Local CCG CQUINs for the mental health trust", SPECIALISED: "NHS England Specialised CQUINs"}
 
 # The seed's 2017/18 table, in its order and its exact words.
 LOCAL_2017 = [
@@ -56,21 +57,27 @@ SPECIALISED_2017 = [
 
 def load(app: Corral) -> None:
     """Create both commissioners' 2017/18 and 2018/19 programmes for the trust, once."""
-    register(app, TRUST, "Mental health trust (seed 000)", OrganisationKind.PROVIDER)
-    register(app, LOCAL, "Local clinical commissioning group (seed 000)", OrganisationKind.COMMISSIONER)
-    register(app, SPECIALISED, "NHS England Specialised Commissioning", OrganisationKind.COMMISSIONER)
+    register(app, TRUST, "Mental health trust (seed 000)", Sector.MENTAL_HEALTH)
+    register(app, LOCAL, "Local clinical commissioning group (seed 000)", Sector.ICB)
+    register(app, SPECIALISED, "NHS England Specialised Commissioning", Sector.NHS_ENGLAND)
     for commissioner, contract_value, table, goals in (
         (LOCAL, Decimal("80000000"), LOCAL_2017, LOCAL_2018),
         (SPECIALISED, Decimal("45000000"), SPECIALISED_2017, SPECIALISED_2018),
     ):
-        if not app.exists(ids.programme_id(ids.organisation_id(commissioner), HEALTH_ECONOMY, 2017)):
+        if not app.exists(programme_id(commissioner, 2017)):
             _play_2017(app, staff(commissioner, Role.COMMISSIONER), contract_value, table)
-        if not app.exists(ids.programme_id(ids.organisation_id(commissioner), HEALTH_ECONOMY, 2018)):
+        if not app.exists(programme_id(commissioner, 2018)):
             _draft_2018(app, staff(commissioner, Role.COMMISSIONER), contract_value, goals)
 
 
+def programme_id(commissioner: str, year: int) -> UUID:
+    """The id of the trust's programme with a commissioner (LOCAL or SPECIALISED) in a contract year."""
+    return ids.programme_id(ids.organisation_id(commissioner), HEALTH_ECONOMY[commissioner], year)
+
+
 def _set_up(app: Corral, commissioner: Actor, year: int, contract_value: Decimal) -> UUID:
-    programme_id = app.set_up_programme(commissioner, HEALTH_ECONOMY, year, schemes_per_lead=None).id
+    code = LOCAL if commissioner.organisation_id == ids.organisation_id(LOCAL) else SPECIALISED
+    programme_id = app.set_up_programme(commissioner, HEALTH_ECONOMY[code], year, schemes_per_lead=None).id
     terms = ProviderTerms(ids.organisation_id(TRUST), contract_value, Decimal("0.025"))
     app.join_programme(commissioner, programme_id, terms)
     return programme_id

@@ -1,12 +1,18 @@
-"""Organisations: every id and name, for choosing participants, leads and users' organisations."""
+"""Organisations: every one's id, name, kind and sector; an administrator records its own organisation's sector."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from uuid import UUID
 
-from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
-from projections.progress.queries import organisation_names
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.http.commands import Act, RecordedOut
+from api.http.deps import BY_ADMINISTRATOR, CurrentActor, ProgressReadings, ViewsAfter
+from domain.limits import SHORT_TEXT
+from domain.organisation import OrganisationKind, Sector
+from projections.progress.queries import organisations_listed
 
 router = APIRouter(tags=["set-up"])
 
@@ -14,10 +20,31 @@ router = APIRouter(tags=["set-up"])
 class OrganisationOut(BaseModel):
     id: str
     name: str
+    kind: OrganisationKind
+    sector: Sector | None = Field(description="none for an organisation registered before sectors were recorded")
+
+
+class SectorIn(BaseModel):
+    sector: Sector
+    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 @router.get("/organisations", response_model=list[OrganisationOut])
 def organisations(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> list[OrganisationOut]:
-    """Every organisation's id and name, for choosing participants, leads and users' organisations."""
-    names = organisation_names(readings)
-    return [OrganisationOut(id=i, name=n) for i, n in sorted(names.items(), key=lambda item: item[1])]
+    """Every organisation's id, name, kind and sector, in order of name: for choosing participants, leads and users'
+    organisations."""
+    return [
+        OrganisationOut(
+            id=o.id, name=o.name, kind=OrganisationKind(o.kind), sector=Sector(o.sector) if o.sector else None
+        )
+        for o in organisations_listed(readings)
+    ]
+
+
+@router.post("/organisations/{organisation_id}/sector", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
+def change_sector(organisation_id: UUID, body: SectorIn, act: Act) -> JSONResponse:
+    """The organisation's own administrator records the sector it is in, saying why."""
+    return act.run(
+        f"sector {organisation_id} {body.sector.value} {body.reason}",
+        lambda: act.corral.change_sector(act.actor, organisation_id, body.sector, body.reason, act.expected_version),
+    )

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CurrentActor, ProgressReadings, ViewsAfter
 from domain.limits import NAME
-from projections.progress.queries import programmes_for
+from projections.progress.queries import organisation_names, programmes_for
 
 router = APIRouter(prefix="/programmes")
 
@@ -20,6 +20,8 @@ class ProgrammeSummary(BaseModel):
     id: str
     health_economy: str
     contract_year: int
+    commissioner_id: str
+    commissioner: str = Field(description="the commissioner's name")
 
 
 class ProgrammeIn(BaseModel):
@@ -31,9 +33,16 @@ class ProgrammeIn(BaseModel):
 
 @router.get("", response_model=list[ProgrammeSummary], tags=["programmes"])
 def list_programmes(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> list[ProgrammeSummary]:
-    """The programmes you may see."""
+    """The programmes you may see, by contract year, then name (the same on every database)."""
+    names = organisation_names(readings)
     return [
-        ProgrammeSummary(id=p.id, health_economy=p.health_economy, contract_year=p.contract_year)
+        ProgrammeSummary(
+            id=p.id,
+            health_economy=p.health_economy,
+            contract_year=p.contract_year,
+            commissioner_id=p.commissioner_id,
+            commissioner=names.get(p.commissioner_id, ""),
+        )
         for p in programmes_for(readings, actor)
     ]
 

@@ -17,7 +17,7 @@ from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownProgram
 from domain.limits import CODE, SHORT_TEXT, within
 from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.scheme import Participant, SchemeTerms
-from domain.scheme_terms import PackDeadline
+from domain.scheme_terms import Exclusion, PackDeadline
 
 router = APIRouter(tags=["set-up"])
 
@@ -56,6 +56,11 @@ class ParticipantIn(BaseModel):
     weight: Decimal = Decimal(1)
 
 
+class ExclusionIn(BaseModel):
+    provider_id: UUID
+    reason: str
+
+
 class PackDeadlineIn(BaseModel):
     quarter: Quarter
     due: date
@@ -70,6 +75,10 @@ class TermsIn(BaseModel):
         default=[],
         description="when each quarter's pack is due; a quarter not named is due 14 days after its last milestone",
     )
+    exclusions: list[ExclusionIn] = Field(
+        default=[],
+        description="every provider of the programme that is not a participant, with the reason it is left out",
+    )
 
     def terms(self) -> SchemeTerms:
         """The domain's terms, whose own checks give the clear errors, naming each field by its place in the body."""
@@ -79,7 +88,11 @@ class TermsIn(BaseModel):
             with within(f"participants.{number}"):
                 participants.append(Participant(p.provider_id, p.weight))
         deadlines = tuple(PackDeadline(d.quarter, d.due) for d in self.pack_deadlines)
-        return SchemeTerms(self.title, tuple(participants), milestones, self.description, deadlines)
+        exclusions = []
+        for number, x in enumerate(self.exclusions):
+            with within(f"exclusions.{number}"):
+                exclusions.append(Exclusion(x.provider_id, x.reason))
+        return SchemeTerms(self.title, tuple(participants), milestones, self.description, deadlines, tuple(exclusions))
 
 
 def milestone_of(number: int, m: MilestoneIn) -> Milestone:

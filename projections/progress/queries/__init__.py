@@ -18,6 +18,13 @@ from projections.progress.queries.collation import CollationBoard, collation_boa
 from projections.progress.queries.dashboard import ProgrammeDashboard, provider_dashboard
 from projections.progress.queries.matrix import ProgressMatrix, QuarterRow, progress_for, progress_matrix, quarter_table
 from projections.progress.queries.nudges import OpenNudge, open_nudges
+from projections.progress.queries.organisations import (
+    LeftOut,
+    OrganisationFacts,
+    organisations_listed,
+    programme_providers,
+    scheme_exclusions,
+)
 from projections.progress.queries.payments import (
     Overridden,
     PaymentsSeen,
@@ -39,13 +46,15 @@ from projections.progress.queries.programmes import (
     scheme_row,
 )
 from projections.progress.queries.queues import QueueSection, WorkItem, WorkQueue, evidence_to_remind, work_queue
-from projections.progress.queries.reading import MilestoneProgress, load_progress, organisation_names
+from projections.progress.queries.reading import MilestoneProgress, load_progress, name_order, organisation_names
 
 __all__ = [
     "CollationBoard",
+    "LeftOut",
     "MilestoneProgress",
     "OpenNudge",
     "Overridden",
+    "OrganisationFacts",
     "PaymentsSeen",
     "ProgrammeAccess",
     "ProgrammeDashboard",
@@ -66,12 +75,15 @@ __all__ = [
     "evidence_to_remind",
     "load_progress",
     "may_read_dashboard",
+    "name_order",
     "open_nudges",
     "organisation_names",
+    "organisations_listed",
     "payments_for",
     "programme_access",
     "programme_heading",
     "programme_payments",
+    "programme_providers",
     "programmes_for",
     "programmes_taken_part_in",
     "progress_for",
@@ -81,6 +93,7 @@ __all__ = [
     "provider_table_access",
     "quarter_table",
     "review_access",
+    "scheme_exclusions",
     "scheme_headings",
     "scheme_row",
     "unseen",

@@ -13,7 +13,7 @@ from sqlalchemy import and_, or_, select
 
 from domain.actors import Actor, Role
 from domain.errors import NotFoundError
-from projections.progress.queries.reading import fetch
+from projections.progress.queries.reading import fetch, programme_order
 from projections.progress.view import ProgressView
 
 
@@ -66,21 +66,21 @@ def programme_access(view: ProgressView, actor: Actor, programme_id: str) -> Pro
 
 
 def visible_programmes(view: ProgressView, actor: Actor) -> list[str]:
-    """The programmes the actor may see at all: an auditor, only those granted."""
+    """The programmes the actor may see at all, in `programme_order`: an auditor, only those granted."""
     organisation = str(actor.organisation_id)
     g, pr = view.programmes, view.providers
-    provided = select(pr.c.programme_id).where(pr.c.provider_id == organisation)
+    query = select(g.c.id, g.c.contract_year, g.c.health_economy)
     if actor.role is Role.COMMISSIONER:
-        rows = fetch(view, select(g.c.id).where(g.c.commissioner_id == organisation).order_by(g.c.contract_year))
+        rows = fetch(view, query.where(g.c.commissioner_id == organisation))
     elif actor.role is Role.PROVIDER:
-        rows = fetch(view, select(pr.c.programme_id.label("id")).where(pr.c.provider_id == organisation))
+        rows = fetch(view, query.join(pr, pr.c.programme_id == g.c.id).where(pr.c.provider_id == organisation))
     elif actor.role is Role.AUDITOR:  # the programmes granted, of those the organisation still takes part in
-        granted = [str(p) for p in actor.programmes]
+        provided = select(pr.c.programme_id).where(pr.c.provider_id == organisation)
         taken_part = or_(g.c.commissioner_id == organisation, g.c.id.in_(provided))
-        rows = fetch(view, select(g.c.id).where(g.c.id.in_(granted), taken_part).order_by(g.c.contract_year))
+        rows = fetch(view, query.where(g.c.id.in_([str(p) for p in actor.programmes]), taken_part))
     else:
         rows = []
-    return [r.id for r in rows]
+    return [r.id for r in sorted(rows, key=lambda r: programme_order(r.contract_year, r.health_economy, r.id))]
 
 
 def provider_table_access(view: ProgressView, actor: Actor, programme_id: str, provider_id: str) -> ProgrammeAccess:

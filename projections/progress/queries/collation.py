@@ -11,7 +11,7 @@ from domain.deadlines import due_note
 from domain.milestones import Quarter
 from domain.quarter_review import ReviewStatus
 from domain.submission import SubmissionStatus
-from projections.progress.queries.reading import MilestoneProgress, load_progress, organisation_names
+from projections.progress.queries.reading import MilestoneProgress, load_progress, name_order, organisation_names
 from projections.progress.view import ProgressView
 
 IN_PACK = (SubmissionStatus.ACCEPTED.value, SubmissionStatus.PRESENTED.value)
@@ -80,7 +80,7 @@ def collation_board(view: ProgressView, scheme_id: str, quarter: Quarter, today:
                 nudges=[Nudge(x.nudged_at, x.nudged_by, x.message) for x in nudges if x.provider_id == provider_id],
             )
         )
-    participants.sort(key=lambda p: p.name)
+    participants.sort(key=lambda p: name_order(p.name, p.provider_id))
     status = ReviewStatus(review.status) if review is not None else ReviewStatus.OPEN
     return CollationBoard(
         scheme_id=scheme_id,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from domain.payments import Figures
 from projections.progress.queries.payments import payments_of
-from projections.progress.queries.reading import MilestoneProgress, load_progress
+from projections.progress.queries.reading import MilestoneProgress, load_progress, programme_order
 from projections.progress.view import ProgressView
 
 
@@ -30,17 +30,13 @@ def provider_dashboard(view: ProgressView, provider_id: str, today: date | None 
     """Every programme the provider has joined: schemes (id, title, leads it?), milestones by due date, money."""
     g, pr, s, pa = view.programmes, view.providers, view.schemes, view.participants
     with view.database.engine.connect() as conn:
-        programmes = conn.execute(
-            select(g)
-            .join(pr, pr.c.programme_id == g.c.id)
-            .where(pr.c.provider_id == provider_id)
-            .order_by(g.c.contract_year)
-        ).all()
+        joined = conn.execute(select(g).join(pr, pr.c.programme_id == g.c.id).where(pr.c.provider_id == provider_id))
+        programmes = sorted(joined, key=lambda g: programme_order(g.contract_year, g.health_economy, g.id))
         schemes = conn.execute(
             select(s.c.id, s.c.programme_id, s.c.title, s.c.lead_id)
             .join(pa, (pa.c.scheme_id == s.c.id) & (pa.c.terms_version == s.c.terms_version))
             .where(pa.c.provider_id == provider_id)
-            .order_by(s.c.ordinal)
+            .order_by(s.c.ordinal, s.c.id)
         ).all()
     milestones = load_progress(view, today, provider_id=provider_id)
     return [
@@ -51,7 +47,8 @@ def provider_dashboard(view: ProgressView, provider_id: str, today: date | None 
             commissioner_id=programme.commissioner_id,
             schemes=[(r.id, r.title, r.lead_id == provider_id) for r in schemes if r.programme_id == programme.id],
             milestones=sorted(
-                (m for m in milestones if m.programme_id == programme.id), key=lambda m: (m.due, m.scheme_title, m.code)
+                (m for m in milestones if m.programme_id == programme.id),
+                key=lambda m: (m.due, m.scheme_title, m.scheme_id, m.code),
             ),
             money=_money(view, programme.id, provider_id, [m for m in milestones if m.programme_id == programme.id]),
         )

@@ -10,7 +10,8 @@ from sqlalchemy import or_, select
 from domain.actors import Actor
 from domain.errors import NotFoundError
 from projections.progress.queries.access import ProgrammeAccess, programme_access, visible_programmes
-from projections.progress.queries.reading import fetch, organisation_names
+from projections.progress.queries.organisations import programme_providers
+from projections.progress.queries.reading import fetch
 from projections.progress.view import ProgressView
 
 
@@ -82,16 +83,13 @@ def scheme_row(view: ProgressView, scheme_id: UUID | str) -> tuple[str, str, str
 def scheme_headings(view: ProgressView, programme_id: str) -> list[SchemeHeading]:
     """The programme's schemes, drafts too, in the order they were drafted."""
     s = view.schemes
-    query = select(s.c.id, s.c.title, s.c.lead_id).where(s.c.programme_id == programme_id).order_by(s.c.ordinal)
+    query = select(s.c.id, s.c.title, s.c.lead_id).where(s.c.programme_id == programme_id).order_by(s.c.ordinal, s.c.id)
     return [SchemeHeading(r.id, r.title, r.lead_id) for r in fetch(view, query)]
 
 
 def provider_names(view: ProgressView, programme_id: str) -> dict[str, str]:
-    """The name of each provider that joined the programme, by id, in order of name."""
-    names = organisation_names(view)
-    pr = view.providers
-    joined = fetch(view, select(pr.c.provider_id).where(pr.c.programme_id == programme_id))
-    return dict(sorted(((r.provider_id, names.get(r.provider_id, r.provider_id)) for r in joined), key=lambda i: i[1]))
+    """The name of each provider that joined the programme, by id, in order of name (then id)."""
+    return {p.id: p.name for p in programme_providers(view, programme_id)}
 
 
 def agreed_scheme_ids(view: ProgressView) -> set[str]:

@@ -20,6 +20,7 @@ from domain.milestones import Quarter
 from domain.quarter_review import ReviewStatus
 from domain.submission import SubmissionStatus
 from projections.progress.queries.reading import MilestoneProgress, fetch, load_progress, organisation_names
+from projections.progress.queries.reading import programme_order
 from projections.progress.view import ProgressView
 
 WAITING_FOR_LEAD = SubmissionStatus.SUBMITTED.value
@@ -143,7 +144,9 @@ def _lead_sections(led: list[_Quarter], names: dict[str, str], today: date) -> l
                 deciding.append(q.item(what, f"/submissions/{r.submission_id}", note=f"revision {r.revision}"))
         if q.review_status not in NOT_YET_PRESENTED or today < Quarter(q.quarter).first_day(q.contract_year):
             continue
-        owing = sorted({names.get(r.provider_id, r.provider_id) for r in q.rows if r.owed})
+        owing = sorted(
+            {names.get(r.provider_id, r.provider_id) for r in q.rows if r.owed}, key=lambda n: (n.casefold(), n)
+        )
         if owing:
             missing.append(q.item(f"{len(owing)} missing: {', '.join(owing)}", q.board))
         if q.pack_due is not None:
@@ -184,10 +187,9 @@ def _open_quarters(view: ProgressView, today: date, **where: str) -> list[_Quart
     """Agreed scheme-quarters not yet closed, with their rows: a provider's, a lead's or a commissioner's."""
     s, g, d, r = view.schemes, view.programmes, view.pack_deadlines, view.reviews
     query = (
-        select(s.c.id, s.c.programme_id, s.c.title, s.c.lead_id, g.c.contract_year)
+        select(s.c.id, s.c.programme_id, s.c.title, s.c.lead_id, s.c.ordinal, g.c.contract_year, g.c.health_economy)
         .join(g, g.c.id == s.c.programme_id)
         .where(s.c.agreed_version.is_not(None))
-        .order_by(g.c.contract_year, s.c.ordinal)
     )
     if "lead_id" in where:
         query = query.where(s.c.lead_id == where["lead_id"])
@@ -196,7 +198,10 @@ def _open_quarters(view: ProgressView, today: date, **where: str) -> list[_Quart
     if "provider_id" in where:
         p = view.participants
         query = query.where(s.c.id.in_(select(p.c.scheme_id).where(p.c.provider_id == where["provider_id"])))
-    schemes = fetch(view, query)
+    schemes = sorted(
+        fetch(view, query),
+        key=lambda x: (programme_order(x.contract_year, x.health_economy, x.programme_id), x.ordinal, x.id),
+    )
     if not schemes:
         return []
     ids = [x.id for x in schemes]

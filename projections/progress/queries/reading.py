@@ -114,7 +114,7 @@ def load_progress(
             ),
         )
         .where(*(p.c[column] == value for column, value in where.items()))
-        .order_by(s.c.ordinal, m.c.ordinal, p.c.provider_id)
+        .order_by(s.c.ordinal, s.c.id, m.c.ordinal, m.c.code, p.c.provider_id)
     )
     rows = fetch(view, query, conn)
     return [
@@ -156,6 +156,17 @@ def fetch(view: ProgressView, query: Any, conn: Connection | None = None) -> lis
         return list(conn.execute(query).all())
     with view.database.engine.connect() as own:
         return list(own.execute(query).all())
+
+
+def name_order(name: str, tie: str) -> tuple[str, str, str]:
+    """A sort key for names that is the same on every database (their collations differ): case-folded, then as
+    written, then the id."""
+    return name.casefold(), name, tie
+
+
+def programme_order(contract_year: int, health_economy: str, programme_id: str) -> tuple[int, tuple[str, str, str]]:
+    """The order every list of programmes takes: contract year, then name, then id."""
+    return contract_year, name_order(health_economy, programme_id)
 
 
 def organisation_names(view: ProgressView) -> dict[str, str]:
