@@ -15,7 +15,7 @@ from domain.actors import Role
 from tests.builders import COMMISSIONER, COMMUNITY_ID, OPERATOR, quick_hash
 from tests.e2e.test_api_set_up import ACUTE, COMMUNITY, PASSWORD, client, providers_registered, signed_in
 from tests.integration.given import CONTRACT_YEAR, HEALTH_ECONOMY, event_count, provider_terms
-from tests.workbooks import PLAN, SELFHARM, filled, valid
+from tests.workbooks import PARTICIPANTS, PLAN, SELFHARM, filled, valid
 
 __all__ = ["client"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,7 +80,7 @@ def test_a_workbook_with_faults_is_refused_naming_each_place_and_records_nothing
     gill = signed_in(client, "gill")
     template = client.get(f"/api/v1/programmes/{programme}/scheme-template.xlsx", headers=gill).content
     sixty = (*PLAN, None, None, "numeric", None, "staff vaccinated", "staff", 60, 80)
-    workbook = filled(template, Schemes=[SELFHARM], Participants=[("SELFHARM", "ACUTE")], Milestones=[sixty])
+    workbook = filled(template, Schemes=[SELFHARM], Participants=PARTICIPANTS[:2], Milestones=[sixty])
     before = events(settings)
 
     refused = client.post(
@@ -100,7 +100,10 @@ def test_the_same_rows_as_json_are_refused_by_index_and_field_then_drafted(
     gill = signed_in(client, "gill")
     rows = {
         "schemes": [{"scheme_code": "SELFHARM", "title": "Reduce self-harm and suicide"}],
-        "participants": [{"scheme_code": "SELFHARM", "provider": "ACUTE"}],
+        "participants": [
+            {"scheme_code": "SELFHARM", "provider": "ACUTE"},
+            {"scheme_code": "SELFHARM", "provider": "COMMUNITY", "left_out": "Runs no service this scheme covers."},
+        ],
         "milestones": [{"scheme_code": "SELFHARM", "code": "PLAN", "title": "Safety plan", "quarter": "Q1"}],
     }
     imports = f"/api/v1/programmes/{programme}/scheme-imports/rows"

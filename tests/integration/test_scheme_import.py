@@ -17,7 +17,7 @@ from domain.application import Corral
 from domain.errors import AlreadyExistsError
 from domain.milestones import MeasureUnit
 from domain.scheme import SchemeStatus
-from tests.builders import ACUTE_ID, COMMISSIONER, COMMUNITY_ID, PRIVATE_ID
+from tests.builders import ACUTE_ID, COMMISSIONER, COMMUNITY_ID
 from tests.integration.given import event_count, programme_set_up
 from tests.workbooks import FLU, FLU_MEASURE, NUTRITION, PARTICIPANTS, PLAN, SELFHARM, filled, valid
 from tests.workbooks import without_column
@@ -27,7 +27,7 @@ PROVIDERS = [("ACUTE", "Torbay Acute Trust"), ("COMMUNITY", "Devon Community Car
 
 @pytest.fixture
 def programme_id(app: Corral) -> UUID:
-    return programme_set_up(app, ACUTE_ID, COMMUNITY_ID, PRIVATE_ID)
+    return programme_set_up(app, ACUTE_ID, COMMUNITY_ID)
 
 
 def blank() -> bytes:
@@ -133,7 +133,7 @@ def test_a_sound_workbook_from_the_template_drafts_every_scheme_in_one_save(app:
     assert found.valid and [d.code for d in found.drafts] == ["SELFHARM", "NUTRITION"]
     before = event_count(app)
 
-    recorded = app.draft_schemes(COMMISSIONER, programme_id, [(d.code, d.terms) for d in found.drafts], 4)
+    recorded = app.draft_schemes(COMMISSIONER, programme_id, [(d.code, d.terms) for d in found.drafts], 3)
 
     assert recorded.id == programme_id and event_count(app) == before + 4  # two drafted, two added to the programme
     selfharm = app.scheme(ids.scheme_id(programme_id, "SELFHARM"))
@@ -142,7 +142,7 @@ def test_a_sound_workbook_from_the_template_drafts_every_scheme_in_one_save(app:
     flu = selfharm.terms.milestone("FLU")
     assert flu.provider_id == ACUTE_ID and flu.measure is not None and str(flu.measure.minimum) == "0.6"
     nutrition = app.scheme(ids.scheme_id(programme_id, "NUTRITION"))
-    assert nutrition.terms.provider_ids == {COMMUNITY_ID} and found.drafts[1].left_out[0][0] == ACUTE_ID
+    assert nutrition.terms.provider_ids == {COMMUNITY_ID} and [x.provider_id for x in nutrition.terms.exclusions] == [ACUTE_ID]
     assert app.programme(programme_id).scheme_ids == [selfharm.id, nutrition.id]
     assert [e.sentence(True) for e in checked(app, programme_id, valid(blank())).errors] == [
         "Schemes, row 2: this programme already has a scheme with code SELFHARM",

@@ -62,9 +62,9 @@ def load(app: Corral) -> None:
 
 
 def _grant_auditor(app: Corral) -> None:
-    """The CCG's administrator lets its auditor read the South Devon and Torbay programme."""
+    """The CCG's administrator lets its auditor read the South Devon and Torbay programme, once it is there."""
     programme_id = ids.programme_id(ids.organisation_id(south_devon.CCG), south_devon.HEALTH_ECONOMY, south_devon.YEAR)
-    if programme_id not in app.user_account(AUDITOR).programmes:
+    if app.exists(programme_id) and programme_id not in app.user_account(AUDITOR).programmes:
         app.grant_programme(app.user_account(ADMINISTRATOR).as_actor(), AUDITOR, programme_id)
 
 

@@ -24,7 +24,7 @@ def drafts_out(programme_id: UUID, checked: Checked) -> list[dict[str, Any]]:
             "terms": TermsIn.model_validate(asdict(draft.terms)).model_dump(mode="json"),
             "left_out": [
                 {"provider_id": str(provider), "name": checked.names.get(provider, ""), "reason": reason}
-                for provider, reason in draft.left_out
+                for provider, reason in ((x.provider_id, x.reason) for x in draft.terms.exclusions)
             ],
         }
         for draft in checked.drafts

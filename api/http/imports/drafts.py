@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from api.http.errors import organisation_names
 from api.http.imports.reading import Rows
-from api.http.imports.rows import MILESTONE_FIELDS, PARTICIPANT_FIELDS, Providers, milestone_body
+from api.http.imports.rows import EXCLUSION_FIELDS, MILESTONE_FIELDS, PARTICIPANT_FIELDS, Providers, milestone_body
 from api.http.imports.sheets import Row, RowError, Sheet
 from api.http.routers.schemes import DraftIn, MilestoneIn, ParticipantIn, milestone_of
 from domain.actors import Actor
@@ -26,11 +26,10 @@ SCHEME_FIELDS = {"code": "scheme_code", "title": "title", "description": "descri
 
 @dataclass(frozen=True)
 class Draft:
-    """A scheme as it would be drafted, and the providers of the programme left out of it, with why."""
+    """A scheme as it would be drafted (its terms name the providers of the programme left out of it, with why)."""
 
     code: str
     terms: SchemeTerms
-    left_out: tuple[tuple[UUID, str], ...]
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class _Scheme:
     row: Row
     participants: list[Row] = field(default_factory=list)
     milestones: list[Row] = field(default_factory=list)
-    left_out: list[tuple[UUID, str]] = field(default_factory=list)
+    left_out: list[Row] = field(default_factory=list)  # the participants' rows that leave a provider out
     errors: list[RowError] = field(default_factory=list)
 
     def fault(self, path: str, message: str) -> None:
@@ -68,6 +67,8 @@ class _Scheme:
     def _place(self, path: str) -> tuple[Sheet, int, str | None]:
         part, _, rest = path.partition(".")
         number, _, inner = rest.partition(".")
+        if part == "exclusions" and number.isdigit():
+            return Sheet.PARTICIPANTS, self.left_out[int(number)].number, EXCLUSION_FIELDS.get(inner)
         if part in ("participants", "milestones") and number.isdigit():
             sheet, rows, fields = (
                 (Sheet.PARTICIPANTS, self.participants, PARTICIPANT_FIELDS)
@@ -109,7 +110,7 @@ def check(corral: Corral, actor: Actor, programme_id: UUID, rows: Rows) -> Check
     errors.extend(error for scheme in schemes for error in scheme.errors)
     if not schemes and not errors:
         errors.append(RowError(Sheet.SCHEMES, None, None, "lists no scheme to import"))
-    found = tuple(Draft(code, terms, tuple(scheme.left_out)) for scheme, (code, terms) in built)
+    found = tuple(Draft(code, terms) for _, (code, terms) in built)
     return Checked(rows.in_workbook, found if not errors else (), tuple(errors), providers.names)
 
 
@@ -132,13 +133,15 @@ def _grouped(rows: Rows, errors: list[RowError]) -> list[_Scheme]:
 def _draft(scheme: _Scheme, providers: Providers, names: Callable[[UUID], str]) -> tuple[str, SchemeTerms] | None:
     """The scheme's code and terms from its rows as the API's draft, each row parsed and checked on its own first so
     every row's faults are found, then the rows that parsed together; None if the terms cannot be made of them."""
+    exclusions = []
     for row in [r for r in scheme.participants if r.get("left_out") is not None]:
         scheme.participants.remove(row)
         provider = providers.find(row, Sheet.PARTICIPANTS, scheme.errors)
         if row.get("weight") is not None:
             scheme.errors.append(RowError(Sheet.PARTICIPANTS, row.number, "weight", "a provider left out has none"))
         if provider is not None:
-            scheme.left_out.append((provider, str(row.get("left_out"))))
+            scheme.left_out.append(row)
+            exclusions.append({"provider_id": provider, "reason": str(row.get("left_out"))})
     participants: list[ParticipantIn] = []
     participant_rows = len(scheme.participants)
     for row in list(scheme.participants):
@@ -164,7 +167,8 @@ def _draft(scheme: _Scheme, providers: Providers, names: Callable[[UUID], str]) 
     # From here a path's number is the place among the rows that parsed: so every other fault is found as well.
     values = scheme.row.values
     head = {"code": values.get("scheme_code"), "title": values.get("title"), "description": values.get("description")}
-    body = {k: v for k, v in head.items() if v is not None} | {"participants": participants, "milestones": milestones}
+    body = {k: v for k, v in head.items() if v is not None}
+    body |= {"participants": participants, "milestones": milestones, "exclusions": exclusions}
     draft = scheme.parsed(DraftIn, "", body)
     if draft is None:
         return None

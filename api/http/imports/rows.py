@@ -10,6 +10,7 @@ from api.http.imports.sheets import NARRATIVE, NUMERIC, Row, RowError, Sheet
 from domain.application import Corral
 
 PARTICIPANT_FIELDS = {"provider_id": "provider", "weight": "weight"}
+EXCLUSION_FIELDS = {"provider_id": "provider", "reason": "left_out"}
 MEASURE_KEYS = ("numerator", "denominator", "minimum", "maximum", "direction", "basis", "baseline", "unit")
 MILESTONE_FIELDS = {
     **{key: key for key in ("code", "title", "description", "quarter", "due", "weight")},
