@@ -142,7 +142,9 @@ def test_a_sound_workbook_from_the_template_drafts_every_scheme_in_one_save(app:
     flu = selfharm.terms.milestone("FLU")
     assert flu.provider_id == ACUTE_ID and flu.measure is not None and str(flu.measure.minimum) == "0.6"
     nutrition = app.scheme(ids.scheme_id(programme_id, "NUTRITION"))
-    assert nutrition.terms.provider_ids == {COMMUNITY_ID} and [x.provider_id for x in nutrition.terms.exclusions] == [ACUTE_ID]
+    assert nutrition.terms.provider_ids == {COMMUNITY_ID} and [x.provider_id for x in nutrition.terms.exclusions] == [
+        ACUTE_ID
+    ]
     assert app.programme(programme_id).scheme_ids == [selfharm.id, nutrition.id]
     assert [e.sentence(True) for e in checked(app, programme_id, valid(blank())).errors] == [
         "Schemes, row 2: this programme already has a scheme with code SELFHARM",
