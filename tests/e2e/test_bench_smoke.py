@@ -37,7 +37,7 @@ def test_every_benchmark_runs_at_a_tiny_size_and_reports_ratios_against_raw_base
     (added,) = live.added_delivery_cpu([fewer, followed])
 
     assert rebuilt.events >= 200 and rebuilt.raw_rate > 0
-    assert [v.view for v in rebuilt.views] == ["progress_v3", "audit_v2", "notifications_v1"]
+    assert [v.view for v in rebuilt.views] == ["progress_v3", "audit_v2", "notifications_v1", "accounts_v1"]
     assert all(v.rate > 0 for v in rebuilt.views)
     assert len(rebuilt.results()) == len(rebuilt.views) + 1 and well_formed(rebuilt.results())
     assert [(b.view, b.events) for b in split] == [("progress_v3", 200), ("audit_v2", 200), ("notifications_v1", 200)]

@@ -84,7 +84,17 @@ def test_the_default_store_is_a_sqlite_file_under_var(tmp_path: Path) -> None:
 
 
 def test_the_operator_invites_a_user_without_smtp_and_is_given_the_link_which_works_once(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    run("organisations", "add", "RA9", "--name", "Torbay and South Devon NHS Foundation Trust", "--kind", "provider")
+    run(
+        "organisations",
+        "add",
+        "RA9",
+        "--name",
+        "Torbay and South Devon NHS Foundation Trust",
+        "--kind",
+        "provider",
+        "--sector",
+        "acute",
+    )
     invited = run("users", "invite", "nina.shah", "--organisation", "RA9", "--role", "provider", "--name", "Nina Shah")
     again = run("users", "invite", "nina.shah", "--organisation", "RA9", "--role", "provider")
     address = re.search(r"http://127\.0\.0\.1:8000/set-password\?\S+", invited.stdout)
