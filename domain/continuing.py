@@ -50,8 +50,13 @@ class ContinuationService(ReadService):
             raise AlreadyExistsError(f"there is already a {following.health_economy} programme for {year}")
         for terms in last.providers.values():
             following.join(actor, terms)
-        schemes = [self._carried(actor, last, following, s) for s in _chosen(last, scheme_codes)]
-        return self._save(following, last, *schemes)
+        # One save, its events in the order the use cases would record them: each scheme drafted before the
+        # programme adds it and designates its lead, and last year's programme continued once next year's exists.
+        events = [*following.collect_events()]
+        for scheme_id in _chosen(last, scheme_codes):
+            draft = self._carried(actor, last, following, scheme_id)
+            events += [*draft.collect_events(), *following.collect_events()]
+        return self._save(following, *events, *last.collect_events())
 
     def _carried(self, actor: Actor, last: Programme, following: Programme, scheme_id: UUID) -> Scheme:
         scheme = self.scheme(scheme_id)

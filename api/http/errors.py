@@ -36,6 +36,7 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (NotPermittedError, status.HTTP_403_FORBIDDEN),
     (NotFoundError, status.HTTP_404_NOT_FOUND),
     (AlreadyExistsError, status.HTTP_409_CONFLICT),
+    (ProgrammeAlreadyContinuedError, status.HTTP_409_CONFLICT),
     (ConcurrentChangeError, status.HTTP_409_CONFLICT),
     (DomainError, status.HTTP_422_UNPROCESSABLE_CONTENT),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -18,6 +19,7 @@ from domain.limits import InvalidInputError
 from domain.milestones import Milestone, Quarter
 from domain.programme import ProgrammeAlreadyContinuedError
 from domain.scheme import SchemeStatus
+from projections.audit import whole_trail
 from projections.progress.queries import programme_payments
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, PRIVATE_ID
 from tests.builders import ae_reduction, figures, flu_milestone, narrative_milestone, terms
@@ -25,6 +27,7 @@ from tests.integration.given import CONTRACT_YEAR, HEALTH_ECONOMY, SCHEME_CODE, 
 from tests.integration.read_models import scheme_agreed, views_of
 
 Q1, PART = Quarter.Q1, AssessmentStatus.PARTIALLY_MET
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
 
 
 def attendances(code: str = "AE", quarter: Quarter = Quarter.Q2) -> Milestone:
@@ -146,3 +149,24 @@ def test_only_the_schemes_named_are_carried_and_an_unknown_code_is_refused_by_it
     following = app.programme(app.continue_programme(COMMISSIONER, last_id, scheme_codes=["AE"]).id)
 
     assert list(following.schemes.values()) == ["AE"] and following.has_provider(PRIVATE_ID)
+
+
+def test_the_audit_trail_tells_how_next_year_was_carried_forward_naming_both_years(
+    app: Corral, settings: Settings
+) -> None:
+    last_id = played_year(app)
+    next_id = app.continue_programme(COMMISSIONER, last_id).id
+
+    with views_of(settings) as views:
+        views.caught_up(app)
+        earlier = [e.description for e in whole_trail(views.database, programme_id=last_id)]
+        following = [e.description for e in whole_trail(views.database, programme_id=next_id)]
+
+    assert earlier[-1] == (
+        "South Devon and Torbay CCG continued the South Devon and Torbay 2014/15 programme into the South Devon"
+        " and Torbay 2015/16 programme, its schemes carried forward as drafts"
+    )
+    assert "it continues the South Devon and Torbay 2014/15 programme" in following[0]
+    assert "it continues 'Reduce self-harm and suicide' of last year" in following[4]
+    assert "added 'Reduce self-harm and suicide' (code SELFHARM)" in following[5]
+    assert not any(UUID_TEXT.search(text) for text in following)
