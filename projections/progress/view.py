@@ -11,10 +11,10 @@ ID = String(36)
 
 
 class ProgressView(View):
-    """Organisations, programmes, scheme terms by version (pack deadlines too), provider-milestone progress, reviews,
+    """Organisations, programmes (and the years they continue and are continued by), scheme terms by version (pack deadlines too), provider-milestone progress, reviews,
     nudges."""
 
-    name = "progress_v2"
+    name = "progress_v3"
 
     def define_tables(self) -> None:
         self.organisations = self.table(
@@ -27,6 +27,8 @@ class ProgressView(View):
             Column("health_economy", SafeText),
             Column("contract_year", Integer),
             Column("partial_fraction", DecimalText),
+            Column("continues", ID, nullable=True),
+            Column("continued_by", ID, nullable=True),
         )
         self.providers = self.table(
             "providers",

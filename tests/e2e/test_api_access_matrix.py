@@ -279,6 +279,7 @@ MATRIX = (
     # Set-up: each allowed change names something that exists already, or leaves out a reason.
     Row("POST", f"{V1}/programmes", changes(Role.COMMISSIONER), json=PROGRAMME_SET_UP),
     Row("POST", f"{PROGRAMME}/providers", COMMISSIONERS_CHANGE, json=JOINED),
+    Row("POST", f"{PROGRAMME}/continuation", COMMISSIONERS_CHANGE, json={"schemes": ["NO-SUCH-SCHEME"]}),
     Row("POST", f"{PROGRAMME}/schemes", COMMISSIONERS_CHANGE, json=TERMS | {"code": "SELFHARM"}),
     Row("POST", f"{SCHEME}/lead", COMMISSIONERS_CHANGE, json={"provider_id": str(ACUTE_ID)}),
     Row("POST", f"{SCHEME}/variations", COMMISSIONERS_CHANGE, json=TERMS | {"reason": ""}),
