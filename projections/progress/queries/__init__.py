@@ -16,7 +16,15 @@ from projections.progress.queries.access import (
 )
 from projections.progress.queries.collation import CollationBoard, collation_board
 from projections.progress.queries.dashboard import ProgrammeDashboard, provider_dashboard
-from projections.progress.queries.matrix import ProgressMatrix, QuarterRow, progress_for, progress_matrix, quarter_table
+from projections.progress.queries.matrix import (
+    Goals,
+    ProgressMatrix,
+    QuarterRow,
+    goals_table,
+    progress_for,
+    progress_matrix,
+    quarter_table,
+)
 from projections.progress.queries.nudges import OpenNudge, open_nudges
 from projections.progress.queries.payments import (
     PaymentsSeen,
@@ -41,6 +49,7 @@ from projections.progress.queries.queues import QueueSection, WorkItem, WorkQueu
 from projections.progress.queries.reading import MilestoneProgress, load_progress, organisation_names
 
 __all__ = [
+    "Goals",
     "CollationBoard",
     "MilestoneProgress",
     "OpenNudge",
@@ -73,6 +82,7 @@ __all__ = [
     "linked_years",
     "programmes_for",
     "progress_for",
+    "goals_table",
     "progress_matrix",
     "provider_dashboard",
     "provider_names",
