@@ -9,6 +9,9 @@ from uuid import UUID
 
 import pytest
 
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import StoredEvent
+
 from api.storage.settings import Settings
 from domain import ids
 from domain.achievement import AssessmentStatus
@@ -17,13 +20,14 @@ from domain.errors import AlreadyExistsError, NotPermittedError
 from domain.evidence import Evidence, Figures
 from domain.limits import InvalidInputError
 from domain.milestones import Milestone, Quarter
-from domain.programme import ProgrammeAlreadyContinuedError
-from domain.scheme import SchemeStatus
+from domain.programme import Programme, ProgrammeAlreadyContinuedError
+from domain.scheme import Scheme, SchemeStatus
 from projections.audit import whole_trail
 from projections.progress.queries import programme_payments
-from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, PRIVATE_ID
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID, PRIVATE_ID
 from tests.builders import ae_reduction, figures, flu_milestone, narrative_milestone, terms
 from tests.integration.given import CONTRACT_YEAR, HEALTH_ECONOMY, SCHEME_CODE, agreed_scheme, presented
+from tests.integration.given import programme_set_up, provider_terms
 from tests.integration.read_models import scheme_agreed, views_of
 
 Q1, PART = Quarter.Q1, AssessmentStatus.PARTIALLY_MET
@@ -170,3 +174,29 @@ def test_the_audit_trail_tells_how_next_year_was_carried_forward_naming_both_yea
     assert "it continues 'Reduce self-harm and suicide' of last year" in following[4]
     assert "added 'Reduce self-harm and suicide' (code SELFHARM)" in following[5]
     assert not any(UUID_TEXT.search(text) for text in following)
+
+
+def recorded_before_continuation_existed(app: Corral, *aggregates: Aggregate) -> None:
+    """Record the aggregates' pending events as Corral did before it continued programmes: with no `continues`."""
+    assert app.mapper.compressor is None and app.mapper.cipher is None
+    stored = []
+    for event in (e for aggregate in aggregates for e in aggregate.collect_events()):
+        state = {k: v for k, v in vars(event).items() if k not in ("originator_id", "originator_version", "continues")}
+        topic = f"{type(event).__module__}:{type(event).__qualname__}"
+        encoded = app.mapper.transcoder.encode(state)
+        stored.append(StoredEvent(event.originator_id, event.originator_version, topic, encoded))
+    app.recorder.insert_events(stored)
+
+
+def test_a_programme_and_a_scheme_recorded_before_continuation_existed_are_read_and_continued(app: Corral) -> None:
+    programme_set_up(app)
+    older = Programme.set_up(COMMISSIONER, COMMISSIONER_ID, "Torbay", 2014)
+    older.join(COMMISSIONER, provider_terms(ACUTE_ID))
+    scheme = Scheme.draft(COMMISSIONER, older.id, COMMISSIONER_ID, older.scope, "SH", terms(participants=(ACUTE_ID,)))
+    older.add_scheme(COMMISSIONER, scheme.id, "SH")
+    recorded_before_continuation_existed(app, scheme, older)
+
+    following = app.programme(app.continue_programme(COMMISSIONER, older.id).id)
+
+    assert (app.programme(older.id).continues, app.scheme(scheme.id).continues) == (None, None)
+    assert app.scheme(following.scheme_ids[0]).continues == scheme.id
