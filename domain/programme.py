@@ -44,13 +44,17 @@ class ProgrammeAlreadyContinuedError(DomainError):
     """A programme is continued into the next contract year once."""
 
 
+NO_PROGRAMME: UUID | None = None
+
+
 class Programme(Aggregate):
     """Participating providers, lead designations and the payment settings; the years it continues and is continued
     by."""
 
-    # Class defaults, not fields, so a programme restored from a snapshot taken before continuation existed has them.
-    continues: UUID | None = None
-    continued_by: UUID | None = None
+    # Class defaults (not annotated, so not fields), so a programme restored from a snapshot taken before continuation
+    # existed has them.
+    continues = NO_PROGRAMME
+    continued_by = NO_PROGRAMME
 
     class SetUp(Aggregate.Created):
         commissioner_id: UUID

@@ -53,11 +53,15 @@ class MilestoneNotApplicableError(DomainError):
     """The milestone is targeted at another provider."""
 
 
+NO_SCHEME: UUID | None = None
+
+
 class Scheme(Aggregate):
     """A scheme's terms, their signatures and every agreed version; the scheme of last year it continues, if any."""
 
-    # A class default, not a field, so a scheme restored from a snapshot taken before continuation existed has it.
-    continues: UUID | None = None
+    # A class default (not annotated, so not a field), so a scheme restored from a snapshot taken before continuation
+    # existed has it.
+    continues = NO_SCHEME
 
     class Drafted(Aggregate.Created):
         programme_id: UUID

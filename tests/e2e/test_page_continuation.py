@@ -17,7 +17,7 @@ from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Role
 from tests.builders import ACUTE_ID, COMMISSIONER_ID, OPERATOR, narrative_milestone, quick_hash
-from tests.integration.given import HEALTH_ECONOMY, agreed_scheme
+from tests.integration.given import HEALTH_ECONOMY, SCHEME_CODE, agreed_scheme
 
 PASSWORD = "a long enough password"
 
@@ -72,6 +72,9 @@ def test_the_commissioner_confirms_then_continues_and_both_years_link_to_each_ot
     earlier = client.get(f"/programmes/{programme_id}").text
     assert f'Continued in <a href="/programmes/{following}">South Devon and Torbay 2015/16</a>' in earlier
     assert "Continue into 2015/16</button>" not in earlier
+    carried = client.get(f"/schemes/{ids.scheme_id(following, SCHEME_CODE)}/agreement").text
+    earlier_scheme = ids.scheme_id(programme_id, SCHEME_CODE)
+    assert f'continues <a href="/schemes/{earlier_scheme}/agreement">last year\'s Reduce self-harm' in carried
 
 
 def test_asking_to_continue_records_nothing_and_a_provider_is_never_offered_it(

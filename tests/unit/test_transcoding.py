@@ -41,6 +41,7 @@ DOMAIN_MODULES = (
     "milestones",
     "organisation",
     "programme",
+    "programme_terms",
     "quarter_review",
     "reminder",
     "evidence_pack",
