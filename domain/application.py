@@ -8,6 +8,7 @@ from eventsourcing.persistence import JSONTranscoder
 
 from domain.administering import AdministrationService
 from domain.collecting import EvidenceService
+from domain.continuing import ContinuationService
 from domain.organisation import Organisation
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
@@ -22,9 +23,9 @@ from domain.uploads import UploadService
 from domain.user_account import UserAccount
 
 
-class Corral(SetUpService, EvidenceService, ReviewService, AdministrationService, UploadService):
-    """Every use case of DOMAIN.md's lifecycle, by family: set-up, evidence, review, accounts (and their
-    administration) and uploads."""
+class Corral(SetUpService, ContinuationService, EvidenceService, ReviewService, AdministrationService, UploadService):
+    """Every use case of DOMAIN.md's lifecycle, by family: set-up, the next year, evidence, review, accounts (and
+    their administration) and uploads."""
 
     name = "Corral"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -13,8 +10,10 @@ from eventsourcing.domain import Aggregate, event
 from domain import ids
 from domain.actors import Actor
 from domain.errors import AlreadyExistsError, DomainError, NotFoundError, NotPermittedError
-from domain.limits import CONTRACT_VALUE, CONTRACT_YEAR, CQUIN_RATE, FRACTION, NAME, SCHEMES_PER_LEAD, require_reason
-from domain.milestones import Quarter
+from domain.limits import CONTRACT_YEAR, FRACTION, NAME, SCHEMES_PER_LEAD, require_reason
+from domain.milestones import contract_year_label
+from domain.programme_terms import ProgrammeScope as ProgrammeScope
+from domain.programme_terms import ProviderTerms as ProviderTerms
 
 
 class InvalidProgrammeError(DomainError):
@@ -41,43 +40,21 @@ class AlreadyLeadError(DomainError):
     """The provider already leads this scheme."""
 
 
-@dataclass(frozen=True)
-class ProviderTerms:
-    """A participating provider's contract value and CQUIN rate."""
-
-    provider_id: UUID
-    contract_value: Decimal
-    cquin_rate: Decimal
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "contract_value", CONTRACT_VALUE.check(self.contract_value, "contract_value"))
-        object.__setattr__(self, "cquin_rate", CQUIN_RATE.check(self.cquin_rate, "cquin_rate"))
-
-    @property
-    def cquin_value(self) -> Decimal:
-        """The income at stake: contract value times CQUIN rate."""
-        return self.contract_value * self.cquin_rate
+class ProgrammeAlreadyContinuedError(DomainError):
+    """A programme is continued into the next contract year once."""
 
 
-class ProgrammeScope(NamedTuple):
-    """What a scheme's terms must keep within: the programme's providers and its contract year (never recorded)."""
-
-    provider_ids: frozenset[UUID]
-    contract_year: int
-
-    @property
-    def first_day(self) -> date:
-        """1 April of the contract year."""
-        return Quarter.Q1.first_day(self.contract_year)
-
-    @property
-    def last_day(self) -> date:
-        """31 March of the next calendar year."""
-        return Quarter.Q4.last_day(self.contract_year)
+NO_PROGRAMME: UUID | None = None
 
 
 class Programme(Aggregate):
-    """Participating providers, lead designations and the payment settings."""
+    """Participating providers, lead designations and the payment settings; the years it continues and is continued
+    by."""
+
+    # Class defaults (not annotated, so not fields), so a programme restored from a snapshot taken before continuation
+    # existed has them.
+    continues = NO_PROGRAMME
+    continued_by = NO_PROGRAMME
 
     class SetUp(Aggregate.Created):
         commissioner_id: UUID
@@ -85,6 +62,11 @@ class Programme(Aggregate):
         contract_year: int
         partial_fraction: Decimal
         schemes_per_lead: int | None
+        actor: Actor
+        continues: UUID | None = None
+
+    class Continued(Aggregate.Event):
+        next_programme_id: UUID
         actor: Actor
 
     class ProviderJoined(Aggregate.Event):
@@ -126,8 +108,10 @@ class Programme(Aggregate):
         contract_year: int,
         partial_fraction: Decimal = Decimal("0.5"),
         schemes_per_lead: int | None = 1,
+        continues: UUID | None = None,
     ) -> Programme:
-        """Set up a programme; `schemes_per_lead` None lifts the one-scheme-per-lead default."""
+        """Set up a programme, perhaps continuing last year's; `schemes_per_lead` None lifts the one-scheme-per-lead
+        default."""
         actor.require_commissioner_of(commissioner_id)
         health_economy = NAME.check(health_economy, "health_economy")
         if not health_economy.strip():
@@ -143,6 +127,7 @@ class Programme(Aggregate):
             partial_fraction=partial_fraction,
             schemes_per_lead=schemes_per_lead,
             actor=actor,
+            continues=continues,
         )
         return created
 
@@ -155,6 +140,7 @@ class Programme(Aggregate):
         partial_fraction: Decimal,
         schemes_per_lead: int | None,
         actor: Actor,
+        continues: UUID | None = None,
     ) -> None:
         self.commissioner_id = commissioner_id
         self.health_economy = health_economy
@@ -164,6 +150,19 @@ class Programme(Aggregate):
         self.providers: dict[str, ProviderTerms] = {}
         self.schemes: dict[str, str] = {}
         self.leads: dict[str, UUID] = {}
+        self.continues = continues
+
+    def continue_into(self, actor: Actor, next_programme_id: UUID) -> None:
+        """Record that next year's programme continues this one; a programme is continued once."""
+        actor.require_commissioner_of(self.commissioner_id)
+        if self.continued_by is not None:
+            year = contract_year_label(self.contract_year + 1)
+            raise ProgrammeAlreadyContinuedError(f"this programme has already been continued into {year}")
+        self._continued(next_programme_id=next_programme_id, actor=actor)
+
+    @event(Continued)
+    def _continued(self, next_programme_id: UUID, actor: Actor) -> None:
+        self.continued_by = next_programme_id
 
     def join(self, actor: Actor, terms: ProviderTerms) -> None:
         """A provider joins with its contract value and CQUIN rate."""

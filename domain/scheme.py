@@ -57,8 +57,15 @@ class MilestoneNotApplicableError(DomainError):
     """The milestone is targeted at another provider."""
 
 
+NO_SCHEME: UUID | None = None
+
+
 class Scheme(Aggregate):
-    """A scheme's terms, their signatures and every agreed version."""
+    """A scheme's terms, their signatures and every agreed version; the scheme of last year it continues, if any."""
+
+    # A class default (not annotated, so not a field), so a scheme restored from a snapshot taken before continuation
+    # existed has it.
+    continues = NO_SCHEME
 
     class Drafted(Aggregate.Created):
         programme_id: UUID
@@ -66,6 +73,7 @@ class Scheme(Aggregate):
         code: str
         terms: SchemeTerms
         actor: Actor
+        continues: UUID | None = None
 
     class DraftAmended(Aggregate.Event):
         terms: SchemeTerms
@@ -99,21 +107,36 @@ class Scheme(Aggregate):
         programme: ProgrammeScope,
         code: str,
         terms: SchemeTerms,
+        continues: UUID | None = None,
     ) -> Scheme:
-        """Draft a scheme in a programme."""
+        """Draft a scheme in a programme, perhaps continuing one of last year's."""
         actor.require_commissioner_of(commissioner_id)
         code = CODE.check(code, "code")
         if not code.strip():
             raise InvalidTermsError("a scheme needs a short code")
         terms.require_in(programme)
         created: Scheme = cls(
-            programme_id=programme_id, commissioner_id=commissioner_id, code=code.strip(), terms=terms, actor=actor
+            programme_id=programme_id,
+            commissioner_id=commissioner_id,
+            code=code.strip(),
+            terms=terms,
+            actor=actor,
+            continues=continues,
         )
         return created
 
     @event(Drafted)
-    def __init__(self, programme_id: UUID, commissioner_id: UUID, code: str, terms: SchemeTerms, actor: Actor) -> None:
+    def __init__(
+        self,
+        programme_id: UUID,
+        commissioner_id: UUID,
+        code: str,
+        terms: SchemeTerms,
+        actor: Actor,
+        continues: UUID | None = None,
+    ) -> None:
         self.programme_id = programme_id
+        self.continues = continues
         self.commissioner_id = commissioner_id
         self.code = code
         self.terms = terms

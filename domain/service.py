@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.clock import Clock, UKClock
@@ -81,7 +81,8 @@ class EventSourcedService(Application[UUID]):
             what = type(aggregate).__name__.lower()
             raise AlreadyExistsError(message or f"this {what} already exists") from None
 
-    def _save(self, primary: Aggregate, *others: Aggregate) -> Recorded:
+    def _save(self, primary: Aggregate, *others: Aggregate | CanMutateAggregate[UUID]) -> Recorded:
+        """Save the aggregates (or events already collected from them, in their order) in one transaction."""
         try:
             recordings = self.save(primary, *others)
         except IntegrityError:

@@ -11,7 +11,13 @@ from rich.text import Text
 from api.cli.demo import south_devon, trust_year
 from domain import ids
 from domain.milestones import Quarter, contract_year_label
-from projections.progress.queries import organisation_names, programme_payments, progress_matrix, quarter_table
+from projections.progress.queries import (
+    goals_table,
+    organisation_names,
+    programme_payments,
+    progress_matrix,
+    quarter_table,
+)
 from projections.progress.view import ProgressView
 from domain.payments import pounds
 from projections.notifications.outbox import OutboxStatus
@@ -24,16 +30,24 @@ def show_trust(console: Console, view: ProgressView, year: int) -> int:
     table.add_column("Indicator", overflow="fold")
     for quarter in Quarter:
         table.add_column(quarter.value, no_wrap=True)
+    goals = Table(title=f"{contract_year_label(year)} CQUIN goals, agreed and not yet assessed")
+    goals.add_column("Indicator", overflow="fold")
+    goals.add_column("Goals", overflow="fold")
     rows = 0
     for commissioner in (trust_year.LOCAL, trust_year.SPECIALISED):
-        programme_id = trust_year.programme_id(commissioner, year)
-        for row in quarter_table(view, str(programme_id), trust_id):
+        programme_id = str(trust_year.programme_id(commissioner, year))
+        for row in quarter_table(view, programme_id, trust_id):
             table.add_row(row.title, *(row.statuses[q] or "—" for q in Quarter))
             rows += 1
+        for planned in goals_table(view, programme_id, trust_id):
+            if not planned.assessed:
+                goals.add_row(planned.title, "\n".join(planned.goals))
     if not rows:
         console.print(f"No agreed {contract_year_label(year)} indicators for the trust: run `corral demo` first.")
         return 1
     console.print(table)
+    if goals.rows:
+        console.print(goals)
     return 0
 
 

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from domain.programme import ProgrammeAlreadyContinuedError
 from domain.errors import (
     StaleVersionError,
     AlreadyExistsError,
@@ -36,6 +37,7 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (NotPermittedError, status.HTTP_403_FORBIDDEN),
     (NotFoundError, status.HTTP_404_NOT_FOUND),
     (AlreadyExistsError, status.HTTP_409_CONFLICT),
+    (ProgrammeAlreadyContinuedError, status.HTTP_409_CONFLICT),
     (ConcurrentChangeError, status.HTTP_409_CONFLICT),
     (DomainError, status.HTTP_422_UNPROCESSABLE_CONTENT),
 ]

@@ -74,6 +74,8 @@ def _set_up(e: Programme.SetUp, lookup: Lookup) -> Described:
         f"{who(e, lookup)} set up the {context.title} programme: Partially Met earns {e.partial_fraction}"
         f" of a milestone's value, and a provider may lead {limit}"
     )
+    if e.continues is not None:
+        text = f"{text}; it continues {programme_named(lookup, e.continues)}"
     return about(context, text)
 
 
@@ -128,6 +130,8 @@ def _drafted(e: Scheme.Drafted, lookup: Lookup) -> Described:
         f"{who(e, lookup)} drafted '{e.terms.title}' (code {e.code}) in {programme_named(lookup, e.programme_id)}:"
         f" {participants}, {milestones}{left_out(e.terms, lookup)}"
     )
+    if e.continues is not None:
+        text = f"{text}; it continues {scheme_named(lookup, e.continues)} of last year"
     return about(created_context(e), text)
 
 

@@ -59,9 +59,16 @@ class ProgressProjection(ViewProjection[ProgressView]):
             "health_economy": e.health_economy,
             "contract_year": e.contract_year,
             "partial_fraction": e.partial_fraction,
+            "continues": None if e.continues is None else _id(e.continues),
         }
         self.view.stage(self.view.programmes, row)
         self.view.remember(("schemes in", row["id"]), 0)
+
+    @process_event.register
+    def _(self, e: Programme.Continued, tracking: Tracking) -> None:
+        self.view.stage_update(
+            self.view.programmes, {"id": _id(e.originator_id)}, continued_by=_id(e.next_programme_id)
+        )
 
     @process_event.register
     def _(self, e: Programme.ProviderJoined, tracking: Tracking) -> None:

@@ -11,8 +11,8 @@ ID = String(36)
 
 
 class ProgressView(View):
-    """Organisations and their sectors, programmes, scheme terms by version (pack deadlines and the providers left out
-    too), provider-milestone progress, reviews, nudges."""
+    """Organisations and their sectors, programmes (and the years they continue and are continued by), scheme terms
+    by version (pack deadlines and the providers left out too), provider-milestone progress, reviews, nudges."""
 
     name = "progress_v3"
 
@@ -31,6 +31,8 @@ class ProgressView(View):
             Column("health_economy", SafeText),
             Column("contract_year", Integer),
             Column("partial_fraction", DecimalText),
+            Column("continues", ID, nullable=True),
+            Column("continued_by", ID, nullable=True),
         )
         self.providers = self.table(
             "providers",

@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import SignIn, check
-from tests.browser.demo import NUTRITION, SELF_HARM, SOUTH_DEVON
+from tests.browser.demo import NUTRITION, SELF_HARM, SOUTH_DEVON, WELLBEING_2019, local_2019_drafted
 
 
 def test_the_auditor_is_signed_in_by_name_and_reads_who_did_what_by_name_in_the_trail(sign_in: SignIn) -> None:
@@ -63,9 +63,9 @@ def test_refused_forms_say_what_is_wrong_in_sentences_that_name_organisations_an
     provider.goto(f"/schemes/{SELF_HARM}/milestones/Q4/evidence")  # a milestone no other test sends
     provider.get_by_role("button", name="Submit evidence").click()
     _refusals_read_plainly(provider)
+    local_2019_drafted(sign_in("local-ccg.quality"))
     trust = sign_in("mht.quality")
-    trust.goto("/home")
-    trust.get_by_role("link", name="Improvement of staff health and wellbeing", exact=True).last.click()
+    trust.goto(f"/schemes/{WELLBEING_2019}/agreement")
     trust.get_by_role("button", name="Sign version 1").click()
     [baseline] = _refusals_read_plainly(trust)
     assert "baseline" in baseline

@@ -21,6 +21,8 @@ from tests.browser.demo import (
     TRUST,
     TRUST_2017,
     TRUST_2018,
+    WELLBEING_2019,
+    local_2019_drafted,
 )
 
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'"
@@ -244,9 +246,9 @@ def test_a_scheme_agreement_shows_its_terms_and_a_draft_that_cannot_be_signed_sa
     )
     check(page, "agreement")
 
+    local_2019_drafted(sign_in("local-ccg.quality"))
     trust = sign_in("mht.quality")
-    trust.goto("/home")
-    trust.get_by_role("link", name="Improvement of staff health and wellbeing", exact=True).last.click()
+    trust.goto(f"/schemes/{WELLBEING_2019}/agreement")
     expect(trust.locator("main")).to_contain_text("draft")
     trust.get_by_role("button", name="Sign version 1").click()
     expect(trust.locator(".error-summary")).to_contain_text("baseline")

@@ -302,6 +302,7 @@ MATRIX = (
     # Set-up: each allowed change names something that exists already, or leaves out a reason.
     Row("POST", f"{V1}/programmes", changes(Role.COMMISSIONER), json=PROGRAMME_SET_UP),
     Row("POST", f"{PROGRAMME}/providers", COMMISSIONERS_CHANGE, json=JOINED),
+    Row("POST", f"{PROGRAMME}/continuation", COMMISSIONERS_CHANGE, json={"schemes": ["NO-SUCH-SCHEME"]}),
     Row("POST", f"{PROGRAMME}/schemes", COMMISSIONERS_CHANGE, json=TERMS | {"code": "SELFHARM"}),
     # Imports: the template is its commissioner's alone; the schemes imported exist already, so nothing is drafted.
     Row("GET", f"{PROGRAMME}/scheme-template.xlsx", reads(named("gill"))),

@@ -273,3 +273,37 @@ def test_organisations_are_listed_with_their_sector_which_their_own_administrato
     assert a_provider_sector.status_code == no_such_sector.status_code == 422
     assert a_provider_sector.json()["errors"][0]["field"] == no_such_sector.json()["errors"][0]["field"] == "sector"
     assert not_an_administrator.status_code == 403
+
+
+def test_a_programme_is_continued_into_next_year_once_over_http_and_both_years_name_each_other(
+    client: TestClient, settings: Settings
+) -> None:
+    gill = signed_in(client, "gill")
+    providers_registered(settings)
+    app = build_application(settings)
+    app.register_user(OPERATOR, "alice", UUID(ACUTE), Role.PROVIDER, quick_hash(PASSWORD))
+    app.close()
+    programme = client.post(
+        "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
+    ).json()["id"]
+    for provider in (ACUTE, COMMUNITY):
+        body = {"provider_id": provider, "contract_value": "100000000", "cquin_rate": "0.025"}
+        client.post(f"/api/v1/programmes/{programme}/providers", json=body, headers=gill)
+    scheme_id = client.post(f"/api/v1/programmes/{programme}/schemes", json=TERMS | {"code": "NUTRITION"}, headers=gill)
+    client.post(f"/api/v1/schemes/{scheme_id.json()['id']}/lead", json={"provider_id": ACUTE}, headers=gill)
+
+    refused = client.post(f"/api/v1/programmes/{programme}/continuation", headers=signed_in(client, "alice"))
+    continued = client.post(f"/api/v1/programmes/{programme}/continuation", headers=gill)
+    again = client.post(f"/api/v1/programmes/{programme}/continuation", json={}, headers=gill)
+
+    assert refused.status_code == 403
+    assert continued.status_code == 201, continued.text
+    following = continued.json()["id"]
+    assert (again.status_code, again.json()["rule"]) == (409, "ProgrammeAlreadyContinued")
+    assert again.json()["detail"] == "This programme has already been continued into 2015/16"
+    after = {"after": continued.json()["position"]}
+    listed = {p["id"]: p for p in client.get("/api/v1/programmes", params=after, headers=gill).json()}
+    assert (listed[programme]["continued_by"], listed[programme]["continues"]) == (following, None)
+    assert (listed[following]["continues"], listed[following]["contract_year"]) == (programme, 2015)
+    carried = client.get(f"/api/v1/schemes/{ids.scheme_id(UUID(following), 'NUTRITION')}", headers=gill).json()
+    assert carried["status"] == "draft" and carried["terms"]["milestones"][1]["due"] == "2015-10-31"

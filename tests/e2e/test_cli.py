@@ -36,8 +36,8 @@ def test_a_fresh_store_loads_the_demo_once_and_shows_the_trust_table(run) -> Non
     trust = run("show", "trust")
 
     assert first.returncode == 0, first.stderr
-    assert first.stdout.count("loaded:") == 3 and "already" not in first.stdout
-    assert second.stdout.count("already loaded:") == 3
+    assert first.stdout.count("loaded:") == 4 and "already" not in first.stdout
+    assert second.stdout.count("already loaded:") == 4
     assert trust.returncode == 0, trust.stderr
     assert "2017/18 CQUIN and Trust Quality Priorities Indicators" in trust.stdout
     assert "│ Improvement of staff health and wellbeing" in trust.stdout
@@ -65,6 +65,21 @@ def test_the_operator_registers_an_organisation_with_its_sector(run) -> None:  #
         mismatched.returncode == 2 and "Sector: a commissioner's sector is one of icb, nhs-england" in mismatched.stdout
     )
     assert missing.returncode == 2 and "--sector" in missing.stderr
+
+
+def test_after_the_demo_the_trusts_2018_19_shows_its_agreed_indicators_and_the_seeds_goals(run) -> None:  # type: ignore[no-untyped-def]
+    before = run("show", "trust", "--year", "2018")
+    run("demo")
+
+    shown = run("show", "trust", "--year", "2018")
+
+    assert before.returncode == 1 and "run `corral demo` first" in before.stdout
+    assert shown.returncode == 0, shown.stderr
+    assert "2018/19 CQUIN and Trust Quality Priorities Indicators" in shown.stdout
+    assert "2018/19 CQUIN goals, agreed and not yet assessed" in shown.stdout
+    assert "Uptake of flu vaccinations by frontline clinical staff of 75%" in shown.stdout
+    assert "Reduce by 20% the A&E attendances of a selected cohort of frequent attenders" in shown.stdout
+    assert "justice pathway" not in shown.stdout  # not among the seed's 2018/19 CQUINs
 
 
 def test_show_before_demo_says_what_to_do(run) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from pathlib import Path
 
 from collections.abc import Iterator
@@ -15,10 +17,11 @@ from domain import ids
 from domain.application import Corral
 from domain.milestones import Quarter
 from domain.organisation import OrganisationKind, Sector
-from projections.progress.queries import quarter_table
+from projections.progress.queries import programme_payments, quarter_table
 from projections.progress.view import ProgressView
 from projections.runner import catch_up
 from tests.builders import OPERATOR
+from web.pages.formats import percent
 from tests.conftest import DATABASES, empty_store
 
 SEED_000 = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_273be610992f54bc.txt"
@@ -175,7 +178,7 @@ def test_each_programme_of_the_trust_says_whose_it_is(demo: Corral) -> None:
     assert all("NHS England" in name for (code, _), name in names.items() if code == trust_year.SPECIALISED)
 
 
-def test_the_2018_19_goals_carry_the_seeds_numeric_targets_in_percent_as_drafts(demo: Corral) -> None:
+def test_the_2018_19_goals_carry_the_seeds_numeric_targets_in_percent_agreed_with_baselines(demo: Corral) -> None:
     programme = demo.programme(trust_year.programme_id(trust_year.LOCAL, 2018))
     milestones = {m.code: m for s in programme.scheme_ids for m in demo.scheme(s).terms.milestones}
 
@@ -190,7 +193,57 @@ def test_the_2018_19_goals_carry_the_seeds_numeric_targets_in_percent_as_drafts(
         "CPA-SHARED": "90 percent",
         "AE-FREQUENT": "-20 percent",
     }
-    assert all(demo.scheme(s).status.value == "draft" for s in programme.scheme_ids)
+    assert all(m.measure.baseline is not None for m in milestones.values() if m.measure is not None)
+    assert all(demo.scheme(s).status.value == "agreed" for s in programme.scheme_ids)
+
+
+def test_2018_19_is_2017_18_continued_each_scheme_linked_to_the_one_it_continues(demo: Corral) -> None:
+    for commissioner in (trust_year.LOCAL, trust_year.SPECIALISED):
+        last = demo.programme(trust_year.programme_id(commissioner, 2017))
+        following = demo.programme(trust_year.programme_id(commissioner, 2018))
+
+        continued = [demo.scheme(s) for s in following.scheme_ids]
+
+        assert (last.continued_by, following.continues) == (following.id, last.id)
+        assert all(s.continues in last.scheme_ids and following.lead_of(s.id) is not None for s in continued)
+        assert all(demo.scheme(s.continues).terms.title == s.terms.title for s in continued if s.continues)
+    assert len(following.scheme_ids) == len(last.scheme_ids) - 1  # the justice pathway is not in the seed's 2018/19
+
+
+def headline(app: Corral, settings: Settings, commissioner: str) -> Decimal:
+    """The 2017/18 programme's % of income achieved: earned over available, exactly."""
+    database, projections = build_views(settings)
+    for projection in projections:
+        catch_up(app, projection)
+    view = next(p.view for p in projections if isinstance(p.view, ProgressView))
+    programme_id = trust_year.programme_id(commissioner, 2017)
+    achieved = programme_payments(view, str(programme_id)).total.achieved
+    database.close()
+    assert achieved is not None
+    return achieved * 100
+
+
+def test_the_trust_earns_89_percent_of_its_local_income_and_100_percent_of_its_specialised(
+    demo_store: tuple[Corral, Settings],
+) -> None:
+    local, specialised = headline(*demo_store, trust_year.LOCAL), headline(*demo_store, trust_year.SPECIALISED)
+
+    assert (local, specialised) == (Decimal(89), Decimal(100))
+    assert (percent(local / 100), percent(specialised / 100)) == ("89.0%", "100.0%")  # as the payments page shows them
+
+
+@pytest.mark.skipif(not SEED_000.exists(), reason="shared/seeds is not beside this checkout")
+def test_the_headline_figures_are_the_ones_the_seed_states(demo_store: tuple[Corral, Settings]) -> None:
+    stated = re.search(
+        r"achieved (\d+)% of the income available for the 2017/18 Local CQUINs and (\d+)% of the income available"
+        r" for the 2017/18 Specialist Services CQUINS",
+        SEED_000.read_text(encoding="utf-8"),
+    )
+    assert stated is not None
+
+    shown = (headline(*demo_store, trust_year.LOCAL), headline(*demo_store, trust_year.SPECIALISED))
+
+    assert shown == (Decimal(stated[1]), Decimal(stated[2]))
 
 
 def test_every_demo_user_has_a_name_and_an_email_address_at_a_domain_reserved_for_examples(demo: Corral) -> None:

@@ -386,6 +386,13 @@ def _(app: Corral) -> object:
     return app.sign_scheme(ACUTE, draft(app), 2)
 
 
+@breaks("ProgrammeAlreadyContinued")
+def _(app: Corral) -> object:
+    programme_id = programme_set_up(app)
+    app.continue_programme(COMMISSIONER, programme_id)
+    return app.continue_programme(COMMISSIONER, programme_id, health_economy="Torbay")
+
+
 @breaks("StaleVersion")
 def _(app: Corral) -> object:
     return app.withdraw_evidence(COMMUNITY, submitted(app), "Wrong file.", expected_version=7)

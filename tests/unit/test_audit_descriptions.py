@@ -16,6 +16,7 @@ from domain.achievement import AssessmentStatus
 from domain.actors import Actor
 from domain.milestones import Milestone, Quarter
 from domain.organisation import Organisation, OrganisationKind, Sector
+from domain.carrying import carried_forward
 from domain.programme import Programme, ProgrammeScope, ProviderTerms
 from domain.evidence_pack import PackEntry
 from domain.quarter_review import QuarterReview
@@ -191,6 +192,17 @@ class Story:
         organisation.change_sector(administrator_of(ACUTE_ID), Sector.MENTAL_HEALTH, "registered in error as acute")
         self.step(organisation)
 
+    def next_year(self, programme: Programme, scheme: Scheme) -> None:
+        following = Programme.set_up(COMMISSIONER, COMMISSIONER_ID, "Torbay", 2015, continues=programme.id)
+        for terms in programme.providers.values():
+            following.join(COMMISSIONER, terms)
+        self.step(following)
+        terms = carried_forward(scheme.agreed_terms, {})
+        carried = Scheme.draft(COMMISSIONER, following.id, COMMISSIONER_ID, following.scope, "SH", terms, scheme.id)
+        self.step(carried)
+        programme.continue_into(COMMISSIONER, following.id)
+        self.step(programme)
+
     @classmethod
     def told(cls) -> list[Any]:
         story = cls()
@@ -198,6 +210,7 @@ class Story:
         programme = story.programme()
         scheme = story.scheme(programme)
         story.quarter(scheme)
+        story.next_year(programme, scheme)
         story.rename()
         return story.events
 
@@ -215,7 +228,7 @@ def described_as(story: list[tuple[Any, Described]], event_name: str) -> list[De
 def test_every_event_class_of_every_aggregate_has_its_own_describer() -> None:
     classes = every_event_class(list(Corral.snapshotting_intervals))
 
-    assert len(classes) == 43
+    assert len(classes) == 44
     assert [c.__qualname__ for c in classes if c not in DESCRIBERS] == []
 
 
@@ -396,3 +409,16 @@ def test_a_reminder_and_a_call_in_name_the_provider_the_milestone_and_the_reason
         " suicide' (revision 1) past the lead, because: The lead has not replied"
     )
     assert (called_in.provider_id, called_in.reason) == (ACUTE_ID, "The lead has not replied")
+
+
+def test_next_year_names_the_programme_and_the_scheme_it_continues(story: list[tuple[Any, Described]]) -> None:
+    set_up = described_as(story, "SetUp")[-1].description
+    [drafted] = [d.description for d in described_as(story, "Drafted") if "continues" in d.description]
+    [continued] = described_as(story, "Continued")
+
+    assert set_up.endswith("; it continues the Torbay 2014/15 programme")
+    assert drafted.endswith(f"; it continues '{TITLE}' of last year")
+    assert continued.description == (
+        "South Devon and Torbay CCG continued the Torbay 2014/15 programme into the Torbay 2015/16 programme,"
+        " its schemes carried forward as drafts"
+    )

@@ -43,6 +43,7 @@ DOMAIN_MODULES = (
     "milestones",
     "organisation",
     "programme",
+    "programme_terms",
     "quarter_review",
     "reminder",
     "evidence_pack",

@@ -15,6 +15,7 @@ from api.http.commands import FormAct
 from api.http.deps import ViewsAfter
 from domain.actors import Role
 from domain.application import Corral
+from domain.errors import NotFoundError
 from domain.scheme import Scheme
 from projections.progress.queries import organisation_names, programme_heading
 from web.pages import confirmations
@@ -58,6 +59,7 @@ def _agreement_page(page: Page, scheme_id: UUID, failure: FormFailure | None = N
         "lead": lead,
         "awaits_lead": lead not in scheme.terms.provider_ids,
         "changes": terms_changes(page.corral, scheme_id),
+        "continues": _continued_scheme(page, scheme),
         "may_sign": not scheme.is_agreed
         and organisation in scheme.signatories
         and str(organisation) not in scheme.signatures
@@ -65,6 +67,16 @@ def _agreement_page(page: Page, scheme_id: UUID, failure: FormFailure | None = N
         and lead in scheme.terms.provider_ids,
     }
     return page.show("agreement.html", context, failure)
+
+
+def _continued_scheme(page: Page, scheme: Scheme) -> Scheme | None:
+    """Last year's scheme this one continues, if there is one and the viewer may read it."""
+    if scheme.continues is None:
+        return None
+    try:
+        return readable_scheme(page.corral, page.viewer.actor, scheme.continues)
+    except NotFoundError:
+        return None
 
 
 @router.get("/schemes/{scheme_id}/agreement")

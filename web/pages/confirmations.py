@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from domain.milestones import Quarter
+from domain.milestones import Quarter, contract_year_label
 from domain.scheme import Scheme
 from domain.submission import Submission
 from projections.progress.queries import organisation_names
@@ -109,4 +109,14 @@ def signed(scheme: Scheme, terms_version: int) -> Flash:
     return Flash(
         f"Your organisation signed version {terms_version} of '{scheme.terms.title}'.",
         "The scheme is agreed once every party has signed: the signatures below show who has.",
+    )
+
+
+def continued(health_economy: str, contract_year: int) -> Flash:
+    """The commissioner continued a programme into the next contract year."""
+    return Flash(
+        f"{health_economy} {contract_year_label(contract_year + 1)} is set up, continuing"
+        f" {contract_year_label(contract_year)}.",
+        "Its schemes are drafts carried forward with their participants and leads: amend each for next year's goals,"
+        " then every party signs it.",
     )

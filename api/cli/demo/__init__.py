@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from api.cli.demo import south_devon, trust_year, users
+from api.cli.demo import south_devon, trust_next_year, trust_year, users
 from domain.application import Corral
 
 SCENARIOS: dict[str, Callable[[Corral], None]] = {
     "South Devon and Torbay 2014/15 system scheme": south_devon.load,
-    "The trust year from seed 000 (2017/18 and 2018/19)": trust_year.load,
+    "The trust year from seed 000 (2017/18)": trust_year.load,
+    "The trust's 2018/19, continued from 2017/18": trust_next_year.load,
     "Demo sign-ins (demo only)": users.load,
 }
 

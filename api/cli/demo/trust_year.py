@@ -1,8 +1,9 @@
 """Seed 000: one mental-health trust's local (CCG) and specialised (NHS England) CQUINs.
 
-2017/18 is played through so that each indicator's Q1-Q4 statuses are exactly the seed's table.
-2018/19 is drafted with the seed's numeric targets; its baselines are not in the seed, so those
-schemes stay drafts until a baseline is agreed.
+2017/18 is played through so that each indicator's Q1-Q4 statuses are exactly the seed's table. The
+weights are illustrative, chosen so the year earns the seed's headline figures: 89% of the income
+available for the local CQUINs and 100% for the specialised ones.
+2018/19 is continued from it in `trust_next_year`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
 from domain.application import Corral
 from domain.evidence import Evidence
-from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure, Quarter, ThresholdBasis
+from domain.milestones import Milestone, Quarter
 from domain.organisation import Sector
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
@@ -32,8 +33,11 @@ MET, PART, NOT, NA = (
 TRUST, LOCAL, SPECIALISED = "MHT", "LOCAL-CCG", "NHSE-SPEC"
 # Each programme's name says whose it is; the year follows it wherever it is shown.
 HEALTH_ECONOMY = {LOCAL: "Local CCG CQUINs for the mental health trust", SPECIALISED: "NHS England Specialised CQUINs"}
+CQUIN_RATE = Decimal("0.025")
 
-# The seed's 2017/18 table, in its order and its exact words.
+# The seed's 2017/18 table, in its order and its exact words. Each local scheme's weight is illustrative (the three
+# parts of the staff health indicator, wellbeing, food and flu, weigh one each), as are the quarters' milestone
+# weights (QUARTER_WEIGHTS): with them the local year comes to 89% of the income available, as the seed says.
 LOCAL_2017 = [
     ("Cardio Metabolic Assessment", (MET, NA, NA, PART)),
     ("Summaries of Care", (NA, MET, PART, MET)),
@@ -44,6 +48,8 @@ LOCAL_2017 = [
     ("Improving Services for people who present at A&E with Mental Health needs", (MET, MET, MET, PART)),
     ("Preventing ill health by risky behaviour", (MET, MET, PART, PART)),
 ]
+LOCAL_WEIGHTS = (3, 1, 1, 1, 1, 4, 4, 1)
+QUARTER_WEIGHTS = (3, 3, 3, 1)
 SPECIALISED_2017 = [
     ("Recovery Colleges for Medium and Low Secure Patients", (MET, MET, MET, MET)),
     ("Reducing Restrictive Practices within Adult Secure Services", (MET, MET, MET, MET)),
@@ -56,18 +62,16 @@ SPECIALISED_2017 = [
 
 
 def load(app: Corral) -> None:
-    """Create both commissioners' 2017/18 and 2018/19 programmes for the trust, once."""
+    """Create both commissioners' 2017/18 programmes for the trust, played through, once."""
     register(app, TRUST, "Mental health trust (seed 000)", Sector.MENTAL_HEALTH)
     register(app, LOCAL, "Local clinical commissioning group (seed 000)", Sector.ICB)
     register(app, SPECIALISED, "NHS England Specialised Commissioning", Sector.NHS_ENGLAND)
-    for commissioner, contract_value, table, goals in (
-        (LOCAL, Decimal("80000000"), LOCAL_2017, LOCAL_2018),
-        (SPECIALISED, Decimal("45000000"), SPECIALISED_2017, SPECIALISED_2018),
+    for commissioner, contract_value, table, weights in (
+        (LOCAL, Decimal("80000000"), LOCAL_2017, LOCAL_WEIGHTS),
+        (SPECIALISED, Decimal("45000000"), SPECIALISED_2017, (1,) * len(SPECIALISED_2017)),
     ):
         if not app.exists(programme_id(commissioner, 2017)):
-            _play_2017(app, staff(commissioner, Role.COMMISSIONER), contract_value, table)
-        if not app.exists(programme_id(commissioner, 2018)):
-            _draft_2018(app, staff(commissioner, Role.COMMISSIONER), contract_value, goals)
+            _play_2017(app, commissioner, contract_value, table, weights)
 
 
 def programme_id(commissioner: str, year: int) -> UUID:
@@ -75,23 +79,25 @@ def programme_id(commissioner: str, year: int) -> UUID:
     return ids.programme_id(ids.organisation_id(commissioner), HEALTH_ECONOMY[commissioner], year)
 
 
-def _set_up(app: Corral, commissioner: Actor, year: int, contract_value: Decimal) -> UUID:
-    code = LOCAL if commissioner.organisation_id == ids.organisation_id(LOCAL) else SPECIALISED
-    programme_id = app.set_up_programme(commissioner, HEALTH_ECONOMY[code], year, schemes_per_lead=None).id
-    terms = ProviderTerms(ids.organisation_id(TRUST), contract_value, Decimal("0.025"))
-    app.join_programme(commissioner, programme_id, terms)
-    return programme_id
-
-
 def _play_2017(
-    app: Corral, commissioner: Actor, contract_value: Decimal, table: Sequence[tuple[str, Sequence[AssessmentStatus]]]
+    app: Corral,
+    code: str,
+    contract_value: Decimal,
+    table: Sequence[tuple[str, Sequence[AssessmentStatus]]],
+    weights: Sequence[int],
 ) -> None:
-    trust = staff(TRUST)
-    programme_id = _set_up(app, commissioner, 2017, contract_value)
+    trust, commissioner = staff(TRUST), staff(code, Role.COMMISSIONER)
+    programme_id = app.set_up_programme(commissioner, HEALTH_ECONOMY[code], 2017, schemes_per_lead=None).id
+    app.join_programme(commissioner, programme_id, ProviderTerms(trust.organisation_id, contract_value, CQUIN_RATE))
     scheme_ids = []
-    for number, (title, _) in enumerate(table, start=1):
-        milestones = tuple(Milestone(f"{q.value}", f"{title}: {q.value} milestone", q, due(q, 2017)) for q in Quarter)
-        terms = SchemeTerms(title, (Participant(trust.organisation_id),), milestones)
+    for number, ((title, _), weight) in enumerate(zip(table, weights, strict=True), start=1):
+        milestones = tuple(
+            Milestone(
+                q.value, f"{title}: {q.value} milestone", q, due(q, 2017), weight=Decimal(QUARTER_WEIGHTS[q.index])
+            )
+            for q in Quarter
+        )
+        terms = SchemeTerms(title, (Participant(trust.organisation_id, Decimal(weight)),), milestones)
         scheme_id = app.draft_scheme(commissioner, programme_id, f"{number:02d}", terms).id
         app.designate_lead(commissioner, scheme_id, trust.organisation_id)
         app.sign_scheme(trust, scheme_id, 1)
@@ -122,157 +128,3 @@ def _play_quarter(
         rationale = "No milestone was at stake this quarter."
     app.assess_milestone(commissioner, scheme_id, quarter, trust.organisation_id, quarter.value, status, rationale)
     app.close_quarter(commissioner, scheme_id, quarter)
-
-
-def _rate(numerator: str, denominator: str | None, target: str, **kwargs: object) -> NumericMeasure:
-    """A target as the seed gives it, in percent: 75% uptake, 5 percentage points, a 20% reduction."""
-    return NumericMeasure(numerator, denominator, Decimal(target), Decimal(target), unit=MeasureUnit.PERCENT, **kwargs)  # type: ignore[arg-type]
-
-
-YEAR_END = Quarter.Q4.last_day(2018)
-LOCAL_2018: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]] = [
-    (
-        "Improvement of staff health and wellbeing",
-        [
-            (
-                "WELLBEING",
-                "A 5 percentage point improvement in two of the three NHS staff survey questions on health "
-                "and wellbeing",
-                _rate("staff answering positively", "staff responding", "5", basis=ThresholdBasis.POINTS_FROM_BASELINE),
-            ),
-        ],
-    ),
-    (
-        "Healthy food for NHS staff, visitors and patients",
-        [
-            (
-                "FOOD",
-                "Evidence the Year 2 changes, maintain the 2016/17 changes and introduce three new changes "
-                "to food and drink provision",
-                None,
-            ),
-        ],
-    ),
-    (
-        "Improving the Uptake of Flu Vaccinations",
-        [
-            (
-                "FLU",
-                "Uptake of flu vaccinations by frontline clinical staff of 75%",
-                _rate("frontline clinical staff vaccinated", "frontline clinical staff", "75"),
-            ),
-        ],
-    ),
-    (
-        "Cardio Metabolic Assessment",
-        [
-            (
-                "CMA-INPATIENT",
-                "Full cardio metabolic assessment: 90% of inpatients",
-                _rate("patients fully assessed", "inpatients with psychoses", "90"),
-            ),
-            (
-                "CMA-COMMUNITY",
-                "Full cardio metabolic assessment: 75% in community services",
-                _rate("patients fully assessed", "community patients with psychoses", "75"),
-            ),
-            (
-                "CMA-EIP",
-                "Full cardio metabolic assessment: 90% in early intervention",
-                _rate("patients fully assessed", "early intervention patients", "90"),
-            ),
-            (
-                "CMA-OUTCOMES",
-                "Positive outcomes for BMI and smoking cessation for patients in early intervention in "
-                "psychosis services",
-                None,
-            ),
-        ],
-    ),
-    (
-        "Summaries of Care",
-        [
-            (
-                "CPA-SHARED",
-                "90% of patients have an updated CPA care plan or a comprehensive discharge summary shared with the GP",
-                _rate("patients with a summary shared", "patients", "90"),
-            ),
-            ("AUDIT", "A local audit of communications is completed", None),
-        ],
-    ),
-    (
-        "Improving Services for people who present at A&E with Mental Health needs",
-        [
-            (
-                "AE-FREQUENT",
-                "Reduce by 20% the A&E attendances of a selected cohort of frequent attenders",
-                _rate(
-                    "A&E attendances by the cohort",
-                    None,
-                    "-20",
-                    direction=Direction.LOWER_IS_BETTER,
-                    basis=ThresholdBasis.CHANGE_FROM_BASELINE,
-                ),
-            ),
-        ],
-    ),
-    (
-        "Child and Young Person MH Transition",
-        [
-            ("TRANSITION", "Improve the outcomes for young people who transition out of CYPMHS", None),
-        ],
-    ),
-    (
-        "Preventing ill health by risky behaviour",
-        [
-            ("RISKY", "Deliver on the objectives set out in the Five Year Forward View", None),
-        ],
-    ),
-]
-SPECIALISED_2018: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]] = [
-    (
-        "Recovery Colleges for Medium and Low Secure Patients",
-        [("RECOVERY", "The establishment of co-developed and co-delivered programmes", None)],
-    ),
-    (
-        "Reducing Restrictive Practices within Adult Secure Services",
-        [("RESTRICTIVE", "Improving service user experience whilst maintaining safe services", None)],
-    ),
-    ("CAMHS Transition Pathway", [("CAMHS", "Plan for discharge/transition at the point of admission", None)]),
-    (
-        "Non-secure - \u00a0Repatriation",
-        [("REPATRIATION", "Review the list and identify patients who can be repatriated back to London", None)],
-    ),
-    (
-        "Non-secure – Reducing Length of Stay",
-        [
-            (
-                "LOS-NONSECURE",
-                "Reduce the current Average Length of Stay in non-secure specialist inpatient services",
-                None,
-            )
-        ],
-    ),
-    (
-        "Secure Services – Reducing Length of Stay",
-        [("LOS-SECURE", "Reduce the current Average Length of Stay in secure specialist inpatient services", None)],
-    ),
-]
-
-
-def _draft_2018(
-    app: Corral,
-    commissioner: Actor,
-    contract_value: Decimal,
-    goals: list[tuple[str, list[tuple[str, str, NumericMeasure | None]]]],
-) -> None:
-    trust_id = ids.organisation_id(TRUST)
-    programme_id = _set_up(app, commissioner, 2018, contract_value)
-    for number, (title, milestones) in enumerate(goals, start=1):
-        terms = SchemeTerms(
-            title,
-            (Participant(trust_id),),
-            tuple(Milestone(code, text, Quarter.Q4, YEAR_END, measure=measure) for code, text, measure in milestones),
-        )
-        scheme_id = app.draft_scheme(commissioner, programme_id, f"{number:02d}", terms).id
-        app.designate_lead(commissioner, scheme_id, trust_id)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
-from api.http.deps import BY_COMMISSIONER, CurrentActor, ProgressReadings, ViewsAfter
+from api.http.deps import BY_COMMISSIONER, CurrentActor, KnownProgramme, ProgressReadings, ViewsAfter
 from domain.limits import NAME
 from projections.progress.queries import organisation_names, programmes_for
 
@@ -22,6 +23,8 @@ class ProgrammeSummary(BaseModel):
     contract_year: int
     commissioner_id: str
     commissioner: str = Field(description="the commissioner's name")
+    continues: str | None = Field(default=None, description="last year's programme, which this one continues")
+    continued_by: str | None = Field(default=None, description="next year's programme, which continues this one")
 
 
 class ProgrammeIn(BaseModel):
@@ -29,6 +32,15 @@ class ProgrammeIn(BaseModel):
     contract_year: int
     partial_fraction: Decimal = Decimal("0.5")
     schemes_per_lead: int | None = 1
+
+
+class ContinuationIn(BaseModel):
+    health_economy: str | None = Field(
+        default=None, max_length=NAME.cap, description="next year's name; the same by default"
+    )
+    schemes: list[str] | None = Field(
+        default=None, max_length=1000, description="the codes of the schemes to carry; all"
+    )
 
 
 @router.get("", response_model=list[ProgrammeSummary], tags=["programmes"])
@@ -42,6 +54,8 @@ def list_programmes(actor: CurrentActor, readings: ProgressReadings, _: ViewsAft
             contract_year=p.contract_year,
             commissioner_id=p.commissioner_id,
             commissioner=names.get(p.commissioner_id, ""),
+            continues=p.continues,
+            continued_by=p.continued_by,
         )
         for p in programmes_for(readings, actor)
     ]
@@ -52,4 +66,24 @@ def set_up_programme(body: ProgrammeIn, act: Act) -> JSONResponse:
     """The commissioner sets up its programme for a contract year."""
     return act.run(
         f"programme {described(body)}", lambda: act.corral.set_up_programme(act.actor, **body.model_dump()), 201
+    )
+
+
+@router.post(
+    "/{programme_id}/continuation",
+    status_code=201,
+    response_model=RecordedOut,
+    dependencies=[BY_COMMISSIONER, KnownProgramme],
+    tags=["set-up"],
+)
+def continue_programme(programme_id: UUID, act: Act, body: ContinuationIn | None = None) -> JSONResponse:
+    """The commissioner continues its programme into the next contract year: providers, schemes, participants and
+    leads carried forward as drafts, each scheme linked to the one it continues; 409 if it was already continued."""
+    asked = body or ContinuationIn()
+    return act.run(
+        f"continuation {programme_id} {described(asked)}",
+        lambda: act.corral.continue_programme(
+            act.actor, programme_id, asked.health_economy, asked.schemes, act.expected_version
+        ),
+        201,
     )

@@ -16,7 +16,15 @@ from projections.progress.queries.access import (
 )
 from projections.progress.queries.collation import CollationBoard, collation_board
 from projections.progress.queries.dashboard import ProgrammeDashboard, provider_dashboard
-from projections.progress.queries.matrix import ProgressMatrix, QuarterRow, progress_for, progress_matrix, quarter_table
+from projections.progress.queries.matrix import (
+    Goals,
+    ProgressMatrix,
+    QuarterRow,
+    goals_table,
+    progress_for,
+    progress_matrix,
+    quarter_table,
+)
 from projections.progress.queries.nudges import OpenNudge, open_nudges
 from projections.progress.queries.organisations import (
     LeftOut,
@@ -38,6 +46,7 @@ from projections.progress.queries.programmes import (
     ProgrammeHeading,
     SchemeHeading,
     agreed_scheme_ids,
+    linked_years,
     programme_heading,
     programmes_for,
     programmes_taken_part_in,
@@ -49,6 +58,7 @@ from projections.progress.queries.queues import QueueSection, WorkItem, WorkQueu
 from projections.progress.queries.reading import MilestoneProgress, load_progress, name_order, organisation_names
 
 __all__ = [
+    "Goals",
     "CollationBoard",
     "LeftOut",
     "MilestoneProgress",
@@ -84,9 +94,11 @@ __all__ = [
     "programme_heading",
     "programme_payments",
     "programme_providers",
+    "linked_years",
     "programmes_for",
     "programmes_taken_part_in",
     "progress_for",
+    "goals_table",
     "progress_matrix",
     "provider_dashboard",
     "provider_names",

@@ -59,6 +59,24 @@ def progress_for(view: ProgressView, access: ProgrammeAccess, today: date | None
     return ProgressMatrix(schemes=schemes, providers=matrix.providers, cells=cells, counts=counts)
 
 
+@dataclass(frozen=True)
+class Goals:
+    """One agreed scheme a provider is in, with what its milestones ask for, and whether any is assessed yet."""
+
+    title: str
+    goals: list[str]
+    assessed: bool
+
+
+def goals_table(view: ProgressView, programme_id: str, provider_id: str) -> list[Goals]:
+    """Each agreed scheme the provider is in, with its milestones' titles, as a year's plan lists its goals."""
+    rows: dict[str, Goals] = {}
+    for row in load_progress(view, programme_id=programme_id, provider_id=provider_id):
+        line = rows.setdefault(row.scheme_id, Goals(row.scheme_title, [], False))
+        rows[row.scheme_id] = Goals(line.title, [*line.goals, row.title], line.assessed or row.assessment is not None)
+    return list(rows.values())
+
+
 def quarter_table(
     view: ProgressView, programme_id: str, provider_id: str, today: date | None = None
 ) -> list[QuarterRow]:

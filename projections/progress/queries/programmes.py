@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 from sqlalchemy import or_, select
@@ -17,12 +17,15 @@ from projections.progress.view import ProgressView
 
 @dataclass(frozen=True)
 class ProgrammeFacts:
-    """A programme as a list of programmes shows it."""
+    """A programme as a list of programmes shows it: the years it continues and is continued by, if the reader may
+    see them."""
 
     id: str
     commissioner_id: str
     health_economy: str
     contract_year: int
+    continues: str | None = None
+    continued_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,26 @@ class SchemeHeading:
 def programmes_for(view: ProgressView, actor: Actor) -> list[ProgrammeFacts]:
     """Every programme the actor may see, in `visible_programmes`' order."""
     g = view.programmes
-    columns = (g.c.id, g.c.commissioner_id, g.c.health_economy, g.c.contract_year)
+    columns = (g.c.id, g.c.commissioner_id, g.c.health_economy, g.c.contract_year, g.c.continues, g.c.continued_by)
     rows = {r.id: ProgrammeFacts(*r) for r in fetch(view, select(*columns))}
-    return [rows[i] for i in visible_programmes(view, actor)]
+    visible = visible_programmes(view, actor)
+    return [_seen(rows[i], set(visible)) for i in visible]
+
+
+def linked_years(view: ProgressView, actor: Actor, programme_id: UUID | str) -> tuple[ProgrammeFacts | None, ...]:
+    """The programme the actor's programme continues and the one that continues it, each if the actor may see it."""
+    seen = {p.id: p for p in programmes_for(view, actor)}
+    shown = seen.get(str(programme_id))
+    if shown is None:
+        return None, None
+    return seen.get(shown.continues or ""), seen.get(shown.continued_by or "")
+
+
+def _seen(programme: ProgrammeFacts, visible: set[str]) -> ProgrammeFacts:
+    """The programme with its links to the years the reader may not see left out, as if they did not exist."""
+    continues = programme.continues if programme.continues in visible else None
+    continued_by = programme.continued_by if programme.continued_by in visible else None
+    return replace(programme, continues=continues, continued_by=continued_by)
 
 
 def programmes_taken_part_in(view: ProgressView, organisation_id: UUID) -> list[ProgrammeFacts]:
