@@ -16,11 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from uuid import UUID
 
 from domain.errors import DomainError
 from domain.evidence import Figures
 from domain.milestones import Milestone, NumericMeasure
-from domain.scheme_terms import PackDeadline, SchemeTerms
+from domain.scheme_terms import Exclusion, PackDeadline, SchemeTerms
 
 SIX_PLACES = Decimal("0.000001")
 
@@ -33,12 +34,22 @@ def next_year(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
-def carried_forward(terms: SchemeTerms, reported: Mapping[str, Sequence[Figures]]) -> SchemeTerms:
+# Terms recorded before a scheme said why a provider was left out carry this, for the commissioner to replace.
+NO_REASON_RECORDED = "Left out of last year's scheme before Corral recorded why: replace this with the reason."
+
+
+def carried_forward(
+    terms: SchemeTerms, reported: Mapping[str, Sequence[Figures]], providers: frozenset[UUID]
+) -> SchemeTerms:
     """The terms a year on, each numeric milestone's baseline taken from `reported` (milestone code -> the figures
-    each provider reported)."""
+    each provider reported); each of the programme's `providers` left out keeps its reason, or is given one to
+    replace if last year's terms recorded none."""
     milestones = tuple(_carried(m, terms, reported) for m in terms.milestones)
     deadlines = tuple(PackDeadline(d.quarter, next_year(d.due)) for d in terms.pack_deadlines)
-    return replace(terms, milestones=milestones, pack_deadlines=deadlines)
+    explained = {x.provider_id for x in terms.exclusions}
+    unexplained = sorted(providers - terms.provider_ids - explained, key=str)
+    exclusions = (*terms.exclusions, *(Exclusion(p, NO_REASON_RECORDED) for p in unexplained))
+    return replace(terms, milestones=milestones, pack_deadlines=deadlines, exclusions=exclusions)
 
 
 def _carried(milestone: Milestone, terms: SchemeTerms, reported: Mapping[str, Sequence[Figures]]) -> Milestone:

@@ -61,7 +61,7 @@ class ContinuationService(ReadService):
     def _carried(self, actor: Actor, last: Programme, following: Programme, scheme_id: UUID) -> Scheme:
         scheme = self.scheme(scheme_id)
         terms = scheme.agreed_terms if scheme.agreed_versions else scheme.terms
-        carried = carried_forward(terms, self._reported(scheme.id, terms))
+        carried = carried_forward(terms, self._reported(scheme.id, terms), following.scope.provider_ids)
         draft = Scheme.draft(
             actor, following.id, following.commissioner_id, following.scope, scheme.code, carried, scheme.id
         )

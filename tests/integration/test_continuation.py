@@ -20,6 +20,7 @@ from domain.errors import AlreadyExistsError, NotPermittedError
 from domain.evidence import Evidence, Figures
 from domain.limits import InvalidInputError
 from domain.milestones import Milestone, Quarter
+from domain.carrying import NO_REASON_RECORDED
 from domain.programme import Programme, ProgrammeAlreadyContinuedError
 from domain.scheme import Scheme, SchemeStatus
 from projections.audit import whole_trail
@@ -192,11 +193,15 @@ def test_a_programme_and_a_scheme_recorded_before_continuation_existed_are_read_
     programme_set_up(app)
     older = Programme.set_up(COMMISSIONER, COMMISSIONER_ID, "Torbay", 2014)
     older.join(COMMISSIONER, provider_terms(ACUTE_ID))
-    scheme = Scheme.draft(COMMISSIONER, older.id, COMMISSIONER_ID, older.scope, "SH", terms(participants=(ACUTE_ID,)))
+    only_acute = terms(participants=(ACUTE_ID,), programme=(ACUTE_ID,))
+    scheme = Scheme.draft(COMMISSIONER, older.id, COMMISSIONER_ID, older.scope, "SH", only_acute)
     older.add_scheme(COMMISSIONER, scheme.id, "SH")
+    older.join(COMMISSIONER, provider_terms(COMMUNITY_ID))  # after the draft: its terms say nothing of why it is out
     recorded_before_continuation_existed(app, scheme, older)
 
     following = app.programme(app.continue_programme(COMMISSIONER, older.id).id)
 
     assert (app.programme(older.id).continues, app.scheme(scheme.id).continues) == (None, None)
-    assert app.scheme(following.scheme_ids[0]).continues == scheme.id
+    carried = app.scheme(following.scheme_ids[0])
+    assert carried.continues == scheme.id
+    assert [(x.provider_id, x.reason) for x in carried.terms.exclusions] == [(COMMUNITY_ID, NO_REASON_RECORDED)]

@@ -197,7 +197,7 @@ class Story:
         for terms in programme.providers.values():
             following.join(COMMISSIONER, terms)
         self.step(following)
-        terms = carried_forward(scheme.agreed_terms, {})
+        terms = carried_forward(scheme.agreed_terms, {}, following.scope.provider_ids)
         carried = Scheme.draft(COMMISSIONER, following.id, COMMISSIONER_ID, following.scope, "SH", terms, scheme.id)
         self.step(carried)
         programme.continue_into(COMMISSIONER, following.id)

@@ -38,7 +38,7 @@ def test_the_latest_quarter_measured_gives_the_baseline_and_dates_move_a_year_on
     last_year = replace(terms(narrative_milestone("PLAN"), q2, q4), pack_deadlines=(Q1_PACK_DUE,))
     reported = {"FLU-Q2": [Figures(Decimal(1), Decimal(2))], "FLU-Q4": [Figures(Decimal(3), Decimal(4))]}
 
-    carried = carried_forward(last_year, reported)
+    carried = carried_forward(last_year, reported, last_year.provider_ids)
 
     baselines = [m.measure.baseline if m.measure else None for m in carried.milestones]
     assert baselines == [None, Decimal("0.75"), Decimal("0.75")]
