@@ -13,6 +13,9 @@ from bench.stores import postgres_store
 from bench.results import Result
 
 
+VIEWS = ["progress_v3", "audit_v2", "notifications_v1", "accounts_v1"]  # every view, in the registry's order
+
+
 def well_formed(results: list[Result]) -> bool:
     """Every line has a positive value, a finite positive ratio, a raw baseline and a target."""
     return all(
@@ -37,14 +40,14 @@ def test_every_benchmark_runs_at_a_tiny_size_and_reports_ratios_against_raw_base
     (added,) = live.added_delivery_cpu([fewer, followed])
 
     assert rebuilt.events >= 200 and rebuilt.raw_rate > 0
-    assert [v.view for v in rebuilt.views] == ["progress_v3", "audit_v2", "notifications_v1", "accounts_v1"]
+    assert [v.view for v in rebuilt.views] == VIEWS
     assert all(v.rate > 0 for v in rebuilt.views)
     assert len(rebuilt.results()) == len(rebuilt.views) + 1 and well_formed(rebuilt.results())
-    assert [(b.view, b.events) for b in split] == [("progress_v3", 200), ("audit_v2", 200), ("notifications_v1", 200)]
+    assert [(b.view, b.events) for b in split] == [(view, 200) for view in VIEWS]
     assert all(b.statements_per_event > 0 and b.busiest for b in split)
     assert len(styles) == 3 and all(s.rate > 0 and s.raw_rate > 0 for s in styles)
     assert len(lagged.waited.samples) == len(lagged.committed.samples) == len(lagged.raw.samples) == 20
-    assert [view for view, _ in lagged.per_view] == ["progress_v3", "audit_v2", "notifications_v1"]
+    assert [view for view, _ in lagged.per_view] == VIEWS
     assert lagged.waited.p50_ms <= lagged.waited.p99_ms and lagged.projector_statements
     assert len(lagged.results()) == 4 and well_formed(lagged.results())
     assert len(followed.ours.sent) == len(followed.baseline.sent) == 6

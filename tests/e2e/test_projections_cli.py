@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy.exc
 
+from api.cli.demo import SCENARIOS
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain import ids
@@ -58,7 +59,7 @@ def test_the_demo_then_verify_exits_zero(env: dict[str, str]) -> None:
     )
 
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count("loaded:") == 3
+    assert done.stdout.count("loaded:") == len(SCENARIOS)
     assert "every view equals a fresh rebuild" in done.stdout
 
 
