@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from domain.actors import Role
-from domain.errors import DomainError
+from domain.errors import DomainError, listed
 from domain.limits import InvalidInputError
 from domain.organisation import OrganisationKind
 
@@ -21,8 +21,7 @@ def role_named(value: str) -> Role:
     """The role a form chose; InvalidInputError naming `role` when it chose none, or one no account may hold."""
     held = {role.value: role for roles in ROLES_BY_KIND.values() for role in roles}
     if value not in held:
-        *others, last = sorted(held)
-        raise InvalidInputError("role", f"choose {', '.join(others)} or {last}")
+        raise InvalidInputError("role", f"choose {listed(sorted(held), 'or')}")
     return held[value]
 
 

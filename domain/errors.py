@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 from uuid import UUID
 
 # An organisation's name by its id, as whoever shows an error to a person looks it up.
 Namer = Callable[[UUID], str]
+
+
+def listed(words: Sequence[str], last: str = "and") -> str:
+    """Words as a sentence lists them: `A`, `A and B`, `A, B and C` (or `A, B or C`)."""
+    *others, final = words
+    return f"{', '.join(others)} {last} {final}" if others else final
 
 
 class DomainError(Exception):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from domain.deadlines import default_pack_deadline
-from domain.errors import DomainError, Namer, NotFoundError
+from domain.errors import DomainError, Namer, NotFoundError, listed
 from domain.limits import LONG_TEXT, SHORT_TEXT, TITLE, WEIGHT, InvalidInputError
 from domain.milestones import Milestone, Quarter
 from domain.programme import ProgrammeScope
@@ -35,7 +35,7 @@ class ExclusionReasonMissingError(DomainError):
         """`Mount Stuart Hospital is in the programme but not in this scheme: say why it is left out`."""
         if not self.missing:
             return str(self)
-        who = " and ".join(names(p) for p in self.missing)
+        who = listed([names(p) for p in self.missing])
         are, they = ("are", "they are") if len(self.missing) > 1 else ("is", "it is")
         return f"{who} {are} in the programme but not in this scheme: say why {they} left out"
 

@@ -17,6 +17,10 @@ from tests.workbooks import filled
 
 SCHEME = ("FALLS", "Reduce falls in care settings", "")
 TAKING_PART = [("FALLS", south_devon.ACUTE), ("FALLS", south_devon.THIRD_SECTOR)]
+LEFT_OUT = [
+    ("FALLS", provider, None, "Has no care settings where falls are counted.")
+    for provider in (south_devon.AMBULANCE, south_devon.PRIVATE, south_devon.COMMUNITY, south_devon.MENTAL_HEALTH)
+]
 
 
 @pytest.fixture
@@ -28,7 +32,10 @@ def site(fresh_server: Server) -> Server:
 def workbook(folder: Path, due: date) -> Path:
     milestone = ("FALLS", "AUDIT", "Falls audit", "", "Q2", due)
     data = filled(
-        template("South Devon and Torbay", 2014, []), Schemes=[SCHEME], Participants=TAKING_PART, Milestones=[milestone]
+        template("South Devon and Torbay", 2014, []),
+        Schemes=[SCHEME],
+        Participants=[*TAKING_PART, *LEFT_OUT],
+        Milestones=[milestone],
     )
     path = folder / f"falls-{due.isoformat()}.xlsx"
     path.write_bytes(data)
