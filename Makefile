@@ -28,7 +28,7 @@ browser:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
 test: lint browser
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses 3
 
 lint: $(STAMP)
 	$(BIN)/ruff check domain projections api web tests bench
