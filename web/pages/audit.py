@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.http.deps import AuditReadings, ViewsAfter
-from api.http.params import MAX_POSITION, FilterText
+from api.http.params import MAX_POSITION, AuditFilters, FilterText
 from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
 from projections.progress.queries import audit_access, programme_heading, provider_names, scheme_headings
@@ -29,13 +28,6 @@ def _uuid(text: str | None) -> UUID | None:
         return UUID(text) if text else None
     except ValueError:
         return None
-
-
-def _as_parameter(value: Any) -> str:
-    """A filter's value as a query parameter of the API."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value.value if isinstance(value, Quarter) else str(value)
 
 
 @router.get("/programmes/{programme_id}/audit")
@@ -64,20 +56,17 @@ def audit(
     since = typed_date(page.request.query_params, "since", "From")
     until = in_order(since, typed_date(page.request.query_params, "until", "To"))
     wrong = [(f"filter-{d.name}-{d.wrong[0]}", d.error) for d in (since, until) if d.error]
-    # The filters as the trail's query (and the API's, where `actor` is called `user`) takes them.
-    chosen: dict[str, Any] = {
-        "scheme_id": _uuid(scheme),
-        "provider_id": _uuid(provider),
-        "quarter": Quarter(filters["quarter"]) if filters["quarter"] else None,
-        "actor": filters["user"] or None,
-        "since": start_of(since.value),
-        "until": start_of(until.value, plus=1),
-    }
-    trail = audit_trail(trail_view, programme_id=programme_id, **chosen, before_position=before, limit=PAGE)
-    kept: dict[str, Any] = {k: v for k, v in filters.items() if v} | since.typed | until.typed
-    export_query = urlencode(
-        {"user" if k == "actor" else k: _as_parameter(v) for k, v in chosen.items() if v is not None}
+    chosen = AuditFilters(
+        _uuid(scheme),
+        _uuid(provider),
+        Quarter(filters["quarter"]) if filters["quarter"] else None,
+        filters["user"] or None,
+        start_of(since.value),
+        start_of(until.value, plus=1),
     )
+    trail = audit_trail(trail_view, programme_id=programme_id, **chosen.query(), before_position=before, limit=PAGE)
+    kept: dict[str, Any] = {k: v for k, v in filters.items() if v} | since.typed | until.typed
+    export_query = urlencode(chosen.parameters())
     context = {
         "title": f"{heading.health_economy} {heading.contract_year}: audit trail",
         "programme": heading,

@@ -6,12 +6,11 @@ from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from api.http.deps import AuditReadings, CurrentActor, ProgressReadings, ViewsAfter
-from api.http.params import MAX_POSITION, FilterText, Moment
+from api.http.params import MAX_POSITION, AuditFilters
 from api.http.reads import json_read
-from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
 from projections.progress.queries import audit_access
 
@@ -25,12 +24,7 @@ def audit(
     readings: ProgressReadings,
     trail: AuditReadings,
     _: ViewsAfter,
-    scheme_id: UUID | None = None,
-    provider_id: UUID | None = None,
-    quarter: Quarter | None = None,
-    user: Annotated[FilterText | None, Query(description="the acting user's id")] = None,
-    since: Moment | None = None,
-    until: Moment | None = None,
+    filters: Annotated[AuditFilters, Depends()],
     before: Annotated[
         int | None, Query(ge=1, le=MAX_POSITION, description="the next_before of the previous page")
     ] = None,
@@ -41,12 +35,7 @@ def audit(
     page = audit_trail(
         trail,
         programme_id=programme_id,
-        scheme_id=scheme_id,
-        provider_id=provider_id,
-        quarter=quarter,
-        actor=user,
-        since=since,
-        until=until,
+        **filters.query(),
         before_position=before,
         limit=limit,
     )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from api.http.deps import AuditReadings, CorralApp, CurrentActor, ProgressReadings, ViewsAfter
 from api.http.exports import Format, file_name, table
-from api.http.params import FilterText, Moment
+from api.http.params import AuditFilters
 from api.http.routers.payments import Money
 from domain.achievement import as_percent
 from domain.milestones import Quarter, contract_year_label
@@ -117,27 +117,13 @@ def audit(
     readings: ProgressReadings,
     trail: AuditReadings,
     _: ViewsAfter,
-    scheme_id: UUID | None = None,
-    provider_id: UUID | None = None,
-    quarter: Quarter | None = None,
-    user: Annotated[FilterText | None, Query(description="the acting user's id")] = None,
-    since: Moment | None = None,
-    until: Moment | None = None,
+    filters: Annotated[AuditFilters, Depends()],
 ) -> Response:
     """The programme's audit trail, oldest first, with the same filters as the JSON trail: for the commissioner and
     the auditor."""
     audit_access(readings, actor, str(programme_id))
     heading = programme_heading(readings, actor, programme_id)
-    entries = whole_trail(
-        trail,
-        programme_id=programme_id,
-        scheme_id=scheme_id,
-        provider_id=provider_id,
-        quarter=quarter,
-        actor=user,
-        since=since,
-        until=until,
-    )
+    entries = whole_trail(trail, programme_id=programme_id, **filters.query())
     columns = (
         "position",
         "occurred_at",
