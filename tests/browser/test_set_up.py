@@ -78,6 +78,9 @@ def test_the_commissioner_sets_up_a_programme_and_every_party_signs_its_scheme(s
     expect(page.get_by_text("Scheme FLU is drafted.")).to_be_visible()
     expect(page.get_by_text(f"{PRIVATE}: Its NHS patients are not in scope.")).to_be_visible()
     expect(page.get_by_text("60% to 80%")).to_be_visible()
+    worth = page.get_by_role("table").filter(has_text="Worth")
+    expect(worth).to_contain_text("£2,250,000")  # half of £180,000,000 at 2.5%: F2 is one of its two milestones
+    expect(worth).to_contain_text("£25,000")
 
     check(page, "agreement-designate-lead")
     page.get_by_label("Lead provider").select_option(label=ACUTE)

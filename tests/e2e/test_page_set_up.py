@@ -112,6 +112,7 @@ def test_the_commissioner_sets_up_a_programme_adds_providers_drafts_a_scheme_and
     new = f"/programmes/{TORBAY}/schemes/new"
     page = post(client, csrf, new, f"/programmes/{TORBAY}/schemes", SCHEME)
     assert "Scheme FLU is drafted" in page
+    assert page.count("£12,500") == 2, "F2 is worth half of each participant's £25,000 CQUIN value"
     scheme = app.scheme(ids.scheme_id(TORBAY, "FLU"))
     assert [m.code for m in scheme.terms.milestones] == ["F1", "F2"]
     assert [x.reason for x in scheme.terms.exclusions] == ["Its NHS patients are not in scope"]

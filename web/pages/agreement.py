@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
@@ -17,8 +18,8 @@ from api.http.setting_up import LeadIn
 from domain.actors import Role
 from domain.application import Corral
 from domain.errors import NotFoundError
-from domain.scheme import Scheme
-from projections.progress.queries import organisation_names, programme_heading
+from domain.scheme import Scheme, SchemeStatus
+from projections.progress.queries import organisation_names, programme_heading, values_if_agreed
 from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 from web.pages.parsed import labelled, parsed
@@ -71,6 +72,7 @@ def _agreement_page(page: Page, scheme_id: UUID, failure: FormFailure | None = N
         "awaits_lead": lead not in scheme.terms.provider_ids,
         "changes": terms_changes(page.corral, scheme_id),
         "continues": _continued_scheme(page, scheme),
+        "worth": _worth(page, scheme, commissioning),
         "may_sign": not scheme.is_agreed
         and organisation in scheme.signatories
         and str(organisation) not in scheme.signatures
@@ -78,6 +80,21 @@ def _agreement_page(page: Page, scheme_id: UUID, failure: FormFailure | None = N
         and lead in scheme.terms.provider_ids,
     }
     return page.show("agreement.html", context, failure)
+
+
+def _worth(page: Page, scheme: Scheme, commissioning: bool) -> list[tuple[str, str, Decimal]]:
+    """A draft's numeric milestones: what each would be worth to each provider it applies to, were the draft agreed;
+    a provider sees only its own money."""
+    if scheme.status is not SchemeStatus.DRAFT:
+        return []
+    values = values_if_agreed(page.readings, str(scheme.programme_id), str(scheme.id), scheme.terms)
+    numeric = {m.code for m in scheme.terms.milestones if m.is_numeric}
+    own = str(page.viewer.actor.organisation_id)
+    return [
+        (code, provider, value)
+        for (provider, code), value in values.items()
+        if code in numeric and (commissioning or provider == own)
+    ]
 
 
 def _continued_scheme(page: Page, scheme: Scheme) -> Scheme | None:
