@@ -44,6 +44,7 @@ def test_the_commissioner_sets_up_a_programme_and_every_party_signs_its_scheme(s
     page.get_by_label("Contract year").fill("2015")
     page.get_by_role("button", name="Set up the programme").click()
     expect(page.get_by_text("Torbay Pilot 2015/16 is set up.")).to_be_visible()
+    programme = page.url.split("?")[0]
 
     page.get_by_role("link", name="Add a provider").click()
     check(page, "add-provider")
@@ -96,3 +97,10 @@ def test_the_commissioner_sets_up_a_programme_and_every_party_signs_its_scheme(s
         expect(signer.get_by_text("Your organisation signed version 1")).to_be_visible()
     page.goto(agreement)
     expect(page.get_by_text("Every party signed version 1, so it is agreed.")).to_be_visible()
+
+    narrow = sign_in("sdt-ccg.quality", width=320, height=640)
+    narrow.goto(programme)
+    narrow.get_by_role("link", name="Draft a scheme").click()
+    overflow = narrow.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the draft page is {overflow} px wider than the screen"
+    check(narrow, "draft-scheme-320")
