@@ -145,6 +145,15 @@ def test_bad_input_names_the_field_and_records_nothing(world: tuple[TestClient, 
     assert "Milestone 4" in more and 'value="Uptake"' in more and "There is a problem" not in more
     page = post(client, csrf, new, action, SCHEME | {f"reason-{PRIVATE_ID}": ""})
     assert f'href="#draft-reason-{PRIVATE_ID}"' in page and "Why Mount Stuart Hospital is left out" in page
+    page = post(
+        client,
+        csrf,
+        new,
+        action,
+        SCHEME | {"m2-numerator": "", "m3-title": "Untitled", "m3-quarter": "Q2", "m3-due": "2015-09-30"},
+    )
+    assert 'href="#draft-m2-code">Milestone 2: a numeric measure needs a numerator label' in page
+    assert "Milestone 3: a milestone needs a code and a title" in page
     page = post(client, csrf, new, action, SCHEME | {"m1-due": ""})
     assert 'href="#draft-m1-due"' in page and "Milestone 1 due date: must be a real date" in page
     assert event_count(app) == before

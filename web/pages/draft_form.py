@@ -13,10 +13,10 @@ from domain.milestones import Direction, MeasureUnit, Quarter, ThresholdBasis
 ROWS = 3  # blank milestone rows a new form shows
 MOST_ROWS = 40
 # A milestone row's inputs that, all blank, leave the row out.
-TYPED = ("code", "title", "due", "description", "numerator", "denominator", "minimum", "maximum", "baseline")
+TYPED = ("code", "title", "due", "numerator", "denominator", "minimum", "maximum", "baseline")
 MEASURE = ("numerator", "denominator", "minimum", "maximum", "direction", "basis", "baseline", "unit")
 # What the page calls a milestone's field, and the input it is typed in when that is named otherwise.
-WORDS = {"due": "due date", "provider_id": "applies to", "description": "description"}
+WORDS = {"due": "due date", "provider_id": "applies to"}
 INPUT_OF = {"provider_id": "applies"}
 SCHEME = {"code": "Scheme code", "title": "Title", "description": "Description"}
 
@@ -110,7 +110,6 @@ def _milestone(values: Mapping[str, str], row: int) -> dict[str, Any]:
         "title": typed("title"),
         "quarter": typed("quarter"),
         "due": typed("due"),
-        "description": typed("description"),
         "provider_id": typed("applies") or None,
         "weight": _or(typed("weight"), "1"),
     }

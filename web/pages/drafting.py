@@ -11,8 +11,10 @@ from fastapi.responses import Response
 
 from api.http.access import commissioned_programme
 from api.http.commands import FormAct
-from api.http.setting_up import DraftIn
+from api.http.setting_up import DraftIn, milestone_of
 from domain import ids
+from domain.errors import DomainError
+from domain.limits import InvalidInputError
 from projections.progress.queries import programme_heading, programme_providers
 from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
@@ -68,7 +70,25 @@ def draft(page: CurrentPage, act: FormAct, programme_id: UUID, typed: TypedField
     body = parsed(DraftIn, form.body, "draft", form.values, form.placed)
     if isinstance(body, FormFailure):
         return _draft_page(page, programme_id, form.rows, body)
+    unsound = _unsound_milestones(form, body)
+    if unsound is not None:
+        return _draft_page(page, programme_id, form.rows, unsound)
     return _drafted(page, act, programme_id, form, body)
+
+
+def _unsound_milestones(form: DraftForm, body: DraftIn) -> FormFailure | None:
+    """Each milestone whose definition makes no sense (a rate without a denominator), named by its row: the domain's
+    refusal of a whole milestone names no input of it. A value out of limits is named at its input when drafting."""
+    errors = []
+    for number, milestone in enumerate(body.milestones):
+        try:
+            milestone_of(number, milestone)
+        except InvalidInputError:
+            continue
+        except DomainError as error:
+            row = form.milestone_rows[number]
+            errors.append((f"draft-m{row}-code", f"Milestone {row}: {error}"))
+    return FormFailure("draft", form.values, errors) if errors else None
 
 
 def _drafted(page: Page, act: FormAct, programme_id: UUID, form: DraftForm, body: DraftIn) -> Response:
