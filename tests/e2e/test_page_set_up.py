@@ -121,7 +121,9 @@ def test_the_commissioner_sets_up_a_programme_adds_providers_drafts_a_scheme_and
     page = post(client, csrf, agreement, f"/schemes/{scheme.id}/lead", {"provider_id": str(COMMUNITY_ID)})
     assert "leads the scheme" in page and app.programme(TORBAY).lead_of(scheme.id) == COMMUNITY_ID
     page = post(client, csrf, agreement, f"/schemes/{scheme.id}/lead", {"provider_id": str(ACUTE_ID)})
-    assert 'href="#lead-reason">Why the lead changes:' in page and app.programme(TORBAY).lead_of(scheme.id) == COMMUNITY_ID
+    assert (
+        'href="#lead-reason">Why the lead changes:' in page and app.programme(TORBAY).lead_of(scheme.id) == COMMUNITY_ID
+    )
 
 
 def test_bad_input_names_the_field_and_records_nothing(world: tuple[TestClient, Corral]) -> None:
