@@ -8,6 +8,8 @@ The pages (`web`) import only these modules of `api`, the public pieces meant fo
 - `api.http.params`: the types of query parameters that pages share with routes;
 - `api.http.session`: the browser's session (its cookie and CSRF token) and signing in to it;
 - `api.http.links`: set-password links, made, emailed and checked, and the password a user chooses by one;
-- `api.http.imports`: a workbook of schemes read and checked, for the import page as for its routes.
+- `api.http.imports`: a workbook of schemes read and checked, for the import page as for its routes;
+- `api.http.setting_up`: the set-up requests (programme, provider, terms, draft, lead) the set-up pages parse their
+  forms into, as the JSON routes take them.
 Nothing else: not `api.storage`, `api.live`, `api.cli`, `api.main`, nor `api.http.routers`.
 """

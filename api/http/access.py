@@ -65,6 +65,14 @@ def readable_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> Scheme:
     return scheme
 
 
+def commissioned_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> Scheme:
+    """The scheme, for its commissioner's staff; to anyone else NotFoundError, as if it did not exist."""
+    scheme = readable_scheme(corral, actor, scheme_id)
+    if actor.role is not Role.COMMISSIONER or actor.organisation_id != scheme.commissioner_id:
+        raise unseen("scheme with that id")
+    return scheme
+
+
 def may_know_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> None:
     """NotFoundError, as if it did not exist, unless the actor may read its terms (a provider left out may not)."""
     readable_scheme(corral, actor, scheme_id)

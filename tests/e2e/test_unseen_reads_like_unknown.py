@@ -97,6 +97,17 @@ PAGES = (
         form={"version": "1"},
     ),
     Row("GET", "/programmes/{programme_id}/audit", reads(commissioning)),
+    # Setting up on the pages: the programme's commissioner alone; the forms sent here are refused, recording nothing.
+    Row("GET", "/programmes/{programme_id}/providers/new", reads(THE_COMMISSIONER)),
+    Row("GET", "/programmes/{programme_id}/schemes/new", reads(THE_COMMISSIONER)),
+    Row(
+        "POST",
+        "/programmes/{programme_id}/providers",
+        page_changes(THE_COMMISSIONER),
+        form={"version": "1", "provider_id": str(COMMUNITY_ID), "contract_value": "lots", "cquin_rate": "2.5"},
+    ),
+    Row("POST", "/programmes/{programme_id}/schemes", page_changes(THE_COMMISSIONER), form={"version": "1"}),
+    Row("POST", "/schemes/{scheme_id}/lead", page_changes(THE_COMMISSIONER), form={"version": "1"}),
     Row(
         "GET",
         "/programmes/{programme_id}/providers/{provider_id}/quarters",

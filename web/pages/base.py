@@ -48,25 +48,29 @@ class Page:
         done: str,
         asked: Mapping[str, Any] | None = None,
         confirmed: Flash | Callable[[], Flash] | None = None,
+        placed: Placed | None = None,
     ) -> Response:
         """Run a use case on the command path, once per form key, then go to `done` (saying `confirmed` there) once the
         views include it; a refusal shows the form again. `asked`: what the form asks, when more than its values;
         `confirmed` may be a function, to say what the action found once it is done: a repeat of the form (the same
-        key) is not told again, so a function that sends mail sends it once."""
+        key) is not told again, so a function that sends mail sends it once. `placed`: where a form shows an input the
+        domain names by its path, and what it calls it."""
         request = f"{self.request.url.path} {form} {described(values if asked is None else asked)}"
         outcome = command.attempt(request, action)
         if isinstance(outcome, Refusal):
-            return self.refused(outcome, form, values, again)
+            return self.refused(outcome, form, values, again, placed)
         going = see_other(after(done, outcome.position))
         if confirmed is None or (callable(confirmed) and isinstance(outcome, Replayed)):
             return going
         return carry(going, self.request, confirmed() if callable(confirmed) else confirmed)
 
-    def refused(self, refusal: Refusal, form: str, values: Mapping[str, Any], again: Again) -> Response:
+    def refused(
+        self, refusal: Refusal, form: str, values: Mapping[str, Any], again: Again, placed: Placed | None = None
+    ) -> Response:
         """The form again with why it was refused; what the viewer may not see or do is a page of its own."""
         if refusal.status in ERROR_TITLES:
             return error_page(self.request, refusal.status, ERROR_TITLES[refusal.status], refusal.detail, self.viewer)
-        return again(failure_of(refusal, form, values))
+        return again(failure_of(refusal, form, values, placed))
 
 
 async def get_page(request: Request, viewer: CurrentViewer, corral: CorralApp, readings: ProgressReadings) -> Page:
@@ -78,6 +82,9 @@ CurrentPage = Annotated[Page, Depends(get_page)]
 
 
 Again = Callable[["FormFailure"], Response]
+# Where a form shows an input the domain names by its path (`milestones.1.measure.maximum`): the input's name in the
+# form (`m2-maximum`) and what the page calls it (`Milestone 2 maximum`).
+Placed = Callable[[str], tuple[str, str]]
 
 
 @dataclass
@@ -98,17 +105,27 @@ ERROR_TITLES = {404: "Page not found", 403: "You cannot do that"}
 STALE_FORM = "Someone else changed this first: reload the page to see their change, then try again"
 
 
-def failure_of(refusal: Refusal, form: str, values: Mapping[str, Any]) -> FormFailure:
+def failure_of(refusal: Refusal, form: str, values: Mapping[str, Any], placed: Placed | None = None) -> FormFailure:
     """The form's errors for a refusal: at each input out of limits, else at the input the rule is about, else at the
-    button; a form older than the record says so plainly."""
+    button; a form older than the record says so plainly. `placed` finds and names the inputs, when given."""
     if refusal.rule is not None and issubclass(refusal.rule, ConcurrentChangeError):
         errors = [(f"{form}-submit", STALE_FORM)]
+    elif placed is not None:
+        field = (refusal.rule.field if refusal.rule is not None else None) or ""
+        named = refusal.inputs or ((field, refusal.detail),)
+        errors = [place_error(form, placed, name, text) for name, text in named]
     elif refusal.inputs:
         errors = [(f"{form}-{_input(name, values)}", _sentence(f"{name}: {text}")) for name, text in refusal.inputs]
     else:
         about = refusal.rule.field if refusal.rule is not None else None
         errors = [(f"{form}-{_input(about, values)}", refusal.detail)]
     return FormFailure(form, values, errors, refusal.status)
+
+
+def place_error(form: str, placed: Placed, name: str, text: str) -> tuple[str, str]:
+    """The form's error for an input named by its path: at the input the form shows it in, named as the page names it."""
+    shown, label = placed(name)
+    return f"{form}-{shown}", _sentence(f"{label}: {text}" if label else text)
 
 
 def _input(name: str | None, values: Mapping[str, Any]) -> str:

@@ -120,3 +120,32 @@ def continued(health_economy: str, contract_year: int) -> Flash:
         "Its schemes are drafts carried forward with their participants and leads: amend each for next year's goals,"
         " then every party signs it.",
     )
+
+
+def programme_set_up(health_economy: str, contract_year: int) -> Flash:
+    """The commissioner set up a programme."""
+    return Flash(
+        f"{health_economy.strip()} {contract_year_label(contract_year)} is set up.",
+        "Add its providers with their contract values and CQUIN rates, then draft its schemes.",
+    )
+
+
+def provider_joined(provider: str) -> Flash:
+    """A provider joined the programme."""
+    return Flash(
+        f"{provider} joined the programme.", "Add the other providers, then draft the schemes they take part in."
+    )
+
+
+def scheme_drafted(code: str) -> Flash:
+    """The commissioner drafted a scheme."""
+    return Flash(
+        f"Scheme {code.strip()} is drafted.", "Designate its lead below; then every party signs its terms on this page."
+    )
+
+
+def lead_designated(provider: str) -> Flash:
+    """The commissioner designated, or re-designated, a scheme's lead."""
+    return Flash(
+        f"{provider} leads the scheme.", "Every party may now sign the terms; the scheme is agreed once all have."
+    )

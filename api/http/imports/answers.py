@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from api.http.errors import problem
 from api.http.imports.drafts import Checked
-from api.http.routers.schemes import TermsIn
+from api.http.setting_up import TermsIn
 from domain import ids
 
 

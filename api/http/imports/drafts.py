@@ -14,7 +14,7 @@ from api.http.errors import organisation_names
 from api.http.imports.reading import Rows
 from api.http.imports.rows import EXCLUSION_FIELDS, MILESTONE_FIELDS, PARTICIPANT_FIELDS, Providers, milestone_body
 from api.http.imports.sheets import Row, RowError, Sheet
-from api.http.routers.schemes import DraftIn, MilestoneIn, ParticipantIn, milestone_of
+from api.http.setting_up import DraftIn, MilestoneIn, ParticipantIn, milestone_of
 from domain.actors import Actor
 from domain.application import Corral
 from domain.errors import DomainError

@@ -6,18 +6,12 @@ from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
+from api.http.setting_up import LeadIn
 from api.http.deps import BY_COMMISSIONER, KnownScheme
-from domain.limits import SHORT_TEXT
 
 router = APIRouter(prefix="/schemes", tags=["set-up"])
-
-
-class LeadIn(BaseModel):
-    provider_id: UUID
-    reason: str = Field("", max_length=SHORT_TEXT.cap)
 
 
 @router.post("/{scheme_id}/lead", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -10,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
+from api.http.setting_up import ProgrammeIn
 from api.http.deps import BY_COMMISSIONER, CurrentActor, KnownProgramme, ProgressReadings, ViewsAfter
 from domain.limits import NAME
 from projections.progress.queries import organisation_names, programmes_for
@@ -25,13 +25,6 @@ class ProgrammeSummary(BaseModel):
     commissioner: str = Field(description="the commissioner's name")
     continues: str | None = Field(default=None, description="last year's programme, which this one continues")
     continued_by: str | None = Field(default=None, description="next year's programme, which continues this one")
-
-
-class ProgrammeIn(BaseModel):
-    health_economy: str = Field(max_length=NAME.cap)
-    contract_year: int
-    partial_fraction: Decimal = Decimal("0.5")
-    schemes_per_lead: int | None = 1
 
 
 class ContinuationIn(BaseModel):

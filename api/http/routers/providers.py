@@ -10,17 +10,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
+from api.http.setting_up import ProviderIn
 from api.http.deps import BY_COMMISSIONER, KnownProgramme
 from domain.limits import SHORT_TEXT
 from domain.programme import ProviderTerms
 
 router = APIRouter(prefix="/programmes", tags=["set-up"])
-
-
-class ProviderIn(BaseModel):
-    provider_id: UUID
-    contract_value: Decimal
-    cquin_rate: Decimal
 
 
 class ProviderTermsIn(BaseModel):

@@ -40,6 +40,7 @@ from projections.progress.queries.payments import (
     ProviderPayments,
     payments_for,
     programme_payments,
+    values_if_agreed,
 )
 from projections.progress.queries.programmes import (
     ProgrammeFacts,
@@ -93,6 +94,7 @@ __all__ = [
     "programme_access",
     "programme_heading",
     "programme_payments",
+    "values_if_agreed",
     "programme_providers",
     "linked_years",
     "programmes_for",

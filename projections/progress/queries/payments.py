@@ -10,7 +10,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
-from domain.payments import Figures, Stake, figures, split
+from domain.payments import ZERO, Figures, Stake, figures, split
+from domain.scheme import SchemeTerms
 from projections.progress.queries.access import ProgrammeAccess
 from projections.progress.queries.reading import MilestoneProgress, fetch, load_progress
 from projections.progress.view import ProgressView
@@ -103,6 +104,23 @@ def milestone_values(
 ) -> dict[tuple[str, str, str], Decimal]:
     """Each (provider, scheme, milestone)'s share of the provider's CQUIN value under the current terms."""
     return _values(rows, *_weights_and_terms(view, programme_id, conn))
+
+
+def values_if_agreed(
+    view: ProgressView, programme_id: str, scheme_id: str, terms: SchemeTerms
+) -> dict[tuple[str, str], Decimal]:
+    """Each (provider, milestone)'s share of the provider's CQUIN value were these terms agreed, beside the schemes
+    agreed now: what a draft's milestones would be worth."""
+    scheme_weights, cquin_values = _weights_and_terms(view, programme_id)
+    values = {}
+    for participant in terms.participants:
+        provider = str(participant.provider_id)
+        weights = {**scheme_weights.get(provider, {}), scheme_id: participant.weight}
+        scheme_value = split(cquin_values.get(provider, ZERO), weights)[scheme_id]
+        applying = {m.code: m.weight for m in terms.milestones if m.applies_to(participant.provider_id)}
+        for code, share in split(scheme_value, applying).items():
+            values[(provider, code)] = share
+    return values
 
 
 def _values(

@@ -1,0 +1,106 @@
+"""The commissioner sets up a programme from nothing on the pages: providers join, a scheme is drafted with a
+narrative and a numeric milestone, its lead designated, and every party signs it on its own agreement page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Server, SignIn, check
+
+ACUTE = "South Devon Healthcare NHS Foundation Trust"
+THIRD_SECTOR = "Community Care Trust"
+PRIVATE = "Mount Stuart Hospital"
+
+
+@pytest.fixture
+def site(fresh_server: Server) -> Server:
+    """A programme is set up: a server of its own."""
+    return fresh_server
+
+
+def add_provider(page: Page, name: str, contract_value: str, rate: str) -> None:
+    page.get_by_role("link", name="Add a provider").click()
+    page.get_by_label("Provider", exact=True).select_option(label=name)
+    page.get_by_label("Contract value, in pounds").fill(contract_value)
+    page.get_by_label("CQUIN rate, as a percentage").fill(rate)
+    page.get_by_role("button", name="Add the provider").click()
+    expect(page.locator(".notification-banner")).to_contain_text(f"{name} joined the programme")
+
+
+def milestone(page: Page, row: int, code: str, title: str, quarter: str, due: str) -> None:
+    page.get_by_label(f"Milestone {row} code", exact=True).fill(code)
+    page.get_by_label(f"Milestone {row} title", exact=True).fill(title)
+    page.get_by_label(f"Milestone {row} quarter", exact=True).select_option(quarter)
+    page.get_by_label(f"Milestone {row} due date", exact=True).fill(due)
+
+
+def test_the_commissioner_sets_up_a_programme_and_every_party_signs_its_scheme(sign_in: SignIn) -> None:
+    page = sign_in("sdt-ccg.quality")
+    page.goto("/programmes")
+    page.get_by_role("link", name="Set up a programme").click()
+    check(page, "set-up-programme")
+    page.get_by_label("Health economy").fill("Torbay Pilot")
+    page.get_by_label("Contract year").fill("2015")
+    page.get_by_role("button", name="Set up the programme").click()
+    expect(page.get_by_text("Torbay Pilot 2015/16 is set up.")).to_be_visible()
+    programme = page.url.split("?")[0]
+
+    page.get_by_role("link", name="Add a provider").click()
+    check(page, "add-provider")
+    page.go_back()
+    add_provider(page, ACUTE, "180000000", "2.5")
+    add_provider(page, THIRD_SECTOR, "2000000", "2.5")
+    add_provider(page, PRIVATE, "6000000", "1.25")
+
+    page.get_by_role("link", name="Draft a scheme").click()
+    page.get_by_label("Scheme code", exact=True).fill("FLU")
+    page.get_by_label("Title", exact=True).fill("Flu vaccination of frontline staff")
+    page.get_by_label(f"{PRIVATE} takes part").uncheck()
+    page.get_by_label(f"Why {PRIVATE} is left out, if it is").fill("Its NHS patients are not in scope.")
+    milestone(page, 1, "F1", "A vaccination plan", "Q1", "2015-06-30")
+    milestone(page, 2, "F2", "Uptake of flu vaccination", "Q3", "2015-12-31")
+    page.get_by_label("Milestone 2 kind", exact=True).select_option("numeric")
+    page.get_by_text("Milestone 2: the figures, when it is numeric").click()
+    page.get_by_label("Milestone 2 numerator", exact=True).fill("frontline staff vaccinated")
+    page.get_by_label("Milestone 2 denominator", exact=True).fill("frontline staff")
+    page.get_by_label("Milestone 2 unit", exact=True).select_option("fraction")
+    page.get_by_label("Milestone 2 minimum", exact=True).fill("0.6")
+    page.get_by_label("Milestone 2 maximum", exact=True).fill("80")
+    page.get_by_role("button", name="Draft the scheme").click()
+    expect(page.locator(".error-summary")).to_contain_text(
+        "Milestone 2 maximum: must be a fraction from 0 to 1, not 80"
+    )
+    check(page, "draft-scheme-refused")
+
+    page.get_by_label("Milestone 2 unit", exact=True).select_option("percent")
+    page.get_by_label("Milestone 2 minimum", exact=True).fill("60")
+    page.get_by_role("button", name="Draft the scheme").click()
+    expect(page.get_by_text("Scheme FLU is drafted.")).to_be_visible()
+    expect(page.get_by_text(f"{PRIVATE}: Its NHS patients are not in scope.")).to_be_visible()
+    expect(page.get_by_text("60% to 80%")).to_be_visible()
+    worth = page.get_by_role("table").filter(has_text="Worth")
+    expect(worth).to_contain_text("£2,250,000")  # half of £180,000,000 at 2.5%: F2 is one of its two milestones
+    expect(worth).to_contain_text("£25,000")
+
+    check(page, "agreement-designate-lead")
+    page.get_by_label("Lead provider").select_option(label=ACUTE)
+    page.get_by_role("button", name="Designate the lead").click()
+    expect(page.get_by_text(f"{ACUTE} leads the scheme.")).to_be_visible()
+    page.get_by_role("button", name="Sign version 1").click()
+    agreement = page.url.split("?")[0]
+
+    for user in ("sdhft.quality", "cct.quality"):
+        signer = sign_in(user)
+        signer.goto(agreement)
+        signer.get_by_role("button", name="Sign version 1").click()
+        expect(signer.get_by_text("Your organisation signed version 1")).to_be_visible()
+    page.goto(agreement)
+    expect(page.get_by_text("Every party signed version 1, so it is agreed.")).to_be_visible()
+
+    narrow = sign_in("sdt-ccg.quality", width=320, height=640)
+    narrow.goto(programme)
+    narrow.get_by_role("link", name="Draft a scheme").click()
+    overflow = narrow.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the draft page is {overflow} px wider than the screen"
+    check(narrow, "draft-scheme-320")

@@ -1,0 +1,105 @@
+"""Drafting a scheme on a page: the commissioner names its participants with weights, the providers left out with
+why, and its milestones, row by row; the form is parsed into the body the JSON route takes and drafted as it is."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from api.http.access import commissioned_programme
+from api.http.commands import FormAct
+from api.http.setting_up import DraftIn, milestone_of
+from domain import ids
+from domain.errors import DomainError
+from domain.limits import InvalidInputError
+from projections.progress.queries import programme_heading, programme_providers
+from web.pages import confirmations
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.draft_form import BASES, DIRECTIONS, KINDS, QUARTERS, ROWS, UNITS, DraftForm, read_form
+from web.pages.parsed import parsed
+
+router = APIRouter(route_class=PageRoute)
+
+
+async def typed_fields(request: Request) -> dict[str, str]:
+    """Every text field the form sent, by name."""
+    return {name: value for name, value in (await request.form()).multi_items() if isinstance(value, str)}
+
+
+TypedFields = Annotated[dict[str, str], Depends(typed_fields)]
+
+
+def _providers(page: Page, programme_id: UUID) -> list[tuple[str, str]]:
+    return [(p.id, p.name) for p in programme_providers(page.readings, str(programme_id))]
+
+
+def _draft_page(page: Page, programme_id: UUID, rows: int = ROWS, failure: FormFailure | None = None) -> Response:
+    programme = commissioned_programme(page.corral, page.viewer.actor, programme_id)
+    context = {
+        "title": "Draft a scheme",
+        "programme": programme_heading(page.readings, page.viewer.actor, programme_id),
+        "version": programme.version,
+        "providers": _providers(page, programme_id),
+        "rows": rows,
+        "quarters": QUARTERS,
+        "units": UNITS,
+        "directions": DIRECTIONS,
+        "bases": BASES,
+        "kinds": KINDS,
+    }
+    return page.show("draft.html", context, failure)
+
+
+@router.get("/programmes/{programme_id}/schemes/new")
+def new_scheme(page: CurrentPage, programme_id: UUID) -> Response:
+    """The form that drafts a scheme of the programme: for its commissioner."""
+    return _draft_page(page, programme_id)
+
+
+@router.post("/programmes/{programme_id}/schemes")
+def draft(page: CurrentPage, act: FormAct, programme_id: UUID, typed: TypedFields) -> Response:
+    """Draft the scheme the form describes; or, asked for another milestone row, the form again with one more."""
+    commissioned_programme(page.corral, page.viewer.actor, programme_id)
+    form = read_form(typed, _providers(page, programme_id))
+    if typed.get("more"):
+        kept = FormFailure("draft", form.values, [], 200)
+        return _draft_page(page, programme_id, form.rows + 1, kept)
+    body = parsed(DraftIn, form.body, "draft", form.values, form.placed)
+    if isinstance(body, FormFailure):
+        return _draft_page(page, programme_id, form.rows, body)
+    unsound = _unsound_milestones(form, body)
+    if unsound is not None:
+        return _draft_page(page, programme_id, form.rows, unsound)
+    return _drafted(page, act, programme_id, form, body)
+
+
+def _unsound_milestones(form: DraftForm, body: DraftIn) -> FormFailure | None:
+    """Each milestone whose definition makes no sense (a rate without a denominator), named by its row: the domain's
+    refusal of a whole milestone names no input of it. A value out of limits is named at its input when drafting."""
+    errors = []
+    for number, milestone in enumerate(body.milestones):
+        try:
+            milestone_of(number, milestone)
+        except InvalidInputError:
+            continue
+        except DomainError as error:
+            row = form.milestone_rows[number]
+            errors.append((f"draft-m{row}-code", f"Milestone {row}: {error}"))
+    return FormFailure("draft", form.values, errors) if errors else None
+
+
+def _drafted(page: Page, act: FormAct, programme_id: UUID, form: DraftForm, body: DraftIn) -> Response:
+    scheme_id = ids.scheme_id(programme_id, body.code.strip())
+    return page.act(
+        act,
+        lambda: act.corral.draft_scheme(act.actor, programme_id, body.code, body.terms()),
+        "draft",
+        form.values,
+        lambda failure: _draft_page(page, programme_id, form.rows, failure),
+        f"/schemes/{scheme_id}/agreement",
+        confirmed=confirmations.scheme_drafted(body.code),
+        placed=form.placed,
+    )
