@@ -109,10 +109,11 @@ def test_the_commissioner_closes_the_quarter_once_every_provider_milestone_is_as
     )
     commissioner.goto(REVIEW)
     unassessed = commissioner.locator("section.review-row:has(form.decision)")
-    while unassessed.count():
+    while left := unassessed.count():
         row = unassessed.first
         suggested = row.locator(".maths .tag").last.inner_text()
         _assess(row, suggested, f"{row.locator('.maths p').first.inner_text()}: on the sliding scale.")
+        expect(unassessed).to_have_count(left - 1)  # the page after the assessment, not the one it was sent from
         expect(commissioner.locator(".error-summary")).to_have_count(0)
     commissioner.get_by_role("button", name="Close Q2").click()
 
