@@ -24,6 +24,7 @@ world = set_up_pages.world  # the set-up pages' world, built again (once per dat
 FLU = ids.scheme_id(TORBAY, "FLU")
 CHANGE = f"/schemes/{FLU}/terms"
 STALE = "Someone else changed this first: reload the page to see their change, then try again"
+MORE_TERMS = {"m1-description": "Signed off by the board", "m2-weight": "2", "pack-Q3": "2016-01-20"}
 NEW_MILESTONE = {"m3-code": "F3", "m3-title": "Uptake audit", "m3-quarter": "Q4", "m3-due": "2016-03-31"}
 
 
@@ -87,7 +88,7 @@ def drafted(client: TestClient) -> str:
     """The commissioner signed in, the Torbay Pilot set up with FLU drafted on its page; the session's CSRF token."""
     csrf = signed_in(client, "gill")
     set_up(client, csrf)
-    post(client, csrf, f"/programmes/{TORBAY}/schemes/new", f"/programmes/{TORBAY}/schemes", SCHEME)
+    post(client, csrf, f"/programmes/{TORBAY}/schemes/new", f"/programmes/{TORBAY}/schemes", SCHEME | MORE_TERMS)
     return csrf
 
 
@@ -148,6 +149,8 @@ def test_agreed_terms_are_varied_and_the_agreed_version_stays_in_force(world: tu
     assert scheme.agreed_terms == before.terms, "the agreed version stays in force until everyone signs again"
     assert scheme.terms.milestones[:2] == before.terms.milestones, "every milestone round-trips through the form"
     assert (scheme.terms.participants, scheme.terms.exclusions) == (before.terms.participants, before.terms.exclusions)
+    assert scheme.terms.pack_deadlines == before.terms.pack_deadlines and len(before.terms.pack_deadlines) == 1
+    assert before.terms.milestones[0].description == "Signed off by the board"
     assert [m.code for m in scheme.terms.milestones] == ["F1", "F2", "F3"]
     assert "version 1 stays in force until everyone signs" in page and "Version 1, agreed by 3 parties" in page
 
