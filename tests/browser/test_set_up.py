@@ -49,13 +49,17 @@ def milestone(page: Page, row: int, code: str, title: str, quarter: str, due: st
     page.get_by_label(f"Milestone {row} due date", exact=True).fill(due)
 
 
-def signed_by_participants(sign_in: SignIn, agreement: str, version: int) -> None:
-    """Each participant signs the version on its own agreement page."""
+def agreed_by_every_party(page: Page, sign_in: SignIn, version: int) -> None:
+    """The commissioner signs the version on the agreement page it is on, then each participant on its own page."""
+    agreement = page.url.split("?")[0]
+    page.get_by_role("button", name=f"Sign version {version}").click()
     for user in PARTICIPANTS:
         signer = sign_in(user)
         signer.goto(agreement)
         signer.get_by_role("button", name=f"Sign version {version}").click()
         expect(signer.get_by_text(f"Your organisation signed version {version}")).to_be_visible()
+    page.goto(agreement)
+    expect(page.get_by_text(f"Every party signed version {version}, so it is agreed.")).to_be_visible()
 
 
 def imported(page: Page, folder: Path) -> None:
@@ -127,11 +131,8 @@ def test_the_commissioner_sets_up_a_programme_and_every_party_signs_its_schemes(
     page.get_by_label("Lead provider").select_option(label=ACUTE)
     page.get_by_role("button", name="Designate the lead").click()
     expect(page.get_by_text(f"{ACUTE} leads the scheme.")).to_be_visible()
-    page.get_by_role("button", name="Sign version 1").click()
     agreement = page.url.split("?")[0]
-    signed_by_participants(sign_in, agreement, 1)
-    page.goto(agreement)
-    expect(page.get_by_text("Every party signed version 1, so it is agreed.")).to_be_visible()
+    agreed_by_every_party(page, sign_in, 1)
 
     page.goto(programme)
     imported(page, tmp_path)
@@ -140,11 +141,7 @@ def test_the_commissioner_sets_up_a_programme_and_every_party_signs_its_schemes(
     page.get_by_label("Lead provider").select_option(label=THIRD_SECTOR)
     page.get_by_role("button", name="Designate the lead").click()
     expect(page.get_by_text(f"{THIRD_SECTOR} leads the scheme.")).to_be_visible()
-    page.get_by_role("button", name="Sign version 1").click()
-    falls = page.url.split("?")[0]
-    signed_by_participants(sign_in, falls, 1)
-    page.goto(falls)
-    expect(page.get_by_text("Every party signed version 1, so it is agreed.")).to_be_visible()
+    agreed_by_every_party(page, sign_in, 1)
 
     page.goto(agreement)
     page.get_by_role("link", name="Change these terms").click()
@@ -163,10 +160,7 @@ def test_the_commissioner_sets_up_a_programme_and_every_party_signs_its_schemes(
     page.get_by_text("Version 1, agreed by 3 parties").click()
     expect(page.get_by_role("region", name="Milestones of version 1")).not_to_contain_text("F3")
     check(page, "agreement-varying")
-    page.get_by_role("button", name="Sign version 2").click()
-    signed_by_participants(sign_in, agreement, 2)
-    page.goto(agreement)
-    expect(page.get_by_text("Every party signed version 2, so it is agreed.")).to_be_visible()
+    agreed_by_every_party(page, sign_in, 2)
     expect(page.get_by_text("Version 1, agreed by 3 parties")).to_be_visible()
 
     narrow = sign_in("sdt-ccg.quality", width=320, height=640)
