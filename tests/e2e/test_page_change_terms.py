@@ -219,3 +219,13 @@ def test_a_carried_scheme_has_indicators_added_changed_and_retired_by_amending_i
     assert [m.code for m in terms.milestones] == ["F2", "F3"]
     assert terms.milestones[0].measure is not None and terms.milestones[0].measure.minimum == 65
     assert app.scheme(FLU).terms.milestones[0].code == "F1", "last year's terms are untouched"
+
+
+def test_the_form_sent_twice_with_its_key_changes_the_terms_once(world: tuple[TestClient, Corral]) -> None:
+    client, app = world
+    csrf = drafted(client)
+    fields = change_form(client) | {"csrf_token": csrf, "reason": "Sent twice by a double click"}
+    first = client.post(CHANGE, data=fields, follow_redirects=False)
+    again = client.post(CHANGE, data=fields, follow_redirects=False)
+    assert first.status_code == again.status_code == 303 and first.headers["location"] == again.headers["location"]
+    assert app.scheme(FLU).terms_version == 2
