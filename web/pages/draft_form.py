@@ -113,7 +113,8 @@ def typed_terms(terms: SchemeTerms, providers: Sequence[tuple[str, str]]) -> dic
     """The form as the terms would be typed in it, so a change starts from the terms as they stand: every participant
     ticked with its weight, every exclusion with its reason, every milestone in a row of its own with its measure in
     its unit, and one blank row more."""
-    values = {"title": terms.title, "description": terms.description, "rows": str(len(terms.milestones) + 1)}
+    blank = len(terms.milestones) + 1
+    values = {"title": terms.title, "description": terms.description, "rows": str(blank), f"m{blank}-weight": "1"}
     values |= {f"weight-{provider}": "1" for provider, _ in providers}
     for p in terms.participants:
         values |= {f"participant-{p.provider_id}": "yes", f"weight-{p.provider_id}": _written(p.weight)}
