@@ -1,5 +1,5 @@
 """The set-up requests, as the JSON routes take them and the set-up pages parse their forms into them, so their rules
-live in one place: a programme, a provider joining it, a scheme's terms and draft, and its lead."""
+live in one place: a programme, a provider joining it, a scheme's terms, its draft and a change of them, and its lead."""
 
 from __future__ import annotations
 
@@ -116,3 +116,7 @@ def milestone_of(number: int, m: MilestoneIn) -> Milestone:
 
 class DraftIn(TermsIn):
     code: str = Field(max_length=CODE.cap)
+
+
+class VariationIn(TermsIn):
+    reason: str = Field(max_length=SHORT_TEXT.cap)

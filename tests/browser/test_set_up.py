@@ -1,16 +1,30 @@
 """The commissioner sets up a programme from nothing on the pages: providers join, a scheme is drafted with a
-narrative and a numeric milestone, its lead designated, and every party signs it on its own agreement page."""
+narrative and a numeric milestone, its lead designated, and every party signs it on its own agreement page; a second
+scheme is imported from the programme's own workbook, led and signed the same way; then the first one's agreed terms
+are varied with a new milestone, the agreed version still shown, and every party signs again."""
 
 from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Server, SignIn, check
+from tests.workbooks import filled
 
 ACUTE = "South Devon Healthcare NHS Foundation Trust"
 THIRD_SECTOR = "Community Care Trust"
 PRIVATE = "Mount Stuart Hospital"
+PARTICIPANTS = ("sdhft.quality", "cct.quality")
+FALLS = ("FALLS", "Reduce falls in care settings", "")
+FALLS_PARTICIPANTS = [
+    ("FALLS", ACUTE, 1),
+    ("FALLS", THIRD_SECTOR, 1),
+    ("FALLS", PRIVATE, None, "It has no care settings where falls are counted."),
+]
+FALLS_AUDIT = ("FALLS", "AUDIT", "Falls audit", "", "Q2", date(2015, 9, 30))
 
 
 @pytest.fixture
@@ -35,7 +49,37 @@ def milestone(page: Page, row: int, code: str, title: str, quarter: str, due: st
     page.get_by_label(f"Milestone {row} due date", exact=True).fill(due)
 
 
-def test_the_commissioner_sets_up_a_programme_and_every_party_signs_its_scheme(sign_in: SignIn) -> None:
+def agreed_by_every_party(page: Page, sign_in: SignIn, version: int) -> None:
+    """The commissioner signs the version on the agreement page it is on, then each participant on its own page."""
+    agreement = page.url.split("?")[0]
+    page.get_by_role("button", name=f"Sign version {version}").click()
+    for user in PARTICIPANTS:
+        signer = sign_in(user)
+        signer.goto(agreement)
+        signer.get_by_role("button", name=f"Sign version {version}").click()
+        expect(signer.get_by_text(f"Your organisation signed version {version}")).to_be_visible()
+    page.goto(agreement)
+    expect(page.get_by_text(f"Every party signed version {version}, so it is agreed.")).to_be_visible()
+
+
+def imported(page: Page, folder: Path) -> None:
+    """FALLS drafted from the programme's own workbook: downloaded from its import page, filled in, uploaded."""
+    page.get_by_role("link", name="Import schemes from a workbook").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the scheme workbook (Excel)").click()
+    blank = Path(download.value.path()).read_bytes()
+    workbook = folder / "falls.xlsx"
+    workbook.write_bytes(filled(blank, Schemes=[FALLS], Participants=FALLS_PARTICIPANTS, Milestones=[FALLS_AUDIT]))
+    page.get_by_label("The filled-in workbook (.xlsx)").set_input_files(workbook)
+    page.get_by_role("button", name="Check the workbook").click()
+    expect(page.get_by_role("heading", name="FALLS: Reduce falls in care settings")).to_be_visible()
+    page.get_by_role("button", name="Draft 1 scheme").click()
+    expect(page.locator(".notification-banner--success")).to_contain_text("1 scheme drafted from the workbook: FALLS.")
+
+
+def test_the_commissioner_sets_up_a_programme_and_every_party_signs_its_schemes(
+    sign_in: SignIn, tmp_path: Path
+) -> None:
     page = sign_in("sdt-ccg.quality")
     page.goto("/programmes")
     page.get_by_role("link", name="Set up a programme").click()
@@ -87,16 +131,37 @@ def test_the_commissioner_sets_up_a_programme_and_every_party_signs_its_scheme(s
     page.get_by_label("Lead provider").select_option(label=ACUTE)
     page.get_by_role("button", name="Designate the lead").click()
     expect(page.get_by_text(f"{ACUTE} leads the scheme.")).to_be_visible()
-    page.get_by_role("button", name="Sign version 1").click()
     agreement = page.url.split("?")[0]
+    agreed_by_every_party(page, sign_in, 1)
 
-    for user in ("sdhft.quality", "cct.quality"):
-        signer = sign_in(user)
-        signer.goto(agreement)
-        signer.get_by_role("button", name="Sign version 1").click()
-        expect(signer.get_by_text("Your organisation signed version 1")).to_be_visible()
+    page.goto(programme)
+    imported(page, tmp_path)
+    page.get_by_role("link", name="Reduce falls in care settings").first.click()
+    expect(page.get_by_text(f"{PRIVATE}: It has no care settings where falls are counted.")).to_be_visible()
+    page.get_by_label("Lead provider").select_option(label=THIRD_SECTOR)
+    page.get_by_role("button", name="Designate the lead").click()
+    expect(page.get_by_text(f"{THIRD_SECTOR} leads the scheme.")).to_be_visible()
+    agreed_by_every_party(page, sign_in, 1)
+
     page.goto(agreement)
-    expect(page.get_by_text("Every party signed version 1, so it is agreed.")).to_be_visible()
+    page.get_by_role("link", name="Change these terms").click()
+    expect(page.get_by_label("Milestone 2 minimum", exact=True)).to_have_value("60")
+    expect(page.get_by_label("Milestone 2 unit", exact=True)).to_have_value("percent")
+    expect(page.get_by_label(f"Why {PRIVATE} is left out, if it is")).to_have_value(
+        "Its NHS patients are not in scope."
+    )
+    milestone(page, 3, "F3", "An audit of uptake by ward", "Q4", "2016-03-31")
+    check(page, "change-terms")
+    page.get_by_label("Why the terms change").fill("Uptake is audited by ward at year end.")
+    page.get_by_role("button", name="Propose the variation").click()
+    expect(page.get_by_text("A variation of scheme FLU is proposed.")).to_be_visible()
+    expect(page.get_by_text("version 1 stays in force until everyone signs")).to_be_visible()
+    expect(page.get_by_text("An audit of uptake by ward")).to_be_visible()
+    page.get_by_text("Version 1, agreed by 3 parties").click()
+    expect(page.get_by_role("region", name="Milestones of version 1")).not_to_contain_text("F3")
+    check(page, "agreement-varying")
+    agreed_by_every_party(page, sign_in, 2)
+    expect(page.get_by_text("Version 1, agreed by 3 parties")).to_be_visible()
 
     narrow = sign_in("sdt-ccg.quality", width=320, height=640)
     narrow.goto(programme)
@@ -104,3 +169,8 @@ def test_the_commissioner_sets_up_a_programme_and_every_party_signs_its_scheme(s
     overflow = narrow.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the draft page is {overflow} px wider than the screen"
     check(narrow, "draft-scheme-320")
+    narrow.goto(agreement)
+    narrow.get_by_role("link", name="Change these terms").click()
+    overflow = narrow.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the change-terms page is {overflow} px wider than the screen"
+    check(narrow, "change-terms-320")

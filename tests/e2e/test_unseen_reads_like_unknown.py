@@ -108,6 +108,9 @@ PAGES = (
     ),
     Row("POST", "/programmes/{programme_id}/schemes", page_changes(THE_COMMISSIONER), form={"version": "1"}),
     Row("POST", "/schemes/{scheme_id}/lead", page_changes(THE_COMMISSIONER), form={"version": "1"}),
+    # Changing a scheme's terms: its commissioner alone; the form sent here has no reason, so it records nothing.
+    Row("GET", "/schemes/{scheme_id}/terms", reads(THE_COMMISSIONER)),
+    Row("POST", "/schemes/{scheme_id}/terms", page_changes(THE_COMMISSIONER), form={"version": "1"}),
     Row(
         "GET",
         "/programmes/{programme_id}/providers/{provider_id}/quarters",

@@ -144,6 +144,16 @@ def scheme_drafted(code: str) -> Flash:
     )
 
 
+def terms_changed(code: str, varied: bool) -> Flash:
+    """The commissioner amended a draft, or proposed a variation of agreed terms."""
+    if varied:
+        return Flash(
+            f"A variation of scheme {code} is proposed.",
+            "The agreed version stays in force until every party signs the new terms on this page.",
+        )
+    return Flash(f"Scheme {code}'s draft is amended.", "Any signatures so far lapse: every party signs the new terms.")
+
+
 def lead_designated(provider: str) -> Flash:
     """The commissioner designated, or re-designated, a scheme's lead."""
     return Flash(

@@ -1,9 +1,11 @@
 """Drafting a scheme on a page: the commissioner names its participants with weights, the providers left out with
-why, and its milestones, row by row; the form is parsed into the body the JSON route takes and drafted as it is."""
+why, and its milestones, row by row; the form is parsed into the body the JSON route takes and drafted as it is. The
+same form, read the same way, changes a scheme's terms (web/pages/changing.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
@@ -11,7 +13,7 @@ from fastapi.responses import Response
 
 from api.http.access import commissioned_programme
 from api.http.commands import FormAct
-from api.http.setting_up import DraftIn, milestone_of
+from api.http.setting_up import DraftIn, TermsIn, milestone_of
 from domain import ids
 from domain.errors import DomainError
 from domain.limits import InvalidInputError
@@ -22,6 +24,9 @@ from web.pages.draft_form import BASES, DIRECTIONS, KINDS, QUARTERS, ROWS, UNITS
 from web.pages.parsed import parsed
 
 router = APIRouter(route_class=PageRoute)
+Terms = TypeVar("Terms", bound=TermsIn)
+# The form shown again: with this many milestone rows, and what was typed (with its errors, if any).
+ShownAgain = Callable[[int, FormFailure], Response]
 
 
 async def typed_fields(request: Request) -> dict[str, str]:
@@ -32,25 +37,51 @@ async def typed_fields(request: Request) -> dict[str, str]:
 TypedFields = Annotated[dict[str, str], Depends(typed_fields)]
 
 
-def _providers(page: Page, programme_id: UUID) -> list[tuple[str, str]]:
+def providers_of(page: Page, programme_id: UUID) -> list[tuple[str, str]]:
+    """The programme's providers, id and name, as the form lists them."""
     return [(p.id, p.name) for p in programme_providers(page.readings, str(programme_id))]
 
 
-def _draft_page(page: Page, programme_id: UUID, rows: int = ROWS, failure: FormFailure | None = None) -> Response:
-    programme = commissioned_programme(page.corral, page.viewer.actor, programme_id)
+def terms_page(
+    page: Page, programme_id: UUID, shown: Mapping[str, Any], rows: int, failure: FormFailure | None
+) -> Response:
+    """The terms form of a programme's scheme with `rows` milestone rows; `shown`: what this use of it says, where it
+    goes and the version of what it changes."""
     context = {
-        "title": "Draft a scheme",
         "programme": programme_heading(page.readings, page.viewer.actor, programme_id),
-        "version": programme.version,
-        "providers": _providers(page, programme_id),
+        "providers": providers_of(page, programme_id),
         "rows": rows,
         "quarters": QUARTERS,
         "units": UNITS,
         "directions": DIRECTIONS,
         "bases": BASES,
         "kinds": KINDS,
+        **shown,
     }
     return page.show("draft.html", context, failure)
+
+
+def read_terms(
+    page: Page, programme_id: UUID, typed: Mapping[str, str], model: type[Terms], again: ShownAgain
+) -> tuple[DraftForm, Terms] | Response:
+    """The form and the body it makes; else the form again: with one more milestone row when asked, or with every
+    input the model or the domain refuses named, before anything is recorded."""
+    form = read_form(typed, providers_of(page, programme_id))
+    if typed.get("more"):
+        return again(form.rows + 1, FormFailure("draft", form.values, [], 200))
+    body = parsed(model, form.body, "draft", form.values, form.placed)
+    if isinstance(body, FormFailure):
+        return again(form.rows, body)
+    unsound = _unsound_milestones(form, body)
+    if unsound is not None:
+        return again(form.rows, unsound)
+    return form, body
+
+
+def _draft_page(page: Page, programme_id: UUID, rows: int = ROWS, failure: FormFailure | None = None) -> Response:
+    programme = commissioned_programme(page.corral, page.viewer.actor, programme_id)
+    shown = {"title": "Draft a scheme", "action": f"/programmes/{programme_id}/schemes", "version": programme.version}
+    return terms_page(page, programme_id, shown, rows, failure)
 
 
 @router.get("/programmes/{programme_id}/schemes/new")
@@ -63,35 +94,10 @@ def new_scheme(page: CurrentPage, programme_id: UUID) -> Response:
 def draft(page: CurrentPage, act: FormAct, programme_id: UUID, typed: TypedFields) -> Response:
     """Draft the scheme the form describes; or, asked for another milestone row, the form again with one more."""
     commissioned_programme(page.corral, page.viewer.actor, programme_id)
-    form = read_form(typed, _providers(page, programme_id))
-    if typed.get("more"):
-        kept = FormFailure("draft", form.values, [], 200)
-        return _draft_page(page, programme_id, form.rows + 1, kept)
-    body = parsed(DraftIn, form.body, "draft", form.values, form.placed)
-    if isinstance(body, FormFailure):
-        return _draft_page(page, programme_id, form.rows, body)
-    unsound = _unsound_milestones(form, body)
-    if unsound is not None:
-        return _draft_page(page, programme_id, form.rows, unsound)
-    return _drafted(page, act, programme_id, form, body)
-
-
-def _unsound_milestones(form: DraftForm, body: DraftIn) -> FormFailure | None:
-    """Each milestone whose definition makes no sense (a rate without a denominator), named by its row: the domain's
-    refusal of a whole milestone names no input of it. A value out of limits is named at its input when drafting."""
-    errors = []
-    for number, milestone in enumerate(body.milestones):
-        try:
-            milestone_of(number, milestone)
-        except InvalidInputError:
-            continue
-        except DomainError as error:
-            row = form.milestone_rows[number]
-            errors.append((f"draft-m{row}-code", f"Milestone {row}: {error}"))
-    return FormFailure("draft", form.values, errors) if errors else None
-
-
-def _drafted(page: Page, act: FormAct, programme_id: UUID, form: DraftForm, body: DraftIn) -> Response:
+    read = read_terms(page, programme_id, typed, DraftIn, lambda rows, f: _draft_page(page, programme_id, rows, f))
+    if isinstance(read, Response):
+        return read
+    form, body = read
     scheme_id = ids.scheme_id(programme_id, body.code.strip())
     return page.act(
         act,
@@ -103,3 +109,18 @@ def _drafted(page: Page, act: FormAct, programme_id: UUID, form: DraftForm, body
         confirmed=confirmations.scheme_drafted(body.code),
         placed=form.placed,
     )
+
+
+def _unsound_milestones(form: DraftForm, body: TermsIn) -> FormFailure | None:
+    """Each milestone whose definition makes no sense (a rate without a denominator), named by its row: the domain's
+    refusal of a whole milestone names no input of it. A value out of limits is named at its input when recording."""
+    errors = []
+    for number, milestone in enumerate(body.milestones):
+        try:
+            milestone_of(number, milestone)
+        except InvalidInputError:
+            continue
+        except DomainError as error:
+            row = form.milestone_rows[number]
+            errors.append((f"draft-m{row}-code", f"Milestone {row}: {error}"))
+    return FormFailure("draft", form.values, errors) if errors else None

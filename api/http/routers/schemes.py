@@ -12,15 +12,10 @@ from pydantic import BaseModel, Field
 from api.http.access import readable_scheme
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownProgramme, KnownScheme
-from api.http.setting_up import DraftIn, TermsIn
-from domain.limits import SHORT_TEXT
+from api.http.setting_up import DraftIn, TermsIn, VariationIn
 from domain.scheme import SchemeTerms
 
 router = APIRouter(tags=["set-up"])
-
-
-class VariationIn(TermsIn):
-    reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
 class AgreedOut(BaseModel):
