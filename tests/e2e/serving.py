@@ -15,3 +15,8 @@ def run(scenario: Coroutine[Any, Any, T]) -> T:
     (Playwright's sync API keeps one open for the whole session)."""
     with ThreadPoolExecutor(1) as thread:
         return thread.submit(asyncio.run, scenario).result()
+
+
+# `corral` arguments that register the private hospital, as the operator would.
+PRIVATE_HOSPITAL_ADDED = ["organisations", "add", "PRIVATE", "--name", "Mount Stuart Hospital", "--kind", "provider"]
+PRIVATE_HOSPITAL_ADDED += ["--sector", "independent-sector"]

@@ -20,6 +20,7 @@ from api.storage.wiring import build_application
 from domain.actors import Actor, Role
 from tests.builders import OPERATOR, COMMUNITY_ID, quick_hash
 from tests.integration.given import organisations_registered
+from tests.e2e.serving import PRIVATE_HOSPITAL_ADDED
 
 PASSWORD = "a long enough password"
 CORRAL = Path(sys.executable).parent / "corral"
@@ -103,18 +104,7 @@ def test_corral_organisations_add_and_users_add_open_an_account_with_a_name_that
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}")
     env = {**os.environ, "CORRAL_DATABASE_URL": settings.database_url}
     registered = subprocess.run(
-        [
-            str(CORRAL),
-            "organisations",
-            "add",
-            "PRIVATE",
-            "--name",
-            "Mount Stuart Hospital",
-            "--kind",
-            "provider",
-            "--sector",
-            "independent-sector",
-        ],
+        [str(CORRAL), *PRIVATE_HOSPITAL_ADDED],
         env=env,
         capture_output=True,
         text=True,

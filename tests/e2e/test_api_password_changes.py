@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from api.storage.settings import Settings
 from tests.builders import COMMUNITY_ID
+from tests.e2e.serving import PRIVATE_HOSPITAL_ADDED
 from tests.e2e.test_api_sign_in_attacks import (  # noqa: F401  (the fixture)
     NEW_PASSWORD,
     PASSWORD,
@@ -111,18 +112,7 @@ def test_corral_users_add_refuses_a_guessable_password_and_opens_no_account(tmp_
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}")
     env = {**os.environ, "CORRAL_DATABASE_URL": settings.database_url}
     subprocess.run(
-        [
-            str(CORRAL),
-            "organisations",
-            "add",
-            "PRIVATE",
-            "--name",
-            "Mount Stuart Hospital",
-            "--kind",
-            "provider",
-            "--sector",
-            "independent-sector",
-        ],
+        [str(CORRAL), *PRIVATE_HOSPITAL_ADDED],
         env=env,
         check=True,
         capture_output=True,

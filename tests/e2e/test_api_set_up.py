@@ -65,6 +65,19 @@ def signed_in(client: TestClient, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token['access_token']}"}
 
 
+def programme_joined(
+    client: TestClient, gill: dict[str, str], *providers: str, contract_value: str = "100000000"
+) -> str:
+    """A South Devon and Torbay 2014/15 programme set up over HTTP, each provider joined at a 2.5% CQUIN rate."""
+    programme = client.post(
+        "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
+    ).json()["id"]
+    for provider in providers:
+        body = {"provider_id": provider, "contract_value": contract_value, "cquin_rate": "0.025"}
+        assert client.post(f"/api/v1/programmes/{programme}/providers", json=body, headers=gill).status_code == 200
+    return str(programme)
+
+
 def test_a_scheme_is_set_up_signed_by_every_party_and_varied_over_http(client: TestClient, settings: Settings) -> None:
     gill = signed_in(client, "gill")
     providers_registered(settings)
@@ -72,12 +85,7 @@ def test_a_scheme_is_set_up_signed_by_every_party_and_varied_over_http(client: T
     for username, organisation in (("alice", ACUTE), ("colin", COMMUNITY)):
         app.register_user(OPERATOR, username, UUID(organisation), Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
-    programme = client.post(
-        "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
-    ).json()["id"]
-    for provider in (ACUTE, COMMUNITY):
-        body = {"provider_id": provider, "contract_value": "100000000", "cquin_rate": "0.025"}
-        assert client.post(f"/api/v1/programmes/{programme}/providers", json=body, headers=gill).status_code == 200
+    programme = programme_joined(client, gill, ACUTE, COMMUNITY)
     scheme = client.post(f"/api/v1/programmes/{programme}/schemes", json=TERMS | {"code": "NUTRITION"}, headers=gill)
     scheme_id = scheme.json()["id"]
     client.post(f"/api/v1/schemes/{scheme_id}/lead", json={"provider_id": ACUTE}, headers=gill)
@@ -122,12 +130,7 @@ def test_a_draft_is_read_with_its_version_amended_against_it_and_signed_against_
 ) -> None:
     root, gill = signed_in(client, "root"), signed_in(client, "gill")
     providers_registered(settings)
-    programme = client.post(
-        "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
-    ).json()["id"]
-    for provider in (ACUTE, COMMUNITY):
-        body = {"provider_id": provider, "contract_value": "100000000", "cquin_rate": "0.025"}
-        client.post(f"/api/v1/programmes/{programme}/providers", json=body, headers=gill)
+    programme = programme_joined(client, gill, ACUTE, COMMUNITY)
     scheme_id = client.post(
         f"/api/v1/programmes/{programme}/schemes", json=TERMS | {"code": "NUTRITION"}, headers=gill
     ).json()["id"]
@@ -177,12 +180,7 @@ def test_thresholds_are_drafted_and_read_back_in_their_unit_and_a_percentage_typ
 ) -> None:
     gill = signed_in(client, "gill")
     providers_registered(settings)
-    programme = client.post(
-        "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
-    ).json()["id"]
-    for provider in (ACUTE, COMMUNITY):
-        body = {"provider_id": provider, "contract_value": "100000000", "cquin_rate": "0.025"}
-        client.post(f"/api/v1/programmes/{programme}/providers", json=body, headers=gill)
+    programme = programme_joined(client, gill, ACUTE, COMMUNITY)
     schemes = f"/api/v1/programmes/{programme}/schemes"
 
     unitless = client.post(schemes, json=_measured_in({"minimum": "0.6", "maximum": "80"}), headers=gill)
@@ -214,12 +212,7 @@ def test_who_a_scheme_leaves_out_and_why_is_drafted_and_read_back_and_a_lead_com
     app = build_application(settings)
     app.register_organisation(OPERATOR, "PRIVATE", "Mount Stuart Hospital", OrganisationKind.PROVIDER)
     app.close()
-    programme = client.post(
-        "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
-    ).json()["id"]
-    for provider in (ACUTE, COMMUNITY, PRIVATE):
-        body = {"provider_id": provider, "contract_value": "6000000", "cquin_rate": "0.025"}
-        client.post(f"/api/v1/programmes/{programme}/providers", json=body, headers=gill)
+    programme = programme_joined(client, gill, ACUTE, COMMUNITY, PRIVATE, contract_value="6000000")
     schemes = f"/api/v1/programmes/{programme}/schemes"
     reason = "Mount Stuart Hospital signs up only to the schemes relevant to its NHS patients."
 
@@ -283,12 +276,7 @@ def test_a_programme_is_continued_into_next_year_once_over_http_and_both_years_n
     app = build_application(settings)
     app.register_user(OPERATOR, "alice", UUID(ACUTE), Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
-    programme = client.post(
-        "/api/v1/programmes", json={"health_economy": "South Devon and Torbay", "contract_year": 2014}, headers=gill
-    ).json()["id"]
-    for provider in (ACUTE, COMMUNITY):
-        body = {"provider_id": provider, "contract_value": "100000000", "cquin_rate": "0.025"}
-        client.post(f"/api/v1/programmes/{programme}/providers", json=body, headers=gill)
+    programme = programme_joined(client, gill, ACUTE, COMMUNITY)
     scheme_id = client.post(f"/api/v1/programmes/{programme}/schemes", json=TERMS | {"code": "NUTRITION"}, headers=gill)
     client.post(f"/api/v1/schemes/{scheme_id.json()['id']}/lead", json={"provider_id": ACUTE}, headers=gill)
 
