@@ -169,3 +169,12 @@ def check(page: Page, name: str) -> None:
     violations = axe.run(page).response["violations"]
     details = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in violations]
     assert not violations, f"{name} at {page.url}: " + "; ".join(details)
+
+
+def no_sideways_scrolling(page: Page, address: str) -> None:
+    """Once the browser has arrived at `address` (a glob such as "**/terms") and laid the page out, the page is no
+    wider than the screen. Waiting first matters: measured mid-navigation there is no document to measure."""
+    page.wait_for_url(address)
+    page.wait_for_load_state("load")
+    overflow = page.locator("html").evaluate("html => html.scrollWidth - html.clientWidth")
+    assert overflow <= 0, f"{page.url} is {overflow} px wider than the screen"

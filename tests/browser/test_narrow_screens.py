@@ -3,9 +3,9 @@ nothing a column holds is cut off, and the page never scrolls sideways."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, expect
 
-from tests.browser.conftest import SignIn, check
+from tests.browser.conftest import SignIn, check, no_sideways_scrolling
 from tests.browser.demo import SELF_HARM, SOUTH_DEVON
 
 WIDTH = 320
@@ -24,11 +24,6 @@ def _on_screen(things: Locator, least: int = 1) -> None:
         )
 
 
-def _no_sideways_scrolling(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} is {overflow} px wider than the screen"
-
-
 def test_a_providers_home_at_320_px_shows_every_milestones_action(sign_in: SignIn) -> None:
     page = sign_in("cct.quality", width=WIDTH, height=640)
     page.goto("/home")
@@ -36,7 +31,7 @@ def test_a_providers_home_at_320_px_shows_every_milestones_action(sign_in: SignI
     _on_screen(page.get_by_role("link", name="evidence for"), least=3)
     _on_screen(page.locator(".table-responsive__heading", has_text="Action"))
     _on_screen(page.locator("td", has_text="Assessment"))
-    _no_sideways_scrolling(page)
+    no_sideways_scrolling(page, page.url)
 
 
 def test_the_collation_board_at_320_px_shows_each_participants_open_link_and_last_action(sign_in: SignIn) -> None:
@@ -45,7 +40,7 @@ def test_the_collation_board_at_320_px_shows_each_participants_open_link_and_las
 
     _on_screen(page.locator("#board-participants").get_by_role("link", name="Open"), least=2)
     _on_screen(page.locator("#board-participants td", has_text="Last action"))
-    _no_sideways_scrolling(page)
+    no_sideways_scrolling(page, page.url)
 
 
 def test_the_audit_trail_at_320_px_shows_what_happened_and_why(sign_in: SignIn) -> None:
@@ -55,7 +50,7 @@ def test_the_audit_trail_at_320_px_shows_what_happened_and_why(sign_in: SignIn) 
     _on_screen(page.locator("#audit-entries td", has_text="What happened"), least=20)
     _on_screen(page.locator("#audit-entries td", has_text="Why"))
     _on_screen(page.get_by_role("group", name="To").get_by_label("Year"))
-    _no_sideways_scrolling(page)
+    no_sideways_scrolling(page, page.url)
 
 
 def test_the_programme_overview_at_320_px_shows_every_quarter_up_to_q4(sign_in: SignIn) -> None:
@@ -64,7 +59,7 @@ def test_the_programme_overview_at_320_px_shows_every_quarter_up_to_q4(sign_in: 
 
     q4 = page.locator("table.matrix td").filter(has=page.locator(".table-responsive__heading", has_text="Q4"))
     _on_screen(q4, least=10)
-    _no_sideways_scrolling(page)
+    no_sideways_scrolling(page, page.url)
 
 
 def test_the_payments_chart_and_tables_at_320_px_read_whole(sign_in: SignIn) -> None:
@@ -76,5 +71,5 @@ def test_the_payments_chart_and_tables_at_320_px_read_whole(sign_in: SignIn) -> 
     _on_screen(chart.locator("text", has_text="Earned £"), least=4)
     assert chart.locator("text").first.evaluate("t => parseFloat(getComputedStyle(t).fontSize)") >= 14
     _on_screen(page.locator("td", has_text="Achieved"), least=5)
-    _no_sideways_scrolling(page)
+    no_sideways_scrolling(page, page.url)
     check(page, "320px-payments")

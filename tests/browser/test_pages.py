@@ -10,7 +10,7 @@ import pytest
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ROOT, SCREENSHOTS, OpenContext, Server, SignIn, check
+from tests.browser.conftest import ROOT, SCREENSHOTS, OpenContext, Server, SignIn, check, no_sideways_scrolling
 from tests.browser.demo import (
     DPT,
     NUTRITION,
@@ -85,8 +85,7 @@ def _tour(page: Page, addresses: dict[str, str], width: int, status: int = 200) 
 
 
 def _visit(page: Page, name: str) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"{page.url} is {overflow} px wider than the screen"
+    no_sideways_scrolling(page, page.url)
     for text in page.locator(NAMING).all_inner_texts():
         quarters = QUARTER.findall(text)
         assert len(quarters) == len(set(quarters)), f"{page.url}: a quarter named twice in {text!r}"
