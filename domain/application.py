@@ -12,6 +12,7 @@ from domain.continuing import ContinuationService
 from domain.organisation import Organisation
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
+from domain.record import LogRecord
 from domain.reminder import Reminder
 from domain.reviewing import ReviewService
 from domain.scheme import Scheme
@@ -42,3 +43,11 @@ class Corral(SetUpService, ContinuationService, EvidenceService, ReviewService, 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_value_types(transcoder)
+
+    @property
+    def record(self) -> LogRecord:
+        """The log's own record: positions, chain hashes and checkpoints (domain/record.py)."""
+        recorder = self.recorder
+        if not isinstance(recorder, LogRecord):
+            raise TypeError(f"{type(recorder).__name__} cannot say where an event sits in the log")
+        return recorder

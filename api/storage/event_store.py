@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy.exc
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Notification, StoredEvent
@@ -12,6 +13,8 @@ from eventsourcing_sqlalchemy.datastore import transactions
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
 from sqlalchemy import Select, bindparam, select
+
+from domain.record import Checkpoint, Link
 
 
 class BuiltOnceReads(SQLAlchemyAggregateRecorder):
@@ -109,6 +112,23 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         shape = ("notifications", start is None, inclusive_of_start, stop is None, not topics)
         params = {"start": start, "stop": stop, "topics": list(topics) or None, "limit": limit}
         return [Notification(id=row.id, **_stored(row)) for row in self._read(shape, statement, params)]
+
+    def link(self, originator_id: UUID, version: int) -> Link | None:
+        """Where an aggregate's event of this version sits in the log (not yet chained: no hash)."""
+        table = self.events_record_cls.__table__
+
+        def statement() -> Select[Any]:
+            return select(table.c.id).where(
+                table.c.originator_id == bindparam("originator_id"),
+                table.c.originator_version == bindparam("version"),
+            )
+
+        rows = self._read(("link",), statement, {"originator_id": originator_id, "version": version})
+        return Link(position=rows[0].id, hash=None) if rows else None
+
+    def checkpoint_covering(self, position: int) -> Checkpoint | None:
+        """No checkpoints are kept yet."""
+        return None
 
 
 def _stored(row: Any) -> dict[str, Any]:
