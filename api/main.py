@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reviews.router, prefix="/api/v1")
     app.include_router(nudges.router, prefix="/api/v1")
     app.include_router(packs.router, prefix="/api/v1")
+    app.include_router(web.packs_router, prefix="/api/v1")
     app.include_router(assessments.router, prefix="/api/v1")
     app.include_router(organisations.router, prefix="/api/v1")
     app.include_router(providers.router, prefix="/api/v1")

@@ -49,11 +49,17 @@ class AssessedEvidence:
 
 
 def assessment_history(
-    app: Corral, scheme_id: UUID, quarter: Quarter, provider_id: UUID, milestone_code: str
+    app: Corral,
+    scheme_id: UUID,
+    quarter: Quarter,
+    provider_id: UUID,
+    milestone_code: str,
+    up_to_version: int | None = None,
 ) -> list[AssessedEvidence]:
-    """Every decision on one provider-milestone, oldest first, each with the evidence revision it was based on."""
+    """Every decision on one provider-milestone, oldest first, each with the evidence revision it was based on;
+    with `up_to_version`, only those the quarter's review recorded up to that version."""
     history = []
-    for event in app.events.get(ids.quarter_review_id(scheme_id, quarter)):
+    for event in app.events.get(ids.quarter_review_id(scheme_id, quarter), lte=up_to_version):
         if not isinstance(event, (QuarterReview.MilestoneAssessed, QuarterReview.AssessmentRevisedOnAppeal)):
             continue
         assessment: Assessment = event.assessment

@@ -26,9 +26,11 @@ from web.pages import (
     signing,
     users,
 )
+from web.packs.routes import router as packs_router
 from web.pages.rendering import fault_page
 
-__all__ = ["fault_page", "mount_static", "router"]
+# `packs_router` is part of the API (/api/v1, in the OpenAPI schema): the packs are drawn here, from the templates.
+__all__ = ["fault_page", "mount_static", "packs_router", "router"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 

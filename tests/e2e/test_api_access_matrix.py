@@ -275,6 +275,10 @@ MATRIX = (
     Row("GET", f"{V1}/providers/{{provider_id}}/dashboard", reads(provider(COMMUNITY_ID))),
     Row("GET", f"{REVIEW}/board", reads(either(commissioning, lead))),
     Row("GET", f"{REVIEW}/review", reads(either(commissioning, lead))),
+    # Evidence packs: whole to the commissioner, its auditor and the lead; the community trust gets its own part.
+    Row("GET", f"{REVIEW}/packs", reads(in_scheme)),
+    Row("GET", f"{REVIEW}/packs/{{number}}.pdf", reads(in_scheme)),
+    Row("GET", f"{REVIEW}/packs/{{number}}.zip", reads(in_scheme)),
     Row("GET", f"{V1}/organisations", reads(everyone)),
     Row("GET", SCHEME, reads(either(commissioning, participant))),
     Row("GET", f"{REVIEW}/assessments/{{provider_id}}/{{milestone_code}}/history", reads(COMMUNITYS_OWN)),
@@ -483,6 +487,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             "scheme_id": str(agreed.scheme_id),
             "draft_scheme_id": str(draft_id),
             "quarter": "Q1",
+            "number": "1",
             "milestone_code": "M1",
             "provider_id": str(COMMUNITY_ID),
             "submission_id": str(submissions[COMMUNITY_ID, "M1"]),

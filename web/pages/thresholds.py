@@ -75,8 +75,12 @@ def threshold_maths(corral: Corral, milestone: Milestone, review: QuarterReview 
     entry = review.entry_for(provider_id, milestone.code) if review is not None else None
     if milestone.measure is None or entry is None:
         return None
-    figures = corral.submission(entry.submission_id).evidence(entry.revision).figures
-    if figures is None:
+    return maths_of(milestone, corral.submission(entry.submission_id).evidence(entry.revision).figures)
+
+
+def maths_of(milestone: Milestone, figures: Figures | None) -> ThresholdMaths | None:
+    """The sliding-scale sum for a numeric milestone's figures; None for a narrative one or without figures."""
+    if milestone.measure is None or figures is None:
         return None
     try:
         share = threshold_share(milestone.measure, figures)

@@ -117,8 +117,16 @@ def review_access(view: ProgressView, actor: Actor, scheme_id: str, lead_reads: 
     return _scheme_quarter_access(view, actor, scheme_id, "review of that scheme", lead_reads)
 
 
+def pack_part(view: ProgressView, actor: Actor, scheme_id: str) -> str | None:
+    """Whose part of a scheme's evidence packs the actor may read: None for the whole pack (the commissioner's staff,
+    the auditor, the lead), the provider's own id for another participant; NotFoundError for anyone else."""
+    what = "evidence pack of that scheme"
+    access = _scheme_quarter_access(view, actor, scheme_id, what, lead_reads=True, participant_reads=True)
+    return None if access.everything or scheme_id in access.leads else access.provider_id
+
+
 def _scheme_quarter_access(
-    view: ProgressView, actor: Actor, scheme_id: str, what: str, lead_reads: bool
+    view: ProgressView, actor: Actor, scheme_id: str, what: str, lead_reads: bool, participant_reads: bool = False
 ) -> ProgrammeAccess:
     s = view.schemes
     found = fetch(view, select(s.c.programme_id).where(s.c.id == scheme_id))
@@ -128,7 +136,8 @@ def _scheme_quarter_access(
         access = programme_access(view, actor, found[0].programme_id)
     except NotFoundError:
         raise unseen(what) from None
-    if not (access.everything or (lead_reads and scheme_id in access.leads)):
+    led = lead_reads and scheme_id in access.leads
+    if not (access.everything or led or (participant_reads and scheme_id in access.schemes)):
         raise unseen(what)
     return access
 
