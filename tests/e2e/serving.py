@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from api.cli.demo import load_demo
+from api.http.passwords import DEMO_PASSWORD
+from api.main import create_app
+from api.storage.wiring import build_application
+from tests.conftest import empty_store
 
 T = TypeVar("T")
 
@@ -20,3 +32,23 @@ def run(scenario: Coroutine[Any, Any, T]) -> T:
 # `corral` arguments that register the private hospital, as the operator would.
 PRIVATE_HOSPITAL_ADDED = ["organisations", "add", "PRIVATE", "--name", "Mount Stuart Hospital", "--kind", "provider"]
 PRIVATE_HOSPITAL_ADDED += ["--sector", "independent-sector"]
+
+
+@contextmanager
+def serving_demo(request: pytest.FixtureRequest, folder: Path, secret: str) -> Iterator[TestClient]:
+    """A server over the demo on the request's database, projecting in its own process, its views caught up."""
+    with empty_store(request, folder) as settings:
+        served = settings.model_copy(update={"secret_key": SecretStr(secret * 48), "embedded_projector": True})
+        app = build_application(served)
+        load_demo(app)
+        head = app.recorder.max_notification_id()
+        app.close()
+        with TestClient(create_app(served)) as client:
+            client.get("/api/v1/programmes", params={"after": head}, headers=demo_signed_in(client, "sdt-ccg.quality"))
+            yield client
+
+
+def demo_signed_in(client: TestClient, username: str) -> dict[str, str]:
+    """The bearer header of a demo user."""
+    token = client.post("/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}).json()
+    return {"Authorization": f"Bearer {token['access_token']}"}

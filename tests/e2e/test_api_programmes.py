@@ -10,14 +10,11 @@ from uuid import UUID
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
-from api.cli.demo import load_demo, south_devon, trust_year
-from api.http.passwords import DEMO_PASSWORD
-from api.main import create_app
-from api.storage.wiring import build_application
+from api.cli.demo import south_devon, trust_year
 from domain import ids
-from tests.conftest import DATABASES, empty_store
+from tests.conftest import DATABASES
+from tests.e2e.serving import demo_signed_in as signed_in, serving_demo
 from tests.integration.test_demo_data import EXPECTED_2017
 
 PROGRAMME = str(ids.programme_id(ids.organisation_id(south_devon.CCG), south_devon.HEALTH_ECONOMY, south_devon.YEAR))
@@ -28,22 +25,8 @@ PRIVATE = str(ids.organisation_id(south_devon.PRIVATE))
 @pytest.fixture(scope="module", params=DATABASES)
 def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """A server over the demo, projecting in its own process, shared by this module's read-only tests."""
-    with empty_store(request, tmp_path_factory.mktemp("api")) as settings:
-        served = settings.model_copy(update={"secret_key": SecretStr("s" * 48), "embedded_projector": True})
-        app = build_application(served)
-        load_demo(app)
-        head = app.recorder.max_notification_id()
-        app.close()
-        with TestClient(create_app(served)) as test_client:
-            test_client.get(
-                "/api/v1/programmes", params={"after": head}, headers=signed_in(test_client, "sdt-ccg.quality")
-            )
-            yield test_client
-
-
-def signed_in(client: TestClient, username: str) -> dict[str, str]:
-    token = client.post("/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD}).json()
-    return {"Authorization": f"Bearer {token['access_token']}"}
+    with serving_demo(request, tmp_path_factory.mktemp("api"), "s") as served:
+        yield served
 
 
 def test_the_commissioner_sees_every_scheme_and_every_providers_money(client: TestClient) -> None:

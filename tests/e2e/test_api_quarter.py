@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
+import pypdf
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -47,8 +51,10 @@ class Session:
 
 
 @pytest.fixture
-def quarter(settings: Settings) -> Iterator[tuple[TestClient, str, str]]:
-    signed = settings.model_copy(update={"secret_key": SecretStr("q" * 48), "embedded_projector": True})
+def quarter(settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, str, str]]:
+    signed = settings.model_copy(
+        update={"secret_key": SecretStr("q" * 48), "embedded_projector": True, "attachments_dir": tmp_path / "files"}
+    )
     app = build_application(signed)
     agreed = agreed_scheme(app, narrative_milestone("M1"), flu_milestone("FLU"))
     password_hash = quick_hash(PASSWORD)
@@ -182,3 +188,43 @@ def test_the_commissioner_departs_from_the_figures_over_http_only_with_a_reason_
     ]
     assert why in str(board) and why in str(audit)
     assert f"FLU: Partially Met, the figures gave 100% ({why})" in exported
+
+
+def test_a_later_revision_and_a_second_pack_leave_the_first_pack_byte_for_byte_as_it_was(
+    quarter: tuple[TestClient, str, str],
+) -> None:
+    client, _, scheme_id = quarter
+    alice, colin, gill = Session(client, "alice"), Session(client, "colin"), Session(client, "gill")
+    review, packs = f"/schemes/{scheme_id}/quarters/Q1", f"/api/v1/schemes/{scheme_id}/quarters/Q1/packs"
+    audit = b"ward,safety plans\nA,40\n"
+    upload = client.post("/api/v1/attachments", files={"file": ("audit.csv", audit, "text/csv")}, headers=colin.headers)
+    first = {"narrative": "The first audit.", "attachments": [{"sha256": upload.json()["sha256"]}]}
+    submission = str(colin.post(f"/schemes/{scheme_id}/milestones/M1/submissions", first)["id"])
+    alice.post(f"/submissions/{submission}/acceptance", {"comments": "Good: in the pack."})
+    alice.post(f"{review}/pack")
+    gill.post(f"{review}/query", {"questions": "Which wards did the audit cover?"})
+
+    def pack(number: int, form: str) -> bytes:
+        answer = client.get(f"{packs}/{number}.{form}", headers=gill.headers)
+        assert answer.status_code == 200, answer.text
+        return answer.content
+
+    before = pack(1, "pdf"), pack(1, "zip")
+    alice.post(f"/submissions/{submission}/return", {"comments": "Name the wards."})
+    colin.post(f"/submissions/{submission}/revisions", {"narrative": "Wards A to F audited.", "reason": "wards named"})
+    alice.post(f"/submissions/{submission}/acceptance")
+    alice.post(f"{review}/pack")
+    decision = {"provider_id": str(COMMUNITY_ID), "milestone_code": "M1", "status": "Met", "rationale": "All wards."}
+    gill.post(f"{review}/assessments", decision)
+
+    after = pack(1, "pdf"), pack(1, "zip")
+    second = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pack(2, "pdf"))).pages)
+    with zipfile.ZipFile(io.BytesIO(before[1])) as zipped:
+        kept = {name: zipped.read(name) for name in zipped.namelist() if name.startswith("attachments/")}
+
+    assert after == before
+    assert "Which wards did the audit cover?" in " ".join(
+        pypdf.PdfReader(io.BytesIO(before[0])).pages[-1].extract_text().split()
+    )
+    assert "Wards A to F audited." in second and "Revision 2" in second and "All wards." in second
+    assert list(kept.values()) == [audit] and "The first audit." not in second

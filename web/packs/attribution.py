@@ -75,13 +75,16 @@ class Attributor:
         return self._organisations[organisation_id]
 
     def display_name(self, username: str) -> str:
-        """The person's display name as it stood; empty for an operator or Corral itself, who have no account."""
+        """The person's display name as it stood, or as first given for an account opened later; empty for an
+        operator or Corral itself, who have no account."""
         if username not in self._people:
+            account_id = ids.user_id(username)
+            account: object
             try:
-                account = as_of(self.corral, ids.user_id(username), self.when)
-                self._people[username] = str(getattr(account, "display_name") or "")
+                account = as_of(self.corral, account_id, self.when)
             except NotFoundError:
-                self._people[username] = ""
+                account = self.corral.repository.get(account_id, version=1) if self.corral.exists(account_id) else None
+            self._people[username] = str(getattr(account, "display_name", "") or "")
         return self._people[username]
 
     def of(self, source: Source, revision: int | None = None) -> Attribution:
