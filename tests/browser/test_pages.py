@@ -201,6 +201,20 @@ def test_the_commissioner_reviews_a_numeric_milestone_with_the_threshold_maths_s
     check(page, "commissioner-review")
 
 
+def test_the_review_page_links_each_presented_pack_and_its_pdf_downloads(sign_in: SignIn) -> None:
+    page = sign_in("sdt-ccg.quality")
+    page.goto(f"/schemes/{NUTRITION}/quarters/Q2/review")
+
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Pack 1 as PDF").click()
+    pdf = downloading.value
+
+    assert pdf.suggested_filename == "Improve-nutrition-and-hydration-in-care-settings-Q2-pack-1.pdf"
+    with open(pdf.path(), "rb") as file:
+        assert file.read(5) == b"%PDF-"
+    expect(page.get_by_role("link", name=re.compile("Pack 1 as ZIP"))).to_be_visible()
+
+
 def test_payments_show_a_chart_and_its_table_for_the_programme_and_each_provider(sign_in: SignIn) -> None:
     page = sign_in("sdt-ccg.quality")
     page.goto(f"/programmes/{SOUTH_DEVON}/payments")

@@ -19,6 +19,7 @@ from domain.submission import Submission, SubmissionStatus
 from projections.progress.queries import open_nudges, organisation_names, programme_heading
 from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.reading import quarter_review
 
 router = APIRouter(route_class=PageRoute)
 Text = Annotated[str, Form()]
@@ -43,6 +44,7 @@ def _own_page(page: Page, scheme_id: UUID, code: str, failure: FormFailure | Non
         "submission": submission,
         "evidence": submission.evidence() if submission is not None else None,
         "locked": submission is not None and submission.status is SubmissionStatus.PRESENTED,
+        "packs": len(review.packs) if (review := quarter_review(page.corral, scheme_id, milestone.quarter)) else 0,
         "lead": organisation_names(page.readings).get(str(lead), ""),
         "nudges": open_nudges(
             page.readings, str(page.viewer.actor.organisation_id), str(scheme_id), milestone.quarter.value
