@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test lint bench clean browser
+.PHONY: run test lint bench clean browser pdf
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 # `make run` shows the demo as at a day inside its own 2014/15 year, so its quarters look live: Q2's evidence and
 # packs overdue, Q3's due soon. Set CORRAL_TODAY to see it as at another day.
 run: export CORRAL_TODAY ?= 2015-01-20
-run: $(STAMP)
+run: $(STAMP) pdf
 	$(BIN)/corral demo
 	COLUMNS=160 $(BIN)/corral show programme
 	$(BIN)/corral show trust
@@ -27,7 +27,12 @@ run: $(STAMP)
 browser:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
-test: lint browser
+# WeasyPrint draws the evidence packs' PDFs with Pango, HarfBuzz and a font; Chromium brings them, a bare machine may not.
+PDF_LIBRARIES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf: $(STAMP)
+	@$(BIN)/python -c "import weasyprint" 2>/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y $(PDF_LIBRARIES))
+
+test: lint browser pdf
 	$(BIN)/pytest --numprocesses 3
 
 lint: $(STAMP)
