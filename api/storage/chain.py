@@ -121,16 +121,23 @@ class Chain:
     def is_behind(self, session: Session) -> tuple[int, int] | None:
         """The chain's head and the log's highest position, when the log has events the chain does not reach (a log
         written before the chain, or rows inserted outside Corral); else None. Two index lookups."""
-        chained = session.execute(select(func.max(self.table.c.position))).scalar() or 0
-        logged = session.execute(select(func.max(self.events.c.id))).scalar() or 0
+        chained, logged = self.heads(session)
         return (chained, logged) if logged > chained else None
+
+    def heads(self, session: Session) -> tuple[int, int]:
+        """The chain's highest position and the log's, read in one statement: on SQLite, where reads run outside a
+        transaction, two statements could straddle another process's save."""
+        chained = select(func.max(self.table.c.position)).scalar_subquery()
+        logged = select(func.max(self.events.c.id)).scalar_subquery()
+        row = session.execute(select(chained, logged)).one()
+        return row[0] or 0, row[1] or 0
 
     def chain_the_rest(self, session: Session) -> int:
         """Chain every event after the chain's head (the one-time migration of a log written before the chain), in
         batches; the caller holds the transaction and the log's lock. The number chained."""
         position, head = self.head(session)
         count = 0
-        for batch in _batches(session, self._events_after(), position):
+        for batch in _batches(session, self._events_after(), position, self.heads(session)[1]):
             links = self.links(head, batch)
             self.write(session, links)
             head, count = links[-1][1], count + len(links)
@@ -139,9 +146,10 @@ class Chain:
     def walk(self, session: Session, checkpoint: tuple[int, bytes] | None = None) -> Walk:
         """Recompute the chain from the genesis hash and compare with the stored hashes (and the checkpoint's, at its
         position); stop at the first break."""
-        tip = self.head(session)[0]
+        tip, logged = self.heads(session)
+        upto = max(tip, logged)  # saves committed during the walk come after: they are left to the next walk
         computed, events, last, unchained, first_unchained = GENESIS, 0, 0, 0, None
-        for position, event, stored in _merged(session, self._events_after(), self._links_after()):
+        for position, event, stored in _merged(session, self._events_after(), self._links_after(), upto):
             if event is not None and stored is None and position > tip:
                 unchained, first_unchained = unchained + 1, first_unchained or position
                 continue
@@ -166,11 +174,13 @@ class Chain:
     def _events_after(self) -> Any:
         table = self.events
         columns = (table.c.id, table.c.originator_id, table.c.originator_version, table.c.topic, table.c.state)
-        return select(*columns).where(table.c.id > _AFTER).order_by(table.c.id).limit(BATCH)
+        query = select(*columns).where(table.c.id > _AFTER, table.c.id <= bindparam("upto"))
+        return query.order_by(table.c.id).limit(BATCH)
 
     def _links_after(self) -> Any:
         table = self.table
-        return select(table.c.position, table.c.hash).where(table.c.position > _AFTER).order_by(table.c.position)
+        query = select(table.c.position, table.c.hash).where(table.c.position > _AFTER)
+        return query.where(table.c.position <= bindparam("upto")).order_by(table.c.position).limit(BATCH)
 
 
 def _fault(event: Any, stored: bytes | None, expected: bytes | None, pinned: bytes | None) -> str | None:
@@ -191,10 +201,10 @@ def _walk(events: int, last: int, computed: bytes, broken: Break) -> Walk:
     return Walk(events, last, computed, 0, None, broken)
 
 
-def _batches(session: Session, query: Any, after: int) -> Iterator[Sequence[Any]]:
-    """Rows of a keyset-paged query (its first column the position), a batch at a time."""
+def _batches(session: Session, query: Any, after: int, upto: int) -> Iterator[Sequence[Any]]:
+    """Rows of a keyset-paged query (its first column the position), a batch at a time, up to `upto`."""
     while True:
-        rows = session.execute(query, {"after": after}).all()
+        rows = session.execute(query, {"after": after, "upto": upto}).all()
         if rows:
             yield rows
         if len(rows) < BATCH:
@@ -202,11 +212,11 @@ def _batches(session: Session, query: Any, after: int) -> Iterator[Sequence[Any]
         after = rows[-1][0]
 
 
-def _merged(session: Session, events: Any, links: Any) -> Iterator[tuple[int, Any, bytes | None]]:
+def _merged(session: Session, events: Any, links: Any, upto: int) -> Iterator[tuple[int, Any, bytes | None]]:
     """Every position either table holds, in order, with its event and its stored hash (None where one is absent).
     Each table is read a batch at a time."""
-    event_rows = (row for batch in _batches(session, events, 0) for row in batch)
-    link_rows = (row for batch in _batches(session, links.limit(BATCH), 0) for row in batch)
+    event_rows = (row for batch in _batches(session, events, 0, upto) for row in batch)
+    link_rows = (row for batch in _batches(session, links, 0, upto) for row in batch)
     event, link = next(event_rows, None), next(link_rows, None)
     while event is not None or link is not None:
         if event is not None and (link is None or event.id < link.position):
