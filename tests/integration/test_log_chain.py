@@ -5,6 +5,8 @@ from __future__ import annotations
 
 
 import pytest
+from eventsourcing.cryptography import AESCipher
+from pydantic import SecretStr
 
 from api.storage.chain import GENESIS, link_hash
 from api.storage.proof import UnchainedLogError, chain_log, verify
@@ -118,3 +120,18 @@ def test_a_log_written_before_the_chain_is_refused_until_it_is_chained_once(logg
     assert (first, second) == (events, 0)
     assert verify(logged.recorder).broken is None
     build_application(settings).close()
+
+
+def test_with_encryption_and_compression_the_chain_covers_the_stored_bytes(settings: Settings) -> None:
+    sealed = settings.model_copy(update={"cipher_key": SecretStr(AESCipher.create_key(16)), "compress_events": True})
+    app = build_application(sealed)
+    try:
+        agreed_scheme(app)
+        holds = verify(app.recorder)
+        write_row(sealed, 3, flipped(stored_row(sealed, 3), "state", 20, 0x80))
+        broken = verify(app.recorder).broken
+    finally:
+        app.close()
+
+    assert holds.broken is None and holds.events > 3
+    assert broken is not None and broken.position == 3
