@@ -102,21 +102,28 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         if not self.chained:
             return list(super()._insert_stored_events(session, stored_events, **kwargs))
         records = [self.events_record_cls(**_stored(event)) for event in stored_events]
-        postgres = self.datastore.engine is not None and self.datastore.engine.dialect.name == "postgresql"
-        cursor = session.connection().connection.cursor() if postgres else None
-        if cursor is not None:
-            cursor.execute(self.chain.lock_and_head_sql())
-            row = cursor.fetchone()
+        assert self.datastore.engine is not None
+        if self.datastore.engine.dialect.name == "postgresql":
+            self._insert_under_lock(session, records)
+        else:
+            session.add_all(records)
+            session.flush()  # the positions; and now this transaction holds SQLite's write lock
+            self.chain.write(session, self.chain.links(self.chain.head(session)[1], records))
+        return [record.id for record in records]
+
+    def _insert_under_lock(self, session: Session, records: list[Any]) -> None:
+        """PostgreSQL: the library's lock with the chain's head read, the INSERT, then the chain's INSERT with the
+        NOTIFY: three round trips, as the lock, the INSERT and the NOTIFY took without the chain."""
+        cursor = session.connection().connection.cursor()
+        cursor.execute(self.chain.lock_and_head_sql())
+        head = cursor.fetchone()
         session.add_all(records)
         session.flush()  # the positions
-        if cursor is None:
-            head = self.chain.head(session)[1]  # after the INSERT: this transaction holds SQLite's write lock
-            self.chain.write(session, self.chain.links(head, records))
-            return [record.id for record in records]
-        links = self.chain.links(bytes(row[1]) if row else GENESIS, records)
-        statement = f"{self.chain.insert_sql(len(links))}; NOTIFY {self.channel_name}"
-        cursor.execute(statement, [value for link in links for value in link])
-        return [record.id for record in records]
+        links = self.chain.links(bytes(head[1]) if head else GENESIS, records)
+        cursor.execute(
+            f"{self.chain.insert_sql(len(links))}; NOTIFY {self.channel_name}",
+            [value for link in links for value in link],
+        )
 
     def select_notifications(
         self,

@@ -13,6 +13,7 @@ from api.storage.proof import UnchainedLogError, chain_log, verify
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.application import Corral
+from domain.errors import AlreadyExistsError
 from domain.organisation import OrganisationKind
 from tests.builders import OPERATOR
 from tests.integration.given import agreed_scheme
@@ -135,3 +136,16 @@ def test_with_encryption_and_compression_the_chain_covers_the_stored_bytes(setti
 
     assert holds.broken is None and holds.events > 3
     assert broken is not None and broken.position == 3
+
+
+def test_a_refused_save_leaves_no_hash_and_the_chain_steps_over_its_gap(logged: Corral, settings: Settings) -> None:
+    logged.register_organisation(OPERATOR, "TWICE", "Registered twice", OrganisationKind.PROVIDER)
+    with pytest.raises(AlreadyExistsError):  # its save rolled back: on PostgreSQL its position is never used
+        logged.register_organisation(OPERATOR, "TWICE", "Registered twice", OrganisationKind.PROVIDER)
+    logged.register_organisation(OPERATOR, "AFTER", "Registered after", OrganisationKind.PROVIDER)
+
+    walk = verify(logged.recorder)
+
+    assert walk.broken is None and walk.unchained == 0 and walk.head_position == head(logged)
+    gaps = 1 if settings.database_url.startswith("postgresql") else 0  # SQLite reuses the position
+    assert walk.events == walk.head_position - gaps
