@@ -17,6 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, Table, bindparam, func, insert, select
+from sqlalchemy import type_coerce
 from sqlalchemy.orm import Session
 
 GENESIS = bytes(32)  # the hash "before" the first event
@@ -28,13 +29,16 @@ CHANGED = (
 _AFTER: Any = bindparam("after")
 
 
-def link_hash(previous: bytes, position: int, originator_id: UUID, version: int, topic: Any, state: Any) -> bytes:
+def link_hash(
+    previous: bytes, position: int, originator_id: UUID | bytes, version: int, topic: Any, state: Any
+) -> bytes:
     """The chain hash of one stored event: fixed-width integers and length-prefixed fields, so that no two
     different events encode alike."""
     digest = hashlib.sha256(DOMAIN_TAG)
     digest.update(previous)
     digest.update(struct.pack(">qq", position, version))
-    for field in (originator_id.bytes, _raw(topic), _raw(state)):
+    identity = originator_id.bytes if isinstance(originator_id, UUID) else bytes(originator_id)
+    for field in (identity, _raw(topic), _raw(state)):
         digest.update(struct.pack(">Q", len(field)))
         digest.update(field)
     return digest.digest()
@@ -75,8 +79,10 @@ class Walk:
 class Chain:
     """The chain's table and the statements over it and the events table."""
 
-    def __init__(self, events: Table, schema: str | None) -> None:
-        self.events = events
+    def __init__(self, events: Table, schema: str | None, *, raw_ids: bool = False) -> None:
+        """`raw_ids`: read originator ids as their stored bytes when verifying (SQLite's 16-byte blobs), so that a
+        tampered one is a break, not an error."""
+        self.events, self.raw_ids = events, raw_ids
         self.table = Table(
             sibling_name(events.name, "chain"),
             MetaData(schema=schema),
@@ -157,10 +163,7 @@ class Chain:
                 return _walk(
                     events, last, computed, Break(checkpoint[0], "the checkpoint's event is missing (deleted)")
                 )
-            expected = None
-            if event is not None and stored is not None:
-                expected = link_hash(computed, position, event.originator_id, event.originator_version, event.topic,
-                                     event.state)  # fmt: skip
+            expected = None if event is None or stored is None else _recomputed(computed, position, event)
             pinned = checkpoint[1] if checkpoint is not None and checkpoint[0] == position else None
             fault = _fault(event, stored, expected, pinned)
             if fault is not None or expected is None:
@@ -173,7 +176,14 @@ class Chain:
 
     def _events_after(self) -> Any:
         table = self.events
-        columns = (table.c.id, table.c.originator_id, table.c.originator_version, table.c.topic, table.c.state)
+        identity = type_coerce(table.c.originator_id, LargeBinary) if self.raw_ids else table.c.originator_id
+        columns = (
+            table.c.id,
+            identity.label("originator_id"),
+            table.c.originator_version,
+            table.c.topic,
+            table.c.state,
+        )
         query = select(*columns).where(table.c.id > _AFTER, table.c.id <= bindparam("upto"))
         return query.order_by(table.c.id).limit(BATCH)
 
@@ -181,6 +191,15 @@ class Chain:
         table = self.table
         query = select(table.c.position, table.c.hash).where(table.c.position > _AFTER)
         return query.where(table.c.position <= bindparam("upto")).order_by(table.c.position).limit(BATCH)
+
+
+def _recomputed(previous: bytes, position: int, event: Any) -> bytes | None:
+    """The event's hash chained on from `previous`; None if its stored values are no longer of their types (SQLite
+    keeps whatever it is given)."""
+    try:
+        return link_hash(previous, position, event.originator_id, event.originator_version, event.topic, event.state)
+    except (TypeError, ValueError, struct.error):
+        return None
 
 
 def _fault(event: Any, stored: bytes | None, expected: bytes | None, pinned: bytes | None) -> str | None:

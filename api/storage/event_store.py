@@ -82,7 +82,8 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         super().__init__(*args, **kwargs)
         if channel_name:
             self.channel_name = channel_name
-        self.chain = Chain(self.events_record_cls.__table__, self.schema_name)
+        sqlite = self.datastore.engine is not None and self.datastore.engine.dialect.name == "sqlite"
+        self.chain = Chain(self.events_record_cls.__table__, self.schema_name, raw_ids=sqlite)
         self.checkpoints = Checkpoints(self.events_table_name, self.schema_name)
         self.tables += [self.chain.table, self.checkpoints.table]
 

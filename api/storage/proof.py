@@ -21,8 +21,9 @@ class UnchainedLogError(RuntimeError):
     """The log has events past the chain's head: a database written before the chain, not yet migrated."""
 
     def __init__(self, chained: int, logged: int) -> None:
+        which = f"after position {chained:,}, up to {logged:,}" if chained else f"up to position {logged:,}"
         super().__init__(
-            f"The event log has events not yet chained (after position {chained:,}, up to {logged:,}). "
+            f"The event log has events not yet chained ({which}): a database written before the chain. "
             f"Run `{CHAIN_COMMAND}` once to chain them, then start again."
         )
 
