@@ -36,6 +36,14 @@ def add_parsers(commands: Any) -> None:
 
 def run(console: Console, args: argparse.Namespace, settings: Settings) -> int:
     """Run one `corral log` action."""
+    try:
+        return _run(console, args, settings)
+    except CheckpointRefusedError as error:
+        console.print(f"Refused: {error}.", markup=False)
+        return REFUSED
+
+
+def _run(console: Console, args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "key":
         console.print(public_pem(_key(console, settings).public_key()), end="", markup=False, highlight=False)
         return 0

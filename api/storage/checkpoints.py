@@ -38,7 +38,10 @@ def signing_key(path: Path) -> Ed25519PrivateKey:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
         create_once(path, pem.decode())
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (ValueError, TypeError) as error:
+        raise CheckpointRefusedError(f"{path} does not hold an unencrypted PEM private key") from error
     if not isinstance(key, Ed25519PrivateKey):
         raise CheckpointRefusedError(f"{path} does not hold an Ed25519 private key")
     return key
