@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from uuid import UUID
 from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
@@ -23,7 +22,8 @@ from bench.report import Section
 from bench.results import Latencies, Result, Target, number
 from api.storage.wiring import build_application
 from bench.stores import connect, postgres_store
-from bench.workload import BenchScheme, register_organisations, set_up_programme
+from bench.chain_cost import ChainCostReport, measure_chain_cost
+from bench.workload import MESSAGE, BenchScheme, neighbour, nudges, register_organisations, set_up_programme
 from domain.application import Corral
 from domain.milestones import Quarter
 from domain.quarter_review import QuarterReview
@@ -31,7 +31,6 @@ from domain import ids
 
 SAVE_TARGET = 0.5
 LOAD_P99_TARGET_MS = 5.0
-MESSAGE = "Your Q1 evidence is due on Friday: please send the audit."
 
 
 @dataclass(frozen=True)
@@ -96,10 +95,11 @@ class LoadReport:
 
 def run(commands: int, load_samples: int, aggregate_events: int = 1000) -> Section:
     """Save rates with 1 and 4 writers, and the aggregate load, each in a fresh PostgreSQL schema."""
-    reports: list[SaveReport | LoadReport] = []
+    reports: list[SaveReport | ChainCostReport | LoadReport] = []
     for writers in (1, 4):
         with postgres_store() as settings:
             reports.append(_save_rates(settings, commands, writers))
+    reports.append(measure_chain_cost(commands))
     with postgres_store() as settings:
         reports.append(_load_times(settings, load_samples, aggregate_events))
     return Section("Saving commands and loading aggregates (`bench/saves.py`)", MEASURES, reports)
@@ -114,6 +114,9 @@ MEASURES = (
     f"threads. Target: at least {SAVE_TARGET} of the raw rate. Then a review of 1,000 events (snapshots every 50) is",
     "loaded over and over with no aggregate cache, against psycopg2 selecting its latest snapshot and the events",
     f"after it. Target: p99 at most {LOAD_P99_TARGET_MS:g} ms.",
+    "The hash chain's cost: the same nudges through an application whose event store chains every save, against",
+    "one whose store does not (chaining switched off, for this measure only), each on its own schema, in",
+    "interleaved rounds; the median of the per-round ratios of their rates, and their range. Target: at least 0.9.",
 )
 
 
@@ -124,7 +127,7 @@ def _save_rates(settings: Settings, commands: int, writers: int) -> SaveReport:
         schemes = set_up_programme(app, "Save rate")
         payload = _stored_size(app, schemes[0])
         per_writer = max(commands // writers, 1)
-        application = _in_threads(writers, lambda w: _nudges(app, schemes[w % len(schemes)], per_writer))
+        application = _in_threads(writers, lambda w: nudges(app, schemes[w % len(schemes)], per_writer))
         _create_raw_table(settings)
         raw = _in_threads(writers, lambda w: _raw_inserts(settings, per_writer, payload))
     finally:
@@ -133,18 +136,9 @@ def _save_rates(settings: Settings, commands: int, writers: int) -> SaveReport:
     return SaveReport(writers, total / application, total / raw)
 
 
-def _neighbour(scheme: BenchScheme) -> UUID:
-    return next(p.organisation_id for p in scheme.participants if p != scheme.lead)
-
-
-def _nudges(app: Corral, scheme: BenchScheme, count: int) -> None:
-    for _ in range(count):
-        app.nudge_provider(scheme.lead, scheme.id, Quarter.Q1, _neighbour(scheme), MESSAGE)
-
-
 def _stored_size(app: Corral, scheme: BenchScheme) -> int:
     """The size of a nudge as stored: the length of its JSON state."""
-    app.nudge_provider(scheme.lead, scheme.id, Quarter.Q4, _neighbour(scheme), MESSAGE)
+    app.nudge_provider(scheme.lead, scheme.id, Quarter.Q4, neighbour(scheme), MESSAGE)
     review_id = ids.quarter_review_id(scheme.id, Quarter.Q4)
     stored = list(app.recorder.select_events(review_id))[-1]
     return len(stored.state)
@@ -210,7 +204,7 @@ def _load_times(settings: Settings, samples: int, events: int) -> LoadReport:
         register_organisations(app)
         scheme = set_up_programme(app, "Load time")[0]
         for _ in range(events - 1):  # the review's opening is the first event
-            app.nudge_provider(scheme.lead, scheme.id, Quarter.Q1, _neighbour(scheme), MESSAGE)
+            app.nudge_provider(scheme.lead, scheme.id, Quarter.Q1, neighbour(scheme), MESSAGE)
         review_id = ids.quarter_review_id(scheme.id, Quarter.Q1)
         uncached = Repository(app.repository.event_store, snapshot_store=app.repository.snapshot_store)
         loads = []

@@ -21,6 +21,7 @@ from domain.service import Recorded
 
 YEAR = 2020
 COMMISSIONER = "BENCH-CCG"
+MESSAGE = "Your Q1 evidence is due on Friday: please send the audit."
 
 
 def provider_codes(count: int) -> tuple[str, ...]:
@@ -48,6 +49,17 @@ class BenchScheme:
     participants: tuple[Actor, ...]
     numeric: bool
     commissioner: Actor = field(default_factory=lambda: commissioner())
+
+
+def neighbour(scheme: BenchScheme) -> UUID:
+    """A participant of the scheme other than its lead."""
+    return next(p.organisation_id for p in scheme.participants if p != scheme.lead)
+
+
+def nudges(app: Corral, scheme: BenchScheme, count: int) -> None:
+    """The lead nudges a neighbour `count` times: one command, one event each."""
+    for _ in range(count):
+        app.nudge_provider(scheme.lead, scheme.id, Quarter.Q1, neighbour(scheme), MESSAGE)
 
 
 def commissioner() -> Actor:

@@ -13,11 +13,12 @@ from rich.table import Table
 from rich.text import Text
 
 from api.storage import projector_lock
-from api.cli import users
+from api.cli import log, users
 from api.cli.demo import load_demo
 from api.storage.settings import Settings
 from api.cli.show import show_outbox, show_programme, show_trust
 from api.storage.mail import Mailer
+from api.storage.proof import UnchainedLogError
 from api.storage.wiring import build_application, build_duties, build_views
 from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
@@ -59,6 +60,7 @@ def parser() -> argparse.ArgumentParser:
         "--sector", required=True, choices=[s.value for s in Sector], help="a provider's or a commissioner's sector"
     )
     users.add_parsers(commands)
+    log.add_parsers(commands)
     views = commands.add_parser("projections", help="look after the views")
     actions = views.add_subparsers(dest="action", required=True)
     rebuild = actions.add_parser("rebuild", help="drop and rebuild a view (default: all) from the whole log")
@@ -73,9 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run one `corral` command."""
     args = parser().parse_args(argv)
     settings = Settings()
-    if args.command == "serve":
-        return _serve(args, settings)
-    app = build_application(settings)
+    if args.command == "log":
+        return log.run(console, args, settings)
+    try:
+        if args.command == "serve":
+            build_application(settings).close()  # refused here, in plain words, rather than in the server's start-up
+            return _serve(args, settings)
+        app = build_application(settings)
+    except UnchainedLogError as error:
+        console.print(str(error), markup=False)
+        return 2
     database, projections = build_views(settings)
     try:
         if args.command == "demo":

@@ -13,7 +13,10 @@ from eventsourcing_sqlalchemy.datastore import transactions
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
 from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session
 
+from api.storage.chain import GENESIS, Chain
+from api.storage.checkpoints import Checkpoints
 from domain.record import Checkpoint, Link
 
 
@@ -66,12 +69,23 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
     """The event log. Inside `recorder.transaction()` held by a caller (api/storage/idempotency.py), a save joins it as a
     savepoint: it commits with the caller's writes, and a collision undoes only the save and raises IntegrityError
     as a save on its own would, so the use case still names the conflict. On PostgreSQL each save NOTIFYs
-    `channel_name`: the one given, else the library's (the table's name)."""
+    `channel_name`: the one given, else the library's (the table's name).
+
+    Every save also chains its events (api/storage/chain.py) in the same transaction, once their positions are
+    known and while no other writer can save: on PostgreSQL under the library's exclusive lock on the log, taken
+    with the head's read in one round trip (the chain's INSERT goes with the NOTIFY in another, so a save costs
+    the round trips it did before); on SQLite after the events' INSERT, which holds the database's write lock."""
+
+    chained = True  # switched off only by the benchmark that measures what the chain costs
 
     def __init__(self, *args: Any, channel_name: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if channel_name:
             self.channel_name = channel_name
+        sqlite = self.datastore.engine is not None and self.datastore.engine.dialect.name == "sqlite"
+        self.chain = Chain(self.events_record_cls.__table__, self.schema_name, raw_ids=sqlite)
+        self.checkpoints = Checkpoints(self.events_table_name, self.schema_name)
+        self.tables += [self.chain.table, self.checkpoints.table]
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert in the caller's transaction if there is one, else in a transaction of its own."""
@@ -83,6 +97,34 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
                 return super().insert_events(stored_events, **kwargs)
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
+
+    def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> list[int]:
+        """The library's insert (lock, INSERT, NOTIFY), with the events' chain hashes written under the same lock."""
+        if not self.chained:
+            return list(super()._insert_stored_events(session, stored_events, **kwargs))
+        records = [self.events_record_cls(**_stored(event)) for event in stored_events]
+        assert self.datastore.engine is not None
+        if self.datastore.engine.dialect.name == "postgresql":
+            self._insert_under_lock(session, records)
+        else:
+            session.add_all(records)
+            session.flush()  # the positions; and now this transaction holds SQLite's write lock
+            self.chain.write(session, self.chain.links(self.chain.head(session)[1], records))
+        return [record.id for record in records]
+
+    def _insert_under_lock(self, session: Session, records: list[Any]) -> None:
+        """PostgreSQL: the library's lock with the chain's head read, the INSERT, then the chain's INSERT with the
+        NOTIFY: three round trips, as the lock, the INSERT and the NOTIFY took without the chain."""
+        cursor = session.connection().connection.cursor()
+        cursor.execute(self.chain.lock_and_head_sql())
+        head = cursor.fetchone()
+        session.add_all(records)
+        session.flush()  # the positions
+        links = self.chain.links(bytes(head[1]) if head else GENESIS, records)
+        cursor.execute(
+            f"{self.chain.insert_sql(len(links))}; NOTIFY {self.channel_name}",
+            [value for link in links for value in link],
+        )
 
     def select_notifications(
         self,
@@ -114,21 +156,28 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         return [Notification(id=row.id, **_stored(row)) for row in self._read(shape, statement, params)]
 
     def link(self, originator_id: UUID, version: int) -> Link | None:
-        """Where an aggregate's event of this version sits in the log (not yet chained: no hash)."""
-        table = self.events_record_cls.__table__
+        """Where an aggregate's event of this version sits in the log, and its chain hash (hex)."""
+        table, chain = self.events_record_cls.__table__, self.chain.table
 
         def statement() -> Select[Any]:
-            return select(table.c.id).where(
-                table.c.originator_id == bindparam("originator_id"),
-                table.c.originator_version == bindparam("version"),
+            return (
+                select(table.c.id, chain.c.hash)
+                .outerjoin(chain, chain.c.position == table.c.id)
+                .where(
+                    table.c.originator_id == bindparam("originator_id"),
+                    table.c.originator_version == bindparam("version"),
+                )
             )
 
         rows = self._read(("link",), statement, {"originator_id": originator_id, "version": version})
-        return Link(position=rows[0].id, hash=None) if rows else None
+        if not rows:
+            return None
+        return Link(position=rows[0].id, hash=None if rows[0].hash is None else bytes(rows[0].hash).hex())
 
     def checkpoint_covering(self, position: int) -> Checkpoint | None:
-        """No checkpoints are kept yet."""
-        return None
+        """The first checkpoint recorded at or after `position`, or None."""
+        with self.transaction(commit=False) as session:
+            return self.checkpoints.covering(session, position)
 
 
 def _stored(row: Any) -> dict[str, Any]:

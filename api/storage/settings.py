@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import date
 from pathlib import Path
-from tempfile import NamedTemporaryFile
 from typing import Annotated, Literal
 
 from eventsourcing.utils import get_topic
@@ -14,6 +12,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.storage.event_store import Factory
+from api.storage.files import create_once
 from domain.clock import Clock, clock_for
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('var') / 'corral.sqlite3'}"
@@ -30,6 +29,9 @@ class Settings(BaseSettings):
     compress_events: bool = False
     aggregate_cache_size: int = 1000
     secret_key: SecretStr | None = None
+    # The Ed25519 key `corral log checkpoint` signs with (made on first use, readable by its owner only); unset, it is
+    # kept beside the SQLite database (`var/corral.sqlite3.log-signing.pem`), or on PostgreSQL in `var/`.
+    log_signing_key_file: Path | None = None
     token_minutes: int = 30
     set_password_link_hours: Annotated[int, Field(gt=0, le=24 * 14)] = 72  # how long a set-password link works
     secure_cookies: bool = False
@@ -134,24 +136,17 @@ class Settings(BaseSettings):
             raise RuntimeError("set CORRAL_SECRET_KEY: every server process must sign tokens with the same key")
         key_file = path.with_name(f"{path.name}.key")
         if not key_file.exists():
-            _create_once(key_file, secrets.token_urlsafe(48))
+            create_once(key_file, secrets.token_urlsafe(48))
         return key_file.read_text().strip()
+
+    def log_signing_key_path(self) -> Path:
+        """Where the log's checkpoint signing key is kept (see `log_signing_key_file`)."""
+        if self.log_signing_key_file is not None:
+            return self.log_signing_key_file
+        path = self.sqlite_path()
+        return Path("var") / "log-signing.pem" if path is None else path.with_name(f"{path.name}.log-signing.pem")
 
     def sqlite_path(self) -> Path | None:
         """The SQLite file, when the database is one."""
         prefix = "sqlite:///"
         return Path(self.database_url[len(prefix) :]) if self.database_url.startswith(prefix) else None
-
-
-def _create_once(path: Path, text: str) -> None:
-    """Write the file (readable by its owner only) whole, unless another process made it first: the server and a
-    command started at once on a new database must not sign with different keys, or read a half-written one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with NamedTemporaryFile("w", dir=path.parent, delete=False) as draft:
-        draft.write(text)
-    try:
-        os.link(draft.name, path)
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(draft.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from api.storage.proof import UnchainedLogError, refuse_unchained
 from api.storage.settings import Settings
 from domain.application import Corral
 from projections.database import ViewDatabase
@@ -14,13 +15,22 @@ from projections.registry import build_projections, view_of
 from projections.reminders import ReminderSweep
 
 
-def build_application(settings: Settings | None = None) -> Corral:
-    """A Corral application on the configured event store, creating its tables if needed."""
+def build_application(settings: Settings | None = None, *, chained: bool = True) -> Corral:
+    """A Corral application on the configured event store, creating its tables if needed. Unless told the log may be
+    unchained (`corral log …`, which migrates and verifies it), it refuses a log with events not yet chained
+    (UnchainedLogError): whatever saved into it would chain on from the wrong head."""
     settings = settings or Settings()
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return Corral(env=settings.eventsourcing_env(), clock=settings.clock())
+    corral = Corral(env=settings.eventsourcing_env(), clock=settings.clock())
+    if chained:
+        try:
+            refuse_unchained(corral.recorder)
+        except UnchainedLogError:
+            corral.close()
+            raise
+    return corral
 
 
 def build_views(settings: Settings | None = None) -> tuple[ViewDatabase, list[ViewProjection[Any]]]:

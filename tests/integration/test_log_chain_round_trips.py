@@ -1,0 +1,87 @@
+"""On PostgreSQL a chained save costs the round trips an unchained one did: the head is read with the lock, and the
+chain's INSERT goes with the NOTIFY. Counted on the wire, by a proxy in front of the server (SQLAlchemy's cursor events
+miss BEGIN, COMMIT and NOTIFY)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from eventsourcing.persistence import StoredEvent
+
+from api.storage.event_store import JoiningRecorder
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
+from tests.conftest import POSTGRES_URL, fresh_schema
+
+pytestmark = pytest.mark.postgres
+SAVES = 20
+
+
+class CountingProxy:
+    """Forwards connections to PostgreSQL and counts the client's writes (one a round trip)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target, self.writes = (host, port), 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            threading.Thread(target=self._pipe, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, False), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket, counted: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                self.writes += counted
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            sink.close()
+
+
+@pytest.fixture
+def proxied(postgres_available: bool) -> Iterator[tuple[CountingProxy, Settings]]:
+    if not postgres_available:
+        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+    proxy = CountingProxy("127.0.0.1", 5432)
+    url = POSTGRES_URL.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+    with fresh_schema() as schema:
+        yield proxy, Settings(database_url=url, database_schema=schema)
+    proxy.listener.close()
+
+
+def round_trips_per_save(proxy: CountingProxy, recorder: JoiningRecorder) -> float:
+    def save() -> None:
+        recorder.insert_events([StoredEvent(uuid.uuid4(), 1, "a.topic:Event", b"{}")])
+
+    save()  # the connection opened
+    before = proxy.writes
+    for _ in range(SAVES):
+        save()
+    return (proxy.writes - before) / SAVES
+
+
+def test_a_chained_save_costs_the_round_trips_of_an_unchained_one(proxied: tuple[CountingProxy, Settings]) -> None:
+    proxy, settings = proxied
+    app = build_application(settings)
+    try:
+        assert isinstance(app.recorder, JoiningRecorder)
+        chained = round_trips_per_save(proxy, app.recorder)
+        app.recorder.chained = False
+        unchained = round_trips_per_save(proxy, app.recorder)
+    finally:
+        app.close()
+
+    assert chained == unchained == 5  # BEGIN, LOCK (+ the head), INSERT, NOTIFY (+ the chain), COMMIT
