@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pypdf
 import pytest
@@ -15,7 +19,10 @@ from fastapi.testclient import TestClient
 
 from api.cli.demo import south_devon
 from api.cli.demo.users import AUDITOR, NAMES
+from api.storage.checkpoints import check, signing_key
+from api.storage.proof import take_checkpoint
 from domain import ids
+from domain.record import Checkpoint
 from tests.conftest import DATABASES
 from tests.e2e.serving import demo_signed_in as signed_in, serving_demo
 
@@ -108,3 +115,25 @@ def test_a_non_participant_and_a_pack_never_presented_read_as_nothing_there(clie
 
     assert [answer.status_code for answer in outsider + never] == [404] * 5
     assert outsider[1].json()["detail"] == never[0].json()["detail"] == never[1].json()["detail"]
+
+
+def test_every_fact_cites_its_chain_hash_and_the_first_checkpoint_taken_after_the_pack_travels_with_it(
+    client: TestClient, tmp_path: Path
+) -> None:
+    corral = client.app.state.corral  # type: ignore[attr-defined]
+    _, archive = downloaded(client, LEAD, "Q1")
+    files, manifest = opened(archive)
+    for evidence in manifest["evidence"]:
+        source = evidence["source"]
+        link = corral.record.link(UUID(evidence["submission_id"]), 1)
+        assert re.fullmatch(r"[0-9a-f]{64}", source["chain_hash"]) and source["log_position"] == link.position
+        assert source["chain_hash"] == link.hash
+
+    key = signing_key(tmp_path / "signing.pem")
+    first = take_checkpoint(corral.recorder, key, datetime.now(UTC))
+    take_checkpoint(corral.recorder, key, datetime.now(UTC))  # a later one covers it too, but the first is cited
+    files, manifest = opened(downloaded(client, LEAD, "Q1")[1])
+
+    assert isinstance(first, Checkpoint) and files["checkpoint.json"] == first.document.encode()
+    assert manifest["pack"]["checkpoint"] == {"position": first.position}
+    assert check(first.document, key.public_key()) == first
