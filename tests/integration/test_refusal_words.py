@@ -31,10 +31,11 @@ from domain.actors import Role
 from domain.application import Corral
 from domain.clock import FixedClock
 from domain.errors import DomainError
-from domain.evidence import Attachment, Evidence
+from domain.evidence import Attachment, Evidence, Figures
 from domain.milestones import Milestone, NumericMeasure, Quarter
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
+from domain.restatement import Correction
 from domain.scheme import Participant, SchemeTerms
 from tests.e2e.serving import run
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE, PRIVATE_ID
@@ -348,6 +349,31 @@ def _(app: Corral) -> object:
     app.assess_milestone(COMMISSIONER, scheme_id, Q1, ACUTE_ID, "M1", MET, "Shown.")
     app.close_quarter(COMMISSIONER, scheme_id, Q1)
     return app.query_pack(COMMISSIONER, scheme_id, Q1, "Which months?")
+
+
+def flu_assessed(app: Corral, close: bool) -> UUID:
+    scheme_id = scheme(app, flu_milestone())
+    presented(app, scheme_id, (COMMUNITY, "FLU", figures(70, 100)))
+    for provider_id in (ACUTE_ID, COMMUNITY_ID):
+        status = AssessmentStatus.PARTIALLY_MET if provider_id == COMMUNITY_ID else AssessmentStatus.NOT_MET
+        app.assess_milestone(COMMISSIONER, scheme_id, Q1, provider_id, "FLU", status, "As the figures give.")
+    if close:
+        app.close_quarter(COMMISSIONER, scheme_id, Q1)
+    return scheme_id
+
+
+VALIDATED = Correction(MET, "Validated.", "The audit found more.", Figures(Decimal(80), Decimal(100)))
+
+
+@breaks("QuarterNotClosed")
+def _(app: Corral) -> object:
+    return app.restate_assessment(COMMISSIONER, flu_assessed(app, False), Q1, COMMUNITY_ID, "FLU", VALIDATED)
+
+
+@breaks("EffectiveDateOutsideQuarter")
+def _(app: Corral) -> object:
+    correction = replace(VALIDATED, effective_on=date(2014, 7, 1))
+    return app.restate_assessment(COMMISSIONER, flu_assessed(app, True), Q1, COMMUNITY_ID, "FLU", correction)
 
 
 @breaks("RationaleRequired")

@@ -1,0 +1,75 @@
+"""Restatement: after a quarter has closed, the commissioner corrects figures or an assessment, effective in that
+quarter, recorded now, with a reason. The original stays as the quarter closed with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from domain.achievement import AssessmentStatus
+from domain.assessment import Assessment
+from domain.errors import DomainError
+from domain.evidence import Evidence, Figures
+from domain.evidence_pack import PackEntry
+from domain.limits import InvalidInputError, require_reason
+from domain.milestones import Milestone, Quarter
+
+
+class QuarterNotClosedError(DomainError):
+    """Only a closed quarter is restated; while it is open, an assessment is revised on appeal."""
+
+
+class EffectiveDateOutsideQuarterError(DomainError):
+    """A restatement is effective on a day inside the quarter it corrects."""
+
+    field = "effective_on"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What the commissioner restates: a status and rationale, corrected figures for a numeric milestone, the day
+    it takes effect (none: the quarter's first day, so it covers the whole quarter), and why."""
+
+    status: AssessmentStatus
+    rationale: str
+    reason: str
+    figures: Figures | None = None
+    override_reason: str = ""
+    effective_on: date | None = None
+
+    def effective_in(self, quarter: Quarter, contract_year: int) -> date:
+        """The day it takes effect, which must fall inside the quarter of the contract year."""
+        first, last = quarter.first_day(contract_year), quarter.last_day(contract_year)
+        effective = self.effective_on or first
+        if not first <= effective <= last:
+            raise EffectiveDateOutsideQuarterError(
+                f"a restatement of {quarter.value} takes effect inside it:"
+                f" between {first.day} {first:%B %Y} and {last.day} {last:%B %Y}"
+            )
+        return effective
+
+    def decide(
+        self,
+        milestone: Milestone,
+        provider_id: UUID,
+        entry: PackEntry | None,
+        evidence: Evidence | None,
+        partial_fraction: Decimal,
+        effective_on: date,
+    ) -> Assessment:
+        """The restated assessment, by the same rules as any assessment, on the corrected figures where given."""
+        if self.figures is not None and milestone.measure is None:
+            raise InvalidInputError("numerator", f"milestone {milestone.code} is narrative: it has no figures")
+        if self.figures is not None:
+            evidence = Evidence(figures=self.figures)
+        decided = Assessment.decide(
+            milestone, provider_id, self.status, self.rationale, entry, evidence, partial_fraction, self.override_reason
+        )
+        return replace(decided, effective_on=effective_on, figures=self.figures)
+
+    @property
+    def why(self) -> str:
+        """The reason, checked: a restatement always says why."""
+        return require_reason(self.reason, "a restatement")
