@@ -40,7 +40,8 @@ from domain.scheme import Participant, SchemeTerms
 from tests.e2e.serving import run
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE, PRIVATE_ID
 from tests.builders import ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
-from tests.integration.given import accepted, agreed_scheme, drafted_with_lead, presented, programme_set_up
+from tests.integration.given import accepted, agreed_scheme, drafted_with_lead, flu_closed, presented
+from tests.integration.given import programme_set_up
 from tests.integration.given import provider_terms
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
@@ -351,29 +352,18 @@ def _(app: Corral) -> object:
     return app.query_pack(COMMISSIONER, scheme_id, Q1, "Which months?")
 
 
-def flu_assessed(app: Corral, close: bool) -> UUID:
-    scheme_id = scheme(app, flu_milestone())
-    presented(app, scheme_id, (COMMUNITY, "FLU", figures(70, 100)))
-    for provider_id in (ACUTE_ID, COMMUNITY_ID):
-        status = AssessmentStatus.PARTIALLY_MET if provider_id == COMMUNITY_ID else AssessmentStatus.NOT_MET
-        app.assess_milestone(COMMISSIONER, scheme_id, Q1, provider_id, "FLU", status, "As the figures give.")
-    if close:
-        app.close_quarter(COMMISSIONER, scheme_id, Q1)
-    return scheme_id
-
-
 VALIDATED = Correction(MET, "Validated.", "The audit found more.", Figures(Decimal(80), Decimal(100)))
 
 
 @breaks("QuarterNotClosed")
 def _(app: Corral) -> object:
-    return app.restate_assessment(COMMISSIONER, flu_assessed(app, False), Q1, COMMUNITY_ID, "FLU", VALIDATED)
+    return app.restate_assessment(COMMISSIONER, flu_closed(app, close=False), Q1, ACUTE_ID, "FLU", VALIDATED)
 
 
 @breaks("EffectiveDateOutsideQuarter")
 def _(app: Corral) -> object:
     correction = replace(VALIDATED, effective_on=date(2014, 7, 1))
-    return app.restate_assessment(COMMISSIONER, flu_assessed(app, True), Q1, COMMUNITY_ID, "FLU", correction)
+    return app.restate_assessment(COMMISSIONER, flu_closed(app), Q1, ACUTE_ID, "FLU", correction)
 
 
 @breaks("RationaleRequired")

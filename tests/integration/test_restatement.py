@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from uuid import UUID
 
 import pytest
 
@@ -16,8 +15,8 @@ from domain.evidence import Figures
 from domain.history import assessment_history, assessments_as_of
 from domain.milestones import Quarter
 from domain.restatement import Correction, EffectiveDateOutsideQuarterError, QuarterNotClosedError
-from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, figures, flu_milestone
-from tests.integration.given import agreed_scheme, event_count, presented
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER
+from tests.integration.given import event_count, flu_closed
 
 Q1, MET, PARTLY = Quarter.Q1, AssessmentStatus.MET, AssessmentStatus.PARTIALLY_MET
 CORRECTED = Correction(
@@ -29,18 +28,8 @@ CORRECTED = Correction(
 )
 
 
-def assessed_flu(app: Corral, close: bool = True) -> UUID:
-    """Acute's flu uptake of 70% is assessed Partially Met (half the value) and, by default, the quarter closed."""
-    scheme_id = agreed_scheme(app, flu_milestone(), participants=(ACUTE_ID,)).scheme_id
-    presented(app, scheme_id, (ACUTE, "FLU", figures(70, 100)))
-    app.assess_milestone(COMMISSIONER, scheme_id, Q1, ACUTE_ID, "FLU", PARTLY, "70% uptake.")
-    if close:
-        app.close_quarter(COMMISSIONER, scheme_id, Q1)
-    return scheme_id
-
-
 def test_the_commissioner_restates_a_closed_quarter_and_the_original_stays_as_it_closed(app: Corral) -> None:
-    scheme_id = assessed_flu(app)
+    scheme_id = flu_closed(app)
 
     app.restate_assessment(COMMISSIONER, scheme_id, Q1, ACUTE_ID, "FLU", CORRECTED)
 
@@ -55,7 +44,7 @@ def test_the_commissioner_restates_a_closed_quarter_and_the_original_stays_as_it
 
 
 def test_a_restatement_without_an_effective_day_corrects_the_whole_quarter(app: Corral) -> None:
-    scheme_id = assessed_flu(app)
+    scheme_id = flu_closed(app)
     whole = Correction(
         AssessmentStatus.NOT_MET, "Not validated.", "Figures withdrawn.", Figures(Decimal(50), Decimal(100))
     )
@@ -71,7 +60,7 @@ def test_a_restatement_without_an_effective_day_corrects_the_whole_quarter(app: 
 
 
 def test_the_commissioner_cannot_restate_a_quarter_still_open(app: Corral) -> None:
-    scheme_id = assessed_flu(app, close=False)
+    scheme_id = flu_closed(app, close=False)
     before = event_count(app)
 
     with pytest.raises(QuarterNotClosedError, match="revise on appeal"):
@@ -96,7 +85,7 @@ def test_the_commissioner_cannot_restate_a_quarter_still_open(app: Corral) -> No
 def test_a_restatement_is_refused_and_records_nothing(
     app: Corral, who: object, correction: Correction, refusal: type[Exception]
 ) -> None:
-    scheme_id = assessed_flu(app)
+    scheme_id = flu_closed(app)
     before = event_count(app)
 
     with pytest.raises(refusal):
@@ -106,7 +95,7 @@ def test_a_restatement_is_refused_and_records_nothing(
 
 
 def test_as_we_knew_it_before_the_restatement_the_original_stands_and_after_it_the_restated(app: Corral) -> None:
-    scheme_id = assessed_flu(app)
+    scheme_id = flu_closed(app)
     between = datetime.now(UTC)
     app.restate_assessment(COMMISSIONER, scheme_id, Q1, ACUTE_ID, "FLU", CORRECTED)
 
@@ -123,7 +112,7 @@ def test_as_we_knew_it_before_the_restatement_the_original_stands_and_after_it_t
 
 
 def test_as_effective_on_a_day_the_restatement_covers_it_stands_and_before_it_the_original(app: Corral) -> None:
-    scheme_id = assessed_flu(app)
+    scheme_id = flu_closed(app)
     app.restate_assessment(COMMISSIONER, scheme_id, Q1, ACUTE_ID, "FLU", CORRECTED)
 
     [in_april] = assessments_as_of(app, scheme_id, Q1, effective_on=date(2014, 4, 20))
