@@ -21,10 +21,8 @@ class QuarterNotClosedError(DomainError):
     """Only a closed quarter is restated; while it is open, an assessment is revised on appeal."""
 
 
-class EffectiveDateOutsideQuarterError(DomainError):
+class EffectiveDateOutsideQuarterError(InvalidInputError):
     """A restatement is effective on a day inside the quarter it corrects."""
-
-    field = "effective_on"
 
 
 @dataclass(frozen=True)
@@ -45,8 +43,9 @@ class Correction:
         effective = self.effective_on or first
         if not first <= effective <= last:
             raise EffectiveDateOutsideQuarterError(
+                "effective_on",
                 f"a restatement of {quarter.value} takes effect inside it:"
-                f" between {first.day} {first:%B %Y} and {last.day} {last:%B %Y}"
+                f" between {first.day} {first:%B %Y} and {last.day} {last:%B %Y}",
             )
         return effective
 

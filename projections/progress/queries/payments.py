@@ -78,13 +78,16 @@ class PaymentsSeen:
     providers: list[ProviderPayments]
     total: Figures | None
     by_quarter: dict[Quarter, Figures]
+    restated_total: Figures | None = None  # the programme's total as restated, for those who see its total
 
 
 def payments_for(view: ProgressView, access: ProgrammeAccess) -> PaymentsSeen:
     """Every provider's payments for the commissioner and the auditor; a provider's own, otherwise."""
     paid = programme_payments(view, access.programme_id, None if access.everything else access.provider_id)
     providers = [p for p in paid.providers.values() if access.may_see_money_of(p.provider_id)]
-    return PaymentsSeen(access.programme_id, providers, paid.total if access.everything else None, paid.by_quarter)
+    if not access.everything:
+        return PaymentsSeen(access.programme_id, providers, None, paid.by_quarter)
+    return PaymentsSeen(access.programme_id, providers, paid.total, paid.by_quarter, paid.restated_total)
 
 
 def programme_payments(view: ProgressView, programme_id: str, provider_id: str | None = None) -> ProgrammePayments:

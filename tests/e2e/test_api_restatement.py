@@ -1,0 +1,77 @@
+"""Restatement over HTTP: a closed quarter restated with a reason; payments show original, restated and the
+difference; the quarter's assessments read as Corral knew them and as they were effective."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+
+from tests.builders import COMMUNITY_ID
+from tests.e2e.test_api_quarter import Session, assess_all, quarter  # noqa: F401 - the fixture: an agreed scheme, three users
+
+
+def test_a_closed_quarter_restated_over_http_shows_both_figures_and_answers_both_as_of_reads(
+    quarter: tuple[TestClient, str, str],  # noqa: F811
+) -> None:
+    client, programme_id, scheme_id = quarter
+    alice, colin, gill = Session(client, "alice"), Session(client, "colin"), Session(client, "gill")
+    review = f"/schemes/{scheme_id}/quarters/Q1"
+    for who, code, figures in ((colin, "FLU", ("70", "100")), (colin, "M1", None), (alice, "FLU", ("90", "100"))):
+        body = {"narrative": "evidence"} | ({"numerator": figures[0], "denominator": figures[1]} if figures else {})
+        submitted = who.post(f"/schemes/{scheme_id}/milestones/{code}/submissions", body)
+        alice.post(f"/submissions/{submitted['id']}/acceptance")
+    alice_m1 = alice.post(f"/schemes/{scheme_id}/milestones/M1/submissions", {"narrative": "evidence"})
+    alice.post(f"/submissions/{alice_m1['id']}/acceptance")
+    alice.post(f"{review}/pack")
+    assess_all(gill, review, "Met", "Met", "Met", "Partially Met")
+    restatement = f"{review}/assessments/{COMMUNITY_ID}/FLU/restatement"
+    corrected = {"status": "Partially Met", "rationale": "validated", "reason": "bank staff were left out"}
+    corrected |= {"numerator": "78", "denominator": "100", "effective_on": "2014-05-15"}
+
+    still_open = client.post(f"/api/v1{restatement}", json=corrected, headers=gill.headers)
+    gill.post(f"{review}/closure")
+    outside = client.post(
+        f"/api/v1{restatement}", json=corrected | {"effective_on": "2014-07-01"}, headers=gill.headers
+    )
+    by_colin = client.post(f"/api/v1{restatement}", json=corrected, headers=colin.headers)
+    before_restating = datetime.now(UTC).isoformat()
+    restated = gill.post(restatement, corrected)
+
+    assert (still_open.status_code, still_open.json()["rule"]) == (422, "QuarterNotClosed")
+    assert (outside.status_code, outside.json()["errors"][0]["field"]) == (422, "effective_on")
+    assert outside.json()["rule"] == "EffectiveDateOutsideQuarter"
+    assert by_colin.status_code == 403
+    paid = gill.get(f"/programmes/{programme_id}/payments", after=restated["position"])
+    [community] = [p for p in paid["providers"] if p["provider_id"] == str(COMMUNITY_ID)]  # type: ignore[attr-defined]
+    [flu] = community["restated"]
+    # 1,250,000 a milestone: 70% gives 0.5 (625,000); 78% gives 0.9 (1,125,000); the difference 500,000.
+    assert (flu["original"]["earned"], flu["restated"]["earned"], flu["difference"]["earned"]) == (
+        "625000.00",
+        "1125000.00",
+        "500000.00",
+    )
+    assert (flu["original_status"], flu["effective_on"], flu["reason"]) == (
+        "Partially Met",
+        "2014-05-15",
+        "bank staff were left out",
+    )
+    assert (community["total"]["earned"], community["restated_total"]["earned"]) == ("1875000.00", "2375000.00")
+    assert (paid["total"]["earned"], paid["restated_total"]["earned"]) == ("4375000.00", "4875000.00")  # type: ignore[index]
+    assert paid["difference"]["earned"] == "500000.00"  # type: ignore[index]
+
+    def community_flu(**when: str) -> list[tuple[object, ...]]:
+        read = alice.get(f"{review}/assessments", **when)["assessments"]
+        return [
+            (a["status"], a["numerator"], a["restated"])
+            for a in read  # type: ignore[attr-defined]
+            if a["provider_id"] == str(COMMUNITY_ID) and a["milestone_code"] == "FLU"
+        ]
+
+    assert community_flu(known_on=before_restating) == [("Partially Met", "70", False)]
+    assert community_flu() == [("Partially Met", "78", True)]
+    assert community_flu(effective_on="2014-05-14") == [("Partially Met", "70", False)]
+    assert community_flu(effective_on="2014-06-30") == [("Partially Met", "78", True)]
+    assert community_flu(effective_on="2014-03-31") == []
+    assert community_flu(known_on=before_restating, effective_on="2014-06-30") == [("Partially Met", "70", False)]
+    assert client.get(f"/api/v1{review}/assessments", headers=colin.headers).status_code == 404
