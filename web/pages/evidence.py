@@ -61,7 +61,8 @@ def own_evidence(page: CurrentPage, scheme_id: UUID, code: str) -> Response:
     return _own_page(page, scheme_id, code)
 
 
-def _number(text: str, name: str, label: str, errors: list[tuple[str, str]]) -> Decimal | None:
+def typed_number(text: str, at: str, label: str, errors: list[tuple[str, str]]) -> Decimal | None:
+    """A number as typed (commas allowed), none when blank; else the error at the input with id `at`."""
     if not text.strip():
         return None
     try:
@@ -69,7 +70,7 @@ def _number(text: str, name: str, label: str, errors: list[tuple[str, str]]) -> 
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite():
-        errors.append((f"evidence-{name}", f"{label} must be a number, like 92"))
+        errors.append((at, f"{label} must be a number, like 92"))
         return None
     return value
 
@@ -97,8 +98,8 @@ def send_evidence(
         return _own_page(page, scheme_id, code, failure)
 
     errors: list[tuple[str, str]] = []
-    top = _number(numerator, "numerator", "The numerator", errors)
-    bottom = _number(denominator, "denominator", "The denominator", errors)
+    top = typed_number(numerator, "evidence-numerator", "The numerator", errors)
+    bottom = typed_number(denominator, "evidence-denominator", "The denominator", errors)
     if errors:
         return again(FormFailure("evidence", values, errors))
     kept: list[Attachment] = [a for a in (submission.evidence().attachments if submission else ()) if a.sha256 in keep]
