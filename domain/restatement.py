@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.achievement import AssessmentStatus
 from domain.assessment import Assessment
+from domain.effective import effective_day
 from domain.errors import DomainError
 from domain.evidence import Evidence, Figures
 from domain.evidence_pack import PackEntry
@@ -19,10 +20,6 @@ from domain.milestones import Milestone, Quarter
 
 class QuarterNotClosedError(DomainError):
     """Only a closed quarter is restated; while it is open, an assessment is revised on appeal."""
-
-
-class EffectiveDateOutsideQuarterError(InvalidInputError):
-    """A restatement is effective on a day inside the quarter it corrects."""
 
 
 @dataclass(frozen=True)
@@ -39,15 +36,7 @@ class Correction:
 
     def effective_in(self, quarter: Quarter, contract_year: int) -> date:
         """The day it takes effect, which must fall inside the quarter of the contract year."""
-        first, last = quarter.first_day(contract_year), quarter.last_day(contract_year)
-        effective = self.effective_on or first
-        if not first <= effective <= last:
-            raise EffectiveDateOutsideQuarterError(
-                "effective_on",
-                f"a restatement of {quarter.value} takes effect inside it:"
-                f" between {first.day} {first:%B %Y} and {last.day} {last:%B %Y}",
-            )
-        return effective
+        return effective_day(quarter, contract_year, self.effective_on, "a restatement")
 
     def decide(
         self,

@@ -128,9 +128,12 @@ def test_the_commissioner_restates_from_the_review_page_of_a_closed_quarter(
 
     assert mistyped.status_code == 422 and "The effective from date must include a year" in mistyped.text
     assert (
-        outside.status_code == 422 and "takes effect inside it: between 1 April 2014 and 30 June 2014" in outside.text
+        outside.status_code == 422
+        and "a restatement is effective inside Q1: between 1 April 2014 and 30 June 2014" in outside.text
     )
     assert done.status_code == 303
     shown = client.get(done.headers["location"]).text
     assert "is restated as Partially Met" in shown
     assert "Restated after the close:" in shown and "effective 15 May 2014" in shown
+    decisions = client.get(f"{review}/assessments/{COMMUNITY_ID}").text
+    assert "Restated after the close" in decisions and "Corrected figures</dt><dd>78 out of 100 (78.00%)" in decisions

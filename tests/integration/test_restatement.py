@@ -3,6 +3,7 @@ quarter and recorded now; the original stays as the quarter closed with it, and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -14,9 +15,10 @@ from domain.errors import NotPermittedError, ReasonRequiredError
 from domain.evidence import Figures
 from domain.history import assessment_history, assessments_as_of
 from domain.milestones import Quarter
-from domain.restatement import Correction, EffectiveDateOutsideQuarterError, QuarterNotClosedError
-from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER
-from tests.integration.given import event_count, flu_closed
+from domain.effective import EffectiveDateOutsideQuarterError
+from domain.restatement import Correction, QuarterNotClosedError
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, figures, flu_milestone
+from tests.integration.given import agreed_scheme, event_count, flu_closed
 
 Q1, MET, PARTLY = Quarter.Q1, AssessmentStatus.MET, AssessmentStatus.PARTIALLY_MET
 CORRECTED = Correction(
@@ -121,3 +123,18 @@ def test_as_effective_on_a_day_the_restatement_covers_it_stands_and_before_it_th
     assert (in_april.assessment.status, in_april.effective_on) == (PARTLY, date(2014, 4, 1))
     assert (in_june.assessment.status, in_june.effective_on) == (MET, date(2014, 5, 1))
     assert assessments_as_of(app, scheme_id, Q1, effective_on=date(2014, 3, 31)) == []
+
+
+def test_a_provider_dates_its_evidence_inside_the_milestones_quarter_and_never_outside_it(app: Corral) -> None:
+    scheme_id = agreed_scheme(app, flu_milestone(), participants=(ACUTE_ID,)).scheme_id
+    outside = replace(figures(70, 100), effective_on=date(2014, 7, 1))
+    before = event_count(app)
+
+    with pytest.raises(EffectiveDateOutsideQuarterError, match="between 1 April 2014 and 30 June 2014") as refused:
+        app.submit_evidence(ACUTE, scheme_id, "FLU", outside)
+    assert (refused.value.field, event_count(app)) == ("effective_on", before)
+    submission_id = app.submit_evidence(ACUTE, scheme_id, "FLU", replace(outside, effective_on=date(2014, 6, 1))).id
+
+    assert app.submission(submission_id).evidence().effective_on == date(2014, 6, 1)
+    with pytest.raises(EffectiveDateOutsideQuarterError):
+        app.revise_evidence(ACUTE, submission_id, outside, "Later figures.")
