@@ -219,15 +219,22 @@ def _queried(e: QuarterReview.EvidencePackQueried, known: Known) -> Iterable[Not
     yield Notice("queried", scheme.lead_id, subject, text, quarter_page(scheme.scheme_id, review.quarter, "board"))
 
 
-@notices_of(QuarterReview.MilestoneAssessed, QuarterReview.AssessmentRevisedOnAppeal)
-def _assessed(
-    e: QuarterReview.MilestoneAssessed | QuarterReview.AssessmentRevisedOnAppeal, known: Known
-) -> Iterable[Notice]:
+Decided = QuarterReview.MilestoneAssessed | QuarterReview.AssessmentRevisedOnAppeal | QuarterReview.AssessmentRestated
+
+
+@notices_of(QuarterReview.MilestoneAssessed, QuarterReview.AssessmentRevisedOnAppeal, QuarterReview.AssessmentRestated)
+def _assessed(e: Decided, known: Known) -> Iterable[Notice]:
     review, a = known.review(e.originator_id), e.assessment
     scheme = known.scheme(review.scheme_id)
     milestone = _milestone(known, review.scheme_id, a.milestone_code)
     link = quarter_page(scheme.scheme_id, review.quarter, f"assessments/{a.provider_id}")
     status = a.status.value
+    if isinstance(e, QuarterReview.AssessmentRestated):
+        subject = f"{_decision(review.quarter, a.milestone_code)} restated as {status}: {scheme.title}"
+        text = f"{_by(e, known)} restated your {review.quarter} milestone {milestone} in '{scheme.title}' after the"
+        text += f" quarter closed, from {e.previous.status.value} to {status}. Why: {_quoted(e.reason)}"
+        yield Notice("restated", a.provider_id, subject, f"{text} Rationale: {_quoted(a.rationale)}", link)
+        return
     if isinstance(e, QuarterReview.AssessmentRevisedOnAppeal):
         subject = f"{_decision(review.quarter, a.milestone_code)} revised on appeal to {status}: {scheme.title}"
         text = f"{_by(e, known)} revised on appeal the assessment of your {review.quarter} milestone {milestone} in"
