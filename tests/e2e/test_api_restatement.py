@@ -89,6 +89,8 @@ def test_a_closed_quarter_restated_over_http_shows_both_figures_and_answers_both
     assert community_flu(effective_on="2014-03-31") == []
     assert community_flu(known_on=before_restating, effective_on="2014-06-30") == [("Partially Met", "70", False)]
     assert client.get(f"/api/v1{review}/assessments", headers=colin.headers).status_code == 404
+    [restated_flu] = gill.get(f"{review}/review")["restated"]  # type: ignore[misc]
+    assert (restated_flu["achievement"], restated_flu["effective_on"]) == ("0.9", "2014-05-15")
     client.post("/sign-in", data={"username": "gill", "password": PASSWORD, "next": "/"})
     page = client.get(f"/programmes/{programme_id}/payments").text
     assert "Restated after the close" in page
