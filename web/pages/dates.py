@@ -58,10 +58,14 @@ def typed_date(fields: Mapping[str, str], name: str, label: str) -> TypedDate:
     return TypedDate(name, label, shown.day, shown.month, shown.year, value)
 
 
-def typed_again(failure: FormFailure | None, form: str, name: str, label: str) -> TypedDate:
-    """The date as typed in a form the server refused, with the error placed at it; empty for any other form."""
+def typed_again(
+    failure: FormFailure | None, form: str, name: str, label: str, recorded: date | None = None
+) -> TypedDate:
+    """The date as typed in a form the server refused, with the error placed at it; else the date recorded, if any."""
     if failure is None or failure.form != form:
-        return TypedDate(name, label)
+        if recorded is None:
+            return TypedDate(name, label)
+        return TypedDate(name, label, str(recorded.day), str(recorded.month), str(recorded.year), recorded)
     typed = typed_date(failure.values, name, label)
     error = next((text for at, text in failure.errors if at == f"{form}-{name}"), None)
     return typed.refused(error) if error is not None and typed.error is None else typed

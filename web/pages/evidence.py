@@ -19,6 +19,7 @@ from domain.submission import Submission, SubmissionStatus
 from projections.progress.queries import open_nudges, organisation_names, programme_heading
 from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.dates import typed_again, typed_date
 
 router = APIRouter(route_class=PageRoute)
 Text = Annotated[str, Form()]
@@ -42,6 +43,7 @@ def _own_page(page: Page, scheme_id: UUID, code: str, failure: FormFailure | Non
         "milestone": milestone,
         "submission": submission,
         "evidence": submission.evidence() if submission is not None else None,
+        "typed_again": typed_again,
         "locked": submission is not None and submission.status is SubmissionStatus.PRESENTED,
         "lead": organisation_names(page.readings).get(str(lead), ""),
         "nudges": open_nudges(
@@ -86,18 +88,24 @@ def send_evidence(
     numerator: Text = "",
     denominator: Text = "",
     reason: Text = "",
+    day: Annotated[str, Form(alias="effective_on-day")] = "",
+    month: Annotated[str, Form(alias="effective_on-month")] = "",
+    year: Annotated[str, Form(alias="effective_on-year")] = "",
     keep: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
     files: Annotated[list[UploadFile], File()] = [],  # noqa: B006
 ) -> Response:
     """Submit the evidence, or revise it with a reason, as the version the form was drawn at says; files go to the
     attachment store first, as uploads do."""
     scheme, milestone, submission = _own(page, scheme_id, code)
+    typed = {"effective_on-day": day, "effective_on-month": month, "effective_on-year": year}
+    effective = typed_date(typed, "effective_on", "Effective on")
     values = {"narrative": narrative, "numerator": numerator, "denominator": denominator, "reason": reason}
+    values |= typed | {"effective_on": str(effective.value or "")}
 
     def again(failure: FormFailure) -> Response:
         return _own_page(page, scheme_id, code, failure)
 
-    errors: list[tuple[str, str]] = []
+    errors = [] if effective.error is None else [("evidence-effective_on", effective.error)]
     top = typed_number(numerator, "evidence-numerator", "The numerator", errors)
     bottom = typed_number(denominator, "evidence-denominator", "The denominator", errors)
     if errors:
@@ -111,7 +119,7 @@ def send_evidence(
             stored = keep_upload(store, act.corral, act.actor, upload)
             if all(a.sha256 != stored.sha256 for a in attached):
                 attached.append(stored)
-        evidence = Evidence(narrative, Figures.given(top, bottom), tuple(attached))
+        evidence = Evidence(narrative, Figures.given(top, bottom), tuple(attached), effective.value)
         return act.corral.send_evidence(act.actor, scheme_id, milestone.code, evidence, reason, act.expected_version)
 
     asked = values | {"keep": [a.sha256 for a in kept], "files": [(f.filename, f.size) for f in uploads]}
