@@ -39,6 +39,7 @@ from api.http.routers import (
     programmes,
     progress,
     providers,
+    restatements,
     reviews,
     scheme_imports,
     schemes,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(payments.router, prefix="/api/v1")
     app.include_router(submissions.router, prefix="/api/v1")
     app.include_router(reviews.router, prefix="/api/v1")
+    app.include_router(restatements.router, prefix="/api/v1")
     app.include_router(nudges.router, prefix="/api/v1")
     app.include_router(packs.router, prefix="/api/v1")
     app.include_router(web.packs_router, prefix="/api/v1")

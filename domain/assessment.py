@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
 from domain.achievement import AssessmentStatus, achievement, threshold_share
 from domain.errors import DomainError
-from domain.evidence import Evidence
+from domain.evidence import Evidence, Figures
 from domain.evidence_pack import PackEntry
 from domain.limits import SHORT_TEXT
 from domain.milestones import Milestone
@@ -37,6 +38,10 @@ class Assessment:
     # Where the commissioner departed from the share a numeric milestone's figures gave: why, and that share.
     override_reason: str = ""
     figures_share: Decimal | None = None
+    # A restatement's own: the day it takes effect (none: the quarter's first day, as for every assessment made in
+    # the quarter) and the corrected figures it was judged on (none: the assessed evidence's).
+    effective_on: date | None = None
+    figures: Figures | None = None
 
     @property
     def overridden(self) -> bool:

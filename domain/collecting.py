@@ -9,7 +9,8 @@ from domain.actors import Actor
 from domain.deadlines import reminder_due
 from domain.errors import AlreadyExistsError, StaleVersionError
 from domain.evidence import Evidence
-from domain.milestones import Quarter
+from domain.effective import effective_day
+from domain.milestones import Milestone, Quarter
 from domain.quarter_review import QuarterReview, ReviewStatus
 from domain.reminder import Reminder
 from domain.reads import ReadService
@@ -28,6 +29,7 @@ class EvidenceService(ReadService, UploadService):
         scheme = self.scheme(scheme_id)
         milestone = scheme.milestone_for(actor.organisation_id, milestone_code)
         self._require_quarter_open(scheme_id, milestone.quarter)
+        self._require_effective_in_quarter(scheme.programme_id, milestone, evidence)
         evidence = self._as_uploaded(actor, evidence)
         submission = Submission.submit(
             actor, scheme.programme_id, scheme_id, actor.organisation_id, milestone, evidence, self.clock.today()
@@ -41,6 +43,7 @@ class EvidenceService(ReadService, UploadService):
         submission = self._get(Submission, submission_id, expected_version=expected_version)
         milestone = self.scheme(submission.scheme_id).milestone_for(submission.provider_id, submission.milestone_code)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
+        self._require_effective_in_quarter(submission.programme_id, milestone, evidence)
         submission.revise(actor, milestone, self._as_uploaded(actor, evidence, submission), reason, self.clock.today())
         return self._save(submission)
 
@@ -130,3 +133,7 @@ class EvidenceService(ReadService, UploadService):
         review = self._find(QuarterReview, ids.quarter_review_id(scheme_id, quarter))
         if review is not None:
             review.require_open()
+
+    def _require_effective_in_quarter(self, programme_id: UUID, milestone: Milestone, evidence: Evidence) -> None:
+        year = self.programme(programme_id).contract_year
+        effective_day(milestone.quarter, year, evidence.effective_on, f"evidence for {milestone.code}", at_end=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, localcontext
 
 from domain.errors import DomainError
@@ -83,6 +84,9 @@ class Evidence:
     narrative: str = ""
     figures: Figures | None = None
     attachments: tuple[Attachment, ...] = ()
+    # The day the evidence is about, inside its milestone's quarter; none: the quarter's last day, as the quarter's
+    # figures describe it as it ended (a milestone's due date often falls after its quarter).
+    effective_on: date | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "narrative", LONG_TEXT.check(self.narrative, "narrative"))

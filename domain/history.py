@@ -1,9 +1,10 @@
-"""Point in time: any aggregate as it stood at a moment, and the exact evidence behind each assessment."""
+"""Point in time: any aggregate as it stood at a moment, the exact evidence behind each assessment, and a quarter's
+assessments as Corral knew them on a day or as they were effective on a day."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, DomainEvent
@@ -12,7 +13,7 @@ from domain import ids
 from domain.actors import Actor
 from domain.application import Corral
 from domain.errors import NotFoundError
-from domain.evidence import Evidence
+from domain.evidence import Evidence, Figures
 from domain.milestones import Quarter
 from domain.assessment import Assessment
 from domain.quarter_review import QuarterReview
@@ -46,6 +47,10 @@ class AssessedEvidence:
     submission_id: UUID | None
     submission_version: int | None
     evidence: Evidence | None
+    restated: bool = False
+
+
+DECISIONS = (QuarterReview.MilestoneAssessed, QuarterReview.AssessmentRevisedOnAppeal, QuarterReview.AssessmentRestated)
 
 
 def assessment_history(
@@ -60,7 +65,7 @@ def assessment_history(
     with `up_to_version`, only those the quarter's review recorded up to that version."""
     history = []
     for event in app.events.get(ids.quarter_review_id(scheme_id, quarter), lte=up_to_version):
-        if not isinstance(event, (QuarterReview.MilestoneAssessed, QuarterReview.AssessmentRevisedOnAppeal)):
+        if not isinstance(event, DECISIONS):
             continue
         assessment: Assessment = event.assessment
         if assessment.provider_id != provider_id or assessment.milestone_code != milestone_code:
@@ -78,6 +83,7 @@ def assessment_history(
                 submission_id=entry.submission_id if entry else None,
                 submission_version=version,
                 evidence=evidence,
+                restated=isinstance(event, QuarterReview.AssessmentRestated),
             )
         )
     return history
@@ -91,3 +97,49 @@ def _evidence_revision(app: Corral, submission_id: UUID, revision: int) -> tuple
         if isinstance(event, Submission.EvidenceRevised) and event.revision == revision:
             return event.originator_version, event.evidence
     raise NotFoundError(f"the submission has no revision {revision}")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One provider-milestone's assessment as a point-in-time read finds it: the figures it was judged on, the day
+    it takes effect and when Corral recorded it."""
+
+    assessment: Assessment
+    figures: Figures | None
+    effective_on: date
+    recorded_at: datetime
+    restated: bool
+
+
+def assessments_as_of(
+    app: Corral, scheme_id: UUID, quarter: Quarter, known_at: datetime | None = None, effective_on: date | None = None
+) -> list[Standing]:
+    """Each provider-milestone's standing assessment: of the decisions recorded up to `known_at` (all, if none), the
+    last recorded that takes effect on or before `effective_on` (any day, if none). An assessment takes effect on
+    its quarter's first day; a restatement on the day it names, so it corrects the quarter from then on."""
+    found: dict[tuple[UUID, str], Standing] = {}
+    first_day: date | None = None
+    for event in app.events.get(ids.quarter_review_id(scheme_id, quarter)):
+        assert isinstance(event, DomainEvent)
+        if isinstance(event, QuarterReview.Opened):
+            first_day = quarter.first_day(app.programme(event.programme_id).contract_year)
+        if known_at is not None and event.timestamp > known_at:
+            break
+        if not isinstance(event, DECISIONS) or first_day is None:
+            continue
+        assessment: Assessment = event.assessment
+        effective = assessment.effective_on or first_day
+        if effective_on is not None and effective > effective_on:
+            continue
+        restated = isinstance(event, QuarterReview.AssessmentRestated)
+        key = (assessment.provider_id, assessment.milestone_code)
+        found[key] = Standing(assessment, _figures(app, assessment), effective, event.timestamp, restated)
+    return sorted(found.values(), key=lambda s: (str(s.assessment.provider_id), s.assessment.milestone_code))
+
+
+def _figures(app: Corral, assessment: Assessment) -> Figures | None:
+    """The figures an assessment was judged on: a restatement's corrected ones, else its evidence's."""
+    entry = assessment.evidence_assessed
+    if assessment.figures is not None or entry is None:
+        return assessment.figures
+    return _evidence_revision(app, entry.submission_id, entry.revision)[1].figures

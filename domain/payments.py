@@ -51,6 +51,9 @@ class Figures:
     def __add__(self, other: Figures) -> Figures:
         return Figures(self.available + other.available, self.earned + other.earned, self.at_risk + other.at_risk)
 
+    def __sub__(self, other: Figures) -> Figures:
+        return Figures(self.available - other.available, self.earned - other.earned, self.at_risk - other.at_risk)
+
 
 def figures(stakes: Iterable[Stake[K]]) -> Figures:
     """Available, earned and at risk over some stakes; N/A leaves both available and earned."""

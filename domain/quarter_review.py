@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from enum import Enum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -18,30 +17,24 @@ from domain.evidence import Evidence
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.limits import LONG_TEXT, SHORT_TEXT, require_reason
 from domain.milestones import Milestone, Quarter
+from domain.restatement import Correction, QuarterNotClosedError
+from domain.review_reads import ReviewReads, assessment_key
+from domain.review_reads import ReviewStatus as ReviewStatus  # where the rest of Corral finds it
 from domain import review_errors as refused
 from domain.unassessed import UnassessedMilestonesError
 
 
-class ReviewStatus(Enum):
-    OPEN = "open"
-    PRESENTED = "presented"
-    QUERIED = "queried"
-    CLOSED = "closed"
-
-
-def _key(provider_id: UUID, milestone_code: str) -> str:
-    return f"{provider_id}/{milestone_code}"
-
-
 NONE_CALLED_IN: tuple[PackEntry, ...] = ()
+NONE_RESTATED: tuple[Assessment, ...] = ()
 
 
-class QuarterReview(Aggregate):
-    """Packs presented, queries, nudges, call-ins and assessments for one scheme-quarter."""
+class QuarterReview(ReviewReads, Aggregate):
+    """Packs presented, queries, nudges, call-ins, assessments and restatements for one scheme-quarter."""
 
-    # A class default (not a field), immutable and replaced whole, so a review restored from a snapshot taken before
-    # call-ins existed still has one.
+    # Class defaults (not fields), immutable and replaced whole, so a review restored from a snapshot taken before
+    # call-ins or restatements existed still has them.
     called_in = NONE_CALLED_IN
+    restated = NONE_RESTATED
 
     class Opened(Aggregate.Created):
         programme_id: UUID
@@ -82,6 +75,12 @@ class QuarterReview(Aggregate):
         actor: Actor
 
     class QuarterClosed(Aggregate.Event):
+        actor: Actor
+
+    class AssessmentRestated(Aggregate.Event):
+        assessment: Assessment
+        previous: Assessment
+        reason: str
         actor: Actor
 
     @staticmethod
@@ -203,7 +202,7 @@ class QuarterReview(Aggregate):
             self.require_open()
         else:
             self._require_presented()
-        if _key(provider_id, milestone.code) in self.assessments:
+        if assessment_key(provider_id, milestone.code) in self.assessments:
             raise refused.AlreadyAssessedError("this milestone is assessed: revise it on appeal instead")
         entry = self.entry_for(provider_id, milestone.code)
         decided = Assessment.decide(
@@ -213,7 +212,7 @@ class QuarterReview(Aggregate):
 
     @event(MilestoneAssessed)
     def _assessed(self, assessment: Assessment, actor: Actor) -> None:
-        self.assessments[_key(assessment.provider_id, assessment.milestone_code)] = assessment
+        self.assessments[assessment_key(assessment.provider_id, assessment.milestone_code)] = assessment
 
     def revise_on_appeal(
         self,
@@ -240,13 +239,13 @@ class QuarterReview(Aggregate):
 
     @event(AssessmentRevisedOnAppeal)
     def _revised(self, assessment: Assessment, previous: Assessment, reason: str, actor: Actor) -> None:
-        self.assessments[_key(assessment.provider_id, assessment.milestone_code)] = assessment
+        self.assessments[assessment_key(assessment.provider_id, assessment.milestone_code)] = assessment
 
     def close(self, actor: Actor, expected: list[tuple[UUID, Milestone]]) -> None:
         """End the review, fixing its payments; every provider-milestone must be assessed."""
         actor.require_commissioner_of(self.commissioner_id)
         self.require_open()
-        missing = [(p, m.code) for p, m in expected if _key(p, m.code) not in self.assessments]
+        missing = [(p, m.code) for p, m in expected if assessment_key(p, m.code) not in self.assessments]
         if missing:
             raise UnassessedMilestonesError.of(self.quarter, missing)
         self._closed(actor=actor)
@@ -255,39 +254,31 @@ class QuarterReview(Aggregate):
     def _closed(self, actor: Actor) -> None:
         self.status = ReviewStatus.CLOSED
 
-    @property
-    def current_pack(self) -> tuple[PackEntry, ...]:
-        """The latest pack presented, or nothing."""
-        return self.packs[-1].entries if self.packs else ()
+    def restate(
+        self,
+        actor: Actor,
+        milestone: Milestone,
+        provider_id: UUID,
+        correction: Correction,
+        evidence: Evidence | None,
+        partial_fraction: Decimal,
+        contract_year: int,
+    ) -> None:
+        """After the close, correct a provider-milestone's figures or assessment; the original stays as it closed."""
+        actor.require_commissioner_of(self.commissioner_id)
+        if self.status is not ReviewStatus.CLOSED:
+            raise QuarterNotClosedError("only a closed quarter is restated: while it is open, revise on appeal")
+        previous, reason = self.standing(provider_id, milestone.code), correction.why
+        entry, effective_on = (
+            self.entry_for(provider_id, milestone.code),
+            correction.effective_in(self.quarter, contract_year),
+        )
+        restated = correction.decide(milestone, provider_id, entry, evidence, partial_fraction, effective_on)
+        self._restated(assessment=restated, previous=previous, reason=reason, actor=actor)
 
-    def entry_for(self, provider_id: UUID, milestone_code: str) -> PackEntry | None:
-        """The evidence before the commissioner for a provider-milestone: the current pack's, or what was called in."""
-        for entry in (*self.current_pack, *self.called_in):
-            if entry.provider_id == provider_id and entry.milestone_code == milestone_code:
-                return entry
-        return None
-
-    def was_called_in(self, provider_id: UUID, milestone_code: str) -> bool:
-        """True when the commissioner called this provider-milestone's evidence in past the lead."""
-        return any(e.provider_id == provider_id and e.milestone_code == milestone_code for e in self.called_in)
-
-    def assessment(self, provider_id: UUID, milestone_code: str) -> Assessment:
-        """The standing assessment of a provider-milestone."""
-        found = self.find_assessment(provider_id, milestone_code)
-        if found is None:
-            raise refused.NotAssessedError(f"milestone {milestone_code} has not been assessed for this provider")
-        return found
-
-    def find_assessment(self, provider_id: UUID, milestone_code: str) -> Assessment | None:
-        """The standing assessment of a provider-milestone, if any."""
-        return self.assessments.get(_key(provider_id, milestone_code))
-
-    def require_queried(self) -> None:
-        """Raise unless the commissioner has queried the pack back."""
-        if self.status is not ReviewStatus.QUERIED:
-            raise refused.PackNotQueriedError(
-                "presented evidence can be returned only after the commissioner queries the pack"
-            )
+    @event(AssessmentRestated)
+    def _restated(self, assessment: Assessment, previous: Assessment, reason: str, actor: Actor) -> None:
+        self.restated = (*self.restated, assessment)
 
     def _require_presented(self) -> None:
         self.require_open()

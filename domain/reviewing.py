@@ -14,6 +14,7 @@ from domain.evidence_pack import PackEntry
 from domain.milestones import Milestone, Quarter
 from domain.quarter_review import QuarterReview
 from domain.reads import ReadService
+from domain.restatement import Correction
 from domain.service import Recorded
 from domain.submission import Submission, SubmissionStatus
 
@@ -113,6 +114,25 @@ class ReviewService(ReadService):
         review.revise_on_appeal(
             actor, milestone, provider_id, status, rationale, evidence, fraction, reason, override_reason
         )
+        return self._save(review)
+
+    def restate_assessment(
+        self,
+        actor: Actor,
+        scheme_id: UUID,
+        quarter: Quarter,
+        provider_id: UUID,
+        milestone_code: str,
+        correction: Correction,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """After the close, the commissioner restates a provider-milestone: corrected figures or a corrected
+        assessment, effective in the quarter, recorded now, with a reason; the original stays as it closed."""
+        review, milestone, evidence, fraction = self._assessment_inputs(
+            actor, scheme_id, quarter, provider_id, milestone_code, expected_version
+        )
+        year = self.programme(review.programme_id).contract_year
+        review.restate(actor, milestone, provider_id, correction, evidence, fraction, year)
         return self._save(review)
 
     def close_quarter(

@@ -219,20 +219,35 @@ def _queried(e: QuarterReview.EvidencePackQueried, known: Known) -> Iterable[Not
     yield Notice("queried", scheme.lead_id, subject, text, quarter_page(scheme.scheme_id, review.quarter, "board"))
 
 
-@notices_of(QuarterReview.MilestoneAssessed, QuarterReview.AssessmentRevisedOnAppeal)
-def _assessed(
-    e: QuarterReview.MilestoneAssessed | QuarterReview.AssessmentRevisedOnAppeal, known: Known
-) -> Iterable[Notice]:
+# A decision changed: its notice's kind, how its subject says so, and how its text does.
+CHANGED = {
+    QuarterReview.AssessmentRevisedOnAppeal: (
+        "appeal",
+        "revised on appeal to",
+        "revised on appeal the assessment of your {quarter} milestone {milestone} in '{title}'",
+    ),
+    QuarterReview.AssessmentRestated: (
+        "restated",
+        "restated as",
+        "restated your {quarter} milestone {milestone} in '{title}' after the quarter closed,",
+    ),
+}
+Decided = QuarterReview.MilestoneAssessed | QuarterReview.AssessmentRevisedOnAppeal | QuarterReview.AssessmentRestated
+
+
+@notices_of(QuarterReview.MilestoneAssessed, QuarterReview.AssessmentRevisedOnAppeal, QuarterReview.AssessmentRestated)
+def _assessed(e: Decided, known: Known) -> Iterable[Notice]:
     review, a = known.review(e.originator_id), e.assessment
     scheme = known.scheme(review.scheme_id)
     milestone = _milestone(known, review.scheme_id, a.milestone_code)
     link = quarter_page(scheme.scheme_id, review.quarter, f"assessments/{a.provider_id}")
     status = a.status.value
-    if isinstance(e, QuarterReview.AssessmentRevisedOnAppeal):
-        subject = f"{_decision(review.quarter, a.milestone_code)} revised on appeal to {status}: {scheme.title}"
-        text = f"{_by(e, known)} revised on appeal the assessment of your {review.quarter} milestone {milestone} in"
-        text += f" '{scheme.title}' from {e.previous.status.value} to {status}. Why: {_quoted(e.reason)}"
-        yield Notice("appeal", a.provider_id, subject, f"{text} Rationale: {_quoted(a.rationale)}", link)
+    if not isinstance(e, QuarterReview.MilestoneAssessed):
+        kind, changed, how = CHANGED[type(e)]
+        subject = f"{_decision(review.quarter, a.milestone_code)} {changed} {status}: {scheme.title}"
+        text = f"{_by(e, known)} {how.format(quarter=review.quarter, milestone=milestone, title=scheme.title)}"
+        text += f" from {e.previous.status.value} to {status}. Why: {_quoted(e.reason)}"
+        yield Notice(kind, a.provider_id, subject, f"{text} Rationale: {_quoted(a.rationale)}", link)
         return
     subject = f"{_decision(review.quarter, a.milestone_code)} assessed as {status}: {scheme.title}"
     text = f"{_by(e, known)} assessed your {review.quarter} milestone {milestone} in '{scheme.title}' as {status}."

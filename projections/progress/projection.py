@@ -19,8 +19,7 @@ from domain.assessment import Assessment
 from domain.quarter_review import QuarterReview, ReviewStatus
 from domain.scheme import Scheme, SchemeStatus, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
-from projections.progress.queries.payments import milestone_values
-from projections.progress.queries.reading import load_progress
+from projections.progress.closing import fix_closed_quarters
 from projections.progress.terms import Key, progress_key, reconcile_progress, record_terms
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
@@ -31,7 +30,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
 
     def __init__(self, view: ProgressView) -> None:
         super().__init__(view)
-        view.before_tracking.append(self._fix_closed_quarters)
+        view.before_tracking.append(lambda: fix_closed_quarters(view))
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
@@ -76,7 +75,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
 
     @process_event.register
     def _(self, e: Programme.ProviderTermsRevised, tracking: Tracking) -> None:
-        self._fix_closed_quarters()
+        fix_closed_quarters(self.view)
         terms = _terms(e.terms)
         key = {"programme_id": _id(e.originator_id), "provider_id": terms.pop("provider_id")}
         self.view.stage_update(self.view.providers, key, **terms)
@@ -116,7 +115,7 @@ class ProgressProjection(ViewProjection[ProgressView]):
 
     @process_event.register
     def _(self, e: Scheme.Agreed, tracking: Tracking) -> None:
-        self._fix_closed_quarters()
+        fix_closed_quarters(self.view)
         scheme_id = _id(e.originator_id)
         self.view.stage_update(
             self.view.schemes, {"id": scheme_id}, status=SchemeStatus.AGREED.value, agreed_version=e.terms_version
@@ -185,6 +184,19 @@ class ProgressProjection(ViewProjection[ProgressView]):
         self._assess(_id(e.originator_id), e.assessment, e.timestamp, revised=True)
 
     @process_event.register
+    def _(self, e: QuarterReview.AssessmentRestated, tracking: Tracking) -> None:
+        scheme_id, a = self._review(_id(e.originator_id))[0], e.assessment
+        self.view.stage_update(
+            self.view.progress,
+            progress_key(scheme_id, _id(a.provider_id), a.milestone_code),
+            restated_assessment=a.status.value,
+            restated_achievement=a.achievement,
+            restated_reason=e.reason,
+            restated_effective_on=a.effective_on,
+            restated_at=e.timestamp,
+        )
+
+    @process_event.register
     def _(self, e: QuarterReview.QuarterClosed, tracking: Tracking) -> None:
         self._update_review(e, status=ReviewStatus.CLOSED.value, closed_at=e.timestamp)
         closing: tuple[tuple[str, str], ...] = self.view.recall("closing", ())
@@ -237,30 +249,6 @@ class ProgressProjection(ViewProjection[ProgressView]):
             override_reason=assessment.override_reason or None,
             figures_share=assessment.figures_share,
         )
-
-    def _fix_closed_quarters(self) -> None:
-        """Closing a quarter fixes its payments: keep each milestone's value as it stood at the close.
-
-        Done together for the quarters closed since the last time, before anything that could change
-        a value (a contract revision, newly agreed terms) is applied, and at the end of each batch.
-        """
-        closing: tuple[tuple[str, str], ...] = self.view.recall("closing", ())
-        if not closing:
-            return
-        self.view.remember("closing", ())
-        conn, schemes = self.view.reader, self.view.schemes
-        closed = set(closing)
-        programmes = conn.execute(
-            select(schemes.c.programme_id).where(schemes.c.id.in_({scheme for scheme, _ in closing})).distinct()
-        ).scalars()
-        for programme_id in list(programmes):
-            rows = load_progress(self.view, conn=conn, programme_id=programme_id)
-            values = milestone_values(self.view, programme_id, rows, conn)
-            for row in rows:
-                if (row.scheme_id, row.quarter.value) in closed:
-                    key = progress_key(row.scheme_id, row.provider_id, row.code)
-                    value = values[(row.provider_id, row.scheme_id, row.code)]
-                    self.view.stage_update(self.view.progress, key, fixed_value=value)
 
     def _recall(self, key: Any, load: Any, *args: Any) -> int:
         found: int | None = self.view.recall(key)

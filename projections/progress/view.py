@@ -12,9 +12,9 @@ ID = String(36)
 
 class ProgressView(View):
     """Organisations and their sectors, programmes (and the years they continue and are continued by), scheme terms
-    by version (pack deadlines and the providers left out too), provider-milestone progress, reviews, nudges."""
+    by version (pack deadlines and the providers left out too), provider-milestone progress (and its restatement), reviews, nudges."""
 
-    name = "progress_v3"
+    name = "progress_v4"
 
     def define_tables(self) -> None:
         self.organisations = self.table(
@@ -107,6 +107,12 @@ class ProgressView(View):
             Column("override_reason", SafeText, nullable=True),  # why the status departs from the figures' share
             Column("figures_share", DecimalText, nullable=True),  # the share the figures gave, where it departs
             Column("fixed_value", DecimalText, nullable=True),
+            # The latest restatement after the close; the columns above keep the assessment the quarter closed with.
+            Column("restated_assessment", String(20), nullable=True),
+            Column("restated_achievement", DecimalText, nullable=True),
+            Column("restated_reason", SafeText, nullable=True),
+            Column("restated_effective_on", Date, nullable=True),
+            Column("restated_at", UTCDateTime, nullable=True),
             Column("late", Boolean, default=False),
             Index(f"{self.key}_by_programme", "programme_id", "quarter"),
             Index(f"{self.key}_by_provider", "provider_id", "programme_id"),

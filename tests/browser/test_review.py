@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import Server, SignIn, check
-from tests.browser.demo import CCT, NUTRITION, SDHFT, SOUTH_DEVON
+from tests.browser.demo import CCT, INCIDENTS, NUTRITION, SDHFT, SOUTH_DEVON, MSH
 
 REVIEW = f"/schemes/{NUTRITION}/quarters/Q2/review"
 
@@ -147,3 +147,23 @@ def test_the_commissioner_departs_from_the_figures_only_with_a_reason_and_the_pa
     expect(overridden).to_contain_text("33.3%")
     expect(overridden).to_contain_text("the ward audit found every patient screened")
     check(commissioner, "payments-against-the-figures")
+
+
+def test_the_commissioner_restates_a_closed_quarter_and_the_payments_show_both_figures(sign_in: SignIn) -> None:
+    commissioner = sign_in("sdt-ccg.quality")
+    commissioner.goto(f"/schemes/{INCIDENTS}/quarters/Q1/review")
+    row = commissioner.locator("section.review-row", has_text="Mount Stuart Hospital: Q1")
+
+    row.get_by_text("Restate after the close").click()
+    row.get_by_label("Not Met", exact=True).check()
+    row.get_by_label("Rationale").fill("The action plan was never signed off.")
+    row.get_by_label("Why are you restating it?").fill("The board minutes show the plan was not approved.")
+    row.get_by_role("button", name="Restate the assessment").click()
+
+    expect(commissioner.locator(".notification-banner")).to_contain_text("is restated as Not Met")
+    expect(row.locator(".restated")).to_contain_text("The original above stands as the quarter closed")
+    check(commissioner, "review-restated")
+    commissioner.goto(f"/programmes/{SOUTH_DEVON}/payments#provider-{MSH}")
+    restated = commissioner.get_by_role("region", name="Mount Stuart Hospital: restated after the close")
+    expect(restated).to_contain_text("Improve incident investigation")
+    expect(restated.locator("tbody")).to_contain_text("-£")

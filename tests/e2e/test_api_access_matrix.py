@@ -275,6 +275,7 @@ MATRIX = (
     Row("GET", f"{V1}/providers/{{provider_id}}/dashboard", reads(provider(COMMUNITY_ID))),
     Row("GET", f"{REVIEW}/board", reads(either(commissioning, lead))),
     Row("GET", f"{REVIEW}/review", reads(either(commissioning, lead))),
+    Row("GET", f"{REVIEW}/assessments", reads(either(commissioning, lead))),
     # Evidence packs: whole to the commissioner, its auditor and the lead; the community trust gets its own part.
     Row("GET", f"{REVIEW}/packs", reads(in_scheme)),
     Row("GET", f"{REVIEW}/packs/{{number}}.pdf", reads(in_scheme)),
@@ -336,6 +337,12 @@ MATRIX = (
     Row("POST", f"{REVIEW}/appeals", COMMISSIONERS_CHANGE, json=DECISION | {"milestone_code": "M2", "reason": "audit"}),
     Row("POST", f"{REVIEW}/call-ins", COMMISSIONERS_CHANGE, json={"submission_id": "{submission_id}", "reason": ""}),
     Row("POST", f"{REVIEW}/closure", COMMISSIONERS_CHANGE),
+    Row(  # the quarter is open: 422
+        "POST",
+        f"{REVIEW}/assessments/{{provider_id}}/{{milestone_code}}/restatement",
+        COMMISSIONERS_CHANGE,
+        json={"status": "Met", "rationale": "validated", "reason": "audit"},
+    ),
     # User accounts and organisations: a new password zxcvbn refuses, an email that is not one, and a blank reason, so
     # that nothing changes. Organisations are registered only at the server (`corral organisations add`): there is no
     # route for it; an organisation's own administrator records its sector.

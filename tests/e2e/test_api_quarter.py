@@ -50,6 +50,18 @@ class Session:
         return result
 
 
+def assess_all(commissioner: Session, review: str, acute_m1: str, acute_flu: str, community_m1: str, flu: str) -> None:
+    """The commissioner assesses both providers' M1 and FLU on the pack, with these statuses."""
+    for provider_id, code, status in (
+        (ACUTE_ID, "M1", acute_m1),
+        (ACUTE_ID, "FLU", acute_flu),
+        (COMMUNITY_ID, "M1", community_m1),
+        (COMMUNITY_ID, "FLU", flu),
+    ):
+        body = {"provider_id": str(provider_id), "milestone_code": code, "status": status, "rationale": "on the pack"}
+        commissioner.post(f"{review}/assessments", body)
+
+
 @pytest.fixture
 def quarter(settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, str, str]]:
     signed = settings.model_copy(
@@ -95,14 +107,7 @@ def test_a_quarter_played_over_http_ends_in_the_hand_computed_payments(quarter: 
     colin.post(f"/submissions/{colin_flu}/revisions", {"numerator": "75", "denominator": "100", "reason": "bank staff"})
     alice.post(f"/submissions/{colin_flu}/acceptance")
     alice.post(f"{review}/pack")
-    for provider_id, code, status in (
-        (ACUTE_ID, "M1", "Met"),
-        (ACUTE_ID, "FLU", "Met"),
-        (COMMUNITY_ID, "M1", "Partially Met"),
-        (COMMUNITY_ID, "FLU", "Partially Met"),
-    ):
-        body = {"provider_id": str(provider_id), "milestone_code": code, "status": status, "rationale": "on the pack"}
-        gill.post(f"{review}/assessments", body)
+    assess_all(gill, review, "Met", "Met", "Partially Met", "Partially Met")
     appeal = {"provider_id": str(COMMUNITY_ID), "milestone_code": "M1", "status": "Met", "rationale": "audit complete"}
     seen = client.get(f"/api/v1{review}/review", headers=gill.headers)
     gill.post(

@@ -13,7 +13,7 @@ from bench.stores import postgres_store
 from bench.results import Result
 
 
-VIEWS = ["progress_v3", "audit_v2", "notifications_v1", "accounts_v1"]  # every view, in the registry's order
+VIEWS = ["progress_v4", "audit_v2", "notifications_v1", "accounts_v1"]  # every view, in the registry's order
 
 
 def well_formed(results: list[Result]) -> bool:

@@ -96,6 +96,32 @@ def test_an_evidence_form_sent_twice_with_its_key_submits_once_and_both_answers_
     assert browser.evidence() == evidence
 
 
+def test_a_provider_dates_its_evidence_inside_the_quarter_on_the_form_and_is_told_at_the_date_when_it_is_not(
+    browser: Browser,
+) -> None:
+    form = {
+        "version": "0",
+        "narrative": "Safety plans audited.",
+        "effective_on-month": "7",
+        "effective_on-year": "2014",
+    }
+
+    outside = browser.send(form | {"idempotency_key": browser.form_key(), "effective_on-day": "1"})
+    inside = browser.send(
+        form | {"idempotency_key": browser.form_key(), "effective_on-month": "6", "effective_on-day": "30"}
+    )
+
+    assert outside.status_code == 422
+    assert (
+        'id="evidence-effective_on-error"' in outside.text and "between 1 April 2014 and 30 June 2014" in outside.text
+    )
+    assert inside.status_code == 303 and browser.evidence()["evidence"]["effective_on"] == "2014-06-30"  # type: ignore[index]
+    assert (
+        'name="effective_on-day" type="text" inputmode="numeric" value="30"'
+        in browser.client.get(browser.evidence_page).text
+    )
+
+
 def test_an_empty_evidence_form_sent_twice_with_its_key_is_shown_the_same_refusal_at_the_narrative(
     browser: Browser,
 ) -> None:

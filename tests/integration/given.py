@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from domain.achievement import AssessmentStatus
 from domain.actors import Actor
 from domain.application import Corral
 from domain.evidence import Evidence
@@ -15,7 +16,7 @@ from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
 from domain.scheme import SchemeTerms
 from tests.builders import ACTOR_OF, ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER
-from tests.builders import COMMUNITY_ID, PRIVATE_ID, narrative, terms
+from tests.builders import COMMUNITY_ID, PRIVATE_ID, figures, flu_milestone, narrative, terms
 
 HEALTH_ECONOMY = "South Devon and Torbay"
 CONTRACT_YEAR = 2014
@@ -105,6 +106,18 @@ def presented(
     }
     app.present_pack(ACUTE, scheme_id, quarter)
     return submission_ids
+
+
+def flu_closed(app: Corral, uptake: int = 70, close: bool = True) -> UUID:
+    """ACUTE alone takes part in a flu scheme (paid between 60% and 80%): its uptake, between the two, is assessed
+    Partially Met on the presented figures and, by default, the quarter closed. Returns the scheme's id."""
+    scheme_id = agreed_scheme(app, flu_milestone(), participants=(ACUTE_ID,)).scheme_id
+    presented(app, scheme_id, (ACUTE, "FLU", figures(uptake, 100)))
+    partly = AssessmentStatus.PARTIALLY_MET
+    app.assess_milestone(COMMISSIONER, scheme_id, Quarter.Q1, ACUTE_ID, "FLU", partly, f"{uptake}% uptake.")
+    if close:
+        app.close_quarter(COMMISSIONER, scheme_id, Quarter.Q1)
+    return scheme_id
 
 
 def events_of(app: Corral, aggregate_id: UUID) -> list[Any]:

@@ -262,3 +262,17 @@ def test_the_acute_trusts_dashboard_lists_its_milestones_soonest_first_and_its_m
     ]
     assert {m.status for m in programme.milestones[:6]} == {"Met"}
     assert shown(programme.money) == EXPECTED_PROVIDER_MONEY[ACUTE]
+
+
+def test_the_third_sector_providers_incidents_q1_is_restated_and_its_original_stands(view: ProgressView) -> None:
+    paid = programme_payments(view, SDT_PROGRAMME)
+
+    third_sector = paid.providers[sdt_provider(THIRD_SECTOR)]
+    # 50,000 / 6 schemes / 4 milestones = 2,083.33...: Partially Met earned half, Met as restated earns it all.
+    [restated] = third_sector.restated
+    assert (restated.scheme_title, restated.code) == ("Improve incident investigation", "Q1")
+    assert (restated.original_status, restated.restated_status) == ("Partially Met", "Met")
+    assert pounds(restated.difference.earned) == Decimal("1041.67")
+    assert shown(third_sector.total) == EXPECTED_PROVIDER_MONEY[THIRD_SECTOR]
+    assert third_sector.restated_total is not None
+    assert third_sector.restated_total.earned == third_sector.total.earned + restated.difference.earned

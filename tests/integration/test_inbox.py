@@ -13,12 +13,13 @@ from domain.application import Corral
 from domain.errors import NotPermittedError
 from domain.limits import InvalidInputError
 from domain.milestones import Quarter
+from domain.restatement import Correction
 from projections.notifications import NotificationsView
 from projections.registry import view_of
 from projections.notifications.queries import Inbox, inbox, own_notice_ids, unread_count
-from tests.builders import ACUTE, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR
+from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR
 from tests.builders import narrative
-from tests.integration.given import Agreed, agreed_scheme
+from tests.integration.given import Agreed, agreed_scheme, presented
 from tests.integration.read_models import views_of
 
 Q1 = Quarter.Q1
@@ -102,6 +103,21 @@ def test_each_step_of_a_quarter_tells_the_organisation_that_must_act_next(settin
     assert newest.subject == "M1 for Q1 revised on appeal to Partially Met: Reduce self-harm and suicide"
     assert "from Met to Partially Met" in newest.text and "“Recount”" in newest.text
     assert newest.link == f"/schemes/{agreed.scheme_id}/quarters/Q1/assessments/{COMMUNITY_ID}"
+
+
+def test_a_restatement_after_the_close_tells_the_provider_what_changed_and_why(settings: Settings, app: Corral) -> None:
+    agreed = scheme_with_users(app)
+    presented(app, agreed.scheme_id, (COMMUNITY, "M1", narrative()))
+    app.assess_milestone(COMMISSIONER, agreed.scheme_id, Q1, COMMUNITY_ID, "M1", AssessmentStatus.NOT_MET, "Thin.")
+    app.assess_milestone(COMMISSIONER, agreed.scheme_id, Q1, ACUTE_ID, "M1", AssessmentStatus.NOT_APPLICABLE, "None.")
+    app.close_quarter(COMMISSIONER, agreed.scheme_id, Q1)
+    found = Correction(AssessmentStatus.MET, "Complete after all.", "The audit's second volume was found")
+
+    app.restate_assessment(COMMISSIONER, agreed.scheme_id, Q1, COMMUNITY_ID, "M1", found)
+
+    newest = inbox_of(settings, app, "colin").notices[0]
+    assert (newest.kind, newest.subject) == ("restated", "M1 for Q1 restated as Met: Reduce self-harm and suicide")
+    assert "after the quarter closed, from Not Met to Met" in newest.text and "“The audit's second" in newest.text
 
 
 def test_the_lead_is_not_told_of_its_own_evidence(settings: Settings, app: Corral) -> None:

@@ -31,15 +31,17 @@ from domain.actors import Role
 from domain.application import Corral
 from domain.clock import FixedClock
 from domain.errors import DomainError
-from domain.evidence import Attachment, Evidence
+from domain.evidence import Attachment, Evidence, Figures
 from domain.milestones import Milestone, NumericMeasure, Quarter
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
+from domain.restatement import Correction
 from domain.scheme import Participant, SchemeTerms
 from tests.e2e.serving import run
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE, PRIVATE_ID
 from tests.builders import ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
-from tests.integration.given import accepted, agreed_scheme, drafted_with_lead, presented, programme_set_up
+from tests.integration.given import accepted, agreed_scheme, drafted_with_lead, flu_closed, presented
+from tests.integration.given import programme_set_up
 from tests.integration.given import provider_terms
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
@@ -348,6 +350,20 @@ def _(app: Corral) -> object:
     app.assess_milestone(COMMISSIONER, scheme_id, Q1, ACUTE_ID, "M1", MET, "Shown.")
     app.close_quarter(COMMISSIONER, scheme_id, Q1)
     return app.query_pack(COMMISSIONER, scheme_id, Q1, "Which months?")
+
+
+VALIDATED = Correction(MET, "Validated.", "The audit found more.", Figures(Decimal(80), Decimal(100)))
+
+
+@breaks("QuarterNotClosed")
+def _(app: Corral) -> object:
+    return app.restate_assessment(COMMISSIONER, flu_closed(app, close=False), Q1, ACUTE_ID, "FLU", VALIDATED)
+
+
+@breaks("EffectiveDateOutsideQuarter")
+def _(app: Corral) -> object:
+    correction = replace(VALIDATED, effective_on=date(2014, 7, 1))
+    return app.restate_assessment(COMMISSIONER, flu_closed(app), Q1, ACUTE_ID, "FLU", correction)
 
 
 @breaks("RationaleRequired")

@@ -50,7 +50,7 @@ def test_servers_starting_together_on_an_empty_store_each_get_every_table(settin
     assert failures == []
     reader = ViewDatabase(settings.database_url, settings.database_schema)
     try:
-        assert len(reader.positions(["progress_v3", "audit_v2"])) == 2
+        assert len(reader.positions(["progress_v4", "audit_v2"])) == 2
     finally:
         reader.close()
 

@@ -45,6 +45,7 @@ DOMAIN_MODULES = (
     "programme",
     "programme_terms",
     "quarter_review",
+    "review_reads",
     "reminder",
     "evidence_pack",
     "assessment",

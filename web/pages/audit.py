@@ -19,7 +19,7 @@ from web.pages.dates import in_order, start_of, typed_date
 from web.pages.reading import QUARTERS
 
 router = APIRouter(route_class=PageRoute)
-ASSESSMENTS = ("MilestoneAssessed", "AssessmentRevisedOnAppeal")
+ASSESSMENTS = ("MilestoneAssessed", "AssessmentRevisedOnAppeal", "AssessmentRestated")
 PAGE = 25
 
 

@@ -99,6 +99,14 @@ def called_in(page: Page, submission_id: UUID) -> Flash:
     )
 
 
+def restated(page: Page, provider_id: UUID, code: str, status: str) -> Flash:
+    """The commissioner restated a provider-milestone after the close."""
+    return Flash(
+        f"{_name(page, provider_id)}'s {code} is restated as {status}.",
+        "The original figures stay as the quarter closed; the payments page shows both and the difference.",
+    )
+
+
 def closed(quarter: Quarter) -> Flash:
     """The commissioner closed the quarter."""
     return Flash(f"{quarter.value} is closed.", "Its payments are now fixed: the payments page shows what each earned.")

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from web.pages.base import FormFailure
 from web.pages.formats import UK
 
 PARTS = ("day", "month", "year")
@@ -55,6 +56,19 @@ def typed_date(fields: Mapping[str, str], name: str, label: str) -> TypedDate:
     except ValueError:
         return shown.refused(f"The {label.lower()} date must be a real date")
     return TypedDate(name, label, shown.day, shown.month, shown.year, value)
+
+
+def typed_again(
+    failure: FormFailure | None, form: str, name: str, label: str, recorded: date | None = None
+) -> TypedDate:
+    """The date as typed in a form the server refused, with the error placed at it; else the date recorded, if any."""
+    if failure is None or failure.form != form:
+        if recorded is None:
+            return TypedDate(name, label)
+        return TypedDate(name, label, str(recorded.day), str(recorded.month), str(recorded.year), recorded)
+    typed = typed_date(failure.values, name, label)
+    error = next((text for at, text in failure.errors if at == f"{form}-{name}"), None)
+    return typed.refused(error) if error is not None and typed.error is None else typed
 
 
 def in_order(since: TypedDate, until: TypedDate) -> TypedDate:

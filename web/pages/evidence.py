@@ -19,6 +19,7 @@ from domain.submission import Submission, SubmissionStatus
 from projections.progress.queries import open_nudges, organisation_names, programme_heading
 from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.dates import typed_again, typed_date
 from web.pages.reading import quarter_review
 
 router = APIRouter(route_class=PageRoute)
@@ -43,6 +44,7 @@ def _own_page(page: Page, scheme_id: UUID, code: str, failure: FormFailure | Non
         "milestone": milestone,
         "submission": submission,
         "evidence": submission.evidence() if submission is not None else None,
+        "typed_again": typed_again,
         "locked": submission is not None and submission.status is SubmissionStatus.PRESENTED,
         "packs": len(review.packs) if (review := quarter_review(page.corral, scheme_id, milestone.quarter)) else 0,
         "lead": organisation_names(page.readings).get(str(lead), ""),
@@ -63,7 +65,8 @@ def own_evidence(page: CurrentPage, scheme_id: UUID, code: str) -> Response:
     return _own_page(page, scheme_id, code)
 
 
-def _number(text: str, name: str, label: str, errors: list[tuple[str, str]]) -> Decimal | None:
+def typed_number(text: str, at: str, label: str, errors: list[tuple[str, str]]) -> Decimal | None:
+    """A number as typed (commas allowed), none when blank; else the error at the input with id `at`."""
     if not text.strip():
         return None
     try:
@@ -71,7 +74,7 @@ def _number(text: str, name: str, label: str, errors: list[tuple[str, str]]) -> 
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite():
-        errors.append((f"evidence-{name}", f"{label} must be a number, like 92"))
+        errors.append((at, f"{label} must be a number, like 92"))
         return None
     return value
 
@@ -87,20 +90,26 @@ def send_evidence(
     numerator: Text = "",
     denominator: Text = "",
     reason: Text = "",
+    day: Annotated[str, Form(alias="effective_on-day")] = "",
+    month: Annotated[str, Form(alias="effective_on-month")] = "",
+    year: Annotated[str, Form(alias="effective_on-year")] = "",
     keep: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
     files: Annotated[list[UploadFile], File()] = [],  # noqa: B006
 ) -> Response:
     """Submit the evidence, or revise it with a reason, as the version the form was drawn at says; files go to the
     attachment store first, as uploads do."""
     scheme, milestone, submission = _own(page, scheme_id, code)
+    typed = {"effective_on-day": day, "effective_on-month": month, "effective_on-year": year}
+    effective = typed_date(typed, "effective_on", "Effective on")
     values = {"narrative": narrative, "numerator": numerator, "denominator": denominator, "reason": reason}
+    values |= typed | {"effective_on": str(effective.value or "")}
 
     def again(failure: FormFailure) -> Response:
         return _own_page(page, scheme_id, code, failure)
 
-    errors: list[tuple[str, str]] = []
-    top = _number(numerator, "numerator", "The numerator", errors)
-    bottom = _number(denominator, "denominator", "The denominator", errors)
+    errors = [] if effective.error is None else [("evidence-effective_on", effective.error)]
+    top = typed_number(numerator, "evidence-numerator", "The numerator", errors)
+    bottom = typed_number(denominator, "evidence-denominator", "The denominator", errors)
     if errors:
         return again(FormFailure("evidence", values, errors))
     kept: list[Attachment] = [a for a in (submission.evidence().attachments if submission else ()) if a.sha256 in keep]
@@ -112,7 +121,7 @@ def send_evidence(
             stored = keep_upload(store, act.corral, act.actor, upload)
             if all(a.sha256 != stored.sha256 for a in attached):
                 attached.append(stored)
-        evidence = Evidence(narrative, Figures.given(top, bottom), tuple(attached))
+        evidence = Evidence(narrative, Figures.given(top, bottom), tuple(attached), effective.value)
         return act.corral.send_evidence(act.actor, scheme_id, milestone.code, evidence, reason, act.expected_version)
 
     asked = values | {"keep": [a.sha256 for a in kept], "files": [(f.filename, f.size) for f in uploads]}

@@ -69,6 +69,7 @@ def payments(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
         "names": names,
         "providers": [(p, chart(p.by_quarter)) for p in providers],
         "total": paid.total,
+        "restated_total": paid.restated_total,
         "programme_chart": chart(paid.by_quarter) if paid.total is not None else None,
         "by_quarter": paid.by_quarter,
         "quarters": list(Quarter),

@@ -29,6 +29,7 @@ from projections.progress.queries import (
 )
 from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.dates import typed_again
 from web.pages.flash import Flash
 from web.pages.thresholds import ThresholdMaths, threshold_maths
 from web.pages.reading import people, quarter_review, review_version, scheme_quarter
@@ -90,6 +91,7 @@ def _review_page(page: Page, scheme_id: UUID, quarter: Quarter, failure: FormFai
         "statuses": list(AssessmentStatus),
         "may_act": page.viewer.actor.role is Role.COMMISSIONER,
         "names": {p.provider_id: p.name for p in board.participants},
+        "typed_again": typed_again,
     }
     return page.show("review.html", context, failure)
 
@@ -104,7 +106,7 @@ STATUSES = {status.value for status in AssessmentStatus}
 WAITING_WITH_LEAD = (SubmissionStatus.SUBMITTED.value, SubmissionStatus.ACCEPTED.value)
 
 
-def _decide(
+def decide(
     page: Page,
     act: Command,
     scheme_id: UUID,
@@ -113,7 +115,10 @@ def _decide(
     values: dict[str, str],
     action: Callable[[], Recorded],
     confirmed: Callable[[], Flash],
+    mistyped: list[tuple[str, str]] | None = None,
 ) -> Response:
+    """Act on the quarter's review from one of its forms: the review again, with the errors at their inputs, when
+    anything was mistyped or the domain refuses; else back to the review."""
     review_access(page.readings, page.viewer.actor, str(scheme_id), lead_reads=False)
 
     def again(failure: FormFailure) -> Response:
@@ -121,6 +126,8 @@ def _decide(
 
     if "status" in values and values["status"] not in STATUSES:
         return again(FormFailure(form, values, [(f"{form}-status", "choose Met, Partially Met, Not Met or N/A")]))
+    if mistyped:
+        return again(FormFailure(form, values, mistyped))
     done = f"/schemes/{scheme_id}/quarters/{quarter.value}/review"
     return page.act(act, action, form, values, again, done, confirmed=confirmed())
 
@@ -139,7 +146,7 @@ def assess(
 ) -> Response:
     """Assess one provider-milestone: Met, Partially Met, Not Met or N/A, with a rationale, and for a numeric one
     why it departs from the share its figures give, if it does."""
-    return _decide(
+    return decide(
         page,
         act,
         scheme_id,
@@ -175,7 +182,7 @@ def appeal(
     override_reason: Text = "",
 ) -> Response:
     """Revise an assessment on appeal, saying why; the first decision stays in the record."""
-    return _decide(
+    return decide(
         page,
         act,
         scheme_id,
@@ -201,7 +208,7 @@ def appeal(
 @router.post("/query")
 def query(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter, questions: Text = "") -> Response:
     """Send the pack back to the lead with questions."""
-    return _decide(
+    return decide(
         page,
         act,
         scheme_id,
@@ -223,7 +230,7 @@ def call_in(
     reason: Text = "",
 ) -> Response:
     """Past the pack deadline, call in evidence the lead left waiting, to assess it here."""
-    return _decide(
+    return decide(
         page,
         act,
         scheme_id,
@@ -238,7 +245,7 @@ def call_in(
 @router.post("/closure")
 def close(page: CurrentPage, act: FormAct, scheme_id: UUID, quarter: Quarter) -> Response:
     """Close the quarter once every provider-milestone is assessed, fixing its payments."""
-    return _decide(
+    return decide(
         page,
         act,
         scheme_id,

@@ -19,6 +19,7 @@ from domain.application import Corral
 from domain.evidence import Attachment, Evidence, Figures
 from domain.milestones import MeasureUnit, Milestone, NumericMeasure, Quarter
 from domain.organisation import Sector
+from domain.restatement import Correction
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
 from domain.scheme_terms import Exclusion
@@ -215,3 +216,12 @@ def _play_q2(app: Corral, commissioner: Actor, schemes: dict[str, UUID]) -> None
         )
     app.present_pack(staff(PRIVATE), patient, Quarter.Q2)
     app.query_pack(commissioner, patient, Quarter.Q2, "Which survey period do the Friends and Family figures cover?")
+    # Incidents: Q1 closed with the third-sector provider's baseline incomplete; its missing pages turn up, restated.
+    found = Correction(
+        AssessmentStatus.MET,
+        "Action plan agreed; the baseline was complete.",
+        "The baseline's last pages were found misfiled: it was complete by the deadline.",
+    )
+    app.restate_assessment(
+        commissioner, schemes["INCIDENTS"], Quarter.Q1, ids.organisation_id(THIRD_SECTOR), "Q1", found
+    )

@@ -19,6 +19,7 @@ from projections.audit.queries import whole_trail
 from projections.progress.queries import (
     Overridden,
     ProgrammeHeading,
+    RestatedMilestone,
     audit_access,
     organisation_names,
     payments_for,
@@ -64,6 +65,9 @@ def payments(
             money.at_risk,
             money.achieved_percent,
             "; ".join(_against_the_figures(o) for o in p.overridden),
+            "" if p.restated_total is None else pounds(p.restated_total.earned),
+            "" if p.restated_total is None else pounds(p.restated_total.earned - p.total.earned),
+            "; ".join(_restated(m) for m in p.restated),
         )
         for p, money in ((p, Money.of(p.total)) for p in shown.providers)
     ]
@@ -76,6 +80,9 @@ def payments(
         "At risk",
         "% achieved",
         "Decisions against the figures",
+        "Earned as restated",
+        "Difference",
+        "Restated after the close",
     )
     return table(headings, rows, form, *_named(heading, "payments"))
 
@@ -84,6 +91,12 @@ def _against_the_figures(o: Overridden) -> str:
     gave = "" if o.figures_share is None else f", the figures gave {as_percent(o.figures_share)}"
     milestone = o.code if o.code == o.quarter.value else f"{o.quarter.value} {o.code}"
     return f"{o.scheme_title} {milestone}: {o.status}{gave} ({o.reason})"
+
+
+def _restated(m: RestatedMilestone) -> str:
+    milestone = m.code if m.code == m.quarter.value else f"{m.quarter.value} {m.code}"
+    change = f"{m.original_status} to {m.restated_status}, a difference of {pounds(m.difference.earned):+,}"
+    return f"{m.scheme_title} {milestone}: {change}, effective {m.effective_on:%-d %B %Y} ({m.reason})"
 
 
 @router.get("/providers/{provider_id}/quarters.{form}")

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
 from domain.achievement import AssessmentStatus
+from domain.assessment import Assessment
 from domain.errors import NotFoundError
 from domain.limits import LONG_TEXT, SHORT_TEXT
 from domain.milestones import Quarter
@@ -52,6 +53,12 @@ class AssessmentOut(BaseModel):
     rationale: str
     achievement: str | None
     evidence_assessed: PackEntryOut | None
+    effective_on: date | None = Field(default=None, description="a restatement's: the day it takes effect")
+
+    @classmethod
+    def of(cls, a: Assessment) -> AssessmentOut:
+        """An assessment as the API shows it, its achievement an exact string."""
+        return cls.model_validate(asdict(a) | {"achievement": None if a.achievement is None else str(a.achievement)})
 
 
 class ReviewOut(BaseModel):
@@ -61,7 +68,10 @@ class ReviewOut(BaseModel):
     pack_deadline: date | None
     packs: list[PackOut]
     called_in: list[PackEntryOut] = Field(description="evidence the commissioner called in past the lead")
-    assessments: list[AssessmentOut]
+    assessments: list[AssessmentOut] = Field(description="the standing assessments as the quarter closed with them")
+    restated: list[AssessmentOut] = Field(
+        default=[], description="after the close, each restatement in the order recorded; the latest stands"
+    )
 
 
 @router.get("/review", response_model=ReviewOut)
@@ -96,12 +106,8 @@ def read_review(
             for pack in review.packs
         ],
         called_in=[PackEntryOut.model_validate(asdict(entry)) for entry in review.called_in],
-        assessments=[
-            AssessmentOut.model_validate(
-                asdict(a) | {"achievement": None if a.achievement is None else str(a.achievement)}
-            )
-            for a in review.assessments.values()
-        ],
+        assessments=[AssessmentOut.of(a) for a in review.assessments.values()],
+        restated=[AssessmentOut.of(a) for a in review.restated],
     )
     return JSONResponse(out.model_dump(mode="json"), headers={"ETag": f'"{review.version}"'})
 

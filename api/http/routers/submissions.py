@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
@@ -42,12 +43,16 @@ class EvidenceIn(BaseModel):
     attachments: list[AttachmentIn] = Field(
         [], description="files your organisation uploaded (or that an earlier revision of this evidence holds)"
     )
+    effective_on: date | None = Field(
+        default=None, description="the day inside the milestone's quarter it is about; none: the quarter's last day"
+    )
 
     def evidence(self, corral: Corral, actor: Actor, submission: Submission | None = None) -> Evidence:
         """The domain's value, each file as its upload was recorded; the domain's own checks give the clear errors."""
         figures = Figures.given(self.numerator, self.denominator)
         named = [a.sha256 for a in self.attachments]
-        return Evidence(self.narrative, figures, corral.uploaded_attachments(actor, named, submission))
+        attachments = corral.uploaded_attachments(actor, named, submission)
+        return Evidence(self.narrative, figures, attachments, self.effective_on)
 
 
 class EvidenceOut(BaseModel):
@@ -55,6 +60,7 @@ class EvidenceOut(BaseModel):
     numerator: Decimal | None
     denominator: Decimal | None
     attachments: list[AttachmentOut]
+    effective_on: date | None = Field(description="as the provider gave it; none: the last day of its quarter")
 
 
 class RevisionIn(EvidenceIn):
@@ -125,6 +131,7 @@ def read(submission: KnownSubmission) -> JSONResponse:
             numerator=figures.numerator if figures else None,
             denominator=figures.denominator if figures else None,
             attachments=[AttachmentOut(**a.__dict__) for a in evidence.attachments],
+            effective_on=evidence.effective_on,
         ),
     )
     return JSONResponse(out.model_dump(mode="json"), headers={"ETag": f'"{submission.version}"'})

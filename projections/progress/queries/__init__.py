@@ -57,6 +57,7 @@ from projections.progress.queries.programmes import (
     scheme_row,
 )
 from projections.progress.queries.queues import QueueSection, WorkItem, WorkQueue, evidence_to_remind, work_queue
+from projections.progress.queries.restatements import RestatedMilestone
 from projections.progress.queries.reading import MilestoneProgress, load_progress, name_order, organisation_names
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "MilestoneProgress",
     "OpenNudge",
     "Overridden",
+    "RestatedMilestone",
     "OrganisationFacts",
     "PaymentsSeen",
     "ProgrammeAccess",

@@ -14,6 +14,7 @@ from domain.payments import ZERO, Figures, Stake, figures, split
 from domain.scheme import SchemeTerms
 from projections.progress.queries.access import ProgrammeAccess
 from projections.progress.queries.reading import MilestoneProgress, fetch, load_progress
+from projections.progress.queries.restatements import RestatedMilestone, as_restated, restated_milestone
 from projections.progress.view import ProgressView
 
 
@@ -42,6 +43,16 @@ class ProviderPayments:
     total: Figures
     by_quarter: dict[Quarter, Figures] = field(default_factory=dict)
     overridden: list[Overridden] = field(default_factory=list)
+    restated: list[RestatedMilestone] = field(default_factory=list)
+
+    @property
+    def restated_total(self) -> Figures | None:
+        """The total as restated after the close; none when nothing of this provider's is restated."""
+        return as_restated(self.total, self.restated)
+
+    def restated_in(self, quarter: Quarter) -> Figures | None:
+        """A quarter's figures as restated; none when nothing in it is restated."""
+        return as_restated(self.by_quarter[quarter], [m for m in self.restated if m.quarter is quarter])
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,11 @@ class ProgrammePayments:
     total: Figures
     by_quarter: dict[Quarter, Figures]
 
+    @property
+    def restated_total(self) -> Figures | None:
+        """The programme's total as restated; none when nothing is restated."""
+        return as_restated(self.total, [m for p in self.providers.values() for m in p.restated])
+
 
 @dataclass(frozen=True)
 class PaymentsSeen:
@@ -62,13 +78,16 @@ class PaymentsSeen:
     providers: list[ProviderPayments]
     total: Figures | None
     by_quarter: dict[Quarter, Figures]
+    restated_total: Figures | None = None  # the programme's total as restated, for those who see its total
 
 
 def payments_for(view: ProgressView, access: ProgrammeAccess) -> PaymentsSeen:
     """Every provider's payments for the commissioner and the auditor; a provider's own, otherwise."""
     paid = programme_payments(view, access.programme_id, None if access.everything else access.provider_id)
     providers = [p for p in paid.providers.values() if access.may_see_money_of(p.provider_id)]
-    return PaymentsSeen(access.programme_id, providers, paid.total if access.everything else None, paid.by_quarter)
+    if not access.everything:
+        return PaymentsSeen(access.programme_id, providers, None, paid.by_quarter)
+    return PaymentsSeen(access.programme_id, providers, paid.total, paid.by_quarter, paid.restated_total)
 
 
 def programme_payments(view: ProgressView, programme_id: str, provider_id: str | None = None) -> ProgrammePayments:
@@ -85,15 +104,18 @@ def payments_of(view: ProgressView, programme_id: str, rows: list[MilestoneProgr
     scheme_weights, terms = _weights_and_terms(view, programme_id)
     values = _values(rows, scheme_weights, terms)
     by_provider: dict[str, list[tuple[str, Quarter, Stake[str]]]] = defaultdict(list)
+    restated: dict[str, list[RestatedMilestone]] = defaultdict(list)
     for row in rows:
         value = row.fixed_value if row.fixed_value is not None else values[(row.provider_id, row.scheme_id, row.code)]
         stake = Stake(row.code, value, row.assessment is not None, row.achievement)
         by_provider[row.provider_id].append((row.scheme_id, row.quarter, stake))
+        if row.restated is not None:
+            restated[row.provider_id].append(restated_milestone(row, row.restated, stake))
     overridden: dict[str, list[Overridden]] = defaultdict(list)
     for row in rows:
         if row.override_reason:
             overridden[row.provider_id].append(_overridden(row, row.override_reason))
-    providers = {p: _provider(p, terms[p], stakes, overridden[p]) for p, stakes in by_provider.items()}
+    providers = {p: _provider(p, terms[p], stakes, overridden[p], restated[p]) for p, stakes in by_provider.items()}
     by_quarter = {q: sum((p.by_quarter[q] for p in providers.values()), Figures()) for q in Quarter}
     total = sum((p.total for p in providers.values()), Figures())
     return ProgrammePayments(programme_id, providers, total, by_quarter)
@@ -149,6 +171,7 @@ def _provider(
     cquin_value: Decimal,
     stakes: list[tuple[str, Quarter, Stake[str]]],
     overridden: list[Overridden],
+    restated: list[RestatedMilestone],
 ) -> ProviderPayments:
     grouped: dict[tuple[str, Quarter], list[Stake[str]]] = defaultdict(list)
     for scheme_id, quarter, stake in stakes:
@@ -156,7 +179,7 @@ def _provider(
     cells = {key: figures(group) for key, group in grouped.items()}
     by_quarter = {q: sum((f for (_, fq), f in cells.items() if fq is q), Figures()) for q in Quarter}
     total = figures(s for _, _, s in stakes)
-    return ProviderPayments(provider_id, cquin_value, cells, total, by_quarter, overridden)
+    return ProviderPayments(provider_id, cquin_value, cells, total, by_quarter, overridden, restated)
 
 
 def _weights_and_terms(

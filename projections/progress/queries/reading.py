@@ -30,6 +30,18 @@ STATUSES = (
 
 
 @dataclass(frozen=True)
+class Restated:
+    """A closed provider-milestone's latest restatement: its status and achievement, why, the day it takes effect
+    and when Corral recorded it."""
+
+    status: str
+    achievement: Decimal | None
+    reason: str
+    effective_on: date
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
 class MilestoneProgress:
     """One provider-milestone as the screens show it."""
 
@@ -59,6 +71,7 @@ class MilestoneProgress:
     submission_id: str | None
     due_note: str | None  # for evidence still owed: "due in 3 days", "due today", "2 days overdue"
     standing: Standing | None  # for evidence still owed: where its due date stands today
+    restated: Restated | None = None  # after the close; the assessment above is the one the quarter closed with
 
     @property
     def owed(self) -> bool:
@@ -145,9 +158,18 @@ def load_progress(
             submission_id=r.submission_id,
             due_note=due_note(r.due, today) if _owed(r) else None,
             standing=standing(r.due, today) if _owed(r) else None,
+            restated=_restated(r),
         )
         for r in rows
     ]
+
+
+def _restated(r: Any) -> Restated | None:
+    if r.restated_assessment is None:
+        return None
+    return Restated(
+        r.restated_assessment, r.restated_achievement, r.restated_reason, r.restated_effective_on, r.restated_at
+    )
 
 
 def fetch(view: ProgressView, query: Any, conn: Connection | None = None) -> list[Any]:
