@@ -171,6 +171,12 @@ PAGES = (
     Row("POST", f"{PAGE_REVIEW}/pack", page_changes(BOARD), form={"version": "2"}),
     Row("POST", f"{PAGE_REVIEW}/assessments", page_changes(commissioning), form=DECISION),
     Row("POST", f"{PAGE_REVIEW}/appeals", page_changes(commissioning), form=DECISION | {"reason": "on appeal"}),
+    Row(
+        "POST",
+        f"{PAGE_REVIEW}/restatements",
+        page_changes(commissioning),
+        form=DECISION | {"reason": "figures restated after validation"},
+    ),
     Row("POST", f"{PAGE_REVIEW}/query", page_changes(commissioning), form={"version": "2", "questions": "Why?"}),
     Row("POST", f"{PAGE_REVIEW}/closure", page_changes(commissioning), form={"version": "2"}),
     Row(
