@@ -109,6 +109,7 @@ class Standing:
     effective_on: date
     recorded_at: datetime
     restated: bool
+    reason: str  # why it was revised on appeal or restated; empty for a first assessment
 
 
 def assessments_as_of(
@@ -133,7 +134,8 @@ def assessments_as_of(
             continue
         restated = isinstance(event, QuarterReview.AssessmentRestated)
         key = (assessment.provider_id, assessment.milestone_code)
-        found[key] = Standing(assessment, _figures(app, assessment), effective, event.timestamp, restated)
+        reason = getattr(event, "reason", "")
+        found[key] = Standing(assessment, _figures(app, assessment), effective, event.timestamp, restated, reason)
     return sorted(found.values(), key=lambda s: (str(s.assessment.provider_id), s.assessment.milestone_code))
 
 

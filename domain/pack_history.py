@@ -1,8 +1,9 @@
 """Point in time for evidence packs: which recorded events make pack N of a scheme-quarter, read from the events alone.
 
 Pack N is its presentation, the submission revisions it pins (each with the lead's acceptance), and the queries and
-decisions recorded after it and before the next presentation of that quarter. Nothing later is read, so a pack
-once followed by another never changes.
+decisions recorded after it, up to the next presentation of that quarter or the quarter's close. Nothing later is
+read, so a pack once followed by another, or closed, never changes: a restatement after the close corrects the
+payments and shows in the audit trail, and leaves the pack as the quarter closed it.
 """
 
 from __future__ import annotations
@@ -88,7 +89,9 @@ def pack_record(app: Corral, scheme_id: UUID, quarter: Quarter, number: int) -> 
     start = next((i for i, e in enumerate(events) if _is_presentation(e) and e.pack_number == number), None)
     if start is None:
         raise NotFoundError(f"no pack {number} was presented for {quarter.value}")
-    stop = next((i for i in range(start + 1, len(events)) if _is_presentation(events[i])), len(events))
+    end = next((i for i in range(start + 1, len(events)) if _ends_pack(events[i])), None)
+    # The next presentation belongs to the next pack; the close belongs to this one.
+    stop = len(events) if end is None else end if _is_presentation(events[end]) else end + 1
     presented, included = events[start], events[start:stop]
     assert isinstance(presented, QuarterReview.EvidencePackPresented)
     bound = included[-1].originator_version
@@ -114,6 +117,10 @@ def pack_record(app: Corral, scheme_id: UUID, quarter: Quarter, number: int) -> 
         ),
         last=Source.of(included[-1]),
     )
+
+
+def _ends_pack(event: object) -> bool:
+    return _is_presentation(event) or isinstance(event, QuarterReview.QuarterClosed)
 
 
 def _is_presentation(event: object) -> bool:

@@ -137,3 +137,18 @@ def test_every_fact_cites_its_chain_hash_and_the_first_checkpoint_taken_after_th
     assert isinstance(first, Checkpoint) and files["checkpoint.json"] == first.document.encode()
     assert manifest["pack"]["checkpoint"] == {"position": first.position}
     assert check(first.document, key.public_key()) == first
+
+
+def test_a_restatement_after_the_close_leaves_the_pack_as_the_quarter_closed_it(client: TestClient) -> None:
+    incidents = ids.scheme_id(PROGRAMME, "INCIDENTS")
+    restated = client.get(
+        f"/api/v1/schemes/{incidents}/quarters/Q1/assessments", headers=signed_in(client, COMMISSIONER)
+    ).json()
+    pdf, archive = downloaded(client, COMMISSIONER, "Q1", incidents)
+    _, manifest = opened(archive)
+    text = text_of(pdf)
+
+    assert "found misfiled" in json.dumps(restated)  # the demo restated the third sector's Q1
+    assert "found misfiled" not in text and "Assessed: Partially Met" in text
+    [third_sector] = [e for e in manifest["evidence"] if e["provider"] == NAME["CCT"]]
+    assert [d["status"] for d in third_sector["decisions"]] == ["Partially Met"]

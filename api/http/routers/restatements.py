@@ -85,7 +85,7 @@ def assessments_at(
     as it was effective that day, with everything known now; a restatement corrects its quarter from the day it
     takes effect, an assessment from the quarter's first day. Both together: as known then, effective that day.
     Each row gives the status, achievement, rationale, the figures judged, the day it takes effect, when it was
-    recorded, and whether it is a restatement after the close."""
+    recorded, whether it is a restatement after the close, and the reason for an appeal or a restatement."""
     review_access(readings, actor, str(scheme_id))
     known_at = known_on if isinstance(known_on, datetime) or known_on is None else _end_of(known_on)
     standing = assessments_as_of(corral, scheme_id, quarter, _in_utc(known_at), effective_on)
@@ -124,4 +124,5 @@ def _row(s: Standing) -> dict[str, object]:
         "effective_on": s.effective_on,
         "recorded_at": s.recorded_at,
         "restated": s.restated,
+        "reason": s.reason,
     }
