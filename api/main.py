@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.idempotency = IdempotencyKeys(database, corral)
         app.state.sign_ins = SignInLedger(database, Limits.of(settings))
         app.state.revocations = RevokedTokens(database)
-        app.state.attachments = AttachmentStore(settings.attachments_dir, settings.attachment_max_bytes)
+        app.state.attachments = AttachmentStore.of(settings)
         # Every table exists before the projector's first write: on SQLite, DDL racing a writer fails at once.
         duties = build_duties(corral, projections, settings)
         projector = Projector(corral, projections, duties=duties).start() if settings.projects_in_process else None

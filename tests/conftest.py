@@ -62,14 +62,16 @@ DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 @contextmanager
 def empty_store(request: pytest.FixtureRequest, directory: Path) -> Iterator[Settings]:
-    """Settings for an empty event store on the database named by the fixture's param."""
+    """Settings for an empty event store on the database named by the fixture's param, its files (attachments, the
+    log's signing key) kept in `directory`."""
+    files = {"attachments_dir": directory / "attachments", "log_signing_key_file": directory / "log-signing-key.pem"}
     if request.param == "sqlite":
-        yield Settings(database_url=f"sqlite:///{directory / 'corral.sqlite3'}")
+        yield Settings(database_url=f"sqlite:///{directory / 'corral.sqlite3'}", **files)
         return
     if not request.getfixturevalue("postgres_available"):
         pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
     with fresh_schema() as schema:
-        yield Settings(database_url=POSTGRES_URL, database_schema=schema)
+        yield Settings(database_url=POSTGRES_URL, database_schema=schema, **files)
 
 
 @pytest.fixture(params=DATABASES)

@@ -12,6 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
+from api.storage.attachments import AttachmentStore
 from api.storage import projector_lock
 from api.cli import log, users
 from api.cli.demo import load_demo
@@ -146,7 +147,7 @@ def _add_organisation(app: Any, args: argparse.Namespace) -> int:
 
 
 def _demo(app: Any, projections: list[Any], settings: Settings) -> int:
-    for name, loaded in load_demo(app).items():
+    for name, loaded in load_demo(app, AttachmentStore.of(settings)).items():
         console.print(f"{'loaded' if loaded else 'already loaded'}: {name}")
     _catch_up_unless_served(app, projections, settings, "corral demo")
     console.print(f"event store: {settings.database_url} (log position {app.recorder.max_notification_id()})")

@@ -13,6 +13,7 @@ from typing import BinaryIO
 import filetype
 
 from api.storage.faults import StoreUnavailableError
+from api.storage.settings import Settings
 from domain.errors import DomainError
 from domain.evidence import Attachment
 
@@ -75,6 +76,11 @@ class AttachmentStore:
     def __init__(self, folder: Path, max_bytes: int) -> None:
         self.folder = folder
         self.max_bytes = max_bytes
+
+    @classmethod
+    def of(cls, settings: Settings) -> AttachmentStore:
+        """The store the settings name."""
+        return cls(settings.attachments_dir, settings.attachment_max_bytes)
 
     def keep(self, stream: BinaryIO, name: str) -> Attachment:
         """Check and store an uploaded file; nothing is kept if it is refused. A missing folder is made again;

@@ -46,6 +46,7 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`corral demo` run once; every server starts from a copy of the database it made."""
     folder = tmp_path_factory.mktemp("demo")
     env = {**os.environ, "CORRAL_DATABASE_URL": f"sqlite:///{folder / 'corral.sqlite3'}"}
+    env["CORRAL_ATTACHMENTS_DIR"] = str(folder / "attachments")
     subprocess.run([str(CORRAL), "demo"], env=env, cwd=folder, check=True, capture_output=True)
     return folder / "corral.sqlite3"
 
@@ -55,6 +56,7 @@ def _serving(demo: Path, folder: Path, **values: Setting) -> Iterator[Server]:
     """`corral serve` on a free port over a copy of the demo database in `folder`, stopped on leaving; `values` are
     further settings (as for `corral_env`)."""
     shutil.copyfile(demo, folder / "corral.sqlite3")
+    shutil.copytree(demo.parent / "attachments", folder / "attachments")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     settings = Settings(database_url=f"sqlite:///{folder / 'corral.sqlite3'}")

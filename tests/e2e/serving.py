@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from api.storage.attachments import AttachmentStore
 from api.cli.demo import load_demo
 from api.http.passwords import DEMO_PASSWORD
 from api.main import create_app
@@ -40,7 +41,7 @@ def serving_demo(request: pytest.FixtureRequest, folder: Path, secret: str) -> I
     with empty_store(request, folder) as settings:
         served = settings.model_copy(update={"secret_key": SecretStr(secret * 48), "embedded_projector": True})
         app = build_application(served)
-        load_demo(app)
+        load_demo(app, AttachmentStore.of(served))
         head = app.recorder.max_notification_id()
         app.close()
         with TestClient(create_app(served)) as client:

@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 
+from api.storage.attachments import AttachmentStore
 from api.cli.demo import load_demo
 from api.main import create_app
 from api.storage.settings import Settings
@@ -28,7 +29,7 @@ def test_a_server_whose_views_lag_the_log_is_not_ready_until_they_catch_up(setti
     external = settings.model_copy(update={"embedded_projector": False, "ready_max_lag": 10})
     app = build_application(external)
     with TestClient(create_app(external)) as client:
-        load_demo(app)
+        load_demo(app, AttachmentStore.of(external))
         lagging = client.get("/readyz")
         database, projections = build_views(external)
         catch_up(app, projections)

@@ -75,6 +75,9 @@ def test_the_demos_q1_and_q2_packs_download_whole_for_the_commissioner_the_lead_
         assert [f["path"] for f in manifest["files"]] == list(files) and files[manifest["files"][0]["path"]] == pdf
         assert all(hashlib.sha256(files[f["path"]]).hexdigest() == f["sha256"] for f in manifest["files"])
         assert len(manifest["evidence"]) == 6 and f"{quarter} evidence pack 1" in text
+        assert not manifest["attachments_left_out"]
+        reports = {path for path in files if path.endswith(f"-{quarter.lower()}-report.txt")}
+        assert len(reports) == 6 and all(path.startswith("attachments/") for path in reports)
         for code in south_devon.EVERYONE:
             assert f"{quarter} report from {code}: actions taken and what changed." in text
             assert (

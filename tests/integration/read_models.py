@@ -12,6 +12,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import select
 
+from api.storage.attachments import AttachmentStore
 from api.cli.demo import load_demo, south_devon
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
@@ -142,7 +143,7 @@ def shared_demo_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
         settings = stack.enter_context(empty_store(request, tmp_path_factory.mktemp(f"demo-{database}")))
         app = build_application(settings)
         stack.callback(app.close)
-        load_demo(app)
+        load_demo(app, AttachmentStore.of(settings))
         views = Views(*build_views(settings)).caught_up(app)
         stack.callback(views.database.close)
         request.config.add_cleanup(stack.close)

@@ -14,6 +14,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 from sqlalchemy import select
 
+from api.storage.attachments import AttachmentStore
 from api.cli.demo import load_demo
 from api.storage.settings import Settings
 from domain import ids
@@ -85,8 +86,8 @@ def trail(app: Corral, settings: Settings) -> Iterator[Trail]:
 
 
 @pytest.fixture
-def demo_trail(trail: Trail) -> Trail:
-    load_demo(trail.app)
+def demo_trail(trail: Trail, settings: Settings) -> Trail:
+    load_demo(trail.app, AttachmentStore.of(settings))
     trail.caught_up()
     return trail
 

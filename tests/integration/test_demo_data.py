@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from api.storage.attachments import AttachmentStore
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
 from api.cli.demo import load_demo, south_devon, trust_year, users
@@ -67,7 +68,7 @@ def demo_store(
     """One store per database with the demo loaded, shared by this module's read-only tests."""
     with empty_store(request, tmp_path_factory.mktemp("demo")) as settings:
         app = build_application(settings)
-        load_demo(app)
+        load_demo(app, AttachmentStore.of(settings))
         yield app, settings
         app.close()
 
@@ -102,10 +103,11 @@ def test_the_demo_reproduces_the_trusts_2017_18_table_exactly(demo_store: tuple[
     assert trust_table(*demo_store, 2017) == EXPECTED_2017
 
 
-def test_running_the_demo_again_duplicates_nothing(demo: Corral) -> None:
+def test_running_the_demo_again_duplicates_nothing(demo_store: tuple[Corral, Settings]) -> None:
+    demo, settings = demo_store
     position = demo.recorder.max_notification_id()
 
-    again = load_demo(demo)
+    again = load_demo(demo, AttachmentStore.of(settings))
 
     assert not any(again.values())
     assert demo.recorder.max_notification_id() == position

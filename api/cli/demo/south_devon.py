@@ -6,17 +6,18 @@ every state has something to show: accepted, returned, missing, presented, queri
 
 from __future__ import annotations
 
-import hashlib
+import io
 from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
 
+from api.storage.attachments import AttachmentStore
 from api.cli.demo.play import as_at, assess, due, register, staff, submit_and_accept
 from domain import ids
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
 from domain.application import Corral
-from domain.evidence import Attachment, Evidence, Figures
+from domain.evidence import Evidence, Figures
 from domain.milestones import MeasureUnit, Milestone, NumericMeasure, Quarter
 from domain.organisation import Sector
 from domain.restatement import Correction
@@ -41,6 +42,13 @@ EVERYONE = (ACUTE, COMMUNITY, AMBULANCE, MENTAL_HEALTH, THIRD_SECTOR, PRIVATE)
 NHS_ONLY = (ACUTE, COMMUNITY, AMBULANCE, MENTAL_HEALTH, THIRD_SECTOR)
 # Seed 004: the private hospital "will sign up only to the schemes relevant to its NHS patients".
 LEFT_OUT_BECAUSE = {PRIVATE: "Mount Stuart Hospital signs up only to the schemes relevant to its NHS patients."}
+
+REPORT = """{provider}
+{quarter} {year} quarterly report: South Devon and Torbay shared CQUIN schemes
+
+What we did this quarter, for each scheme we take part in, and what changed as a result.
+(Demo data: an illustrative report.)
+"""
 
 PERCENT = MeasureUnit.PERCENT  # the seed speaks in percent
 # (code, title, lead, participants, numeric measure for the shared Q2-Q4 milestones or None)
@@ -80,8 +88,9 @@ STEPS = {
 }
 
 
-def load(app: Corral) -> None:
-    """Create the programme, its schemes and a year part played through, once."""
+def load(app: Corral, files: AttachmentStore) -> None:
+    """Create the programme, its schemes and a year part played through, once; each provider's quarterly report is
+    kept in `files`, so evidence packs and downloads have real files to hold."""
     for code, name, sector, _ in ORGANISATIONS:
         register(app, code, name, sector)
     commissioner = staff(CCG, Role.COMMISSIONER)
@@ -97,9 +106,9 @@ def load(app: Corral) -> None:
     }
     with as_at(app, due(Quarter.Q1, YEAR) - timedelta(days=10)):
         for code, _, lead, who, _ in SCHEMES:
-            _play_q1(app, commissioner, schemes[code], lead, who)
+            _play_q1(app, files, commissioner, schemes[code], lead, who)
     with as_at(app, due(Quarter.Q2, YEAR) - timedelta(days=5)):
-        _play_q2(app, commissioner, schemes)
+        _play_q2(app, files, commissioner, schemes)
 
 
 def _milestones(title: str, participants: tuple[str, ...], measure: NumericMeasure | None) -> tuple[Milestone, ...]:
@@ -150,24 +159,27 @@ def _agree_scheme(
     return scheme_id
 
 
-def _evidence(app: Corral, code: str, quarter: Quarter, numerator: int | None = None) -> Evidence:
-    """The provider's quarterly report, uploaded once (a record only: the demo keeps no file), and its evidence."""
+def _evidence(
+    app: Corral, files: AttachmentStore, code: str, quarter: Quarter, numerator: int | None = None
+) -> Evidence:
+    """The provider's quarterly report, kept and recorded as its upload once, and its evidence."""
     figures = Figures(Decimal(numerator), Decimal(100)) if numerator is not None else None
-    name = f"{code.lower()}-{quarter.value.lower()}-report.pdf"
-    report = Attachment(
-        sha256=hashlib.sha256(name.encode()).hexdigest(),
-        name=name,
-        size=48_213,
-        media_type="application/pdf",
-    )
+    name = f"{code.lower()}-{quarter.value.lower()}-report.txt"
+    provider = next(title for c, title, *_ in ORGANISATIONS if c == code)
+    text = REPORT.format(provider=provider, quarter=quarter.value, year=f"{YEAR}/{(YEAR + 1) % 100:02d}")
+    report = files.keep(io.BytesIO(text.encode()), name)
     if not app.exists(ids.upload_id(ids.organisation_id(code), report.sha256)):
         app.record_upload(staff(code), report)
     return Evidence(f"{quarter.value} report from {code}: actions taken and what changed.", figures, (report,))
 
 
-def _play_q1(app: Corral, commissioner: Actor, scheme_id: UUID, lead: str, participants: tuple[str, ...]) -> None:
+def _play_q1(
+    app: Corral, files: AttachmentStore, commissioner: Actor, scheme_id: UUID, lead: str, participants: tuple[str, ...]
+) -> None:
     for provider in participants:
-        submit_and_accept(app, staff(provider), staff(lead), scheme_id, "Q1", _evidence(app, provider, Quarter.Q1))
+        submit_and_accept(
+            app, staff(provider), staff(lead), scheme_id, "Q1", _evidence(app, files, provider, Quarter.Q1)
+        )
     app.present_pack(staff(lead), scheme_id, Quarter.Q1)
     decisions = [
         (
@@ -182,12 +194,12 @@ def _play_q1(app: Corral, commissioner: Actor, scheme_id: UUID, lead: str, parti
     app.close_quarter(commissioner, scheme_id, Quarter.Q1)
 
 
-def _play_q2(app: Corral, commissioner: Actor, schemes: dict[str, UUID]) -> None:
+def _play_q2(app: Corral, files: AttachmentStore, commissioner: Actor, schemes: dict[str, UUID]) -> None:
     nutrition, self_harm, patient = schemes["NUTRITION"], schemes["SELF-HARM"], schemes["PATIENT-EXPERIENCE"]
     # Nutrition: everyone submits, one is returned and revised, the pack is presented and assessed in part.
     for provider, uptake in zip(EVERYONE, (92, 88, 81, 97, 85, 90)):
         submit_and_accept(
-            app, staff(provider), staff(ACUTE), nutrition, "Q2", _evidence(app, provider, Quarter.Q2, uptake)
+            app, staff(provider), staff(ACUTE), nutrition, "Q2", _evidence(app, files, provider, Quarter.Q2, uptake)
         )
     app.present_pack(staff(ACUTE), nutrition, Quarter.Q2)
     assess(
@@ -202,17 +214,17 @@ def _play_q2(app: Corral, commissioner: Actor, schemes: dict[str, UUID]) -> None
     )
     # Self-harm: a neighbour's evidence is returned with comments; another is still missing; the lead nudges.
     lead = staff(MENTAL_HEALTH)
-    submit_and_accept(app, staff(ACUTE), lead, self_harm, "Q2", _evidence(app, ACUTE, Quarter.Q2))
-    returned = app.submit_evidence(staff(COMMUNITY), self_harm, "Q2", _evidence(app, COMMUNITY, Quarter.Q2))
+    submit_and_accept(app, staff(ACUTE), lead, self_harm, "Q2", _evidence(app, files, ACUTE, Quarter.Q2))
+    returned = app.submit_evidence(staff(COMMUNITY), self_harm, "Q2", _evidence(app, files, COMMUNITY, Quarter.Q2))
     app.return_evidence(lead, returned.id, "Please attach the safety-plan audit for July to September.")
-    app.submit_evidence(staff(AMBULANCE), self_harm, "Q2-TARGETED", _evidence(app, AMBULANCE, Quarter.Q2))
+    app.submit_evidence(staff(AMBULANCE), self_harm, "Q2-TARGETED", _evidence(app, files, AMBULANCE, Quarter.Q2))
     app.nudge_provider(
         lead, self_harm, Quarter.Q2, ids.organisation_id(THIRD_SECTOR), "Your Q2 evidence is due by 30 October."
     )
     # Patient experience: presented, then queried back by the commissioner.
     for provider, recommend in zip(EVERYONE, (91, 89, 94, 87, 96, 98)):
         submit_and_accept(
-            app, staff(provider), staff(PRIVATE), patient, "Q2", _evidence(app, provider, Quarter.Q2, recommend)
+            app, staff(provider), staff(PRIVATE), patient, "Q2", _evidence(app, files, provider, Quarter.Q2, recommend)
         )
     app.present_pack(staff(PRIVATE), patient, Quarter.Q2)
     app.query_pack(commissioner, patient, Quarter.Q2, "Which survey period do the Friends and Family figures cover?")
