@@ -39,20 +39,24 @@ class Figures:
     at_risk: Decimal = ZERO
 
     @property
-    def shortfall(self) -> Decimal:
-        """What a pay-on-account contract claws back."""
-        return self.available - self.earned
-
-    @property
     def achieved(self) -> Decimal | None:
         """Earned over available, or None when nothing has been assessed as at stake."""
         return self.earned / self.available if self.available else None
 
     def __add__(self, other: Figures) -> Figures:
-        return Figures(self.available + other.available, self.earned + other.earned, self.at_risk + other.at_risk)
+        return Figures(
+            exact_sum(self.available, other.available),
+            exact_sum(self.earned, other.earned),
+            exact_sum(self.at_risk, other.at_risk),
+        )
 
     def __sub__(self, other: Figures) -> Figures:
-        return Figures(self.available - other.available, self.earned - other.earned, self.at_risk - other.at_risk)
+        return self + Figures(other.available.copy_negate(), other.earned.copy_negate(), other.at_risk.copy_negate())
+
+    @property
+    def shortfall(self) -> Decimal:
+        """What a pay-on-account contract claws back."""
+        return exact_sum(self.available, self.earned.copy_negate())
 
 
 def figures(stakes: Iterable[Stake[K]]) -> Figures:
@@ -64,6 +68,15 @@ def figures(stakes: Iterable[Stake[K]]) -> Figures:
         elif stake.achievement is not None:
             total += Figures(available=stake.value, earned=stake.value * stake.achievement)
     return total
+
+
+def exact_sum(a: Decimal, b: Decimal) -> Decimal:
+    """a + b unrounded, however far apart their digits (the default context keeps 28): so parts add up to their
+    total exactly, in any order."""
+    if not (a.is_finite() and b.is_finite()):
+        return a + b
+    lowest = min(int(a.as_tuple().exponent), int(b.as_tuple().exponent))
+    return Context(prec=max(max(a.adjusted(), b.adjusted()) - lowest + 2, 28)).add(a, b)
 
 
 def pounds(amount: Decimal) -> Decimal:

@@ -3,6 +3,8 @@ nothing a column holds is cut off, and the page never scrolls sideways."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Locator, expect
 
 from tests.browser.conftest import SignIn, check, no_sideways_scrolling
@@ -73,3 +75,20 @@ def test_the_payments_chart_and_tables_at_320_px_read_whole(sign_in: SignIn) -> 
     _on_screen(page.locator("td", has_text="Achieved"), least=5)
     no_sideways_scrolling(page, page.url)
     check(page, "320px-payments")
+
+
+def test_the_money_by_scheme_reads_whole_at_320_px_and_adds_up_to_the_programmes(sign_in: SignIn) -> None:
+    page = sign_in("sdt-ccg.quality", width=WIDTH, height=640)
+    page.goto(f"/programmes/{SOUTH_DEVON}/payments")
+
+    by_scheme = page.get_by_role("table", name="The whole programme by scheme")
+    nutrition = by_scheme.get_by_role("row").filter(has_text="NUTRITION: Improve nutrition")
+
+    # Exactly £719,791.66⅔ available: its pennies shared out so that the schemes add up to the programme's total.
+    expect(nutrition).to_contain_text(re.compile(r"Available £719,791\.6[67]Earned £681,250Shortfall £38,541\.6[67]"))
+    expect(nutrition).to_contain_text("94.6%")
+    earned = page.locator("dl.figures").first.locator(".figures__item", has_text="Earned").locator("dd").inner_text()
+    expect(by_scheme.get_by_role("row").filter(has_text="All schemes")).to_contain_text(earned)
+    _on_screen(by_scheme.locator("td", has_text="Shortfall"), least=6)
+    no_sideways_scrolling(page, page.url)
+    check(page, "320px-payments-by-scheme")

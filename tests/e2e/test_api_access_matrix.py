@@ -265,6 +265,7 @@ MATRIX = (
     Row("GET", f"{PROGRAMME}/payments", reads(in_programme)),
     Row("GET", f"{PROGRAMME}/progress.{{form}}", reads(in_programme)),
     Row("GET", f"{PROGRAMME}/payments.{{form}}", reads(in_programme)),
+    Row("GET", f"{PROGRAMME}/payments-by-scheme.{{form}}", reads(in_programme)),
     Row(
         "GET",
         f"{PROGRAMME}/providers/{{provider_id}}/quarters.{{form}}",
@@ -282,6 +283,7 @@ MATRIX = (
     Row("GET", f"{REVIEW}/packs/{{number}}.zip", reads(in_scheme)),
     Row("GET", f"{V1}/organisations", reads(everyone)),
     Row("GET", SCHEME, reads(either(commissioning, participant))),
+    Row("GET", f"{SCHEME}/payments", reads(in_scheme)),  # a participant's own money only
     Row("GET", f"{REVIEW}/assessments/{{provider_id}}/{{milestone_code}}/history", reads(COMMUNITYS_OWN)),
     # Evidence: the community trust's, and the lead's own.
     Row("GET", SUBMISSION, reads(COMMUNITYS_OWN)),

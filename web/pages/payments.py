@@ -12,7 +12,16 @@ from fastapi.responses import Response
 from api.http.deps import ViewsAfter
 from domain.milestones import Quarter
 from domain.payments import Figures
-from projections.progress.queries import name_order, organisation_names, payments_for, programme_heading
+from domain.pennies import Shown
+from projections.progress.queries import (
+    name_order,
+    organisation_names,
+    payments_for,
+    programme_heading,
+    SchemeMoney,
+    scheme_quarters,
+    scheme_totals,
+)
 from web.pages.base import CurrentPage, PageRoute
 from web.pages.formats import money
 
@@ -69,6 +78,9 @@ def payments(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
         "names": names,
         "providers": [(p, chart(p.by_quarter)) for p in providers],
         "total": paid.total,
+        "programme_schemes": _scheme_totals(paid.schemes),
+        "by_scheme": {p.provider_id: _scheme_totals(p.schemes) for p in providers},
+        "by_scheme_quarter": {p.provider_id: _scheme_quarters(p.schemes) for p in providers},
         "restated_total": paid.restated_total,
         "programme_chart": chart(paid.by_quarter) if paid.total is not None else None,
         "by_quarter": paid.by_quarter,
@@ -76,3 +88,11 @@ def payments(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
         "live_topics": [f"progress:{programme_id}"],
     }
     return page.show("payments.html", context)
+
+
+def _scheme_totals(schemes: list[SchemeMoney]) -> list[tuple[str, Shown]]:
+    return [(f"{s.code}: {s.title}", shown) for s, shown in scheme_totals(schemes).items()]
+
+
+def _scheme_quarters(schemes: list[SchemeMoney]) -> list[tuple[str, Shown]]:
+    return [(f"{c.scheme.code}: {c.scheme.title}, {c.quarter.value}", c.shown) for c in scheme_quarters(schemes)]

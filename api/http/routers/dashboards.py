@@ -10,7 +10,7 @@ from fastapi import APIRouter
 
 from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
 from api.http.reads import json_read
-from api.http.routers.payments import Money
+from api.http.money import Money
 from projections.progress.queries import may_read_dashboard, open_nudges, provider_dashboard
 
 router = APIRouter(prefix="/providers", tags=["boards"])

@@ -9,15 +9,15 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from api.http.deps import AuditReadings, CorralApp, CurrentActor, ProgressReadings, ViewsAfter
-from api.http.exports import Format, file_name, table
+from api.http.exports import Format, Percent, Pounds, Sheet, file_name, table
 from api.http.params import AuditFilters
-from api.http.routers.payments import Money
 from domain.achievement import as_percent
 from domain.milestones import Quarter, contract_year_label
 from domain.payments import pounds
 from projections.audit.queries import whole_trail
 from projections.progress.queries import (
     Overridden,
+    PaymentsSeen,
     ProgrammeHeading,
     RestatedMilestone,
     audit_access,
@@ -27,6 +27,7 @@ from projections.progress.queries import (
     progress_for,
     provider_table_access,
     quarter_table,
+    scheme_quarters,
 )
 
 router = APIRouter(prefix="/programmes/{programme_id}", tags=["exports"])
@@ -51,25 +52,26 @@ def progress(
 def payments(
     programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 ) -> Response:
-    """The payments as shown to you, in pounds to the penny."""
+    """The payments as shown to you, in pounds to the penny: a row for each provider, and a workbook's second sheet
+    by scheme and quarter (the same rows as `payments-by-scheme`)."""
     heading = programme_heading(readings, actor, programme_id)
     shown = payments_for(readings, heading.access)
     names = organisation_names(readings)
     rows = [
         (
             names.get(p.provider_id, p.provider_id),
-            pounds(p.cquin_value),
-            money.available,
-            money.earned,
-            money.shortfall,
-            money.at_risk,
-            money.achieved_percent,
+            Pounds(p.cquin_value),
+            Pounds(p.total.available),
+            Pounds(p.total.earned),
+            Pounds(p.total.shortfall),
+            Pounds(p.total.at_risk),
+            Percent(p.total.achieved),
             "; ".join(_against_the_figures(o) for o in p.overridden),
-            "" if p.restated_total is None else pounds(p.restated_total.earned),
-            "" if p.restated_total is None else pounds(p.restated_total.earned - p.total.earned),
+            None if p.restated_total is None else Pounds(p.restated_total.earned),
+            None if p.restated_total is None else Pounds(p.restated_total.earned - p.total.earned),
             "; ".join(_restated(m) for m in p.restated),
         )
-        for p, money in ((p, Money.of(p.total)) for p in shown.providers)
+        for p in shown.providers
     ]
     headings = (
         "Provider",
@@ -84,7 +86,54 @@ def payments(
         "Difference",
         "Restated after the close",
     )
-    return table(headings, rows, form, *_named(heading, "payments"))
+    by_scheme = Sheet("By scheme", BY_SCHEME, _by_scheme(shown, names))
+    return table(headings, rows, form, *_named(heading, "payments"), more=[by_scheme])
+
+
+BY_SCHEME = (
+    "Provider",
+    "Scheme code",
+    "Scheme",
+    "Quarter",
+    "Available",
+    "Earned",
+    "Shortfall",
+    "At risk",
+    "% achieved",
+    "Earned as restated",
+    "Difference",
+)
+
+
+@router.get("/payments-by-scheme.{form}")
+def payments_by_scheme(
+    programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
+) -> Response:
+    """The payments as shown to you by provider, scheme and quarter, in pounds to the penny: each provider's rows add
+    up to its total (the pennies apportioned by largest remainder, each within a penny of its exact value)."""
+    heading = programme_heading(readings, actor, programme_id)
+    rows = _by_scheme(payments_for(readings, heading.access), organisation_names(readings))
+    return table(BY_SCHEME, rows, form, *_named(heading, "payments by scheme"))
+
+
+def _by_scheme(shown: PaymentsSeen, names: dict[str, str]) -> list[tuple[object, ...]]:
+    return [
+        (
+            names.get(p.provider_id, p.provider_id),
+            c.scheme.code,
+            c.scheme.title,
+            c.quarter.value,
+            Pounds(c.shown.available),
+            Pounds(c.shown.earned),
+            Pounds(c.shown.shortfall),
+            Pounds(c.shown.at_risk),
+            Percent(c.shown.achieved),
+            None if c.restated is None else Pounds(c.restated.earned),
+            None if c.restated is None else Pounds(c.restated.earned - c.original.earned),
+        )
+        for p in shown.providers
+        for c in scheme_quarters(p.schemes)
+    ]
 
 
 def _against_the_figures(o: Overridden) -> str:

@@ -10,48 +10,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
-from domain.payments import Figures, pounds
+from api.http.money import Change, Money, SchemeMoneyOut, restated_money
+from domain.payments import pounds
 from projections.progress.queries import Overridden, RestatedMilestone, payments_for, programme_access
 
 router = APIRouter(prefix="/programmes", tags=["programmes"])
-
-
-class Money(BaseModel):
-    available: Decimal
-    earned: Decimal
-    shortfall: Decimal
-    at_risk: Decimal
-    achieved_percent: Decimal | None
-
-    @classmethod
-    def of(cls, figures: Figures) -> Money:
-        """Figures rounded to the penny for showing."""
-        achieved = None if figures.achieved is None else (figures.achieved * 100).quantize(Decimal("0.01"))
-        return cls(
-            available=pounds(figures.available),
-            earned=pounds(figures.earned),
-            shortfall=pounds(figures.shortfall),
-            at_risk=pounds(figures.at_risk),
-            achieved_percent=achieved,
-        )
-
-
-class Change(BaseModel):
-    """What a restatement changes: restated less original, rounded to the penny only here."""
-
-    available: Decimal
-    earned: Decimal
-    shortfall: Decimal
-
-    @classmethod
-    def between(cls, original: Figures, restated: Figures) -> Change:
-        """The exact difference, rounded for showing."""
-        difference = restated - original
-        return cls(
-            available=pounds(difference.available),
-            earned=pounds(difference.earned),
-            shortfall=pounds(difference.shortfall),
-        )
 
 
 class RestatedOut(BaseModel):
@@ -121,31 +84,33 @@ class ProviderMoney(BaseModel):
     restated: list[RestatedOut] = Field(description="milestones restated after their quarter closed")
     restated_total: Money | None = Field(description="the total as restated; none when nothing is restated")
     difference: Change | None = Field(description="restated less original; none when nothing is restated")
+    by_scheme: list[SchemeMoneyOut] = Field(
+        description="this provider's money in each scheme it takes part in; the schemes add up to its total"
+    )
 
 
 class Payments(BaseModel):
     programme_id: str
     providers: list[ProviderMoney]
-    total: Money | None
+    total: Money | None = Field(description="the programme's total, for those who see every provider's; else none")
+    schemes: list[SchemeMoneyOut] = Field(
+        description="each scheme's money across the providers you may see: all of them for the commissioner and the "
+        "auditor, your own for a provider"
+    )
     restated_total: Money | None = None
     difference: Change | None = None
 
 
-def _restated(original: Figures, restated: Figures | None) -> tuple[Money | None, Change | None]:
-    if restated is None:
-        return None, None
-    return Money.of(restated), Change.between(original, restated)
-
-
 @router.get("/{programme_id}/payments", response_model=Payments)
 def payments(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Payments:
-    """Available, earned, shortfall and at risk: every provider's for the commissioner, your own otherwise. Where a
-    closed quarter was restated, the original figures stand as the quarter closed, beside the restated ones and the
-    difference, in total and for each restated milestone."""
+    """Available, earned, shortfall and at risk, in total, by quarter and by scheme (`schemes`, and each provider's
+    `by_scheme`): every provider's for the commissioner, your own otherwise. Where a closed quarter was restated, the
+    original figures stand as the quarter closed, beside the restated ones and the difference, in total and for each
+    restated milestone."""
     paid = payments_for(readings, programme_access(readings, actor, str(programme_id)))
     providers = []
     for p in paid.providers:
-        restated, difference = _restated(p.total, p.restated_total)
+        restated, difference = restated_money(p.total, p.restated_total)
         providers.append(
             ProviderMoney(
                 provider_id=p.provider_id,
@@ -156,15 +121,18 @@ def payments(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings
                 restated=[RestatedOut.of(m) for m in p.restated],
                 restated_total=restated,
                 difference=difference,
+                by_scheme=[SchemeMoneyOut.of(s) for s in p.schemes],
             )
         )
+    schemes = [SchemeMoneyOut.of(s) for s in paid.schemes]
     if paid.total is None:
-        return Payments(programme_id=str(programme_id), providers=providers, total=None)
-    restated, difference = _restated(paid.total, paid.restated_total)
+        return Payments(programme_id=str(programme_id), providers=providers, total=None, schemes=schemes)
+    restated, difference = restated_money(paid.total, paid.restated_total)
     return Payments(
         programme_id=str(programme_id),
         providers=providers,
         total=Money.of(paid.total),
+        schemes=schemes,
         restated_total=restated,
         difference=difference,
     )

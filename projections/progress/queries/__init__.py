@@ -58,6 +58,13 @@ from projections.progress.queries.programmes import (
 )
 from projections.progress.queries.queues import QueueSection, WorkItem, WorkQueue, evidence_to_remind, work_queue
 from projections.progress.queries.restatements import RestatedMilestone
+from projections.progress.queries.scheme_money import (
+    SchemeLabel,
+    SchemeMoney,
+    SchemeQuarter,
+    scheme_quarters,
+    scheme_totals,
+)
 from projections.progress.queries.reading import MilestoneProgress, load_progress, name_order, organisation_names
 
 __all__ = [
@@ -68,6 +75,9 @@ __all__ = [
     "OpenNudge",
     "Overridden",
     "RestatedMilestone",
+    "SchemeLabel",
+    "SchemeMoney",
+    "SchemeQuarter",
     "OrganisationFacts",
     "PaymentsSeen",
     "ProgrammeAccess",
@@ -113,6 +123,8 @@ __all__ = [
     "review_access",
     "scheme_exclusions",
     "scheme_headings",
+    "scheme_quarters",
+    "scheme_totals",
     "scheme_row",
     "unseen",
     "visible_programmes",

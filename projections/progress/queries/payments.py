@@ -15,6 +15,7 @@ from domain.scheme import SchemeTerms
 from projections.progress.queries.access import ProgrammeAccess
 from projections.progress.queries.reading import MilestoneProgress, fetch, load_progress
 from projections.progress.queries.restatements import RestatedMilestone, as_restated, restated_milestone
+from projections.progress.queries.scheme_money import SchemeLabel, SchemeMoney, across, by_scheme, scheme_labels
 from projections.progress.view import ProgressView
 
 
@@ -44,6 +45,7 @@ class ProviderPayments:
     by_quarter: dict[Quarter, Figures] = field(default_factory=dict)
     overridden: list[Overridden] = field(default_factory=list)
     restated: list[RestatedMilestone] = field(default_factory=list)
+    schemes: list[SchemeMoney] = field(default_factory=list)  # whose totals add up to this provider's exactly
 
     @property
     def restated_total(self) -> Figures | None:
@@ -63,6 +65,7 @@ class ProgrammePayments:
     providers: dict[str, ProviderPayments]
     total: Figures
     by_quarter: dict[Quarter, Figures]
+    schemes: list[SchemeLabel] = field(default_factory=list)  # the programme's, in the order they were drafted
 
     @property
     def restated_total(self) -> Figures | None:
@@ -79,15 +82,17 @@ class PaymentsSeen:
     total: Figures | None
     by_quarter: dict[Quarter, Figures]
     restated_total: Figures | None = None  # the programme's total as restated, for those who see its total
+    schemes: list[SchemeMoney] = field(default_factory=list)  # each scheme's, across the providers seen
 
 
 def payments_for(view: ProgressView, access: ProgrammeAccess) -> PaymentsSeen:
     """Every provider's payments for the commissioner and the auditor; a provider's own, otherwise."""
     paid = programme_payments(view, access.programme_id, None if access.everything else access.provider_id)
     providers = [p for p in paid.providers.values() if access.may_see_money_of(p.provider_id)]
+    schemes = across(paid.schemes, (p.schemes for p in providers))
     if not access.everything:
-        return PaymentsSeen(access.programme_id, providers, None, paid.by_quarter)
-    return PaymentsSeen(access.programme_id, providers, paid.total, paid.by_quarter, paid.restated_total)
+        return PaymentsSeen(access.programme_id, providers, None, paid.by_quarter, schemes=schemes)
+    return PaymentsSeen(access.programme_id, providers, paid.total, paid.by_quarter, paid.restated_total, schemes)
 
 
 def programme_payments(view: ProgressView, programme_id: str, provider_id: str | None = None) -> ProgrammePayments:
@@ -115,10 +120,13 @@ def payments_of(view: ProgressView, programme_id: str, rows: list[MilestoneProgr
     for row in rows:
         if row.override_reason:
             overridden[row.provider_id].append(_overridden(row, row.override_reason))
-    providers = {p: _provider(p, terms[p], stakes, overridden[p], restated[p]) for p, stakes in by_provider.items()}
+    labels = scheme_labels(view, programme_id)
+    providers = {
+        p: _provider(p, terms[p], stakes, overridden[p], restated[p], labels) for p, stakes in by_provider.items()
+    }
     by_quarter = {q: sum((p.by_quarter[q] for p in providers.values()), Figures()) for q in Quarter}
     total = sum((p.total for p in providers.values()), Figures())
-    return ProgrammePayments(programme_id, providers, total, by_quarter)
+    return ProgrammePayments(programme_id, providers, total, by_quarter, labels)
 
 
 def milestone_values(
@@ -172,14 +180,16 @@ def _provider(
     stakes: list[tuple[str, Quarter, Stake[str]]],
     overridden: list[Overridden],
     restated: list[RestatedMilestone],
+    labels: list[SchemeLabel],
 ) -> ProviderPayments:
     grouped: dict[tuple[str, Quarter], list[Stake[str]]] = defaultdict(list)
     for scheme_id, quarter, stake in stakes:
         grouped[(scheme_id, quarter)].append(stake)
     cells = {key: figures(group) for key, group in grouped.items()}
     by_quarter = {q: sum((f for (_, fq), f in cells.items() if fq is q), Figures()) for q in Quarter}
-    total = figures(s for _, _, s in stakes)
-    return ProviderPayments(provider_id, cquin_value, cells, total, by_quarter, overridden, restated)
+    schemes = by_scheme(labels, cells, restated)
+    total = sum((s.total for s in schemes), Figures())
+    return ProviderPayments(provider_id, cquin_value, cells, total, by_quarter, overridden, restated, schemes)
 
 
 def _weights_and_terms(
