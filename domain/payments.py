@@ -84,3 +84,8 @@ def pounds(amount: Decimal) -> Decimal:
     past 28 digits)."""
     digits = max(amount.adjusted() + 3, 28) if amount.is_finite() else 28
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP, context=Context(prec=digits))
+
+
+def percentage(share: Decimal) -> Decimal:
+    """A share as a percentage rounded half up to 2 places, for showing only: 0.946454 is 94.65."""
+    return pounds(share * 100)

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from domain.payments import pounds
+from domain.payments import percentage, pounds
 
 
 class Format(Enum):
@@ -130,7 +130,7 @@ def _value(value: Any) -> Any:
     if isinstance(value, Pounds):
         return pounds(value.amount)
     if isinstance(value, Percent):
-        return None if value.fraction is None else value.fraction.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        return None if value.fraction is None else percentage(value.fraction) / 100
     return _text(value)
 
 
@@ -139,7 +139,7 @@ def _text(value: Any) -> str:
     if isinstance(value, Pounds):
         return str(pounds(value.amount))
     if isinstance(value, Percent):
-        return "" if value.fraction is None else str((value.fraction * 100).quantize(Decimal("0.01")))
+        return "" if value.fraction is None else str(percentage(value.fraction))
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return f"'{value}"
     return "" if value is None else str(value)

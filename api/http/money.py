@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from domain.payments import Figures, pounds
+from domain.payments import Figures, percentage, pounds
 from projections.progress.queries import SchemeMoney
 
 
@@ -43,7 +43,7 @@ class Money(BaseModel):
     @classmethod
     def of(cls, figures: Figures) -> Money:
         """Figures rounded to the penny for showing, and exact beside."""
-        achieved = None if figures.achieved is None else (figures.achieved * 100).quantize(Decimal("0.01"))
+        achieved = None if figures.achieved is None else percentage(figures.achieved)
         return cls(
             available=pounds(figures.available),
             earned=pounds(figures.earned),

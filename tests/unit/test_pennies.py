@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.payments import PENNY, Figures, pounds, split
+from domain.payments import PENNY, Figures, percentage, pounds, split
 from domain.pennies import apportion, apportioned
 
 AMOUNTS = st.decimals(min_value=Decimal(-(10**12)), max_value=Decimal(10**15), allow_nan=False, places=6)
@@ -47,3 +47,8 @@ def test_every_figure_of_apportioned_schemes_adds_up_to_the_providers_total(part
     assert sum(s.earned for s in shown) == pounds(total.earned)
     assert sum(s.shortfall for s in shown) == pounds(total.shortfall)
     assert sum(s.at_risk for s in shown) == pounds(total.at_risk)
+
+
+def test_a_share_shows_as_a_percentage_rounded_half_up_like_the_money() -> None:
+    assert percentage(Decimal("0.12345")) == Decimal("12.35")  # half even would give 12.34
+    assert percentage(Decimal(16350000) / Decimal(17275000)) == Decimal("94.65")
