@@ -143,7 +143,10 @@ def own_notice_ids(view: NotificationsView, username: str, ids: Sequence[str]) -
 
 
 def require_own_notices(view: NotificationsView, username: str, ids: Sequence[str]) -> None:
-    """NotFoundError naming the first id that is not a notice of the user's inbox, whoever else's it may be."""
+    """NotFoundError naming the first id that is not a notice of the user's inbox, whoever else's it may be. Naming
+    none asks nothing of the view (which may not know a new account yet): the use case refuses that as bad input."""
+    if not ids:
+        return
     own = set(own_notice_ids(view, username, ids))
     for notice_id in ids:
         if notice_id not in own:

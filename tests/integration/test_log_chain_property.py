@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from api.storage.attachments import AttachmentStore
 from api.cli.demo import load_demo
 from api.storage.proof import verify
 from api.storage.settings import Settings
@@ -28,7 +29,7 @@ def demo_log(
     """The demo loaded once per database, its chain checked whole, and its positions (PostgreSQL's may have gaps)."""
     with empty_store(request, Path(tmp_path_factory.mktemp("demo-chain"))) as store:
         app = build_application(store)
-        load_demo(app)
+        load_demo(app, AttachmentStore.of(store))
         assert verify(app.recorder).broken is None
         yield app, store, [event.id for event in app.recorder.select_notifications(start=1, limit=100_000)]
         app.close()
