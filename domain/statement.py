@@ -9,7 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.actors import Actor, Role
-from domain.errors import DomainError, NotPermittedError
+from domain.errors import AlreadyExistsError, DomainError, NotPermittedError
 from domain.limits import STATEMENT_MONTH
 from domain.payments import pounds
 from domain.programme import Programme
@@ -22,7 +22,7 @@ class NoOnAccountBasisError(DomainError):
     """Statements follow the programme's on-account basis, so it must be set first."""
 
 
-class StatementAlreadyIssuedError(DomainError):
+class StatementAlreadyIssuedError(AlreadyExistsError):
     """A provider's statement for a month is issued once; a correction is a later month's adjustment."""
 
     field = "month"
@@ -34,7 +34,7 @@ class StatementOutOfTurnError(DomainError):
     field = "month"
 
 
-class StatementNeedsApprovalError(DomainError):
+class StatementNeedsApprovalError(NotPermittedError):
     """A statement settling more than the programme's approval threshold is the finance approver's to issue."""
 
 
