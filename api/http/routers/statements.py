@@ -3,12 +3,10 @@ downloaded."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import (
@@ -21,10 +19,10 @@ from api.http.deps import (
     performed_by,
 )
 from api.http.exports import Format, file_name, table
+from api.http.setting_up import OnAccountBasisIn, StatementIn
 from api.http.reads import json_read
 from domain.actors import Role
-from domain.limits import SHORT_TEXT
-from domain.on_account import OnAccountBasis, month_label
+from domain.on_account import month_label
 from domain.payments import pounds
 from domain.statement import Statement
 from domain.milestones import contract_year_label
@@ -51,29 +49,12 @@ HEADINGS = (
 )
 
 
-class OnAccountBasisIn(BaseModel):
-    expected_achievement: Decimal = Field(description="0 to 1: each month pays the CQUIN value / 12 times this")
-    approval_threshold: Decimal = Field(description="pounds a statement may settle before a finance approver must")
-    reason: str = Field(max_length=SHORT_TEXT.cap)
-
-
-class StatementIn(BaseModel):
-    provider_id: UUID
-    month: int = Field(description="the month of the contract year: April is 1, March 12")
-
-
 @router.put("/on-account-basis", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownProgramme])
 def set_on_account_basis(programme_id: UUID, body: OnAccountBasisIn, act: Act) -> JSONResponse:
     """The commissioner sets what each provider is paid monthly on account, and the approval threshold."""
     return act.run(
         f"on-account basis {programme_id} {described(body)}",
-        lambda: act.corral.set_on_account_basis(
-            act.actor,
-            programme_id,
-            OnAccountBasis(body.expected_achievement, body.approval_threshold),
-            body.reason,
-            act.expected_version,
-        ),
+        lambda: act.corral.set_on_account_basis(act.actor, programme_id, body.basis, body.reason, act.expected_version),
     )
 
 
