@@ -76,6 +76,6 @@ def issue_statement(
         form,
         values,
         lambda failure: payments_page(page, programme_id, failure),
-        f"/programmes/{programme_id}/payments#statements-{body.provider_id}",
+        f"/programmes/{programme_id}/payments",
         placed=STATEMENT,
     )
