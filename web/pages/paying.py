@@ -9,9 +9,12 @@ from uuid import UUID
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
+from api.http.access import commissioned_programme, may_know_programme
 from api.http.commands import FormAct
 from api.http.deps import ViewsAtHead
 from api.http.setting_up import OnAccountBasisIn, StatementIn
+from domain.errors import NotPermittedError
+from domain.statement import ISSUERS
 from projections.progress.queries import earned_to_date
 from web.pages.base import CurrentPage, PageRoute
 from web.pages.parsed import labelled, parsed
@@ -39,6 +42,7 @@ def set_on_account_basis(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     """Set what each provider is paid monthly on account, the expected achievement typed as a percentage."""
+    commissioned_programme(page.corral, page.viewer.actor, programme_id)
     values = {"expected_achievement": expected_achievement, "approval_threshold": approval_threshold, "reason": reason}
     data = {**values, "expected_achievement": hundredth(expected_achievement)}
     body = parsed(OnAccountBasisIn, data, "basis", values, BASIS)
@@ -64,6 +68,9 @@ def issue_statement(
     month: Annotated[str, Form()] = "",
 ) -> Response:
     """Issue the provider's next statement, settling against what it has earned to date."""
+    if page.viewer.actor.role not in ISSUERS:  # as over the API: a role that never issues is turned away first
+        raise NotPermittedError("only commissioner staff or its finance approver issue statements")
+    may_know_programme(page.corral, page.viewer.actor, programme_id)
     values = {"provider_id": provider_id, "month": month}
     form = f"statement-{provider_id}"
     body = parsed(StatementIn, values, form, values, STATEMENT)
