@@ -19,7 +19,10 @@ def test_the_finance_approver_issues_what_commissioner_staff_may_not_and_each_pr
     alice, gill, fiona = Session(client, "alice"), Session(client, "gill"), Session(client, "fiona")
     statements = f"/programmes/{programme_id}/statements"
     by_fiona = client.put(f"/api/v1/programmes/{programme_id}/on-account-basis", json=BASIS, headers=fiona.headers)
-    gill.client.put(f"/api/v1/programmes/{programme_id}/on-account-basis", json=BASIS, headers=gill.headers)
+    basis = f"/api/v1/programmes/{programme_id}/on-account-basis"
+    over_one = client.put(basis, json=BASIS | {"expected_achievement": "1.5"}, headers=gill.headers)
+    no_month = client.post(f"/api/v1{statements}", json={"provider_id": str(ACUTE_ID)}, headers=gill.headers)
+    client.put(basis, json=BASIS, headers=gill.headers)
     april = gill.post(statements, {"provider_id": str(ACUTE_ID), "month": 1})  # claws back 187,500: within
     assessed(client, scheme_id)  # the acute trust earns 2,500,000 in Q1
     too_much = client.post(
@@ -37,6 +40,8 @@ def test_the_finance_approver_issues_what_commissioner_staff_may_not_and_each_pr
         headers=fiona.headers,
     )
 
+    assert (over_one.status_code, over_one.json()["errors"][0]["field"]) == (422, "expected_achievement")
+    assert no_month.status_code == 422 and "month" in no_month.text
     assert by_fiona.status_code == 403 and assessing.status_code == 403 and by_alice.status_code == 403
     assert (too_much.status_code, too_much.json()["rule"]) == (403, "StatementNeedsApproval")
     assert "approval threshold of £200,000.00" in too_much.json()["detail"]
