@@ -45,6 +45,7 @@ from api.http.routers import (
     scheme_payments,
     schemes,
     signatures,
+    statements,
     submissions,
     users,
 )
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(progress.router, prefix="/api/v1")
     app.include_router(payments.router, prefix="/api/v1")
     app.include_router(scheme_payments.router, prefix="/api/v1")
+    app.include_router(statements.router, prefix="/api/v1")
     app.include_router(submissions.router, prefix="/api/v1")
     app.include_router(reviews.router, prefix="/api/v1")
     app.include_router(restatements.router, prefix="/api/v1")

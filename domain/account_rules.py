@@ -12,7 +12,7 @@ from domain.organisation import OrganisationKind
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 ROLES_BY_KIND = {
-    OrganisationKind.COMMISSIONER: {Role.COMMISSIONER, Role.AUDITOR, Role.ADMINISTRATOR},
+    OrganisationKind.COMMISSIONER: {Role.COMMISSIONER, Role.FINANCE_APPROVER, Role.AUDITOR, Role.ADMINISTRATOR},
     OrganisationKind.PROVIDER: {Role.PROVIDER, Role.AUDITOR, Role.ADMINISTRATOR},
 }
 

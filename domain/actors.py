@@ -19,6 +19,9 @@ SYSTEM_PREFIX = "corral:"
 
 class Role(Enum):
     COMMISSIONER = "commissioner"
+    # Reads what commissioner staff read, changes nothing but payment statements, which it alone may issue above the
+    # programme's approval threshold.
+    FINANCE_APPROVER = "finance approver"
     PROVIDER = "provider"
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
@@ -75,8 +78,11 @@ class Actor:
 
     def reads_as(self, role: Role, programme_id: UUID) -> bool:
         """True when this actor reads the programme as `role`'s staff do: as that staff, or as an auditor of the same
-        organisation granted the programme (read-only: no command accepts an auditor)."""
-        return self.role is role or (self.role is Role.AUDITOR and programme_id in self.programmes)
+        organisation granted the programme (read-only: no command accepts an auditor); a finance approver reads as
+        commissioner staff do."""
+        if self.role is role or (role is Role.COMMISSIONER and self.role is Role.FINANCE_APPROVER):
+            return True
+        return self.role is Role.AUDITOR and programme_id in self.programmes
 
     @property
     def manages_accounts(self) -> bool:

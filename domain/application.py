@@ -10,6 +10,7 @@ from domain.administering import AdministrationService
 from domain.collecting import EvidenceService
 from domain.continuing import ContinuationService
 from domain.organisation import Organisation
+from domain.paying import PaymentService
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
 from domain.record import LogRecord
@@ -17,6 +18,7 @@ from domain.reminder import Reminder
 from domain.reviewing import ReviewService
 from domain.scheme import Scheme
 from domain.setting_up import SetUpService
+from domain.statement import Statement
 from domain.submission import Submission
 from domain.transcoding import register_value_types
 from domain.upload import Upload
@@ -24,9 +26,17 @@ from domain.uploads import UploadService
 from domain.user_account import UserAccount
 
 
-class Corral(SetUpService, ContinuationService, EvidenceService, ReviewService, AdministrationService, UploadService):
-    """Every use case of DOMAIN.md's lifecycle, by family: set-up, the next year, evidence, review, accounts (and
-    their administration) and uploads."""
+class Corral(
+    SetUpService,
+    ContinuationService,
+    EvidenceService,
+    ReviewService,
+    PaymentService,
+    AdministrationService,
+    UploadService,
+):
+    """Every use case of DOMAIN.md's lifecycle, by family: set-up, the next year, evidence, review, payments,
+    accounts (and their administration) and uploads."""
 
     name = "Corral"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
@@ -38,6 +48,7 @@ class Corral(SetUpService, ContinuationService, EvidenceService, ReviewService, 
         UserAccount: 50,
         Upload: 50,
         Reminder: 50,
+        Statement: 50,
     }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

@@ -56,3 +56,8 @@ def user_id(username: str) -> UUID:
 def reminder_id(scheme_id: UUID, provider_id: UUID, milestone_code: str, overdue: bool) -> UUID:
     """The one reminder of a provider-milestone's evidence: before it is due, or once it is overdue."""
     return _key("reminder", scheme_id, milestone_code, provider_id, "overdue" if overdue else "due soon")
+
+
+def statement_id(programme_id: UUID, provider_id: UUID, month: int) -> UUID:
+    """One provider's payment statement for one month of a programme's contract year."""
+    return _key("statement", programme_id, provider_id, month)

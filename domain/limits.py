@@ -179,6 +179,7 @@ PERCENT = NumberLimit(Decimal(0), Decimal(100), places=6, kind="a percentage")
 PERCENT_POINTS = NumberLimit(Decimal(-100), Decimal(100), places=6, kind="percentage points")
 PERCENT_CHANGE = NumberLimit(Decimal(-100), Decimal(100), places=6, kind="a percentage of the baseline")
 FIGURE = NumberLimit(Decimal(0), Decimal(10**12), places=6)  # a numerator or a denominator
+APPROVAL_THRESHOLD = NumberLimit(Decimal(0), Decimal(10**12), places=2)  # pounds a statement may settle unapproved
 
 
 # Arithmetic on figures as recorded, which may predate these limits: no exponent overflows, and nothing traps.
@@ -201,4 +202,5 @@ class WholeNumberLimit:
 
 CONTRACT_YEAR = WholeNumberLimit(2000, 2100)  # the April in which the contract year starts
 SCHEMES_PER_LEAD = WholeNumberLimit(1, 100)
+STATEMENT_MONTH = WholeNumberLimit(1, 12)  # a month of the contract year: April is 1, March 12
 ATTACHMENT_SIZE = WholeNumberLimit(0, 10**12)  # bytes

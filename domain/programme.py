@@ -12,6 +12,7 @@ from domain.actors import Actor
 from domain.errors import AlreadyExistsError, DomainError, NotFoundError, NotPermittedError
 from domain.limits import CONTRACT_YEAR, FRACTION, NAME, SCHEMES_PER_LEAD, require_reason
 from domain.milestones import contract_year_label
+from domain.on_account import OnAccountBasis
 from domain.programme_terms import ProgrammeScope as ProgrammeScope
 from domain.programme_terms import ProviderTerms as ProviderTerms
 
@@ -45,6 +46,7 @@ class ProgrammeAlreadyContinuedError(DomainError):
 
 
 NO_PROGRAMME: UUID | None = None
+NO_BASIS: OnAccountBasis | None = None
 
 
 class Programme(Aggregate):
@@ -55,6 +57,7 @@ class Programme(Aggregate):
     # existed has them.
     continues = NO_PROGRAMME
     continued_by = NO_PROGRAMME
+    on_account = NO_BASIS
 
     class SetUp(Aggregate.Created):
         commissioner_id: UUID
@@ -92,6 +95,12 @@ class Programme(Aggregate):
         scheme_id: UUID
         provider_id: UUID
         previous_provider_id: UUID
+        reason: str
+        actor: Actor
+
+    class OnAccountBasisSet(Aggregate.Event):
+        expected_achievement: Decimal
+        approval_threshold: Decimal
         reason: str
         actor: Actor
 
@@ -163,6 +172,18 @@ class Programme(Aggregate):
     @event(Continued)
     def _continued(self, next_programme_id: UUID, actor: Actor) -> None:
         self.continued_by = next_programme_id
+
+    def set_on_account_basis(self, actor: Actor, basis: OnAccountBasis, reason: str) -> None:
+        """The commissioner sets what providers are paid monthly on account and the statements' approval threshold."""
+        actor.require_commissioner_of(self.commissioner_id)
+        reason = require_reason(reason, "setting the on-account basis")
+        self._on_account_basis_set(basis.expected_achievement, basis.approval_threshold, reason, actor)
+
+    @event(OnAccountBasisSet)
+    def _on_account_basis_set(
+        self, expected_achievement: Decimal, approval_threshold: Decimal, reason: str, actor: Actor
+    ) -> None:
+        self.on_account = OnAccountBasis(expected_achievement, approval_threshold)
 
     def join(self, actor: Actor, terms: ProviderTerms) -> None:
         """A provider joins with its contract value and CQUIN rate."""

@@ -15,6 +15,8 @@ from domain.evidence import Attachment, Evidence, Figures
 from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.organisation import OrganisationKind
 from domain.organisation import Sector
+from domain.on_account import OnAccountBasis
+from domain.statements import StatementFigures
 from domain.programme import ProviderTerms
 from domain.assessment import Assessment
 from domain.evidence_pack import EvidencePack, PackEntry
@@ -129,6 +131,8 @@ VALUE_OBJECTS: tuple[type, ...] = (
     EvidencePack,
     Assessment,
     SetPasswordLink,
+    OnAccountBasis,
+    StatementFigures,
 )
 
 

@@ -242,6 +242,16 @@ async def views_after(
         )
 
 
+async def views_at_head(request: Request, corral: CorralApp) -> None:
+    """Hold a command that reads the views until they have applied every event recorded so far (e.g. a statement,
+    which settles against what was earned to date); 503 if they take too long."""
+    head = await run_in_threadpool(corral.recorder.max_notification_id)
+    hub: Hub = request.app.state.hub
+    if head and not await hub.waits.reached(head, timeout=VIEWS_WAIT):
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the views are catching up", {"Retry-After": "1"})
+
+
+ViewsAtHead = Depends(views_at_head)
 ProgressReadings = Annotated[ProgressView, Depends(get_progress_view)]
 AuditReadings = Annotated[AuditView, Depends(get_audit_view)]
 AccountsReadings = Annotated[AccountsView, Depends(get_accounts_view)]

@@ -1,5 +1,6 @@
 """The set-up requests, as the JSON routes take them and the set-up pages parse their forms into them, so their rules
-live in one place: a programme, a provider joining it, a scheme's terms, its draft and a change of them, and its lead."""
+live in one place: a programme, a provider joining it, its on-account basis and statements, a scheme's terms, its
+draft and a change of them, and its lead."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from domain.limits import CODE, NAME, SHORT_TEXT, within
+from domain.on_account import OnAccountBasis
 from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from domain.scheme import Participant, SchemeTerms
 from domain.scheme_terms import Exclusion, PackDeadline
@@ -26,6 +28,22 @@ class ProviderIn(BaseModel):
     provider_id: UUID
     contract_value: Decimal
     cquin_rate: Decimal
+
+
+class OnAccountBasisIn(BaseModel):
+    expected_achievement: Decimal = Field(description="0 to 1: each month pays the CQUIN value / 12 times this")
+    approval_threshold: Decimal = Field(description="pounds a statement may settle before a finance approver must")
+    reason: str = Field(max_length=SHORT_TEXT.cap)
+
+    @property
+    def basis(self) -> OnAccountBasis:
+        """The basis the domain records; it refuses, naming the field, what is out of bounds."""
+        return OnAccountBasis(self.expected_achievement, self.approval_threshold)
+
+
+class StatementIn(BaseModel):
+    provider_id: UUID
+    month: int = Field(description="the month of the contract year: April is 1, March 12")
 
 
 class LeadIn(BaseModel):

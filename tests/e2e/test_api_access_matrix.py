@@ -79,6 +79,7 @@ USERS = (
     User("colin", Role.PROVIDER, COMMUNITY_ID, "a participant that does not lead"),
     User("priya", Role.PROVIDER, PRIVATE_ID, "a provider of the programme outside the scheme"),
     User("oscar", Role.PROVIDER, PLYMOUTH_ID, "a provider of another commissioner's programme"),
+    User("fiona", Role.FINANCE_APPROVER, COMMISSIONER_ID, "the programme's commissioner's finance approver"),
     User("audrey", Role.AUDITOR, COMMISSIONER_ID, "the programme's auditor, granted it"),
     User("una", Role.AUDITOR, COMMISSIONER_ID, "the commissioner's auditor, granted nothing"),
     User("otto", Role.AUDITOR, NHSE_ID, "another commissioner's auditor"),
@@ -99,8 +100,10 @@ def either(*whos: Who) -> Who:
 
 
 def commissioning(user: User) -> bool:
-    """The programme's commissioner's staff, and the auditor its administrator granted it: they read everything in it."""
-    return (user.role is Role.COMMISSIONER and user.organisation == COMMISSIONER_ID) or user.name == "audrey"
+    """The programme's commissioner's staff, its finance approver, and the auditor its administrator granted it: they
+    read everything in it."""
+    staff = user.role in (Role.COMMISSIONER, Role.FINANCE_APPROVER) and user.organisation == COMMISSIONER_ID
+    return staff or user.name == "audrey"
 
 
 def provider(*organisations: UUID) -> Who:
@@ -241,6 +244,8 @@ DECISION = {"provider_id": str(COMMUNITY_ID), "milestone_code": "M1", "status": 
 INVITATION = {"username": "colin", "role": "provider", "email": "colin@example.nhs.uk"}  # taken: 409
 COLINS_ADMINISTRATOR = administers_account("colin", COMMUNITY_ID)
 COMMISSIONERS_CHANGE = changes(Role.COMMISSIONER, sees=in_programme)
+STATEMENT_ISSUERS = changes(Role.COMMISSIONER, Role.FINANCE_APPROVER, sees=in_programme, may=commissioning)
+BASIS = {"expected_achievement": "0.9", "approval_threshold": "50000"}
 THE_LEAD_CHANGES = changes(Role.PROVIDER, sees=in_scheme, may=lead)
 PARTIES_SIGN = changes(Role.COMMISSIONER, Role.PROVIDER, sees=in_scheme)
 DRAFT_PARTIES_SIGN = changes(Role.COMMISSIONER, Role.PROVIDER, sees=in_draft)
@@ -266,6 +271,8 @@ MATRIX = (
     Row("GET", f"{PROGRAMME}/progress.{{form}}", reads(in_programme)),
     Row("GET", f"{PROGRAMME}/payments.{{form}}", reads(in_programme)),
     Row("GET", f"{PROGRAMME}/payments-by-scheme.{{form}}", reads(in_programme)),
+    Row("GET", f"{PROGRAMME}/statements", reads(in_programme)),
+    Row("GET", f"{PROGRAMME}/statements.{{form}}", reads(in_programme)),
     Row(
         "GET",
         f"{PROGRAMME}/providers/{{provider_id}}/quarters.{{form}}",
@@ -339,6 +346,9 @@ MATRIX = (
     Row("POST", f"{REVIEW}/appeals", COMMISSIONERS_CHANGE, json=DECISION | {"milestone_code": "M2", "reason": "audit"}),
     Row("POST", f"{REVIEW}/call-ins", COMMISSIONERS_CHANGE, json={"submission_id": "{submission_id}", "reason": ""}),
     Row("POST", f"{REVIEW}/closure", COMMISSIONERS_CHANGE),
+    # The payment schedule: a blank reason, and a thirteenth month, so that nothing changes.
+    Row("PUT", f"{PROGRAMME}/on-account-basis", COMMISSIONERS_CHANGE, json=BASIS | BLANK_REASON),
+    Row("POST", f"{PROGRAMME}/statements", STATEMENT_ISSUERS, json={"provider_id": str(COMMUNITY_ID), "month": 13}),
     Row(  # the quarter is open: 422
         "POST",
         f"{REVIEW}/assessments/{{provider_id}}/{{milestone_code}}/restatement",

@@ -173,7 +173,7 @@ def test_the_users_page_s_invite_sent_twice_mails_once_and_a_role_form_with_no_r
 
     assert first.status_code == second.status_code == 303 and len(list(mail.glob("*.eml"))) == 1
     assert no_role.status_code == 422 and 'id="role-nina-role-error"' in no_role.text
-    assert "Role: choose administrator, auditor, commissioner or provider" in no_role.text
+    assert "Role: choose administrator, auditor, commissioner, finance approver or provider" in no_role.text
 
 
 def test_an_auditor_granted_nothing_starts_at_a_programmes_page_saying_who_grants_them(

@@ -74,6 +74,7 @@ def quarter(settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, st
         ("alice", ACUTE_ID, Role.PROVIDER),
         ("colin", COMMUNITY_ID, Role.PROVIDER),
         ("gill", COMMISSIONER_ID, Role.COMMISSIONER),
+        ("fiona", COMMISSIONER_ID, Role.FINANCE_APPROVER),
     ):
         app.register_user(OPERATOR, username, organisation_id, role, password_hash)
     app.close()

@@ -98,6 +98,19 @@ PAGES = (
         form={"version": "1"},
     ),
     Row("GET", "/programmes/{programme_id}/audit", reads(commissioning)),
+    # The payment schedule: a basis that is no number, and a thirteenth month, so that nothing is recorded.
+    Row(
+        "POST",
+        "/programmes/{programme_id}/on-account-basis",
+        page_changes(THE_COMMISSIONER),
+        form={"version": "1", "expected_achievement": "most", "approval_threshold": "1", "reason": "As last year."},
+    ),
+    Row(
+        "POST",
+        "/programmes/{programme_id}/statements",
+        changes(Role.COMMISSIONER, Role.FINANCE_APPROVER, sees=in_programme, may=matrix.commissioning),
+        form={"version": "0", "provider_id": str(COMMUNITY_ID), "month": "13"},
+    ),
     # Setting up on the pages: the programme's commissioner alone; the forms sent here are refused, recording nothing.
     Row("GET", "/programmes/{programme_id}/providers/new", reads(THE_COMMISSIONER)),
     Row("GET", "/programmes/{programme_id}/schemes/new", reads(THE_COMMISSIONER)),

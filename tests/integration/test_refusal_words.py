@@ -35,6 +35,7 @@ from domain.evidence import Attachment, Evidence, Figures
 from domain.milestones import Milestone, NumericMeasure, Quarter
 from domain.organisation import OrganisationKind
 from domain.programme import ProviderTerms
+from domain.on_account import OnAccountBasis
 from domain.restatement import Correction
 from domain.scheme import Participant, SchemeTerms
 from tests.e2e.serving import run
@@ -492,6 +493,36 @@ def _errors(kind: type[DomainError]) -> set[type[DomainError]]:
 
 def _subclasses(kind: type[DomainError]) -> set[type[DomainError]]:
     return {error for sub in kind.__subclasses__() for error in (sub, *_subclasses(sub))}
+
+
+def on_account(app: Corral, threshold: str = "1000000") -> UUID:
+    """An agreed scheme's programme, paid on account at 80% expected achievement."""
+    programme_id = agreed_scheme(app).programme_id
+    basis = OnAccountBasis(Decimal("0.8"), Decimal(threshold))
+    app.set_on_account_basis(COMMISSIONER, programme_id, basis, "Last year's achievement.")
+    return programme_id
+
+
+@breaks("NoOnAccountBasis")
+def _(app: Corral) -> object:
+    return app.issue_statement(COMMISSIONER, agreed_scheme(app).programme_id, ACUTE_ID, 1, Decimal(0))
+
+
+@breaks("StatementAlreadyIssued")
+def _(app: Corral) -> object:
+    programme_id = on_account(app)
+    app.issue_statement(COMMISSIONER, programme_id, ACUTE_ID, 1, Decimal(0))
+    return app.issue_statement(COMMISSIONER, programme_id, ACUTE_ID, 1, Decimal(0))
+
+
+@breaks("StatementOutOfTurn")
+def _(app: Corral) -> object:
+    return app.issue_statement(COMMISSIONER, on_account(app), ACUTE_ID, 2, Decimal(0))
+
+
+@breaks("StatementNeedsApproval")
+def _(app: Corral) -> object:
+    return app.issue_statement(COMMISSIONER, on_account(app, threshold="100"), ACUTE_ID, 1, Decimal(0))
 
 
 def test_every_rule_of_the_domain_and_the_api_has_a_scenario_here_that_breaks_it() -> None:

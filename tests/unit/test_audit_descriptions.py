@@ -13,14 +13,16 @@ from eventsourcing.domain import Aggregate
 
 from domain import ids
 from domain.achievement import AssessmentStatus
-from domain.actors import Actor
+from domain.actors import Actor, Role
 from domain.milestones import Milestone, Quarter
 from domain.organisation import Organisation, OrganisationKind, Sector
 from domain.carrying import carried_forward
 from domain.programme import Programme, ProgrammeScope, ProviderTerms
 from domain.evidence_pack import PackEntry
 from domain.quarter_review import QuarterReview
+from domain.on_account import OnAccountBasis
 from domain.reminder import Reminder
+from domain.statement import Statement
 from domain.restatement import Correction
 from domain.scheme import Participant, Scheme, SchemeTerms
 from domain.submission import Submission
@@ -31,7 +33,8 @@ from tests.builders import COMMUNITY_ID, OPERATOR, administrator_of, narrative, 
 from tests.unit.given import collected
 from domain.application import Corral
 
-AGGREGATES: list[type[Aggregate]] = [Organisation, Programme, Scheme, Submission, QuarterReview, Reminder]
+AGGREGATES: list[type[Aggregate]] = [Organisation, Programme, Scheme, Submission, QuarterReview, Reminder, Statement]
+FINANCE = Actor("fiona", COMMISSIONER_ID, Role.FINANCE_APPROVER)
 PROGRAMME_ID = ids.programme_id(COMMISSIONER_ID, "Torbay", 2014)
 SCHEME_ID = ids.scheme_id(PROGRAMME_ID, "SH")
 TITLE = "Reduce self-harm and suicide"
@@ -186,6 +189,12 @@ class Story:
         waiting.call_in(COMMISSIONER, COMMISSIONER_ID, review.id, "The lead has not replied")
         self.step(waiting)
 
+    def payments(self, programme: Programme) -> None:
+        basis = OnAccountBasis(Decimal("0.9"), Decimal("50000"))
+        programme.set_on_account_basis(COMMISSIONER, basis, "last year's achievement")
+        self.step(programme)
+        self.step(Statement.issue(FINANCE, programme, ACUTE_ID, 1, Decimal(0), None))
+
     def rename(self) -> None:
         organisation = Organisation.register(
             OPERATOR, "ACUTE", "Devon Partnership NHS Trust", OrganisationKind.PROVIDER, Sector.ACUTE
@@ -213,6 +222,7 @@ class Story:
         programme = story.programme()
         scheme = story.scheme(programme)
         story.quarter(scheme)
+        story.payments(programme)
         story.next_year(programme, scheme)
         story.rename()
         return story.events
@@ -231,7 +241,7 @@ def described_as(story: list[tuple[Any, Described]], event_name: str) -> list[De
 def test_every_event_class_of_every_aggregate_has_its_own_describer() -> None:
     classes = every_event_class(list(Corral.snapshotting_intervals))
 
-    assert len(classes) == 45
+    assert len(classes) == 47
     assert [c.__qualname__ for c in classes if c not in DESCRIBERS] == []
 
 
@@ -244,6 +254,24 @@ def test_the_story_has_one_of_every_event_and_each_names_everyone_involved(
         assert "organisation " not in described.description, described.description
         assert "scheme " not in described.description, described.description
         assert "UUID" not in described.description and str(COMMUNITY_ID) not in described.description
+
+
+def test_a_statement_names_who_issued_it_for_whom_and_its_figures(story: list[tuple[Any, Described]]) -> None:
+    [basis] = described_as(story, "OnAccountBasisSet")
+    [issued] = described_as(story, "StatementIssued")
+
+    assert basis.description == (
+        "South Devon and Torbay CCG set the payment on account in the Torbay 2014/15 programme: a twelfth of each"
+        " provider's CQUIN value a month at 90% expected achievement, statements settling more than £50,000.00 to be issued by a"
+        " finance approver"
+    )
+    assert issued == Described(
+        "South Devon and Torbay CCG (finance approver) issued Devon Partnership NHS Trust's payment statement for"
+        " April in the Torbay 2014/15 programme: paid on account to date £140,625.00, earned to date £0.00, an adjustment of"
+        " £-140,625.00",
+        programme_id=PROGRAMME_ID,
+        provider_id=ACUTE_ID,
+    )
 
 
 def test_a_sector_change_names_the_organisation_the_sector_and_why(story: list[tuple[Any, Described]]) -> None:

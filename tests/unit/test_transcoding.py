@@ -20,7 +20,9 @@ from domain.evidence import Attachment, Figures
 from domain.milestones import Quarter
 from domain.organisation import Organisation, OrganisationKind
 from domain.limits import InvalidInputError
+from domain.on_account import OnAccountBasis
 from domain.programme import Programme, ProviderTerms
+from domain.statements import StatementFigures
 from domain.assessment import Assessment
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.quarter_review import QuarterReview
@@ -44,6 +46,9 @@ DOMAIN_MODULES = (
     "organisation",
     "programme",
     "programme_terms",
+    "on_account",
+    "statements",
+    "statement",
     "quarter_review",
     "review_reads",
     "reminder",
@@ -77,6 +82,10 @@ SAMPLES: list[object] = [
     Assessment(COMMUNITY_ID, "FLU", AssessmentStatus.NOT_APPLICABLE, "no frontline staff", None, None),
     Assessment(ACUTE_ID, "FLU", AssessmentStatus.MET, "70%", Decimal(1), PACK_ENTRY, "validated late", Decimal("0.5")),
     SetPasswordLink("0" * 64, datetime(2026, 12, 6, 12, 0, tzinfo=UTC)),
+    OnAccountBasis(Decimal("0.85"), Decimal("25000.50")),
+    StatementFigures(
+        12, Decimal("1.01"), Decimal("12.12"), Decimal("20"), Decimal("-3.5"), Decimal(0), Decimal("11.38")
+    ),
 ]
 
 

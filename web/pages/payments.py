@@ -22,7 +22,8 @@ from projections.progress.queries import (
     scheme_quarters,
     scheme_totals,
 )
-from web.pages.base import CurrentPage, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.schedule import schedule
 from web.pages.formats import money
 
 router = APIRouter(route_class=PageRoute)
@@ -66,7 +67,13 @@ def chart(by_quarter: dict[Quarter, Figures]) -> Chart:
 
 @router.get("/programmes/{programme_id}/payments")
 def payments(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
-    """Available, earned, shortfall and at risk: the commissioner sees everyone's, a provider only its own."""
+    """Available, earned, shortfall and at risk: the commissioner sees everyone's, a provider only its own; and the
+    statements issued, with the forms that set the on-account basis and issue the next month's."""
+    return payments_page(page, programme_id)
+
+
+def payments_page(page: Page, programme_id: UUID, failure: FormFailure | None = None) -> Response:
+    """The payments page, with a refused form's failure shown where the form is."""
     readings = page.readings
     heading = programme_heading(readings, page.viewer.actor, programme_id)
     paid = payments_for(readings, heading.access)
@@ -86,8 +93,9 @@ def payments(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
         "by_quarter": paid.by_quarter,
         "quarters": list(Quarter),
         "live_topics": [f"progress:{programme_id}"],
+        "schedule": schedule(page, heading.access, programme_id),
     }
-    return page.show("payments.html", context)
+    return page.show("payments.html", context, failure)
 
 
 def _scheme_totals(schemes: list[SchemeMoney]) -> list[tuple[str, Shown]]:

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from api.http.deps import session_of
 from domain.achievement import AssessmentStatus
 from domain.actors import Role
+from domain.on_account import month_label
 from domain.milestones import contract_year_label
 from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
@@ -68,6 +69,7 @@ environment = Environment(
 )
 environment.filters.update(money=formats.money, percent=formats.percent, day=formats.day, moment=formats.moment)
 environment.filters["year"] = contract_year_label
+environment.filters["month_name"] = month_label
 environment.filters.update(threshold=thresholds.threshold, baseline=thresholds.baseline)
 environment.globals["milestone_name"] = formats.milestone_name
 environment.globals["tag_colour"] = lambda status: TAG_COLOURS.get(str(status), "white")

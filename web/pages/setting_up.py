@@ -111,7 +111,7 @@ def join(
     """A provider joins the programme with its contract value and CQUIN rate, the rate typed as a percentage."""
     commissioned_programme(page.corral, page.viewer.actor, programme_id)
     values = {"provider_id": provider_id, "contract_value": contract_value, "cquin_rate": cquin_rate}
-    data = {**values, "cquin_rate": _hundredth(cquin_rate)}
+    data = {**values, "cquin_rate": hundredth(cquin_rate)}
     body = parsed(ProviderIn, data, "provider", values, PROVIDER)
     if isinstance(body, FormFailure):
         return _provider_form(page, programme_id, body)
@@ -133,7 +133,7 @@ def join(
     )
 
 
-def _hundredth(percent: str) -> str:
+def hundredth(percent: str) -> str:
     """A percentage as the fraction the domain takes (2.5 is 0.025); what is not a number, as typed, to be refused."""
     try:
         return str(Decimal(percent.strip()) / 100)

@@ -47,8 +47,8 @@ class Viewer:
 
     @property
     def sees_everything(self) -> bool:
-        """True for the commissioner's staff and auditors."""
-        return self.actor.role in (Role.COMMISSIONER, Role.AUDITOR)
+        """True for the commissioner's staff, its finance approvers and auditors."""
+        return self.actor.role in (Role.COMMISSIONER, Role.FINANCE_APPROVER, Role.AUDITOR)
 
 
 def get_viewer(

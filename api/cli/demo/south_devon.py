@@ -21,6 +21,7 @@ from domain.evidence import Evidence, Figures
 from domain.milestones import MeasureUnit, Milestone, NumericMeasure, Quarter
 from domain.organisation import Sector
 from domain.restatement import Correction
+from domain.on_account import OnAccountBasis
 from domain.programme import ProviderTerms
 from domain.scheme import Participant, SchemeTerms
 from domain.scheme_terms import Exclusion
@@ -100,6 +101,8 @@ def load(app: Corral, files: AttachmentStore) -> None:
     for code, _, _, value in ORGANISATIONS[1:]:
         terms = ProviderTerms(ids.organisation_id(code), Decimal(str(value)), Decimal("0.025"))
         app.join_programme(commissioner, programme_id.id, terms)
+    basis = OnAccountBasis(Decimal("0.9"), Decimal("250000"))
+    app.set_on_account_basis(commissioner, programme_id.id, basis, "Paid monthly at 90%, near last year's achievement.")
     schemes = {
         code: _agree_scheme(app, commissioner, programme_id.id, code, title, lead, who, measure)
         for code, title, lead, who, measure in SCHEMES

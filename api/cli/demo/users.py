@@ -1,4 +1,5 @@
-"""Demo sign-ins: one user per demo organisation, plus an auditor and an administrator. Demo only."""
+"""Demo sign-ins: one user per demo organisation, plus a finance approver, an auditor and an administrator. Demo
+only."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ COMMISSIONERS = {south_devon.CCG, trust_year.LOCAL, trust_year.SPECIALISED}
 # Made-up people for made-up accounts; every address is at a domain reserved for examples.
 NAMES = {
     "sdt-ccg.quality": "Helen Marsh",
+    "sdt-ccg.finance": "Nadia Brooks",
     "sdt-ccg.auditor": "Owen Price",
     "sdt-ccg.admin": "Sam Okafor",
     "sdhft.quality": "Tom Hughes",
@@ -27,7 +29,7 @@ NAMES = {
     "nhse-spec.quality": "Ruth Adeyemi",
 }
 EMAIL_DOMAIN = "example.nhs.uk"
-AUDITOR, ADMINISTRATOR = "sdt-ccg.auditor", "sdt-ccg.admin"
+FINANCE, AUDITOR, ADMINISTRATOR = "sdt-ccg.finance", "sdt-ccg.auditor", "sdt-ccg.admin"
 
 
 def demo_users() -> list[tuple[str, str, Role]]:
@@ -38,6 +40,7 @@ def demo_users() -> list[tuple[str, str, Role]]:
     ]
     users = [(f"{c.lower()}.quality", c, Role.COMMISSIONER if c in COMMISSIONERS else Role.PROVIDER) for c in codes]
     return users + [
+        (FINANCE, south_devon.CCG, Role.FINANCE_APPROVER),
         (AUDITOR, south_devon.CCG, Role.AUDITOR),
         (ADMINISTRATOR, south_devon.CCG, Role.ADMINISTRATOR),
     ]

@@ -43,7 +43,10 @@ ACCOUNT_PROBLEMS = _problems(
 
 class InvitationIn(BaseModel):
     username: str = Field(min_length=2, max_length=63, examples=["rduh.quality"])
-    role: Role = Field(description="commissioner or provider (as the organisation is), auditor or administrator")
+    role: Role = Field(
+        description="commissioner or provider (as the organisation is), a commissioner's finance approver, auditor or"
+        " administrator"
+    )
     display_name: str = Field("", max_length=NAME.cap, examples=["Priya Shah"])
     email: str = Field(max_length=EMAIL.cap, examples=["priya.shah@example.nhs.uk"], description="the link goes here")
 

@@ -70,7 +70,7 @@ def visible_programmes(view: ProgressView, actor: Actor) -> list[str]:
     organisation = str(actor.organisation_id)
     g, pr = view.programmes, view.providers
     query = select(g.c.id, g.c.contract_year, g.c.health_economy)
-    if actor.role is Role.COMMISSIONER:
+    if actor.role in (Role.COMMISSIONER, Role.FINANCE_APPROVER):
         rows = fetch(view, query.where(g.c.commissioner_id == organisation))
     elif actor.role is Role.PROVIDER:
         rows = fetch(view, query.join(pr, pr.c.programme_id == g.c.id).where(pr.c.provider_id == organisation))

@@ -1,0 +1,144 @@
+"""The payment schedule: a programme's on-account basis, and each provider's monthly statements, issued, read and
+downloaded."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
+
+from api.http.commands import Act, RecordedOut, described
+from api.http.deps import (
+    BY_COMMISSIONER,
+    CorralApp,
+    CurrentActor,
+    KnownProgramme,
+    ProgressReadings,
+    ViewsAtHead,
+    performed_by,
+)
+from api.http.exports import Format, file_name, table
+from api.http.setting_up import OnAccountBasisIn, StatementIn
+from api.http.reads import json_read
+from domain.actors import Role
+from domain.on_account import month_label
+from domain.payments import pounds
+from domain.statement import Statement
+from domain.milestones import contract_year_label
+from projections.progress.queries import (
+    ProgrammeAccess,
+    earned_to_date,
+    organisation_names,
+    programme_access,
+    programme_heading,
+)
+
+router = APIRouter(prefix="/programmes/{programme_id}", tags=["payments"])
+BY_ISSUER = performed_by(Role.COMMISSIONER, Role.FINANCE_APPROVER)
+HEADINGS = (
+    "Provider",
+    "Month",
+    "Paid on account this month",
+    "Paid on account to date",
+    "Earned to date",
+    "Adjustments before",
+    "Adjustment due",
+    "True-up",
+    "Issued by",
+)
+
+
+@router.put("/on-account-basis", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownProgramme])
+def set_on_account_basis(programme_id: UUID, body: OnAccountBasisIn, act: Act) -> JSONResponse:
+    """The commissioner sets what each provider is paid monthly on account, and the approval threshold."""
+    return act.run(
+        f"on-account basis {programme_id} {described(body)}",
+        lambda: act.corral.set_on_account_basis(act.actor, programme_id, body.basis, body.reason, act.expected_version),
+    )
+
+
+@router.post(
+    "/statements", response_model=RecordedOut, status_code=201, dependencies=[BY_ISSUER, KnownProgramme, ViewsAtHead]
+)
+def issue_statement(programme_id: UUID, body: StatementIn, act: Act, readings: ProgressReadings) -> JSONResponse:
+    """Commissioner staff (above the programme's threshold, a finance approver) issue a provider's statement for the
+    next month: paid on account to date, earned to date as the payments read now, and the adjustment due; in
+    March the true-up."""
+    earned = earned_to_date(readings, str(programme_id), str(body.provider_id))
+    return act.run(
+        f"statement {programme_id} {described(body)}",
+        lambda: act.corral.issue_statement(act.actor, programme_id, body.provider_id, body.month, earned),
+        status_code=201,
+    )
+
+
+@router.get("/statements")
+def statements(programme_id: UUID, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings) -> Response:
+    """The statements issued so far: every provider's for the commissioner, the finance approver and the auditor;
+    a provider its own. Money in pounds to the penny."""
+    issued = _seen(programme_id, programme_access(readings, actor, str(programme_id)), corral)
+    basis = corral.programme(programme_id).on_account
+    return json_read(
+        {
+            "programme_id": programme_id,
+            "on_account_basis": None
+            if basis is None
+            else {
+                "expected_achievement": basis.expected_achievement,
+                "approval_threshold": pounds(basis.approval_threshold),
+            },
+            "statements": [_row(s) for s in issued],
+        }
+    )
+
+
+@router.get("/statements.{form}")
+def download(
+    programme_id: UUID, form: Format, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings
+) -> Response:
+    """The statements as `GET statements` gives them, as a CSV file or a workbook."""
+    heading = programme_heading(readings, actor, programme_id)
+    issued = _seen(programme_id, heading.access, corral)
+    names = organisation_names(readings)
+    rows = [(names.get(str(s.provider_id), str(s.provider_id)), *_figures(s)) for s in issued]
+    year = contract_year_label(heading.contract_year).replace("/", "-")
+    return table(HEADINGS, rows, form, file_name(heading.health_economy, year, "statements"), f"Statements {year}")
+
+
+def _seen(programme_id: UUID, access: ProgrammeAccess, corral: CorralApp) -> list[Statement]:
+    providers = corral.programme(programme_id).provider_ids
+    seen = providers if access.everything else {p for p in providers if str(p) == access.provider_id}
+    return [s for p in sorted(seen, key=str) for s in corral.statements(programme_id, p)]
+
+
+def _figures(s: Statement) -> tuple[object, ...]:
+    f = s.figures
+    true_up = "" if f.true_up is None else pounds(f.true_up)
+    return (
+        month_label(f.month),
+        pounds(f.on_account_payment),
+        pounds(f.paid_on_account_to_date),
+        pounds(f.earned_to_date),
+        pounds(f.adjustments_before),
+        pounds(f.adjustment_due),
+        true_up,
+        s.issued_by.user_id,
+    )
+
+
+def _row(s: Statement) -> dict[str, object]:
+    f = s.figures
+    return {
+        "provider_id": s.provider_id,
+        "month": f.month,
+        "month_name": month_label(f.month),
+        "on_account_payment": pounds(f.on_account_payment),
+        "paid_on_account_to_date": pounds(f.paid_on_account_to_date),
+        "earned_to_date": pounds(f.earned_to_date),
+        "adjustments_before": pounds(f.adjustments_before),
+        "adjustment_due": pounds(f.adjustment_due),
+        "true_up": None if f.true_up is None else pounds(f.true_up),
+        "issued_by": s.issued_by.user_id,
+        "issued_at": s.created_on,
+    }
