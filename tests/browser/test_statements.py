@@ -27,7 +27,7 @@ def test_the_commissioner_sets_the_basis_and_issues_a_statement_the_finance_appr
     page.get_by_label("Approval threshold, in pounds").fill("5000000")
     page.get_by_label("Reason").fill("Last year's achievement.")
     page.get_by_role("button", name="Set the basis").click()
-    expect(page.get_by_text("90.0%")).to_be_visible()
+    expect(page.get_by_text("90.0%", exact=True)).to_be_visible()  # the basis set, as the schedule states it
     page.get_by_role("button", name=re.compile("April statement")).first.click()
     expect(page.get_by_role("rowheader", name="April")).to_have_count(1)
     check(page, "payments-statements")
