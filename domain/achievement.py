@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal, localcontext
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from domain.errors import DomainError
 from domain.evidence import Figures
 from domain.limits import WIDE
 from domain.milestones import Direction, Milestone, NumericMeasure, ThresholdBasis
+
+if TYPE_CHECKING:
+    from domain.payment_rules import PaymentRules
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -96,13 +100,14 @@ def achievement(
     status: AssessmentStatus,
     milestone: Milestone,
     figures: Figures | None,
-    partial_fraction: Decimal,
+    rules: PaymentRules,
     override_reason: str = "",
 ) -> Decimal | None:
-    """The fraction of the milestone's value earned; None for N/A, which leaves the totals.
+    """The fraction of the milestone's value earned under the programme's payment rules; None where N/A leaves the
+    totals.
 
-    A numeric milestone earns the share its figures give, and its status must follow that share, unless the
-    commissioner departs from it with a reason: then it earns what the chosen status earns."""
+    A numeric milestone earns the share its figures give, on the rules' sliding scale, and its status must follow that
+    share, unless the commissioner departs from it with a reason: then it earns what the chosen status earns."""
     share = _figures_share(status, milestone, figures, override_reason)
     if share is not None and status_for_share(share) is status:
         if override_reason:
@@ -110,18 +115,13 @@ def achievement(
                 f"the figures give {as_percent(share)}, which is {status.value} as you chose:"
                 " there is nothing to depart from, so leave the reason blank"
             )
-        return share
+        return rules.earns(status, share)
     if share is not None and not override_reason and status is not AssessmentStatus.NOT_APPLICABLE:
         raise StatusDisagreesWithFiguresError(
             f"the figures give {as_percent(share)}, which is {status_for_share(share).value}, not {status.value};"
             " to depart from the share the figures give, record your reason, such as figures that were not validated"
         )
-    return {
-        AssessmentStatus.MET: ONE,
-        AssessmentStatus.PARTIALLY_MET: partial_fraction,
-        AssessmentStatus.NOT_MET: ZERO,
-        AssessmentStatus.NOT_APPLICABLE: None,
-    }[status]
+    return rules.earns(status, None)
 
 
 def _figures_share(

@@ -12,6 +12,7 @@ from domain.errors import DomainError
 from domain.evidence import Evidence, Figures
 from domain.evidence_pack import PackEntry
 from domain.limits import SHORT_TEXT
+from domain.payment_rules import PaymentRules
 from domain.milestones import Milestone
 
 
@@ -35,7 +36,8 @@ class Assessment:
     rationale: str
     achievement: Decimal | None
     evidence_assessed: PackEntry | None
-    # Where the commissioner departed from the share a numeric milestone's figures gave: why, and that share.
+    # Where the commissioner departed from the share a numeric milestone's figures gave, why; and that share, for every
+    # numeric milestone judged on figures (before payment rules had versions, only where the status departed).
     override_reason: str = ""
     figures_share: Decimal | None = None
     # A restatement's own: the day it takes effect (none: the quarter's first day, as for every assessment made in
@@ -57,7 +59,7 @@ class Assessment:
         rationale: str,
         entry: PackEntry | None,
         evidence: Evidence | None,
-        partial_fraction: Decimal,
+        rules: PaymentRules,
         override_reason: str = "",
     ) -> Assessment:
         """Decide on the pack's entry (if any) and its evidence: a rationale always, presented evidence for a pass,
@@ -69,9 +71,8 @@ class Assessment:
         if entry is None and status in (AssessmentStatus.MET, AssessmentStatus.PARTIALLY_MET):
             raise EvidenceNotInPackError(f"no evidence for {milestone.code} from this provider is in the pack")
         figures = evidence.figures if evidence is not None and entry is not None else None
-        earned = achievement(status, milestone, figures, partial_fraction, override_reason)
-        # Departing from the figures needed a measure and figures, so their share is known here.
-        share = (
-            threshold_share(milestone.measure, figures) if override_reason and milestone.measure and figures else None
-        )
+        earned = achievement(status, milestone, figures, rules, override_reason)
+        # The share the figures gave is kept whether the status follows it or departs from it: other payment rules
+        # (another sliding scale) are worked from it.
+        share = threshold_share(milestone.measure, figures) if milestone.measure and figures else None
         return cls(provider_id, milestone.code, status, rationale.strip(), earned, entry, override_reason, share)

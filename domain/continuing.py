@@ -50,6 +50,10 @@ class ContinuationService(ReadService):
             raise AlreadyExistsError(f"there is already a {following.health_economy} programme for {year}")
         for terms in last.providers.values():
             following.join(actor, terms)
+        if following.rules != last.rules:
+            following.adopt_payment_rules(
+                actor, last.rules, f"carried on from {contract_year_label(last.contract_year)}"
+            )
         # One save, its events in the order the use cases would record them: each scheme drafted before the
         # programme adds it and designates its lead, and last year's programme continued once next year's exists.
         events = [*following.collect_events()]

@@ -8,6 +8,7 @@ from uuid import UUID
 from domain import ids
 from domain.actors import Actor
 from domain.on_account import MONTHS, OnAccountBasis
+from domain.payment_rules import published
 from domain.programme import Programme
 from domain.reads import ReadService
 from domain.service import Recorded
@@ -28,6 +29,14 @@ class PaymentService(ReadService):
         """The commissioner sets the monthly payment on account and the statements' approval threshold."""
         programme = self._get(Programme, programme_id, expected_version=expected_version)
         programme.set_on_account_basis(actor, basis, reason)
+        return self._save(programme)
+
+    def adopt_payment_rules(
+        self, actor: Actor, programme_id: UUID, version: str, reason: str, expected_version: int | None = None
+    ) -> Recorded:
+        """The commissioner adopts a published version of the payment rules, saying why."""
+        programme = self._get(Programme, programme_id, expected_version=expected_version)
+        programme.adopt_payment_rules(actor, published(version), reason)
         return self._save(programme)
 
     def issue_statement(

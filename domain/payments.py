@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Generic, TypeVar
@@ -59,15 +59,21 @@ class Figures:
         return exact_sum(self.available, self.earned.copy_negate())
 
 
-def figures(stakes: Iterable[Stake[K]]) -> Figures:
-    """Available, earned and at risk over some stakes; N/A leaves both available and earned."""
+def figures(stakes: Iterable[Stake[K]], money: Callable[[Decimal], Decimal] | None = None) -> Figures:
+    """Available, earned and at risk over some stakes, each milestone's money counted by `money` (exact unless the
+    payment rules round each milestone); N/A that leaves the totals leaves both available and earned."""
+    money = money or _exact
     total = Figures()
     for stake in stakes:
         if not stake.assessed:
-            total += Figures(at_risk=stake.value)
+            total += Figures(at_risk=money(stake.value))
         elif stake.achievement is not None:
-            total += Figures(available=stake.value, earned=stake.value * stake.achievement)
+            total += Figures(available=money(stake.value), earned=money(stake.value * stake.achievement))
     return total
+
+
+def _exact(amount: Decimal) -> Decimal:
+    return amount
 
 
 def exact_sum(a: Decimal, b: Decimal) -> Decimal:

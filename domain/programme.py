@@ -9,44 +9,19 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.actors import Actor
-from domain.errors import AlreadyExistsError, DomainError, NotFoundError, NotPermittedError
+from domain.errors import AlreadyExistsError, NotFoundError, NotPermittedError
+from domain import programme_errors as refused
 from domain.limits import CONTRACT_YEAR, FRACTION, NAME, SCHEMES_PER_LEAD, require_reason
 from domain.milestones import contract_year_label
 from domain.on_account import OnAccountBasis
+from domain.payment_rules import PaymentRules, as_set_up
 from domain.programme_terms import ProgrammeScope as ProgrammeScope
 from domain.programme_terms import ProviderTerms as ProviderTerms
 
 
-class InvalidProgrammeError(DomainError):
-    """The programme's settings do not make sense."""
-
-
-class ProviderAlreadyJoinedError(DomainError):
-    """The provider is already in the programme."""
-
-
-class ProviderNotInProgrammeError(DomainError):
-    """The provider has not joined this programme."""
-
-
-class LeadNotParticipantError(DomainError):
-    """A scheme's lead must participate in the scheme."""
-
-
-class LeadLimitExceededError(DomainError):
-    """The provider already leads as many schemes as the programme allows."""
-
-
-class AlreadyLeadError(DomainError):
-    """The provider already leads this scheme."""
-
-
-class ProgrammeAlreadyContinuedError(DomainError):
-    """A programme is continued into the next contract year once."""
-
-
 NO_PROGRAMME: UUID | None = None
 NO_BASIS: OnAccountBasis | None = None
+NO_RULES: PaymentRules | None = None
 
 
 class Programme(Aggregate):
@@ -58,6 +33,7 @@ class Programme(Aggregate):
     continues = NO_PROGRAMME
     continued_by = NO_PROGRAMME
     on_account = NO_BASIS
+    adopted_rules = NO_RULES
 
     class SetUp(Aggregate.Created):
         commissioner_id: UUID
@@ -104,6 +80,11 @@ class Programme(Aggregate):
         reason: str
         actor: Actor
 
+    class PaymentRulesAdopted(Aggregate.Event):
+        rules: PaymentRules
+        reason: str
+        actor: Actor
+
     @staticmethod
     def create_id(commissioner_id: UUID, health_economy: str, contract_year: int, **_: object) -> UUID:
         return ids.programme_id(commissioner_id, health_economy, contract_year)
@@ -124,7 +105,7 @@ class Programme(Aggregate):
         actor.require_commissioner_of(commissioner_id)
         health_economy = NAME.check(health_economy, "health_economy")
         if not health_economy.strip():
-            raise InvalidProgrammeError("a programme needs the name of its health economy")
+            raise refused.InvalidProgrammeError("a programme needs the name of its health economy")
         CONTRACT_YEAR.check(contract_year, "contract_year")
         partial_fraction = FRACTION.check(partial_fraction, "partial_fraction")
         if schemes_per_lead is not None:
@@ -166,7 +147,7 @@ class Programme(Aggregate):
         actor.require_commissioner_of(self.commissioner_id)
         if self.continued_by is not None:
             year = contract_year_label(self.contract_year + 1)
-            raise ProgrammeAlreadyContinuedError(f"this programme has already been continued into {year}")
+            raise refused.ProgrammeAlreadyContinuedError(f"this programme has already been continued into {year}")
         self._continued(next_programme_id=next_programme_id, actor=actor)
 
     @event(Continued)
@@ -185,11 +166,28 @@ class Programme(Aggregate):
     ) -> None:
         self.on_account = OnAccountBasis(expected_achievement, approval_threshold)
 
+    @property
+    def rules(self) -> PaymentRules:
+        """The payment rules the programme pays by: the version last adopted, else as set up."""
+        return self.adopted_rules or as_set_up(self.partial_fraction)
+
+    def adopt_payment_rules(self, actor: Actor, rules: PaymentRules, reason: str) -> None:
+        """The commissioner changes the payment rules, saying why; closed quarters keep their values unless restated."""
+        actor.require_commissioner_of(self.commissioner_id)
+        reason = require_reason(reason, "adopting other payment rules")
+        if rules == self.rules:
+            raise refused.RulesAlreadyAdoptedError(f"this programme already pays by the {rules.version} rules")
+        self._payment_rules_adopted(rules, reason, actor)
+
+    @event(PaymentRulesAdopted)
+    def _payment_rules_adopted(self, rules: PaymentRules, reason: str, actor: Actor) -> None:
+        self.adopted_rules = rules
+
     def join(self, actor: Actor, terms: ProviderTerms) -> None:
         """A provider joins with its contract value and CQUIN rate."""
         actor.require_commissioner_of(self.commissioner_id)
         if self.has_provider(terms.provider_id):
-            raise ProviderAlreadyJoinedError("the provider is already in this programme")
+            raise refused.ProviderAlreadyJoinedError("the provider is already in this programme")
         self._provider_joined(terms=terms, actor=actor)
 
     @event(ProviderJoined)
@@ -226,13 +224,13 @@ class Programme(Aggregate):
             raise NotFoundError("that scheme is not part of this programme")
         self.provider(provider_id)
         if provider_id not in participants:
-            raise LeadNotParticipantError("the lead must participate in the scheme it leads")
+            raise refused.LeadNotParticipantError("the lead must participate in the scheme it leads")
         previous = self.lead_of(scheme_id)
         if previous == provider_id:
-            raise AlreadyLeadError("this provider already leads the scheme")
+            raise refused.AlreadyLeadError("this provider already leads the scheme")
         if self.schemes_per_lead is not None and len(self.schemes_led_by(provider_id)) >= self.schemes_per_lead:
             most = self.schemes_per_lead
-            raise LeadLimitExceededError(
+            raise refused.LeadLimitExceededError(
                 f"a provider may lead at most {most} scheme{'' if most == 1 else 's'} in this programme"
             )
         if previous is None:
@@ -265,7 +263,7 @@ class Programme(Aggregate):
         try:
             return self.providers[str(provider_id)]
         except KeyError:
-            raise ProviderNotInProgrammeError("the provider has not joined this programme") from None
+            raise refused.ProviderNotInProgrammeError("the provider has not joined this programme") from None
 
     @property
     def provider_ids(self) -> frozenset[UUID]:

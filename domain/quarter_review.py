@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -16,6 +15,7 @@ from domain.errors import NotPermittedError
 from domain.evidence import Evidence
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.limits import LONG_TEXT, SHORT_TEXT, require_reason
+from domain.payment_rules import PaymentRules
 from domain.milestones import Milestone, Quarter
 from domain.restatement import Correction, QuarterNotClosedError
 from domain.review_reads import ReviewReads, assessment_key
@@ -193,7 +193,7 @@ class QuarterReview(ReviewReads, Aggregate):
         status: AssessmentStatus,
         rationale: str,
         evidence: Evidence | None,
-        partial_fraction: Decimal,
+        rules: PaymentRules,
         override_reason: str = "",
     ) -> None:
         """Decide one provider-milestone on the presented evidence; N/A needs no pack."""
@@ -205,9 +205,7 @@ class QuarterReview(ReviewReads, Aggregate):
         if assessment_key(provider_id, milestone.code) in self.assessments:
             raise refused.AlreadyAssessedError("this milestone is assessed: revise it on appeal instead")
         entry = self.entry_for(provider_id, milestone.code)
-        decided = Assessment.decide(
-            milestone, provider_id, status, rationale, entry, evidence, partial_fraction, override_reason
-        )
+        decided = Assessment.decide(milestone, provider_id, status, rationale, entry, evidence, rules, override_reason)
         self._assessed(assessment=decided, actor=actor)
 
     @event(MilestoneAssessed)
@@ -222,7 +220,7 @@ class QuarterReview(ReviewReads, Aggregate):
         status: AssessmentStatus,
         rationale: str,
         evidence: Evidence | None,
-        partial_fraction: Decimal,
+        rules: PaymentRules,
         reason: str,
         override_reason: str = "",
     ) -> None:
@@ -232,9 +230,7 @@ class QuarterReview(ReviewReads, Aggregate):
         previous = self.assessment(provider_id, milestone.code)
         reason = require_reason(reason, "revising an assessment")
         entry = self.entry_for(provider_id, milestone.code)
-        revised = Assessment.decide(
-            milestone, provider_id, status, rationale, entry, evidence, partial_fraction, override_reason
-        )
+        revised = Assessment.decide(milestone, provider_id, status, rationale, entry, evidence, rules, override_reason)
         self._revised(assessment=revised, previous=previous, reason=reason, actor=actor)
 
     @event(AssessmentRevisedOnAppeal)
@@ -261,7 +257,7 @@ class QuarterReview(ReviewReads, Aggregate):
         provider_id: UUID,
         correction: Correction,
         evidence: Evidence | None,
-        partial_fraction: Decimal,
+        rules: PaymentRules,
         contract_year: int,
     ) -> None:
         """After the close, correct a provider-milestone's figures or assessment; the original stays as it closed."""
@@ -273,7 +269,7 @@ class QuarterReview(ReviewReads, Aggregate):
             self.entry_for(provider_id, milestone.code),
             correction.effective_in(self.quarter, contract_year),
         )
-        restated = correction.decide(milestone, provider_id, entry, evidence, partial_fraction, effective_on)
+        restated = correction.decide(milestone, provider_id, entry, evidence, rules, effective_on)
         self._restated(assessment=restated, previous=previous, reason=reason, actor=actor)
 
     @event(AssessmentRestated)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
 from uuid import UUID
 
 from domain.achievement import AssessmentStatus
@@ -15,6 +14,7 @@ from domain.errors import DomainError
 from domain.evidence import Evidence, Figures
 from domain.evidence_pack import PackEntry
 from domain.limits import InvalidInputError, require_reason
+from domain.payment_rules import PaymentRules
 from domain.milestones import Milestone, Quarter
 
 
@@ -44,7 +44,7 @@ class Correction:
         provider_id: UUID,
         entry: PackEntry | None,
         evidence: Evidence | None,
-        partial_fraction: Decimal,
+        rules: PaymentRules,
         effective_on: date,
     ) -> Assessment:
         """The restated assessment, by the same rules as any assessment, on the corrected figures where given."""
@@ -53,7 +53,7 @@ class Correction:
         if self.figures is not None:
             evidence = Evidence(figures=self.figures)
         decided = Assessment.decide(
-            milestone, provider_id, self.status, self.rationale, entry, evidence, partial_fraction, self.override_reason
+            milestone, provider_id, self.status, self.rationale, entry, evidence, rules, self.override_reason
         )
         return replace(decided, effective_on=effective_on, figures=self.figures)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from uuid import UUID
 
 from domain import ids
@@ -11,6 +10,7 @@ from domain.actors import Actor
 from domain.errors import NotFoundError
 from domain.evidence import Evidence
 from domain.evidence_pack import PackEntry
+from domain.payment_rules import PaymentRules
 from domain.milestones import Milestone, Quarter
 from domain.quarter_review import QuarterReview
 from domain.reads import ReadService
@@ -151,10 +151,10 @@ class ReviewService(ReadService):
         provider_id: UUID,
         milestone_code: str,
         expected_version: int | None,
-    ) -> tuple[QuarterReview, Milestone, Evidence | None, Decimal]:
+    ) -> tuple[QuarterReview, Milestone, Evidence | None, PaymentRules]:
         scheme = self.scheme(scheme_id)
         milestone = scheme.milestone_for(provider_id, milestone_code)
         review = self._open_review(actor, scheme, quarter, expected_version)
         entry = review.entry_for(provider_id, milestone_code)
         evidence = self.submission(entry.submission_id).evidence(entry.revision) if entry else None
-        return review, milestone, evidence, self.programme(scheme.programme_id).partial_fraction
+        return review, milestone, evidence, self.programme(scheme.programme_id).rules

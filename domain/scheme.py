@@ -13,7 +13,8 @@ from domain.actors import Actor
 from domain.errors import DomainError, NotFoundError, NotPermittedError
 from domain.limits import CODE, require_reason
 from domain.milestones import Milestone
-from domain.programme import LeadNotParticipantError, ProgrammeScope
+from domain.programme import ProgrammeScope
+from domain.programme_errors import LeadNotParticipantError
 from domain.scheme_terms import AgreedVersion, InvalidTermsError
 from domain.scheme_terms import Participant as Participant
 from domain.scheme_terms import SchemeTerms as SchemeTerms

@@ -16,6 +16,7 @@ from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure,
 from domain.organisation import OrganisationKind
 from domain.organisation import Sector
 from domain.on_account import OnAccountBasis
+from domain.payment_rules import NotApplicable, PaymentRules, Rounding, Scale
 from domain.statements import StatementFigures
 from domain.programme import ProviderTerms
 from domain.assessment import Assessment
@@ -113,6 +114,9 @@ ENUMS: tuple[type[Enum], ...] = (
     SubmissionStatus,
     ReviewStatus,
     SchemeStatus,
+    NotApplicable,
+    Scale,
+    Rounding,
 )
 VALUE_OBJECTS: tuple[type, ...] = (
     Actor,
@@ -133,6 +137,7 @@ VALUE_OBJECTS: tuple[type, ...] = (
     SetPasswordLink,
     OnAccountBasis,
     StatementFigures,
+    PaymentRules,
 )
 
 

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from domain.programme import ProgrammeAlreadyContinuedError
+from domain.programme_errors import ProgrammeAlreadyContinuedError
 from domain.errors import (
     StaleVersionError,
     AlreadyExistsError,

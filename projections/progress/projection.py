@@ -16,10 +16,13 @@ from sqlalchemy import func, select
 from domain.organisation import Organisation
 from domain.programme import Programme, ProviderTerms
 from domain.assessment import Assessment
+from domain.evidence import Evidence
+from domain.payment_rules import as_set_up
 from domain.quarter_review import QuarterReview, ReviewStatus
 from domain.scheme import Scheme, SchemeStatus, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
 from projections.progress.closing import fix_closed_quarters
+from projections.progress.pricing import reprice_open_quarters, rules_columns
 from projections.progress.terms import Key, progress_key, reconcile_progress, record_terms
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
@@ -57,9 +60,8 @@ class ProgressProjection(ViewProjection[ProgressView]):
             "commissioner_id": _id(e.commissioner_id),
             "health_economy": e.health_economy,
             "contract_year": e.contract_year,
-            "partial_fraction": e.partial_fraction,
             "continues": None if e.continues is None else _id(e.continues),
-        }
+        } | rules_columns(as_set_up(e.partial_fraction))
         self.view.stage(self.view.programmes, row)
         self.view.remember(("schemes in", row["id"]), 0)
 
@@ -68,6 +70,11 @@ class ProgressProjection(ViewProjection[ProgressView]):
         self.view.stage_update(
             self.view.programmes, {"id": _id(e.originator_id)}, continued_by=_id(e.next_programme_id)
         )
+
+    @process_event.register
+    def _(self, e: Programme.PaymentRulesAdopted, tracking: Tracking) -> None:
+        fix_closed_quarters(self.view)
+        reprice_open_quarters(self.view, _id(e.originator_id), e.rules)
 
     @process_event.register
     def _(self, e: Programme.ProviderJoined, tracking: Tracking) -> None:
@@ -128,11 +135,12 @@ class ProgressProjection(ViewProjection[ProgressView]):
         self.view.remember(("submission", e.originator_id), key)
         values = {"submission_id": _id(e.originator_id), "state": SubmissionStatus.SUBMITTED.value, "revision": 1}
         values["late"] = e.late
-        self.view.stage_update(self.view.progress, key, last_action_at=e.timestamp, **values)
+        self.view.stage_update(self.view.progress, key, last_action_at=e.timestamp, **values, **_figures(e.evidence))
 
     @process_event.register
     def _(self, e: Submission.EvidenceRevised, tracking: Tracking) -> None:
-        self._submission(e, state=SubmissionStatus.SUBMITTED.value, revision=e.revision, late=e.late)
+        values = {"revision": e.revision, "late": e.late, **_figures(e.evidence)}
+        self._submission(e, state=SubmissionStatus.SUBMITTED.value, **values)
 
     @process_event.register
     def _(self, e: Submission.EvidenceWithdrawn, tracking: Tracking) -> None:
@@ -276,4 +284,12 @@ def _terms(terms: ProviderTerms) -> dict[str, Any]:
         "provider_id": _id(terms.provider_id),
         "contract_value": terms.contract_value,
         "cquin_rate": terms.cquin_rate,
+    }
+
+
+def _figures(evidence: Evidence) -> dict[str, Any]:
+    figures = evidence.figures
+    return {
+        "numerator_value": figures.numerator if figures else None,
+        "denominator_value": figures.denominator if figures else None,
     }

@@ -14,7 +14,7 @@ class ProgressView(View):
     """Organisations and their sectors, programmes (and the years they continue and are continued by), scheme terms
     by version (pack deadlines and the providers left out too), provider-milestone progress (and its restatement), reviews, nudges."""
 
-    name = "progress_v4"
+    name = "progress_v5"
 
     def define_tables(self) -> None:
         self.organisations = self.table(
@@ -30,7 +30,13 @@ class ProgressView(View):
             Column("commissioner_id", ID),
             Column("health_economy", SafeText),
             Column("contract_year", Integer),
+            # The payment rules it pays by now (projections/progress/pricing.py reads and writes them).
+            Column("rules_version", BoundedText(64)),
             Column("partial_fraction", DecimalText),
+            Column("not_applicable", String(20)),
+            Column("scale", String(10)),
+            Column("steps", Integer),
+            Column("rounding", String(20)),
             Column("continues", ID, nullable=True),
             Column("continued_by", ID, nullable=True),
         )
@@ -105,7 +111,10 @@ class ProgressView(View):
             Column("assessed_at", UTCDateTime, nullable=True),
             Column("revised_on_appeal", Boolean, default=False),
             Column("override_reason", SafeText, nullable=True),  # why the status departs from the figures' share
-            Column("figures_share", DecimalText, nullable=True),  # the share the figures gave, where it departs
+            Column("figures_share", DecimalText, nullable=True),  # the share of the thresholds the figures gave
+            # The latest evidence's figures: what a forecast carries forward and the what-if starts from.
+            Column("numerator_value", DecimalText, nullable=True),
+            Column("denominator_value", DecimalText, nullable=True),
             Column("fixed_value", DecimalText, nullable=True),
             # The latest restatement after the close; the columns above keep the assessment the quarter closed with.
             Column("restated_assessment", String(20), nullable=True),

@@ -21,7 +21,8 @@ from domain.evidence import Evidence, Figures
 from domain.limits import InvalidInputError
 from domain.milestones import Milestone, Quarter
 from domain.carrying import NO_REASON_RECORDED
-from domain.programme import Programme, ProgrammeAlreadyContinuedError
+from domain.programme import Programme
+from domain.programme_errors import ProgrammeAlreadyContinuedError
 from domain.scheme import Scheme, SchemeStatus
 from projections.audit import whole_trail
 from projections.progress.queries import programme_payments

@@ -6,7 +6,7 @@ import pytest
 
 from domain.application import Corral
 from domain.errors import NotPermittedError, ReasonRequiredError
-from domain.programme import LeadLimitExceededError
+from domain.programme_errors import LeadLimitExceededError
 from domain.scheme import StaleTermsError
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, PRIVATE, narrative_milestone, terms
 from tests.integration.given import SCHEME_CODE, agreed_scheme, drafted_with_lead, event_count, event_names, last_event

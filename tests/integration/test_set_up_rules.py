@@ -12,7 +12,7 @@ from api.storage.settings import Settings
 from domain.application import Corral
 from domain.limits import InvalidInputError
 from domain.organisation import Sector
-from domain.programme import LeadNotParticipantError
+from domain.programme_errors import LeadNotParticipantError
 from domain.scheme import LeadNotDesignatedError
 from domain.scheme_terms import Exclusion, ExclusionReasonMissingError
 from projections.audit import audit_trail

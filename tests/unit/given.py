@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain import ids
+from domain.payment_rules import as_set_up
 from domain.actors import Actor, Role
 from domain.evidence import Evidence
 from domain.milestones import Milestone, Quarter
@@ -29,6 +30,7 @@ ALL_PROVIDERS = frozenset({ACUTE_ID, COMMUNITY_ID, PRIVATE_ID})
 SCOPE = ProgrammeScope(ALL_PROVIDERS, 2014)  # the programme's providers and contract year
 LEAD, LEAD_ID = COMMUNITY, COMMUNITY_ID
 HALF = Decimal("0.5")
+RULES = as_set_up(HALF)
 
 
 def collected(aggregate: Aggregate) -> list[Any]:

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import pytest
 
+from domain.payment_rules import as_set_up
 from domain.achievement import achievement, AssessmentStatus, BaselineMissingError, FiguresRequiredError
 from domain.achievement import NothingToOverrideError
 from domain.achievement import status_for_share, StatusDisagreesWithFiguresError, threshold_share
 from domain.evidence import Figures
 from domain.milestones import Direction, Milestone, NumericMeasure, Quarter, ThresholdBasis
 from tests.builders import flu_milestone, narrative_milestone
-from tests.unit.given import HALF
+from tests.unit.given import HALF, RULES
 
 MET, PARTLY, NOT_MET, NA = (
     AssessmentStatus.MET,
@@ -64,18 +65,18 @@ def flu_measure() -> NumericMeasure:
 def test_a_narrative_milestone_earns_one_nothing_or_the_partial_fraction(
     status: AssessmentStatus, earned: Decimal
 ) -> None:
-    result = achievement(status, narrative_milestone(), None, HALF)
+    result = achievement(status, narrative_milestone(), None, RULES)
 
     assert result == earned and isinstance(result, Decimal)
 
 
 def test_partially_met_earns_whatever_partial_fraction_the_programme_set() -> None:
-    assert achievement(PARTLY, narrative_milestone(), None, Decimal("0.3")) == Decimal("0.3")
+    assert achievement(PARTLY, narrative_milestone(), None, as_set_up(Decimal("0.3"))) == Decimal("0.3")
 
 
 @pytest.mark.parametrize("milestone", [narrative_milestone(), flu_milestone()], ids=["narrative", "numeric"])
 def test_na_earns_none_so_the_milestone_leaves_both_totals(milestone: Milestone) -> None:
-    assert achievement(NA, milestone, None, HALF) is None
+    assert achievement(NA, milestone, None, RULES) is None
 
 
 @pytest.mark.parametrize(
@@ -150,18 +151,18 @@ def test_the_share_decides_the_status(share: str, status: AssessmentStatus) -> N
 def test_a_numeric_milestone_earns_its_threshold_share_not_the_partial_fraction(
     uptake: str, status: AssessmentStatus, earned: str
 ) -> None:
-    assert achievement(status, flu_milestone(), rate(uptake), Decimal("0.9")) == Decimal(earned)
+    assert achievement(status, flu_milestone(), rate(uptake), as_set_up(Decimal("0.9"))) == Decimal(earned)
 
 
 @pytest.mark.parametrize(("uptake", "status"), [("70", MET), ("70", NOT_MET), ("85", PARTLY), ("55", PARTLY)])
 def test_a_status_contradicting_the_figures_is_refused(uptake: str, status: AssessmentStatus) -> None:
     with pytest.raises(StatusDisagreesWithFiguresError):
-        achievement(status, flu_milestone(), rate(uptake), HALF)
+        achievement(status, flu_milestone(), rate(uptake), RULES)
 
 
 def test_the_refusal_says_a_reason_lets_the_commissioner_depart_from_the_share() -> None:
     with pytest.raises(StatusDisagreesWithFiguresError) as refused:
-        achievement(MET, flu_milestone(), rate("70"), HALF)
+        achievement(MET, flu_milestone(), rate("70"), RULES)
 
     assert str(refused.value) == (
         "the figures give 50%, which is Partially Met, not Met; to depart from the share the figures give,"
@@ -176,13 +177,13 @@ def test_the_refusal_says_a_reason_lets_the_commissioner_depart_from_the_share()
 def test_with_a_reason_the_chosen_status_earns_what_it_earns_whatever_the_figures(
     uptake: str, status: AssessmentStatus, earned: str
 ) -> None:
-    chosen = achievement(status, flu_milestone(), rate(uptake), Decimal("0.3"), "figures not validated")
+    chosen = achievement(status, flu_milestone(), rate(uptake), as_set_up(Decimal("0.3")), "figures not validated")
 
     assert chosen == Decimal(earned)
 
 
 def test_with_a_reason_a_numeric_milestone_may_be_taken_out_of_the_totals() -> None:
-    assert achievement(NA, flu_milestone(), rate("70"), HALF, "the ward closed in June") is None
+    assert achievement(NA, flu_milestone(), rate("70"), RULES, "the ward closed in June") is None
 
 
 @pytest.mark.parametrize(
@@ -194,17 +195,17 @@ def test_a_reason_to_depart_from_figures_is_refused_where_there_is_nothing_to_de
     status: AssessmentStatus, milestone: Milestone, figures: Figures | None
 ) -> None:
     with pytest.raises(NothingToOverrideError):
-        achievement(status, milestone, figures, HALF, "not validated")
+        achievement(status, milestone, figures, RULES, "not validated")
 
 
 def test_a_numeric_milestone_without_figures_is_not_met_and_earns_nothing() -> None:
-    assert achievement(NOT_MET, flu_milestone(), None, HALF) == Decimal(0)
+    assert achievement(NOT_MET, flu_milestone(), None, RULES) == Decimal(0)
 
 
 @pytest.mark.parametrize("status", [MET, PARTLY], ids=lambda s: s.value)
 def test_a_numeric_milestone_cannot_be_met_without_figures(status: AssessmentStatus) -> None:
     with pytest.raises(FiguresRequiredError):
-        achievement(status, flu_milestone(), None, HALF)
+        achievement(status, flu_milestone(), None, RULES)
 
 
 def test_a_numeric_milestone_from_a_missing_baseline_cannot_be_assessed() -> None:
@@ -217,4 +218,4 @@ def test_a_numeric_milestone_from_a_missing_baseline_cannot_be_assessed() -> Non
     )
 
     with pytest.raises(BaselineMissingError):
-        achievement(MET, unset, count("800"), HALF)
+        achievement(MET, unset, count("800"), RULES)

@@ -12,11 +12,13 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 from domain import ids
+from domain.payment_rules import as_set_up
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
 from domain.milestones import Milestone, Quarter
 from domain.organisation import Organisation, OrganisationKind, Sector
 from domain.carrying import carried_forward
+from domain.payment_rules import published
 from domain.programme import Programme, ProgrammeScope, ProviderTerms
 from domain.evidence_pack import PackEntry
 from domain.quarter_review import QuarterReview
@@ -38,7 +40,7 @@ FINANCE = Actor("fiona", COMMISSIONER_ID, Role.FINANCE_APPROVER)
 PROGRAMME_ID = ids.programme_id(COMMISSIONER_ID, "Torbay", 2014)
 SCHEME_ID = ids.scheme_id(PROGRAMME_ID, "SH")
 TITLE = "Reduce self-harm and suicide"
-HALF = Decimal("0.5")
+HALF = as_set_up(Decimal("0.5"))
 Q2 = narrative_milestone("Q2", Quarter.Q2)
 TARGETED = narrative_milestone("Q2-TARGETED", Quarter.Q2, provider_id=COMMUNITY_ID)
 
@@ -195,6 +197,10 @@ class Story:
         self.step(programme)
         self.step(Statement.issue(FINANCE, programme, ACUTE_ID, 1, Decimal(0), None))
 
+    def payment_rules(self, programme: Programme) -> None:
+        programme.adopt_payment_rules(COMMISSIONER, published("partial-60"), "the ICB's 2015/16 guidance")
+        self.step(programme)
+
     def rename(self) -> None:
         organisation = Organisation.register(
             OPERATOR, "ACUTE", "Devon Partnership NHS Trust", OrganisationKind.PROVIDER, Sector.ACUTE
@@ -224,6 +230,7 @@ class Story:
         story.quarter(scheme)
         story.payments(programme)
         story.next_year(programme, scheme)
+        story.payment_rules(programme)
         story.rename()
         return story.events
 
@@ -241,7 +248,7 @@ def described_as(story: list[tuple[Any, Described]], event_name: str) -> list[De
 def test_every_event_class_of_every_aggregate_has_its_own_describer() -> None:
     classes = every_event_class(list(Corral.snapshotting_intervals))
 
-    assert len(classes) == 47
+    assert len(classes) == 48
     assert [c.__qualname__ for c in classes if c not in DESCRIBERS] == []
 
 

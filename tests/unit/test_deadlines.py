@@ -21,7 +21,7 @@ from domain.review_errors import AlreadyBeforeCommissionerError, PackNotOverdueE
 from domain.scheme_terms import PackDeadline, SchemeTerms
 from domain.submission import NotAwaitingReviewError, Submission, SubmissionLockedError, SubmissionStatus
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY_ID, ON_TIME, narrative, narrative_milestone
-from tests.unit.given import HALF, LEAD, LEAD_ID, PROGRAMME_ID, SCHEME_ID, SCOPE, accepted, collected
+from tests.unit.given import RULES, LEAD, LEAD_ID, PROGRAMME_ID, SCHEME_ID, SCOPE, accepted, collected
 from tests.unit.given import entry, opened_review, presented, submitted, terms
 
 M1 = narrative_milestone("M1")  # due 31 July 2014
@@ -119,7 +119,7 @@ def called_in(waiting: Submission) -> tuple[QuarterReview, Submission]:
 def test_after_the_pack_deadline_the_commissioner_calls_in_waiting_evidence_and_assesses_it() -> None:
     review, waiting = called_in(submitted())
 
-    review.assess(COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.MET, "Audit complete", waiting.evidence(), HALF)
+    review.assess(COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.MET, "Audit complete", waiting.evidence(), RULES)
 
     assert review.was_called_in(ACUTE_ID, "M1")
     assert review.assessment(ACUTE_ID, "M1").status is AssessmentStatus.MET

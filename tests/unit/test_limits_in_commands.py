@@ -22,7 +22,7 @@ from domain.submission import Submission
 from domain.user_account import UserAccount
 from tests.builders import ON_TIME, ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID
 from tests.builders import COMMUNITY_ID, flu_milestone, narrative, narrative_milestone, terms
-from tests.unit.given import HALF, LEAD, LEAD_ID, PROGRAMME_ID, SCHEME_ID, SCOPE
+from tests.unit.given import RULES, LEAD, LEAD_ID, PROGRAMME_ID, SCHEME_ID, SCOPE
 from tests.unit.given import agreed, drafted, presented, presented_review, programme, submitted
 
 NUL = "safety plans\x00audited"
@@ -63,7 +63,7 @@ def led_programme() -> Programme:
 
 def assessed() -> Any:
     review = presented_review(presented())
-    review.assess(COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.MET, "audited", narrative(), HALF)
+    review.assess(COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.MET, "audited", narrative(), RULES)
     review.collect_events()
     return review
 
@@ -121,20 +121,20 @@ COMMANDS: dict[str, tuple[Callable[[], Aggregate], Callable[[Any], Any], str]] =
     ),
     "assess: rationale": (
         lambda: presented_review(presented()),
-        lambda r: r.assess(COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.MET, NUL, narrative(), HALF),
+        lambda r: r.assess(COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.MET, NUL, narrative(), RULES),
         "rationale",
     ),
     "revise assessment on appeal: reason": (
         assessed,
         lambda r: r.revise_on_appeal(
-            COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.NOT_MET, "re-audited", narrative(), HALF, NUL
+            COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.NOT_MET, "re-audited", narrative(), RULES, NUL
         ),
         "reason",
     ),
     "revise assessment on appeal: rationale": (
         assessed,
         lambda r: r.revise_on_appeal(
-            COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.NOT_MET, "x" * 4001, narrative(), HALF, "appeal"
+            COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.NOT_MET, "x" * 4001, narrative(), RULES, "appeal"
         ),
         "rationale",
     ),

@@ -11,8 +11,14 @@ from domain import ids
 from domain.actors import Actor, Role
 from domain.errors import AlreadyExistsError, NotFoundError, NotPermittedError, ReasonRequiredError
 from domain.limits import InvalidInputError
-from domain.programme import AlreadyLeadError, InvalidProgrammeError, LeadLimitExceededError, LeadNotParticipantError
-from domain.programme import Programme, ProviderAlreadyJoinedError, ProviderNotInProgrammeError, ProviderTerms
+from domain.programme_errors import (
+    AlreadyLeadError,
+    InvalidProgrammeError,
+    LeadLimitExceededError,
+    LeadNotParticipantError,
+)
+from domain.programme import Programme, ProviderTerms
+from domain.programme_errors import ProviderAlreadyJoinedError, ProviderNotInProgrammeError
 from tests.builders import ACUTE, ACUTE_ID, ADMIN, AUDITOR, COMMISSIONER
 from tests.builders import COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID, PRIVATE_ID
 from tests.unit.given import collected, ALL_PROVIDERS, PROGRAMME_ID, event_names, programme, provider_terms

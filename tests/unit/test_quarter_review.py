@@ -18,7 +18,7 @@ from domain.quarter_review import QuarterReview, ReviewStatus
 from domain.unassessed import UnassessedMilestonesError
 from tests.builders import ACUTE, ACUTE_ID, AUDITOR, COMMISSIONER
 from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, narrative_milestone, terms
-from tests.unit.given import HALF, LEAD, LEAD_ID, PROGRAMME_ID, SCHEME_ID, collected
+from tests.unit.given import RULES, LEAD, LEAD_ID, PROGRAMME_ID, SCHEME_ID, collected
 from tests.unit.given import entry, event_names, opened_review, presented, presented_review
 
 M1 = narrative_milestone("M1")
@@ -36,14 +36,14 @@ def queried_review() -> QuarterReview:
 def acute_assessed_met() -> QuarterReview:
     submission = presented()
     review = presented_review(submission)
-    review.assess(COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.MET, "audit complete", submission.evidence(), HALF)
+    review.assess(COMMISSIONER, M1, ACUTE_ID, AssessmentStatus.MET, "audit complete", submission.evidence(), RULES)
     review.collect_events()
     return review
 
 
 def closed_review() -> QuarterReview:
     review = acute_assessed_met()
-    review.assess(COMMISSIONER, M1, COMMUNITY_ID, AssessmentStatus.NOT_MET, "nothing submitted", None, HALF)
+    review.assess(COMMISSIONER, M1, COMMUNITY_ID, AssessmentStatus.NOT_MET, "nothing submitted", None, RULES)
     review.close(COMMISSIONER, terms().expected(Quarter.Q1))
     review.collect_events()
     return review
@@ -191,7 +191,7 @@ def test_a_quarter_with_an_expected_milestone_unassessed_does_not_close() -> Non
 
 def test_a_quarter_closes_once_every_expected_milestone_is_assessed() -> None:
     review = acute_assessed_met()
-    review.assess(COMMISSIONER, M1, COMMUNITY_ID, AssessmentStatus.NOT_APPLICABLE, "service closed in Q1", None, HALF)
+    review.assess(COMMISSIONER, M1, COMMUNITY_ID, AssessmentStatus.NOT_APPLICABLE, "service closed in Q1", None, RULES)
     review.collect_events()
 
     review.close(COMMISSIONER, terms().expected(Quarter.Q1))
@@ -213,13 +213,13 @@ CHANGES_TO_A_CLOSED_QUARTER: dict[str, Callable[[QuarterReview], object]] = {
     "present": lambda r: r.present(LEAD, LEAD_ID, (entry(presented()),), ()),
     "query": lambda r: r.query(COMMISSIONER, "Where is the June audit?"),
     "assess": lambda r: r.assess(
-        COMMISSIONER, narrative_milestone("M2"), ACUTE_ID, AssessmentStatus.NOT_MET, "late", None, HALF
+        COMMISSIONER, narrative_milestone("M2"), ACUTE_ID, AssessmentStatus.NOT_MET, "late", None, RULES
     ),
     "assess N/A": lambda r: r.assess(
-        COMMISSIONER, narrative_milestone("M2"), ACUTE_ID, AssessmentStatus.NOT_APPLICABLE, "not due", None, HALF
+        COMMISSIONER, narrative_milestone("M2"), ACUTE_ID, AssessmentStatus.NOT_APPLICABLE, "not due", None, RULES
     ),
     "revise on appeal": lambda r: r.revise_on_appeal(
-        COMMISSIONER, M1, COMMUNITY_ID, AssessmentStatus.NOT_APPLICABLE, "service closed", None, HALF, "appeal"
+        COMMISSIONER, M1, COMMUNITY_ID, AssessmentStatus.NOT_APPLICABLE, "service closed", None, RULES, "appeal"
     ),
     "close": lambda r: r.close(COMMISSIONER, []),
     "check it is open": lambda r: r.require_open(),

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.payment_rules import as_set_up
 from domain.achievement import AssessmentStatus, FiguresRequiredError, StatusDisagreesWithFiguresError
 from domain.actors import Actor
 from domain.errors import NotPermittedError, ReasonRequiredError
@@ -15,7 +16,17 @@ from domain.quarter_review import QuarterReview
 from domain.review_errors import AlreadyAssessedError, NotAssessedError, PackNotPresentedError
 from domain.submission import Submission
 from tests.builders import ACUTE_ID, AUDITOR, COMMISSIONER, COMMUNITY_ID, figures, flu_milestone, narrative_milestone
-from tests.unit.given import collected, HALF, LEAD, entry, event_names, opened_review, presented, presented_review
+from tests.unit.given import (
+    collected,
+    HALF,
+    RULES,
+    LEAD,
+    entry,
+    event_names,
+    opened_review,
+    presented,
+    presented_review,
+)
 
 M1 = narrative_milestone("M1")
 FLU = flu_milestone()
@@ -35,7 +46,7 @@ def acute_presented(submission: Submission | None = None) -> tuple[QuarterReview
 
 def acute_assessed_met() -> tuple[QuarterReview, Submission]:
     review, submission = acute_presented()
-    review.assess(COMMISSIONER, M1, ACUTE_ID, MET, "audit complete", submission.evidence(), HALF)
+    review.assess(COMMISSIONER, M1, ACUTE_ID, MET, "audit complete", submission.evidence(), RULES)
     review.collect_events()
     return review, submission
 
@@ -49,7 +60,7 @@ def queried() -> QuarterReview:
 def test_the_commissioner_assesses_presented_evidence_as_met() -> None:
     review, submission = acute_presented()
 
-    review.assess(COMMISSIONER, M1, ACUTE_ID, MET, " every safety plan audited ", submission.evidence(), HALF)
+    review.assess(COMMISSIONER, M1, ACUTE_ID, MET, " every safety plan audited ", submission.evidence(), RULES)
 
     events = collected(review)
     assert [type(e).__name__ for e in events] == ["MilestoneAssessed"]
@@ -61,7 +72,9 @@ def test_the_commissioner_assesses_presented_evidence_as_met() -> None:
 def test_partially_met_narrative_evidence_earns_the_programmes_partial_fraction() -> None:
     review, submission = acute_presented()
 
-    review.assess(COMMISSIONER, M1, ACUTE_ID, PARTLY, "half the wards audited", submission.evidence(), Decimal("0.25"))
+    review.assess(
+        COMMISSIONER, M1, ACUTE_ID, PARTLY, "half the wards audited", submission.evidence(), as_set_up(Decimal("0.25"))
+    )
 
     assert review.assessment(ACUTE_ID, "M1").achievement == Decimal("0.25")
     assert event_names(review) == ["MilestoneAssessed"]
@@ -70,7 +83,7 @@ def test_partially_met_narrative_evidence_earns_the_programmes_partial_fraction(
 def test_missing_evidence_is_assessed_not_met_and_earns_nothing() -> None:
     review, _ = acute_presented()
 
-    review.assess(COMMISSIONER, M1, COMMUNITY_ID, NOT_MET, "nothing submitted", None, HALF)
+    review.assess(COMMISSIONER, M1, COMMUNITY_ID, NOT_MET, "nothing submitted", None, RULES)
 
     assessment = review.assessment(COMMUNITY_ID, "M1")
     assert (assessment.achievement, assessment.evidence_assessed) == (Decimal(0), None)
@@ -79,7 +92,7 @@ def test_missing_evidence_is_assessed_not_met_and_earns_nothing() -> None:
 def test_a_milestone_not_at_stake_is_assessed_na_without_a_pack_and_leaves_the_totals() -> None:
     review = opened_review()
 
-    review.assess(COMMISSIONER, FLU, COMMUNITY_ID, NA, "no frontline staff", None, HALF)
+    review.assess(COMMISSIONER, FLU, COMMUNITY_ID, NA, "no frontline staff", None, RULES)
 
     events = collected(review)
     assert [type(e).__name__ for e in events] == ["MilestoneAssessed"]
@@ -90,7 +103,7 @@ def test_an_assessment_needs_a_rationale() -> None:
     review, submission = acute_presented()
 
     with pytest.raises(RationaleRequiredError):
-        review.assess(COMMISSIONER, M1, ACUTE_ID, MET, "  ", submission.evidence(), HALF)
+        review.assess(COMMISSIONER, M1, ACUTE_ID, MET, "  ", submission.evidence(), RULES)
 
 
 @pytest.mark.parametrize("status", [MET, PARTLY], ids=lambda s: s.value)
@@ -98,13 +111,13 @@ def test_met_and_partially_met_need_evidence_in_the_pack(status: AssessmentStatu
     review, _ = acute_presented()
 
     with pytest.raises(EvidenceNotInPackError):
-        review.assess(COMMISSIONER, M1, COMMUNITY_ID, status, "we heard it went well", None, HALF)
+        review.assess(COMMISSIONER, M1, COMMUNITY_ID, status, "we heard it went well", None, RULES)
 
 
 def test_numeric_evidence_between_the_thresholds_earns_its_share_of_the_sliding_scale() -> None:
     review, submission = acute_presented(presented(FLU, figures(70, 100)))
 
-    review.assess(COMMISSIONER, FLU, ACUTE_ID, PARTLY, "70% uptake", submission.evidence(), HALF)
+    review.assess(COMMISSIONER, FLU, ACUTE_ID, PARTLY, "70% uptake", submission.evidence(), RULES)
 
     assert review.assessment(ACUTE_ID, "FLU").achievement == Decimal("0.5")
 
@@ -114,7 +127,7 @@ def test_a_numeric_status_must_agree_with_the_share_of_the_figures(status: Asses
     review, submission = acute_presented(presented(FLU, figures(70, 100)))
 
     with pytest.raises(StatusDisagreesWithFiguresError):
-        review.assess(COMMISSIONER, FLU, ACUTE_ID, status, "close enough", submission.evidence(), HALF)
+        review.assess(COMMISSIONER, FLU, ACUTE_ID, status, "close enough", submission.evidence(), RULES)
 
 
 @pytest.mark.parametrize(
@@ -128,7 +141,7 @@ def test_the_commissioner_departs_from_the_figures_with_a_reason_and_the_status_
     review, submission = acute_presented(presented(FLU, figures(uptake, 100)))
     reason = " the uptake figures were not validated by occupational health "
 
-    review.assess(COMMISSIONER, FLU, ACUTE_ID, status, "on the audit", submission.evidence(), HALF, reason)
+    review.assess(COMMISSIONER, FLU, ACUTE_ID, status, "on the audit", submission.evidence(), RULES, reason)
 
     recorded = collected(review)[-1].assessment
     assert (recorded.status, recorded.achievement) == (status, earned)
@@ -138,10 +151,10 @@ def test_the_commissioner_departs_from_the_figures_with_a_reason_and_the_status_
 
 def test_a_revision_on_appeal_may_depart_from_the_figures_with_a_reason() -> None:
     review, submission = acute_presented(presented(FLU, figures(85, 100)))
-    review.assess(COMMISSIONER, FLU, ACUTE_ID, MET, "85% uptake", submission.evidence(), HALF)
+    review.assess(COMMISSIONER, FLU, ACUTE_ID, MET, "85% uptake", submission.evidence(), RULES)
 
     review.revise_on_appeal(
-        COMMISSIONER, FLU, ACUTE_ID, NOT_MET, "recount", submission.evidence(), HALF, "appeal", "figures unvalidated"
+        COMMISSIONER, FLU, ACUTE_ID, NOT_MET, "recount", submission.evidence(), RULES, "appeal", "figures unvalidated"
     )
 
     revised = collected(review)[-1]
@@ -153,20 +166,20 @@ def test_a_numeric_milestone_is_not_met_without_its_figures() -> None:
     review, _ = acute_presented(presented(FLU, figures(85, 100)))
 
     with pytest.raises(FiguresRequiredError):
-        review.assess(COMMISSIONER, FLU, ACUTE_ID, MET, "85% uptake", None, HALF)
+        review.assess(COMMISSIONER, FLU, ACUTE_ID, MET, "85% uptake", None, RULES)
 
 
 @pytest.mark.parametrize("given", [opened_review, queried], ids=["nothing presented", "pack queried"])
 def test_evidence_is_assessed_only_while_a_pack_is_presented(given: Callable[[], QuarterReview]) -> None:
     with pytest.raises(PackNotPresentedError):
-        given().assess(COMMISSIONER, M1, ACUTE_ID, NOT_MET, "nothing presented", None, HALF)
+        given().assess(COMMISSIONER, M1, ACUTE_ID, NOT_MET, "nothing presented", None, RULES)
 
 
 def test_an_assessed_milestone_is_not_assessed_again() -> None:
     review, submission = acute_assessed_met()
 
     with pytest.raises(AlreadyAssessedError):
-        review.assess(COMMISSIONER, M1, ACUTE_ID, PARTLY, "on reflection", submission.evidence(), HALF)
+        review.assess(COMMISSIONER, M1, ACUTE_ID, PARTLY, "on reflection", submission.evidence(), RULES)
 
 
 @pytest.mark.parametrize("actor", [LEAD, AUDITOR], ids=["lead", "auditor"])
@@ -174,7 +187,7 @@ def test_only_the_commissioner_assesses(actor: Actor) -> None:
     review, submission = acute_presented()
 
     with pytest.raises(NotPermittedError):
-        review.assess(actor, M1, ACUTE_ID, MET, "looks fine to us", submission.evidence(), HALF)
+        review.assess(actor, M1, ACUTE_ID, MET, "looks fine to us", submission.evidence(), RULES)
 
 
 def test_an_assessment_revised_on_appeal_records_the_earlier_one_and_the_reason() -> None:
@@ -182,7 +195,7 @@ def test_an_assessment_revised_on_appeal_records_the_earlier_one_and_the_reason(
     previous = review.assessment(ACUTE_ID, "M1")
 
     review.revise_on_appeal(
-        COMMISSIONER, M1, ACUTE_ID, PARTLY, "two wards missing", submission.evidence(), HALF, " internal audit "
+        COMMISSIONER, M1, ACUTE_ID, PARTLY, "two wards missing", submission.evidence(), RULES, " internal audit "
     )
 
     events = collected(review)
@@ -197,7 +210,7 @@ def test_revising_an_assessment_needs_a_reason() -> None:
 
     with pytest.raises(ReasonRequiredError):
         review.revise_on_appeal(
-            COMMISSIONER, M1, ACUTE_ID, PARTLY, "two wards missing", submission.evidence(), HALF, ""
+            COMMISSIONER, M1, ACUTE_ID, PARTLY, "two wards missing", submission.evidence(), RULES, ""
         )
 
 
@@ -205,7 +218,7 @@ def test_a_revised_assessment_still_needs_a_rationale() -> None:
     review, submission = acute_assessed_met()
 
     with pytest.raises(RationaleRequiredError):
-        review.revise_on_appeal(COMMISSIONER, M1, ACUTE_ID, PARTLY, " ", submission.evidence(), HALF, "appeal")
+        review.revise_on_appeal(COMMISSIONER, M1, ACUTE_ID, PARTLY, " ", submission.evidence(), RULES, "appeal")
 
 
 def test_only_an_assessment_that_exists_is_revised() -> None:
@@ -213,7 +226,7 @@ def test_only_an_assessment_that_exists_is_revised() -> None:
 
     assert review.find_assessment(COMMUNITY_ID, "M1") is None
     with pytest.raises(NotAssessedError):
-        review.revise_on_appeal(COMMISSIONER, M1, COMMUNITY_ID, NOT_MET, "nothing submitted", None, HALF, "appeal")
+        review.revise_on_appeal(COMMISSIONER, M1, COMMUNITY_ID, NOT_MET, "nothing submitted", None, RULES, "appeal")
 
 
 @pytest.mark.parametrize("actor", [LEAD, AUDITOR], ids=["lead", "auditor"])
@@ -221,4 +234,4 @@ def test_only_the_commissioner_revises_an_assessment(actor: Actor) -> None:
     review, submission = acute_assessed_met()
 
     with pytest.raises(NotPermittedError):
-        review.revise_on_appeal(actor, M1, ACUTE_ID, PARTLY, "fairer", submission.evidence(), HALF, "appeal")
+        review.revise_on_appeal(actor, M1, ACUTE_ID, PARTLY, "fairer", submission.evidence(), RULES, "appeal")

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.payment_rules import as_set_up
 from domain.achievement import AssessmentStatus, achievement, status_for_share, threshold_share
 from domain.errors import DomainError
 from domain.evidence import Figures
@@ -83,7 +84,7 @@ def test_a_rate_recorded_without_its_denominator_earns_nothing_so_a_rate_of_fift
     figures = old_figures("50")
 
     assert status_for_share(threshold_share(measure_of(FLU), figures)) is AssessmentStatus.NOT_MET
-    assert achievement(AssessmentStatus.NOT_MET, FLU, figures, Decimal("0.5")) == Decimal(0)
+    assert achievement(AssessmentStatus.NOT_MET, FLU, figures, as_set_up(Decimal("0.5"))) == Decimal(0)
 
 
 def test_the_value_of_huge_figures_is_an_answer_not_an_error() -> None:
@@ -122,7 +123,7 @@ def test_no_figures_and_no_recorded_measure_make_the_review_arithmetic_raise(
                 object.__setattr__(milestone, "measure", measure)
                 for status in AssessmentStatus:
                     try:
-                        achievement(status, milestone, figures, Decimal("0.5"))
+                        achievement(status, milestone, figures, as_set_up(Decimal("0.5")))
                     except DomainError:
                         pass
 

@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 
 from domain.limits import InvalidInputError
-from domain.programme import LeadNotParticipantError, ProgrammeScope
+from domain.programme import ProgrammeScope
+from domain.programme_errors import LeadNotParticipantError
 from domain.scheme import LeadNotDesignatedError
 from domain.scheme_terms import Exclusion, ExclusionReasonMissingError
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY_ID, PRIVATE_ID, terms

@@ -21,6 +21,7 @@ from domain.milestones import Quarter
 from domain.organisation import Organisation, OrganisationKind
 from domain.limits import InvalidInputError
 from domain.on_account import OnAccountBasis
+from domain.payment_rules import published
 from domain.programme import Programme, ProviderTerms
 from domain.statements import StatementFigures
 from domain.assessment import Assessment
@@ -34,11 +35,12 @@ from domain.transcoding import ENUMS, VALUE_OBJECTS, DataclassAsDict, register_v
 from tests.builders import ON_TIME, ACUTE, ACUTE_ID, OPERATOR, COMMISSIONER, COMMISSIONER_ID, COMMUNITY_ID
 from tests.builders import PRIVATE_ID, ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
 from tests.legacy import unchecked
-from tests.unit.given import ALL_PROVIDERS, SCOPE, HALF, LEAD, LEAD_ID, PROGRAMME_ID, REVIEW_ID
+from tests.unit.given import ALL_PROVIDERS, SCOPE, RULES, LEAD, LEAD_ID, PROGRAMME_ID, REVIEW_ID
 from tests.unit.given import SCHEME_ID, collected, entry, presented, provider_terms, sign_by_all
 
 DOMAIN_MODULES = (
     "actors",
+    "payment_rules",
     "set_password_links",
     "achievement",
     "evidence",
@@ -83,6 +85,7 @@ SAMPLES: list[object] = [
     Assessment(ACUTE_ID, "FLU", AssessmentStatus.MET, "70%", Decimal(1), PACK_ENTRY, "validated late", Decimal("0.5")),
     SetPasswordLink("0" * 64, datetime(2026, 12, 6, 12, 0, tzinfo=UTC)),
     OnAccountBasis(Decimal("0.85"), Decimal("25000.50")),
+    published("stepped-quarters"),
     StatementFigures(
         12, Decimal("1.01"), Decimal("12.12"), Decimal("20"), Decimal("-3.5"), Decimal(0), Decimal("11.38")
     ),
@@ -189,8 +192,8 @@ def quarter_review_history() -> Aggregate:
     review.query(COMMISSIONER, "Which staff groups are frontline?")
     review.present(LEAD, LEAD_ID, (entry(flu),), (f"{COMMUNITY_ID}/FLU",))
     milestone = flu_milestone()
-    review.assess(COMMISSIONER, milestone, ACUTE_ID, AssessmentStatus.PARTIALLY_MET, "70%", flu.evidence(), HALF)
-    review.assess(COMMISSIONER, milestone, COMMUNITY_ID, AssessmentStatus.NOT_MET, "no return", None, HALF)
+    review.assess(COMMISSIONER, milestone, ACUTE_ID, AssessmentStatus.PARTIALLY_MET, "70%", flu.evidence(), RULES)
+    review.assess(COMMISSIONER, milestone, COMMUNITY_ID, AssessmentStatus.NOT_MET, "no return", None, RULES)
     review.revise_on_appeal(
         COMMISSIONER,
         milestone,
@@ -198,7 +201,7 @@ def quarter_review_history() -> Aggregate:
         AssessmentStatus.NOT_APPLICABLE,
         "no frontline staff",
         None,
-        HALF,
+        RULES,
         "appeal",
     )
     review.close(COMMISSIONER, terms(milestone).expected(Quarter.Q1))

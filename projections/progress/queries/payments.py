@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -10,10 +11,12 @@ from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
+from domain.payment_rules import PaymentRules
 from domain.payments import ZERO, Figures, Stake, figures, split
 from domain.scheme import SchemeTerms
 from projections.progress.queries.access import ProgrammeAccess
 from projections.progress.queries.reading import MilestoneProgress, fetch, load_progress
+from projections.progress.queries.rules import priced, programme_rules
 from projections.progress.queries.restatements import RestatedMilestone, as_restated, restated_milestone
 from projections.progress.queries.scheme_money import SchemeLabel, SchemeMoney, across, by_scheme, scheme_labels
 from projections.progress.view import ProgressView
@@ -112,8 +115,15 @@ def earned_to_date(view: ProgressView, programme_id: str, provider_id: str) -> D
     return (paid.restated_total or paid.total).earned
 
 
-def payments_of(view: ProgressView, programme_id: str, rows: list[MilestoneProgress]) -> ProgrammePayments:
-    """The payments over rows already loaded; a closed quarter's milestones keep the values fixed at closing."""
+def payments_of(
+    view: ProgressView, programme_id: str, rows: list[MilestoneProgress], rules: PaymentRules | None = None
+) -> ProgrammePayments:
+    """The payments over rows already loaded, by the programme's payment rules or, when given, by other rules (the
+    open quarters repriced by them); a closed quarter's milestones keep the values fixed at closing."""
+    if rules is None:
+        rules = programme_rules(view, programme_id)
+    else:
+        rows = priced(rows, rules)
     scheme_weights, terms = _weights_and_terms(view, programme_id)
     values = _values(rows, scheme_weights, terms)
     by_provider: dict[str, list[tuple[str, Quarter, Stake[str]]]] = defaultdict(list)
@@ -123,14 +133,15 @@ def payments_of(view: ProgressView, programme_id: str, rows: list[MilestoneProgr
         stake = Stake(row.code, value, row.assessment is not None, row.achievement)
         by_provider[row.provider_id].append((row.scheme_id, row.quarter, stake))
         if row.restated is not None:
-            restated[row.provider_id].append(restated_milestone(row, row.restated, stake))
+            restated[row.provider_id].append(restated_milestone(row, row.restated, stake, rules.money))
     overridden: dict[str, list[Overridden]] = defaultdict(list)
     for row in rows:
         if row.override_reason:
             overridden[row.provider_id].append(_overridden(row, row.override_reason))
     labels = scheme_labels(view, programme_id)
     providers = {
-        p: _provider(p, terms[p], stakes, overridden[p], restated[p], labels) for p, stakes in by_provider.items()
+        p: _provider(p, terms[p], stakes, overridden[p], restated[p], labels, rules.money)
+        for p, stakes in by_provider.items()
     }
     by_quarter = {q: sum((p.by_quarter[q] for p in providers.values()), Figures()) for q in Quarter}
     total = sum((p.total for p in providers.values()), Figures())
@@ -189,11 +200,12 @@ def _provider(
     overridden: list[Overridden],
     restated: list[RestatedMilestone],
     labels: list[SchemeLabel],
+    money: Callable[[Decimal], Decimal],
 ) -> ProviderPayments:
     grouped: dict[tuple[str, Quarter], list[Stake[str]]] = defaultdict(list)
     for scheme_id, quarter, stake in stakes:
         grouped[(scheme_id, quarter)].append(stake)
-    cells = {key: figures(group) for key, group in grouped.items()}
+    cells = {key: figures(group, money) for key, group in grouped.items()}
     by_quarter = {q: sum((f for (_, fq), f in cells.items() if fq is q), Figures()) for q in Quarter}
     schemes = by_scheme(labels, cells, restated)
     total = sum((s.total for s in schemes), Figures())

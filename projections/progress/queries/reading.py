@@ -63,7 +63,7 @@ class MilestoneProgress:
     assessed_revision: int | None
     revised_on_appeal: bool
     override_reason: str | None  # why the status departs from the share the figures gave
-    figures_share: Decimal | None  # that share, where the status departs from it
+    figures_share: Decimal | None  # the share of its thresholds a numeric milestone's assessed figures gave
     weight: Decimal
     numeric: bool
     fixed_value: Decimal | None
@@ -72,6 +72,9 @@ class MilestoneProgress:
     due_note: str | None  # for evidence still owed: "due in 3 days", "due today", "2 days overdue"
     standing: Standing | None  # for evidence still owed: where its due date stands today
     restated: Restated | None = None  # after the close; the assessment above is the one the quarter closed with
+    # The latest evidence's figures, for a numeric milestone, as recorded (checked only where they are used).
+    numerator_value: Decimal | None = None
+    denominator_value: Decimal | None = None
 
     @property
     def owed(self) -> bool:
@@ -159,6 +162,8 @@ def load_progress(
             due_note=due_note(r.due, today) if _owed(r) else None,
             standing=standing(r.due, today) if _owed(r) else None,
             restated=_restated(r),
+            numerator_value=r.numerator_value,
+            denominator_value=r.denominator_value,
         )
         for r in rows
     ]

@@ -3,8 +3,10 @@ figures and the difference, exact in Decimal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from domain.milestones import Quarter
 from domain.payments import Figures, Stake, figures
@@ -34,8 +36,11 @@ class RestatedMilestone:
         return self.restated - self.original
 
 
-def restated_milestone(row: MilestoneProgress, restated: Restated, original: Stake[str]) -> RestatedMilestone:
-    """One restated row's original and restated figures."""
+def restated_milestone(
+    row: MilestoneProgress, restated: Restated, original: Stake[str], money: Callable[[Decimal], Decimal] | None = None
+) -> RestatedMilestone:
+    """One restated row's original and restated figures, each milestone's money counted by `money` (exact unless the
+    payment rules round each milestone)."""
     return RestatedMilestone(
         row.scheme_id,
         row.scheme_title,
@@ -46,8 +51,8 @@ def restated_milestone(row: MilestoneProgress, restated: Restated, original: Sta
         restated.reason,
         restated.effective_on,
         restated.recorded_at,
-        figures([original]),
-        figures([Stake(original.key, original.value, True, restated.achievement)]),
+        figures([original], money),
+        figures([Stake(original.key, original.value, True, restated.achievement)], money),
     )
 
 

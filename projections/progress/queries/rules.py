@@ -1,0 +1,66 @@
+"""The payment rules in the progress view: the version a programme pays by, and milestones priced by any version."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from domain.achievement import AssessmentStatus
+from domain.payment_rules import NotApplicable, PaymentRules, Rounding, Scale
+from projections.progress.queries.reading import MilestoneProgress, fetch
+from projections.progress.view import ProgressView
+
+
+def rules_columns(rules: PaymentRules) -> dict[str, Any]:
+    """A version of the rules as the programmes table keeps it."""
+    return {
+        "rules_version": rules.version,
+        "partial_fraction": rules.partial_fraction,
+        "not_applicable": rules.not_applicable.value,
+        "scale": rules.scale.value,
+        "steps": rules.steps,
+        "rounding": rules.rounding.value,
+    }
+
+
+def programme_rules(view: ProgressView, programme_id: str, conn: Connection | None = None) -> PaymentRules:
+    """The payment rules the programme pays by now."""
+    g = view.programmes
+    columns = (g.c.rules_version, g.c.partial_fraction, g.c.not_applicable, g.c.scale, g.c.steps, g.c.rounding)
+    row = fetch(view, select(*columns).where(g.c.id == programme_id), conn)[0]
+    return PaymentRules(
+        row.rules_version,
+        row.partial_fraction,
+        NotApplicable(row.not_applicable),
+        Scale(row.scale),
+        row.steps,
+        Rounding(row.rounding),
+    )
+
+
+def judged_share(row: MilestoneProgress) -> Decimal | None:
+    """The share of its thresholds a numeric milestone's figures gave, where its status follows them; none where the
+    status alone decides what it earns (narrative, N/A, departed from, or assessed without figures)."""
+    if row.assessment is None or row.override_reason or row.assessment == AssessmentStatus.NOT_APPLICABLE.value:
+        return None
+    if row.figures_share is not None:
+        return row.figures_share
+    # Assessed before the share was kept for every numeric milestone, when every scale was a straight line: what it
+    # earned is the share.
+    return row.achievement if row.numeric else None
+
+
+def priced(rows: list[MilestoneProgress], rules: PaymentRules) -> list[MilestoneProgress]:
+    """The rows with each assessed milestone of an open quarter earning what these rules give; a closed quarter's
+    keep what they earned at the close (and any restatement)."""
+    return [_priced(row, rules) if row.assessment and row.fixed_value is None else row for row in rows]
+
+
+def _priced(row: MilestoneProgress, rules: PaymentRules) -> MilestoneProgress:
+    share = judged_share(row)
+    earned = rules.earns(AssessmentStatus(str(row.assessment)), share)
+    return replace(row, achievement=earned, figures_share=row.figures_share if share is None else share)
