@@ -16,7 +16,7 @@ from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure,
 from domain.organisation import OrganisationKind
 from domain.organisation import Sector
 from domain.on_account import OnAccountBasis
-from domain.statements import StatementFigures
+from domain.statements import Settlement, StatementFigures
 from domain.programme import ProviderTerms
 from domain.assessment import Assessment
 from domain.evidence_pack import EvidencePack, PackEntry
@@ -133,6 +133,7 @@ VALUE_OBJECTS: tuple[type, ...] = (
     SetPasswordLink,
     OnAccountBasis,
     StatementFigures,
+    Settlement,
 )
 
 

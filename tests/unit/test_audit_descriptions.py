@@ -23,6 +23,7 @@ from domain.quarter_review import QuarterReview
 from domain.on_account import OnAccountBasis
 from domain.reminder import Reminder
 from domain.statement import Statement
+from domain.statements import Settlement
 from domain.restatement import Correction
 from domain.scheme import Participant, Scheme, SchemeTerms
 from domain.submission import Submission
@@ -39,6 +40,7 @@ PROGRAMME_ID = ids.programme_id(COMMISSIONER_ID, "Torbay", 2014)
 SCHEME_ID = ids.scheme_id(PROGRAMME_ID, "SH")
 TITLE = "Reduce self-harm and suicide"
 HALF = Decimal("0.5")
+Q1_CLOSED = Settlement(Decimal(400_000), Decimal(300_000), Decimal(300_000), (Quarter.Q2, Quarter.Q3, Quarter.Q4))
 Q2 = narrative_milestone("Q2", Quarter.Q2)
 TARGETED = narrative_milestone("Q2-TARGETED", Quarter.Q2, provider_id=COMMUNITY_ID)
 
@@ -193,7 +195,7 @@ class Story:
         basis = OnAccountBasis(Decimal("0.9"), Decimal("50000"))
         programme.set_on_account_basis(COMMISSIONER, basis, "last year's achievement")
         self.step(programme)
-        self.step(Statement.issue(FINANCE, programme, ACUTE_ID, 1, Decimal(0), None))
+        self.step(Statement.issue(FINANCE, programme, ACUTE_ID, 1, Q1_CLOSED, None))
 
     def rename(self) -> None:
         organisation = Organisation.register(
@@ -267,8 +269,8 @@ def test_a_statement_names_who_issued_it_for_whom_and_its_figures(story: list[tu
     )
     assert issued == Described(
         "South Devon and Torbay CCG (finance approver) issued Devon Partnership NHS Trust's payment statement for"
-        " April in the Torbay 2014/15 programme: paid on account to date £140,625.00, earned to date £0.00, an adjustment of"
-        " £-140,625.00",
+        " April in the Torbay 2014/15 programme: paid on account to date £140,625.00, value in closed quarters"
+        " £400,000.00, earned in them £300,000.00 against £360,000.00 expected, an adjustment of £-60,000.00",
         programme_id=PROGRAMME_ID,
         provider_id=ACUTE_ID,
     )
