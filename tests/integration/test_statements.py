@@ -82,16 +82,24 @@ def earned(app: Corral, views: Views, programme_id: UUID, provider_id: UUID) -> 
     return paid.providers[str(provider_id)].total.earned
 
 
-def issued(app: Corral, views: Views, programme_id: UUID, provider_id: UUID, month: int) -> Actor:
+def issued(
+    app: Corral,
+    views: Views,
+    programme_id: UUID,
+    provider_id: UUID,
+    month: int,
+    issuers: tuple[Actor, Actor] = (COMMISSIONER, FINANCE),
+) -> Actor:
     """Commissioner staff issue the month's statement on the settlement read now, or, above the threshold, the
     finance approver; who did."""
+    staff, approver = issuers
     settled = settlement(views.caught_up(app).progress, str(programme_id), str(provider_id))
     try:
-        app.issue_statement(COMMISSIONER, programme_id, provider_id, month, settled)
-        return COMMISSIONER
+        app.issue_statement(staff, programme_id, provider_id, month, settled)
+        return staff
     except StatementNeedsApprovalError:
-        app.issue_statement(FINANCE, programme_id, provider_id, month, settled)
-        return FINANCE
+        app.issue_statement(approver, programme_id, provider_id, month, settled)
+        return approver
 
 
 def test_a_year_of_statements_pays_on_account_reconciles_closed_quarters_and_trues_up_to_exactly_what_was_earned(
