@@ -24,9 +24,12 @@ class Schedule:
     may_issue: bool
 
     def next_month(self, provider_id: str) -> tuple[int, str] | None:
-        """The month the provider's next statement is for, and its name; none once the year end's is issued."""
+        """The month the provider's next statement is for, and how its button names it ("April", "year-end"); none
+        once the year end's is issued."""
         month = len(self.statements.get(provider_id, [])) + 1
-        return (month, month_label(month)) if month <= YEAR_END else None
+        if month > YEAR_END:
+            return None
+        return month, "year-end" if month == YEAR_END else month_label(month)
 
 
 def schedule(page: Page, access: ProgrammeAccess, programme_id: UUID) -> Schedule:
