@@ -22,13 +22,14 @@ from domain.limits import InvalidInputError
 from domain.milestones import Quarter
 from domain.on_account import YEAR_END, OnAccountBasis
 from domain.statement import NoOnAccountBasisError, StatementAlreadyIssuedError, StatementNeedsApprovalError
-from domain.statement import StatementOutOfTurnError, YearStillOpenError
+from domain.statement import Statement, StatementOutOfTurnError, YearStillOpenError
 from domain.statements import EXACT, Settlement
 from projections.progress.queries import programme_payments, settlement
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID
 from tests.builders import figures, flu_milestone, narrative, narrative_milestone
 from tests.integration.given import agreed_scheme, presented
 from tests.integration.read_models import Views, views_of
+from tests.legacy import recorded_without
 
 FINANCE = Actor("fiona", COMMISSIONER_ID, Role.FINANCE_APPROVER)
 OTHER_COMMISSIONER = Actor("olga", UUID(int=7), Role.COMMISSIONER)
@@ -212,3 +213,14 @@ def test_the_finance_approver_may_not_assess(app: Corral) -> None:
     presented(app, scheme_id, (ACUTE, "M1", narrative()), quarter=Quarter.Q1)
     with pytest.raises(NotPermittedError):
         app.assess_milestone(FINANCE, scheme_id, Quarter.Q1, ACUTE_ID, "M1", MET, "Not theirs to judge.")
+
+
+def test_a_statement_recorded_before_closed_quarters_were_reconciled_still_loads_and_is_followed(app: Corral) -> None:
+    programme_id, _ = the_year(app)
+    older = Statement.issue(COMMISSIONER, app.programme(programme_id), ACUTE_ID, 1, NOTHING, None)
+    recorded_without(app, older, "value_closed", "earned_closed", "expected_closed")
+    app.issue_statement(COMMISSIONER, programme_id, ACUTE_ID, 2, NOTHING)
+
+    april, may = (s.figures for s in app.statements(programme_id, ACUTE_ID))
+    assert (april.value_closed, april.earned_closed, april.expected_closed) == (0, 0, 0)
+    assert april.on_account_payment == Decimal("145833.33") and may.paid_on_account_to_date == Decimal("291666.66")
