@@ -21,6 +21,7 @@ from domain.errors import NotPermittedError
 from domain.limits import InvalidInputError
 from domain.milestones import Quarter
 from domain.on_account import YEAR_END, OnAccountBasis
+from domain.restatement import Correction
 from domain.statement import NoOnAccountBasisError, StatementAlreadyIssuedError, StatementNeedsApprovalError
 from domain.statement import Statement, StatementOutOfTurnError, YearStillOpenError
 from domain.statements import EXACT, Settlement
@@ -139,6 +140,21 @@ def test_july_settles_q1_as_it_closed_against_what_the_basis_assumed_for_it(app:
     assert (july.value_closed, july.earned_closed) == (Decimal(625_000), Decimal(625_000))
     assert july.expected_closed == Decimal(437_500)  # 70% of it was paid for on account
     assert july.adjustment_due == Decimal(187_500) and july.adjustments_before == 0
+
+
+def test_a_restatement_after_july_is_settled_in_the_next_statement(app: Corral, views: Views) -> None:
+    programme_id, scheme_id = the_year(app)
+    for month in (1, 2, 3):
+        issued(app, views, programme_id, ACUTE_ID, month)
+    quarter_decided(app, scheme_id, Quarter.Q1)
+    issued(app, views, programme_id, ACUTE_ID, 4)
+    wrong = Correction(NOT_MET, "The plan was never agreed.", "The minutes were misread.")
+    app.restate_assessment(COMMISSIONER, scheme_id, Quarter.Q1, ACUTE_ID, "M1", wrong)
+    issued(app, views, programme_id, ACUTE_ID, 5)
+    august = app.statements(programme_id, ACUTE_ID)[-1].figures
+
+    assert (august.value_closed, august.earned_closed) == (Decimal(625_000), 0)  # as restated: nothing earned
+    assert august.adjustment_due == Decimal(-625_000)  # July's 187,500 back, and the 437,500 paid on account for Q1
 
 
 def test_the_year_end_waits_for_march_and_for_every_quarter_to_close_and_no_month_follows_it(
