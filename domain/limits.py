@@ -202,5 +202,5 @@ class WholeNumberLimit:
 
 CONTRACT_YEAR = WholeNumberLimit(2000, 2100)  # the April in which the contract year starts
 SCHEMES_PER_LEAD = WholeNumberLimit(1, 100)
-STATEMENT_MONTH = WholeNumberLimit(1, 12)  # a month of the contract year: April is 1, March 12
+STATEMENT_MONTH = WholeNumberLimit(1, 13)  # a month of the contract year: April is 1, March 12, the year end 13
 ATTACHMENT_SIZE = WholeNumberLimit(0, 10**12)  # bytes

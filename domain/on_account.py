@@ -10,6 +10,7 @@ from domain.limits import APPROVAL_THRESHOLD, FRACTION
 from domain.payments import pounds
 
 MONTHS = 12
+YEAR_END = 13  # the year-end statement's month: after March's, once every quarter has closed
 
 
 @dataclass(frozen=True)
@@ -49,5 +50,5 @@ MONTH_NAMES = (
 
 
 def month_label(month: int) -> str:
-    """A month of the contract year by name: 1 is April, 12 March."""
-    return MONTH_NAMES[month - 1]
+    """A month of the contract year by name: 1 is April, 12 March, 13 the year end."""
+    return "Year end" if month == YEAR_END else MONTH_NAMES[month - 1]

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from uuid import UUID
 
 from domain import ids
 from domain.actors import Actor
-from domain.on_account import MONTHS, OnAccountBasis
+from domain.on_account import YEAR_END, OnAccountBasis
 from domain.payment_rules import published
 from domain.programme import Programme
 from domain.reads import ReadService
 from domain.service import Recorded
 from domain.statement import Statement
+from domain.statements import Settlement
 
 
 class PaymentService(ReadService):
@@ -40,20 +40,20 @@ class PaymentService(ReadService):
         return self._save(programme)
 
     def issue_statement(
-        self, actor: Actor, programme_id: UUID, provider_id: UUID, month: int, earned_to_date: Decimal
+        self, actor: Actor, programme_id: UUID, provider_id: UUID, month: int, settlement: Settlement
     ) -> Recorded:
-        """Issue a provider's statement for a month, given what it has earned to date as the payments read it."""
+        """Issue a provider's statement for a month (the year end is 13), on its settlement as the payments read
+        it."""
         programme = self.programme(programme_id)
         issued = self.statements(programme_id, provider_id)
-        statement = Statement.issue(
-            actor, programme, provider_id, month, earned_to_date, issued[-1] if issued else None
-        )
+        statement = Statement.issue(actor, programme, provider_id, month, settlement, issued[-1] if issued else None)
         return self._create(statement, message=f"this provider's statement for month {month} is already issued")
 
     def statements(self, programme_id: UUID, provider_id: UUID) -> list[Statement]:
-        """The provider's statements issued so far, April's first (they are issued in turn, none skipped)."""
+        """The provider's statements issued so far, April's first and the year end's last (they are issued in turn,
+        none skipped)."""
         issued = []
-        for month in range(1, MONTHS + 1):
+        for month in range(1, YEAR_END + 1):
             statement = self._find(Statement, ids.statement_id(programme_id, provider_id, month))
             if statement is None:
                 break

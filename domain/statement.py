@@ -11,9 +11,10 @@ from domain import ids
 from domain.actors import Actor, Role
 from domain.errors import AlreadyExistsError, DomainError, NotPermittedError
 from domain.limits import STATEMENT_MONTH
+from domain.on_account import YEAR_END
 from domain.payments import pounds
 from domain.programme import Programme
-from domain.statements import StatementFigures, statement_figures
+from domain.statements import ZERO, Settlement, StatementFigures, statement_figures
 
 ISSUERS = (Role.COMMISSIONER, Role.FINANCE_APPROVER)
 
@@ -30,6 +31,12 @@ class StatementAlreadyIssuedError(AlreadyExistsError):
 
 class StatementOutOfTurnError(DomainError):
     """A provider's statements are issued month by month, April first, none skipped."""
+
+    field = "month"
+
+
+class YearStillOpenError(DomainError):
+    """The year-end statement trues the year up to what it earned, so it waits for every quarter to close."""
 
     field = "month"
 
@@ -52,6 +59,9 @@ class Statement(Aggregate):
         adjustment_due: Decimal
         true_up: Decimal | None
         actor: Actor
+        value_closed: Decimal = ZERO  # these three recorded since statements reconcile closed quarters
+        earned_closed: Decimal = ZERO
+        expected_closed: Decimal = ZERO
 
     @staticmethod
     def create_id(programme_id: UUID, provider_id: UUID, month: int, **_: object) -> UUID:
@@ -64,11 +74,11 @@ class Statement(Aggregate):
         programme: Programme,
         provider_id: UUID,
         month: int,
-        earned_to_date: Decimal,
+        settlement: Settlement,
         previous: Statement | None,
     ) -> Statement:
-        """Issue the provider's statement for `month`, following `previous` (its latest, none before April's), with
-        what the provider has earned by now as the payments read it."""
+        """Issue the provider's statement for `month`, following `previous` (its latest, none before April's), on
+        the provider's settlement as the payments read it now."""
         if actor.role not in ISSUERS or actor.organisation_id != programme.commissioner_id:
             raise NotPermittedError("only staff of this programme's commissioner may issue its payment statements")
         month = STATEMENT_MONTH.check(month, "month")
@@ -83,8 +93,15 @@ class Statement(Aggregate):
             )
         if month > due:
             raise StatementOutOfTurnError(f"this provider's next statement is for month {due}, not {month}")
+        if month == YEAR_END and not settlement.year_closed:
+            still_open = ", ".join(q.value for q in settlement.open_quarters)
+            verb = "is" if len(settlement.open_quarters) == 1 else "are"
+            raise YearStillOpenError(
+                f"the year-end statement waits for every quarter to close: {still_open} {verb} open for this provider"
+            )
+        monthly = basis.monthly_payment(terms.cquin_value)
         before = previous.figures if previous else None
-        figures = statement_figures(month, basis.monthly_payment(terms.cquin_value), earned_to_date, before)
+        figures = statement_figures(month, monthly, basis.expected_achievement, settlement, before)
         if actor.role is not Role.FINANCE_APPROVER and abs(figures.settles) > basis.approval_threshold:
             verb = "pays" if figures.settles > 0 else "claws back"
             raise StatementNeedsApprovalError(
@@ -102,6 +119,9 @@ class Statement(Aggregate):
             adjustment_due=figures.adjustment_due,
             true_up=figures.true_up,
             actor=actor,
+            value_closed=figures.value_closed,
+            earned_closed=figures.earned_closed,
+            expected_closed=figures.expected_closed,
         )
         return issued
 
@@ -118,6 +138,9 @@ class Statement(Aggregate):
         adjustment_due: Decimal,
         true_up: Decimal | None,
         actor: Actor,
+        value_closed: Decimal = ZERO,
+        earned_closed: Decimal = ZERO,
+        expected_closed: Decimal = ZERO,
     ) -> None:
         self.programme_id = programme_id
         self.provider_id = provider_id
@@ -130,9 +153,12 @@ class Statement(Aggregate):
             adjustments_before,
             adjustment_due,
             true_up,
+            value_closed,
+            earned_closed,
+            expected_closed,
         )
 
     @property
     def month(self) -> int:
-        """The month of the contract year it is for: April is 1."""
+        """The month of the contract year it is for: April is 1, the year end 13."""
         return self.figures.month

@@ -17,7 +17,7 @@ from domain.organisation import OrganisationKind
 from domain.organisation import Sector
 from domain.on_account import OnAccountBasis
 from domain.payment_rules import NotApplicable, PaymentRules, Rounding, Scale
-from domain.statements import StatementFigures
+from domain.statements import Settlement, StatementFigures
 from domain.programme import ProviderTerms
 from domain.assessment import Assessment
 from domain.evidence_pack import EvidencePack, PackEntry
@@ -138,6 +138,7 @@ VALUE_OBJECTS: tuple[type, ...] = (
     OnAccountBasis,
     StatementFigures,
     PaymentRules,
+    Settlement,
 )
 
 

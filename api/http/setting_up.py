@@ -43,7 +43,7 @@ class OnAccountBasisIn(BaseModel):
 
 class StatementIn(BaseModel):
     provider_id: UUID
-    month: int = Field(description="the month of the contract year: April is 1, March 12")
+    month: int = Field(description="the month of the contract year: April is 1, March 12, the year end 13")
 
 
 class LeadIn(BaseModel):

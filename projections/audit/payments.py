@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.actors import Role
-from domain.on_account import month_label
+from domain.on_account import YEAR_END, month_label
 from domain.programme import Programme
 from domain.statement import Statement
 from projections.audit.context import Lookup
@@ -24,12 +24,20 @@ def _on_account_basis_set(e: Programme.OnAccountBasisSet, lookup: Lookup) -> Des
 @describes(Statement.StatementIssued)
 def _statement_issued(e: Statement.StatementIssued, lookup: Lookup) -> Described:
     by = " (finance approver)" if e.actor.role is Role.FINANCE_APPROVER else ""
-    settled = (
-        f"a true-up of {money(e.true_up)}" if e.true_up is not None else f"an adjustment of {money(e.adjustment_due)}"
-    )
+    if e.true_up is not None:
+        settled = f"earned in the year {money(e.earned_to_date)}, a true-up of {money(e.true_up)}"
+    else:
+        settled = (
+            f"value in closed quarters {money(e.value_closed)}, earned in them {money(e.earned_closed)} against "
+            f"{money(e.expected_closed)} expected, an adjustment of {money(e.adjustment_due)}"
+        )
     text = (
         f"{who(e, lookup)}{by} issued {name_of(lookup, e.provider_id)}'s payment statement for "
-        f"{month_label(e.month)} in {programme_named(lookup, e.programme_id)}: paid on account to date "
-        f"{money(e.paid_on_account_to_date)}, earned to date {money(e.earned_to_date)}, {settled}"
+        f"{_named(e.month)} in {programme_named(lookup, e.programme_id)}: paid on account to date "
+        f"{money(e.paid_on_account_to_date)}, {settled}"
     )
     return Described(text, None, e.programme_id, None, e.provider_id, None)
+
+
+def _named(month: int) -> str:
+    return "the year end" if month == YEAR_END else month_label(month)

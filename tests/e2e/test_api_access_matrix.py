@@ -346,9 +346,9 @@ MATRIX = (
     Row("POST", f"{REVIEW}/appeals", COMMISSIONERS_CHANGE, json=DECISION | {"milestone_code": "M2", "reason": "audit"}),
     Row("POST", f"{REVIEW}/call-ins", COMMISSIONERS_CHANGE, json={"submission_id": "{submission_id}", "reason": ""}),
     Row("POST", f"{REVIEW}/closure", COMMISSIONERS_CHANGE),
-    # The payment schedule: a blank reason, and a thirteenth month, so that nothing changes.
+    # The payment schedule: a blank reason, and a fourteenth month (the year end is the thirteenth), so that nothing changes.
     Row("PUT", f"{PROGRAMME}/on-account-basis", COMMISSIONERS_CHANGE, json=BASIS | BLANK_REASON),
-    Row("POST", f"{PROGRAMME}/statements", STATEMENT_ISSUERS, json={"provider_id": str(COMMUNITY_ID), "month": 13}),
+    Row("POST", f"{PROGRAMME}/statements", STATEMENT_ISSUERS, json={"provider_id": str(COMMUNITY_ID), "month": 14}),
     Row(  # the quarter is open: 422
         "POST",
         f"{REVIEW}/assessments/{{provider_id}}/{{milestone_code}}/restatement",

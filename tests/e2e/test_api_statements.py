@@ -3,6 +3,9 @@ threshold by the finance approver), each provider reads only its own, and the st
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 from fastapi.testclient import TestClient
 
 from tests.builders import ACUTE_ID, COMMUNITY_ID
@@ -23,8 +26,8 @@ def test_the_finance_approver_issues_what_commissioner_staff_may_not_and_each_pr
     over_one = client.put(basis, json=BASIS | {"expected_achievement": "1.5"}, headers=gill.headers)
     no_month = client.post(f"/api/v1{statements}", json={"provider_id": str(ACUTE_ID)}, headers=gill.headers)
     client.put(basis, json=BASIS, headers=gill.headers)
-    april = gill.post(statements, {"provider_id": str(ACUTE_ID), "month": 1})  # claws back 187,500: within
-    assessed(client, scheme_id)  # the acute trust earns 2,500,000 in Q1
+    april = gill.post(statements, {"provider_id": str(ACUTE_ID), "month": 1})  # nothing closed: no adjustment
+    gill.post(f"{assessed(client, scheme_id)}/closure")  # Q1 closes: the acute trust earned all its 2,500,000
     too_much = client.post(
         f"/api/v1{statements}", json={"provider_id": str(ACUTE_ID), "month": 2}, headers=gill.headers
     )
@@ -51,14 +54,25 @@ def test_the_finance_approver_issues_what_commissioner_staff_may_not_and_each_pr
     rows = [(s["provider_id"], s["month"], s["adjustment_due"], s["issued_by"]) for s in everyone["statements"]]  # type: ignore[attr-defined]
     assert sorted(rows) == sorted(
         [
-            (str(ACUTE_ID), 1, "-187500.00", "gill"),  # 2,500,000 x 0.9 / 12 paid on account, nothing earned yet
-            (str(ACUTE_ID), 2, "2312500.00", "fiona"),  # 2,500,000 earned less 375,000 on account and -187,500
-            (str(COMMUNITY_ID), 1, "1687500.00", "fiona"),  # 1,875,000 earned less 187,500 paid on account
+            (str(ACUTE_ID), 1, "0.00", "gill"),  # 187,500 paid on account (2,500,000 x 0.9 / 12), nothing closed
+            (str(ACUTE_ID), 2, "250000.00", "fiona"),  # Q1's 2,500,000 earned, 90% of it expected on account
+            (str(COMMUNITY_ID), 1, "-375000.00", "fiona"),  # 1,875,000 of 2,500,000 earned, 2,250,000 expected
         ]
     )
     own = alice.get(statements)["statements"]
     assert {s["provider_id"] for s in own} == {str(ACUTE_ID)}  # type: ignore[index]
     assert fiona.get(statements)["statements"] == everyone["statements"]
     exported = client.get(f"/api/v1{statements}.csv", headers=alice.headers).text
-    assert "April" in exported and "May" in exported and "2312500.00" in exported and "1687500.00" not in exported
+    assert "April" in exported and "May" in exported and "250000.00" in exported and "-375000.00" not in exported
+    assert "Value in closed quarters,Earned in closed quarters,Expected for them" in exported
+    may_row = next(s for s in everyone["statements"] if s["month"] == 2)  # type: ignore[attr-defined, index]
+    assert (may_row["value_closed"], may_row["earned_closed"], may_row["expected_closed"]) == (
+        "2500000.00",
+        "2500000.00",
+        "2250000.00",
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/v1{statements}.xlsx", headers=alice.headers).content))
+    may_cells = [c for c in sheet.active[3] if c.column_letter in "CDEFGHIK"]  # April's row, then May's
+    assert [c.value for c in may_cells][:5] == [187500, 375000, 2500000, 2500000, 2250000]
+    assert {c.number_format for c in may_cells} == {'"£"#,##0.00'}
     assert april["version"] == 1 and may["version"] == 1

@@ -38,6 +38,7 @@ from domain.programme import ProviderTerms
 from domain.on_account import OnAccountBasis
 from domain.restatement import Correction
 from domain.scheme import Participant, SchemeTerms
+from domain.statements import Settlement
 from tests.e2e.serving import run
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE, PRIVATE_ID
 from tests.builders import ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
@@ -505,24 +506,43 @@ def on_account(app: Corral, threshold: str = "1000000") -> UUID:
 
 @breaks("NoOnAccountBasis")
 def _(app: Corral) -> object:
-    return app.issue_statement(COMMISSIONER, agreed_scheme(app).programme_id, ACUTE_ID, 1, Decimal(0))
+    return app.issue_statement(COMMISSIONER, agreed_scheme(app).programme_id, ACUTE_ID, 1, Settlement())
 
 
 @breaks("StatementAlreadyIssued")
 def _(app: Corral) -> object:
     programme_id = on_account(app)
-    app.issue_statement(COMMISSIONER, programme_id, ACUTE_ID, 1, Decimal(0))
-    return app.issue_statement(COMMISSIONER, programme_id, ACUTE_ID, 1, Decimal(0))
+    app.issue_statement(COMMISSIONER, programme_id, ACUTE_ID, 1, Settlement())
+    return app.issue_statement(COMMISSIONER, programme_id, ACUTE_ID, 1, Settlement())
 
 
 @breaks("StatementOutOfTurn")
 def _(app: Corral) -> object:
-    return app.issue_statement(COMMISSIONER, on_account(app), ACUTE_ID, 2, Decimal(0))
+    return app.issue_statement(COMMISSIONER, on_account(app), ACUTE_ID, 2, Settlement())
 
 
 @breaks("StatementNeedsApproval")
 def _(app: Corral) -> object:
-    return app.issue_statement(COMMISSIONER, on_account(app, threshold="100"), ACUTE_ID, 1, Decimal(0))
+    q1_met = Settlement(Decimal(1000), Decimal(1000), Decimal(1000), (Quarter.Q2, Quarter.Q3, Quarter.Q4))
+    return app.issue_statement(COMMISSIONER, on_account(app, threshold="100"), ACUTE_ID, 1, q1_met)
+
+
+@breaks("YearStillOpen")
+def _(app: Corral) -> object:
+    programme_id = on_account(app)
+    for month in range(1, 13):
+        app.issue_statement(COMMISSIONER, programme_id, ACUTE_ID, month, Settlement())
+    return app.issue_statement(COMMISSIONER, programme_id, ACUTE_ID, 13, Settlement(open_quarters=(Quarter.Q4,)))
+
+
+@breaks("RulesAlreadyAdopted")
+def _(app: Corral) -> object:
+    return app.adopt_payment_rules(COMMISSIONER, agreed_scheme(app).programme_id, "standard-1", "The ICB's guidance.")
+
+
+@breaks("UnknownRules")
+def _(app: Corral) -> object:
+    return app.adopt_payment_rules(COMMISSIONER, agreed_scheme(app).programme_id, "2099", "The ICB's guidance.")
 
 
 def test_every_rule_of_the_domain_and_the_api_has_a_scenario_here_that_breaks_it() -> None:

@@ -22,9 +22,10 @@ from domain.payment_rules import published
 from domain.programme import Programme, ProgrammeScope, ProviderTerms
 from domain.evidence_pack import PackEntry
 from domain.quarter_review import QuarterReview
-from domain.on_account import OnAccountBasis
+from domain.on_account import YEAR_END, OnAccountBasis
 from domain.reminder import Reminder
 from domain.statement import Statement
+from domain.statements import Settlement
 from domain.restatement import Correction
 from domain.scheme import Participant, Scheme, SchemeTerms
 from domain.submission import Submission
@@ -41,6 +42,8 @@ PROGRAMME_ID = ids.programme_id(COMMISSIONER_ID, "Torbay", 2014)
 SCHEME_ID = ids.scheme_id(PROGRAMME_ID, "SH")
 TITLE = "Reduce self-harm and suicide"
 HALF = as_set_up(Decimal("0.5"))
+YEAR_CLOSED = Settlement(Decimal(1_875_000), Decimal(1_500_000), Decimal(1_500_000))
+Q1_CLOSED = Settlement(Decimal(400_000), Decimal(300_000), Decimal(300_000), (Quarter.Q2, Quarter.Q3, Quarter.Q4))
 Q2 = narrative_milestone("Q2", Quarter.Q2)
 TARGETED = narrative_milestone("Q2-TARGETED", Quarter.Q2, provider_id=COMMUNITY_ID)
 
@@ -195,7 +198,11 @@ class Story:
         basis = OnAccountBasis(Decimal("0.9"), Decimal("50000"))
         programme.set_on_account_basis(COMMISSIONER, basis, "last year's achievement")
         self.step(programme)
-        self.step(Statement.issue(FINANCE, programme, ACUTE_ID, 1, Decimal(0), None))
+        statement = Statement.issue(FINANCE, programme, ACUTE_ID, 1, Q1_CLOSED, None)
+        self.step(statement)
+        for month in range(2, YEAR_END + 1):  # the rest of the year, every quarter closed at its end
+            statement = Statement.issue(FINANCE, programme, ACUTE_ID, month, YEAR_CLOSED, statement)
+            self.step(statement)
 
     def payment_rules(self, programme: Programme) -> None:
         programme.adopt_payment_rules(COMMISSIONER, published("partial-60"), "the ICB's 2015/16 guidance")
@@ -265,7 +272,7 @@ def test_the_story_has_one_of_every_event_and_each_names_everyone_involved(
 
 def test_a_statement_names_who_issued_it_for_whom_and_its_figures(story: list[tuple[Any, Described]]) -> None:
     [basis] = described_as(story, "OnAccountBasisSet")
-    [issued] = described_as(story, "StatementIssued")
+    issued, *_, year_end = described_as(story, "StatementIssued")
 
     assert basis.description == (
         "South Devon and Torbay CCG set the payment on account in the Torbay 2014/15 programme: a twelfth of each"
@@ -274,10 +281,15 @@ def test_a_statement_names_who_issued_it_for_whom_and_its_figures(story: list[tu
     )
     assert issued == Described(
         "South Devon and Torbay CCG (finance approver) issued Devon Partnership NHS Trust's payment statement for"
-        " April in the Torbay 2014/15 programme: paid on account to date £140,625.00, earned to date £0.00, an adjustment of"
-        " £-140,625.00",
+        " April in the Torbay 2014/15 programme: paid on account to date £140,625.00, value in closed quarters"
+        " £400,000.00, earned in them £300,000.00 against £360,000.00 expected, an adjustment of £-60,000.00",
         programme_id=PROGRAMME_ID,
         provider_id=ACUTE_ID,
+    )
+    assert year_end.description == (  # May settled every quarter's shortfall, so nothing is left to true up
+        "South Devon and Torbay CCG (finance approver) issued Devon Partnership NHS Trust's payment statement for"
+        " the year end in the Torbay 2014/15 programme: paid on account to date £1,687,500.00, earned in the year"
+        " £1,500,000.00, a true-up of £0.00"
     )
 
 

@@ -23,7 +23,7 @@ from domain.limits import InvalidInputError
 from domain.on_account import OnAccountBasis
 from domain.payment_rules import published
 from domain.programme import Programme, ProviderTerms
-from domain.statements import StatementFigures
+from domain.statements import Settlement, StatementFigures
 from domain.assessment import Assessment
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.quarter_review import QuarterReview
@@ -89,6 +89,8 @@ SAMPLES: list[object] = [
     StatementFigures(
         12, Decimal("1.01"), Decimal("12.12"), Decimal("20"), Decimal("-3.5"), Decimal(0), Decimal("11.38")
     ),
+    StatementFigures(7, Decimal("1.01"), Decimal("7.07"), Decimal(9), Decimal(0), Decimal(1), None, *[Decimal(2)] * 3),
+    Settlement(Decimal("2.5"), Decimal(2), Decimal(3), (Quarter.Q3, Quarter.Q4)),
 ]
 
 

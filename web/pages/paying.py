@@ -15,7 +15,7 @@ from api.http.deps import ViewsAtHead
 from api.http.setting_up import OnAccountBasisIn, StatementIn
 from domain.errors import NotPermittedError
 from domain.statement import ISSUERS
-from projections.progress.queries import earned_to_date
+from projections.progress.queries import settlement
 from web.pages.base import CurrentPage, PageRoute
 from web.pages.parsed import labelled, parsed
 from web.pages.payments import payments_page
@@ -67,7 +67,7 @@ def issue_statement(
     provider_id: Annotated[str, Form()] = "",
     month: Annotated[str, Form()] = "",
 ) -> Response:
-    """Issue the provider's next statement, settling against what it has earned to date."""
+    """Issue the provider's next statement, reconciling its closed quarters (at the year end, the whole year)."""
     if page.viewer.actor.role not in ISSUERS:  # as over the API: a role that never issues is turned away first
         raise NotPermittedError("only commissioner staff or its finance approver issue statements")
     may_know_programme(page.corral, page.viewer.actor, programme_id)
@@ -76,10 +76,10 @@ def issue_statement(
     body = parsed(StatementIn, values, form, values, STATEMENT)
     if not isinstance(body, StatementIn):
         return payments_page(page, programme_id, body)
-    earned = earned_to_date(page.readings, str(programme_id), str(body.provider_id))
+    settled = settlement(page.readings, str(programme_id), str(body.provider_id))
     return page.act(
         act,
-        lambda: act.corral.issue_statement(act.actor, programme_id, body.provider_id, body.month, earned),
+        lambda: act.corral.issue_statement(act.actor, programme_id, body.provider_id, body.month, settled),
         form,
         values,
         lambda failure: payments_page(page, programme_id, failure),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.actors import Role
-from domain.on_account import MONTHS, OnAccountBasis, month_label
+from domain.on_account import YEAR_END, OnAccountBasis, month_label
 from domain.statement import Statement
 from projections.progress.queries import ProgrammeAccess
 from web.pages.base import Page
@@ -19,14 +19,17 @@ class Schedule:
 
     basis: OnAccountBasis | None
     version: int
-    statements: dict[str, list[Statement]]  # by provider id, April's first
+    statements: dict[str, list[Statement]]  # by provider id, April's first, the year end's last
     may_set_basis: bool
     may_issue: bool
 
     def next_month(self, provider_id: str) -> tuple[int, str] | None:
-        """The month the provider's next statement is for, and its name; none once March's is issued."""
+        """The month the provider's next statement is for, and how its button names it ("April", "year-end"); none
+        once the year end's is issued."""
         month = len(self.statements.get(provider_id, [])) + 1
-        return (month, month_label(month)) if month <= MONTHS else None
+        if month > YEAR_END:
+            return None
+        return month, "year-end" if month == YEAR_END else month_label(month)
 
 
 def schedule(page: Page, access: ProgrammeAccess, programme_id: UUID) -> Schedule:

@@ -18,7 +18,7 @@ from api.http.deps import (
     ViewsAtHead,
     performed_by,
 )
-from api.http.exports import Format, file_name, table
+from api.http.exports import Format, Pounds, file_name, table
 from api.http.setting_up import OnAccountBasisIn, StatementIn
 from api.http.reads import json_read
 from domain.on_account import month_label
@@ -27,10 +27,10 @@ from domain.statement import ISSUERS, Statement
 from domain.milestones import contract_year_label
 from projections.progress.queries import (
     ProgrammeAccess,
-    earned_to_date,
     organisation_names,
     programme_access,
     programme_heading,
+    settlement,
 )
 
 router = APIRouter(prefix="/programmes/{programme_id}", tags=["payments"])
@@ -40,10 +40,13 @@ HEADINGS = (
     "Month",
     "Paid on account this month",
     "Paid on account to date",
-    "Earned to date",
+    "Value in closed quarters",
+    "Earned in closed quarters",
+    "Expected for them",
     "Adjustments before",
     "Adjustment due",
     "True-up",
+    "Earned to date",
     "Issued by",
 )
 
@@ -62,12 +65,12 @@ def set_on_account_basis(programme_id: UUID, body: OnAccountBasisIn, act: Act) -
 )
 def issue_statement(programme_id: UUID, body: StatementIn, act: Act, readings: ProgressReadings) -> JSONResponse:
     """Commissioner staff (above the programme's threshold, a finance approver) issue a provider's statement for the
-    next month: paid on account to date, earned to date as the payments read now, and the adjustment due; in
-    March the true-up."""
-    earned = earned_to_date(readings, str(programme_id), str(body.provider_id))
+    next month: paid on account to date, and the adjustment reconciling the closed quarters as the payments read
+    now; at the year end (month 13, once every quarter has closed) the true-up."""
+    settled = settlement(readings, str(programme_id), str(body.provider_id))
     return act.run(
         f"statement {programme_id} {described(body)}",
-        lambda: act.corral.issue_statement(act.actor, programme_id, body.provider_id, body.month, earned),
+        lambda: act.corral.issue_statement(act.actor, programme_id, body.provider_id, body.month, settled),
         status_code=201,
     )
 
@@ -113,17 +116,17 @@ def _seen(programme_id: UUID, access: ProgrammeAccess, corral: CorralApp) -> lis
 
 def _figures(s: Statement) -> tuple[object, ...]:
     f = s.figures
-    true_up = "" if f.true_up is None else pounds(f.true_up)
-    return (
-        month_label(f.month),
-        pounds(f.on_account_payment),
-        pounds(f.paid_on_account_to_date),
-        pounds(f.earned_to_date),
-        pounds(f.adjustments_before),
-        pounds(f.adjustment_due),
-        true_up,
-        s.issued_by.user_id,
+    money = (
+        f.on_account_payment,
+        f.paid_on_account_to_date,
+        f.value_closed,
+        f.earned_closed,
+        f.expected_closed,
+        f.adjustments_before,
+        f.adjustment_due,
     )
+    true_up = "" if f.true_up is None else Pounds(f.true_up)
+    return (month_label(f.month), *(Pounds(m) for m in money), true_up, Pounds(f.earned_to_date), s.issued_by.user_id)
 
 
 def _row(s: Statement) -> dict[str, object]:
@@ -134,6 +137,9 @@ def _row(s: Statement) -> dict[str, object]:
         "month_name": month_label(f.month),
         "on_account_payment": pounds(f.on_account_payment),
         "paid_on_account_to_date": pounds(f.paid_on_account_to_date),
+        "value_closed": pounds(f.value_closed),
+        "earned_closed": pounds(f.earned_closed),
+        "expected_closed": pounds(f.expected_closed),
         "earned_to_date": pounds(f.earned_to_date),
         "adjustments_before": pounds(f.adjustments_before),
         "adjustment_due": pounds(f.adjustment_due),

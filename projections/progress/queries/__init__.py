@@ -38,7 +38,6 @@ from projections.progress.queries.payments import (
     Overridden,
     PaymentsSeen,
     ProgrammePayments,
-    earned_to_date,
     ProviderPayments,
     payments_for,
     programme_payments,
@@ -59,6 +58,7 @@ from projections.progress.queries.programmes import (
 )
 from projections.progress.queries.queues import QueueSection, WorkItem, WorkQueue, evidence_to_remind, work_queue
 from projections.progress.queries.restatements import RestatedMilestone
+from projections.progress.queries.settlements import settlement
 from projections.progress.queries.scheme_money import (
     SchemeLabel,
     SchemeMoney,
@@ -106,7 +106,6 @@ __all__ = [
     "organisations_listed",
     "pack_part",
     "payments_for",
-    "earned_to_date",
     "programme_access",
     "programme_heading",
     "programme_payments",
@@ -124,6 +123,7 @@ __all__ = [
     "quarter_table",
     "review_access",
     "scheme_exclusions",
+    "settlement",
     "scheme_headings",
     "scheme_quarters",
     "scheme_totals",

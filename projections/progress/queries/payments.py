@@ -107,14 +107,6 @@ def programme_payments(view: ProgressView, programme_id: str, provider_id: str |
     return payments_of(view, programme_id, rows)
 
 
-def earned_to_date(view: ProgressView, programme_id: str, provider_id: str) -> Decimal:
-    """What the provider has earned so far, as restated where anything was: what its next statement settles against."""
-    paid = programme_payments(view, programme_id, provider_id).providers.get(provider_id)
-    if paid is None:
-        return ZERO
-    return (paid.restated_total or paid.total).earned
-
-
 def payments_of(
     view: ProgressView, programme_id: str, rows: list[MilestoneProgress], rules: PaymentRules | None = None
 ) -> ProgrammePayments:
