@@ -67,7 +67,7 @@ from projections.progress.queries.scheme_money import (
     scheme_quarters,
     scheme_totals,
 )
-from projections.progress.queries.what_if import Supposition, WhatIf, what_if_for
+from projections.progress.queries.what_if import Moved, Supposition, WhatIf, open_milestones, what_if_for
 from projections.progress.queries.reading import MilestoneProgress, load_progress, name_order, organisation_names
 
 __all__ = [
@@ -75,9 +75,11 @@ __all__ = [
     "Outlook",
     "ProviderForecast",
     "Scenario",
+    "Moved",
     "Supposition",
     "WhatIf",
     "forecast_for",
+    "open_milestones",
     "what_if_for",
     "Goals",
     "CollationBoard",

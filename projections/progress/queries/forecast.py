@@ -70,6 +70,16 @@ class Forecast:
     providers: list[ProviderForecast]
     total: Outlook | None
 
+    @property
+    def scenarios(self) -> list[Scenario]:
+        """Every scenario, in the order they are shown."""
+        return list(Scenario)
+
+    @property
+    def by_provider(self) -> dict[str, ProviderForecast]:
+        """Each provider's forecast by its id."""
+        return {p.provider_id: p for p in self.providers}
+
 
 def forecast_for(view: ProgressView, access: ProgrammeAccess) -> Forecast:
     """Every provider's forecast for the commissioner and the auditor; a provider's own, otherwise."""

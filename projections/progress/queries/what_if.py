@@ -80,8 +80,7 @@ def what_if_for(view: ProgressView, access: ProgrammeAccess, suppositions: list[
     """The money before and after the suppositions, each about money the reader may see (a provider: its own);
     NotPermittedError for another's, InvalidInputError naming the field for a supposition that cannot be."""
     for supposition in suppositions:
-        if not access.may_see_money_of(supposition.provider_id):
-            raise NotPermittedError("a provider may ask what-if only of its own money")
+        _may_ask(access, supposition.provider_id)
     provider_id = None if access.everything else access.provider_id
     return what_if(view, access.programme_id, rows_of(view, access.programme_id, provider_id), suppositions)
 
@@ -182,3 +181,15 @@ def _provider(provider_id: str, before: ProgrammePayments, after: ProgrammePayme
         if (cell := will.by_scheme_quarter.get((label.scheme_id, quarter))) is not None
     ]
     return ProviderWhatIf(provider_id, cells, Moved(was.total, will.total))
+
+
+def open_milestones(view: ProgressView, access: ProgrammeAccess, provider_id: str) -> list[MilestoneProgress]:
+    """A provider's milestones in quarters still open, as the what-if form lists them; NotPermittedError where the
+    reader may not see its money."""
+    _may_ask(access, provider_id)
+    return [r for r in rows_of(view, access.programme_id, provider_id) if r.fixed_value is None]
+
+
+def _may_ask(access: ProgrammeAccess, provider_id: str) -> None:
+    if not access.may_see_money_of(provider_id):
+        raise NotPermittedError("a provider may ask what-if only of its own money")
