@@ -65,6 +65,7 @@ def what_if_page(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Respon
         "rows": list(enumerate(rows)),
         "status_options": STATUS_OPTIONS,
         "answer": None,
+        "asked": values,
         "form": FORM,
     }
     if "ask" not in values or not rows:
