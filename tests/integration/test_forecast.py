@@ -21,15 +21,15 @@ from api.storage.settings import Settings
 from domain.achievement import AssessmentStatus
 from domain.application import Corral
 from domain.limits import InvalidInputError
-from domain.milestones import Milestone, Quarter
+from domain.milestones import Milestone, NumericMeasure, Quarter
 from projections.progress.queries import forecast_for, load_progress, programme_access
-from projections.progress.queries.forecast import Forecast, Scenario
-from projections.progress.queries.hypotheses import recorded_figures
+from projections.progress.queries.forecast import Forecast, Scenario, carried_shares
+from projections.progress.queries.hypotheses import measures, recorded_figures
 from projections.progress.queries.what_if import Supposition, what_if
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, figures, flu_milestone
-from tests.builders import narrative, narrative_milestone
+from tests.builders import narrative, narrative_milestone, terms
 from tests.integration.given import agreed_scheme, flu_closed, presented
-from tests.integration.read_models import Views, views_of
+from tests.integration.read_models import Views, scheme_agreed, views_of
 
 ALL_MET, SO_FAR, NONE_MET, CARRIED = Scenario.all_met, Scenario.so_far, Scenario.none_met, Scenario.figures_carried
 Q1, Q2 = Quarter.Q1, Quarter.Q2
@@ -160,3 +160,24 @@ def test_given_figures_recorded_before_the_limits_when_read_then_they_are_unknow
     assert recorded_figures(Decimal(7), Decimal(5)) is None
     assert recorded_figures(Decimal("NaN"), None) is None
     assert recorded_figures(Decimal(3), Decimal(4)) is not None
+
+
+def test_given_an_earlier_milestone_measuring_something_else_when_figures_are_carried_then_none_are(
+    world: World,
+) -> None:
+    other = NumericMeasure("patients screened", "patients admitted", Decimal("0.80"), Decimal("0.95"))
+    screened = Milestone("SCREEN2", "Screening", Q2, date(2014, 10, 31), measure=other)
+    scheme_id = scheme_agreed(
+        world.app, UUID(world.programme_id), "SCREEN", terms(flu_milestone("FLU1"), screened), COMMUNITY_ID
+    )
+    world.app.submit_evidence(ACUTE, scheme_id, "FLU1", figures(80, 100))
+    view = world.views.caught_up(world.app).progress
+    rows = load_progress(view, programme_id=world.programme_id)
+
+    shares = carried_shares(rows, measures(view, world.programme_id))
+
+    # FLU2 carries FLU1's 70 of 100 in its own scheme; SCREEN2 measures screening, not flu uptake: nothing carried.
+    assert shares[(str(ACUTE_ID), world.scheme_id, "FLU2")] == Decimal("0.5")
+    assert (str(ACUTE_ID), str(scheme_id), "SCREEN2") not in shares
+    # The unassessed FLU1 of the new scheme has figures of its own: 80 of 100 is all the way.
+    assert shares[(str(ACUTE_ID), str(scheme_id), "FLU1")] == Decimal(1)

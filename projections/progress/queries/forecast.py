@@ -115,7 +115,7 @@ def supposed_rows(
     carried = carried_shares(rows, known) if scenario is Scenario.figures_carried else {}
     supposed = []
     for row in rows:
-        share = carried.get(_key(row)) if remaining(row) else None
+        share = carried.get(_key(row))
         if not remaining(row):
             supposed.append(row)
         elif scenario is Scenario.all_met:
@@ -130,8 +130,9 @@ def supposed_rows(
 
 
 def carried_shares(rows: list[MilestoneProgress], known: dict[MeasureKey, Measured]) -> dict[tuple[str, ...], Decimal]:
-    """The share each remaining numeric milestone's latest figures give: its own evidence's, else the provider's
-    latest for an earlier numeric milestone of the same scheme measuring the same numerator and denominator."""
+    """The share each remaining numeric milestone's latest figures give: its own evidence's, else (none, or none
+    valid) the provider's latest for an earlier numeric milestone of the same scheme measuring the same numerator and
+    denominator."""
     history: dict[tuple[str, str], list[MilestoneProgress]] = defaultdict(list)
     for row in rows:
         if row.numeric and recorded_figures(row.numerator_value, row.denominator_value) is not None:
@@ -141,8 +142,10 @@ def carried_shares(rows: list[MilestoneProgress], known: dict[MeasureKey, Measur
         measured = known.get((row.scheme_id, row.code))
         if not (remaining(row) and measured):
             continue
-        source = row if row.numerator_value is not None else _latest_before(row, history, measured, known)
-        figures = None if source is None else recorded_figures(source.numerator_value, source.denominator_value)
+        figures = recorded_figures(row.numerator_value, row.denominator_value)
+        if figures is None:
+            earlier = _latest_before(row, history, measured, known)
+            figures = None if earlier is None else recorded_figures(earlier.numerator_value, earlier.denominator_value)
         share = None if figures is None else share_of(measured, figures)
         if share is not None:
             shares[_key(row)] = share
@@ -166,7 +169,8 @@ def _latest_before(
 
 
 def _at_achievement(row: MilestoneProgress, so_far: Decimal | None, rules: PaymentRules) -> MilestoneProgress:
-    """The row earning the provider's achievement so far; left at risk when nothing is assessed yet."""
+    """The row earning the provider's achievement so far, as a share on the rules' scale (a stepped scale rounds it
+    down to its step); left at risk when nothing is assessed yet."""
     if so_far is None:
         return row
     return as_if(row, status_for_share(so_far), so_far, rules)
