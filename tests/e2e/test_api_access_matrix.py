@@ -198,15 +198,17 @@ def changes_evidence(owner: UUID, may: Who) -> Rule:
 
 
 def asks_what_if(owner: UUID) -> Rule:
-    """A what-if about a provider's money records nothing: a read for whoever may see that money, 403 for another
-    provider of the programme; it may be refused by a domain rule (422) as a supposition that cannot be."""
+    """A what-if about a provider's money records nothing: a read for whoever may see that money; 403 for any other
+    provider, whatever the programme; it may be refused by a domain rule (422) as a supposition that cannot be."""
 
     def rule(user: User) -> frozenset[int]:
         if user.role is None:
             return SIGNED_OUT
+        if user.role is Role.PROVIDER and user.organisation != owner:
+            return FORBIDDEN
         if not in_programme(user):
             return HIDDEN
-        return OK | {422} if either(commissioning, provider(owner))(user) else FORBIDDEN
+        return OK | {422}
 
     return rule
 

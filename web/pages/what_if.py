@@ -13,7 +13,6 @@ from fastapi.responses import Response
 
 from api.http.deps import ViewsAfter
 from domain.achievement import AssessmentStatus
-from domain.errors import NotPermittedError
 from domain.limits import InvalidInputError
 from domain.payments import Figures
 from projections.progress.queries import (
@@ -24,7 +23,7 @@ from projections.progress.queries import (
     open_milestones,
     programme_heading,
 )
-from projections.progress.queries import programme_providers, what_if_for
+from projections.progress.queries import may_ask_about, programme_providers, what_if_for
 from web.pages.base import CurrentPage, FormFailure, PageRoute
 
 router = APIRouter(route_class=PageRoute)
@@ -46,12 +45,11 @@ class Asked:
 def what_if_page(page: CurrentPage, programme_id: UUID, _: ViewsAfter) -> Response:
     """The form for the provider's milestones (a commissioner picks the provider) and, once asked, the money before
     and after the statuses and figures supposed. Nothing is recorded."""
+    chosen = page.request.query_params.get("provider", "")
+    may_ask_about(page.viewer.actor, [chosen] if chosen else [])
     heading = programme_heading(page.readings, page.viewer.actor, programme_id)
     access = heading.access
-    chosen = page.request.query_params.get("provider", "")
     if not access.everything:
-        if chosen and chosen != access.provider_id:
-            raise NotPermittedError("a provider may ask what-if only of its own money")
         chosen = str(access.provider_id)
     providers = [(p.id, p.name) for p in programme_providers(page.readings, heading.id)]
     rows = open_milestones(page.readings, access, chosen) if chosen else []

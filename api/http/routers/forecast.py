@@ -13,7 +13,7 @@ from api.http.money import Money
 from domain.limits import CODE
 from domain.payments import pounds
 from projections.progress.queries import Moved, Outlook, Scenario, Supposition, WhatIf, forecast_for
-from projections.progress.queries import programme_access, what_if_for
+from projections.progress.queries import may_ask_about, programme_access, what_if_for
 
 router = APIRouter(prefix="/programmes", tags=["programmes"])
 
@@ -149,8 +149,10 @@ def what_if(
 ) -> WhatIfOut:
     """The money before and after hypothetical statuses and/or figures for some milestones in quarters still open,
     per scheme x quarter and in total. Records nothing: no event is stored and no view changes; a POST only because
-    the suppositions are a body. A provider may ask only about its own money (403 otherwise); a closed quarter's
+    the suppositions are a body. A provider may ask only about its own money (403 otherwise, whatever the
+    programme); a closed quarter's
     milestone is refused, naming it (422)."""
+    may_ask_about(actor, (str(c.provider_id) for c in body.changes))
     access = programme_access(readings, actor, str(programme_id))
     suppositions = [
         Supposition(str(c.provider_id), str(c.scheme_id), c.milestone_code, c.status, c.numerator, c.denominator)

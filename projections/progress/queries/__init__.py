@@ -67,7 +67,7 @@ from projections.progress.queries.scheme_money import (
     scheme_quarters,
     scheme_totals,
 )
-from projections.progress.queries.what_if import Moved, Supposition, WhatIf, open_milestones, what_if_for
+from projections.progress.queries.what_if import Moved, Supposition, WhatIf, may_ask_about, open_milestones, what_if_for
 from projections.progress.queries.reading import MilestoneProgress, load_progress, name_order, organisation_names
 
 __all__ = [
@@ -79,6 +79,7 @@ __all__ = [
     "Supposition",
     "WhatIf",
     "forecast_for",
+    "may_ask_about",
     "open_milestones",
     "what_if_for",
     "Goals",

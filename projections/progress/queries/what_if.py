@@ -3,10 +3,12 @@ scheme x quarter and in total, recording nothing. Closed quarters keep their mon
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from domain.achievement import AssessmentStatus, as_percent, status_for_share
+from domain.actors import Actor, Role
 from domain.errors import NotPermittedError
 from domain.evidence import Figures as EvidenceFigures
 from domain.limits import FIGURE, InvalidInputError
@@ -21,6 +23,7 @@ from projections.progress.queries.rules import programme_rules
 from projections.progress.queries.scheme_money import SchemeLabel
 from projections.progress.view import ProgressView
 
+NOT_YOURS = "a provider may ask what-if only of its own money"
 STATUSES = tuple(s.value for s in AssessmentStatus)
 
 
@@ -74,6 +77,13 @@ class WhatIf:
     programme_id: str
     rules: PaymentRules
     providers: list[ProviderWhatIf]
+
+
+def may_ask_about(actor: Actor, provider_ids: Iterable[str]) -> None:
+    """A provider may ask what-if only of its own money: NotPermittedError for another's, whatever the programme (so
+    that the answer is the same for a programme it cannot see)."""
+    if actor.role is Role.PROVIDER and any(p != str(actor.organisation_id) for p in provider_ids):
+        raise NotPermittedError(NOT_YOURS)
 
 
 def what_if_for(view: ProgressView, access: ProgrammeAccess, suppositions: list[Supposition]) -> WhatIf:
@@ -192,4 +202,4 @@ def open_milestones(view: ProgressView, access: ProgrammeAccess, provider_id: st
 
 def _may_ask(access: ProgrammeAccess, provider_id: str) -> None:
     if not access.may_see_money_of(provider_id):
-        raise NotPermittedError("a provider may ask what-if only of its own money")
+        raise NotPermittedError(NOT_YOURS)
