@@ -27,6 +27,7 @@ from web.pages import (
     setting_up,
     signing,
     users,
+    what_if,
 )
 from web.packs.routes import router as packs_router
 from web.pages.rendering import fault_page
@@ -52,6 +53,7 @@ for module in (
     restating,
     payments,
     paying,
+    what_if,
     audit,
     agreement,
     inbox,

@@ -197,6 +197,22 @@ def changes_evidence(owner: UUID, may: Who) -> Rule:
     return rule
 
 
+def asks_what_if(owner: UUID) -> Rule:
+    """A what-if about a provider's money records nothing: a read for whoever may see that money; 403 for any other
+    provider, whatever the programme; it may be refused by a domain rule (422) as a supposition that cannot be."""
+
+    def rule(user: User) -> frozenset[int]:
+        if user.role is None:
+            return SIGNED_OUT
+        if user.role is Role.PROVIDER and user.organisation != owner:
+            return FORBIDDEN
+        if not in_programme(user):
+            return HIDDEN
+        return OK | {422}
+
+    return rule
+
+
 @dataclass(frozen=True)
 class Row:
     method: str
@@ -239,6 +255,8 @@ ACCOUNT = {"username": "gill", "organisation_id": str(COMMISSIONER_ID), "role": 
 PASSWORDS = {"password": "password1234", "current_password": PASSWORD}  # zxcvbn refuses it: no password changes
 BLANK_REASON = {"reason": "  "}
 NOT_AN_EMAIL = {"display_name": "Colin Hart", "email": "colin at the trust"}  # refused by the domain: no change
+# A what-if about the community trust's M1 whose scheme the body cannot name: refused by a domain rule (422).
+WHAT_IF = {"provider_id": str(COMMUNITY_ID), "scheme_id": str(COMMUNITY_ID), "milestone_code": "M1", "status": "Met"}
 DECISION = {"provider_id": str(COMMUNITY_ID), "milestone_code": "M1", "status": "Met", "rationale": "on the pack"}
 
 INVITATION = {"username": "colin", "role": "provider", "email": "colin@example.nhs.uk"}  # taken: 409
@@ -268,6 +286,8 @@ MATRIX = (
     # The programme's read models: progress is shared, money is each provider's own, the audit trail the commissioner's.
     Row("GET", f"{PROGRAMME}/progress", reads(in_programme)),
     Row("GET", f"{PROGRAMME}/payments", reads(in_programme)),
+    Row("GET", f"{PROGRAMME}/forecast", reads(in_programme)),
+    Row("POST", f"{PROGRAMME}/what-if", asks_what_if(COMMUNITY_ID), json={"changes": [WHAT_IF]}),
     Row("GET", f"{PROGRAMME}/progress.{{form}}", reads(in_programme)),
     Row("GET", f"{PROGRAMME}/payments.{{form}}", reads(in_programme)),
     Row("GET", f"{PROGRAMME}/payments-by-scheme.{{form}}", reads(in_programme)),

@@ -89,6 +89,7 @@ def page_changes(sees: Callable[[User], bool]) -> Any:
 PAGES = (
     Row("GET", "/programmes/{programme_id}", reads(in_programme)),
     Row("GET", "/programmes/{programme_id}/payments", reads(in_programme)),
+    Row("GET", "/programmes/{programme_id}/what-if", reads(in_programme)),
     # Only a commissioner ever continues a programme (403 to every other role, as over the API); asked without
     # confirming, the programme's own commissioner is shown what continuing does, and nothing is recorded.
     Row(

@@ -14,6 +14,7 @@ from domain.milestones import Quarter
 from domain.payments import Figures
 from domain.pennies import Shown
 from projections.progress.queries import (
+    forecast_for,
     name_order,
     organisation_names,
     payments_for,
@@ -94,6 +95,7 @@ def payments_page(page: Page, programme_id: UUID, failure: FormFailure | None = 
         "quarters": list(Quarter),
         "live_topics": [f"progress:{programme_id}"],
         "schedule": schedule(page, heading.access, programme_id),
+        "forecast": forecast_for(readings, heading.access),
     }
     return page.show("payments.html", context, failure)
 

@@ -17,6 +17,7 @@ from projections.progress.queries.access import (
 )
 from projections.progress.queries.collation import CollationBoard, collation_board
 from projections.progress.queries.dashboard import ProgrammeDashboard, provider_dashboard
+from projections.progress.queries.forecast import Forecast, Outlook, ProviderForecast, Scenario, forecast_for
 from projections.progress.queries.matrix import (
     Goals,
     ProgressMatrix,
@@ -66,9 +67,21 @@ from projections.progress.queries.scheme_money import (
     scheme_quarters,
     scheme_totals,
 )
+from projections.progress.queries.what_if import Moved, Supposition, WhatIf, may_ask_about, open_milestones, what_if_for
 from projections.progress.queries.reading import MilestoneProgress, load_progress, name_order, organisation_names
 
 __all__ = [
+    "Forecast",
+    "Outlook",
+    "ProviderForecast",
+    "Scenario",
+    "Moved",
+    "Supposition",
+    "WhatIf",
+    "forecast_for",
+    "may_ask_about",
+    "open_milestones",
+    "what_if_for",
     "Goals",
     "CollationBoard",
     "LeftOut",
