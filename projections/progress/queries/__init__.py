@@ -57,7 +57,9 @@ from projections.progress.queries.programmes import (
     scheme_row,
 )
 from projections.progress.queries.queues import QueueSection, WorkItem, WorkQueue, evidence_to_remind, work_queue
+from projections.progress.queries.replay import Difference, Replay, replay, replay_for
 from projections.progress.queries.restatements import RestatedMilestone
+from projections.progress.queries.rules import programme_rules
 from projections.progress.queries.settlements import settlement
 from projections.progress.queries.scheme_money import (
     SchemeLabel,
@@ -75,6 +77,8 @@ __all__ = [
     "MilestoneProgress",
     "OpenNudge",
     "Overridden",
+    "Difference",
+    "Replay",
     "RestatedMilestone",
     "SchemeLabel",
     "SchemeMoney",
@@ -111,6 +115,7 @@ __all__ = [
     "programme_payments",
     "values_if_agreed",
     "programme_providers",
+    "programme_rules",
     "linked_years",
     "programmes_for",
     "programmes_taken_part_in",
@@ -121,6 +126,8 @@ __all__ = [
     "provider_names",
     "provider_table_access",
     "quarter_table",
+    "replay",
+    "replay_for",
     "review_access",
     "scheme_exclusions",
     "settlement",
