@@ -16,6 +16,7 @@ from api.storage.settings import Settings
 from domain.achievement import AssessmentStatus
 from domain.application import Corral
 from domain.milestones import Quarter
+from domain.payment_rules import published
 from domain.restatement import Correction
 from projections.progress.queries import programme_payments, programme_rules
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, narrative, narrative_milestone
@@ -73,3 +74,13 @@ def test_a_restatement_after_adopting_partial_60_earns_under_the_new_rules(app: 
     assert paid.by_quarter[Q1].earned == Decimal("1250000")  # as Q1 closed: Met
     assert (restated.original.earned, restated.restated.earned) == (Decimal("1250000"), Decimal("750000"))
     assert restated.difference.earned == Decimal("-500000")  # 0.6 x 1,250,000 less 1,250,000
+
+
+def test_continuing_a_programme_carries_the_rules_it_adopted_into_next_year(app: Corral, views: Views) -> None:
+    programme_id, _ = q1_closed_and_q2_assessed(app)
+    app.adopt_payment_rules(COMMISSIONER, programme_id, "partial-60", WHY)
+
+    following = app.continue_programme(COMMISSIONER, programme_id).id
+
+    assert app.programme(following).rules == app.programme(programme_id).rules == published("partial-60")
+    assert programme_rules(views.caught_up(app).progress, str(following)).version == "partial-60"
