@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 from fastapi.testclient import TestClient
+
+from api.http.exports import POUNDS_FORMAT
 
 from tests.builders import ACUTE_ID, COMMUNITY_ID
 from tests.e2e.test_api_quarter import Session, assess_all, quarter  # noqa: F401 - the fixture: an agreed scheme
@@ -56,7 +59,9 @@ def test_a_replay_under_partial_60_adds_a_tenth_of_the_narrative_partially_met_m
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert rows[0][-3:] == ["Earned now (standard-1)", "Earned under partial-60", "Difference"]
     assert [row[-1] for row in rows[1:]] == ["0.00", "0.00"]  # the acute trust's own cell, and its total
-    assert workbook.status_code == 200 and workbook.headers["content-type"].startswith("application/vnd.openxml")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
+    total = list(sheet[sheet.max_row])
+    assert (total[0].value, total[-1].value, total[-1].number_format) == ("Total", 125000, POUNDS_FORMAT)
 
 
 def test_the_commissioner_adopts_partial_60_with_a_reason_and_the_open_quarter_is_repriced(
