@@ -12,14 +12,15 @@ from fastapi.testclient import TestClient
 from api.http.exports import POUNDS_FORMAT
 
 from tests.builders import ACUTE_ID, COMMUNITY_ID
-from tests.e2e.test_api_quarter import Session, assess_all, quarter  # noqa: F401 - the fixture: an agreed scheme
+from tests.e2e.test_api_quarter import Session, quarter  # noqa: F401 - the fixture: an agreed scheme
 
 RULES = "/programmes/{}/payment-rules"
 
 
-def played(client: TestClient, scheme_id: str) -> None:
+def played(client: TestClient, scheme_id: str) -> int:
     """Q1 presented and assessed: the community trust's narrative M1 Partially Met, its FLU at 70% (half of the
-    60-80% scale, so Partially Met by its figures); the acute trust's M1 Met and FLU at 90% Met."""
+    60-80% scale, so Partially Met by its figures); the acute trust's M1 Met and FLU at 90% Met. Returns the log
+    position of the last assessment, for reads to wait for."""
     alice, colin, gill = Session(client, "alice"), Session(client, "colin"), Session(client, "gill")
     review = f"/schemes/{scheme_id}/quarters/Q1"
     for who, code, figures in ((colin, "FLU", "70"), (colin, "M1", None), (alice, "FLU", "90"), (alice, "M1", None)):
@@ -27,18 +28,27 @@ def played(client: TestClient, scheme_id: str) -> None:
         submitted = who.post(f"/schemes/{scheme_id}/milestones/{code}/submissions", body)
         alice.post(f"/submissions/{submitted['id']}/acceptance")
     alice.post(f"{review}/pack")
-    assess_all(gill, review, "Met", "Met", "Partially Met", "Partially Met")
+    position = 0
+    for provider_id, code, status in (
+        (ACUTE_ID, "M1", "Met"),
+        (ACUTE_ID, "FLU", "Met"),
+        (COMMUNITY_ID, "M1", "Partially Met"),
+        (COMMUNITY_ID, "FLU", "Partially Met"),
+    ):
+        body = {"provider_id": str(provider_id), "milestone_code": code, "status": status, "rationale": "on the pack"}
+        position = int(str(gill.post(f"{review}/assessments", body)["position"]))
+    return position
 
 
 def test_a_replay_under_partial_60_adds_a_tenth_of_the_narrative_partially_met_milestone_and_each_provider_sees_its_own(
     quarter: tuple[TestClient, str, str],  # noqa: F811
 ) -> None:
     client, programme_id, scheme_id = quarter
-    played(client, scheme_id)
+    position = played(client, scheme_id)
     alice, colin, gill = Session(client, "alice"), Session(client, "colin"), Session(client, "gill")
     replay = f"{RULES.format(programme_id)}/replay"
 
-    seen = gill.get(replay, rules="partial-60")
+    seen = gill.get(replay, rules="partial-60", after=position)
     own = colin.get(replay, rules="partial-60")
     unchanged = gill.get(replay)
     unknown = client.get(f"/api/v1{replay}", params={"rules": "partial-99"}, headers=gill.headers)

@@ -51,7 +51,9 @@ def test_the_commissioner_compares_partial_60_recording_nothing_then_adopts_it_w
     csrf = signed_in(client, "gill")
     recorded = event_count(app)
 
-    payments = client.get(f"/programmes/{programme_id}/payments").text
+    payments = client.get(
+        f"/programmes/{programme_id}/payments", params={"after": app.recorder.max_notification_id()}
+    ).text
     compared = client.get(page, params={"rules": "partial-60"}).text
     unknown = client.get(page, params={"rules": "partial-99"}).text
     compared_events = event_count(app)
@@ -74,11 +76,13 @@ def test_the_commissioner_compares_partial_60_recording_nothing_then_adopts_it_w
 
 
 def test_a_provider_finds_no_payment_rules_page_and_no_link_to_it(world: tuple[TestClient, Corral, UUID]) -> None:
-    client, _, programme_id = world
+    client, app, programme_id = world
     signed_in(client, "alice")
 
+    payments = client.get(
+        f"/programmes/{programme_id}/payments", params={"after": app.recorder.max_notification_id()}
+    ).text
     rules = client.get(f"/programmes/{programme_id}/payment-rules", params={"rules": "partial-60"})
-    payments = client.get(f"/programmes/{programme_id}/payments").text
 
     assert rules.status_code == 404
     assert "payment-rules" not in payments
