@@ -68,6 +68,7 @@ def test_the_commissioner_compares_partial_60_recording_nothing_then_adopts_it_w
     assert "The rules in force: standard-1" in compared and "Partially Met earns 50%" in compared
     # 1,250,000 earned now (half of 2,500,000); 1,500,000 under partial-60.
     assert "a difference of <strong>£250,000</strong>" in compared and "£1,500,000" in compared
+    assert "Q1 (open)" in compared and "1 other scheme-quarter would earn the same" in compared  # the community trust's
     assert "there is no payment rules version &#39;partial-99&#39;" in unknown
     assert compared_events == recorded  # comparing recorded nothing
     assert no_reason.status_code == 422 and "Reason:" in no_reason.text, no_reason.text[-3000:]

@@ -15,7 +15,9 @@ from api.http.commands import FormAct
 from api.http.deps import ViewsAfter
 from domain.actors import Role
 from domain.payment_rules import RULEBOOK, UnknownRulesError, published
+from domain.payments import Figures
 from projections.progress.queries import (
+    Difference,
     name_order,
     organisation_names,
     programme_heading,
@@ -81,7 +83,10 @@ def rules_page(page: Page, programme_id: UUID, version: str | None, failure: For
         unknown = ""
     replayed = replay_for(page.readings, heading.access, chosen) if chosen is not None else None
     names = organisation_names(page.readings)
-    differences = replayed.differences if replayed is not None else []
+    differences = sorted(
+        replayed.differences if replayed is not None else [],
+        key=lambda d: name_order(names.get(d.provider_id, ""), d.provider_id),
+    )
     context = {
         "title": f"{heading.health_economy} {heading.contract_year}: payment rules",
         "programme": heading,
@@ -91,8 +96,19 @@ def rules_page(page: Page, programme_id: UUID, version: str | None, failure: For
         "unknown": unknown,
         "replay": replayed,
         "names": names,
-        "differences": sorted(differences, key=lambda d: name_order(names.get(d.provider_id, ""), d.provider_id)),
+        "by_provider": _by_provider(differences),
+        "changed": [d for d in differences if d.change != Figures()],
+        "unchanged": sum(1 for d in differences if d.change == Figures()),
         "may_adopt": page.viewer.actor.role is Role.COMMISSIONER,
         "programme_version": page.corral.programme(programme_id).version,
     }
     return page.show("payment_rules.html", context, failure)
+
+
+def _by_provider(differences: list[Difference]) -> list[tuple[str, Figures, Figures]]:
+    """Each provider's total now and under the other rules, in the order given."""
+    totals: dict[str, tuple[Figures, Figures]] = {}
+    for d in differences:
+        now, replayed = totals.get(d.provider_id, (Figures(), Figures()))
+        totals[d.provider_id] = (now + d.now, replayed + d.replayed)
+    return [(provider_id, now, replayed) for provider_id, (now, replayed) in totals.items()]
