@@ -36,6 +36,7 @@ from api.http.routers import (
     nudges,
     organisations,
     packs,
+    payment_rules,
     payments,
     programmes,
     progress,
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(progress.router, prefix="/api/v1")
     app.include_router(payments.router, prefix="/api/v1")
     app.include_router(forecast.router, prefix="/api/v1")
+    app.include_router(payment_rules.router, prefix="/api/v1")
     app.include_router(scheme_payments.router, prefix="/api/v1")
     app.include_router(statements.router, prefix="/api/v1")
     app.include_router(submissions.router, prefix="/api/v1")

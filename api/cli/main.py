@@ -14,7 +14,7 @@ from rich.text import Text
 
 from api.storage.attachments import AttachmentStore
 from api.storage import projector_lock
-from api.cli import log, users
+from api.cli import log, payments, users
 from api.cli.demo import load_demo
 from api.storage.settings import Settings
 from api.cli.show import show_outbox, show_programme, show_trust
@@ -62,6 +62,7 @@ def parser() -> argparse.ArgumentParser:
     )
     users.add_parsers(commands)
     log.add_parsers(commands)
+    payments.add_parsers(commands)
     views = commands.add_parser("projections", help="look after the views")
     actions = views.add_subparsers(dest="action", required=True)
     rebuild = actions.add_parser("rebuild", help="drop and rebuild a view (default: all) from the whole log")
@@ -94,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
             _catch_up_unless_served(app, projections, settings, "corral show")
             view = view_of(projections, ProgressView)
             return show_trust(console, view, args.year) if args.what == "trust" else show_programme(console, view)
+        if args.command == "payments":
+            _catch_up_unless_served(app, projections, settings, "corral payments")
+            return payments.run(console, view_of(projections, ProgressView), args)
         if args.command == "projector":
             return _projector(app, projections, settings)
         if args.command == "users":

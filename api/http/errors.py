@@ -92,7 +92,8 @@ def domain_problem(error: DomainError, names: Namer = _unnamed) -> JSONResponse:
     rule = error.rule()
     if isinstance(error, InvalidInputError):
         return _fields_problem([{"field": error.field, "message": error.message}], rule=rule)
-    return problem(code, _words(rule), error.described(names), rule=rule)
+    about = {"field": error.field} if error.field else {}  # the input the rule is about, to show beside it
+    return problem(code, _words(rule), error.described(names), rule=rule, **about)
 
 
 def _fields_problem(fields: list[dict[str, str]], **extra: Any) -> JSONResponse:

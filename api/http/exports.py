@@ -77,16 +77,22 @@ def table(
 ) -> Response:
     """A download of the rows under their headings, called `filename` (see `file_name`); a workbook's sheet is
     `title`d, its header row bold and frozen, its columns as wide as their text, and `more` sheets follow it."""
-    if form is Format.CSV:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headings)
-        writer.writerows([_text(value) for value in row] for row in rows)
-        body = buffer.getvalue().encode("utf-8-sig")
-    else:
-        body = _workbook([Sheet(title or filename, headings, rows), *more])
+    body = encoded(headings, rows, form, title or filename, more)
     disposition = f'attachment; filename="{filename}.{form.value}"'
     return Response(body, media_type=MEDIA_TYPES[form], headers={"Content-Disposition": disposition})
+
+
+def encoded(
+    headings: Sequence[str], rows: Sequence[Sequence[Any]], form: Format, title: str, more: Sequence[Sheet] = ()
+) -> bytes:
+    """The rows under their headings as a CSV file's bytes, or a workbook's (its first sheet `title`d)."""
+    if form is Format.XLSX:
+        return _workbook([Sheet(title, headings, rows), *more])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headings)
+    writer.writerows([_text(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def _workbook(sheets: Sequence[Sheet]) -> bytes:

@@ -292,6 +292,11 @@ MATRIX = (
     Row("GET", f"{PROGRAMME}/payments.{{form}}", reads(in_programme)),
     Row("GET", f"{PROGRAMME}/payments-by-scheme.{{form}}", reads(in_programme)),
     Row("GET", f"{PROGRAMME}/statements", reads(in_programme)),
+    # The payment rules: the published versions are everyone's; the programme's, and a replay, whoever reads its money.
+    Row("GET", f"{V1}/payment-rules", reads(everyone)),
+    Row("GET", f"{PROGRAMME}/payment-rules", reads(in_programme)),
+    Row("GET", f"{PROGRAMME}/payment-rules/replay", reads(in_programme)),
+    Row("GET", f"{PROGRAMME}/payment-rules/replay.{{form}}", reads(in_programme)),
     Row("GET", f"{PROGRAMME}/statements.{{form}}", reads(in_programme)),
     Row(
         "GET",
@@ -368,6 +373,7 @@ MATRIX = (
     Row("POST", f"{REVIEW}/closure", COMMISSIONERS_CHANGE),
     # The payment schedule: a blank reason, and a fourteenth month (the year end is the thirteenth), so that nothing changes.
     Row("PUT", f"{PROGRAMME}/on-account-basis", COMMISSIONERS_CHANGE, json=BASIS | BLANK_REASON),
+    Row("PUT", f"{PROGRAMME}/payment-rules", COMMISSIONERS_CHANGE, json={"version": "partial-60"} | BLANK_REASON),
     Row("POST", f"{PROGRAMME}/statements", STATEMENT_ISSUERS, json={"provider_id": str(COMMUNITY_ID), "month": 14}),
     Row(  # the quarter is open: 422
         "POST",

@@ -99,6 +99,14 @@ PAGES = (
         form={"version": "1"},
     ),
     Row("GET", "/programmes/{programme_id}/audit", reads(commissioning)),
+    # The payment rules page is the commissioner's side's; only its staff adopt (a blank reason here: nothing recorded).
+    Row("GET", "/programmes/{programme_id}/payment-rules", reads(commissioning)),
+    Row(
+        "POST",
+        "/programmes/{programme_id}/payment-rules",
+        page_changes(THE_COMMISSIONER),
+        form={"version": "1", "rules": "partial-60", "reason": " "},
+    ),
     # The payment schedule: a basis that is no number, and a thirteenth month, so that nothing is recorded.
     Row(
         "POST",

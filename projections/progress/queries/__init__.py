@@ -49,6 +49,7 @@ from projections.progress.queries.programmes import (
     ProgrammeHeading,
     SchemeHeading,
     agreed_scheme_ids,
+    every_programme,
     linked_years,
     programme_heading,
     programmes_for,
@@ -58,7 +59,9 @@ from projections.progress.queries.programmes import (
     scheme_row,
 )
 from projections.progress.queries.queues import QueueSection, WorkItem, WorkQueue, evidence_to_remind, work_queue
+from projections.progress.queries.replay import Difference, Replay, replay, replay_for
 from projections.progress.queries.restatements import RestatedMilestone
+from projections.progress.queries.rules import programme_rules
 from projections.progress.queries.settlements import settlement
 from projections.progress.queries.scheme_money import (
     SchemeLabel,
@@ -88,6 +91,8 @@ __all__ = [
     "MilestoneProgress",
     "OpenNudge",
     "Overridden",
+    "Difference",
+    "Replay",
     "RestatedMilestone",
     "SchemeLabel",
     "SchemeMoney",
@@ -111,6 +116,7 @@ __all__ = [
     "board_access",
     "collation_board",
     "evidence_to_remind",
+    "every_programme",
     "load_progress",
     "may_read_dashboard",
     "name_order",
@@ -124,6 +130,7 @@ __all__ = [
     "programme_payments",
     "values_if_agreed",
     "programme_providers",
+    "programme_rules",
     "linked_years",
     "programmes_for",
     "programmes_taken_part_in",
@@ -134,6 +141,8 @@ __all__ = [
     "provider_names",
     "provider_table_access",
     "quarter_table",
+    "replay",
+    "replay_for",
     "review_access",
     "scheme_exclusions",
     "settlement",

@@ -11,7 +11,7 @@ from domain.actors import Actor
 from domain.errors import NotFoundError
 from projections.progress.queries.access import ProgrammeAccess, programme_access, visible_programmes
 from projections.progress.queries.organisations import programme_providers
-from projections.progress.queries.reading import fetch
+from projections.progress.queries.reading import fetch, programme_order
 from projections.progress.view import ProgressView
 
 
@@ -52,6 +52,14 @@ def programmes_for(view: ProgressView, actor: Actor) -> list[ProgrammeFacts]:
     rows = {r.id: ProgrammeFacts(*r) for r in fetch(view, select(*columns))}
     visible = visible_programmes(view, actor)
     return [_seen(rows[i], set(visible)) for i in visible]
+
+
+def every_programme(view: ProgressView) -> list[ProgrammeFacts]:
+    """Every programme, for the server's operator at the command line, oldest year first, then by name."""
+    g = view.programmes
+    rows = fetch(view, select(g.c.id, g.c.commissioner_id, g.c.health_economy, g.c.contract_year))
+    facts = [ProgrammeFacts(*r) for r in rows]
+    return sorted(facts, key=lambda p: programme_order(p.contract_year, p.health_economy, p.id))
 
 
 def linked_years(view: ProgressView, actor: Actor, programme_id: UUID | str) -> tuple[ProgrammeFacts | None, ...]:

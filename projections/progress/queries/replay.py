@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from domain.milestones import Quarter
 from domain.payment_rules import PaymentRules
 from domain.payments import Figures
+from projections.progress.queries.access import ProgrammeAccess
 from projections.progress.queries.payments import ProgrammePayments, payments_of
 from projections.progress.queries.reading import MilestoneProgress, load_progress
 from projections.progress.queries.rules import programme_rules
@@ -67,6 +68,11 @@ def replay(view: ProgressView, programme_id: str, rules: PaymentRules, provider_
         rows = load_progress(view, programme_id=programme_id, provider_id=provider_id)
     now, replayed = payments_of(view, programme_id, rows), payments_of(view, programme_id, rows, rules)
     return Replay(programme_id, programme_rules(view, programme_id), rules, _differences(rows, now, replayed))
+
+
+def replay_for(view: ProgressView, access: ProgrammeAccess, rules: PaymentRules) -> Replay:
+    """The replay as the reader may see it: every provider's for the commissioner's side, a provider its own."""
+    return replay(view, access.programme_id, rules, None if access.everything else access.provider_id)
 
 
 def _differences(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from domain.achievement import AssessmentStatus
-from domain.payment_rules import NotApplicable, PaymentRules, Rounding, Scale
+from domain.payment_rules import RULEBOOK, NotApplicable, PaymentRules, Rounding, Scale, as_set_up
 from projections.progress.queries.reading import MilestoneProgress, fetch
 from projections.progress.view import ProgressView
 
@@ -32,7 +32,7 @@ def programme_rules(view: ProgressView, programme_id: str, conn: Connection | No
     g = view.programmes
     columns = (g.c.rules_version, g.c.partial_fraction, g.c.not_applicable, g.c.scale, g.c.steps, g.c.rounding)
     row = fetch(view, select(*columns).where(g.c.id == programme_id), conn)[0]
-    return PaymentRules(
+    rules = PaymentRules(
         row.rules_version,
         row.partial_fraction,
         NotApplicable(row.not_applicable),
@@ -40,6 +40,15 @@ def programme_rules(view: ProgressView, programme_id: str, conn: Connection | No
         row.steps,
         Rounding(row.rounding),
     )
+    return _titled(rules)
+
+
+def _titled(rules: PaymentRules) -> PaymentRules:
+    """The rules with the title of the version they are (the view keeps only what decides the money)."""
+    for known in (RULEBOOK.get(rules.version), as_set_up(rules.partial_fraction)):
+        if known is not None and replace(known, title="") == rules:
+            return known
+    return rules
 
 
 def judged_share(row: MilestoneProgress) -> Decimal | None:
