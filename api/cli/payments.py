@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.http.exports import Format, Pounds, encoded
-from api.http.replays import DIFFERENCE, PLACE, replay_rows
+from api.http.replays import ALL_YEAR, DIFFERENCE, PLACE, replay_rows
 from domain.milestones import contract_year_label
 from domain.payment_rules import PaymentRules, published
 from domain.payments import pounds
@@ -46,7 +46,7 @@ def run(console: Console, view: ProgressView, args: argparse.Namespace) -> int:
     if not programmes:
         console.print(f"There is no programme with the id {args.programme}." if args.programme else "No programmes.")
         return 2
-    names, rows, change = organisation_names(view), [], Decimal(0)
+    names, rows, change, all_year = organisation_names(view), [], Decimal(0), Decimal(0)
     for programme in programmes:
         replayed = replay(view, programme.id, rules)
         label = f"{programme.health_economy} {contract_year_label(programme.contract_year)}"
@@ -54,7 +54,9 @@ def run(console: Console, view: ProgressView, args: argparse.Namespace) -> int:
         console.print(_table(f"{label}: pays by {replayed.now_rules.version}, replayed under {rules.version}", shown))
         rows += replay_rows(replayed, names, label, replayed.now_rules.version)
         change += replayed.change.earned
+        all_year += replayed.change_throughout.earned
     console.print(f"Difference under {rules.version} across {len(programmes)} programme(s): £{pounds(change):,}")
+    console.print(f"Had {rules.version} applied all year, closed quarters too: £{pounds(all_year):,}")
     if args.out is not None and form is not None:
         args.out.write_bytes(encoded(_headings(rules), rows, form, f"Replay {rules.version}"))
         console.print(f"exported to {args.out}")
@@ -62,12 +64,19 @@ def run(console: Console, view: ProgressView, args: argparse.Namespace) -> int:
 
 
 def _headings(rules: PaymentRules) -> tuple[str, ...]:
-    return ("Programme", "Rules now", *PLACE, "Earned now", f"Earned under {rules.version}", DIFFERENCE)
+    return ("Programme", "Rules now", *PLACE, "Earned now", f"Earned under {rules.version}", DIFFERENCE, *ALL_YEAR)
 
 
 def _table(title: str, rows: list[Any]) -> Table:
     table = Table(title=title)
-    for heading in (*PLACE, "Earned now (£)", "Earned under it (£)", f"{DIFFERENCE} (£)"):
+    for heading in (
+        *PLACE,
+        "Earned now (£)",
+        "Earned under it (£)",
+        f"{DIFFERENCE} (£)",
+        "All year (£)",
+        "Diff. all year (£)",
+    ):
         table.add_column(heading, justify="right" if "£" in heading else "left", overflow="fold")
     for row in rows:
         table.add_row(*(f"{pounds(v.amount):,}" if isinstance(v, Pounds) else str(v) for v in row))

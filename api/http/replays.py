@@ -11,11 +11,19 @@ from projections.progress.queries import Difference, Replay
 
 PLACE = ("Provider", "Scheme", "Quarter", "Closed or open")
 DIFFERENCE = "Difference"
+# Had the other rules applied all year: closed quarters repriced too.
+ALL_YEAR = ("Earned all year, closed quarters too", "Difference all year")
 
 
 def replay_headings(replay: Replay) -> tuple[str, ...]:
     """The table's headings, naming the two versions compared."""
-    return (*PLACE, f"Earned now ({replay.now_rules.version})", f"Earned under {replay.rules.version}", DIFFERENCE)
+    return (
+        *PLACE,
+        f"Earned now ({replay.now_rules.version})",
+        f"Earned under {replay.rules.version}",
+        DIFFERENCE,
+        *ALL_YEAR,
+    )
 
 
 def replay_rows(replay: Replay, names: Mapping[str, str], *before: str) -> list[Sequence[Any]]:
@@ -23,7 +31,13 @@ def replay_rows(replay: Replay, names: Mapping[str, str], *before: str) -> list[
     after the cells `before` it (a programme's name, where a table holds several)."""
     by_name = sorted(replay.differences, key=lambda d: names.get(d.provider_id, d.provider_id))  # stable: schemes stay
     rows: list[Sequence[Any]] = [(*before, *_row(d, names)) for d in by_name]
-    total = (Pounds(replay.now.earned), Pounds(replay.replayed.earned), Pounds(replay.change.earned))
+    total = (
+        Pounds(replay.now.earned),
+        Pounds(replay.replayed.earned),
+        Pounds(replay.change.earned),
+        Pounds(replay.throughout.earned),
+        Pounds(replay.change_throughout.earned),
+    )
     rows.append((*before, "Total", "", "", "", *total))
     return rows
 
@@ -37,4 +51,6 @@ def _row(d: Difference, names: Mapping[str, str]) -> Sequence[Any]:
         Pounds(d.now.earned),
         Pounds(d.replayed.earned),
         Pounds(d.change.earned),
+        Pounds(d.throughout.earned),
+        Pounds(d.change_throughout.earned),
     )

@@ -67,11 +67,18 @@ def test_a_replay_under_partial_60_adds_a_tenth_of_the_narrative_partially_met_m
     assert unchanged["rules"]["version"] == "standard-1" and unchanged["change"]["earned"] == "0.00"  # type: ignore[index]
     assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (422, "rules")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
-    assert rows[0][-3:] == ["Earned now (standard-1)", "Earned under partial-60", "Difference"]
-    assert [row[-1] for row in rows[1:]] == ["0.00", "0.00"]  # the acute trust's own cell, and its total
+    assert rows[0][4:] == [
+        "Earned now (standard-1)",
+        "Earned under partial-60",
+        "Difference",
+        "Earned all year, closed quarters too",
+        "Difference all year",
+    ]
+    assert [(row[6], row[8]) for row in rows[1:]] == [("0.00", "0.00")] * 2  # the acute trust's own cell, and its total
     sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
     total = list(sheet[sheet.max_row])
-    assert (total[0].value, total[-1].value, total[-1].number_format) == ("Total", 125000, POUNDS_FORMAT)
+    assert (total[0].value, total[6].value, total[6].number_format) == ("Total", 125000, POUNDS_FORMAT)
+    assert total[8].value == 125000  # the quarter is open: all year, the same difference
 
 
 def test_the_commissioner_adopts_partial_60_with_a_reason_and_the_open_quarter_is_repriced(

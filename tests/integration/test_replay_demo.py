@@ -24,6 +24,7 @@ from domain.actors import Role
 from domain.application import Corral
 from domain.milestones import Quarter
 from domain.payment_rules import published
+from domain.payments import pounds
 from projections.progress.queries import every_programme, replay
 from tests.conftest import DATABASES, empty_store
 from tests.integration.read_models import SDT_PROGRAMME, Views, views_of
@@ -44,13 +45,18 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         app.close()
 
 
-def dpt_nutrition_milestone_value() -> Decimal:
-    """Devon Partnership's Q2 nutrition milestone, worked out from the demo's terms: its contract value x the demo's
-    CQUIN rate (2.5%), split equally over the schemes it takes part in, then over the nutrition milestones that apply
+def milestone_value(provider: str) -> Decimal:
+    """One of a provider's quarterly milestones, worked out from the demo's terms: its contract value x the demo's
+    CQUIN rate (2.5%), split equally over the schemes it takes part in, then over the milestones of each that apply
     to it (one a quarter)."""
-    contract_value = Decimal(next(value for code, _, _, value in south_devon.ORGANISATIONS if code == DPT) or 0)
-    schemes = [code for code, _, _, participants, _ in south_devon.SCHEMES if DPT in participants]
+    contract_value = Decimal(next(value for code, _, _, value in south_devon.ORGANISATIONS if code == provider) or 0)
+    schemes = [code for code, _, _, participants, _ in south_devon.SCHEMES if provider in participants]
     return contract_value * Decimal("0.025") / len(schemes) / len(Quarter)
+
+
+def dpt_nutrition_milestone_value() -> Decimal:
+    """Devon Partnership's Q2 nutrition milestone."""
+    return milestone_value(DPT)
 
 
 def departed_from_the_figures(app: Corral) -> None:
@@ -96,3 +102,20 @@ def test_replaying_the_demo_under_partial_60_differs_by_a_tenth_of_each_open_dep
     ]
     assert changed == [(str(ids.organisation_id(DPT)), "NUTRITION", Quarter.Q2, False)]
     assert (app.recorder.max_notification_id(), views.rows()) == (events, rows)  # the replay recorded nothing
+
+
+def test_replayed_all_year_the_demo_under_partial_60_reprices_the_closed_quarters_partially_met_milestones_too(
+    demo: tuple[Corral, Views],
+) -> None:
+    _, views = demo
+
+    replayed = replay(views.progress, SDT_PROGRAMME, published("partial-60"))
+
+    # The Community Care Trust's Q1 milestone in each of its six schemes closed Partially Met (one since restated,
+    # which leaves the quarter's original figures as they closed): each would earn a tenth more of its value.
+    value = milestone_value(south_devon.THIRD_SECTOR)
+    assert value * 6 * 4 == Decimal(2_000_000) * Decimal("0.025")
+    assert pounds(replayed.change_throughout.earned) == pounds(6 * value * (Decimal("0.6") - Decimal("0.5")))
+    assert replayed.change.earned == 0  # adopting it now changes no closed quarter
+    changed = {(d.provider_id, d.quarter, d.closed) for d in replayed.differences if d.change_throughout.earned}
+    assert changed == {(str(ids.organisation_id(south_devon.THIRD_SECTOR)), Quarter.Q1, True)}

@@ -84,8 +84,10 @@ class DifferenceOut(BaseModel):
     quarter: str
     closed: bool = Field(description="a closed quarter keeps the values fixed at its close, unless restated")
     now: Money
-    replayed: Money
+    replayed: Money = Field(description="as adopting the other rules would pay: a closed quarter keeps its values")
     change: Change = Field(description="replayed less now")
+    throughout: Money = Field(description="had the other rules applied all year, closed quarters repriced too")
+    change_throughout: Change = Field(description="throughout less now")
 
     @classmethod
     def of(cls, d: Difference) -> DifferenceOut:
@@ -100,6 +102,8 @@ class DifferenceOut(BaseModel):
             now=Money.of(d.now),
             replayed=Money.of(d.replayed),
             change=Change.between(d.now, d.replayed),
+            throughout=Money.of(d.throughout),
+            change_throughout=Change.between(d.now, d.throughout),
         )
 
 
@@ -109,8 +113,10 @@ class ReplayOut(BaseModel):
     rules: RulesOut
     differences: list[DifferenceOut] = Field(description="every provider x scheme x quarter you may see")
     now: Money = Field(description="the total of the cells you may see, as the programme pays now")
-    replayed: Money = Field(description="the same cells' total under the other rules")
+    replayed: Money = Field(description="the same cells' total under the other rules, as adopting them would pay")
     change: Change
+    throughout: Money = Field(description="the same cells' total had the other rules applied all year")
+    change_throughout: Change
 
 
 @router.get("/payment-rules", response_model=list[RulesOut])
@@ -164,6 +170,8 @@ def replay(
         now=Money.of(replayed.now),
         replayed=Money.of(replayed.replayed),
         change=Change.between(replayed.now, replayed.replayed),
+        throughout=Money.of(replayed.throughout),
+        change_throughout=Change.between(replayed.now, replayed.throughout),
     )
 
 

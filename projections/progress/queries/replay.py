@@ -12,15 +12,16 @@ from domain.payments import Figures
 from projections.progress.queries.access import ProgrammeAccess
 from projections.progress.queries.payments import ProgrammePayments, payments_of
 from projections.progress.queries.reading import MilestoneProgress, load_progress
-from projections.progress.queries.rules import programme_rules
+from projections.progress.queries.rules import priced, programme_rules
 from projections.progress.queries.scheme_money import SchemeLabel
 from projections.progress.view import ProgressView
 
 
 @dataclass(frozen=True)
 class Difference:
-    """One provider's money in one scheme and quarter, now and under the other rules; a closed quarter's keeps its
-    values, so its difference is nothing unless a restatement applies the other rules."""
+    """One provider's money in one scheme and quarter, now and under the other rules: as adopting them would pay (a
+    closed quarter keeping its values, so its difference is nothing unless a restatement applies the other rules),
+    and throughout, had they applied all year, closed quarters too."""
 
     provider_id: str
     scheme: SchemeLabel
@@ -28,11 +29,17 @@ class Difference:
     closed: bool
     now: Figures
     replayed: Figures
+    throughout: Figures
 
     @property
     def change(self) -> Figures:
         """Replayed less now: what adopting the other rules adds (or, negative, takes away)."""
         return self.replayed - self.now
+
+    @property
+    def change_throughout(self) -> Figures:
+        """What the other rules would have changed had they applied all year."""
+        return self.throughout - self.now
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,16 @@ class Replay:
         """What the other rules would change in total."""
         return self.replayed - self.now
 
+    @property
+    def throughout(self) -> Figures:
+        """The programme's total had the other rules applied all year, closed quarters too."""
+        return _total(d.throughout for d in self.differences)
+
+    @property
+    def change_throughout(self) -> Figures:
+        """What the other rules would have changed in total had they applied all year."""
+        return self.throughout - self.now
+
 
 def replay(view: ProgressView, programme_id: str, rules: PaymentRules, provider_id: str | None = None) -> Replay:
     """The programme's money (or one provider's) now and under `rules`, for every provider x scheme x quarter."""
@@ -67,7 +84,9 @@ def replay(view: ProgressView, programme_id: str, rules: PaymentRules, provider_
     else:
         rows = load_progress(view, programme_id=programme_id, provider_id=provider_id)
     now, replayed = payments_of(view, programme_id, rows), payments_of(view, programme_id, rows, rules)
-    return Replay(programme_id, programme_rules(view, programme_id), rules, _differences(rows, now, replayed))
+    throughout = payments_of(view, programme_id, priced(rows, rules, closed_too=True), rules)
+    differences = _differences(rows, now, replayed, throughout)
+    return Replay(programme_id, programme_rules(view, programme_id), rules, differences)
 
 
 def replay_for(view: ProgressView, access: ProgrammeAccess, rules: PaymentRules) -> Replay:
@@ -76,7 +95,7 @@ def replay_for(view: ProgressView, access: ProgrammeAccess, rules: PaymentRules)
 
 
 def _differences(
-    rows: list[MilestoneProgress], now: ProgrammePayments, replayed: ProgrammePayments
+    rows: list[MilestoneProgress], now: ProgrammePayments, replayed: ProgrammePayments, throughout: ProgrammePayments
 ) -> list[Difference]:
     open_cells = {(r.provider_id, r.scheme_id, r.quarter) for r in rows if r.fixed_value is None}
     differences = []
@@ -86,9 +105,10 @@ def _differences(
                 cell = paid.by_scheme_quarter.get((label.scheme_id, quarter))
                 if cell is None:
                     continue
-                after = replayed.providers[provider_id].by_scheme_quarter[(label.scheme_id, quarter)]
+                key = (label.scheme_id, quarter)
+                after, all_year = (p.providers[provider_id].by_scheme_quarter[key] for p in (replayed, throughout))
                 closed = (provider_id, label.scheme_id, quarter) not in open_cells
-                differences.append(Difference(provider_id, label, quarter, closed, cell, after))
+                differences.append(Difference(provider_id, label, quarter, closed, cell, after, all_year))
     return differences
 
 

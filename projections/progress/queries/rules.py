@@ -63,10 +63,11 @@ def judged_share(row: MilestoneProgress) -> Decimal | None:
     return row.achievement if row.numeric else None
 
 
-def priced(rows: list[MilestoneProgress], rules: PaymentRules) -> list[MilestoneProgress]:
+def priced(rows: list[MilestoneProgress], rules: PaymentRules, closed_too: bool = False) -> list[MilestoneProgress]:
     """The rows with each assessed milestone of an open quarter earning what these rules give; a closed quarter's
-    keep what they earned at the close (and any restatement)."""
-    return [_priced(row, rules) if row.assessment and row.fixed_value is None else row for row in rows]
+    keep what they earned at the close (and any restatement), unless `closed_too` asks what they would have earned
+    had these rules applied when they were assessed."""
+    return [_priced(row, rules) if row.assessment and (closed_too or row.fixed_value is None) else row for row in rows]
 
 
 def _priced(row: MilestoneProgress, rules: PaymentRules) -> MilestoneProgress:
