@@ -11,9 +11,12 @@ from bench import breakdown, deadline, http, insert_styles, lag, live, rebuild, 
 from bench.report import Section
 from bench.stores import postgres_store
 from bench.results import Result
+from projections.progress.view import ProgressView
+
+PROGRESS = ProgressView.name
 
 
-VIEWS = ["progress_v4", "audit_v2", "notifications_v1", "accounts_v1"]  # every view, in the registry's order
+VIEWS = [PROGRESS, "audit_v2", "notifications_v1", "accounts_v1"]  # every view, in the registry's order
 
 
 def well_formed(results: list[Result]) -> bool:

@@ -34,6 +34,8 @@ from tests.integration.read_models import Views, views_of
 from tests.integration.test_projector import eventually, head, running
 from tests.legacy import undecodable_event
 
+PROGRESS = ProgressView.name
+
 NUDGED = "QuarterReview.ProviderNudgedByLead"
 
 
@@ -91,10 +93,10 @@ def test_a_view_that_cannot_apply_an_event_stays_before_it_and_says_so_until_the
         nudged = app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "Your evidence is due").position
         after = app.submit_evidence(COMMUNITY, agreed.scheme_id, "M1", narrative()).position
         audit.view.wait(app.name, after, timeout=10)  # the other view carries on
-        eventually(lambda: errors_naming(caplog, "progress_v4", f"position {nudged}", NUDGED))
+        eventually(lambda: errors_naming(caplog, PROGRESS, f"position {nudged}", NUDGED))
         time.sleep(1.0)
 
-        logged = errors_naming(caplog, "progress_v4", f"position {nudged}", NUDGED, "ValueError: a nudge cannot")
+        logged = errors_naming(caplog, PROGRESS, f"position {nudged}", NUDGED, "ValueError: a nudge cannot")
         assert 2 <= len(logged) <= 15  # it tries again, after a back-off: it never spins
         assert progress.view.position == nudged - 1  # the review's opening, recorded with the nudge, is applied
         stuck, caught_up = maintenance.status(app, [progress, audit])
@@ -104,14 +106,14 @@ def test_a_view_that_cannot_apply_an_event_stays_before_it_and_says_so_until_the
         assert status_command() == cli.STUCK
         code, body = readiness(settings)
         assert (code, body["status"]) == (503, "stuck")
-        assert body["stuck"]["progress_v4"]["position"] == nudged
-        assert body["stuck"]["progress_v4"]["event_type"] == NUDGED
+        assert body["stuck"][PROGRESS]["position"] == nudged
+        assert body["stuck"][PROGRESS]["event_type"] == NUDGED
         assert "ValueError" not in str(body)  # the error may quote what an organisation wrote: not for everyone
 
         progress.refusing.clear()  # a fix is deployed
         projector.wait(after, timeout=10)
 
-        assert read_faults(views.database, ["progress_v4", "audit_v2"]) == {}
+        assert read_faults(views.database, [PROGRESS, "audit_v2"]) == {}
         assert [row.fault for row in maintenance.status(app, [progress, audit])] == [None, None]
         assert status_command() == 0
         assert readiness(settings)[0] == 200

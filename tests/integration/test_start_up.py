@@ -12,6 +12,9 @@ from api.http.sign_in import SignInLedger
 from api.storage.wiring import build_application, build_views
 from domain.application import Corral
 from projections.database import ViewDatabase
+from projections.progress.view import ProgressView
+
+PROGRESS = ProgressView.name
 
 STARTING = 6
 
@@ -50,7 +53,7 @@ def test_servers_starting_together_on_an_empty_store_each_get_every_table(settin
     assert failures == []
     reader = ViewDatabase(settings.database_url, settings.database_schema)
     try:
-        assert len(reader.positions(["progress_v4", "audit_v2"])) == 2
+        assert len(reader.positions([PROGRESS, "audit_v2"])) == 2
     finally:
         reader.close()
 
