@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -81,8 +81,12 @@ def exact_sum(a: Decimal, b: Decimal) -> Decimal:
     total exactly, in any order."""
     if not (a.is_finite() and b.is_finite()):
         return a + b
-    lowest = min(int(a.as_tuple().exponent), int(b.as_tuple().exponent))
-    return Context(prec=max(max(a.adjusted(), b.adjusted()) - lowest + 2, 28)).add(a, b)
+    return _UNROUNDED.add(a, b)
+
+
+# Addition needs no more digits than its result has, so the largest precision rounds nothing and costs nothing more:
+# the same sum, to the digit, as a context sized to the operands, without building one for every addition.
+_UNROUNDED = Context(prec=MAX_PREC)
 
 
 def pounds(amount: Decimal) -> Decimal:

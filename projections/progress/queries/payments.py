@@ -170,11 +170,12 @@ def _values(
     milestone_weights: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
     for row in rows:
         milestone_weights[(row.provider_id, row.scheme_id)][row.code] = row.weight
+    # Each provider's value split by scheme once, and each scheme's by milestone once, not once a row.
+    scheme_values = {p: split(terms[p], scheme_weights[p]) for p, _ in milestone_weights}
     values = {}
-    for row in rows:
-        scheme_value = split(terms[row.provider_id], scheme_weights[row.provider_id])[row.scheme_id]
-        share = split(scheme_value, milestone_weights[(row.provider_id, row.scheme_id)])[row.code]
-        values[(row.provider_id, row.scheme_id, row.code)] = share
+    for (provider, scheme), weights in milestone_weights.items():
+        for code, share in split(scheme_values[provider][scheme], weights).items():
+            values[(provider, scheme, code)] = share
     return values
 
 
