@@ -63,13 +63,14 @@ def figures(stakes: Iterable[Stake[K]], money: Callable[[Decimal], Decimal] | No
     """Available, earned and at risk over some stakes, each milestone's money counted by `money` (exact unless the
     payment rules round each milestone); N/A that leaves the totals leaves both available and earned."""
     money = money or _exact
-    total = Figures()
+    available = earned = at_risk = ZERO  # summed field by field: one Figures at the end, not two a stake
     for stake in stakes:
         if not stake.assessed:
-            total += Figures(at_risk=money(stake.value))
+            at_risk = exact_sum(at_risk, money(stake.value))
         elif stake.achievement is not None:
-            total += Figures(available=money(stake.value), earned=money(stake.value * stake.achievement))
-    return total
+            available = exact_sum(available, money(stake.value))
+            earned = exact_sum(earned, money(stake.value * stake.achievement))
+    return Figures(available, earned, at_risk)
 
 
 def _exact(amount: Decimal) -> Decimal:

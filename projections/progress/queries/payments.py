@@ -199,7 +199,10 @@ def _provider(
     for scheme_id, quarter, stake in stakes:
         grouped[(scheme_id, quarter)].append(stake)
     cells = {key: figures(group, money) for key, group in grouped.items()}
-    by_quarter = {q: sum((f for (_, fq), f in cells.items() if fq is q), Figures()) for q in Quarter}
+    in_quarter: dict[Quarter, list[Figures]] = {q: [] for q in Quarter}
+    for (_, quarter), cell in cells.items():
+        in_quarter[quarter].append(cell)
+    by_quarter = {q: sum(cells_in, Figures()) for q, cells_in in in_quarter.items()}
     schemes = by_scheme(labels, cells, restated)
     total = sum((s.total for s in schemes), Figures())
     return ProviderPayments(provider_id, cquin_value, cells, total, by_quarter, overridden, restated, schemes)
