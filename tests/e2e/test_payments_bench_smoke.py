@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from bench import payments
+from bench import payments, rebuild, report
 from bench.payments_data import PER_QUARTER, SCHEMES, generated, programme_id
 from bench.stores import postgres_store
 from domain.milestones import Quarter
@@ -45,6 +45,9 @@ def test_given_tiny_programmes_when_benchmarked_then_each_read_is_timed_and_the_
     assert larger.answer_bytes > 10_000 and larger.generation.events > 360 * 3
     assert again.earlier and again.events == larger.generation.events  # the second run reuses the data
     assert caught.events == 0
+    section = report.Section("Payments", payments.measures(3, "kept"), [smaller, larger])
+    text = report.render([("Date", "today")], rebuild.RebuildRun((), (), ()), [], [], "python -m bench.run", [section])
+    assert all(r.line() in text for r in larger.results()) and smaller.describe()[0] in text
     # The year as generated: Q1 and Q2 closed with provider 0 restated in Q1, Q3 assessed, Q4 partly at risk.
     assert len(paid.providers) == 3 and paid.restated_total is not None
     assert paid.by_quarter[Quarter.Q3].available > 0 and paid.by_quarter[Quarter.Q4].at_risk > 0
