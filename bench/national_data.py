@@ -4,11 +4,12 @@ by several processes into one store (see bench/national.py for the run and its r
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from time import perf_counter
+from typing import Any
 from uuid import UUID
 
 from api.cli.demo.play import register, staff
@@ -134,18 +135,23 @@ def generate(settings: Settings, scale: Scale, processes: int) -> Phase:
     url, schema = settings.database_url, settings.database_schema or ""
     shares = [list(range(scale.commissioners))[i::processes] for i in range(processes)]
     started = perf_counter()
-    if processes == 1:
-        _generate_share(url, schema, scale, shares[0])
-    else:
-        context = multiprocessing.get_context("spawn")
-        workers = [context.Process(target=_generate_share, args=(url, schema, scale, s)) for s in shares if s]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        if failed := [w.exitcode for w in workers if w.exitcode]:
-            raise RuntimeError(f"{len(failed)} generating process(es) failed: exit codes {failed}")
+    in_processes(_generate_share, [(url, schema, scale, share) for share in shares if share])
     return Phase(event_count(settings), perf_counter() - started)
+
+
+def in_processes(target: Callable[..., None], arguments: Sequence[tuple[Any, ...]]) -> None:
+    """`target(*args)` for each args, in a spawned process each (here when there is one), all at once."""
+    if len(arguments) == 1:
+        target(*arguments[0])
+        return
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=target, args=args) for args in arguments]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if failed := [w.exitcode for w in workers if w.exitcode]:
+        raise RuntimeError(f"{len(failed)} generating process(es) failed: exit codes {failed}")
 
 
 @contextmanager

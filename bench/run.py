@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench import http, lag, live, machine, rebuild, report, saves
+from bench import http, lag, live, machine, payments, rebuild, report, saves
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commands", type=int, default=500, help="commands in each save-rate run")
     parser.add_argument("--load-samples", type=int, default=200, help="loads of the 1,000-event aggregate")
     parser.add_argument("--http-clients", type=int, default=http.CLIENTS, help="concurrent HTTP clients")
+    parser.add_argument(
+        "--payments-providers", type=int, nargs="+", default=list(payments.SIZES), help="payments programme sizes"
+    )
+    parser.add_argument("--payments-calls", type=int, default=payments.CALLS, help="payments reads at the largest size")
     parser.add_argument("--no-write", action="store_true", help=f"print only; leave {BENCHMARKS.name} alone")
     args = parser.parse_args(argv)
     if len(args.live_subscribers) != len(args.live_samples):
@@ -40,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     lives = live.run(args.live_subscribers, args.live_samples)
     for line in (r.line() for r in live.results(lives)):
         print(line, flush=True)
-    sections = [saves.run(args.commands, args.load_samples), http.run(args.http_clients)]
+    sections = [
+        saves.run(args.commands, args.load_samples),
+        http.run(args.http_clients),
+        payments.run(args.payments_providers, args.payments_calls),
+    ]
     for line in (r.line() for section in sections for measured in section.reports for r in measured.results()):
         print(line, flush=True)
     if not args.no_write:

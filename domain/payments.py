@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -63,13 +63,14 @@ def figures(stakes: Iterable[Stake[K]], money: Callable[[Decimal], Decimal] | No
     """Available, earned and at risk over some stakes, each milestone's money counted by `money` (exact unless the
     payment rules round each milestone); N/A that leaves the totals leaves both available and earned."""
     money = money or _exact
-    total = Figures()
+    available = earned = at_risk = ZERO  # summed field by field: one Figures at the end, not two a stake
     for stake in stakes:
         if not stake.assessed:
-            total += Figures(at_risk=money(stake.value))
+            at_risk = exact_sum(at_risk, money(stake.value))
         elif stake.achievement is not None:
-            total += Figures(available=money(stake.value), earned=money(stake.value * stake.achievement))
-    return total
+            available = exact_sum(available, money(stake.value))
+            earned = exact_sum(earned, money(stake.value * stake.achievement))
+    return Figures(available, earned, at_risk)
 
 
 def _exact(amount: Decimal) -> Decimal:
@@ -81,8 +82,12 @@ def exact_sum(a: Decimal, b: Decimal) -> Decimal:
     total exactly, in any order."""
     if not (a.is_finite() and b.is_finite()):
         return a + b
-    lowest = min(int(a.as_tuple().exponent), int(b.as_tuple().exponent))
-    return Context(prec=max(max(a.adjusted(), b.adjusted()) - lowest + 2, 28)).add(a, b)
+    return _UNROUNDED.add(a, b)
+
+
+# Addition needs no more digits than its result has, so the largest precision rounds nothing and costs nothing more:
+# the same sum, to the digit, as a context sized to the operands, without building one for every addition.
+_UNROUNDED = Context(prec=MAX_PREC)
 
 
 def pounds(amount: Decimal) -> Decimal:

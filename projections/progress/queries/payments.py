@@ -170,11 +170,12 @@ def _values(
     milestone_weights: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
     for row in rows:
         milestone_weights[(row.provider_id, row.scheme_id)][row.code] = row.weight
+    # Each provider's value split by scheme once, and each scheme's by milestone once, not once a row.
+    scheme_values = {p: split(terms[p], scheme_weights[p]) for p, _ in milestone_weights}
     values = {}
-    for row in rows:
-        scheme_value = split(terms[row.provider_id], scheme_weights[row.provider_id])[row.scheme_id]
-        share = split(scheme_value, milestone_weights[(row.provider_id, row.scheme_id)])[row.code]
-        values[(row.provider_id, row.scheme_id, row.code)] = share
+    for (provider, scheme), weights in milestone_weights.items():
+        for code, share in split(scheme_values[provider][scheme], weights).items():
+            values[(provider, scheme, code)] = share
     return values
 
 
@@ -198,7 +199,10 @@ def _provider(
     for scheme_id, quarter, stake in stakes:
         grouped[(scheme_id, quarter)].append(stake)
     cells = {key: figures(group, money) for key, group in grouped.items()}
-    by_quarter = {q: sum((f for (_, fq), f in cells.items() if fq is q), Figures()) for q in Quarter}
+    in_quarter: dict[Quarter, list[Figures]] = {q: [] for q in Quarter}
+    for (_, quarter), cell in cells.items():
+        in_quarter[quarter].append(cell)
+    by_quarter = {q: sum(cells_in, Figures()) for q, cells_in in in_quarter.items()}
     schemes = by_scheme(labels, cells, restated)
     total = sum((s.total for s in schemes), Figures())
     return ProviderPayments(provider_id, cquin_value, cells, total, by_quarter, overridden, restated, schemes)
