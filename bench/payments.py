@@ -16,7 +16,7 @@ import statistics
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from time import perf_counter
@@ -29,7 +29,7 @@ from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
 from bench.machine import describe
 from bench.national_data import Phase, kept_store
-from bench.payments_data import SCHEMES, commissioner, generated, programme_id
+from bench.payments_data import SCHEMES, commissioner, generated, programme_id, provider_reader, with_reader
 from bench.report import Section
 from bench.results import Latencies, Result, Target, number, ratio
 from bench.servers import corral, corral_env, free_port, running
@@ -79,26 +79,33 @@ class PaymentsReport:
     loading: Timed  # load_progress alone: the rows read and built
     arithmetic: Timed  # payments_of over rows already loaded
     held: bool  # whether its lines are held to the target (the national size)
+    own: Own | None = None  # one provider reading its own money
 
     def results(self) -> list[Result]:
         """p50 and p99 of the query and of the GET, against the raw SELECT's, at the national size only."""
         if not self.held:
             return []
         name = f"payments postgresql {self.providers} providers"
+        reads = [
+            (f"{name}, the commissioner's (every provider), programme_payments()", self.query, self.raw, self.rows),
+            (
+                f"{name}, the commissioner's (every provider), GET /programmes/{{id}}/payments",
+                self.http,
+                self.raw,
+                self.rows,
+            ),
+        ]
+        if self.own is not None:
+            own = f"{name}, a provider's own"
+            reads += [
+                (f"{own}, programme_payments()", self.own.query, self.own.raw, self.own.rows),
+                (f"{own}, GET /programmes/{{id}}/payments", self.own.http, self.own.raw, self.own.rows),
+            ]
         return [
-            self._result(f"{name}, {what} {which}", timed, of, which)
-            for what, timed in (("programme_payments()", self.query), ("GET /programmes/{id}/payments", self.http))
+            _result(f"{what} {which}", timed, raw, rows, of, which)
+            for what, timed, raw, rows in reads
             for which, of in (("p50", _p50), ("p99", _p99))
         ]
-
-    def _result(self, name: str, timed: Timed, of: Callable[[Latencies], float], which: str) -> Result:
-        ratios = sorted(of(ours) / of(raw) for ours, raw in zip(timed.rounds, self.raw.rounds, strict=True))
-        rounds = f"median of {len(ratios)} rounds, {ratio(ratios[0])}–{ratio(ratios[-1])}"
-        raw = of(self.raw.latencies)
-        baseline = f"raw psycopg2 SELECT of its {self.rows:,} milestone rows {which} {number(raw)} ms; {rounds}"
-        return Result(
-            name, of(timed.latencies), "ms", statistics.median(ratios), baseline, Target(TARGET_MS, True, "ms")
-        )
 
     def describe(self) -> list[str]:
         """A Markdown bullet: the size, each way's p50 and p99, and where the query's time goes."""
@@ -112,7 +119,32 @@ class PaymentsReport:
             f"`load_progress` {number(_p50(self.loading.latencies))} ms and `payments_of` "
             f"{number(_p50(self.arithmetic.latencies))} ms; GET {http.describe()} ({_times(self.http, self.raw)}), "
             f"{self.answer_bytes:,} bytes of JSON."
+            + (
+                ""
+                if self.own is None
+                else f" A provider's own ({self.own.rows} rows): raw SELECT {self.own.raw.latencies.describe()}; "
+                f"`programme_payments` {self.own.query.latencies.describe()} ({_times(self.own.query, self.own.raw)}); "
+                f"GET {self.own.http.latencies.describe()} ({_times(self.own.http, self.own.raw)})."
+            )
         ]
+
+
+@dataclass(frozen=True)
+class Own:
+    """One provider's own money read, beside a raw SELECT of its own rows, in the same interleaved rounds."""
+
+    rows: int
+    raw: Timed
+    query: Timed
+    http: Timed
+
+
+def _result(name: str, timed: Timed, raw_t: Timed, rows: int, of: Callable[[Latencies], float], which: str) -> Result:
+    ratios = sorted(of(ours) / of(raw) for ours, raw in zip(timed.rounds, raw_t.rounds, strict=True))
+    rounds = f"median of {len(ratios)} rounds, {ratio(ratios[0])}–{ratio(ratios[-1])}"
+    raw = of(raw_t.latencies)
+    baseline = f"raw psycopg2 SELECT of its {rows:,} milestone rows {which} {number(raw)} ms; {rounds}"
+    return Result(name, of(timed.latencies), "ms", statistics.median(ratios), baseline, Target(TARGET_MS, True, "ms"))
 
 
 def _p50(latencies: Latencies) -> float:
@@ -168,12 +200,12 @@ def _time(read: Read, calls: int) -> Latencies:
 
 
 @contextmanager
-def payments_server(settings: Settings, folder: Path) -> Iterator[tuple[str, str]]:
-    """`corral serve` over the store (no projector), and a commissioner's bearer token for it."""
+def payments_server(settings: Settings, folder: Path) -> Iterator[tuple[str, str, str]]:
+    """`corral serve` over the store (no projector), and a commissioner's and a provider's bearer tokens for it."""
     secret = secrets.token_urlsafe(48)
     env = corral_env(settings, secret_key=secret, attachments_dir=folder / "attachments")
     with running(corral(env, "serve", "--workers", "1", port=free_port(), log=folder / "server.log")) as server:
-        yield server.http, issue_token(commissioner(), secret, 120)
+        yield server.http, issue_token(commissioner(), secret, 120), issue_token(provider_reader(), secret, 120)
 
 
 def measure(
@@ -187,8 +219,9 @@ def measure(
     with ExitStack() as stack, TemporaryDirectory(prefix="corral-payments-bench-") as folder:
         stack.callback(database.close)
         stack.callback(raw_conn.close)
-        base, token = stack.enter_context(payments_server(settings, Path(folder)))
+        base, token, own_token = stack.enter_context(payments_server(settings, Path(folder)))
         client = stack.enter_context(httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}))
+        own_client = stack.enter_context(httpx.Client(base_url=base, headers={"Authorization": f"Bearer {own_token}"}))
         table = view.progress.name
         rows = load_progress(view, programme_id=programme)
 
@@ -208,7 +241,30 @@ def measure(
         raw_t, query_t, http_t = interleaved([raw, lambda: programme_payments(view, programme), get], calls, rounds)
         parts = [lambda: load_progress(view, programme_id=programme), lambda: payments_of(view, programme, rows)]
         load_t, arithmetic_t = interleaved(parts, max(calls // PARTS_SHARE, rounds), rounds)
-    return PaymentsReport(providers, len(rows), size, generation, raw_t, query_t, http_t, load_t, arithmetic_t, held)
+        own = _own(view, raw_conn, own_client, programme, calls, rounds)
+    report = PaymentsReport(providers, len(rows), size, generation, raw_t, query_t, http_t, load_t, arithmetic_t, held)
+    return replace(report, own=own)
+
+
+def _own(view: ProgressView, raw_conn: Any, client: httpx.Client, programme: str, calls: int, rounds: int) -> Own:
+    """The provider's reader's own money, timed against a raw SELECT of its own rows."""
+    provider = str(provider_reader().organisation_id)
+
+    def raw() -> list[Any]:
+        with raw_conn.cursor() as cursor:
+            cursor.execute(
+                f"SELECT * FROM {view.progress.name} WHERE programme_id = %s AND provider_id = %s",  # noqa: S608
+                (programme, provider),
+            )
+            return list(cursor.fetchall())
+
+    def get() -> bytes:
+        answer = client.get(f"/api/v1/programmes/{programme}/payments", timeout=60)
+        answer.raise_for_status()
+        return answer.content
+
+    timed = interleaved([raw, lambda: programme_payments(view, programme, provider), get], calls, rounds)
+    return Own(len(raw()), *timed)
 
 
 def measure_all(
@@ -216,6 +272,7 @@ def measure_all(
 ) -> list[PaymentsReport]:
     """Generate what the store lacks, catch the progress view up, then time each size (the largest held)."""
     phases = {n: generated(settings, n, PROCESSES) for n in sizes}
+    with_reader(settings)
     caught = caught_up(settings)
     print(f"payments: progress view caught up {caught.events:,} events in {caught.seconds:.0f} s", flush=True)
     largest = max(sizes)
@@ -247,10 +304,12 @@ def measures(largest: int, schema: str) -> list[str]:
         "3 a quarter, weighted 1 to 3, scheme weights 1 to 3 by provider; Q1 and Q2 assessed and closed, one",
         "provider in 20 restated in Q1 of every scheme after the close, Q3 assessed and open, Q4 half submitted.",
         "The progress view is brought to the head by the projector's catch-up. Read as the commissioner (every",
-        "provider): `programme_payments(view, programme_id)` in this process, and `GET",
+        "provider), and as one provider's staff (its own money only, the read every provider makes):",
+        "`programme_payments(view, programme_id[, provider_id])` in this process, and `GET",
         "/api/v1/programmes/{id}/payments` with a bearer token from `corral serve --workers 1` in a process of its",
         "own, by one sequential httpx client. The baseline is a raw psycopg2 `SELECT *` of the programme's rows of",
-        "the milestone-progress table, fetchall, on a connection kept open. Every read runs in the same interleaved",
+        "the milestone-progress table (the provider's own rows for its reads), fetchall, on a connection kept open.",
+        "Every read runs in the same interleaved",
         "rounds (its turn moving from round to round, after 3 unmeasured calls each); a line's value is over all",
         "rounds, its ratio the median of the rounds' ratios, with their range. Then, in rounds of their own and a",
         f"{PARTS_SHARE}th as many calls, `load_progress` (the rows read and built) and `payments_of` (the arithmetic",

@@ -57,6 +57,27 @@ def programme_id(providers: int) -> UUID:
     return ids.programme_id(ids.organisation_id(COMMISSIONER), economy(providers), YEAR)
 
 
+READER = provider_code(0)  # the provider whose staff read its own money: in every programme, whatever its size
+READER_USERNAME = "pay-p000.bench"
+
+
+def provider_reader() -> Actor:
+    """A provider's member of staff, who reads only that provider's payments."""
+    return Actor(READER_USERNAME, ids.organisation_id(READER), Role.PROVIDER)
+
+
+def with_reader(settings: Settings) -> None:
+    """The provider's reader's account, added to a store generated before it was (recording nothing if it exists)."""
+    app = build_application(settings)
+    try:
+        reader = provider_reader()
+        if not app.exists(ids.user_id(READER_USERNAME)):
+            admin = Actor("bench.admin", reader.organisation_id, Role.ADMINISTRATOR)
+            app.register_user(admin, READER_USERNAME, reader.organisation_id, Role.PROVIDER, PASSWORD_HASH)
+    finally:
+        app.close()
+
+
 def commissioner() -> Actor:
     """The commissioner who reads every provider's payments."""
     return Actor(USERNAME, ids.organisation_id(COMMISSIONER), Role.COMMISSIONER)

@@ -37,7 +37,7 @@ def test_given_tiny_programmes_when_benchmarked_then_each_read_is_timed_and_the_
     assert [(r.providers, r.rows) for r in (smaller, larger)] == [(2, 2 * SCHEMES * PER_QUARTER * 4), (3, 360)]
     assert [len(smaller.query.latencies.samples), len(larger.query.latencies.samples)] == [2, 4]
     assert all(len(t.rounds) == 2 for t in (larger.raw, larger.query, larger.http, larger.loading))
-    assert smaller.results() == [] and len(larger.results()) == 4
+    assert smaller.results() == [] and len(larger.results()) == 8  # every provider's and a provider's own, p50 and p99
     assert all(
         r.value > 0 and 0 < r.ratio < math.inf and " vs raw psycopg2 SELECT " in r.line() for r in larger.results()
     )

@@ -42,10 +42,10 @@ def test_given_a_slow_round_when_reported_then_the_ratio_is_the_median_of_the_ro
     lines = report(raw, query, rounds(12, 24, 48)).results()
 
     assert [line.name for line in lines] == [
-        "payments postgresql 200 providers, programme_payments() p50",
-        "payments postgresql 200 providers, programme_payments() p99",
-        "payments postgresql 200 providers, GET /programmes/{id}/payments p50",
-        "payments postgresql 200 providers, GET /programmes/{id}/payments p99",
+        "payments postgresql 200 providers, the commissioner's (every provider), programme_payments() p50",
+        "payments postgresql 200 providers, the commissioner's (every provider), programme_payments() p99",
+        "payments postgresql 200 providers, the commissioner's (every provider), GET /programmes/{id}/payments p50",
+        "payments postgresql 200 providers, the commissioner's (every provider), GET /programmes/{id}/payments p99",
     ]
     query_p50, query_p99, get_p50, _ = lines
     assert query_p50.value == 30.0 and query_p50.ratio == 10.0  # pooled, the p50s would give 30 / 2 = 15×

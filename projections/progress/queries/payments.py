@@ -116,7 +116,10 @@ def payments_of(
         rules = programme_rules(view, programme_id)
     else:
         rows = priced(rows, rules)
-    scheme_weights, terms = _weights_and_terms(view, programme_id)
+    readers = {row.provider_id for row in rows}  # one provider's own money needs only its own terms
+    scheme_weights, terms = _weights_and_terms(
+        view, programme_id, provider_id=readers.pop() if len(readers) == 1 else None
+    )
     values = _values(rows, scheme_weights, terms)
     by_provider: dict[str, list[tuple[str, Quarter, Stake[str]]]] = defaultdict(list)
     restated: dict[str, list[RestatedMilestone]] = defaultdict(list)
@@ -209,7 +212,7 @@ def _provider(
 
 
 def _weights_and_terms(
-    view: ProgressView, programme_id: str, conn: Connection | None = None
+    view: ProgressView, programme_id: str, conn: Connection | None = None, provider_id: str | None = None
 ) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:
     s, pa, pr = view.schemes, view.participants, view.providers
     participants_query = (
@@ -218,6 +221,9 @@ def _weights_and_terms(
         .where(s.c.programme_id == programme_id)
     )
     providers_query = select(pr).where(pr.c.programme_id == programme_id)
+    if provider_id is not None:
+        participants_query = participants_query.where(pa.c.provider_id == provider_id)
+        providers_query = providers_query.where(pr.c.provider_id == provider_id)
     participants, providers = fetch(view, participants_query, conn), fetch(view, providers_query, conn)
     weights: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for row in participants:
