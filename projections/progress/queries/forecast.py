@@ -15,8 +15,9 @@ from domain.milestones import Quarter
 from domain.payment_rules import PaymentRules
 from domain.payments import Figures
 from projections.progress.queries.access import ProgrammeAccess
-from projections.progress.queries.hypotheses import Measured, MeasureKey, as_if, measures, recorded_figures, rows_of
+from projections.progress.queries.hypotheses import Measured, MeasureKey, as_if, measures, recorded_figures
 from projections.progress.queries.hypotheses import remaining, share_of
+from projections.progress.queries.reading import rows_of
 from projections.progress.queries.payments import ProgrammePayments, payments_of
 from projections.progress.queries.reading import MilestoneProgress
 from projections.progress.queries.rules import programme_rules

@@ -14,7 +14,7 @@ from domain.errors import DomainError
 from domain.evidence import Figures
 from domain.milestones import Direction, MeasureUnit, NumericMeasure, ThresholdBasis
 from domain.payment_rules import PaymentRules
-from projections.progress.queries.reading import MilestoneProgress, fetch, load_progress
+from projections.progress.queries.reading import MilestoneProgress, fetch
 from projections.progress.view import ProgressView
 
 MeasureKey = tuple[str, str]  # (scheme id, milestone code)
@@ -43,13 +43,6 @@ def as_if(
         figures_share=share,
         override_reason=None,
     )
-
-
-def rows_of(view: ProgressView, programme_id: str, provider_id: str | None) -> list[MilestoneProgress]:
-    """The programme's provider-milestones, or one provider's."""
-    if provider_id is None:
-        return load_progress(view, programme_id=programme_id)
-    return load_progress(view, programme_id=programme_id, provider_id=provider_id)
 
 
 def remaining(row: MilestoneProgress) -> bool:

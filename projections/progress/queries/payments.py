@@ -15,7 +15,7 @@ from domain.payment_rules import PaymentRules
 from domain.payments import ZERO, Figures, Stake, figures, split
 from domain.scheme import SchemeTerms
 from projections.progress.queries.access import ProgrammeAccess
-from projections.progress.queries.reading import MilestoneProgress, fetch, load_progress
+from projections.progress.queries.reading import MilestoneProgress, fetch, rows_of
 from projections.progress.queries.rules import priced, programme_rules
 from projections.progress.queries.restatements import RestatedMilestone, as_restated, restated_milestone
 from projections.progress.queries.scheme_money import SchemeLabel, SchemeMoney, across, by_scheme, scheme_labels
@@ -100,11 +100,7 @@ def payments_for(view: ProgressView, access: ProgrammeAccess) -> PaymentsSeen:
 
 def programme_payments(view: ProgressView, programme_id: str, provider_id: str | None = None) -> ProgrammePayments:
     """Available, earned, shortfall, at risk and % achieved, from the agreed terms and assessments."""
-    if provider_id is None:
-        rows = load_progress(view, programme_id=programme_id)
-    else:
-        rows = load_progress(view, programme_id=programme_id, provider_id=provider_id)
-    return payments_of(view, programme_id, rows)
+    return payments_of(view, programme_id, rows_of(view, programme_id, provider_id))
 
 
 def payments_of(

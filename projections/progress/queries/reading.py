@@ -169,6 +169,13 @@ def load_progress(
     ]
 
 
+def rows_of(view: ProgressView, programme_id: str, provider_id: str | None = None) -> list[MilestoneProgress]:
+    """The programme's provider-milestones, or one provider's."""
+    if provider_id is None:
+        return load_progress(view, programme_id=programme_id)
+    return load_progress(view, programme_id=programme_id, provider_id=provider_id)
+
+
 def _restated(r: Any) -> Restated | None:
     if r.restated_assessment is None:
         return None

@@ -11,7 +11,8 @@ from domain.payment_rules import PaymentRules
 from domain.payments import Figures
 from projections.progress.queries.access import ProgrammeAccess
 from projections.progress.queries.payments import ProgrammePayments, payments_of
-from projections.progress.queries.reading import MilestoneProgress, load_progress
+from projections.progress.queries.reading import rows_of
+from projections.progress.queries.reading import MilestoneProgress
 from projections.progress.queries.rules import priced, programme_rules
 from projections.progress.queries.scheme_money import SchemeLabel
 from projections.progress.view import ProgressView
@@ -79,10 +80,7 @@ class Replay:
 
 def replay(view: ProgressView, programme_id: str, rules: PaymentRules, provider_id: str | None = None) -> Replay:
     """The programme's money (or one provider's) now and under `rules`, for every provider x scheme x quarter."""
-    if provider_id is None:
-        rows = load_progress(view, programme_id=programme_id)
-    else:
-        rows = load_progress(view, programme_id=programme_id, provider_id=provider_id)
+    rows = rows_of(view, programme_id, provider_id)
     now, replayed = payments_of(view, programme_id, rows), payments_of(view, programme_id, rows, rules)
     throughout = payments_of(view, programme_id, priced(rows, rules, closed_too=True), rules)
     differences = _differences(rows, now, replayed, throughout)

@@ -16,7 +16,8 @@ from domain.milestones import Quarter
 from domain.payment_rules import PaymentRules
 from domain.payments import Figures
 from projections.progress.queries.access import ProgrammeAccess
-from projections.progress.queries.hypotheses import Measured, as_if, measures, rows_of, share_of
+from projections.progress.queries.hypotheses import Measured, as_if, measures, share_of
+from projections.progress.queries.reading import rows_of
 from projections.progress.queries.payments import ProgrammePayments, payments_of
 from projections.progress.queries.reading import MilestoneProgress
 from projections.progress.queries.rules import programme_rules
