@@ -4,7 +4,8 @@ rounds' ratios, so a round when the whole machine was slow moves neither side al
 from __future__ import annotations
 
 from bench.national_data import Phase
-from bench.payments import PaymentsReport, Read, Timed, interleaved
+from bench.payments import Read, interleaved
+from bench.payments_report import PaymentsReport, Timed
 from bench.results import Latencies
 
 
