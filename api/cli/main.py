@@ -16,6 +16,7 @@ from api.storage.attachments import AttachmentStore
 from api.storage import projector_lock
 from api.cli import log, payments, users
 from api.cli.demo import load_demo
+from api.storage.secret_files import SettingFileError
 from api.storage.settings import Settings
 from api.cli.show import show_outbox, show_programme, show_trust
 from api.storage.mail import Mailer
@@ -76,7 +77,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one `corral` command."""
     args = parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except SettingFileError as error:
+        console.print(f"Corral cannot start: {error}", markup=False)
+        return 2
     if args.command == "log":
         return log.run(console, args, settings)
     try:

@@ -9,10 +9,11 @@ from typing import Annotated, Literal
 
 from eventsourcing.utils import get_topic
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from api.storage.event_store import Factory
 from api.storage.files import create_once
+from api.storage.secret_files import SettingFiles
 from domain.clock import Clock, clock_for
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('var') / 'corral.sqlite3'}"
@@ -22,6 +23,18 @@ class Settings(BaseSettings):
     """Every setting Corral reads, with its default."""
 
     model_config = SettingsConfigDict(env_prefix="CORRAL_")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then `CORRAL_*` variables, then files named by `CORRAL_*_FILE` (container secrets)."""
+        return init_settings, env_settings, SettingFiles(settings_cls)
 
     database_url: str = DEFAULT_DATABASE_URL
     database_schema: str | None = None
