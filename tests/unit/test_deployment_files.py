@@ -58,3 +58,27 @@ def test_ci_runs_make_test_with_postgres_required() -> None:
     script = (ROOT / ".ci" / "run").read_text()
 
     assert "CORRAL_REQUIRE_POSTGRES=1" in script and "make test" in script
+
+
+def test_everything_the_image_writes_goes_to_a_volume_its_unprivileged_user_owns_not_the_read_only_code() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    state = "/var/lib/corral"
+    written = ("CORRAL_ATTACHMENTS_DIR", "CORRAL_MAIL_DIR", "CORRAL_LOG_SIGNING_KEY_FILE", "CORRAL_DATABASE_URL")
+
+    assert all(f"{name}=" in dockerfile for name in written)
+    assert all(
+        line.split("=", 1)[1].strip(" \\").count(state) == 1
+        for line in dockerfile.splitlines()
+        if line.strip().startswith(written)
+    )
+    assert f"install -d -o corral -g corral -m 0750 {state}" in dockerfile
+    assert f"VOLUME {state}" in dockerfile
+    assert dockerfile.index("USER corral") > dockerfile.index(f"VOLUME {state}")
+
+
+def test_every_corral_process_shares_the_one_state_volume() -> None:
+    services, volumes = compose()["services"], compose()["volumes"]
+    corral = [s for s in services.values() if s.get("image") == "corral:latest"]
+
+    assert len(corral) == 3 and all("corral-state:/var/lib/corral" in s["volumes"] for s in corral)
+    assert "corral-state" in volumes
