@@ -15,7 +15,6 @@ import secrets
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from time import perf_counter
@@ -132,8 +131,8 @@ def measure(
         parts = [lambda: load_progress(view, programme_id=programme), lambda: payments_of(view, programme, rows)]
         load_t, arithmetic_t = interleaved(parts, max(calls // PARTS_SHARE, rounds), rounds)
         own = _own(view, raw_conn, own_client, programme, calls, rounds)
-    report = PaymentsReport(providers, len(rows), size, generation, raw_t, query_t, http_t, load_t, arithmetic_t, held)
-    return replace(report, own=own)
+    timed = (raw_t, query_t, http_t, load_t, arithmetic_t)
+    return PaymentsReport(providers, len(rows), size, generation, *timed, held, own)
 
 
 def _own(view: ProgressView, raw_conn: Any, client: httpx.Client, programme: str, calls: int, rounds: int) -> Own:

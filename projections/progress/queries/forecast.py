@@ -95,7 +95,7 @@ def forecast(view: ProgressView, programme_id: str, provider_id: str | None = No
     so_far = {p: paid.total.achieved for p, paid in actual.providers.items()}
     known = measures(view, programme_id)
     supposed = {
-        scenario: payments_of(view, programme_id, supposed_rows(scenario, rows, so_far, known, rules), rules=rules)
+        scenario: payments_of(view, programme_id, supposed_rows(scenario, rows, so_far, known, rules))
         for scenario in Scenario
     }
     providers = [_provider(p, so_far[p], actual, supposed) for p in actual.providers if provider_id in (None, p)]

@@ -117,7 +117,7 @@ def what_if(
             )
         changed[key] = _supposed(row, s, known.get((row.scheme_id, row.code)), rules, f"changes.{index}")
     before = payments_of(view, programme_id, rows)
-    after = payments_of(view, programme_id, [changed.get(k, r) for k, r in by_key.items()], rules=rules)
+    after = payments_of(view, programme_id, [changed.get(k, r) for k, r in by_key.items()])
     providers = [_provider(p, before, after) for p in dict.fromkeys(k[0] for k in changed)]
     return WhatIf(programme_id, rules, providers)
 
