@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +26,8 @@ class ViewStatus:
     position: int
     head: int
     fault: Fault | None = None
+    # How long the oldest event not yet applied has waited (0.0 when caught up; None if it cannot be decoded).
+    lag_seconds: float | None = 0.0
 
     @property
     def lag(self) -> int:
@@ -50,12 +53,26 @@ def status(app: Corral, projections: Sequence[ViewProjection[Any]]) -> list[View
     database, keys = projections[0].view.database, [p.view.key for p in projections]
     positions, faults = database.positions(keys), read_faults(database, keys)
     head = app.recorder.max_notification_id() or 0
+    now = datetime.now(UTC)
+    waited = {position: _waited(app, position, now) for position in set(positions.values()) if position < head}
     statuses = []
     for p in projections:
         position, fault = positions[p.view.key], faults.get(p.view.key)
         stuck = fault if fault is not None and position < fault.position else None
-        statuses.append(ViewStatus(p.view.name, position, head, stuck))
+        statuses.append(ViewStatus(p.view.name, position, head, stuck, waited.get(position, 0.0)))
     return statuses
+
+
+def _waited(app: Corral, position: int, now: datetime) -> float | None:
+    """Seconds since the event after `position` was recorded; None if it cannot be read as an event."""
+    notifications = app.recorder.select_notifications(start=position + 1, limit=1)
+    if not notifications:
+        return 0.0
+    try:
+        recorded_at: datetime = getattr(app.mapper.to_domain_event(notifications[0]), "timestamp")
+    except Exception:  # noqa: BLE001 - an event the views cannot decode either: its age is unknown, not an error here
+        return None
+    return max(float((now - recorded_at).total_seconds()), 0.0)
 
 
 def rebuild(app: Corral, projection: ViewProjection[Any], on_batch: Callable[[int], None] | None = None) -> int:

@@ -214,11 +214,12 @@ def _rebuild(app: Any, projections: list[Any]) -> int:
 def _status(app: Any, projections: list[Any]) -> int:
     """Each view's position, lag and fault; exits STUCK if any view is stuck, BEHIND if any lags, else 0."""
     table = Table(title="Views")
-    for heading in ("view", "position", "log head", "lag (events)", "fault"):
+    for heading in ("view", "position", "log head", "lag (events)", "lag (seconds)", "fault"):
         table.add_column(heading)
     rows = maintenance.status(app, projections)
     for row in rows:
-        table.add_row(row.name, str(row.position), str(row.head), str(row.lag), Text(_fault(row.fault)))
+        waited = "unknown" if row.lag_seconds is None else f"{row.lag_seconds:.1f}"
+        table.add_row(row.name, str(row.position), str(row.head), str(row.lag), waited, Text(_fault(row.fault)))
     console.print(table)
     show_outbox(console, outbox_status(view_of(projections, NotificationsView)))
     if any(row.fault is not None for row in rows):
