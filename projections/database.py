@@ -106,7 +106,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 class ViewDatabase:
     """An engine, the views' table definitions, and the tracking row each projection advances."""
 
-    def __init__(self, url: str, schema: str | None = None) -> None:
+    def __init__(self, url: str, schema: str | None = None, options: str = "") -> None:
+        """`options`: the libpq options each PostgreSQL connection starts with, e.g. `-c lock_timeout=5000`."""
         self.url = url
         self.schema = schema
         self.is_sqlite = url.startswith("sqlite")
@@ -121,7 +122,7 @@ class ViewDatabase:
                 url,
                 pool_pre_ping=True,
                 executemany_mode="values_plus_batch",
-                connect_args={"options": "-c synchronous_commit=off"},
+                connect_args={"options": f"-c synchronous_commit=off {options}".strip()},
             )
         self.metadata = MetaData(schema=schema)
         self.tracking = Table(
@@ -157,6 +158,8 @@ class ViewDatabase:
                 yield conn
             return
         with self.transaction() as conn:
+            # Processes starting together queue here, however long the first takes: no timeout refuses a start.
+            conn.execute(text("SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0"))
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"corral-ddl/{self.schema}"})
             yield conn
 
@@ -174,8 +177,7 @@ class ViewDatabase:
 
     def ping(self) -> None:
         """Raise unless the database answers."""
-        with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(self.engine)
 
     def positions(self, keys: Iterable[str]) -> dict[str, int]:
         """Each named view's committed position (0 before its first batch), read in one query."""
@@ -203,6 +205,12 @@ class ViewDatabase:
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the engine's database answers a query that reads no table (so waits on no table's lock)."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 def read_announcement(payload: str) -> tuple[str, int] | None:
