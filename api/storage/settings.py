@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from eventsourcing.utils import get_topic
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from api.storage.event_store import Factory
 from api.storage.files import create_once
@@ -38,6 +39,9 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     database_schema: str | None = None
+    # PostgreSQL's password kept out of the URL, e.g. CORRAL_DATABASE_PASSWORD_FILE=/run/secrets/db_password (the file
+    # PostgreSQL's image reads as POSTGRES_PASSWORD_FILE); it takes the place of any password in the URL.
+    database_password: SecretStr | None = None
     cipher_key: SecretStr | None = None
     compress_events: bool = False
     aggregate_cache_size: int = 1000
@@ -83,6 +87,13 @@ class Settings(BaseSettings):
     today: date | None = None
     # How often the active projector looks for providers due a reminder (each is reminded once, whatever the interval).
     reminder_seconds: Annotated[float, Field(gt=0)] = 60.0
+
+    @model_validator(mode="after")
+    def _password_into_url(self) -> Settings:
+        if self.database_password is not None and self.sqlite_path() is None:
+            url = make_url(self.database_url).set(password=self.database_password.get_secret_value())
+            self.database_url = url.render_as_string(hide_password=False)
+        return self
 
     def clock(self) -> Clock:
         """What day it is, for the domain's deadlines and the views' due dates."""
