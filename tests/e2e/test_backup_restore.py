@@ -41,8 +41,9 @@ pytestmark = pytest.mark.postgres
 # waiting (else a rebuild would write it again), the answers to keyed requests, and the tokens signed out.
 BACKED_UP = ("corral_events", "corral_snapshots", "corral_chain", "corral_checkpoints")
 BACKED_UP += ("mail_outbox", "mail_digest", "idempotency_keys", "revoked_tokens")
-# Kept by the running processes and safe to start empty: sign-in throttling, and each view's position and fault.
-NOT_NEEDED = ("sign_in_failures_by_digest", "projection_tracking", "projection_faults")
+# Kept by the running processes and safe to start empty: sign-in throttling, each view's position and fault, and the
+# active projector's lease (the first projector to start takes it).
+NOT_NEEDED = ("sign_in_failures_by_digest", "projection_tracking", "projection_faults", "projector_lease")
 PROGRAMME_ID = ids.programme_id(ids.organisation_id(south_devon.CCG), south_devon.HEALTH_ECONOMY, south_devon.YEAR)
 PROGRAMME, PATIENT_EXPERIENCE = str(PROGRAMME_ID), str(ids.scheme_id(PROGRAMME_ID, "PATIENT-EXPERIENCE"))
 
