@@ -37,6 +37,14 @@ class Settings(BaseSettings):
         """Arguments, then `CORRAL_*` variables, then files named by `CORRAL_*_FILE` (container secrets)."""
         return init_settings, env_settings, SettingFiles(settings_cls)
 
+    @model_validator(mode="after")
+    def _password_into_url(self) -> Settings:
+        """`database_password` in the URL's place for one, escaped as a URL needs."""
+        if self.database_password is not None and self.sqlite_path() is None:
+            url = make_url(self.database_url).set(password=self.database_password.get_secret_value())
+            self.database_url = url.render_as_string(hide_password=False)
+        return self
+
     database_url: str = DEFAULT_DATABASE_URL
     database_schema: str | None = None
     # PostgreSQL's password kept out of the URL, e.g. CORRAL_DATABASE_PASSWORD_FILE=/run/secrets/db_password (the file
@@ -87,13 +95,6 @@ class Settings(BaseSettings):
     today: date | None = None
     # How often the active projector looks for providers due a reminder (each is reminded once, whatever the interval).
     reminder_seconds: Annotated[float, Field(gt=0)] = 60.0
-
-    @model_validator(mode="after")
-    def _password_into_url(self) -> Settings:
-        if self.database_password is not None and self.sqlite_path() is None:
-            url = make_url(self.database_url).set(password=self.database_password.get_secret_value())
-            self.database_url = url.render_as_string(hide_password=False)
-        return self
 
     def clock(self) -> Clock:
         """What day it is, for the domain's deadlines and the views' due dates."""
