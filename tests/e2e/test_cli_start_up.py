@@ -118,5 +118,5 @@ def test_a_server_started_before_its_database_waits_for_it_and_becomes_ready(
         created.join()
     waited = (tmp_path / "serve.log").read_text()
 
-    assert "the database does not answer (" in waited and f'database "{late_database}" does not exist' in waited
+    assert "the database does not answer (" in waited and late_database in waited and "does not exist" in waited
     assert "trying again in" in waited
