@@ -66,9 +66,13 @@ def test_a_server_whose_attachments_folder_cannot_be_written_is_not_ready_and_sa
 
 def test_the_openapi_schema_describes_the_health_routes(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
-        paths = client.get("/openapi.json").json()["paths"]
+        schema = client.get("/openapi.json").json()
+    paths, models = schema["paths"], schema["components"]["schemas"]
 
     assert {"/healthz", "/readyz"} <= set(paths)
+    assert set(models["Readiness"]["properties"]) == {"status", "database", "attachments", "views", "building"}
+    assert set(models["ViewLag"]["properties"]) == {"events", "seconds", "stuck"}
+    assert all(field.get("description") for field in models["ViewLag"]["properties"].values())
 
 
 def test_corral_serve_answers_on_its_port(tmp_path: Path) -> None:

@@ -69,6 +69,7 @@ def readyz(request: Request, response: Response) -> Readiness:
         ("the event store", state.corral.recorder.ping), ("the views' database", state.view_database.ping)
     )
     attachments = _answer(("the attachments folder", state.attachments.check))
+    # Views of this release still being built after a version bump will go in `building` and make this 503 too.
     ready = database == OK and attachments == OK
     if not ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
