@@ -26,6 +26,7 @@ from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind, Sector
 from projections import maintenance
+from projections.connections import name_role
 from projections.faults import Fault, ViewsStuckError
 from projections.notifications.outbox import outbox_status
 from projections.notifications.view import NotificationsView
@@ -34,6 +35,7 @@ from projections.runner import Projector, catch_up
 from projections.registry import view_of
 
 console = Console()
+ROLES = {"serve": "corral-serve", "projector": "corral-projector"}  # each process's sessions are named for its role
 
 # Exit codes besides 0 (done) and 2 (refused): a view lags the log; a view is stuck on an event it cannot apply.
 BEHIND = 1
@@ -77,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one `corral` command."""
     args = parser().parse_args(argv)
+    name_role(ROLES.get(args.command, "corral-cli"))
     try:
         settings = Settings()
     except SettingFileError as error:
@@ -182,7 +185,8 @@ def _projector(app: Any, projections: list[Any], settings: Settings) -> int:
 
 
 def _project(app: Any, projections: list[Any], settings: Settings) -> int:
-    projector = Projector(app, projections, duties=build_duties(app, projections, settings))
+    duties = build_duties(app, projections, settings)
+    projector = Projector(app, projections, duties=duties, lease_seconds=settings.projector_lease_seconds)
     mailer = Mailer.beside(projector, settings).start()  # sends while this process holds the projector's lock
     signal.signal(signal.SIGTERM, lambda *_: projector.stopping.set())
     console.print(f"projecting {', '.join(p.view.name for p in projections)}; Ctrl-C to stop")

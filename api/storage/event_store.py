@@ -9,7 +9,7 @@ from uuid import UUID
 
 import sqlalchemy.exc
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Notification, StoredEvent
-from eventsourcing_sqlalchemy.datastore import transactions
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore, transactions
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
 from sqlalchemy import Select, bindparam, select
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from api.storage.chain import GENESIS, Chain
 from api.storage.checkpoints import Checkpoints
 from domain.record import Checkpoint, Link
+from projections.connections import connection_options
 
 
 class BuiltOnceReads(SQLAlchemyAggregateRecorder):
@@ -191,12 +192,22 @@ def _stored(row: Any) -> dict[str, Any]:
     }
 
 
+class NamedSessions(SQLAlchemyDatastore):
+    """The library's datastore, whose PostgreSQL sessions carry this process's name and session settings."""
+
+    def __init__(self, *, url: str | None = None, **kwargs: Any) -> None:
+        if url is not None and url.startswith("postgresql"):
+            kwargs["connect_args"] = connection_options()
+        super().__init__(url=url, **kwargs)
+
+
 class Factory(SQLAlchemyFactory):
     """eventsourcing-sqlalchemy with these recorders; the log's NOTIFYs go to the channel NOTIFY_CHANNEL names
     (`Settings.events_channel`, which whoever LISTENs for saves reads too)."""
 
     NOTIFY_CHANNEL = "NOTIFY_CHANNEL"  # looked up as CORRAL_NOTIFY_CHANNEL first, as the library does every key
 
+    datastore_class = NamedSessions
     aggregate_recorder_class = BuiltOnceReads  # the snapshots, read when an aggregate is not cached or is historic
 
     def application_recorder(self) -> ApplicationRecorder:
