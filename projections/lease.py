@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from time import monotonic
@@ -202,11 +202,12 @@ class Active(threading.Event):
 
 
 class Heartbeat:
-    """Renews a held lease every third of its term on a thread of its own, so a long batch cannot lose it. On losing
-    it, logs who has it and clears `active`."""
+    """Renews a held lease every third of its term on a thread of its own, so a long batch cannot lose it, and calls
+    `watch` after each renewal (a look for a stall, which a batch stuck waiting cannot take). On losing it, logs who
+    has it and clears `active`."""
 
-    def __init__(self, lease: Lease, views: Sequence[str], active: Active) -> None:
-        self.lease, self.views, self.active = lease, list(views), active
+    def __init__(self, lease: Lease, views: Sequence[str], active: Active, watch: Callable[[], None]) -> None:
+        self.lease, self.views, self.active, self.watch = lease, list(views), active, watch
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="corral-lease", daemon=True)
 
@@ -232,3 +233,7 @@ class Heartbeat:
                 log.warning("projector %s could not renew its lease (%s); trying again", self.lease.holder, error)
                 continue
             self.active.hold_until(sent + self.lease.seconds)
+            try:
+                self.watch()
+            except DATABASE_ERRORS as error:
+                log.warning("projector %s could not look for a stall (%s)", self.lease.holder, error)

@@ -24,6 +24,7 @@ from projections.connections import identity
 from projections.faults import Fault, ViewsStuckError
 from projections.lease import STANDBY_POLL_SECONDS, Active, Heartbeat, Holding, Lease, LeaseLostError
 from projections.projection import ViewProjection
+from projections.stalls import StallWatch
 from projections.view import PositionMovedError
 from projections.wakeups import DATABASE_ERRORS as DATABASE_ERRORS
 from projections.wakeups import Listening as Listening
@@ -84,7 +85,6 @@ class Projector:
         self.poll_interval = poll_interval
         self.backoff = backoff  # after a lost connection
         self.fault_backoff = fault_backoff  # before a stuck view tries its event again
-        self.stall_seconds = stall_seconds
         self.stopping = Stopping()
         self.active = Active()
         self._thread: threading.Thread | None = None
@@ -103,7 +103,7 @@ class Projector:
         self._faults: dict[str, Fault] = {}  # each stuck view's fault, as recorded
         self._retries: dict[str, tuple[float, float]] = {}  # a stuck view's next try (monotonic) and its delay
         self._beside: tuple[dict[str, int], dict[str, Fault]] = ({}, {})  # the same, of views built on standby
-        self._low, self._moved_at = -1, monotonic()  # the lowest position reached, and when it last moved
+        self._stall = StallWatch(app, self.projections, self.name, stall_seconds)
 
     def catch_up(self) -> None:
         """Bring every view to the head of the log, from the positions the last catch-up left them at.
@@ -127,7 +127,8 @@ class Projector:
                 del self._faults[key]  # moved past it meanwhile, by another writer
             if key not in self._faults:
                 self._retries.pop(key, None)
-        self._watch_for_stall()
+        if self.lease is None:  # else the lease's heartbeat looks, which a batch stuck waiting cannot hold up
+            self._stall.look()
 
     def run(self) -> None:
         """Project until stopped, surviving dropped connections; on PostgreSQL, only while holding the lease."""
@@ -144,7 +145,6 @@ class Projector:
                         # views meanwhile, or a batch was just refused because another writer had.
                         self._positions.clear()
                         self._faults.clear()
-                        self._low = -1
                         while not self.stopping.is_set() and self.active.is_set():
                             self.catch_up()
                             for duty in self.duties:
@@ -175,7 +175,7 @@ class Projector:
             return
         self.active.set()
         try:
-            with Heartbeat(self.lease, [p.view.key for p in self.projections], self.active):
+            with Heartbeat(self.lease, [p.view.key for p in self.projections], self.active, self._stall.look):
                 yield True
         finally:
             self.active.clear()
@@ -240,26 +240,6 @@ class Projector:
             if events[0]:
                 took = monotonic() - started
                 log.info("caught up %s: %d events in %.3f s", _keys(projections), events[0], took)
-
-    def _watch_for_stall(self) -> None:
-        """Warn, once each `stall_seconds`, while the views have not moved for that long and the log is ahead."""
-        low, now = min(self._positions.values(), default=0), monotonic()
-        if low != self._low:
-            self._low, self._moved_at = low, now
-            return
-        if now - self._moved_at < self.stall_seconds:
-            return
-        stalled, self._moved_at = now - self._moved_at, now
-        head = self.app.recorder.max_notification_id() or 0
-        if head > low:
-            log.warning(
-                "stall: projector %s is active, but its views have stayed at position %d for %.0f s while the log's"
-                " head is at %d",
-                self.name,
-                low,
-                stalled,
-                head,
-            )
 
     def _until_retry(self) -> float:
         """Seconds until a stuck view is due to try again (at most one: a wakeup waits no longer anyway)."""
