@@ -73,11 +73,13 @@ class Holding:
 class Lease:
     """The lease row of a schema's projectors, seen by one would-be holder."""
 
+    TABLE = "projector_lease"
+
     def __init__(self, database: ViewDatabase, holder: str, seconds: float) -> None:
         self.database, self.holder, self.seconds = database, holder, seconds
         self.metadata = MetaData(schema=database.schema)
         self.table = Table(
-            "projector_lease",
+            self.TABLE,
             self.metadata,
             Column("name", String(64), primary_key=True),
             Column("holder", Text, nullable=False),  # empty when released

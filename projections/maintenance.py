@@ -16,6 +16,8 @@ from projections.registry import build_projections
 from projections.runner import catch_up
 from projections.view import SCRATCH
 
+BUILDING_BEHIND = 1000  # events behind its sibling views that mark a view as still being built
+
 
 @dataclass(frozen=True)
 class ViewStatus:
@@ -56,6 +58,15 @@ def status(app: Corral, projections: Sequence[ViewProjection[Any]]) -> list[View
         stuck = fault if fault is not None and position < fault.position else None
         statuses.append(ViewStatus(p.view.name, position, head, stuck))
     return statuses
+
+
+def building(app: Corral, projections: Sequence[ViewProjection[Any]], far: int = BUILDING_BEHIND) -> list[str]:
+    """The names of this release's views still being built: at position 0 while the log has events, or more than
+    `far` events behind the furthest of them (a new version, built beside the old one while the old serves). A
+    server cannot yet serve from these; a projector that is merely behind, or stopped, holds every view back alike."""
+    rows = status(app, projections)
+    furthest = max((row.position for row in rows), default=0)
+    return [row.name for row in rows if (row.position == 0 and row.head > 0) or furthest - row.position > far]
 
 
 def rebuild(app: Corral, projection: ViewProjection[Any], on_batch: Callable[[int], None] | None = None) -> int:

@@ -25,7 +25,7 @@ from api.storage.wiring import build_application, build_duties, build_views
 from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind, Sector
-from projections import maintenance
+from projections import maintenance, pruning
 from projections.connections import name_role
 from projections.faults import Fault, ViewsStuckError
 from projections.notifications.outbox import outbox_status
@@ -73,6 +73,8 @@ def parser() -> argparse.ArgumentParser:
     actions.add_parser("status", help="each view's position and lag behind the log")
     verify = actions.add_parser("verify", help="rebuild into scratch tables and compare; non-zero exit on a difference")
     verify.add_argument("name", nargs="?")
+    prune = actions.add_parser("prune", help="drop the tables of view versions this release does not know")
+    prune.add_argument("--dry-run", action="store_true", help="list what would be dropped, and drop nothing")
     return root
 
 
@@ -237,9 +239,26 @@ def _fault(fault: Fault | None) -> str:
     return f"stuck at position {fault.position} ({fault.event_type}){since}: {fault.error}"
 
 
+def _prune(database: Any, projections: list[Any], dry_run: bool) -> int:
+    """Drop (or list) the view versions this release does not know; refused while the old release projects one."""
+    try:
+        pruned = pruning.prune(database, projections, dry_run=dry_run)
+    except pruning.StillProjectedError as refused:
+        console.print(f"nothing dropped: {refused}", markup=False)
+        return 2
+    for version in pruned:
+        tables = ", ".join(version.tables) or "no tables"
+        console.print(f"{'would drop' if dry_run else 'dropped'} {version.key}: {tables}", markup=False)
+    if not pruned:
+        console.print("no view versions to prune: every table belongs to a view of this release")
+    return 0
+
+
 def _projections(args: argparse.Namespace, app: Any, database: Any, projections: list[Any], settings: Settings) -> int:
     if args.action == "status":
         return _status(app, projections)
+    if args.action == "prune":
+        return _prune(database, projections, args.dry_run)
     if args.action == "rebuild":
         try:
             with projector_lock.held(settings, "corral projections rebuild"):
