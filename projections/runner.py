@@ -32,6 +32,7 @@ from projections.wakeups import Polling, Stopping
 
 log = logging.getLogger("corral.projector")
 _instances = itertools.count(1)
+BESIDE_BATCHES = 5  # batches a standby applies to the views it builds between two polls for the lease
 
 
 def wait_for(
@@ -208,22 +209,31 @@ class Projector:
         return False
 
     def _build_beside(self, holding: Holding, announce: bool = False) -> None:
-        """Catch up the views of this release that the active projector does not project (new versions)."""
+        """Move the views of this release that the active projector does not project (new versions) a few batches
+        on, so that a poll for the lease is never long in coming."""
         beside = [p for p in self.projections if p.view.key not in holding.views]
         if not beside:
             return
         if announce:
             log.info("projector %s builds %s beside the active projector's views", self.name, _keys(beside))
         positions, faults = self._beside
+        keys = [p.view.key for p in beside]
+        known = {key: positions[key] for key in keys if key in positions} or beside[0].view.database.positions(keys)
         try:
-            self._logged_catch_up(beside, positions, faults)
+            self._logged_catch_up(
+                beside, positions, faults, until=min(known.values()) + BESIDE_BATCHES * self.batch_size
+            )
         except ViewsStuckError as stuck:
             log.error("%s", stuck)
         except PositionMovedError:
             positions.clear()
 
     def _logged_catch_up(
-        self, projections: list[ViewProjection[Any]], positions: dict[str, int], faults: dict[str, Fault]
+        self,
+        projections: list[ViewProjection[Any]],
+        positions: dict[str, int],
+        faults: dict[str, Fault],
+        until: int | None = None,
     ) -> None:
         """Catch up, logging the events read when there were any: how many, of which views, how long it took."""
         started, events = monotonic(), [0]
@@ -231,6 +241,7 @@ class Projector:
             catch_up(
                 self.app,
                 projections,
+                until,
                 batch_size=self.batch_size,
                 known=positions,
                 faults=faults,
