@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 
 import pytest
@@ -21,6 +22,7 @@ from tests.builders import ACUTE, narrative
 from tests.e2e import test_fault_drills
 from tests.e2e.test_fault_drills import Store
 from tests.integration.given import agreed_scheme
+from tests.integration.test_projector import postgres_admin
 
 pytestmark = pytest.mark.postgres
 
@@ -45,6 +47,14 @@ def lease_holder(settings: Settings) -> int | None:
     return int(held.holder.partition("#")[0].rsplit(":", 1)[1])
 
 
+def sessions(process: Service) -> int:
+    """How many database sessions the `corral projector` process has open, found by the name they carry."""
+    with postgres_admin() as admin, admin.cursor() as cursor:
+        name = f"corral-projector {socket.gethostname()}:{process.pid}"
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (name,))
+        return int(cursor.fetchone()[0])
+
+
 def projector(cluster: Cluster, name: str) -> Service:
     env = cluster.env | {"CORRAL_PROJECTOR_LEASE_SECONDS": str(LEASE_SECONDS)}
     return corral(env, "projector", log=cluster.folder / f"{name}.log")
@@ -59,6 +69,7 @@ def test_a_frozen_projector_is_replaced_within_the_lease_and_stands_by_when_it_w
         holder = eventually(lambda: lease_holder(store.settings), 30, "a projector holding the lease")
         active, standby = (first, second) if holder == first.pid else (second, first)
         assert holder == active.pid
+        assert sessions(active) > 0 and sessions(standby) > 0
 
         os.kill(active.pid, signal.SIGSTOP)
         try:
@@ -67,6 +78,7 @@ def test_a_frozen_projector_is_replaced_within_the_lease_and_stands_by_when_it_w
             wait_caught_up(store.settings, submitted.position, timeout=BOUND)
             took = time.monotonic() - frozen_at
             assert lease_holder(store.settings) == standby.pid
+            assert sessions(active) == 0  # ended by the standby as it took over, the frozen one's locks with them
         finally:
             os.kill(active.pid, signal.SIGCONT)
 
