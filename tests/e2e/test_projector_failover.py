@@ -47,10 +47,10 @@ def lease_holder(settings: Settings) -> int | None:
     return int(held.holder.partition("#")[0].rsplit(":", 1)[1])
 
 
-def sessions(process: Service) -> int:
-    """How many database sessions the `corral projector` process has open, found by the name they carry."""
+def sessions(process: Service, role: str = "corral-projector") -> int:
+    """How many database sessions the `corral` process has open, found by the name they carry (its role and id)."""
     with postgres_admin() as admin, admin.cursor() as cursor:
-        name = f"corral-projector {socket.gethostname()}:{process.pid}"
+        name = f"{role} {socket.gethostname()}:{process.pid}"
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (name,))
         return int(cursor.fetchone()[0])
 

@@ -26,7 +26,7 @@ from projections.runner import Projector
 from tests.builders import ACUTE, COMMISSIONER_ID, OPERATOR, narrative, quick_hash
 from tests.e2e import test_fault_drills
 from tests.e2e.test_fault_drills import Store
-from tests.e2e.test_projector_failover import BOUND, LEASE_SECONDS, lease_holder, projector
+from tests.e2e.test_projector_failover import BOUND, LEASE_SECONDS, lease_holder, projector, sessions
 from tests.integration.given import agreed_scheme
 from tests.integration.test_projector import running
 
@@ -98,6 +98,7 @@ def test_a_new_view_version_is_built_beside_the_serving_old_one_then_takes_over_
                 timeout=10,
             )
             assert read.status_code == 200, read.text  # the old server's view kept moving
+            assert sessions(old_server, role="corral-serve") > 0  # its sessions say what they are
             eventually(lambda: new_progress.position >= submitted.position, 15, "the new version following the log")
             assert lease_holder(store.settings) == old_projector.pid and not upgrade.active.is_set()
             for new_table in new_progress.tables:  # built alike
