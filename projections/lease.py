@@ -33,13 +33,13 @@ from sqlalchemy import (
     Text,
     column,
     func,
-    insert,
     literal,
     select,
     table,
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.sql import Select
 
 from projections.connections import application_name
@@ -117,15 +117,18 @@ class Lease:
                 "expires_at": func.now() + timedelta(seconds=self.seconds),
                 "views": " ".join(views),
             }
-            if held is None:
-                conn.execute(insert(self.table).values(name="projector", epoch=1, **terms))
+            if held is None:  # the first taking: another standby may be inserting it too
+                first = insert(self.table).values(name="projector", epoch=1, **terms).on_conflict_do_nothing()
+                if conn.execute(first).rowcount != 1:
+                    raise LeaseLostError("another projector took the lease first")
             else:
                 conn.execute(update(self.table).where(c.name == "projector").values(epoch=c.epoch + 1, **terms))
             if held is not None and held.holder and not self._ours(held, connection):
+                # Sessions of a role we may not signal are left to idle_in_transaction_session_timeout.
                 conn.execute(
                     text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE application_name = :old AND pid <> pg_backend_pid()"
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :old"
+                        " AND pid <> pg_backend_pid() AND pg_has_role(usesysid, 'MEMBER')"
                     ),
                     {"old": held.connection},
                 )
