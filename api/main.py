@@ -74,7 +74,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.attachments = AttachmentStore.of(settings)
         # Every table exists before the projector's first write: on SQLite, DDL racing a writer fails at once.
         duties = build_duties(corral, projections, settings)
-        projector = Projector(corral, projections, duties=duties).start() if settings.projects_in_process else None
+        lease = settings.projector_lease_seconds
+        projector = (
+            Projector(corral, projections, duties=duties, lease_seconds=lease).start()
+            if settings.projects_in_process
+            else None
+        )
         mailer = None if projector is None else Mailer.beside(projector, settings).start()
         app.state.hub = Hub(projections, corral, app.state.revocations, LiveLimits.of(settings))
         await app.state.hub.start()

@@ -27,6 +27,7 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.types import String as StringType
 from sqlalchemy.types import TypeDecorator
 
+from projections.connections import connection_options
 from projections.safe import fit_text, safe_decimal, safe_text
 
 DECIMAL_TEXT_LENGTH = 40
@@ -129,7 +130,7 @@ class ViewDatabase:
                 url,
                 pool_pre_ping=True,
                 executemany_mode="values_plus_batch",
-                connect_args={"options": f"-c synchronous_commit=off {options}".strip()},
+                connect_args=connection_options("-c synchronous_commit=off", options),
             )
         self.metadata = MetaData(schema=schema)
         self.tracking = Table(

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 
 from projections.audit.view import AuditView
 from projections.database import read_announcement
-from projections.runner import DATABASE_ERRORS, Listening, Stopping
+from projections.wakeups import DATABASE_ERRORS, Listening, Stopping
 from projections.view import View
 
 log = logging.getLogger("corral.live")
@@ -146,8 +146,7 @@ class Follower:
         database = self.audit.database
         if database.is_sqlite:
             return ViewCommits(self.audit.wait_for_commit, self.audit.wake)
-        schema = database.schema or "public"
-        return Listening(database.url, schema, database.views_channel, lock=False, also=list(self.also))
+        return Listening(database.url, database.views_channel, also=list(self.also))
 
 
 class ViewCommits:

@@ -17,6 +17,8 @@ from projections.registry import build_projections
 from projections.runner import catch_up
 from projections.view import SCRATCH
 
+BUILDING_BEHIND = 1000  # events behind its sibling views that mark a view as still being built
+
 
 @dataclass(frozen=True)
 class ViewStatus:
@@ -73,6 +75,15 @@ def _waited(app: Corral, position: int, now: datetime) -> float | None:
     except Exception:  # noqa: BLE001 - an event the views cannot decode either: its age is unknown, not an error here
         return None
     return max(float((now - recorded_at).total_seconds()), 0.0)
+
+
+def building(rows: Sequence[ViewStatus], far: int = BUILDING_BEHIND) -> list[str]:
+    """The names of this release's views (their `status` rows) still being built: at position 0 while the log has
+    events, or more than `far` events behind the furthest of them (a new version, built beside the old one while the
+    old serves). A server cannot yet serve from these; a projector that is merely behind, or stopped, holds every
+    view back alike."""
+    furthest = max((row.position for row in rows), default=0)
+    return [row.name for row in rows if (row.position == 0 and row.head > 0) or furthest - row.position > far]
 
 
 def rebuild(app: Corral, projection: ViewProjection[Any], on_batch: Callable[[int], None] | None = None) -> int:

@@ -1,16 +1,16 @@
 """Keep views caught up with the event log: batched catch-up, then follow new events as they land.
 
-On PostgreSQL the projector takes an advisory lock, so only one process projects at a time,
-and LISTENs for the event store's NOTIFY; if the connection drops it reconnects with back-off
-and resumes from each view's tracking position. On SQLite it polls.
+On PostgreSQL only the holder of the projector lease projects (projections/lease.py): a standby takes over within
+the lease's term plus a second of one that stops renewing it, even one frozen while connected. The active projector
+LISTENs for the event store's NOTIFY; if the connection drops it reconnects with back-off and resumes from each view's
+tracking position. A standby of a newer release builds the views the active one does not project (a view's new
+version) meanwhile, so they are ready when it takes over. On SQLite it polls.
 """
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 import logging
-import os
-import select
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,19 +18,21 @@ from dataclasses import dataclass
 from time import monotonic
 from typing import Any
 
-import psycopg2
-import sqlalchemy.exc
-from eventsourcing.persistence import PersistenceError
-from sqlalchemy.engine import make_url
-
 from domain.application import Corral
 from projections.applying import catch_up as catch_up
+from projections.connections import identity
 from projections.faults import Fault, ViewsStuckError
+from projections.lease import STANDBY_POLL_SECONDS, Active, Heartbeat, Holding, Lease, LeaseLostError
 from projections.projection import ViewProjection
+from projections.stalls import StallWatch
+from projections.view import PositionMovedError
+from projections.wakeups import DATABASE_ERRORS as DATABASE_ERRORS
+from projections.wakeups import Listening as Listening
+from projections.wakeups import Polling, Stopping
 
 log = logging.getLogger("corral.projector")
-
-DATABASE_ERRORS = (psycopg2.Error, sqlalchemy.exc.DBAPIError, PersistenceError, OSError)
+_instances = itertools.count(1)
+BESIDE_BATCHES = 5  # batches a standby applies to the views it builds between two polls for the lease
 
 
 def wait_for(
@@ -60,7 +62,10 @@ class Backoff:
 
 
 class Projector:
-    """Runs a set of projections for one application, in a thread or in the foreground."""
+    """Runs a set of projections for one application, in a thread or in the foreground.
+
+    On PostgreSQL it projects only while it holds the lease, renewed every `lease_seconds / 3`; it warns of a stall
+    when its views have not moved for `stall_seconds` while the log is ahead of them."""
 
     def __init__(
         self,
@@ -71,6 +76,8 @@ class Projector:
         backoff: Backoff = Backoff(0.1, 5.0),
         fault_backoff: Backoff = Backoff(1.0, 60.0),
         duties: Sequence[Callable[[], None]] = (),
+        lease_seconds: float = 10.0,
+        stall_seconds: float = 30.0,
     ) -> None:
         self.app = app
         self.projections = list(projections)
@@ -80,18 +87,24 @@ class Projector:
         self.backoff = backoff  # after a lost connection
         self.fault_backoff = fault_backoff  # before a stuck view tries its event again
         self.stopping = Stopping()
-        self.active = threading.Event()
+        self.active = Active()
         self._thread: threading.Thread | None = None
         url = app.env.get("SQLALCHEMY_URL") or ""
         self._postgres = url.startswith("postgresql")
         self._url = url
-        self._schema = app.env.get("SQLALCHEMY_SCHEMA") or "public"
         self._channel = app.env.get("NOTIFY_CHANNEL")  # the event store's, from the settings (Settings.events_channel)
         if self._postgres and not self._channel:
             raise ValueError("the event store's NOTIFY channel is not set: build the application from Settings")
+        self.name = identity() + ("" if (number := next(_instances)) == 1 else f"#{number}")
+        self.lease = None
+        if self._postgres and self.projections:
+            database = self.projections[0].view.database
+            self.lease = Lease(database, self.name, lease_seconds)
         self._positions: dict[str, int] = {}  # each view's position as the last catch-up left it
         self._faults: dict[str, Fault] = {}  # each stuck view's fault, as recorded
         self._retries: dict[str, tuple[float, float]] = {}  # a stuck view's next try (monotonic) and its delay
+        self._beside: tuple[dict[str, int], dict[str, Fault]] = ({}, {})  # the same, of views built on standby
+        self._stall = StallWatch(app, self.projections, self.name, stall_seconds)
 
     def catch_up(self) -> None:
         """Bring every view to the head of the log, from the positions the last catch-up left them at.
@@ -101,7 +114,7 @@ class Projector:
         now = monotonic()
         due = [p for p in self.projections if self._retries.get(p.view.key, (now, 0.0))[0] <= now]
         try:
-            catch_up(self.app, due, batch_size=self.batch_size, known=self._positions, faults=self._faults)
+            self._logged_catch_up(due, self._positions, self._faults)
         except ViewsStuckError as stuck:
             for fault in stuck.faults:
                 _, delay = self._retries.get(fault.view, (0.0, 0.0))
@@ -115,33 +128,129 @@ class Projector:
                 del self._faults[key]  # moved past it meanwhile, by another writer
             if key not in self._faults:
                 self._retries.pop(key, None)
+        if self.lease is None:  # else the lease's heartbeat looks, which a batch stuck waiting cannot hold up
+            self._stall.look()
 
     def run(self) -> None:
-        """Project until stopped, surviving dropped connections."""
+        """Project until stopped, surviving dropped connections; on PostgreSQL, only while holding the lease."""
         delay = self.backoff.first
         while not self.stopping.is_set():
             try:
-                with self._wakeups() as wakeups, self.stopping.waking(wakeups.wake):
-                    if wakeups.acquire(self.stopping):
+                with self._holding() as held:
+                    if not held:
+                        continue
+                    delay = self.backoff.first
+                    with self._wakeups() as wakeups, self.stopping.waking(wakeups.wake):
+                        wakeups.acquire(self.stopping)
                         # Read the positions afresh on every (re)start: another projector may have moved the
                         # views meanwhile, or a batch was just refused because another writer had.
                         self._positions.clear()
                         self._faults.clear()
-                        self.active.set()
-                        delay = self.backoff.first
-                        while not self.stopping.is_set():
+                        while not self.stopping.is_set() and self.active.is_set():
                             self.catch_up()
                             for duty in self.duties:
-                                duty()
+                                if self.active.is_set():
+                                    duty()
                             wakeups.wait(self.stopping, self._until_retry())
             except DATABASE_ERRORS as error:
                 log.warning("projector stopped on a database error (%s); retrying in %.1fs", error, delay)
             except Exception:  # noqa: BLE001 - never die silently: say what happened, then start again
                 log.exception("projector stopped on an unexpected error; retrying in %.1fs", delay)
-            finally:
-                self.active.clear()
             self.stopping.wait(delay)
             delay = self.backoff.after(delay)
+
+    @contextmanager
+    def _holding(self) -> Iterator[bool]:
+        """Active for the block: on PostgreSQL once this projector holds the lease (False if stopped first), renewed
+        meanwhile; released at the end, unless lost."""
+        if self.lease is None:
+            self.active.set()
+            try:
+                yield True
+            finally:
+                self.active.clear()
+            return
+        self.lease.create()
+        if not self._stand_by(self.lease):
+            yield False
+            return
+        self.active.set()
+        try:
+            with Heartbeat(self.lease, [p.view.key for p in self.projections], self.active, self._stall.look):
+                yield True
+        finally:
+            self.active.clear()
+            if self.lease.epoch:
+                try:
+                    if self.lease.release():
+                        log.info("projector %s released the lease", self.name)
+                except DATABASE_ERRORS as error:
+                    log.warning("projector %s could not release the lease (%s); it runs out", self.name, error)
+
+    def _stand_by(self, lease: Lease) -> bool:
+        """Poll for the lease until it is taken (True) or the projector stops (False), building meanwhile the views
+        the holder does not project."""
+        keys, holder = [p.view.key for p in self.projections], None
+        while not self.stopping.is_set():
+            try:
+                previous = lease.take(keys)
+            except LeaseLostError as held:
+                if held.holding is not None and held.holding.holder != holder:
+                    holder = held.holding.holder
+                    log.info("projector %s stands by: %s holds the lease", self.name, holder)
+                    self._build_beside(held.holding, announce=True)
+                elif held.holding is not None:
+                    self._build_beside(held.holding)
+                self.stopping.wait(STANDBY_POLL_SECONDS)
+                continue
+            over = f" over from {previous.holder}" if previous is not None else ""
+            log.info("projector %s took the lease%s (epoch %d)", self.name, over, lease.epoch)
+            return True
+        return False
+
+    def _build_beside(self, holding: Holding, announce: bool = False) -> None:
+        """Move the views of this release that the active projector does not project (new versions) a few batches
+        on, so that a poll for the lease is never long in coming."""
+        beside = [p for p in self.projections if p.view.key not in holding.views]
+        if not beside:
+            return
+        if announce:
+            log.info("projector %s builds %s beside the active projector's views", self.name, _keys(beside))
+        positions, faults = self._beside
+        keys = [p.view.key for p in beside]
+        known = {key: positions[key] for key in keys if key in positions} or beside[0].view.database.positions(keys)
+        try:
+            self._logged_catch_up(
+                beside, positions, faults, until=min(known.values()) + BESIDE_BATCHES * self.batch_size
+            )
+        except ViewsStuckError as stuck:
+            log.error("%s", stuck)
+        except PositionMovedError:
+            positions.clear()
+
+    def _logged_catch_up(
+        self,
+        projections: list[ViewProjection[Any]],
+        positions: dict[str, int],
+        faults: dict[str, Fault],
+        until: int | None = None,
+    ) -> None:
+        """Catch up, logging the events read when there were any: how many, of which views, how long it took."""
+        started, events = monotonic(), [0]
+        try:
+            catch_up(
+                self.app,
+                projections,
+                until,
+                batch_size=self.batch_size,
+                known=positions,
+                faults=faults,
+                on_batch=lambda count: events.__setitem__(0, events[0] + count),
+            )
+        finally:
+            if events[0]:
+                took = monotonic() - started
+                log.info("caught up %s: %d events in %.3f s", _keys(projections), events[0], took)
 
     def _until_retry(self) -> float:
         """Seconds until a stuck view is due to try again (at most one: a wakeup waits no longer anyway)."""
@@ -171,105 +280,12 @@ class Projector:
             yield Polling(self.poll_interval, self.app.recorded)
             return
         assert self._channel is not None
-        listening = Listening(self._url, self._schema, self._channel)
+        listening = Listening(self._url, self._channel)
         try:
             yield listening
         finally:
             listening.close()
 
 
-class Stopping(threading.Event):
-    """Set to stop a worker thread; setting it also wakes what the thread is waiting on, so it stops at once
-    instead of at the end of its wait (a server's shutdown, and every test's, waited a second for each)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._wakers: list[Callable[[], None]] = []
-
-    def set(self) -> None:
-        """Stop, and wake the waits."""
-        super().set()
-        for wake in list(self._wakers):
-            wake()
-
-    @contextmanager
-    def waking(self, wake: Callable[[], None]) -> Iterator[None]:
-        """While the block runs, stopping calls `wake`."""
-        self._wakers.append(wake)
-        try:
-            yield
-        finally:
-            self._wakers.remove(wake)
-
-
-class Polling:
-    """SQLite cannot notify: look every `interval` seconds, or at once when this process saves."""
-
-    def __init__(self, interval: float, recorded: threading.Event) -> None:
-        self.interval = interval
-        self.recorded = recorded
-
-    def acquire(self, stopping: threading.Event) -> bool:
-        """One process per SQLite file: nothing to lock."""
-        return True
-
-    def wait(self, stopping: threading.Event, most: float = 1.0) -> None:
-        """Sleep until the next look, or `most` seconds if sooner."""
-        if self.recorded.wait(min(self.interval, most)):
-            self.recorded.clear()
-
-    def wake(self) -> None:
-        """End the sleep now."""
-        self.recorded.set()
-
-
-class Listening:
-    """PostgreSQL: wait for NOTIFY on a channel (and any `also` given); the projector also holds its advisory
-    lock while it listens."""
-
-    def __init__(self, url: str, schema: str, channel: str, lock: bool = True, also: Sequence[str] = ()) -> None:
-        self.conn = psycopg2.connect(**make_url(url).translate_connect_args(username="user", database="dbname"))
-        self.conn.autocommit = True
-        self._woken, self._waker = os.pipe()  # written to end a wait at once (to stop)
-        self._closing = threading.Lock()
-        self.channels = [*also, channel]  # `channel` last: pg_stat_activity shows `LISTEN <channel>` as its query
-        digest = hashlib.sha256(f"corral-projector/{schema}".encode()).digest()
-        self.lock_key = int.from_bytes(digest[:8], "big", signed=True) if lock else None
-
-    def acquire(self, stopping: threading.Event) -> bool:
-        """Wait for the lock (another projector may hold it), then LISTEN; False if stopped first."""
-        with self.conn.cursor() as cursor:
-            while self.lock_key is not None:
-                cursor.execute("SELECT pg_try_advisory_lock(%s)", (self.lock_key,))
-                if cursor.fetchone()[0]:
-                    break
-                if stopping.wait(1.0):
-                    return False
-            for channel in self.channels:
-                cursor.execute(f"LISTEN {channel}")
-        return True
-
-    def wait(self, stopping: threading.Event, most: float = 1.0) -> list[tuple[str, str]]:
-        """Return when events may have landed, or after `most` seconds regardless: the channels and payloads heard."""
-        ready = select.select([self.conn, self._woken], [], [], most)[0]
-        if self._woken in ready:
-            os.read(self._woken, 64)
-        if self.conn not in ready:
-            return []
-        self.conn.poll()
-        heard = [(notification.channel, notification.payload) for notification in self.conn.notifies]
-        self.conn.notifies.clear()
-        return heard
-
-    def wake(self) -> None:
-        """End a wait now."""
-        with self._closing:
-            if not self.conn.closed:
-                os.write(self._waker, b"!")
-
-    def close(self) -> None:
-        """Release the lock by closing the session."""
-        with self._closing:
-            self.conn.close()
-            os.close(self._woken)
-            os.close(self._waker)
+def _keys(projections: Sequence[ViewProjection[Any]]) -> str:
+    return ", ".join(p.view.key for p in projections)

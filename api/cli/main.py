@@ -26,7 +26,8 @@ from api.storage.wiring import build_application, build_duties, build_views
 from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind, Sector
-from projections import maintenance
+from projections import maintenance, pruning
+from projections.connections import name_role
 from projections.faults import Fault, ViewsStuckError
 from projections.notifications.outbox import outbox_status
 from projections.notifications.view import NotificationsView
@@ -35,6 +36,7 @@ from projections.runner import Projector, catch_up
 from projections.registry import view_of
 
 console = Console()
+ROLES = {"serve": "corral-serve", "projector": "corral-projector"}  # each process's sessions are named for its role
 
 # Exit codes besides 0 (done) and 2 (refused): a view lags the log; a view is stuck on an event it cannot apply.
 BEHIND = 1
@@ -72,12 +74,15 @@ def parser() -> argparse.ArgumentParser:
     actions.add_parser("status", help="each view's position and lag behind the log")
     verify = actions.add_parser("verify", help="rebuild into scratch tables and compare; non-zero exit on a difference")
     verify.add_argument("name", nargs="?")
+    prune = actions.add_parser("prune", help="drop the tables of view versions this release does not know")
+    prune.add_argument("--dry-run", action="store_true", help="list what would be dropped, and drop nothing")
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one `corral` command."""
     args = parser().parse_args(argv)
+    name_role(ROLES.get(args.command, "corral-cli"))
     try:
         settings = for_command(read_settings(), args.command)
         check_before_starting(settings, args.command)
@@ -184,7 +189,8 @@ def _projector(app: Any, projections: list[Any], settings: Settings) -> int:
 
 
 def _project(app: Any, projections: list[Any], settings: Settings) -> int:
-    projector = Projector(app, projections, duties=build_duties(app, projections, settings))
+    duties = build_duties(app, projections, settings)
+    projector = Projector(app, projections, duties=duties, lease_seconds=settings.projector_lease_seconds)
     mailer = Mailer.beside(projector, settings).start()  # sends while this process holds the projector's lock
     signal.signal(signal.SIGTERM, lambda *_: projector.stopping.set())
     console.print(f"projecting {', '.join(p.view.name for p in projections)}; Ctrl-C to stop")
@@ -236,9 +242,26 @@ def _fault(fault: Fault | None) -> str:
     return f"stuck at position {fault.position} ({fault.event_type}){since}: {fault.error}"
 
 
+def _prune(database: Any, projections: list[Any], dry_run: bool) -> int:
+    """Drop (or list) the view versions this release does not know; refused while the old release projects one."""
+    try:
+        pruned = pruning.prune(database, projections, dry_run=dry_run)
+    except pruning.StillProjectedError as refused:
+        console.print(f"nothing dropped: {refused}", markup=False)
+        return 2
+    for version in pruned:
+        tables = ", ".join(version.tables) or "no tables"
+        console.print(f"{'would drop' if dry_run else 'dropped'} {version.key}: {tables}", markup=False)
+    if not pruned:
+        console.print("no view versions to prune: every table belongs to a view of this release")
+    return 0
+
+
 def _projections(args: argparse.Namespace, app: Any, database: Any, projections: list[Any], settings: Settings) -> int:
     if args.action == "status":
         return _status(app, projections)
+    if args.action == "prune":
+        return _prune(database, projections, args.dry_run)
     if args.action == "rebuild":
         try:
             with projector_lock.held(settings, "corral projections rebuild"):

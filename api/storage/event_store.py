@@ -9,7 +9,7 @@ from uuid import UUID
 
 import sqlalchemy.exc
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Notification, StoredEvent
-from eventsourcing_sqlalchemy.datastore import transactions
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore, transactions
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
 from sqlalchemy import Engine, Select, bindparam, event, select
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from api.storage.chain import GENESIS, Chain
 from api.storage.checkpoints import Checkpoints
 from domain.record import Checkpoint, Link
+from projections.connections import connection_options
 from projections.database import one_creator_at_a_time, ping
 
 
@@ -210,6 +211,20 @@ def _stored(row: Any) -> dict[str, Any]:
     }
 
 
+def _add_options(params: dict[str, Any], options: str) -> None:
+    """Append libpq `options` to a connection's, after the ones every session of the process has."""
+    params["options"] = f"{params.get('options', '')} {options}".strip()
+
+
+class NamedSessions(SQLAlchemyDatastore):
+    """The library's datastore, whose PostgreSQL sessions carry this process's name and session settings."""
+
+    def __init__(self, *, url: str | None = None, **kwargs: Any) -> None:
+        if url is not None and url.startswith("postgresql"):
+            kwargs["connect_args"] = connection_options()
+        super().__init__(url=url, **kwargs)
+
+
 class Factory(SQLAlchemyFactory):
     """eventsourcing-sqlalchemy with these recorders; the log's NOTIFYs go to the channel NOTIFY_CHANNEL names
     (`Settings.events_channel`, which whoever LISTENs for saves reads too), and on PostgreSQL each connection starts
@@ -222,8 +237,9 @@ class Factory(SQLAlchemyFactory):
         super().__init__(*args, **kwargs)
         engine, options = self.datastore.engine, self.env.get(self.CONNECTION_OPTIONS)
         if options and engine is not None and engine.dialect.name == "postgresql":
-            event.listen(engine, "do_connect", lambda _dialect, _record, _args, params: params.update(options=options))
+            event.listen(engine, "do_connect", lambda _dialect, _record, _args, params: _add_options(params, options))
 
+    datastore_class = NamedSessions
     aggregate_recorder_class = BuiltOnceReads  # the snapshots, read when an aggregate is not cached or is historic
 
     def application_recorder(self) -> ApplicationRecorder:

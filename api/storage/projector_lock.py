@@ -2,7 +2,8 @@
 
 The lock is the operating system's (flock), tied to the open file, so it goes with the process however that ends.
 Two processes projecting one file would each keep their own idea of the views' positions and clock; on SQLite one
-process serves and projects. PostgreSQL needs none of this: its projectors share an advisory lock in the database.
+process serves and projects. PostgreSQL needs none of this: its projectors share a lease in the database
+(projections/lease.py).
 """
 
 from __future__ import annotations

@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     today: date | None = None
     # How often the active projector looks for providers due a reminder (each is reminded once, whatever the interval).
     reminder_seconds: Annotated[float, Field(gt=0)] = 60.0
+    # The projector lease's term (PostgreSQL): the active projector renews it every third of this; a standby takes
+    # over from one that stops renewing (frozen, or cut off) within this plus a second (projections/lease.py).
+    projector_lease_seconds: Annotated[float, Field(gt=0)] = 10.0
 
     @field_validator("database_url")
     @classmethod

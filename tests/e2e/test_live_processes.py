@@ -46,7 +46,7 @@ def cluster(postgres_available: bool, tmp_path: Path) -> Iterator[tuple[Agreed, 
         app.close()
         (tmp_path / "a").mkdir()
         (tmp_path / "b").mkdir()
-        # Each brings a projector; the advisory lock lets one of them project at a time.
+        # Each brings a projector; the lease lets one of them project at a time.
         with (
             serving(settings, SECRET, tmp_path / "a", workers=2) as first,
             serving(settings, SECRET, tmp_path / "b") as second,

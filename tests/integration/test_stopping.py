@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from projections.runner import Listening, Stopping
+from projections.wakeups import Listening, Stopping
 from tests.conftest import POSTGRES_URL
 
 A_LONG_WAIT = 60.0
@@ -17,7 +17,7 @@ def test_stopping_ends_a_wait_for_notifications_at_once(postgres_available: bool
     if not postgres_available:
         pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
     stopping = Stopping()
-    listening = Listening(POSTGRES_URL, "public", "corral_stopping_test", lock=False)
+    listening = Listening(POSTGRES_URL, "corral_stopping_test")
     heard: list[list[tuple[str, str]]] = []
     try:
         listening.acquire(stopping)

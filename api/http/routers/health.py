@@ -46,11 +46,13 @@ class Readiness(BaseModel):
     503 naming what cannot be used. The views' lag is reported, but a lagging or stuck view does not make a server
     unready: every server would leave the load balancer together, although commands still work."""
 
-    status: Literal["ready", "unavailable"]
+    status: Literal["ready", "building", "unavailable"]
     database: str = Field(description='"ok", or why the event store or the views\' database does not answer')
     attachments: str = Field(description='"ok", or why no file can be written in the attachments folder')
     views: dict[str, ViewLag] = Field(description="each view's lag; empty if it could not be read")
-    building: list[str] = Field(default=[], description="views of this release still being built")
+    building: list[str] = Field(
+        default=[], description="views of this release still being built after an upgrade: not ready until they are"
+    )
 
 
 @router.get("/healthz", response_model=Health)
@@ -61,22 +63,23 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
 def readyz(request: Request, response: Response) -> Readiness:
-    """This server can serve: its database answers and its attachments folder can be written. Each view's lag is
-    reported in events and seconds; a stuck view is named with the position and type of its event, never the
-    error, which may quote what an organisation wrote."""
+    """This server can serve: its database answers, its attachments folder can be written, and none of its views is
+    still being built (a new version, after an upgrade, built beside the old one by a projector on standby). Each
+    view's lag is reported in events and seconds; a stuck view is named with the position and type of its event,
+    never the error, which may quote what an organisation wrote."""
     state: Any = request.app.state
     database = _answer(
         ("the event store", state.corral.recorder.ping), ("the views' database", state.view_database.ping)
     )
     attachments = _answer(("the attachments folder", state.attachments.check))
-    # Views of this release still being built after a version bump will go in `building` and make this 503 too.
-    ready = database == OK and attachments == OK
+    rows = _statuses(state) if database == OK else []
+    building = maintenance.building(rows)
+    ready = database == OK and attachments == OK and not building
     if not ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    views = _views(state) if database == OK else {}
-    return Readiness(
-        status="ready" if ready else "unavailable", database=database, attachments=attachments, views=views
-    )
+    word: Literal["ready", "building", "unavailable"] = "ready" if ready else "building" if building else "unavailable"
+    views = {row.name: _lag(row) for row in rows}
+    return Readiness(status=word, database=database, attachments=attachments, views=views, building=building)
 
 
 def _answer(*checks: tuple[str, Callable[[], None]]) -> str:
@@ -92,19 +95,19 @@ def _answer(*checks: tuple[str, Callable[[], None]]) -> str:
     return OK
 
 
-def _views(state: Any) -> dict[str, ViewLag]:
+def _statuses(state: Any) -> list[maintenance.ViewStatus]:
     try:
-        rows = maintenance.status(state.corral, state.views)
+        return maintenance.status(state.corral, state.views)
     except Exception as error:  # noqa: BLE001 - the lag is a report: not reading it leaves this server ready
         log.warning("the views' lag cannot be read: %s: %s", type(error).__name__, error)
-        return {}
-    return {
-        row.name: ViewLag(
-            events=row.lag,
-            seconds=row.lag_seconds,
-            stuck=None
-            if row.fault is None
-            else StuckView(position=row.fault.position, event_type=row.fault.event_type, since=row.fault.first_seen),
-        )
-        for row in rows
-    }
+        return []
+
+
+def _lag(row: maintenance.ViewStatus) -> ViewLag:
+    fault = row.fault
+    stuck = (
+        None
+        if fault is None
+        else StuckView(position=fault.position, event_type=fault.event_type, since=fault.first_seen)
+    )
+    return ViewLag(events=row.lag, seconds=row.lag_seconds, stuck=stuck)
