@@ -14,6 +14,7 @@ from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
 from bench.servers import corral, corral_env, free_port, running
 from projections.runner import catch_up
+from tests.integration.given import agreed_scheme
 
 
 def test_the_process_is_healthy_and_ready_on_an_empty_store(settings: Settings) -> None:
@@ -32,20 +33,39 @@ def test_a_server_whose_views_lag_the_log_stays_ready_and_reports_the_lag_in_eve
 ) -> None:
     external = settings.model_copy(update={"embedded_projector": False})
     app = build_application(external)
+    database, projections = build_views(external)
     with TestClient(create_app(external)) as client:
         load_demo(app, AttachmentStore.of(external))
+        catch_up(app, projections)
+        agreed_scheme(app)  # and no projector runs
         lagging = client.get("/readyz")
-        database, projections = build_views(external)
         catch_up(app, projections)
         caught_up = client.get("/readyz")
-        database.close()
+    database.close()
     app.close()
 
     assert lagging.status_code == 200 and lagging.json()["status"] == "ready"
-    assert min(view["events"] for view in lagging.json()["views"].values()) > 10
+    assert min(view["events"] for view in lagging.json()["views"].values()) > 0
     assert min(view["seconds"] for view in lagging.json()["views"].values()) > 0
     assert caught_up.status_code == 200
     assert {(view["events"], view["seconds"]) for view in caught_up.json()["views"].values()} == {(0, 0.0)}
+
+
+def test_a_server_whose_views_have_not_been_built_yet_is_not_ready_until_they_are(settings: Settings) -> None:
+    external = settings.model_copy(update={"embedded_projector": False})
+    app = build_application(external)
+    database, projections = build_views(external)
+    with TestClient(create_app(external)) as client:
+        load_demo(app, AttachmentStore.of(external))  # a restored log, say, whose views no projector has built
+        unbuilt = client.get("/readyz")
+        catch_up(app, projections)
+        built = client.get("/readyz")
+    database.close()
+    app.close()
+
+    assert unbuilt.status_code == 503 and unbuilt.json()["status"] == "building"
+    assert set(unbuilt.json()["building"]) == {p.view.name for p in projections}
+    assert (built.status_code, built.json()["building"]) == (200, [])
 
 
 def test_a_server_whose_attachments_folder_cannot_be_written_is_not_ready_and_says_so(
