@@ -16,6 +16,8 @@ from api.storage.attachments import AttachmentStore
 from api.storage import projector_lock
 from api.cli import log, payments, users
 from api.cli.demo import load_demo
+from api.observability import logs
+from api.observability.workers import sharing_metrics
 from api.storage.secret_files import SettingFileError
 from api.storage.settings import Settings
 from api.cli.show import show_outbox, show_programme, show_trust
@@ -52,7 +54,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL only)")
-    commands.add_parser("projector", help="keep the views up to date until stopped (one active per database)")
+    projector = commands.add_parser(
+        "projector", help="keep the views up to date until stopped (one active per database)"
+    )
+    projector.add_argument(
+        "--metrics-port", type=int, help="serve /metrics for Prometheus on this port (default: none)"
+    )
+    projector.add_argument("--metrics-host", default="127.0.0.1", help="the address /metrics listens on")
     organisations = commands.add_parser("organisations", help="commissioners and providers")
     register = organisations.add_subparsers(dest="action", required=True).add_parser("add", help="register one")
     register.add_argument("code", help="its ODS or local code, e.g. RA9")
@@ -82,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingFileError as error:
         console.print(f"Corral cannot start: {error}", markup=False)
         return 2
+    logs.configure(settings.log_format)
     if args.command == "log":
         return log.run(console, args, settings)
     try:
@@ -104,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             _catch_up_unless_served(app, projections, settings, "corral payments")
             return payments.run(console, view_of(projections, ProgressView), args)
         if args.command == "projector":
-            return _projector(app, projections, settings)
+            return _projector(app, projections, settings, args)
         if args.command == "users":
             return users.run(console, app, args, settings)
         if args.command == "organisations":
@@ -137,14 +146,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             return 2
     import uvicorn  # only the server needs it; keep the other commands quick to start
 
-    uvicorn.run(
-        "api.main:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        ws_max_size=settings.live_max_message_bytes,  # a live client's messages are small: refuse big ones early
-    )
+    with sharing_metrics(settings.metrics_dir):  # before the app is imported, so that its metrics are shared
+        uvicorn.run(
+            "api.main:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            ws_max_size=settings.live_max_message_bytes,  # a live client's messages are small: refuse big ones early
+            log_config=logs.logging_config(settings.log_format),  # in every worker
+        )
     return 0
 
 
@@ -172,7 +183,11 @@ def _catch_up_unless_served(app: Any, projections: list[Any], settings: Settings
         console.print(f"{busy}, which keeps the views up to date: {command} leaves them to it.")
 
 
-def _projector(app: Any, projections: list[Any], settings: Settings) -> int:
+def _projector(app: Any, projections: list[Any], settings: Settings, args: argparse.Namespace) -> int:
+    if args.metrics_port is not None:
+        from api.observability.metrics import serve_metrics  # only here: `corral serve` chooses how metrics are kept
+
+        serve_metrics(app, projections, args.metrics_host, args.metrics_port)
     try:
         with projector_lock.held(settings, "corral projector"):
             return _project(app, projections, settings)
