@@ -1,0 +1,285 @@
+"""What operators get from a running Corral: one JSON object a line in its log, with the time, the level, the request's
+id (the X-Request-ID it answered) and the user acting; sign-in failures, lock-outs and mail sent or failed logged with
+their fields (never a password, an address or a link); an unexpected error's id in the same line as its traceback;
+and /metrics for Prometheus, counting requests by route, commands by type and live connections across every worker,
+with the views' lag and the outbox's depth read at each scrape."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
+
+from api.http.deps import CurrentActor
+from api.live.client import LiveClient
+from api.main import create_app
+from api.observability import logs
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
+from bench.servers import Corral, serving
+from domain.actors import Role
+from tests.builders import COMMISSIONER_ID, OPERATOR, quick_hash
+from tests.e2e.serving import run
+from tests.integration.given import programme_set_up
+from tests.mail_server import MailServer, smtp_server
+
+PASSWORD = "a long enough password"
+WRONG = "not the password at all"
+ADMIN = "sdt-ccg.admin"
+SECRET = "o" * 48
+Line = dict[str, Any]
+
+
+@dataclass
+class Running:
+    server: Corral
+    log: Path
+    mail: MailServer
+    programme_id: str
+
+    def get(self, path: str, **options: Any) -> httpx.Response:
+        return httpx.get(f"{self.server.http}{path}", timeout=30, **options)
+
+    def post(self, path: str, **options: Any) -> httpx.Response:
+        return httpx.post(f"{self.server.http}{path}", timeout=30, **options)
+
+    def sign_in(self, password: str = PASSWORD, username: str = ADMIN) -> httpx.Response:
+        return self.post("/api/v1/auth/token", data={"username": username, "password": password})
+
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.sign_in().json()['access_token']}"}
+
+    def invite(self, username: str, key: str | None = None) -> httpx.Response:
+        body = {"username": username, "role": "commissioner", "email": f"{username}@example.nhs.uk"}
+        headers = self.bearer() | ({"Idempotency-Key": key} if key else {})
+        return self.post("/api/v1/users/invitations", json=body, headers=headers)
+
+    def lines(self) -> list[Line]:
+        """Every line the server has logged, each parsed as JSON (failing on any that is not)."""
+        return [json.loads(line) for line in self.log.read_text().splitlines() if line.strip()]
+
+    def line(self, found: Callable[[Line], bool]) -> Line:
+        """The first logged line `found` picks, waited for (a line is written as its request is answered)."""
+        deadline = time.monotonic() + 30
+        while True:
+            chosen = [line for line in self.lines() if found(line)]
+            if chosen or time.monotonic() > deadline:
+                assert chosen, f"no such line in:\n{self.log.read_text()[-4000:]}"
+                return chosen[0]
+            time.sleep(0.05)
+
+
+@contextmanager
+def running(settings: Settings, folder: Path, workers: int = 1, **values: Any) -> Iterator[Running]:
+    """`corral serve` (and a projector on PostgreSQL) logging JSON, mailing through a test SMTP server; an
+    administrator of the commissioner may sign in."""
+    app = build_application(settings)
+    programme_id = str(programme_set_up(app))
+    app.register_user(OPERATOR, ADMIN, COMMISSIONER_ID, Role.ADMINISTRATOR, quick_hash(PASSWORD))
+    app.close()
+    with (
+        smtp_server() as mail,
+        serving(
+            settings, SECRET, folder, workers, smtp_host=mail.host, smtp_port=mail.port, log_format="json", **values
+        ) as server,
+    ):
+        yield Running(server, folder / "server.log", mail, programme_id)
+
+
+def test_each_line_is_json_with_its_time_and_level_and_a_request_is_logged_with_its_id_and_who_asked(
+    settings: Settings, tmp_path: Path
+) -> None:
+    with running(settings, tmp_path) as served:
+        offered = served.get("/healthz", headers={"X-Request-ID": "probe-0001-abcdef"})
+        made = served.get("/healthz", headers={"X-Request-ID": "not an id!"})
+        me = served.get("/api/v1/me", headers=served.bearer())
+
+        kept = served.line(lambda line: line.get("request_id") == "probe-0001-abcdef")
+        new = served.line(lambda line: line.get("request_id") == made.headers["X-Request-ID"])
+        signed_in = served.line(lambda line: line.get("request_id") == me.headers["X-Request-ID"])
+        lines = served.lines()
+
+    assert offered.headers["X-Request-ID"] == "probe-0001-abcdef"
+    assert made.headers["X-Request-ID"] != "not an id!" and len(made.headers["X-Request-ID"]) == 32
+    assert (kept["logger"], kept["method"], kept["path"], kept["status"]) == ("uvicorn.access", "GET", "/healthz", 200)
+    assert new["path"] == "/healthz"
+    assert (signed_in["path"], signed_in["user"], signed_in["organisation"]) == (
+        "/api/v1/me",
+        ADMIN,
+        str(COMMISSIONER_ID),
+    )
+    assert lines and all(line["level"] and line["timestamp"].endswith("Z") for line in lines)
+    assert any(line["logger"] == "uvicorn.error" for line in lines)  # uvicorn's own lines too
+
+
+def test_a_failed_sign_in_and_a_lock_out_are_logged_with_the_username_and_client_never_the_password(
+    settings: Settings, tmp_path: Path
+) -> None:
+    with running(settings, tmp_path, sign_in_failures_per_username=2) as served:
+        refused = [served.sign_in(WRONG).status_code for _ in range(3)]
+
+        failed = served.line(lambda line: line["event"] == "sign-in failed")
+        locked = served.line(lambda line: line["event"].startswith("sign-in locked out"))
+        text = served.log.read_text()
+
+    assert refused == [401, 401, 429]
+    assert (failed["username"], failed["client"], failed["level"]) == (ADMIN, "127.0.0.1", "warning")
+    assert failed["reason"] == "wrong username or password" and failed["trusted_device"] is False
+    assert (locked["username"], locked["limit"], locked["level"]) == (ADMIN, "username", "warning")
+    assert locked["retry_after"] > 0 and locked["request_id"]
+    assert WRONG not in text and PASSWORD not in text
+
+
+def test_mail_sent_and_mail_failed_are_logged_by_message_id_without_its_address_or_link(
+    settings: Settings, tmp_path: Path
+) -> None:
+    with running(settings, tmp_path) as served:
+        sent = served.invite("nina")
+        served.mail.inbox.refusing.set()
+        unsent = served.invite("omar")
+
+        went = served.line(lambda line: line["event"] == "mail sent")
+        failed = served.line(lambda line: line["event"].startswith("mail failed"))
+        (message,) = served.mail.inbox.messages
+        text = served.log.read_text()
+
+    assert sent.json()["emailed"] is True and unsent.json()["emailed"] is False
+    assert (went["message_id"], went["recipients"], went["level"]) == (message["Message-ID"], 1, "info")
+    assert went["user"] == ADMIN and went["request_id"] == sent.headers["X-Request-ID"]
+    assert failed["recipients"] == 1 and failed["level"] == "warning" and failed["message_id"]
+    assert "nina@" not in text and "omar@" not in text and "token=" not in text
+
+
+def test_an_unexpected_error_logs_its_error_id_as_a_field_of_the_line_with_its_traceback(
+    settings: Settings, tmp_path: Path
+) -> None:
+    served = settings.model_copy(update={"secret_key": SecretStr(SECRET), "attachments_dir": tmp_path / "files"})
+    app = build_application(served)
+    programme_set_up(app)
+    app.register_user(OPERATOR, ADMIN, COMMISSIONER_ID, Role.ADMINISTRATOR, quick_hash(PASSWORD))
+    app.close()
+
+    def broken(actor: CurrentActor) -> None:
+        raise RuntimeError("a bug nobody foresaw")
+
+    with logged_as_json() as written, TestClient(create_app(served), raise_server_exceptions=False) as client:
+        fastapi_app: FastAPI = client.app  # type: ignore[assignment]
+        fastapi_app.add_api_route("/api/v1/broken", broken)
+        token = client.post("/api/v1/auth/token", data={"username": ADMIN, "password": PASSWORD}).json()
+        answer = client.get("/api/v1/broken", headers={"Authorization": f"Bearer {token['access_token']}"})
+    lines = [json.loads(line) for line in written.getvalue().splitlines()]
+
+    error_id = answer.json()["error_id"]
+    (line,) = [line for line in lines if line.get("error_id") == error_id]
+    assert answer.status_code == 500 and line["level"] == "error" and line["logger"] == "corral.http"
+    assert "RuntimeError: a bug nobody foresaw" in line["exception"] and "Traceback" in line["exception"]
+    assert line["request_id"] == answer.headers["X-Request-ID"] and line["user"] == ADMIN
+
+
+@contextmanager
+def logged_as_json() -> Iterator[io.StringIO]:
+    """Everything logged in this process, formatted as a server formats it, into a buffer."""
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.setFormatter(logs.formatter("json"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield written
+    finally:
+        root.removeHandler(handler)
+
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+def scraped(served: Running) -> tuple[set[str], Samples]:
+    """The metric families /metrics names, and every sample by its name and labels."""
+    answer = served.get("/metrics")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+    families = list(text_string_to_metric_families(answer.text))
+    samples = {(s.name, frozenset(s.labels.items())): s.value for f in families for s in f.samples}
+    return {f.name for f in families}, samples
+
+
+def test_metrics_count_requests_by_route_commands_by_type_and_live_connections_across_workers(
+    settings: Settings, tmp_path: Path
+) -> None:
+    workers = 1 if settings.sqlite_path() is not None else 2  # SQLite is served by one process
+    route = "/api/v1/programmes/{programme_id}/payment-rules"
+    unsigned = frozenset({("method", "GET"), ("route", route), ("status", "401")})
+    invited = frozenset({("command", "invite"), ("outcome", "recorded")})
+    replayed = frozenset({("command", "invite"), ("outcome", "replayed")})
+    with running(settings, tmp_path, workers) as served:
+        _, before = scraped(served)
+        for _ in range(6):  # a new connection each time: each worker answers some
+            assert served.get(f"/api/v1/programmes/{served.programme_id}/payment-rules").status_code == 401
+        served.invite("nina", key="invite-nina")
+        served.invite("nina", key="invite-nina")
+        after = [scraped(served) for _ in range(4)]
+        token = served.sign_in().json()["access_token"]
+        connected = run(_scraped_while_connected(served, token))
+        disconnected = _scraped_until(served, lambda samples: samples[("corral_live_connections", frozenset())] == 0)
+
+    names, samples = after[0]
+    assert {
+        "corral_http_request_duration_seconds",
+        "corral_commands",
+        "corral_live_connections",
+        "corral_view_lag_events",
+        "corral_view_lag_seconds",
+        "corral_mail_outbox_depth",
+    } <= names
+    count = ("corral_http_request_duration_seconds_count", unsigned)
+    assert [samples[count] - before.get(count, 0) for _, samples in after] == [6, 6, 6, 6]
+    assert served.programme_id not in str(samples)  # a route's template, never its ids
+    assert samples[("corral_commands_total", invited)] - before.get(("corral_commands_total", invited), 0) == 1
+    assert samples[("corral_commands_total", replayed)] - before.get(("corral_commands_total", replayed), 0) == 1
+    views = {dict(labels)["view"] for name, labels in samples if name == "corral_view_lag_events"}
+    assert {"audit_v2", "notifications_v1"} <= views
+    assert connected[("corral_live_connections", frozenset())] == 1
+    assert disconnected[("corral_live_connections", frozenset())] == 0
+
+
+async def _scraped_while_connected(served: Running, token: str) -> Samples:
+    async with LiveClient(served.server.live, token=token):
+        return await asyncio.to_thread(
+            _scraped_until, served, lambda samples: samples[("corral_live_connections", frozenset())] == 1
+        )
+
+
+def _scraped_until(served: Running, done: Callable[[Samples], bool]) -> Samples:
+    deadline = time.monotonic() + 30
+    while True:
+        _, samples = scraped(served)
+        if done(samples) or time.monotonic() > deadline:
+            return samples
+        time.sleep(0.1)
+
+
+def test_metrics_stay_out_of_the_api_docs_and_behind_the_metrics_token_when_one_is_set(
+    settings: Settings, tmp_path: Path
+) -> None:
+    update = {"metrics_token": SecretStr("scrape-me"), "attachments_dir": tmp_path / "files"}
+    with TestClient(create_app(settings.model_copy(update=update))) as client:
+        bare = client.get("/metrics")
+        wrong = client.get("/metrics", headers={"Authorization": "Bearer guessed"})
+        right = client.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
+        documented = client.get("/openapi.json").json()["paths"]
+
+    assert (bare.status_code, wrong.status_code, right.status_code) == (401, 401, 200)
+    assert bare.headers["WWW-Authenticate"] == "Bearer" and "corral_view_lag_events" in right.text
+    assert "/metrics" not in documented
