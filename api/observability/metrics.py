@@ -132,19 +132,27 @@ class RequestMetrics:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        started, status = time.perf_counter(), 500
+        started, status, observed = time.perf_counter(), 500, False
+
+        def observe() -> None:
+            nonlocal observed
+            if not observed:
+                observed = True
+                seconds = time.perf_counter() - started
+                REQUEST_SECONDS.labels(scope["method"], self.template(scope), str(status)).observe(seconds)
 
         async def noted(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                observe()  # before the answer's end is sent: a client that has it finds it counted
             await send(message)
 
         try:
             await self.app(scope, receive, noted)
         finally:
-            route = self.template(scope)
-            REQUEST_SECONDS.labels(scope["method"], route, str(status)).observe(time.perf_counter() - started)
+            observe()
 
     def template(self, scope: Scope) -> str:
         """The template of the route that answered, with its prefix; a mount's (the static files) as `/static/{path}`."""

@@ -1,12 +1,10 @@
-"""What operators get from a running Corral: one JSON object a line in its log, with the time, the level, the request's
-id (the X-Request-ID it answered) and the user acting; sign-in failures, lock-outs and mail sent or failed logged with
-their fields (never a password, an address or a link); an unexpected error's id in the same line as its traceback;
-and /metrics for Prometheus, counting requests by route, commands by type and live connections across every worker,
-with the views' lag and the outbox's depth read at each scrape."""
+"""What operators read in a running Corral's log: one JSON object a line, with the time, the level, the request's id
+(the X-Request-ID it answered) and the user acting; sign-in failures, lock-outs and mail sent or failed logged with
+their fields (never a password, an address or a link); and an unexpected error's id in the same line as its
+traceback. (/metrics: test_metrics.py.)"""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import logging
@@ -20,11 +18,9 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from api.http.deps import CurrentActor
-from api.live.client import LiveClient
 from api.main import create_app
 from api.observability import logs
 from api.storage.settings import Settings
@@ -32,7 +28,6 @@ from api.storage.wiring import build_application
 from bench.servers import Corral, serving
 from domain.actors import Role
 from tests.builders import COMMISSIONER_ID, OPERATOR, quick_hash
-from tests.e2e.serving import run
 from tests.integration.given import programme_set_up
 from tests.mail_server import MailServer, smtp_server
 
@@ -201,85 +196,3 @@ def logged_as_json() -> Iterator[io.StringIO]:
         yield written
     finally:
         root.removeHandler(handler)
-
-
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
-
-
-def scraped(served: Running) -> tuple[set[str], Samples]:
-    """The metric families /metrics names, and every sample by its name and labels."""
-    answer = served.get("/metrics")
-    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
-    families = list(text_string_to_metric_families(answer.text))
-    samples = {(s.name, frozenset(s.labels.items())): s.value for f in families for s in f.samples}
-    return {f.name for f in families}, samples
-
-
-def test_metrics_count_requests_by_route_commands_by_type_and_live_connections_across_workers(
-    settings: Settings, tmp_path: Path
-) -> None:
-    workers = 1 if settings.sqlite_path() is not None else 2  # SQLite is served by one process
-    route = "/api/v1/programmes/{programme_id}/payment-rules"
-    unsigned = frozenset({("method", "GET"), ("route", route), ("status", "401")})
-    invited = frozenset({("command", "invite"), ("outcome", "recorded")})
-    replayed = frozenset({("command", "invite"), ("outcome", "replayed")})
-    with running(settings, tmp_path, workers) as served:
-        _, before = scraped(served)
-        for _ in range(6):  # a new connection each time: each worker answers some
-            assert served.get(f"/api/v1/programmes/{served.programme_id}/payment-rules").status_code == 401
-        served.invite("nina", key="invite-nina")
-        served.invite("nina", key="invite-nina")
-        after = [scraped(served) for _ in range(4)]
-        token = served.sign_in().json()["access_token"]
-        connected = run(_scraped_while_connected(served, token))
-        disconnected = _scraped_until(served, lambda samples: samples[("corral_live_connections", frozenset())] == 0)
-
-    names, samples = after[0]
-    assert {
-        "corral_http_request_duration_seconds",
-        "corral_commands",
-        "corral_live_connections",
-        "corral_view_lag_events",
-        "corral_view_lag_seconds",
-        "corral_mail_outbox_depth",
-    } <= names
-    count = ("corral_http_request_duration_seconds_count", unsigned)
-    assert [samples[count] - before.get(count, 0) for _, samples in after] == [6, 6, 6, 6]
-    assert served.programme_id not in str(samples)  # a route's template, never its ids
-    assert samples[("corral_commands_total", invited)] - before.get(("corral_commands_total", invited), 0) == 1
-    assert samples[("corral_commands_total", replayed)] - before.get(("corral_commands_total", replayed), 0) == 1
-    views = {dict(labels)["view"] for name, labels in samples if name == "corral_view_lag_events"}
-    assert {"audit_v2", "notifications_v1"} <= views
-    assert connected[("corral_live_connections", frozenset())] == 1
-    assert disconnected[("corral_live_connections", frozenset())] == 0
-
-
-async def _scraped_while_connected(served: Running, token: str) -> Samples:
-    async with LiveClient(served.server.live, token=token):
-        return await asyncio.to_thread(
-            _scraped_until, served, lambda samples: samples[("corral_live_connections", frozenset())] == 1
-        )
-
-
-def _scraped_until(served: Running, done: Callable[[Samples], bool]) -> Samples:
-    deadline = time.monotonic() + 30
-    while True:
-        _, samples = scraped(served)
-        if done(samples) or time.monotonic() > deadline:
-            return samples
-        time.sleep(0.1)
-
-
-def test_metrics_stay_out_of_the_api_docs_and_behind_the_metrics_token_when_one_is_set(
-    settings: Settings, tmp_path: Path
-) -> None:
-    update = {"metrics_token": SecretStr("scrape-me"), "attachments_dir": tmp_path / "files"}
-    with TestClient(create_app(settings.model_copy(update=update))) as client:
-        bare = client.get("/metrics")
-        wrong = client.get("/metrics", headers={"Authorization": "Bearer guessed"})
-        right = client.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
-        documented = client.get("/openapi.json").json()["paths"]
-
-    assert (bare.status_code, wrong.status_code, right.status_code) == (401, 401, 200)
-    assert bare.headers["WWW-Authenticate"] == "Bearer" and "corral_view_lag_events" in right.text
-    assert "/metrics" not in documented
