@@ -140,3 +140,17 @@ def lags_in(samples: Samples) -> dict[str, float]:
     return {
         dict(labels)["view"]: value for (name, labels), value in samples.items() if name == "corral_view_lag_events"
     }
+
+
+def test_a_path_no_route_answers_is_counted_as_unmatched_and_a_static_file_under_its_mount_never_by_its_address(
+    settings: Settings, tmp_path: Path
+) -> None:
+    with TestClient(create_app(settings.model_copy(update={"attachments_dir": tmp_path / "files"}))) as client:
+        missing = client.get("/no/such/page-8d41c2")
+        stylesheet = client.get("/static/corral.css")
+        _, samples = parsed(client.get("/metrics").text)
+
+    routes = {dict(labels).get("route") for name, labels in samples if name.startswith("corral_http_request")}
+    assert (missing.status_code, stylesheet.status_code) == (404, 200)
+    assert {"unmatched", "/static/{path}"} <= routes
+    assert not any("8d41c2" in str(route) or "corral.css" in str(route) for route in routes)
