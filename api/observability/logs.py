@@ -42,10 +42,11 @@ def _request_id(_: Any, __: str, event: EventDict) -> EventDict:
     return event
 
 
-def _access_fields(_: Any, __: str, event: EventDict) -> EventDict:
-    """uvicorn's access line as fields: client, method, path and status; the path without its query, which may
-    carry a secret (a set-password link's token)."""
+def _tidied(_: Any, __: str, event: EventDict) -> EventDict:
+    """Copies of the message dropped, and uvicorn's access line as fields: client, method, path and status; the path
+    without its query, which may carry a secret (a set-password link's token)."""
     event.pop("color_message", None)  # uvicorn's copy of the message for terminals
+    event.pop("message", None)  # another handler's formatter's copy of the message (never an extra: logging forbids it)
     args = event.pop("positional_args", None)
     if event.get("logger") == "uvicorn.access" and isinstance(args, tuple) and len(args) == 5:
         client, method, path, _version, status = args
@@ -62,7 +63,7 @@ def _pre_chain() -> list[Any]:
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),
         _request_id,
-        _access_fields,
+        _tidied,
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
     ]
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,12 @@ from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from bench.servers import Corral, serving
 from domain.actors import Role
-from tests.builders import COMMISSIONER_ID, OPERATOR, quick_hash
+from domain.application import Corral as CorralApp
+from domain.milestones import Quarter
+from tests.builders import ACUTE, COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
 from tests.integration.given import programme_set_up
+from tests.integration.read_models import views_of
+from tests.integration.test_mail import COLIN, colin_and_alice, mailer
 from tests.mail_server import MailServer, smtp_server
 
 PASSWORD = "a long enough password"
@@ -191,8 +196,40 @@ def logged_as_json() -> Iterator[io.StringIO]:
     handler = logging.StreamHandler(written)
     handler.setFormatter(logs.formatter("json"))
     root = logging.getLogger()
+    level = root.level
     root.addHandler(handler)
+    root.setLevel(logging.INFO)
     try:
         yield written
     finally:
         root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def test_mail_from_the_outbox_is_logged_when_it_fails_with_its_attempt_and_when_it_is_sent_at_last(
+    app: CorralApp, settings: Settings, tmp_path: Path
+) -> None:
+    with smtp_server() as mail:
+        mailing = settings.model_copy(update={"smtp_host": mail.host, "smtp_port": mail.port})
+        with views_of(mailing) as views, logged_as_json() as written:
+            agreed = colin_and_alice(app)
+            app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "M1 is due")
+            views.caught_up(app)
+            mail.inbox.refusing.set()
+            refused = mailer(views, mailing).run_once()
+            mail.inbox.refusing.clear()
+            sent = mailer(views, mailing).run_once(datetime.now(UTC) + timedelta(hours=1))
+        (message,) = mail.inbox.messages
+    lines = [json.loads(line) for line in written.getvalue().splitlines()]
+
+    failed = [line for line in lines if line["event"].startswith("mail failed")]
+    went = [line for line in lines if line["event"] == "mail sent"]
+    assert (refused, sent) == (0, 1)
+    assert [(line["message_id"], line["attempts"], line["level"]) for line in failed] == [
+        (message["Message-ID"], 1, "warning")
+    ]
+    assert "451" in failed[0]["error"] and failed[0]["retry_in"] > 0
+    assert [(line["message_id"], line["recipients"], line["outbox"]) for line in went] == [
+        (message["Message-ID"], 1, True)
+    ]
+    assert COLIN not in str([line for line in lines if line["logger"].startswith("corral")])
