@@ -103,6 +103,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+def one_creator_at_a_time(conn: Connection, schema: str | None) -> None:
+    """PostgreSQL: wait until no other process is creating tables in the schema, and keep them waiting until this
+    transaction ends. Processes queue here however long the first takes: no timeout refuses a start."""
+    conn.execute(text("SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0"))
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"corral-ddl/{schema}"})
+
+
 class ViewDatabase:
     """An engine, the views' table definitions, and the tracking row each projection advances."""
 
@@ -157,7 +164,7 @@ class ViewDatabase:
                 yield conn
             return
         with self.transaction() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"corral-ddl/{self.schema}"})
+            one_creator_at_a_time(conn, self.schema)
             yield conn
 
     def create_all(self, metadata: MetaData) -> None:

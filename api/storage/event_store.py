@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from api.storage.chain import GENESIS, Chain
 from api.storage.checkpoints import Checkpoints
 from domain.record import Checkpoint, Link
+from projections.database import one_creator_at_a_time
 
 
 class BuiltOnceReads(SQLAlchemyAggregateRecorder):
@@ -29,6 +30,19 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._statements: dict[tuple[Any, ...], Select[Any]] = {}
+
+    def create_table(self) -> None:
+        """The library's, one process at a time on PostgreSQL (as the views' tables are): servers and projectors
+        starting together on an empty database would otherwise race to create the same table and all but one fail."""
+        engine = self.datastore.engine
+        assert isinstance(engine, sqlalchemy.Engine)
+        if engine.dialect.name != "postgresql":
+            super().create_table()
+            return
+        with engine.begin() as conn:
+            one_creator_at_a_time(conn, self.schema_name)
+            for table in self.tables:
+                table.create(conn, checkfirst=True)
 
     def select_events(
         self,

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from eventsourcing.utils import get_topic
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 from api.storage.event_store import Factory
 from api.storage.files import create_once
@@ -36,8 +37,19 @@ class Settings(BaseSettings):
         """Arguments, then `CORRAL_*` variables, then files named by `CORRAL_*_FILE` (container secrets)."""
         return init_settings, env_settings, SettingFiles(settings_cls)
 
+    @model_validator(mode="after")
+    def _password_into_url(self) -> Settings:
+        """`database_password` in the URL's place for one, escaped as a URL needs."""
+        if self.database_password is not None and self.sqlite_path() is None:
+            url = make_url(self.database_url).set(password=self.database_password.get_secret_value())
+            self.database_url = url.render_as_string(hide_password=False)
+        return self
+
     database_url: str = DEFAULT_DATABASE_URL
     database_schema: str | None = None
+    # PostgreSQL's password kept out of the URL, e.g. CORRAL_DATABASE_PASSWORD_FILE=/run/secrets/db_password (the file
+    # PostgreSQL's image reads as POSTGRES_PASSWORD_FILE); it takes the place of any password in the URL.
+    database_password: SecretStr | None = None
     cipher_key: SecretStr | None = None
     compress_events: bool = False
     aggregate_cache_size: int = 1000

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
+from sqlalchemy.engine import make_url
 
 from api.cli.main import main
 from api.storage.secret_files import SettingFileError
@@ -15,8 +17,9 @@ SECRET = "a-long-random-secret-that-no-environment-listing-shows-0123456789"
 
 @pytest.fixture(autouse=True)
 def no_corral_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("CORRAL_SECRET_KEY", "CORRAL_SECRET_KEY_FILE", "CORRAL_DATABASE_URL", "CORRAL_DATABASE_URL_FILE"):
+    for name in ("CORRAL_SECRET_KEY", "CORRAL_DATABASE_URL", "CORRAL_DATABASE_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(f"{name}_FILE", raising=False)
 
 
 def test_given_a_secret_mounted_as_a_file_when_settings_are_read_then_it_is_the_files_text_without_its_newline(
@@ -42,6 +45,29 @@ def test_given_no_file_variables_when_settings_are_read_then_the_environment_and
     settings = Settings()
 
     assert settings.secret_key is not None and settings.secret_key.get_secret_value() == SECRET
+
+
+def test_given_the_database_password_in_the_file_postgres_reads_too_then_the_url_carries_it_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "db_password").write_text("p@ss/word:1\n")
+    monkeypatch.setenv("CORRAL_DATABASE_URL", "postgresql+psycopg2://corral@db:5432/corral")
+    monkeypatch.setenv("CORRAL_DATABASE_PASSWORD_FILE", str(tmp_path / "db_password"))
+
+    settings = Settings()
+
+    assert settings.database_url == "postgresql+psycopg2://corral:p%40ss%2Fword%3A1@db:5432/corral"
+    assert make_url(settings.database_url).password == "p@ss/word:1"
+
+
+def test_a_database_password_takes_the_place_of_one_in_the_url_and_means_nothing_to_sqlite(tmp_path: Path) -> None:
+    password = SecretStr("from-the-file")
+
+    postgres = Settings(database_url="postgresql+psycopg2://corral:old@db/corral", database_password=password)
+    sqlite = Settings(database_url=f"sqlite:///{tmp_path / 'corral.sqlite3'}", database_password=password)
+
+    assert make_url(postgres.database_url).password == "from-the-file"
+    assert sqlite.database_url == f"sqlite:///{tmp_path / 'corral.sqlite3'}"
 
 
 def test_a_file_that_cannot_be_read_is_refused_naming_the_variable_and_the_path(
