@@ -42,14 +42,15 @@ def connect(settings: Settings) -> Any:
 def postgres_store(url: str = POSTGRES_URL) -> Iterator[Settings]:
     """Settings for an empty store in a new schema `b_<random>`, dropped on exit."""
     schema = f"b_{uuid.uuid4().hex[:12]}"
-    _run_as_admin(url, f"CREATE SCHEMA {schema}")
+    run_as_admin(url, f"CREATE SCHEMA {schema}")
     try:
         yield Settings(database_url=url, database_schema=schema)
     finally:
-        _run_as_admin(url, f"DROP SCHEMA {schema} CASCADE")  # a new session: a drill may restart the server
+        run_as_admin(url, f"DROP SCHEMA {schema} CASCADE")  # a new session: a drill may restart the server
 
 
-def _run_as_admin(url: str, statement: str) -> None:
+def run_as_admin(url: str, statement: str) -> None:
+    """Run one statement on the server outside a transaction, in a session of its own (CREATE DATABASE needs that)."""
     admin = connect(Settings(database_url=url))
     admin.autocommit = True
     try:

@@ -113,7 +113,8 @@ def one_creator_at_a_time(conn: Connection, schema: str | None) -> None:
 class ViewDatabase:
     """An engine, the views' table definitions, and the tracking row each projection advances."""
 
-    def __init__(self, url: str, schema: str | None = None) -> None:
+    def __init__(self, url: str, schema: str | None = None, options: str = "") -> None:
+        """`options`: the libpq options each PostgreSQL connection starts with, e.g. `-c lock_timeout=5000`."""
         self.url = url
         self.schema = schema
         self.is_sqlite = url.startswith("sqlite")
@@ -128,7 +129,7 @@ class ViewDatabase:
                 url,
                 pool_pre_ping=True,
                 executemany_mode="values_plus_batch",
-                connect_args={"options": "-c synchronous_commit=off"},
+                connect_args={"options": f"-c synchronous_commit=off {options}".strip()},
             )
         self.metadata = MetaData(schema=schema)
         self.tracking = Table(
@@ -181,8 +182,7 @@ class ViewDatabase:
 
     def ping(self) -> None:
         """Raise unless the database answers."""
-        with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(self.engine)
 
     def positions(self, keys: Iterable[str]) -> dict[str, int]:
         """Each named view's committed position (0 before its first batch), read in one query."""
@@ -210,6 +210,12 @@ class ViewDatabase:
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the engine's database answers a query that reads no table (so waits on no table's lock)."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
 
 
 def read_announcement(payload: str) -> tuple[str, int] | None:

@@ -16,10 +16,11 @@ from api.storage.attachments import AttachmentStore
 from api.storage import projector_lock
 from api.cli import log, payments, users
 from api.cli.demo import load_demo
+from api.cli.starting import check_before_starting, for_command, read_settings
 from api.observability import logs
 from api.observability.workers import sharing_metrics
-from api.storage.secret_files import SettingFileError
-from api.storage.settings import Settings
+from api.storage.settings import Settings, masked
+from api.storage.start_up import CannotStartError
 from api.cli.show import show_outbox, show_programme, show_trust
 from api.storage.mail import Mailer
 from api.storage.proof import UnchainedLogError
@@ -86,11 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run one `corral` command."""
     args = parser().parse_args(argv)
     try:
-        settings = Settings()
-    except SettingFileError as error:
+        settings = for_command(read_settings(), args.command)
+        logs.configure(settings.log_format)  # before the checks, whose waiting for the database is logged
+        check_before_starting(settings, args.command)
+    except CannotStartError as error:
         console.print(f"Corral cannot start: {error}", markup=False)
         return 2
-    logs.configure(settings.log_format)
     if args.command == "log":
         return log.run(console, args, settings)
     try:
@@ -170,7 +172,7 @@ def _demo(app: Any, projections: list[Any], settings: Settings) -> int:
     for name, loaded in load_demo(app, AttachmentStore.of(settings)).items():
         console.print(f"{'loaded' if loaded else 'already loaded'}: {name}")
     _catch_up_unless_served(app, projections, settings, "corral demo")
-    console.print(f"event store: {settings.database_url} (log position {app.recorder.max_notification_id()})")
+    console.print(f"event store: {masked(settings.database_url)} (log position {app.recorder.max_notification_id()})")
     return 0
 
 

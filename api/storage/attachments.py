@@ -82,6 +82,15 @@ class AttachmentStore:
         """The store the settings name."""
         return cls(settings.attachments_dir, settings.attachment_max_bytes)
 
+    def check(self) -> None:
+        """Raise StoreUnavailableError unless a file can be written in the folder (made if it is missing)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with NamedTemporaryFile(dir=self.folder):
+                pass
+        except OSError as error:
+            raise StoreUnavailableError("attachment store", error.strerror or type(error).__name__) from error
+
     def keep(self, stream: BinaryIO, name: str) -> Attachment:
         """Check and store an uploaded file; nothing is kept if it is refused. A missing folder is made again;
         one that cannot be written (read-only, or not a folder) makes the store unavailable."""

@@ -12,13 +12,13 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Notif
 from eventsourcing_sqlalchemy.datastore import transactions
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Engine, Select, bindparam, event, select
 from sqlalchemy.orm import Session
 
 from api.storage.chain import GENESIS, Chain
 from api.storage.checkpoints import Checkpoints
 from domain.record import Checkpoint, Link
-from projections.database import one_creator_at_a_time
+from projections.database import one_creator_at_a_time, ping
 
 
 class BuiltOnceReads(SQLAlchemyAggregateRecorder):
@@ -140,6 +140,11 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
             [value for link in links for value in link],
         )
 
+    def ping(self) -> None:
+        """Raise unless the event store's database answers."""
+        assert isinstance(self.datastore.engine, Engine)
+        ping(self.datastore.engine)
+
     def select_notifications(
         self,
         start: int | None,
@@ -207,9 +212,17 @@ def _stored(row: Any) -> dict[str, Any]:
 
 class Factory(SQLAlchemyFactory):
     """eventsourcing-sqlalchemy with these recorders; the log's NOTIFYs go to the channel NOTIFY_CHANNEL names
-    (`Settings.events_channel`, which whoever LISTENs for saves reads too)."""
+    (`Settings.events_channel`, which whoever LISTENs for saves reads too), and on PostgreSQL each connection starts
+    with the libpq options CONNECTION_OPTIONS gives (`postgres_options`: the timeouts)."""
 
     NOTIFY_CHANNEL = "NOTIFY_CHANNEL"  # looked up as CORRAL_NOTIFY_CHANNEL first, as the library does every key
+    CONNECTION_OPTIONS = "CONNECTION_OPTIONS"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        engine, options = self.datastore.engine, self.env.get(self.CONNECTION_OPTIONS)
+        if options and engine is not None and engine.dialect.name == "postgresql":
+            event.listen(engine, "do_connect", lambda _dialect, _record, _args, params: params.update(options=options))
 
     aggregate_recorder_class = BuiltOnceReads  # the snapshots, read when an aggregate is not cached or is historic
 

@@ -11,6 +11,7 @@ class StoreUnavailableError(Exception):
     def __init__(self, store: str, reason: str) -> None:
         super().__init__(f"the {store} is unavailable ({reason})")
         self.store = store
+        self.reason = reason
 
 
 # A lost or refused connection, a pool that has no connection to give, a file that cannot be written: try again later.

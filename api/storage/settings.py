@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from eventsourcing.utils import get_topic
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from api.storage.event_store import Factory
 from api.storage.files import create_once
@@ -18,6 +19,16 @@ from api.storage.secret_files import SettingFiles
 from domain.clock import Clock, clock_for
 
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('var') / 'corral.sqlite3'}"
+DATABASE_DRIVERS = ("sqlite", "postgresql+psycopg2")
+SECRET_KEY_MIN_LENGTH = 32
+
+
+def masked(url: str) -> str:
+    """The database URL with its password shown as ***, fit to print or log; an unreadable one is not shown."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(a URL that cannot be read)"
 
 
 class Settings(BaseSettings):
@@ -74,7 +85,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     sign_in_max_body_bytes: int = 16 * 1024
     embedded_projector: bool | None = None
-    ready_max_lag: int = 100
+    # PostgreSQL cancels a statement of a serving process that runs longer, or waits longer for a lock (0: never);
+    # the request is answered 503 with Retry-After and nothing of it is written. See `postgres_options`.
+    statement_timeout_seconds: Annotated[float, Field(ge=0)] = 30.0
+    lock_timeout_seconds: Annotated[float, Field(ge=0)] = 5.0
+    # How long `corral serve` and `corral projector` wait for the database to answer at start-up before giving up.
+    start_timeout_seconds: Annotated[float, Field(ge=0)] = 120.0
     live_queue_size: int = 256
     live_replay_window: int = 10_000
     live_heartbeat_seconds: float = 15.0
@@ -95,6 +111,23 @@ class Settings(BaseSettings):
     today: date | None = None
     # How often the active projector looks for providers due a reminder (each is reminded once, whatever the interval).
     reminder_seconds: Annotated[float, Field(gt=0)] = 60.0
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, url: str) -> str:
+        """`sqlite:///<file>` or `postgresql+psycopg2://…`: anything else is refused before it is used."""
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise ValueError(
+                "cannot be read as a database URL: it should look like "
+                "postgresql+psycopg2://user:password@host:5432/database or sqlite:///var/corral.sqlite3"
+            ) from None
+        if parsed.drivername not in DATABASE_DRIVERS or (parsed.drivername == "sqlite" and not parsed.database):
+            raise ValueError(
+                f"{masked(url)} is not a database Corral uses: give postgresql+psycopg2://… or sqlite:///<file>"
+            )
+        return url
 
     def clock(self) -> Clock:
         """What day it is, for the domain's deadlines and the views' due dates."""
@@ -130,6 +163,7 @@ class Settings(BaseSettings):
             "CREATE_TABLE": "y",
             "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size),
             "CORRAL_NOTIFY_CHANNEL": self.events_channel,  # read by api/event_store.py and the projector
+            "CORRAL_CONNECTION_OPTIONS": postgres_options(self),  # read by api/event_store.py
         }
         if self.database_schema:
             env["SQLALCHEMY_SCHEMA"] = self.database_schema
@@ -182,3 +216,10 @@ class Settings(BaseSettings):
         """The SQLite file, when the database is one."""
         prefix = "sqlite:///"
         return Path(self.database_url[len(prefix) :]) if self.database_url.startswith(prefix) else None
+
+
+def postgres_options(settings: Settings) -> str:
+    """The libpq options every PostgreSQL connection of the event store and the views starts with: the statement and
+    lock timeouts, in milliseconds (`-c name=value` each)."""
+    timeouts = {"statement_timeout": settings.statement_timeout_seconds, "lock_timeout": settings.lock_timeout_seconds}
+    return " ".join(f"-c {name}={round(seconds * 1000)}" for name, seconds in timeouts.items())

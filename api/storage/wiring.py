@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from api.storage.proof import UnchainedLogError, refuse_unchained
-from api.storage.settings import Settings
+from api.storage.settings import Settings, postgres_options
 from domain.application import Corral
 from projections.database import ViewDatabase
 from projections.projection import ViewProjection
@@ -36,7 +36,7 @@ def build_application(settings: Settings | None = None, *, chained: bool = True)
 def build_views(settings: Settings | None = None) -> tuple[ViewDatabase, list[ViewProjection[Any]]]:
     """The views' database and every projection, with their tables created if missing."""
     settings = settings or Settings()
-    database = ViewDatabase(settings.database_url, settings.database_schema)
+    database = ViewDatabase(settings.database_url, settings.database_schema, postgres_options(settings))
     projections = build_projections(database, public_url=settings.public_url)
     for projection in projections:
         projection.view.reading_clock = settings.clock()

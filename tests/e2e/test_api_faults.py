@@ -217,6 +217,7 @@ def test_a_stopped_database_is_a_503_with_retry_after_and_the_server_comes_back_
     read = served.client.get("/api/v1/programmes", headers=gill)
     write = served.client.post(submissions, json={"narrative": "Audit attached.", "attachments": []}, headers=colin)
     page = served.client.get("/programmes")
+    unready = served.client.get("/readyz")
 
     if database is None:
         with admin.cursor() as cursor:
@@ -234,3 +235,6 @@ def test_a_stopped_database_is_a_503_with_retry_after_and_the_server_comes_back_
     assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
     assert int(page.headers["retry-after"]) > 0 and "Try again in a moment" in page.text
     assert again.status_code == 200
+    assert unready.status_code == 503 and unready.json()["status"] == "unavailable"
+    assert unready.json()["database"].startswith("the event store cannot be used")
+    assert served.client.get("/readyz").status_code == 200

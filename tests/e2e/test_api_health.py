@@ -22,11 +22,15 @@ def test_the_process_is_healthy_and_ready_on_an_empty_store(settings: Settings) 
         ready = client.get("/readyz")
 
     assert ready.status_code == 200
-    assert ready.json()["status"] == "ready"
+    body = ready.json()
+    assert (body["status"], body["database"], body["attachments"], body["building"]) == ("ready", "ok", "ok", [])
+    assert {view["events"] for view in ready.json()["views"].values()} == {0}
 
 
-def test_a_server_whose_views_lag_the_log_is_not_ready_until_they_catch_up(settings: Settings) -> None:
-    external = settings.model_copy(update={"embedded_projector": False, "ready_max_lag": 10})
+def test_a_server_whose_views_lag_the_log_stays_ready_and_reports_the_lag_in_events_and_seconds(
+    settings: Settings,
+) -> None:
+    external = settings.model_copy(update={"embedded_projector": False})
     app = build_application(external)
     with TestClient(create_app(external)) as client:
         load_demo(app, AttachmentStore.of(external))
@@ -37,16 +41,38 @@ def test_a_server_whose_views_lag_the_log_is_not_ready_until_they_catch_up(setti
         database.close()
     app.close()
 
-    assert lagging.status_code == 503 and lagging.json()["status"] == "catching up"
-    assert min(lagging.json()["lag"].values()) > 10
-    assert caught_up.status_code == 200 and set(caught_up.json()["lag"].values()) == {0}
+    assert lagging.status_code == 200 and lagging.json()["status"] == "ready"
+    assert min(view["events"] for view in lagging.json()["views"].values()) > 10
+    assert min(view["seconds"] for view in lagging.json()["views"].values()) > 0
+    assert caught_up.status_code == 200
+    assert {(view["events"], view["seconds"]) for view in caught_up.json()["views"].values()} == {(0, 0.0)}
+
+
+def test_a_server_whose_attachments_folder_cannot_be_written_is_not_ready_and_says_so(
+    settings: Settings, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    with TestClient(create_app(settings.model_copy(update={"attachments_dir": blocked}))) as client:
+        blocked.write_text("a file where the folder should be")
+        unready = client.get("/readyz")
+        blocked.unlink()
+        ready = client.get("/readyz")
+
+    assert unready.status_code == 503
+    assert unready.json()["status"] == "unavailable" and unready.json()["database"] == "ok"
+    assert unready.json()["attachments"].startswith("the attachments folder cannot be used")
+    assert ready.status_code == 200 and blocked.is_dir()  # a missing folder is made again
 
 
 def test_the_openapi_schema_describes_the_health_routes(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
-        paths = client.get("/openapi.json").json()["paths"]
+        schema = client.get("/openapi.json").json()
+    paths, models = schema["paths"], schema["components"]["schemas"]
 
     assert {"/healthz", "/readyz"} <= set(paths)
+    assert set(models["Readiness"]["properties"]) == {"status", "database", "attachments", "views", "building"}
+    assert set(models["ViewLag"]["properties"]) == {"events", "seconds", "stuck"}
+    assert all(field.get("description") for field in models["ViewLag"]["properties"].values())
 
 
 def test_corral_serve_answers_on_its_port(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def _caught_up(base: str) -> bool:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         ready = httpx.get(f"{base}/readyz", timeout=5)
-        if ready.status_code == 200 and set(ready.json()["lag"].values()) == {0}:
+        if ready.status_code == 200 and {view["events"] for view in ready.json()["views"].values()} == {0}:
             return True
         time.sleep(0.2)
     return False

@@ -176,7 +176,8 @@ def test_status_exits_non_zero_while_a_view_is_behind_or_stuck_and_names_the_pos
     assert stuck.returncode == 3, stuck.stdout + stuck.stderr
     for name in VIEW_NAMES:
         row = re.search(
-            rf"{name}\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*stuck at position (\d+) \((\S+)\)", stuck.stdout
+            rf"{name}\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*\S+\s*│\s*stuck at position (\d+) \((\S+)\)",
+            stuck.stdout,
         )
         assert row is not None, stuck.stdout
         assert (int(row[1]), int(row[2]), int(row[4]), row[5]) == (retired - 1, head, retired, "Retired.Happened")

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from api.storage.faults import StoreUnavailableError
 from projections import maintenance
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger("corral.health")
+
+OK = "ok"
 
 
 class Health(BaseModel):
@@ -25,11 +31,26 @@ class StuckView(BaseModel):
     since: datetime | None
 
 
+class ViewLag(BaseModel):
+    """How far a view is behind the log. It is the same for every server, so it never makes one unready."""
+
+    events: int = Field(description="events in the log the view has not applied yet")
+    seconds: float | None = Field(
+        description="how long the oldest of them has waited (0 when caught up; null if it cannot be decoded)"
+    )
+    stuck: StuckView | None = Field(default=None, description="the event the view cannot apply, while it cannot")
+
+
 class Readiness(BaseModel):
-    status: str
-    database: str
-    lag: dict[str, int]
-    stuck: dict[str, StuckView] = {}
+    """Whether this server can serve: 200 when its database answers and its attachments folder can be written,
+    503 naming what cannot be used. The views' lag is reported, but a lagging or stuck view does not make a server
+    unready: every server would leave the load balancer together, although commands still work."""
+
+    status: Literal["ready", "unavailable"]
+    database: str = Field(description='"ok", or why the event store or the views\' database does not answer')
+    attachments: str = Field(description='"ok", or why no file can be written in the attachments folder')
+    views: dict[str, ViewLag] = Field(description="each view's lag; empty if it could not be read")
+    building: list[str] = Field(default=[], description="views of this release still being built")
 
 
 @router.get("/healthz", response_model=Health)
@@ -40,24 +61,50 @@ def healthz() -> Health:
 
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
 def readyz(request: Request, response: Response) -> Readiness:
-    """The database answers, no view is stuck on an event it cannot apply, and every view is within the allowed
-    lag of the log. A stuck view is named with the position and type of its event, never the error, which may
-    quote what an organisation wrote."""
+    """This server can serve: its database answers and its attachments folder can be written. Each view's lag is
+    reported in events and seconds; a stuck view is named with the position and type of its event, never the
+    error, which may quote what an organisation wrote."""
     state: Any = request.app.state
+    database = _answer(
+        ("the event store", state.corral.recorder.ping), ("the views' database", state.view_database.ping)
+    )
+    attachments = _answer(("the attachments folder", state.attachments.check))
+    # Views of this release still being built after a version bump will go in `building` and make this 503 too.
+    ready = database == OK and attachments == OK
+    if not ready:
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    views = _views(state) if database == OK else {}
+    return Readiness(
+        status="ready" if ready else "unavailable", database=database, attachments=attachments, views=views
+    )
+
+
+def _answer(*checks: tuple[str, Callable[[], None]]) -> str:
+    """ "ok" if every check passes, else what failed and the kind of error (the whole error is logged, not shown to
+    anyone who asks: it may name hosts and folders)."""
+    for what, check in checks:
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 - whatever stops a check is the reason this server is not ready
+            log.warning("not ready: %s cannot be used: %s: %s", what, type(error).__name__, error)
+            reason = error.reason if isinstance(error, StoreUnavailableError) else type(error).__name__
+            return f"{what} cannot be used ({reason})"
+    return OK
+
+
+def _views(state: Any) -> dict[str, ViewLag]:
     try:
-        state.view_database.ping()
-        views = maintenance.status(state.corral, state.views)
-    except Exception as error:  # noqa: BLE001 - any failure to reach the database means not ready
-        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-        return Readiness(status="unavailable", database=type(error).__name__, lag={})
-    lag = {row.name: row.lag for row in views}
-    stuck = {
-        row.name: StuckView(position=row.fault.position, event_type=row.fault.event_type, since=row.fault.first_seen)
-        for row in views
-        if row.fault is not None
+        rows = maintenance.status(state.corral, state.views)
+    except Exception as error:  # noqa: BLE001 - the lag is a report: not reading it leaves this server ready
+        log.warning("the views' lag cannot be read: %s: %s", type(error).__name__, error)
+        return {}
+    return {
+        row.name: ViewLag(
+            events=row.lag,
+            seconds=row.lag_seconds,
+            stuck=None
+            if row.fault is None
+            else StuckView(position=row.fault.position, event_type=row.fault.event_type, since=row.fault.first_seen),
+        )
+        for row in rows
     }
-    caught_up = all(behind <= state.settings.ready_max_lag for behind in lag.values())
-    if stuck or not caught_up:
-        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    word = "stuck" if stuck else "ready" if caught_up else "catching up"
-    return Readiness(status=word, database="ok", lag=lag, stuck=stuck)
