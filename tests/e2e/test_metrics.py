@@ -154,3 +154,18 @@ def test_a_path_no_route_answers_is_counted_as_unmatched_and_a_static_file_under
     assert (missing.status_code, stylesheet.status_code) == (404, 200)
     assert {"unmatched", "/static/{path}"} <= routes
     assert not any("8d41c2" in str(route) or "corral.css" in str(route) for route in routes)
+
+
+def test_the_metrics_folder_of_a_server_that_stopped_is_removed_when_the_next_one_starts(
+    settings: Settings, tmp_path: Path
+) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = corral_env(settings, attachments_dir=tmp_path / "files", secret_key="m" * 48) | {"TMPDIR": str(temporary)}
+
+    with running(corral(env, "serve", port=free_port(), log=tmp_path / "first.log")):
+        first = list(temporary.glob("corral-metrics-*"))
+    with running(corral(env, "serve", port=free_port(), log=tmp_path / "second.log")):
+        second = list(temporary.glob("corral-metrics-*"))
+
+    assert len(first) == 1 and len(second) == 1 and first != second
