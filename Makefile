@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 # `make run` shows the demo as at a day inside its own 2014/15 year, so its quarters look live: Q2's evidence and
 # packs overdue, Q3's due soon. Set CORRAL_TODAY to see it as at another day.
 run: export CORRAL_TODAY ?= 2015-01-20
+run: export CORRAL_LOG_FORMAT ?= console
 run: $(STAMP) pdf
 	$(BIN)/corral demo
 	COLUMNS=160 $(BIN)/corral show programme

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 
 from api.http import errors
@@ -17,6 +18,8 @@ from api.live import endpoint as live
 from api.live.hub import Hub
 from api.live.limits import LiveLimits
 from api.live.uvicorn_fast import ServerSend
+from api.observability import metrics as measured
+from api.observability.logs import well_formed_request_id
 from api.storage.revocations import RevokedTokens
 from api.http.sign_in import Limits, SignInLedger
 from api.http.routers import (
@@ -32,6 +35,7 @@ from api.http.routers import (
     queues,
     health,
     leads,
+    metrics,
     notifications,
     nudges,
     organisations,
@@ -92,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 projector.stop()
             database.close()
             corral.close()
+            measured.worker_stopped()
 
     app = FastAPI(
         title="Corral",
@@ -102,7 +107,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app, pages=web.fault_page)
     app.add_middleware(BodyGuard, settings=settings, pages=web.fault_page)
     app.add_middleware(Faults, pages=web.fault_page)
+    app.add_middleware(measured.RequestMetrics)
+    app.add_middleware(CorrelationIdMiddleware, validator=well_formed_request_id)  # X-Request-ID, on every log line
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(auth.router, prefix="/api/v1")
     app.include_router(programmes.router, prefix="/api/v1")
     app.include_router(progress.router, prefix="/api/v1")

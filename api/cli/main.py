@@ -17,6 +17,8 @@ from api.storage import projector_lock
 from api.cli import log, payments, users
 from api.cli.demo import load_demo
 from api.cli.starting import check_before_starting, for_command, read_settings
+from api.observability import logs
+from api.observability.workers import sharing_metrics
 from api.storage.settings import Settings, masked
 from api.storage.start_up import CannotStartError
 from api.cli.show import show_outbox, show_programme, show_trust
@@ -55,7 +57,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL only)")
-    commands.add_parser("projector", help="keep the views up to date until stopped (one active per database)")
+    projector = commands.add_parser(
+        "projector", help="keep the views up to date until stopped (one active per database)"
+    )
+    projector.add_argument(
+        "--metrics-port", type=int, help="serve /metrics for Prometheus on this port (default: none)"
+    )
+    projector.add_argument("--metrics-host", default="127.0.0.1", help="the address /metrics listens on")
     organisations = commands.add_parser("organisations", help="commissioners and providers")
     register = organisations.add_subparsers(dest="action", required=True).add_parser("add", help="register one")
     register.add_argument("code", help="its ODS or local code, e.g. RA9")
@@ -85,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     name_role(ROLES.get(args.command, "corral-cli"))
     try:
         settings = for_command(read_settings(), args.command)
+        logs.configure(settings.log_format)  # before the checks, whose waiting for the database is logged
         check_before_starting(settings, args.command)
     except CannotStartError as error:
         console.print(f"Corral cannot start: {error}", markup=False)
@@ -111,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             _catch_up_unless_served(app, projections, settings, "corral payments")
             return payments.run(console, view_of(projections, ProgressView), args)
         if args.command == "projector":
-            return _projector(app, projections, settings)
+            return _projector(app, projections, settings, args)
         if args.command == "users":
             return users.run(console, app, args, settings)
         if args.command == "organisations":
@@ -144,14 +153,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             return 2
     import uvicorn  # only the server needs it; keep the other commands quick to start
 
-    uvicorn.run(
-        "api.main:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        ws_max_size=settings.live_max_message_bytes,  # a live client's messages are small: refuse big ones early
-    )
+    with sharing_metrics(settings.metrics_dir):  # before the app is imported, so that its metrics are shared
+        uvicorn.run(
+            "api.main:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            ws_max_size=settings.live_max_message_bytes,  # a live client's messages are small: refuse big ones early
+            log_config=logs.logging_config(settings.log_format),  # in every worker
+        )
     return 0
 
 
@@ -179,7 +190,11 @@ def _catch_up_unless_served(app: Any, projections: list[Any], settings: Settings
         console.print(f"{busy}, which keeps the views up to date: {command} leaves them to it.")
 
 
-def _projector(app: Any, projections: list[Any], settings: Settings) -> int:
+def _projector(app: Any, projections: list[Any], settings: Settings, args: argparse.Namespace) -> int:
+    if args.metrics_port is not None:
+        from api.observability.metrics import serve_metrics  # only here: `corral serve` chooses how metrics are kept
+
+        serve_metrics(app, projections, args.metrics_host, args.metrics_port)
     try:
         with projector_lock.held(settings, "corral projector"):
             return _project(app, projections, settings)

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends, Form, Header, HTTPException, UploadFile
+from fastapi import Depends, Form, Header, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.http.access import may_attach_evidence
 from api.http.deps import CorralApp, CurrentActor, Idempotency
 from api.http.errors import PROBLEM, domain_problem, organisation_names, problem
+from api.observability.metrics import count_command
 from api.storage.attachments import AttachmentStore
 from api.storage.idempotency import Answer, IdempotencyKeys, KeyReusedError
 from domain.actors import Actor
@@ -59,6 +60,7 @@ class Command:
     keys: IdempotencyKeys
     key: str | None
     if_match: str | None
+    name: str = "command"  # its type, counted in the metrics: the name of the route or page that asks for it
 
     @property
     def expected_version(self) -> int | None:
@@ -91,14 +93,16 @@ class Command:
         self, request: str, act: Callable[[], Recorded], status_code: int, more: Mapping[str, Any] | None = None
     ) -> Answer:
         try:
-            return self.keys.once(
+            answer = self.keys.once(
                 self.actor.user_id,
                 self.key,
                 f"{request} if-match={self.if_match}",
                 lambda: _answer(act, status_code, self.corral, more or {}),
             )
         except KeyReusedError as error:
-            return _problem_answer(problem(422, "Idempotency key reused", str(error)))
+            answer = _problem_answer(problem(422, "Idempotency key reused", str(error)))
+        count_command(self.name, answer.status, answer.replayed)
+        return answer
 
 
 def refused(error: DomainError) -> Refusal:
@@ -155,7 +159,13 @@ def _response(answer: Answer) -> JSONResponse:
     return response
 
 
+def _name(request: Request) -> str:
+    """The command's type: the name of the route (or page) that was asked."""
+    return str(getattr(request.scope.get("route"), "name", None) or "command")
+
+
 async def get_command(
+    request: Request,
     actor: CurrentActor,
     corral: CorralApp,
     keys: Idempotency,
@@ -163,10 +173,11 @@ async def get_command(
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Command:
     """The command context of a state-changing request."""
-    return Command(actor, corral, keys, key, if_match)
+    return Command(actor, corral, keys, key, if_match, _name(request))
 
 
 async def get_form_command(
+    request: Request,
     actor: CurrentActor,
     corral: CorralApp,
     keys: Idempotency,
@@ -175,7 +186,7 @@ async def get_form_command(
 ) -> Command:
     """The command context of a page's form: its hidden `idempotency_key` field is the key, made when the form was
     drawn, and its hidden `version` field the version it was drawn at, as If-Match names it."""
-    return Command(actor, corral, keys, idempotency_key, f'"{version}"')
+    return Command(actor, corral, keys, idempotency_key, f'"{version}"', _name(request))
 
 
 Act = Annotated[Command, Depends(get_command)]

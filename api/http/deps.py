@@ -22,6 +22,7 @@ from api.storage.attachments import AttachmentStore
 from api.storage.idempotency import IdempotencyKeys
 from api.live.hub import Hub
 from api.live.waits import PositionBeyondLogError
+from api.observability.logs import bind_actor
 from api.storage.revocations import RevokedTokens
 from api.http.sign_in import SignInLedger
 from api.http.security import SignInError, TokenClaims, actor_from_claims, read_token
@@ -149,12 +150,14 @@ def signed_in_actor(state: Any, claims: TokenClaims) -> Actor:
 async def get_actor(request: Request, claims: SessionClaims) -> Actor:
     """The signed-in actor, or 401: the guard's, when it already asked, else asked now in a worker thread."""
     caller = known_caller(request)
-    if caller is not None:
-        return caller.actor
     try:
-        return await run_in_threadpool(signed_in_actor, request.app.state, claims)
+        actor = (
+            caller.actor if caller is not None else await run_in_threadpool(signed_in_actor, request.app.state, claims)
+        )
     except SignInError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
+    bind_actor(actor)  # on the event loop, in the request's own context: its later log lines name the actor
+    return actor
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]

@@ -39,11 +39,15 @@ def fault_response(scope: Scope, pages: Pages | None, error: Exception) -> Respo
     where = f"{scope.get('method', '')} {scope['path']}"
     if isinstance(error, UNAVAILABLE):
         store = error.store if isinstance(error, StoreUnavailableError) else "database"
-        log.warning("error %s: %s: the %s is unavailable: %s: %s", error_id, where, store, type(error).__name__, error)
+        log.warning(
+            "error %s: %s: the %s is unavailable: %s: %s",
+            *(error_id, where, store, type(error).__name__, error),
+            extra={"error_id": error_id, "store": store},
+        )
         detail = f"the {store} is unavailable: try again in a moment (error id {error_id})"
         retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return answer(scope, pages, 503, "Try again in a moment", detail, retry, error_id=error_id, store=store)
-    log.error("error %s: %s failed", error_id, where, exc_info=error)
+    log.error("error %s: %s failed", error_id, where, exc_info=error, extra={"error_id": error_id})
     detail = f"something went wrong on our side; the operators can look it up by its error id {error_id}"
     return answer(scope, pages, 500, "Something went wrong", detail, {}, error_id=error_id)
 

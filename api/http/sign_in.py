@@ -13,6 +13,7 @@ kept only as fixed-length digests, so no text a client sends can be too long, or
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +24,9 @@ from api.storage.settings import Settings
 from domain.application import Corral
 from api.storage.sign_in_failures import SignInFailures
 from projections.database import ViewDatabase
+
+log = logging.getLogger("corral.sign_in")
+LOGGED_USERNAME_CHARS = 100  # of the username tried, in a log line: a client may send any text
 
 
 @dataclass(frozen=True)
@@ -57,13 +61,20 @@ class Attempt:
 class ThrottledError(SignInError):
     """Too many failed sign-ins lately, for this username, from this client or on this device."""
 
-    def __init__(self, what: str, seconds: int) -> None:
+    def __init__(self, what: str, seconds: int, limit: str = "") -> None:
         super().__init__(f"too many failed sign-ins {what}: try again in {seconds} seconds")
         self.seconds = seconds
+        self.limit = limit  # which count was over: "client", "username" or "device"
 
 
 def _digest(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _fields(attempt: Attempt, **more: object) -> dict[str, object]:
+    """What a log line says of an attempt: the username tried (cut short), the client, whether from a trusted device."""
+    username = attempt.username[:LOGGED_USERNAME_CHARS]
+    return {"username": username, "client": attempt.client, "trusted_device": attempt.device is not None, **more}
 
 
 def http_refusal(error: SignInError) -> HTTPException:
@@ -81,12 +92,19 @@ class SignInLedger:
         self.limits = limits or Limits()
 
     def check_password(self, corral: Corral, attempt: Attempt, password: str) -> Verified:
-        """The account whose password this is; SignInError if wrong, ThrottledError after repeated failures."""
-        self._require_not_throttled(attempt)
+        """The account whose password this is; SignInError if wrong, ThrottledError after repeated failures.
+        Each refusal is logged, with the username tried and the client, never the password."""
+        try:
+            self._require_not_throttled(attempt)
+        except ThrottledError as error:
+            extra = {"limit": error.limit, "retry_after": error.seconds}
+            log.warning("sign-in locked out: too many failures %s", error.limit, extra=_fields(attempt, **extra))
+            raise
         try:
             verified = authenticate(corral, attempt.username, password)
         except SignInError:
             self._failed(attempt)
+            log.warning("sign-in failed", extra=_fields(attempt, reason="wrong username or password"))
             raise
         self._succeeded(attempt)
         return verified
@@ -94,19 +112,20 @@ class SignInLedger:
     def _require_not_throttled(self, attempt: Attempt) -> None:
         limits = self.limits
         if attempt.device is not None:
-            checks = [(_digest("device", attempt.device), limits.per_device, "on this device")]
+            checks = [("device", attempt.device, limits.per_device, "on this device")]
         else:
             checks = [
-                (_digest("client", attempt.client), limits.per_client, "from this address"),
-                (_digest("username", attempt.username), limits.per_username, "for this username"),
+                ("client", attempt.client, limits.per_client, "from this address"),
+                ("username", attempt.username, limits.per_username, "for this username"),
             ]
         now = datetime.now(UTC)
-        for counted_as, allowed, what in checks:
+        for kind, value, allowed, what in checks:
+            counted_as = _digest(kind, value)
             failed = self.failures.latest(counted_as, now - limits.window, allowed)
             if len(failed) >= allowed:
                 # Allowed again once the oldest of the last `allowed` failures leaves the window.
                 seconds = int((failed[-1] + limits.window - now).total_seconds()) + 1
-                raise ThrottledError(what, max(seconds, 1))
+                raise ThrottledError(what, max(seconds, 1), kind)
 
     def _failed(self, attempt: Attempt) -> None:
         now = datetime.now(UTC)

@@ -29,6 +29,7 @@ from api.http.errors import problem
 from api.live import uvicorn_fast
 from api.live.hub import Hub
 from api.live.limits import TooManySocketsError
+from api.observability.metrics import LIVE_CONNECTIONS
 from api.live.sockets import SESSION_ENDED, TOO_BIG, Client, Identity, Send, WriteNow
 from api.http.security import SignInError, TokenClaims, actor_from_claims, read_token
 from api.http.session import COOKIE
@@ -61,6 +62,7 @@ async def live(websocket: WebSocket) -> None:
         return await _deny(websocket, 401, str(error))
     except TooManySocketsError as error:
         return await _deny(websocket, 429, str(error))
+    LIVE_CONNECTIONS.inc()
     try:
         await websocket.accept()
         client.accepted = True
@@ -77,6 +79,7 @@ async def live(websocket: WebSocket) -> None:
                 task.cancel()
     finally:
         hub.disconnect(client)
+        LIVE_CONNECTIONS.dec()
     if client.closing is not None:
         try:  # a peer that stopped reading never takes the close frame: give up and drop the connection
             await asyncio.wait_for(websocket.close(*client.closing), CLOSE_WAIT)

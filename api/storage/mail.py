@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, getaddresses
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 
@@ -84,11 +84,22 @@ def session_for(settings: Settings) -> AbstractContextManager[Send]:
     return folder_session(settings.mail_dir)
 
 
+def mail_fields(message: EmailMessage, **more: object) -> dict[str, object]:
+    """What a log line says of a message: its id and how many it is addressed to, never whom or what it says."""
+    recipients = len(getaddresses([str(to) for to in message.get_all("To", [])]))
+    return {"message_id": str(message["Message-ID"]), "recipients": recipients, **more}
+
+
 def deliver(settings: Settings, message: EmailMessage) -> None:
     """Send one message now, not through the outbox: for mail whose body must not be kept, like a set-password
     link (the outbox keeps every body it sends). Raises what the SMTP server or the folder raises."""
-    with session_for(settings) as send:
-        send(message)
+    try:
+        with session_for(settings) as send:
+            send(message)
+    except SEND_ERRORS as error:
+        log.warning("mail failed: %s", type(error).__name__, extra=mail_fields(message, outbox=False))
+        raise
+    log.info("mail sent", extra=mail_fields(message, outbox=False))
 
 
 class Mailer:
@@ -131,33 +142,33 @@ class Mailer:
         try:
             with self.session() as send:
                 for row in rows:
+                    message = email_message(row, self.settings.mail_from, now)
                     try:
-                        send(email_message(row, self.settings.mail_from, now))
+                        send(message)
                     except smtplib.SMTPServerDisconnected:
                         raise
                     except SEND_ERRORS as error:  # this message was refused: the others may still go
-                        self._failed(row, now, error)
+                        self._failed(row, now, error, message)
                     else:
                         sent += mark_sent(self.view, row.message_id, now)
+                        log.info("mail sent", extra=mail_fields(message, outbox=True))
                     done.add(row.message_id)
         except SEND_ERRORS as error:  # the server could not be reached, or went away: the rest wait
             for row in rows:
                 if row.message_id not in done:
-                    self._failed(row, now, error)
+                    self._failed(row, now, error, email_message(row, self.settings.mail_from, now))
         return sent
 
-    def _failed(self, row: Outgoing, now: datetime, error: BaseException) -> None:
+    def _failed(self, row: Outgoing, now: datetime, error: BaseException, message: EmailMessage) -> None:
         attempts = row.attempts + 1
         wait = min(self.settings.mail_retry_seconds * 2 ** (attempts - 1), self.settings.mail_retry_max_seconds)
         text = f"{type(error).__name__}: {error}"
         mark_failed(self.view, row.message_id, attempts, now + timedelta(seconds=wait), text)
+        fields = mail_fields(message, outbox=True)
         log.warning(
-            "mail %s to %s failed (attempt %d, next in %.0f s): %s",
-            row.message_id,
-            row.to_address,
-            attempts,
-            wait,
-            text,
+            "mail failed (attempt %d, next in %.0f s): %s",
+            *(attempts, wait, text),
+            extra={**fields, "attempts": attempts, "retry_in": wait, "error": text},
         )
 
     def run(self) -> None:

@@ -151,6 +151,13 @@ class Settings(BaseSettings):
     mail_retry_max_seconds: Annotated[float, Field(gt=0)] = 3600.0
     mail_poll_seconds: Annotated[float, Field(gt=0)] = 1.0  # how often the mailer looks for mail to send
 
+    # What operators see (api/observability/): logs as JSON lines, or readable lines for a developer; the folder
+    # `corral serve`'s workers share their metrics in (made empty at start; unset, a fresh temporary folder); and the
+    # bearer token /metrics asks for, when set.
+    log_format: Literal["json", "console"] = "json"
+    metrics_dir: Path | None = None
+    metrics_token: SecretStr | None = None
+
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment the eventsourcing library reads to build the event store."""
         env = {
