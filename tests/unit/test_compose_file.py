@@ -83,9 +83,17 @@ def test_two_api_servers_and_two_projectors_run_from_the_one_image_the_api_build
     assert api["deploy"]["replicas"] == projector["deploy"]["replicas"] == 2
     assert (api["build"], api["image"], projector["image"]) == (".", "corral:latest", "corral:latest")
     assert "build" not in projector
-    assert api["command"][:2] == ["corral", "serve"] and projector["command"] == ["corral", "projector"]
+    assert api["command"][:2] == ["corral", "serve"] and projector["command"][:2] == ["corral", "projector"]
     assert all(services[n]["depends_on"]["db"]["condition"] == "service_healthy" for n in ("api", "projector"))
     assert all("corral-state:/var/lib/corral" in services[n]["volumes"] for n in ("api", "projector", "demo"))
+
+
+def test_metrics_are_scraped_inside_the_compose_network_and_never_served_through_the_proxy() -> None:
+    services = compose()["services"]
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+
+    assert "--metrics-port" in services["projector"]["command"] and "ports" not in services["projector"]
+    assert "respond /metrics 404" in caddyfile
 
 
 def test_only_the_proxy_publishes_the_api_and_its_config_is_mounted_read_only() -> None:
