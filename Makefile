@@ -34,7 +34,7 @@ pdf: $(STAMP)
 	@$(BIN)/python -c "import weasyprint" 2>/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y $(PDF_LIBRARIES))
 
 test: lint browser pdf
-	$(BIN)/pytest --numprocesses 3
+	$(BIN)/pytest --numprocesses 3 --durations=25
 
 lint: $(STAMP)
 	$(BIN)/ruff check domain projections api web tests bench

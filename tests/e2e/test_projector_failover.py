@@ -69,7 +69,8 @@ def test_a_frozen_projector_is_replaced_within_the_lease_and_stands_by_when_it_w
         holder = eventually(lambda: lease_holder(store.settings), 30, "a projector holding the lease")
         active, standby = (first, second) if holder == first.pid else (second, first)
         assert holder == active.pid
-        assert sessions(active) > 0 and sessions(standby) > 0
+        assert sessions(active) > 0
+        eventually(lambda: sessions(standby) > 0, 30, "the standby connected, polling for the lease")
 
         os.kill(active.pid, signal.SIGSTOP)
         try:
