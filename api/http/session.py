@@ -52,8 +52,11 @@ def check_password(
     request: Request, corral: Corral, ledger: SignInLedger, settings: Settings, username: str, password: str
 ) -> Verified:
     """Whose password this is, the attempt counted against this client and its device; SignInError if refused,
-    ThrottledError (a SignInError) after repeated failures."""
-    return ledger.check_password(corral, attempt_from(request, username, settings), password)
+    ThrottledError (a SignInError) after repeated failures, PasswordSignInOffError (only once the password is right,
+    so that a guess learns nothing) when its organisation has switched password sign-in off."""
+    verified = ledger.check_password(corral, attempt_from(request, username, settings), password)
+    corral.require_password_sign_in(verified.actor)
+    return verified
 
 
 def open_session(response: Response, verified: Verified, settings: Settings) -> str:
