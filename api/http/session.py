@@ -67,6 +67,13 @@ def open_session(response: Response, verified: Verified, settings: Settings) -> 
     return token
 
 
+def local_path(target: str | None) -> str:
+    """Where to go after signing in: only a path on this site, never another site's address ("/" instead)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
 def clear_session_cookie(response: Response, settings: Settings) -> None:
     """Tell the browser to forget its session."""
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=settings.secure_cookies)

@@ -76,3 +76,8 @@ class IdentityProvider(BaseModel):
             ]
         codes = [c for value in found for c in (value if isinstance(value, list) else [value]) if isinstance(c, str)]
         return tuple(dict.fromkeys(code.strip() for code in codes if code.strip()))
+
+
+def provider_named(providers: list[IdentityProvider], key: str) -> IdentityProvider | None:
+    """The configured identity provider with this key, if there is one."""
+    return next((provider for provider in providers if provider.key == key), None)

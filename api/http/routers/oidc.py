@@ -19,8 +19,8 @@ from api.http.deps import AccountsReadings, CorralApp, ServerSettings
 from api.http.errors import domain_problem, organisation_names, wants_page
 from api.http.oidc import PENDING_COOKIE, Pending, ProviderClient, SignInFailedError
 from api.http.security import Verified
-from api.http.session import open_session
-from api.storage.identity_providers import IdentityProvider
+from api.http.session import local_path, open_session
+from api.storage.identity_providers import IdentityProvider, provider_named
 from api.storage.settings import Settings
 from domain.errors import DomainError
 from domain.signing_in import Claimed
@@ -38,21 +38,14 @@ class IdentityProviderOut(BaseModel):
 
 
 def _provider(settings: Settings, key: str) -> IdentityProvider:
-    for provider in settings.oidc_providers:
-        if provider.key == key:
-            return provider
-    raise HTTPException(status.HTTP_404_NOT_FOUND, f"no identity provider is called {key[:40]!r} here")
+    provider = provider_named(settings.oidc_providers, key)
+    if provider is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no identity provider is called {key[:40]!r} here")
+    return provider
 
 
 def _client(settings: Settings, provider: IdentityProvider) -> ProviderClient:
     return ProviderClient(provider, f"{settings.public_url.rstrip('/')}{START}/{provider.key}/callback")
-
-
-def _safe_next(target: str) -> str:
-    """Only a path on this site: never another site's address."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 @router.get("/api/v1/auth/identity-providers", response_model=list[IdentityProviderOut])
@@ -68,7 +61,7 @@ def list_identity_providers(settings: ServerSettings) -> list[IdentityProviderOu
 def start_identity_provider_sign_in(provider: str, settings: ServerSettings, next: str = "/") -> Response:
     """Send the browser to the identity provider to sign in, remembering the sign-in in a short-lived signed cookie."""
     chosen = _provider(settings, provider)
-    pending = Pending.fresh(chosen.key, _safe_next(next))
+    pending = Pending.fresh(chosen.key, local_path(next))
     try:
         url = _client(settings, chosen).authorization_url(pending)
     except SignInFailedError as error:

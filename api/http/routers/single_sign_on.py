@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut
 from api.http.deps import BY_ADMINISTRATOR, ServerSettings
-from api.storage.identity_providers import IdentityProvider
+from api.storage.identity_providers import IdentityProvider, provider_named
 from api.storage.settings import Settings
 from domain.identity import SUBJECT
+from domain.limits import InvalidInputError
 
 router = APIRouter(tags=["administration"], dependencies=[BY_ADMINISTRATOR])
 
@@ -32,10 +33,10 @@ class IdentityIn(BaseModel):
 
 
 def _configured(settings: Settings, key: str) -> IdentityProvider:
-    for provider in settings.oidc_providers:
-        if provider.key == key:
-            return provider
-    raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"no identity provider is called {key[:40]!r} here")
+    provider = provider_named(settings.oidc_providers, key)
+    if provider is None:
+        raise InvalidInputError("provider", f"no identity provider is called {key[:40]!r} here")
+    return provider
 
 
 @router.put("/organisations/{organisation_id}/sign-in", response_model=RecordedOut)
@@ -52,6 +53,7 @@ def choose_organisation_sign_in(organisation_id: UUID, body: SignInChoiceIn, act
 @router.post("/users/{username}/identities", status_code=201, response_model=RecordedOut)
 def link_user_identity(username: str, body: IdentityIn, act: Act, settings: ServerSettings) -> JSONResponse:
     """Link an identity provider's subject to an account of your organisation: it then signs in as that account."""
+    act.corral.account_to_manage(act.actor, username)  # another organisation's account reads as none, before all else
     provider = _configured(settings, body.provider)
     return act.run(
         f"identity {username} {provider.key} {body.subject}",
