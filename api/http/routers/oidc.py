@@ -8,11 +8,12 @@ The start and the callback are addresses a browser is sent to, outside /api/v1: 
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from api.http.deps import AccountsReadings, CorralApp, ServerSettings
@@ -46,6 +47,21 @@ def _provider(settings: Settings, key: str) -> IdentityProvider:
 
 def _client(settings: Settings, provider: IdentityProvider) -> ProviderClient:
     return ProviderClient(provider, f"{settings.public_url.rstrip('/')}{START}/{provider.key}/callback")
+
+
+def _onwards(request: Request, next_page: str) -> Response:
+    """On to the page the person was going to. A browser is sent by a page of this site, not a redirect: arriving
+    from the provider's site, the redirect would still be cross-site, and the browser would not send the new
+    SameSite=Strict session cookie with it."""
+    if not wants_page(request):
+        return RedirectResponse(next_page, status_code=303)
+    address = html.escape(next_page, quote=True)
+    page = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={address}">'
+        f'<title>Signed in - Corral</title></head><body><p>You are signed in. <a href="{address}">Continue</a></p>'
+        "</body></html>"
+    )
+    return HTMLResponse(page)
 
 
 @router.get("/api/v1/auth/identity-providers", response_model=list[IdentityProviderOut])
@@ -124,7 +140,7 @@ def finish_identity_provider_sign_in(
             raise HTTPException(status.HTTP_403_FORBIDDEN, str(refusal)) from None
         return domain_problem(refusal, organisation_names(corral))
     log.info("signed in with an identity provider", extra=facts | {"username": account.username})
-    response = RedirectResponse(pending.next, status_code=303)
+    response = _onwards(request, pending.next)
     open_session(response, Verified(account.as_actor(), account.password_generation), settings)
     response.delete_cookie(PENDING_COOKIE, path=START, httponly=True, samesite="lax", secure=settings.secure_cookies)
     return response
