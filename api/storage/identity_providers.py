@@ -9,8 +9,6 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 
-from api.storage.secret_files import SettingFileError
-
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
@@ -46,36 +44,35 @@ class IdentityProvider(BaseModel):
 
     @model_validator(mode="after")
     def _one_secret(self) -> IdentityProvider:
-        if self.client_secret is not None and self.client_secret_file is not None:
+        """A secret given inline, or read now from its file: a file that cannot be read stops the server at start."""
+        if self.client_secret_file is None:
+            return self
+        if self.client_secret is not None:
             raise ValueError(f"give {self.key}'s client_secret or client_secret_file, not both")
+        try:
+            text = self.client_secret_file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise ValueError(f"{self.key}'s client_secret_file {self.client_secret_file}: {error.strerror}") from None
+        self.client_secret = SecretStr(text.removesuffix("\n").removesuffix("\r"))
         return self
 
     def secret(self) -> str | None:
-        """The client secret, read from its file when it is kept in one (one trailing newline dropped)."""
-        if self.client_secret_file is None:
-            return None if self.client_secret is None else self.client_secret.get_secret_value()
-        try:
-            return self.client_secret_file.read_text(encoding="utf-8").removesuffix("\n").removesuffix("\r")
-        except OSError as error:
-            raise SettingFileError(
-                f"the client_secret_file of identity provider {self.key} ({self.client_secret_file}) cannot be read:"
-                f" {error.strerror}"
-            ) from None
+        """The client secret, if the provider was given one."""
+        return None if self.client_secret is None else self.client_secret.get_secret_value()
 
     def claimed_organisations(self, claims: dict[str, object]) -> tuple[str, ...]:
-        """The organisation codes the organisation claim holds: one, several in a list, or none."""
-        found: list[object] = [claims]
+        """The organisation codes the organisation claim holds: one, several in a list, or none. Each name of a
+        dotted path is looked up in every object reached so far, lists being read item by item."""
+        reached: list[object] = [claims]
         for name in self.organisation_claim.split("."):
-            found = [
-                item
-                for value in found
-                for item in (value if isinstance(value, list) else [value])
-                if isinstance(item, dict)
-                for item in [item.get(name)]
-                if item is not None
-            ]
-        codes = [c for value in found for c in (value if isinstance(value, list) else [value]) if isinstance(c, str)]
-        return tuple(dict.fromkeys(code.strip() for code in codes if code.strip()))
+            reached = [item.get(name) for item in _items(reached) if isinstance(item, dict)]
+        codes = (code.strip() for code in _items(reached) if isinstance(code, str))
+        return tuple(dict.fromkeys(code for code in codes if code))
+
+
+def _items(values: list[object]) -> list[object]:
+    """The values, each list among them opened into its items."""
+    return [item for value in values for item in (value if isinstance(value, list) else [value])]
 
 
 def provider_named(providers: list[IdentityProvider], key: str) -> IdentityProvider | None:

@@ -143,6 +143,10 @@ def test_an_identity_signs_in_again_by_its_subject_alone_whatever_its_email_says
     identity = site.client.app.state.corral.identity(site.issuer, SUBJECT)  # type: ignore[attr-defined]
     kinds = [type(e).__name__ for e in site.client.app.state.corral.events.get(identity.id)]  # type: ignore[attr-defined]
     assert kinds == ["Recognised", "Linked", "SignedIn", "SignedIn"]
+    head = site.client.app.state.corral.recorder.max_notification_id()  # type: ignore[attr-defined]
+    assert site.client.get("/api/v1/organisations", params={"after": head}).status_code == 200  # views applied all
+    views = site.client.get("/readyz").json()["views"]
+    assert views and all(lag["events"] == 0 and lag["stuck"] is None for lag in views.values())
 
 
 def test_an_unknown_identity_is_refused_in_words_that_say_to_ask_the_administrator_and_gets_no_account(
