@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from api.storage.identity_providers import IdentityProvider
+from api.storage.secret_files import SettingFileError
 from api.storage.settings import Settings
 
 CIS2_ISSUER = "https://am.nhsidentity.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/oidc"
@@ -72,3 +73,18 @@ def test_the_organisation_claim_gives_the_codes_it_holds_however_nested(
     provider = IdentityProvider(key="p", display_name="P", issuer=CIS2_ISSUER, client_id="c", organisation_claim=path)
 
     assert provider.claimed_organisations(claims) == codes
+
+
+def test_the_providers_may_be_read_from_a_mounted_file_as_any_setting_and_a_file_of_no_json_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = {"key": "entra", "display_name": "Microsoft Entra ID", "issuer": CIS2_ISSUER, "client_id": "app"}
+    (tmp_path / "providers.json").write_text(json.dumps([provider]) + "\n")
+    (tmp_path / "broken.json").write_text("[{")
+    monkeypatch.delenv("CORRAL_OIDC_PROVIDERS", raising=False)
+    monkeypatch.setenv("CORRAL_OIDC_PROVIDERS_FILE", str(tmp_path / "providers.json"))
+
+    assert [p.display_name for p in Settings().oidc_providers] == ["Microsoft Entra ID"]
+    monkeypatch.setenv("CORRAL_OIDC_PROVIDERS_FILE", str(tmp_path / "broken.json"))
+    with pytest.raises(SettingFileError, match="CORRAL_OIDC_PROVIDERS_FILE"):
+        Settings()
