@@ -131,6 +131,27 @@ def test_an_identity_its_administrator_linked_signs_in_to_a_session_that_works_a
     assert site.client.get("/api/v1/me").status_code == 401
 
 
+def test_a_browser_is_sent_on_by_a_page_of_this_site_so_that_its_strict_session_cookie_goes_with_it(
+    site: Site,
+) -> None:
+    site.link("colin")
+
+    signed_in = site.sign_in(SUBJECT, accept="text/html")
+
+    assert signed_in.status_code == 200 and 'http-equiv="refresh" content="0;url=/home"' in signed_in.text
+    assert "corral_session=" in signed_in.headers["set-cookie"]
+    assert site.client.get("/api/v1/me").json()["username"] == "colin"
+
+
+def test_a_sign_in_the_provider_denied_is_refused_in_its_words(site: Site) -> None:
+    start = site.client.get("/auth/oidc/cis2", follow_redirects=False)
+    state = parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
+
+    denied = site.client.get("/auth/oidc/cis2/callback", params={"state": state, "error": "access_denied"})
+
+    assert denied.status_code == 401 and denied.json()["detail"] == "NHS CIS2 did not sign you in: access_denied"
+
+
 def test_an_identity_signs_in_again_by_its_subject_alone_whatever_its_email_says_now(site: Site) -> None:
     site.link("colin")
     site.sign_in(SUBJECT)

@@ -114,9 +114,8 @@ def finish_identity_provider_sign_in(
     try:
         pending = Pending.unsealed(request.cookies.get(PENDING_COOKIE), settings.signing_key(), chosen.key, state)
         if error or not code:
-            raise SignInFailedError(
-                f"{chosen.display_name} did not sign you in: {error_description or error or 'no code'}"
-            )
+            said = (error_description or error or "no code")[:200]  # the provider's words, as it sent them
+            raise SignInFailedError(f"{chosen.display_name} did not sign you in: {said}")
         claims = _client(settings, chosen).claims(code, pending)
     except SignInFailedError as failure:
         log.warning("single sign-on failed", extra=facts | {"reason": str(failure)})
