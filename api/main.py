@@ -38,6 +38,7 @@ from api.http.routers import (
     metrics,
     notifications,
     nudges,
+    oidc,
     organisations,
     packs,
     payment_rules,
@@ -51,6 +52,7 @@ from api.http.routers import (
     scheme_payments,
     schemes,
     signatures,
+    single_sign_on,
     statements,
     submissions,
     users,
@@ -112,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(auth.router, prefix="/api/v1")
+    app.include_router(oidc.router)
     app.include_router(programmes.router, prefix="/api/v1")
     app.include_router(progress.router, prefix="/api/v1")
     app.include_router(payments.router, prefix="/api/v1")
@@ -140,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(administration.router, prefix="/api/v1")
+    app.include_router(single_sign_on.router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")
     if settings.live_send == "fast":

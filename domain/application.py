@@ -9,6 +9,7 @@ from eventsourcing.persistence import JSONTranscoder
 from domain.administering import AdministrationService
 from domain.collecting import EvidenceService
 from domain.continuing import ContinuationService
+from domain.identity import Identity
 from domain.organisation import Organisation
 from domain.paying import PaymentService
 from domain.programme import Programme
@@ -18,6 +19,7 @@ from domain.reminder import Reminder
 from domain.reviewing import ReviewService
 from domain.scheme import Scheme
 from domain.setting_up import SetUpService
+from domain.signing_in import IdentityService
 from domain.statement import Statement
 from domain.submission import Submission
 from domain.transcoding import register_value_types
@@ -33,10 +35,11 @@ class Corral(
     ReviewService,
     PaymentService,
     AdministrationService,
+    IdentityService,
     UploadService,
 ):
     """Every use case of DOMAIN.md's lifecycle, by family: set-up, the next year, evidence, review, payments,
-    accounts (and their administration) and uploads."""
+    accounts (and their administration), single sign-on and uploads."""
 
     name = "Corral"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
@@ -49,6 +52,7 @@ class Corral(
         Upload: 50,
         Reminder: 50,
         Statement: 50,
+        Identity: 50,
     }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

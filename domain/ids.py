@@ -61,3 +61,8 @@ def reminder_id(scheme_id: UUID, provider_id: UUID, milestone_code: str, overdue
 def statement_id(programme_id: UUID, provider_id: UUID, month: int) -> UUID:
     """One provider's payment statement for one month of a programme's contract year."""
     return _key("statement", programme_id, provider_id, month)
+
+
+def identity_id(issuer: str, subject: str) -> UUID:
+    """A person as one identity provider knows them: its issuer and their subject (case kept: subjects are exact)."""
+    return uuid5(CORRAL, f"identity/{issuer.strip()}/{subject}")

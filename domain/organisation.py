@@ -9,7 +9,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import ids
 from domain.actors import Actor
-from domain.errors import DomainError
+from domain.errors import DomainError, NotPermittedError
 from domain.limits import NAME, ORGANISATION_CODE, InvalidInputError, require_reason
 
 
@@ -132,7 +132,44 @@ class Organisation(Aggregate):
     def _renamed(self, name: str, reason: str, actor: Actor) -> None:
         self.name = name
 
+    class SignInChosen(Aggregate.Event):
+        password_sign_in: bool
+        match_verified_email: bool
+        actor: Actor
+
+    def choose_sign_in(self, actor: Actor, password_sign_in: bool, match_verified_email: bool) -> None:
+        """The organisation's own administrator chooses whether its users may sign in with a password, and whether an
+        identity provider's verified email may link a first single sign-on to one of its accounts."""
+        actor.require_administrator_of(self.id)
+        if (password_sign_in, match_verified_email) == (self.password_sign_in, self.match_verified_email):
+            raise SignInUnchangedError(f"{self.name} signs in that way already")
+        self._sign_in_chosen(password_sign_in=password_sign_in, match_verified_email=match_verified_email, actor=actor)
+
+    @event(SignInChosen)
+    def _sign_in_chosen(self, password_sign_in: bool, match_verified_email: bool, actor: Actor) -> None:
+        self.password_sign_in = password_sign_in
+        self.match_verified_email = match_verified_email
+
+    def require_password_sign_in(self) -> None:
+        """Raise unless this organisation's users may sign in with a password."""
+        if not self.password_sign_in:
+            raise PasswordSignInOffError(
+                f"{self.name} has switched password sign-in off: sign in with your organisation's single sign-on"
+            )
+
+
+class SignInUnchangedError(DomainError):
+    """The organisation already signs in the way chosen."""
+
+
+class PasswordSignInOffError(NotPermittedError):
+    """The organisation's administrator switched password sign-in off: its users sign in with an identity provider."""
+
 
 # What a snapshot taken before sectors were kept reads. Set on the class, not annotated in its body: an annotation
 # would make the aggregate a dataclass.
 Organisation.sector = None
+# Until its administrator chooses otherwise, an organisation's users sign in with passwords, and a first single sign-on
+# is linked to an account only by its administrator.
+Organisation.password_sign_in = True
+Organisation.match_verified_email = False

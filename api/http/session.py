@@ -52,8 +52,11 @@ def check_password(
     request: Request, corral: Corral, ledger: SignInLedger, settings: Settings, username: str, password: str
 ) -> Verified:
     """Whose password this is, the attempt counted against this client and its device; SignInError if refused,
-    ThrottledError (a SignInError) after repeated failures."""
-    return ledger.check_password(corral, attempt_from(request, username, settings), password)
+    ThrottledError (a SignInError) after repeated failures, PasswordSignInOffError (only once the password is right,
+    so that a guess learns nothing) when its organisation has switched password sign-in off."""
+    verified = ledger.check_password(corral, attempt_from(request, username, settings), password)
+    corral.require_password_sign_in(verified.actor)
+    return verified
 
 
 def open_session(response: Response, verified: Verified, settings: Settings) -> str:
@@ -62,6 +65,13 @@ def open_session(response: Response, verified: Verified, settings: Settings) -> 
     set_session_cookie(response, token, settings)
     set_device_cookie(response, verified.actor.user_id, settings)
     return token
+
+
+def local_path(target: str | None) -> str:
+    """Where to go after signing in: only a path on this site, never another site's address ("/" instead)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
 
 
 def clear_session_cookie(response: Response, settings: Settings) -> None:

@@ -43,5 +43,14 @@ class SettingFiles(PydanticBaseSettingsSource):
         for name, field in self.settings_cls.model_fields.items():
             value, key, _ = self.get_field_value(field, name)
             if value is not None:
-                found[key] = value
+                found[key] = self._decoded(name, field, value)
         return found
+
+    def _decoded(self, name: str, field: FieldInfo, text: str) -> Any:
+        """A list or an object (e.g. CORRAL_OIDC_PROVIDERS) from its JSON text, as from the variable itself."""
+        if not self.field_is_complex(field):
+            return text
+        try:
+            return self.decode_complex_value(name, field, text)
+        except ValueError:
+            raise SettingFileError(f"{PREFIX}{name.upper()}_FILE names a file that does not hold JSON") from None

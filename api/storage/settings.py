@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError
 
 from api.storage.event_store import Factory
 from api.storage.files import create_once
+from api.storage.identity_providers import IdentityProvider
 from api.storage.secret_files import SettingFiles
 from domain.clock import Clock, clock_for
 
@@ -150,6 +151,11 @@ class Settings(BaseSettings):
     mail_retry_seconds: Annotated[float, Field(gt=0)] = 30.0  # the first wait after a failed send; it doubles
     mail_retry_max_seconds: Annotated[float, Field(gt=0)] = 3600.0
     mail_poll_seconds: Annotated[float, Field(gt=0)] = 1.0  # how often the mailer looks for mail to send
+
+    # Single sign-on (api/storage/identity_providers.py): the identity providers offered, a JSON list; how long a
+    # sign-in may take at the provider before its pending state (a signed cookie) expires.
+    oidc_providers: list[IdentityProvider] = []
+    oidc_state_minutes: Annotated[int, Field(gt=0, le=60)] = 10
 
     # What operators see (api/observability/): logs as JSON lines, or readable lines for a developer; the folder
     # `corral serve`'s workers share their metrics in (made empty at start; unset, a fresh temporary folder); and the

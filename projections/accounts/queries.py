@@ -51,3 +51,11 @@ def organisation_accounts(view: AccountsView, organisation_id: UUID) -> list[Acc
             )
             for row in conn.execute(query.order_by(a.c.username))
         ]
+
+
+def usernames_with_email(view: AccountsView, organisation_id: UUID, email: str) -> list[str]:
+    """The usernames of the organisation's accounts with this email address (addresses are kept lower-case)."""
+    a = view.accounts
+    query = select(a.c.username).where(a.c.organisation_id == str(organisation_id), a.c.email == email.lower())
+    with view.database.reading() as conn:
+        return [row.username for row in conn.execute(query.order_by(a.c.username))]

@@ -275,6 +275,7 @@ MATRIX = (
     Row("POST", f"{V1}/auth/token", public, form=SIGN_IN),
     Row("POST", f"{V1}/auth/session", public, form=SIGN_IN),
     Row("GET", f"{V1}/auth/session", reads(everyone)),
+    Row("GET", f"{V1}/auth/identity-providers", public),
     Row("POST", f"{V1}/auth/logout", changes(*Role), signs_out=True),
     Row("GET", f"{V1}/me", reads(everyone)),
     Row("GET", f"{V1}/me/queue", reads(everyone)),
@@ -412,6 +413,14 @@ MATRIX = (
         headers={"If-Match": '"99"'},
     ),
     Row("POST", f"{V1}/users/{{username}}/enablement", COLINS_ADMINISTRATOR, json=WHY),
+    # Single sign-on: an identity provider this server has not (none is configured here), the choice already made.
+    Row("POST", f"{V1}/users/{{username}}/identities", COLINS_ADMINISTRATOR, json={"provider": "cis2", "subject": "x"}),
+    Row(
+        "PUT",
+        f"{V1}/organisations/{{organisation_id}}/sign-in",
+        changes(Role.ADMINISTRATOR, may=administrator_of(COMMUNITY_ID)),
+        json={"password_sign_in": True, "match_verified_email": False},
+    ),
     Row("POST", f"{V1}/users/{{username}}/role", COLINS_ADMINISTRATOR, json=WHY | {"role": "provider"}),
     Row("POST", f"{V1}/users/{{username}}/grants", COLINS_ADMINISTRATOR, json={"programme_id": "{programme_id}"}),
     Row("POST", f"{V1}/users/{{username}}/grants/{{programme_id}}/withdrawal", COLINS_ADMINISTRATOR, json=WHY),

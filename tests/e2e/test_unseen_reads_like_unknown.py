@@ -61,7 +61,8 @@ RANDOM: dict[str, Callable[[], str]] = {
     "code": lambda: f"M{secrets.token_hex(4)}",
     "number": lambda: str(1000 + secrets.randbelow(9000)),  # an evidence pack's: one never presented reads as unseen
 }
-NOT_IDS = {"quarter", "form"}
+# An identity provider's key (/auth/oidc/{provider}) names the server's configuration, the same to everyone.
+NOT_IDS = {"quarter", "form", "provider"}
 # A user account's username: whether an administrator may name another organisation's account is issue 14's item 2.
 ELSEWHERE = {"username"}
 PLACEHOLDER = "<id>"

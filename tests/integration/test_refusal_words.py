@@ -38,6 +38,7 @@ from domain.programme import ProviderTerms
 from domain.on_account import OnAccountBasis
 from domain.restatement import Correction
 from domain.scheme import Participant, SchemeTerms
+from domain.signing_in import Claimed
 from domain.statements import Settlement
 from tests.e2e.serving import run
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE, PRIVATE_ID
@@ -482,6 +483,36 @@ def _(app: Corral) -> object:
 def _(app: Corral) -> object:
     programme_id = programme_set_up(app, ACUTE_ID)
     return app.join_programme(COMMISSIONER, programme_id, provider_terms(app.programme(programme_id).commissioner_id))
+
+
+CIS2 = "https://am.nhsidentity.spineservices.nhs.uk/openam/oauth2/realms/root/realms/oidc"
+
+
+@breaks("SignInUnchanged")
+def _(app: Corral) -> object:
+    programme_set_up(app)
+    return app.choose_sign_in(OPERATOR, COMMUNITY_ID, password_sign_in=True, match_verified_email=False)
+
+
+@breaks("PasswordSignInOff")
+def _(app: Corral) -> object:
+    programme_set_up(app)
+    app.choose_sign_in(OPERATOR, COMMUNITY_ID, password_sign_in=False, match_verified_email=False)
+    return app.require_password_sign_in(COMMUNITY)
+
+
+@breaks("UnknownIdentity")
+def _(app: Corral) -> object:
+    return app.sign_in_with_identity(Claimed(CIS2, "5551234", "NHS CIS2", "colin@example.nhs.uk"), lambda o, e: [])
+
+
+@breaks("IdentityLinkedAlready")
+def _(app: Corral) -> object:
+    programme_set_up(app)
+    app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, "hash")
+    app.register_user(OPERATOR, "carol", COMMUNITY_ID, Role.PROVIDER, "hash")
+    app.link_identity(OPERATOR, "colin", CIS2, "5551234", "NHS CIS2")
+    return app.link_identity(OPERATOR, "carol", CIS2, "5551234", "NHS CIS2")
 
 
 def _errors(kind: type[DomainError]) -> set[type[DomainError]]:

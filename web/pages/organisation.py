@@ -48,3 +48,33 @@ def rename(
             f"Your organisation is now called {name.strip()}.", "Every page and the record use the new name."
         ),
     )
+
+
+@router.post("/sign-in")
+def choose_sign_in(
+    page: CurrentPage,
+    act: FormAct,
+    password_sign_in: Annotated[str, Form()] = "",
+    match_verified_email: Annotated[str, Form()] = "",
+) -> Response:
+    """Choose how the organisation's users sign in: passwords on or off, and matching a first single sign-on by
+    verified email."""
+    administrator(act.actor)
+    passwords, by_email = password_sign_in == "yes", match_verified_email == "yes"
+    return page.act(
+        act,
+        lambda: act.corral.choose_sign_in(
+            act.actor, act.actor.organisation_id, passwords, by_email, act.expected_version
+        ),
+        "sign-in",
+        {"password_sign_in": password_sign_in, "match_verified_email": match_verified_email},
+        lambda failure: _organisation_page(page, failure),
+        ORGANISATION,
+        confirmed=Flash(
+            "Your users sign in "
+            + ("with a password or single sign-on." if passwords else "with single sign-on only."),
+            "A first single sign-on is linked to the account with its verified email."
+            if by_email
+            else "An administrator links each single sign-on to its account.",
+        ),
+    )

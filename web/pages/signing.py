@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from api.http.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
-from api.http.session import check_password, clear_session_cookie, open_session, require_this_site
+from api.http.session import check_password, clear_session_cookie, local_path, open_session, require_this_site
 from domain.actors import Role
 from domain.errors import DomainError
 from web.pages.base import FormFailure, PageRoute, see_other
 from web.pages.rendering import render
 
 router = APIRouter(route_class=PageRoute)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never another site's address."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 @router.get("/")
@@ -33,11 +27,19 @@ def start(actor: CurrentActor) -> Response:
     return see_other("/home" if actor.role in (Role.PROVIDER, Role.COMMISSIONER) else "/programmes")
 
 
+def _sign_in_context(request: Request, next: str, signed_out: bool, failure: FormFailure | None) -> dict[str, Any]:
+    """What the sign-in page shows: the form, and a way in by each identity provider the server offers."""
+    providers = [
+        (provider.display_name, f"/auth/oidc/{provider.key}?{urlencode({'next': next})}")
+        for provider in request.app.state.settings.oidc_providers
+    ]
+    return {"next": next, "signed_out": signed_out, "failure": failure, "providers": providers}
+
+
 @router.get("/sign-in")
 def sign_in_page(request: Request, next: str | None = None, signed_out: bool = False) -> Response:
-    """The sign-in form."""
-    context = {"next": _safe_next(next), "signed_out": signed_out, "failure": None}
-    return render(request, "sign_in.html", context, None)
+    """The sign-in form, and a button for each identity provider."""
+    return render(request, "sign_in.html", _sign_in_context(request, local_path(next), signed_out, None), None)
 
 
 @router.post("/sign-in")
@@ -63,12 +65,11 @@ def sign_in(
         except DomainError as error:  # the same words whatever is wrong, or how long to wait after many failures
             errors.append(("sign-in-username", str(error).capitalize()))
         else:
-            response = see_other(_safe_next(next))
+            response = see_other(local_path(next))
             open_session(response, verified, settings)
             return response
     failure = FormFailure("sign-in", {"username": username}, errors)
-    context = {"next": _safe_next(next), "signed_out": False, "failure": failure}
-    return render(request, "sign_in.html", context, None, 400)
+    return render(request, "sign_in.html", _sign_in_context(request, local_path(next), False, failure), None, 400)
 
 
 @router.post("/sign-out")
