@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 
-from api.http import errors
+from api.http import errors, openapi
 from api.storage import projector_lock
 from api.storage.attachments import AttachmentStore
 from api.http.faults import Faults
@@ -102,9 +102,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Corral",
         summary="System-wide shared CQUIN schemes: evidence, review and payments, every step an event.",
         version="0.1.0",
+        openapi_tags=openapi.TAGS,
+        generate_unique_id_function=openapi.operation_id,
+        separate_input_output_schemas=False,
         lifespan=_holding_projector_lock(settings, lifespan),
     )
     errors.install(app, pages=web.fault_page)
+    openapi.install(app)
     app.add_middleware(BodyGuard, settings=settings, pages=web.fault_page)
     app.add_middleware(Faults, pages=web.fault_page)
     app.add_middleware(measured.RequestMetrics)

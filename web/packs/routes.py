@@ -31,7 +31,7 @@ def packs_path(scheme_id: UUID | str, quarter: Quarter | str) -> str:
 
 
 @router.get("")
-def listed(
+def list_packs(
     scheme_id: UUID, quarter: Quarter, actor: CurrentActor, readings: ProgressReadings, corral: CorralApp, _: ViewsAfter
 ) -> list[dict[str, Any]]:
     """The packs presented this quarter, pack 1 first, each with its PDF and ZIP links (your own part, if not the
@@ -51,7 +51,7 @@ def listed(
 
 
 @router.get("/{number}.pdf", response_class=Response, responses={200: {"content": {PDF: {}}}})
-def pdf(
+def download_pack_pdf(
     scheme_id: UUID,
     quarter: Quarter,
     actor: CurrentActor,
@@ -67,7 +67,7 @@ def pdf(
 
 
 @router.get("/{number}.zip", response_class=Response, responses={200: {"content": {ZIP: {}}}})
-def archive(
+def download_pack_zip(
     scheme_id: UUID,
     quarter: Quarter,
     actor: CurrentActor,

@@ -79,7 +79,7 @@ def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act
 
 
 @router.get("/assessments/{provider_id}/{milestone_code}/history", tags=["boards"])
-def assessment_history_of(
+def read_assessment_history(
     scheme_id: UUID, quarter: Quarter, provider_id: UUID, milestone_code: str, actor: CurrentActor, corral: CorralApp
 ) -> Any:
     """Every decision on one provider-milestone, oldest first, with the exact evidence each was based on."""

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/programmes", tags=["boards"])
 
 
 @router.get("/{programme_id}/audit")
-def audit(
+def read_audit(
     programme_id: UUID,
     actor: CurrentActor,
     readings: ProgressReadings,

@@ -17,7 +17,9 @@ router = APIRouter(prefix="/schemes", tags=["boards"])
 
 
 @router.get("/{scheme_id}/quarters/{quarter}/board")
-def board(scheme_id: UUID, quarter: Quarter, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
+def read_board(
+    scheme_id: UUID, quarter: Quarter, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
+) -> Any:
     """Who has sent what, who is missing, the nudges and whether the pack is ready: for the lead and commissioner."""
     board_access(readings, actor, str(scheme_id))
     return json_read(asdict(collation_board(readings, str(scheme_id), quarter)))

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/providers", tags=["boards"])
 
 
 @router.get("/{provider_id}/dashboard")
-def dashboard(provider_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
+def read_dashboard(provider_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
     """Your organisation's schemes, milestones soonest first, evidence, assessments, money and open nudges."""
     may_read_dashboard(actor, provider_id)
     nudges = open_nudges(readings, str(provider_id))

@@ -44,7 +44,7 @@ class RestatementIn(BaseModel):
     response_model=RecordedOut,
     dependencies=[BY_COMMISSIONER, KnownScheme],
 )
-def restate(
+def restate_assessment(
     scheme_id: UUID, quarter: Quarter, provider_id: UUID, milestone_code: str, body: RestatementIn, act: Act
 ) -> JSONResponse:
     """After the quarter has closed, the commissioner restates a provider-milestone: corrected figures or a corrected
@@ -71,7 +71,7 @@ def restate(
 
 
 @router.get("/assessments")
-def assessments_at(
+def read_assessments(
     scheme_id: UUID,
     quarter: Quarter,
     actor: CurrentActor,

@@ -18,7 +18,7 @@ from api.http.deps import (
     ViewsAtHead,
     performed_by,
 )
-from api.http.exports import Format, Pounds, file_name, table
+from api.http.exports import DOWNLOAD, Format, Pounds, file_name, table
 from api.http.setting_up import OnAccountBasisIn, StatementIn
 from api.http.reads import json_read
 from domain.on_account import month_label
@@ -76,7 +76,7 @@ def issue_statement(programme_id: UUID, body: StatementIn, act: Act, readings: P
 
 
 @router.get("/statements")
-def statements(programme_id: UUID, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings) -> Response:
+def list_statements(programme_id: UUID, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings) -> Response:
     """The statements issued so far: every provider's for the commissioner, the finance approver and the auditor;
     a provider its own. Money in pounds to the penny."""
     issued = _seen(programme_id, programme_access(readings, actor, str(programme_id)), corral)
@@ -95,8 +95,8 @@ def statements(programme_id: UUID, actor: CurrentActor, corral: CorralApp, readi
     )
 
 
-@router.get("/statements.{form}")
-def download(
+@router.get("/statements.{form}", response_class=Response, responses=DOWNLOAD)
+def download_statements(
     programme_id: UUID, form: Format, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings
 ) -> Response:
     """The statements as `GET statements` gives them, as a CSV file or a workbook."""
