@@ -14,7 +14,7 @@ from api.storage.attachments import AttachmentStore
 from api.http.faults import Faults
 from api.http.guard import BodyGuard
 from api.storage.idempotency import IdempotencyKeys
-from api.live import endpoint as live
+from api.live import asyncapi, endpoint as live
 from api.live.hub import Hub
 from api.live.limits import LiveLimits
 from api.live.uvicorn_fast import ServerSend
@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(administration.router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")
+    app.include_router(asyncapi.router)  # beside /openapi.json, outside it
     if settings.live_send == "fast":
         app.add_middleware(ServerSend)  # outermost: the fast path finds uvicorn's own send behind it
     app.include_router(web.router)
