@@ -145,13 +145,15 @@ def _documented(app: FastAPI) -> Iterator[RouteContext]:
 
 def _describe(operation: dict[str, Any], route: RouteContext, method: str) -> None:
     responses: dict[str, Any] = operation["responses"]
-    responses.pop("422", None)  # FastAPI's HTTPValidationError: the server sends a problem instead
+    if "HTTPValidationError" in str(responses.get("422")):  # FastAPI's: the server sends a problem instead
+        del responses["422"]
     for code, text in errors_of(route, method).items():
-        answer = responses.setdefault(str(code), {"description": text})
-        answer.setdefault("content", {}).pop("application/json", None)
-        answer["content"].setdefault(PROBLEM, {})["schema"] = {"$ref": "#/components/schemas/Problem"}
-        if code in (429, 503):
-            answer.setdefault("headers", {})["Retry-After"] = RETRY_AFTER
+        responses.setdefault(str(code), {"description": text})
+    for status, answer in responses.items():
+        if status >= "400" and (route.path_format or "").startswith("/api/"):
+            answer["content"] = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+            if status in ("429", "503"):
+                answer.setdefault("headers", {})["Retry-After"] = RETRY_AFTER
     for answer in responses.values():
         for media in answer.get("content", {}).values():
             media.setdefault("schema", BINARY)  # a file, its type as the media type says
@@ -182,10 +184,9 @@ def errors_of(route: RouteContext, method: str) -> dict[int, str]:
         (signed_in, 401, "not signed in: no token or session cookie, or one that has ended"),
         (throttled and not signed_in, 401, "the username or password is wrong"),
         (
-            method not in SAFE_METHODS,
+            command or (signed_in and method not in SAFE_METHODS),
             403,
-            "not allowed: a role that never does this, a rule of who may, or a session"
-            " cookie without its CSRF token (or a sign-in from another site)",
+            "not allowed: a role that never does this, a rule of who may, or a session cookie without its CSRF token",
         ),
         (by_path or command, 404, "not found, or not yours to see (both read the same)"),
         (command, 409, "a conflict: it exists already, or another change came first"),

@@ -161,6 +161,21 @@ def test_a_quarter_is_driven_with_the_generated_client_and_every_answer_parses(
     payments = client.module("api.programmes.read_payments")
     paid = parsed(payments.sync_detailed(PROGRAMME_ID, client=commissioner, after=assessed.position))
     own = parsed(payments.sync_detailed(PROGRAMME_ID, client=provider))
+    [dashboard] = parsed(client.module("api.boards.read_dashboard").sync_detailed(MENTAL_HEALTH_ID, client=provider))
+    reads = (
+        parsed(client.module("api.boards.read_board").sync_detailed(SCHEME_ID, quarter, client=lead)),
+        parsed(client.module("api.boards.my_queue").sync_detailed(client=lead)),
+        parsed(client.module("api.notifications.my_notifications").sync_detailed(client=provider)),
+        parsed(client.module("api.boards.read_audit").sync_detailed(PROGRAMME_ID, client=commissioner, limit=5)),
+        parsed(client.module("api.payments.list_statements").sync_detailed(PROGRAMME_ID, client=commissioner)),
+        parsed(client.module("api.reviews.read_assessments").sync_detailed(SCHEME_ID, quarter, client=commissioner)),
+    )
+    [pack] = parsed(client.module("api.packs.list_packs").sync_detailed(SCHEME_ID, quarter, client=lead))
+    [history] = parsed(
+        client.module("api.boards.read_assessment_history").sync_detailed(
+            SCHEME_ID, quarter, MENTAL_HEALTH_ID, "Q3", client=commissioner
+        )
+    )
 
     assert isinstance(read.parsed, models.SubmissionOut) and read.parsed.status == "returned"
     assert [r.version for r in (submitted, returned, revised, accepted)] == [1, 2, 3, 4]
@@ -170,6 +185,12 @@ def test_a_quarter_is_driven_with_the_generated_client_and_every_answer_parses(
     ]
     assert str(MENTAL_HEALTH_ID) in {p.provider_id for p in paid.providers}
     assert [p.provider_id for p in own.providers] == [str(MENTAL_HEALTH_ID)]
+    assert isinstance(dashboard, models.DashboardOut) and isinstance(dashboard.milestones[0], models.MilestoneProgress)
+    named = ["CollationBoard", "QueueOut", "Inbox", "AuditPage", "StatementsOut", "AssessmentsAsOfOut"]
+    assert [type(r).__name__ for r in reads] == named
+    assert isinstance(pack, models.PresentedPack) and pack.presented_by == "cct.quality"
+    assert history.assessment.status.value == "Met"
+    assert ("Q3", "Met") in {(m.code, m.assessment) for m in dashboard.milestones if m.scheme_id == str(SCHEME_ID)}
 
 
 def test_a_refusal_parses_into_the_problem_it_is(generated: tuple[Generated, dict[str, Any], str]) -> None:

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from api.http.deps import AttachmentFiles, CorralApp, CurrentActor, ProgressReadings, ViewsAfter
 from domain.errors import NotFoundError
@@ -30,7 +31,17 @@ def packs_path(scheme_id: UUID | str, quarter: Quarter | str) -> str:
     return f"/api/v1/schemes/{scheme_id}/quarters/{Quarter(quarter).value}/packs"
 
 
-@router.get("")
+class PresentedPack(BaseModel):
+    """A pack presented, with where to download it."""
+
+    number: int
+    presented_at: str = Field(json_schema_extra={"format": "date-time"})
+    presented_by: str
+    pdf: str = Field(description="the pack as a PDF")
+    zip: str = Field(description="the pack's evidence files as a ZIP")
+
+
+@router.get("", response_model=list[PresentedPack])
 def list_packs(
     scheme_id: UUID, quarter: Quarter, actor: CurrentActor, readings: ProgressReadings, corral: CorralApp, _: ViewsAfter
 ) -> list[dict[str, Any]]:

@@ -11,12 +11,13 @@ from fastapi import APIRouter
 from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
 from api.http.reads import json_read
 from domain.milestones import Quarter
+from projections.progress.queries.collation import CollationBoard
 from projections.progress.queries import board_access, collation_board
 
 router = APIRouter(prefix="/schemes", tags=["boards"])
 
 
-@router.get("/{scheme_id}/quarters/{quarter}/board")
+@router.get("/{scheme_id}/quarters/{quarter}/board", response_model=CollationBoard)
 def read_board(
     scheme_id: UUID, quarter: Quarter, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 ) -> Any:

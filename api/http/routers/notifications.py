@@ -14,7 +14,7 @@ from api.http.deps import CurrentActor, NotificationsReadings, ViewsAfter
 from api.http.reads import json_read
 from domain.notifications import LAST_POSITION, MOST_READ_AT_ONCE, EmailChoice, notice_ids
 from domain.service import Recorded
-from projections.notifications.queries import MAX_LIMIT, inbox, require_own_notices
+from projections.notifications.queries import MAX_LIMIT, Inbox, inbox, require_own_notices
 
 router = APIRouter(prefix="/me", tags=["notifications"])
 
@@ -29,7 +29,7 @@ class EmailIn(BaseModel):
     choice: EmailChoice
 
 
-@router.get("/notifications")
+@router.get("/notifications", response_model=Inbox)
 def my_notifications(
     actor: CurrentActor,
     view: NotificationsReadings,

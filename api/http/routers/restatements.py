@@ -70,7 +70,32 @@ def restate_assessment(
     )
 
 
-@router.get("/assessments")
+class StandingOut(BaseModel):
+    """One provider-milestone's standing assessment, as a point-in-time read finds it."""
+
+    provider_id: UUID
+    milestone_code: str
+    status: AssessmentStatus
+    achievement: Decimal | None
+    rationale: str
+    override_reason: str
+    numerator: Decimal | None = Field(description="the figures judged, for a numeric milestone")
+    denominator: Decimal | None
+    effective_on: date
+    recorded_at: datetime
+    restated: bool = Field(description="a restatement after the close")
+    reason: str = Field(description="why it was revised on appeal or restated; empty for a first assessment")
+
+
+class AssessmentsAsOfOut(BaseModel):
+    scheme_id: UUID
+    quarter: Quarter
+    known_on: date | datetime | None
+    effective_on: date | None
+    assessments: list[StandingOut]
+
+
+@router.get("/assessments", response_model=AssessmentsAsOfOut)
 def read_assessments(
     scheme_id: UUID,
     quarter: Quarter,
