@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from api.http.commands import get_command
 from api.http.deps import Ledger, get_claims
 from api.http.errors import PROBLEM
+from api.http.session import SAFE_METHODS
 from api.http.examples import EXAMPLES
 
 TAGS: list[dict[str, str]] = [
@@ -52,8 +53,6 @@ TAGS: list[dict[str, str]] = [
     {"name": "notifications", "description": "Your inbox of notices and how you hear of them by email."},
 ]
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
 
 class FieldFault(BaseModel):
     """One input at fault, and what is wrong with it."""
@@ -82,7 +81,7 @@ ETAG = {
     "schema": {"type": "string"},
 }
 REPLAYED = {
-    "description": "`true` when this is the first answer to the same Idempotency-Key, handed back again",
+    "description": "`true` when this answer is the one the first request with the same Idempotency-Key got",
     "schema": {"type": "string"},
 }
 BINARY = {"type": "string", "format": "binary"}
@@ -120,7 +119,7 @@ def document(app: FastAPI) -> dict[str, Any]:
         summary=app.summary,
         description=app.description,
         routes=app.routes,
-        tags=TAGS,
+        tags=app.openapi_tags,
         separate_input_output_schemas=False,
     )
     models = schema.setdefault("components", {}).setdefault("schemas", {})
