@@ -8,13 +8,13 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 
-from api.http import errors
+from api.http import errors, openapi
 from api.storage import projector_lock
 from api.storage.attachments import AttachmentStore
 from api.http.faults import Faults
 from api.http.guard import BodyGuard
 from api.storage.idempotency import IdempotencyKeys
-from api.live import endpoint as live
+from api.live import asyncapi, endpoint as live
 from api.live.hub import Hub
 from api.live.limits import LiveLimits
 from api.live.uvicorn_fast import ServerSend
@@ -104,9 +104,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Corral",
         summary="System-wide shared CQUIN schemes: evidence, review and payments, every step an event.",
         version="0.1.0",
+        openapi_tags=openapi.TAGS,
+        generate_unique_id_function=openapi.operation_id,
+        separate_input_output_schemas=False,
         lifespan=_holding_projector_lock(settings, lifespan),
     )
     errors.install(app, pages=web.fault_page)
+    openapi.install(app)
     app.add_middleware(BodyGuard, settings=settings, pages=web.fault_page)
     app.add_middleware(Faults, pages=web.fault_page)
     app.add_middleware(measured.RequestMetrics)
@@ -146,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(single_sign_on.router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")
+    app.include_router(asyncapi.router)  # beside /openapi.json, outside it
     if settings.live_send == "fast":
         app.add_middleware(ServerSend)  # outermost: the fast path finds uvicorn's own send behind it
     app.include_router(web.router)

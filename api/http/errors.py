@@ -27,7 +27,7 @@ from domain.limits import InvalidInputError
 
 PROBLEM = "application/problem+json"
 # The paths that answer JSON; every other path is a page, and a page's error is shown as a page.
-API_PATHS = ("/api/", "/healthz", "/readyz", "/openapi.json", "/docs", "/redoc")
+API_PATHS = ("/api/", "/healthz", "/readyz", "/openapi.json", "/asyncapi.json", "/docs", "/redoc")
 
 Pages = Callable[[Request, int, str, str], Response]
 """Draws an error page: the request, the status, a title and what to tell the reader (the composition root hands

@@ -32,6 +32,13 @@ MEDIA_TYPES = {
 }
 
 
+def downloads(*forms: Format) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI's note of a download's answer: a file in each of these forms."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"content": {MEDIA_TYPES[form].partition(";")[0]: binary for form in forms}}}
+
+
+DOWNLOAD = downloads(Format.CSV, Format.XLSX)
 MAX_WIDTH = 60  # characters: a column of longer text stays this wide rather than pass a screen
 
 

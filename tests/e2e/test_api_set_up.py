@@ -188,7 +188,7 @@ def test_thresholds_are_drafted_and_read_back_in_their_unit_and_a_percentage_typ
         schemes, json=_measured_in({"minimum": "60", "maximum": "80", "unit": "percent"}), headers=gill
     )
     read = client.get(f"/api/v1/schemes/{in_percent.json()['id']}", headers=gill).json()
-    documented = client.get("/openapi.json").json()["components"]["schemas"]["MeasureIn-Input"]["properties"]
+    documented = client.get("/openapi.json").json()["components"]["schemas"]["MeasureIn"]["properties"]
 
     assert unitless.status_code == 422
     assert unitless.json()["errors"] == [

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from api.http.deps import AttachmentFiles, CorralApp, CurrentActor, ProgressReadings, ViewsAfter
 from domain.errors import NotFoundError
@@ -30,8 +31,18 @@ def packs_path(scheme_id: UUID | str, quarter: Quarter | str) -> str:
     return f"/api/v1/schemes/{scheme_id}/quarters/{Quarter(quarter).value}/packs"
 
 
-@router.get("")
-def listed(
+class PresentedPack(BaseModel):
+    """A pack presented, with where to download it."""
+
+    number: int
+    presented_at: str = Field(json_schema_extra={"format": "date-time"})
+    presented_by: str
+    pdf: str = Field(description="the pack as a PDF")
+    zip: str = Field(description="the pack's evidence files as a ZIP")
+
+
+@router.get("", response_model=list[PresentedPack])
+def list_packs(
     scheme_id: UUID, quarter: Quarter, actor: CurrentActor, readings: ProgressReadings, corral: CorralApp, _: ViewsAfter
 ) -> list[dict[str, Any]]:
     """The packs presented this quarter, pack 1 first, each with its PDF and ZIP links (your own part, if not the
@@ -51,7 +62,7 @@ def listed(
 
 
 @router.get("/{number}.pdf", response_class=Response, responses={200: {"content": {PDF: {}}}})
-def pdf(
+def download_pack_pdf(
     scheme_id: UUID,
     quarter: Quarter,
     actor: CurrentActor,
@@ -67,7 +78,7 @@ def pdf(
 
 
 @router.get("/{number}.zip", response_class=Response, responses={200: {"content": {ZIP: {}}}})
-def archive(
+def download_pack_zip(
     scheme_id: UUID,
     quarter: Quarter,
     actor: CurrentActor,

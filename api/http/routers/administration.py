@@ -94,7 +94,7 @@ def invite(body: InvitationIn, act: Act, settings: ServerSettings) -> JSONRespon
 
 
 @router.post("/users/{username}/set-password-link", response_model=LinkOut, responses=ACCOUNT_PROBLEMS)
-def send_link(username: str, act: Act, settings: ServerSettings) -> JSONResponse:
+def send_password_link(username: str, act: Act, settings: ServerSettings) -> JSONResponse:
     """Reset a password: the old one and every session end, and the user is emailed a link to choose anew."""
     link = new_link(settings)
     answer = act.run(
@@ -105,7 +105,7 @@ def send_link(username: str, act: Act, settings: ServerSettings) -> JSONResponse
 
 
 @router.post("/users/{username}/enablement", response_model=RecordedOut, responses=ACCOUNT_PROBLEMS)
-def enable(username: str, body: ReasonIn, act: Act) -> JSONResponse:
+def enable_user(username: str, body: ReasonIn, act: Act) -> JSONResponse:
     """Let a disabled account of your organisation act again, saying why."""
     return act.run(
         f"enable {username} {body.reason}",
@@ -123,7 +123,7 @@ def change_role(username: str, body: RoleIn, act: Act) -> JSONResponse:
 
 
 @router.post("/users/{username}/grants", response_model=RecordedOut, responses=ACCOUNT_PROBLEMS)
-def grant(username: str, body: GrantIn, act: Act) -> JSONResponse:
+def grant_programme(username: str, body: GrantIn, act: Act) -> JSONResponse:
     """Let an auditor of your organisation read a programme it takes part in, audit trail included."""
     return act.run(
         f"grant {username} {body.programme_id}",

@@ -15,7 +15,7 @@ from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownScheme
 from api.http.reads import json_read
 from domain.achievement import AssessmentStatus
-from domain.history import assessment_history
+from domain.history import AssessedEvidence, assessment_history
 from domain.limits import SHORT_TEXT
 from domain.milestones import Quarter
 
@@ -78,8 +78,10 @@ def revise_on_appeal(scheme_id: UUID, quarter: Quarter, body: AppealIn, act: Act
     )
 
 
-@router.get("/assessments/{provider_id}/{milestone_code}/history", tags=["boards"])
-def assessment_history_of(
+@router.get(
+    "/assessments/{provider_id}/{milestone_code}/history", response_model=list[AssessedEvidence], tags=["boards"]
+)
+def read_assessment_history(
     scheme_id: UUID, quarter: Quarter, provider_id: UUID, milestone_code: str, actor: CurrentActor, corral: CorralApp
 ) -> Any:
     """Every decision on one provider-milestone, oldest first, with the exact evidence each was based on."""

@@ -25,14 +25,16 @@ class AttachmentOut(BaseModel):
 
 
 @router.post("/attachments", status_code=201, response_model=AttachmentOut)
-def upload(file: UploadFile, store: AttachmentFiles, actor: CurrentActor, corral: CorralApp) -> AttachmentOut:
+def upload_attachment(
+    file: UploadFile, store: AttachmentFiles, actor: CurrentActor, corral: CorralApp
+) -> AttachmentOut:
     """Store a file as your organisation's; name it in your evidence by the SHA-256 returned (again: no error)."""
     kept = keep_upload(store, corral, actor, file)
     return AttachmentOut(sha256=kept.sha256, name=kept.name, size=kept.size, media_type=kept.media_type)
 
 
 @router.get("/submissions/{submission_id}/attachments/{sha256}", response_class=FileResponse)
-def download(
+def download_attachment(
     submission_id: UUID, sha256: str, store: AttachmentFiles, actor: CurrentActor, corral: CorralApp
 ) -> FileResponse:
     """A file of the evidence, for those who may read it: always a download, typed by its stored content."""

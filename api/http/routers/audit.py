@@ -11,14 +11,14 @@ from fastapi import APIRouter, Depends, Query
 from api.http.deps import AuditReadings, CurrentActor, ProgressReadings, ViewsAfter
 from api.http.params import MAX_POSITION, AuditFilters
 from api.http.reads import json_read
-from projections.audit.queries import audit_trail
+from projections.audit.queries import AuditPage, audit_trail
 from projections.progress.queries import audit_access
 
 router = APIRouter(prefix="/programmes", tags=["boards"])
 
 
-@router.get("/{programme_id}/audit")
-def audit(
+@router.get("/{programme_id}/audit", response_model=AuditPage)
+def read_audit(
     programme_id: UUID,
     actor: CurrentActor,
     readings: ProgressReadings,

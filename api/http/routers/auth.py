@@ -73,7 +73,9 @@ def sign_in(
     return Token(access_token=_token(verified, settings), token_type="bearer", expires_in=settings.token_minutes * 60)
 
 
-@router.post("/auth/session", response_model=Session)
+@router.post(
+    "/auth/session", response_model=Session, responses={403: {"description": "a sign-in sent from another site's page"}}
+)
 def start_session(
     request: Request,
     form: SignInForm,

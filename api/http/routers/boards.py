@@ -11,13 +11,16 @@ from fastapi import APIRouter
 from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
 from api.http.reads import json_read
 from domain.milestones import Quarter
+from projections.progress.queries.collation import CollationBoard
 from projections.progress.queries import board_access, collation_board
 
 router = APIRouter(prefix="/schemes", tags=["boards"])
 
 
-@router.get("/{scheme_id}/quarters/{quarter}/board")
-def board(scheme_id: UUID, quarter: Quarter, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
+@router.get("/{scheme_id}/quarters/{quarter}/board", response_model=CollationBoard)
+def read_board(
+    scheme_id: UUID, quarter: Quarter, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
+) -> Any:
     """Who has sent what, who is missing, the nudges and whether the pack is ready: for the lead and commissioner."""
     board_access(readings, actor, str(scheme_id))
     return json_read(asdict(collation_board(readings, str(scheme_id), quarter)))

@@ -7,17 +7,33 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 
 from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
 from api.http.reads import json_read
 from api.http.money import Money
 from projections.progress.queries import may_read_dashboard, open_nudges, provider_dashboard
+from projections.progress.queries.nudges import OpenNudge
+from projections.progress.queries.reading import MilestoneProgress
 
 router = APIRouter(prefix="/providers", tags=["boards"])
 
 
-@router.get("/{provider_id}/dashboard")
-def dashboard(provider_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
+class DashboardOut(BaseModel):
+    """One programme as one provider sees it on its dashboard."""
+
+    programme_id: str
+    health_economy: str
+    contract_year: int
+    commissioner_id: str
+    schemes: list[tuple[str, str, bool]] = Field(description="each scheme joined: id, title, and whether you lead it")
+    milestones: list[MilestoneProgress] = Field(description="your milestones, soonest due first")
+    money: Money
+    nudges: list[OpenNudge] = Field(description="the leads' reminders still open")
+
+
+@router.get("/{provider_id}/dashboard", response_model=list[DashboardOut])
+def read_dashboard(provider_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
     """Your organisation's schemes, milestones soonest first, evidence, assessments, money and open nudges."""
     may_read_dashboard(actor, provider_id)
     nudges = open_nudges(readings, str(provider_id))

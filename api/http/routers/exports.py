@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from api.http.deps import AuditReadings, CorralApp, CurrentActor, ProgressReadings, ViewsAfter
-from api.http.exports import Format, Percent, Pounds, Sheet, file_name, table
+from api.http.exports import DOWNLOAD, Format, downloads, Percent, Pounds, Sheet, file_name, table
 from api.http.params import AuditFilters
 from domain.achievement import as_percent
 from domain.milestones import Quarter, contract_year_label
@@ -33,8 +33,8 @@ from projections.progress.queries import (
 router = APIRouter(prefix="/programmes/{programme_id}", tags=["exports"])
 
 
-@router.get("/progress.{form}")
-def progress(
+@router.get("/progress.{form}", response_class=Response, responses=DOWNLOAD)
+def export_progress(
     programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 ) -> Response:
     """The progress matrix as shown to you: one row per scheme, provider and quarter."""
@@ -48,8 +48,8 @@ def progress(
     return table(("Scheme", "Provider", "Quarter", "Status"), rows, form, *_named(heading, "progress"))
 
 
-@router.get("/payments.{form}")
-def payments(
+@router.get("/payments.{form}", response_class=Response, responses=DOWNLOAD)
+def export_payments(
     programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 ) -> Response:
     """The payments as shown to you, in pounds to the penny: a row for each provider, and a workbook's second sheet
@@ -105,8 +105,8 @@ BY_SCHEME = (
 )
 
 
-@router.get("/payments-by-scheme.{form}")
-def payments_by_scheme(
+@router.get("/payments-by-scheme.{form}", response_class=Response, responses=DOWNLOAD)
+def export_payments_by_scheme(
     programme_id: UUID, form: Format, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter
 ) -> Response:
     """The payments as shown to you by provider, scheme and quarter, in pounds to the penny: each provider's rows add
@@ -148,8 +148,8 @@ def _restated(m: RestatedMilestone) -> str:
     return f"{m.scheme_title} {milestone}: {change}, effective {m.effective_on:%-d %B %Y} ({m.reason})"
 
 
-@router.get("/providers/{provider_id}/quarters.{form}")
-def quarters(
+@router.get("/providers/{provider_id}/quarters.{form}", response_class=Response, responses=DOWNLOAD)
+def export_provider_quarters(
     programme_id: UUID,
     provider_id: UUID,
     form: Format,
@@ -172,8 +172,8 @@ def quarters(
     )
 
 
-@router.get("/audit.csv")
-def audit(
+@router.get("/audit.csv", response_class=Response, responses=downloads(Format.CSV))
+def export_audit(
     programme_id: UUID,
     actor: CurrentActor,
     readings: ProgressReadings,

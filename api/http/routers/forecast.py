@@ -57,7 +57,7 @@ class ForecastOut(BaseModel):
 
 
 @router.get("/{programme_id}/forecast", response_model=ForecastOut)
-def forecast(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> ForecastOut:
+def read_forecast(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> ForecastOut:
     """Each provider's money by quarter and in total, now and under each scenario for the milestones not yet
     assessed in quarters still open (closed quarters and assessed milestones stay as they are): every one Met, every
     one at the provider's achievement so far, every one Not Met, and numeric ones on their latest figures carried

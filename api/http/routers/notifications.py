@@ -14,7 +14,7 @@ from api.http.deps import CurrentActor, NotificationsReadings, ViewsAfter
 from api.http.reads import json_read
 from domain.notifications import LAST_POSITION, MOST_READ_AT_ONCE, EmailChoice, notice_ids
 from domain.service import Recorded
-from projections.notifications.queries import MAX_LIMIT, inbox, require_own_notices
+from projections.notifications.queries import MAX_LIMIT, Inbox, inbox, require_own_notices
 
 router = APIRouter(prefix="/me", tags=["notifications"])
 
@@ -29,8 +29,8 @@ class EmailIn(BaseModel):
     choice: EmailChoice
 
 
-@router.get("/notifications")
-def notifications(
+@router.get("/notifications", response_model=Inbox)
+def my_notifications(
     actor: CurrentActor,
     view: NotificationsReadings,
     _: ViewsAfter,
@@ -44,7 +44,7 @@ def notifications(
 
 
 @router.post("/notifications/read", response_model=RecordedOut)
-def read(body: ReadIn, act: Act, view: NotificationsReadings) -> JSONResponse:
+def mark_notifications_read(body: ReadIn, act: Act, view: NotificationsReadings) -> JSONResponse:
     """Mark notices of your inbox read: some by id, every one up to a position, or all there are now."""
 
     def mark() -> Recorded:
@@ -57,7 +57,7 @@ def read(body: ReadIn, act: Act, view: NotificationsReadings) -> JSONResponse:
 
 
 @router.post("/email", response_model=RecordedOut)
-def email(body: EmailIn, act: Act) -> JSONResponse:
+def choose_email(body: EmailIn, act: Act) -> JSONResponse:
     """Choose how you hear of your notices by email: immediate, daily (one digest a day) or off."""
     return act.run(
         f"email {described(body)}", lambda: act.corral.choose_email(act.actor, body.choice.value, act.expected_version)

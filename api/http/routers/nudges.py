@@ -22,7 +22,7 @@ class NudgeIn(BaseModel):
 
 
 @router.post("/nudges", response_model=RecordedOut, dependencies=[BY_PROVIDER, KnownScheme])
-def nudge(scheme_id: UUID, quarter: Quarter, body: NudgeIn, act: Act) -> JSONResponse:
+def nudge_providers(scheme_id: UUID, quarter: Quarter, body: NudgeIn, act: Act) -> JSONResponse:
     """The lead reminds a participant that its evidence is due."""
     return act.run(
         f"nudge {scheme_id} {quarter.value} {described(body)}",

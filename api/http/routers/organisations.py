@@ -30,7 +30,7 @@ class SectorIn(BaseModel):
 
 
 @router.get("/organisations", response_model=list[OrganisationOut])
-def organisations(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> list[OrganisationOut]:
+def list_organisations(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> list[OrganisationOut]:
     """Every organisation's id, name, kind and sector, in order of name: for choosing participants, leads and users'
     organisations."""
     return [

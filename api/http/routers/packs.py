@@ -15,7 +15,7 @@ router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["revi
 
 
 @router.post("/pack", response_model=RecordedOut, dependencies=[BY_PROVIDER, KnownScheme])
-def present(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
+def present_pack(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
     """The lead presents every accepted submission, pinned by revision."""
     return act.run(
         f"present {scheme_id} {quarter.value}",

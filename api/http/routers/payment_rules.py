@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownProgramme, ProgressReadings, ViewsAfter
-from api.http.exports import Format, file_name, table
+from api.http.openapi import VERSIONED
+from api.http.exports import DOWNLOAD, Format, file_name, table
 from api.http.money import Change, Money
 from api.http.replays import replay_headings, replay_rows
 from domain.limits import SHORT_TEXT
@@ -120,13 +121,18 @@ class ReplayOut(BaseModel):
 
 
 @router.get("/payment-rules", response_model=list[RulesOut])
-def rulebook(_: CurrentActor) -> list[RulesOut]:
+def list_payment_rules(_: CurrentActor) -> list[RulesOut]:
     """The published versions of the payment rules, oldest first, each with its terms in words and fields."""
     return [RulesOut.of(rules) for rules in RULEBOOK.values()]
 
 
-@router.get("/programmes/{programme_id}/payment-rules", response_model=ProgrammeRulesOut, dependencies=[KnownProgramme])
-def pays_by(programme_id: UUID, corral: CorralApp) -> JSONResponse:
+@router.get(
+    "/programmes/{programme_id}/payment-rules",
+    response_model=ProgrammeRulesOut,
+    responses=VERSIONED,
+    dependencies=[KnownProgramme],
+)
+def read_payment_rules(programme_id: UUID, corral: CorralApp) -> JSONResponse:
     """The payment rules the programme pays by now, with the programme's version as the ETag."""
     programme = corral.programme(programme_id)
     out = ProgrammeRulesOut(
@@ -140,7 +146,7 @@ def pays_by(programme_id: UUID, corral: CorralApp) -> JSONResponse:
     response_model=RecordedOut,
     dependencies=[BY_COMMISSIONER, KnownProgramme],
 )
-def adopt(programme_id: UUID, body: PaymentRulesIn, act: Act) -> JSONResponse:
+def adopt_payment_rules(programme_id: UUID, body: PaymentRulesIn, act: Act) -> JSONResponse:
     """The commissioner adopts a published version, saying why: open quarters are repriced by it; closed quarters
     keep their values unless restated."""
     return act.run(
@@ -152,7 +158,7 @@ def adopt(programme_id: UUID, body: PaymentRulesIn, act: Act) -> JSONResponse:
 
 
 @router.get("/programmes/{programme_id}/payment-rules/replay", response_model=ReplayOut)
-def replay(
+def replay_rules(
     programme_id: UUID,
     actor: CurrentActor,
     readings: ProgressReadings,
@@ -175,8 +181,8 @@ def replay(
     )
 
 
-@router.get("/programmes/{programme_id}/payment-rules/replay.{form}")
-def download(
+@router.get("/programmes/{programme_id}/payment-rules/replay.{form}", response_class=Response, responses=DOWNLOAD)
+def download_replay(
     programme_id: UUID,
     form: Format,
     actor: CurrentActor,

@@ -102,7 +102,7 @@ class Payments(BaseModel):
 
 
 @router.get("/{programme_id}/payments", response_model=Payments)
-def payments(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Payments:
+def read_payments(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Payments:
     """Available, earned, shortfall and at risk, in total, by quarter and by scheme (`schemes`, and each provider's
     `by_scheme`): every provider's for the commissioner, your own otherwise. Where a closed quarter was restated, the
     original figures stand as the quarter closed, beside the restated ones and the difference, in total and for each

@@ -35,7 +35,7 @@ class Progress(BaseModel):
 
 
 @router.get("/{programme_id}/progress", response_model=Progress)
-def progress(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Progress:
+def read_progress(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Progress:
     """Scheme x provider x quarter statuses, for the schemes you take part in (all, for the commissioner)."""
     matrix = progress_for(readings, programme_access(readings, actor, str(programme_id)))
     return Progress(

@@ -25,7 +25,7 @@ class ProviderTermsIn(BaseModel):
 
 
 @router.post("/{programme_id}/providers", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownProgramme])
-def join(programme_id: UUID, body: ProviderIn, act: Act) -> JSONResponse:
+def join_programme(programme_id: UUID, body: ProviderIn, act: Act) -> JSONResponse:
     """A provider joins the programme with its contract value and CQUIN rate."""
     terms = ProviderTerms(body.provider_id, body.contract_value, body.cquin_rate)
     return act.run(

@@ -44,7 +44,7 @@ class RestatementIn(BaseModel):
     response_model=RecordedOut,
     dependencies=[BY_COMMISSIONER, KnownScheme],
 )
-def restate(
+def restate_assessment(
     scheme_id: UUID, quarter: Quarter, provider_id: UUID, milestone_code: str, body: RestatementIn, act: Act
 ) -> JSONResponse:
     """After the quarter has closed, the commissioner restates a provider-milestone: corrected figures or a corrected
@@ -70,8 +70,33 @@ def restate(
     )
 
 
-@router.get("/assessments")
-def assessments_at(
+class StandingOut(BaseModel):
+    """One provider-milestone's standing assessment, as a point-in-time read finds it."""
+
+    provider_id: UUID
+    milestone_code: str
+    status: AssessmentStatus
+    achievement: Decimal | None
+    rationale: str
+    override_reason: str
+    numerator: Decimal | None = Field(description="the figures judged, for a numeric milestone")
+    denominator: Decimal | None
+    effective_on: date
+    recorded_at: datetime
+    restated: bool = Field(description="a restatement after the close")
+    reason: str = Field(description="why it was revised on appeal or restated; empty for a first assessment")
+
+
+class AssessmentsAsOfOut(BaseModel):
+    scheme_id: UUID
+    quarter: Quarter
+    known_on: date | datetime | None
+    effective_on: date | None
+    assessments: list[StandingOut]
+
+
+@router.get("/assessments", response_model=AssessmentsAsOfOut)
+def read_assessments(
     scheme_id: UUID,
     quarter: Quarter,
     actor: CurrentActor,

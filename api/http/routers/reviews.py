@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
+from api.http.openapi import VERSIONED
 from domain.achievement import AssessmentStatus
 from domain.assessment import Assessment
 from domain.errors import NotFoundError
@@ -74,7 +75,7 @@ class ReviewOut(BaseModel):
     )
 
 
-@router.get("/review", response_model=ReviewOut)
+@router.get("/review", response_model=ReviewOut, responses=VERSIONED)
 def read_review(
     scheme_id: UUID, quarter: Quarter, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings
 ) -> JSONResponse:
@@ -113,7 +114,7 @@ def read_review(
 
 
 @router.post("/query", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
-def query(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSONResponse:
+def query_pack(scheme_id: UUID, quarter: Quarter, body: QuestionsIn, act: Act) -> JSONResponse:
     """The commissioner sends the pack back to the lead with questions."""
     return act.run(
         f"query {scheme_id} {quarter.value} {described(body)}",
@@ -134,7 +135,7 @@ def call_in(scheme_id: UUID, quarter: Quarter, body: CallInIn, act: Act) -> JSON
 
 
 @router.post("/closure", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])
-def close(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
+def close_quarter(scheme_id: UUID, quarter: Quarter, act: Act) -> JSONResponse:
     """The commissioner closes the quarter once every provider-milestone is assessed, fixing its payments."""
     return act.run(
         f"close {scheme_id} {quarter.value}",

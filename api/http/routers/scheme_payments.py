@@ -34,7 +34,7 @@ class SchemePayments(SchemeMoneyOut):
 
 
 @router.get("/{scheme_id}/payments", response_model=SchemePayments)
-def scheme_payments(
+def read_scheme_payments(
     scheme_id: UUID, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings, _: ViewsAfter
 ) -> SchemePayments:
     """One scheme's available, earned, shortfall, at risk and % achieved, in total and by quarter: across every

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from api.http.access import readable_scheme
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownProgramme, KnownScheme
+from api.http.openapi import VERSIONED
 from api.http.setting_up import DraftIn, TermsIn, VariationIn
 from domain.scheme import SchemeTerms
 
@@ -46,7 +47,7 @@ def _terms_out(terms: SchemeTerms) -> TermsIn:
     response_model=RecordedOut,
     dependencies=[BY_COMMISSIONER, KnownProgramme],
 )
-def draft(programme_id: UUID, body: DraftIn, act: Act) -> JSONResponse:
+def draft_scheme(programme_id: UUID, body: DraftIn, act: Act) -> JSONResponse:
     """The commissioner drafts a scheme with participants, weights and milestones."""
     return act.run(
         f"draft {programme_id} {described(body)}",
@@ -55,7 +56,7 @@ def draft(programme_id: UUID, body: DraftIn, act: Act) -> JSONResponse:
     )
 
 
-@router.get("/schemes/{scheme_id}", response_model=SchemeOut)
+@router.get("/schemes/{scheme_id}", response_model=SchemeOut, responses=VERSIONED)
 def read_scheme(scheme_id: UUID, actor: CurrentActor, corral: CorralApp) -> JSONResponse:
     """The scheme's current terms, who has signed them, and every earlier agreed version; its version as the ETag."""
     scheme = readable_scheme(corral, actor, scheme_id)

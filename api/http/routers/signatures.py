@@ -21,7 +21,7 @@ class SignatureIn(BaseModel):
 
 
 @router.post("/{scheme_id}/signatures", response_model=RecordedOut, dependencies=[BY_SIGNATORY, KnownScheme])
-def sign(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
+def sign_scheme(scheme_id: UUID, body: SignatureIn, act: Act) -> JSONResponse:
     """Sign the version of the terms you have read, for your organisation."""
     return act.run(
         f"sign {scheme_id} {described(body)}",

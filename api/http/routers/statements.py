@@ -3,10 +3,13 @@ downloaded."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import (
@@ -18,7 +21,7 @@ from api.http.deps import (
     ViewsAtHead,
     performed_by,
 )
-from api.http.exports import Format, Pounds, file_name, table
+from api.http.exports import DOWNLOAD, Format, Pounds, file_name, table
 from api.http.setting_up import OnAccountBasisIn, StatementIn
 from api.http.reads import json_read
 from domain.on_account import month_label
@@ -75,8 +78,38 @@ def issue_statement(programme_id: UUID, body: StatementIn, act: Act, readings: P
     )
 
 
-@router.get("/statements")
-def statements(programme_id: UUID, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings) -> Response:
+class OnAccountBasisOut(BaseModel):
+    expected_achievement: Decimal = Field(description="from 0 to 1")
+    approval_threshold: Decimal = Field(description="in pounds: a statement settling more is the finance approver's")
+
+
+class StatementOut(BaseModel):
+    """One monthly statement, its money in pounds to the penny."""
+
+    provider_id: UUID
+    month: int = Field(description="April is 1, March 12, the year end 13")
+    month_name: str
+    on_account_payment: Decimal
+    paid_on_account_to_date: Decimal
+    value_closed: Decimal
+    earned_closed: Decimal
+    expected_closed: Decimal
+    earned_to_date: Decimal
+    adjustments_before: Decimal
+    adjustment_due: Decimal
+    true_up: Decimal | None = Field(description="the year end's only")
+    issued_by: str
+    issued_at: datetime
+
+
+class StatementsOut(BaseModel):
+    programme_id: UUID
+    on_account_basis: OnAccountBasisOut | None
+    statements: list[StatementOut]
+
+
+@router.get("/statements", response_model=StatementsOut)
+def list_statements(programme_id: UUID, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings) -> Response:
     """The statements issued so far: every provider's for the commissioner, the finance approver and the auditor;
     a provider its own. Money in pounds to the penny."""
     issued = _seen(programme_id, programme_access(readings, actor, str(programme_id)), corral)
@@ -95,8 +128,8 @@ def statements(programme_id: UUID, actor: CurrentActor, corral: CorralApp, readi
     )
 
 
-@router.get("/statements.{form}")
-def download(
+@router.get("/statements.{form}", response_class=Response, responses=DOWNLOAD)
+def download_statements(
     programme_id: UUID, form: Format, actor: CurrentActor, corral: CorralApp, readings: ProgressReadings
 ) -> Response:
     """The statements as `GET statements` gives them, as a CSV file or a workbook."""

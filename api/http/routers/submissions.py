@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.http.access import readable_submission
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_PROVIDER, CorralApp, CurrentActor, KnownScheme
+from api.http.openapi import VERSIONED
 from api.http.routers.attachments import AttachmentOut
 from domain.actors import Actor
 from domain.application import Corral
@@ -67,7 +68,7 @@ class RevisionIn(EvidenceIn):
     reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
-class ReasonIn(BaseModel):
+class WithdrawalIn(BaseModel):
     reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
@@ -94,7 +95,7 @@ class SubmissionOut(BaseModel):
     response_model=RecordedOut,
     dependencies=[BY_PROVIDER, KnownScheme],
 )
-def submit(scheme_id: UUID, milestone_code: str, body: EvidenceIn, act: Act) -> JSONResponse:
+def submit_evidence(scheme_id: UUID, milestone_code: str, body: EvidenceIn, act: Act) -> JSONResponse:
     """Submit your organisation's evidence for a milestone that applies to it."""
     return act.run(
         f"submit {scheme_id} {milestone_code} {described(body)}",
@@ -111,8 +112,8 @@ def known_submission(submission_id: UUID, actor: CurrentActor, corral: CorralApp
 KnownSubmission = Annotated[Submission, Depends(known_submission)]
 
 
-@router.get("/submissions/{submission_id}", response_model=SubmissionOut)
-def read(submission: KnownSubmission) -> JSONResponse:
+@router.get("/submissions/{submission_id}", response_model=SubmissionOut, responses=VERSIONED)
+def read_submission(submission: KnownSubmission) -> JSONResponse:
     """The evidence in full: for its provider, the scheme's lead and the commissioner."""
     evidence = submission.evidence()
     figures = evidence.figures
@@ -138,7 +139,7 @@ def read(submission: KnownSubmission) -> JSONResponse:
 
 
 @router.post("/submissions/{submission_id}/revisions", response_model=RecordedOut)
-def revise(submission_id: UUID, submission: KnownSubmission, body: RevisionIn, act: Act) -> JSONResponse:
+def revise_submission(submission_id: UUID, submission: KnownSubmission, body: RevisionIn, act: Act) -> JSONResponse:
     """Replace your evidence with a new revision, saying why; If-Match guards against overwriting."""
     return act.run(
         f"revise {submission_id} {described(body)}",
@@ -153,7 +154,7 @@ def revise(submission_id: UUID, submission: KnownSubmission, body: RevisionIn, a
 
 
 @router.post("/submissions/{submission_id}/withdrawal", response_model=RecordedOut)
-def withdraw(submission_id: UUID, _: KnownSubmission, body: ReasonIn, act: Act) -> JSONResponse:
+def withdraw_submission(submission_id: UUID, _: KnownSubmission, body: WithdrawalIn, act: Act) -> JSONResponse:
     """Take your evidence back before it is presented, saying why."""
     return act.run(
         f"withdraw {submission_id} {described(body)}",
@@ -162,7 +163,7 @@ def withdraw(submission_id: UUID, _: KnownSubmission, body: ReasonIn, act: Act) 
 
 
 @router.post("/submissions/{submission_id}/acceptance", response_model=RecordedOut)
-def accept(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -> JSONResponse:
+def accept_submission(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -> JSONResponse:
     """The lead accepts the evidence into its pack."""
     return act.run(
         f"accept {submission_id} {described(body)}",
@@ -171,7 +172,7 @@ def accept(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -
 
 
 @router.post("/submissions/{submission_id}/return", response_model=RecordedOut)
-def give_back(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -> JSONResponse:
+def return_submission(submission_id: UUID, _: KnownSubmission, body: CommentIn, act: Act) -> JSONResponse:
     """The lead returns the evidence to its provider with comments."""
     return act.run(
         f"return {submission_id} {described(body)}",

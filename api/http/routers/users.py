@@ -154,7 +154,7 @@ def _carry_on(request: Request, answer: JSONResponse, act: Act, settings: Settin
 
 
 @router.post("/users/{username}/disablement", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
-def disable(username: str, body: ReasonIn, act: Act) -> JSONResponse:
+def disable_user(username: str, body: ReasonIn, act: Act) -> JSONResponse:
     """The administrator of the user's organisation stops an account from acting, saying why; its history stays."""
     return act.run(
         f"disable {username} {body.reason}",
