@@ -149,7 +149,8 @@ def _describe(operation: dict[str, Any], route: RouteContext, method: str) -> No
     for code, text in errors_of(route, method).items():
         responses.setdefault(str(code), {"description": text})
     for status, answer in responses.items():
-        if status >= "400" and (route.path_format or "").startswith("/api/"):
+        # The API's refusals, and the sign-in flow's (a browser gets a page, any other client the problem).
+        if status >= "400" and (route.path_format or "").startswith(("/api/", "/auth/")):
             answer["content"] = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
             if status in ("429", "503"):
                 answer.setdefault("headers", {})["Retry-After"] = RETRY_AFTER
