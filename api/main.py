@@ -55,9 +55,8 @@ from api.http.routers import (
     submissions,
     users,
 )
-from api.storage.mail import Mailer
 from api.storage.settings import Settings
-from api.storage.wiring import build_application, build_duties, build_views
+from api.storage.wiring import build_application, build_duties, build_views, start_beside
 from projections.runner import Projector
 import web
 
@@ -84,15 +83,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.projects_in_process
             else None
         )
-        mailer = None if projector is None else Mailer.beside(projector, settings).start()
+        beside = [] if projector is None else start_beside(projector, settings)
         app.state.hub = Hub(projections, corral, app.state.revocations, LiveLimits.of(settings))
         await app.state.hub.start()
         try:
             yield
         finally:
             await app.state.hub.stop()
-            if projector is not None and mailer is not None:
-                mailer.stop()
+            for worker in beside:
+                worker.stop()
+            if projector is not None:
                 projector.stop()
             database.close()
             corral.close()

@@ -24,6 +24,8 @@ from domain.transcoding import register_value_types
 from domain.upload import Upload
 from domain.uploads import UploadService
 from domain.user_account import UserAccount
+from domain.webhook import WebhookEndpoint
+from domain.webhooks import WebhookService
 
 
 class Corral(
@@ -34,9 +36,10 @@ class Corral(
     PaymentService,
     AdministrationService,
     UploadService,
+    WebhookService,
 ):
     """Every use case of DOMAIN.md's lifecycle, by family: set-up, the next year, evidence, review, payments,
-    accounts (and their administration) and uploads."""
+    accounts (and their administration), uploads and webhooks."""
 
     name = "Corral"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
@@ -49,6 +52,7 @@ class Corral(
         Upload: 50,
         Reminder: 50,
         Statement: 50,
+        WebhookEndpoint: 50,
     }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

@@ -22,9 +22,8 @@ from api.observability.workers import sharing_metrics
 from api.storage.settings import Settings, masked
 from api.storage.start_up import CannotStartError
 from api.cli.show import show_outbox, show_programme, show_trust
-from api.storage.mail import Mailer
 from api.storage.proof import UnchainedLogError
-from api.storage.wiring import build_application, build_duties, build_views
+from api.storage.wiring import build_application, build_duties, build_views, start_beside
 from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind, Sector
@@ -206,7 +205,7 @@ def _projector(app: Any, projections: list[Any], settings: Settings, args: argpa
 def _project(app: Any, projections: list[Any], settings: Settings) -> int:
     duties = build_duties(app, projections, settings)
     projector = Projector(app, projections, duties=duties, lease_seconds=settings.projector_lease_seconds)
-    mailer = Mailer.beside(projector, settings).start()  # sends while this process holds the projector's lock
+    beside = start_beside(projector, settings)  # mail and webhooks go while this process holds the projector's lock
     signal.signal(signal.SIGTERM, lambda *_: projector.stopping.set())
     console.print(f"projecting {', '.join(p.view.name for p in projections)}; Ctrl-C to stop")
     try:
@@ -214,7 +213,8 @@ def _project(app: Any, projections: list[Any], settings: Settings) -> int:
     except KeyboardInterrupt:
         projector.stopping.set()
     finally:
-        mailer.stop()
+        for worker in beside:
+            worker.stop()
     return 0
 
 

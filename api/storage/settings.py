@@ -150,6 +150,13 @@ class Settings(BaseSettings):
     mail_retry_seconds: Annotated[float, Field(gt=0)] = 30.0  # the first wait after a failed send; it doubles
     mail_retry_max_seconds: Annotated[float, Field(gt=0)] = 3600.0
     mail_poll_seconds: Annotated[float, Field(gt=0)] = 1.0  # how often the mailer looks for mail to send
+    # Webhooks (api/storage/webhooks.py): each POST's timeout, the first wait after a failed delivery (it doubles up to
+    # the most), how often the deliverer looks, and a CA file to trust besides the system's (e.g. a private CA).
+    webhook_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 5.0
+    webhook_retry_seconds: Annotated[float, Field(gt=0)] = 30.0
+    webhook_retry_max_seconds: Annotated[float, Field(gt=0)] = 3600.0
+    webhook_poll_seconds: Annotated[float, Field(gt=0)] = 1.0
+    webhook_ca_file: Path | None = None
 
     # What operators see (api/observability/): logs as JSON lines, or readable lines for a developer; the folder
     # `corral serve`'s workers share their metrics in (made empty at start; unset, a fresh temporary folder); and the

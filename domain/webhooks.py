@@ -1,0 +1,54 @@
+"""Use cases of an organisation's webhook endpoints: register, disable, enable, rotate the secret."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from domain.actors import Actor
+from domain.errors import NotFoundError
+from domain.organisation import Organisation
+from domain.service import EventSourcedService, Recorded, require_version
+from domain.webhook import WebhookEndpoint
+
+UNKNOWN_ENDPOINT = "no webhook endpoint with that id is yours to see"
+
+
+class WebhookService(EventSourcedService):
+    """An organisation's administrator looking after where its events are posted."""
+
+    def register_webhook(self, actor: Actor, url: str, kinds: Iterable[str], description: str = "") -> Recorded:
+        """Register an HTTPS endpoint of the actor's organisation for the kinds of event it chose."""
+        organisation = self._get(Organisation, actor.organisation_id)
+        endpoint = WebhookEndpoint.register(actor, organisation.id, organisation.kind, url, kinds, description)
+        return self._create(endpoint, message="this organisation has an endpoint at that address already")
+
+    def disable_webhook(
+        self, actor: Actor, endpoint_id: UUID, reason: str, expected_version: int | None = None
+    ) -> Recorded:
+        """Stop posting to the endpoint; deliveries due meanwhile wait."""
+        endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
+        endpoint.disable(actor, reason)
+        return self._save(endpoint)
+
+    def enable_webhook(self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None) -> Recorded:
+        """Post to the endpoint again, starting with what waited."""
+        endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
+        endpoint.enable(actor)
+        return self._save(endpoint)
+
+    def rotate_webhook_secret(self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None) -> Recorded:
+        """Sign with a new secret from now on."""
+        endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
+        endpoint.rotate_secret(actor)
+        return self._save(endpoint)
+
+    def webhook_to_manage(
+        self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None
+    ) -> WebhookEndpoint:
+        """The endpoint, if the actor administers its organisation; another's reads exactly like an unknown one."""
+        endpoint = self._find(WebhookEndpoint, endpoint_id)
+        if endpoint is None or not actor.administers(endpoint.organisation_id):
+            raise NotFoundError(UNKNOWN_ENDPOINT)
+        require_version(endpoint, expected_version)
+        return endpoint
