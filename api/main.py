@@ -54,6 +54,7 @@ from api.http.routers import (
     statements,
     submissions,
     users,
+    webhooks,
 )
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_duties, build_views, start_beside
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(administration.router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
+    app.include_router(webhooks.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")
     if settings.live_send == "fast":
         app.add_middleware(ServerSend)  # outermost: the fast path finds uvicorn's own send behind it

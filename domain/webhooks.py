@@ -29,19 +29,23 @@ class WebhookService(EventSourcedService):
         """Stop posting to the endpoint; deliveries due meanwhile wait."""
         endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
         endpoint.disable(actor, reason)
-        return self._save(endpoint)
+        return self._save_if_changed(endpoint)
 
     def enable_webhook(self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None) -> Recorded:
         """Post to the endpoint again, starting with what waited."""
         endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
         endpoint.enable(actor)
-        return self._save(endpoint)
+        return self._save_if_changed(endpoint)
 
     def rotate_webhook_secret(self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None) -> Recorded:
         """Sign with a new secret from now on."""
         endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
         endpoint.rotate_secret(actor)
         return self._save(endpoint)
+
+    def webhook_endpoint(self, endpoint_id: UUID, version: int | None = None) -> WebhookEndpoint:
+        """An endpoint (as it was at a version), or NotFoundError."""
+        return self._get(WebhookEndpoint, endpoint_id, version)
 
     def webhook_to_manage(
         self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None
@@ -52,3 +56,9 @@ class WebhookService(EventSourcedService):
             raise NotFoundError(UNKNOWN_ENDPOINT)
         require_version(endpoint, expected_version)
         return endpoint
+
+    def _save_if_changed(self, endpoint: WebhookEndpoint) -> Recorded:
+        """Save what the command recorded; one that recorded nothing (it was so already) answers as things stand."""
+        if not endpoint.pending_events:
+            return Recorded(endpoint.id, endpoint.version, self.recorder.max_notification_id() or 0)
+        return self._save(endpoint)
