@@ -14,7 +14,6 @@ or money.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
@@ -23,6 +22,8 @@ from domain.quarter_review import QuarterReview
 from domain.statement import Statement
 from domain.submission import Submission
 from domain.webhook import WebhookKind
+from projections.by_event import ByEventClass
+from projections.notifications.notices import SubmissionFacts
 
 
 @dataclass(frozen=True)
@@ -34,17 +35,6 @@ class Parties:
     commissioner_id: UUID
     lead_id: UUID | None
     participants: frozenset[UUID]
-
-
-@dataclass(frozen=True)
-class Whose:
-    """A submission: whose evidence, for which scheme, milestone and quarter."""
-
-    submission_id: UUID
-    scheme_id: UUID
-    provider_id: UUID
-    milestone_code: str
-    quarter: str
 
 
 @dataclass(frozen=True)
@@ -65,8 +55,8 @@ class Facts(Protocol):
     def scheme(self, scheme_id: UUID) -> Parties:
         """The scheme's parties as they stand."""
 
-    def submission(self, submission_id: UUID) -> Whose:
-        """Whose a submission is."""
+    def submission(self, submission_id: UUID) -> SubmissionFacts:
+        """SubmissionFacts a submission is."""
 
     def review(self, review_id: UUID) -> tuple[UUID, str]:
         """The scheme and quarter of a review."""
@@ -75,25 +65,13 @@ class Facts(Protocol):
         """The programme's commissioner."""
 
 
-Teller = Callable[[Any, Facts], Iterable[Told]]
-TELLERS: dict[type, Teller] = {}
-
-
-def tells(*kinds: type) -> Callable[[Teller], Teller]:
-    """Register a function as what these event classes tell."""
-
-    def register(teller: Teller) -> Teller:
-        for kind in kinds:
-            TELLERS[kind] = teller
-        return teller
-
-    return register
+TELLERS: ByEventClass[Told] = ByEventClass()
+tells = TELLERS.of  # registers a function as what these event classes tell
 
 
 def told(event: Any, facts: Facts) -> list[Told]:
     """What each organisation is told of an event, in a fixed order (none for an event no webhook tells of)."""
-    teller = TELLERS.get(type(event))
-    return [] if teller is None else list(teller(event, facts))
+    return TELLERS(event, facts)
 
 
 def _scheme(facts: Facts, parties: Parties, quarter: str) -> dict[str, Any]:

@@ -17,9 +17,11 @@ from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
 from domain.webhook import WebhookEndpoint
+from projections.facts import review_row, submission_row
 from projections.notifications.view import insert_new
 from projections.projection import ViewProjection
-from projections.webhooks.payloads import Parties, Told, Whose, told
+from projections.notifications.notices import SubmissionFacts
+from projections.webhooks.payloads import Parties, Told, told
 from projections.webhooks.view import WebhooksView
 
 
@@ -57,10 +59,12 @@ class ViewFacts:
         lead = None if row.lead_id is None else UUID(row.lead_id)
         return Parties(scheme_id, row.title, UUID(row.commissioner_id), lead, frozenset(UUID(p) for p in providers))
 
-    def submission(self, submission_id: UUID) -> Whose:
+    def submission(self, submission_id: UUID) -> SubmissionFacts:
         t = self.view.submissions
         row = self._row(t, str(submission_id), t.c.scheme_id, t.c.provider_id, t.c.milestone_code, t.c.quarter)
-        return Whose(submission_id, UUID(row.scheme_id), UUID(row.provider_id), row.milestone_code, row.quarter)
+        return SubmissionFacts(
+            submission_id, UUID(row.scheme_id), UUID(row.provider_id), row.milestone_code, row.quarter
+        )
 
     def review(self, review_id: UUID) -> tuple[UUID, str]:
         t = self.view.reviews
@@ -164,19 +168,11 @@ class WebhooksProjection(ViewProjection[WebhooksView]):
 
     @process_event.register
     def _(self, e: Submission.EvidenceSubmitted, tracking: Tracking) -> None:
-        row = {
-            "id": str(e.originator_id),
-            "scheme_id": str(e.scheme_id),
-            "provider_id": str(e.provider_id),
-            "milestone_code": e.milestone_code,
-            "quarter": e.quarter.value,
-        }
-        self.view.stage(self.view.submissions, row)
+        self.view.stage(self.view.submissions, submission_row(e))
 
     @process_event.register
     def _(self, e: QuarterReview.Opened, tracking: Tracking) -> None:
-        row = {"id": str(e.originator_id), "scheme_id": str(e.scheme_id), "quarter": e.quarter.value}
-        self.view.stage(self.view.reviews, row)
+        self.view.stage(self.view.reviews, review_row(e))
 
     def _deliver(self, e: Any, tracking: Tracking) -> None:
         tellings = told(e, self.facts)

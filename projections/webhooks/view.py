@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, String, Table
 
 from projections.database import BoundedText, SafeText, UTCDateTime, ViewDatabase
+from projections.facts import reviews_table, submissions_table
 from projections.view import View
 
 ID = String(36)  # a UUID as text
@@ -57,20 +58,8 @@ class WebhooksView(View):
             Column("terms_version", Integer, primary_key=True, autoincrement=False),
             Column("provider_id", ID, primary_key=True),
         )
-        self.submissions = self.table(
-            "submissions",
-            Column("id", ID, primary_key=True),
-            Column("scheme_id", ID, nullable=False),
-            Column("provider_id", ID, nullable=False),
-            Column("milestone_code", BoundedText(64), nullable=False),
-            Column("quarter", String(2), nullable=False),
-        )
-        self.reviews = self.table(
-            "reviews",
-            Column("id", ID, primary_key=True),
-            Column("scheme_id", ID, nullable=False),
-            Column("quarter", String(2), nullable=False),
-        )
+        self.submissions = submissions_table(self)
+        self.reviews = reviews_table(self)
         if self.delivers:
             define_outbox(self)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
@@ -27,6 +27,7 @@ from projections.webhooks import WebhooksView
 from projections.webhooks.outbox import WebhookOutboxStatus, webhook_outbox_status
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY, COMMUNITY_ID, PRIVATE_ID
 from tests.builders import administrator_of, narrative
+from tests.e2e.test_mail_crash import eventually
 from tests.integration.given import agreed_scheme
 from tests.webhook_receiver import Receiver, https_receiver
 
@@ -79,13 +80,6 @@ EXPECTED = {
     ],
     str(COMMUNITY_ID): ["submission.returned", "pack.presented", "milestone.assessed", "quarter.closed"],
 }
-
-
-def eventually(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {timeout}s: {what}"
-        time.sleep(0.05)
 
 
 def test_a_projector_killed_with_webhooks_pending_delivers_each_exactly_once_signed_and_only_what_each_may_read(

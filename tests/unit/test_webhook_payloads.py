@@ -13,7 +13,8 @@ from domain.quarter_review import QuarterReview
 from domain.statement import Statement
 from domain.submission import Submission
 from domain.webhook import WebhookKind
-from projections.webhooks.payloads import Parties, Whose, told
+from projections.notifications.notices import SubmissionFacts
+from projections.webhooks.payloads import Parties, told
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY_ID, PRIVATE_ID
 
 SCHEME_ID, REVIEW_ID, PROGRAMME_ID, SUBMISSION_ID = uuid4(), uuid4(), uuid4(), uuid4()
@@ -30,8 +31,8 @@ class Known:
     def scheme(self, scheme_id: UUID) -> Parties:
         return Parties(scheme_id, "Reduce self-harm", COMMISSIONER_ID, ACUTE_ID, frozenset({ACUTE_ID, COMMUNITY_ID}))
 
-    def submission(self, submission_id: UUID) -> Whose:
-        return Whose(submission_id, SCHEME_ID, COMMUNITY_ID, "M1", "Q1")
+    def submission(self, submission_id: UUID) -> SubmissionFacts:
+        return SubmissionFacts(submission_id, SCHEME_ID, COMMUNITY_ID, "M1", "Q1")
 
     def review(self, review_id: UUID) -> tuple[UUID, str]:
         return SCHEME_ID, "Q1"
