@@ -125,7 +125,7 @@ class WebhookEndpoint(Aggregate):
         self.generation = 1
 
     def disable(self, actor: Actor, reason: str) -> None:
-        """Stop sending to the endpoint (what is waiting is kept, not sent); nothing to record if it is disabled."""
+        """Stop posting to the endpoint (nothing new is queued; what is queued waits); nothing recorded if disabled."""
         actor.require_administrator_of(self.organisation_id)
         reason = require_reason(reason, "disabling a webhook")
         if self.enabled:

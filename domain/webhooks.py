@@ -26,7 +26,7 @@ class WebhookService(EventSourcedService):
     def disable_webhook(
         self, actor: Actor, endpoint_id: UUID, reason: str, expected_version: int | None = None
     ) -> Recorded:
-        """Stop posting to the endpoint; deliveries due meanwhile wait."""
+        """Stop posting to the endpoint: nothing new is queued for it, and what is queued already waits."""
         endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
         endpoint.disable(actor, reason)
         return self._save_if_changed(endpoint)

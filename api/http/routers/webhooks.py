@@ -71,7 +71,7 @@ def list_webhooks(actor: CurrentActor, view: WebhooksReadings, _: ViewsAfter) ->
 
 @router.post("/{endpoint_id}/disablement", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
 def disable_webhook(endpoint_id: UUID, body: ReasonIn, act: Act) -> JSONResponse:
-    """Stop posting to the endpoint, saying why; what falls due meanwhile waits for it to be enabled."""
+    """Stop posting to the endpoint, saying why: nothing new is queued for it, and what is queued already waits."""
     return act.run(
         f"disable webhook {endpoint_id} {body.reason}",
         lambda: act.corral.disable_webhook(act.actor, endpoint_id, body.reason, act.expected_version),
