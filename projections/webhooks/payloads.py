@@ -8,6 +8,9 @@ Who is told follows the read rules of projections/progress/queries/access.py, ap
   assessment's history);
 - a quarter closed: the commissioner and every participant (progress is shared);
 - a statement issued: the commissioner and that provider (`may_see_money_of`).
+These are decided from the facts as they stood when the event happened (so a rebuild queues the same deliveries),
+not from the progress view, which may be at another position; tests/integration/test_webhook_rules.py checks that
+every organisation is told exactly what those read rules let its staff read.
 Payloads carry ids, names, statuses and the quarter; never evidence (narrative, figures, files), comments, rationale
 or money.
 """
