@@ -56,10 +56,10 @@ from api.http.routers import (
     statements,
     submissions,
     users,
+    webhooks,
 )
-from api.storage.mail import Mailer
 from api.storage.settings import Settings
-from api.storage.wiring import build_application, build_duties, build_views
+from api.storage.wiring import build_application, build_duties, build_views, start_beside
 from projections.runner import Projector
 import web
 
@@ -86,15 +86,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.projects_in_process
             else None
         )
-        mailer = None if projector is None else Mailer.beside(projector, settings).start()
+        beside = [] if projector is None else start_beside(projector, settings)
         app.state.hub = Hub(projections, corral, app.state.revocations, LiveLimits.of(settings))
         await app.state.hub.start()
         try:
             yield
         finally:
             await app.state.hub.stop()
-            if projector is not None and mailer is not None:
-                mailer.stop()
+            for worker in beside:
+                worker.stop()
+            if projector is not None:
                 projector.stop()
             database.close()
             corral.close()
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(administration.router, prefix="/api/v1")
     app.include_router(single_sign_on.router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
+    app.include_router(webhooks.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")
     app.include_router(asyncapi.router)  # beside /openapi.json, outside it
     if settings.live_send == "fast":

@@ -26,6 +26,8 @@ from domain.transcoding import register_value_types
 from domain.upload import Upload
 from domain.uploads import UploadService
 from domain.user_account import UserAccount
+from domain.webhook import WebhookEndpoint
+from domain.webhooks import WebhookService
 
 
 class Corral(
@@ -37,9 +39,10 @@ class Corral(
     AdministrationService,
     IdentityService,
     UploadService,
+    WebhookService,
 ):
     """Every use case of DOMAIN.md's lifecycle, by family: set-up, the next year, evidence, review, payments,
-    accounts (and their administration), single sign-on and uploads."""
+    accounts (and their administration), single sign-on, uploads and webhooks."""
 
     name = "Corral"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
@@ -53,6 +56,7 @@ class Corral(
         Reminder: 50,
         Statement: 50,
         Identity: 50,
+        WebhookEndpoint: 50,
     }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

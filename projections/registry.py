@@ -13,6 +13,7 @@ from projections.progress.projection import ProgressProjection
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
 from projections.view import View
+from projections.webhooks import WebhooksProjection, WebhooksView
 
 V = TypeVar("V", bound=View)
 
@@ -27,6 +28,7 @@ def build_projections(
         AuditProjection(AuditView(database, prefix)),
         NotificationsProjection(NotificationsView(database, prefix, public_url)),
         AccountsProjection(AccountsView(database, prefix)),
+        WebhooksProjection(WebhooksView(database, prefix)),
     ]
 
 

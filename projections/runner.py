@@ -60,6 +60,10 @@ class Backoff:
         """The delay after one of `delay` (0 before any)."""
         return min(delay * 2, self.most) if delay else self.first
 
+    def after_attempts(self, attempts: int) -> float:
+        """The delay after the `attempts`-th failure in a row (the first after one)."""
+        return min(self.first * 2.0 ** max(attempts - 1, 0), self.most)
+
 
 class Projector:
     """Runs a set of projections for one application, in a thread or in the foreground.

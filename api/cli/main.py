@@ -21,10 +21,9 @@ from api.observability import logs
 from api.observability.workers import sharing_metrics
 from api.storage.settings import Settings, masked
 from api.storage.start_up import CannotStartError
-from api.cli.show import show_outbox, show_programme, show_trust
-from api.storage.mail import Mailer
+from api.cli.show import show_outbox, show_programme, show_trust, show_webhook_outbox
 from api.storage.proof import UnchainedLogError
-from api.storage.wiring import build_application, build_duties, build_views
+from api.storage.wiring import build_application, build_duties, build_views, start_beside
 from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind, Sector
@@ -32,6 +31,8 @@ from projections import maintenance, pruning
 from projections.connections import name_role
 from projections.faults import Fault, ViewsStuckError
 from projections.notifications.outbox import outbox_status
+from projections.webhooks import WebhooksView
+from projections.webhooks.outbox import webhook_outbox_status
 from projections.notifications.view import NotificationsView
 from projections.progress.view import ProgressView
 from projections.runner import Projector, catch_up
@@ -206,7 +207,7 @@ def _projector(app: Any, projections: list[Any], settings: Settings, args: argpa
 def _project(app: Any, projections: list[Any], settings: Settings) -> int:
     duties = build_duties(app, projections, settings)
     projector = Projector(app, projections, duties=duties, lease_seconds=settings.projector_lease_seconds)
-    mailer = Mailer.beside(projector, settings).start()  # sends while this process holds the projector's lock
+    beside = start_beside(projector, settings)  # mail and webhooks go while this process holds the projector's lock
     signal.signal(signal.SIGTERM, lambda *_: projector.stopping.set())
     console.print(f"projecting {', '.join(p.view.name for p in projections)}; Ctrl-C to stop")
     try:
@@ -214,7 +215,8 @@ def _project(app: Any, projections: list[Any], settings: Settings) -> int:
     except KeyboardInterrupt:
         projector.stopping.set()
     finally:
-        mailer.stop()
+        for worker in beside:
+            worker.stop()
     return 0
 
 
@@ -245,6 +247,7 @@ def _status(app: Any, projections: list[Any]) -> int:
         table.add_row(row.name, str(row.position), str(row.head), str(row.lag), waited, Text(_fault(row.fault)))
     console.print(table)
     show_outbox(console, outbox_status(view_of(projections, NotificationsView)))
+    show_webhook_outbox(console, webhook_outbox_status(view_of(projections, WebhooksView)))
     if any(row.fault is not None for row in rows):
         return STUCK
     return BEHIND if any(row.lag > 0 for row in rows) else 0

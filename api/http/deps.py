@@ -34,6 +34,7 @@ from domain.application import Corral
 from projections.accounts.view import AccountsView
 from projections.audit.view import AuditView
 from projections.notifications.view import NotificationsView
+from projections.webhooks import WebhooksView
 from projections.progress.view import ProgressView
 from projections.registry import view_of
 
@@ -224,6 +225,11 @@ async def get_notifications_view(request: Request) -> NotificationsView:
     return view_of(request.app.state.views, NotificationsView)
 
 
+async def get_webhooks_view(request: Request) -> WebhooksView:
+    """The webhooks' read model: endpoints and their delivery logs."""
+    return view_of(request.app.state.views, WebhooksView)
+
+
 async def views_after(
     request: Request,
     after: Annotated[
@@ -259,6 +265,7 @@ ProgressReadings = Annotated[ProgressView, Depends(get_progress_view)]
 AuditReadings = Annotated[AuditView, Depends(get_audit_view)]
 AccountsReadings = Annotated[AccountsView, Depends(get_accounts_view)]
 NotificationsReadings = Annotated[NotificationsView, Depends(get_notifications_view)]
+WebhooksReadings = Annotated[WebhooksView, Depends(get_webhooks_view)]
 Idempotency = Annotated[IdempotencyKeys, Depends(from_state("idempotency", IdempotencyKeys))]
 AttachmentFiles = Annotated[AttachmentStore, Depends(from_state("attachments", AttachmentStore))]
 ViewsAfter = Annotated[None, Depends(views_after)]

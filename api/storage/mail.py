@@ -20,11 +20,12 @@ from email.utils import format_datetime, getaddresses
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 
+from api.storage.beside import Beside
 from api.storage.settings import Settings
 from projections.notifications.outbox import Outgoing, compose_digests, digest_slot, due, mark_failed, mark_sent
 from projections.notifications.view import NotificationsView
 from projections.registry import view_of
-from projections.runner import DATABASE_ERRORS, Projector
+from projections.runner import Backoff, Projector
 
 log = logging.getLogger("corral.mail")
 Send = Callable[[EmailMessage], None]
@@ -102,8 +103,10 @@ def deliver(settings: Settings, message: EmailMessage) -> None:
     log.info("mail sent", extra=mail_fields(message, outbox=False))
 
 
-class Mailer:
+class Mailer(Beside):
     """Sends due mail while `active` is set (the projector holds its lock), every `mail_poll_seconds`."""
+
+    what = "mailer"
 
     def __init__(
         self,
@@ -112,10 +115,8 @@ class Mailer:
         active: threading.Event | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        super().__init__(active, settings.mail_poll_seconds, log)
         self.view, self.settings, self.clock = view, settings, clock
-        self.active = active
-        self.stopping = threading.Event()
-        self._thread: threading.Thread | None = None
         self._digested: datetime | None = None  # the last digest slot made (once a slot, not every look)
 
     @classmethod
@@ -161,7 +162,7 @@ class Mailer:
 
     def _failed(self, row: Outgoing, now: datetime, error: BaseException, message: EmailMessage) -> None:
         attempts = row.attempts + 1
-        wait = min(self.settings.mail_retry_seconds * 2 ** (attempts - 1), self.settings.mail_retry_max_seconds)
+        wait = Backoff(self.settings.mail_retry_seconds, self.settings.mail_retry_max_seconds).after_attempts(attempts)
         text = f"{type(error).__name__}: {error}"
         mark_failed(self.view, row.message_id, attempts, now + timedelta(seconds=wait), text)
         fields = mail_fields(message, outbox=True)
@@ -170,27 +171,3 @@ class Mailer:
             *(attempts, wait, text),
             extra={**fields, "attempts": attempts, "retry_in": wait, "error": text},
         )
-
-    def run(self) -> None:
-        """Send until stopped, only while the projector's lock is held."""
-        while not self.stopping.is_set():
-            if self.active is None or self.active.is_set():
-                try:
-                    self.run_once()
-                except DATABASE_ERRORS as error:
-                    log.warning("the mailer lost the database (%s); it tries again", error)
-                except Exception:  # noqa: BLE001 - never die silently
-                    log.exception("the mailer stopped on an unexpected error; it tries again")
-            self.stopping.wait(self.settings.mail_poll_seconds)
-
-    def start(self) -> Mailer:
-        """Run in a background thread."""
-        self._thread = threading.Thread(target=self.run, name="corral-mailer", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop and wait for the thread."""
-        self.stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)

@@ -151,6 +151,13 @@ class Settings(BaseSettings):
     mail_retry_seconds: Annotated[float, Field(gt=0)] = 30.0  # the first wait after a failed send; it doubles
     mail_retry_max_seconds: Annotated[float, Field(gt=0)] = 3600.0
     mail_poll_seconds: Annotated[float, Field(gt=0)] = 1.0  # how often the mailer looks for mail to send
+    # Webhooks (api/storage/webhooks.py): each POST's timeout, the first wait after a failed delivery (it doubles up to
+    # the most), how often the deliverer looks, and a CA file to trust besides the system's (e.g. a private CA).
+    webhook_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 5.0
+    webhook_retry_seconds: Annotated[float, Field(gt=0)] = 30.0
+    webhook_retry_max_seconds: Annotated[float, Field(gt=0)] = 3600.0
+    webhook_poll_seconds: Annotated[float, Field(gt=0)] = 1.0
+    webhook_ca_file: Path | None = None
 
     # Single sign-on (api/storage/identity_providers.py): the identity providers offered, a JSON list; how long a
     # sign-in may take at the provider before its pending state (a signed cookie) expires.

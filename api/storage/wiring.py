@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from api.storage.beside import Beside
+from api.storage.mail import Mailer
+from api.storage.webhooks import WebhookDeliverer
 from api.storage.proof import UnchainedLogError, refuse_unchained
 from api.storage.settings import Settings, postgres_options
 from domain.application import Corral
@@ -13,6 +16,7 @@ from projections.projection import ViewProjection
 from projections.progress.view import ProgressView
 from projections.registry import build_projections, view_of
 from projections.reminders import ReminderSweep
+from projections.runner import Projector
 
 
 def build_application(settings: Settings | None = None, *, chained: bool = True) -> Corral:
@@ -49,3 +53,8 @@ def build_duties(
 ) -> list[Callable[[], None]]:
     """What the one active projector does besides projecting: Corral's reminders."""
     return [ReminderSweep(corral, view_of(projections, ProgressView), settings.reminder_seconds)]
+
+
+def start_beside(projector: Projector, settings: Settings) -> list[Beside]:
+    """Start what works beside the projector, only while it holds its lock: the mailer and the webhook deliverer."""
+    return [Mailer.beside(projector, settings).start(), WebhookDeliverer.beside(projector, settings).start()]

@@ -27,7 +27,7 @@ from projections.audit.context import (
     new_terms_context,
 )
 from projections.audit import accounts, continuation, deadlines, organisations, payments, restatement, uploads  # noqa: F401 - registers their describers
-from projections.audit import identities, payment_rules  # noqa: F401 - registers their describers
+from projections.audit import identities, payment_rules, webhooks  # noqa: F401 - registers their describers
 from projections.audit.describe import describe
 from projections.audit.view import AuditView, from_row, id_text
 from projections.database import as_stored

@@ -8,14 +8,15 @@ organisation sees the notice in their inbox.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 from uuid import UUID
 
 from domain.quarter_review import QuarterReview
 from domain.reminder import Reminder
 from domain.submission import Submission
+from projections.by_event import ByEventClass
 
 
 @dataclass(frozen=True)
@@ -77,26 +78,13 @@ class Known(Protocol):
         """The scheme and quarter of a review."""
 
 
-Noticer = Callable[[Any, Known], Iterable[Notice]]
-F = TypeVar("F", bound=Callable[..., Iterable[Notice]])
-NOTICERS: dict[type, Noticer] = {}
-
-
-def notices_of(*kinds: type) -> Callable[[F], F]:
-    """Register a function as the notices these event classes raise."""
-
-    def register(noticer: F) -> F:
-        for kind in kinds:
-            NOTICERS[kind] = noticer
-        return noticer
-
-    return register
+NOTICERS: ByEventClass[Notice] = ByEventClass()
+notices_of = NOTICERS.of  # registers a function as the notices these event classes raise
 
 
 def notices(event: Any, known: Known) -> list[Notice]:
     """The notices an event raises, in a fixed order (their place in it is part of each notice's id)."""
-    noticer = NOTICERS.get(type(event))
-    return [] if noticer is None else list(noticer(event, known))
+    return NOTICERS(event, known)
 
 
 def evidence_page(s: SubmissionFacts) -> str:

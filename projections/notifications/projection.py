@@ -16,6 +16,7 @@ from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
 from domain.user_account import UserAccount
+from projections.facts import review_row, submission_row
 from projections.notifications.known import ViewKnows
 from projections.notifications.letters import Item, notice_letter
 from projections.notifications.notices import Notice, notices
@@ -67,20 +68,14 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
 
     @process_event.register
     def _(self, e: Submission.EvidenceSubmitted, tracking: Tracking) -> None:
-        row = {
-            "id": str(e.originator_id),
-            "scheme_id": str(e.scheme_id),
-            "provider_id": str(e.provider_id),
-            "milestone_code": e.milestone_code,
-            "quarter": e.quarter.value,
-        }
+        row = submission_row(e)
         remembered = (row["scheme_id"], row["provider_id"], e.milestone_code, row["quarter"])
         self.known.add(("submission", e.originator_id), self.view.submissions, row, *remembered)
         self._notify(e, tracking)
 
     @process_event.register
     def _(self, e: QuarterReview.Opened, tracking: Tracking) -> None:
-        row = {"id": str(e.originator_id), "scheme_id": str(e.scheme_id), "quarter": e.quarter.value}
+        row = review_row(e)
         self.known.add(("review", e.originator_id), self.view.reviews, row, row["scheme_id"], row["quarter"])
 
     @process_event.register

@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from projections.database import BoundedText, SafeText, UTCDateTime, ViewDatabase
+from projections.facts import reviews_table, submissions_table
 from projections.view import View
 
 ID = String(36)  # a UUID as text
@@ -75,20 +76,8 @@ class NotificationsView(View):
             Column("code", BoundedText(64), primary_key=True),
             Column("title", SafeText, nullable=False),
         )
-        self.submissions = self.table(
-            "submissions",
-            Column("id", ID, primary_key=True),
-            Column("scheme_id", ID, nullable=False),
-            Column("provider_id", ID, nullable=False),
-            Column("milestone_code", BoundedText(64), nullable=False),
-            Column("quarter", String(2), nullable=False),
-        )
-        self.reviews = self.table(
-            "reviews",
-            Column("id", ID, primary_key=True),
-            Column("scheme_id", ID, nullable=False),
-            Column("quarter", String(2), nullable=False),
-        )
+        self.submissions = submissions_table(self)
+        self.reviews = reviews_table(self)
         if self.sends_mail:
             define_mail_tables(self)
 

@@ -184,6 +184,25 @@ def administers_account(username: str, organisation: UUID, refusals: frozenset[i
     return rule
 
 
+def administers_webhook(organisation: UUID, allowed: frozenset[int]) -> Rule:
+    """An endpoint of an organisation: its administrator's only; to another organisation's administrator it does not
+    exist (404); any other role never manages webhooks (403)."""
+
+    def rule(user: User) -> frozenset[int]:
+        if user.role is None:
+            return SIGNED_OUT
+        if administrator_of(organisation)(user):
+            return allowed
+        return HIDDEN if user.role is Role.ADMINISTRATOR else FORBIDDEN
+
+    return rule
+
+
+def administrators(user: User) -> frozenset[int]:
+    """A read of the caller's own organisation's administration: any administrator's; 403 to every other role."""
+    return SIGNED_OUT if user.role is None else OK if user.role is Role.ADMINISTRATOR else FORBIDDEN
+
+
 def changes_evidence(owner: UUID, may: Who) -> Rule:
     """A change to a submission: 404 to whoever may not read it, whatever their role; then 403 unless `may`."""
 
@@ -268,6 +287,10 @@ THE_LEAD_CHANGES = changes(Role.PROVIDER, sees=in_scheme, may=lead)
 PARTIES_SIGN = changes(Role.COMMISSIONER, Role.PROVIDER, sees=in_scheme)
 DRAFT_PARTIES_SIGN = changes(Role.COMMISSIONER, Role.PROVIDER, sees=in_draft)
 COMMUNITYS_OWN, LEADS_OWN_EVIDENCE = reads_evidence_of(COMMUNITY_ID), reads_evidence_of(ACUTE_ID)
+
+WEBHOOK = f"{V1}/webhooks/{{endpoint_id}}"
+COMMUNITYS_WEBHOOK = administers_webhook(COMMUNITY_ID, CHANGED_OR_REFUSED_BY_A_DOMAIN_RULE)
+COMMUNITYS_WEBHOOK_IF_CURRENT = administers_webhook(COMMUNITY_ID, CHANGED_OR_REFUSED_BY_A_DOMAIN_RULE | {412})
 
 MATRIX = (
     Row("GET", "/healthz", public),
@@ -431,6 +454,19 @@ MATRIX = (
         json={"name": "Community Trust", "reason": " "},
         on={"organisation_id": "provider_id"},
     ),
+    # Webhooks: the community trust's endpoint. An http:// address, a blank reason and a stale If-Match are refused,
+    # and enabling an enabled endpoint records nothing, so that nothing changes.
+    Row("GET", f"{V1}/webhooks", administrators),
+    Row(
+        "POST",
+        f"{V1}/webhooks",
+        changes(Role.ADMINISTRATOR),
+        json={"url": "http://ehr.example/", "kinds": ["quarter.closed"]},
+    ),
+    Row("GET", f"{WEBHOOK}/deliveries", reads(administrator_of(COMMUNITY_ID))),
+    Row("POST", f"{WEBHOOK}/disablement", COMMUNITYS_WEBHOOK, json=BLANK_REASON),
+    Row("POST", f"{WEBHOOK}/enablement", COMMUNITYS_WEBHOOK),
+    Row("POST", f"{WEBHOOK}/secret-rotation", COMMUNITYS_WEBHOOK_IF_CURRENT, headers={"If-Match": '"99"'}),
 )
 
 
@@ -533,6 +569,8 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         app.grant_programme(OPERATOR, "audrey", agreed.programme_id)
         app.register_user(OPERATOR, "dora", COMMUNITY_ID, Role.PROVIDER, password_hash)
         app.disable_user(OPERATOR, "dora", "left the trust")
+        ada = Actor("ada", COMMUNITY_ID, Role.ADMINISTRATOR)
+        endpoint_id = app.register_webhook(ada, "https://ehr.community.example/corral", ["quarter.closed"]).id
         head = app.recorder.max_notification_id()
         app.close()
         values = {
@@ -550,6 +588,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             "form": "csv",
             "username": "colin",
             "disabled_user": "dora",
+            "endpoint_id": str(endpoint_id),
         }
         with TestClient(create_app(served)) as client:
             built = World(client, values)

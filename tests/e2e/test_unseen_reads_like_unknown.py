@@ -56,6 +56,7 @@ RANDOM: dict[str, Callable[[], str]] = {
     "submission_id": lambda: str(uuid4()),
     "provider_id": lambda: str(uuid4()),
     "organisation_id": lambda: str(uuid4()),
+    "endpoint_id": lambda: str(uuid4()),
     "sha256": lambda: secrets.token_hex(32),
     "milestone_code": lambda: f"M{secrets.token_hex(4)}",
     "code": lambda: f"M{secrets.token_hex(4)}",

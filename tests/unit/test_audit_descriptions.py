@@ -29,6 +29,7 @@ from domain.statements import Settlement
 from domain.restatement import Correction
 from domain.scheme import Participant, Scheme, SchemeTerms
 from domain.submission import Submission
+from domain.webhook import WebhookEndpoint
 from projections.audit.context import Context, KnownOrganisation, created_context, new_terms_context
 from projections.audit.describe import DESCRIBERS, Described, describe
 from tests.builders import ON_TIME, ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY
@@ -36,7 +37,16 @@ from tests.builders import COMMUNITY_ID, OPERATOR, administrator_of, narrative, 
 from tests.unit.given import collected
 from domain.application import Corral
 
-AGGREGATES: list[type[Aggregate]] = [Organisation, Programme, Scheme, Submission, QuarterReview, Reminder, Statement]
+AGGREGATES: list[type[Aggregate]] = [
+    Organisation,
+    Programme,
+    Scheme,
+    Submission,
+    QuarterReview,
+    Reminder,
+    Statement,
+    WebhookEndpoint,
+]
 FINANCE = Actor("fiona", COMMISSIONER_ID, Role.FINANCE_APPROVER)
 PROGRAMME_ID = ids.programme_id(COMMISSIONER_ID, "Torbay", 2014)
 SCHEME_ID = ids.scheme_id(PROGRAMME_ID, "SH")
@@ -218,6 +228,17 @@ class Story:
         organisation.choose_sign_in(administrator_of(ACUTE_ID), password_sign_in=False, match_verified_email=True)
         self.step(organisation)
 
+    def webhooks(self) -> None:
+        administrator = administrator_of(COMMUNITY_ID)
+        kinds = ["submission.returned", "statement.issued"]
+        endpoint = WebhookEndpoint.register(
+            administrator, COMMUNITY_ID, OrganisationKind.PROVIDER, "https://hooks.example.nhs.uk/corral", kinds, "EPR"
+        )
+        endpoint.disable(administrator, "moving the receiver")
+        endpoint.enable(administrator)
+        endpoint.rotate_secret(administrator)
+        self.step(endpoint)
+
     def next_year(self, programme: Programme, scheme: Scheme) -> None:
         following = Programme.set_up(COMMISSIONER, COMMISSIONER_ID, "Torbay", 2015, continues=programme.id)
         for terms in programme.providers.values():
@@ -240,6 +261,7 @@ class Story:
         story.next_year(programme, scheme)
         story.payment_rules(programme)
         story.rename()
+        story.webhooks()
         return story.events
 
 
@@ -256,7 +278,7 @@ def described_as(story: list[tuple[Any, Described]], event_name: str) -> list[De
 def test_every_event_class_of_every_aggregate_has_its_own_describer() -> None:
     classes = every_event_class(list(Corral.snapshotting_intervals))
 
-    assert len(classes) == 53
+    assert len(classes) == 57
     assert [c.__qualname__ for c in classes if c not in DESCRIBERS] == []
 
 

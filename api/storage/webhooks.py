@@ -1,0 +1,166 @@
+"""Post the webhook outbox: the deliverer runs beside the projector, in the one process that holds the projector's
+lock, and POSTs each due delivery to its endpoint, signed the Standard Webhooks way. A 2xx answer is delivered, marked
+so in a transaction of its own; anything else (another status, no answer within the timeout) is kept on its row
+(attempts, status, error, the next try) and tried again after a wait that doubles each time.
+
+A delivery is marked delivered just after the endpoint accepts it: a crash between the two posts it again, with the
+same webhook-id, which a receiver keeps to drop a repeat; one marked delivered is never posted again.
+
+Each endpoint's secret is never stored: it is HMAC-SHA256(the server's secret key, "webhook:<endpoint id>:<generation>"),
+so a rotation (a new generation, recorded as an event) changes it, and so does changing CORRAL_SECRET_KEY, for every
+endpoint at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import http.client
+import logging
+import ssl
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from api.storage.beside import Beside
+from api.storage.settings import Settings
+from projections.registry import view_of
+from projections.runner import Backoff, Projector
+from projections.webhooks.outbox import Due, due, mark_delivered, mark_failed
+from projections.webhooks.view import WebhooksView
+
+log = logging.getLogger("corral.webhooks")
+SECRET_PREFIX = "whsec_"
+POST_ERRORS = (OSError, http.client.HTTPException)
+
+
+def webhook_secret(server_key: str, endpoint_id: str, generation: int) -> str:
+    """The endpoint's secret as its organisation is shown it once: `whsec_` and the base64 of 32 bytes."""
+    derived = hmac.new(server_key.encode(), f"webhook:{endpoint_id}:{generation}".encode(), hashlib.sha256).digest()
+    return SECRET_PREFIX + base64.b64encode(derived).decode()
+
+
+def signature(secret: str, delivery_id: str, timestamp: int, body: bytes) -> str:
+    """The webhook-signature header: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under the secret's key."""
+    key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    signed = f"{delivery_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def signed_headers(secret: str, delivery_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """The headers of one POST."""
+    return {
+        "content-type": "application/json",
+        "user-agent": "Corral-Webhooks/1",
+        "webhook-id": delivery_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature(secret, delivery_id, timestamp, body),
+    }
+
+
+class UnverifiedError(Exception):
+    """A request a receiver must reject: its signature does not match, or its timestamp is too old or too new."""
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes, now: datetime, tolerance: float = 300.0) -> None:
+    """A receiver's check (headers named in lower case): UnverifiedError unless one of the request's signatures is
+    the secret's and its timestamp is within `tolerance` seconds of `now` (a replay is older)."""
+    try:
+        delivery_id, timestamp = headers["webhook-id"], int(headers["webhook-timestamp"])
+    except (KeyError, ValueError):
+        raise UnverifiedError("no webhook-id or webhook-timestamp") from None
+    if abs(now.timestamp() - timestamp) > tolerance:
+        raise UnverifiedError("the timestamp is too old or too new")
+    expected = signature(secret, delivery_id, timestamp, body)
+    if not any(hmac.compare_digest(given, expected) for given in headers.get("webhook-signature", "").split()):
+        raise UnverifiedError("no signature matches")
+
+
+class RefusedError(Exception):
+    """The endpoint answered with a status other than 2xx."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(f"HTTP {status} {reason}".strip())
+        self.status = status
+
+
+def post(url: str, headers: dict[str, str], body: bytes, timeout: float, context: ssl.SSLContext) -> int:
+    """POST once, following no redirect; the status if 2xx, else RefusedError (or what the connection raised)."""
+    parts = urlsplit(url)
+    assert parts.hostname is not None
+    connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout, context=context)
+    try:
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request("POST", target, body, headers)
+        response = connection.getresponse()
+        response.read(65536)
+    finally:
+        connection.close()
+    if not 200 <= response.status < 300:
+        raise RefusedError(response.status, response.reason)
+    return response.status
+
+
+def tls_context(settings: Settings) -> ssl.SSLContext:
+    """The system's trusted CAs, and CORRAL_WEBHOOK_CA_FILE's too when set."""
+    context = ssl.create_default_context()
+    if settings.webhook_ca_file is not None:
+        context.load_verify_locations(cafile=str(settings.webhook_ca_file))
+    return context
+
+
+class WebhookDeliverer(Beside):
+    """Posts due deliveries while `active` is set (the projector holds its lock), every `webhook_poll_seconds`."""
+
+    what = "webhook deliverer"
+
+    def __init__(
+        self,
+        view: WebhooksView,
+        settings: Settings,
+        active: threading.Event | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__(active, settings.webhook_poll_seconds, log)
+        self.view, self.settings, self.clock = view, settings, clock
+        self.backoff = Backoff(settings.webhook_retry_seconds, settings.webhook_retry_max_seconds)
+        self.context = tls_context(settings)
+
+    @classmethod
+    def beside(cls, projector: Projector, settings: Settings) -> WebhookDeliverer:
+        """The deliverer of a projector's process: it posts only while that projector holds its lock."""
+        return cls(view_of(projector.projections, WebhooksView), settings, projector.active)
+
+    def run_once(self, now: datetime | None = None) -> int:
+        """Post what is due by `now` (default: the clock's now); the number delivered."""
+        delivered = 0
+        for row in due(self.view, now or self.clock()):
+            delivered += self.deliver(row)
+        return delivered
+
+    def deliver(self, row: Due) -> bool:
+        """Post one delivery, and record how it went."""
+        now = self.clock()
+        secret = webhook_secret(self.settings.signing_key(), row.endpoint_id, row.generation)
+        body = row.body.encode()
+        headers = signed_headers(secret, row.delivery_id, int(now.timestamp()), body)
+        fields = {"delivery_id": row.delivery_id, "endpoint_id": row.endpoint_id}
+        try:
+            status = post(row.url, headers, body, self.settings.webhook_timeout_seconds, self.context)
+        except (RefusedError, *POST_ERRORS) as error:
+            attempts = row.attempts + 1
+            wait = self.backoff.after_attempts(attempts)
+            text = f"{type(error).__name__}: {error}"
+            answered = error.status if isinstance(error, RefusedError) else None
+            mark_failed(self.view, row.delivery_id, attempts, now, now + timedelta(seconds=wait), answered, text)
+            log.warning(
+                "webhook failed (attempt %d, next in %.0f s): %s",
+                *(attempts, wait, text),
+                extra={**fields, "attempts": attempts, "retry_in": wait, "error": text},
+            )
+            return False
+        marked = mark_delivered(self.view, row.delivery_id, status, self.clock())
+        log.info("webhook delivered", extra={**fields, "status": status})
+        return marked

@@ -1,0 +1,64 @@
+"""Use cases of an organisation's webhook endpoints: register, disable, enable, rotate the secret."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from domain.actors import Actor
+from domain.errors import NotFoundError
+from domain.organisation import Organisation
+from domain.service import EventSourcedService, Recorded, require_version
+from domain.webhook import WebhookEndpoint
+
+UNKNOWN_ENDPOINT = "no webhook endpoint with that id is yours to see"
+
+
+class WebhookService(EventSourcedService):
+    """An organisation's administrator looking after where its events are posted."""
+
+    def register_webhook(self, actor: Actor, url: str, kinds: Iterable[str], description: str = "") -> Recorded:
+        """Register an HTTPS endpoint of the actor's organisation for the kinds of event it chose."""
+        organisation = self._get(Organisation, actor.organisation_id)
+        endpoint = WebhookEndpoint.register(actor, organisation.id, organisation.kind, url, kinds, description)
+        return self._create(endpoint, message="this organisation has an endpoint at that address already")
+
+    def disable_webhook(
+        self, actor: Actor, endpoint_id: UUID, reason: str, expected_version: int | None = None
+    ) -> Recorded:
+        """Stop posting to the endpoint: nothing new is queued for it, and what is queued already waits."""
+        endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
+        endpoint.disable(actor, reason)
+        return self._save_if_changed(endpoint)
+
+    def enable_webhook(self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None) -> Recorded:
+        """Post to the endpoint again, starting with what waited."""
+        endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
+        endpoint.enable(actor)
+        return self._save_if_changed(endpoint)
+
+    def rotate_webhook_secret(self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None) -> Recorded:
+        """Sign with a new secret from now on."""
+        endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
+        endpoint.rotate_secret(actor)
+        return self._save(endpoint)
+
+    def webhook_endpoint(self, endpoint_id: UUID, version: int | None = None) -> WebhookEndpoint:
+        """An endpoint (as it was at a version), or NotFoundError."""
+        return self._get(WebhookEndpoint, endpoint_id, version)
+
+    def webhook_to_manage(
+        self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None
+    ) -> WebhookEndpoint:
+        """The endpoint, if the actor administers its organisation; another's reads exactly like an unknown one."""
+        endpoint = self._find(WebhookEndpoint, endpoint_id)
+        if endpoint is None or not actor.administers(endpoint.organisation_id):
+            raise NotFoundError(UNKNOWN_ENDPOINT)
+        require_version(endpoint, expected_version)
+        return endpoint
+
+    def _save_if_changed(self, endpoint: WebhookEndpoint) -> Recorded:
+        """Save what the command recorded; one that recorded nothing (it was so already) answers as things stand."""
+        if not endpoint.pending_events:
+            return Recorded(endpoint.id, endpoint.version, self.recorder.max_notification_id() or 0)
+        return self._save(endpoint)
