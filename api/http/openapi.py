@@ -51,6 +51,10 @@ TAGS: list[dict[str, str]] = [
     {"name": "users", "description": "Accounts: opened, described, their passwords changed, disabled."},
     {"name": "administration", "description": "An organisation's administrator: invitations, roles, grants, its name."},
     {"name": "notifications", "description": "Your inbox of notices and how you hear of them by email."},
+    {
+        "name": "webhooks",
+        "description": "An organisation's endpoints told of events it may read, and their deliveries.",
+    },
 ]
 
 

@@ -29,7 +29,7 @@ class EndpointIn(BaseModel):
     description: str = Field(default="", max_length=SHORT_TEXT.cap)
 
 
-class ReasonIn(BaseModel):
+class WebhookDisablingIn(BaseModel):
     reason: str = Field(max_length=SHORT_TEXT.cap)
 
 
@@ -70,7 +70,7 @@ def list_webhooks(actor: CurrentActor, view: WebhooksReadings, _: ViewsAfter) ->
 
 
 @router.post("/{endpoint_id}/disablement", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
-def disable_webhook(endpoint_id: UUID, body: ReasonIn, act: Act) -> JSONResponse:
+def disable_webhook(endpoint_id: UUID, body: WebhookDisablingIn, act: Act) -> JSONResponse:
     """Stop posting to the endpoint, saying why: nothing new is queued for it, and what is queued already waits."""
     return act.run(
         f"disable webhook {endpoint_id} {body.reason}",
