@@ -29,6 +29,7 @@ from api.http.routers import (
     audit,
     auth,
     boards,
+    clients,
     dashboards,
     exports,
     forecast,
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(administration.router, prefix="/api/v1")
+    app.include_router(clients.router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")
     if settings.live_send == "fast":

@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import JSONTranscoder
 
 from domain.administering import AdministrationService
+from domain.api_client import ApiClient
+from domain.api_clients import ApiClientService
 from domain.collecting import EvidenceService
 from domain.continuing import ContinuationService
 from domain.organisation import Organisation
@@ -33,10 +35,11 @@ class Corral(
     ReviewService,
     PaymentService,
     AdministrationService,
+    ApiClientService,
     UploadService,
 ):
     """Every use case of DOMAIN.md's lifecycle, by family: set-up, the next year, evidence, review, payments,
-    accounts (and their administration) and uploads."""
+    accounts (and their administration), API clients and uploads."""
 
     name = "Corral"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
@@ -49,6 +52,7 @@ class Corral(
         Upload: 50,
         Reminder: 50,
         Statement: 50,
+        ApiClient: 50,
     }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
