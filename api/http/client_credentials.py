@@ -117,5 +117,6 @@ def client_token(
 
 def unsupported_grant(grant_type: str) -> OAuthRefusal:
     """A token request for a grant Corral does not give."""
-    said = grant_type[:40]
-    return OAuthRefusal(UnsupportedGrantTypeError(description=f"ask for password or client_credentials, not {said!r}"))
+    error = UnsupportedGrantTypeError(grant_type[:40])
+    error.description = f"ask for password or client_credentials, not {grant_type[:40]!r}"
+    return OAuthRefusal(error)

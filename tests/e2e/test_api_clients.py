@@ -181,3 +181,9 @@ def test_a_revoked_client_is_cut_off_at_once_its_websocket_included(clients: Cli
     assert closed.rcvd is not None and closed.rcvd.code == 1008 and "revoked" in closed.rcvd.reason
     assert after.status_code == 401 and "revoked" in after.json()["detail"]
     assert (again.status_code, again.json()["error"]) == (401, "invalid_client")
+
+
+def test_a_grant_corral_does_not_give_is_refused_in_oauth2_s_words(clients: Clients) -> None:
+    answer = clients.http.post(f"{V1}/auth/token", data={"grant_type": "authorization_code", "code": "x"})
+
+    assert (answer.status_code, answer.json()["error"]) == (400, "unsupported_grant_type")
