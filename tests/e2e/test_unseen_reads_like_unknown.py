@@ -60,7 +60,9 @@ RANDOM: dict[str, Callable[[], str]] = {
     "milestone_code": lambda: f"M{secrets.token_hex(4)}",
     "code": lambda: f"M{secrets.token_hex(4)}",
     "number": lambda: str(1000 + secrets.randbelow(9000)),
-    "client_id": lambda: secrets.token_hex(12),  # an API client's  # an evidence pack's: one never presented reads as unseen
+    "client_id": lambda: secrets.token_hex(
+        12
+    ),  # an API client's  # an evidence pack's: one never presented reads as unseen
 }
 NOT_IDS = {"quarter", "form"}
 # A user account's username: whether an administrator may name another organisation's account is issue 14's item 2.
