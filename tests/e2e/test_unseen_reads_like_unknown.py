@@ -90,6 +90,13 @@ def page_changes(sees: Callable[[User], bool]) -> Any:
 
 
 PAGES = (
+    # An API client on the administrator's clients page: another organisation's reads as a made-up one.
+    Row(
+        "POST",
+        "/clients/{client_id}/revoke",
+        matrix.administers_account("feed", COMMUNITY_ID),
+        form={"version": "2", "reason": "Replaced."},
+    ),
     Row("GET", "/programmes/{programme_id}", reads(in_programme)),
     Row("GET", "/programmes/{programme_id}/payments", reads(in_programme)),
     Row("GET", "/programmes/{programme_id}/what-if", reads(in_programme)),
