@@ -29,6 +29,7 @@ from api.http.routers import (
     audit,
     auth,
     boards,
+    clients,
     dashboards,
     exports,
     forecast,
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(administration.router, prefix="/api/v1")
     app.include_router(single_sign_on.router, prefix="/api/v1")
+    app.include_router(clients.router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
     app.include_router(webhooks.router, prefix="/api/v1")
     app.include_router(live.router, prefix="/api/v1")

@@ -15,6 +15,7 @@ PLATFORM_ID = ids.platform_id()
 UNRECORDED = {"recorded": False}
 OPERATOR_PREFIX = "operator:"
 SYSTEM_PREFIX = "corral:"
+CLIENT_PREFIX = "client:"  # an API client acting for its organisation (domain/api_client.py)
 
 
 class Role(Enum):
@@ -45,6 +46,11 @@ class Actor:
 
     def __post_init__(self) -> None:
         USER_ID.check(self.user_id, "user_id")
+
+    @property
+    def is_client(self) -> bool:
+        """True for another system acting through an API client, rather than a person."""
+        return self.user_id.startswith(CLIENT_PREFIX)
 
     @classmethod
     def operator(cls, login: str) -> Actor:

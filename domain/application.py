@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import JSONTranscoder
 
 from domain.administering import AdministrationService
+from domain.api_client import ApiClient
+from domain.api_clients import ApiClientService
 from domain.collecting import EvidenceService
 from domain.continuing import ContinuationService
 from domain.identity import Identity
@@ -38,11 +40,12 @@ class Corral(
     PaymentService,
     AdministrationService,
     IdentityService,
+    ApiClientService,
     UploadService,
     WebhookService,
 ):
     """Every use case of DOMAIN.md's lifecycle, by family: set-up, the next year, evidence, review, payments,
-    accounts (and their administration), single sign-on, uploads and webhooks."""
+    accounts (and their administration), single sign-on, API clients, uploads and webhooks."""
 
     name = "Corral"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
@@ -57,6 +60,7 @@ class Corral(
         Statement: 50,
         Identity: 50,
         WebhookEndpoint: 50,
+        ApiClient: 50,
     }
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:

@@ -53,6 +53,11 @@ def user_id(username: str) -> UUID:
     return _key("user", username)
 
 
+def api_client_id(client_id: str) -> UUID:
+    """An API client, by its client id."""
+    return _key("api client", client_id)
+
+
 def reminder_id(scheme_id: UUID, provider_id: UUID, milestone_code: str, overdue: bool) -> UUID:
     """The one reminder of a provider-milestone's evidence: before it is due, or once it is overdue."""
     return _key("reminder", scheme_id, milestone_code, provider_id, "overdue" if overdue else "due soon")

@@ -12,6 +12,7 @@ from web.pages import (
     audit,
     board,
     changing,
+    clients,
     drafting,
     evidence,
     imports,
@@ -60,6 +61,7 @@ for module in (
     agreement,
     inbox,
     users,
+    clients,
     organisation,
 ):
     router.include_router(module.router)

@@ -10,6 +10,8 @@ The pages (`web`) import only these modules of `api`, the public pieces meant fo
 - `api.http.links`: set-password links, made, emailed and checked, and the password a user chooses by one;
 - `api.http.imports`: a workbook of schemes read and checked, for the import page as for its routes;
 - `api.http.setting_up`: the set-up requests (programme, provider, terms, draft, lead) the set-up pages parse their
-  forms into, as the JSON routes take them.
+  forms into, as the JSON routes take them;
+- `api.http.client_credentials`: an API client's id and secret, made and hashed, for the clients page as for its
+  routes.
 Nothing else: not `api.storage`, `api.live`, `api.cli`, `api.main`, nor `api.http.routers`.
 """

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -75,11 +75,20 @@ class Command:
             ) from None
 
     def run(
-        self, request: str, act: Callable[[], Recorded], status_code: int = 200, more: Mapping[str, Any] | None = None
+        self,
+        request: str,
+        act: Callable[[], Recorded],
+        status_code: int = 200,
+        more: Mapping[str, Any] | None = None,
+        told_once: Callable[[], Mapping[str, Any]] | None = None,
     ) -> JSONResponse:
         """Act once per Idempotency-Key and answer with what was recorded, its version as the ETag (and `more` the
-        answer says of it, once recorded)."""
-        return _response(self._once(request, act, status_code, more))
+        answer says of it, once recorded). What `told_once` gives after acting goes only into this first answer: it
+        is never kept with the key, so a replay (or anything reading the keys' table) never sees it, e.g. a secret."""
+        answer = self._once(request, act, status_code, more)
+        if told_once is not None and not answer.replayed and answer.status < 400:
+            answer = replace(answer, body=json.dumps(json.loads(answer.body) | dict(told_once())))
+        return _response(answer)
 
     def attempt(self, request: str, act: Callable[[], Recorded]) -> Recorded | Refusal:
         """Act once per key, as `run` does, and hand back what was recorded or why not: a replay hands back the same."""

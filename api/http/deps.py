@@ -23,9 +23,11 @@ from api.storage.idempotency import IdempotencyKeys
 from api.live.hub import Hub
 from api.live.waits import PositionBeyondLogError
 from api.observability.logs import bind_actor
+from api.observability.metrics import route_template
 from api.storage.revocations import RevokedTokens
 from api.http.sign_in import SignInLedger
 from api.http.security import SignInError, TokenClaims, actor_from_claims, read_token
+from api.http.scopes import require_route_scope
 from api.http.session import COOKIE, CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, csrf_matches
 from api.storage.settings import Settings
 from domain.actors import Actor, Role
@@ -157,6 +159,8 @@ async def get_actor(request: Request, claims: SessionClaims) -> Actor:
         )
     except SignInError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
+    if claims.scopes is not None:  # an API client: only the routes its token's scopes name (api/http/scopes.py)
+        require_route_scope(claims.scopes, request.method, route_template(request.scope))
     bind_actor(actor)  # on the event loop, in the request's own context: its later log lines name the actor
     return actor
 

@@ -16,7 +16,8 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from domain.actors import Actor
+from domain.actors import CLIENT_PREFIX, Actor
+from domain.api_client import ClientRevokedError
 from domain.application import Corral
 from domain.errors import DomainError
 from domain.account_rules import USERNAME
@@ -47,7 +48,7 @@ class Verified:
 
 
 @cache
-def _stand_in_hash() -> str:
+def stand_in_hash() -> str:
     """A hash of a random password, made as real ones are, verified when there is no real hash to verify."""
     return hasher.hash(secrets.token_urlsafe(32))
 
@@ -59,13 +60,20 @@ def authenticate(app: Corral, username: str, password: str) -> Verified:
     a wrong password for a real user: how long the answer took does not tell whether the username exists.
     """
     account = _usable_account(app, username)
-    try:
-        hasher.verify(_stand_in_hash() if account is None else account.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise SignInError(WRONG) from None
-    if account is None:
-        raise SignInError(WRONG)
+    require_secret(None if account is None else account.password_hash, password, WRONG)
+    assert account is not None  # a missing account fails against the stand-in hash
     return Verified(account.as_actor(), account.password_generation)
+
+
+def require_secret(stored_hash: str | None, secret: str, wrong: str) -> None:
+    """SignInError(wrong) unless the secret matches the stored argon2 hash; with none stored, after the same work
+    against a stand-in hash, so how long a refusal takes tells nothing of whether the name exists."""
+    try:
+        hasher.verify(stand_in_hash() if stored_hash is None else stored_hash, secret)
+    except (VerificationError, InvalidHashError):
+        raise SignInError(wrong) from None
+    if stored_hash is None:
+        raise SignInError(wrong)
 
 
 def _usable_account(app: Corral, username: str) -> UserAccount | None:
@@ -79,10 +87,13 @@ def _usable_account(app: Corral, username: str) -> UserAccount | None:
     return None if account.disabled else account
 
 
-def issue_token(actor: Actor, key: str, minutes: int, password_generation: int = 0) -> str:
-    """A signed token naming the user, their organisation and role, and the password's generation, for `minutes`."""
+def issue_token(
+    actor: Actor, key: str, minutes: int, password_generation: int = 0, scopes: tuple[str, ...] | None = None
+) -> str:
+    """A signed token naming the user, their organisation and role, and the password's generation, for `minutes`;
+    an API client's also names the scopes it may act within."""
     now = datetime.now(UTC)
-    claims = {
+    claims: dict[str, object] = {
         "sub": actor.user_id,
         "org": str(actor.organisation_id),
         "role": actor.role.value,
@@ -91,17 +102,21 @@ def issue_token(actor: Actor, key: str, minutes: int, password_generation: int =
         "exp": now + timedelta(minutes=minutes),
         "jti": secrets.token_hex(16),
     }
+    if scopes is not None:
+        claims["scope"] = " ".join(scopes)
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
 @dataclass(frozen=True)
 class TokenClaims:
-    """What a valid token says: who, and which token, until when, issued under which password generation."""
+    """What a valid token says: who, and which token, until when, issued under which password generation; for an
+    API client, the scopes it may act within (None for a person, whose role alone decides)."""
 
     username: str
     token_id: str
     expires_at: datetime
     password_generation: int = 0
+    scopes: frozenset[str] | None = None
 
 
 def read_token(token: str, key: str) -> TokenClaims:
@@ -111,15 +126,22 @@ def read_token(token: str, key: str) -> TokenClaims:
         generation = claims.get("gen", 0)
         if not isinstance(generation, int):
             raise jwt.InvalidTokenError("gen")
+        scope = claims.get("scope", "" if str(claims["sub"]).startswith(CLIENT_PREFIX) else None)
+        if scope is not None and not isinstance(scope, str):
+            raise jwt.InvalidTokenError("scope")
     except jwt.InvalidTokenError:
         raise SignInError("the token is invalid or has expired: sign in again") from None
-    return TokenClaims(str(claims["sub"]), str(claims["jti"]), datetime.fromtimestamp(claims["exp"], UTC), generation)
+    scopes = None if scope is None else frozenset(scope.split())
+    expires_at = datetime.fromtimestamp(claims["exp"], UTC)
+    return TokenClaims(str(claims["sub"]), str(claims["jti"]), expires_at, generation, scopes)
 
 
 def actor_from_claims(app: Corral, claims: TokenClaims, revoked: Callable[[str], bool]) -> Actor:
     """The actor a valid, not signed-out token names, checked against the account as it is now."""
     if revoked(claims.token_id):
         raise SignInError("this session was signed out: sign in again")
+    if claims.username.startswith(CLIENT_PREFIX):
+        return _client_actor(app, claims.username.removeprefix(CLIENT_PREFIX))
     try:
         account = app.user_account(claims.username)
         actor = account.as_actor()
@@ -128,3 +150,13 @@ def actor_from_claims(app: Corral, claims: TokenClaims, revoked: Callable[[str],
     if account.password_generation != claims.password_generation:
         raise SignInError("the password was changed after this session began: sign in again")
     return actor
+
+
+def _client_actor(app: Corral, client_id: str) -> Actor:
+    """The actor an API client's token names, as the client is now: a revoked client's tokens stop at once."""
+    try:
+        return app.api_client(client_id).as_actor()
+    except ClientRevokedError:
+        raise SignInError("this API client was revoked") from None
+    except DomainError:
+        raise SignInError("the token is invalid or has expired: ask for another") from None

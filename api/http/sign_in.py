@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from fastapi import HTTPException, status
 
@@ -26,6 +28,7 @@ from api.storage.sign_in_failures import SignInFailures
 from projections.database import ViewDatabase
 
 log = logging.getLogger("corral.sign_in")
+T = TypeVar("T")
 LOGGED_USERNAME_CHARS = 100  # of the username tried, in a log line: a client may send any text
 
 
@@ -94,6 +97,11 @@ class SignInLedger:
     def check_password(self, corral: Corral, attempt: Attempt, password: str) -> Verified:
         """The account whose password this is; SignInError if wrong, ThrottledError after repeated failures.
         Each refusal is logged, with the username tried and the client, never the password."""
+        return self.checked(attempt, lambda: authenticate(corral, attempt.username, password))
+
+    def checked(self, attempt: Attempt, verify: Callable[[], T]) -> T:
+        """What `verify` finds (a password's account, an API client's secret), counted as a password is: SignInError
+        if it refuses, ThrottledError after repeated failures for the same name, device or client."""
         try:
             self._require_not_throttled(attempt)
         except ThrottledError as error:
@@ -101,7 +109,7 @@ class SignInLedger:
             log.warning("sign-in locked out: too many failures %s", error.limit, extra=_fields(attempt, **extra))
             raise
         try:
-            verified = authenticate(corral, attempt.username, password)
+            verified = verify()
         except SignInError:
             self._failed(attempt)
             log.warning("sign-in failed", extra=_fields(attempt, reason="wrong username or password"))

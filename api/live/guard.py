@@ -2,7 +2,8 @@
 
 DOMAIN.md: a user who loses access loses it everywhere at once, live connections included. The hub hears every
 change in log order and, before it delivers anything after one of these, re-checks what it may concern:
-- a change to an account (disabled, a new password or role, an auditor's grant withdrawn): that account's sockets, whose tokens must still name an
+- a change to an account (disabled, a new password or role, an auditor's grant withdrawn) or an API client (revoked):
+  that account's or client's sockets, whose tokens must still name an
   actor as HTTP would accept them (`actor_from_claims`), then their subscriptions for the actor now named;
 - a lead designated or re-designated, a provider joining a programme, a scheme's terms agreed (participants may
   have left or joined): the subscriptions whose topics cover that programme, and those of the provider named.
@@ -20,6 +21,7 @@ from api.live.sockets import Client, Subscription
 from api.live.topics import Topic, authorise
 from api.http.security import SignInError, TokenClaims
 from domain.actors import Actor, Role
+from domain.api_client import ApiClient
 from domain.errors import DomainError
 from domain.programme import Programme
 from domain.scheme import Scheme
@@ -27,6 +29,7 @@ from domain.user_account import UserAccount
 from projections.progress.view import ProgressView
 
 ACCOUNT = UserAccount.__name__
+ACCOUNTS = frozenset({ACCOUNT, ApiClient.__name__})  # whose changes may end the sockets opened with their tokens
 ACCESS_CHANGES = frozenset(
     (kind.__qualname__.split(".")[0], kind.__name__)
     for kind in (
@@ -44,7 +47,7 @@ PREFERENCES = frozenset(kind.__name__ for kind in (UserAccount.NotificationsRead
 
 def changes_access(row: Any) -> bool:
     """True for an audit row after which some socket or subscription may no longer be allowed."""
-    if row.aggregate_type == ACCOUNT:
+    if row.aggregate_type in ACCOUNTS:
         return row.event_type not in PREFERENCES
     return (row.aggregate_type, row.event_type) in ACCESS_CHANGES
 
@@ -77,7 +80,7 @@ def concerned(
 ) -> list[Check]:
     """What to check again after this change: an account's sockets, who they are and all they follow; else the
     subscriptions covering the change's programme and, for a provider named, all its sockets follow."""
-    if row.aggregate_type == ACCOUNT:
+    if row.aggregate_type in ACCOUNTS:
         return [
             _check(client, client.subscriptions.values(), identity=True)
             for client in by_account.get(row.aggregate_id, ())

@@ -22,11 +22,11 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from api.live.guard import ACCOUNT, Verdict, changes_access, concerned, recheck
+from api.live.guard import ACCOUNTS, Verdict, changes_access, concerned, recheck
 from api.live.inbox import Inboxes
 from api.live.limits import Allowance, LiveLimits
 from api.live.sockets import GONE, IDLE, SESSION_ENDED, TOO_SLOW, Client, Identity, Send, Subscription, WriteNow
-from api.live.topics import Topic, authorise
+from api.live.topics import Topic, authorise, require_topic_scope
 from api.live.waits import Waits
 from api.storage.revocations import RevokedTokens
 from api.http.security import SignInError, TokenClaims, actor_from_claims
@@ -71,7 +71,7 @@ class Hub:
             self.audit,
             [p.view for p in projections],
             self.deliver,
-            unscoped=[ACCOUNT],  # an account's changes name no programme, and may close its sockets
+            unscoped=sorted(ACCOUNTS),  # an account's or client's changes name no programme, and may close its sockets
             also={revocations.channel: self._signed_out},
             resumed=self._resumed,
         )
@@ -134,6 +134,7 @@ class Hub:
         """Authorise the topic for the client's actor (DomainError if refused), register it, replay what the client
         missed since `after` (or resync if that is too much), then go live."""
         assert client.identity is not None
+        require_topic_scope(client.identity.claims.scopes, name)
         while True:  # authorised again if access changed meanwhile: the pass that followed may have missed this one
             epoch = self.epoch
             topic = await asyncio.to_thread(authorise, self.readings, client.identity.actor, name)

@@ -19,7 +19,7 @@ from api.live.limits import Allowance, LiveLimits
 from api.live.topics import Topic
 from api.http.security import TokenClaims
 from domain import ids
-from domain.actors import Actor
+from domain.actors import CLIENT_PREFIX, Actor
 
 IDLE = 1000
 GONE = 1001
@@ -41,7 +41,9 @@ class Identity:
 
     @property
     def account_id(self) -> str:
-        """The id of the account's aggregate, as the audit trail names it."""
+        """The id of the account's (or API client's) aggregate, as the audit trail names it."""
+        if self.claims.username.startswith(CLIENT_PREFIX):
+            return str(ids.api_client_id(self.claims.username.removeprefix(CLIENT_PREFIX)))
         return str(ids.user_id(self.claims.username))
 
 

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from domain.actors import Actor
 from domain import ids
+from domain.api_client import require_scope
 from domain.errors import DomainError, NotFoundError
 from domain.milestones import Quarter
 from projections.progress.queries import (
@@ -84,6 +85,21 @@ class Topic:
             # their wording may quote a neighbour's evidence.
             change |= {"actor": row.actor_user_id, "description": row.description, "reason": row.reason}
         return json.dumps({"type": "update", "topic": self.name, "position": row.position, "change": change})
+
+
+# The scope an API client's token needs to follow each kind of topic; an inbox is a person's alone.
+SCOPE_BY_TOPIC = {
+    "progress": "progress:read",
+    "dashboard": "progress:read",
+    "board": "progress:read",
+    "audit": "audit:read",
+}
+
+
+def require_topic_scope(scopes: frozenset[str] | None, name: str) -> None:
+    """ScopeMissingError unless a client's token (`scopes`; None for a person) carries the topic kind's scope."""
+    if scopes is not None:
+        require_scope(scopes, SCOPE_BY_TOPIC.get(name.partition(":")[0]))
 
 
 def authorise(readings: ProgressView, actor: Actor, name: str) -> Topic:

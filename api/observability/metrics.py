@@ -127,6 +127,21 @@ def worker_stopped() -> None:
 TEMPLATES: dict[int, str] = {}
 
 
+def _walk(app: ASGIApp) -> None:
+    contexts = iter_route_contexts(getattr(app, "routes", ()))
+    TEMPLATES.update({id(c.original_route): c.path for c in contexts if c.path is not None})
+
+
+def route_template(scope: Scope) -> str | None:
+    """The template of the route that answers the request, with its prefix (`/api/v1/schemes/{scheme_id}`)."""
+    route = scope.get("route")
+    if route is None:
+        return None
+    if id(route) not in TEMPLATES:
+        _walk(scope["app"])
+    return TEMPLATES.get(id(route))
+
+
 class RequestMetrics:
     """ASGI middleware: time each HTTP request, labelled by its route's template (`/api/v1/schemes/{scheme_id}`)."""
 
@@ -164,8 +179,7 @@ class RequestMetrics:
         route = scope.get("route")
         if route is not None:
             if id(route) not in TEMPLATES and not self.walked:
-                contexts = iter_route_contexts(scope["app"].routes)
-                TEMPLATES.update({id(c.original_route): c.path for c in contexts if c.path is not None})
+                _walk(scope["app"])
                 self.walked = True
             return TEMPLATES.get(id(route)) or str(getattr(route, "path", UNMATCHED))
         if "app_root_path" in scope:

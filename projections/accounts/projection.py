@@ -1,4 +1,5 @@
-"""Keep the accounts view: each account event updates its row; grants are added and withdrawn."""
+"""Keep the accounts view: each account event updates its row; grants are added and withdrawn; API clients are
+registered and revoked."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from sqlalchemy import delete
 
+from domain.api_client import ApiClient
 from domain.user_account import UserAccount
 from projections.accounts.view import AccountsView
 from projections.projection import ViewProjection
@@ -88,6 +90,27 @@ class AccountsProjection(ViewProjection[AccountsView]):
         g = self.view.grants
         self.view.reader.execute(
             delete(g).where(g.c.account_id == _account(e), g.c.programme_id == str(e.programme_id))
+        )
+
+    @process_event.register
+    def _(self, e: ApiClient.Registered, tracking: Tracking) -> None:
+        row = {
+            "id": str(e.originator_id),
+            "client_id": e.client_id,
+            "organisation_id": str(e.organisation_id),
+            "name": e.name,
+            "role": e.role.value,
+            "scopes": " ".join(e.scopes),
+            "revoked": False,
+            "registered_at": e.timestamp,
+            "version": e.originator_version,
+        }
+        self.view.stage(self.view.clients, row)
+
+    @process_event.register
+    def _(self, e: ApiClient.Revoked, tracking: Tracking) -> None:
+        self.view.stage_update(
+            self.view.clients, {"id": str(e.originator_id)}, revoked=True, version=e.originator_version
         )
 
     def _changed(self, e: Any, change: str | None, **values: Any) -> None:

@@ -1,4 +1,4 @@
-"""Reads of the accounts view: an organisation's users, for its administrator's users page."""
+"""Reads of the accounts view: an organisation's users and API clients, for its administrator."""
 
 from __future__ import annotations
 
@@ -59,3 +59,35 @@ def usernames_with_email(view: AccountsView, organisation_id: UUID, email: str) 
     query = select(a.c.username).where(a.c.organisation_id == str(organisation_id), a.c.email == email.lower())
     with view.database.reading() as conn:
         return [row.username for row in conn.execute(query.order_by(a.c.username))]
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    """One API client as its organisation's administrator sees it: never its secret."""
+
+    client_id: str
+    name: str
+    role: str
+    scopes: tuple[str, ...]
+    revoked: bool
+    registered_at: datetime
+    version: int
+
+
+def organisation_clients(view: AccountsView, organisation_id: UUID) -> list[ClientRow]:
+    """The organisation's API clients, by name then client id, revoked ones too."""
+    c = view.clients
+    query = select(c).where(c.c.organisation_id == str(organisation_id)).order_by(c.c.name, c.c.client_id)
+    with view.database.reading() as conn:
+        return [
+            ClientRow(
+                row.client_id,
+                row.name,
+                row.role,
+                tuple(row.scopes.split()),
+                row.revoked,
+                row.registered_at,
+                row.version,
+            )
+            for row in conn.execute(query)
+        ]

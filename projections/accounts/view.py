@@ -1,4 +1,4 @@
-"""The accounts' tables: one row per account, and one per programme an auditor is granted."""
+"""The accounts' tables: one row per account, one per programme an auditor is granted, one per API client."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ USERNAME = String(64)
 
 
 class AccountsView(View):
-    """Who each organisation's users are, their role and state, the last change to each, and auditors' grants."""
+    """Who each organisation's users are, their role and state, the last change to each, auditors' grants, and the
+    organisation's API clients (never their secrets)."""
 
-    name = "accounts_v1"
+    name = "accounts_v2"
 
     def define_tables(self) -> None:
-        """The accounts and the grants."""
+        """The accounts, the grants and the API clients."""
         self.accounts = self.table(
             "accounts",
             Column("account_id", ID, primary_key=True),
@@ -39,3 +40,16 @@ class AccountsView(View):
             Column("programme_id", ID, primary_key=True),
             Column("granted_at", UTCDateTime, nullable=False),
         )
+        self.clients = self.table(
+            "api_clients",
+            Column("id", ID, primary_key=True),  # the client's aggregate
+            Column("client_id", String(64), nullable=False),
+            Column("organisation_id", ID, nullable=False),
+            Column("name", SafeText, nullable=False),
+            Column("role", String(20), nullable=False),
+            Column("scopes", SafeText, nullable=False),  # space-separated, as OAuth2 writes them
+            Column("revoked", Boolean, nullable=False),
+            Column("registered_at", UTCDateTime, nullable=False),
+            Column("version", BigInteger, nullable=False),
+        )
+        Index(f"{self.clients.name}_by_organisation", self.clients.c.organisation_id)

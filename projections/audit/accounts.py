@@ -1,8 +1,10 @@
-"""Account events in plain English; a password hash never appears in the trail."""
+"""Account and API client events in plain English; a password or secret hash never appears in the trail."""
 
 from __future__ import annotations
 
 from domain.account_rules import named
+from domain.actors import CLIENT_PREFIX, Role
+from domain.api_client import ApiClient
 from domain.user_account import UserAccount
 from projections.audit.context import Context, Lookup, created_context
 from projections.audit.describe import Described, about, context_of, describes
@@ -94,3 +96,30 @@ def _withdrawn(e: UserAccount.GrantWithdrawn, lookup: Lookup) -> Described:
     whom = _account(context, lookup, "an unknown user")
     programme = programme_named(lookup, e.programme_id)
     return about(context, f"{who(e, lookup)} withdrew {whom}'s grant of {programme}: {e.reason}", e.reason)
+
+
+# API clients: named as `Evidence feed (client:<id>)`, by the name the trail remembers beside their actor's id.
+
+
+def client_context(e: ApiClient.Registered) -> Context:
+    """An API client's context: whose staff it acts as, and its actor's id, by which the trail names it."""
+    staff_of = e.organisation_id if e.role is Role.PROVIDER else None
+    return Context(provider_id=staff_of, title=f"{CLIENT_PREFIX}{e.client_id}", code=e.role.value)
+
+
+@describes(ApiClient.Registered)
+def _client_registered(e: ApiClient.Registered, lookup: Lookup) -> Described:
+    context, organisation = client_context(e), name_of(lookup, e.organisation_id)
+    client = named(e.name, context.title)
+    text = (
+        f"{who(e, lookup)} registered the API client {client} to act as {e.role.value} of {organisation},"
+        f" with the scopes {', '.join(e.scopes)}"
+    )
+    return about(context, text)
+
+
+@describes(ApiClient.Revoked)
+def _client_revoked(e: ApiClient.Revoked, lookup: Lookup) -> Described:
+    context = context_of(e, lookup)
+    client = person_named(lookup, context.title) if context.title else "an API client"
+    return about(context, f"{who(e, lookup)} revoked the API client {client}: {e.reason}", e.reason)

@@ -14,8 +14,11 @@ from projections.audit.context import Acted, Context, Lookup
 
 
 def who(event: Acted, lookup: Lookup) -> str:
-    """The acting organisation's name; the platform operator by login; an administrator or a stranger by user id."""
+    """The acting organisation's name; the platform operator by login; an administrator or a stranger by user id;
+    an API client by its name, as its organisation's."""
     actor = event.actor
+    if actor.is_client:
+        return f"{name_of(lookup, actor.organisation_id)}'s API client {person_named(lookup, actor.user_id)}"
     if actor.role is Role.OPERATOR:
         return f"Platform operator {actor.user_id.removeprefix(OPERATOR_PREFIX)}"
     if actor.role is Role.ADMINISTRATOR:

@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 from sqlalchemy import func, insert, select, update
 
+from domain.api_client import ApiClient
 from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
@@ -28,6 +29,7 @@ from projections.audit.context import (
 )
 from projections.audit import accounts, continuation, deadlines, organisations, payments, restatement, uploads  # noqa: F401 - registers their describers
 from projections.audit import identities, payment_rules, webhooks  # noqa: F401 - registers their describers
+from projections.audit.accounts import client_context
 from projections.audit.describe import describe
 from projections.audit.view import AuditView, from_row, id_text
 from projections.database import as_stored
@@ -69,6 +71,13 @@ class AuditProjection(ViewProjection[AuditView]):
         self._record(e, tracking)
         self.lookup.add_context(e.originator_id, created_context(e))
         self.lookup.name_person(e.username, e.display_name)
+
+    @process_event.register(ApiClient.Registered)
+    def _(self, e: ApiClient.Registered, tracking: Tracking) -> None:
+        self._record(e, tracking)
+        context = client_context(e)
+        self.lookup.add_context(e.originator_id, context)
+        self.lookup.name_person(context.title, e.name)
 
     @process_event.register(UserAccount.DetailsChanged)
     def _(self, e: UserAccount.DetailsChanged, tracking: Tracking) -> None:

@@ -157,7 +157,7 @@ def test_every_page_the_commissioner_auditor_and_administrator_use_reads_well_an
     auditor = sign_in("sdt-ccg.auditor", width=width, height=640)
     _tour(auditor, {"auditor-review": f"/schemes/{NUTRITION}/quarters/Q2/review"}, width)
     administrator = sign_in("sdt-ccg.admin", width=width, height=640)
-    _tour(administrator, {"users": "/users", "organisation": "/organisation"}, width)
+    _tour(administrator, {"users": "/users", "clients": "/clients", "organisation": "/organisation"}, width)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -131,7 +131,7 @@ def test_the_projector_answers_scrapes_on_its_metrics_port_with_the_views_lag(
         caught_up = scraped_until(scrape, lambda samples: set(lags_in(samples).values()) == {0})
 
     lags = lags_in(caught_up)
-    assert {"progress_v5", "audit_v2", "notifications_v1", "accounts_v1"} <= set(lags) and set(lags.values()) == {0}
+    assert {"progress_v5", "audit_v2", "notifications_v1", "accounts_v2"} <= set(lags) and set(lags.values()) == {0}
     assert ("corral_mail_outbox_depth", frozenset()) in caught_up
 
 

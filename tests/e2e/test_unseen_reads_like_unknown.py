@@ -60,7 +60,10 @@ RANDOM: dict[str, Callable[[], str]] = {
     "sha256": lambda: secrets.token_hex(32),
     "milestone_code": lambda: f"M{secrets.token_hex(4)}",
     "code": lambda: f"M{secrets.token_hex(4)}",
-    "number": lambda: str(1000 + secrets.randbelow(9000)),  # an evidence pack's: one never presented reads as unseen
+    "number": lambda: str(1000 + secrets.randbelow(9000)),
+    "client_id": lambda: secrets.token_hex(
+        12
+    ),  # an API client's  # an evidence pack's: one never presented reads as unseen
 }
 # An identity provider's key (/auth/oidc/{provider}) names the server's configuration, the same to everyone.
 NOT_IDS = {"quarter", "form", "provider"}
@@ -89,6 +92,13 @@ def page_changes(sees: Callable[[User], bool]) -> Any:
 
 
 PAGES = (
+    # An API client on the administrator's clients page: another organisation's reads as a made-up one.
+    Row(
+        "POST",
+        "/clients/{client_id}/revoke",
+        matrix.administers_account("feed", COMMUNITY_ID),
+        form={"version": "2", "reason": "Replaced."},
+    ),
     Row("GET", "/programmes/{programme_id}", reads(in_programme)),
     Row("GET", "/programmes/{programme_id}/payments", reads(in_programme)),
     Row("GET", "/programmes/{programme_id}/what-if", reads(in_programme)),

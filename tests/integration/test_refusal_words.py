@@ -20,6 +20,7 @@ import pytest
 
 from api.http.errors import domain_problem, organisation_names
 from api.http.passwords import chosen_password_hash
+from api.http.scopes import require_route_scope
 from api.http.security import read_token
 from api.http.sign_in import ThrottledError
 from api.live.limits import LiveLimits
@@ -42,6 +43,7 @@ from domain.signing_in import Claimed
 from domain.statements import Settlement
 from tests.e2e.serving import run
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE, PRIVATE_ID
+from tests.builders import administrator_of
 from tests.builders import ae_reduction, figures, flu_milestone, narrative, narrative_milestone, terms
 from tests.integration.given import accepted, agreed_scheme, drafted_with_lead, flu_closed, presented
 from tests.integration.given import programme_set_up
@@ -91,6 +93,34 @@ def _(app: Corral) -> object:
     app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, "hash")
     app.disable_user(OPERATOR, "colin", "Left the trust.")
     return app.user_account("colin").as_actor()
+
+
+@breaks("ClientRole")
+def _(app: Corral) -> object:
+    programme_set_up(app)
+    return app.register_api_client(
+        administrator_of(COMMUNITY_ID), "a" * 24, "Feed", Role.ADMINISTRATOR, ("progress:read",), "hash"
+    )
+
+
+@breaks("UnknownScope")
+def _(app: Corral) -> object:
+    programme_set_up(app)
+    return app.register_api_client(administrator_of(COMMUNITY_ID), "a" * 24, "Feed", Role.PROVIDER, ("all",), "hash")
+
+
+@breaks("ClientRevoked")
+def _(app: Corral) -> object:
+    programme_set_up(app)
+    admin = administrator_of(COMMUNITY_ID)
+    app.register_api_client(admin, "a" * 24, "Feed", Role.PROVIDER, ("progress:read",), "hash")
+    app.revoke_api_client(admin, "a" * 24, "Replaced.")
+    return app.api_client("a" * 24).as_actor()
+
+
+@breaks("ScopeMissing")
+def _(app: Corral) -> object:
+    return require_route_scope(frozenset({"progress:read"}), "POST", "/api/v1/attachments")
 
 
 @breaks("AccountNotDisabled")

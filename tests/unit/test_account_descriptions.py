@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from domain.actors import Role
+from domain.api_client import ApiClient
 from domain.user_account import UserAccount
+from projections.audit.accounts import client_context
 from projections.audit.context import Context, KnownOrganisation, created_context
 from projections.audit.describe import Described, describe
 from tests.builders import COMMUNITY_ID, OPERATOR, administrator_of
@@ -90,3 +92,25 @@ def test_a_named_user_is_shown_by_name_beside_the_username_and_their_email_addre
         "Administrator admin gave Colin Hart (colin) the name Colin J. Hart and no email address",
         "Administrator admin disabled the account of Colin J. Hart (colin): left the trust",
     ]
+
+
+def test_an_api_client_s_story_names_it_by_its_name_and_id_and_never_its_secret_hash() -> None:
+    admin = administrator_of(COMMUNITY_ID)
+    client = ApiClient.register(
+        admin, "c0ffee" * 4, COMMUNITY_ID, OrganisationKind.PROVIDER, "Feed", Role.PROVIDER, ["progress:read"], HASH
+    )
+    client.revoke(admin, "replaced")
+    registered, revoked = collected(client)
+    lookup = Known()
+
+    first = describe(registered, lookup)
+    lookup.contexts[registered.originator_id] = client_context(registered)
+    lookup.people[f"client:{'c0ffee' * 4}"] = "Feed"
+    second = describe(revoked, lookup)
+
+    assert first.description == (
+        f"Administrator admin registered the API client Feed (client:{'c0ffee' * 4}) to act as provider of"
+        " Devon Community Care Trust, with the scopes progress:read"
+    )
+    assert second.description == f"Administrator admin revoked the API client Feed (client:{'c0ffee' * 4}): replaced"
+    assert HASH not in first.description + second.description

@@ -278,7 +278,7 @@ def described_as(story: list[tuple[Any, Described]], event_name: str) -> list[De
 def test_every_event_class_of_every_aggregate_has_its_own_describer() -> None:
     classes = every_event_class(list(Corral.snapshotting_intervals))
 
-    assert len(classes) == 57
+    assert len(classes) == 59
     assert [c.__qualname__ for c in classes if c not in DESCRIBERS] == []
 
 

@@ -1,15 +1,18 @@
-"""Signing in: the OAuth2 password flow, and who the token belongs to."""
+"""Signing in: the OAuth2 password flow and client-credentials grant, and who the token belongs to."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
 from api.http.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
+from api.http.client_credentials import OAuthRefusal, client_token, unsupported_grant
 from api.http.devices import set_device_cookie
 from api.http.security import SignInError, Verified, issue_token, read_token
 from api.http.session import check_password, clear_session_cookie, csrf_token, open_session, require_this_site
@@ -24,6 +27,7 @@ class Token(BaseModel):
     access_token: str
     token_type: str
     expires_in: int
+    scope: str | None = Field(default=None, description="an API client's token: the scopes it carries, space-separated")
 
 
 class Me(BaseModel):
@@ -58,19 +62,67 @@ def _token(verified: Verified, settings: Settings) -> str:
     return issue_token(verified.actor, settings.signing_key(), settings.token_minutes, verified.password_generation)
 
 
-@router.post("/auth/token", response_model=Token)
+class TokenForm:
+    """A token request, as RFC 6749 writes it: the password grant (the default) or client credentials."""
+
+    def __init__(
+        self,
+        grant_type: Annotated[str | None, Form(description="password (the default) or client_credentials")] = None,
+        username: Annotated[str | None, Form()] = None,
+        password: Annotated[str | None, Form(json_schema_extra={"format": "password"})] = None,
+        scope: Annotated[str, Form(description="a client's scopes, space-separated; all of its own if none")] = "",
+        client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form(json_schema_extra={"format": "password"})] = None,
+    ) -> None:
+        self.grant_type, self.scope = grant_type, scope
+        self.username, self.password = username, password
+        self.client_id, self.client_secret = client_id, client_secret
+
+    def password_form(self) -> OAuth2PasswordRequestForm:
+        """The password grant's form; 422 naming a missing username or password, as ever."""
+        missing = [name for name in ("username", "password") if getattr(self, name) is None]
+        if missing:
+            raise RequestValidationError(
+                [{"type": "missing", "loc": ("body", name), "msg": "Field required", "input": None} for name in missing]
+            )
+        return OAuth2PasswordRequestForm(
+            username=str(self.username), password=str(self.password), scope=self.scope, grant_type="password"
+        )
+
+
+@router.post("/auth/token", response_model=Token, response_model_exclude_none=True)
 def sign_in(
     request: Request,
-    form: SignInForm,
+    form: Annotated[TokenForm, Depends()],
     corral: CorralApp,
     settings: ServerSettings,
     ledger: Ledger,
     response: Response,
-) -> Token:
-    """Exchange a username and password for a short-lived bearer token (and a device cookie: see the README)."""
-    verified = _signed_in(request, form, corral, ledger, settings)
+) -> Token | JSONResponse:
+    """Exchange a username and password for a short-lived bearer token (and a device cookie: see the README); or,
+    with grant_type=client_credentials, an API client's id and secret for a token within its scopes."""
+    if form.grant_type == "client_credentials":
+        return _client_token(request, form, corral, settings, ledger)
+    if form.grant_type not in (None, "password"):
+        return unsupported_grant(str(form.grant_type)).response()
+    verified = _signed_in(request, form.password_form(), corral, ledger, settings)
     set_device_cookie(response, verified.actor.user_id, settings)
     return Token(access_token=_token(verified, settings), token_type="bearer", expires_in=settings.token_minutes * 60)
+
+
+def _client_token(
+    request: Request, form: TokenForm, corral: Corral, settings: Settings, ledger: SignInLedger
+) -> Token | JSONResponse:
+    try:
+        issued = client_token(request, corral, ledger, settings, (form.client_id, form.client_secret, form.scope))
+    except OAuthRefusal as refusal:
+        return refusal.response()
+    except SignInError as error:
+        raise http_refusal(error) from None
+    expires_in = settings.token_minutes * 60
+    return Token(
+        access_token=issued.access_token, token_type="bearer", expires_in=expires_in, scope=" ".join(issued.scopes)
+    )
 
 
 @router.post(
