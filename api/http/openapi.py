@@ -51,6 +51,7 @@ TAGS: list[dict[str, str]] = [
     {"name": "users", "description": "Accounts: opened, described, their passwords changed, disabled."},
     {"name": "administration", "description": "An organisation's administrator: invitations, roles, grants, its name."},
     {"name": "notifications", "description": "Your inbox of notices and how you hear of them by email."},
+    {"name": "api clients", "description": "Other systems' clients of an organisation: registered, listed, revoked."},
     {
         "name": "webhooks",
         "description": "An organisation's endpoints told of events it may read, and their deliveries.",
@@ -155,7 +156,11 @@ def _describe(operation: dict[str, Any], route: RouteContext, method: str) -> No
     for status, answer in responses.items():
         # The API's refusals, and the sign-in flow's (a browser gets a page, any other client the problem).
         if status >= "400" and (route.path_format or "").startswith(("/api/", "/auth/")):
+            # A route's own error model stays beside the problem: the token endpoint's OAuth2 errors (RFC 6749 §5.2).
+            own = answer.get("content", {}).get("application/json")
             answer["content"] = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+            if own is not None and "$ref" in own.get("schema", {}):
+                answer["content"]["application/json"] = own
             if status in ("429", "503"):
                 answer.setdefault("headers", {})["Retry-After"] = RETRY_AFTER
     for answer in responses.values():

@@ -22,6 +22,7 @@ SCOPE_BY_ROUTE: dict[tuple[str, str], str | None] = {
     # Signing in and a person's own things: a client gets its token from /auth/token, and has no inbox or account.
     ("POST", f"{V1}/auth/token"): PEOPLE_ONLY,  # asked before any token: never checked
     ("POST", f"{V1}/auth/session"): PEOPLE_ONLY,
+    ("GET", f"{V1}/auth/identity-providers"): PEOPLE_ONLY,  # asked before any token: never checked
     ("GET", f"{V1}/auth/session"): PEOPLE_ONLY,
     ("POST", f"{V1}/auth/logout"): PEOPLE_ONLY,
     ("GET", f"{V1}/me"): PEOPLE_ONLY,
@@ -42,6 +43,14 @@ SCOPE_BY_ROUTE: dict[tuple[str, str], str | None] = {
     ("POST", f"{V1}/users/{{username}}/set-password-link"): PEOPLE_ONLY,
     ("POST", f"{V1}/organisations/{{organisation_id}}/name"): PEOPLE_ONLY,
     ("POST", f"{V1}/organisations/{{organisation_id}}/sector"): PEOPLE_ONLY,
+    ("PUT", f"{V1}/organisations/{{organisation_id}}/sign-in"): PEOPLE_ONLY,
+    ("POST", f"{V1}/users/{{username}}/identities"): PEOPLE_ONLY,
+    ("GET", f"{V1}/webhooks"): PEOPLE_ONLY,
+    ("POST", f"{V1}/webhooks"): PEOPLE_ONLY,
+    ("GET", f"{V1}/webhooks/{{endpoint_id}}/deliveries"): PEOPLE_ONLY,
+    ("POST", f"{V1}/webhooks/{{endpoint_id}}/disablement"): PEOPLE_ONLY,
+    ("POST", f"{V1}/webhooks/{{endpoint_id}}/enablement"): PEOPLE_ONLY,
+    ("POST", f"{V1}/webhooks/{{endpoint_id}}/secret-rotation"): PEOPLE_ONLY,
     ("GET", f"{V1}/clients"): PEOPLE_ONLY,
     ("POST", f"{V1}/clients"): PEOPLE_ONLY,
     ("POST", f"{V1}/clients/{{client_id}}/revocation"): PEOPLE_ONLY,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -90,7 +90,20 @@ class TokenForm:
         )
 
 
-@router.post("/auth/token", response_model=Token, response_model_exclude_none=True)
+class OAuthError(BaseModel):
+    """A token request refused as OAuth2 words it (RFC 6749 §5.2), e.g. invalid_client, invalid_scope."""
+
+    error: str
+    error_description: str | None = None
+
+
+OAUTH_REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"model": OAuthError, "description": "a client-credentials request OAuth2 refuses: a scope or grant type"},
+    401: {"model": OAuthError, "description": "invalid_client (OAuth2), or the username or password is wrong"},
+}
+
+
+@router.post("/auth/token", response_model=Token, response_model_exclude_none=True, responses=OAUTH_REFUSALS)
 def sign_in(
     request: Request,
     form: Annotated[TokenForm, Depends()],
