@@ -98,7 +98,10 @@ def client_token(
         description = "give the client_id and client_secret, in the form or by HTTP Basic"
         raise OAuthRefusal(InvalidClientError(description=description, status_code=401))
     address = request.client.host if request.client is not None else "unknown"
-    attempt = Attempt(f"{CLIENT_PREFIX}{client_id.strip().lower()}", address)
+    # A client's failures count per client and address: a secret of 256 random bits needs no lock-out of its own,
+    # and one counted per client alone would let anyone who knows a client id lock it out from anywhere. Guessing
+    # across clients is still slowed by the per-address count.
+    attempt = Attempt(f"{CLIENT_PREFIX}{client_id.strip().lower()} from {address}", address)
     try:
         client = ledger.checked(attempt, lambda: authenticate_client(corral, client_id.strip().lower(), secret))
     except ThrottledError:

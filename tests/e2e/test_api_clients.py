@@ -137,6 +137,18 @@ def test_a_wrong_secret_is_refused_in_oauth2_s_words_and_throttled_like_a_passwo
     assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) > 0
 
 
+def test_wrong_secrets_sent_from_elsewhere_never_lock_the_client_out_of_its_own_address(clients: Clients) -> None:
+    elsewhere = httpx.Client(
+        base_url=clients.world.server.http, transport=httpx.HTTPTransport(local_address="127.0.0.2")
+    )
+    form = {"grant_type": "client_credentials"}
+    with elsewhere:
+        guesses = [elsewhere.post(f"{V1}/auth/token", data=form, auth=(clients.client_id, "a guess")) for _ in range(6)]
+
+    assert [g.status_code for g in guesses] == [401] * 5 + [429]
+    assert clients.token().status_code == 200
+
+
 def test_the_secret_is_shown_once_never_listed_never_replayed_and_never_stored_in_clear(clients: Clients) -> None:
     body = {"name": "Second feed", "role": "provider", "scopes": ["progress:read"]}
     first = clients.post(ADMIN, "/clients", body, **{"Idempotency-Key": "second-feed"})
