@@ -6,9 +6,11 @@ delivery log cannot be used to scan ports; the operator's log keeps the detail."
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from ipaddress import ip_address
@@ -83,6 +85,40 @@ def connected(addresses: list[Address], port: int, timeout: float) -> socket.soc
     raise failure
 
 
+class Deadline:
+    """Cuts a connection still going `seconds` after it was made: a receiver answering a byte at a time would
+    otherwise hold the deliverer (each read has its own timeout, the whole exchange none)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.passed = seconds, False
+        self._timer: threading.Timer | None = None
+        self._cutter: socket.socket | None = None
+
+    def start(self, connection: socket.socket) -> None:
+        """Start counting; the connection's socket is kept (a duplicate, which TLS wrapping leaves alone) to cut."""
+        self._cutter = connection.dup()
+        self._timer = threading.Timer(self.seconds, self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _cut(self) -> None:
+        self.passed = True
+        if self._cutter is not None:
+            with contextlib.suppress(OSError):
+                self._cutter.shutdown(socket.SHUT_RDWR)
+
+    def passed_error(self) -> UndeliveredError:
+        """What the delivery log says of a connection cut off."""
+        return UndeliveredError("timed out", f"cut off after {self.seconds} s")
+
+    def stop(self) -> None:
+        """Stop counting, and let go of the duplicate."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._cutter is not None:
+            self._cutter.close()
+
+
 def post(
     url: str,
     headers: dict[str, str],
@@ -101,21 +137,26 @@ def post(
         raise UndeliveredError(refused.message) from None
     parts = urlsplit(url)
     host, port = str(parts.hostname), parts.port or 443
+    deadline = Deadline(timeout)
     try:
         addresses = pinned_addresses(host, port, allowed, resolve)
         raw = connected(addresses, port, timeout)
         connection = http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
         try:
+            deadline.start(raw)
             connection.sock = context.wrap_socket(raw, server_hostname=host)
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             connection.request("POST", target, body, headers)
             response = connection.getresponse()
             response.read(65536)
         finally:
+            deadline.stop()
             raw.close()
             connection.close()
     except (OSError, ValueError, http.client.HTTPException) as error:
-        raise coarse(error) from error
+        raise (deadline.passed_error() if deadline.passed else coarse(error)) from error
+    if deadline.passed:  # cut off: what was read before then is not the whole answer
+        raise deadline.passed_error()
     if not 200 <= response.status < 300:
         raise answered(response.status)
     return response.status

@@ -6,8 +6,12 @@ a network the deployment allows through, and says what went wrong coarsely, neve
 from __future__ import annotations
 
 import socket
+import ssl
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -20,7 +24,7 @@ from projections.webhooks import WebhooksView
 from projections.webhooks.outbox import Delivery, delivery_log
 from tests.integration.read_models import Views, views_of
 from tests.integration.test_webhooks import returned_evidence_told_to
-from tests.webhook_receiver import RECEIVERS_NAME, RECEIVERS_NETWORK, Receiver
+from tests.webhook_receiver import RECEIVERS_NAME, RECEIVERS_NETWORK, Receiver, self_signed
 
 
 class Answers:
@@ -140,3 +144,42 @@ def test_what_went_wrong_is_said_coarsely_never_in_the_network_stacks_words(
     count, failed = delivered_to(app, views, allowing_the_receivers_network(hooking), url, answers)
 
     assert count == 0 and (failed.status, failed.last_status, failed.last_error) == ("failing", None, said)
+
+
+@pytest.fixture
+def trickling(tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """A TLS port on 127.0.0.1 that answers a header a byte at a time, for ever; and its certificate's file."""
+    (folder := tmp_path / "trickling").mkdir()
+    certificate, key = self_signed(folder)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    listener, stopping = socket.create_server(("127.0.0.1", 0)), threading.Event()
+
+    def answer_slowly() -> None:
+        try:
+            connection, _ = listener.accept()
+            with context.wrap_socket(connection, server_side=True) as tls:
+                tls.recv(65536)
+                tls.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                while not stopping.wait(0.2):
+                    tls.sendall(b"x")
+        except OSError:
+            pass  # cut off by the deliverer, or stopped
+
+    threading.Thread(target=answer_slowly, daemon=True).start()
+    yield int(listener.getsockname()[1]), certificate
+    stopping.set()
+    listener.close()
+
+
+def test_a_receiver_answering_a_byte_at_a_time_is_cut_off_when_the_timeout_has_passed(
+    app: Corral, views: Views, hooking: Settings, trickling: tuple[int, Path]
+) -> None:
+    port, certificate = trickling
+    settings = allowing_the_receivers_network(hooking).model_copy(update={"webhook_ca_file": certificate})
+    started = time.monotonic()
+
+    count, failed = delivered_to(app, views, settings, f"https://{RECEIVERS_NAME}:{port}/corral", Answers("127.0.0.1"))
+
+    assert count == 0 and (failed.status, failed.last_error) == ("failing", "timed out")
+    assert time.monotonic() - started < 10 * hooking.webhook_timeout_seconds
