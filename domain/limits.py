@@ -204,3 +204,5 @@ CONTRACT_YEAR = WholeNumberLimit(2000, 2100)  # the April in which the contract 
 SCHEMES_PER_LEAD = WholeNumberLimit(1, 100)
 STATEMENT_MONTH = WholeNumberLimit(1, 13)  # a month of the contract year: April is 1, March 12, the year end 13
 ATTACHMENT_SIZE = WholeNumberLimit(0, 10**12)  # bytes
+# Each enabled endpoint is posted every event of its kinds: this bounds the traffic one organisation sends out.
+ENABLED_WEBHOOKS_PER_ORGANISATION = 20

@@ -14,10 +14,13 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor
 from domain.ids import CORRAL
-from domain.limits import SHORT_TEXT, TextLimit, InvalidInputError, require_reason
+from domain.limits import ENABLED_WEBHOOKS_PER_ORGANISATION, SHORT_TEXT, TextLimit, InvalidInputError
+from domain.limits import require_reason
 from domain.organisation import OrganisationKind
+from domain.receiver_address import Network, written_host_refusal
 
 URL = TextLimit(2000, one_line=True)
+RECEIVER_PORTS_FROM = 1024  # below it only 443: the rest are other services' well-known ports
 
 
 class WebhookKind(Enum):
@@ -44,8 +47,9 @@ def webhook_endpoint_id(organisation_id: UUID, url: str) -> UUID:
     return uuid5(CORRAL, f"webhook/{organisation_id}/{url}")
 
 
-def checked_url(url: str) -> str:
-    """An absolute https:// address with a host and no credentials in it; a refusal naming `url` otherwise."""
+def checked_url(url: str, allowed: Iterable[Network] = ()) -> str:
+    """An absolute https:// address with a host and no credentials in it, on port 443 or one from 1024, not written
+    as an address inside a network (unless in an `allowed` one) nor localhost; a refusal naming `url` otherwise."""
     url = URL.check(url, "url").strip()
     try:
         parts = urlsplit(url)
@@ -56,6 +60,12 @@ def checked_url(url: str) -> str:
         raise InvalidInputError("url", "a webhook is sent only to an https:// address")
     if not parts.hostname or parts.username is not None or parts.password is not None or port == 0:
         raise InvalidInputError("url", "give the address as https://host/path, with no user name or password in it")
+    if port is not None and port != 443 and port < RECEIVER_PORTS_FROM:
+        raise InvalidInputError(
+            "url", f"a webhook goes to port 443 or a port from {RECEIVER_PORTS_FROM} to 65535, not {port}"
+        )
+    if refusal := written_host_refusal(parts.hostname, allowed):
+        raise InvalidInputError("url", refusal)
     return url
 
 
@@ -69,6 +79,16 @@ def checked_kinds(kinds: Iterable[str], organisation: OrganisationKind) -> tuple
         choices = ", ".join(k.value for k in WebhookKind)
         raise InvalidInputError("kinds", f"{', '.join(unknown)}: not a kind a {organisation.value} may see ({choices})")
     return tuple(k.value for k in WebhookKind if k.value in named)
+
+
+def require_room_for_one_more(enabled_already: int) -> None:
+    """A refusal naming `endpoints` when the organisation has as many endpoints enabled as it may."""
+    if enabled_already >= ENABLED_WEBHOOKS_PER_ORGANISATION:
+        raise InvalidInputError(
+            "endpoints",
+            f"an organisation may have at most {ENABLED_WEBHOOKS_PER_ORGANISATION} webhook endpoints enabled at once, "
+            "and yours has that many: disable one you no longer use first",
+        )
 
 
 class WebhookEndpoint(Aggregate):
@@ -105,10 +125,14 @@ class WebhookEndpoint(Aggregate):
         url: str,
         kinds: Iterable[str],
         description: str,
+        allowed: Iterable[Network] = (),
+        enabled_already: int = 0,
     ) -> WebhookEndpoint:
-        """The organisation's own administrator registers an HTTPS address for event kinds the organisation may see."""
+        """The organisation's own administrator registers an HTTPS address for event kinds the organisation may see,
+        while it has fewer than the most endpoints enabled; an address inside a network only if in an `allowed` one."""
         actor.require_administrator_of(organisation_id)
-        url, chosen = checked_url(url), checked_kinds(kinds, kind)
+        require_room_for_one_more(enabled_already)
+        url, chosen = checked_url(url, allowed), checked_kinds(kinds, kind)
         described = SHORT_TEXT.check(description, "description").strip()
         created: WebhookEndpoint = cls(
             organisation_id=organisation_id, url=url, kinds=chosen, description=described, actor=actor
@@ -135,10 +159,12 @@ class WebhookEndpoint(Aggregate):
     def _disabled(self, reason: str, actor: Actor) -> None:
         self.enabled = False
 
-    def enable(self, actor: Actor) -> None:
-        """Send to the endpoint again, what waited included; nothing to record if it is enabled."""
+    def enable(self, actor: Actor, enabled_already: int = 0) -> None:
+        """Send to the endpoint again, what waited included, if its organisation has room for one more enabled
+        endpoint; nothing to record if it is enabled."""
         actor.require_administrator_of(self.organisation_id)
         if not self.enabled:
+            require_room_for_one_more(enabled_already)
             self._enabled(actor=actor)
 
     @event(Enabled)

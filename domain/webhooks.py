@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from uuid import UUID
 
 from domain.actors import Actor
+from domain.clock import Clock
 from domain.errors import NotFoundError
 from domain.organisation import Organisation
+from domain.receiver_address import Network
 from domain.service import EventSourcedService, Recorded, require_version
 from domain.webhook import WebhookEndpoint
 
@@ -15,12 +17,27 @@ UNKNOWN_ENDPOINT = "no webhook endpoint with that id is yours to see"
 
 
 class WebhookService(EventSourcedService):
-    """An organisation's administrator looking after where its events are posted."""
+    """An organisation's administrator looking after where its events are posted. Receivers may be inside the
+    `webhook_networks` the deployment allows; anywhere else inside a network is refused."""
 
-    def register_webhook(self, actor: Actor, url: str, kinds: Iterable[str], description: str = "") -> Recorded:
-        """Register an HTTPS endpoint of the actor's organisation for the kinds of event it chose."""
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+        webhook_networks: Iterable[Network] = (),
+    ) -> None:
+        super().__init__(env, clock)
+        self.webhook_networks = tuple(webhook_networks)
+
+    def register_webhook(
+        self, actor: Actor, url: str, kinds: Iterable[str], description: str = "", enabled_already: int = 0
+    ) -> Recorded:
+        """Register an HTTPS endpoint of the actor's organisation for the kinds of event it chose, when it has
+        `enabled_already` endpoints enabled (the caller counts them)."""
         organisation = self._get(Organisation, actor.organisation_id)
-        endpoint = WebhookEndpoint.register(actor, organisation.id, organisation.kind, url, kinds, description)
+        endpoint = WebhookEndpoint.register(
+            actor, organisation.id, organisation.kind, url, kinds, description, self.webhook_networks, enabled_already
+        )
         return self._create(endpoint, message="this organisation has an endpoint at that address already")
 
     def disable_webhook(
@@ -31,10 +48,13 @@ class WebhookService(EventSourcedService):
         endpoint.disable(actor, reason)
         return self._save_if_changed(endpoint)
 
-    def enable_webhook(self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None) -> Recorded:
-        """Post to the endpoint again, starting with what waited."""
+    def enable_webhook(
+        self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None, enabled_already: int = 0
+    ) -> Recorded:
+        """Post to the endpoint again, starting with what waited, when its organisation has `enabled_already`
+        endpoints enabled (the caller counts them)."""
         endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
-        endpoint.enable(actor)
+        endpoint.enable(actor, enabled_already)
         return self._save_if_changed(endpoint)
 
     def rotate_webhook_secret(self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None) -> Recorded:

@@ -21,6 +21,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 
+RECEIVERS_NETWORK = ipaddress.ip_network(
+    "127.0.0.0/8"
+)  # where the receiver listens: allowed by the tests that post to it
+RECEIVERS_NAME = "hooks.receiver.test"  # its certificate's name besides 127.0.0.1 (.test never resolves: RFC 6761)
+
+
 @dataclass(frozen=True)
 class Received:
     """One POST as it came: its path, headers (names in lower case) and body."""
@@ -58,9 +64,17 @@ class Receiver:
     ca_file: Path
     inbox: Inbox
 
+    @property
+    def port(self) -> int:
+        return int(self.url.split(":")[2].split("/")[0])
+
+    def named(self, host: str = RECEIVERS_NAME) -> str:
+        """The receiver's address with its host written as a name (which a test's resolver must answer)."""
+        return self.url.replace("127.0.0.1", host)
+
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 that signs itself (so it is its own CA), and its key, as PEM files."""
+    """A certificate for 127.0.0.1 and RECEIVERS_NAME that signs itself (so it is its own CA), and its key, as PEM files."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.UTC)
@@ -72,7 +86,12 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName(RECEIVERS_NAME)]
+            ),
+            critical=False,
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from eventsourcing.utils import get_topic
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, IPvAnyNetwork, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -158,6 +158,9 @@ class Settings(BaseSettings):
     webhook_retry_max_seconds: Annotated[float, Field(gt=0)] = 3600.0
     webhook_poll_seconds: Annotated[float, Field(gt=0)] = 1.0
     webhook_ca_file: Path | None = None
+    # Networks (CIDRs, a JSON list such as ["10.20.0.0/16"]) a receiver may be in although they are not public: none
+    # by default, so that no one can make Corral post inside the network it runs in (api/storage/receivers.py).
+    webhook_allowed_networks: list[IPvAnyNetwork] = []
 
     # Single sign-on (api/storage/identity_providers.py): the identity providers offered, a JSON list; how long a
     # sign-in may take at the provider before its pending state (a signed cookie) expires.

@@ -9,6 +9,8 @@ same webhook-id, which a receiver keeps to drop a repeat; one marked delivered i
 Each endpoint's secret is never stored: it is HMAC-SHA256(the server's secret key, "webhook:<endpoint id>:<generation>"),
 so a rotation (a new generation, recorded as an event) changes it, and so does changing CORRAL_SECRET_KEY, for every
 endpoint at once.
+
+Each POST goes only to a public address, or one in CORRAL_WEBHOOK_ALLOWED_NETWORKS (api/storage/receivers.py).
 """
 
 from __future__ import annotations
@@ -16,15 +18,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import http.client
 import logging
 import ssl
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from api.storage.beside import Beside
+from api.storage.receivers import Resolver, UndeliveredError, post, resolved
 from api.storage.settings import Settings
 from projections.registry import view_of
 from projections.runner import Backoff, Projector
@@ -33,7 +34,6 @@ from projections.webhooks.view import WebhooksView
 
 log = logging.getLogger("corral.webhooks")
 SECRET_PREFIX = "whsec_"
-POST_ERRORS = (OSError, http.client.HTTPException)
 
 
 def webhook_secret(server_key: str, endpoint_id: str, generation: int) -> str:
@@ -78,31 +78,6 @@ def verify(secret: str, headers: dict[str, str], body: bytes, now: datetime, tol
         raise UnverifiedError("no signature matches")
 
 
-class RefusedError(Exception):
-    """The endpoint answered with a status other than 2xx."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(f"HTTP {status} {reason}".strip())
-        self.status = status
-
-
-def post(url: str, headers: dict[str, str], body: bytes, timeout: float, context: ssl.SSLContext) -> int:
-    """POST once, following no redirect; the status if 2xx, else RefusedError (or what the connection raised)."""
-    parts = urlsplit(url)
-    assert parts.hostname is not None
-    connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout, context=context)
-    try:
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        connection.request("POST", target, body, headers)
-        response = connection.getresponse()
-        response.read(65536)
-    finally:
-        connection.close()
-    if not 200 <= response.status < 300:
-        raise RefusedError(response.status, response.reason)
-    return response.status
-
-
 def tls_context(settings: Settings) -> ssl.SSLContext:
     """The system's trusted CAs, and CORRAL_WEBHOOK_CA_FILE's too when set."""
     context = ssl.create_default_context()
@@ -122,9 +97,10 @@ class WebhookDeliverer(Beside):
         settings: Settings,
         active: threading.Event | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        resolve: Resolver = resolved,
     ) -> None:
         super().__init__(active, settings.webhook_poll_seconds, log)
-        self.view, self.settings, self.clock = view, settings, clock
+        self.view, self.settings, self.clock, self.resolve = view, settings, clock, resolve
         self.backoff = Backoff(settings.webhook_retry_seconds, settings.webhook_retry_max_seconds)
         self.context = tls_context(settings)
 
@@ -147,18 +123,18 @@ class WebhookDeliverer(Beside):
         body = row.body.encode()
         headers = signed_headers(secret, row.delivery_id, int(now.timestamp()), body)
         fields = {"delivery_id": row.delivery_id, "endpoint_id": row.endpoint_id}
+        allowed, timeout = self.settings.webhook_allowed_networks, self.settings.webhook_timeout_seconds
         try:
-            status = post(row.url, headers, body, self.settings.webhook_timeout_seconds, self.context)
-        except (RefusedError, *POST_ERRORS) as error:
+            status = post(row.url, headers, body, timeout, self.context, allowed, self.resolve)
+        except UndeliveredError as error:
             attempts = row.attempts + 1
             wait = self.backoff.after_attempts(attempts)
-            text = f"{type(error).__name__}: {error}"
-            answered = error.status if isinstance(error, RefusedError) else None
-            mark_failed(self.view, row.delivery_id, attempts, now, now + timedelta(seconds=wait), answered, text)
+            text = str(error)
+            mark_failed(self.view, row.delivery_id, attempts, now, now + timedelta(seconds=wait), error.status, text)
             log.warning(
                 "webhook failed (attempt %d, next in %.0f s): %s",
-                *(attempts, wait, text),
-                extra={**fields, "attempts": attempts, "retry_in": wait, "error": text},
+                *(attempts, wait, error.detail),
+                extra={**fields, "attempts": attempts, "retry_in": wait, "error": error.detail},
             )
             return False
         marked = mark_delivered(self.view, row.delivery_id, status, self.clock())

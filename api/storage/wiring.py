@@ -27,7 +27,9 @@ def build_application(settings: Settings | None = None, *, chained: bool = True)
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    corral = Corral(env=settings.eventsourcing_env(), clock=settings.clock())
+    corral = Corral(
+        env=settings.eventsourcing_env(), clock=settings.clock(), webhook_networks=settings.webhook_allowed_networks
+    )
     if chained:
         try:
             refuse_unchained(corral.recorder)

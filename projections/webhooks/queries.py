@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.actors import Actor
 from domain.errors import NotFoundError
@@ -41,6 +41,14 @@ def endpoints_of(view: WebhooksView, organisation_id: UUID, endpoint_id: str | N
     with view.database.reading() as conn:
         rows = conn.execute(query.order_by(t.c.url, t.c.id)).all()
     return [Endpoint(r.id, r.url, r.kinds.split(), *r[3:]) for r in rows]
+
+
+def enabled_endpoints(view: WebhooksView, organisation_id: UUID) -> int:
+    """How many endpoints the organisation has enabled."""
+    t = view.endpoints
+    query = select(func.count()).where(t.c.organisation_id == str(organisation_id), t.c.enabled.is_(True))
+    with view.database.reading() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 def deliveries_of(

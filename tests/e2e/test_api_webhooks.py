@@ -105,3 +105,44 @@ def test_another_organisations_endpoint_reads_and_changes_exactly_like_an_unknow
     assert own.status_code == 200 and own.json() == []
     assert staff.status_code == 404
     assert client.get(HOOKS, headers=other).json() == []
+
+
+@pytest.mark.parametrize(
+    ("url", "mistake"),
+    [
+        ("https://127.0.0.1:8443/corral", "127.0.0.1 is an address inside a private network"),
+        ("https://169.254.169.254/latest/meta-data/", "169.254.169.254 is an address inside a private network"),
+        ("https://[fd00::1]/corral", "fd00::1 is an address inside a private network"),
+        ("https://localhost/corral", "localhost is this server itself"),
+        ("https://ehr.community.example:22/corral", "a webhook goes to port 443 or a port from 1024 to 65535"),
+    ],
+)
+def test_an_address_inside_a_network_localhost_or_a_well_known_port_is_refused_naming_the_url(
+    client: TestClient, url: str, mistake: str
+) -> None:
+    refused = client.post(HOOKS, json=ENDPOINT | {"url": url}, headers=bearer(client, "cct.admin"))
+
+    assert refused.status_code == 422, refused.text
+    ((error,),) = [refused.json()["errors"]]
+    assert error["field"] == "url" and error["message"].startswith(mistake)
+
+
+def test_an_organisation_registers_or_enables_no_more_than_the_most_endpoints_enabled_at_once(
+    client: TestClient,
+) -> None:
+    admin = bearer(client, "cct.admin")
+    made = [client.post(HOOKS, json=ENDPOINT | {"url": f"{ENDPOINT['url']}/{n}"}, headers=admin) for n in range(20)]
+    first = f"{HOOKS}/{made[0].json()['id']}"
+    disabled = client.post(f"{first}/disablement", json={"reason": "moving the receiver"}, headers=admin)
+    client.get(HOOKS, params={"after": disabled.json()["position"]}, headers=admin)  # the count is the view's
+    in_its_place = client.post(HOOKS, json=ENDPOINT | {"url": f"{ENDPOINT['url']}/20"}, headers=admin)
+    caught_up = client.get(HOOKS, params={"after": in_its_place.json()["position"]}, headers=admin)
+
+    one_more = client.post(HOOKS, json=ENDPOINT | {"url": f"{ENDPOINT['url']}/21"}, headers=admin)
+    enabled_again = client.post(f"{first}/enablement", headers=admin)
+
+    assert {m.status_code for m in made} == {201} and len(caught_up.json()) == 21
+    for refused in (one_more, enabled_again):
+        assert refused.status_code == 422, refused.text
+        ((error,),) = [refused.json()["errors"]]
+        assert error["field"] == "endpoints" and "at most 20 webhook endpoints enabled at once" in error["message"]

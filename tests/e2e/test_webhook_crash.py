@@ -29,7 +29,7 @@ from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMU
 from tests.builders import administrator_of, narrative
 from tests.e2e.test_mail_crash import eventually
 from tests.integration.given import agreed_scheme
-from tests.webhook_receiver import Receiver, https_receiver
+from tests.webhook_receiver import RECEIVERS_NETWORK, Receiver, https_receiver
 
 SERVER_KEY = "a server key for webhook tests, long enough to be one"
 PRIVATE_WORDS = "Community's private narrative: 41 of 57 patients"
@@ -85,7 +85,7 @@ EXPECTED = {
 def test_a_projector_killed_with_webhooks_pending_delivers_each_exactly_once_signed_and_only_what_each_may_read(
     settings: Settings, receiver: Receiver, tmp_path: Path
 ) -> None:
-    app = build_application(settings)
+    app = build_application(settings.model_copy(update={"webhook_allowed_networks": [RECEIVERS_NETWORK]}))
     endpoints = a_quarter_played(app, receiver)
     app.close()
     database, projections = build_views(settings)
@@ -94,6 +94,7 @@ def test_a_projector_killed_with_webhooks_pending_delivers_each_exactly_once_sig
         settings,
         secret_key=SERVER_KEY,
         webhook_ca_file=str(receiver.ca_file),
+        webhook_allowed_networks=[str(RECEIVERS_NETWORK)],
         webhook_poll_seconds=0.05,
         webhook_retry_seconds=0.1,
         webhook_retry_max_seconds=0.2,

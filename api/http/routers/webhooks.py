@@ -18,7 +18,7 @@ from api.http.reads import json_read
 from api.storage.webhooks import webhook_secret
 from domain.limits import SHORT_TEXT
 from domain.webhook import URL, WebhookKind
-from projections.webhooks.queries import deliveries_of, endpoints_of
+from projections.webhooks.queries import deliveries_of, enabled_endpoints, endpoints_of
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
@@ -52,12 +52,14 @@ def _with_secret(answer: JSONResponse, act: Act, settings: ServerSettings) -> JS
 
 
 @router.post("", status_code=201, response_model=SecretOut, dependencies=[BY_ADMINISTRATOR])
-def register_webhook(body: EndpointIn, act: Act, settings: ServerSettings) -> JSONResponse:
+def register_webhook(body: EndpointIn, act: Act, settings: ServerSettings, view: WebhooksReadings) -> JSONResponse:
     """Register an HTTPS endpoint of your organisation for kinds of event; the answer shows its secret, once."""
     kinds = [k.value for k in body.kinds]
     answer = act.run(
         f"register webhook {described(body)}",
-        lambda: act.corral.register_webhook(act.actor, body.url, kinds, body.description),
+        lambda: act.corral.register_webhook(
+            act.actor, body.url, kinds, body.description, enabled_endpoints(view, act.actor.organisation_id)
+        ),
         201,
     )
     return _with_secret(answer, act, settings)
@@ -79,11 +81,12 @@ def disable_webhook(endpoint_id: UUID, body: WebhookDisablingIn, act: Act) -> JS
 
 
 @router.post("/{endpoint_id}/enablement", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
-def enable_webhook(endpoint_id: UUID, act: Act) -> JSONResponse:
+def enable_webhook(endpoint_id: UUID, act: Act, view: WebhooksReadings) -> JSONResponse:
     """Post to the endpoint again, starting with what waited."""
+    enabled = enabled_endpoints(view, act.actor.organisation_id)
     return act.run(
         f"enable webhook {endpoint_id}",
-        lambda: act.corral.enable_webhook(act.actor, endpoint_id, act.expected_version),
+        lambda: act.corral.enable_webhook(act.actor, endpoint_id, act.expected_version, enabled),
     )
 
 
