@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -186,10 +188,18 @@ def _restated(r: Any) -> Restated | None:
 
 def fetch(view: ProgressView, query: Any, conn: Connection | None = None) -> list[Any]:
     """Every row of a query, on `conn` when given (inside a batch), else on a connection of its own."""
+    with reading(view, conn) as on:
+        return list(on.execute(query).all())
+
+
+@contextmanager
+def reading(view: ProgressView, conn: Connection | None = None) -> Iterator[Connection]:
+    """`conn` when given (inside a batch, or a read sharing one), else a connection of its own for the block."""
     if conn is not None:
-        return list(conn.execute(query).all())
+        yield conn
+        return
     with view.database.engine.connect() as own:
-        return list(own.execute(query).all())
+        yield own
 
 
 def name_order(name: str, tie: str) -> tuple[str, str, str]:
