@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from api.storage.settings import Settings
 from domain.application import Corral
-from projections.progress.queries import provider_dashboard
+from projections.progress.queries import provider_dashboard, work_queue
 from projections.progress.view import ProgressView
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY_ID, PRIVATE_ID
 from tests.integration.given import accepted, agreed_scheme, drafted_with_lead, provider_terms, signed_by_everyone
@@ -76,6 +76,15 @@ def dashboard_read(app: Corral, views: Views) -> tuple[Counted, int]:
     return counted, len(shown)
 
 
+def queue_read(app: Corral, views: Views) -> tuple[Counted, int]:
+    """The statements of one read of ACUTE's work queue (its home page's), and how many items it held."""
+    progress = views.caught_up(app).progress
+    work_queue(progress, ACUTE)
+    with counting(progress) as counted:
+        queue = work_queue(progress, ACUTE)
+    return counted, queue.count
+
+
 def test_a_providers_dashboard_runs_as_many_statements_for_four_programmes_as_for_one(
     app: Corral, views: Views
 ) -> None:
@@ -91,3 +100,18 @@ def test_a_providers_dashboard_runs_as_many_statements_for_four_programmes_as_fo
     assert shown == 4
     assert in_four.statements == in_one.statements
     assert in_four.checkouts == in_one.checkouts == 1
+
+
+def test_a_providers_work_queue_runs_as_many_statements_for_four_programmes_as_for_one(
+    app: Corral, views: Views
+) -> None:
+    agreed = agreed_scheme(app)
+    accepted(app, agreed.scheme_id, ACUTE, "M1")
+    in_one, items = queue_read(app, views)
+
+    for name in ("North Devon", "Plymouth", "Exeter"):
+        another_programme(app, name)
+    in_four, more_items = queue_read(app, views)
+
+    assert more_items > items
+    assert in_four.statements == in_one.statements

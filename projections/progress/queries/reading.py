@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -103,9 +103,15 @@ OWED_STATES = frozenset(state.value for state in AWAITING_EVIDENCE)
 
 
 def load_progress(
-    view: ProgressView, today: date | None = None, *, conn: Connection | None = None, **where: str
+    view: ProgressView,
+    today: date | None = None,
+    *,
+    conn: Connection | None = None,
+    programme_ids: Sequence[str] | None = None,
+    **where: str,
 ) -> list[MilestoneProgress]:
-    """Provider-milestones of agreed schemes, filtered by equality on progress columns, in scheme order.
+    """Provider-milestones of agreed schemes, filtered by equality on progress columns (and, when given, to any of
+    `programme_ids`, in the one query), in scheme order.
 
     Reads on `conn` when given (e.g. inside a projection's batch), else on a connection of its own.
     """
@@ -132,6 +138,7 @@ def load_progress(
             ),
         )
         .where(*(p.c[column] == value for column, value in where.items()))
+        .where(*(() if programme_ids is None else (p.c.programme_id.in_(programme_ids),)))
         .order_by(s.c.ordinal, s.c.id, m.c.ordinal, m.c.code, p.c.provider_id)
     )
     rows = fetch(view, query, conn)
