@@ -3,7 +3,7 @@ is in one programme or in several, counted on the views' own engine (no timing).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -85,19 +85,24 @@ def queue_read(app: Corral, views: Views) -> tuple[Counted, int]:
     return counted, queue.count
 
 
+def in_one_programme_then_four(
+    app: Corral, views: Views, read: Callable[[Corral, Views], tuple[Counted, int]]
+) -> tuple[tuple[Counted, int], tuple[Counted, int]]:
+    """The read with ACUTE in one programme, then again once it is in three more."""
+    agreed = agreed_scheme(app)
+    accepted(app, agreed.scheme_id, ACUTE, "M1")
+    in_one = read(app, views)
+    for name in ("North Devon", "Plymouth", "Exeter"):
+        another_programme(app, name)
+    return in_one, read(app, views)
+
+
 def test_a_providers_dashboard_runs_as_many_statements_for_four_programmes_as_for_one(
     app: Corral, views: Views
 ) -> None:
-    agreed = agreed_scheme(app)
-    accepted(app, agreed.scheme_id, ACUTE, "M1")
-    in_one, shown = dashboard_read(app, views)
-    assert shown == 1
+    (in_one, shown_in_one), (in_four, shown_in_four) = in_one_programme_then_four(app, views, dashboard_read)
 
-    for name in ("North Devon", "Plymouth", "Exeter"):
-        another_programme(app, name)
-    in_four, shown = dashboard_read(app, views)
-
-    assert shown == 4
+    assert (shown_in_one, shown_in_four) == (1, 4)
     assert in_four.statements == in_one.statements
     assert in_four.checkouts == in_one.checkouts == 1
 
@@ -105,13 +110,7 @@ def test_a_providers_dashboard_runs_as_many_statements_for_four_programmes_as_fo
 def test_a_providers_work_queue_runs_as_many_statements_for_four_programmes_as_for_one(
     app: Corral, views: Views
 ) -> None:
-    agreed = agreed_scheme(app)
-    accepted(app, agreed.scheme_id, ACUTE, "M1")
-    in_one, items = queue_read(app, views)
+    (in_one, items_in_one), (in_four, items_in_four) = in_one_programme_then_four(app, views, queue_read)
 
-    for name in ("North Devon", "Plymouth", "Exeter"):
-        another_programme(app, name)
-    in_four, more_items = queue_read(app, views)
-
-    assert more_items > items
+    assert items_in_four > items_in_one
     assert in_four.statements == in_one.statements
