@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench import http, lag, live, machine, payments, rebuild, report, saves
+from bench import growth, http, lag, live, machine, payments, rebuild, report, saves
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
         "--payments-providers", type=int, nargs="+", default=list(payments.SIZES), help="payments programme sizes"
     )
     parser.add_argument("--payments-calls", type=int, default=payments.CALLS, help="payments reads at the largest size")
+    parser.add_argument(
+        "--growth-rounds", type=int, default=growth.ROUNDS, help="interleaved rounds of the growth reads"
+    )
     parser.add_argument("--no-write", action="store_true", help=f"print only; leave {BENCHMARKS.name} alone")
     args = parser.parse_args(argv)
     if len(args.live_subscribers) != len(args.live_samples):
@@ -48,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         saves.run(args.commands, args.load_samples),
         http.run(args.http_clients),
         payments.run(args.payments_providers, args.payments_calls),
+        growth.run(rounds=args.growth_rounds),
     ]
     for line in (r.line() for section in sections for measured in section.reports for r in measured.results()):
         print(line, flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from threading import Condition, Event
@@ -30,6 +31,9 @@ class View(TrackingRecorder):
     name: ClassVar[str]
     # What day its readers are told it is (due dates are read relative to it); the wiring sets the configured clock.
     reading_clock: Clock = UKClock()
+    # How many remembered values outlive their batch: the least recently used are forgotten first, so a long run
+    # (a rebuild of the whole log) holds no more than this. Every handler reads afresh what it no longer recalls.
+    memory: ClassVar[int] = 10_000
 
     def __init__(self, database: ViewDatabase, prefix: str = "") -> None:
         self.database = database
@@ -40,7 +44,7 @@ class View(TrackingRecorder):
         self.tables: list[Table] = []
         self._conn: Connection | None = None
         self._batch_start = self._batch_end = self._reached = 0
-        self._remembered: dict[Any, Any] = {}
+        self._remembered: OrderedDict[Any, Any] = OrderedDict()
         self._pending: dict[Any, Any] = {}
         self._staged: dict[Table, list[dict[str, Any]]] = {}
         self._updates: dict[tuple[Table, tuple[tuple[str, Any], ...]], dict[str, Any]] = {}
@@ -112,7 +116,7 @@ class View(TrackingRecorder):
             self._staged.clear()
             self._updates.clear()
             if committed:
-                self._remembered.update(self._pending)
+                self._keep(self._pending)
             self._pending.clear()
         with self._advanced:
             self._advanced.notify_all()
@@ -158,12 +162,31 @@ class View(TrackingRecorder):
         self._updates.clear()
 
     def remember(self, key: Any, value: Any) -> None:
-        """Keep a value the handlers will look up again; kept beyond the batch only if the batch commits."""
+        """Keep a value the handlers will look up again; kept beyond the batch only if the batch commits, and then
+        until `memory` values more recently used push it out."""
         self._pending[key] = value
 
     def recall(self, key: Any, default: Any = None) -> Any:
-        """A value remembered by this batch or by a committed one."""
-        return self._pending.get(key, self._remembered.get(key, default))
+        """A value remembered by this batch or by a committed one not yet forgotten."""
+        if key in self._pending:
+            return self._pending[key]
+        if key in self._remembered:
+            self._remembered.move_to_end(key)
+            return self._remembered[key]
+        return default
+
+    @property
+    def remembered(self) -> int:
+        """How many values committed batches remembered that are not yet forgotten."""
+        return len(self._remembered)
+
+    def _keep(self, committed: dict[Any, Any]) -> None:
+        """Keep what a committed batch remembered, as the most recently used, and forget beyond `memory`."""
+        for key, value in committed.items():
+            self._remembered[key] = value
+            self._remembered.move_to_end(key)
+        while len(self._remembered) > self.memory:
+            self._remembered.popitem(last=False)
 
     def insert_tracking(self, tracking: Tracking, announce: bool = True) -> None:
         """Write the staged rows, then advance the position, if it is still where the batch started: else

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from projections.progress.queries.basis import Weights, weights_by_programme
 from projections.progress.queries.payments import milestone_values
 from projections.progress.queries.reading import load_progress
 from projections.progress.terms import progress_key
@@ -25,9 +26,11 @@ def fix_closed_quarters(view: ProgressView) -> None:
     programmes = conn.execute(
         select(schemes.c.programme_id).where(schemes.c.id.in_({scheme for scheme, _ in closing})).distinct()
     ).scalars()
-    for programme_id in list(programmes):
+    programme_ids = list(programmes)
+    weights = weights_by_programme(view, programme_ids, conn)  # every programme's in two queries
+    for programme_id in programme_ids:
         rows = load_progress(view, conn=conn, programme_id=programme_id)
-        values = milestone_values(view, programme_id, rows, conn)
+        values = milestone_values(rows, weights.get(programme_id, Weights()))
         for row in rows:
             if (row.scheme_id, row.quarter.value) in closed:
                 key = progress_key(row.scheme_id, row.provider_id, row.code)

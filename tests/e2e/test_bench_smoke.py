@@ -7,7 +7,8 @@ import math
 import pytest
 
 from api.storage.settings import Settings
-from bench import breakdown, deadline, http, insert_styles, lag, live, rebuild, report, saves
+from bench import breakdown, deadline, growth, http, insert_styles, lag, live, rebuild, report, saves
+from bench.national_data import Scale
 from bench.report import Section
 from bench.stores import postgres_store
 from bench.results import Result
@@ -115,3 +116,23 @@ def test_http_and_deadline_day_run_at_a_tiny_size_against_processes_on_postgresq
     assert all(r.line() in text for r in served.results()) and served.describe()[0] in text
     assert day.checks.passed and day.checks.acknowledged > 0 and sum(day.tally.errors.values()) == 0
     assert day.tally.push_latencies() and "| submit |" in "\n".join(day.lines())
+
+
+@pytest.mark.postgres
+def test_the_growth_benchmark_runs_at_a_tiny_size_and_reports_each_reads_ratio(postgres_available: bool) -> None:
+    if not postgres_available:
+        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+    section = growth.run(Scale(commissioners=1, providers=2, schemes=1, years=1), factor=2, rounds=2, calls=2)
+    (grew,) = section.reports
+    results = grew.results()
+    text = report.render([("Date", "today")], rebuild.RebuildRun((), (), ()), [], [], "python -m bench.run", [section])
+
+    assert isinstance(grew, growth.GrowthReport) and 0 < grew.small_events < grew.large_events
+    assert [r.name.split(", ")[1] for r in results] == [
+        "provider dashboard",
+        "progress matrix",
+        "audit trail",
+        "a programme's payments",
+    ]
+    assert all(r.value > 0 and 0 < r.ratio < math.inf and "median of 2 rounds, range " in r.line() for r in results)
+    assert all(r.line() in text for r in results) and all(line in text for line in grew.describe())

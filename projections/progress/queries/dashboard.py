@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from domain.payments import Figures
+from projections.progress.queries.basis import MoneyBasis, money_bases
 from projections.progress.queries.payments import payments_of
 from projections.progress.queries.reading import MilestoneProgress, load_progress, programme_order
 from projections.progress.view import ProgressView
@@ -27,7 +29,10 @@ class ProgrammeDashboard:
 
 
 def provider_dashboard(view: ProgressView, provider_id: str, today: date | None = None) -> list[ProgrammeDashboard]:
-    """Every programme the provider has joined: schemes (id, title, leads it?), milestones by due date, money."""
+    """Every programme the provider has joined: schemes (id, title, leads it?), milestones by due date, money.
+
+    Read on one connection in as many statements however many programmes the provider is in: the rows are grouped
+    by programme once, and every programme's payment rules, weights and labels are read together."""
     g, pr, s, pa = view.programmes, view.providers, view.schemes, view.participants
     with view.database.engine.connect() as conn:
         joined = conn.execute(select(g).join(pr, pr.c.programme_id == g.c.id).where(pr.c.provider_id == provider_id))
@@ -38,24 +43,30 @@ def provider_dashboard(view: ProgressView, provider_id: str, today: date | None 
             .where(pa.c.provider_id == provider_id)
             .order_by(s.c.ordinal, s.c.id)
         ).all()
-    milestones = load_progress(view, today, provider_id=provider_id)
+        milestones = load_progress(view, today, conn=conn, provider_id=provider_id)
+        bases = money_bases(view, [p.id for p in programmes], conn, provider_id)
+    schemes_in: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
+    for r in schemes:
+        schemes_in[r.programme_id].append((r.id, r.title, r.lead_id == provider_id))
+    milestones_in: dict[str, list[MilestoneProgress]] = defaultdict(list)
+    for m in milestones:
+        milestones_in[m.programme_id].append(m)
     return [
         ProgrammeDashboard(
             programme_id=programme.id,
             health_economy=programme.health_economy,
             contract_year=programme.contract_year,
             commissioner_id=programme.commissioner_id,
-            schemes=[(r.id, r.title, r.lead_id == provider_id) for r in schemes if r.programme_id == programme.id],
-            milestones=sorted(
-                (m for m in milestones if m.programme_id == programme.id),
-                key=lambda m: (m.due, m.scheme_title, m.scheme_id, m.code),
-            ),
-            money=_money(view, programme.id, provider_id, [m for m in milestones if m.programme_id == programme.id]),
+            schemes=schemes_in[programme.id],
+            milestones=sorted(milestones_in[programme.id], key=lambda m: (m.due, m.scheme_title, m.scheme_id, m.code)),
+            money=_money(view, programme.id, provider_id, milestones_in[programme.id], bases[programme.id]),
         )
         for programme in programmes
     ]
 
 
-def _money(view: ProgressView, programme_id: str, provider_id: str, rows: list[MilestoneProgress]) -> Figures:
-    provider = payments_of(view, programme_id, rows).providers.get(provider_id)
+def _money(
+    view: ProgressView, programme_id: str, provider_id: str, rows: list[MilestoneProgress], basis: MoneyBasis
+) -> Figures:
+    provider = payments_of(view, programme_id, rows, basis=basis).providers.get(provider_id)
     return provider.total if provider is not None else Figures()

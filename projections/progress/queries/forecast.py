@@ -20,7 +20,7 @@ from projections.progress.queries.hypotheses import remaining, share_of
 from projections.progress.queries.reading import rows_of
 from projections.progress.queries.payments import ProgrammePayments, payments_of
 from projections.progress.queries.reading import MilestoneProgress
-from projections.progress.queries.rules import programme_rules
+from projections.progress.queries.basis import basis_for
 from projections.progress.view import ProgressView
 
 
@@ -90,12 +90,13 @@ def forecast_for(view: ProgressView, access: ProgrammeAccess) -> Forecast:
 def forecast(view: ProgressView, programme_id: str, provider_id: str | None = None) -> Forecast:
     """The programme's forecast (or one provider's, then with no programme total) under every scenario."""
     rows = rows_of(view, programme_id, provider_id)
-    rules = programme_rules(view, programme_id)
-    actual = payments_of(view, programme_id, rows)
+    basis = basis_for(view, programme_id, rows)  # read once for the actual money and every scenario's
+    rules = basis.rules
+    actual = payments_of(view, programme_id, rows, basis=basis)
     so_far = {p: paid.total.achieved for p, paid in actual.providers.items()}
     known = measures(view, programme_id)
     supposed = {
-        scenario: payments_of(view, programme_id, supposed_rows(scenario, rows, so_far, known, rules))
+        scenario: payments_of(view, programme_id, supposed_rows(scenario, rows, so_far, known, rules), basis=basis)
         for scenario in Scenario
     }
     providers = [_provider(p, so_far[p], actual, supposed) for p in actual.providers if provider_id in (None, p)]

@@ -7,18 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, select
-from sqlalchemy.engine import Connection
 
 from domain.milestones import Quarter
 from domain.payment_rules import PaymentRules
 from domain.payments import ZERO, Figures, Stake, figures, split
 from domain.scheme import SchemeTerms
 from projections.progress.queries.access import ProgrammeAccess
-from projections.progress.queries.reading import MilestoneProgress, fetch, rows_of
-from projections.progress.queries.rules import priced, programme_rules
+from projections.progress.queries.basis import MoneyBasis, Weights, basis_for, weights_of
+from projections.progress.queries.reading import MilestoneProgress, rows_of
+from projections.progress.queries.rules import priced
 from projections.progress.queries.restatements import RestatedMilestone, as_restated, restated_milestone
-from projections.progress.queries.scheme_money import SchemeLabel, SchemeMoney, across, by_scheme, scheme_labels
+from projections.progress.queries.scheme_money import SchemeLabel, SchemeMoney, across, by_scheme
 from projections.progress.view import ProgressView
 
 
@@ -104,19 +103,23 @@ def programme_payments(view: ProgressView, programme_id: str, provider_id: str |
 
 
 def payments_of(
-    view: ProgressView, programme_id: str, rows: list[MilestoneProgress], rules: PaymentRules | None = None
+    view: ProgressView,
+    programme_id: str,
+    rows: list[MilestoneProgress],
+    rules: PaymentRules | None = None,
+    basis: MoneyBasis | None = None,
 ) -> ProgrammePayments:
     """The payments over rows already loaded, by the programme's payment rules or, when given, by other rules (the
-    open quarters repriced by them); a closed quarter's milestones keep the values fixed at closing."""
+    open quarters repriced by them); a closed quarter's milestones keep the values fixed at closing. A caller paying
+    several sets of rows gives the programme's `basis` (see basis.py), read once, rather than have it read each time."""
+    if basis is None:
+        basis = basis_for(view, programme_id, rows)
     if rules is None:
-        rules = programme_rules(view, programme_id)
+        rules = basis.rules
     else:
         rows = priced(rows, rules)
-    readers = {row.provider_id for row in rows}  # one provider's own money needs only its own terms
-    scheme_weights, terms = _weights_and_terms(
-        view, programme_id, provider_id=readers.pop() if len(readers) == 1 else None
-    )
-    values = _values(rows, scheme_weights, terms)
+    terms = basis.weights.values
+    values = _values(rows, basis.weights.schemes, terms)
     by_provider: dict[str, list[tuple[str, Quarter, Stake[str]]]] = defaultdict(list)
     restated: dict[str, list[RestatedMilestone]] = defaultdict(list)
     for row in rows:
@@ -129,7 +132,7 @@ def payments_of(
     for row in rows:
         if row.override_reason:
             overridden[row.provider_id].append(_overridden(row, row.override_reason))
-    labels = scheme_labels(view, programme_id)
+    labels = basis.labels
     providers = {
         p: _provider(p, terms[p], stakes, overridden[p], restated[p], labels, rules.money)
         for p, stakes in by_provider.items()
@@ -139,11 +142,9 @@ def payments_of(
     return ProgrammePayments(programme_id, providers, total, by_quarter, labels)
 
 
-def milestone_values(
-    view: ProgressView, programme_id: str, rows: list[MilestoneProgress], conn: Connection | None = None
-) -> dict[tuple[str, str, str], Decimal]:
-    """Each (provider, scheme, milestone)'s share of the provider's CQUIN value under the current terms."""
-    return _values(rows, *_weights_and_terms(view, programme_id, conn))
+def milestone_values(rows: list[MilestoneProgress], weights: Weights) -> dict[tuple[str, str, str], Decimal]:
+    """Each (provider, scheme, milestone)'s share of the provider's CQUIN value under the current terms' weights."""
+    return _values(rows, weights.schemes, weights.values)
 
 
 def values_if_agreed(
@@ -151,7 +152,8 @@ def values_if_agreed(
 ) -> dict[tuple[str, str], Decimal]:
     """Each (provider, milestone)'s share of the provider's CQUIN value were these terms agreed, beside the schemes
     agreed now: what a draft's milestones would be worth."""
-    scheme_weights, cquin_values = _weights_and_terms(view, programme_id)
+    agreed = weights_of(view, programme_id)
+    scheme_weights, cquin_values = agreed.schemes, agreed.values
     values = {}
     for participant in terms.participants:
         provider = str(participant.provider_id)
@@ -205,23 +207,3 @@ def _provider(
     schemes = by_scheme(labels, cells, restated)
     total = sum((s.total for s in schemes), Figures())
     return ProviderPayments(provider_id, cquin_value, cells, total, by_quarter, overridden, restated, schemes)
-
-
-def _weights_and_terms(
-    view: ProgressView, programme_id: str, conn: Connection | None = None, provider_id: str | None = None
-) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:
-    s, pa, pr = view.schemes, view.participants, view.providers
-    participants_query = (
-        select(pa.c.provider_id, pa.c.scheme_id, pa.c.weight)
-        .join(s, and_(s.c.id == pa.c.scheme_id, s.c.agreed_version == pa.c.terms_version))
-        .where(s.c.programme_id == programme_id)
-    )
-    providers_query = select(pr).where(pr.c.programme_id == programme_id)
-    if provider_id is not None:
-        participants_query = participants_query.where(pa.c.provider_id == provider_id)
-        providers_query = providers_query.where(pr.c.provider_id == provider_id)
-    participants, providers = fetch(view, participants_query, conn), fetch(view, providers_query, conn)
-    weights: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for row in participants:
-        weights[row.provider_id][row.scheme_id] = row.weight
-    return weights, {row.provider_id: row.contract_value * row.cquin_rate for row in providers}

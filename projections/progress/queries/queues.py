@@ -219,13 +219,13 @@ def _open_quarters(view: ProgressView, today: date, **where: str) -> list[_Quart
         for x in fetch(view, select(r.c.scheme_id, r.c.quarter, r.c.status).where(r.c.scheme_id.in_(ids)))
     }
     rows: dict[tuple[str, str], list[MilestoneProgress]] = defaultdict(list)
-    for programme_id in dict.fromkeys(x.programme_id for x in schemes):
-        if "provider_id" in where:
-            loaded = load_progress(view, today, programme_id=programme_id, provider_id=where["provider_id"])
-        else:
-            loaded = load_progress(view, today, programme_id=programme_id)
-        for row in loaded:
-            rows[(row.scheme_id, row.quarter.value)].append(row)
+    programme_ids = list(dict.fromkeys(x.programme_id for x in schemes))  # every programme's rows in one query
+    if "provider_id" in where:
+        loaded = load_progress(view, today, programme_ids=programme_ids, provider_id=where["provider_id"])
+    else:
+        loaded = load_progress(view, today, programme_ids=programme_ids)
+    for row in loaded:
+        rows[(row.scheme_id, row.quarter.value)].append(row)
     found = []
     for scheme in schemes:
         for quarter in Quarter:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -101,9 +103,15 @@ OWED_STATES = frozenset(state.value for state in AWAITING_EVIDENCE)
 
 
 def load_progress(
-    view: ProgressView, today: date | None = None, *, conn: Connection | None = None, **where: str
+    view: ProgressView,
+    today: date | None = None,
+    *,
+    conn: Connection | None = None,
+    programme_ids: Sequence[str] | None = None,
+    **where: str,
 ) -> list[MilestoneProgress]:
-    """Provider-milestones of agreed schemes, filtered by equality on progress columns, in scheme order.
+    """Provider-milestones of agreed schemes, filtered by equality on progress columns (and, when given, to any of
+    `programme_ids`, in the one query), in scheme order.
 
     Reads on `conn` when given (e.g. inside a projection's batch), else on a connection of its own.
     """
@@ -130,6 +138,7 @@ def load_progress(
             ),
         )
         .where(*(p.c[column] == value for column, value in where.items()))
+        .where(*(() if programme_ids is None else (p.c.programme_id.in_(programme_ids),)))
         .order_by(s.c.ordinal, s.c.id, m.c.ordinal, m.c.code, p.c.provider_id)
     )
     rows = fetch(view, query, conn)
@@ -186,10 +195,18 @@ def _restated(r: Any) -> Restated | None:
 
 def fetch(view: ProgressView, query: Any, conn: Connection | None = None) -> list[Any]:
     """Every row of a query, on `conn` when given (inside a batch), else on a connection of its own."""
+    with reading(view, conn) as on:
+        return list(on.execute(query).all())
+
+
+@contextmanager
+def reading(view: ProgressView, conn: Connection | None = None) -> Iterator[Connection]:
+    """`conn` when given (inside a batch, or a read sharing one), else a connection of its own for the block."""
     if conn is not None:
-        return list(conn.execute(query).all())
+        yield conn
+        return
     with view.database.engine.connect() as own:
-        return list(own.execute(query).all())
+        yield own
 
 
 def name_order(name: str, tie: str) -> tuple[str, str, str]:

@@ -13,7 +13,8 @@ from projections.progress.queries.access import ProgrammeAccess
 from projections.progress.queries.payments import ProgrammePayments, payments_of
 from projections.progress.queries.reading import rows_of
 from projections.progress.queries.reading import MilestoneProgress
-from projections.progress.queries.rules import priced, programme_rules
+from projections.progress.queries.basis import basis_for
+from projections.progress.queries.rules import priced
 from projections.progress.queries.scheme_money import SchemeLabel
 from projections.progress.view import ProgressView
 
@@ -81,10 +82,14 @@ class Replay:
 def replay(view: ProgressView, programme_id: str, rules: PaymentRules, provider_id: str | None = None) -> Replay:
     """The programme's money (or one provider's) now and under `rules`, for every provider x scheme x quarter."""
     rows = rows_of(view, programme_id, provider_id)
-    now, replayed = payments_of(view, programme_id, rows), payments_of(view, programme_id, rows, rules)
-    throughout = payments_of(view, programme_id, priced(rows, rules, closed_too=True), rules)
+    basis = basis_for(view, programme_id, rows)  # read once for the money now, replayed and throughout
+    now, replayed = (
+        payments_of(view, programme_id, rows, basis=basis),
+        payments_of(view, programme_id, rows, rules, basis),
+    )
+    throughout = payments_of(view, programme_id, priced(rows, rules, closed_too=True), rules, basis)
     differences = _differences(rows, now, replayed, throughout)
-    return Replay(programme_id, programme_rules(view, programme_id), rules, differences)
+    return Replay(programme_id, basis.rules, rules, differences)
 
 
 def replay_for(view: ProgressView, access: ProgrammeAccess, rules: PaymentRules) -> Replay:

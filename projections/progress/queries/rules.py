@@ -30,8 +30,24 @@ def rules_columns(rules: PaymentRules) -> dict[str, Any]:
 def programme_rules(view: ProgressView, programme_id: str, conn: Connection | None = None) -> PaymentRules:
     """The payment rules the programme pays by now."""
     g = view.programmes
-    columns = (g.c.rules_version, g.c.partial_fraction, g.c.not_applicable, g.c.scale, g.c.steps, g.c.rounding)
-    row = fetch(view, select(*columns).where(g.c.id == programme_id), conn)[0]
+    return rules_of(fetch(view, select(*rules_columns_of(view)).where(g.c.id == programme_id), conn)[0])
+
+
+def rules_by_programme(view: ProgressView, programme_ids: list[str], conn: Connection) -> dict[str, PaymentRules]:
+    """The payment rules each of the programmes pays by now, in one query."""
+    g = view.programmes
+    rows = conn.execute(select(g.c.id, *rules_columns_of(view)).where(g.c.id.in_(programme_ids)))
+    return {row.id: rules_of(row) for row in rows}
+
+
+def rules_columns_of(view: ProgressView) -> tuple[Any, ...]:
+    """The programmes table's columns that hold its payment rules."""
+    g = view.programmes
+    return g.c.rules_version, g.c.partial_fraction, g.c.not_applicable, g.c.scale, g.c.steps, g.c.rounding
+
+
+def rules_of(row: Any) -> PaymentRules:
+    """The payment rules a programme's row holds."""
     rules = PaymentRules(
         row.rules_version,
         row.partial_fraction,

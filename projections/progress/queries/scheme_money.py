@@ -6,14 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from domain.milestones import Quarter
 from domain.payments import Figures
 from domain.pennies import Shown, apportioned
-from projections.progress.queries.reading import fetch
 from projections.progress.queries.restatements import RestatedMilestone, as_restated
-from projections.progress.view import ProgressView
 
 
 @dataclass(frozen=True)
@@ -38,13 +34,6 @@ class SchemeMoney:
     def restated_total(self) -> Figures | None:
         """The scheme's total as restated; none when nothing in it is restated."""
         return as_restated(self.total, self.restated)
-
-
-def scheme_labels(view: ProgressView, programme_id: str) -> list[SchemeLabel]:
-    """The programme's schemes in the order they were drafted."""
-    s = view.schemes
-    query = select(s.c.id, s.c.code, s.c.title).where(s.c.programme_id == programme_id).order_by(s.c.ordinal, s.c.id)
-    return [SchemeLabel(r.id, r.code, r.title) for r in fetch(view, query)]
 
 
 def by_scheme(

@@ -20,7 +20,7 @@ from projections.progress.queries.hypotheses import Measured, as_if, measures, s
 from projections.progress.queries.reading import rows_of
 from projections.progress.queries.payments import ProgrammePayments, payments_of
 from projections.progress.queries.reading import MilestoneProgress
-from projections.progress.queries.rules import programme_rules
+from projections.progress.queries.basis import basis_for
 from projections.progress.queries.scheme_money import SchemeLabel
 from projections.progress.view import ProgressView
 
@@ -100,7 +100,8 @@ def what_if(
     view: ProgressView, programme_id: str, rows: list[MilestoneProgress], suppositions: list[Supposition]
 ) -> WhatIf:
     """The money over `rows` before and after the suppositions, by the programme's payment rules."""
-    rules = programme_rules(view, programme_id)
+    basis = basis_for(view, programme_id, rows)  # read once for the money before and after
+    rules = basis.rules
     known = measures(view, programme_id)
     by_key = {(r.provider_id, r.scheme_id, r.code): r for r in rows}
     changed: dict[tuple[str, str, str], MilestoneProgress] = {}
@@ -116,8 +117,8 @@ def what_if(
                 f"changes.{index}.milestone_code", f"there is no milestone {s.milestone_code} of yours to see"
             )
         changed[key] = _supposed(row, s, known.get((row.scheme_id, row.code)), rules, f"changes.{index}")
-    before = payments_of(view, programme_id, rows)
-    after = payments_of(view, programme_id, [changed.get(k, r) for k, r in by_key.items()])
+    before = payments_of(view, programme_id, rows, basis=basis)
+    after = payments_of(view, programme_id, [changed.get(k, r) for k, r in by_key.items()], basis=basis)
     providers = [_provider(p, before, after) for p in dict.fromkeys(k[0] for k in changed)]
     return WhatIf(programme_id, rules, providers)
 
