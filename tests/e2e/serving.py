@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -45,8 +47,19 @@ def serving_demo(request: pytest.FixtureRequest, folder: Path, secret: str) -> I
         head = app.recorder.max_notification_id()
         app.close()
         with TestClient(create_app(served)) as client:
-            client.get("/api/v1/programmes", params={"after": head}, headers=demo_signed_in(client, "sdt-ccg.quality"))
+            caught_up(client, head, demo_signed_in(client, "sdt-ccg.quality"))
             yield client
+
+
+def caught_up(client: httpx.Client, position: int, headers: dict[str, str], seconds: float = 120) -> None:
+    """Wait until the server's views include the log's `position`: a read with ?after= waits 5 s at most, so on a
+    loaded machine one may answer 503 (and a test reading on would meet views that have not caught up)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = client.get("/api/v1/programmes", params={"after": position}, headers=headers)
+        if answer.status_code == 200:
+            return
+        assert answer.status_code == 503 and time.monotonic() < deadline, answer.text
 
 
 def demo_signed_in(client: TestClient, username: str) -> dict[str, str]:

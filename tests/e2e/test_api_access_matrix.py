@@ -54,6 +54,7 @@ from tests.builders import (
 )
 from tests.conftest import DATABASES, empty_store
 from tests.integration.given import agreed_scheme, presented, provider_terms
+from tests.e2e.serving import caught_up
 
 PASSWORD = "a long enough password"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -627,7 +628,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         with TestClient(create_app(served)) as client:
             built = World(client, values)
             built.headers = {user.name: built.sign_in(user.name) for user in USERS + CLIENTS}
-            client.get(f"{V1}/programmes", params={"after": head}, headers=built.headers["gill"])
+            caught_up(client, head, built.headers["gill"])
             yield built
 
 

@@ -32,7 +32,7 @@ from domain import ids
 from projections.database import ViewDatabase
 from projections.registry import build_projections
 from tests.conftest import POSTGRES_URL, fresh_schema
-from tests.e2e.serving import demo_signed_in
+from tests.e2e.serving import caught_up, demo_signed_in
 from tests.e2e.test_projections_cli import CORRAL
 
 pytestmark = pytest.mark.postgres
@@ -97,7 +97,7 @@ def empty_database() -> Iterator[str]:
 def answers(client: TestClient, head: int) -> dict[str, Any]:
     """What a commissioner and a provider read, once the views have applied the log up to `head`: programmes,
     progress, payments, the whole audit trail, their queues, a submission and its attachment's bytes."""
-    client.get("/api/v1/programmes", params={"after": head}, headers=demo_signed_in(client, "sdt-ccg.quality"))
+    caught_up(client, head, demo_signed_in(client, "sdt-ccg.quality"))
     read: dict[str, Any] = {}
     for username in ("sdt-ccg.quality", "msh.quality", "sdhft.quality"):
         headers = demo_signed_in(client, username)
