@@ -37,10 +37,10 @@ from tests.e2e.test_projections_cli import CORRAL
 
 pytestmark = pytest.mark.postgres
 
-# The log (its events, snapshots, hash chain and signed checkpoints), and what is not a view: the mail already sent or
-# waiting (else a rebuild would write it again), the answers to keyed requests, and the tokens signed out.
+# The log (its events, snapshots, hash chain and signed checkpoints), and what is not a view: the mail and webhooks
+# already sent or waiting (else a rebuild would write them again), the answers to keyed requests, the tokens signed out.
 BACKED_UP = ("corral_events", "corral_snapshots", "corral_chain", "corral_checkpoints")
-BACKED_UP += ("mail_outbox", "mail_digest", "idempotency_keys", "revoked_tokens")
+BACKED_UP += ("mail_outbox", "mail_digest", "webhook_outbox", "idempotency_keys", "revoked_tokens")
 # Kept by the running processes and safe to start empty: sign-in throttling, each view's position and fault, and the
 # active projector's lease (the first projector to start takes it).
 NOT_NEEDED = ("sign_in_failures_by_digest", "projection_tracking", "projection_faults", "projector_lease")
