@@ -201,3 +201,14 @@ MEASURES = (
     "an answer while the shared socket lacked TCP_NODELAY). The clients share the 2 cores with the servers,",
     "PostgreSQL and the projectors, which slows the baseline too and so narrows the ratios at 8 clients.",
 )
+
+
+def main() -> None:
+    """`python -m bench.http`: the HTTP section alone, printed (BENCHMARKS.md is left to `make bench`)."""
+    section = run()
+    for measured in section.reports:
+        print(*(r.line() for r in measured.results()), *measured.describe(), sep="\n")
+
+
+if __name__ == "__main__":
+    main()
