@@ -3,13 +3,12 @@ baseline's, measured by bench/live.py, on each send path, in rounds."""
 
 from __future__ import annotations
 
-import statistics
 from operator import attrgetter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bench.live_drive import Block
-from bench.results import Latencies, Result, Target, number, ratio
+from bench.results import Latencies, Result, Target, median_of_rounds, number
 
 CPU_TARGET = 1.2
 
@@ -61,8 +60,7 @@ class LiveReport:
         """Corral's measure over the baseline's: the median of the rounds' (and their range), else the blocks'."""
         if not self.rounds:
             return measure(self.ours) / measure(self.baseline), ""
-        ratios = sorted(measure(ours) / measure(raw) for ours, raw in self.rounds)
-        return statistics.median(ratios), f"; median of {len(ratios)} rounds, {ratio(ratios[0])}–{ratio(ratios[-1])}"
+        return median_of_rounds([measure(ours) / measure(raw) for ours, raw in self.rounds])
 
     def results(self) -> list[Result]:
         """p50 and p99 against the baseline's, then the server's CPU per delivery against the baseline server's."""

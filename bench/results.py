@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,6 +64,12 @@ def number(value: float) -> str:
 def ratio(value: float) -> str:
     """Two decimals, or three below 0.1 so small ratios keep a significant figure."""
     return f"{value:.2f}" if value >= 0.1 else f"{value:.3f}"
+
+
+def median_of_rounds(ratios: Sequence[float]) -> tuple[float, str]:
+    """The median of the rounds' ratios, and what a baseline's text adds: `; median of 3 rounds, 0.91–1.20`."""
+    ordered = sorted(ratios)
+    return statistics.median(ordered), f"; median of {len(ordered)} rounds, {ratio(ordered[0])}–{ratio(ordered[-1])}"
 
 
 def percentile(samples: Sequence[float], fraction: float) -> float:

@@ -25,7 +25,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--commands", type=int, default=500, help="commands in each save-rate run")
     parser.add_argument("--load-samples", type=int, default=200, help="loads of the 1,000-event aggregate")
-    parser.add_argument("--http-clients", type=int, default=http.CLIENTS, help="concurrent HTTP clients")
+    parser.add_argument(
+        "--http-clients", type=int, nargs="+", default=list(http.CLIENTS), help="concurrent HTTP client counts"
+    )
+    parser.add_argument("--http-rounds", type=int, default=http.ROUNDS, help="interleaved HTTP rounds")
     parser.add_argument(
         "--payments-providers", type=int, nargs="+", default=list(payments.SIZES), help="payments programme sizes"
     )
@@ -49,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
     sections = [
         saves.run(args.commands, args.load_samples),
-        http.run(args.http_clients),
+        http.run(args.http_clients, args.http_rounds),
         payments.run(args.payments_providers, args.payments_calls),
         growth.run(rounds=args.growth_rounds),
     ]

@@ -217,10 +217,12 @@ def serving(settings: Settings, secret: str, folder: Path, workers: int = 1, **v
 
 @contextmanager
 def serving_app(app: str, folder: Path, workers: int = 1, ready: str = "/openapi.json") -> Iterator[int]:
-    """`uvicorn APP` (`module:attribute`) on a free port with `workers` processes, until the block ends; its port."""
+    """APP (`module:attribute`) served as `corral serve` serves Corral's (`bench/serve_app.py`), on a free port with
+    `workers` processes, until the block ends; its port."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", app, "--app-dir", str(ROOT), "--workers", str(workers)]
-    with running(Service(command, dict(os.environ), port=port, ready=ready, log=folder / "baseline.log")):
+    command = [sys.executable, "-m", "bench.serve_app", app, "--workers", str(workers)]
+    service = Service(command, dict(os.environ), port=port, ready=ready, log=folder / "baseline.log", cwd=ROOT)
+    with running(service):
         yield port
 
 

@@ -152,10 +152,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         except projector_lock.ProjectorBusyError as busy:
             console.print(f"{busy}.\nOn SQLite one server serves and projects: stop it first, or use PostgreSQL.")
             return 2
-    import uvicorn  # only the server needs it; keep the other commands quick to start
+    from api.cli.serving import serve  # only the server needs uvicorn; keep the other commands quick to start
 
     with sharing_metrics(settings.metrics_dir):  # before the app is imported, so that its metrics are shared
-        uvicorn.run(
+        serve(
             "api.main:create_app",
             factory=True,
             host=args.host,

@@ -99,9 +99,7 @@ def test_http_and_deadline_day_run_at_a_tiny_size_against_processes_on_postgresq
     if not postgres_available:
         pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
     with postgres_store() as store:
-        # One worker: under the whole suite's load uvicorn's supervisor has been seen to drop a second worker's
-        # connections (every call of a block failing); the full runs keep 2 workers and stop on any failure.
-        served = http.measure(store, clients=4, submissions=2, reads=3, processes=1, workers=1)
+        served = http.measure(store, rounds=2, reads=4, writes=4, clients=(1, 2), workers=(1, 2), processes=1)
     with postgres_store() as store:
         day = deadline.measure(store, seconds=3, organisations=2, workers=1)
     nothing = rebuild.RebuildRun((), (), ())
@@ -109,11 +107,21 @@ def test_http_and_deadline_day_run_at_a_tiny_size_against_processes_on_postgresq
         [("Date", "today")], nothing, [], [], "python -m bench.run", [Section("HTTP", ["x"], [served])]
     )
 
-    assert [len(served.submissions.ours.answers), len(served.reads.ours.answers)] == [4 * 2, 4 * 3]
-    assert served.submissions.ours.errors == served.reads.ours.errors == 0
-    assert served.submissions.raw.errors == served.reads.raw.errors == 0 and served.dashboard_bytes > 1000
-    assert len(served.results()) == 4 and well_formed(served.results())
-    assert all(r.line() in text for r in served.results()) and served.describe()[0] in text
+    cells = [(c.what, c.workers, c.clients) for c in served.cells]
+    assert cells == [(what, w, c) for what in ("dashboard read", "submission") for w in (1, 2) for c in (1, 2)]
+    assert all(len(c.rounds) == 2 and len(c.ours.answers) == len(c.bare.answers) == 2 * 4 for c in served.cells)
+    assert all(c.ours.errors == c.bare.errors == 0 for c in served.cells) and served.dashboard_bytes > 1000
+    results = served.results()
+    assert len(results) == len(cells) * 2 + 2 and well_formed(results)
+    assert all("median of 2 rounds" in r.line() for r in results)
+    assert [r.name for r in results if "throughput" in r.name][
+        0
+    ] == "http postgresql dashboard read throughput, 1 worker, 1 client"
+    assert [r.name for r in results[-2:]] == [
+        "http postgresql bare FastAPI GET /rows p50 at 2 workers, 1 client",
+        "http postgresql bare FastAPI POST /submissions p50 at 2 workers, 1 client",
+    ]
+    assert all(r.line() in text for r in results) and all(line in text for line in served.describe())
     assert day.checks.passed and day.checks.acknowledged > 0 and sum(day.tally.errors.values()) == 0
     assert day.tally.push_latencies() and "| submit |" in "\n".join(day.lines())
 
