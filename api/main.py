@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         separate_input_output_schemas=False,
         lifespan=_holding_projector_lock(settings, lifespan),
     )
+    app.state.settings = settings  # known before the lifespan starts too: /asyncapi.json names the public address
     errors.install(app, pages=web.fault_page)
     openapi.install(app)
     app.add_middleware(BodyGuard, settings=settings, pages=web.fault_page)

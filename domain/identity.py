@@ -74,7 +74,7 @@ class Identity(Aggregate):
         """Link the identity to an account: its organisation's administrator, or a sign-in by a verified email the
         organisation allows (the caller checks which)."""
         if self.username:
-            raise IdentityLinkedAlreadyError(f"this {self.provider} identity signs in as {self.username} already")
+            raise IdentityLinkedAlreadyError(f"this {self.provider} identity is linked to an account already")
         self._linked(username=username, organisation_id=organisation_id, by_email=by_email, actor=actor)
 
     @event(Linked)

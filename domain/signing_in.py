@@ -17,6 +17,7 @@ from domain.accounts import AccountService
 from domain.actors import Actor
 from domain.errors import DomainError
 from domain.identity import Identity, UnknownIdentityError
+from domain.limits import InvalidInputError
 from domain.organisation import Organisation
 from domain.service import Recorded, require_version
 from domain.user_account import UserAccount
@@ -57,12 +58,21 @@ class IdentityService(AccountService):
         password_sign_in: bool,
         match_verified_email: bool,
         expected_version: int | None = None,
+        *,
+        single_sign_on_offered: bool = True,
     ) -> Recorded:
         """The organisation's own administrator chooses whether its users may sign in with passwords, and whether a
-        first single sign-on may be linked to an account by its verified email."""
+        first single sign-on may be linked to an account by its verified email. Passwords cannot be switched off
+        where the server offers no single sign-on: nobody of the organisation could sign in."""
         actor.require_administrator_of(organisation_id)
         organisation = self.organisation(organisation_id)
         require_version(organisation, expected_version)
+        if not password_sign_in and not single_sign_on_offered:
+            raise InvalidInputError(
+                "password_sign_in",
+                "this server offers no single sign-on, so with passwords switched off nobody of"
+                f" {organisation.name} could sign in",
+            )
         organisation.choose_sign_in(actor, password_sign_in, match_verified_email)
         return self._save(organisation)
 
@@ -105,7 +115,11 @@ class IdentityService(AccountService):
 
     def _account_of(self, identity: Identity, claimed: Claimed, accounts_by_email: AccountsByEmail) -> UserAccount:
         if identity.username:
-            return self.user_account(identity.username)
+            account = self.user_account(identity.username)
+            named = {ids.organisation_id(code) for code in claimed.organisation_codes}
+            if named and account.organisation_id not in named:  # linked by another organisation's administrator
+                raise unknown(claimed.provider)
+            return account
         if not (claimed.email_verified and claimed.email):
             raise unknown(claimed.provider)
         for code in claimed.organisation_codes:

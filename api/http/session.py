@@ -68,8 +68,12 @@ def open_session(response: Response, verified: Verified, settings: Settings) -> 
 
 
 def local_path(target: str | None) -> str:
-    """Where to go after signing in: only a path on this site, never another site's address ("/" instead)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Where to go after signing in: only a path on this site, never another site's address ("/" instead). A path
+    with a control character or white space is refused too: browsers drop tabs and newlines from an address, so
+    "/\t/evil.example" would become "//evil.example", another site."""
+    if not target or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in target):
+        return "/"
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return "/"
 

@@ -7,7 +7,9 @@ that every message type the package sends or reads is in it, and that the docume
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -214,6 +216,12 @@ def _operation(action: str, kind: str) -> dict[str, Any]:
 
 @router.get("/asyncapi.json", include_in_schema=False)
 async def asyncapi(request: Request) -> JSONResponse:
-    """The live websocket described in AsyncAPI 3.0."""
-    protocol = "wss" if request.url.scheme == "https" else "ws"
-    return JSONResponse(document(request.url.netloc, protocol, request.app.version))
+    """The live websocket described in AsyncAPI 3.0, at the server's public address (CORRAL_PUBLIC_URL), never at
+    whatever Host a request names."""
+    public = urlsplit(request.app.state.settings.public_url)
+    return JSONResponse(_served(public.netloc, "wss" if public.scheme == "https" else "ws", request.app.version))
+
+
+@cache
+def _served(host: str, protocol: str, version: str) -> dict[str, Any]:
+    return document(host, protocol, version)

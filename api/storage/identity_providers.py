@@ -25,6 +25,10 @@ class IdentityProvider(BaseModel):
     # The claim naming the person's organisation by its code (ODS code); a dotted path reaches into a nested claim,
     # and a list gives several (CIS2: `nhsid_user_orgs.org_code`).
     organisation_claim: str = "org_code"
+    # The organisations (by code) whose people this provider may speak for: "*" for any, as a national provider
+    # (NHS CIS2) does; a trust's own Entra ID tenant names its own code(s), so a token from it naming another
+    # organisation is not believed (neither to match an email nor to sign in to another organisation's account).
+    organisations: list[str] = ["*"]
 
     @field_validator("issuer")
     @classmethod
@@ -67,7 +71,8 @@ class IdentityProvider(BaseModel):
         for name in self.organisation_claim.split("."):
             reached = [item.get(name) for item in _items(reached) if isinstance(item, dict)]
         codes = (code.strip() for code in _items(reached) if isinstance(code, str))
-        return tuple(dict.fromkeys(code for code in codes if code))
+        vouched = (code for code in codes if code and ("*" in self.organisations or code in self.organisations))
+        return tuple(dict.fromkeys(vouched))
 
 
 def _items(values: list[object]) -> list[object]:

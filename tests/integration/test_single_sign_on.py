@@ -13,6 +13,7 @@ from domain.account_rules import AccountDisabledError
 from domain.actors import Role
 from domain.application import Corral
 from domain.identity import UnknownIdentityError
+from domain.limits import InvalidInputError
 from domain.signing_in import Claimed
 from tests.builders import COMMUNITY_ID, OPERATOR
 from tests.integration.given import organisations_registered
@@ -64,6 +65,32 @@ def test_a_linked_identity_of_a_disabled_account_is_refused_and_the_refusal_reco
 
     kinds = [type(e).__name__ for e in community.events.get(community.identity(CIS2, "5551234").id)]
     assert kinds == ["Recognised", "Linked", "SignInRefused"]
+
+
+def test_an_identity_whose_token_names_other_organisations_is_refused_the_account_it_was_linked_to(
+    community: Corral,
+) -> None:
+    # Another organisation's administrator linked someone else's subject to one of its accounts: the person's own
+    # token names the organisations they work for, and the account is not of one of them.
+    community.link_identity(OPERATOR, "colin", CIS2, "5551234", "NHS CIS2")
+
+    with pytest.raises(UnknownIdentityError):
+        community.sign_in_with_identity(claimed("5551234", COLIN, True, "ACUTE"), accounts_by_email)
+    signed_in = community.sign_in_with_identity(
+        claimed("5551234", COLIN, True, "ACUTE", "COMMUNITY"), accounts_by_email
+    )
+    unnamed = community.sign_in_with_identity(Claimed(CIS2, "5551234", "NHS CIS2"), accounts_by_email)
+
+    assert signed_in.username == unnamed.username == "colin"
+
+
+def test_passwords_cannot_be_switched_off_where_the_server_offers_no_single_sign_on(community: Corral) -> None:
+    with pytest.raises(InvalidInputError) as refused:
+        community.choose_sign_in(OPERATOR, COMMUNITY_ID, False, False, single_sign_on_offered=False)
+    community.choose_sign_in(OPERATOR, COMMUNITY_ID, True, True, single_sign_on_offered=False)
+
+    assert refused.value.field == "password_sign_in" and "nobody of" in str(refused.value)
+    assert community.organisation(COMMUNITY_ID).password_sign_in
 
 
 def test_the_trail_names_the_provider_of_each_sign_in_and_refusal_and_files_colin_s_under_his_trust(

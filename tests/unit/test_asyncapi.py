@@ -17,6 +17,7 @@ from jsonschema import Draft7Validator, Draft202012Validator
 from api.live import asyncapi, sockets
 from api.live.topics import KINDS, Topic
 from api.main import create_app
+from api.storage.settings import Settings
 
 LIVE = Path(asyncapi.__file__).parent
 SPEC = Path(__file__).parents[1] / "fixtures" / "asyncapi" / "3.0.0.json"
@@ -96,8 +97,10 @@ def test_an_update_as_a_topic_writes_it_fits_the_documented_message(document: di
         assert [e.message for e in validator.iter_errors(json.loads(topic.update(row)))] == []
 
 
-def test_the_document_is_served_beside_the_openapi_document_for_the_server_asked() -> None:
-    client = TestClient(create_app(), base_url="https://corral.example.nhs.uk")
+def test_the_document_is_served_beside_the_openapi_document_at_the_public_address_whatever_host_is_asked() -> None:
+    client = TestClient(
+        create_app(Settings(public_url="https://corral.example.nhs.uk")), base_url="https://evil.example"
+    )
 
     served = client.get("/asyncapi.json")
 

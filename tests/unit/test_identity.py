@@ -35,7 +35,7 @@ def test_an_identity_is_linked_once_and_a_second_link_is_refused() -> None:
     identity = Identity.recognise(administrator_of(COMMUNITY_ID), ISSUER, "5551234", "NHS CIS2")
     identity.link(administrator_of(COMMUNITY_ID), "colin", COMMUNITY_ID)
 
-    with pytest.raises(IdentityLinkedAlreadyError, match="signs in as colin already"):
+    with pytest.raises(IdentityLinkedAlreadyError, match="linked to an account already"):
         identity.link(administrator_of(COMMUNITY_ID), "someone", COMMUNITY_ID)
     assert identity.username == "colin"
 

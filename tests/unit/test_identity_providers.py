@@ -75,6 +75,17 @@ def test_the_organisation_claim_gives_the_codes_it_holds_however_nested(
     assert provider.claimed_organisations(claims) == codes
 
 
+def test_a_provider_vouches_only_for_the_organisations_it_is_configured_for() -> None:
+    national = IdentityProvider(key="cis2", display_name="NHS CIS2", issuer=CIS2_ISSUER, client_id="c")
+    tenant = IdentityProvider(
+        key="entra", display_name="Entra", issuer=CIS2_ISSUER, client_id="c", organisations=["RA9", "RA9A"]
+    )
+    claims: dict[str, object] = {"org_code": ["RA9", "RH8"]}
+
+    assert national.claimed_organisations(claims) == ("RA9", "RH8")
+    assert tenant.claimed_organisations(claims) == ("RA9",)  # the tenant cannot speak for the other trust
+
+
 def test_the_providers_may_be_read_from_a_mounted_file_as_any_setting_and_a_file_of_no_json_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from api.http.commands import FormAct
-from api.http.deps import ViewsAfter
+from api.http.deps import ServerSettings, ViewsAfter
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 from web.pages.flash import Flash
 from web.pages.users import administrator
@@ -54,6 +54,7 @@ def rename(
 def choose_sign_in(
     page: CurrentPage,
     act: FormAct,
+    settings: ServerSettings,
     password_sign_in: Annotated[str, Form()] = "",
     match_verified_email: Annotated[str, Form()] = "",
 ) -> Response:
@@ -64,7 +65,12 @@ def choose_sign_in(
     return page.act(
         act,
         lambda: act.corral.choose_sign_in(
-            act.actor, act.actor.organisation_id, passwords, by_email, act.expected_version
+            act.actor,
+            act.actor.organisation_id,
+            passwords,
+            by_email,
+            act.expected_version,
+            single_sign_on_offered=bool(settings.oidc_providers),
         ),
         "sign-in",
         {"password_sign_in": password_sign_in, "match_verified_email": match_verified_email},

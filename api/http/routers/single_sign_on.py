@@ -40,12 +40,19 @@ def _configured(settings: Settings, key: str) -> IdentityProvider:
 
 
 @router.put("/organisations/{organisation_id}/sign-in", response_model=RecordedOut)
-def choose_organisation_sign_in(organisation_id: UUID, body: SignInChoiceIn, act: Act) -> JSONResponse:
+def choose_organisation_sign_in(
+    organisation_id: UUID, body: SignInChoiceIn, act: Act, settings: ServerSettings
+) -> JSONResponse:
     """Your organisation's sign-in: passwords on or off, and whether a first single sign-on may match by email."""
     return act.run(
         f"sign-in {organisation_id} {body.password_sign_in} {body.match_verified_email}",
         lambda: act.corral.choose_sign_in(
-            act.actor, organisation_id, body.password_sign_in, body.match_verified_email, act.expected_version
+            act.actor,
+            organisation_id,
+            body.password_sign_in,
+            body.match_verified_email,
+            act.expected_version,
+            single_sign_on_offered=bool(settings.oidc_providers),
         ),
     )
 
