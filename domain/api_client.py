@@ -29,6 +29,13 @@ SCOPES = {
     "audit:read": "read the audit trail",
 }
 
+NEVER_A_CLIENTS = (Role.ADMINISTRATOR, Role.OPERATOR, Role.SYSTEM)  # roles no staff of an organisation act with
+
+
+def client_roles(kind: OrganisationKind) -> list[Role]:
+    """The roles a client of an organisation of this kind may act with: its staff's, but administrator and auditor."""
+    return [role for role in ROLES_BY_KIND[kind] if role not in (*NEVER_A_CLIENTS, Role.AUDITOR)]
+
 
 class ClientRoleError(DomainError):
     """A client acts with a role a person of its organisation could hold, and never as its administrator."""
@@ -97,8 +104,10 @@ class ApiClient(Aggregate):
             raise NotPermittedError("only the organisation's own administrator registers its API clients")
         if not CLIENT_ID.match(client_id):
             raise InvalidInputError("client_id", "must be 16 to 64 lower-case letters and digits")
+        if role is Role.AUDITOR:  # an auditor reads only the programmes granted to its account; no client has any
+            raise ClientRoleError("a client may not act as auditor, which reads only programmes granted to a person")
         if role is Role.ADMINISTRATOR or role not in ROLES_BY_KIND[organisation_kind]:
-            if role in (Role.ADMINISTRATOR, Role.OPERATOR, Role.SYSTEM):
+            if role in NEVER_A_CLIENTS:
                 raise ClientRoleError(f"a client may not act as {role.value}: choose a role staff hold")
             raise RoleNotForOrganisationError(f"a {organisation_kind.value} has no {role.value} staff")
         name = NAME.check(name, "name").strip()

@@ -64,6 +64,11 @@ def test_a_client_never_acts_as_an_administrator_nor_with_a_role_its_organisatio
         )
 
 
+def test_a_client_never_acts_as_an_auditor_which_reads_only_programmes_granted_to_a_person() -> None:
+    with pytest.raises(ClientRoleError, match="granted to a person"):
+        ApiClient.register(COMMUNITY_ADMIN, CLIENT_ID, COMMUNITY_ID, PROVIDER, "F", Role.AUDITOR, ["audit:read"], "h")
+
+
 @pytest.mark.parametrize("scopes", [(), ("progress:read", "everything")])
 def test_a_client_has_at_least_one_scope_and_only_scopes_corral_knows(scopes: tuple[str, ...]) -> None:
     with pytest.raises(UnknownScopeError) as refused:

@@ -11,9 +11,8 @@ from fastapi.responses import Response
 from api.http.client_credentials import hash_secret, new_credentials
 from api.http.commands import FormAct, Refusal
 from api.http.deps import AccountsReadings, ViewsAfter
-from domain.account_rules import ROLES_BY_KIND, role_named
-from domain.actors import Role
-from domain.api_client import SCOPES
+from domain.account_rules import role_named
+from domain.api_client import SCOPES, client_roles
 from domain.service import Recorded
 from projections.accounts.queries import organisation_clients
 from projections.accounts.view import AccountsView
@@ -32,7 +31,7 @@ def _clients_page(page: Page, view: AccountsView, failure: FormFailure | None = 
     context = {
         "title": "API clients",
         "clients": organisation_clients(view, actor.organisation_id),
-        "roles": sorted(r.value for r in ROLES_BY_KIND[kind] if r is not Role.ADMINISTRATOR),
+        "roles": sorted(r.value for r in client_roles(kind)),
         "scopes": SCOPES,
     }
     return page.show("clients.html", context, failure)
