@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -124,7 +125,33 @@ def _json(url: str) -> dict[str, Any]:
 
 
 _discovered: dict[str, dict[str, Any]] = {}
-_discovering = threading.Lock()
+# A provider that could not be discovered is not asked again for a while: while it is down, each sign-in started
+# with it is refused at once instead of holding a worker thread for the whole timeout.
+RETRY_DISCOVERY_SECONDS = 30.0
+_undiscovered: dict[str, tuple[float, str]] = {}  # issuer: (not before, on the monotonic clock; why)
+_discovering: dict[str, threading.Lock] = {}
+_locks = threading.Lock()
+
+
+def _discovery_lock(issuer: str) -> threading.Lock:
+    """One lock per issuer: a provider slow to answer holds up sign-ins with itself only."""
+    with _locks:
+        return _discovering.setdefault(issuer, threading.Lock())
+
+
+def _discover(issuer: str) -> dict[str, Any]:
+    failed = _undiscovered.get(issuer)
+    if failed is not None and time.monotonic() < failed[0]:
+        raise SignInFailedError(failed[1])
+    try:
+        metadata = _json(get_well_known_url(issuer, external=True))
+        if metadata.get("issuer", "").rstrip("/") != issuer:
+            raise SignInFailedError(f"the discovery document of {issuer} names another issuer")
+    except SignInFailedError as error:
+        _undiscovered[issuer] = (time.monotonic() + RETRY_DISCOVERY_SECONDS, str(error))
+        raise
+    _undiscovered.pop(issuer, None)
+    return metadata
 
 
 class ProviderClient(OpenIDMixin):  # type: ignore[misc]
@@ -136,15 +163,13 @@ class ProviderClient(OpenIDMixin):  # type: ignore[misc]
         self.redirect_uri = redirect_uri
 
     def load_server_metadata(self) -> dict[str, Any]:
-        """The provider's discovery document, fetched once per process."""
+        """The provider's discovery document, fetched once per process (a failure is remembered for a while)."""
         issuer = self.provider.issuer
-        with _discovering:
-            if issuer not in _discovered:
-                metadata = _json(get_well_known_url(issuer, external=True))
-                if metadata.get("issuer", "").rstrip("/") != issuer:
-                    raise SignInFailedError(f"the discovery document of {issuer} names another issuer")
-                _discovered[issuer] = metadata
-            return _discovered[issuer]
+        if issuer not in _discovered:
+            with _discovery_lock(issuer):
+                if issuer not in _discovered:
+                    _discovered[issuer] = _discover(issuer)
+        return _discovered[issuer]
 
     def fetch_jwk_set(self, force: bool = False) -> dict[str, Any]:
         """The provider's signing keys, fetched again when a token names a key not yet seen (keys are rotated)."""
