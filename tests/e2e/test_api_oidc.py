@@ -52,9 +52,9 @@ class Site:
         return self.client.post(f"/api/v1/users/{username}/identities", json=body, headers=self.admin())
 
     def at_provider(self, subject: str, claims: dict[str, object] | None = None, next: str = "/home") -> str:
-        """Start signing in, and sign in at the provider as `subject` (with these claims): the callback address."""
-        if claims is not None:
-            httpx.put(f"{self.issuer}/users/{subject}", json=claims).raise_for_status()
+        """Start signing in, and sign in at the provider as `subject` with these claims (none besides who it is, if
+        not given: the provider would otherwise keep what an earlier test gave the subject): the callback address."""
+        httpx.put(f"{self.issuer}/users/{subject}", json=claims or {}).raise_for_status()
         start = self.client.get("/auth/oidc/cis2", params={"next": next}, follow_redirects=False)
         assert start.status_code == 303, start.text
         authorised = httpx.post(start.headers["location"], data={"sub": subject}, follow_redirects=False)
