@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from domain.webhook import WebhookEndpoint
 from projections.audit.context import Context, Lookup
@@ -17,7 +18,7 @@ def _endpoint(e: Any) -> str:
 @describes(WebhookEndpoint.EndpointRegistered)
 def _registered(e: WebhookEndpoint.EndpointRegistered, lookup: Lookup) -> Described:
     kinds = ", ".join(e.kinds)
-    text = f"{who(e, lookup)} registered {_endpoint(e)} at {e.url} for {kinds}"
+    text = f"{who(e, lookup)} registered {_endpoint(e)} at {_address(e.url)} for {kinds}"
     return about(Context(), text + (f" ({e.description})" if e.description else ""))
 
 
@@ -34,3 +35,10 @@ def _enabled(e: WebhookEndpoint.Enabled, lookup: Lookup) -> Described:
 @describes(WebhookEndpoint.SecretRotated)
 def _secret_rotated(e: WebhookEndpoint.SecretRotated, lookup: Lookup) -> Described:
     return about(Context(), f"{who(e, lookup)} rotated the secret of {_endpoint(e)} (generation {e.generation})")
+
+
+def _address(url: str) -> str:
+    """Where an endpoint is, without its query or fragment: a receiver may take a token there, and the trail is read
+    more widely than the endpoint's own settings."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))

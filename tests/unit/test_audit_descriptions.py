@@ -495,3 +495,19 @@ def test_next_year_names_the_programme_and_the_scheme_it_continues(story: list[t
         "South Devon and Torbay CCG continued the Torbay 2014/15 programme into the Torbay 2015/16 programme,"
         " its schemes carried forward as drafts"
     )
+
+
+def test_a_webhook_s_address_is_told_without_its_query_where_a_receiver_may_take_a_token() -> None:
+    endpoint = WebhookEndpoint.register(
+        administrator_of(COMMUNITY_ID),
+        COMMUNITY_ID,
+        OrganisationKind.PROVIDER,
+        "https://hooks.example.nhs.uk/corral?token=s3cret#top",
+        ["statement.issued"],
+        "EPR",
+    )
+    [registered] = collected(endpoint)
+
+    described = describe(registered, Memory()).description
+
+    assert "at https://hooks.example.nhs.uk/corral for" in described and "s3cret" not in described
