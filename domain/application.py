@@ -28,7 +28,7 @@ from domain.transcoding import register_value_types
 from domain.upload import Upload
 from domain.uploads import UploadService
 from domain.user_account import UserAccount
-from domain.webhook import WebhookEndpoint
+from domain.webhook import WebhookEndpoint, WebhookRoster
 from domain.webhooks import WebhookService
 
 
@@ -60,6 +60,7 @@ class Corral(
         Statement: 50,
         Identity: 50,
         WebhookEndpoint: 50,
+        WebhookRoster: 50,
         ApiClient: 50,
     }
 

@@ -179,3 +179,48 @@ class WebhookEndpoint(Aggregate):
     @event(SecretRotated)
     def _secret_rotated(self, generation: int, actor: Actor) -> None:
         self.generation = generation
+
+
+class WebhookRoster(Aggregate):
+    """Which of an organisation's endpoints are enabled, as one aggregate per organisation: each registering,
+    enabling and disabling records the roster anew in the same transaction as the endpoint's event, so two at once
+    (both read the same version) cannot both be saved, and the most enabled at once holds under concurrency."""
+
+    class Started(Aggregate.Created):
+        organisation_id: UUID
+        enabled: tuple[str, ...]
+        actor: Actor
+
+    class Changed(Aggregate.Event):
+        enabled: tuple[str, ...]
+        actor: Actor
+
+    @staticmethod
+    def create_id(organisation_id: UUID, **_: object) -> UUID:
+        return uuid5(CORRAL, f"webhook-roster/{organisation_id}")
+
+    @classmethod
+    def start(cls, actor: Actor, organisation_id: UUID, enabled: Iterable[str]) -> WebhookRoster:
+        """An organisation's roster, begun with the endpoints it has enabled already (those enabled before rosters
+        were kept, read from the views once they include every event recorded)."""
+        started: WebhookRoster = cls(organisation_id=organisation_id, enabled=tuple(sorted(set(enabled))), actor=actor)
+        return started
+
+    @event(Started)
+    def __init__(self, organisation_id: UUID, enabled: tuple[str, ...], actor: Actor) -> None:
+        self.organisation_id = organisation_id
+        self.enabled = tuple(enabled)
+
+    def others_than(self, endpoint_id: UUID) -> int:
+        """How many endpoints other than this one are enabled."""
+        return len(set(self.enabled) - {str(endpoint_id)})
+
+    def record(self, actor: Actor, endpoint: WebhookEndpoint) -> None:
+        """The endpoint as it now is, enabled or not: the roster's version moves on, so a concurrent change of the
+        same organisation's endpoints is refused."""
+        enabled = set(self.enabled) - {str(endpoint.id)} | ({str(endpoint.id)} if endpoint.enabled else set())
+        self._changed(enabled=tuple(sorted(enabled)), actor=actor)
+
+    @event(Changed)
+    def _changed(self, enabled: tuple[str, ...], actor: Actor) -> None:
+        self.enabled = tuple(enabled)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from uuid import UUID
 
 from domain.actors import Actor
 from domain.clock import Clock
-from domain.errors import NotFoundError
+from domain.errors import AlreadyExistsError, NotFoundError
 from domain.organisation import Organisation
 from domain.receiver_address import Network
 from domain.service import EventSourcedService, Recorded, require_version
-from domain.webhook import WebhookEndpoint
+from domain.webhook import WebhookEndpoint, WebhookRoster
+
+Seed = Callable[[], Iterable[str]]  # the ids of an organisation's enabled endpoints, read once for its new roster
+
+
+def none_yet() -> tuple[str, ...]:
+    """No endpoint enabled yet (an organisation that had none before rosters were kept)."""
+    return ()
+
 
 UNKNOWN_ENDPOINT = "no webhook endpoint with that id is yours to see"
 
@@ -30,32 +38,48 @@ class WebhookService(EventSourcedService):
         self.webhook_networks = tuple(webhook_networks)
 
     def register_webhook(
-        self, actor: Actor, url: str, kinds: Iterable[str], description: str = "", enabled_already: int = 0
+        self, actor: Actor, url: str, kinds: Iterable[str], description: str = "", enabled: Seed = none_yet
     ) -> Recorded:
-        """Register an HTTPS endpoint of the actor's organisation for the kinds of event it chose, when it has
-        `enabled_already` endpoints enabled (the caller counts them)."""
+        """Register an HTTPS endpoint of the actor's organisation for the kinds of event it chose, if it has room for
+        one more enabled (counted on its roster, begun with `enabled` if it has none yet)."""
         organisation = self._get(Organisation, actor.organisation_id)
+        roster = self._roster(actor, organisation.id, enabled)
         endpoint = WebhookEndpoint.register(
-            actor, organisation.id, organisation.kind, url, kinds, description, self.webhook_networks, enabled_already
+            *(actor, organisation.id, organisation.kind, url, kinds, description),
+            *(self.webhook_networks, len(roster.enabled)),
         )
-        return self._create(endpoint, message="this organisation has an endpoint at that address already")
+        if self._find(WebhookEndpoint, endpoint.id) is not None:
+            raise AlreadyExistsError("this organisation has an endpoint at that address already")
+        roster.record(actor, endpoint)
+        return self._save(endpoint, roster)
 
     def disable_webhook(
-        self, actor: Actor, endpoint_id: UUID, reason: str, expected_version: int | None = None
+        self,
+        actor: Actor,
+        endpoint_id: UUID,
+        reason: str,
+        expected_version: int | None = None,
+        enabled: Seed = none_yet,
     ) -> Recorded:
         """Stop posting to the endpoint: nothing new is queued for it, and what is queued already waits."""
         endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
         endpoint.disable(actor, reason)
-        return self._save_if_changed(endpoint)
+        return self._save_if_changed(actor, endpoint, lambda: self._roster(actor, endpoint.organisation_id, enabled))
 
     def enable_webhook(
-        self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None, enabled_already: int = 0
+        self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None, enabled: Seed = none_yet
     ) -> Recorded:
-        """Post to the endpoint again, starting with what waited, when its organisation has `enabled_already`
-        endpoints enabled (the caller counts them)."""
+        """Post to the endpoint again, starting with what waited, if its organisation has room for one more enabled
+        (counted on its roster, begun with `enabled` if it has none yet)."""
         endpoint = self.webhook_to_manage(actor, endpoint_id, expected_version)
-        endpoint.enable(actor, enabled_already)
-        return self._save_if_changed(endpoint)
+        roster = self._roster(actor, endpoint.organisation_id, enabled)
+        endpoint.enable(actor, roster.others_than(endpoint.id))
+        return self._save_if_changed(actor, endpoint, lambda: roster)
+
+    def _roster(self, actor: Actor, organisation_id: UUID, enabled: Seed) -> WebhookRoster:
+        """The organisation's roster of enabled endpoints; one begun with `enabled()` if it has none yet."""
+        roster = self._find(WebhookRoster, WebhookRoster.create_id(organisation_id))
+        return roster or WebhookRoster.start(actor, organisation_id, enabled())
 
     def rotate_webhook_secret(self, actor: Actor, endpoint_id: UUID, expected_version: int | None = None) -> Recorded:
         """Sign with a new secret from now on."""
@@ -77,8 +101,13 @@ class WebhookService(EventSourcedService):
         require_version(endpoint, expected_version)
         return endpoint
 
-    def _save_if_changed(self, endpoint: WebhookEndpoint) -> Recorded:
-        """Save what the command recorded; one that recorded nothing (it was so already) answers as things stand."""
+    def _save_if_changed(
+        self, actor: Actor, endpoint: WebhookEndpoint, roster_of: Callable[[], WebhookRoster]
+    ) -> Recorded:
+        """Save what the command recorded, with the organisation's roster anew (a concurrent change of its endpoints
+        is refused); one that recorded nothing (it was so already) answers as things stand."""
         if not endpoint.pending_events:
             return Recorded(endpoint.id, endpoint.version, self.recorder.max_notification_id() or 0)
-        return self._save(endpoint)
+        roster = roster_of()
+        roster.record(actor, endpoint)
+        return self._save(endpoint, roster)

@@ -11,6 +11,7 @@ import http.client
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from ipaddress import ip_address
@@ -64,9 +65,36 @@ def coarse(error: Exception) -> UndeliveredError:
     return UndeliveredError(said, f"{type(error).__name__}: {error}")
 
 
-def pinned_addresses(host: str, port: int, allowed: Iterable[Network], resolve: Resolver) -> list[Address]:
-    """The host's addresses, each one a webhook may be sent to; UndeliveredError if any is inside a network."""
-    addresses = [ip_address(a.partition("%")[0]) for a in resolve(host, port)]
+MOST_ADDRESSES = 3  # tried of those a name resolves to: dozens of unreachable ones must not each cost a timeout
+
+
+def looked_up(host: str, port: int, resolve: Resolver, seconds: float) -> list[str]:
+    """What `resolve` answers for the host, asked in a thread of its own so that a slow answer costs at most `seconds`
+    (the system's lookup has no timeout); UndeliveredError `timed out` after that (the lookup is left to finish)."""
+    answer: list[list[str] | BaseException] = []
+
+    def ask() -> None:
+        try:
+            answer.append(resolve(host, port))
+        except Exception as error:  # noqa: BLE001 - handed to the waiting thread
+            answer.append(error)
+
+    asking = threading.Thread(target=ask, name="corral-webhook-lookup", daemon=True)
+    asking.start()
+    asking.join(max(seconds, 0.0))
+    if not answer:
+        raise UndeliveredError("timed out", f"looking {host} up took longer than {seconds:.1f} s")
+    if isinstance(answer[0], BaseException):
+        raise answer[0]
+    return answer[0]
+
+
+def pinned_addresses(
+    host: str, port: int, allowed: Iterable[Network], resolve: Resolver, seconds: float
+) -> list[Address]:
+    """The host's addresses, each one a webhook may be sent to; UndeliveredError if any is inside a network, or if the
+    lookup takes more than `seconds`."""
+    addresses = [ip_address(a.partition("%")[0]) for a in looked_up(host, port, resolve, seconds)]
     if not addresses:
         raise UndeliveredError("the host name could not be found")
     if not all(may_receive(a, allowed) for a in addresses):
@@ -74,30 +102,40 @@ def pinned_addresses(host: str, port: int, allowed: Iterable[Network], resolve: 
     return addresses
 
 
-def connected(addresses: list[Address], port: int, timeout: float) -> socket.socket:
-    """A TCP connection to the first of the addresses that answers."""
+def connected(addresses: list[Address], port: int, deadline: Deadline) -> socket.socket:
+    """A TCP connection to the first of the addresses (at most MOST_ADDRESSES of them) that answers, all of them within
+    what is left of the deadline."""
     failure: OSError = OSError("no address")
-    for address in addresses:
+    for address in addresses[:MOST_ADDRESSES]:
+        if deadline.left() <= 0:
+            raise deadline.passed_error()
         try:
-            return socket.create_connection((str(address), port), timeout)
+            return socket.create_connection((str(address), port), deadline.left())
         except OSError as error:
             failure = error
     raise failure
 
 
 class Deadline:
-    """Cuts a connection still going `seconds` after it was made: a receiver answering a byte at a time would
-    otherwise hold the deliverer (each read has its own timeout, the whole exchange none)."""
+    """The whole of one POST, from the lookup to the answer's last byte, within `seconds` (counted from when the
+    deadline was made): each step is given what is left, and a connection still going when none is left is cut (a
+    receiver answering a byte at a time would otherwise hold the deliverer: each read has its own timeout, the whole
+    exchange none)."""
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds, self.passed = seconds, False
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds, self.clock, self.passed = seconds, clock, False
+        self.ends = clock() + seconds
         self._timer: threading.Timer | None = None
         self._cutter: socket.socket | None = None
 
+    def left(self) -> float:
+        """Seconds left (none once passed)."""
+        return max(self.ends - self.clock(), 0.0)
+
     def start(self, connection: socket.socket) -> None:
-        """Start counting; the connection's socket is kept (a duplicate, which TLS wrapping leaves alone) to cut."""
+        """Cut the connection when the time is up; its socket is kept (a duplicate, which TLS wrapping leaves alone)."""
         self._cutter = connection.dup()
-        self._timer = threading.Timer(self.seconds, self._cut)
+        self._timer = threading.Timer(self.left(), self._cut)
         self._timer.daemon = True
         self._timer.start()
 
@@ -108,7 +146,7 @@ class Deadline:
                 self._cutter.shutdown(socket.SHUT_RDWR)
 
     def passed_error(self) -> UndeliveredError:
-        """What the delivery log says of a connection cut off."""
+        """What the delivery log says of a POST cut off."""
         return UndeliveredError("timed out", f"cut off after {self.seconds} s")
 
     def stop(self) -> None:
@@ -128,8 +166,9 @@ def post(
     allowed: Iterable[Network] = (),
     resolve: Resolver = resolved,
 ) -> int:
-    """POST once to the address the URL's host resolves to, following no redirect; the status if 2xx, else
-    UndeliveredError (a refusal, a status, or what went wrong said coarsely)."""
+    """POST once to the address the URL's host resolves to, following no redirect, all within `timeout` seconds (the
+    lookup included); the status if 2xx, else UndeliveredError (a refusal, a status, or what went wrong said
+    coarsely)."""
     allowed = tuple(allowed)
     try:
         checked_url(url, allowed)
@@ -139,9 +178,9 @@ def post(
     host, port = str(parts.hostname), parts.port or 443
     deadline = Deadline(timeout)
     try:
-        addresses = pinned_addresses(host, port, allowed, resolve)
-        raw = connected(addresses, port, timeout)
-        connection = http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
+        addresses = pinned_addresses(host, port, allowed, resolve, deadline.left())
+        raw = connected(addresses, port, deadline)
+        connection = http.client.HTTPSConnection(host, port, timeout=deadline.left(), context=context)
         try:
             deadline.start(raw)
             connection.sock = context.wrap_socket(raw, server_hostname=host)

@@ -1,7 +1,11 @@
 """Post the webhook outbox: the deliverer runs beside the projector, in the one process that holds the projector's
 lock, and POSTs each due delivery to its endpoint, signed the Standard Webhooks way. A 2xx answer is delivered, marked
 so in a transaction of its own; anything else (another status, no answer within the timeout) is kept on its row
-(attempts, status, error, the next try) and tried again after a wait that doubles each time.
+(attempts, status, error, the next try) and tried again after a wait that doubles each time. The whole POST, the
+host's lookup included, fits CORRAL_WEBHOOK_TIMEOUT_SECONDS; an endpoint that fails is tried no more that round (its
+other deliveries due are held back to the failed one's next try, untried), endpoints take turns within a round, and
+a round stops as soon as the projector's lock is lost, so one organisation's dead receiver costs others at most one
+timeout a round.
 
 A delivery is marked delivered just after the endpoint accepts it: a crash between the two posts it again, with the
 same webhook-id, which a receiver keeps to drop a repeat; one marked delivered is never posted again.
@@ -29,7 +33,7 @@ from api.storage.receivers import Resolver, UndeliveredError, post, resolved
 from api.storage.settings import Settings
 from projections.registry import view_of
 from projections.runner import Backoff, Projector
-from projections.webhooks.outbox import Due, due, mark_delivered, mark_failed
+from projections.webhooks.outbox import Due, due, mark_delivered, mark_failed, postpone_endpoint
 from projections.webhooks.view import WebhooksView
 
 log = logging.getLogger("corral.webhooks")
@@ -110,14 +114,30 @@ class WebhookDeliverer(Beside):
         return cls(view_of(projector.projections, WebhooksView), settings, projector.active)
 
     def run_once(self, now: datetime | None = None) -> int:
-        """Post what is due by `now` (default: the clock's now); the number delivered."""
-        delivered = 0
+        """Post what is due by `now` (default: the clock's now), each endpoint in its turn; the number delivered.
+        An endpoint that fails once is tried no more this round: its other deliveries due are held back until the
+        failed one is tried again, so a dead endpoint costs one timeout a round, not one for each delivery waiting.
+        The round stops as soon as this process no longer holds the projector's lock (or is stopping), so a long
+        round never posts beside another process that took the lock over."""
+        delivered, failed = 0, set[str]()
         for row in due(self.view, now or self.clock()):
-            delivered += self.deliver(row)
+            if not self.still_active():
+                break
+            if row.endpoint_id not in failed:
+                posted = self.deliver(row)
+                delivered += posted is True
+                if isinstance(posted, datetime):
+                    failed.add(row.endpoint_id)
+                    postpone_endpoint(self.view, row.endpoint_id, posted)
         return delivered
 
-    def deliver(self, row: Due) -> bool:
-        """Post one delivery, and record how it went."""
+    def still_active(self) -> bool:
+        """Whether this process may still post: it holds the projector's lock and is not stopping."""
+        return not self.stopping.is_set() and (self.active is None or self.active.is_set())
+
+    def deliver(self, row: Due) -> bool | datetime:
+        """Post one delivery, and record how it went: True if delivered (False if it had been marked so already),
+        or, if it failed, when it is tried again."""
         now = self.clock()
         secret = webhook_secret(self.settings.signing_key(), row.endpoint_id, row.generation)
         body = row.body.encode()
@@ -130,13 +150,14 @@ class WebhookDeliverer(Beside):
             attempts = row.attempts + 1
             wait = self.backoff.after_attempts(attempts)
             text = str(error)
-            mark_failed(self.view, row.delivery_id, attempts, now, now + timedelta(seconds=wait), error.status, text)
+            retry_at = now + timedelta(seconds=wait)
+            mark_failed(self.view, row.delivery_id, attempts, now, retry_at, error.status, text)
             log.warning(
                 "webhook failed (attempt %d, next in %.0f s): %s",
                 *(attempts, wait, error.detail),
                 extra={**fields, "attempts": attempts, "retry_in": wait, "error": error.detail},
             )
-            return False
+            return retry_at
         marked = mark_delivered(self.view, row.delivery_id, status, self.clock())
         log.info("webhook delivered", extra={**fields, "status": status})
         return marked

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from domain.webhook import WebhookEndpoint
+from domain.webhook import WebhookEndpoint, WebhookRoster
 from projections.audit.context import Context, Lookup
 from projections.audit.describe import Described, about, describes
-from projections.audit.phrasing import who
+from projections.audit.phrasing import name_of, who
 
 
 def _endpoint(e: Any) -> str:
@@ -35,6 +35,15 @@ def _enabled(e: WebhookEndpoint.Enabled, lookup: Lookup) -> Described:
 @describes(WebhookEndpoint.SecretRotated)
 def _secret_rotated(e: WebhookEndpoint.SecretRotated, lookup: Lookup) -> Described:
     return about(Context(), f"{who(e, lookup)} rotated the secret of {_endpoint(e)} (generation {e.generation})")
+
+
+def _roster(e: WebhookRoster.Started | WebhookRoster.Changed, lookup: Lookup) -> Described:
+    name = name_of(lookup, e.actor.organisation_id)
+    return about(Context(), f"{who(e, lookup)} counted {len(e.enabled)} enabled webhook endpoints of {name}")
+
+
+describes(WebhookRoster.Started)(_roster)
+describes(WebhookRoster.Changed)(_roster)
 
 
 def _address(url: str) -> str:

@@ -56,21 +56,47 @@ class WebhookOutboxStatus:
 
 
 def due(view: WebhooksView, now: datetime, limit: int = MOST_AT_ONCE) -> list[Due]:
-    """Deliveries to enabled endpoints not yet delivered whose next try is due, oldest first."""
+    """Deliveries to enabled endpoints not yet delivered whose next try is due, taken in turns: every endpoint's
+    oldest before any endpoint's second oldest, and so on (so one endpoint with much waiting does not hold up the
+    others), each endpoint's oldest first."""
     o, e = view.outbox, view.endpoints
-    query = (
+    turn = func.row_number().over(partition_by=o.c.endpoint_id, order_by=(o.c.position, o.c.delivery_id))
+    waiting = (
         select(o.c.delivery_id, o.c.endpoint_id, e.c.url, e.c.generation, o.c.body, o.c.attempts)
+        .add_columns(o.c.position, turn.label("turn"))
         .join(e, e.c.id == o.c.endpoint_id)
         .where(
             o.c.delivered_at.is_(None),
             e.c.enabled.is_(True),
             or_(o.c.next_attempt_at.is_(None), o.c.next_attempt_at <= now),
         )
-        .order_by(o.c.position, o.c.delivery_id)
+        .subquery()
+    )
+    w = waiting.c
+    query = (
+        select(w.delivery_id, w.endpoint_id, w.url, w.generation, w.body, w.attempts)
+        .order_by(w.turn, w.position, w.delivery_id)
         .limit(limit)
     )
     with view.database.reading() as conn:
         return [Due(*row) for row in conn.execute(query)]
+
+
+def postpone_endpoint(view: WebhooksView, endpoint_id: str, until: datetime) -> int:
+    """Hold back the endpoint's deliveries due before `until` (one of them has just failed and is tried again then),
+    their attempts unchanged: they were not tried. How many were held back."""
+    o = view.outbox
+    with view.database.transaction() as conn:
+        held = conn.execute(
+            update(o)
+            .where(
+                o.c.endpoint_id == endpoint_id,
+                o.c.delivered_at.is_(None),
+                or_(o.c.next_attempt_at.is_(None), o.c.next_attempt_at < until),
+            )
+            .values(next_attempt_at=until)
+        )
+    return int(held.rowcount)
 
 
 def mark_delivered(view: WebhooksView, delivery_id: str, status: int, now: datetime) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from domain.actors import Actor
 from domain.errors import NotFoundError
@@ -43,12 +43,12 @@ def endpoints_of(view: WebhooksView, organisation_id: UUID, endpoint_id: str | N
     return [Endpoint(r.id, r.url, r.kinds.split(), *r[3:]) for r in rows]
 
 
-def enabled_endpoints(view: WebhooksView, organisation_id: UUID) -> int:
-    """How many endpoints the organisation has enabled."""
+def enabled_endpoints(view: WebhooksView, organisation_id: UUID) -> list[str]:
+    """The ids of the endpoints the organisation has enabled."""
     t = view.endpoints
-    query = select(func.count()).where(t.c.organisation_id == str(organisation_id), t.c.enabled.is_(True))
+    query = select(t.c.id).where(t.c.organisation_id == str(organisation_id), t.c.enabled.is_(True))
     with view.database.reading() as conn:
-        return int(conn.execute(query).scalar_one())
+        return [str(i) for i in conn.execute(query).scalars()]
 
 
 def deliveries_of(

@@ -29,7 +29,7 @@ from domain.statements import Settlement
 from domain.restatement import Correction
 from domain.scheme import Participant, Scheme, SchemeTerms
 from domain.submission import Submission
-from domain.webhook import WebhookEndpoint
+from domain.webhook import WebhookEndpoint, WebhookRoster
 from projections.audit.context import Context, KnownOrganisation, created_context, new_terms_context
 from projections.audit.describe import DESCRIBERS, Described, describe
 from tests.builders import ON_TIME, ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, COMMUNITY
@@ -46,6 +46,7 @@ AGGREGATES: list[type[Aggregate]] = [
     Reminder,
     Statement,
     WebhookEndpoint,
+    WebhookRoster,
 ]
 FINANCE = Actor("fiona", COMMISSIONER_ID, Role.FINANCE_APPROVER)
 PROGRAMME_ID = ids.programme_id(COMMISSIONER_ID, "Torbay", 2014)
@@ -238,6 +239,9 @@ class Story:
         endpoint.enable(administrator)
         endpoint.rotate_secret(administrator)
         self.step(endpoint)
+        roster = WebhookRoster.start(administrator, COMMUNITY_ID, [])
+        roster.record(administrator, endpoint)
+        self.step(roster)
 
     def next_year(self, programme: Programme, scheme: Scheme) -> None:
         following = Programme.set_up(COMMISSIONER, COMMISSIONER_ID, "Torbay", 2015, continues=programme.id)
@@ -278,7 +282,7 @@ def described_as(story: list[tuple[Any, Described]], event_name: str) -> list[De
 def test_every_event_class_of_every_aggregate_has_its_own_describer() -> None:
     classes = every_event_class(list(Corral.snapshotting_intervals))
 
-    assert len(classes) == 59
+    assert len(classes) == 61
     assert [c.__qualname__ for c in classes if c not in DESCRIBERS] == []
 
 

@@ -13,11 +13,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
-from api.http.deps import BY_ADMINISTRATOR, CurrentActor, ServerSettings, ViewsAfter, WebhooksReadings
+from api.http.deps import BY_ADMINISTRATOR, CurrentActor, ServerSettings, ViewsAfter, ViewsAtHead, WebhooksReadings
 from api.http.reads import json_read
 from api.storage.webhooks import webhook_secret
 from domain.limits import SHORT_TEXT
 from domain.webhook import URL, WebhookKind
+from domain.webhooks import Seed
+from projections.webhooks.view import WebhooksView
 from projections.webhooks.queries import deliveries_of, enabled_endpoints, endpoints_of
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -51,15 +53,19 @@ def _with_secret(answer: JSONResponse, act: Act, settings: ServerSettings) -> JS
     return JSONResponse(body | {"secret": secret}, status_code=answer.status_code, headers=headers)
 
 
-@router.post("", status_code=201, response_model=SecretOut, dependencies=[BY_ADMINISTRATOR])
+def enabled_of(act: Act, view: WebhooksView) -> Seed:
+    """The organisation's enabled endpoints as the views say, once they include every event recorded (ViewsAtHead):
+    read only to begin its roster, which counts them from then on."""
+    return lambda: enabled_endpoints(view, act.actor.organisation_id)
+
+
+@router.post("", status_code=201, response_model=SecretOut, dependencies=[BY_ADMINISTRATOR, ViewsAtHead])
 def register_webhook(body: EndpointIn, act: Act, settings: ServerSettings, view: WebhooksReadings) -> JSONResponse:
     """Register an HTTPS endpoint of your organisation for kinds of event; the answer shows its secret, once."""
     kinds = [k.value for k in body.kinds]
     answer = act.run(
         f"register webhook {described(body)}",
-        lambda: act.corral.register_webhook(
-            act.actor, body.url, kinds, body.description, enabled_endpoints(view, act.actor.organisation_id)
-        ),
+        lambda: act.corral.register_webhook(act.actor, body.url, kinds, body.description, enabled_of(act, view)),
         201,
     )
     return _with_secret(answer, act, settings)
@@ -71,19 +77,20 @@ def list_webhooks(actor: CurrentActor, view: WebhooksReadings, _: ViewsAfter) ->
     return json_read([asdict(e) for e in endpoints_of(view, actor.organisation_id)])
 
 
-@router.post("/{endpoint_id}/disablement", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
-def disable_webhook(endpoint_id: UUID, body: WebhookDisablingIn, act: Act) -> JSONResponse:
+@router.post("/{endpoint_id}/disablement", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR, ViewsAtHead])
+def disable_webhook(endpoint_id: UUID, body: WebhookDisablingIn, act: Act, view: WebhooksReadings) -> JSONResponse:
     """Stop posting to the endpoint, saying why: nothing new is queued for it, and what is queued already waits."""
+    enabled = enabled_of(act, view)
     return act.run(
         f"disable webhook {endpoint_id} {body.reason}",
-        lambda: act.corral.disable_webhook(act.actor, endpoint_id, body.reason, act.expected_version),
+        lambda: act.corral.disable_webhook(act.actor, endpoint_id, body.reason, act.expected_version, enabled),
     )
 
 
-@router.post("/{endpoint_id}/enablement", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])
+@router.post("/{endpoint_id}/enablement", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR, ViewsAtHead])
 def enable_webhook(endpoint_id: UUID, act: Act, view: WebhooksReadings) -> JSONResponse:
     """Post to the endpoint again, starting with what waited."""
-    enabled = enabled_endpoints(view, act.actor.organisation_id)
+    enabled = enabled_of(act, view)
     return act.run(
         f"enable webhook {endpoint_id}",
         lambda: act.corral.enable_webhook(act.actor, endpoint_id, act.expected_version, enabled),
