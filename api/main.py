@@ -38,6 +38,7 @@ from api.http.routers import (
     leads,
     metrics,
     notifications,
+    organisation_audit,
     nudges,
     oidc,
     organisations,
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports.router, prefix="/api/v1")
     app.include_router(users.router, prefix="/api/v1")
     app.include_router(administration.router, prefix="/api/v1")
+    app.include_router(organisation_audit.router, prefix="/api/v1")
     app.include_router(single_sign_on.router, prefix="/api/v1")
     app.include_router(clients.router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")

@@ -44,6 +44,10 @@ SCOPE_BY_ROUTE: dict[tuple[str, str], str | None] = {
     ("POST", f"{V1}/organisations/{{organisation_id}}/name"): PEOPLE_ONLY,
     ("POST", f"{V1}/organisations/{{organisation_id}}/sector"): PEOPLE_ONLY,
     ("PUT", f"{V1}/organisations/{{organisation_id}}/sign-in"): PEOPLE_ONLY,
+    # An organisation's own trail: its administrator's, and no client acts as one (ClientRoleError); a client with
+    # audit:read reads the programmes' trails as a person of its role does, never its organisation's administration.
+    ("GET", f"{V1}/organisations/{{organisation_id}}/audit"): PEOPLE_ONLY,
+    ("GET", f"{V1}/organisations/{{organisation_id}}/audit.csv"): PEOPLE_ONLY,
     ("POST", f"{V1}/users/{{username}}/identities"): PEOPLE_ONLY,
     ("GET", f"{V1}/webhooks"): PEOPLE_ONLY,
     ("POST", f"{V1}/webhooks"): PEOPLE_ONLY,

@@ -104,7 +104,8 @@ def _withdrawn(e: UserAccount.GrantWithdrawn, lookup: Lookup) -> Described:
 def client_context(e: ApiClient.Registered) -> Context:
     """An API client's context: whose staff it acts as, and its actor's id, by which the trail names it."""
     staff_of = e.organisation_id if e.role is Role.PROVIDER else None
-    return Context(provider_id=staff_of, title=f"{CLIENT_PREFIX}{e.client_id}", code=e.role.value)
+    title = f"{CLIENT_PREFIX}{e.client_id}"
+    return Context(provider_id=staff_of, title=title, code=e.role.value, organisation_id=e.organisation_id)
 
 
 @describes(ApiClient.Registered)

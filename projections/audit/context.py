@@ -8,6 +8,8 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.actors import Actor
+from domain.api_client import ApiClient
+from domain.identity import Identity
 from domain.milestones import contract_year_label
 from domain.organisation import OrganisationKind
 from domain.programme import Programme
@@ -16,6 +18,7 @@ from domain.scheme import Scheme
 from domain.actors import Role
 from domain.submission import Submission
 from domain.user_account import UserAccount
+from domain.webhook import WebhookEndpoint
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Context:
     code: str = ""  # a scheme's code, a submission's milestone code, or an account's role
     terms_version: int = 0
     commissioner_id: UUID | None = None
+    organisation_id: UUID | None = None  # whose account, API client, webhook endpoint or linked identity it is
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,9 @@ def created_context(event: FirstEvent) -> Context:
         )
     if isinstance(event, UserAccount.Registered):
         staff_of = event.organisation_id if event.role is Role.PROVIDER else None
-        return Context(provider_id=staff_of, title=event.username, code=event.role.value)
+        return Context(
+            provider_id=staff_of, title=event.username, code=event.role.value, organisation_id=event.organisation_id
+        )
     if isinstance(event, Submission.EvidenceSubmitted):
         return Context(
             event.programme_id, event.scheme_id, event.provider_id, event.quarter.value, code=event.milestone_code
@@ -104,3 +110,19 @@ def created_context(event: FirstEvent) -> Context:
 def new_terms_context(before: Context, event: NewTerms) -> Context:
     """A scheme's context once a draft amendment or a variation replaces its terms."""
     return replace(before, title=event.terms.title, terms_version=before.terms_version + 1)
+
+
+# The events that name the organisation whose account, API client, webhook endpoint or linked identity they begin.
+Belonging = UserAccount.Registered | ApiClient.Registered | WebhookEndpoint.EndpointRegistered | Identity.Linked
+
+
+def concerned_organisation(event: Acted, lookup: Lookup) -> UUID | None:
+    """The organisation whose own trail holds the event when it belongs to no programme: the organisation itself for
+    its own details and sign-in choice, else the owner of the account, API client, webhook endpoint or identity; None
+    for an identity linked to no account (its refusals are the operator's to read)."""
+    if type(event).__qualname__.split(".")[0] == "Organisation":
+        return event.originator_id
+    if isinstance(event, Belonging):
+        return event.organisation_id
+    context = lookup.context(event.originator_id)
+    return None if context is None else context.organisation_id

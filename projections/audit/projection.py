@@ -12,18 +12,21 @@ from eventsourcing.persistence import Tracking
 from sqlalchemy import func, insert, select, update
 
 from domain.api_client import ApiClient
+from domain.identity import Identity
 from domain.organisation import Organisation, OrganisationKind
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
 from domain.scheme import Scheme
 from domain.submission import Submission
 from domain.user_account import UserAccount
+from domain.webhook import WebhookEndpoint
 from projections.audit.context import (
     Acted,
     Context,
     FirstEvent,
     KnownOrganisation,
     NewTerms,
+    concerned_organisation,
     created_context,
     new_terms_context,
 )
@@ -79,6 +82,25 @@ class AuditProjection(ViewProjection[AuditView]):
         self.lookup.add_context(e.originator_id, context)
         self.lookup.name_person(context.title, e.name)
 
+    @process_event.register(WebhookEndpoint.EndpointRegistered)
+    def _(self, e: WebhookEndpoint.EndpointRegistered, tracking: Tracking) -> None:
+        self._record(e, tracking)
+        self.lookup.add_context(e.originator_id, Context(organisation_id=e.organisation_id))
+
+    @process_event.register(Identity.Recognised)
+    def _(self, e: Identity.Recognised, tracking: Tracking) -> None:
+        self._record(e, tracking)
+        self.lookup.add_context(e.originator_id, Context())
+
+    @process_event.register(Identity.Linked)
+    def _(self, e: Identity.Linked, tracking: Tracking) -> None:
+        self._record(e, tracking)
+        before = self.lookup.context(e.originator_id)
+        if before is None:
+            self.lookup.add_context(e.originator_id, Context(organisation_id=e.organisation_id))
+        else:
+            self.lookup.change_context(e.originator_id, replace(before, organisation_id=e.organisation_id))
+
     @process_event.register(UserAccount.DetailsChanged)
     def _(self, e: UserAccount.DetailsChanged, tracking: Tracking) -> None:
         self._record(e, tracking)
@@ -112,6 +134,7 @@ class AuditProjection(ViewProjection[AuditView]):
             "scheme_id": id_text(described.scheme_id),
             "provider_id": id_text(described.provider_id),
             "quarter": described.quarter,
+            "organisation_id": None if described.programme_id else id_text(concerned_organisation(e, self.lookup)),
             "description": described.description,
             "reason": described.reason,
         }
@@ -227,7 +250,7 @@ class TrailLookup:
 MISSING = object()
 
 
-_IDS = frozenset({"programme_id", "scheme_id", "provider_id", "commissioner_id"})
+_IDS = frozenset({"programme_id", "scheme_id", "provider_id", "commissioner_id", "organisation_id"})
 
 
 def _row(context: Context) -> dict[str, Any]:

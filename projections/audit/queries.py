@@ -56,6 +56,7 @@ def audit_trail(
     programme_id: UUID | None = None,
     scheme_id: UUID | None = None,
     provider_id: UUID | None = None,
+    organisation_id: UUID | None = None,
     quarter: Quarter | str | None = None,
     actor: str | None = None,
     since: datetime | None = None,
@@ -63,7 +64,8 @@ def audit_trail(
     before_position: int | None = None,
     limit: int = 50,
 ) -> AuditPage:
-    """A page of the trail, newest first; `since` is inclusive and `until` exclusive; `actor` is a user id."""
+    """A page of the trail, newest first; `since` is inclusive and `until` exclusive; `actor` is a user id;
+    `organisation_id` keeps the rows of no programme that concern that organisation (its own trail)."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"a page holds from 1 to {MAX_LIMIT} entries, not {limit}")
     view = source if isinstance(source, AuditView) else AuditView(source)
@@ -73,6 +75,7 @@ def audit_trail(
         (t.c.programme_id, programme_id),
         (t.c.scheme_id, scheme_id),
         (t.c.provider_id, provider_id),
+        (t.c.organisation_id, organisation_id),
     ):
         if value is not None:
             conditions.append(column == str(value))
@@ -95,13 +98,13 @@ def audit_trail(
     return AuditPage(entries, entries[-1].position if len(rows) > limit else None)
 
 
-def whole_trail(source: ViewDatabase | AuditView, *, programme_id: UUID, **filters: Any) -> list[AuditEntry]:
-    """Every entry of the programme's trail that the filters of `audit_trail` keep, oldest first, read a page at a
-    time."""
+def whole_trail(source: ViewDatabase | AuditView, **filters: Any) -> list[AuditEntry]:
+    """Every entry of a programme's (or an organisation's) trail that the filters of `audit_trail` keep, oldest
+    first, read a page at a time."""
     entries: list[AuditEntry] = []
     before: int | None = None
     while True:
-        page = audit_trail(source, programme_id=programme_id, before_position=before, limit=MAX_LIMIT, **filters)
+        page = audit_trail(source, before_position=before, limit=MAX_LIMIT, **filters)
         entries += page.entries
         if page.next_before is None:
             return entries[::-1]

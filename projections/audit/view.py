@@ -32,7 +32,7 @@ def from_row(cls: type[T], row: Any, ids: frozenset[str]) -> T:
 class AuditView(View):
     """Every event of the log, who did it, what it concerns and what it means, in log order."""
 
-    name = "audit_v2"
+    name = "audit_v3"
 
     def define_tables(self) -> None:
         """The trail, with an index per filter ending in the position for keyset paging."""
@@ -52,6 +52,8 @@ class AuditView(View):
             Column("scheme_id", ID),
             Column("provider_id", ID),
             Column("quarter", String(2)),
+            # The organisation a row of no programme concerns: its accounts, identities, clients, endpoints, details.
+            Column("organisation_id", ID),
             Column("description", SafeText, nullable=False),
             Column("reason", SafeText),
         )
@@ -60,6 +62,7 @@ class AuditView(View):
             ("scheme", "scheme_id", "position"),
             ("provider", "provider_id", "position"),
             ("actor", "actor_user_id", "position"),
+            ("organisation", "organisation_id", "position"),
             ("time", "occurred_at"),
         ):
             Index(f"{self.events.name}_by_{name}", *(self.events.c[c] for c in columns))
@@ -80,6 +83,7 @@ class AuditView(View):
             Column("code", BoundedText(100), nullable=False),
             Column("terms_version", Integer, nullable=False),
             Column("commissioner_id", ID),
+            Column("organisation_id", ID),
         )
         # Each account's name as it is now: the trail names people by it beside their username.
         self.users = self.table(

@@ -157,7 +157,29 @@ def test_every_page_the_commissioner_auditor_and_administrator_use_reads_well_an
     auditor = sign_in("sdt-ccg.auditor", width=width, height=640)
     _tour(auditor, {"auditor-review": f"/schemes/{NUTRITION}/quarters/Q2/review"}, width)
     administrator = sign_in("sdt-ccg.admin", width=width, height=640)
-    _tour(administrator, {"users": "/users", "clients": "/clients", "organisation": "/organisation"}, width)
+    _tour(
+        administrator,
+        {
+            "users": "/users",
+            "clients": "/clients",
+            "organisation": "/organisation",
+            "organisation-audit": "/organisation/audit",
+        },
+        width,
+    )
+
+
+def test_the_administrator_opens_its_organisation_s_own_trail_from_its_organisation_page(sign_in: SignIn) -> None:
+    page = sign_in("sdt-ccg.admin")
+    page.goto("/organisation")
+    page.get_by_role("link", name="Your organisation's audit trail").click()
+
+    expect(page.get_by_role("heading", name="Your organisation's audit trail")).to_be_visible()
+    expect(page.locator("#audit-entries")).to_contain_text("opened an account for")
+    page.get_by_label("User").fill("nobody-at-all")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#audit-entries")).to_contain_text("No entries match these filters.")
+    check(page, "organisation-audit")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -208,6 +208,11 @@ def administers_webhook(organisation: UUID, allowed: frozenset[int]) -> Rule:
     return rule
 
 
+def reads_own_trail(organisation: UUID) -> Rule:
+    """An organisation's own audit trail: its administrator's; to anyone else it reads like a made-up one's (404)."""
+    return lambda user: SIGNED_OUT if user.role is None else OK if administrator_of(organisation)(user) else HIDDEN
+
+
 def administrators(user: User) -> frozenset[int]:
     """A read of the caller's own organisation's administration: any administrator's; 403 to every other role."""
     return SIGNED_OUT if user.role is None else OK if user.role is Role.ADMINISTRATOR else FORBIDDEN
@@ -455,6 +460,9 @@ MATRIX = (
         changes(Role.ADMINISTRATOR, may=administrator_of(COMMUNITY_ID)),
         json={"password_sign_in": True, "match_verified_email": False},
     ),
+    # An organisation's own trail: its accounts, identities, clients, endpoints and details, for its administrator.
+    Row("GET", f"{V1}/organisations/{{organisation_id}}/audit", reads_own_trail(COMMUNITY_ID)),
+    Row("GET", f"{V1}/organisations/{{organisation_id}}/audit.csv", reads_own_trail(COMMUNITY_ID)),
     Row("POST", f"{V1}/users/{{username}}/role", COLINS_ADMINISTRATOR, json=WHY | {"role": "provider"}),
     Row("POST", f"{V1}/users/{{username}}/grants", COLINS_ADMINISTRATOR, json={"programme_id": "{programme_id}"}),
     Row("POST", f"{V1}/users/{{username}}/grants/{{programme_id}}/withdrawal", COLINS_ADMINISTRATOR, json=WHY),

@@ -17,7 +17,7 @@ from projections.progress.view import ProgressView
 PROGRESS = ProgressView.name
 
 
-VIEWS = [PROGRESS, "audit_v2", "notifications_v1", "accounts_v2", "webhooks_v1"]  # every view, in the registry's order
+VIEWS = [PROGRESS, "audit_v3", "notifications_v1", "accounts_v2", "webhooks_v1"]  # every view, in the registry's order
 
 
 def well_formed(results: list[Result]) -> bool:

@@ -87,7 +87,7 @@ def test_metrics_count_requests_by_route_commands_by_type_and_live_connections_a
     assert samples[("corral_commands_total", invited)] - before.get(("corral_commands_total", invited), 0) == 1
     assert samples[("corral_commands_total", replayed)] - before.get(("corral_commands_total", replayed), 0) == 1
     views = {dict(labels)["view"] for name, labels in samples if name == "corral_view_lag_events"}
-    assert {"audit_v2", "notifications_v1"} <= views
+    assert {"audit_v3", "notifications_v1"} <= views
     assert (connected[LIVE], disconnected[LIVE]) == (1, 0)
 
 
@@ -131,7 +131,7 @@ def test_the_projector_answers_scrapes_on_its_metrics_port_with_the_views_lag(
         caught_up = scraped_until(scrape, lambda samples: set(lags_in(samples).values()) == {0})
 
     lags = lags_in(caught_up)
-    assert {"progress_v5", "audit_v2", "notifications_v1", "accounts_v2"} <= set(lags) and set(lags.values()) == {0}
+    assert {"progress_v5", "audit_v3", "notifications_v1", "accounts_v2"} <= set(lags) and set(lags.values()) == {0}
     assert ("corral_mail_outbox_depth", frozenset()) in caught_up
 
 

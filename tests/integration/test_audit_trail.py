@@ -342,7 +342,7 @@ def test_the_audit_view_is_among_the_projections_the_projector_runs(settings: Se
 
     views = [p.view for p in build_projections(database)]
 
-    assert [v.name for v in views if isinstance(v, AuditView)] == ["audit_v2"]
+    assert [v.name for v in views if isinstance(v, AuditView)] == ["audit_v3"]
     database.close()
 
 

@@ -114,7 +114,7 @@ def test_a_view_that_cannot_apply_an_event_stays_before_it_and_says_so_until_the
         progress.refusing.clear()  # a fix is deployed
         projector.wait(after, timeout=10)
 
-        assert read_faults(views.database, [PROGRESS, "audit_v2"]) == {}
+        assert read_faults(views.database, [PROGRESS, "audit_v3"]) == {}
         assert [row.fault for row in maintenance.status(app, [progress, audit])] == [None, None]
         assert status_command() == 0
         assert readiness(settings)[1]["views"][PROGRESS] == {"events": 0, "seconds": 0.0, "stuck": None}

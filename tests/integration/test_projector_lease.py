@@ -58,13 +58,13 @@ def test_a_renewal_after_a_standby_took_over_an_expired_lease_reports_it_lost(da
     frozen.take(["progress_v5"])
     time.sleep(TERM + 0.2)  # frozen: no renewal within the term
 
-    taken_over = standby.take(["progress_v5", "audit_v2"])
+    taken_over = standby.take(["progress_v5", "audit_v3"])
 
     assert taken_over is not None and taken_over.holder == "web-1:10"
     with pytest.raises(LeaseLostError, match="lost the lease to web-2:20"):
         frozen.renew(["progress_v5"])
     held = standby.read()
-    assert held is not None and (held.holder, held.views, held.epoch) == ("web-2:20", ("progress_v5", "audit_v2"), 2)
+    assert held is not None and (held.holder, held.views, held.epoch) == ("web-2:20", ("progress_v5", "audit_v3"), 2)
 
 
 def test_a_lease_whose_holder_has_no_session_left_is_taken_at_once(
@@ -116,7 +116,7 @@ def test_taking_releasing_and_catching_up_are_logged_for_the_operator(
     logged = messages(caplog)
     assert f"projector {first.name} took the lease (epoch 1)" in logged
     assert any(m.startswith(f"projector {second.name} stands by: {first.name} holds the lease") for m in logged)
-    assert any(m.startswith("caught up progress_v5, audit_v2") and " events in " in m for m in logged)
+    assert any(m.startswith("caught up progress_v5, audit_v3") and " events in " in m for m in logged)
     assert f"projector {first.name} released the lease" in logged
     assert f"projector {second.name} took the lease (epoch 2)" in logged
 

@@ -68,7 +68,7 @@ def test_servers_starting_together_on_an_empty_store_each_get_every_table(settin
     assert failures == []
     reader = ViewDatabase(settings.database_url, settings.database_schema)
     try:
-        assert len(reader.positions([PROGRESS, "audit_v2"])) == 2
+        assert len(reader.positions([PROGRESS, "audit_v3"])) == 2
     finally:
         reader.close()
 

@@ -12,10 +12,11 @@ from fastapi.responses import Response
 from api.http.deps import AuditReadings, ViewsAfter
 from api.http.params import MAX_POSITION, AuditFilters, FilterText
 from domain.milestones import Quarter
-from projections.audit.queries import audit_trail
+from projections.audit.queries import AuditPage, audit_trail
 from projections.progress.queries import audit_access, programme_heading, provider_names, scheme_headings
-from web.pages.base import CurrentPage, FormFailure, PageRoute
-from web.pages.dates import in_order, start_of, typed_date
+from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.dates import TypedDate, in_order, start_of, typed_date
+from web.pages.users import administrator
 from web.pages.reading import QUARTERS
 
 router = APIRouter(route_class=PageRoute)
@@ -28,6 +29,38 @@ def _uuid(text: str | None) -> UUID | None:
         return UUID(text) if text else None
     except ValueError:
         return None
+
+
+def _dates(page: Page) -> tuple[TypedDate, TypedDate, list[tuple[str, str]]]:
+    """The page's NHS date inputs, to become the trail's since and until (UK days, as the times are shown), and
+    what is wrong with them."""
+    since = typed_date(page.request.query_params, "since", "From")
+    until = in_order(since, typed_date(page.request.query_params, "until", "To"))
+    return since, until, [(f"filter-{d.name}-{d.wrong[0]}", d.error) for d in (since, until) if d.error]
+
+
+def _shown(
+    trail: AuditPage,
+    chosen: AuditFilters,
+    filters: dict[str, str],
+    dates: tuple[TypedDate, TypedDate],
+    before: int | None,
+    wrong: list[tuple[str, str]],
+    api: str,
+) -> dict[str, Any]:
+    """What both trails' pages show of a page of entries: the filters and days kept, the links to older and newest
+    entries, and the CSV download of the route at `api` with the same filters."""
+    kept: dict[str, Any] = {k: v for k, v in filters.items() if v} | dates[0].typed | dates[1].typed
+    export_query = urlencode(chosen.parameters())
+    return {
+        "filters": filters,
+        "dates": dates,
+        "entries": [] if wrong else trail.entries,
+        "older": f"?{urlencode({**kept, 'before': trail.next_before})}" if trail.next_before and not wrong else None,
+        "newest": f"?{urlencode(kept)}" if before else None,
+        "export": f"{api}/audit.csv" + (f"?{export_query}" if export_query else ""),
+        "filtered": bool(export_query),
+    }
 
 
 @router.get("/programmes/{programme_id}/audit")
@@ -52,10 +85,7 @@ def audit(
         "quarter": quarter if quarter in QUARTERS else "",
         "user": (user or "").strip(),
     }
-    # The page's NHS date inputs, translated into the trail's since and until (UK days, as the times are shown).
-    since = typed_date(page.request.query_params, "since", "From")
-    until = in_order(since, typed_date(page.request.query_params, "until", "To"))
-    wrong = [(f"filter-{d.name}-{d.wrong[0]}", d.error) for d in (since, until) if d.error]
+    since, until, wrong = _dates(page)
     chosen = AuditFilters(
         _uuid(scheme),
         _uuid(provider),
@@ -65,22 +95,42 @@ def audit(
         start_of(until.value, plus=1),
     )
     trail = audit_trail(trail_view, programme_id=programme_id, **chosen.query(), before_position=before, limit=PAGE)
-    kept: dict[str, Any] = {k: v for k, v in filters.items() if v} | since.typed | until.typed
-    export_query = urlencode(chosen.parameters())
-    context = {
+    context = _shown(trail, chosen, filters, (since, until), before, wrong, f"/api/v1/programmes/{programme_id}") | {
         "title": f"{heading.health_economy} {heading.contract_year}: audit trail",
         "programme": heading,
-        "filters": filters,
-        "dates": (since, until),
         "schemes": scheme_headings(readings, str(programme_id)),
         "providers": list(provider_names(readings, str(programme_id)).items()),
         "quarters": QUARTERS,
-        "entries": [] if wrong else trail.entries,
         "assessments": ASSESSMENTS,
-        "older": f"?{urlencode({**kept, 'before': trail.next_before})}" if trail.next_before and not wrong else None,
-        "newest": f"?{urlencode(kept)}" if before else None,
-        "export": f"/api/v1/programmes/{programme_id}/audit.csv" + (f"?{export_query}" if export_query else ""),
-        "filtered": bool(export_query),
         "live_topics": [f"audit:{programme_id}"] if before is None else [],
     }
     return page.show("audit.html", context, FormFailure("filter", {}, wrong) if wrong else None)
+
+
+@router.get("/organisation/audit")
+def organisation_audit(
+    page: CurrentPage,
+    trail_view: AuditReadings,
+    _: ViewsAfter,
+    user: FilterText | None = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_POSITION)] = None,
+) -> Response:
+    """What concerns the administrator's organisation outside its programmes, newest first: its accounts, single
+    sign-ons, API clients, webhook endpoints, details and sign-in choice."""
+    administrator(page.viewer.actor)
+    organisation = page.corral.organisation(page.viewer.actor.organisation_id)
+    since, until, wrong = _dates(page)
+    filters = {"user": (user or "").strip()}
+    chosen = AuditFilters(
+        user=filters["user"] or None, since=start_of(since.value), until=start_of(until.value, plus=1)
+    )
+    trail = audit_trail(
+        trail_view, organisation_id=organisation.id, **chosen.query(), before_position=before, limit=PAGE
+    )
+    api = f"/api/v1/organisations/{organisation.id}"
+    context = _shown(trail, chosen, filters, (since, until), before, wrong, api) | {
+        "title": f"{organisation.name}: audit trail",
+        "organisation": organisation,
+        "assessments": (),
+    }
+    return page.show("organisation_audit.html", context, FormFailure("filter", {}, wrong) if wrong else None)

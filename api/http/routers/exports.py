@@ -14,7 +14,7 @@ from api.http.params import AuditFilters
 from domain.achievement import as_percent
 from domain.milestones import Quarter, contract_year_label
 from domain.payments import pounds
-from projections.audit.queries import whole_trail
+from projections.audit.queries import AuditEntry, whole_trail
 from projections.progress.queries import (
     Overridden,
     PaymentsSeen,
@@ -186,23 +186,30 @@ def export_audit(
     audit_access(readings, actor, str(programme_id))
     heading = programme_heading(readings, actor, programme_id)
     entries = whole_trail(trail, programme_id=programme_id, **filters.query())
-    columns = (
-        "position",
-        "occurred_at",
-        "actor_user_id",
-        "actor_name",
-        "actor_organisation_name",
-        "role",
-        "event_type",
-        "quarter",
-        "description",
-        "reason",
-    )
+    return audit_table(entries, *_named(heading, "audit"))
+
+
+AUDIT_COLUMNS = (
+    "position",
+    "occurred_at",
+    "actor_user_id",
+    "actor_name",
+    "actor_organisation_name",
+    "role",
+    "event_type",
+    "quarter",
+    "description",
+    "reason",
+)
+
+
+def audit_table(entries: list[AuditEntry], filename: str, title: str) -> Response:
+    """A trail's entries as a CSV download, one row each, oldest first."""
     rows = [
-        [entry.occurred_at.isoformat() if c == "occurred_at" else getattr(entry, c) for c in columns]
+        [entry.occurred_at.isoformat() if c == "occurred_at" else getattr(entry, c) for c in AUDIT_COLUMNS]
         for entry in entries
     ]
-    return table(columns, rows, Format.CSV, *_named(heading, "audit"))
+    return table(AUDIT_COLUMNS, rows, Format.CSV, filename, title)
 
 
 def _year(heading: ProgrammeHeading) -> str:
