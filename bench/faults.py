@@ -23,6 +23,7 @@ from bench.servers import CORRAL, Service, corral, corral_env, free_port, servic
 from bench.workload import head
 from domain.application import Corral
 from domain.quarter_review import QuarterReview
+from projections.audit.view import AuditView
 from projections.database import ViewDatabase
 from projections.registry import build_projections
 
@@ -115,7 +116,7 @@ def audit_positions(settings: Settings) -> list[int]:
     """The positions in the audit trail, in order: one row per event applied."""
     database = ViewDatabase(settings.database_url, settings.database_schema)
     try:
-        audit = next(p.view for p in build_projections(database) if p.view.name == "audit_v2")
+        audit = next(p.view for p in build_projections(database) if isinstance(p.view, AuditView))
         with database.engine.connect() as conn:
             return [row.position for row in conn.execute(audit.events.select().order_by(audit.events.c.position))]
     finally:
