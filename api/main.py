@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from api.http import errors, openapi
 from api.storage import projector_lock
 from api.storage.attachments import AttachmentStore
+from api.http.catch_up import CatchUpOncePerRequest
 from api.http.faults import Faults
 from api.http.guard import BodyGuard
 from api.storage.idempotency import IdempotencyKeys
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings  # known before the lifespan starts too: /asyncapi.json names the public address
     errors.install(app, pages=web.fault_page)
     openapi.install(app)
+    app.add_middleware(CatchUpOncePerRequest)
     app.add_middleware(BodyGuard, settings=settings, pages=web.fault_page)
     app.add_middleware(Faults, pages=web.fault_page)
     app.add_middleware(measured.RequestMetrics)

@@ -11,7 +11,8 @@ from domain.accounts import AccountService
 from domain.actors import Actor, Role
 from domain.errors import NotFoundError
 from domain.programme import Programme
-from domain.service import Recorded, require_version
+from domain.organisation import Organisation
+from domain.service import Recorded
 from domain.set_password_links import LINK_REFUSED, SetPasswordLinkError
 from domain.user_account import UserAccount
 
@@ -96,8 +97,7 @@ class AdministrationService(AccountService):
         """The organisation's administrator records its new name, saying why; to anyone else, whether the id is an
         organisation's or made up, the answer is the same refusal."""
         actor.require_administrator_of(organisation_id)
-        organisation = self.organisation(organisation_id)
-        require_version(organisation, expected_version)
+        organisation = self._get(Organisation, organisation_id, expected_version=expected_version)
         organisation.rename(actor, name, reason)
         return self._save(organisation)
 

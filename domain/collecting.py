@@ -11,10 +11,11 @@ from domain.errors import AlreadyExistsError, StaleVersionError
 from domain.evidence import Evidence
 from domain.effective import effective_day
 from domain.milestones import Milestone, Quarter
+from domain.programme import Programme
 from domain.quarter_review import QuarterReview, ReviewStatus
 from domain.reminder import Reminder
 from domain.reads import ReadService
-from domain.scheme import NotAParticipantError
+from domain.scheme import NotAParticipantError, Scheme
 from domain.service import Recorded
 from domain.submission import AWAITING_EVIDENCE, Submission, SubmissionStatus
 from domain.uploads import UploadService
@@ -26,7 +27,7 @@ class EvidenceService(ReadService, UploadService):
     def submit_evidence(self, actor: Actor, scheme_id: UUID, milestone_code: str, evidence: Evidence) -> Recorded:
         """A participant submits its evidence for a milestone that applies to it; each file named must be one its
         organisation uploaded, and is recorded as the upload found it."""
-        scheme = self.scheme(scheme_id)
+        scheme = self._read(Scheme, scheme_id)
         milestone = scheme.milestone_for(actor.organisation_id, milestone_code)
         self._require_quarter_open(scheme_id, milestone.quarter)
         self._require_effective_in_quarter(scheme.programme_id, milestone, evidence)
@@ -41,7 +42,9 @@ class EvidenceService(ReadService, UploadService):
     ) -> Recorded:
         """The provider replaces its evidence with a new revision."""
         submission = self._get(Submission, submission_id, expected_version=expected_version)
-        milestone = self.scheme(submission.scheme_id).milestone_for(submission.provider_id, submission.milestone_code)
+        milestone = self._read(Scheme, submission.scheme_id).milestone_for(
+            submission.provider_id, submission.milestone_code
+        )
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         self._require_effective_in_quarter(submission.programme_id, milestone, evidence)
         submission.revise(actor, milestone, self._as_uploaded(actor, evidence, submission), reason, self.clock.today())
@@ -79,7 +82,7 @@ class EvidenceService(ReadService, UploadService):
         """The lead accepts a submission into its pack."""
         submission = self._get(Submission, submission_id, expected_version=expected_version)
         self._require_quarter_open(submission.scheme_id, submission.quarter)
-        submission.accept_by_lead(actor, self._lead_of(actor, self.scheme(submission.scheme_id)), comment)
+        submission.accept_by_lead(actor, self._lead_of(actor, self._read(Scheme, submission.scheme_id)), comment)
         return self._save(submission)
 
     def return_evidence(
@@ -87,7 +90,7 @@ class EvidenceService(ReadService, UploadService):
     ) -> Recorded:
         """The lead returns a submission with comments; presented evidence only after a query."""
         submission = self._get(Submission, submission_id, expected_version=expected_version)
-        lead_id = self._lead_of(actor, self.scheme(submission.scheme_id))
+        lead_id = self._lead_of(actor, self._read(Scheme, submission.scheme_id))
         self._require_quarter_open(submission.scheme_id, submission.quarter)
         if submission.status is SubmissionStatus.PRESENTED:
             self.quarter_review(submission.scheme_id, submission.quarter).require_queried()
@@ -104,7 +107,7 @@ class EvidenceService(ReadService, UploadService):
         expected_version: int | None = None,
     ) -> Recorded:
         """The lead reminds a participant that its evidence is due."""
-        scheme = self.scheme(scheme_id)
+        scheme = self._read(Scheme, scheme_id)
         if provider_id not in scheme.agreed_terms.provider_ids:
             raise NotAParticipantError("that provider does not participate in this scheme")
         review = self._open_review(actor, scheme, quarter, expected_version)
@@ -114,7 +117,7 @@ class EvidenceService(ReadService, UploadService):
     def remind_provider(self, actor: Actor, scheme_id: UUID, provider_id: UUID, milestone_code: str) -> Recorded | None:
         """Corral reminds a provider whose evidence is missing, a few days before it is due and again once it is
         overdue, each once; None when no reminder is due today, the evidence is there, or the quarter is closed."""
-        scheme = self.scheme(scheme_id)
+        scheme = self._read(Scheme, scheme_id)
         milestone = scheme.milestone_for(provider_id, milestone_code)
         today = self.clock.today()
         review = self._find(QuarterReview, ids.quarter_review_id(scheme_id, milestone.quarter))
@@ -135,5 +138,5 @@ class EvidenceService(ReadService, UploadService):
             review.require_open()
 
     def _require_effective_in_quarter(self, programme_id: UUID, milestone: Milestone, evidence: Evidence) -> None:
-        year = self.programme(programme_id).contract_year
+        year = self._read(Programme, programme_id).contract_year
         effective_day(milestone.quarter, year, evidence.effective_on, f"evidence for {milestone.code}", at_end=True)

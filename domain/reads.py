@@ -39,12 +39,16 @@ class ReadService(EventSourcedService):
         """A scheme-quarter's review, or NotFoundError if nothing has happened in it yet."""
         return self._get(QuarterReview, ids.quarter_review_id(scheme_id, quarter), expected_version=expected_version)
 
+    def _review(self, scheme_id: UUID, quarter: Quarter, expected_version: int | None = None) -> QuarterReview:
+        """A scheme-quarter's review, to change, or NotFoundError if nothing has happened in it yet."""
+        return self._get(QuarterReview, ids.quarter_review_id(scheme_id, quarter), expected_version=expected_version)
+
     def exists(self, aggregate_id: UUID) -> bool:
         """True when an aggregate with this id has been recorded."""
         return aggregate_id in self.repository
 
     def _lead_of(self, actor: Actor, scheme: Scheme) -> UUID:
-        return self.programme(scheme.programme_id).require_lead(actor, scheme.id)
+        return self._read(Programme, scheme.programme_id).require_lead(actor, scheme.id)
 
     def _open_review(
         self, actor: Actor, scheme: Scheme, quarter: Quarter, expected_version: int | None = None
@@ -52,7 +56,7 @@ class ReadService(EventSourcedService):
         """The scheme-quarter's review, opened by this actor if nothing has happened in it yet."""
         review = self._find(QuarterReview, ids.quarter_review_id(scheme.id, quarter))
         if review is None:
-            programme = self.programme(scheme.programme_id)
+            programme = self._read(Programme, scheme.programme_id)
             review = QuarterReview.open(
                 actor, programme.id, programme.commissioner_id, programme.lead_of(scheme.id), scheme.id, quarter
             )

@@ -12,6 +12,8 @@ from domain.evidence import Evidence
 from domain.evidence_pack import PackEntry
 from domain.payment_rules import PaymentRules
 from domain.milestones import Milestone, Quarter
+from domain.programme import Programme
+from domain.scheme import Scheme
 from domain.quarter_review import QuarterReview
 from domain.reads import ReadService
 from domain.restatement import Correction
@@ -26,7 +28,7 @@ class ReviewService(ReadService):
         self, actor: Actor, scheme_id: UUID, quarter: Quarter, expected_version: int | None = None
     ) -> Recorded:
         """The lead presents every accepted submission for the scheme-quarter, pinned by revision."""
-        scheme = self.scheme(scheme_id)
+        scheme = self._read(Scheme, scheme_id)
         lead_id = self._lead_of(actor, scheme)
         review = self._open_review(actor, scheme, quarter, expected_version)
         in_pack: list[Submission] = []  # evidence the commissioner called in is neither in the pack nor missing
@@ -55,10 +57,10 @@ class ReviewService(ReadService):
     ) -> Recorded:
         """Past the pack deadline, the commissioner calls in evidence the lead has not presented, to assess it
         directly: the lead's silence costs no neighbour its income. `expected_version` is the quarter review's."""
-        submission = self.submission(submission_id)
+        submission = self._get(Submission, submission_id)
         if (submission.scheme_id, submission.quarter) != (scheme_id, quarter):
             raise NotFoundError(f"there is no such evidence in {quarter.value} of this scheme")
-        scheme = self.scheme(scheme_id)
+        scheme = self._read(Scheme, scheme_id)
         review = self._open_review(actor, scheme, quarter, expected_version)
         entry = PackEntry(submission.id, submission.provider_id, submission.milestone_code, submission.revision)
         deadline = scheme.agreed_terms.pack_deadline(submission.quarter)
@@ -70,7 +72,7 @@ class ReviewService(ReadService):
         self, actor: Actor, scheme_id: UUID, quarter: Quarter, questions: str, expected_version: int | None = None
     ) -> Recorded:
         """The commissioner sends the pack back to the lead with questions."""
-        review = self.quarter_review(scheme_id, quarter, expected_version)
+        review = self._review(scheme_id, quarter, expected_version)
         review.query(actor, questions)
         return self._save(review)
 
@@ -131,7 +133,7 @@ class ReviewService(ReadService):
         review, milestone, evidence, fraction = self._assessment_inputs(
             actor, scheme_id, quarter, provider_id, milestone_code, expected_version
         )
-        year = self.programme(review.programme_id).contract_year
+        year = self._read(Programme, review.programme_id).contract_year
         review.restate(actor, milestone, provider_id, correction, evidence, fraction, year)
         return self._save(review)
 
@@ -139,8 +141,8 @@ class ReviewService(ReadService):
         self, actor: Actor, scheme_id: UUID, quarter: Quarter, expected_version: int | None = None
     ) -> Recorded:
         """The commissioner closes the scheme-quarter once every provider-milestone is assessed."""
-        review = self.quarter_review(scheme_id, quarter, expected_version)
-        review.close(actor, self.scheme(scheme_id).agreed_terms.expected(quarter))
+        review = self._review(scheme_id, quarter, expected_version)
+        review.close(actor, self._read(Scheme, scheme_id).agreed_terms.expected(quarter))
         return self._save(review)
 
     def _assessment_inputs(
@@ -152,9 +154,9 @@ class ReviewService(ReadService):
         milestone_code: str,
         expected_version: int | None,
     ) -> tuple[QuarterReview, Milestone, Evidence | None, PaymentRules]:
-        scheme = self.scheme(scheme_id)
+        scheme = self._read(Scheme, scheme_id)
         milestone = scheme.milestone_for(provider_id, milestone_code)
         review = self._open_review(actor, scheme, quarter, expected_version)
         entry = review.entry_for(provider_id, milestone_code)
         evidence = self.submission(entry.submission_id).evidence(entry.revision) if entry else None
-        return review, milestone, evidence, self.programme(scheme.programme_id).rules
+        return review, milestone, evidence, self._read(Programme, scheme.programme_id).rules

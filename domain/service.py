@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 import threading
 from dataclasses import dataclass
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.clock import Clock, UKClock
 from domain.errors import AlreadyExistsError, ConcurrentChangeError, NotFoundError, StaleVersionError
+from domain.repository import LogFollowingRepository, command_scope
 
 A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R")
 
 
 def _named(cls: type[Aggregate]) -> str:
@@ -32,6 +36,19 @@ def require_version(aggregate: Aggregate, expected_version: int | None) -> None:
         )
 
 
+def _in_command_scope(use_case: Callable[..., R]) -> Callable[..., R]:
+    @functools.wraps(use_case)
+    def scoped(*args: Any, **kwargs: Any) -> R:
+        with command_scope():
+            return use_case(*args, **kwargs)
+
+    return scoped
+
+
+def _id_of(saved: Aggregate | CanMutateAggregate[UUID]) -> UUID:
+    return saved.id if isinstance(saved, Aggregate) else saved.originator_id
+
+
 @dataclass(frozen=True)
 class Recorded:
     """What a command changed: the aggregate, its new version, and the log position reached."""
@@ -42,12 +59,44 @@ class Recorded:
 
 
 class EventSourcedService(Application[UUID]):
-    """An eventsourcing Application whose saves report the log position and name conflicts."""
+    """An eventsourcing Application whose saves report the log position and name conflicts. Every public method a
+    family of use cases defines runs in a command scope: its loads catch the aggregate cache up with the log once."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, member in list(vars(cls).items()):
+            if not name.startswith("_") and inspect.isfunction(member):
+                setattr(cls, name, _in_command_scope(member))
 
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> None:
         super().__init__(env)
         self.recorded = threading.Event()
         self.clock = clock or UKClock()
+
+    @property
+    def repository(self) -> LogFollowingRepository:
+        repository = super().repository
+        assert isinstance(repository, LogFollowingRepository)
+        return repository
+
+    def construct_repository(self) -> LogFollowingRepository:
+        """Aggregates cached in this process and kept current from the log (domain/repository.py)."""
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return LogFollowingRepository(
+            recorder=self.recorder,
+            mapper=self.mapper,
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+        )
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        """Record the events. The cache does not take the aggregates saved: it reads their events from the log."""
+        recordings = self.events.put(
+            processing_event.events, tracking=processing_event.tracking, **processing_event.saved_kwargs
+        )
+        self.repository.saved()
+        return recordings
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Save, then tell anything waiting in this process (e.g. an embedded projector) that the log grew."""
@@ -56,11 +105,18 @@ class EventSourcedService(Application[UUID]):
         return recordings
 
     def _get(
-        self, cls: type[A], aggregate_id: UUID, version: int | None = None, expected_version: int | None = None
+        self,
+        cls: type[A],
+        aggregate_id: UUID,
+        version: int | None = None,
+        expected_version: int | None = None,
+        *,
+        to_change: bool = True,
     ) -> A:
-        """The aggregate (as it was at `version`); StaleVersionError if it has moved on from `expected_version`."""
+        """The aggregate (as it was at `version`); StaleVersionError if it has moved on from `expected_version`.
+        Unless it is `to_change`, it is the one the cache holds, which must only be read."""
         try:
-            aggregate: object = self.repository.get(aggregate_id, version=version)
+            aggregate: object = self.repository.get(aggregate_id, version=version, deepcopy_from_cache=to_change)
         except AggregateNotFoundError:
             raise NotFoundError(f"there is no {_named(cls)} with that id") from None
         if not isinstance(aggregate, cls):
@@ -68,9 +124,13 @@ class EventSourcedService(Application[UUID]):
         require_version(aggregate, expected_version)
         return aggregate
 
-    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+    def _read(self, cls: type[A], aggregate_id: UUID) -> A:
+        """The aggregate as the cache holds it, to read only (no copy is made)."""
+        return self._get(cls, aggregate_id, to_change=False)
+
+    def _find(self, cls: type[A], aggregate_id: UUID, *, to_change: bool = True) -> A | None:
         try:
-            return self._get(cls, aggregate_id)
+            return self._get(cls, aggregate_id, to_change=to_change)
         except NotFoundError:
             return None
 
@@ -83,9 +143,11 @@ class EventSourcedService(Application[UUID]):
 
     def _save(self, primary: Aggregate, *others: Aggregate | CanMutateAggregate[UUID]) -> Recorded:
         """Save the aggregates (or events already collected from them, in their order) in one transaction."""
+        self.repository.refuse_shared(primary, *others)
         try:
             recordings = self.save(primary, *others)
         except IntegrityError:
+            self.repository.evict(*(_id_of(each) for each in (primary, *others)))
             raise ConcurrentChangeError("someone else changed this first: reload and try again") from None
         position = recordings[-1].notification.id if recordings else self.recorder.max_notification_id() or 0
         return Recorded(primary.id, primary.version, position)

@@ -88,7 +88,7 @@ class SetUpService(ReadService):
 
     def draft_scheme(self, actor: Actor, programme_id: UUID, code: str, terms: SchemeTerms) -> Recorded:
         """The commissioner drafts a scheme with participants, weights and milestones."""
-        programme = self.programme(programme_id)
+        programme = self._get(Programme, programme_id)
         return self._create(_drafted(actor, programme, code, terms), programme)
 
     def draft_schemes(
@@ -108,7 +108,7 @@ class SetUpService(ReadService):
         self, actor: Actor, programme_id: UUID, drafts: Sequence[tuple[str, SchemeTerms]]
     ) -> list[DomainError | None]:
         """What drafting these schemes together would refuse, draft by draft (None: drafted); nothing is recorded."""
-        programme = self.programme(programme_id)
+        programme = self._get(Programme, programme_id)  # a copy: drafting adds to it, and nothing is saved
         refusals: list[DomainError | None] = []
         for code, terms in drafts:
             try:

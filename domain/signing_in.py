@@ -19,7 +19,7 @@ from domain.errors import DomainError
 from domain.identity import Identity, UnknownIdentityError
 from domain.limits import InvalidInputError
 from domain.organisation import Organisation
-from domain.service import Recorded, require_version
+from domain.service import Recorded
 from domain.user_account import UserAccount
 
 SIGN_IN = Actor.system("sign-in")  # who records an identity's refusals: no person is signed in yet
@@ -65,8 +65,7 @@ class IdentityService(AccountService):
         first single sign-on may be linked to an account by its verified email. Passwords cannot be switched off
         where the server offers no single sign-on: nobody of the organisation could sign in."""
         actor.require_administrator_of(organisation_id)
-        organisation = self.organisation(organisation_id)
-        require_version(organisation, expected_version)
+        organisation = self._get(Organisation, organisation_id, expected_version=expected_version)
         if not password_sign_in and not single_sign_on_offered:
             raise InvalidInputError(
                 "password_sign_in",

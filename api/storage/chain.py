@@ -106,6 +106,46 @@ class Chain:
             f"SELECT position, hash FROM {self.qualified} ORDER BY position DESC LIMIT 1"
         )
 
+    def saving_sql(self, count: int, channel: str, *, chained: bool = True) -> str:
+        """PostgreSQL: a whole save of `count` events as one batch of statements (psycopg2 parameters: each event's
+        originator id, version, topic and state): lock the log as the library does, NOTIFY (sent on commit), insert
+        the events and, chained on from the head's hash, their links, giving the events' positions. Sent on an
+        autocommit connection, the server runs the batch as one transaction: a collision undoes all of it.
+        The links are hashed by the server exactly as `link_hash` hashes them (sha256 of the tag, the previous
+        hash, the big-endian position and version, then the length-prefixed id, topic and state)."""
+        values = ", ".join(["(%s::uuid, %s, %s, %s)"] * count)
+        insert = (
+            f"INSERT INTO {self.events_qualified} (originator_id, originator_version, topic, state) VALUES {values} "
+            "RETURNING id, originator_id, originator_version, topic, state"
+        )
+        lock = f"LOCK TABLE {self.events_qualified} IN EXCLUSIVE MODE; NOTIFY {channel}; "
+        if not chained:
+            return f"{lock}WITH ins AS ({insert}) SELECT id FROM ins ORDER BY id"
+        topic = "convert_to(e.topic, 'UTF8')"
+        link = (
+            f"sha256('\\x{DOMAIN_TAG.hex()}'::bytea || l.hash || int8send(e.id) || int8send(e.originator_version::bigint)"
+            f" || int8send(16) || uuid_send(e.originator_id) || int8send(octet_length({topic})) || {topic}"
+            " || int8send(octet_length(e.state)) || e.state)"
+        )
+        head = (
+            f"coalesce((SELECT hash FROM {self.qualified} ORDER BY position DESC LIMIT 1), '\\x{GENESIS.hex()}'::bytea)"
+        )
+        if count == 1:  # most saves: no need to number the events and chain them one by one
+            single = link.replace("l.hash", head)
+            return (
+                f"{lock}WITH ins AS ({insert}), chained AS (INSERT INTO {self.qualified} (position, hash) "
+                f"SELECT e.id, {single} FROM ins e) SELECT id FROM ins"
+            )
+        return (
+            f"{lock}WITH RECURSIVE ins AS ({insert}), "
+            "numbered AS (SELECT row_number() OVER (ORDER BY id) AS n, ins.* FROM ins), "
+            "links (n, position, hash) AS ("
+            f"SELECT 0::bigint, 0::bigint, {head} "
+            f"UNION ALL SELECT e.n, e.id, {link} FROM links l JOIN numbered e ON e.n = l.n + 1), "
+            f"chained AS (INSERT INTO {self.qualified} (position, hash) SELECT position, hash FROM links WHERE n > 0) "
+            "SELECT id FROM ins ORDER BY id"
+        )
+
     def insert_sql(self, count: int) -> str:
         """PostgreSQL: the INSERT of `count` links (psycopg2 parameters)."""
         return f"INSERT INTO {self.qualified} (position, hash) VALUES {', '.join(['(%s, %s)'] * count)}"

@@ -4,7 +4,7 @@ the log and the snapshots that run statements built once, and its NOTIFY channel
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy.exc
@@ -12,7 +12,7 @@ from eventsourcing.persistence import ApplicationRecorder, IntegrityError, Notif
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore, transactions
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
-from sqlalchemy import Engine, Select, bindparam, event, select
+from sqlalchemy import Engine, Select, bindparam, create_engine, event, func, select
 from sqlalchemy.orm import Session
 
 from api.storage.chain import GENESIS, Chain
@@ -20,6 +20,8 @@ from api.storage.checkpoints import Checkpoints
 from domain.record import Checkpoint, Link
 from projections.connections import connection_options
 from projections.database import one_creator_at_a_time, ping
+
+T = TypeVar("T")
 
 
 class BuiltOnceReads(SQLAlchemyAggregateRecorder):
@@ -72,12 +74,27 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
         return [StoredEvent(**_stored(row)) for row in self._read(shape, statement, params)]
 
     def _read(self, shape: tuple[Any, ...], statement: Callable[[], Select[Any]], params: dict[str, Any]) -> Any:
-        """Rows of the statement of this shape (built the first time), bound to the parameters that are given."""
+        """Rows of the statement of this shape (built the first time), bound to the parameters that are given. Inside
+        a transaction a caller holds, read in it (its own saves are seen); else, on PostgreSQL, in one round trip on
+        an autocommit connection, retried once on a fresh connection if the pooled one had been dropped."""
         query = self._statements.get(shape)
         if query is None:
             query = self._statements[shape] = statement()
-        with self.transaction(commit=False) as session:
-            return session.execute(query, {k: v for k, v in params.items() if v is not None}).all()
+        bound = {k: v for k, v in params.items() if v is not None}
+        autocommit = getattr(self.datastore, "autocommit", None)
+        if autocommit is None or transactions.get(None) is not None:
+            with self.transaction(commit=False) as session:
+                return session.execute(query, bound).all()
+        return retried_once(lambda: _rows(autocommit, query, bound))
+
+    def max_notification_id(self) -> int | None:
+        """The log's highest position, or None while it is empty."""
+        table = self.events_record_cls.__table__
+
+        def statement() -> Select[Any]:
+            return select(func.max(table.c.id))
+
+        return self._read(("max",), statement, {})[0][0]  # type: ignore[no-any-return]
 
 
 class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
@@ -101,15 +118,37 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         self.chain = Chain(self.events_record_cls.__table__, self.schema_name, raw_ids=sqlite)
         self.checkpoints = Checkpoints(self.events_table_name, self.schema_name)
         self.tables += [self.chain.table, self.checkpoints.table]
+        self._saves: dict[int, str] = {}  # the save's statements, by how many events it inserts
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """Insert in the caller's transaction if there is one, else in a transaction of its own."""
+        """Insert in the caller's transaction if there is one, else in a transaction of its own: on PostgreSQL one
+        batch of statements, one round trip (Chain.saving_sql)."""
         enclosing = transactions.get(None)
+        autocommit = getattr(self.datastore, "autocommit", None)
+        if enclosing is None and autocommit is not None and stored_events:
+            return self._save_at_once(autocommit, stored_events)
         if enclosing is None:
             return super().insert_events(stored_events, **kwargs)
         try:
             with enclosing.session.begin_nested():
                 return super().insert_events(stored_events, **kwargs)
+        except sqlalchemy.exc.IntegrityError as error:
+            raise IntegrityError(error) from error
+
+    def _save_at_once(self, engine: Engine, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """PostgreSQL: lock, insert, chain and NOTIFY in one round trip, committed by the server as one transaction."""
+        count = len(stored_events)
+        sql = self._saves.get(count)
+        if sql is None:
+            sql = self._saves[count] = self.chain.saving_sql(count, self.channel_name, chained=self.chained)
+        params = tuple(
+            value
+            for event in stored_events
+            for value in (str(event.originator_id), event.originator_version, event.topic, event.state)
+        )
+        try:
+            with engine.connect() as conn:
+                return [row[0] for row in conn.exec_driver_sql(sql, params)]
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
 
@@ -200,6 +239,22 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
             return self.checkpoints.covering(session, position)
 
 
+def _rows(engine: Engine, query: Select[Any], params: dict[str, Any]) -> Any:
+    with engine.connect() as conn:
+        return conn.execute(query, params).all()
+
+
+def retried_once(read: Callable[[], T]) -> T:
+    """The read; once more on a fresh connection if the pool's had been dropped (the server restarted, or ended the
+    session): reads are safe to repeat, and the pool pings no connection before lending it."""
+    try:
+        return read()
+    except sqlalchemy.exc.DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return read()
+
+
 def _stored(row: Any) -> dict[str, Any]:
     """A stored event's fields from a row (some drivers give the state as a memoryview)."""
     state = bytes(row.state) if isinstance(row.state, memoryview) else row.state
@@ -217,12 +272,19 @@ def _add_options(params: dict[str, Any], options: str) -> None:
 
 
 class NamedSessions(SQLAlchemyDatastore):
-    """The library's datastore, whose PostgreSQL sessions carry this process's name and session settings."""
+    """The library's datastore, whose PostgreSQL sessions carry this process's name and session settings; on
+    PostgreSQL, with a second pool of autocommit connections (`autocommit`) for saves and reads that need no
+    transaction of their own beyond the server's implicit one."""
 
     def __init__(self, *, url: str | None = None, **kwargs: Any) -> None:
-        if url is not None and url.startswith("postgresql"):
+        postgres = url is not None and url.startswith("postgresql")
+        if postgres:
             kwargs["connect_args"] = connection_options()
         super().__init__(url=url, **kwargs)
+        self.autocommit: Engine | None = None
+        if postgres and url is not None:
+            engine_kwargs = {k: v for k, v in kwargs.items() if k not in ("session", "session_maker", "autoflush")}
+            self.autocommit = create_engine(url, isolation_level="AUTOCOMMIT", **engine_kwargs)
 
 
 class Factory(SQLAlchemyFactory):
@@ -235,11 +297,22 @@ class Factory(SQLAlchemyFactory):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        engine, options = self.datastore.engine, self.env.get(self.CONNECTION_OPTIONS)
-        if options and engine is not None and engine.dialect.name == "postgresql":
-            event.listen(engine, "do_connect", lambda _dialect, _record, _args, params: _add_options(params, options))
+        engines = (self.datastore.engine, getattr(self.datastore, "autocommit", None))
+        options = self.env.get(self.CONNECTION_OPTIONS)
+        for engine in engines:
+            if options and engine is not None and engine.dialect.name == "postgresql":
+                event.listen(
+                    engine, "do_connect", lambda _dialect, _record, _args, params: _add_options(params, options)
+                )
 
     datastore_class = NamedSessions
+
+    def close(self) -> None:
+        """Close the autocommit pool's connections (the library leaves its own pool to the garbage collector)."""
+        autocommit = getattr(self.datastore, "autocommit", None)
+        if autocommit is not None:
+            autocommit.dispose()
+
     aggregate_recorder_class = BuiltOnceReads  # the snapshots, read when an aggregate is not cached or is historic
 
     def application_recorder(self) -> ApplicationRecorder:

@@ -12,6 +12,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert, select, update
 
+from domain.repository import uncached
 from domain.application import Corral
 from projections.database import UTCDateTime, ViewDatabase
 
@@ -56,14 +57,16 @@ class IdempotencyKeys:
 
         The key, the command's events and the answer commit in one transaction (the event store's, which the
         command's save joins), so a process killed at any point leaves all three or none: a retry with the key
-        then replays the answer or acts afresh, and never finds the key held by a request that died.
+        then replays the answer or acts afresh, and never finds the key held by a request that died. The command
+        loads and saves past the aggregate cache (domain/repository.py `uncached`): until the transaction commits,
+        no other request may see what it saved.
         """
         if key is None:
             return act()
         fingerprint = hashlib.sha256(request.encode(errors="surrogatepass")).hexdigest()
         row = {"user_id": user_id, "key": key, "fingerprint": fingerprint, "created_at": datetime.now(UTC)}
         try:
-            with self.recorder.transaction(commit=True) as session:
+            with uncached(), self.recorder.transaction(commit=True) as session:
                 session.execute(insert(self.table).values(row))  # waits while a request with the key is under way
                 answer = act()
                 session.execute(

@@ -1,0 +1,229 @@
+"""Aggregates cached in this process and kept current from the event log.
+
+The library's cache reads an aggregate's newer events on every load: a command loading a scheme, its programme and
+a quarter's review made three reads before it decided anything. Here a command reads the log once instead: the
+events recorded after the position the cache has caught up to, which bring every cached aggregate up to date
+(positions commit in order, under the log's lock, so nothing can appear behind that position later). Within a
+command scope (`command_scope`: a use case, or an HTTP request) the cache catches up at most once.
+
+An aggregate the log has never mentioned is remembered as absent until an event for it appears, so a first
+submission does not look for a review that is not there yet on every call.
+
+Cached aggregates are never changed in place: events from the log apply to a copy that replaces the entry, so a
+command may read a cached aggregate without copying it (`get(..., deepcopy_from_cache=False)`); one it will
+change is copied. The cache takes in only what the store says: an aggregate read from the store (and only while
+no catch-up has moved on meanwhile, which might have skipped events of it), or events read from the log, a
+command's own saves included."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Cache,
+    LRUCache,
+    ProjectorFunction,
+    Repository,
+    project_aggregate,
+)
+from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+
+CATCH_UP_LIMIT = 1000  # events read in one catch-up; further behind than that, the cache starts again empty
+ABSENT_LIMIT = 10_000  # ids remembered as absent, at most
+
+
+@dataclass
+class _Scope:
+    caught_up: bool = False
+
+
+_scope: ContextVar[_Scope | None] = ContextVar("command_scope", default=None)
+_uncached: ContextVar[bool] = ContextVar("uncached", default=False)
+
+
+@contextmanager
+def command_scope() -> Iterator[None]:
+    """Within this, aggregate loads catch the cache up with the log once (the first load), not once each. Scopes
+    nest: an inner one is the outer one."""
+    if _scope.get() is not None:
+        yield
+        return
+    token = _scope.set(_Scope())
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+@contextmanager
+def uncached() -> Iterator[None]:
+    """Within this, loads read the store, past the cache: for commands whose saves join a transaction their caller
+    holds, in which they must see what they saved before it commits (the cache reads only what has committed)."""
+    token = _uncached.set(True)
+    try:
+        yield
+    finally:
+        _uncached.reset(token)
+
+
+class SharedAggregateChangedError(RuntimeError):
+    """A command changed an aggregate it loaded to read only: the cache's own, which every command shares."""
+
+
+class LogFollowingRepository(Repository[UUID]):
+    """The library's repository with a cache that follows the event log (see the module's docstring)."""
+
+    def __init__(self, *, recorder: ApplicationRecorder, mapper: Mapper[UUID], **kwargs: Any) -> None:
+        super().__init__(fastforward=False, **kwargs)
+        self.recorder, self.mapper = recorder, mapper
+        self.position: int | None = None  # the log position every cached aggregate is current to
+        self.absent: set[UUID] = set()
+        self.lock = threading.RLock()
+
+    def get(
+        self,
+        aggregate_id: UUID,
+        *,
+        version: int | None = None,
+        projector_func: ProjectorFunction[Any, Any] = project_aggregate,
+        fastforward_skipping: bool = False,
+        deepcopy_from_cache: bool = True,
+    ) -> Any:
+        """The aggregate, current as of this scope's catch-up with the log (or as it was at `version`); a copy to
+        change unless `deepcopy_from_cache` is False, when it is the cached one, to read only."""
+        if version is not None or self.cache is None or _uncached.get():
+            return self._reconstruct_aggregate(aggregate_id, version, projector_func)
+        aggregate_id = _uuid(aggregate_id)  # the cache's key, as the log's events name it (not a str of it)
+        self.catch_up()
+        if aggregate_id in self.absent:
+            raise AggregateNotFoundError(aggregate_id)
+        try:
+            aggregate = self.cache.get(aggregate_id)
+        except KeyError:
+            aggregate = self._load(aggregate_id, projector_func)
+        else:
+            self._refuse_changed(aggregate)
+        return deepcopy(aggregate) if deepcopy_from_cache else aggregate
+
+    def catch_up(self) -> None:
+        """Bring the cached aggregates up to the log's newest event: once per command scope, else every call."""
+        scope = _scope.get()
+        if scope is not None and scope.caught_up:
+            return
+        with self.lock:
+            if self.position is None:
+                self.position = self.recorder.max_notification_id() or 0
+            else:
+                newer = self.recorder.select_notifications(self.position, CATCH_UP_LIMIT, inclusive_of_start=False)
+                if len(newer) < CATCH_UP_LIMIT:
+                    for notification in newer:
+                        self._apply(notification)
+                    self.position = newer[-1].id if newer else self.position
+                else:
+                    self.forget()
+        if scope is not None:
+            scope.caught_up = True
+
+    def saved(self) -> None:
+        """A command saved: its next load in this scope catches up again, so it reads what it saved as the log
+        holds it (the cache takes only what the store says, never a command's own copy)."""
+        scope = _scope.get()
+        if scope is not None:
+            scope.caught_up = False
+
+    def refuse_shared(self, *saving: Any) -> None:
+        """SharedAggregateChangedError if any aggregate about to be saved is the cache's own (loaded to read only,
+        then changed); it leaves the cache."""
+        if self.cache is None:
+            return
+        for aggregate in saving:
+            try:
+                cached = self.cache.get(aggregate.id)
+            except (KeyError, AttributeError):
+                continue
+            if cached is aggregate:
+                self._refuse_changed(aggregate)
+
+    def _refuse_changed(self, cached: Any) -> None:
+        """SharedAggregateChangedError if a command changed the cache's own copy (it has events not yet saved, which
+        only a command's changes leave); it leaves the cache, so the next load reads the store."""
+        if cached._pending_events:
+            self.evict(cached.id)
+            raise SharedAggregateChangedError(
+                f"a {type(cached).__name__} loaded to read only was changed: load it to change it"
+            )
+
+    def evict(self, *aggregate_ids: UUID) -> None:
+        """Drop these from the cache: the next load reads them from the store."""
+        with self.lock:
+            for aggregate_id in aggregate_ids:
+                self._evict(_uuid(aggregate_id))
+
+    def forget(self) -> None:
+        """Empty the cache; it starts again from the log's newest position."""
+        with self.lock:
+            if isinstance(self.cache, LRUCache):
+                self.cache = LRUCache(maxsize=self.cache.maxsize)
+            elif self.cache is not None:
+                self.cache = Cache()
+            self.absent.clear()
+            self.position = self.recorder.max_notification_id() or 0
+
+    def _load(self, aggregate_id: UUID, projector_func: ProjectorFunction[Any, Any]) -> Any:
+        """Read from the store; cached (or remembered as absent) only if no catch-up happened during the read."""
+        assert self.cache is not None
+        position = self.position
+        try:
+            aggregate = self._reconstruct_aggregate(aggregate_id, None, projector_func)
+        except AggregateNotFoundError:
+            with self.lock:
+                if self.position == position:
+                    if len(self.absent) >= ABSENT_LIMIT:
+                        self.absent.clear()
+                    self.absent.add(aggregate_id)
+            raise
+        with self.lock:
+            if self.position == position:
+                self.cache.put(aggregate_id, aggregate)
+        return aggregate
+
+    def _apply(self, notification: Notification) -> None:
+        """Bring a cached aggregate on by one event of the log: to a copy, which replaces it."""
+        assert self.cache is not None
+        aggregate_id = _uuid(notification.originator_id)
+        self.absent.discard(aggregate_id)
+        try:
+            cached = self.cache.get(aggregate_id)
+        except KeyError:
+            return
+        if notification.originator_version <= cached.version:
+            return  # this process saved it, and cached what it saved
+        if notification.originator_version != cached.version + 1:
+            self._evict(aggregate_id)
+            return
+        event = self.mapper.to_domain_event(notification)
+        changed = project_aggregate(deepcopy(cached), [event])
+        if changed is None:
+            self._evict(aggregate_id)
+        else:
+            self.cache.put(aggregate_id, changed)
+
+    def _evict(self, aggregate_id: UUID) -> None:
+        assert self.cache is not None
+        self.absent.discard(aggregate_id)
+        try:
+            self.cache.get(aggregate_id, evict=True)
+        except KeyError:
+            pass
+
+
+def _uuid(aggregate_id: UUID | str) -> UUID:
+    return aggregate_id if type(aggregate_id) is UUID else UUID(str(aggregate_id))
