@@ -1,5 +1,6 @@
-"""On PostgreSQL a chained save costs the round trips an unchained one does: one, the lock, the NOTIFY, the INSERT and
-the chain (hashed by the server) sent as one batch that the server commits as one transaction. Counted on the wire, by a proxy in front of the server (SQLAlchemy's cursor events
+"""Round trips to PostgreSQL, counted on the wire. A chained save costs the round trips an unchained one does: one, the
+lock, the NOTIFY, the INSERT and the chain (hashed by the server) sent as one batch that the server commits as one
+transaction. A command whose aggregates are cached costs two: one read of the log's newer events, and the save. Counted on the wire, by a proxy in front of the server (SQLAlchemy's cursor events
 miss BEGIN, COMMIT and NOTIFY)."""
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from eventsourcing.persistence import StoredEvent
 from api.storage.event_store import JoiningRecorder
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
+from domain.milestones import Quarter
+from tests.builders import ACUTE, COMMUNITY_ID
 from tests.conftest import POSTGRES_URL, fresh_schema
+from tests.integration.given import agreed_scheme
 
 pytestmark = pytest.mark.postgres
 SAVES = 20
@@ -85,3 +89,22 @@ def test_a_chained_save_costs_the_round_trips_of_an_unchained_one(proxied: tuple
         app.close()
 
     assert chained == unchained == 1  # LOCK, NOTIFY, INSERT and the chain: one batch, committed by the server
+
+
+def test_a_command_on_cached_aggregates_reads_the_log_once_and_saves_in_one_round_trip(
+    proxied: tuple[CountingProxy, Settings],
+) -> None:
+    proxy, settings = proxied
+    app = build_application(settings)
+    try:
+        agreed = agreed_scheme(app)
+        for warming in ("Your evidence is due.", "It is due on Friday."):  # opens the review, then loads it
+            app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, warming)
+        before = proxy.writes
+        for day in range(SAVES):
+            app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, f"Reminder {day}.")
+        per_nudge = (proxy.writes - before) / SAVES
+    finally:
+        app.close()
+
+    assert per_nudge == 2  # the scheme, its programme and the review brought up to date by one read; the save

@@ -1,0 +1,77 @@
+"""Each process caches aggregates and keeps them current from the log (domain/repository.py): two applications on one
+event store stand for two processes. What one records, the other's next command sees; what did not exist when one
+looked is found once the other records it; and nothing the cache holds is ever what a command changed but did not
+save."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from uuid import uuid4
+
+import pytest
+
+from api.storage.settings import Settings
+from api.storage.wiring import build_application
+from domain import repository
+from domain.application import Corral
+from domain.errors import NotFoundError
+from domain.milestones import Quarter
+from domain.programme import Programme
+from domain.repository import SharedAggregateChangedError
+from tests.builders import ACUTE, COMMISSIONER, COMMUNITY_ID, narrative
+from tests.integration.given import agreed_scheme
+
+
+@pytest.fixture
+def other(settings: Settings, app: Corral) -> Iterator[Corral]:
+    """A second application on the same event store: another process."""
+    second = build_application(settings)
+    yield second
+    second.close()
+
+
+def test_what_another_process_records_is_seen_by_the_next_command_here(app: Corral, other: Corral) -> None:
+    agreed = agreed_scheme(app)
+    submission_id = app.submit_evidence(ACUTE, agreed.scheme_id, "M1", narrative("First.")).id
+    assert app.submission(submission_id).version == 1  # cached here now
+
+    other.revise_evidence(ACUTE, submission_id, narrative("Second."), "the audit finished", expected_version=1)
+    app.revise_evidence(ACUTE, submission_id, narrative("Third."), "a late correction", expected_version=2)
+
+    assert [e.narrative for e in other.submission(submission_id).revisions] == ["First.", "Second.", "Third."]
+
+
+def test_a_review_that_was_not_there_is_found_once_another_process_opens_it(app: Corral, other: Corral) -> None:
+    agreed = agreed_scheme(app)
+    with pytest.raises(NotFoundError):
+        app.quarter_review(agreed.scheme_id, Quarter.Q1)  # remembered as absent here
+
+    other.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "Your evidence is due on Friday.")
+
+    assert app.quarter_review(agreed.scheme_id, Quarter.Q1).version == 2  # opened, then the nudge
+
+
+def test_a_process_far_behind_the_log_starts_its_cache_again_and_reads_it_right(
+    app: Corral, other: Corral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repository, "CATCH_UP_LIMIT", 3)
+    agreed = agreed_scheme(app)
+    assert app.scheme(agreed.scheme_id).version > 0
+    for day in range(5):
+        other.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, f"Reminder {day}.")
+
+    assert app.quarter_review(agreed.scheme_id, Quarter.Q1).version == 6
+    assert app.scheme(agreed.scheme_id).version == other.scheme(agreed.scheme_id).version
+
+
+def test_a_command_that_changes_an_aggregate_it_loaded_to_read_only_is_refused_and_the_cache_reloads_it(
+    app: Corral,
+) -> None:
+    agreed = agreed_scheme(app)
+    shared = app._read(Programme, agreed.programme_id)
+    another = uuid4()
+    shared.add_scheme(COMMISSIONER, another, "ANOTHER")  # a bug: changing what every command shares
+
+    with pytest.raises(SharedAggregateChangedError):
+        app._read(Programme, agreed.programme_id)
+    assert app._read(Programme, agreed.programme_id).scheme_ids == [agreed.scheme_id]
