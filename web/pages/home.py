@@ -20,7 +20,6 @@ from projections.progress.queries import (
     programme_key,
     programmes_for,
     provider_dashboard,
-    visible_programmes,
     work_queue,
 )
 from web.pages.base import CurrentPage, PageRoute, see_other
@@ -39,7 +38,6 @@ def home(page: CurrentPage, _: ViewsAfter, paging: Paged, year: YearAsked = None
     actor = page.viewer.actor
     today = page.readings.reading_clock.today()
     if actor.role is Role.COMMISSIONER:
-        programmes = visible_programmes(page.readings, actor)[:MAX_TOPICS]
         seen = programmes_for(page.readings, actor)
         years = years_for(year, seen, today)
         listed = paging.page(years.of(seen), programme_key)
@@ -49,7 +47,7 @@ def home(page: CurrentPage, _: ViewsAfter, paging: Paged, year: YearAsked = None
             "years": years,
             "programmes": listed.rows,
             **page_links(page.request, listed.next_cursor),
-            "live_topics": [f"progress:{p}" for p in programmes],
+            "live_topics": [f"progress:{p.id}" for p in seen[:MAX_TOPICS]],
         }
         return page.show("commissioner_home.html", context)
     if actor.role is Role.ADMINISTRATOR:
