@@ -42,6 +42,11 @@ class Quarter(Enum):
         return int(self.value[1]) - 1
 
 
+def contract_year_of(day: date) -> int:
+    """The contract year `day` falls in, named by the year of its April: 20 January 2015 is in 2014."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
 def contract_year_label(start_year: int) -> str:
     """`2017` becomes `2017/18`."""
     return f"{start_year}/{(start_year + 1) % 100:02d}"

@@ -6,6 +6,7 @@ The pages (`web`) import only these modules of `api`, the public pieces meant fo
   Idempotency-Key, If-Match and refusals work as an API route's do;
 - `api.http.access`: the checks that load an aggregate before a page reads or changes it;
 - `api.http.params`: the types of query parameters that pages share with routes;
+- `api.http.paging`: lists a page at a time by keyset cursor, for the list pages as for the list routes;
 - `api.http.session`: the browser's session (its cookie and CSRF token) and signing in to it;
 - `api.http.links`: set-password links, made, emailed and checked, and the password a user chooses by one;
 - `api.http.imports`: a workbook of schemes read and checked, for the import page as for its routes;

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from api.http.commands import get_command
 from api.http.deps import Ledger, get_claims
 from api.http.errors import PROBLEM
+from api.http.paging import paging
 from api.http.session import SAFE_METHODS
 from api.http.examples import EXAMPLES
 
@@ -87,6 +88,10 @@ ETAG = {
 }
 REPLAYED = {
     "description": "`true` when this answer is the one the first request with the same Idempotency-Key got",
+    "schema": {"type": "string"},
+}
+NEXT_LINK = {
+    "description": '`<…>; rel="next"` (RFC 8288): the address of the next page, absent on the last',
     "schema": {"type": "string"},
 }
 BINARY = {"type": "string", "format": "binary"}
@@ -170,6 +175,8 @@ def _describe(operation: dict[str, Any], route: RouteContext, method: str) -> No
         for status, answer in responses.items():
             if status.startswith("2"):
                 answer.setdefault("headers", {}).update({"ETag": ETAG, "Idempotent-Replayed": REPLAYED})
+    if _uses(route, paging):
+        responses["200"].setdefault("headers", {})["Link"] = NEXT_LINK
     for parameter in operation.get("parameters", []):
         note = PARAMETER_NOTES.get(parameter["name"]) if parameter["in"] == "header" else None
         if note is not None:

@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import Query
 from pydantic import AfterValidator, StringConstraints
 
+from domain.limits import CONTRACT_YEAR
 from domain.milestones import Quarter
 
 MAX_POSITION = 2**63 - 1  # positions in the log are BIGINTs, from 1
@@ -28,6 +29,16 @@ def in_utc(moment: datetime) -> datetime:
 
 Moment = Annotated[datetime, AfterValidator(in_utc)]
 """A moment that converts to UTC; ISO 8601, naive taken as UTC."""
+
+ContractYear = Annotated[
+    int | None,
+    Query(
+        ge=CONTRACT_YEAR.low,
+        le=CONTRACT_YEAR.high,
+        description="only this contract year's programmes (2014 is 2014/15); every year's when left out",
+    ),
+]
+"""A contract year to keep to, by the year of its April; none for every year."""
 
 FilterText = Annotated[str, StringConstraints(max_length=200, pattern=NO_CONTROL_CHARACTERS)]
 """Text to filter by: no control characters (PostgreSQL cannot even compare with a NUL), at most 200 characters."""

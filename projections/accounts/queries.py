@@ -73,6 +73,10 @@ class ClientRow:
     registered_at: datetime
     version: int
 
+    def place(self) -> tuple[str, str, str]:
+        """Its place in its organisation's list: by name, case-folded then as written, then by client id."""
+        return self.name.casefold(), self.name, self.client_id
+
 
 def organisation_clients(view: AccountsView, organisation_id: UUID) -> list[ClientRow]:
     """The organisation's API clients, by name then client id, revoked ones too."""

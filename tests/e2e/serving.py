@@ -38,10 +38,12 @@ PRIVATE_HOSPITAL_ADDED += ["--sector", "independent-sector"]
 
 
 @contextmanager
-def serving_demo(request: pytest.FixtureRequest, folder: Path, secret: str) -> Iterator[TestClient]:
-    """A server over the demo on the request's database, projecting in its own process, its views caught up."""
+def serving_demo(request: pytest.FixtureRequest, folder: Path, secret: str, **more: object) -> Iterator[TestClient]:
+    """A server over the demo on the request's database, projecting in its own process, its views caught up; `more`
+    are further settings (e.g. `today`)."""
     with empty_store(request, folder) as settings:
-        served = settings.model_copy(update={"secret_key": SecretStr(secret * 48), "embedded_projector": True})
+        update = {"secret_key": SecretStr(secret * 48), "embedded_projector": True, **more}
+        served = settings.model_copy(update=update)
         app = build_application(served)
         load_demo(app, AttachmentStore.of(served))
         head = app.recorder.max_notification_id()

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from api.http import openapi
 from api.http.commands import Act, RecordedOut
 from api.http.errors import PROBLEM, domain_problem, problem
+from api.http.paging import DEFAULT_PAGE, LARGEST_PAGE
 from api.main import create_app
 from domain.errors import NotPermittedError
 from domain.limits import InvalidInputError
@@ -143,3 +144,21 @@ def test_the_main_operations_have_examples_that_fit_their_schemas(document: dict
     for operation_id, schema, example in examples:
         validator = Draft202012Validator({**schema, "components": document["components"]})
         assert [e.message for e in validator.iter_errors(example)] == [], operation_id
+
+
+def test_every_list_a_page_at_a_time_describes_its_limit_its_cursor_and_the_link_to_the_next_page(
+    document: dict[str, Any],
+) -> None:
+    paged = {
+        op["operationId"]: op
+        for _, _, op in operations(document)
+        if any(p["name"] == "cursor" for p in op.get("parameters", []))
+    }
+
+    assert {"list_programmes", "read_dashboard", "list_organisations", "api_clients", "list_webhooks"} <= set(paged)
+    for name, op in paged.items():
+        limit = next(p for p in op["parameters"] if p["name"] == "limit")["schema"]
+        assert (limit["default"], limit["maximum"]) == (DEFAULT_PAGE, LARGEST_PAGE), name
+        assert 'rel="next"' in op["responses"]["200"]["headers"]["Link"]["description"], name
+    for name in ("list_programmes", "read_dashboard"):
+        assert "year" in {p["name"] for p in paged[name]["parameters"]}

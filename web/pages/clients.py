@@ -11,26 +11,32 @@ from fastapi.responses import Response
 from api.http.client_credentials import hash_secret, new_credentials
 from api.http.commands import FormAct, Refusal
 from api.http.deps import AccountsReadings, ViewsAfter
+from api.http.paging import Paged, Paging
 from domain.account_rules import role_named
 from domain.api_client import SCOPES, client_roles
 from domain.service import Recorded
-from projections.accounts.queries import organisation_clients
+from projections.accounts.queries import ClientRow, organisation_clients
 from projections.accounts.view import AccountsView
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 from web.pages.flash import Flash
+from web.pages.listing import page_links
 from web.pages.users import administrator
 
 router = APIRouter(route_class=PageRoute, prefix="/clients")
 CLIENTS = "/clients"
 
 
-def _clients_page(page: Page, view: AccountsView, failure: FormFailure | None = None) -> Response:
+def _clients_page(
+    page: Page, view: AccountsView, failure: FormFailure | None = None, paging: Paging | None = None
+) -> Response:
     actor = page.viewer.actor
     administrator(actor)
     kind = page.corral.organisation(actor.organisation_id).kind
+    listed = (paging or Paging()).page(organisation_clients(view, actor.organisation_id), ClientRow.place)
     context = {
         "title": "API clients",
-        "clients": organisation_clients(view, actor.organisation_id),
+        "clients": listed.rows,
+        **page_links(page.request, listed.next_cursor),
         "roles": sorted(r.value for r in client_roles(kind)),
         "scopes": SCOPES,
     }
@@ -38,9 +44,9 @@ def _clients_page(page: Page, view: AccountsView, failure: FormFailure | None = 
 
 
 @router.get("")
-def clients_page(page: CurrentPage, view: AccountsReadings, _: ViewsAfter) -> Response:
-    """Your organisation's API clients: name, id, role, scopes and whether revoked."""
-    return _clients_page(page, view)
+def clients_page(page: CurrentPage, view: AccountsReadings, _: ViewsAfter, paging: Paged) -> Response:
+    """Your organisation's API clients, by name, a page at a time: name, id, role, scopes and whether revoked."""
+    return _clients_page(page, view, paging=paging)
 
 
 @router.post("/register")

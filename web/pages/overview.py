@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from api.http.deps import ViewsAfter
 from api.http.commands import FormAct
 from api.http.deps import BY_COMMISSIONER
+from api.http.paging import Paged
 from domain import ids
 from domain.actors import Role
 from domain.milestones import Quarter
@@ -19,6 +20,7 @@ from projections.progress.queries import (
     linked_years,
     organisation_names,
     programme_heading,
+    programme_key,
     programme_providers,
     programmes_for,
     progress_for,
@@ -29,17 +31,22 @@ from projections.progress.queries import (
 )
 from web.pages import confirmations
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.listing import page_links
 from web.pages.reading import QUARTERS
+from web.pages.years import YearAsked, years_for
 
 router = APIRouter(route_class=PageRoute)
 
 
 @router.get("/programmes")
-def programme_list(page: CurrentPage) -> Response:
-    """Every programme the viewer may see."""
-    shown = programmes_for(page.readings, page.viewer.actor)
+def programme_list(page: CurrentPage, paging: Paged, year: YearAsked = None) -> Response:
+    """Every programme the viewer may see, of every year unless one is asked for, a page at a time."""
+    seen = programmes_for(page.readings, page.viewer.actor)
+    years = years_for(year, seen, page.readings.reading_clock.today(), default_all=True)
+    listed = paging.page(years.of(seen), programme_key)
     names = organisation_names(page.readings)
-    return page.show("programmes.html", {"title": "Programmes", "programmes": shown, "names": names})
+    context = {"title": "Programmes", "programmes": listed.rows, "names": names, "years": years}
+    return page.show("programmes.html", context | page_links(page.request, listed.next_cursor))
 
 
 @router.get("/programmes/{programme_id}")

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from api.http.commands import FormAct
 from api.http.deps import AccountsReadings, ServerSettings, ViewsAfter
 from api.http.links import NewLink, link_mailed, new_link
+from api.http.paging import Paged, Paging
 from domain.account_rules import ROLES_BY_KIND, named, role_named
 from domain.actors import Actor, Role
 from domain.errors import NotPermittedError
@@ -23,6 +24,7 @@ from projections.accounts.view import AccountsView
 from projections.progress.queries import programmes_taken_part_in
 from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
 from web.pages.flash import Flash
+from web.pages.listing import page_links
 
 router = APIRouter(route_class=PageRoute, prefix="/users")
 USERS = "/users"
@@ -35,9 +37,12 @@ def administrator(actor: Actor) -> None:
         raise NotPermittedError("only your organisation's administrator manages its users")
 
 
-def _users_page(page: Page, view: AccountsView, failure: FormFailure | None = None) -> Response:
+def _users_page(
+    page: Page, view: AccountsView, failure: FormFailure | None = None, paging: Paging | None = None
+) -> Response:
     actor = page.viewer.actor
     administrator(actor)
+    listed = (paging or Paging()).page(organisation_accounts(view, actor.organisation_id), lambda a: (a.username,))
     organisation = page.corral.organisation(actor.organisation_id)
     programmes = {
         p.id: f"{p.health_economy} {contract_year_label(p.contract_year)}"
@@ -45,7 +50,8 @@ def _users_page(page: Page, view: AccountsView, failure: FormFailure | None = No
     }
     context = {
         "title": "Users",
-        "accounts": organisation_accounts(view, actor.organisation_id),
+        "accounts": listed.rows,
+        **page_links(page.request, listed.next_cursor),
         "roles": sorted(r.value for r in ROLES_BY_KIND[organisation.kind]),
         "programmes": programmes,
     }
@@ -53,9 +59,10 @@ def _users_page(page: Page, view: AccountsView, failure: FormFailure | None = No
 
 
 @router.get("")
-def users_page(page: CurrentPage, view: AccountsReadings, _: ViewsAfter) -> Response:
-    """Your organisation's users: name, username, email, role, state and last change."""
-    return _users_page(page, view)
+def users_page(page: CurrentPage, view: AccountsReadings, _: ViewsAfter, paging: Paged) -> Response:
+    """Your organisation's users, by username, a page at a time: name, username, email, role, state and last
+    change."""
+    return _users_page(page, view, paging=paging)
 
 
 def _act(

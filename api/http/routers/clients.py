@@ -17,11 +17,12 @@ from pydantic import BaseModel, Field
 from api.http.client_credentials import hash_secret, new_credentials
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_ADMINISTRATOR, AccountsReadings, CurrentActor, ViewsAfter
+from api.http.paging import Paged
 from api.http.routers.users import ReasonIn
 from domain.account_rules import role_named
 from domain.api_client import SCOPES
 from domain.limits import NAME
-from projections.accounts.queries import organisation_clients
+from projections.accounts.queries import ClientRow, organisation_clients
 
 router = APIRouter(tags=["api clients"], dependencies=[BY_ADMINISTRATOR])
 SCOPE_LIST = ", ".join(f"{scope} ({what})" for scope, what in SCOPES.items())
@@ -74,12 +75,11 @@ def register_api_client(body: ClientIn, act: Act) -> JSONResponse:
 
 
 @router.get("/clients", response_model=list[ClientOut])
-def api_clients(actor: CurrentActor, view: AccountsReadings, _: ViewsAfter) -> list[ClientOut]:
-    """Your organisation's API clients, revoked ones too; never their secrets."""
-    return [
-        ClientOut(**{**row.__dict__, "scopes": list(row.scopes)})
-        for row in organisation_clients(view, actor.organisation_id)
-    ]
+def api_clients(actor: CurrentActor, view: AccountsReadings, _: ViewsAfter, paging: Paged) -> Any:
+    """Your organisation's API clients, revoked ones too, by name, a page at a time; never their secrets."""
+    page = paging.page(organisation_clients(view, actor.organisation_id), ClientRow.place)
+    shown = [ClientOut(**{**row.__dict__, "scopes": list(row.scopes)}).model_dump(mode="json") for row in page.rows]
+    return paging.read(shown, page.next_cursor)
 
 
 @router.post("/clients/{client_id}/revocation", response_model=RecordedOut)

@@ -10,9 +10,16 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
-from api.http.reads import json_read
+from api.http.paging import Paged
+from api.http.params import ContractYear
 from api.http.money import Money
-from projections.progress.queries import may_read_dashboard, open_nudges, provider_dashboard
+from projections.progress.queries import (
+    joined_programmes,
+    may_read_dashboard,
+    open_nudges,
+    programme_key,
+    provider_dashboard,
+)
 from projections.progress.queries.nudges import OpenNudge
 from projections.progress.queries.reading import MilestoneProgress
 
@@ -33,15 +40,23 @@ class DashboardOut(BaseModel):
 
 
 @router.get("/{provider_id}/dashboard", response_model=list[DashboardOut])
-def read_dashboard(provider_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Any:
-    """Your organisation's schemes, milestones soonest first, evidence, assessments, money and open nudges."""
+def read_dashboard(
+    provider_id: UUID,
+    actor: CurrentActor,
+    readings: ProgressReadings,
+    _: ViewsAfter,
+    paging: Paged,
+    year: ContractYear = None,
+) -> Any:
+    """Your organisation's schemes, milestones soonest first, evidence, assessments, money and open nudges: a
+    programme each, by contract year then name, a page at a time."""
     may_read_dashboard(actor, provider_id)
+    page = paging.page(joined_programmes(readings, str(provider_id), year), programme_key)
     nudges = open_nudges(readings, str(provider_id))
-    return json_read(
-        [
-            asdict(d)
-            | {"money": Money.of(d.money).model_dump(mode="json")}
-            | {"nudges": [asdict(n) for n in nudges if n.programme_id == d.programme_id]}
-            for d in provider_dashboard(readings, str(provider_id))
-        ]
-    )
+    shown = [
+        asdict(d)
+        | {"money": Money.of(d.money).model_dump(mode="json")}
+        | {"nudges": [asdict(n) for n in nudges if n.programme_id == d.programme_id]}
+        for d in provider_dashboard(readings, str(provider_id), programmes=page.rows)
+    ]
+    return paging.read(shown, page.next_cursor)

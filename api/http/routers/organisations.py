@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -10,9 +11,10 @@ from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut
 from api.http.deps import BY_ADMINISTRATOR, CurrentActor, ProgressReadings, ViewsAfter
+from api.http.paging import Paged
 from domain.limits import SHORT_TEXT
 from domain.organisation import OrganisationKind, Sector
-from projections.progress.queries import organisations_listed
+from projections.progress.queries import name_order, organisations_listed
 
 router = APIRouter(tags=["set-up"])
 
@@ -30,15 +32,17 @@ class SectorIn(BaseModel):
 
 
 @router.get("/organisations", response_model=list[OrganisationOut])
-def list_organisations(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> list[OrganisationOut]:
-    """Every organisation's id, name, kind and sector, in order of name: for choosing participants, leads and users'
-    organisations."""
-    return [
+def list_organisations(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter, paging: Paged) -> Any:
+    """Every organisation's id, name, kind and sector, in order of name, a page at a time: for choosing participants,
+    leads and users' organisations."""
+    page = paging.page(organisations_listed(readings), lambda o: name_order(o.name, o.id))
+    shown = [
         OrganisationOut(
             id=o.id, name=o.name, kind=OrganisationKind(o.kind), sector=Sector(o.sector) if o.sector else None
-        )
-        for o in organisations_listed(readings)
+        ).model_dump(mode="json")
+        for o in page.rows
     ]
+    return paging.read(shown, page.next_cursor)
 
 
 @router.post("/organisations/{organisation_id}/sector", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -11,8 +12,10 @@ from pydantic import BaseModel, Field
 from api.http.commands import Act, RecordedOut, described
 from api.http.setting_up import ProgrammeIn
 from api.http.deps import BY_COMMISSIONER, CurrentActor, KnownProgramme, ProgressReadings, ViewsAfter
+from api.http.paging import Paged
+from api.http.params import ContractYear
 from domain.limits import NAME
-from projections.progress.queries import organisation_names, programmes_for
+from projections.progress.queries import organisation_names, programme_key, programmes_for
 
 router = APIRouter(prefix="/programmes")
 
@@ -37,10 +40,17 @@ class ContinuationIn(BaseModel):
 
 
 @router.get("", response_model=list[ProgrammeSummary], tags=["programmes"])
-def list_programmes(actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> list[ProgrammeSummary]:
-    """The programmes you may see, by contract year, then name (the same on every database)."""
+def list_programmes(
+    actor: CurrentActor,
+    readings: ProgressReadings,
+    _: ViewsAfter,
+    paging: Paged,
+    year: ContractYear = None,
+) -> Any:
+    """The programmes you may see, by contract year, then name (the same on every database), a page at a time."""
     names = organisation_names(readings)
-    return [
+    page = paging.page(programmes_for(readings, actor, year), programme_key)
+    shown = [
         ProgrammeSummary(
             id=p.id,
             health_economy=p.health_economy,
@@ -49,9 +59,10 @@ def list_programmes(actor: CurrentActor, readings: ProgressReadings, _: ViewsAft
             commissioner=names.get(p.commissioner_id, ""),
             continues=p.continues,
             continued_by=p.continued_by,
-        )
-        for p in programmes_for(readings, actor)
+        ).model_dump(mode="json")
+        for p in page.rows
     ]
+    return paging.read(shown, page.next_cursor)
 
 
 @router.post("", status_code=201, response_model=RecordedOut, dependencies=[BY_COMMISSIONER], tags=["set-up"])

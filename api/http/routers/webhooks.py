@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_ADMINISTRATOR, CurrentActor, ServerSettings, ViewsAfter, ViewsAtHead, WebhooksReadings
+from api.http.paging import Paged
 from api.http.reads import json_read
 from api.storage.webhooks import webhook_secret
 from domain.limits import SHORT_TEXT
@@ -72,9 +73,10 @@ def register_webhook(body: EndpointIn, act: Act, settings: ServerSettings, view:
 
 
 @router.get("", dependencies=[BY_ADMINISTRATOR])
-def list_webhooks(actor: CurrentActor, view: WebhooksReadings, _: ViewsAfter) -> Any:
-    """Your organisation's endpoints, in order of address (never their secrets)."""
-    return json_read([asdict(e) for e in endpoints_of(view, actor.organisation_id)])
+def list_webhooks(actor: CurrentActor, view: WebhooksReadings, _: ViewsAfter, paging: Paged) -> Any:
+    """Your organisation's endpoints, in order of address, a page at a time (never their secrets)."""
+    page = paging.page(endpoints_of(view, actor.organisation_id), lambda e: (e.url, e.id))
+    return paging.read([asdict(e) for e in page.rows], page.next_cursor)
 
 
 @router.post("/{endpoint_id}/disablement", response_model=RecordedOut, dependencies=[BY_ADMINISTRATOR, ViewsAtHead])

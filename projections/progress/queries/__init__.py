@@ -16,7 +16,7 @@ from projections.progress.queries.access import (
     visible_programmes,
 )
 from projections.progress.queries.collation import CollationBoard, collation_board
-from projections.progress.queries.dashboard import ProgrammeDashboard, provider_dashboard
+from projections.progress.queries.dashboard import ProgrammeDashboard, joined_programmes, provider_dashboard
 from projections.progress.queries.forecast import Forecast, Outlook, ProviderForecast, Scenario, forecast_for
 from projections.progress.queries.matrix import (
     Goals,
@@ -52,6 +52,7 @@ from projections.progress.queries.programmes import (
     every_programme,
     linked_years,
     programme_heading,
+    programme_key,
     programmes_for,
     programmes_taken_part_in,
     provider_names,
@@ -138,6 +139,8 @@ __all__ = [
     "goals_table",
     "progress_matrix",
     "provider_dashboard",
+    "joined_programmes",
+    "programme_key",
     "provider_names",
     "provider_table_access",
     "quarter_table",

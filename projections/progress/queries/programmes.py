@@ -11,7 +11,7 @@ from domain.actors import Actor
 from domain.errors import NotFoundError
 from projections.progress.queries.access import ProgrammeAccess, programme_access, visible_programmes
 from projections.progress.queries.organisations import programme_providers
-from projections.progress.queries.reading import fetch, programme_order
+from projections.progress.queries.reading import fetch, name_order, programme_order
 from projections.progress.view import ProgressView
 
 
@@ -45,13 +45,19 @@ class SchemeHeading:
     lead_id: str | None
 
 
-def programmes_for(view: ProgressView, actor: Actor) -> list[ProgrammeFacts]:
-    """Every programme the actor may see, in `visible_programmes`' order."""
+def programmes_for(view: ProgressView, actor: Actor, year: int | None = None) -> list[ProgrammeFacts]:
+    """Every programme the actor may see (of `year` alone, when given), in `visible_programmes`' order."""
     g = view.programmes
     columns = (g.c.id, g.c.commissioner_id, g.c.health_economy, g.c.contract_year, g.c.continues, g.c.continued_by)
-    rows = {r.id: ProgrammeFacts(*r) for r in fetch(view, select(*columns))}
+    query = select(*columns) if year is None else select(*columns).where(g.c.contract_year == year)
+    rows = {r.id: ProgrammeFacts(*r) for r in fetch(view, query)}
     visible = visible_programmes(view, actor)
-    return [_seen(rows[i], set(visible)) for i in visible]
+    return [_seen(rows[i], set(visible)) for i in visible if i in rows]
+
+
+def programme_key(programme: ProgrammeFacts) -> tuple[int, str, str, str]:
+    """A programme's place in every list of programmes (`programme_order`), flat."""
+    return programme.contract_year, *name_order(programme.health_economy, programme.id)
 
 
 def every_programme(view: ProgressView) -> list[ProgrammeFacts]:
