@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.storage.chain import GENESIS, Chain
 from api.storage.checkpoints import Checkpoints
+from api.storage.save_batches import SaveBatches
 from domain.record import Checkpoint, Link
 from projections.connections import connection_options
 from projections.database import one_creator_at_a_time, ping
@@ -118,15 +119,18 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         self.chain = Chain(self.events_record_cls.__table__, self.schema_name, raw_ids=sqlite)
         self.checkpoints = Checkpoints(self.events_table_name, self.schema_name)
         self.tables += [self.chain.table, self.checkpoints.table]
-        self._saves: dict[int, str] = {}  # the save's statements, by how many events it inserts
+        self._saves: dict[tuple[int, bool], str] = {}  # the save's statements, by how many events, chained or not
+        self._batches: SaveBatches | None = None
+        autocommit = getattr(self.datastore, "autocommit", None)
+        if autocommit is not None:
+            self._batches = SaveBatches(lambda events: self._save_at_once(autocommit, events))
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert in the caller's transaction if there is one, else in a transaction of its own: on PostgreSQL one
         batch of statements, one round trip (Chain.saving_sql)."""
         enclosing = transactions.get(None)
-        autocommit = getattr(self.datastore, "autocommit", None)
-        if enclosing is None and autocommit is not None and stored_events:
-            return self._save_at_once(autocommit, stored_events)
+        if enclosing is None and self._batches is not None and stored_events:
+            return self._batches.save(stored_events)
         if enclosing is None:
             return super().insert_events(stored_events, **kwargs)
         try:
@@ -137,10 +141,10 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
 
     def _save_at_once(self, engine: Engine, stored_events: Sequence[StoredEvent]) -> list[int]:
         """PostgreSQL: lock, insert, chain and NOTIFY in one round trip, committed by the server as one transaction."""
-        count = len(stored_events)
-        sql = self._saves.get(count)
+        shape = (len(stored_events), self.chained)
+        sql = self._saves.get(shape)
         if sql is None:
-            sql = self._saves[count] = self.chain.saving_sql(count, self.channel_name, chained=self.chained)
+            sql = self._saves[shape] = self.chain.saving_sql(shape[0], self.channel_name, chained=self.chained)
         params = tuple(
             value
             for event in stored_events

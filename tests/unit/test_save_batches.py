@@ -1,0 +1,99 @@
+"""Saves that arrive while another is under way are sent together, and each still gets its own answer."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Sequence
+
+import pytest
+from eventsourcing.persistence import IntegrityError, StoredEvent
+
+from api.storage.save_batches import SaveBatches
+
+
+def event(originator: uuid.UUID, version: int = 1) -> StoredEvent:
+    return StoredEvent(originator, version, "a.topic:Event", b"{}")
+
+
+class Server:
+    """Stands for the log's one-at-a-time saves: numbers events in order, refuses a version already stored, and can
+    hold the first save until told to go on."""
+
+    def __init__(self) -> None:
+        self.stored: set[tuple[uuid.UUID, int]] = set()
+        self.sends: list[int] = []
+        self.position = 0
+        self.first_arrived, self.go_on = threading.Event(), threading.Event()
+
+    def send(self, events: Sequence[StoredEvent]) -> list[int]:
+        if not self.sends:
+            self.first_arrived.set()
+            self.go_on.wait(10)
+        self.sends.append(len(events))
+        keys = [(e.originator_id, e.originator_version) for e in events]
+        if any(key in self.stored for key in keys) or len(set(keys)) < len(keys):
+            raise IntegrityError("duplicate key")
+        self.stored.update(keys)  # type: ignore[arg-type]
+        positions = list(range(self.position + 1, self.position + 1 + len(events)))
+        self.position += len(events)
+        return positions
+
+
+def saved_in_threads(batches: SaveBatches, server: Server, saves: list[list[StoredEvent]]) -> list[object]:
+    """The first save is held at the server while the rest arrive; then all go on. Each save's answer."""
+    answers: list[object] = [None] * len(saves)
+
+    def save(n: int) -> None:
+        try:
+            answers[n] = batches.save(saves[n])
+        except IntegrityError as error:
+            answers[n] = error
+
+    first = threading.Thread(target=save, args=(0,))
+    first.start()
+    assert server.first_arrived.wait(10)
+    others = [threading.Thread(target=save, args=(n,)) for n in range(1, len(saves))]
+    for thread in others:
+        thread.start()
+    while len(batches.pending) < len(others):
+        threading.Event().wait(0.001)
+    server.go_on.set()
+    for thread in (first, *others):
+        thread.join(10)
+    return answers
+
+
+def test_saves_waiting_behind_one_under_way_go_to_the_server_together_each_with_its_positions() -> None:
+    server = Server()
+    batches = SaveBatches(server.send)
+    saves = [[event(uuid.uuid4())], [event(uuid.uuid4()), event(uuid.uuid4())], [event(uuid.uuid4())]]
+
+    answers = saved_in_threads(batches, server, saves)
+
+    assert server.sends == [1, 3]  # the first alone; the two that waited, together
+    assert answers == [[1], [2, 3], [4]]
+
+
+def test_a_batch_that_collides_is_sent_again_save_by_save_so_only_the_colliding_one_is_refused() -> None:
+    server = Server()
+    batches = SaveBatches(server.send)
+    taken = uuid.uuid4()
+    saves = [[event(taken)], [event(uuid.uuid4())], [event(taken)], [event(uuid.uuid4())]]
+
+    answers = saved_in_threads(batches, server, saves)
+
+    assert answers[0] == [1] and isinstance(answers[2], IntegrityError)
+    assert answers[1] == [2] and answers[3] == [3]
+    assert server.sends == [1, 3, 1, 1, 1]
+
+
+def test_a_save_on_its_own_goes_straight_through() -> None:
+    server = Server()
+    server.go_on.set()
+    batches = SaveBatches(server.send)
+
+    assert batches.save([event(uuid.uuid4())]) == [1]
+    with pytest.raises(IntegrityError):
+        batches.save([event(server.stored.copy().pop()[0])])
+    assert server.sends == [1, 1]
