@@ -87,6 +87,7 @@ class LogFollowingRepository(Repository[UUID]):
         self.position: int | None = None  # the log position every cached aggregate is current to
         self.absent: set[UUID] = set()
         self.lock = threading.RLock()
+        self.reads_begun = self.last_read_begun = 0  # reads of the log begun, and the number of the last one done
 
     def get(
         self,
@@ -114,23 +115,31 @@ class LogFollowingRepository(Repository[UUID]):
         return deepcopy(aggregate) if deepcopy_from_cache else aggregate
 
     def catch_up(self) -> None:
-        """Bring the cached aggregates up to the log's newest event: once per command scope, else every call."""
+        """Bring the cached aggregates up to the log's newest event: once per command scope, else every call. A
+        thread that waited while another caught up, in a read begun after it asked, needs no read of its own."""
         scope = _scope.get()
         if scope is not None and scope.caught_up:
             return
+        asked = self.reads_begun
         with self.lock:
-            if self.position is None:
-                self.position = self.recorder.max_notification_id() or 0
-            else:
-                newer = self.recorder.select_notifications(self.position, CATCH_UP_LIMIT, inclusive_of_start=False)
-                if len(newer) < CATCH_UP_LIMIT:
-                    for notification in newer:
-                        self._apply(notification)
-                    self.position = newer[-1].id if newer else self.position
-                else:
-                    self.forget()
+            if self.last_read_begun <= asked:
+                self.reads_begun += 1
+                self._read_newer()
+                self.last_read_begun = self.reads_begun
         if scope is not None:
             scope.caught_up = True
+
+    def _read_newer(self) -> None:
+        if self.position is None:
+            self.position = self.recorder.max_notification_id() or 0
+            return
+        newer = self.recorder.select_notifications(self.position, CATCH_UP_LIMIT, inclusive_of_start=False)
+        if len(newer) == CATCH_UP_LIMIT:
+            self.forget()
+            return
+        for notification in newer:
+            self._apply(notification)
+        self.position = newer[-1].id if newer else self.position
 
     def saved(self) -> None:
         """A command saved: its next load in this scope catches up again, so it reads what it saved as the log
