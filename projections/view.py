@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder, WaitInterruptedError
 from sqlalchemy import MetaData, Table, bindparam, delete, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.schema import SchemaItem
 from sqlalchemy.engine import Connection
 
@@ -47,6 +48,7 @@ class View(TrackingRecorder):
         self._remembered: OrderedDict[Any, Any] = OrderedDict()
         self._pending: dict[Any, Any] = {}
         self._staged: dict[Table, list[dict[str, Any]]] = {}
+        self._new: dict[Table, list[dict[str, Any]]] = {}
         self._updates: dict[tuple[Table, tuple[tuple[str, Any], ...]], dict[str, Any]] = {}
         self._advanced = Condition()
         self.before_tracking: list[Callable[[], None]] = []
@@ -114,6 +116,7 @@ class View(TrackingRecorder):
         finally:
             self._conn = None
             self._staged.clear()
+            self._new.clear()
             self._updates.clear()
             if committed:
                 self._keep(self._pending)
@@ -138,15 +141,24 @@ class View(TrackingRecorder):
         """Queue a row to insert with the rest of the batch's rows in one statement."""
         self._staged.setdefault(table, []).append(row)
 
+    def stage_new(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Queue rows to insert with the rest of the batch's, each unless the table already holds its key."""
+        if rows:
+            self._new.setdefault(table, []).extend(rows)
+
     def stage_update(self, table: Table, key: dict[str, Any], **values: Any) -> None:
         """Queue an update of the row with this key; a batch's updates of one row merge into one."""
         self._updates.setdefault((table, tuple(sorted(key.items()))), {}).update(values)
 
     def flush(self) -> None:
-        """Write the staged inserts, then the merged updates, each kind in as few statements as it takes."""
+        """Write the staged inserts, then the new rows, then the merged updates, each kind in as few statements as it
+        takes."""
         for table, rows in self._staged.items():
             self.conn.execute(insert(table), rows)
         self._staged.clear()
+        for table, rows in self._new.items():
+            insert_new(self.conn, table, rows)
+        self._new.clear()
         groups: dict[tuple[Table, tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
         for (table, key), values in self._updates.items():
             shape = (table, tuple(column for column, _ in key), tuple(sorted(values)))
@@ -244,3 +256,11 @@ class View(TrackingRecorder):
 
     def _tracking_row(self) -> Any:
         return select(self.tracking.c.position).where(self.tracking.c.projection == self.key)
+
+
+def insert_new(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert the rows whose keys the table does not hold yet; the others are left as they are."""
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
