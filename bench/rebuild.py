@@ -13,10 +13,12 @@ from bench import breakdown, insert_styles
 from bench.breakdown import Breakdown
 from bench.insert_styles import StyleRate
 from bench.raw import insert_rate
-from bench.results import Result, Target, median_of_rounds, number
+from bench.results import Result, Target, median_of_rounds, number, ratio
 from bench.stores import copy_log, database_name, generating_app, postgres_store, sqlite_store
 from bench.workload import grow_log, head
+from domain.application import Corral
 from projections.maintenance import rebuild
+from projections.safe import safe_event
 
 TARGETS = {"postgresql": 0.5, "sqlite": 0.15}  # of raw batched INSERTs, per view (issue 22)
 ROUNDS = 3
@@ -48,6 +50,18 @@ class RebuildReport:
     database: str
     events: int
     views: tuple[ViewRebuild, ...]
+    # The log read and decoded as a rebuild does, into no view: what no view's rebuild can be faster than.
+    log_alone: ViewRebuild | None = None
+
+    def describe_log_alone(self) -> str:
+        """A markdown bullet: the rate of reading and decoding the log alone, against the same baseline."""
+        if self.log_alone is None:
+            return ""
+        middle, spread = median_of_rounds(self.log_alone.ratios)
+        return (
+            f"- {self.database}, reading and decoding the log alone (no view): {number(self.log_alone.rate)} events/s, "
+            f"ratio {ratio(middle)} of raw{spread}"
+        )
 
     @property
     def raw_rates(self) -> list[float]:
@@ -118,8 +132,11 @@ def measure(settings: Settings, events: int, raw_runs: int = ROUNDS) -> RebuildR
     app = build_application(settings)
     database, projections = build_views(settings)
     rounds: dict[str, list[tuple[float, float]]] = {p.view.name: [] for p in projections}
+    alone: list[tuple[float, float]] = []
     try:
         for _ in range(raw_runs):
+            raw = insert_rate(settings, log)
+            alone.append((read_log(app), raw))
             for projection in projections:
                 raw = insert_rate(settings, log)
                 started = perf_counter()
@@ -131,7 +148,17 @@ def measure(settings: Settings, events: int, raw_runs: int = ROUNDS) -> RebuildR
         database.close()
         app.close()
     views = tuple(ViewRebuild(name, log, tuple(measured)) for name, measured in rounds.items())
-    return RebuildReport(database_name(settings), log, views)
+    return RebuildReport(database_name(settings), log, views, ViewRebuild("log alone", log, tuple(alone)))
+
+
+def read_log(app: Corral, batch_size: int = 1000) -> float:
+    """Seconds to read the whole log in batches and decode each event and make it safe, as a rebuild does."""
+    started, position = perf_counter(), 0
+    while notifications := app.recorder.select_notifications(start=position + 1, limit=batch_size):
+        for notification in notifications:
+            safe_event(app.mapper.to_domain_event(notification))
+        position = notifications[-1].id
+    return perf_counter() - started
 
 
 @dataclass(frozen=True)
@@ -175,8 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=20_000, help="log size (default 20,000)")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"interleaved rounds (default {ROUNDS})")
     args = parser.parse_args(argv)
-    for line in (r.line() for report in run(args.events, 0, args.rounds).reports for r in report.results()):
-        print(line, flush=True)
+    for report in run(args.events, 0, args.rounds).reports:
+        for line in [r.line() for r in report.results()] + [report.describe_log_alone()]:
+            print(line, flush=True)
     return 0
 
 

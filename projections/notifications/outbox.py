@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select, tuple_, update
 
 from projections.notifications.letters import Item, Letter, digest_letter
 from projections.notifications.view import NotificationsView
-from projections.view import insert_new
+from projections.writes import insert_new
 
 MOST_AT_ONCE = 100
 

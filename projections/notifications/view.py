@@ -17,6 +17,7 @@ class NotificationsView(View):
     """Notices (one per event and recipient organisation), who has read which, and what the notices name."""
 
     name = "notifications_v1"
+    written_only = ("notices",)
     outbox: Table  # the live view's only (see define_mail_tables)
     digest: Table
 

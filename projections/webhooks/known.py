@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import BindParameter, bindparam, select
 
+from projections.database import as_stored
 from projections.notifications.notices import SubmissionFacts
 from projections.webhooks.payloads import Parties
 from projections.webhooks.view import WebhooksView
@@ -91,6 +92,23 @@ class ViewFacts:
         return tuple(
             self._remembered(key, lambda: tuple(self.view.reader.execute(self._endpoints, {"id": organisation_id})))
         )
+
+    def learn_submission(self, submission_id: UUID, row: dict[str, Any]) -> None:
+        """A new submission's facts, as its staged row will hold them."""
+        t = self.view.submissions
+        facts = SubmissionFacts(
+            submission_id,
+            UUID(row["scheme_id"]),
+            UUID(row["provider_id"]),
+            as_stored(t.c.milestone_code, row["milestone_code"]),
+            as_stored(t.c.quarter, row["quarter"]),
+        )
+        self.view.remember(("submission", submission_id), facts)
+
+    def learn_review(self, review_id: UUID, row: dict[str, Any]) -> None:
+        """A new review's scheme and quarter, as its staged row will hold them."""
+        quarter = as_stored(self.view.reviews.c.quarter, row["quarter"])
+        self.view.remember(("review", review_id), (UUID(row["scheme_id"]), quarter))
 
     def forget(self, *keys: Any) -> None:
         """Facts that changed: each is read afresh when next asked for."""

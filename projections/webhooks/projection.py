@@ -136,11 +136,15 @@ class WebhooksProjection(ViewProjection[WebhooksView]):
 
     @process_event.register
     def _(self, e: Submission.EvidenceSubmitted, tracking: Tracking) -> None:
-        self.view.stage(self.view.submissions, submission_row(e))
+        row = submission_row(e)
+        self.view.stage(self.view.submissions, row)
+        self.facts.learn_submission(e.originator_id, row)
 
     @process_event.register
     def _(self, e: QuarterReview.Opened, tracking: Tracking) -> None:
-        self.view.stage(self.view.reviews, review_row(e))
+        row = review_row(e)
+        self.view.stage(self.view.reviews, row)
+        self.facts.learn_review(e.originator_id, row)
 
     def _deliver(self, e: Any, tracking: Tracking) -> None:
         tellings = told(e, self.facts)
