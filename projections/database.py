@@ -230,6 +230,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # As on PostgreSQL (synchronous_commit=off): a view commits atomically with its tracking and is rebuilt from the
+    # log, so a power cut may only undo its last commits, which are applied again. In WAL mode the file stays whole,
+    # and each event store commit (synchronous=FULL) still syncs the log with every view commit before it.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 

@@ -90,7 +90,8 @@ def rebuild(app: Corral, projection: ViewProjection[Any], on_batch: Callable[[in
     """Drop the view and apply the whole log again, a batch per transaction."""
     projection.view.drop()
     projection.view.create()
-    return catch_up(app, projection, on_batch=on_batch)
+    with projection.view.loading():
+        return catch_up(app, projection, on_batch=on_batch)
 
 
 def verify(app: Corral, database: ViewDatabase, name: str | None = None) -> list[str]:

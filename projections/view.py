@@ -11,12 +11,13 @@ from typing import Any, ClassVar
 
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder, WaitInterruptedError
-from sqlalchemy import MetaData, Table, bindparam, delete, insert, select, text, update
+from sqlalchemy import Index, MetaData, Table, delete, insert, select, text, update
 from sqlalchemy.sql.schema import SchemaItem
 from sqlalchemy.engine import Connection
 
 from domain.clock import Clock, UKClock
 from projections.database import ViewDatabase
+from projections.writes import insert_new_statement, update_statement
 
 SCRATCH = "scratch_"
 
@@ -34,6 +35,9 @@ class View(TrackingRecorder):
     # How many remembered values outlive their batch: the least recently used are forgotten first, so a long run
     # (a rebuild of the whole log) holds no more than this. Every handler reads afresh what it no longer recalls.
     memory: ClassVar[int] = 10_000
+    # Tables (by suffix) the handlers only write, never read: a rebuild builds their secondary indexes once, at its
+    # end, instead of keeping them up to date row by row (see `loading`).
+    written_only: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, database: ViewDatabase, prefix: str = "") -> None:
         self.database = database
@@ -47,6 +51,8 @@ class View(TrackingRecorder):
         self._remembered: OrderedDict[Any, Any] = OrderedDict()
         self._pending: dict[Any, Any] = {}
         self._staged: dict[Table, list[dict[str, Any]]] = {}
+        self._new: dict[Table, list[dict[str, Any]]] = {}
+        self._statements: dict[tuple[Any, ...], Any] = {}
         self._updates: dict[tuple[Table, tuple[tuple[str, Any], ...]], dict[str, Any]] = {}
         self._advanced = Condition()
         self.before_tracking: list[Callable[[], None]] = []
@@ -66,8 +72,29 @@ class View(TrackingRecorder):
         """Create the tables and the tracking row, if missing, in one transaction."""
         with self.database.creating() as conn:
             self.metadata.create_all(conn)
+            for index in self._deferred_indexes():  # left out by a rebuild that stopped before its end
+                index.create(conn, checkfirst=True)
             if conn.execute(self._tracking_row()).first() is None:
                 conn.execute(insert(self.tracking).values(projection=self.key, position=0))
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Around a rebuild into empty tables: the secondary indexes of the `written_only` tables are dropped
+        first and built at the end, however it ends (or by the next `create`, if the process dies first)."""
+        indexes = self._deferred_indexes()
+        with self.database.transaction() as conn:
+            for index in indexes:
+                index.drop(conn, checkfirst=True)
+        try:
+            yield
+        finally:
+            with self.database.creating() as conn:
+                for index in indexes:
+                    index.create(conn, checkfirst=True)
+
+    def _deferred_indexes(self) -> list[Index]:
+        written_only = {f"{self.key}_{suffix}" for suffix in self.written_only}
+        return [i for t in self.tables if t.name in written_only for i in t.indexes if not i.unique]
 
     def drop(self) -> None:
         """Drop the tables and forget the position and any fault, in one transaction: the next run rebuilds from
@@ -114,6 +141,7 @@ class View(TrackingRecorder):
         finally:
             self._conn = None
             self._staged.clear()
+            self._new.clear()
             self._updates.clear()
             if committed:
                 self._keep(self._pending)
@@ -138,28 +166,39 @@ class View(TrackingRecorder):
         """Queue a row to insert with the rest of the batch's rows in one statement."""
         self._staged.setdefault(table, []).append(row)
 
+    def stage_new(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Queue rows to insert with the rest of the batch's, each unless the table already holds its key."""
+        if rows:
+            self._new.setdefault(table, []).extend(rows)
+
     def stage_update(self, table: Table, key: dict[str, Any], **values: Any) -> None:
         """Queue an update of the row with this key; a batch's updates of one row merge into one."""
         self._updates.setdefault((table, tuple(sorted(key.items()))), {}).update(values)
 
     def flush(self) -> None:
-        """Write the staged inserts, then the merged updates, each kind in as few statements as it takes."""
+        """Write the staged inserts, then the new rows, then the merged updates, each kind in as few statements as it
+        takes."""
         for table, rows in self._staged.items():
-            self.conn.execute(insert(table), rows)
+            self.conn.execute(self._statement(("insert", table), lambda: insert(table)), rows)
         self._staged.clear()
-        groups: dict[tuple[Table, tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
+        for table, rows in self._new.items():
+            self.conn.execute(self._statement(("new", table), lambda: insert_new_statement(self.conn, table)), rows)
+        self._new.clear()
+        groups: dict[tuple[str, Table, tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
         for (table, key), values in self._updates.items():
-            shape = (table, tuple(column for column, _ in key), tuple(sorted(values)))
+            shape = ("update", table, tuple(column for column, _ in key), tuple(sorted(values)))
             row = {f"k_{c}": v for c, v in key} | {f"v_{c}": v for c, v in values.items()}
             groups.setdefault(shape, []).append(row)
-        for (table, key_columns, value_columns), rows in groups.items():
-            statement = (
-                update(table)
-                .where(*(table.c[c] == bindparam(f"k_{c}") for c in key_columns))
-                .values({c: bindparam(f"v_{c}") for c in value_columns})
-            )
-            self.conn.execute(statement, rows)
+        for shape, rows in groups.items():
+            self.conn.execute(self._statement(shape, lambda: update_statement(*shape[1:])), rows)
         self._updates.clear()
+
+    def _statement(self, shape: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """The statement of this shape, built the first time: reusing it spares building it and its cache key."""
+        statement = self._statements.get(shape)
+        if statement is None:
+            statement = self._statements[shape] = build()
+        return statement
 
     def remember(self, key: Any, value: Any) -> None:
         """Keep a value the handlers will look up again; kept beyond the batch only if the batch commits, and then

@@ -156,7 +156,7 @@ class TrailLookup:
         key = ("organisation", organisation_id)
         if self.view.recall(key, MISSING) is MISSING:
             t = self.view.organisations
-            row = self.view.conn.execute(
+            row = self.view.reader.execute(
                 select(t.c.name, t.c.kind).where(t.c.organisation_id == str(organisation_id))
             ).first()
             self.view.remember(key, None if row is None else KnownOrganisation(row.name, OrganisationKind(row.kind)))
@@ -168,7 +168,7 @@ class TrailLookup:
         key = ("context", aggregate_id)
         if self.view.recall(key, MISSING) is MISSING:
             t = self.view.contexts
-            row = self.view.conn.execute(select(t).where(t.c.aggregate_id == str(aggregate_id))).first()
+            row = self.view.reader.execute(select(t).where(t.c.aggregate_id == str(aggregate_id))).first()
             self.view.remember(key, None if row is None else from_row(Context, row._mapping, _IDS))
         context: Context | None = self.view.recall(key)
         return context
@@ -196,7 +196,7 @@ class TrailLookup:
         """Remember a newly registered organisation."""
         known = replace(known, name=as_stored(self.view.organisations.c.name, known.name))
         values = {"organisation_id": str(organisation_id), "name": known.name, "kind": known.kind.value}
-        self.view.conn.execute(insert(self.view.organisations).values(values))
+        self.view.stage(self.view.organisations, values)
         self.view.remember(("organisation", organisation_id), known)
 
     def rename_organisation(self, organisation_id: UUID, name: str) -> None:
@@ -206,20 +206,20 @@ class TrailLookup:
             return
         t = self.view.organisations
         name = as_stored(t.c.name, name)
-        self.view.conn.execute(update(t).where(t.c.organisation_id == str(organisation_id)).values(name=name))
+        self.view.stage_update(t, {"organisation_id": str(organisation_id)}, name=name)
         self.view.remember(("organisation", organisation_id), KnownOrganisation(name, known.kind))
 
     def add_context(self, aggregate_id: UUID, context: Context) -> None:
         """Remember a new aggregate's context."""
         context = self._as_stored(context)
-        self.view.conn.execute(insert(self.view.contexts).values(aggregate_id=str(aggregate_id), **_row(context)))
+        self.view.stage(self.view.contexts, {"aggregate_id": str(aggregate_id), **_row(context)})
         self.view.remember(("context", aggregate_id), context)
 
     def change_context(self, aggregate_id: UUID, context: Context) -> None:
         """Remember an aggregate's changed context."""
         context = self._as_stored(context)
         t = self.view.contexts
-        self.view.conn.execute(update(t).where(t.c.aggregate_id == str(aggregate_id)).values(**_row(context)))
+        self.view.stage_update(t, {"aggregate_id": str(aggregate_id)}, **_row(context))
         self.view.remember(("context", aggregate_id), context)
 
     def _as_stored(self, context: Context) -> Context:

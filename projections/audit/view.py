@@ -33,6 +33,7 @@ class AuditView(View):
     """Every event of the log, who did it, what it concerns and what it means, in log order."""
 
     name = "audit_v3"
+    written_only = ("events",)
 
     def define_tables(self) -> None:
         """The trail, with an index per filter ending in the position for keyset paging."""

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, tuple_, update
 
 from projections.notifications.letters import Item, Letter, digest_letter
-from projections.notifications.view import NotificationsView, insert_new
+from projections.notifications.view import NotificationsView
+from projections.writes import insert_new
 
 MOST_AT_ONCE = 100
 

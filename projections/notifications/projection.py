@@ -17,11 +17,11 @@ from domain.scheme import Scheme
 from domain.submission import Submission
 from domain.user_account import UserAccount
 from projections.facts import review_row, submission_row
-from projections.notifications.known import ViewKnows
+from projections.notifications.known import MISSING, ViewKnows
 from projections.notifications.letters import Item, notice_letter
 from projections.notifications.notices import Notice, notices
 from projections.notifications.outbox import outbox_row
-from projections.notifications.view import NotificationsView, insert_new
+from projections.notifications.view import NotificationsView
 from projections.projection import ViewProjection
 
 
@@ -91,22 +91,24 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
             "disabled": False,
         }
         self.view.stage(self.view.readers, row)
+        self.view.remember(("organisation of", e.originator_id), row["organisation_id"])
+        self.view.remember(("readers", e.organisation_id), MISSING)
 
     @process_event.register
     def _(self, e: UserAccount.DetailsChanged, tracking: Tracking) -> None:
-        self.view.stage_update(self.view.readers, {"account_id": str(e.originator_id)}, email=e.email)
+        self.known.change_reader(e.originator_id, email=e.email)
 
     @process_event.register
     def _(self, e: UserAccount.Disabled, tracking: Tracking) -> None:
-        self.view.stage_update(self.view.readers, {"account_id": str(e.originator_id)}, disabled=True)
+        self.known.change_reader(e.originator_id, disabled=True)
 
     @process_event.register
     def _(self, e: UserAccount.Enabled, tracking: Tracking) -> None:
-        self.view.stage_update(self.view.readers, {"account_id": str(e.originator_id)}, disabled=False)
+        self.known.change_reader(e.originator_id, disabled=False)
 
     @process_event.register
     def _(self, e: UserAccount.EmailChoiceMade, tracking: Tracking) -> None:
-        self.view.stage_update(self.view.readers, {"account_id": str(e.originator_id)}, email_choice=e.choice)
+        self.known.change_reader(e.originator_id, email_choice=e.choice)
 
     @process_event.register
     def _(self, e: UserAccount.NotificationsRead, tracking: Tracking) -> None:
@@ -116,8 +118,7 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
             before = self.view.reader.execute(select(t.c.read_up_to).where(t.c.username == username)).scalar()
             if before is not None and e.up_to > before:
                 self.view.stage_update(t, {"username": username}, read_up_to=e.up_to)
-        rows = [_read(username, notice) for notice in e.notices]
-        insert_new(self.view.reader, self.view.reads, rows)
+        self.view.stage_new(self.view.reads, [_read(username, notice) for notice in e.notices])
 
     def _notify(self, e: Any, tracking: Tracking) -> None:
         for n, notice in enumerate(notices(e, self.known)):
@@ -131,12 +132,7 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
     def _mail(self, key: dict[str, int], notice: Notice, told: dict[str, Any]) -> None:
         """In the notice's transaction: an outbox row for each member of its organisation with an address who chose
         email at once, a digest row for each who chose a daily one; none for anyone else, or disabled."""
-        t = self.view.readers
-        readers = self.view.reader.execute(
-            select(t.c.username, t.c.email, t.c.email_choice)
-            .where(t.c.organisation_id == str(notice.organisation_id), t.c.email != "", t.c.disabled.is_(False))
-            .order_by(t.c.username)
-        ).all()
+        readers = self.known.readers(notice.organisation_id)
         item = Item(notice.subject, notice.text, notice.link, told["occurred_at"])
         letters, digests = [], []
         for reader in readers:
@@ -145,8 +141,8 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
                 letters.append(outbox_row(letter, key["position"], reader.username, reader.email, item.occurred_at))
             elif reader.email_choice == EmailChoice.DAILY.value:
                 digests.append(key | told | {"username": reader.username, "to_address": reader.email})
-        insert_new(self.view.reader, self.view.outbox, letters)
-        insert_new(self.view.reader, self.view.digest, digests)
+        self.view.stage_new(self.view.outbox, letters)
+        self.view.stage_new(self.view.digest, digests)
 
 
 def _read(username: str, notice: str) -> dict[str, Any]:

@@ -3,11 +3,7 @@ and facts the notices are worded from."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, String, Table
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
 
 from projections.database import BoundedText, SafeText, UTCDateTime, ViewDatabase
 from projections.facts import reviews_table, submissions_table
@@ -21,6 +17,7 @@ class NotificationsView(View):
     """Notices (one per event and recipient organisation), who has read which, and what the notices name."""
 
     name = "notifications_v1"
+    written_only = ("notices",)
     outbox: Table  # the live view's only (see define_mail_tables)
     digest: Table
 
@@ -116,11 +113,3 @@ def define_mail_tables(view: NotificationsView) -> None:
         Column("message_id", String(320)),  # the digest it went out in; none while it waits
         Index("mail_digest_waiting", "message_id", "username"),
     )
-
-
-def insert_new(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert the rows whose keys the table does not hold yet; the others are left as they are."""
-    if not rows:
-        return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)

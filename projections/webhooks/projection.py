@@ -18,10 +18,9 @@ from domain.scheme import Scheme
 from domain.submission import Submission
 from domain.webhook import WebhookEndpoint
 from projections.facts import review_row, submission_row
-from projections.notifications.view import insert_new
 from projections.projection import ViewProjection
-from projections.notifications.notices import SubmissionFacts
-from projections.webhooks.payloads import Parties, Told, told
+from projections.webhooks.known import ViewFacts
+from projections.webhooks.payloads import Told, told
 from projections.webhooks.view import WebhooksView
 
 
@@ -34,46 +33,6 @@ def body(delivery: str, kind: str, occurred_at: Any, data: dict[str, Any]) -> st
     """The JSON posted: its id, its kind, when the event happened, and what the organisation may read of it."""
     document = {"id": delivery, "type": kind, "timestamp": occurred_at.isoformat(), "data": data}
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
-
-
-class ViewFacts:
-    """The facts `payloads` asks for, as the view's tables hold them."""
-
-    def __init__(self, view: WebhooksView) -> None:
-        self.view = view
-
-    def _row(self, table: Any, key: str, *columns: Any) -> Any:
-        return self.view.reader.execute(select(*columns).where(table.c.id == key)).one()
-
-    def organisation(self, organisation_id: UUID) -> str:
-        t = self.view.organisations
-        name = self.view.reader.execute(select(t.c.name).where(t.c.id == str(organisation_id))).scalar()
-        return name if name is not None else ""
-
-    def scheme(self, scheme_id: UUID) -> Parties:
-        s, pa = self.view.schemes, self.view.participants
-        row = self._row(s, str(scheme_id), s.c.title, s.c.commissioner_id, s.c.lead_id, s.c.agreed_version)
-        providers = self.view.reader.execute(
-            select(pa.c.provider_id).where(pa.c.scheme_id == str(scheme_id), pa.c.terms_version == row.agreed_version)
-        ).scalars()
-        lead = None if row.lead_id is None else UUID(row.lead_id)
-        return Parties(scheme_id, row.title, UUID(row.commissioner_id), lead, frozenset(UUID(p) for p in providers))
-
-    def submission(self, submission_id: UUID) -> SubmissionFacts:
-        t = self.view.submissions
-        row = self._row(t, str(submission_id), t.c.scheme_id, t.c.provider_id, t.c.milestone_code, t.c.quarter)
-        return SubmissionFacts(
-            submission_id, UUID(row.scheme_id), UUID(row.provider_id), row.milestone_code, row.quarter
-        )
-
-    def review(self, review_id: UUID) -> tuple[UUID, str]:
-        t = self.view.reviews
-        row = self._row(t, str(review_id), t.c.scheme_id, t.c.quarter)
-        return UUID(row.scheme_id), row.quarter
-
-    def commissioner_of(self, programme_id: UUID) -> UUID:
-        t = self.view.programmes
-        return UUID(self._row(t, str(programme_id), t.c.commissioner_id).commissioner_id)
 
 
 class WebhooksProjection(ViewProjection[WebhooksView]):
@@ -103,12 +62,14 @@ class WebhooksProjection(ViewProjection[WebhooksView]):
             "registered_at": e.timestamp,
         }
         self.view.stage(self.view.endpoints, row)
+        self.facts.forget(("endpoints", row["organisation_id"]))
 
     @process_event.register(WebhookEndpoint.Disabled)
     @process_event.register(WebhookEndpoint.Enabled)
     def _(self, e: WebhookEndpoint.Disabled | WebhookEndpoint.Enabled, tracking: Tracking) -> None:
         enabled = isinstance(e, WebhookEndpoint.Enabled)
         self._endpoint(e, enabled=enabled)
+        self.facts.forget_endpoints_of(e.originator_id)
 
     @process_event.register
     def _(self, e: WebhookEndpoint.SecretRotated, tracking: Tracking) -> None:
@@ -122,15 +83,18 @@ class WebhooksProjection(ViewProjection[WebhooksView]):
     @process_event.register
     def _(self, e: Organisation.Registered, tracking: Tracking) -> None:
         self.view.stage(self.view.organisations, {"id": str(e.originator_id), "name": e.name})
+        self.facts.forget(("organisation", e.originator_id))
 
     @process_event.register
     def _(self, e: Organisation.Renamed, tracking: Tracking) -> None:
         self.view.stage_update(self.view.organisations, {"id": str(e.originator_id)}, name=e.name)
+        self.facts.forget(("organisation", e.originator_id))
 
     @process_event.register
     def _(self, e: Programme.SetUp, tracking: Tracking) -> None:
         row = {"id": str(e.originator_id), "commissioner_id": str(e.commissioner_id)}
         self.view.stage(self.view.programmes, row)
+        self.facts.forget(("programme", e.originator_id))
 
     @process_event.register
     def _(self, e: Scheme.Drafted, tracking: Tracking) -> None:
@@ -143,6 +107,7 @@ class WebhooksProjection(ViewProjection[WebhooksView]):
         }
         self.view.stage(self.view.schemes, row)
         self._participants(e.originator_id, 1, e)
+        self.facts.forget(("scheme", e.originator_id))
 
     @process_event.register(Scheme.DraftAmended)
     @process_event.register(Scheme.VariationProposed)
@@ -151,6 +116,7 @@ class WebhooksProjection(ViewProjection[WebhooksView]):
         version = self.view.reader.execute(select(t.c.terms_version).where(t.c.id == str(e.originator_id))).scalar_one()
         self.view.stage_update(t, {"id": str(e.originator_id)}, title=e.terms.title, terms_version=version + 1)
         self._participants(e.originator_id, version + 1, e)
+        self.facts.forget(("scheme", e.originator_id))
 
     def _participants(self, scheme_id: UUID, version: int, e: Any) -> None:
         for p in e.terms.participants:
@@ -160,36 +126,36 @@ class WebhooksProjection(ViewProjection[WebhooksView]):
     @process_event.register
     def _(self, e: Scheme.Agreed, tracking: Tracking) -> None:
         self.view.stage_update(self.view.schemes, {"id": str(e.originator_id)}, agreed_version=e.terms_version)
+        self.facts.forget(("scheme", e.originator_id))
 
     @process_event.register(Programme.LeadProviderDesignated)
     @process_event.register(Programme.LeadProviderRedesignated)
     def _(self, e: Programme.LeadProviderDesignated | Programme.LeadProviderRedesignated, tracking: Tracking) -> None:
         self.view.stage_update(self.view.schemes, {"id": str(e.scheme_id)}, lead_id=str(e.provider_id))
+        self.facts.forget(("scheme", e.scheme_id))
 
     @process_event.register
     def _(self, e: Submission.EvidenceSubmitted, tracking: Tracking) -> None:
-        self.view.stage(self.view.submissions, submission_row(e))
+        row = submission_row(e)
+        self.view.stage(self.view.submissions, row)
+        self.facts.learn_submission(e.originator_id, row)
 
     @process_event.register
     def _(self, e: QuarterReview.Opened, tracking: Tracking) -> None:
-        self.view.stage(self.view.reviews, review_row(e))
+        row = review_row(e)
+        self.view.stage(self.view.reviews, row)
+        self.facts.learn_review(e.originator_id, row)
 
     def _deliver(self, e: Any, tracking: Tracking) -> None:
         tellings = told(e, self.facts)
         if not tellings:
             return
-        t, rows = self.view.endpoints, []
-        organisations = sorted({str(telling.organisation_id) for telling in tellings})
-        endpoints = self.view.reader.execute(
-            select(t.c.id, t.c.organisation_id, t.c.kinds)
-            .where(t.c.organisation_id.in_(organisations), t.c.enabled.is_(True))
-            .order_by(t.c.id)
-        ).all()
+        rows = []
         for telling in tellings:
-            for endpoint in endpoints:
-                if endpoint.organisation_id == str(telling.organisation_id) and _wants(endpoint.kinds, telling):
+            for endpoint in self.facts.endpoints(str(telling.organisation_id)):
+                if _wants(endpoint.kinds, telling):
                     rows.append(self._row(endpoint.id, telling, e, tracking.notification_id))
-        insert_new(self.view.reader, self.view.outbox, rows)
+        self.view.stage_new(self.view.outbox, rows)
 
     @staticmethod
     def _row(endpoint_id: str, telling: Told, e: Any, position: int) -> dict[str, Any]:
