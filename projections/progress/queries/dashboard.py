@@ -34,7 +34,7 @@ def provider_dashboard(view: ProgressView, provider_id: str, today: date | None 
     Read on one connection in as many statements however many programmes the provider is in: the rows are grouped
     by programme once, and every programme's payment rules, weights and labels are read together."""
     g, pr, s, pa = view.programmes, view.providers, view.schemes, view.participants
-    with view.database.engine.connect() as conn:
+    with view.database.reading() as conn:
         joined = conn.execute(select(g).join(pr, pr.c.programme_id == g.c.id).where(pr.c.provider_id == provider_id))
         programmes = sorted(joined, key=lambda g: programme_order(g.contract_year, g.health_economy, g.id))
         schemes = conn.execute(
