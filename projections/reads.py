@@ -115,9 +115,12 @@ def sharing_reads() -> Iterator[SharedReads]:
         shared.end()
 
 
-def shared_reads() -> SharedReads | None:
-    """The scope this context's reads share a connection in, if any."""
-    return _shared.get()
+def put_back_reads() -> None:
+    """Give this context's shared read connections back to their pools until its next read, if it shares any: for a
+    request about to wait (for its body, for the views)."""
+    shared = _shared.get()
+    if shared is not None:
+        shared.put_back()
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from domain.actors import Role
 from projections.database import ViewDatabase
 from tests.builders import ACUTE, ACUTE_ID, OPERATOR, quick_hash
 from tests.integration.given import accepted, agreed_scheme
+from tests.integration.read_models import views_of
 
 PASSWORD = "a long enough password"
 
@@ -40,13 +41,16 @@ class Served:
 
 @pytest.fixture
 def served(settings: Settings) -> Iterator[Served]:
-    """Alice of the acute trust, whose evidence for M1 was accepted, signed in to a server whose views hold it."""
-    signed = settings.model_copy(update={"secret_key": SecretStr("r" * 48), "embedded_projector": True})
+    """Alice of the acute trust, whose evidence for M1 was accepted, signed in to a server whose views hold it; no
+    projector runs beside it, so the views' pools serve the requests alone."""
+    signed = settings.model_copy(update={"secret_key": SecretStr("r" * 48), "embedded_projector": False})
     app = build_application(signed)
     agreed = agreed_scheme(app)
     accepted(app, agreed.scheme_id, ACUTE, "M1")
     app.register_user(OPERATOR, "alice", ACUTE_ID, Role.PROVIDER, quick_hash(PASSWORD))
     head = app.recorder.max_notification_id() or 0
+    with views_of(signed) as views:
+        views.caught_up(app)
     app.close()
     with TestClient(create_app(signed)) as client:
         token = client.post("/api/v1/auth/token", data={"username": "alice", "password": PASSWORD}).json()
