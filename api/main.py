@@ -14,6 +14,7 @@ from api.storage.attachments import AttachmentStore
 from api.http.catch_up import CatchUpOncePerRequest
 from api.http.faults import Faults
 from api.http.guard import BodyGuard
+from api.http.read_scope import SharedReadsPerRequest
 from api.storage.idempotency import IdempotencyKeys
 from api.live import asyncapi, endpoint as live
 from api.live.hub import Hub
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CatchUpOncePerRequest)
     app.add_middleware(BodyGuard, settings=settings, pages=web.fault_page)
     app.add_middleware(Faults, pages=web.fault_page)
+    app.add_middleware(SharedReadsPerRequest)  # outside the guard and the fault pages, which read too
     app.add_middleware(measured.RequestMetrics)
     app.add_middleware(CorrelationIdMiddleware, validator=well_formed_request_id)  # X-Request-ID, on every log line
     app.include_router(health.router)

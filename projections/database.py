@@ -28,9 +28,11 @@ from sqlalchemy.types import String as StringType
 from sqlalchemy.types import TypeDecorator
 
 from projections.connections import connection_options
+from projections.reads import reading_on
 from projections.safe import fit_text, safe_decimal, safe_text
 
 DECIMAL_TEXT_LENGTH = 40
+STANDING_ALONE = "corral_standing_alone"  # SQLite: a connection for reads, each statement its own transaction
 
 
 class DecimalText(TypeDecorator[Decimal]):
@@ -112,7 +114,8 @@ def one_creator_at_a_time(conn: Connection, schema: str | None) -> None:
 
 
 class ViewDatabase:
-    """An engine, the views' table definitions, and the tracking row each projection advances."""
+    """An engine for the views' writes and one for their reads, the views' table definitions, and the tracking row
+    each projection advances."""
 
     def __init__(self, url: str, schema: str | None = None, options: str = "") -> None:
         """`options`: the libpq options each PostgreSQL connection starts with, e.g. `-c lock_timeout=5000`."""
@@ -123,6 +126,9 @@ class ViewDatabase:
             self.engine: Engine = create_engine(url, pool_pre_ping=True, connect_args={"timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
+            # SQLite has no isolation to switch: a read is a connection of the same pool that begins no transaction.
+            self.reads: Engine = self.engine
+            self._read_options: dict[str, Any] = {STANDING_ALONE: True}
         else:
             # Views are rebuilt from the log and commit atomically with their tracking, so a crash can
             # only lose view commits that are then re-applied: they need not wait for the disk.
@@ -132,6 +138,14 @@ class ViewDatabase:
                 executemany_mode="values_plus_batch",
                 connect_args=connection_options("-c synchronous_commit=off", options),
             )
+            # Reads (see projections/reads.py): AUTOCOMMIT and read-only from the moment each connection is made,
+            # and not pinged on checkout; a statement on a dropped connection is retried once on a fresh one.
+            self.reads = create_engine(
+                url,
+                isolation_level="AUTOCOMMIT",
+                connect_args=connection_options("-c default_transaction_read_only=on", options),
+            )
+            self._read_options = {}
         self.metadata = MetaData(schema=schema)
         self.tracking = Table(
             "projection_tracking",
@@ -176,10 +190,10 @@ class ViewDatabase:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        """A connection for a read that needs no transaction of its own: on PostgreSQL each statement stands
-        alone, sparing the round trips to begin and roll back one."""
-        with self.engine.connect() as conn:
-            yield conn if self.is_sqlite else conn.execution_options(isolation_level="AUTOCOMMIT")
+        """A connection for reads, each statement standing alone, with no transaction to begin or end: the one the
+        request's reads share, inside `projections.reads.sharing_reads()`, else one of the block's own."""
+        with reading_on(self.reads, self._read_options) as conn:
+            yield conn
 
     def ping(self) -> None:
         """Raise unless the database answers."""
@@ -211,6 +225,7 @@ class ViewDatabase:
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+        self.reads.dispose()
 
 
 def ping(engine: Engine) -> None:
@@ -239,4 +254,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else "BEGIN")
+    chosen = conn.get_execution_options()
+    if not chosen.get(STANDING_ALONE):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if chosen.get("sqlite_immediate") else "BEGIN")

@@ -114,7 +114,7 @@ def _compare(app: Corral, live: ViewProjection[Any], scratch: ViewProjection[Any
     position, live_rows = _settled_rows(live)
     catch_up(app, scratch, until=position)
     differences = []
-    with live.view.database.engine.connect() as conn:
+    with live.view.database.reading() as conn:
         for live_table, scratch_table in zip(live.view.tables, scratch.view.tables, strict=True):
             expected = _rows(conn, scratch_table)
             actual = live_rows[live_table.name]
@@ -131,7 +131,7 @@ def _settled_rows(live: ViewProjection[Any], attempts: int = 20) -> tuple[int, d
     """The live rows and the position they reflect, read again if the projector moved on meanwhile."""
     for _ in range(attempts):
         before = live.view.position
-        with live.view.database.engine.connect() as conn:
+        with live.view.database.reading() as conn:
             rows = {t.name: _rows(conn, t) for t in live.view.tables}
         if live.view.position == before:
             return before, rows

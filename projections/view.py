@@ -248,7 +248,7 @@ class View(TrackingRecorder):
 
     def max_tracking_id(self, application_name: str) -> int | None:
         """The last position applied, or None before the first."""
-        with self.database.engine.connect() as conn:
+        with self.database.reading() as conn:
             row = conn.execute(self._tracking_row()).first()
         return row.position if row is not None and row.position else None
 

@@ -38,6 +38,7 @@ from projections.audit.view import AuditView
 from projections.notifications.view import NotificationsView
 from projections.webhooks import WebhooksView
 from projections.progress.view import ProgressView
+from projections.reads import put_back_reads
 from projections.registry import view_of
 
 T = TypeVar("T")
@@ -245,6 +246,7 @@ async def views_after(
     if after is None:
         return
     hub: Hub = request.app.state.hub
+    put_back_reads()  # no connection is held idle while the views catch up
     try:
         reached = await hub.waits.reached(after, timeout=VIEWS_WAIT)
     except PositionBeyondLogError as error:

@@ -28,6 +28,7 @@ from api.http.faults import answer
 from api.http.security import SignInError, read_token
 from api.http.session import COOKIE, SAFE_METHODS
 from api.storage.settings import Settings
+from projections.reads import put_back_reads
 
 # Choosing a password by a set-password link is a sign-in too: no session yet, and its token is the proof.
 SIGN_IN_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/auth/session", "/sign-in", "/set-password"})
@@ -70,6 +71,8 @@ class BodyGuard:
                 scope[CALLER] = await run_in_threadpool(self._caller, connection)
             except SignInError as error:
                 return await self._unsigned(scope, str(error))(scope, receive, send)
+            finally:
+                put_back_reads()  # not held idle while the body arrives, however slowly
         await self.app(scope, *_limited(scope, receive, send, limit, lambda: self._too_large(scope, limit)))
 
     def _caller(self, connection: HTTPConnection) -> Caller:

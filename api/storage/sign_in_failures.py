@@ -27,7 +27,7 @@ class SignInFailures:
 
     def latest(self, counted_as: str, since: datetime, limit: int) -> list[datetime]:
         """When the last `limit` failures counted this way since then happened, the latest first."""
-        with self.database.engine.connect() as conn:
+        with self.database.reading() as conn:
             recent = conn.execute(
                 select(self.table.c.failed_at)
                 .where(self.table.c.counted_as == counted_as, self.table.c.failed_at >= since)

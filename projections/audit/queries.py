@@ -89,7 +89,7 @@ def audit_trail(
         conditions.append(t.c.occurred_at < until)
     if before_position is not None:
         conditions.append(t.c.position < before_position)
-    with view.database.engine.connect() as conn:
+    with view.database.reading() as conn:
         if since is not None or until is not None:
             conditions += _positions_between(conn, view, since, until)
         named_rows = _with_names(view, select(t)).where(*conditions)

@@ -1,5 +1,5 @@
 """Reads cost what they show: a provider's dashboard runs as many statements on one connection whether the provider
-is in one programme or in several, counted on the views' own engine (no timing)."""
+is in one programme or in several, counted on the engine the views are read through (no timing)."""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ class Counted:
 
 @contextmanager
 def counting(view: ProgressView) -> Iterator[Counted]:
-    """Count what the views' engine runs inside the block."""
-    counted, engine = Counted(), view.database.engine
+    """Count what the views' read engine runs inside the block."""
+    counted, engine = Counted(), view.database.reads
 
     def statement(*_: Any) -> None:
         counted.statements += 1

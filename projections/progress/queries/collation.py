@@ -56,7 +56,7 @@ def collation_board(view: ProgressView, scheme_id: str, quarter: Quarter, today:
     rows = load_progress(view, today, scheme_id=scheme_id, quarter=quarter.value)
     names = organisation_names(view)
     r, n, d, s = view.reviews, view.nudges, view.pack_deadlines, view.schemes
-    with view.database.engine.connect() as conn:
+    with view.database.reading() as conn:
         pack_due = conn.execute(
             select(d.c.due)
             .join(s, and_(s.c.id == d.c.scheme_id, s.c.agreed_version == d.c.terms_version))

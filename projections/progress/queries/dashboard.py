@@ -32,7 +32,7 @@ class ProgrammeDashboard:
 
 def joined_programmes(view: ProgressView, provider_id: str, year: int | None = None) -> list[ProgrammeFacts]:
     """The programmes the provider has joined (of `year` alone, when given), in `programme_order`."""
-    with view.database.engine.connect() as conn:
+    with view.database.reading() as conn:
         return _joined(conn, view, provider_id, year)
 
 
@@ -61,7 +61,7 @@ def provider_dashboard(
     Read on one connection in as many statements however many programmes the provider is in: the rows are grouped
     by programme once, and every programme's payment rules, weights and labels are read together."""
     s, pa = view.schemes, view.participants
-    with view.database.engine.connect() as conn:
+    with view.database.reading() as conn:
         programmes = _joined(conn, view, provider_id, None) if programmes is None else programmes
         ids = [p.id for p in programmes]
         schemes = conn.execute(

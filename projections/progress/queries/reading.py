@@ -201,11 +201,11 @@ def fetch(view: ProgressView, query: Any, conn: Connection | None = None) -> lis
 
 @contextmanager
 def reading(view: ProgressView, conn: Connection | None = None) -> Iterator[Connection]:
-    """`conn` when given (inside a batch, or a read sharing one), else a connection of its own for the block."""
+    """`conn` when given (inside a batch, or a read sharing one), else the views' reading connection for the block."""
     if conn is not None:
         yield conn
         return
-    with view.database.engine.connect() as own:
+    with view.database.reading() as own:
         yield own
 
 
@@ -222,5 +222,5 @@ def programme_order(contract_year: int, health_economy: str, programme_id: str) 
 
 def organisation_names(view: ProgressView) -> dict[str, str]:
     """Every organisation's current name, by id."""
-    with view.database.engine.connect() as conn:
+    with view.database.reading() as conn:
         return {r.id: r.name for r in conn.execute(select(view.organisations.c.id, view.organisations.c.name))}
