@@ -1,0 +1,117 @@
+"""Reads of the log and the snapshots, answered as the library's are, from one Core statement per shape of query,
+built on first use; on PostgreSQL in one round trip on an autocommit connection (api/storage/event_store.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import sqlalchemy.exc
+from eventsourcing.persistence import StoredEvent
+from eventsourcing_sqlalchemy.datastore import transactions
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder
+from sqlalchemy import Engine, Select, bindparam, func, select
+
+from projections.database import one_creator_at_a_time
+
+T = TypeVar("T")
+
+
+class BuiltOnceReads(SQLAlchemyAggregateRecorder):
+    """Reads that answer as the library's do, from one Core statement per shape of query, built on first use.
+
+    The library builds an ORM query on every call, and every load of a cached aggregate runs one to fast-forward
+    it (several a command): a load took 2-3x as long on SQLite and ~1.7x on PostgreSQL that way."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._statements: dict[tuple[Any, ...], Select[Any]] = {}
+
+    def create_table(self) -> None:
+        """The library's, one process at a time on PostgreSQL (as the views' tables are): servers and projectors
+        starting together on an empty database would otherwise race to create the same table and all but one fail."""
+        engine = self.datastore.engine
+        assert isinstance(engine, sqlalchemy.Engine)
+        if engine.dialect.name != "postgresql":
+            super().create_table()
+            return
+        with engine.begin() as conn:
+            one_creator_at_a_time(conn, self.schema_name)
+            for table in self.tables:
+                table.create(conn, checkfirst=True)
+
+    def select_events(
+        self,
+        originator_id: Any,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
+        """An aggregate's events, optionally after `gt` and up to `lte`, in version order (or reversed)."""
+        table = self.events_record_cls.__table__
+        version = table.c.originator_version
+
+        def statement() -> Select[Any]:
+            query = select(table.c.originator_id, version, table.c.topic, table.c.state)
+            query = query.where(table.c.originator_id == bindparam("originator_id"))
+            if gt is not None:
+                query = query.where(version > bindparam("gt"))
+            if lte is not None:
+                query = query.where(version <= bindparam("lte"))
+            query = query.order_by(version.desc() if desc else version)
+            return query if limit is None else query.limit(bindparam("limit"))
+
+        shape = ("events", gt is None, lte is None, desc, limit is None)
+        params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
+        return [StoredEvent(**stored_fields(row)) for row in self._read(shape, statement, params)]
+
+    def _read(self, shape: tuple[Any, ...], statement: Callable[[], Select[Any]], params: dict[str, Any]) -> Any:
+        """Rows of the statement of this shape (built the first time), bound to the parameters that are given. Inside
+        a transaction a caller holds, read in it (its own saves are seen); else, on PostgreSQL, in one round trip on
+        an autocommit connection, retried once on a fresh connection if the pooled one had been dropped."""
+        query = self._statements.get(shape)
+        if query is None:
+            query = self._statements[shape] = statement()
+        bound = {k: v for k, v in params.items() if v is not None}
+        autocommit = getattr(self.datastore, "autocommit", None)
+        if autocommit is None or transactions.get(None) is not None:
+            with self.transaction(commit=False) as session:
+                return session.execute(query, bound).all()
+        return retried_once(lambda: _rows(autocommit, query, bound))
+
+    def max_notification_id(self) -> int | None:
+        """The log's highest position, or None while it is empty."""
+        table = self.events_record_cls.__table__
+
+        def statement() -> Select[Any]:
+            return select(func.max(table.c.id))
+
+        return self._read(("max",), statement, {})[0][0]  # type: ignore[no-any-return]
+
+
+def _rows(engine: Engine, query: Select[Any], params: dict[str, Any]) -> Any:
+    with engine.connect() as conn:
+        return conn.execute(query, params).all()
+
+
+def retried_once(read: Callable[[], T]) -> T:
+    """The read; once more on a fresh connection if the pool's had been dropped (the server restarted, or ended the
+    session): reads are safe to repeat, and the pool pings no connection before lending it."""
+    try:
+        return read()
+    except sqlalchemy.exc.DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return read()
+
+
+def stored_fields(row: Any) -> dict[str, Any]:
+    """A stored event's fields from a row (some drivers give the state as a memoryview)."""
+    state = bytes(row.state) if isinstance(row.state, memoryview) else row.state
+    return {
+        "originator_id": row.originator_id,
+        "originator_version": row.originator_version,
+        "topic": row.topic,
+        "state": state,
+    }
