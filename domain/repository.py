@@ -114,6 +114,14 @@ class LogFollowingRepository(Repository[UUID]):
             self._refuse_changed(aggregate)
         return deepcopy(aggregate) if deepcopy_from_cache else aggregate
 
+    def __contains__(self, aggregate_id: object) -> bool:
+        """Whether the aggregate exists, as of this scope's catch-up (nothing is copied to say so)."""
+        try:
+            self.get(aggregate_id, deepcopy_from_cache=False)  # type: ignore[arg-type]
+        except AggregateNotFoundError:
+            return False
+        return True
+
     def catch_up(self) -> None:
         """Bring the cached aggregates up to the log's newest event: once per command scope, else every call. A
         thread that waited while another caught up, in a read begun after it asked, needs no read of its own."""
