@@ -2,9 +2,10 @@
 
 Opening a socket asks whether its token was signed out, and who its account is now; subscribing asks what the topic
 covers for that actor. Each answer is remembered (memo.py) until the hub hears of something that may change it:
-- who a token names (its account, at the token's password generation) and a topic as authorised for a role,
-  organisation and programmes granted: until an access change (an account's or API client's change, a lead
-  designated, a provider joining, terms agreed), which the hub hears in log order before any later change;
+- who a token names (its account, at the token's password generation) and a topic as authorised for an actor
+  (its user, organisation, role and programmes granted): until an access change (an account's or API client's
+  change, a lead designated, a provider joining, terms agreed), which the hub hears in log order before any later
+  change;
 - whether a token was signed out: until a sign-out of it is heard, or the hub listens again after a gap, when any
   sign-out may have gone unheard.
 A socket opened on an answer the log has already moved past is in the hub's reach when the change arrives, and is
@@ -21,7 +22,7 @@ from api.live.memo import Memo
 from api.live.topics import Topic, authorise
 from api.http.security import SignInError, TokenClaims, actor_from_claims
 from api.storage.revocations import RevokedTokens
-from domain.actors import Actor, Role
+from domain.actors import Actor
 from domain.application import Corral
 from projections.progress.view import ProgressView
 
@@ -35,7 +36,7 @@ class Admissions:
         self.corral, self.revocations, self.readings = corral, revocations, readings
         self.signed_out: Memo[str, bool] = Memo()
         self.actors: Memo[tuple[str, int], Actor] = Memo()
-        self.topics: Memo[tuple[Role, UUID, frozenset[UUID], str], Topic] = Memo()
+        self.topics: Memo[tuple[Actor, frozenset[UUID], str], Topic] = Memo()
 
     async def actor(self, claims: TokenClaims) -> Actor:
         """The actor valid claims name, as `actor_from_claims` would answer; SignInError if none."""
@@ -46,8 +47,8 @@ class Admissions:
 
     async def topic(self, actor: Actor, name: str) -> Topic:
         """The topic as this actor may follow it; DomainError if not theirs to read."""
-        key = (actor.role, actor.organisation_id, actor.programmes, name)
-        return await self.topics.get(key, partial(authorise, self.readings, actor, name))
+        who = (actor, actor.programmes)  # all an actor is: an inbox is one user's, an auditor's grants its own
+        return await self.topics.get((*who, name), partial(authorise, self.readings, actor, name))
 
     def identify(self, claims: TokenClaims) -> Actor:
         """Who the claims name now, read afresh, remembering nothing (in a thread): the hub's check after a change."""

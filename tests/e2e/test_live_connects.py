@@ -13,9 +13,10 @@ from websockets.exceptions import InvalidStatus
 
 from api.live.client import LiveClient
 from api.storage.settings import Settings
-from tests.builders import ACUTE_ID
+from domain.actors import Role
+from tests.builders import ACUTE_ID, OPERATOR, quick_hash
 from tests.e2e.serving import run
-from tests.e2e.test_live import World, next_of, world_on
+from tests.e2e.test_live import PASSWORD, World, next_of, world_on
 from tests.e2e.test_live_access import ACUTE_ADMIN, closed_after
 
 SOCKETS = 200
@@ -115,3 +116,23 @@ def test_a_dashboard_one_organisation_follows_is_still_refused_to_another(world:
         return str(reason)
 
     assert run(scenario()) == "no dashboard of that provider is yours to see"
+
+
+def test_an_inbox_its_user_follows_is_still_refused_to_a_colleague_of_the_same_organisation_and_role(
+    world: World,
+) -> None:
+    corral = world.server.app.state.corral
+    corral.register_user(OPERATOR, "adam", ACUTE_ID, Role.PROVIDER, quick_hash(PASSWORD))
+    answer = httpx.post(f"{world.server.http}/api/v1/auth/token", data={"username": "adam", "password": PASSWORD})
+    world.tokens["adam"] = answer.json()["access_token"]
+
+    async def scenario() -> str:
+        sockets = await following(world, "alice", "inbox:alice", 5)
+        async with world.live("adam") as adam:
+            await adam.subscribe("inbox:alice")
+            reason = (await next_of(adam, "refused"))["reason"]
+        for live in sockets:
+            await live.close()
+        return str(reason)
+
+    assert run(scenario()) == "there is no inbox 'alice' for you to follow"
