@@ -75,6 +75,7 @@ class Rebuilt:
 
     events: int
     samples_kib: tuple[int, ...]
+    by_view: tuple[tuple[str, int], ...]  # each view's name and the memory after its last batch
 
     @property
     def flat(self) -> float:
@@ -150,7 +151,8 @@ class MemoryReport:
         bullets.append(
             f"- projector rebuilding {self.rebuilt.events:,} events: {len(samples)} batches, "
             f"{number(samples[0] / 1024)} MiB after the first, peak {number(max(samples) / 1024)} MiB, "
-            f"{number(samples[-1] / 1024)} MiB after the last (end/start {ratio(self.rebuilt.flat)})"
+            f"{number(samples[-1] / 1024)} MiB after the last (end/start {ratio(self.rebuilt.flat)}); after each view: "
+            + ", ".join(f"{view} {number(kib / 1024)} MiB" for view, kib in self.rebuilt.by_view)
         )
         return bullets
 
@@ -216,22 +218,24 @@ def measure_rebuild(settings: Settings, events: int) -> Rebuilt:
     mine, theirs = context.Pipe()
     process = context.Process(target=_rebuild_sampled, args=(settings, theirs), name="bench-rebuild")
     process.start()
-    samples: tuple[int, ...] = mine.recv()
+    samples, by_view = mine.recv()
     process.join()
-    return Rebuilt(log, samples)
+    return Rebuilt(log, samples, by_view)
 
 
 def _rebuild_sampled(settings: Settings, pipe: Connection) -> None:
     app = build_application(settings)
     database, projections = build_views(settings)
     samples: list[int] = []
+    by_view = []
     try:
         for projection in projections:
             rebuild(app, projection, on_batch=lambda _: samples.append(rss_kib(os.getpid())))
+            by_view.append((projection.view.name, samples[-1]))
     finally:
         database.close()
         app.close()
-        pipe.send(tuple(samples))
+        pipe.send((tuple(samples), tuple(by_view)))
 
 
 def run(sockets: int = SOCKETS, rounds: int = ROUNDS, events: int = EVENTS) -> Section:

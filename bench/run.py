@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--memory-rounds", type=int, default=memory.ROUNDS, help="interleaved rounds of the memory runs"
     )
-    parser.add_argument("--memory-events", type=int, default=memory.EVENTS, help="log size for the projector's memory")
+    parser.add_argument(
+        "--memory-events", type=int, default=20_000, help="log size for the projector's memory (quick: 20,000)"
+    )
     parser.add_argument("--no-write", action="store_true", help=f"print only; leave {BENCHMARKS.name} alone")
     args = parser.parse_args(argv)
     if len(args.live_subscribers) != len(args.live_samples):
