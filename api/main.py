@@ -123,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SharedReadsPerRequest)  # outside the guard and the fault pages, which read too
     app.add_middleware(measured.RequestMetrics)
     app.add_middleware(CorrelationIdMiddleware, validator=well_formed_request_id)  # X-Request-ID, on every log line
+    app.include_router(live.router, prefix="/api/v1")  # first: a socket's handshake is routed past no HTTP route
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(auth.router, prefix="/api/v1")
@@ -160,7 +161,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(clients.router, prefix="/api/v1")
     app.include_router(notifications.router, prefix="/api/v1")
     app.include_router(webhooks.router, prefix="/api/v1")
-    app.include_router(live.router, prefix="/api/v1")
     app.include_router(asyncapi.router)  # beside /openapi.json, outside it
     if settings.live_send == "fast":
         app.add_middleware(ServerSend)  # outermost: the fast path finds uvicorn's own send behind it

@@ -1,4 +1,5 @@
-"""The HTTP baseline: a bare FastAPI app with one plain `def` read and one JSON POST, nothing behind them.
+"""The HTTP baseline: a bare FastAPI app with one plain `def` read and one JSON POST, nothing behind them; and the
+websocket baseline (bench/memory.py): a socket that answers its first message `subscribed` and is then held open.
 
 Served by uvicorn with Corral's worker count: `python -m uvicorn bench.http_bare:app --workers 2`.
 """
@@ -10,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel
 
 app = FastAPI()
@@ -41,3 +42,16 @@ def read(size: int) -> list[dict[str, Any]]:
 def submit(body: EvidenceIn) -> dict[str, Any]:
     """Take the body and answer as a recorded command does."""
     return {"id": "00000000-0000-0000-0000-000000000000", "version": 1, "position": len(body.narrative)}
+
+
+@app.websocket("/live")
+async def live(websocket: WebSocket) -> None:
+    """Accept, answer the subscription, and hold the socket until the client goes."""
+    await websocket.accept()
+    try:
+        await websocket.receive_text()
+        await websocket.send_text(json.dumps({"type": "subscribed"}))
+        while True:
+            await websocket.receive_text()
+    except WebSocketDisconnect:
+        pass

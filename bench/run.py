@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench import growth, http, lag, live, machine, payments, rebuild, report, saves
+from bench import growth, http, lag, live, machine, memory, payments, rebuild, report, saves
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
@@ -36,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--growth-rounds", type=int, default=growth.ROUNDS, help="interleaved rounds of the growth reads"
     )
+    parser.add_argument("--memory-sockets", type=int, default=memory.SOCKETS, help="sockets held in the memory runs")
+    parser.add_argument(
+        "--memory-rounds", type=int, default=memory.ROUNDS, help="interleaved rounds of the memory runs"
+    )
+    parser.add_argument(
+        "--memory-events", type=int, default=20_000, help="log size for the projector's memory (quick: 20,000)"
+    )
     parser.add_argument("--no-write", action="store_true", help=f"print only; leave {BENCHMARKS.name} alone")
     args = parser.parse_args(argv)
     if len(args.live_subscribers) != len(args.live_samples):
@@ -55,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         http.run(args.http_clients, args.http_rounds),
         payments.run(args.payments_providers, args.payments_calls),
         growth.run(rounds=args.growth_rounds),
+        memory.run(args.memory_sockets, args.memory_rounds, args.memory_events),
     ]
     for line in (r.line() for section in sections for measured in section.reports for r in measured.results()):
         print(line, flush=True)

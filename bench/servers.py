@@ -219,11 +219,19 @@ def serving(settings: Settings, secret: str, folder: Path, workers: int = 1, **v
 def serving_app(app: str, folder: Path, workers: int = 1, ready: str = "/openapi.json") -> Iterator[int]:
     """APP (`module:attribute`) served as `corral serve` serves Corral's (`bench/serve_app.py`), on a free port with
     `workers` processes, until the block ends; its port."""
+    with app_service(app, folder, workers, ready) as service:
+        assert service.port is not None
+        yield service.port
+
+
+@contextmanager
+def app_service(app: str, folder: Path, workers: int = 1, ready: str = "/openapi.json") -> Iterator[Service]:
+    """As `serving_app`, the service itself (its port and process)."""
     port = free_port()
     command = [sys.executable, "-m", "bench.serve_app", app, "--workers", str(workers)]
     service = Service(command, dict(os.environ), port=port, ready=ready, log=folder / "baseline.log", cwd=ROOT)
     with running(service):
-        yield port
+        yield service
 
 
 @dataclass(frozen=True)

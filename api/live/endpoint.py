@@ -23,7 +23,6 @@ import json
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from starlette.concurrency import run_in_threadpool
 
 from api.http.errors import problem
 from api.live import uvicorn_fast
@@ -31,7 +30,7 @@ from api.live.hub import Hub
 from api.live.limits import TooManySocketsError
 from api.observability.metrics import LIVE_CONNECTIONS
 from api.live.sockets import SESSION_ENDED, TOO_BIG, Client, Identity, Send, WriteNow
-from api.http.security import SignInError, TokenClaims, actor_from_claims, read_token
+from api.http.security import SignInError, TokenClaims, read_token
 from api.http.session import COOKIE
 from domain.actors import Actor
 from domain.errors import DomainError
@@ -52,7 +51,7 @@ async def live(websocket: WebSocket) -> None:
     try:
         while True:  # checked again if access changed meanwhile: the hub's re-check may not have seen this socket
             epoch = hub.epoch
-            actor, claims, by_cookie = await run_in_threadpool(_signed_in, websocket)
+            actor, claims, by_cookie = await _signed_in(websocket, hub)
             if epoch == hub.epoch:
                 break
         if by_cookie and origin is None:
@@ -83,7 +82,7 @@ async def live(websocket: WebSocket) -> None:
     if client.closing is not None:
         try:  # a peer that stopped reading never takes the close frame: give up and drop the connection
             await asyncio.wait_for(websocket.close(*client.closing), CLOSE_WAIT)
-        except (TimeoutError, RuntimeError, OSError):
+        except (TimeoutError, RuntimeError, OSError, WebSocketDisconnect):  # or it went first
             pass
 
 
@@ -137,8 +136,9 @@ async def _handle(hub: Hub, client: Client, text: str) -> None:
             client.put(_refused(topic_name, str(error)))
 
 
-def _signed_in(websocket: WebSocket) -> tuple[Actor, TokenClaims, bool]:
-    """The actor the bearer token or session cookie names; SignInError if neither is valid."""
+async def _signed_in(websocket: WebSocket, hub: Hub) -> tuple[Actor, TokenClaims, bool]:
+    """The actor the bearer token or session cookie names, as the hub remembers it (admissions.py); SignInError if
+    neither is valid."""
     app = websocket.app
     scheme, _, token = websocket.headers.get("authorization", "").partition(" ")
     by_cookie = scheme.lower() != "bearer" or not token
@@ -147,7 +147,7 @@ def _signed_in(websocket: WebSocket) -> tuple[Actor, TokenClaims, bool]:
     if not token:
         raise SignInError("sign in first: send a bearer token or the session cookie")
     claims = read_token(token, app.state.settings.signing_key())
-    return actor_from_claims(app.state.corral, claims, app.state.revocations.is_revoked), claims, by_cookie
+    return await hub.admissions.actor(claims), claims, by_cookie
 
 
 async def _deny(websocket: WebSocket, status_code: int, detail: str) -> None:

@@ -9,7 +9,8 @@ event loop, where all subscription state lives, so ordering needs no locks:
 - before a row that may take access away (guard.py) is offered, the sockets and subscriptions it concerns are
   checked again in a thread, while every later row waits: a socket whose token no longer names an actor is
   closed, a subscription no longer allowed is dropped with a `revoked` message, one whose scope changed gets
-  its new topic. A sign-out (api/storage/revocations.py) closes that token's sockets at once.
+  its new topic. A sign-out (api/storage/revocations.py) closes that token's sockets at once;
+- who a token names and what a topic covers are remembered until one of those is heard (admissions.py).
 
 As `delivered` moves, it wakes the HTTP reads waiting to see a position (`?after=`, waits.py).
 """
@@ -22,15 +23,15 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from api.live.admissions import SIGNED_OUT, Admissions
 from api.live.guard import ACCOUNTS, Verdict, changes_access, concerned, recheck
 from api.live.inbox import Inboxes
 from api.live.limits import Allowance, LiveLimits
 from api.live.sockets import GONE, IDLE, SESSION_ENDED, TOO_SLOW, Client, Identity, Send, Subscription, WriteNow
-from api.live.topics import Topic, authorise, require_topic_scope
+from api.live.topics import Topic, require_topic_scope
 from api.live.waits import Waits
 from api.storage.revocations import RevokedTokens
-from api.http.security import SignInError, TokenClaims, actor_from_claims
-from domain.actors import Actor
+from api.http.security import SignInError
 from domain.application import Corral
 from projections.audit.queries import changes_in
 from projections.audit.view import AuditView
@@ -41,7 +42,6 @@ from projections.registry import view_of
 
 log = logging.getLogger("corral.live")
 
-SIGNED_OUT = "this session was signed out: sign in again"
 REMEMBERED_SIGN_OUTS = 10_000
 
 
@@ -59,6 +59,7 @@ class Hub:
         self.readings = view_of(projections, ProgressView)
         self.inboxes = Inboxes(view_of(projections, Inboxes.VIEW))
         self.corral, self.revocations, self.limits = corral, revocations, limits
+        self.admissions = Admissions(corral, revocations, self.readings)
         self.chunk = max(1, limits.queue_size // 8)  # rows offered between pauses that let backlogs drain
         self.idle_beats = max(1, round(limits.idle_seconds / limits.heartbeat_seconds))
         self.delivered = 0
@@ -137,7 +138,7 @@ class Hub:
         require_topic_scope(client.identity.claims.scopes, name)
         while True:  # authorised again if access changed meanwhile: the pass that followed may have missed this one
             epoch = self.epoch
-            topic = await asyncio.to_thread(authorise, self.readings, client.identity.actor, name)
+            topic = await self.admissions.topic(client.identity.actor, name)
             if epoch == self.epoch:
                 break
         self.unsubscribe(client, name)
@@ -205,6 +206,7 @@ class Hub:
             self._loop.call_soon_threadsafe(self._signed_out, [token_id])
 
     def _signed_out(self, token_ids: Iterable[str]) -> None:
+        self.admissions.tokens_signed_out(token_ids := list(token_ids))
         for token_id in token_ids:
             self._sign_outs[token_id] = None
         while len(self._sign_outs) > REMEMBERED_SIGN_OUTS:
@@ -214,7 +216,8 @@ class Hub:
                 client.cut_off(SESSION_ENDED, SIGNED_OUT)
 
     async def _resumed(self) -> None:
-        """Listening again (PostgreSQL), so a sign-out may have gone unheard: look for those of open sockets."""
+        """Listening again (PostgreSQL), so a sign-out may have gone unheard: ask afresh of open sockets' tokens."""
+        self.admissions.tokens_signed_out(None)
         tokens = {client.identity.claims.token_id for client in self.clients if client.identity is not None}
         if tokens:
             self._signed_out(await asyncio.to_thread(self.revocations.revoked_among, tokens))
@@ -222,11 +225,12 @@ class Hub:
     async def _access_changed(self, row: Any) -> None:
         """Check again, before any later row is offered, the sockets and subscriptions this change concerns."""
         self.epoch += 1
+        self.admissions.access_changed()
         checks = concerned(row, self.clients, self.by_account, self.by_programme)
         if not checks:
             return
         try:
-            verdicts = await asyncio.to_thread(recheck, checks, self._identify, self.readings)
+            verdicts = await asyncio.to_thread(recheck, checks, self.admissions.identify, self.readings)
         except Exception:  # fail closed: the sockets concerned start again, and are checked afresh as they do
             log.exception("live access could not be checked again after position %s", row.position)
             for check in checks:
@@ -234,9 +238,6 @@ class Hub:
             return
         for verdict in verdicts:
             self._apply(verdict)
-
-    def _identify(self, claims: TokenClaims) -> Actor:
-        return actor_from_claims(self.corral, claims, self.revocations.is_revoked)
 
     def _apply(self, verdict: Verdict) -> None:
         client = verdict.check.client

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from api.storage.settings import Settings
-from bench import breakdown, deadline, growth, http, insert_styles, lag, live, rebuild, report, saves
+from bench import breakdown, deadline, growth, http, insert_styles, lag, live, memory, rebuild, report, saves
 from bench.national_data import Scale
 from bench.report import Section
 from bench.stores import postgres_store
@@ -144,3 +144,27 @@ def test_the_growth_benchmark_runs_at_a_tiny_size_and_reports_each_reads_ratio(p
     ]
     assert all(r.value > 0 and 0 < r.ratio < math.inf and "median of 2 rounds, range " in r.line() for r in results)
     assert all(r.line() in text for r in results) and all(line in text for line in grew.describe())
+
+
+@pytest.mark.postgres
+def test_the_memory_benchmark_runs_at_a_tiny_size_against_its_bare_baselines(postgres_available: bool) -> None:
+    if not postgres_available:
+        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+    section = memory.run(sockets=40, rounds=2, events=300)
+    (measured,) = section.reports
+    results = measured.results()
+    text = report.render([("Date", "today")], rebuild.RebuildRun((), (), ()), [], [], "python -m bench.run", [section])
+
+    assert isinstance(measured, memory.MemoryReport)
+    assert all(len(rounds) == 2 and all(h.count == 40 for h in rounds) for rounds in measured.rounds.values())
+    assert [r.name for r in results] == [
+        "memory, corral serve idle (vs bare FastAPI app)",
+        "memory per websocket, corral serve holding 40 (vs bare FastAPI app)",
+        "memory per websocket, corral serve holding 40 (vs bare websockets server)",
+        "40 websocket connects, corral serve (vs bare FastAPI app)",
+        "40 websocket connects, corral serve (vs bare websockets server)",
+        f"memory, projector rebuilding every view from {measured.rebuilt.events:,} events",
+    ]
+    assert measured.rebuilt.events >= 300 and len(measured.rebuilt.samples_kib) >= len(VIEWS)
+    assert all(math.isfinite(r.ratio) and ", target " in r.line() and r.line() in text for r in results)
+    assert all(line in text for line in measured.describe()) and section.heading in text
