@@ -15,7 +15,7 @@ from sqlalchemy.exc import InternalError
 from projections.database import ViewDatabase
 from projections.reads import sharing_reads
 from tests.conftest import POSTGRES_URL, _postgres_dsn, fresh_schema
-from tests.integration.test_log_chain_round_trips import CountingProxy
+from tests.integration.test_round_trips import CountingProxy
 
 pytestmark = pytest.mark.postgres
 READS = 10
