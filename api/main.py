@@ -117,8 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings  # known before the lifespan starts too: /asyncapi.json names the public address
     errors.install(app, pages=web.fault_page)
     openapi.install(app)
-    app.add_middleware(CatchUpOncePerRequest)
     app.add_middleware(BodyGuard, settings=settings, pages=web.fault_page)
+    app.add_middleware(CatchUpOncePerRequest)  # around the guard, which loads the caller's account too
     app.add_middleware(Faults, pages=web.fault_page)
     app.add_middleware(SharedReadsPerRequest)  # outside the guard and the fault pages, which read too
     app.add_middleware(measured.RequestMetrics)

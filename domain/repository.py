@@ -17,8 +17,9 @@ command's own saves included."""
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from copy import deepcopy
@@ -35,6 +36,8 @@ from eventsourcing.application import (
     project_aggregate,
 )
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+
+log = logging.getLogger(__name__)
 
 CATCH_UP_LIMIT = 1000  # events read in one catch-up; further behind than that, the cache starts again empty
 ABSENT_LIMIT = 10_000  # ids remembered as absent, at most
@@ -145,8 +148,7 @@ class LogFollowingRepository(Repository[UUID]):
         if len(newer) == CATCH_UP_LIMIT:
             self.forget()
             return
-        for notification in newer:
-            self._apply(notification)
+        self._apply(newer)
         self.position = newer[-1].id if newer else self.position
 
     def saved(self) -> None:
@@ -212,26 +214,49 @@ class LogFollowingRepository(Repository[UUID]):
                 self.cache.put(aggregate_id, aggregate)
         return aggregate
 
-    def _apply(self, notification: Notification) -> None:
-        """Bring a cached aggregate on by one event of the log: to a copy, which replaces it."""
+    def _apply(self, newer: Sequence[Notification]) -> None:
+        """Bring the cached aggregates on by the log's newer events: each changed aggregate copied once, its events
+        applied to the copy, which then replaces it. One whose event cannot be applied here (a gap in its versions,
+        an event this code does not know) leaves the cache, to be read from the store when next loaded."""
         assert self.cache is not None
-        aggregate_id = _uuid(notification.originator_id)
-        self.absent.discard(aggregate_id)
+        changed: dict[UUID, Any] = {}
+        for notification in newer:
+            aggregate_id = _uuid(notification.originator_id)
+            self.absent.discard(aggregate_id)
+            if aggregate_id in changed:
+                aggregate = changed[aggregate_id]
+                if aggregate is None:
+                    continue  # it leaves the cache
+            else:
+                try:
+                    aggregate = self.cache.get(aggregate_id)
+                except KeyError:
+                    continue
+                if notification.originator_version <= aggregate.version:
+                    continue
+                aggregate = deepcopy(aggregate)
+            if notification.originator_version > aggregate.version:
+                changed[aggregate_id] = self._applied(aggregate, notification)
+        for aggregate_id, aggregate in changed.items():
+            if aggregate is None:
+                self._evict(aggregate_id)
+            else:
+                self.cache.put(aggregate_id, aggregate)
+
+    def _applied(self, aggregate: Any, notification: Notification) -> Any:
+        """The aggregate (a copy of the cache's) with the event applied; None if it cannot be."""
+        if notification.originator_version != aggregate.version + 1:
+            return None
         try:
-            cached = self.cache.get(aggregate_id)
-        except KeyError:
-            return
-        if notification.originator_version <= cached.version:
-            return  # this process saved it, and cached what it saved
-        if notification.originator_version != cached.version + 1:
-            self._evict(aggregate_id)
-            return
-        event = self.mapper.to_domain_event(notification)
-        changed = project_aggregate(deepcopy(cached), [event])
-        if changed is None:
-            self._evict(aggregate_id)
-        else:
-            self.cache.put(aggregate_id, changed)
+            return project_aggregate(aggregate, [self.mapper.to_domain_event(notification)])
+        except Exception:  # noqa: BLE001 - an event this code cannot apply costs only its own aggregate's cache
+            log.warning(
+                "cannot apply event %s of %s here; reading it from the store",
+                notification.id,
+                notification.originator_id,
+                exc_info=True,
+            )
+            return None
 
     def _evict(self, aggregate_id: UUID) -> None:
         assert self.cache is not None

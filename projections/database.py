@@ -192,7 +192,7 @@ class ViewDatabase:
     def reading(self) -> Iterator[Connection]:
         """A connection for reads, each statement standing alone, with no transaction to begin or end: the one the
         request's reads share, inside `projections.reads.sharing_reads()`, else one of the block's own."""
-        with reading_on(self.reads, self._read_options) as conn:
+        with reading_on(self.reads, self._read_options, share=not self.is_sqlite) as conn:
             yield conn
 
     def ping(self) -> None:

@@ -124,13 +124,14 @@ def put_back_reads() -> None:
 
 
 @contextmanager
-def reading_on(engine: Engine, options: dict[str, Any]) -> Iterator[Connection]:
-    """A read connection to `engine`, with these execution options: the scope's, else one of the block's own."""
+def reading_on(engine: Engine, options: dict[str, Any], *, share: bool = True) -> Iterator[Connection]:
+    """A read connection to `engine`, with these execution options: the scope's, else (or unless it may `share`)
+    one of the block's own."""
 
     def opening() -> Connection:
         return ReadConnection(engine).execution_options(**options)
 
-    shared = _shared.get()
+    shared = _shared.get() if share else None
     if shared is None:
         with opening() as own:
             yield own

@@ -24,6 +24,9 @@ from projections.connections import connection_options
 from projections.database import ping
 
 
+AT_ONCE_MAX = 50  # events a save sends as one batch of SQL (hashed by the server, in time growing as their square)
+
+
 class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
     """The event log. Inside `recorder.transaction()` held by a caller (api/storage/idempotency.py), a save joins it as a
     savepoint: it commits with the caller's writes, and a collision undoes only the save and raises IntegrityError
@@ -49,13 +52,13 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         self._batches: SaveBatches | None = None
         autocommit = getattr(self.datastore, "autocommit", None)
         if autocommit is not None:
-            self._batches = SaveBatches(lambda events: self._save_at_once(autocommit, events))
+            self._batches = SaveBatches(lambda events: self._save_at_once(autocommit, events), AT_ONCE_MAX)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert in the caller's transaction if there is one, else in a transaction of its own: on PostgreSQL one
         batch of statements, one round trip (Chain.saving_sql)."""
         enclosing = transactions.get(None)
-        if enclosing is None and self._batches is not None and stored_events:
+        if enclosing is None and self._batches is not None and 0 < len(stored_events) <= AT_ONCE_MAX:
             return self._batches.save(stored_events)
         if enclosing is None:
             return super().insert_events(stored_events, **kwargs)
@@ -78,9 +81,11 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         )
         try:
             with engine.connect() as conn:
-                return [row[0] for row in conn.exec_driver_sql(sql, params)]
+                rows = conn.exec_driver_sql(sql, params).all()
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
+        positions = {(str(row.originator_id), row.originator_version): row.id for row in rows}
+        return [positions[str(event.originator_id), event.originator_version] for event in stored_events]
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> list[int]:
         """The library's insert (lock, INSERT, NOTIFY), with the events' chain hashes written under the same lock."""

@@ -31,8 +31,8 @@ class _Waiting:
 class SaveBatches:
     """Saves from this process's threads, sent one batch at a time by `send` (events in, positions out)."""
 
-    def __init__(self, send: Send) -> None:
-        self.send = send
+    def __init__(self, send: Send, max_events: int) -> None:
+        self.send, self.max_events = send, max_events
         self.turn = threading.Condition()
         self.pending: list[_Waiting] = []
         self.sending = False
@@ -43,18 +43,29 @@ class SaveBatches:
         me = _Waiting(events)
         with self.turn:
             self.pending.append(me)
-            while self.sending and not me.finished:
-                self.turn.wait()
-            if me.finished:
-                return me.answer()
-            batch, self.pending, self.sending = self.pending, [], True
-        try:
-            self._send(batch)
-        finally:
+        while True:
             with self.turn:
-                self.sending = False
-                self.turn.notify_all()
-        return me.answer()
+                while self.sending and not me.finished:
+                    self.turn.wait()
+                if me.finished:
+                    return me.answer()
+                batch, self.sending = self._take(), True
+            try:
+                self._send(batch)
+            finally:
+                with self.turn:
+                    self.sending = False
+                    self.turn.notify_all()
+
+    def _take(self) -> list[_Waiting]:
+        """The saves waiting longest, up to `max_events` events in all (the first whatever its size)."""
+        count, taken = 0, 0
+        for waiting in self.pending:
+            if taken and count + len(waiting.events) > self.max_events:
+                break
+            count, taken = count + len(waiting.events), taken + 1
+        batch, self.pending = self.pending[:taken], self.pending[taken:]
+        return batch
 
     def _send(self, batch: list[_Waiting]) -> None:
         try:
@@ -64,7 +75,7 @@ class SaveBatches:
                 self._send_together(batch)
         except BaseException as error:  # noqa: BLE001 - each waiting save is answered with it
             for waiting in batch:
-                if not waiting.positions:
+                if not waiting.positions and waiting.error is None:
                     waiting.error = error
         finally:
             for waiting in batch:

@@ -4,8 +4,11 @@ behind Corral's back breaks the chain at that event's position (DOMAIN.md)."""
 from __future__ import annotations
 
 
+from uuid import uuid4
+
 import pytest
 from eventsourcing.cryptography import AESCipher
+from eventsourcing.persistence import StoredEvent
 from pydantic import SecretStr
 
 from api.storage.chain import GENESIS, link_hash
@@ -149,3 +152,15 @@ def test_a_refused_save_leaves_no_hash_and_the_chain_steps_over_its_gap(logged: 
     assert walk.broken is None and walk.unchained == 0 and walk.head_position == head(logged)
     gaps = 1 if settings.database_url.startswith("postgresql") else 0  # SQLite reuses the position
     assert walk.events == walk.head_position - gaps
+
+
+@pytest.mark.parametrize("events", [1, 2, 7, 120])
+def test_saves_of_any_size_chain_as_the_walk_recomputes_them(logged: Corral, events: int) -> None:
+    originator = uuid4()
+    topic = "domain.quarter_review:QuarterReview.ProviderNudgedByLead"
+    states = [f'{{"message": "Rappel n°{n} ✓", "n": {n}}}'.encode() for n in range(events)]
+    logged.recorder.insert_events([StoredEvent(originator, n + 1, topic, states[n]) for n in range(events)])
+
+    walk = verify(logged.recorder)
+
+    assert walk.broken is None and walk.unchained == 0 and walk.head_position == head(logged)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from uuid import uuid4
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
@@ -75,3 +76,14 @@ def test_a_command_that_changes_an_aggregate_it_loaded_to_read_only_is_refused_a
     with pytest.raises(SharedAggregateChangedError):
         app._read(Programme, agreed.programme_id)
     assert app._read(Programme, agreed.programme_id).scheme_ids == [agreed.scheme_id]
+
+
+def test_an_event_this_process_cannot_apply_costs_only_its_own_aggregate(app: Corral, other: Corral) -> None:
+    agreed = agreed_scheme(app)
+    scheme = app.scheme(agreed.scheme_id)  # cached here
+    unknown = StoredEvent(agreed.scheme_id, scheme.version + 1, "a.later.release:Scheme.Renamed", b"{}")
+    other.recorder.insert_events([unknown])  # recorded by a newer release of Corral
+
+    assert app.programme(agreed.programme_id).scheme_ids == [agreed.scheme_id]  # commands go on
+    with pytest.raises(Exception, match="Renamed|a.later.release"):
+        app.scheme(agreed.scheme_id)  # only this scheme, read from the store, fails

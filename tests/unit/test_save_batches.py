@@ -66,7 +66,7 @@ def saved_in_threads(batches: SaveBatches, server: Server, saves: list[list[Stor
 
 def test_saves_waiting_behind_one_under_way_go_to_the_server_together_each_with_its_positions() -> None:
     server = Server()
-    batches = SaveBatches(server.send)
+    batches = SaveBatches(server.send, max_events=10)
     saves = [[event(uuid.uuid4())], [event(uuid.uuid4()), event(uuid.uuid4())], [event(uuid.uuid4())]]
 
     answers = saved_in_threads(batches, server, saves)
@@ -77,7 +77,7 @@ def test_saves_waiting_behind_one_under_way_go_to_the_server_together_each_with_
 
 def test_a_batch_that_collides_is_sent_again_save_by_save_so_only_the_colliding_one_is_refused() -> None:
     server = Server()
-    batches = SaveBatches(server.send)
+    batches = SaveBatches(server.send, max_events=10)
     taken = uuid.uuid4()
     saves = [[event(taken)], [event(uuid.uuid4())], [event(taken)], [event(uuid.uuid4())]]
 
@@ -91,9 +91,21 @@ def test_a_batch_that_collides_is_sent_again_save_by_save_so_only_the_colliding_
 def test_a_save_on_its_own_goes_straight_through() -> None:
     server = Server()
     server.go_on.set()
-    batches = SaveBatches(server.send)
+    batches = SaveBatches(server.send, max_events=10)
 
     assert batches.save([event(uuid.uuid4())]) == [1]
     with pytest.raises(IntegrityError):
         batches.save([event(server.stored.copy().pop()[0])])
     assert server.sends == [1, 1]
+
+
+def test_saves_waiting_are_sent_a_bounded_batch_at_a_time_and_every_one_is_answered() -> None:
+    server = Server()
+    batches = SaveBatches(server.send, max_events=3)
+    saves = [[event(uuid.uuid4())], [event(uuid.uuid4()), event(uuid.uuid4())], [event(uuid.uuid4())] * 1]
+    saves += [[event(uuid.uuid4()), event(uuid.uuid4())], [event(uuid.uuid4())]]
+
+    answers = saved_in_threads(batches, server, saves)
+
+    assert server.sends[0] == 1 and all(size <= 3 for size in server.sends) and sum(server.sends) == 7
+    assert sorted(position for answer in answers for position in answer) == list(range(1, 8))  # type: ignore[attr-defined]
