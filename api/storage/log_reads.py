@@ -4,17 +4,16 @@ built on first use; on PostgreSQL in one round trip on an autocommit connection 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy.exc
 from eventsourcing.persistence import StoredEvent
 from eventsourcing_sqlalchemy.datastore import transactions
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder
-from sqlalchemy import Engine, Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from projections.database import one_creator_at_a_time
-
-T = TypeVar("T")
+from projections.reads import reading_on
 
 
 class BuiltOnceReads(SQLAlchemyAggregateRecorder):
@@ -78,7 +77,8 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
         if autocommit is None or transactions.get(None) is not None:
             with self.transaction(commit=False) as session:
                 return session.execute(query, bound).all()
-        return retried_once(lambda: _rows(autocommit, query, bound))
+        with reading_on(autocommit, {}, share=False) as conn:  # retried once on a dropped connection, as views are
+            return conn.execute(query, bound).all()
 
     def max_notification_id(self) -> int | None:
         """The log's highest position, or None while it is empty."""
@@ -88,22 +88,6 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
             return select(func.max(table.c.id))
 
         return self._read(("max",), statement, {})[0][0]  # type: ignore[no-any-return]
-
-
-def _rows(engine: Engine, query: Select[Any], params: dict[str, Any]) -> Any:
-    with engine.connect() as conn:
-        return conn.execute(query, params).all()
-
-
-def retried_once(read: Callable[[], T]) -> T:
-    """The read; once more on a fresh connection if the pool's had been dropped (the server restarted, or ended the
-    session): reads are safe to repeat, and the pool pings no connection before lending it."""
-    try:
-        return read()
-    except sqlalchemy.exc.DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
-    return read()
 
 
 def stored_fields(row: Any) -> dict[str, Any]:
