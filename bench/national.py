@@ -6,7 +6,7 @@ the first providers; every scheme-quarter is then played through `bench.workload
 (submissions, revisions, withdrawals, returns, nudges, acceptances, packs, queries, assessments,
 appeals, closure). Processes, one per core, each write a disjoint set of commissioners through their
 own application into the same store. Then every view is built by the projector's catch-up, and the
-audit-trail, dashboard and matrix reads are timed against the 50 ms target. The data and its writing are
+audit-trail, dashboard and matrix reads are timed against the 20 ms target. The data and its writing are
 bench/national_data.py; the rebuild, the reads and the report are here.
 
     python -m bench.national [--commissioners 42 --providers 12 --schemes 8 --years 5 --url URL]
@@ -38,12 +38,12 @@ from domain.milestones import Quarter
 from projections.audit.queries import audit_trail
 from projections.audit.view import AuditView
 from projections.database import ViewDatabase
-from projections.progress.queries import provider_dashboard
+from projections.progress.queries import joined_programmes, provider_dashboard
 from projections.progress.queries import progress_matrix
 from projections.progress.view import ProgressView
 from projections.runner import catch_up
 
-TARGET_MS = 50.0
+TARGET_MS = 20.0  # issue 22's: the national scale's dashboard, matrix and audit reads at p99 ≤ 20 ms
 LAST_RUN = Path(__file__).with_name("national_last_run.md")
 
 
@@ -96,13 +96,18 @@ def measure_queries(settings: Settings, scale: Scale, calls: int = 200, seed: in
             audit, programme_id=programme_id(commissioner, year), provider_id=provider(commissioner), quarter=quarter
         )
 
+    def one_year_dashboard() -> object:
+        provider_id, year = str(provider(pick.randrange(scale.commissioners))), FIRST_YEAR + pick.randrange(scale.years)
+        return provider_dashboard(progress, provider_id, programmes=joined_programmes(progress, provider_id, year))
+
     reads: list[tuple[str, Callable[[], object]]] = [
         ("audit trail, a programme's first page", lambda: audit_trail(audit, programme_id=programme())),
         ("audit trail, by provider and quarter", filtered),
         (
-            "provider dashboard",
+            "provider dashboard, every year",
             lambda: provider_dashboard(progress, str(provider(pick.randrange(scale.commissioners)))),
         ),
+        ("provider dashboard, one year (as its home shows it)", one_year_dashboard),
         ("progress matrix", lambda: progress_matrix(progress, str(programme()))),
     ]
     try:

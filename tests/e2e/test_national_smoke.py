@@ -37,7 +37,7 @@ def test_a_tiny_national_run_plays_every_submission_to_its_assessment_and_times_
     assert scale.submissions == 48 and sum(statuses[s] for s in ASSESSED) == 48 == sum(statuses.values())
     assert all(len(m.schemes) == 2 and len(m.providers) == 3 for m in matrices)
     assert measured.generation is not None and measured.generation.events == measured.rebuild.events > 48 * 4
-    assert [len(q.latencies.samples) for q in measured.queries] == [5, 5, 5, 5]
+    assert [len(q.latencies.samples) for q in measured.queries] == [5, 5, 5, 5, 5]
     report = measured.render([("Date", "today")], "python -m bench.national --commissioners 2")
     assert f"**Scale:** {scale.describe()}: 48 submissions" in report and "- Date: today" in report
     assert all(f"| {q.name} | " in report for q in measured.queries)
