@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import jwt
 from argon2 import PasswordHasher
@@ -26,6 +26,7 @@ from domain.user_account import UserAccount
 hasher = PasswordHasher()
 ALGORITHM = "HS256"
 WRONG = "the username or password is wrong"
+EXPIRED = "the token is invalid or has expired: sign in again"
 
 
 class SignInError(DomainError):
@@ -120,7 +121,19 @@ class TokenClaims:
 
 
 def read_token(token: str, key: str) -> TokenClaims:
-    """The claims of a correctly signed, unexpired token."""
+    """The claims of a correctly signed, unexpired token.
+
+    Each request and socket reads its token (some twice): the signature is checked once per token and key, and the
+    expiry at every reading. Revocation, the account and its password generation are not the token's to say: each
+    caller asks them afresh (`actor_from_claims`)."""
+    claims = _verified(token, key)
+    if claims.expires_at <= datetime.now(UTC):
+        raise SignInError(EXPIRED)
+    return claims
+
+
+@lru_cache(maxsize=4096)
+def _verified(token: str, key: str) -> TokenClaims:
     try:
         claims = jwt.decode(token, key, algorithms=[ALGORITHM], options={"require": ["sub", "exp", "jti"]})
         generation = claims.get("gen", 0)
@@ -130,7 +143,7 @@ def read_token(token: str, key: str) -> TokenClaims:
         if scope is not None and not isinstance(scope, str):
             raise jwt.InvalidTokenError("scope")
     except jwt.InvalidTokenError:
-        raise SignInError("the token is invalid or has expired: sign in again") from None
+        raise SignInError(EXPIRED) from None
     scopes = None if scope is None else frozenset(scope.split())
     expires_at = datetime.fromtimestamp(claims["exp"], UTC)
     return TokenClaims(str(claims["sub"]), str(claims["jti"]), expires_at, generation, scopes)
@@ -146,7 +159,7 @@ def actor_from_claims(app: Corral, claims: TokenClaims, revoked: Callable[[str],
         account = app.user_account(claims.username)
         actor = account.as_actor()
     except DomainError:
-        raise SignInError("the token is invalid or has expired: sign in again") from None
+        raise SignInError(EXPIRED) from None
     if account.password_generation != claims.password_generation:
         raise SignInError("the password was changed after this session began: sign in again")
     return actor
