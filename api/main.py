@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 
+from api import heap
 from api.http import errors, openapi
 from api.storage import projector_lock
 from api.storage.attachments import AttachmentStore
@@ -68,8 +69,16 @@ from projections.runner import Projector
 import web
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The HTTP application; on SQLite (or when asked) it also runs the projector in a thread."""
+def create_served_app() -> FastAPI:
+    """`corral serve`'s application: once started, what it built is frozen out of the cycle collector's passes."""
+    return create_app(freeze_heap=True)
+
+
+def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -> FastAPI:
+    """The HTTP application; on SQLite (or when asked) it also runs the projector in a thread.
+
+    `freeze_heap`: once started, set what it built aside from the cycle collector (api/heap.py): for a server
+    process, which keeps what it built for life; not for tests, which build many."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -93,6 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         beside = [] if projector is None else start_beside(projector, settings)
         app.state.hub = Hub(projections, corral, app.state.revocations, LiveLimits.of(settings))
         await app.state.hub.start()
+        if freeze_heap:
+            heap.freeze_what_was_built()
         try:
             yield
         finally:
@@ -113,6 +124,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=openapi.operation_id,
         separate_input_output_schemas=False,
         lifespan=_holding_projector_lock(settings, lifespan),
+        # Requests are observed by our own metrics and logs (api/observability); FastAPI's OpenTelemetry hooks
+        # would look for providers (in os.environ) at every request and socket, to find none.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings  # known before the lifespan starts too: /asyncapi.json names the public address
     errors.install(app, pages=web.fault_page)

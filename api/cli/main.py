@@ -14,6 +14,7 @@ from rich.text import Text
 
 from api.storage.attachments import AttachmentStore
 from api.storage import projector_lock
+from api import heap
 from api.cli import log, payments, users
 from api.cli.demo import load_demo
 from api.cli.starting import check_before_starting, for_command, read_settings
@@ -156,7 +157,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     with sharing_metrics(settings.metrics_dir):  # before the app is imported, so that its metrics are shared
         serve(
-            "api.main:create_app",
+            "api.main:create_served_app",
             factory=True,
             host=args.host,
             port=args.port,
@@ -209,6 +210,7 @@ def _project(app: Any, projections: list[Any], settings: Settings) -> int:
     projector = Projector(app, projections, duties=duties, lease_seconds=settings.projector_lease_seconds)
     beside = start_beside(projector, settings)  # mail and webhooks go while this process holds the projector's lock
     signal.signal(signal.SIGTERM, lambda *_: projector.stopping.set())
+    heap.freeze_what_was_built()
     console.print(f"projecting {', '.join(p.view.name for p in projections)}; Ctrl-C to stop")
     try:
         projector.run()
