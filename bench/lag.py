@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import Any
 
-from eventsourcing.persistence import Tracking
 from sqlalchemy import Engine
 
 from api.storage.settings import Settings
@@ -96,12 +95,12 @@ class CommitClock:
 
     def _instrument(self, view: Any) -> None:
         positions, times = self.commits.setdefault(view.key, ([], []))
-        batch, insert_tracking = view.batch, view.insert_tracking
+        batch, complete = view.batch, view.complete
         reached: list[int] = []
 
-        def tracked(tracking: Tracking, announce: bool = True) -> None:
-            insert_tracking(tracking, announce)
-            reached.append(tracking.notification_id)
+        def completed(position: int) -> int:
+            reached.append(position)
+            return int(complete(position))
 
         @contextmanager
         def timed_batch(shared: Any = None, start: int | None = None) -> Iterator[int]:
@@ -113,7 +112,7 @@ class CommitClock:
                 times.append(perf_counter())
 
         setattr(view, "batch", timed_batch)
-        setattr(view, "insert_tracking", tracked)
+        setattr(view, "complete", completed)
 
     def committed_at(self, view: str, position: int) -> float:
         """When the view's batch that applied `position` committed."""
