@@ -232,15 +232,13 @@ class View(TrackingRecorder):
             self._remembered.popitem(last=False)
 
     def insert_tracking(self, tracking: Tracking, announce: bool = True) -> None:
-        """Write the staged rows, then advance the position, if it is still where the batch started: else
-        IntegrityError, as for a position already reached. Announces the commit unless `announce` is False."""
+        """Write the staged rows and advance the position, if still where the batch started (else IntegrityError)."""
         start = self.complete(tracking.notification_id)
         if self.database.advance(self.conn, {self.key: (start, tracking.notification_id)}, announce) != 1:
             raise PositionMovedError(f"{self.key} moved on since this batch began")
 
     def complete(self, position: int) -> int:
-        """Write what the batch staged, ready for the position to move to `position`; returns the position the batch
-        started from, where the tracking row must still be when it moves (see `ViewDatabase.advance`)."""
+        """Write the staged rows, ready to move to `position`; the batch's start, which `ViewDatabase.advance` checks."""
         if position <= self._batch_start:
             raise IntegrityError(f"position {position} is already applied to {self.key}")
         for finish in self.before_tracking:
@@ -264,22 +262,24 @@ class View(TrackingRecorder):
         here: bool = False,
     ) -> None:
         """Block until `notification_id` is applied. This process's batches that commit it end the wait at once, with
-        no read; else the tracking row is read every 5 ms: from the start, or if the view is projected `here` (by this
-        process), only after 5 ms. Positions move back only when a view is dropped to be rebuilt: a rebuild by another
-        process is not seen here, so a position this process committed still counts as applied meanwhile."""
-        deadline, look = monotonic() + timeout, not here
+        no read; else the tracking row is read every 5 ms, or every 50 ms if the view is projected `here` (by this
+        process). Positions move back only when a view is dropped to be rebuilt: a rebuild by another process is not
+        seen here, so a position this process committed still counts as applied meanwhile."""
+        now, every = monotonic(), (0.05 if here else 0.005)
+        deadline, look_at = now + timeout, now + every if here else now
         while notification_id is not None and self._committed < notification_id:
-            if look and self.has_tracking_id(application_name, notification_id):
-                return
-            remaining = deadline - monotonic()
-            if remaining < 0 and look:
-                raise TimeoutError(f"{self.key} has not reached position {notification_id} within {timeout}s")
+            if now >= look_at or now >= deadline:  # one look at least before giving up
+                if self.has_tracking_id(application_name, notification_id):
+                    return
+                if now >= deadline:
+                    raise TimeoutError(f"{self.key} has not reached position {notification_id} within {timeout}s")
+                look_at = now + every
             if interrupt is not None and interrupt.is_set():
                 raise WaitInterruptedError
             with self._advanced:
                 if self._committed < notification_id:  # else it committed since the look above: no wait
-                    self._advanced.wait(min(max(remaining, 0.0), 0.005))
-            look = True
+                    self._advanced.wait(min(look_at, deadline) - now)
+            now = monotonic()
 
     def wait_for_commit(self, timeout: float) -> None:
         """Block until this process next commits a batch of this view, or `timeout` seconds."""
