@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import Any
 
-from eventsourcing.persistence import Tracking
 from sqlalchemy import Engine
 
 from api.storage.settings import Settings
@@ -21,6 +20,7 @@ from bench.results import Latencies, Result, Target, number
 from bench.stores import database_name, generating_app, postgres_store, sqlite_store
 from bench.workload import Churn, grow_log, head
 from domain.application import Corral
+from projections.database import ViewDatabase
 from projections.projection import ViewProjection
 from projections.runner import Projector
 
@@ -72,8 +72,8 @@ class LagReport:
         why = "the listener can hear first" if self.database == "postgresql" else "the listener polls every 50 ms"
         return [
             f"- **{self.database}**: after the command returned, the views committed one after the other ({views}); "
-            f"wait() returned at p50 {number(self.waited.p50_ms)} ms, polling each view's tracking row every 5 ms "
-            f"({self.wait_polls:.1f} polls a command).",
+            f"wait() returned at p50 {number(self.waited.p50_ms)} ms, woken by the projector's commit in this process "
+            f"({self.wait_polls:.1f} reads of the tracking rows a command).",
             f"- **{self.database}** projector thread, per command: {statements:.1f} statements. Busiest: {busiest}.",
             f"- **{self.database}** raw round trip: {self.raw.describe()} from the start of the writer's transaction; "
             f"{self.raw_after_commit.describe()} after its commit returned ({why}).",
@@ -96,12 +96,12 @@ class CommitClock:
 
     def _instrument(self, view: Any) -> None:
         positions, times = self.commits.setdefault(view.key, ([], []))
-        batch, insert_tracking = view.batch, view.insert_tracking
+        batch, complete = view.batch, view.complete
         reached: list[int] = []
 
-        def tracked(tracking: Tracking, announce: bool = True) -> None:
-            insert_tracking(tracking, announce)
-            reached.append(tracking.notification_id)
+        def completed(position: int) -> int:
+            reached.append(position)
+            return int(complete(position))
 
         @contextmanager
         def timed_batch(shared: Any = None, start: int | None = None) -> Iterator[int]:
@@ -113,7 +113,7 @@ class CommitClock:
                 times.append(perf_counter())
 
         setattr(view, "batch", timed_batch)
-        setattr(view, "insert_tracking", tracked)
+        setattr(view, "complete", completed)
 
     def committed_at(self, view: str, position: int) -> float:
         """When the view's batch that applied `position` committed."""
@@ -146,7 +146,7 @@ def measure(settings: Settings, samples: int, log_events: int = LOG_EVENTS, warm
             projector.wait(recorded.position, timeout=10)
             waited.append(perf_counter() - started)
             returned[recorded.position] = started
-        statements, polls = _count_statements(app, database.engine, projector, churn, min(samples, 50))
+        statements, polls = _count_statements(app, database, projector, churn, min(samples, 50))
     finally:
         projector.stop()
         database.close()
@@ -168,13 +168,14 @@ def measure(settings: Settings, samples: int, log_events: int = LOG_EVENTS, warm
 
 
 def _count_statements(
-    app: Corral, engine: Engine, projector: Projector, churn: Churn, commands: int
+    app: Corral, database: ViewDatabase, projector: Projector, churn: Churn, commands: int
 ) -> tuple[tuple[tuple[str, float, float], ...], float]:
-    """After the timed samples: the projector thread's statements per command, and wait()'s polls per command."""
+    """After the timed samples: the projector thread's statements per command, and wait()'s reads per command."""
+    engine, reads = database.engine, database.reads
     thread = "corral-projector"
     recorder_engine: Engine = app.recorder.datastore.engine  # type: ignore[attr-defined]
     counters = [StatementCounter(engine, thread), StatementCounter(recorder_engine, thread)]
-    polls = StatementCounter(engine, threading.current_thread().name)
+    polls = StatementCounter(reads, threading.current_thread().name)
     try:
         for _ in range(commands):
             projector.wait(churn.step().position, timeout=10)

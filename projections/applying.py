@@ -125,13 +125,13 @@ class _Views:
 
     def apply(self, projections: Sequence[ViewProjection[Any]], events: Events, locked: bool = False) -> None:
         """In one transaction, every view's batch from the position it was read at: the events it has not yet
-        applied, then its new position, which fails the whole transaction if another writer moved it meanwhile;
-        then one announcement of every view that moved, and the faults of views that moved past them are forgotten.
+        applied; then every view's new position in one statement, which fails the whole transaction if another writer
+        moved one meanwhile, and announces them; and the faults of views that moved past them are forgotten.
         The positions reached are kept once it commits.
 
         With `locked`, each position is read again under a row lock and must still be the one in `positions`.
         The batches end after the transaction commits, so a view remembers only the lookups that committed."""
-        reached = {}
+        moves: dict[str, tuple[int, int]] = {}  # by view key: the position its batch started at, and the one reached
         with ExitStack() as batches, self.database.transaction() as conn:
             for projection in projections:
                 key = projection.view.key
@@ -144,13 +144,14 @@ class _Views:
                         event.fail()
                     projection.process_event(event, Tracking(self.app.name, position))
                 if applied:
-                    projection.view.insert_tracking(Tracking(self.app.name, applied[-1][0]), announce=False)
-                    reached[key] = applied[-1][0]
+                    moves[key] = (projection.view.complete(applied[-1][0]), applied[-1][0])
+            if self.database.advance(conn, moves) != len(moves):
+                raise PositionMovedError(f"one of {', '.join(moves)} moved on since this batch began")
+            reached = {key: position for key, (_, position) in moves.items()}
             faults = self.faults
             passed = [key for key, position in reached.items() if key in faults and position >= faults[key].position]
             if passed:
                 clear_faults(conn, self.database, passed)
-            self.database.announce(conn, reached)
         for key in passed:
             del faults[key]
         self.positions.update(reached)

@@ -17,10 +17,18 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
+    bindparam,
+    case,
+    cast,
     create_engine,
     event,
+    func,
+    literal,
+    or_,
     select,
     text,
+    update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
@@ -153,6 +161,7 @@ class ViewDatabase:
             Column("projection", String(64), primary_key=True),
             Column("position", BigInteger, nullable=False),
         )
+        self._advances: dict[tuple[int, bool], Any] = {}  # tracking updates by (views moved, announced), built once
         # A view that cannot apply the event after its position: what stops it, kept until it moves past.
         self.faults = Table(
             "projection_faults",
@@ -211,16 +220,42 @@ class ViewDatabase:
         """The PostgreSQL channel a view's commit is announced on, named after the schema like the event store's."""
         return f"{self.schema or 'public'}_corral_views"
 
-    def announce(self, conn: Connection, reached: dict[str, int]) -> None:
-        """Tell listeners, once this transaction commits, that each view reached its position (PostgreSQL
-        only), in one statement: a payload `<view key> <position>` each, read back with `read_announcement`."""
-        if self.is_sqlite or not reached:
-            return
-        calls = ", ".join(f"pg_notify(:channel, :payload_{number})" for number in range(len(reached)))
-        payloads = {
-            f"payload_{number}": f"{view} {position}" for number, (view, position) in enumerate(reached.items())
-        }
-        conn.execute(text(f"SELECT {calls}"), {"channel": self.views_channel} | payloads)
+    def advance(self, conn: Connection, moves: dict[str, tuple[int, int]], announce: bool = True) -> int:
+        """Move each view's tracking row from the position its batch started at to the one it reached, in one
+        statement; returns how many moved (fewer if another writer moved one meanwhile: the caller fails the batch).
+
+        On PostgreSQL the same statement announces each view's new position to listeners once the transaction
+        commits (unless `announce` is False), as the payload `<view key> <position>` (see `read_announcement`)."""
+        if not moves:
+            return 0
+        announce = announce and not self.is_sqlite
+        shape = (len(moves), announce)
+        statement = self._advances.get(shape)
+        if statement is None:
+            statement = self._advances[shape] = self._advance_statement(*shape)
+        parameters: dict[str, Any] = {"channel": self.views_channel} if announce else {}
+        for number, (view, (start, position)) in enumerate(moves.items()):
+            parameters |= {f"view_{number}": view, f"start_{number}": start, f"position_{number}": position}
+        result = conn.execute(statement, parameters)
+        return len(result.all()) if announce else result.rowcount
+
+    def _advance_statement(self, views: int, announce: bool) -> Any:
+        c = self.tracking.c
+        named = [c.projection == bindparam(f"view_{number}") for number in range(views)]
+        statement = (
+            update(self.tracking)
+            .where(or_(*(and_(is_view, c.position == bindparam(f"start_{n}")) for n, is_view in enumerate(named))))
+            .values(
+                position=case(
+                    *((is_view, bindparam(f"position_{n}", type_=BigInteger)) for n, is_view in enumerate(named)),
+                    else_=c.position,
+                )
+            )
+        )
+        if announce:
+            payload = c.projection + literal(" ") + cast(c.position, Text)
+            statement = statement.returning(func.pg_notify(bindparam("channel"), payload))
+        return statement
 
     def close(self) -> None:
         """Release every pooled connection."""

@@ -41,12 +41,14 @@ def wait_for(
     position: int,
     timeout: float = 5.0,
     interrupt: threading.Event | None = None,
+    here: bool = False,
 ) -> None:
-    """Block until every view has applied `position`, wherever it is projected; TimeoutError after `timeout`."""
+    """Block until every view has applied `position`, wherever it is projected (`here`: by this process, which
+    wakes the wait as it commits); TimeoutError after `timeout`."""
     deadline = monotonic() + timeout
     for projection in projections:
         remaining = max(deadline - monotonic(), 0.0)
-        projection.view.wait(application_name, position, timeout=remaining, interrupt=interrupt)
+        projection.view.wait(application_name, position, timeout=remaining, interrupt=interrupt, here=here)
 
 
 @dataclass(frozen=True)
@@ -276,7 +278,8 @@ class Projector:
 
     def wait(self, position: int, timeout: float = 5.0) -> None:
         """Block until every view has applied `position`, or raise TimeoutError (read-your-writes)."""
-        wait_for(self.app.name, self.projections, position, timeout, interrupt=self.stopping)
+        here = self.active.is_set()  # projecting (on PostgreSQL, holding the lease): its commits wake the wait
+        wait_for(self.app.name, self.projections, position, timeout, interrupt=self.stopping, here=here)
 
     @contextmanager
     def _wakeups(self) -> Iterator[Polling | Listening]:

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder, WaitInterruptedError
-from sqlalchemy import Index, MetaData, Table, delete, insert, select, text, update
+from sqlalchemy import Index, MetaData, Table, delete, insert, select, text
 from sqlalchemy.sql.schema import SchemaItem
 from sqlalchemy.engine import Connection
 
@@ -48,6 +48,7 @@ class View(TrackingRecorder):
         self.tables: list[Table] = []
         self._conn: Connection | None = None
         self._batch_start = self._batch_end = self._reached = 0
+        self._committed = 0  # the position this process's last batch of the view committed (0 after a drop)
         self._remembered: OrderedDict[Any, Any] = OrderedDict()
         self._pending: dict[Any, Any] = {}
         self._staged: dict[Table, list[dict[str, Any]]] = {}
@@ -105,7 +106,8 @@ class View(TrackingRecorder):
             conn.execute(delete(self.tracking).where(self.tracking.c.projection == self.key))
             conn.execute(delete(self.faults).where(self.faults.c.projection == self.key))
         self._remembered.clear()
-        self._reached = 0
+        with self._advanced:
+            self._reached = self._committed = 0
 
     def analyze(self) -> None:
         """Refresh the planner's statistics on the tables: after a bulk load, PostgreSQL plans as if they were tiny."""
@@ -147,6 +149,8 @@ class View(TrackingRecorder):
                 self._keep(self._pending)
             self._pending.clear()
         with self._advanced:
+            if committed:
+                self._committed = self._reached
             self._advanced.notify_all()
 
     @property
@@ -228,23 +232,20 @@ class View(TrackingRecorder):
             self._remembered.popitem(last=False)
 
     def insert_tracking(self, tracking: Tracking, announce: bool = True) -> None:
-        """Write the staged rows, then advance the position, if it is still where the batch started: else
-        IntegrityError, as for a position already reached. Announces the commit unless the caller will."""
-        if tracking.notification_id <= self._batch_start:
-            raise IntegrityError(f"position {tracking.notification_id} is already applied to {self.key}")
+        """Write the staged rows and advance the position, if still where the batch started (else IntegrityError)."""
+        start = self.complete(tracking.notification_id)
+        if self.database.advance(self.conn, {self.key: (start, tracking.notification_id)}, announce) != 1:
+            raise PositionMovedError(f"{self.key} moved on since this batch began")
+
+    def complete(self, position: int) -> int:
+        """Write the staged rows, ready to move to `position`; the batch's start, which `ViewDatabase.advance` checks."""
+        if position <= self._batch_start:
+            raise IntegrityError(f"position {position} is already applied to {self.key}")
         for finish in self.before_tracking:
             finish()
         self.flush()
-        moved = self.conn.execute(
-            update(self.tracking)
-            .where(self.tracking.c.projection == self.key, self.tracking.c.position == self._batch_start)
-            .values(position=tracking.notification_id)
-        )
-        if moved.rowcount != 1:
-            raise PositionMovedError(f"{self.key} moved on since this batch began")
-        if announce:
-            self.database.announce(self.conn, {self.key: tracking.notification_id})
-        self._batch_end = tracking.notification_id
+        self._batch_end = position
+        return self._batch_start
 
     def max_tracking_id(self, application_name: str) -> int | None:
         """The last position applied, or None before the first."""
@@ -253,18 +254,32 @@ class View(TrackingRecorder):
         return row.position if row is not None and row.position else None
 
     def wait(
-        self, application_name: str, notification_id: int | None, timeout: float = 1.0, interrupt: Event | None = None
+        self,
+        application_name: str,
+        notification_id: int | None,
+        timeout: float = 1.0,
+        interrupt: Event | None = None,
+        here: bool = False,
     ) -> None:
-        """Block until `notification_id` is applied; woken at once by batches in this process, else polls."""
-        deadline = monotonic() + timeout
-        while not self.has_tracking_id(application_name, notification_id):
-            remaining = deadline - monotonic()
-            if remaining < 0:
-                raise TimeoutError(f"{self.key} has not reached position {notification_id} within {timeout}s")
+        """Block until `notification_id` is applied. This process's batches that commit it end the wait at once, with
+        no read; else the tracking row is read every 5 ms, or every 50 ms if the view is projected `here` (by this
+        process). Positions move back only when a view is dropped to be rebuilt: a rebuild by another process is not
+        seen here, so a position this process committed still counts as applied meanwhile."""
+        now, every = monotonic(), (0.05 if here else 0.005)
+        deadline, look_at = now + timeout, now + every if here else now
+        while notification_id is not None and self._committed < notification_id:
+            if now >= look_at or now >= deadline:  # one look at least before giving up
+                if self.has_tracking_id(application_name, notification_id):
+                    return
+                if now >= deadline:
+                    raise TimeoutError(f"{self.key} has not reached position {notification_id} within {timeout}s")
+                look_at = now + every
             if interrupt is not None and interrupt.is_set():
                 raise WaitInterruptedError
             with self._advanced:
-                self._advanced.wait(min(remaining, 0.005))
+                if self._committed < notification_id:  # else it committed since the look above: no wait
+                    self._advanced.wait(min(look_at, deadline) - now)
+            now = monotonic()
 
     def wait_for_commit(self, timeout: float) -> None:
         """Block until this process next commits a batch of this view, or `timeout` seconds."""

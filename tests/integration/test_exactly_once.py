@@ -205,3 +205,23 @@ def test_views_left_part_way_through_the_log_resume_from_their_own_positions(app
         assert all(0 < position < head for position in positions.values())
         assert verify(app, restarted.database) == []
         assert set(restarted.positions().values()) == {head}
+
+
+def test_a_batch_of_every_view_moves_none_when_one_was_rebuilt_since_the_positions_were_read(
+    app: Corral, settings: Settings
+) -> None:
+    agreed = agreed_scheme(app)
+    with views_of(settings) as views:
+        views.caught_up(app)
+        read = views.database.positions(p.view.key for p in views.projections)
+        app.submit_evidence(ACUTE, agreed.scheme_id, "M1", narrative())
+        views.progress.drop()  # another writer starts rebuilding progress: its position goes back to 0
+        views.progress.create()
+        before = views.rows()
+
+        with pytest.raises(IntegrityError, match="moved on"):
+            catch_up(app, views.projections, known=dict(read), faults={})
+
+        assert views.rows() == before  # the other views' changes and positions were rolled back with progress's
+        catch_up(app, views.projections)  # read afresh: each view from its own position
+        assert verify(app, views.database) == []

@@ -17,7 +17,9 @@ from domain.application import Corral
 from domain.milestones import Quarter
 from projections.maintenance import verify
 from projections.progress.queries import load_progress
-from projections.runner import Projector
+from projections.database import read_announcement
+from projections.runner import Projector, catch_up
+from projections.wakeups import Listening, Stopping
 from tests.builders import ACUTE, ACUTE_ID, COMMUNITY, COMMUNITY_ID, narrative
 from tests.conftest import POSTGRES_URL
 from tests.integration.given import agreed_scheme
@@ -100,6 +102,26 @@ def test_a_view_rebuilt_behind_the_running_projectors_back_is_followed_from_its_
         assert any("moved on since this batch began" in r.getMessage() for r in caplog.records)  # refused, then re-read
         assert acute_status(views, agreed.scheme_id) == ["submitted"]
         assert verify(app, views.database) == []
+
+
+@POSTGRES_ONLY
+def test_one_batch_of_every_view_announces_each_views_new_position_once_it_commits(app: Corral, views: Views) -> None:
+    listening = Listening(views.database.url, views.database.views_channel)
+    try:
+        listening.acquire(Stopping())
+        agreed_scheme(app)
+
+        catch_up(app, views.projections)
+
+        announced: dict[str, int] = {}
+        deadline = time.monotonic() + 5
+        while len(announced) < len(views.projections) and time.monotonic() < deadline:
+            for _, payload in listening.wait(Stopping(), most=0.5):
+                view, position = read_announcement(payload) or ("", 0)
+                announced[view] = max(position, announced.get(view, 0))
+    finally:
+        listening.close()
+    assert announced == {p.view.key: head(app) for p in views.projections}
 
 
 @POSTGRES_ONLY
