@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from functools import cache, singledispatchmethod
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
@@ -22,23 +22,26 @@ class ViewProjection(Projection[V], Generic[V]):
     view change and the tracking position commit together.
     """
 
-    # True for a view that every event changes, whatever its type (the audit trail's row per event).
-    handles_every_event: ClassVar[bool] = False
-
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Ignore events this view does not need; the batch still tracks them."""
 
+    @classmethod
+    def default_acts_on(cls) -> tuple[type, ...]:
+        """The event classes (and their subclasses) that the default `process_event` acts on, beside those with
+        handlers of their own. Every event, unless a projection whose default ignores some says which it does not."""
+        return (object,)
+
     def handles(self, topic: str) -> bool:
-        """Whether an event of this topic can change the view: it has a handler for the event's class (or one of
-        its bases). Events it cannot change are neither decoded for it nor applied, though its position moves past
-        them. An event whose class cannot be found counts as handled, so that each view stops at it as undecodable."""
-        return self.handles_every_event or _handled(type(self), topic)
+        """Whether an event of this topic can change the view: `process_event` has a handler for its class (or a
+        base), or its default acts on it. Events it cannot change are neither decoded for it nor applied, though its
+        position moves past them. An event whose class cannot be found counts as handled: each view stops at it."""
+        return _handled(type(self), topic)
 
 
 @cache
-def _handled(projection: type, topic: str) -> bool:
-    """Whether the projection's `process_event` dispatches the topic's event class to other than its default."""
+def _handled(projection: type[ViewProjection[Any]], topic: str) -> bool:
+    """Whether the projection's `process_event` acts on the topic's event class (see `ViewProjection.handles`)."""
     dispatcher = getattr(inspect.getattr_static(projection, "process_event"), "dispatcher", None)
     if dispatcher is None:  # not a singledispatchmethod: it may do anything with any event
         return True
@@ -46,4 +49,6 @@ def _handled(projection: type, topic: str) -> bool:
         kind = resolve_topic(topic)
     except Exception:  # noqa: BLE001 - a class no longer found: the event is undecodable, which every view must meet
         return True
-    return bool(dispatcher.dispatch(kind) is not dispatcher.dispatch(object))
+    return issubclass(kind, projection.default_acts_on()) or dispatcher.dispatch(kind) is not dispatcher.dispatch(
+        object
+    )

@@ -42,8 +42,6 @@ from projections.projection import ViewProjection
 class AuditProjection(ViewProjection[AuditView]):
     """Every event becomes a row; the events below also update the names and contexts later rows use."""
 
-    handles_every_event = True
-
     def __init__(self, view: AuditView) -> None:
         super().__init__(view)
         self.lookup = TrailLookup(view)
