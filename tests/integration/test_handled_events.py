@@ -14,6 +14,7 @@ from domain.actors import Role
 from domain.application import Corral
 from domain.milestones import Quarter
 from projections.accounts.view import AccountsView
+from projections.audit.view import AuditView
 from projections.maintenance import rebuild, status, verify
 from projections.projection import ViewProjection
 from projections.runner import Projector, catch_up
@@ -94,6 +95,6 @@ def test_views_rebuilt_together_equal_views_rebuilt_one_by_one(app: Corral, view
 
 
 def _audit_rows(views: Views) -> int:
-    events = next(p.view for p in views.projections if p.view.name == "audit_v3").events  # type: ignore[attr-defined]
+    events = next(p.view for p in views.projections if isinstance(p.view, AuditView)).events
     with views.database.engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
