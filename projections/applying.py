@@ -149,9 +149,9 @@ class _Views:
 
     def apply(self, projections: Sequence[ViewProjection[Any]], batch: Batch, locked: bool = False) -> None:
         """In one transaction, every view's batch from the position it was read at: the events it handles and has not
-        yet applied, then its new position (the batch's last), which fails the whole transaction if another writer moved it meanwhile;
-        then one announcement of every view that moved, and the faults of views that moved past them are forgotten.
-        The positions reached are kept once it commits.
+        yet applied, then its new position (the batch's last), which fails the whole transaction if another writer
+        moved it meanwhile; then one announcement of every view that moved, and the faults of views that moved past
+        them are forgotten. The positions reached are kept once it commits.
 
         With `locked`, each position is read again under a row lock and must still be the one in `positions`.
         The batches end after the transaction commits, so a view remembers only the lookups that committed."""
