@@ -73,8 +73,8 @@ def catch_up(
 ) -> int:
     """Apply every event after each view's position up to `until` (default: the head), a batch per transaction.
 
-    Each batch of the log is read and decoded once and applied to every view that still needs it; a batch
-    shorter than `batch_size` reached the head. A view that applied `BULK_EVENTS` or more is analyzed at the end.
+    Each batch of the log is read once, and each of its events decoded once if some view handles it (see `Batch`),
+    then applied to every view that still needs it; a batch shorter than `batch_size` reached the head. A view that applied `BULK_EVENTS` or more is analyzed at the end.
     Returns the lowest position the views reached.
 
     The views' positions and recorded faults are read first, unless `known` and `faults` have them (by view key):
