@@ -38,7 +38,28 @@ BULK_EVENTS = 10_000
 # Errors that are no fault of an event: the caller retries, after reading the positions again.
 NOT_A_FAULT: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, PositionMovedError)
 
-Events = list[tuple[int, Any]]
+
+@dataclass(frozen=True)
+class Batch:
+    """A stretch of the log up to `last`, as (position, topic, event): an event is decoded once if some view of the
+    batch handles its topic, else left as None. Every view's position moves past the events it does not handle."""
+
+    events: list[tuple[int, str, Any]]
+    last: int
+
+    def for_view(self, projection: ViewProjection[Any], start: int) -> list[tuple[int, Any]]:
+        """The events after `start` that this view handles, in order."""
+        return [
+            (position, event)
+            for position, topic, event in self.events
+            if position > start and projection.handles(topic)
+        ]
+
+    def one_by_one(self, start: int) -> list[Batch]:
+        """Each event after `start` as a batch of its own."""
+        return [
+            Batch([(position, topic, event)], position) for position, topic, event in self.events if position > start
+        ]
 
 
 def catch_up(
@@ -52,8 +73,8 @@ def catch_up(
 ) -> int:
     """Apply every event after each view's position up to `until` (default: the head), a batch per transaction.
 
-    Each batch of the log is read and decoded once and applied to every view that still needs it; a batch
-    shorter than `batch_size` reached the head. A view that applied `BULK_EVENTS` or more is analyzed at the end.
+    Each batch of the log is read once, and each of its events decoded once if some view handles it (see `Batch`),
+    then applied to every view that still needs it; a batch shorter than `batch_size` reached the head. A view that applied `BULK_EVENTS` or more is analyzed at the end.
     Returns the lowest position the views reached.
 
     The views' positions and recorded faults are read first, unless `known` and `faults` have them (by view key):
@@ -84,18 +105,18 @@ def catch_up(
         notifications = app.recorder.select_notifications(start=start + 1, limit=batch_size, stop=until)
         if not notifications:
             break
-        events = [(n.id, _decoded(app, n)) for n in notifications]
         last = notifications[-1].id
         behind = [p for p in active if positions[p.view.key] < last]
-        if views.failed(behind, events) is not None:
+        batch = Batch([(n.id, n.topic, _decoded(app, n, behind)) for n in notifications], last)
+        if views.failed(behind, batch) is not None:
             for projection in behind:
-                fault = views.isolate(projection, events)
+                fault = views.isolate(projection, batch)
                 if fault is not None:
                     recorded[fault.view] = record_fault(database, fault)
                     stuck.append(recorded[fault.view])
                     active.remove(projection)
         if on_batch is not None:
-            on_batch(len(events))
+            on_batch(len(notifications))
         if len(notifications) < batch_size:
             break
     for projection in group:
@@ -106,8 +127,11 @@ def catch_up(
     return min(positions[key] for key in keys)
 
 
-def _decoded(app: Corral, notification: Notification) -> Any:
-    """The notification's event, made safe for the views; an event that cannot be decoded stands in as Undecodable."""
+def _decoded(app: Corral, notification: Notification, projections: Sequence[ViewProjection[Any]]) -> Any:
+    """The notification's event, made safe for the views, or None if none of them handles it; an event that cannot
+    be decoded stands in as Undecodable."""
+    if not any(p.handles(notification.topic) for p in projections):
+        return None
     try:
         return safe_event(app.mapper.to_domain_event(notification))
     except Exception as error:  # noqa: BLE001 - any failure to decode stops each view that reaches it
@@ -123,11 +147,11 @@ class _Views:
     positions: dict[str, int]
     faults: dict[str, Fault]
 
-    def apply(self, projections: Sequence[ViewProjection[Any]], events: Events, locked: bool = False) -> None:
-        """In one transaction, every view's batch from the position it was read at: the events it has not yet
-        applied; then every view's new position in one statement, which fails the whole transaction if another writer
-        moved one meanwhile, and announces them; and the faults of views that moved past them are forgotten.
-        The positions reached are kept once it commits.
+    def apply(self, projections: Sequence[ViewProjection[Any]], batch: Batch, locked: bool = False) -> None:
+        """In one transaction, every view's batch from the position it was read at: the events it handles and has not
+        yet applied; then every view's new position (the batch's last) in one statement, which fails the whole
+        transaction if another writer moved one meanwhile, and announces them; and the faults of views that moved
+        past them are forgotten. The positions reached are kept once it commits.
 
         With `locked`, each position is read again under a row lock and must still be the one in `positions`.
         The batches end after the transaction commits, so a view remembers only the lookups that committed."""
@@ -138,13 +162,12 @@ class _Views:
                 start = batches.enter_context(projection.view.batch(conn, None if locked else self.positions[key]))
                 if start != self.positions[key]:
                     raise PositionMovedError(f"{key} moved on since its position was read")
-                applied = [(position, event) for position, event in events if position > start]
-                for position, event in applied:
+                for position, event in batch.for_view(projection, start):
                     if type(event) is Undecodable:
                         event.fail()
                     projection.process_event(event, Tracking(self.app.name, position))
-                if applied:
-                    moves[key] = (projection.view.complete(applied[-1][0]), applied[-1][0])
+                if batch.last > start:
+                    moves[key] = (projection.view.complete(batch.last), batch.last)
             if self.database.advance(conn, moves) != len(moves):
                 raise PositionMovedError(f"one of {', '.join(moves)} moved on since this batch began")
             reached = {key: position for key, (_, position) in moves.items()}
@@ -157,26 +180,27 @@ class _Views:
         self.positions.update(reached)
 
     def failed(
-        self, projections: Sequence[ViewProjection[Any]], events: Events, locked: bool = False
+        self, projections: Sequence[ViewProjection[Any]], batch: Batch, locked: bool = False
     ) -> Exception | None:
         """Apply the batch; the error it failed with, if that can be an event's fault (`NOT_A_FAULT` is raised)."""
         try:
-            self.apply(projections, events, locked)
+            self.apply(projections, batch, locked)
         except NOT_A_FAULT:
             raise
         except Exception as error:  # noqa: BLE001 - whatever it was, the caller looks for the event it stops on
             return error
         return None
 
-    def isolate(self, projection: ViewProjection[Any], events: Events) -> Fault | None:
+    def isolate(self, projection: ViewProjection[Any], batch: Batch) -> Fault | None:
         """After a batch failed: apply it to this view alone, else event by event, each in its own transaction, up
         to the event that raises; that event's fault, or None if the view applied the whole batch after all."""
-        if self.failed([projection], events, locked=True) is None:
+        if self.failed([projection], batch, locked=True) is None:
             return None
         key = projection.view.key
-        for position, event in events:
-            if position > self.positions[key]:
-                error = self.failed([projection], [(position, event)], locked=True)
-                if error is not None:
-                    return Fault(key, position, event_type(event), error_text(error))
+        for one in batch.one_by_one(self.positions[key]):
+            error = self.failed([projection], one, locked=True)
+            if error is not None:
+                position, topic, event = one.events[0]
+                named = topic.rpartition(":")[2] if event is None else event_type(event)
+                return Fault(key, position, named, error_text(error))
         return None

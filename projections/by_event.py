@@ -25,6 +25,11 @@ class ByEventClass(Generic[R]):
 
         return register
 
+    @property
+    def classes(self) -> tuple[type, ...]:
+        """The event classes some function is registered for."""
+        return tuple(self.functions)
+
     def __call__(self, event: Any, facts: Any) -> list[R]:
         """What the event's function gives, in its order; nothing for an event of a class no function is for."""
         function = self.functions.get(type(event))

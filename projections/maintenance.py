@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -86,12 +87,21 @@ def building(rows: Sequence[ViewStatus], far: int = BUILDING_BEHIND) -> list[str
     return [row.name for row in rows if (row.position == 0 and row.head > 0) or furthest - row.position > far]
 
 
-def rebuild(app: Corral, projection: ViewProjection[Any], on_batch: Callable[[int], None] | None = None) -> int:
-    """Drop the view and apply the whole log again, a batch per transaction."""
-    projection.view.drop()
-    projection.view.create()
-    with projection.view.loading():
-        return catch_up(app, projection, on_batch=on_batch)
+def rebuild(
+    app: Corral,
+    projections: ViewProjection[Any] | Sequence[ViewProjection[Any]],
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
+    """Drop the views and apply the whole log again, a batch per transaction, each batch read and decoded once for
+    all of them; returns the lowest position they reached (ViewsStuckError names any that stopped short)."""
+    group = [projections] if isinstance(projections, ViewProjection) else list(projections)
+    for projection in group:
+        projection.view.drop()
+        projection.view.create()
+    with ExitStack() as loading:
+        for projection in group:
+            loading.enter_context(projection.view.loading())
+        return catch_up(app, group, on_batch=on_batch)
 
 
 def verify(app: Corral, database: ViewDatabase, name: str | None = None) -> list[str]:

@@ -223,19 +223,19 @@ def _project(app: Any, projections: list[Any], settings: Settings) -> int:
 
 
 def _rebuild(app: Any, projections: list[Any]) -> int:
-    """Rebuild each view in turn; one that gets stuck is reported and the others are still rebuilt."""
-    head, code = app.recorder.max_notification_id() or 0, 0
+    """Rebuild the views together, the log read once for all; one that gets stuck is reported, the others finish."""
+    head, stuck = app.recorder.max_notification_id() or 0, set()
+    try:
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"rebuilding {', '.join(p.view.name for p in projections)}", total=head)
+            maintenance.rebuild(app, projections, on_batch=lambda n: progress.advance(task, n))
+    except ViewsStuckError as error:
+        console.print(str(error), markup=False)
+        stuck = {fault.view for fault in error.faults}
     for projection in projections:
-        try:
-            with Progress(console=console) as progress:
-                task = progress.add_task(f"rebuilding {projection.view.name}", total=head)
-                position = maintenance.rebuild(app, projection, on_batch=lambda n: progress.advance(task, n))
-        except ViewsStuckError as stuck:
-            console.print(str(stuck), markup=False)
-            code = STUCK
-            continue
-        console.print(f"{projection.view.name}: rebuilt to position {position}")
-    return code
+        if projection.view.key not in stuck:
+            console.print(f"{projection.view.name}: rebuilt to position {projection.view.position}")
+    return STUCK if stuck else 0
 
 
 def _status(app: Any, projections: list[Any]) -> int:

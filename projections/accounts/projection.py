@@ -30,6 +30,11 @@ CHANGES: dict[type[Any], str] = {
 class AccountsProjection(ViewProjection[AccountsView]):
     """One row per account; one per programme an auditor is granted."""
 
+    @classmethod
+    def default_acts_on(cls) -> tuple[type, ...]:
+        """An account's every event (it moves the account's version)."""
+        return (UserAccount.Event,)
+
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """An account's other events still move its version (a form's If-Match); the rest change nothing here."""

@@ -19,7 +19,7 @@ from domain.user_account import UserAccount
 from projections.facts import review_row, submission_row
 from projections.notifications.known import MISSING, ViewKnows
 from projections.notifications.letters import Item, notice_letter
-from projections.notifications.notices import Notice, notices
+from projections.notifications.notices import NOTICERS, Notice, notices
 from projections.notifications.outbox import outbox_row
 from projections.notifications.view import NotificationsView
 from projections.projection import ViewProjection
@@ -31,6 +31,11 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
     def __init__(self, view: NotificationsView) -> None:
         super().__init__(view)
         self.known = ViewKnows(view)
+
+    @classmethod
+    def default_acts_on(cls) -> tuple[type, ...]:
+        """The events that raise notices."""
+        return NOTICERS.classes
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:

@@ -35,6 +35,11 @@ class ProgressProjection(ViewProjection[ProgressView]):
         super().__init__(view)
         view.before_tracking.append(lambda: fix_closed_quarters(view))
 
+    @classmethod
+    def default_acts_on(cls) -> tuple[type, ...]:
+        """None: only the events with handlers below change the progress."""
+        return ()
+
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Events not listed below change nothing here."""

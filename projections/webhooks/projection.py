@@ -20,7 +20,7 @@ from domain.webhook import WebhookEndpoint
 from projections.facts import review_row, submission_row
 from projections.projection import ViewProjection
 from projections.webhooks.known import ViewFacts
-from projections.webhooks.payloads import Told, told
+from projections.webhooks.payloads import TELLERS, Told, told
 from projections.webhooks.view import WebhooksView
 
 
@@ -41,6 +41,11 @@ class WebhooksProjection(ViewProjection[WebhooksView]):
     def __init__(self, view: WebhooksView) -> None:
         super().__init__(view)
         self.facts = ViewFacts(view)
+
+    @classmethod
+    def default_acts_on(cls) -> tuple[type, ...]:
+        """The events some webhook tells of."""
+        return TELLERS.classes
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
