@@ -121,7 +121,7 @@ def test_a_rebuild_killed_midway_is_finished_by_the_restarted_projector_and_veri
 ) -> None:
     database = ViewDatabase(settings.database_url, settings.database_schema)
     try:
-        for nudges in (1200, 2400, 4800):
+        for nudges in (1200, 2400, 4800, 9600):  # a longer log until a rebuild is caught part way
             head = grow_log(settings, nudges)
             killed_at = kill_rebuild_midway(env, database, head)
             if killed_at is not None:
