@@ -64,6 +64,9 @@ from api.http.routers import (
 )
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_duties, build_views, start_beside
+from projections.kept import KeptAnswers
+from projections.progress.view import ProgressView
+from projections.registry import view_of
 from projections.runner import Projector
 import web
 
@@ -78,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database, projections = build_views(settings)
         app.state.settings, app.state.corral, app.state.views = settings, corral, projections
         app.state.view_database = database
+        app.state.kept_progress = KeptAnswers(view_of(projections, ProgressView))
         app.state.idempotency = IdempotencyKeys(database, corral)
         app.state.sign_ins = SignInLedger(database, Limits.of(settings))
         app.state.revocations = RevokedTokens(database)
