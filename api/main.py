@@ -11,10 +11,9 @@ from fastapi import FastAPI
 from api.http import errors, openapi
 from api.storage import projector_lock
 from api.storage.attachments import AttachmentStore
-from api.http.catch_up import CatchUpOncePerRequest
 from api.http.faults import Faults
 from api.http.guard import BodyGuard
-from api.http.read_scope import SharedReadsPerRequest
+from api.http.read_scope import RequestScope
 from api.storage.idempotency import IdempotencyKeys
 from api.live import asyncapi, endpoint as live
 from api.live.hub import Hub
@@ -122,9 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app, pages=web.fault_page)
     openapi.install(app)
     app.add_middleware(BodyGuard, settings=settings, pages=web.fault_page)
-    app.add_middleware(CatchUpOncePerRequest)  # around the guard, which loads the caller's account too
     app.add_middleware(Faults, pages=web.fault_page)
-    app.add_middleware(SharedReadsPerRequest)  # outside the guard and the fault pages, which read too
+    app.add_middleware(RequestScope)  # outside the guard and the fault pages, which read too
     app.add_middleware(measured.RequestMetrics)
     app.add_middleware(CorrelationIdMiddleware, validator=well_formed_request_id)  # X-Request-ID, on every log line
     app.include_router(live.router, prefix="/api/v1")  # first: a socket's handshake is routed past no HTTP route
