@@ -62,11 +62,12 @@ def read_dashboard(
 def _dashboard(readings: ProgressView, provider_id: str, year: int | None, paging: Paging) -> tuple[str, str | None]:
     """The page of the dashboard, written as JSON, and the cursor of the next page."""
     page = paging.page(joined_programmes(readings, provider_id, year), programme_key)
-    nudges = open_nudges(readings, provider_id)
+    dashboards = provider_dashboard(readings, provider_id, programmes=page.rows)
+    nudges = open_nudges(readings, provider_id, progress=[m for d in dashboards for m in d.milestones])
     shown = [
         asdict(d)
         | {"money": Money.of(d.money).model_dump(mode="json")}
         | {"nudges": [asdict(n) for n in nudges if n.programme_id == d.programme_id]}
-        for d in provider_dashboard(readings, provider_id, programmes=page.rows)
+        for d in dashboards
     ]
     return json_text(shown), page.next_cursor
