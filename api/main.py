@@ -12,10 +12,9 @@ from api import heap
 from api.http import errors, openapi
 from api.storage import projector_lock
 from api.storage.attachments import AttachmentStore
-from api.http.catch_up import CatchUpOncePerRequest
 from api.http.faults import Faults
 from api.http.guard import BodyGuard
-from api.http.read_scope import SharedReadsPerRequest
+from api.http.read_scope import RequestScope
 from api.storage.idempotency import IdempotencyKeys
 from api.live import asyncapi, endpoint as live
 from api.live.hub import Hub
@@ -65,6 +64,9 @@ from api.http.routers import (
 )
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_duties, build_views, start_beside
+from projections.kept import KeptAnswers
+from projections.progress.view import ProgressView
+from projections.registry import view_of
 from projections.runner import Projector
 import web
 
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
         database, projections = build_views(settings)
         app.state.settings, app.state.corral, app.state.views = settings, corral, projections
         app.state.view_database = database
+        app.state.kept_progress = KeptAnswers(view_of(projections, ProgressView))
         app.state.idempotency = IdempotencyKeys(database, corral)
         app.state.sign_ins = SignInLedger(database, Limits.of(settings))
         app.state.revocations = RevokedTokens(database)
@@ -132,9 +135,8 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     errors.install(app, pages=web.fault_page)
     openapi.install(app)
     app.add_middleware(BodyGuard, settings=settings, pages=web.fault_page)
-    app.add_middleware(CatchUpOncePerRequest)  # around the guard, which loads the caller's account too
     app.add_middleware(Faults, pages=web.fault_page)
-    app.add_middleware(SharedReadsPerRequest)  # outside the guard and the fault pages, which read too
+    app.add_middleware(RequestScope)  # outside the guard and the fault pages, which read too
     app.add_middleware(measured.RequestMetrics)
     app.add_middleware(CorrelationIdMiddleware, validator=well_formed_request_id)  # X-Request-ID, on every log line
     app.include_router(live.router, prefix="/api/v1")  # first: a socket's handshake is routed past no HTTP route

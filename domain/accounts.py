@@ -80,6 +80,10 @@ class AccountService(ReadService):
         """An account by username, or NotFoundError."""
         return self._get(UserAccount, ids.user_id(username))
 
+    def user_account_to_read(self, username: str) -> UserAccount:
+        """An account by username, as the cache holds it, to read only (no copy is made), or NotFoundError."""
+        return self._read(UserAccount, ids.user_id(username))
+
     def read_notifications(
         self,
         actor: Actor,

@@ -51,3 +51,7 @@ class ApiClientService(ReadService):
     def api_client(self, client_id: str) -> ApiClient:
         """A client by its client id, or NotFoundError."""
         return self._get(ApiClient, ids.api_client_id(client_id))
+
+    def api_client_to_read(self, client_id: str) -> ApiClient:
+        """A client by its client id, as the cache holds it, to read only (no copy is made), or NotFoundError."""
+        return self._read(ApiClient, ids.api_client_id(client_id))

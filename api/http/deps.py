@@ -38,6 +38,7 @@ from projections.audit.view import AuditView
 from projections.notifications.view import NotificationsView
 from projections.webhooks import WebhooksView
 from projections.progress.view import ProgressView
+from projections.kept import KeptAnswers
 from projections.reads import put_back_reads
 from projections.registry import view_of
 
@@ -272,6 +273,7 @@ AuditReadings = Annotated[AuditView, Depends(get_audit_view)]
 AccountsReadings = Annotated[AccountsView, Depends(get_accounts_view)]
 NotificationsReadings = Annotated[NotificationsView, Depends(get_notifications_view)]
 WebhooksReadings = Annotated[WebhooksView, Depends(get_webhooks_view)]
+KeptProgress = Annotated[KeptAnswers, Depends(from_state("kept_progress", KeptAnswers))]  # answers kept by position
 Idempotency = Annotated[IdempotencyKeys, Depends(from_state("idempotency", IdempotencyKeys))]
 AttachmentFiles = Annotated[AttachmentStore, Depends(from_state("attachments", AttachmentStore))]
 ViewsAfter = Annotated[None, Depends(views_after)]

@@ -14,7 +14,7 @@ from starlette.datastructures import URL
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 
-from api.http.reads import json_read
+from api.http.reads import json_answer, json_text
 
 T = TypeVar("T")
 Key = tuple[str | int, ...]
@@ -74,7 +74,11 @@ class Paging:
 
     def read(self, rows: list[Any], next_cursor: str | None) -> Response:
         """The page's rows as JSON, with a `Link: <…>; rel="next"` to the next page unless this is the last."""
-        answer = json_read(rows)
+        return self.answer(json_text(rows), next_cursor)
+
+    def answer(self, text: str, next_cursor: str | None) -> Response:
+        """The page's rows, already written as JSON, with the `Link` to the next page as `read` gives it."""
+        answer = json_answer(text)
         if next_cursor is not None and self.url is not None:
             answer.headers["Link"] = f'<{self.url.include_query_params(cursor=next_cursor)}>; rel="next"'
         return answer

@@ -14,7 +14,16 @@ from fastapi import Response
 
 def json_read(value: Any) -> Response:
     """JSON for the reads, encoded in one pass: Decimals as exact strings, never floats; moments in ISO 8601."""
-    text = json.dumps(value, default=_plain, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return json_answer(json_text(value))
+
+
+def json_text(value: Any) -> str:
+    """The value as `json_read` writes it."""
+    return json.dumps(value, default=_plain, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def json_answer(text: str) -> Response:
+    """JSON already written, as the answer."""
     return Response(text, media_type="application/json")
 
 

@@ -156,7 +156,7 @@ def actor_from_claims(app: Corral, claims: TokenClaims, revoked: Callable[[str],
     if claims.username.startswith(CLIENT_PREFIX):
         return _client_actor(app, claims.username.removeprefix(CLIENT_PREFIX))
     try:
-        account = app.user_account(claims.username)
+        account = app.user_account_to_read(claims.username)
         actor = account.as_actor()
     except DomainError:
         raise SignInError(EXPIRED) from None
@@ -168,7 +168,7 @@ def actor_from_claims(app: Corral, claims: TokenClaims, revoked: Callable[[str],
 def _client_actor(app: Corral, client_id: str) -> Actor:
     """The actor an API client's token names, as the client is now: a revoked client's tokens stop at once."""
     try:
-        return app.api_client(client_id).as_actor()
+        return app.api_client_to_read(client_id).as_actor()
     except ClientRevokedError:
         raise SignInError("this API client was revoked") from None
     except DomainError:

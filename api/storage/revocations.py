@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, MetaData, String, Table, delete, insert, select, text
+from sqlalchemy import Column, MetaData, String, Table, bindparam, delete, insert, select, text
 
 from projections.database import UTCDateTime, ViewDatabase
 
@@ -29,6 +29,9 @@ class RevokedTokens:
             Column("expires_at", UTCDateTime, nullable=False),
         )
         database.create_all(metadata)
+        self._among = select(self.revoked.c.token_id).where(
+            self.revoked.c.token_id.in_(bindparam("ids", expanding=True))
+        )
 
     @property
     def channel(self) -> str:
@@ -59,5 +62,5 @@ class RevokedTokens:
         if not wanted:
             return set()
         with self.database.reading() as conn:
-            rows = conn.execute(select(self.revoked.c.token_id).where(self.revoked.c.token_id.in_(wanted)))
+            rows = conn.execute(self._among, {"ids": wanted})
             return {row.token_id for row in rows}

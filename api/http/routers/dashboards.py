@@ -9,10 +9,11 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
-from api.http.paging import Paged
+from api.http.deps import CurrentActor, KeptProgress, ProgressReadings, ViewsAfter
+from api.http.paging import Paged, Paging
 from api.http.params import ContractYear
 from api.http.money import Money
+from api.http.reads import json_text
 from projections.progress.queries import (
     joined_programmes,
     may_read_dashboard,
@@ -22,6 +23,7 @@ from projections.progress.queries import (
 )
 from projections.progress.queries.nudges import OpenNudge
 from projections.progress.queries.reading import MilestoneProgress
+from projections.progress.view import ProgressView
 
 router = APIRouter(prefix="/providers", tags=["boards"])
 
@@ -44,6 +46,7 @@ def read_dashboard(
     provider_id: UUID,
     actor: CurrentActor,
     readings: ProgressReadings,
+    kept: KeptProgress,
     _: ViewsAfter,
     paging: Paged,
     year: ContractYear = None,
@@ -51,12 +54,20 @@ def read_dashboard(
     """Your organisation's schemes, milestones soonest first, evidence, assessments, money and open nudges: a
     programme each, by contract year then name, a page at a time."""
     may_read_dashboard(actor, provider_id)
-    page = paging.page(joined_programmes(readings, str(provider_id), year), programme_key)
-    nudges = open_nudges(readings, str(provider_id))
+    asked = ("dashboard", str(provider_id), year, paging.limit, paging.cursor, readings.reading_clock.today())
+    text, next_cursor = kept.answer(asked, lambda: _dashboard(readings, str(provider_id), year, paging))
+    return paging.answer(text, next_cursor)
+
+
+def _dashboard(readings: ProgressView, provider_id: str, year: int | None, paging: Paging) -> tuple[str, str | None]:
+    """The page of the dashboard, written as JSON, and the cursor of the next page."""
+    page = paging.page(joined_programmes(readings, provider_id, year), programme_key)
+    dashboards = provider_dashboard(readings, provider_id, programmes=page.rows)
+    nudges = open_nudges(readings, provider_id, progress=[m for d in dashboards for m in d.milestones])
     shown = [
         asdict(d)
         | {"money": Money.of(d.money).model_dump(mode="json")}
         | {"nudges": [asdict(n) for n in nudges if n.programme_id == d.programme_id]}
-        for d in provider_dashboard(readings, str(provider_id), programmes=page.rows)
+        for d in dashboards
     ]
-    return paging.read(shown, page.next_cursor)
+    return json_text(shown), page.next_cursor

@@ -3,6 +3,7 @@ that is still missing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,7 +11,7 @@ from sqlalchemy import or_, select
 
 from domain.quarter_review import ReviewStatus
 from projections.progress.queries.collation import IN_PACK
-from projections.progress.queries.reading import fetch, load_progress
+from projections.progress.queries.reading import MilestoneProgress, fetch, load_progress
 from projections.progress.view import ProgressView
 
 
@@ -30,9 +31,14 @@ class OpenNudge:
 
 
 def open_nudges(
-    view: ProgressView, provider_id: str, scheme_id: str | None = None, quarter: str | None = None
+    view: ProgressView,
+    provider_id: str,
+    scheme_id: str | None = None,
+    quarter: str | None = None,
+    progress: Sequence[MilestoneProgress] | None = None,
 ) -> list[OpenNudge]:
-    """The provider's nudges, newest first, in quarters not closed where some of its evidence is still missing."""
+    """The provider's nudges, newest first, in quarters not closed where some of its evidence is still missing; given
+    the provider's `progress` rows already read (of some programmes), only those programmes' nudges, judged by them."""
     n, s, r, o = view.nudges, view.schemes, view.reviews, view.organisations
     query = (
         select(n, s.c.title, s.c.programme_id, o.c.name.label("lead"))
@@ -50,7 +56,7 @@ def open_nudges(
     if not rows:
         return []
     missing: dict[tuple[str, str], list[str]] = {}
-    for m in load_progress(view, provider_id=provider_id):
+    for m in load_progress(view, provider_id=provider_id) if progress is None else progress:
         if m.state not in IN_PACK and m.assessment is None:
             missing.setdefault((m.scheme_id, m.quarter.value), []).append(m.code)
     return [

@@ -1,0 +1,50 @@
+"""Answers worked out from a view, kept until the view moves on.
+
+A kept answer is filed under its key with the view's committed position, read before the answer was worked out. A
+later read that finds the view at that same position is given the kept answer; one that finds it elsewhere works the
+answer out afresh. So an answer is never older than the position a read finds: its rows were read after that position
+(they may even hold a batch committed in between, which the next read's position then shows). A position lower than
+the highest seen (a view rebuilt from the start) forgets every kept answer.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from threading import Lock
+from typing import Any, TypeVar
+
+from projections.view import View
+
+T = TypeVar("T")
+KEPT = 256  # answers kept at most, the least recently read forgotten first
+
+
+class KeptAnswers:
+    """Answers from one view, each kept under its key while the view stays at the position it was worked out at."""
+
+    def __init__(self, view: View, size: int = KEPT) -> None:
+        self.view, self.size = view, size
+        self._lock = Lock()
+        self._kept: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        self._highest = 0
+
+    def answer(self, key: Hashable, work_out: Callable[[], T]) -> T:
+        """The answer kept under `key` at the view's position now, else `work_out()`, kept under it."""
+        position = self.view.position
+        with self._lock:
+            if position < self._highest:
+                self._kept.clear()
+            self._highest = position
+            found = self._kept.get(key)
+            if found is not None and found[0] == position:
+                self._kept.move_to_end(key)
+                kept: T = found[1]
+                return kept
+        answer = work_out()
+        with self._lock:
+            self._kept[key] = (position, answer)
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return answer

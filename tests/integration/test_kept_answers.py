@@ -1,0 +1,86 @@
+"""Answers kept by the view's position (projections/kept.py): given again while the view has not moved, worked out
+afresh on the very next read once it has applied an event, and all forgotten when the view is rebuilt from the start."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from api.storage.settings import Settings
+from domain.application import Corral
+from projections.kept import KeptAnswers
+from projections.progress.queries import provider_dashboard
+from tests.builders import ACUTE, ACUTE_ID, narrative
+from tests.integration.given import Agreed, agreed_scheme
+from tests.integration.read_models import Views, views_of
+
+
+class Dashboards:
+    """ACUTE's milestone states, as its dashboard shows them, and how many times they were read from the view."""
+
+    def __init__(self, views: Views) -> None:
+        self.views, self.kept, self.worked_out = views, KeptAnswers(views.progress), 0
+
+    def states(self) -> list[tuple[str, str | None]]:
+        return self.kept.answer(("dashboard", str(ACUTE_ID)), self._read)
+
+    def _read(self) -> list[tuple[str, str | None]]:
+        self.worked_out += 1
+        shown = provider_dashboard(self.views.progress, str(ACUTE_ID))
+        return [(m.code, m.state) for d in shown for m in d.milestones]
+
+
+@pytest.fixture
+def agreed(app: Corral) -> Agreed:
+    return agreed_scheme(app)
+
+
+@pytest.fixture
+def dashboards(app: Corral, settings: Settings, agreed: Agreed) -> Iterator[Dashboards]:
+    with views_of(settings) as views:
+        yield Dashboards(views.caught_up(app))
+
+
+def test_a_dashboard_read_twice_while_the_views_stand_still_is_read_from_the_view_once(dashboards: Dashboards) -> None:
+    first = dashboards.states()
+    again = dashboards.states()
+
+    assert again == first == [("M1", None)]
+    assert dashboards.worked_out == 1
+
+
+def test_evidence_the_view_has_applied_is_on_the_very_next_dashboard_read(
+    app: Corral, agreed: Agreed, dashboards: Dashboards
+) -> None:
+    dashboards.states()
+
+    app.submit_evidence(ACUTE, agreed.scheme_id, "M1", narrative())
+    dashboards.views.caught_up(app)
+
+    assert dashboards.states() == [("M1", "submitted")]
+    assert dashboards.worked_out == 2
+
+
+def test_evidence_recorded_but_not_yet_applied_to_the_view_leaves_the_kept_dashboard_as_the_view_shows_it(
+    app: Corral, agreed: Agreed, dashboards: Dashboards
+) -> None:
+    dashboards.states()
+
+    app.submit_evidence(ACUTE, agreed.scheme_id, "M1", narrative())
+
+    assert dashboards.states() == [("M1", None)]
+    assert dashboards.worked_out == 1
+
+
+def test_a_view_rebuilt_from_the_start_forgets_every_kept_dashboard(app: Corral, dashboards: Dashboards) -> None:
+    dashboards.states()
+    progress = dashboards.views.progress
+
+    progress.drop()
+    progress.create()
+
+    assert dashboards.states() == []  # the rebuilt view has applied nothing yet
+    dashboards.views.caught_up(app)
+    assert dashboards.states() == [("M1", None)]
+    assert dashboards.worked_out == 3
