@@ -22,7 +22,6 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -35,7 +34,10 @@ from eventsourcing.application import (
     Repository,
     project_aggregate,
 )
+from eventsourcing.domain import CanMutateAggregate
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
+
+from domain.copies import copied
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +117,7 @@ class LogFollowingRepository(Repository[UUID]):
             aggregate = self._load(aggregate_id, projector_func)
         else:
             self._refuse_changed(aggregate)
-        return deepcopy(aggregate) if deepcopy_from_cache else aggregate
+        return copied(aggregate) if deepcopy_from_cache else aggregate
 
     def __contains__(self, aggregate_id: object) -> bool:
         """Whether the aggregate exists, as of this scope's catch-up (nothing is copied to say so)."""
@@ -234,7 +236,7 @@ class LogFollowingRepository(Repository[UUID]):
                     continue
                 if notification.originator_version <= aggregate.version:
                     continue
-                aggregate = deepcopy(aggregate)
+                aggregate = copied(aggregate)
             if notification.originator_version > aggregate.version:
                 changed[aggregate_id] = self._applied(aggregate, notification)
         for aggregate_id, aggregate in changed.items():
@@ -248,7 +250,8 @@ class LogFollowingRepository(Repository[UUID]):
         if notification.originator_version != aggregate.version + 1:
             return None
         try:
-            return project_aggregate(aggregate, [self.mapper.to_domain_event(notification)])
+            event: CanMutateAggregate[UUID] = self.mapper.to_domain_event(notification)  # type: ignore[assignment]
+            return event.mutate(aggregate)  # as project_aggregate, without its runtime protocol check
         except Exception:  # noqa: BLE001 - an event this code cannot apply costs only its own aggregate's cache
             log.warning(
                 "cannot apply event %s of %s here; reading it from the store",

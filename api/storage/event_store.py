@@ -16,6 +16,7 @@ from sqlalchemy import Engine, Select, bindparam, create_engine, event, select
 from sqlalchemy.orm import Session
 
 from api.storage.chain import GENESIS, Chain
+from api.storage.driver import Driver
 from api.storage.log_reads import BuiltOnceReads, stored_fields
 from api.storage.checkpoints import Checkpoints
 from api.storage.save_batches import SaveBatches
@@ -50,9 +51,9 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         self.tables += [self.chain.table, self.checkpoints.table]
         self._saves: dict[tuple[int, bool], str] = {}  # the save's statements, by how many events, chained or not
         self._batches: SaveBatches | None = None
-        autocommit = getattr(self.datastore, "autocommit", None)
-        if autocommit is not None:
-            self._batches = SaveBatches(lambda events: self._save_at_once(autocommit, events), AT_ONCE_MAX)
+        driver = getattr(self.datastore, "driver", None)
+        if driver is not None:
+            self._batches = SaveBatches(lambda events: self._save_at_once(driver, events), AT_ONCE_MAX)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert in the caller's transaction if there is one, else in a transaction of its own: on PostgreSQL one
@@ -68,8 +69,9 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
 
-    def _save_at_once(self, engine: Engine, stored_events: Sequence[StoredEvent]) -> list[int]:
-        """PostgreSQL: lock, insert, chain and NOTIFY in one round trip, committed by the server as one transaction."""
+    def _save_at_once(self, driver: Driver, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """PostgreSQL: lock, insert, chain and NOTIFY in one round trip, committed by the server as one transaction,
+        sent through the driver itself."""
         shape = (len(stored_events), self.chained)
         sql = self._saves.get(shape)
         if sql is None:
@@ -80,11 +82,10 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
             for value in (str(event.originator_id), event.originator_version, event.topic, event.state)
         )
         try:
-            with engine.connect() as conn:
-                rows = conn.exec_driver_sql(sql, params).all()
+            rows = driver.run(sql, params)
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
-        positions = {(str(row.originator_id), row.originator_version): row.id for row in rows}
+        positions = {(str(originator_id), version): position for position, originator_id, version in rows}
         return [positions[str(event.originator_id), event.originator_version] for event in stored_events]
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> list[int]:
@@ -190,9 +191,11 @@ class NamedSessions(SQLAlchemyDatastore):
             kwargs["connect_args"] = connection_options()
         super().__init__(url=url, **kwargs)
         self.autocommit: Engine | None = None
+        self.driver: Driver | None = None
         if postgres and url is not None:
             engine_kwargs = {k: v for k, v in kwargs.items() if k not in ("session", "session_maker", "autoflush")}
             self.autocommit = create_engine(url, isolation_level="AUTOCOMMIT", **engine_kwargs)
+            self.driver = Driver(self.autocommit)
 
 
 class Factory(SQLAlchemyFactory):

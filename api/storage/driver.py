@@ -1,0 +1,96 @@
+"""Statements sent through the driver itself (psycopg2) on a pooled connection of the autocommit engine: a command's
+read of the log's newer events and its save, without the work SQLAlchemy does around each statement (a Connection,
+an execution context, a result), which cost a command more than the server took to answer it.
+
+A Core statement is compiled once, with its parameters' and columns' type processing looked up once, so its rows are
+what SQLAlchemy would have given. A connection found dropped is invalidated in the pool; a read is then run once more
+on a fresh one (as projections/reads.py does for the views), a save never (it may have committed). Errors are
+SQLAlchemy's, as the engine would have raised them."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import namedtuple
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy.exc
+from sqlalchemy import Engine, Select
+
+Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A Core statement as the driver takes it: its SQL, its parameters' names with their processing, and its rows'
+    shape with their columns' processing."""
+
+    sql: str
+    binds: tuple[tuple[str, Processor], ...]
+    row: Callable[..., Any]
+    columns: tuple[Processor, ...]
+
+    def params(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The driver's parameters from the statement's (each present, as the statement's shape promises)."""
+        return {name: values[name] if process is None else process(values[name]) for name, process in self.binds}
+
+    def rows(self, fetched: Sequence[Sequence[Any]]) -> list[Any]:
+        """Named rows, their values processed as SQLAlchemy would."""
+        columns, row = self.columns, self.row
+        return [row(*(v if p is None else p(v) for p, v in zip(columns, values, strict=True))) for values in fetched]
+
+
+class Driver:
+    """Statements run on the autocommit engine's pooled connections through the driver itself."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine, self.dialect = engine, engine.dialect
+        self.errors: type[Exception] = self.dialect.loaded_dbapi.Error
+
+    def prepare(self, statement: Select[Any]) -> Prepared | None:
+        """The statement compiled for the driver; None if it takes a list parameter (an IN of many values), which
+        SQLAlchemy renders afresh for each list."""
+        compiled = statement.compile(dialect=self.dialect)
+        if any(bind.expanding for bind in compiled.binds.values()):
+            return None
+        binds = tuple(
+            (name, bind.type.dialect_impl(self.dialect).bind_processor(self.dialect))
+            for name, bind in compiled.binds.items()
+        )
+        selected = list(statement.selected_columns)
+        columns = tuple(
+            column.type.dialect_impl(self.dialect).result_processor(self.dialect, None) for column in selected
+        )
+        row = namedtuple("Row", [str(column.key) for column in selected], rename=True)  # type: ignore[misc]  # noqa: PYI024
+        return Prepared(compiled.string, binds, row, columns)
+
+    def read(self, prepared: Prepared, values: dict[str, Any]) -> list[Any]:
+        """The statement's rows, read once more on a fresh connection if the pooled one had been dropped."""
+        return prepared.rows(self.run(prepared.sql, prepared.params(values), retry=True))
+
+    def run(self, sql: str, params: Any, *, retry: bool = False) -> Sequence[Any]:
+        """The rows of one statement (or batch of statements) in driver form, committed by the server as it runs."""
+        retried = False
+        while True:
+            conn = self.engine.raw_connection()
+            cursor = None
+            try:
+                cursor = conn.cursor()
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+            except self.errors as error:
+                dropped = self.dialect.is_disconnect(error, conn.dbapi_connection, cursor)  # type: ignore[arg-type]
+                if dropped:
+                    conn.invalidate(error)
+                if dropped and retry and not retried:
+                    retried = True
+                    continue
+                raise sqlalchemy.exc.DBAPIError.instance(
+                    sql, params, error, self.errors, connection_invalidated=dropped, dialect=self.dialect
+                ) from error
+            finally:
+                if cursor is not None:
+                    with contextlib.suppress(self.errors):
+                        cursor.close()
+                conn.close()
