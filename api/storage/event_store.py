@@ -194,7 +194,10 @@ class NamedSessions(SQLAlchemyDatastore):
         self.driver: Driver | None = None
         if postgres and url is not None:
             engine_kwargs = {k: v for k, v in kwargs.items() if k not in ("session", "session_maker", "autoflush")}
-            self.autocommit = create_engine(url, isolation_level="AUTOCOMMIT", **engine_kwargs)
+            # no transaction is ever left open on these connections, so none is rolled back as they are returned
+            self.autocommit = create_engine(
+                url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **engine_kwargs
+            )
             self.driver = Driver(self.autocommit)
 
 
