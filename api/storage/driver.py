@@ -10,6 +10,7 @@ SQLAlchemy's, as the engine would have raised them."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,11 +23,32 @@ Processor = Callable[[Any], Any] | None
 
 
 @dataclass(frozen=True)
+class OnServer:
+    """A statement the server parses and plans once per connection (PREPARE), then runs by name (EXECUTE): for the
+    save's statement, parsing and planning cost the server more than running it."""
+
+    name: str
+    prepare: str
+    execute: str
+
+    @classmethod
+    def of(cls, sql: str, markers: Sequence[str]) -> OnServer:
+        """The statement with its driver parameters (`markers`, in order: `%s` once each, or `%(name)s`) numbered
+        for the server; EXECUTE takes them in that order."""
+        name = f"corral_{hashlib.sha256(sql.encode()).hexdigest()[:24]}"
+        numbered = sql
+        for number, marker in enumerate(markers, start=1):
+            numbered = numbered.replace(marker, f"${number}", 1 if marker == "%s" else -1)
+        arguments = f"({', '.join(markers)})" if markers else ""
+        return cls(name, f"PREPARE {name} AS {numbered}", f"EXECUTE {name}{arguments}")
+
+
+@dataclass(frozen=True)
 class Prepared:
     """A Core statement as the driver takes it: its SQL, its parameters' names with their processing, and its rows'
     shape with their columns' processing."""
 
-    sql: str
+    on_server: OnServer
     binds: tuple[tuple[str, Processor], ...]
     row: Callable[..., Any]
     columns: tuple[Processor, ...]
@@ -52,7 +74,7 @@ class Driver:
         """The statement compiled for the driver; None if it takes a list parameter (an IN of many values), which
         SQLAlchemy renders afresh for each list."""
         compiled = statement.compile(dialect=self.dialect)
-        if any(bind.expanding for bind in compiled.binds.values()):
+        if any(bind.expanding for bind in compiled.binds.values()) or "%%" in compiled.string:
             return None
         binds = tuple(
             (name, bind.type.dialect_impl(self.dialect).bind_processor(self.dialect))
@@ -63,20 +85,25 @@ class Driver:
             column.type.dialect_impl(self.dialect).result_processor(self.dialect, None) for column in selected
         )
         row = namedtuple("Row", [str(column.key) for column in selected], rename=True)  # type: ignore[misc]  # noqa: PYI024
-        return Prepared(compiled.string, binds, row, columns)
+        on_server = OnServer.of(compiled.string, [f"%({name})s" for name, _ in binds])
+        return Prepared(on_server, binds, row, columns)
 
     def read(self, prepared: Prepared, values: dict[str, Any]) -> list[Any]:
         """The statement's rows, read once more on a fresh connection if the pooled one had been dropped."""
-        return prepared.rows(self.run(prepared.sql, prepared.params(values), retry=True))
+        statement = prepared.on_server
+        return prepared.rows(self.run(statement.execute, prepared.params(values), retry=True, on_server=statement))
 
-    def run(self, sql: str, params: Any, *, retry: bool = False) -> Sequence[Any]:
-        """The rows of one statement (or batch of statements) in driver form, committed by the server as it runs."""
+    def run(self, sql: str, params: Any, *, retry: bool = False, on_server: OnServer | None = None) -> Sequence[Any]:
+        """The rows of one statement (or batch of statements) in driver form, committed by the server as it runs;
+        the statement it EXECUTEs (`on_server`) is first prepared on the connection, once in its life."""
         retried = False
         while True:
             conn = self.engine.raw_connection()
             cursor = None
             try:
                 cursor = conn.cursor()
+                if on_server is not None:
+                    _prepare(conn.info, cursor, on_server)
                 cursor.execute(sql, params)
                 return cursor.fetchall()
             except self.errors as error:
@@ -94,3 +121,11 @@ class Driver:
                     with contextlib.suppress(self.errors):
                         cursor.close()
                 conn.close()
+
+
+def _prepare(info: dict[Any, Any], cursor: Any, statement: OnServer) -> None:
+    """PREPARE the statement unless this connection already has (the pool forgets what it had when it reconnects)."""
+    prepared: set[str] = info.setdefault("corral_prepared", set())
+    if statement.name not in prepared:
+        cursor.execute(statement.prepare)
+        prepared.add(statement.name)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, Select, bindparam, create_engine, event, select
 from sqlalchemy.orm import Session
 
 from api.storage.chain import GENESIS, Chain
-from api.storage.driver import Driver
+from api.storage.driver import Driver, OnServer
 from api.storage.log_reads import BuiltOnceReads, stored_fields
 from api.storage.checkpoints import Checkpoints
 from api.storage.save_batches import SaveBatches
@@ -49,7 +49,8 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         self.chain = Chain(self.events_record_cls.__table__, self.schema_name, raw_ids=sqlite)
         self.checkpoints = Checkpoints(self.events_table_name, self.schema_name)
         self.tables += [self.chain.table, self.checkpoints.table]
-        self._saves: dict[tuple[int, bool], str] = {}  # the save's statements, by how many events, chained or not
+        # the save's batch and the statement it runs prepared, by how many events, chained or not
+        self._saves: dict[tuple[int, bool], tuple[str, OnServer]] = {}
         self._batches: SaveBatches | None = None
         driver = getattr(self.datastore, "driver", None)
         if driver is not None:
@@ -73,16 +74,18 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         """PostgreSQL: lock, insert, chain and NOTIFY in one round trip, committed by the server as one transaction,
         sent through the driver itself."""
         shape = (len(stored_events), self.chained)
-        sql = self._saves.get(shape)
-        if sql is None:
-            sql = self._saves[shape] = self.chain.saving_sql(shape[0], self.channel_name, chained=self.chained)
+        save = self._saves.get(shape)
+        if save is None:
+            lock, statement = self.chain.saving_sql(shape[0], self.channel_name, chained=self.chained)
+            on_server = OnServer.of(statement, ["%s"] * statement.count("%s"))
+            save = self._saves[shape] = (f"{lock}{on_server.execute}", on_server)
         params = tuple(
             value
             for event in stored_events
             for value in (str(event.originator_id), event.originator_version, event.topic, event.state)
         )
         try:
-            rows = driver.run(sql, params)
+            rows = driver.run(save[0], params, on_server=save[1])
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
         positions = {(str(originator_id), version): position for position, originator_id, version in rows}
