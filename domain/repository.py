@@ -91,7 +91,6 @@ class LogFollowingRepository(Repository[UUID]):
         self.position: int | None = None  # the log position every cached aggregate is current to
         self.absent: set[UUID] = set()
         self.lock = threading.RLock()
-        self.reads_begun = self.last_read_begun = 0  # reads of the log begun, and the number of the last one done
 
     def get(
         self,
@@ -129,30 +128,32 @@ class LogFollowingRepository(Repository[UUID]):
         return True
 
     def catch_up(self) -> None:
-        """Bring the cached aggregates up to the log's newest event: once per command scope, else every call. A
-        thread that waited while another caught up, in a read begun after it asked, needs no read of its own."""
+        """Bring the cached aggregates up to the log's newest event: once per command scope, else every call. Reads
+        of the log run side by side, not one after another: each is applied, under the lock, beyond where the cache
+        has got to meanwhile (another read, begun before or after it, may have been applied first)."""
         scope = _scope.get()
         if scope is not None and scope.caught_up:
             return
-        asked = self.reads_begun
         with self.lock:
-            if self.last_read_begun <= asked:
-                self.reads_begun += 1
-                self._read_newer()
-                self.last_read_begun = self.reads_begun
+            start = self.position
+            if start is None:  # the first catch-up starts from the log's head
+                self.position = self.recorder.max_notification_id() or 0
+        if start is not None:
+            newer = self.recorder.select_notifications(start, CATCH_UP_LIMIT, inclusive_of_start=False)
+            with self.lock:
+                self._take(newer)
         if scope is not None:
             scope.caught_up = True
 
-    def _read_newer(self) -> None:
-        if self.position is None:
-            self.position = self.recorder.max_notification_id() or 0
-            return
-        newer = self.recorder.select_notifications(self.position, CATCH_UP_LIMIT, inclusive_of_start=False)
+    def _take(self, newer: Sequence[Notification]) -> None:
         if len(newer) == CATCH_UP_LIMIT:
             self.forget()
             return
-        self._apply(newer)
-        self.position = newer[-1].id if newer else self.position
+        assert self.position is not None
+        newer = [notification for notification in newer if notification.id > self.position]
+        if newer:
+            self._apply(newer)
+            self.position = newer[-1].id
 
     def saved(self) -> None:
         """A command saved: its next load in this scope catches up again, so it reads what it saved as the log

@@ -105,7 +105,7 @@ class Driver:
                 if on_server is not None:
                     _prepare(conn.info, cursor, on_server)
                 cursor.execute(sql, params)
-                return cursor.fetchall()
+                return cursor.fetchall() if cursor.description is not None else []
             except self.errors as error:
                 dropped = self.dialect.is_disconnect(error, conn.dbapi_connection, cursor)  # type: ignore[arg-type]
                 if dropped:

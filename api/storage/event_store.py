@@ -79,13 +79,8 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
             lock, statement = self.chain.saving_sql(shape[0], self.channel_name, chained=self.chained)
             on_server = OnServer.of(statement, ["%s"] * statement.count("%s"))
             save = self._saves[shape] = (f"{lock}{on_server.execute}", on_server)
-        params = tuple(
-            value
-            for event in stored_events
-            for value in (str(event.originator_id), event.originator_version, event.topic, event.state)
-        )
         try:
-            rows = driver.run(save[0], params, on_server=save[1])
+            rows = driver.run(save[0], driver_params(stored_events), on_server=save[1])
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
         positions = {(str(originator_id), version): position for position, originator_id, version in rows}
@@ -178,6 +173,36 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
             return self.checkpoints.covering(session, position)
 
 
+class SnapshotStore(BuiltOnceReads):
+    """The snapshots. On PostgreSQL, outside a transaction a caller holds, one is written in one round trip on an
+    autocommit connection through the driver, not in an ORM transaction of three."""
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Insert the snapshots (IntegrityError if one of that version is there already)."""
+        driver: Driver | None = getattr(self.datastore, "driver", None)
+        if driver is None or transactions.get(None) is not None or not stored_events:
+            return super().insert_events(stored_events, **kwargs)
+        table = f"{self.schema_name}.{self.events_table_name}" if self.schema_name else self.events_table_name
+        values = ", ".join(["(%s::uuid, %s, %s, %s)"] * len(stored_events))
+        try:
+            driver.run(f"INSERT INTO {table} ({FIELDS}) VALUES {values}", driver_params(stored_events))
+        except sqlalchemy.exc.IntegrityError as error:
+            raise IntegrityError(error) from error
+        return None
+
+
+FIELDS = "originator_id, originator_version, topic, state"
+
+
+def driver_params(stored_events: Sequence[StoredEvent]) -> tuple[Any, ...]:
+    """The events' fields as the driver takes them, one event after another."""
+    return tuple(
+        value
+        for event in stored_events
+        for value in (str(event.originator_id), event.originator_version, event.topic, event.state)
+    )
+
+
 def _add_options(params: dict[str, Any], options: str) -> None:
     """Append libpq `options` to a connection's, after the ones every session of the process has."""
     params["options"] = f"{params.get('options', '')} {options}".strip()
@@ -230,7 +255,7 @@ class Factory(SQLAlchemyFactory):
         if autocommit is not None:
             autocommit.dispose()
 
-    aggregate_recorder_class = BuiltOnceReads  # the snapshots, read when an aggregate is not cached or is historic
+    aggregate_recorder_class = SnapshotStore  # read when an aggregate is not cached or is historic
 
     def application_recorder(self) -> ApplicationRecorder:
         """The event log's recorder, built as the library builds it, with the channel the settings name."""
