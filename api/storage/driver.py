@@ -4,8 +4,9 @@ an execution context, a result), which cost a command more than the server took 
 
 A Core statement is compiled once, with its parameters' and columns' type processing looked up once, so its rows are
 what SQLAlchemy would have given. A connection found dropped is invalidated in the pool; a read is then run once more
-on a fresh one (as projections/reads.py does for the views), a save never (it may have committed). Errors are
-SQLAlchemy's, as the engine would have raised them."""
+on a fresh one (as projections/reads.py does for the views), a save never (it may have committed); as the engine
+does, the pool's other connections made before it are renewed when next checked out (a restarted server dropped
+them all). Errors are SQLAlchemy's, as the engine would have raised them."""
 
 from __future__ import annotations
 
@@ -108,8 +109,8 @@ class Driver:
                 return cursor.fetchall() if cursor.description is not None else []
             except self.errors as error:
                 dropped = self.dialect.is_disconnect(error, conn.dbapi_connection, cursor)  # type: ignore[arg-type]
-                if dropped:
-                    conn.invalidate(error)
+                if dropped:  # as the engine does on a disconnect: this connection, and the pool's older ones, renewed
+                    self.engine.pool._invalidate(conn, error)  # noqa: SLF001
                 if dropped and retry and not retried:
                     retried = True
                     continue
