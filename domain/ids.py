@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from uuid import UUID, uuid5
 
 from domain.milestones import Quarter
@@ -9,6 +10,7 @@ from domain.milestones import Quarter
 CORRAL = UUID("6f0c8a52-4c1e-5d7e-9a3b-2b7f3c1d9e40")
 
 
+@lru_cache(maxsize=4096)  # commands derive the same ids over and over
 def _key(*parts: object) -> UUID:
     return uuid5(CORRAL, "/".join(str(p).strip().lower() for p in parts))
 

@@ -99,8 +99,22 @@ class EventSourcedService(Application[UUID]):
         return recordings
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Save, then tell anything waiting in this process (e.g. an embedded projector) that the log grew."""
-        recordings = super().save(*objs, **kwargs)
+        """Save as the library does, then tell anything waiting in this process (e.g. an embedded projector) that the
+        log grew. Aggregates and their events are told apart by their classes: the library's runtime protocol checks
+        cost a command more than its decision."""
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                processing_event.events.extend(obj.collect_events())
+                processing_event.aggregates[obj.id] = obj
+            elif isinstance(obj, CanMutateAggregate):
+                processing_event.events.append(obj)
+            else:
+                processing_event.collect_events(obj)
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
         self.recorded.set()
         return recordings
 

@@ -106,11 +106,11 @@ class Chain:
             f"SELECT position, hash FROM {self.qualified} ORDER BY position DESC LIMIT 1"
         )
 
-    def saving_sql(self, count: int, channel: str, *, chained: bool = True) -> str:
-        """PostgreSQL: a whole save of `count` events as one batch of statements (psycopg2 parameters: each event's
-        originator id, version, topic and state): lock the log as the library does, NOTIFY (sent on commit), insert
-        the events and, chained on from the head's hash, their links, giving each event's position with its originator
-        id and version (no order of the rows is promised). Sent on an
+    def saving_sql(self, count: int, channel: str, *, chained: bool = True) -> tuple[str, str]:
+        """PostgreSQL: a whole save of `count` events as one batch of statements, given as its lock and NOTIFY, then
+        its one statement (psycopg2 parameters: each event's originator id, version, topic and state): lock the log as
+        the library does, NOTIFY (sent on commit), insert the events and, chained on from the head's hash, their links,
+        giving each event's position with its originator id and version (no order of the rows is promised). Sent on an
         autocommit connection, the server runs the batch as one transaction: a collision undoes all of it.
         The links are hashed by the server exactly as `link_hash` hashes them (sha256 of the tag, the previous
         hash, the big-endian position and version, then the length-prefixed id, topic and state)."""
@@ -121,7 +121,7 @@ class Chain:
         )
         lock = f"LOCK TABLE {self.events_qualified} IN EXCLUSIVE MODE; NOTIFY {channel}; "
         if not chained:
-            return f"{lock}WITH ins AS ({insert}) SELECT id, originator_id, originator_version FROM ins"
+            return lock, f"WITH ins AS ({insert}) SELECT id, originator_id, originator_version FROM ins"
         topic = "convert_to(e.topic, 'UTF8')"
         link = (
             f"sha256('\\x{DOMAIN_TAG.hex()}'::bytea || l.hash || int8send(e.id) || int8send(e.originator_version::bigint)"
@@ -133,12 +133,12 @@ class Chain:
         )
         if count == 1:  # most saves: no need to number the events and chain them one by one
             single = link.replace("l.hash", head)
-            return (
-                f"{lock}WITH ins AS ({insert}), chained AS (INSERT INTO {self.qualified} (position, hash) "
+            return lock, (
+                f"WITH ins AS ({insert}), chained AS (INSERT INTO {self.qualified} (position, hash) "
                 f"SELECT e.id, {single} FROM ins e) SELECT id, originator_id, originator_version FROM ins"
             )
-        return (
-            f"{lock}WITH RECURSIVE ins AS ({insert}), "
+        return lock, (
+            f"WITH RECURSIVE ins AS ({insert}), "
             "numbered AS (SELECT row_number() OVER (ORDER BY id) AS n, ins.* FROM ins), "
             "links (n, position, hash) AS ("
             f"SELECT 0::bigint, 0::bigint, {head} "

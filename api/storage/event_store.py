@@ -16,6 +16,7 @@ from sqlalchemy import Engine, Select, bindparam, create_engine, event, select
 from sqlalchemy.orm import Session
 
 from api.storage.chain import GENESIS, Chain
+from api.storage.driver import Driver, OnServer
 from api.storage.log_reads import BuiltOnceReads, stored_fields
 from api.storage.checkpoints import Checkpoints
 from api.storage.save_batches import SaveBatches
@@ -48,11 +49,12 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         self.chain = Chain(self.events_record_cls.__table__, self.schema_name, raw_ids=sqlite)
         self.checkpoints = Checkpoints(self.events_table_name, self.schema_name)
         self.tables += [self.chain.table, self.checkpoints.table]
-        self._saves: dict[tuple[int, bool], str] = {}  # the save's statements, by how many events, chained or not
+        # the save's batch and the statement it runs prepared, by how many events, chained or not
+        self._saves: dict[tuple[int, bool], tuple[str, OnServer]] = {}
         self._batches: SaveBatches | None = None
-        autocommit = getattr(self.datastore, "autocommit", None)
-        if autocommit is not None:
-            self._batches = SaveBatches(lambda events: self._save_at_once(autocommit, events), AT_ONCE_MAX)
+        driver = getattr(self.datastore, "driver", None)
+        if driver is not None:
+            self._batches = SaveBatches(lambda events: self._save_at_once(driver, events), AT_ONCE_MAX)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert in the caller's transaction if there is one, else in a transaction of its own: on PostgreSQL one
@@ -68,23 +70,20 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
 
-    def _save_at_once(self, engine: Engine, stored_events: Sequence[StoredEvent]) -> list[int]:
-        """PostgreSQL: lock, insert, chain and NOTIFY in one round trip, committed by the server as one transaction."""
+    def _save_at_once(self, driver: Driver, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """PostgreSQL: lock, insert, chain and NOTIFY in one round trip, committed by the server as one transaction,
+        sent through the driver itself."""
         shape = (len(stored_events), self.chained)
-        sql = self._saves.get(shape)
-        if sql is None:
-            sql = self._saves[shape] = self.chain.saving_sql(shape[0], self.channel_name, chained=self.chained)
-        params = tuple(
-            value
-            for event in stored_events
-            for value in (str(event.originator_id), event.originator_version, event.topic, event.state)
-        )
+        save = self._saves.get(shape)
+        if save is None:
+            lock, statement = self.chain.saving_sql(shape[0], self.channel_name, chained=self.chained)
+            on_server = OnServer.of(statement, ["%s"] * statement.count("%s"))
+            save = self._saves[shape] = (f"{lock}{on_server.execute}", on_server)
         try:
-            with engine.connect() as conn:
-                rows = conn.exec_driver_sql(sql, params).all()
+            rows = driver.run(save[0], driver_params(stored_events), on_server=save[1])
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
-        positions = {(str(row.originator_id), row.originator_version): row.id for row in rows}
+        positions = {(str(originator_id), version): position for position, originator_id, version in rows}
         return [positions[str(event.originator_id), event.originator_version] for event in stored_events]
 
     def _insert_stored_events(self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any) -> list[int]:
@@ -174,6 +173,36 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
             return self.checkpoints.covering(session, position)
 
 
+class SnapshotStore(BuiltOnceReads):
+    """The snapshots. On PostgreSQL, outside a transaction a caller holds, one is written in one round trip on an
+    autocommit connection through the driver, not in an ORM transaction of three."""
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Insert the snapshots (IntegrityError if one of that version is there already)."""
+        driver: Driver | None = getattr(self.datastore, "driver", None)
+        if driver is None or transactions.get(None) is not None or not stored_events:
+            return super().insert_events(stored_events, **kwargs)
+        table = f"{self.schema_name}.{self.events_table_name}" if self.schema_name else self.events_table_name
+        values = ", ".join(["(%s::uuid, %s, %s, %s)"] * len(stored_events))
+        try:
+            driver.run(f"INSERT INTO {table} ({FIELDS}) VALUES {values}", driver_params(stored_events))
+        except sqlalchemy.exc.IntegrityError as error:
+            raise IntegrityError(error) from error
+        return None
+
+
+FIELDS = "originator_id, originator_version, topic, state"
+
+
+def driver_params(stored_events: Sequence[StoredEvent]) -> tuple[Any, ...]:
+    """The events' fields as the driver takes them, one event after another."""
+    return tuple(
+        value
+        for event in stored_events
+        for value in (str(event.originator_id), event.originator_version, event.topic, event.state)
+    )
+
+
 def _add_options(params: dict[str, Any], options: str) -> None:
     """Append libpq `options` to a connection's, after the ones every session of the process has."""
     params["options"] = f"{params.get('options', '')} {options}".strip()
@@ -190,9 +219,14 @@ class NamedSessions(SQLAlchemyDatastore):
             kwargs["connect_args"] = connection_options()
         super().__init__(url=url, **kwargs)
         self.autocommit: Engine | None = None
+        self.driver: Driver | None = None
         if postgres and url is not None:
             engine_kwargs = {k: v for k, v in kwargs.items() if k not in ("session", "session_maker", "autoflush")}
-            self.autocommit = create_engine(url, isolation_level="AUTOCOMMIT", **engine_kwargs)
+            # no transaction is ever left open on these connections, so none is rolled back as they are returned
+            self.autocommit = create_engine(
+                url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **engine_kwargs
+            )
+            self.driver = Driver(self.autocommit)
 
 
 class Factory(SQLAlchemyFactory):
@@ -221,7 +255,7 @@ class Factory(SQLAlchemyFactory):
         if autocommit is not None:
             autocommit.dispose()
 
-    aggregate_recorder_class = BuiltOnceReads  # the snapshots, read when an aggregate is not cached or is historic
+    aggregate_recorder_class = SnapshotStore  # read when an aggregate is not cached or is historic
 
     def application_recorder(self) -> ApplicationRecorder:
         """The event log's recorder, built as the library builds it, with the channel the settings name."""

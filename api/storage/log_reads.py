@@ -12,6 +12,7 @@ from eventsourcing_sqlalchemy.datastore import transactions
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder
 from sqlalchemy import Select, bindparam, func, select
 
+from api.storage.driver import Driver, Prepared
 from projections.database import one_creator_at_a_time
 from projections.reads import reading_on
 
@@ -25,6 +26,7 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._statements: dict[tuple[Any, ...], Select[Any]] = {}
+        self._prepared: dict[tuple[Any, ...], Prepared | None] = {}  # the same, compiled for the driver
 
     def create_table(self) -> None:
         """The library's, one process at a time on PostgreSQL (as the views' tables are): servers and projectors
@@ -68,16 +70,22 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
     def _read(self, shape: tuple[Any, ...], statement: Callable[[], Select[Any]], params: dict[str, Any]) -> Any:
         """Rows of the statement of this shape (built the first time), bound to the parameters that are given. Inside
         a transaction a caller holds, read in it (its own saves are seen); else, on PostgreSQL, in one round trip on
-        an autocommit connection, retried once on a fresh connection if the pooled one had been dropped."""
+        an autocommit connection, through the driver itself (api/storage/driver.py), retried once on a fresh
+        connection if the pooled one had been dropped."""
         query = self._statements.get(shape)
         if query is None:
             query = self._statements[shape] = statement()
         bound = {k: v for k, v in params.items() if v is not None}
-        autocommit = getattr(self.datastore, "autocommit", None)
-        if autocommit is None or transactions.get(None) is not None:
+        driver: Driver | None = getattr(self.datastore, "driver", None)
+        if driver is None or transactions.get(None) is not None:
             with self.transaction(commit=False) as session:
                 return session.execute(query, bound).all()
-        with reading_on(autocommit, {}, share=False) as conn:  # retried once on a dropped connection, as views are
+        if shape not in self._prepared:
+            self._prepared[shape] = driver.prepare(query)
+        prepared = self._prepared[shape]
+        if prepared is not None:
+            return driver.read(prepared, bound)
+        with reading_on(driver.engine, {}, share=False) as conn:  # a list parameter: retried once, as views are
             return conn.execute(query, bound).all()
 
     def max_notification_id(self) -> int | None:

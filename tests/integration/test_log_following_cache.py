@@ -5,7 +5,9 @@ save."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -18,6 +20,7 @@ from domain.application import Corral
 from domain.errors import NotFoundError
 from domain.milestones import Quarter
 from domain.programme import Programme
+from domain.quarter_review import QuarterReview
 from domain.repository import SharedAggregateChangedError
 from tests.builders import ACUTE, COMMISSIONER, COMMUNITY_ID, narrative
 from tests.integration.given import agreed_scheme
@@ -87,3 +90,34 @@ def test_an_event_this_process_cannot_apply_costs_only_its_own_aggregate(app: Co
     assert app.programme(agreed.programme_id).scheme_ids == [agreed.scheme_id]  # commands go on
     with pytest.raises(Exception, match="Renamed|a.later.release"):
         app.scheme(agreed.scheme_id)  # only this scheme, read from the store, fails
+
+
+def test_a_catch_up_whose_read_returns_after_a_later_one_was_applied_moves_the_cache_neither_back_nor_twice(
+    app: Corral, other: Corral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agreed = agreed_scheme(app)
+    app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "Your evidence is due.")
+    review = app.quarter_review(agreed.scheme_id, Quarter.Q1)  # cached here, at version 2
+    read_early, applied_late = threading.Event(), threading.Event()
+    reading = app.recorder.select_notifications
+
+    def slow_first_read(*args: Any, **kwargs: Any) -> Any:
+        newer = reading(*args, **kwargs)
+        if not read_early.is_set():
+            read_early.set()
+            applied_late.wait(10)  # its answer arrives after a read begun later has been applied
+        return newer
+
+    monkeypatch.setattr(app.recorder, "select_notifications", slow_first_read)
+    early = threading.Thread(target=app.repository.catch_up)
+    early.start()
+    read_early.wait(10)
+    other.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "It is due on Friday.")
+    app.repository.catch_up()  # a later read, applied first
+    position, cached = app.repository.position, app._read(QuarterReview, review.id)
+    applied_late.set()
+    early.join(10)
+
+    assert cached.version == review.version + 1 and position == app.recorder.max_notification_id()
+    assert app.repository.position == position  # the early read, which missed the nudge, did not move it back
+    assert app._read(QuarterReview, review.id) is cached  # nor applied anything again

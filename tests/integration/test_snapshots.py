@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+import pytest
 from eventsourcing.application import project_aggregate
+from eventsourcing.persistence import IntegrityError
 
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
@@ -45,6 +47,18 @@ def test_a_programme_with_a_long_history_is_snapshotted_and_loads_as_its_events_
     assert loaded.version == 59
     assert loaded == replayed(app, programme_id)
     assert str(loaded.provider(ACUTE_ID).contract_value) == "100000055"
+
+
+def test_a_second_snapshot_at_a_version_already_snapshotted_is_refused_and_the_first_is_kept(app: Corral) -> None:
+    programme_id = programme_set_up(app)
+    version = app.repository.get(programme_id).version
+    app.take_snapshot(programme_id, version=version)
+
+    with pytest.raises(IntegrityError):
+        app.take_snapshot(programme_id, version=version)
+
+    assert snapshot_versions(app, programme_id) == [version]
+    assert app.repository.get(programme_id) == replayed(app, programme_id)
 
 
 def test_a_submission_revised_and_withdrawn_many_times_loads_as_its_events_replay(app: Corral) -> None:

@@ -1,0 +1,132 @@
+"""Statements sent through the driver itself (psycopg2) on a pooled connection of the autocommit engine: a command's
+read of the log's newer events and its save, without the work SQLAlchemy does around each statement (a Connection,
+an execution context, a result), which cost a command more than the server took to answer it.
+
+A Core statement is compiled once, with its parameters' and columns' type processing looked up once, so its rows are
+what SQLAlchemy would have given. A connection found dropped is invalidated in the pool; a read is then run once more
+on a fresh one (as projections/reads.py does for the views), a save never (it may have committed); as the engine
+does, the pool's other connections made before it are renewed when next checked out (a restarted server dropped
+them all). Errors are SQLAlchemy's, as the engine would have raised them."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections import namedtuple
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy.exc
+from sqlalchemy import Engine, Select
+
+Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class OnServer:
+    """A statement the server parses and plans once per connection (PREPARE), then runs by name (EXECUTE): for the
+    save's statement, parsing and planning cost the server more than running it."""
+
+    name: str
+    prepare: str
+    execute: str
+
+    @classmethod
+    def of(cls, sql: str, markers: Sequence[str]) -> OnServer:
+        """The statement with its driver parameters (`markers`, in order: `%s` once each, or `%(name)s`) numbered
+        for the server; EXECUTE takes them in that order."""
+        name = f"corral_{hashlib.sha256(sql.encode()).hexdigest()[:24]}"
+        numbered = sql
+        for number, marker in enumerate(markers, start=1):
+            numbered = numbered.replace(marker, f"${number}", 1 if marker == "%s" else -1)
+        arguments = f"({', '.join(markers)})" if markers else ""
+        return cls(name, f"PREPARE {name} AS {numbered}", f"EXECUTE {name}{arguments}")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A Core statement as the driver takes it: its SQL, its parameters' names with their processing, and its rows'
+    shape with their columns' processing."""
+
+    on_server: OnServer
+    binds: tuple[tuple[str, Processor], ...]
+    row: Callable[..., Any]
+    columns: tuple[Processor, ...]
+
+    def params(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The driver's parameters from the statement's (each present, as the statement's shape promises)."""
+        return {name: values[name] if process is None else process(values[name]) for name, process in self.binds}
+
+    def rows(self, fetched: Sequence[Sequence[Any]]) -> list[Any]:
+        """Named rows, their values processed as SQLAlchemy would."""
+        columns, row = self.columns, self.row
+        return [row(*(v if p is None else p(v) for p, v in zip(columns, values, strict=True))) for values in fetched]
+
+
+class Driver:
+    """Statements run on the autocommit engine's pooled connections through the driver itself."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine, self.dialect = engine, engine.dialect
+        self.errors: type[Exception] = self.dialect.loaded_dbapi.Error
+
+    def prepare(self, statement: Select[Any]) -> Prepared | None:
+        """The statement compiled for the driver; None if it takes a list parameter (an IN of many values), which
+        SQLAlchemy renders afresh for each list."""
+        compiled = statement.compile(dialect=self.dialect)
+        if any(bind.expanding for bind in compiled.binds.values()) or "%%" in compiled.string:
+            return None
+        binds = tuple(
+            (name, bind.type.dialect_impl(self.dialect).bind_processor(self.dialect))
+            for name, bind in compiled.binds.items()
+        )
+        selected = list(statement.selected_columns)
+        columns = tuple(
+            column.type.dialect_impl(self.dialect).result_processor(self.dialect, None) for column in selected
+        )
+        row = namedtuple("Row", [str(column.key) for column in selected], rename=True)  # type: ignore[misc]  # noqa: PYI024
+        on_server = OnServer.of(compiled.string, [f"%({name})s" for name, _ in binds])
+        return Prepared(on_server, binds, row, columns)
+
+    def read(self, prepared: Prepared, values: dict[str, Any]) -> list[Any]:
+        """The statement's rows, read once more on a fresh connection if the pooled one had been dropped."""
+        statement = prepared.on_server
+        return prepared.rows(self.run(statement.execute, prepared.params(values), retry=True, on_server=statement))
+
+    def run(self, sql: str, params: Any, *, retry: bool = False, on_server: OnServer | None = None) -> Sequence[Any]:
+        """The rows of one statement (or batch of statements) in driver form, committed by the server as it runs;
+        the statement it EXECUTEs (`on_server`) is first prepared on the connection, once in its life."""
+        retried = False
+        while True:
+            conn = self.engine.raw_connection()
+            cursor = None
+            try:
+                cursor = conn.cursor()
+                if on_server is not None:
+                    _prepare(conn.info, cursor, on_server)
+                cursor.execute(sql, params)
+                return cursor.fetchall() if cursor.description is not None else []
+            except self.errors as error:
+                dropped = self.dialect.is_disconnect(error, conn.dbapi_connection, cursor)  # type: ignore[arg-type]
+                if dropped:  # as the engine does on a disconnect: this connection, and the pool's older ones, renewed
+                    self.engine.pool._invalidate(conn, error)  # noqa: SLF001
+                if dropped and retry and not retried:
+                    retried = True
+                    continue
+                raise sqlalchemy.exc.DBAPIError.instance(
+                    sql, params, error, self.errors, connection_invalidated=dropped, dialect=self.dialect
+                ) from error
+            finally:
+                if cursor is not None:
+                    with contextlib.suppress(self.errors):
+                        cursor.close()
+                conn.close()
+
+
+def _prepare(info: dict[Any, Any], cursor: Any, statement: OnServer) -> None:
+    """PREPARE the statement unless this connection already has (the pool forgets what it had when it reconnects)."""
+    prepared: set[str] = info.setdefault("corral_prepared", set())
+    if statement.name not in prepared:
+        cursor.execute(statement.prepare)
+        prepared.add(statement.name)
