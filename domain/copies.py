@@ -68,6 +68,7 @@ def _is_plain(cls: type) -> bool:
     if known is None:
         known = _plain[cls] = (
             cls not in copyreg.dispatch_table
+            and getattr(cls, "__new__") is object.__new__  # not a list or dict subclass, a class or a function
             and all(
                 getattr(cls, name) is getattr(object, name) for name in ("__reduce_ex__", "__reduce__", "__getstate__")
             )

@@ -2,7 +2,8 @@
 
 A kept answer is filed under its key with the view's committed position, read before the answer was worked out. A
 later read that finds the view at that same position is given the kept answer; one that finds it elsewhere works the
-answer out afresh. So an answer is never older than the position a read finds: its rows were read after that position
+answer out afresh. An answer is kept only if the view is still at its position once it is worked out, so one read
+from a view being rebuilt (its tables dropped and refilled) is given but never kept. So an answer is never older than the position a read finds: its rows were read after that position
 (they may even hold a batch committed in between, which the next read's position then shows). A position lower than
 the highest seen (a view rebuilt from the start) forgets every kept answer.
 """
@@ -42,7 +43,11 @@ class KeptAnswers:
                 kept: T = found[1]
                 return kept
         answer = work_out()
+        if self.view.position != position:  # the view moved (or was dropped to be rebuilt) while it was worked out
+            return answer
         with self._lock:
+            if position < self._highest:
+                return answer
             self._kept[key] = (position, answer)
             self._kept.move_to_end(key)
             while len(self._kept) > self.size:

@@ -84,3 +84,21 @@ def test_a_view_rebuilt_from_the_start_forgets_every_kept_dashboard(app: Corral,
     dashboards.views.caught_up(app)
     assert dashboards.states() == [("M1", None)]
     assert dashboards.worked_out == 3
+
+
+def test_a_dashboard_worked_out_while_the_view_is_dropped_to_be_rebuilt_is_given_but_not_kept(
+    app: Corral, dashboards: Dashboards
+) -> None:
+    progress = dashboards.views.progress
+
+    def read_as_a_rebuild_begins() -> list[tuple[str, str | None]]:
+        progress.drop()  # another process's rebuild drops the tables between the position's read and the rows'
+        progress.create()
+        return dashboards._read()
+
+    given = dashboards.kept.answer(("dashboard", str(ACUTE_ID)), read_as_a_rebuild_begins)
+    dashboards.views.caught_up(app)  # the rebuild reaches the position the empty page was read at
+
+    assert given == []
+    assert dashboards.states() == [("M1", None)]  # worked out afresh: the empty page was not kept
+    assert dashboards.worked_out == 2

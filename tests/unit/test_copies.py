@@ -73,3 +73,22 @@ def test_a_value_reached_twice_is_copied_once_and_a_class_that_copies_itself_is_
     assert Counted.copies == 1 and type(mine["own"]) is Counted
     frozen = (1, "two", Decimal(3))
     assert copied(frozen) is frozen  # nothing in it can change
+
+
+class Codes(list[str]):
+    """A list subclass: its items are not in its `__dict__`."""
+
+
+class Lookup(dict[str, int]):
+    """A dict subclass: nor are its entries."""
+
+
+def test_values_whose_state_lies_beyond_their_dict_are_copied_whole_as_deepcopy_copies_them() -> None:
+    cached = Holder([Codes(["M1", "M2"]), Lookup({"M1": 1}), Holder, len])
+
+    mine = copied(cached)
+
+    assert mine.items == [["M1", "M2"], {"M1": 1}, Holder, len]
+    assert type(mine.items[0]) is Codes and mine.items[0] is not cached.items[0]
+    assert type(mine.items[1]) is Lookup and mine.items[1] is not cached.items[1]
+    assert mine.items[2] is Holder and mine.items[3] is len

@@ -85,7 +85,7 @@ def provider_dashboard(
             contract_year=programme.contract_year,
             commissioner_id=programme.commissioner_id,
             schemes=schemes_in[programme.id],
-            milestones=sorted(milestones_in[programme.id], key=lambda m: (m.due, m.scheme_title, m.scheme_id, m.code)),
+            milestones=soonest_first(milestones_in[programme.id]),
             money=_money(view, programme.id, provider_id, milestones_in[programme.id], bases[programme.id]),
         )
         for programme in programmes
@@ -97,3 +97,9 @@ def _money(
 ) -> Figures:
     provider = payments_of(view, programme_id, rows, basis=basis).providers.get(provider_id)
     return provider.total if provider is not None else Figures()
+
+
+def soonest_first(milestones: list[MilestoneProgress]) -> list[MilestoneProgress]:
+    """Soonest due first, then by scheme; a scheme's milestones due the same day stay in the order `load_progress`
+    reads them (the scheme's own order: M2 before M10), so the nudges judged from these rows list them as it does."""
+    return sorted(milestones, key=lambda m: (m.due, m.scheme_title, m.scheme_id))
