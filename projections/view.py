@@ -266,7 +266,7 @@ class View(TrackingRecorder):
         process). Positions move back only when a view is dropped to be rebuilt: a rebuild by another process is not
         seen here, so a position this process committed still counts as applied meanwhile."""
         now, every = monotonic(), (0.05 if here else 0.005)
-        deadline, look_at = now + timeout, now + every if here else now
+        deadline, look_at = now + timeout, now + every if here and self._committed else now  # nothing here yet: look
         while notification_id is not None and self._committed < notification_id:
             if now >= look_at or now >= deadline:  # one look at least before giving up
                 if self.has_tracking_id(application_name, notification_id):
