@@ -9,7 +9,7 @@ from datetime import date
 from domain.milestones import Quarter
 from projections.progress.queries.access import ProgrammeAccess
 from projections.progress.queries.programmes import SchemeHeading, provider_names, scheme_headings
-from projections.progress.queries.reading import STATUSES, load_progress
+from projections.progress.queries.reading import STATUSES, load_progress, progress_rows, status_word
 from projections.progress.view import ProgressView
 
 
@@ -33,12 +33,17 @@ class QuarterRow:
 
 def progress_matrix(view: ProgressView, programme_id: str, today: date | None = None) -> ProgressMatrix:
     """The system-wide picture for one programme."""
-    rows = load_progress(view, today, programme_id=programme_id)
+    today = today or view.reading_clock.today()
+    p, m, g = view.progress, view.milestones, view.programmes
+    columns = (p.c.scheme_id, p.c.provider_id, p.c.quarter, p.c.assessment, p.c.state, m.c.due, g.c.contract_year)
     cells: dict[tuple[str, str, Quarter], tuple[str, ...]] = {}
-    for row in rows:
-        key = (row.scheme_id, row.provider_id, row.quarter)
-        cells[key] = (*cells.get(key, ()), row.status)
-    counts = Counter(row.status for row in rows)
+    counts: Counter[str] = Counter()
+    for row in progress_rows(view, columns, programme_id=programme_id):  # only what a status needs, no more
+        quarter = Quarter(row.quarter)
+        status = status_word(row, quarter.first_day(row.contract_year), today)
+        key = (row.scheme_id, row.provider_id, quarter)
+        cells[key] = (*cells.get(key, ()), status)
+        counts[status] += 1
     return ProgressMatrix(
         schemes=scheme_headings(view, programme_id),
         providers=provider_names(view, programme_id),

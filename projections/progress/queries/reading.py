@@ -117,31 +117,14 @@ def load_progress(
     """
     today = today or view.reading_clock.today()
     p, s, m, g = view.progress, view.schemes, view.milestones, view.programmes
-    query = (
-        select(
-            p,
-            s.c.title.label("scheme_title"),
-            s.c.ordinal.label("scheme_ordinal"),
-            g.c.contract_year,
-            m.c.title.label("milestone_title"),
-            m.c.due,
-            m.c.weight,
-            m.c.numerator,
-            m.c.ordinal,
-        )
-        .join(s, s.c.id == p.c.scheme_id)
-        .join(g, g.c.id == p.c.programme_id)
-        .join(
-            m,
-            and_(
-                m.c.scheme_id == p.c.scheme_id, m.c.terms_version == s.c.agreed_version, m.c.code == p.c.milestone_code
-            ),
-        )
-        .where(*(p.c[column] == value for column, value in where.items()))
-        .where(*(() if programme_ids is None else (p.c.programme_id.in_(programme_ids),)))
-        .order_by(s.c.ordinal, s.c.id, m.c.ordinal, m.c.code, p.c.provider_id)
+    columns: tuple[Any, ...] = (
+        p,
+        s.c.title.label("scheme_title"),
+        s.c.ordinal.label("scheme_ordinal"),
+        g.c.contract_year,
     )
-    rows = fetch(view, query, conn)
+    columns += (m.c.title.label("milestone_title"), m.c.due, m.c.weight, m.c.numerator, m.c.ordinal)
+    rows = progress_rows(view, columns, conn=conn, programme_ids=programme_ids, **where)
     return [
         MilestoneProgress(
             programme_id=r.programme_id,
@@ -176,6 +159,34 @@ def load_progress(
         )
         for r in rows
     ]
+
+
+def progress_rows(
+    view: ProgressView,
+    columns: Sequence[Any],
+    *,
+    conn: Connection | None = None,
+    programme_ids: Sequence[str] | None = None,
+    **where: str,
+) -> list[Any]:
+    """The `columns` of provider-milestones of agreed schemes (progress joined to its scheme, programme and
+    milestone), filtered as `load_progress` is, in scheme order."""
+    p, s, m, g = view.progress, view.schemes, view.milestones, view.programmes
+    query = (
+        select(*columns)
+        .join(s, s.c.id == p.c.scheme_id)
+        .join(g, g.c.id == p.c.programme_id)
+        .join(
+            m,
+            and_(
+                m.c.scheme_id == p.c.scheme_id, m.c.terms_version == s.c.agreed_version, m.c.code == p.c.milestone_code
+            ),
+        )
+        .where(*(p.c[column] == value for column, value in where.items()))
+        .where(*(() if programme_ids is None else (p.c.programme_id.in_(programme_ids),)))
+        .order_by(s.c.ordinal, s.c.id, m.c.ordinal, m.c.code, p.c.provider_id)
+    )
+    return fetch(view, query, conn)
 
 
 def rows_of(view: ProgressView, programme_id: str, provider_id: str | None = None) -> list[MilestoneProgress]:
