@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from websockets.client import ClientProtocol
 from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory, ServerPerMessageDeflateFactory
@@ -16,6 +15,7 @@ from websockets.uri import parse_uri
 from api.live.uvicorn_fast import text_frame
 from api.live.sockets import GONE, TOO_SLOW, Client
 from projections.database import read_announcement
+from tests.unit.own_loop import run_in_own_loop
 
 
 class Socket:
@@ -44,13 +44,12 @@ class Socket:
 
 
 def play(scenario: Callable[[Socket], Awaitable[None]]) -> None:
-    """Run the scenario in an event loop of its own thread: in a whole run, Playwright keeps one open on this one."""
+    """Run the scenario on a socket, in an event loop of its own (own_loop.py)."""
 
     async def main() -> None:
         await scenario(Socket())
 
-    with ThreadPoolExecutor(1) as thread:
-        thread.submit(asyncio.run, main()).result()
+    run_in_own_loop(main())
 
 
 def test_a_socket_that_takes_every_frame_has_each_written_at_once_in_order() -> None:

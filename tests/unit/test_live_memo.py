@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from api.live.memo import Memo
+from tests.unit.own_loop import run_in_own_loop
 
 
 class Lookups:
@@ -32,7 +33,7 @@ def test_a_hundred_asking_at_once_share_one_look_up_and_later_ones_none() -> Non
         answers = await asyncio.gather(*(memo.get("alice", look_up) for _ in range(100)))
         return [*answers, await memo.get("alice", look_up)]
 
-    assert asyncio.run(scenario()) == ["alice, provider"] * 101
+    assert run_in_own_loop(scenario()) == ["alice, provider"] * 101
     assert look_up.calls == 1
 
 
@@ -48,7 +49,7 @@ def test_an_answer_read_while_a_change_was_heard_is_given_but_not_kept() -> None
         look_up.release.set()
         return await asked
 
-    assert asyncio.run(scenario()) == "alice, enabled"
+    assert run_in_own_loop(scenario()) == "alice, enabled"
     assert "alice" not in memo.answers
 
 
@@ -68,7 +69,7 @@ def test_a_refusal_is_never_kept_and_a_forgotten_answer_is_looked_up_again() -> 
         memo.forget()
         return await memo.get("token", Lookups("second"))
 
-    assert asyncio.run(scenario()) == "second"
+    assert run_in_own_loop(scenario()) == "second"
     assert calls == ["refused", "refused"]
 
 
@@ -79,6 +80,6 @@ def test_the_least_recently_asked_answer_is_dropped_when_the_memory_is_full() ->
         for key in ("a", "b", "a", "c"):
             await memo.get(key, Lookups(key))
 
-    asyncio.run(scenario())
+    run_in_own_loop(scenario())
 
     assert list(memo.answers) == ["a", "c"]
