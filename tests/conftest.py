@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import uuid
-import warnings
-from asyncio import events as asyncio_events
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,12 +88,3 @@ def app(settings: Settings) -> Iterator[Corral]:
     yield application
     application.close()
 
-
-@pytest.fixture(autouse=True)
-def no_event_loop_left_running() -> Iterator[None]:
-    """A test that leaves this thread marked as running an event loop would break every later `asyncio.run` on its
-    worker ("cannot be called from a running event loop"): say which test did, and clear the mark."""
-    yield
-    if asyncio_events._get_running_loop() is not None:
-        asyncio_events._set_running_loop(None)
-        warnings.warn("this test left an event loop marked as running in the main thread", stacklevel=1)
