@@ -87,4 +87,3 @@ def app(settings: Settings) -> Iterator[Corral]:
     application = build_application(settings)
     yield application
     application.close()
-
