@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy.exc
-from sqlalchemy import Engine, Select
+from sqlalchemy import CompoundSelect, Engine, Select
 
 Processor = Callable[[Any], Any] | None
+Query = Select[Any] | CompoundSelect[Any]  # a statement that reads rows
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Driver:
         self.engine, self.dialect = engine, engine.dialect
         self.errors: type[Exception] = self.dialect.loaded_dbapi.Error
 
-    def prepare(self, statement: Select[Any]) -> Prepared | None:
+    def prepare(self, statement: Query) -> Prepared | None:
         """The statement compiled for the driver; None if it takes a list parameter (an IN of many values), which
         SQLAlchemy renders afresh for each list."""
         compiled = statement.compile(dialect=self.dialect)

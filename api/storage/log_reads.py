@@ -10,9 +10,9 @@ import sqlalchemy.exc
 from eventsourcing.persistence import StoredEvent
 from eventsourcing_sqlalchemy.datastore import transactions
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, literal_column, select, union_all
 
-from api.storage.driver import Driver, Prepared
+from api.storage.driver import Driver, Prepared, Query
 from projections.database import one_creator_at_a_time
 from projections.reads import reading_on
 
@@ -25,7 +25,7 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._statements: dict[tuple[Any, ...], Select[Any]] = {}
+        self._statements: dict[tuple[Any, ...], Query] = {}
         self._prepared: dict[tuple[Any, ...], Prepared | None] = {}  # the same, compiled for the driver
 
     def create_table(self) -> None:
@@ -67,7 +67,32 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
         params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
         return [StoredEvent(**stored_fields(row)) for row in self._read(shape, statement, params)]
 
-    def _read(self, shape: tuple[Any, ...], statement: Callable[[], Select[Any]], params: dict[str, Any]) -> Any:
+    def select_latest(
+        self, originator_id: Any, snapshots: SQLAlchemyAggregateRecorder
+    ) -> tuple[list[StoredEvent], list[StoredEvent]]:
+        """An aggregate's latest snapshot (none, or one) from the snapshots' recorder and its events after that
+        snapshot's version, in version order, read in one statement (domain/whole_reads.py)."""
+        events, kept = self.events_record_cls.__table__, snapshots.events_record_cls.__table__
+
+        def statement() -> Query:
+            originator: Any = bindparam("originator_id")
+            columns = ("originator_id", "originator_version", "topic", "state")
+            newest = select(func.max(kept.c.originator_version)).where(kept.c.originator_id == originator)
+            latest = select(literal_column("0").label("kind"), *(kept.c[name] for name in columns)).where(
+                kept.c.originator_id == originator, kept.c.originator_version == newest.scalar_subquery()
+            )
+            newer = select(literal_column("1").label("kind"), *(events.c[name] for name in columns)).where(
+                events.c.originator_id == originator,
+                events.c.originator_version > func.coalesce(newest.scalar_subquery(), literal_column("0")),
+            )
+            whole = union_all(latest, newer)
+            return whole.order_by(whole.selected_columns.kind, whole.selected_columns.originator_version)
+
+        rows = self._read(("latest", kept.name), statement, {"originator_id": originator_id})
+        stored = [(row.kind, StoredEvent(**stored_fields(row))) for row in rows]
+        return [event for kind, event in stored if kind == 0], [event for kind, event in stored if kind == 1]
+
+    def _read(self, shape: tuple[Any, ...], statement: Callable[[], Query], params: dict[str, Any]) -> Any:
         """Rows of the statement of this shape (built the first time), bound to the parameters that are given. Inside
         a transaction a caller holds, read in it (its own saves are seen); else, on PostgreSQL, in one round trip on
         an autocommit connection, through the driver itself (api/storage/driver.py), retried once on a fresh

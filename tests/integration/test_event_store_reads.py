@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 import pytest
+from eventsourcing.application import Repository, project_aggregate
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder, SQLAlchemyApplicationRecorder
 
 from api.storage.event_store import BuiltOnceReads, JoiningRecorder
@@ -72,3 +74,30 @@ def test_snapshots_are_read_as_the_library_reads_them(app: Corral) -> None:
     latest_by_four = snapshots.select_events(agreed.programme_id, desc=True, limit=1, lte=4)
     assert [snapshot.originator_version for snapshot in latest_by_four] == [3]
     assert snapshots.select_events(agreed.programme_id, lte=2) == []
+
+
+def test_an_aggregate_is_read_whole_in_one_statement_as_the_library_reads_it_in_two(app: Corral) -> None:
+    agreed = agreed_scheme(app)
+    assert app.snapshots is not None
+    log, snapshots = app.recorder, app.snapshots.recorder
+    assert isinstance(log, JoiningRecorder)
+
+    def library(aggregate_id: Any) -> tuple[Any, Any]:
+        latest = AGGREGATES.select_events(snapshots, aggregate_id, desc=True, limit=1)
+        after = LIBRARY.select_events(log, aggregate_id, gt=latest[0].originator_version if latest else None)
+        return latest, after
+
+    assert log.select_latest(agreed.programme_id, snapshots) == library(agreed.programme_id)  # no snapshot yet
+    app.take_snapshot(agreed.programme_id, version=2)
+    app.take_snapshot(agreed.programme_id, version=3)
+    latest, after = log.select_latest(agreed.programme_id, snapshots)
+    assert (latest, after) == library(agreed.programme_id)
+    assert [s.originator_version for s in latest] == [3] and after  # the newest snapshot, then only what follows it
+    app.take_snapshot(agreed.programme_id)
+    assert log.select_latest(agreed.programme_id, snapshots)[1] == []  # the snapshot is the whole of it
+    assert log.select_latest(uuid4(), snapshots) == ([], [])  # nothing of it: found absent in one read
+
+    app.repository.forget()  # loaded afresh: from the latest snapshot and what follows, as the library loads it
+    ours = app.repository.get(agreed.programme_id)
+    theirs = Repository._reconstruct_aggregate(app.repository, agreed.programme_id, None, project_aggregate)  # noqa: SLF001
+    assert ours.__dict__ == theirs.__dict__ and ours.version == theirs.version
