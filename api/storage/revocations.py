@@ -32,6 +32,8 @@ class RevokedTokens:
         self._among = select(self.revoked.c.token_id).where(
             self.revoked.c.token_id.in_(bindparam("ids", expanding=True))
         )
+        # every request asks of one token: a statement compiled once (an expanding IN is rendered for each list)
+        self._one = select(self.revoked.c.token_id).where(self.revoked.c.token_id == bindparam("id"))
 
     @property
     def channel(self) -> str:
@@ -54,7 +56,8 @@ class RevokedTokens:
 
     def is_revoked(self, token_id: str) -> bool:
         """True once the token was signed out."""
-        return bool(self.revoked_among([token_id]))
+        with self.database.reading() as conn:
+            return conn.execute(self._one, {"id": token_id}).first() is not None
 
     def revoked_among(self, token_ids: Iterable[str]) -> set[str]:
         """Those of these tokens that were signed out, in one query."""
