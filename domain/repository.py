@@ -12,17 +12,15 @@ submission does not look for a review that is not there yet on every call.
 Cached aggregates are never changed in place: events from the log apply to a copy that replaces the entry, so a
 command may read a cached aggregate without copying it (`get(..., deepcopy_from_cache=False)`); one it will
 change is copied. The cache takes in only what the store says: an aggregate read from the store (and only while
-no catch-up has moved on meanwhile, which might have skipped events of it), or events read from the log, a
-command's own saves included."""
+no catch-up has moved on meanwhile, which might have skipped events of it), or events read from the log, or the
+events a command stored, as stored, once committed and when they follow on from where the cache has got to (then
+the snapshot the save may call for is taken from the cache, not read and rebuilt from the store)."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -37,46 +35,13 @@ from eventsourcing.application import (
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from domain.copies import copied
+from domain.scopes import current_scope, is_uncached
 from domain.whole_reads import ReadsWhole, read_whole
 
 log = logging.getLogger(__name__)
 
 CATCH_UP_LIMIT = 1000  # events read in one catch-up; further behind than that, the cache starts again empty
 ABSENT_LIMIT = 10_000  # ids remembered as absent, at most
-
-
-@dataclass
-class _Scope:
-    caught_up: bool = False
-
-
-_scope: ContextVar[_Scope | None] = ContextVar("command_scope", default=None)
-_uncached: ContextVar[bool] = ContextVar("uncached", default=False)
-
-
-@contextmanager
-def command_scope() -> Iterator[None]:
-    """Within this, aggregate loads catch the cache up with the log once (the first load), not once each. Scopes
-    nest: an inner one is the outer one."""
-    if _scope.get() is not None:
-        yield
-        return
-    token = _scope.set(_Scope())
-    try:
-        yield
-    finally:
-        _scope.reset(token)
-
-
-@contextmanager
-def uncached() -> Iterator[None]:
-    """Within this, loads read the store, past the cache: for commands whose saves join a transaction their caller
-    holds, in which they must see what they saved before it commits (the cache reads only what has committed)."""
-    token = _uncached.set(True)
-    try:
-        yield
-    finally:
-        _uncached.reset(token)
 
 
 class SharedAggregateChangedError(RuntimeError):
@@ -106,8 +71,9 @@ class LogFollowingRepository(Repository[UUID]):
         change unless `deepcopy_from_cache` is False, when it is the cached one, to read only."""
         if projector_func is project_aggregate:
             projector_func = mutated
-        if version is not None or self.cache is None or _uncached.get():
-            return self._reconstruct_aggregate(aggregate_id, version, projector_func)
+        if version is not None or self.cache is None or is_uncached():
+            cached = self._cached_at(aggregate_id, version) if projector_func is mutated else None
+            return self._reconstruct_aggregate(aggregate_id, version, projector_func) if cached is None else cached
         aggregate_id = _uuid(aggregate_id)  # the cache's key, as the log's events name it (not a str of it)
         self.catch_up()
         if aggregate_id in self.absent:
@@ -132,7 +98,7 @@ class LogFollowingRepository(Repository[UUID]):
         """Bring the cached aggregates up to the log's newest event: once per command scope, else every call. Reads
         of the log run side by side, not one after another: each is applied, under the lock, beyond where the cache
         has got to meanwhile (another read, begun before or after it, may have been applied first)."""
-        scope = _scope.get()
+        scope = current_scope()
         if scope is not None and scope.caught_up:
             return
         with self.lock:
@@ -156,12 +122,31 @@ class LogFollowingRepository(Repository[UUID]):
             self._apply(newer)
             self.position = newer[-1].id
 
-    def saved(self) -> None:
-        """A command saved: its next load in this scope catches up again, so it reads what it saved as the log
-        holds it (the cache takes only what the store says, never a command's own copy)."""
-        scope = _scope.get()
+    def saved(self, stored: Sequence[Notification]) -> None:
+        """A command saved, and committed, these events (as stored, with their positions). When they follow on from
+        where the cache has caught up to, nothing else can lie between (positions commit in order, under the log's
+        lock), so the cache takes them as a catch-up would have read them: what was stored, never the command's
+        own copy. Otherwise its next load in this scope catches up again, so it reads what it saved."""
+        if self.cache is not None and stored and not is_uncached():
+            with self.lock:
+                if self.position is not None and [n.id for n in stored] == list(
+                    range(self.position + 1, self.position + 1 + len(stored))
+                ):
+                    self._apply(stored)
+                    self.position = stored[-1].id
+                    return
+        scope = current_scope()
         if scope is not None:
             scope.caught_up = False
+
+    def _cached_at(self, aggregate_id: UUID, version: int | None) -> Any:
+        """A copy of the cached aggregate if it is at exactly this version (e.g. one just saved, to snapshot), else
+        None. Whatever the cache holds is what the store's events make it, current or not."""
+        try:
+            cached = self.cache.get(_uuid(aggregate_id)) if self.cache is not None and version else None
+        except KeyError:
+            return None
+        return copied(cached) if cached is not None and cached.version == version else None
 
     def refuse_shared(self, *saving: Any) -> None:
         """SharedAggregateChangedError if any aggregate about to be saved is the cache's own (loaded to read only,

@@ -17,7 +17,8 @@ from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.clock import Clock, UKClock
 from domain.errors import AlreadyExistsError, ConcurrentChangeError, NotFoundError, StaleVersionError
-from domain.repository import LogFollowingRepository, command_scope
+from domain.repository import LogFollowingRepository
+from domain.scopes import command_scope
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -91,11 +92,11 @@ class EventSourcedService(Application[UUID]):
         )
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
-        """Record the events. The cache does not take the aggregates saved: it reads their events from the log."""
+        """Record the events. The cache does not take the aggregates saved: it takes their events as stored."""
         recordings = self.events.put(
             processing_event.events, tracking=processing_event.tracking, **processing_event.saved_kwargs
         )
-        self.repository.saved()
+        self.repository.saved([recording.notification for recording in recordings])
         return recordings
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from domain.repository import command_scope
+from domain.scopes import command_scope
 from projections.reads import sharing_reads
 
 

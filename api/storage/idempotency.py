@@ -12,7 +12,7 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert, select, update
 
-from domain.repository import uncached
+from domain.scopes import uncached
 from domain.application import Corral
 from projections.database import UTCDateTime, ViewDatabase
 

@@ -22,6 +22,7 @@ from domain.milestones import Quarter
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
 from domain.repository import SharedAggregateChangedError
+from domain.scopes import command_scope
 from tests.builders import ACUTE, COMMISSIONER, COMMUNITY_ID, narrative
 from tests.integration.given import agreed_scheme
 
@@ -121,3 +122,84 @@ def test_a_catch_up_whose_read_returns_after_a_later_one_was_applied_moves_the_c
     assert cached.version == review.version + 1 and position == app.recorder.max_notification_id()
     assert app.repository.position == position  # the early read, which missed the nudge, did not move it back
     assert app._read(QuarterReview, review.id) is cached  # nor applied anything again
+
+
+def reads_of_the_log(app: Corral, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The start of each read of the log's newer events from now on, and of each aggregate read from the store."""
+    reads: list[int] = []
+    reading, whole = app.recorder.select_notifications, app.recorder.select_events
+
+    def counted(start: Any, *args: Any, **kwargs: Any) -> Any:
+        reads.append(start)
+        return reading(start, *args, **kwargs)
+
+    def counted_events(*args: Any, **kwargs: Any) -> Any:
+        reads.append(-1)
+        return whole(*args, **kwargs)
+
+    monkeypatch.setattr(app.recorder, "select_notifications", counted)
+    monkeypatch.setattr(app.recorder, "select_events", counted_events)
+    return reads
+
+
+def test_what_a_command_saved_is_cached_as_stored_without_reading_it_back(
+    app: Corral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agreed = agreed_scheme(app)
+    app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "Your evidence is due.")
+    review_id = app.quarter_review(agreed.scheme_id, Quarter.Q1).id  # cached here, at version 2
+    reads = reads_of_the_log(app, monkeypatch)
+
+    with command_scope():
+        recorded = app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "It is due on Friday.")
+        cached = app._read(QuarterReview, review_id)  # the same scope: what it saved, not read back
+
+    assert len(reads) == 1  # the command's one catch-up, before it decided
+    assert cached.version == 3 and app.repository.position == recorded.position
+    stored = app.repository._reconstruct_aggregate(review_id, None, repository.mutated)  # noqa: SLF001
+    assert cached.__dict__ == stored.__dict__  # what the store's events make it, not the command's own copy
+
+
+def test_events_saved_past_a_gap_are_not_taken_and_the_next_load_reads_the_log_for_what_lies_between(
+    app: Corral, other: Corral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agreed = agreed_scheme(app)
+    app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "Your evidence is due.")
+    review_id = app.quarter_review(agreed.scheme_id, Quarter.Q1).id
+
+    with command_scope():
+        app._read(QuarterReview, review_id)  # this scope has caught up
+        caught_up_to = app.repository.position
+        assert caught_up_to is not None
+        for message in ("From elsewhere.", "And again."):  # another process's commands, not in this scope
+            elsewhere = threading.Thread(
+                target=other.nudge_provider, args=(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, message)
+            )
+            elsewhere.start()
+            elsewhere.join(10)
+        second = app.recorder.select_notifications(caught_up_to + 2, 1)  # as if this process had saved it
+        app.repository.saved(second)
+
+        assert app.repository.position == caught_up_to  # not taken: the first lies between
+        reads = reads_of_the_log(app, monkeypatch)
+        assert app._read(QuarterReview, review_id).version == 4 and reads == [caught_up_to]  # both, from the log
+
+
+def test_a_snapshot_of_what_a_command_saved_is_taken_from_the_cache_and_is_what_the_store_would_rebuild(
+    app: Corral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agreed = agreed_scheme(app)
+    monkeypatch.setitem(app.snapshotting_intervals, QuarterReview, 4)
+    for day in range(3):
+        app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, f"Reminder {day}.")
+    review_id = app.quarter_review(agreed.scheme_id, Quarter.Q1).id  # cached, at version 3
+    reads = reads_of_the_log(app, monkeypatch)
+
+    app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "The fourth: a snapshot is due.")
+
+    assert reads == [reads[0]]  # the catch-up alone: the snapshot read nothing
+    assert app.snapshots is not None
+    (snapshot,) = app.snapshots.get(review_id)
+    assert snapshot.originator_version == 4
+    rebuilt = app.repository._reconstruct_aggregate(review_id, 4, repository.mutated)  # noqa: SLF001
+    assert snapshot.state == type(snapshot).take(rebuilt).state
