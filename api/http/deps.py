@@ -111,16 +111,12 @@ async def offered_csrf(request: Request) -> str | None:
     return None
 
 
-async def get_claims(
-    request: Request,
-    settings: ServerSettings,
-    token: BearerToken,
-    csrf: Annotated[str | None, Depends(offered_csrf)],
-) -> TokenClaims:
+async def session_claims(request: Request, token: str | None) -> TokenClaims:
     """The claims of the bearer token, or of the session cookie with its CSRF token on any change; else 401.
 
     A change's sender was already found by the guard (api/http/guard.py), before its body was read."""
     caller = known_caller(request)
+    settings: Settings = request.app.state.settings
     try:
         if caller is not None:
             if not caller.by_cookie:
@@ -135,11 +131,18 @@ async def get_claims(
             claims = read_token(cookie, settings.signing_key())
     except SignInError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error), {"WWW-Authenticate": "Bearer"}) from None
-    if request.method not in SAFE_METHODS and not csrf_matches(claims.token_id, settings.signing_key(), csrf):
+    if request.method not in SAFE_METHODS and not csrf_matches(
+        claims.token_id, settings.signing_key(), await offered_csrf(request)
+    ):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, f"a change made with the session cookie needs the session's {CSRF_HEADER}"
         )
     return claims
+
+
+async def get_claims(request: Request, token: BearerToken) -> TokenClaims:
+    """The signed-in session's claims, or 401 (403 for a cookie's change without its CSRF token)."""
+    return await session_claims(request, token)
 
 
 SessionClaims = Annotated[TokenClaims, Depends(get_claims)]
@@ -152,8 +155,11 @@ def signed_in_actor(state: Any, claims: TokenClaims) -> Actor:
     return actor_from_claims(state.corral, claims, revocations.is_revoked)
 
 
-async def get_actor(request: Request, claims: SessionClaims) -> Actor:
-    """The signed-in actor, or 401: the guard's, when it already asked, else asked now in a worker thread."""
+async def get_actor(request: Request, token: BearerToken) -> Actor:
+    """The signed-in actor, or 401: the guard's, when it already asked, else asked now in a worker thread. Its claims
+    are found here, not by a dependency of its own: every route asks for the actor, several times over (its role
+    check, its access check, its command), and FastAPI walks a dependency's whole tree at each ask."""
+    claims = await session_claims(request, token)
     caller = known_caller(request)
     try:
         actor = (

@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from pydantic import BaseModel, Field
 
 from api.http.commands import get_command
-from api.http.deps import Ledger, get_claims
+from api.http.deps import Ledger, get_actor, get_claims
 from api.http.errors import PROBLEM
 from api.http.paging import paging
 from api.http.session import SAFE_METHODS
@@ -189,7 +189,7 @@ def _describe(operation: dict[str, Any], route: RouteContext, method: str) -> No
 def errors_of(route: RouteContext, method: str) -> dict[int, str]:
     """The statuses a route may answer with a problem, and why, from what the route declares."""
     command = _uses(route, get_command)
-    signed_in = _uses(route, get_claims)
+    signed_in = _uses(route, get_actor) or _uses(route, get_claims)
     throttled = _uses(route, _dependency_of(Ledger))
     path: str = route.path_format or ""
     by_path = "{" in path
