@@ -66,6 +66,8 @@ class Corral(
     }
 
     def construct_mapper(self) -> Mapper[Any]:
+        if self.factory.env.get(self.factory.MAPPER_TOPIC):
+            return super().construct_mapper()
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=QuickMapper)
 
     def construct_transcoder(self) -> Transcoder:
