@@ -22,23 +22,30 @@ REMEMBERED_IDS = 16_384
 Decode = Callable[[Any], Any]
 
 
-class UUIDAsRememberedHex(UUIDAsHex):
-    """Ids as eventsourcing writes them (hex); an id read again, as the same few organisations' and programmes'
-    are in almost every event, is the (immutable) UUID built when it was last read."""
+def remembered(parse: Callable[[str], UUID]) -> Callable[[Any], UUID]:
+    """`parse`, with the id it gave for a text given again while that text is among the last REMEMBERED_IDS read:
+    the same few organisations', programmes' and aggregates' ids are read again and again (UUIDs are immutable)."""
+    ids: dict[str, UUID] = {}
 
-    def __init__(self) -> None:
-        self.remembered: dict[str, UUID] = {}
-
-    def decode(self, data: str) -> UUID:
+    def read(text: Any) -> UUID:
         try:
-            return self.remembered[data]
+            return ids[text]
         except (KeyError, TypeError):
             pass
-        uuid = super().decode(data)
-        if len(self.remembered) >= REMEMBERED_IDS:
-            self.remembered.clear()
-        self.remembered[data] = uuid
+        uuid = parse(text)
+        if len(ids) >= REMEMBERED_IDS:
+            ids.clear()
+        ids[text] = uuid
         return uuid
+
+    return read
+
+
+class UUIDAsRememberedHex(UUIDAsHex):
+    """Ids as eventsourcing writes them (hex), and reads them, but remembered (an id in almost every event)."""
+
+    def __init__(self) -> None:
+        self.decode = remembered(UUIDAsHex().decode)  # type: ignore[method-assign,assignment]
 
 
 class QuickJSONTranscoder(JSONTranscoder):
