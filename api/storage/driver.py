@@ -26,6 +26,7 @@ from domain.decoding import remembered
 
 Processor = Callable[[Any], Any] | None
 UUID_OID = 2950
+_IDS = remembered(UUID)  # shared by every connection of the process
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,5 @@ def _prepare(info: dict[Any, Any], cursor: Any, statement: OnServer) -> None:
 def _remembering_ids(dbapi_connection: Any, _record: Any) -> None:
     """PostgreSQL's uuids read on this connection as psycopg2 reads them (`psycopg2.extras.register_uuid`, which
     SQLAlchemy registers), but remembered: a read of the log gives an aggregate's id with each of its events."""
-    read = remembered(UUID)
-    uuids = extensions.new_type((UUID_OID,), "UUID", lambda data, _cursor: data and read(data))
+    uuids = extensions.new_type((UUID_OID,), "UUID", lambda data, _cursor: data and _IDS(data))
     extensions.register_type(uuids, dbapi_connection)
