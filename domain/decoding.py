@@ -15,7 +15,6 @@ from uuid import UUID
 
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding, TranscodingNotRegisteredError
 from eventsourcing.persistence import UUIDAsHex, find_id_convertor
-from eventsourcing.utils import resolve_topic
 
 REMEMBERED_IDS = 16_384
 
@@ -89,37 +88,40 @@ class QuickJSONTranscoder(JSONTranscoder):
 
 
 class QuickMapper(Mapper[UUID]):
-    """eventsourcing's mapper, with what it works out afresh for each event (how its class converts ids, which
-    version the class is at) worked out once per class; encrypted or compressed events are read as it reads them."""
+    """eventsourcing's mapper, with what it works out afresh for each event (the class its topic names, how that class
+    converts ids, which version it is at) worked out once, by the first event of each topic, which it maps itself (a
+    topic once resolved always names the same class); encrypted or compressed events are mapped as it maps them."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.plans: dict[tuple[type, type], tuple[Callable[[Any], Any], int]] = {}
+        self.plans: dict[tuple[str, type], tuple[type, Callable[[Any], Any], int]] = {}
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         """Converts the given :class:`StoredEvent` to a domain event object."""
-        if self.cipher or self.compressor:
-            return super().to_domain_event(stored_event)
-        cls = resolve_topic(stored_event.topic)
+        originator_id = stored_event.originator_id
+        plan = self.plans.get((stored_event.topic, type(originator_id)))
+        if plan is None or self.cipher or self.compressor:
+            return self._first(stored_event)
+        cls, id_convertor, class_version = plan
         try:
             event_state: dict[str, Any] = self.transcoder.decode(stored_event.state)
         except Exception:
             return super().to_domain_event(stored_event)  # which fails as it does, with its message
-        originator_id = stored_event.originator_id
-        plan = self.plans.get((cls, type(originator_id)))
-        if plan is None:
-            plan = self.plans[cls, type(originator_id)] = self._plan(cls, type(originator_id))
-        id_convertor, class_version = plan
         event_state["originator_id"] = id_convertor(originator_id)
         event_state["originator_version"] = stored_event.originator_version
         from_version = event_state.pop("class_version", 1)
         while from_version < class_version:
             getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(event_state)
             from_version += 1
-        domain_event = object.__new__(cls)
+        domain_event: Any = object.__new__(cls)
         object.__setattr__(domain_event, "__dict__", event_state)
         return domain_event
 
-    @staticmethod
-    def _plan(cls: type, id_type: type) -> tuple[Callable[[Any], Any], int]:
-        return find_id_convertor(cls, cast(Hashable, id_type)), getattr(cls, "class_version", 1)
+    def _first(self, stored_event: StoredEvent) -> Any:
+        domain_event = super().to_domain_event(stored_event)
+        if not (self.cipher or self.compressor):
+            cls: Any = type(domain_event)
+            id_type = type(stored_event.originator_id)
+            plan = (cls, find_id_convertor(cls, cast(Hashable, id_type)), getattr(cls, "class_version", 1))
+            self.plans[stored_event.topic, id_type] = plan
+        return domain_event
