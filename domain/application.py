@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import JSONTranscoder, Mapper, Transcoder
 
 from domain.administering import AdministrationService
 from domain.api_client import ApiClient
 from domain.api_clients import ApiClientService
 from domain.collecting import EvidenceService
 from domain.continuing import ContinuationService
+from domain.decoding import QuickJSONTranscoder, QuickMapper, UUIDAsRememberedHex
 from domain.identity import Identity
 from domain.organisation import Organisation
 from domain.paying import PaymentService
@@ -64,8 +65,21 @@ class Corral(
         ApiClient: 50,
     }
 
+    def construct_mapper(self) -> Mapper[Any]:
+        if self.factory.env.get(self.factory.MAPPER_TOPIC):
+            return super().construct_mapper()
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=QuickMapper)
+
+    def construct_transcoder(self) -> Transcoder:
+        if self.factory.env.get(self.factory.TRANSCODER_TOPIC):
+            return super().construct_transcoder()
+        transcoder = QuickJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
+        transcoder.register(UUIDAsRememberedHex())
         register_value_types(transcoder)
 
     @property

@@ -44,13 +44,18 @@ class EnumAsValue(Transcoding):
     def __init__(self, enum: type[Enum]) -> None:
         self.type = enum
         self.name = enum.__name__
+        self.members: dict[Any, Enum] = dict(enum._value2member_map_)
 
     def encode(self, obj: Enum) -> Any:
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        member: Enum = self.type(data)
-        return member
+        """The member of this value, looked up as the enum itself first looks it up (the enum decides any other)."""
+        try:
+            return self.members[data]
+        except (KeyError, TypeError):
+            member: Enum = self.type(data)
+            return member
 
 
 class DataclassAsDict(Transcoding):
@@ -58,6 +63,8 @@ class DataclassAsDict(Transcoding):
 
     Decoding rebuilds the object exactly as it was recorded, without calling its constructor: nothing in
     the log is ever rewritten, so a value recorded before a check was added or tightened must still decode.
+    A record of today's fields in today's order (the usual case) is taken as the object's state at once; any
+    other is rebuilt field by field (`rebuilt`), to the same object.
     """
 
     def __init__(self, cls: type) -> None:
@@ -65,11 +72,25 @@ class DataclassAsDict(Transcoding):
         self.name = cls.__name__
         self.fields = {f.name: f for f in dataclasses.fields(cls)}
         self.recorded = [f.name for f in dataclasses.fields(cls) if f.metadata.get("recorded", True)]
+        self.as_recorded, self.unrecorded = _state_plan(cls, list(self.fields.values()))
 
     def encode(self, obj: Any) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in self.recorded}
 
     def decode(self, data: dict[str, Any]) -> Any:
+        if tuple(data) != self.as_recorded:
+            return self.rebuilt(data)
+        state = data.copy()
+        for name, value in data.items():
+            if isinstance(value, list):
+                state[name] = tuple(value)
+        state.update(self.unrecorded)
+        obj: Any = object.__new__(self.type)
+        object.__setattr__(obj, "__dict__", state)
+        return obj
+
+    def rebuilt(self, data: dict[str, Any]) -> Any:
+        """The object rebuilt field by field: a missing field takes its default, an unknown one is refused."""
         obj: Any = object.__new__(self.type)
         found = 0
         for name, field in self.fields.items():
@@ -88,6 +109,18 @@ class DataclassAsDict(Transcoding):
             unknown = ", ".join(sorted(data.keys() - self.fields.keys()))
             raise TypeError(f"{self.name} has no field {unknown}")
         return obj
+
+
+def _state_plan(cls: type, fields: list[dataclasses.Field[Any]]) -> tuple[tuple[str, ...] | None, dict[str, Any]]:
+    """The names a record of every field holds, in order, and the unrecorded fields' defaults, which follow them;
+    no names when a record cannot simply become the object's state: the class keeps state in slots, or a field
+    never recorded comes before a recorded one or has no plain default."""
+    recorded = [f for f in fields if f.metadata.get("recorded", True)]
+    unrecorded = fields[len(recorded) :]
+    simple = fields[: len(recorded)] == recorded and all(f.default is not dataclasses.MISSING for f in unrecorded)
+    if not simple or any(vars(base).get("__slots__") for base in cls.__mro__):
+        return None, {}
+    return tuple(f.name for f in recorded), {f.name: f.default for f in unrecorded}
 
 
 class MeasureAsDict(DataclassAsDict):

@@ -17,7 +17,7 @@ import copy
 import dataclasses
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from enum import Enum
@@ -95,48 +95,46 @@ def _same(value: Any) -> Any:
     return value
 
 
-def _changed(fields: dict[str, Any]) -> dict[str, Any] | None:
-    """The fields whose values are not safe, made safe; None when every one is safe.
-
-    Walked for every event a view applies, so the commonest safe values are passed over without a call."""
-    changed = None
-    for name, value in fields.items():
+def _any_unsafe(values: Iterable[Any]) -> bool:
+    """Whether any of the values is not safe: walked for every event a view applies, so the commonest safe values
+    (ASCII text without NUL, ids, times, enums, small integers) are passed over without a call."""
+    for value in values:
         kind = type(value)
         if kind is str:
             if value.isascii() and "\x00" not in value:
                 continue
+        elif kind in _ALWAYS_SAFE:
+            continue
         elif kind is int:
             if -LARGEST_INT <= value <= LARGEST_INT:
                 continue
-        check = _CHECKS.get(kind) or _learn(kind)
-        if check is _same:
-            continue
-        made_safe = check(value)
-        if made_safe is not value:
-            changed = changed or {}
-            changed[name] = made_safe
-    return changed
+        if (_CHECKS.get(kind) or _learn(kind))(value) is not value:
+            return True
+    return False
 
 
 def _safe_object(value: Any) -> Any:
-    changed = _changed(vars(value))
-    if not changed:
+    fields = vars(value)
+    if not _any_unsafe(fields.values()):
         return value
     made_safe = copy.copy(value)
-    for name, field_value in changed.items():
-        object.__setattr__(made_safe, name, field_value)
+    for name, field_value in fields.items():
+        safe_field = safe_value(field_value)
+        if safe_field is not field_value:
+            object.__setattr__(made_safe, name, safe_field)
     return made_safe
 
 
 def _safe_sequence(value: Any) -> Any:
     """A tuple, list or set of the items made safe; the same one when every item is safe already."""
-    items = [safe_value(item) for item in value]
-    if all(new is old for new, old in zip(items, value, strict=True)):
+    if not _any_unsafe(value):
         return value
-    return type(value)(items)
+    return type(value)([safe_value(item) for item in value])
 
 
 def _safe_dict(value: dict[Any, Any]) -> dict[Any, Any]:
+    if not _any_unsafe(value) and not _any_unsafe(value.values()):
+        return value
     items = {safe_value(key): safe_value(item) for key, item in value.items()}
     if len(items) == len(value) and all(key in value and items[key] is value[key] for key in items):
         return value
@@ -146,6 +144,8 @@ def _safe_dict(value: dict[Any, Any]) -> dict[Any, Any]:
 def _learn(kind: type) -> Check:
     """How values of this type are made safe, worked out once per type."""
     check = _CHECKS[kind] = _check_for(kind)
+    if check is _same:
+        _ALWAYS_SAFE.add(kind)
     return check
 
 
@@ -168,3 +168,4 @@ def _check_for(kind: type) -> Check:
 
 
 _CHECKS: dict[type, Check] = {}
+_ALWAYS_SAFE: set[type] = {type(None), bool, UUID, datetime, date}

@@ -16,12 +16,18 @@ from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy.exc
-from sqlalchemy import CompoundSelect, Engine, Select
+from psycopg2 import extensions
+from sqlalchemy import CompoundSelect, Engine, Select, event
+
+from domain.decoding import remembered
 
 Processor = Callable[[Any], Any] | None
 Query = Select[Any] | CompoundSelect[Any]  # a statement that reads rows
+UUID_OID = 2950
+_IDS = remembered(UUID)  # shared by every connection of the process
 
 
 @dataclass(frozen=True)
@@ -60,9 +66,17 @@ class Prepared:
         return {name: values[name] if process is None else process(values[name]) for name, process in self.binds}
 
     def rows(self, fetched: Sequence[Sequence[Any]]) -> list[Any]:
-        """Named rows, their values processed as SQLAlchemy would."""
-        columns, row = self.columns, self.row
-        return [row(*(v if p is None else p(v) for p, v in zip(columns, values, strict=True))) for values in fetched]
+        """Named rows, their values processed as SQLAlchemy would (only the columns that have processing)."""
+        row, processed = self.row, [(index, p) for index, p in enumerate(self.columns) if p is not None]
+        if not processed:
+            return [row(*values) for values in fetched]
+        named = []
+        for values in fetched:
+            listed = list(values)
+            for index, process in processed:
+                listed[index] = process(listed[index])
+            named.append(row(*listed))
+        return named
 
 
 class Driver:
@@ -71,6 +85,8 @@ class Driver:
     def __init__(self, engine: Engine) -> None:
         self.engine, self.dialect = engine, engine.dialect
         self.errors: type[Exception] = self.dialect.loaded_dbapi.Error
+        if self.dialect.driver == "psycopg2":
+            event.listen(engine, "connect", _remembering_ids)
 
     def prepare(self, statement: Query) -> Prepared | None:
         """The statement compiled for the driver; None if it takes a list parameter (an IN of many values), which
@@ -131,3 +147,10 @@ def _prepare(info: dict[Any, Any], cursor: Any, statement: OnServer) -> None:
     if statement.name not in prepared:
         cursor.execute(statement.prepare)
         prepared.add(statement.name)
+
+
+def _remembering_ids(dbapi_connection: Any, _record: Any) -> None:
+    """PostgreSQL's uuids read on this connection as psycopg2 reads them (`psycopg2.extras.register_uuid`, which
+    SQLAlchemy registers), but remembered: a read of the log gives an aggregate's id with each of its events."""
+    uuids = extensions.new_type((UUID_OID,), "UUID", lambda data, _cursor: data and _IDS(data))
+    extensions.register_type(uuids, dbapi_connection)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.storage.chain import GENESIS, Chain
 from api.storage.driver import Driver, OnServer
-from api.storage.log_reads import BuiltOnceReads, stored_fields
+from api.storage.log_reads import BuiltOnceReads, as_bytes, stored_fields
 from api.storage.checkpoints import Checkpoints
 from api.storage.save_batches import SaveBatches
 from domain.record import Checkpoint, Link
@@ -146,7 +146,16 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
 
         shape = ("notifications", start is None, inclusive_of_start, stop is None, not topics)
         params = {"start": start, "stop": stop, "topics": list(topics) or None, "limit": limit}
-        return [Notification(id=row.id, **stored_fields(row)) for row in self._read(shape, statement, params)]
+        return [
+            Notification(
+                id=row.id,
+                originator_id=row.originator_id,
+                originator_version=row.originator_version,
+                topic=row.topic,
+                state=as_bytes(row.state),
+            )
+            for row in self._read(shape, statement, params)
+        ]
 
     def link(self, originator_id: UUID, version: int) -> Link | None:
         """Where an aggregate's event of this version sits in the log, and its chain hash (hex)."""

@@ -124,11 +124,15 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
 
 
 def stored_fields(row: Any) -> dict[str, Any]:
-    """A stored event's fields from a row (some drivers give the state as a memoryview)."""
-    state = bytes(row.state) if isinstance(row.state, memoryview) else row.state
+    """A stored event's fields from a row."""
     return {
         "originator_id": row.originator_id,
         "originator_version": row.originator_version,
         "topic": row.topic,
-        "state": state,
+        "state": as_bytes(row.state),
     }
+
+
+def as_bytes(state: Any) -> Any:
+    """A stored state as bytes (some drivers give it as a memoryview)."""
+    return bytes(state) if isinstance(state, memoryview) else state

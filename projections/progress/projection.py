@@ -23,7 +23,7 @@ from domain.scheme import Scheme, SchemeStatus, SchemeTerms
 from domain.submission import Submission, SubmissionStatus
 from projections.progress.closing import fix_closed_quarters
 from projections.progress.pricing import reprice_open_quarters, rules_columns
-from projections.progress.terms import Key, progress_key, reconcile_progress, record_terms
+from projections.progress.terms import Key, progress_key, reconcile_progress, record_draft, record_terms
 from projections.progress.view import ProgressView
 from projections.projection import ViewProjection
 
@@ -109,13 +109,8 @@ class ProgressProjection(ViewProjection[ProgressView]):
 
     @process_event.register
     def _(self, e: Scheme.Drafted, tracking: Tracking) -> None:
-        scheme_id = _id(e.originator_id)
-        row = {"id": scheme_id, "programme_id": _id(e.programme_id), "ordinal": 0, "code": e.code}
-        self.view.stage(
-            self.view.schemes, row | {"title": e.terms.title, "status": SchemeStatus.DRAFT.value, "terms_version": 1}
-        )
-        self.view.remember(("terms version", scheme_id), 1)
-        record_terms(self.view, scheme_id, 1, e.terms)
+        row = {"id": _id(e.originator_id), "programme_id": _id(e.programme_id), "ordinal": 0, "code": e.code}
+        record_draft(self.view, row | {"title": e.terms.title, "status": SchemeStatus.DRAFT.value}, e.terms)
 
     @process_event.register
     def _(self, e: Scheme.DraftAmended, tracking: Tracking) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from domain.milestones import Quarter
 from domain.scheme import SchemeTerms
+from projections.database import as_stored
 from projections.progress.view import ProgressView
 
 Key = dict[str, str]
@@ -24,9 +25,23 @@ def matches(table: Any, key: Key) -> list[Any]:
     return [table.c[column] == value for column, value in key.items()]
 
 
+def record_draft(view: ProgressView, row: dict[str, Any], terms: SchemeTerms) -> None:
+    """Stage a newly drafted scheme's row and its first terms; remember its programme."""
+    view.stage(view.schemes, row | {"terms_version": 1})
+    view.remember(("terms version", row["id"]), 1)
+    view.remember(("programme of", row["id"]), row["programme_id"])
+    record_terms(view, row["id"], 1, terms)
+
+
 def record_terms(view: ProgressView, scheme_id: str, version: int, terms: SchemeTerms) -> None:
     """Stage the participants, the providers left out, milestones and pack deadlines of a version of a scheme's
-    terms."""
+    terms; remember its providers and milestones as `reconcile_progress` would read them back."""
+    providers = [str(p.provider_id) for p in terms.participants]
+    agreed = [
+        (as_stored(view.milestones.c.code, m.code), m.quarter.value, str(m.provider_id) if m.provider_id else None)
+        for m in terms.milestones
+    ]
+    view.remember(("terms", scheme_id, version), (providers, agreed))
     for quarter in Quarter:
         due = terms.pack_deadline(quarter)
         if due is not None:
@@ -67,6 +82,30 @@ def record_terms(view: ProgressView, scheme_id: str, version: int, terms: Scheme
 def reconcile_progress(view: ProgressView, scheme_id: str, version: int) -> None:
     """Make the progress rows match the agreed terms: add new provider-milestones, move or drop old ones."""
     conn, v = view.reader, view
+    programme_id = view.recall(("programme of", scheme_id))
+    terms = view.recall(("terms", scheme_id, version))
+    if programme_id is None or terms is None:
+        programme_id, terms = _read_terms(view, scheme_id, version)
+    providers, agreed = terms
+    expected = {(p, code): quarter for code, quarter, only in agreed for p in providers if only in (None, p)}
+    existing = {
+        (r.provider_id, r.milestone_code): r
+        for r in conn.execute(select(v.progress).where(v.progress.c.scheme_id == scheme_id))
+    }
+    for (provider_id, code), row in existing.items():
+        if (provider_id, code) not in expected and row.state is None and row.assessment is None:
+            conn.execute(delete(v.progress).where(*matches(v.progress, progress_key(scheme_id, provider_id, code))))
+    for (provider_id, code), quarter in expected.items():
+        key = progress_key(scheme_id, provider_id, code)
+        if (provider_id, code) in existing:
+            view.stage_update(v.progress, key, quarter=quarter)
+        else:
+            view.stage(v.progress, key | {"programme_id": programme_id, "quarter": quarter, "revised_on_appeal": False})
+
+
+def _read_terms(view: ProgressView, scheme_id: str, version: int) -> tuple[str, tuple[list[str], list[Any]]]:
+    """A scheme's programme, and the providers and milestones of a version of its terms, read back."""
+    conn, v = view.reader, view
     programme_id = conn.execute(select(v.schemes.c.programme_id).where(v.schemes.c.id == scheme_id)).scalar_one()
     participants, milestones = v.participants.c, v.milestones.c
     providers = (
@@ -83,17 +122,4 @@ def reconcile_progress(view: ProgressView, scheme_id: str, version: int) -> None
             milestones.scheme_id == scheme_id, milestones.terms_version == version
         )
     ).all()
-    expected = {(p, m.code): m.quarter for m in agreed for p in providers if m.provider_id in (None, p)}
-    existing = {
-        (r.provider_id, r.milestone_code): r
-        for r in conn.execute(select(v.progress).where(v.progress.c.scheme_id == scheme_id))
-    }
-    for (provider_id, code), row in existing.items():
-        if (provider_id, code) not in expected and row.state is None and row.assessment is None:
-            conn.execute(delete(v.progress).where(*matches(v.progress, progress_key(scheme_id, provider_id, code))))
-    for (provider_id, code), quarter in expected.items():
-        key = progress_key(scheme_id, provider_id, code)
-        if (provider_id, code) in existing:
-            view.stage_update(v.progress, key, quarter=quarter)
-        else:
-            view.stage(v.progress, key | {"programme_id": programme_id, "quarter": quarter, "revised_on_appeal": False})
+    return programme_id, (list(providers), [tuple(m) for m in agreed])

@@ -6,9 +6,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.actors import Actor, Role
@@ -21,6 +22,7 @@ from projections.database import DecimalText
 from projections.safe import LARGEST, SMALLEST, fit_text, safe_decimal, safe_event, safe_text
 from tests.builders import ACUTE_ID, COMMISSIONER, narrative_milestone
 from tests.legacy import unchecked
+from tests.unit.test_decoding import shape
 
 any_text = st.text(st.characters(codec=None, categories=None, exclude_categories=()), max_size=80)
 # Decimals of every kind: NaN, ±Infinity, huge and tiny exponents, and long coefficients.
@@ -170,3 +172,74 @@ class Holder:
 
     def __post_init__(self) -> None:
         raise AssertionError("made safe without running the value object's checks")
+
+
+@dataclasses.dataclass(frozen=True)
+class Box:
+    """A value object of any two values, as a log may hold one."""
+
+    first: Any
+    second: Any
+
+
+LARGEST_INT = 2**31 - 1
+leaves = st.one_of(
+    any_text,
+    st.text("ab\x00", max_size=3),
+    any_decimal,
+    st.integers(),
+    st.sampled_from([None, True, 1.5, ACUTE_ID, Role.AUDITOR, datetime(2014, 5, 1, tzinfo=UTC)]),
+)
+hashable = st.one_of(st.text("ab\x00\ud800", max_size=3), st.integers(-(2**33), 2**33), st.just(ACUTE_ID))
+nested = st.recursive(
+    leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.lists(inner, max_size=3).map(tuple),
+        st.frozensets(hashable, max_size=3),
+        st.dictionaries(hashable, inner, max_size=3),
+        st.builds(lambda first, second: unchecked(Box, first=first, second=second), inner, inner),
+    ),
+    max_leaves=10,
+)
+
+
+def made_safe_leaf_by_leaf(value: Any) -> Any:
+    """The value with each text, number and integer in it made safe, built afresh."""
+    kind = type(value)
+    if kind in (list, tuple, frozenset):
+        return kind(made_safe_leaf_by_leaf(item) for item in value)
+    if kind is dict:
+        return {made_safe_leaf_by_leaf(key): made_safe_leaf_by_leaf(item) for key, item in value.items()}
+    if kind is Box:
+        return unchecked(Box, first=made_safe_leaf_by_leaf(value.first), second=made_safe_leaf_by_leaf(value.second))
+    if kind is str:
+        return safe_text(value)
+    if kind is Decimal:
+        return safe_decimal(value)
+    return max(-LARGEST_INT, min(value, LARGEST_INT)) if kind is int else value
+
+
+def needs_making_safe(value: Any) -> bool:
+    if type(value) in (list, tuple, frozenset):
+        return any(needs_making_safe(item) for item in value)
+    if type(value) is dict:
+        return any(needs_making_safe(key) or needs_making_safe(item) for key, item in value.items())
+    if type(value) is Box:
+        return needs_making_safe(value.first) or needs_making_safe(value.second)
+    if type(value) in (str, Decimal):
+        return made_safe_leaf_by_leaf(value) is not value
+    return type(value) is int and made_safe_leaf_by_leaf(value) != value
+
+
+@settings(max_examples=400, deadline=None)
+@given(nested, nested)
+def test_an_event_comes_out_as_itself_when_nothing_in_it_needs_making_safe_else_made_safe_leaf_by_leaf(
+    first: Any, second: Any
+) -> None:
+    event = unchecked(Box, first=first, second=second)
+
+    made_safe = safe_event(event)
+
+    assert (made_safe is event) is not needs_making_safe(event)
+    assert shape(made_safe) == shape(made_safe_leaf_by_leaf(event))
