@@ -17,13 +17,10 @@ from sqlalchemy.engine import Connection
 
 from domain.clock import Clock, UKClock
 from projections.database import ViewDatabase
+from projections.tail import PositionMovedError as PositionMovedError
 from projections.writes import insert_new_statement, update_statement
 
 SCRATCH = "scratch_"
-
-
-class PositionMovedError(IntegrityError):
-    """Another writer (a rebuild) moved the view's position since the batch read it: read it again."""
 
 
 class View(TrackingRecorder):
@@ -182,6 +179,10 @@ class View(TrackingRecorder):
     def flush(self) -> None:
         """Write the staged inserts, then the new rows, then the merged updates, each kind in as few statements as it
         takes."""
+        with self.database.held(self.conn):
+            self._write_staged()
+
+    def _write_staged(self) -> None:
         for table, rows in self._staged.items():
             self.conn.execute(self._statement(("insert", table), lambda: insert(table)), rows)
         self._staged.clear()
@@ -234,8 +235,7 @@ class View(TrackingRecorder):
     def insert_tracking(self, tracking: Tracking, announce: bool = True) -> None:
         """Write the staged rows and advance the position, if still where the batch started (else IntegrityError)."""
         start = self.complete(tracking.notification_id)
-        if self.database.advance(self.conn, {self.key: (start, tracking.notification_id)}, announce) != 1:
-            raise PositionMovedError(f"{self.key} moved on since this batch began")
+        self.database.advance(self.conn, {self.key: (start, tracking.notification_id)}, announce)
 
     def complete(self, position: int) -> int:
         """Write the staged rows, ready to move to `position`; the batch's start, which `ViewDatabase.advance` checks."""
