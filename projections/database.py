@@ -139,7 +139,7 @@ class ViewDatabase:
             # SQLite has no isolation to switch: a read is a connection of the same pool that begins no transaction.
             self.reads: Engine = self.engine
             self._read_options: dict[str, Any] = {STANDING_ALONE: True}
-            self._batches = self.engine
+            self.batches = self.engine
         else:
             # Views are rebuilt from the log and commit atomically with their tracking, so a crash can
             # only lose view commits that are then re-applied: they need not wait for the disk.
@@ -159,13 +159,12 @@ class ViewDatabase:
             self._read_options = {}
             # The projector's batches (see `batch` and projections/tail.py): autocommit in the driver, which holds
             # back what the views write and sends it with the next read, or the commit.
-            self._batches = create_engine(
+            self.batches = create_engine(
                 url,
-                pool_pre_ping=True,
                 isolation_level="AUTOCOMMIT",
                 connect_args=connection_options("-c synchronous_commit=off", options),
             )
-            event.listen(self._batches, "connect", hold_back_on_connect)
+            event.listen(self.batches, "connect", hold_back_on_connect)
         self.metadata = MetaData(schema=schema)
         self.tracking = Table(
             "projection_tracking",
@@ -200,13 +199,14 @@ class ViewDatabase:
             with self.transaction() as conn:
                 yield conn
             return
-        with batch_on(self._batches) as conn:
+        with batch_on(self.batches) as conn:
             yield conn
 
-    def held(self, conn: Connection) -> AbstractContextManager[None]:
-        """Inside a `batch`, the statements run in the block are held back, to go with the next that is answered."""
+    def held(self, conn: Connection, leading: bool = False) -> AbstractContextManager[None]:
+        """Inside a `batch`, the statements run in the block are held back, to go with the next that is answered
+        (`leading`: ahead of those held already)."""
         held_back: HeldBack | None = conn.connection.info.get(HELD_BACK)
-        return nullcontext() if held_back is None else held_back.held()
+        return nullcontext() if held_back is None else held_back.held(leading)
 
     @contextmanager
     def creating(self) -> Iterator[Connection]:
@@ -265,7 +265,7 @@ class ViewDatabase:
         parameters: dict[str, Any] = {"channel": self.views_channel} if announce else {}
         for number, (view, (start, position)) in enumerate(moves.items()):
             parameters |= {f"view_{number}": view, f"start_{number}": start, f"position_{number}": position}
-        with self.held(conn):
+        with self.held(conn, leading=True):
             try:
                 result = conn.execute(statement, parameters)
             except sqlalchemy.exc.DataError as error:
@@ -278,7 +278,7 @@ class ViewDatabase:
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
-        self._batches.dispose()
+        self.batches.dispose()
         self.reads.dispose()
 
 

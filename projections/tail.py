@@ -12,7 +12,7 @@ check included (see `checked_advance`); one that read mid-batch ends with its he
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from typing import Any
 
@@ -54,49 +54,50 @@ class HeldBack:
 
     def __init__(self) -> None:
         self.open = self.holding = self.begun = False
+        self.leading: list[bytes] = []  # the tracking update: the first of the transaction's last message
         self.statements: list[bytes] = []
 
     def start(self) -> None:
         """A batch begins: nothing held, no transaction yet."""
         self.open, self.holding, self.begun = True, False, False
-        self.statements.clear()
+        self.leading, self.statements = [], []
 
     @contextmanager
-    def held(self) -> Iterator[None]:
-        """Hold back the statements run in the block (writes that nothing reads the answer of)."""
+    def held(self, leading: bool = False) -> Iterator[None]:
+        """Hold back the statements run in the block (writes that nothing reads the answer of); `leading`, ahead of
+        what is held already."""
         holding, self.holding = self.holding, self.open
+        into, self.statements = self.statements, self.leading if leading else self.statements
         try:
             yield
         finally:
-            self.holding = holding
+            self.holding, self.statements = holding, into
 
-    def send(self, cursor: psycopg2.extensions.cursor, statement: bytes | None) -> None:
-        """The held statements and `statement` (if any) in one message, behind BEGIN if the batch has not begun:
-        its answer is the last statement's. With no `statement`, the end of the batch: what is held, committed."""
-        parts = self.statements if statement is None else [*self.statements, statement]
-        if statement is not None and not self.begun:
-            parts, self.begun = [b"BEGIN", *parts], True
-        elif statement is None and self.begun:
-            parts = [*parts, b"COMMIT"]
-        self.statements = []
-        if parts:
-            try:
-                psycopg2.extensions.cursor.execute(cursor, b";\n".join(parts))
-            except psycopg2.Error as error:
-                if moved(error):
-                    raise PositionMovedError("one of the views moved on since this batch began") from error
-                raise
+    def message(self, statement: bytes | None) -> bytes:
+        """What is held and `statement` in one message, behind BEGIN if the batch has not begun; with no
+        `statement`, the batch's last: what is held, with COMMIT if it began (else the message is the transaction)."""
+        parts = [*self.leading, *self.statements]
+        if statement is not None:
+            parts, self.begun = ([*parts, statement] if self.begun else [b"BEGIN", *parts, statement]), True
+        elif self.begun:
+            parts.append(b"COMMIT")
+        self.leading, self.statements = [], []
+        return b";\n".join(parts)
 
-    def end(self, cursor: psycopg2.extensions.cursor, committed: bool) -> None:
-        """Send what is held and commit; or, after an error, roll back what the server began."""
-        try:
-            if committed:
-                self.send(cursor, None)
-            elif self.begun and not cursor.connection.closed:
-                psycopg2.extensions.cursor.execute(cursor, b"ROLLBACK")
-        finally:
-            self.open = self.holding = self.begun = False
-            self.statements.clear()
+    def end(self) -> None:
+        """The batch is over."""
+        self.open = self.holding = self.begun = False
+        self.leading, self.statements = [], []
+
+
+def send(cursor: psycopg2.extensions.cursor, message: bytes) -> None:
+    """Send a message of statements, bare; a refused tracking update raises PositionMovedError."""
+    try:
+        psycopg2.extensions.cursor.execute(cursor, message)
+    except psycopg2.Error as error:
+        if moved(error):
+            raise PositionMovedError("one of the views moved on since this batch began") from error
+        raise
 
 
 class HoldingCursor(psycopg2.extensions.cursor):
@@ -114,7 +115,7 @@ class HoldingCursor(psycopg2.extensions.cursor):
         elif held_back.holding:
             held_back.statements.append(self.mogrify(query, vars))
         else:
-            held_back.send(self, self.mogrify(query, vars))
+            send(self, held_back.message(self.mogrify(query, vars)))
 
     def executemany(self, query: Any, vars_list: Iterable[Any]) -> None:
         if not self.held_back.open:
@@ -134,30 +135,61 @@ def hold_back_on_connect(dbapi_connection: Any, record: Any) -> None:
 def batch_on(engine: Engine) -> Iterator[Connection]:
     """A batch's transaction on a connection of `engine` (autocommit, connected with `hold_back_on_connect`): what
     it holds back is sent and committed as the block ends, else what the server began is rolled back. Errors are
-    SQLAlchemy's, as the engine raises them; a connection found dropped is renewed, with the pool's older ones."""
+    SQLAlchemy's, as the engine raises them; a connection found dropped is renewed, with the pool's older ones.
+
+    The engine does not ping a connection as it is checked out. A batch whose last message is its whole transaction
+    (it read nothing) is sent once more on a fresh connection if its own was found dropped: its tracking update
+    leads it, so if the first had committed after all, the server refuses the second (PositionMovedError)."""
     with engine.connect() as conn:
         fairy = conn.connection
         held_back: HeldBack = fairy.info[HELD_BACK]
         held_back.start()
-        committed = False
         try:
             with conn.begin():
                 yield conn
-            committed = True
+            whole, message = not held_back.begun, held_back.message(None)
+            if message:
+                _commit(engine, fairy, message, again=whole)
+        except BaseException:
+            if held_back.begun and fairy.dbapi_connection is not None and not fairy.dbapi_connection.closed:
+                _rollback(fairy)
+            raise
         finally:
-            cursor: psycopg2.extensions.cursor = fairy.dbapi_connection.cursor()  # type: ignore[union-attr,assignment]
-            try:
-                held_back.end(cursor, committed)
-            except psycopg2.Error as error:
-                dropped = engine.dialect.is_disconnect(error, fairy.dbapi_connection, cursor)  # type: ignore[arg-type]
-                if dropped:
-                    engine.pool._invalidate(fairy, error)  # noqa: SLF001 - as the engine does on a disconnect
-                if committed:
-                    raise sqlalchemy.exc.DBAPIError.instance(
-                        "COMMIT", None, error, psycopg2.Error, connection_invalidated=dropped, dialect=engine.dialect
-                    ) from error
-            finally:
-                cursor.close()
+            held_back.end()
+
+
+def _commit(engine: Engine, fairy: Any, message: bytes, again: bool) -> None:
+    """Send the batch's last message; `again` on a fresh connection if this one was found dropped."""
+    cursor = fairy.dbapi_connection.cursor()
+    try:
+        send(cursor, message)
+    except psycopg2.Error as error:
+        dropped = engine.dialect.is_disconnect(error, fairy.dbapi_connection, cursor)  # type: ignore[arg-type]
+        if dropped:
+            engine.pool._invalidate(fairy, error)  # noqa: SLF001 - as the engine does on a disconnect
+        if not (dropped and again):
+            raise sqlalchemy.exc.DBAPIError.instance(
+                "COMMIT", None, error, psycopg2.Error, connection_invalidated=dropped, dialect=engine.dialect
+            ) from error
+    else:
+        return
+    finally:
+        with suppress(psycopg2.Error):
+            cursor.close()
+    fresh = engine.raw_connection()
+    try:
+        _commit(engine, fresh, message, again=False)
+    finally:
+        fresh.close()
+
+
+def _rollback(fairy: Any) -> None:
+    """End the transaction the server began; a connection that cannot is not pooled again."""
+    try:
+        with fairy.dbapi_connection.cursor() as cursor:
+            psycopg2.extensions.cursor.execute(cursor, b"ROLLBACK")
+    except psycopg2.Error as error:
+        fairy.invalidate(error)
 
 
 def moved(error: BaseException | None) -> bool:
