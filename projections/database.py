@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy.exc
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -37,9 +36,10 @@ from projections.tail import (
     HeldBack,
     PositionMovedError,
     advance_statement,
+    hold_rows,
     batch_on,
-    hold_back_on_connect,
-    moved,
+    batch_engine,
+    position_check,
 )
 
 DECIMAL_TEXT_LENGTH = 40
@@ -157,14 +157,8 @@ class ViewDatabase:
                 connect_args=connection_options("-c default_transaction_read_only=on", options),
             )
             self._read_options = {}
-            # The projector's batches (see `batch` and projections/tail.py): autocommit in the driver, which holds
-            # back what the views write and sends it with the next read, or the commit.
-            self.batches = create_engine(
-                url,
-                isolation_level="AUTOCOMMIT",
-                connect_args=connection_options("-c synchronous_commit=off", options),
-            )
-            event.listen(self.batches, "connect", hold_back_on_connect)
+            # The projector's batches (see `batch`): what the views write is held back, sent with a read or the commit.
+            self.batches = batch_engine(url, connection_options("-c synchronous_commit=off", options), self.engine)
         self.metadata = MetaData(schema=schema)
         self.tracking = Table(
             "projection_tracking",
@@ -172,7 +166,9 @@ class ViewDatabase:
             Column("projection", String(64), primary_key=True),
             Column("position", BigInteger, nullable=False),
         )
-        self._advances: dict[tuple[int, bool], Any] = {}  # tracking updates by (views moved, announced), built once
+        self._renderings: dict[Any, Any] = {}  # see `write`
+        self._advances: dict[tuple[int, bool], Any] = {}
+        self._checks: dict[int, Any] = {}  # tracking updates by (views moved, announced), built once
         # A view that cannot apply the event after its position: what stops it, kept until it moves past.
         self.faults = Table(
             "projection_faults",
@@ -195,12 +191,15 @@ class ViewDatabase:
     def batch(self) -> Iterator[Connection]:
         """The transaction a projector applies a batch of events to its views in: on PostgreSQL, what the views write
         in `held` blocks goes to the server with their next read, or with the commit (see projections/tail.py)."""
-        if self.is_sqlite:
-            with self.transaction() as conn:
-                yield conn
-            return
-        with batch_on(self.batches) as conn:
+        with self.transaction() if self.is_sqlite else batch_on(self.batches) as conn:
             yield conn
+
+    def write(self, conn: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
+        """Write the rows; inside a `batch`, held back (see `held`), and a few of them rendered without SQLAlchemy."""
+        held_back: HeldBack | None = conn.connection.info.get(HELD_BACK)
+        if held_back is None or not hold_rows(held_back, statement, rows, self._renderings):
+            with self.held(conn):
+                conn.execute(statement, rows)
 
     def held(self, conn: Connection, leading: bool = False) -> AbstractContextManager[None]:
         """Inside a `batch`, the statements run in the block are held back, to go with the next that is answered
@@ -250,30 +249,36 @@ class ViewDatabase:
 
     def advance(self, conn: Connection, moves: dict[str, tuple[int, int]], announce: bool = True) -> None:
         """Move each view's tracking row from the position its batch started at to the one it reached, in one
-        statement that fails the transaction (PositionMovedError) if another writer moved one meanwhile.
+        statement, failing the transaction (PositionMovedError) if another writer moved one meanwhile: in a `batch`,
+        held back with a check the server makes (see `position_check`), to lead the message that commits.
 
-        On PostgreSQL the server checks it, so that in a batch (see `batch`) the statement is held back and sent with
-        the commit; and it announces each view's new position to listeners once the transaction commits (unless
-        `announce` is False), as the payload `<view key> <position>` (see `read_announcement`)."""
+        On PostgreSQL the same statement announces each view's new position to listeners once the transaction commits
+        (unless `announce` is False), as the payload `<view key> <position>` (see `read_announcement`)."""
         if not moves:
             return
         announce = announce and not self.is_sqlite
         shape = (len(moves), announce)
         statement = self._advances.get(shape)
         if statement is None:
-            statement = self._advances[shape] = advance_statement(self.tracking, *shape, checked=not self.is_sqlite)
+            statement = self._advances[shape] = advance_statement(self.tracking, *shape)
         parameters: dict[str, Any] = {"channel": self.views_channel} if announce else {}
         for number, (view, (start, position)) in enumerate(moves.items()):
             parameters |= {f"view_{number}": view, f"start_{number}": start, f"position_{number}": position}
-        with self.held(conn, leading=True):
-            try:
-                result = conn.execute(statement, parameters)
-            except sqlalchemy.exc.DataError as error:
-                if moved(error.orig):
-                    raise PositionMovedError(f"one of {', '.join(moves)} moved on since this batch began") from error
-                raise
-        if self.is_sqlite and result.rowcount != len(moves):
+        held_back: HeldBack | None = conn.connection.info.get(HELD_BACK)
+        if held_back is not None and held_back.open:  # the server checks it, in the message that commits
+            with held_back.held(leading=True):
+                conn.execute(statement, parameters)
+                conn.execute(self._position_check(len(moves)), parameters)
+            return
+        result = conn.execute(statement, parameters)
+        if (len(result.all()) if announce else result.rowcount) != len(moves):
             raise PositionMovedError(f"one of {', '.join(moves)} moved on since this batch began")
+
+    def _position_check(self, views: int) -> Any:
+        check = self._checks.get(views)
+        if check is None:
+            check = self._checks[views] = position_check(self.tracking, views)
+        return check
 
     def close(self) -> None:
         """Release every pooled connection."""

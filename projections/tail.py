@@ -6,13 +6,14 @@ the driver on the client, the held statements go to the server with the next sta
 read), behind a BEGIN if none was sent yet; what is still held at the end goes as one message. A message of several
 statements with no BEGIN in it is one transaction on the server: it commits after the last, and nothing of it if one
 fails. So a batch whose handlers only write (the usual wake-up) is one round trip, its tracking update and its
-check included (see `checked_advance`); one that read mid-batch ends with its held statements and COMMIT together.
+check included (see `position_check`); one that read mid-batch ends with its held statements and COMMIT together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -22,26 +23,30 @@ import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError
 from sqlalchemy import (
     BigInteger,
+    Insert,
     Integer,
     Table,
     Text,
-    Update,
     and_,
     bindparam,
     case,
     cast,
+    create_engine,
+    event,
     func,
     literal,
     or_,
     select,
+    text,
     update,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 
 HELD_BACK = "corral_held_back"  # the key of a batch connection's HeldBack in its pool record's info
 # What the check of the tracking update says when a position moved: it makes the server refuse the transaction by
 # casting this text, followed by how many rows moved, to an integer (plain SQL has no RAISE).
 MOVED = "corral: a view position moved on, rows moved "
+FEW_ROWS = 8  # a write of more rows is left to SQLAlchemy, which sends them as one multi-row INSERT
 
 
 class PositionMovedError(IntegrityError):
@@ -52,7 +57,8 @@ class HeldBack:
     """The statements a batch connection holds back, whether it began a transaction on the server, and whether a
     batch is open on it at all (outside one, its cursors are the driver's own)."""
 
-    def __init__(self) -> None:
+    def __init__(self, cursor: psycopg2.extensions.cursor, dialect: Dialect) -> None:
+        self.cursor, self.dialect = cursor, dialect  # the connection's, to render statements with
         self.open = self.holding = self.begun = False
         self.leading: list[bytes] = []  # the tracking update: the first of the transaction's last message
         self.statements: list[bytes] = []
@@ -125,10 +131,68 @@ class HoldingCursor(psycopg2.extensions.cursor):
             self.execute(query, values)
 
 
-def hold_back_on_connect(dbapi_connection: Any, record: Any) -> None:
-    """Give a new batch connection its HeldBack, shared by every cursor it opens."""
-    held_back = record.info[HELD_BACK] = HeldBack()
-    dbapi_connection.cursor_factory = partial(HoldingCursor, held_back=held_back)
+@dataclass(frozen=True)
+class Rendering:
+    """A write as the driver takes it, for rows of one set of keys: its SQL, its parameters' processing, and the
+    values of the columns the rows leave to their (scalar) defaults."""
+
+    sql: str
+    binds: tuple[tuple[str, Callable[[Any], Any] | None], ...]
+    defaults: dict[str, Any]
+
+    @classmethod
+    def of(cls, statement: Any, keys: tuple[str, ...], dialect: Any) -> Rendering | None:
+        """None unless every parameter is a row's value or a scalar default (else SQLAlchemy runs it)."""
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        columns: Any = statement.table.c if isinstance(statement, Insert) else {}
+        defaults = {}
+        for name in compiled.binds:
+            if name not in keys:
+                default = columns[name].default if name in columns else None
+                if default is None or not default.is_scalar:
+                    return None
+                defaults[name] = default.arg
+        impls = ((name, bind.type.dialect_impl(dialect)) for name, bind in compiled.binds.items())
+        return cls(compiled.string, tuple((name, impl.bind_processor(dialect)) for name, impl in impls), defaults)
+
+    def parameters(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The driver's parameters for one row."""
+        values = self.defaults | row
+        return {name: values[name] if process is None else process(values[name]) for name, process in self.binds}
+
+
+def hold_rows(held_back: HeldBack, statement: Any, rows: list[dict[str, Any]], renderings: dict[Any, Any]) -> bool:
+    """Hold back a write of a few rows, rendered here (SQLAlchemy's execution costs more than the rest of a
+    one-event batch's Python); False if it is left to SQLAlchemy (many rows go best as its multi-row INSERT)."""
+    if not held_back.open or len(rows) > FEW_ROWS:
+        return False
+    shapes = [(statement, tuple(sorted(row))) for row in rows]
+    for shape in shapes:
+        if shape not in renderings:
+            renderings[shape] = Rendering.of(statement, shape[1], held_back.dialect)
+    if any(renderings[shape] is None for shape in shapes):
+        return False
+    mogrify = held_back.cursor.mogrify
+    for shape, row in zip(shapes, rows, strict=True):
+        rendering = renderings[shape]
+        held_back.statements.append(mogrify(rendering.sql, rendering.parameters(row)))
+    return True
+
+
+def batch_engine(url: str, connect_args: dict[str, Any], events_of: Engine) -> Engine:
+    """An engine for batches: autocommit in the driver, each connection with its HeldBack, and no ping on checkout
+    (see `batch_on`); a pool of its own, with the events of `events_of` (the views' engine) as an option of it would
+    have them."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT", connect_args=connect_args)
+    engine.dispatch = engine.dispatch._join(events_of.dispatch)  # noqa: SLF001 - as Engine.execution_options does
+    engine._has_events = True  # noqa: SLF001 - a listener added to `events_of` later runs here too
+
+    def connected(dbapi_connection: Any, record: Any) -> None:
+        held_back = record.info[HELD_BACK] = HeldBack(dbapi_connection.cursor(), engine.dialect)
+        dbapi_connection.cursor_factory = partial(HoldingCursor, held_back=held_back)
+
+    event.listen(engine, "connect", connected)
+    return engine
 
 
 @contextmanager
@@ -193,23 +257,26 @@ def _rollback(fairy: Any) -> None:
 
 
 def moved(error: BaseException | None) -> bool:
-    """True when the server refused a tracking update's check (see `checked_advance`)."""
+    """True when the server refused a tracking update's check (see `position_check`)."""
     return isinstance(error, psycopg2.errors.InvalidTextRepresentation) and MOVED in str(error)
 
 
-def checked_advance(update: Update, views: int) -> Any:
-    """The tracking `update` (RETURNING one column per row moved) as one statement that fails unless it moved
-    exactly `views` rows: the check the server makes before the commit sent in the same message."""
-    moved_rows = update.cte("moved")
-    count = func.count()
+def position_check(tracking: Table, views: int) -> Any:
+    """A statement that fails the transaction unless it moved the tracking rows of `views` views (named by
+    `view_<n>`): the rows whose current version this transaction wrote. Sent after the tracking update, it is the
+    check the server makes before the commit that goes in the same message."""
+    c, count = tracking.c, func.count()
     refusal = cast(literal(MOVED) + cast(count, Text), Integer)
-    return select(case((count == literal(views, BigInteger), literal(views)), else_=refusal)).select_from(moved_rows)
+    return (
+        select(case((count == literal(views, BigInteger), literal(views)), else_=refusal))
+        .where(c.projection.in_([bindparam(f"view_{n}") for n in range(views)]))
+        .where(text("xmin = pg_current_xact_id()::xid"))
+    )
 
 
-def advance_statement(tracking: Table, views: int, announce: bool, checked: bool) -> Any:
+def advance_statement(tracking: Table, views: int, announce: bool) -> Any:
     """The UPDATE moving `views` tracking rows, each named by `view_<n>` from `start_<n>` to `position_<n>`; with
-    `announce`, each new position NOTIFYed on `channel` as it commits; `checked` (PostgreSQL), one that fails
-    unless every row moved (see `checked_advance`)."""
+    `announce`, each new position NOTIFYed on `channel` as it commits."""
     c = tracking.c
     named = [c.projection == bindparam(f"view_{number}") for number in range(views)]
     statement = (
@@ -225,6 +292,4 @@ def advance_statement(tracking: Table, views: int, announce: bool, checked: bool
     if announce:
         payload = c.projection + literal(" ") + cast(c.position, Text)
         statement = statement.returning(func.pg_notify(bindparam("channel"), payload))
-    elif checked:
-        statement = statement.returning(c.projection)
-    return checked_advance(statement, views) if checked else statement
+    return statement

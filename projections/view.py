@@ -179,15 +179,12 @@ class View(TrackingRecorder):
     def flush(self) -> None:
         """Write the staged inserts, then the new rows, then the merged updates, each kind in as few statements as it
         takes."""
-        with self.database.held(self.conn):
-            self._write_staged()
-
-    def _write_staged(self) -> None:
         for table, rows in self._staged.items():
-            self.conn.execute(self._statement(("insert", table), lambda: insert(table)), rows)
+            self.database.write(self.conn, self._statement(("insert", table), lambda: insert(table)), rows)
         self._staged.clear()
         for table, rows in self._new.items():
-            self.conn.execute(self._statement(("new", table), lambda: insert_new_statement(self.conn, table)), rows)
+            new = self._statement(("new", table), lambda: insert_new_statement(self.conn, table))
+            self.database.write(self.conn, new, rows)
         self._new.clear()
         groups: dict[tuple[str, Table, tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
         for (table, key), values in self._updates.items():
@@ -195,7 +192,7 @@ class View(TrackingRecorder):
             row = {f"k_{c}": v for c, v in key} | {f"v_{c}": v for c, v in values.items()}
             groups.setdefault(shape, []).append(row)
         for shape, rows in groups.items():
-            self.conn.execute(self._statement(shape, lambda: update_statement(*shape[1:])), rows)
+            self.database.write(self.conn, self._statement(shape, lambda: update_statement(*shape[1:])), rows)
         self._updates.clear()
 
     def _statement(self, shape: tuple[Any, ...], build: Callable[[], Any]) -> Any:

@@ -9,13 +9,18 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, insert, select
+import sqlalchemy.exc
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import Connection
 
 from api.storage.settings import Settings
 from projections.database import ViewDatabase
 from projections.view import PositionMovedError
 from tests.integration.read_models import views_of
+
+POSTGRES_ONLY = pytest.mark.parametrize(
+    "settings", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 
 
 @pytest.fixture
@@ -100,3 +105,42 @@ def test_a_batch_that_fails_after_sending_part_of_itself_rolls_it_back(database:
     with database.batch() as conn:
         database.advance(conn, {key: (10, 11)})
     assert position_of(database, key) == 11
+
+
+def backend_of_batches(database: ViewDatabase) -> int:
+    """The server process behind the connection the next batch is given."""
+    with database.batch() as conn:
+        return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def end_session(database: ViewDatabase, backend: int) -> None:
+    with database.transaction() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+
+
+@POSTGRES_ONLY
+def test_a_batch_that_only_writes_is_sent_again_on_a_fresh_connection_when_its_own_was_dropped(
+    database: ViewDatabase, key: str
+) -> None:
+    end_session(database, backend_of_batches(database))  # a restarted server, an operator's pg_terminate_backend
+
+    with database.batch() as conn:
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (10, 12)})
+
+    assert (faults_of(database, key), position_of(database, key)) == (1, 12)
+
+
+@POSTGRES_ONLY
+def test_a_batch_that_reads_on_a_dropped_connection_fails_and_the_next_one_connects_afresh(
+    database: ViewDatabase, key: str
+) -> None:
+    end_session(database, backend_of_batches(database))
+
+    with pytest.raises(sqlalchemy.exc.OperationalError), database.batch() as conn:
+        note_fault(database, conn, key)
+        conn.execute(select(database.tracking)).all()
+
+    with database.batch() as conn:
+        database.advance(conn, {key: (10, 11)})
+    assert (faults_of(database, key), position_of(database, key)) == (0, 11)
