@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import bisect
 import threading
 from collections.abc import Iterator, Sequence
@@ -24,7 +25,7 @@ from projections.database import ViewDatabase
 from projections.projection import ViewProjection
 from projections.runner import Projector
 
-RATIO_TARGET = 2.0
+RATIO_TARGET = 3.0  # issue 22: p50 at most 3× the raw round trip
 P99_TARGET_MS = 10.0
 LOG_EVENTS = 1000
 WARMUP = 10
@@ -174,6 +175,7 @@ def _count_statements(
     engine, reads = database.engine, database.reads
     thread = "corral-projector"
     recorder_engine: Engine = app.recorder.datastore.engine  # type: ignore[attr-defined]
+    # The batches' engine has the views' engine's events; the few rows a batch renders itself are not seen here.
     counters = [StatementCounter(engine, thread), StatementCounter(recorder_engine, thread)]
     polls = StatementCounter(reads, threading.current_thread().name)
     try:
@@ -193,3 +195,23 @@ def run(samples: int, sqlite_samples: int) -> list[LagReport]:
     with sqlite_store() as sqlite:
         reports.append(measure(sqlite, sqlite_samples))
     return reports
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure and print, without touching BENCHMARKS.md."""
+    parser = argparse.ArgumentParser(prog="python -m bench.lag", description=__doc__)
+    parser.add_argument("--samples", type=int, default=300, help="one-event commands on PostgreSQL")
+    parser.add_argument("--sqlite-samples", type=int, default=100, help="on SQLite (0: PostgreSQL only)")
+    args = parser.parse_args(argv)
+    with postgres_store() as postgres:
+        reports = [measure(postgres, args.samples)]
+    if args.sqlite_samples:
+        with sqlite_store() as sqlite:
+            reports.append(measure(sqlite, args.sqlite_samples))
+    for report in reports:
+        print("\n".join([*(r.line() for r in report.results()), *report.describe()]), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -156,7 +156,7 @@ class _Views:
         With `locked`, each position is read again under a row lock and must still be the one in `positions`.
         The batches end after the transaction commits, so a view remembers only the lookups that committed."""
         moves: dict[str, tuple[int, int]] = {}  # by view key: the position its batch started at, and the one reached
-        with ExitStack() as batches, self.database.transaction() as conn:
+        with ExitStack() as batches, self.database.batch() as conn:
             for projection in projections:
                 key = projection.view.key
                 start = batches.enter_context(projection.view.batch(conn, None if locked else self.positions[key]))
@@ -168,13 +168,13 @@ class _Views:
                     projection.process_event(event, Tracking(self.app.name, position))
                 if batch.last > start:
                     moves[key] = (projection.view.complete(batch.last), batch.last)
-            if self.database.advance(conn, moves) != len(moves):
-                raise PositionMovedError(f"one of {', '.join(moves)} moved on since this batch began")
+            self.database.advance(conn, moves)
             reached = {key: position for key, (_, position) in moves.items()}
             faults = self.faults
             passed = [key for key, position in reached.items() if key in faults and position >= faults[key].position]
             if passed:
-                clear_faults(conn, self.database, passed)
+                with self.database.held(conn):
+                    clear_faults(conn, self.database, passed)
         for key in passed:
             del faults[key]
         self.positions.update(reached)

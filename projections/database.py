@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,18 +17,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    and_,
-    bindparam,
-    case,
-    cast,
     create_engine,
     event,
-    func,
-    literal,
-    or_,
     select,
     text,
-    update,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
@@ -37,10 +29,20 @@ from sqlalchemy.types import TypeDecorator
 
 from projections.connections import connection_options
 from projections.reads import reading_on
+from projections.sqlite_sessions import STANDING_ALONE, sqlite_begin, sqlite_pragmas
 from projections.safe import fit_text, safe_decimal, safe_text
+from projections.tail import (
+    HELD_BACK,
+    HeldBack,
+    PositionMovedError,
+    advance_statement,
+    hold_rows,
+    batch_on,
+    batch_engine,
+    position_check,
+)
 
 DECIMAL_TEXT_LENGTH = 40
-STANDING_ALONE = "corral_standing_alone"  # SQLite: a connection for reads, each statement its own transaction
 
 
 class DecimalText(TypeDecorator[Decimal]):
@@ -132,11 +134,12 @@ class ViewDatabase:
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             self.engine: Engine = create_engine(url, pool_pre_ping=True, connect_args={"timeout": 30})
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine, "begin", _sqlite_begin)
+            event.listen(self.engine, "connect", sqlite_pragmas)
+            event.listen(self.engine, "begin", sqlite_begin)
             # SQLite has no isolation to switch: a read is a connection of the same pool that begins no transaction.
             self.reads: Engine = self.engine
             self._read_options: dict[str, Any] = {STANDING_ALONE: True}
+            self.batches = self.engine
         else:
             # Views are rebuilt from the log and commit atomically with their tracking, so a crash can
             # only lose view commits that are then re-applied: they need not wait for the disk.
@@ -154,6 +157,8 @@ class ViewDatabase:
                 connect_args=connection_options("-c default_transaction_read_only=on", options),
             )
             self._read_options = {}
+            # The projector's batches (see `batch`): what the views write is held back, sent with a read or the commit.
+            self.batches = batch_engine(url, connection_options("-c synchronous_commit=off", options), self.engine)
         self.metadata = MetaData(schema=schema)
         self.tracking = Table(
             "projection_tracking",
@@ -161,7 +166,9 @@ class ViewDatabase:
             Column("projection", String(64), primary_key=True),
             Column("position", BigInteger, nullable=False),
         )
-        self._advances: dict[tuple[int, bool], Any] = {}  # tracking updates by (views moved, announced), built once
+        self._renderings: dict[Any, Any] = {}  # see `write`
+        self._advances: dict[tuple[int, bool], Any] = {}
+        self._checks: dict[int, Any] = {}  # tracking updates by (views moved, announced), built once
         # A view that cannot apply the event after its position: what stops it, kept until it moves past.
         self.faults = Table(
             "projection_faults",
@@ -179,6 +186,26 @@ class ViewDatabase:
         """One transaction: commits on success, rolls back on any error."""
         with self.engine.begin() as conn:
             yield conn
+
+    @contextmanager
+    def batch(self) -> Iterator[Connection]:
+        """The transaction a projector applies a batch of events to its views in: on PostgreSQL, what the views write
+        in `held` blocks goes to the server with their next read, or with the commit (see projections/tail.py)."""
+        with self.transaction() if self.is_sqlite else batch_on(self.batches) as conn:
+            yield conn
+
+    def write(self, conn: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
+        """Write the rows; inside a `batch`, held back (see `held`), and a few of them rendered without SQLAlchemy."""
+        held_back: HeldBack | None = conn.connection.info.get(HELD_BACK)
+        if held_back is None or not hold_rows(held_back, statement, rows, self._renderings):
+            with self.held(conn):
+                conn.execute(statement, rows)
+
+    def held(self, conn: Connection, leading: bool = False) -> AbstractContextManager[None]:
+        """Inside a `batch`, the statements run in the block are held back, to go with the next that is answered
+        (`leading`: ahead of those held already)."""
+        held_back: HeldBack | None = conn.connection.info.get(HELD_BACK)
+        return nullcontext() if held_back is None else held_back.held(leading)
 
     @contextmanager
     def creating(self) -> Iterator[Connection]:
@@ -220,46 +247,43 @@ class ViewDatabase:
         """The PostgreSQL channel a view's commit is announced on, named after the schema like the event store's."""
         return f"{self.schema or 'public'}_corral_views"
 
-    def advance(self, conn: Connection, moves: dict[str, tuple[int, int]], announce: bool = True) -> int:
+    def advance(self, conn: Connection, moves: dict[str, tuple[int, int]], announce: bool = True) -> None:
         """Move each view's tracking row from the position its batch started at to the one it reached, in one
-        statement; returns how many moved (fewer if another writer moved one meanwhile: the caller fails the batch).
+        statement, failing the transaction (PositionMovedError) if another writer moved one meanwhile: in a `batch`,
+        held back with a check the server makes (see `position_check`), to lead the message that commits.
 
-        On PostgreSQL the same statement announces each view's new position to listeners once the transaction
-        commits (unless `announce` is False), as the payload `<view key> <position>` (see `read_announcement`)."""
+        On PostgreSQL the same statement announces each view's new position to listeners once the transaction commits
+        (unless `announce` is False), as the payload `<view key> <position>` (see `read_announcement`)."""
         if not moves:
-            return 0
+            return
         announce = announce and not self.is_sqlite
         shape = (len(moves), announce)
         statement = self._advances.get(shape)
         if statement is None:
-            statement = self._advances[shape] = self._advance_statement(*shape)
+            statement = self._advances[shape] = advance_statement(self.tracking, *shape)
         parameters: dict[str, Any] = {"channel": self.views_channel} if announce else {}
         for number, (view, (start, position)) in enumerate(moves.items()):
             parameters |= {f"view_{number}": view, f"start_{number}": start, f"position_{number}": position}
+        held_back: HeldBack | None = conn.connection.info.get(HELD_BACK)
+        if held_back is not None and held_back.open:  # the server checks it, in the message that commits
+            with held_back.held(leading=True):
+                conn.execute(statement, parameters)
+                conn.execute(self._position_check(len(moves)), parameters)
+            return
         result = conn.execute(statement, parameters)
-        return len(result.all()) if announce else result.rowcount
+        if (len(result.all()) if announce else result.rowcount) != len(moves):
+            raise PositionMovedError(f"one of {', '.join(moves)} moved on since this batch began")
 
-    def _advance_statement(self, views: int, announce: bool) -> Any:
-        c = self.tracking.c
-        named = [c.projection == bindparam(f"view_{number}") for number in range(views)]
-        statement = (
-            update(self.tracking)
-            .where(or_(*(and_(is_view, c.position == bindparam(f"start_{n}")) for n, is_view in enumerate(named))))
-            .values(
-                position=case(
-                    *((is_view, bindparam(f"position_{n}", type_=BigInteger)) for n, is_view in enumerate(named)),
-                    else_=c.position,
-                )
-            )
-        )
-        if announce:
-            payload = c.projection + literal(" ") + cast(c.position, Text)
-            statement = statement.returning(func.pg_notify(bindparam("channel"), payload))
-        return statement
+    def _position_check(self, views: int) -> Any:
+        check = self._checks.get(views)
+        if check is None:
+            check = self._checks[views] = position_check(self.tracking, views)
+        return check
 
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()
+        self.batches.dispose()
         self.reads.dispose()
 
 
@@ -273,22 +297,3 @@ def read_announcement(payload: str) -> tuple[str, int] | None:
     """The view and position a commit announcement names; None if the payload is not one."""
     view, _, position = payload.partition(" ")
     return (view, int(position)) if view and position.isdigit() else None
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
-    # Let SQLAlchemy, not the driver, begin transactions, so that DDL and reads are inside them too.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # As on PostgreSQL (synchronous_commit=off): a view commits atomically with its tracking and is rebuilt from the
-    # log, so a power cut may only undo its last commits, which are applied again. In WAL mode the file stays whole,
-    # and each event store commit (synchronous=FULL) still syncs the log with every view commit before it.
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    chosen = conn.get_execution_options()
-    if not chosen.get(STANDING_ALONE):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if chosen.get("sqlite_immediate") else "BEGIN")

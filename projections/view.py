@@ -17,13 +17,10 @@ from sqlalchemy.engine import Connection
 
 from domain.clock import Clock, UKClock
 from projections.database import ViewDatabase
+from projections.tail import PositionMovedError as PositionMovedError
 from projections.writes import insert_new_statement, update_statement
 
 SCRATCH = "scratch_"
-
-
-class PositionMovedError(IntegrityError):
-    """Another writer (a rebuild) moved the view's position since the batch read it: read it again."""
 
 
 class View(TrackingRecorder):
@@ -184,10 +181,11 @@ class View(TrackingRecorder):
         """Write the staged inserts, then the new rows, then the merged updates, each kind in as few statements as it
         takes."""
         for table, rows in self._staged.items():
-            self.conn.execute(self._statement(("insert", table), lambda: insert(table)), rows)
+            self.database.write(self.conn, self._statement(("insert", table), lambda: insert(table)), rows)
         self._staged.clear()
         for table, rows in self._new.items():
-            self.conn.execute(self._statement(("new", table), lambda: insert_new_statement(self.conn, table)), rows)
+            new = self._statement(("new", table), lambda: insert_new_statement(self.conn, table))
+            self.database.write(self.conn, new, rows)
         self._new.clear()
         groups: dict[tuple[str, Table, tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = {}
         for (table, key), values in self._updates.items():
@@ -195,7 +193,7 @@ class View(TrackingRecorder):
             row = {f"k_{c}": v for c, v in key} | {f"v_{c}": v for c, v in values.items()}
             groups.setdefault(shape, []).append(row)
         for shape, rows in groups.items():
-            self.conn.execute(self._statement(shape, lambda: update_statement(*shape[1:])), rows)
+            self.database.write(self.conn, self._statement(shape, lambda: update_statement(*shape[1:])), rows)
         self._updates.clear()
 
     def _statement(self, shape: tuple[Any, ...], build: Callable[[], Any]) -> Any:
@@ -235,8 +233,7 @@ class View(TrackingRecorder):
     def insert_tracking(self, tracking: Tracking, announce: bool = True) -> None:
         """Write the staged rows and advance the position, if still where the batch started (else IntegrityError)."""
         start = self.complete(tracking.notification_id)
-        if self.database.advance(self.conn, {self.key: (start, tracking.notification_id)}, announce) != 1:
-            raise PositionMovedError(f"{self.key} moved on since this batch began")
+        self.database.advance(self.conn, {self.key: (start, tracking.notification_id)}, announce)
 
     def complete(self, position: int) -> int:
         """Write the staged rows, ready to move to `position`; the batch's start, which `ViewDatabase.advance` checks."""

@@ -1,6 +1,7 @@
 """Round trips to PostgreSQL, counted on the wire. A chained save costs the round trips an unchained one does: one, the
 lock, the NOTIFY, the INSERT and the chain (hashed by the server) sent as one batch that the server commits as one
-transaction. A command whose aggregates are cached costs two: one read of the log's newer events, and the save. Counted on the wire, by a proxy in front of the server (SQLAlchemy's cursor events
+transaction. A command whose aggregates are cached costs two: one read of the log's newer events, and the save; and
+the projector's wake-up after it two: the log read, and every view's batch with its commit. Counted on the wire, by a proxy in front of the server (SQLAlchemy's cursor events
 miss BEGIN, COMMIT and NOTIFY)."""
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from eventsourcing.persistence import StoredEvent
 
 from api.storage.event_store import JoiningRecorder
 from api.storage.settings import Settings
-from api.storage.wiring import build_application
+from api.storage.wiring import build_application, build_views
 from domain.milestones import Quarter
+from projections.faults import Fault
+from projections.runner import catch_up
 from tests.builders import ACUTE, COMMUNITY_ID
 from tests.conftest import POSTGRES_URL, fresh_schema
 from tests.integration.given import agreed_scheme
@@ -108,3 +111,29 @@ def test_a_command_on_cached_aggregates_reads_the_log_once_and_saves_in_one_roun
         app.close()
 
     assert per_nudge == 2  # the scheme, its programme and the review brought up to date by one read; the save
+
+
+def test_a_projector_wake_up_after_a_command_reads_the_log_once_and_writes_every_view_in_one_round_trip(
+    proxied: tuple[CountingProxy, Settings],
+) -> None:
+    proxy, settings = proxied
+    app = build_application(settings)
+    database, projections = build_views(settings)
+    try:
+        agreed = agreed_scheme(app)
+        positions: dict[str, int] = {}
+        faults: dict[str, Fault] = {}  # kept from one wake-up to the next, as the projector keeps them
+        app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "Your evidence is due.")  # opens it
+        catch_up(app, projections, known=positions, faults=faults)
+        per_wake_up = []
+        for day in range(SAVES):
+            app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, f"Reminder {day}.")
+            before = proxy.writes
+            catch_up(app, projections, known=positions, faults=faults)
+            per_wake_up.append(proxy.writes - before)
+    finally:
+        database.close()
+        app.close()
+
+    # the log read; then the views' rows, their positions (checked by the server) and the commit in one message
+    assert per_wake_up == [2] * SAVES

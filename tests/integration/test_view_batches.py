@@ -1,0 +1,146 @@
+"""A projector's batch transaction on both databases: on PostgreSQL its writes are held back and sent with its next
+read or its commit (projections/tail.py), and it keeps every promise a plain transaction made: a read sees the batch's
+own writes, a position another writer moved refuses the whole batch, and a batch that fails leaves nothing behind."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy.exc
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.engine import Connection
+
+from api.storage.settings import Settings
+from projections.database import ViewDatabase
+from projections.view import PositionMovedError
+from tests.integration.read_models import views_of
+
+POSTGRES_ONLY = pytest.mark.parametrize(
+    "settings", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+
+@pytest.fixture
+def database(settings: Settings) -> Iterator[ViewDatabase]:
+    with views_of(settings) as views:
+        yield views.database
+
+
+@pytest.fixture
+def key(database: ViewDatabase) -> Iterator[str]:
+    """A tracking row of its own, at position 10."""
+    named = f"batch-{uuid.uuid4().hex[:12]}"
+    with database.transaction() as conn:
+        conn.execute(insert(database.tracking).values(projection=named, position=10))
+    yield named
+    with database.transaction() as conn:
+        conn.execute(delete(database.tracking).where(database.tracking.c.projection == named))
+        conn.execute(delete(database.faults).where(database.faults.c.projection == named))
+
+
+def note_fault(database: ViewDatabase, conn: Connection, key: str) -> None:
+    """A write the batch holds back: a fault row for the view."""
+    now = datetime.now(UTC)
+    row = {"projection": key, "position": 11, "event_type": "E", "error": "e", "first_seen": now, "last_seen": now}
+    with database.held(conn):
+        conn.execute(insert(database.faults).values(row))
+
+
+def faults_of(database: ViewDatabase, key: str) -> int:
+    with database.engine.connect() as conn:
+        return len(conn.execute(select(database.faults).where(database.faults.c.projection == key)).all())
+
+
+def position_of(database: ViewDatabase, key: str) -> int:
+    return database.positions([key])[key]
+
+
+def test_a_batch_commits_its_held_writes_with_its_position(database: ViewDatabase, key: str) -> None:
+    with database.batch() as conn:
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (10, 12)})
+
+    assert (faults_of(database, key), position_of(database, key)) == (1, 12)
+
+
+def test_a_read_in_a_batch_sees_the_writes_it_held_back(database: ViewDatabase, key: str) -> None:
+    faults = database.faults
+    with database.batch() as conn:
+        note_fault(database, conn, key)
+        seen = conn.execute(select(faults.c.position).where(faults.c.projection == key)).scalar()
+        database.advance(conn, {key: (10, 12)})
+
+    assert (seen, faults_of(database, key), position_of(database, key)) == (11, 1, 12)
+
+
+@pytest.mark.parametrize("reads_first", [False, True], ids=["writes only", "after a read"])
+def test_a_batch_whose_position_another_writer_moved_leaves_nothing_behind(
+    database: ViewDatabase, key: str, reads_first: bool
+) -> None:
+    with database.transaction() as conn:  # a rebuild moved it since the batch read it
+        conn.execute(database.tracking.update().where(database.tracking.c.projection == key).values(position=20))
+
+    with pytest.raises(PositionMovedError, match="moved on since this batch began"), database.batch() as conn:
+        if reads_first:
+            conn.execute(select(database.tracking)).all()
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (10, 12)})
+
+    assert (faults_of(database, key), position_of(database, key)) == (0, 20)
+    with database.batch() as conn:  # and the connection it ran on serves the next batch
+        database.advance(conn, {key: (20, 21)})
+    assert position_of(database, key) == 21
+
+
+def test_a_batch_that_fails_after_sending_part_of_itself_rolls_it_back(database: ViewDatabase, key: str) -> None:
+    with pytest.raises(RuntimeError, match="a handler's bug"), database.batch() as conn:
+        note_fault(database, conn, key)
+        conn.execute(select(database.tracking)).all()  # the held write goes with this read
+        raise RuntimeError("a handler's bug")
+
+    assert faults_of(database, key) == 0
+    with database.batch() as conn:
+        database.advance(conn, {key: (10, 11)})
+    assert position_of(database, key) == 11
+
+
+def backend_of_batches(database: ViewDatabase) -> int:
+    """The server process behind the connection the next batch is given."""
+    with database.batch() as conn:
+        return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def end_session(database: ViewDatabase, backend: int) -> None:
+    with database.transaction() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+
+
+@POSTGRES_ONLY
+def test_a_batch_that_only_writes_is_sent_again_on_a_fresh_connection_when_its_own_was_dropped(
+    database: ViewDatabase, key: str
+) -> None:
+    end_session(database, backend_of_batches(database))  # a restarted server, an operator's pg_terminate_backend
+
+    with database.batch() as conn:
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (10, 12)})
+
+    assert (faults_of(database, key), position_of(database, key)) == (1, 12)
+
+
+@POSTGRES_ONLY
+def test_a_batch_that_reads_on_a_dropped_connection_fails_and_the_next_one_connects_afresh(
+    database: ViewDatabase, key: str
+) -> None:
+    end_session(database, backend_of_batches(database))
+
+    with pytest.raises(sqlalchemy.exc.OperationalError), database.batch() as conn:
+        note_fault(database, conn, key)
+        conn.execute(select(database.tracking)).all()
+
+    with database.batch() as conn:
+        database.advance(conn, {key: (10, 11)})
+    assert (faults_of(database, key), position_of(database, key)) == (0, 11)
