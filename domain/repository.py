@@ -146,7 +146,9 @@ class LogFollowingRepository(Repository[UUID]):
             cached = self.cache.get(_uuid(aggregate_id)) if self.cache is not None and version else None
         except KeyError:
             return None
-        return copied(cached) if cached is not None and cached.version == version else None
+        if cached is None or cached.version != version or _changed_in_place(cached):
+            return None  # never a snapshot of what a command changed in place
+        return copied(cached)
 
     def refuse_shared(self, *saving: Any) -> None:
         """SharedAggregateChangedError if any aggregate about to be saved is the cache's own (loaded to read only,
@@ -164,7 +166,7 @@ class LogFollowingRepository(Repository[UUID]):
     def _refuse_changed(self, cached: Any) -> None:
         """SharedAggregateChangedError if a command changed the cache's own copy (it has events not yet saved, which
         only a command's changes leave); it leaves the cache, so the next load reads the store."""
-        if cached._pending_events:
+        if _changed_in_place(cached):
             self.evict(cached.id)
             raise SharedAggregateChangedError(
                 f"a {type(cached).__name__} loaded to read only was changed: load it to change it"
@@ -230,6 +232,9 @@ class LogFollowingRepository(Repository[UUID]):
                     aggregate = self.cache.get(aggregate_id)
                 except KeyError:
                     continue
+                if _changed_in_place(aggregate):  # by a command, wrongly: it leaves the cache
+                    changed[aggregate_id] = None
+                    continue
                 if notification.originator_version <= aggregate.version:
                     continue
                 aggregate = copied(aggregate)
@@ -271,6 +276,11 @@ def mutated(aggregate: Any, events: Iterable[Any]) -> Any:
     for event in events:
         aggregate = event.mutate(aggregate)
     return aggregate
+
+
+def _changed_in_place(cached: Any) -> bool:
+    """Whether a cached aggregate holds events not yet saved, which only a command's changes leave."""
+    return bool(cached._pending_events)  # noqa: SLF001
 
 
 def _uuid(aggregate_id: UUID | str) -> UUID:

@@ -11,6 +11,8 @@ check included (see `position_check`); one that read mid-batch ends with its hel
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -44,8 +46,10 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 
 HELD_BACK = "corral_held_back"  # the key of a batch connection's HeldBack in its pool record's info
 # What the check of the tracking update says when a position moved: it makes the server refuse the transaction by
-# casting this text, followed by how many rows moved, to an integer (plain SQL has no RAISE).
-MOVED = "corral: a view position moved on, rows moved "
+# casting this text, followed by how many rows moved, to an integer (plain SQL has no RAISE). Its token is this
+# process's own, so no other failed cast (a handler's, of text a user wrote) can be taken for it.
+MOVED = f"corral {secrets.token_hex(8)}: a view position moved on, rows moved "
+_REFUSAL = re.compile(f"{re.escape(MOVED)}\\d+")
 FEW_ROWS = 8  # a write of more rows is left to SQLAlchemy, which sends them as one multi-row INSERT
 
 
@@ -257,8 +261,9 @@ def _rollback(fairy: Any) -> None:
 
 
 def moved(error: BaseException | None) -> bool:
-    """True when the server refused a tracking update's check (see `position_check`)."""
-    return isinstance(error, psycopg2.errors.InvalidTextRepresentation) and MOVED in str(error)
+    """True when the server refused a tracking update's check (see `position_check`), whatever language it words
+    the rest of its message in."""
+    return isinstance(error, psycopg2.errors.InvalidTextRepresentation) and _REFUSAL.search(str(error)) is not None
 
 
 def position_check(tracking: Table, views: int) -> Any:

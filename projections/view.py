@@ -129,8 +129,8 @@ class View(TrackingRecorder):
                     if row is None:
                         raise PositionMovedError(f"view {self.key} has no tracking row: create it first")
                     start = int(row.position)
-                if start < self._reached:
-                    self._remembered.clear()  # rebuilt elsewhere meanwhile: what we remember is from its future
+                if start != self._reached:  # moved elsewhere, or by a batch whose commit we could not confirm:
+                    self._remembered.clear()  # what we remember may not be what the view now holds
                 self._conn, self._batch_start, self._batch_end = conn, start, start
                 try:
                     yield start

@@ -190,9 +190,10 @@ def test_a_snapshot_of_what_a_command_saved_is_taken_from_the_cache_and_is_what_
 ) -> None:
     agreed = agreed_scheme(app)
     monkeypatch.setitem(app.snapshotting_intervals, QuarterReview, 4)
-    for day in range(3):
+    for day in range(2):  # the first opens the review too
         app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, f"Reminder {day}.")
-    review_id = app.quarter_review(agreed.scheme_id, Quarter.Q1).id  # cached, at version 3
+    review_id = app.quarter_review(agreed.scheme_id, Quarter.Q1).id
+    assert app.quarter_review(agreed.scheme_id, Quarter.Q1).version == 3  # cached here, one short of a snapshot
     reads = reads_of_the_log(app, monkeypatch)
 
     app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "The fourth: a snapshot is due.")
@@ -203,3 +204,27 @@ def test_a_snapshot_of_what_a_command_saved_is_taken_from_the_cache_and_is_what_
     assert snapshot.originator_version == 4
     rebuilt = app.repository._reconstruct_aggregate(review_id, 4, repository.mutated)  # noqa: SLF001
     assert snapshot.state == type(snapshot).take(rebuilt).state
+
+
+def test_a_snapshot_is_never_taken_of_a_cached_aggregate_a_command_changed_in_place(
+    app: Corral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agreed = agreed_scheme(app)
+    monkeypatch.setitem(app.snapshotting_intervals, QuarterReview, 4)
+    for day in range(2):  # the first opens the review too
+        app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, f"Reminder {day}.")
+    review_id = app.quarter_review(agreed.scheme_id, Quarter.Q1).id
+    assert app.quarter_review(agreed.scheme_id, Quarter.Q1).version == 3  # cached here, one short of a snapshot
+
+    with command_scope():
+        mine = app._get(QuarterReview, review_id)  # a copy, to change
+        shared = app._read(QuarterReview, review_id)  # the cache's own, to read only
+        shared.nudge(ACUTE, ACUTE.organisation_id, COMMUNITY_ID, "A bug: changed in place, never saved.")
+        mine.nudge(ACUTE, ACUTE.organisation_id, COMMUNITY_ID, "The fourth, saved: a snapshot is due.")
+        app._save(mine)
+
+    assert app.snapshots is not None
+    (snapshot,) = app.snapshots.get(review_id)
+    rebuilt = app.repository._reconstruct_aggregate(review_id, 4, repository.mutated)  # noqa: SLF001
+    assert snapshot.originator_version == 4 and snapshot.state == type(snapshot).take(rebuilt).state
+    assert app._read(QuarterReview, review_id).version == 4  # the changed copy left the cache; read afresh

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import update
 
 from api.storage.settings import Settings
 from projections.maintenance import rebuild
@@ -81,3 +82,15 @@ def test_what_a_batch_that_rolled_back_remembered_is_not_recalled(views: Views) 
             raise Failed
 
     assert (view.recall("kept"), view.recall("new")) == ("committed", None)
+
+
+def test_a_view_found_moved_on_since_its_last_batch_forgets_what_it_remembered(views: Views) -> None:
+    view = views.progress
+    with view.batch():
+        view.remember(("terms version", "S"), 2)
+    with view.database.transaction() as conn:  # a batch that committed, though its commit was never confirmed here
+        tracking = view.database.tracking
+        conn.execute(update(tracking).where(tracking.c.projection == view.key).values(position=tracking.c.position + 3))
+
+    with view.batch():
+        assert view.recall(("terms version", "S")) is None  # read afresh: the view may hold a later version now
