@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.persistence import StoredEvent
@@ -185,15 +185,21 @@ def test_events_saved_past_a_gap_are_not_taken_and_the_next_load_reads_the_log_f
         assert app._read(QuarterReview, review_id).version == 4 and reads == [caught_up_to]  # both, from the log
 
 
-def test_a_snapshot_of_what_a_command_saved_is_taken_from_the_cache_and_is_what_the_store_would_rebuild(
-    app: Corral, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def review_one_short_of_a_snapshot(app: Corral, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, UUID]:
+    """A scheme whose Q1 review, cached here, is at version 3 of a snapshot every 4."""
     agreed = agreed_scheme(app)
     monkeypatch.setitem(app.snapshotting_intervals, QuarterReview, 4)
     for day in range(2):  # the first opens the review too
         app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, f"Reminder {day}.")
-    review_id = app.quarter_review(agreed.scheme_id, Quarter.Q1).id
-    assert app.quarter_review(agreed.scheme_id, Quarter.Q1).version == 3  # cached here, one short of a snapshot
+    review = app.quarter_review(agreed.scheme_id, Quarter.Q1)
+    assert review.version == 3
+    return agreed, review.id
+
+
+def test_a_snapshot_of_what_a_command_saved_is_taken_from_the_cache_and_is_what_the_store_would_rebuild(
+    app: Corral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agreed, review_id = review_one_short_of_a_snapshot(app, monkeypatch)
     reads = reads_of_the_log(app, monkeypatch)
 
     app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "The fourth: a snapshot is due.")
@@ -209,12 +215,7 @@ def test_a_snapshot_of_what_a_command_saved_is_taken_from_the_cache_and_is_what_
 def test_a_snapshot_is_never_taken_of_a_cached_aggregate_a_command_changed_in_place(
     app: Corral, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    agreed = agreed_scheme(app)
-    monkeypatch.setitem(app.snapshotting_intervals, QuarterReview, 4)
-    for day in range(2):  # the first opens the review too
-        app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, f"Reminder {day}.")
-    review_id = app.quarter_review(agreed.scheme_id, Quarter.Q1).id
-    assert app.quarter_review(agreed.scheme_id, Quarter.Q1).version == 3  # cached here, one short of a snapshot
+    agreed, review_id = review_one_short_of_a_snapshot(app, monkeypatch)
 
     with command_scope():
         mine = app._get(QuarterReview, review_id)  # a copy, to change
