@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding, TranscodingNotRegisteredError
 from eventsourcing.persistence import UUIDAsHex, find_id_convertor
 
-REMEMBERED_IDS = 16_384
+REMEMBERED_IDS = 4_096
 
 Decode = Callable[[Any], Any]
 
