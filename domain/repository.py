@@ -47,6 +47,7 @@ __all__ = ["LogFollowingRepository", "SharedAggregateChangedError", "mutated"]
 
 CATCH_UP_LIMIT = 1000  # events read in one catch-up; further behind than that, the cache starts again empty
 ABSENT_LIMIT = 10_000  # ids remembered as absent, at most
+AHEAD_LIMIT = 1000  # events saved here beyond a gap in what the cache has taken, kept until the gap fills, at most
 
 
 class SharedAggregateChangedError(RuntimeError):
@@ -63,6 +64,7 @@ class LogFollowingRepository(Repository[UUID]):
         self.position: int | None = None  # the log position every cached aggregate is current to
         self.absent: set[UUID] = set()
         self.at_head = False  # as far as this process knows: no save of another (nor of its own) lies beyond it
+        self.ahead: dict[int, Notification] = {}  # this process's saves beyond a gap, by position
         self.lock = threading.RLock()
 
     def get(
@@ -149,22 +151,37 @@ class LogFollowingRepository(Repository[UUID]):
         if newer:
             self._apply(newer)
             self.position = newer[-1].id
-        self.at_head = True
+        self._follow_on()
+
+    def _follow_on(self) -> None:
+        """Apply what this process saved beyond the cache's position, as far as it follows on with no gap; at the
+        head if nothing it saved is left beyond (a gap is another process's save, or a thread's not yet told)."""
+        assert self.position is not None
+        run: list[Notification] = []
+        while (following := self.ahead.pop(self.position + 1 + len(run), None)) is not None:
+            run.append(following)
+        if run:
+            self._apply(run)
+            self.position = run[-1].id
+        if self.ahead and min(self.ahead) <= self.position:
+            self.ahead = {at: n for at, n in self.ahead.items() if at > self.position}
+        self.at_head = not self.ahead
 
     def saved(self, stored: Sequence[Notification]) -> None:
         """A command saved, and committed, these events (as stored, with their positions). When they follow on from
         where the cache has caught up to, nothing else can lie between (positions commit in order, under the log's
         lock), so the cache takes them as a catch-up would have read them: what was stored, never the command's
-        own copy. Otherwise its next load in this scope catches up again, so it reads what it saved."""
+        own copy; so too once the saves of this process's other threads fill the gap before them. Until then its
+        next load in this scope catches up again, so it reads what it saved."""
         if self.cache is not None and stored and not is_uncached():
             with self.lock:
-                if self.position is not None and [n.id for n in stored] == list(
-                    range(self.position + 1, self.position + 1 + len(stored))
-                ):
-                    self._apply(stored)
-                    self.position, self.at_head = stored[-1].id, True
-                    return
-        self.at_head = False  # its events lie beyond where the cache has got to
+                if self.position is not None:
+                    if len(self.ahead) < AHEAD_LIMIT:
+                        self.ahead.update((n.id, n) for n in stored if n.id > self.position)
+                    self._follow_on()
+                    if self.at_head:
+                        return
+        self.at_head = False  # its events, or others', lie beyond where the cache has got to
         scope = current_scope()
         if scope is not None:
             scope.caught_up = False
@@ -216,6 +233,7 @@ class LogFollowingRepository(Repository[UUID]):
             elif self.cache is not None:
                 self.cache = Cache()
             self.absent.clear()
+            self.ahead.clear()
             self.position = self.recorder.max_notification_id() or 0
             self.at_head = True
 

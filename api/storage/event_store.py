@@ -89,10 +89,11 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
             lock, statement = self.chain.saving_sql(shape[0], self.channel_name, chained=self.chained)
             save = self._saves[shape] = (lock, OnServer.of(statement, ["%s"] * statement.count("%s")))
         lock, on_server = save
+        run = (on_server,) if reads is None else (self._read_check.on_server, on_server)
         check, checked = ("", ()) if reads is None else (self._read_check.sql, self._read_check.params(*reads))
         try:
             rows = driver.run(
-                f"{lock}{check}{on_server.execute}", (*checked, *driver_params(stored_events)), on_server=on_server
+                f"{lock}{check}{on_server.execute}", (*checked, *driver_params(stored_events)), on_server=run
             )
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
