@@ -10,8 +10,8 @@ from domain import ids
 from domain.accounts import AccountService
 from domain.actors import Actor, Role
 from domain.errors import NotFoundError
-from domain.organisation import Organisation
 from domain.programme import Programme
+from domain.organisation import Organisation
 from domain.service import Recorded
 from domain.set_password_links import LINK_REFUSED, SetPasswordLinkError
 from domain.user_account import UserAccount

@@ -12,8 +12,8 @@ from domain.errors import DomainError
 from domain.evidence import Evidence, Figures
 from domain.evidence_pack import PackEntry
 from domain.limits import SHORT_TEXT
-from domain.milestones import Milestone
 from domain.payment_rules import PaymentRules
+from domain.milestones import Milestone
 
 
 class EvidenceNotInPackError(DomainError):

@@ -7,14 +7,14 @@ from uuid import UUID
 from domain import ids
 from domain.actors import Actor
 from domain.deadlines import reminder_due
-from domain.effective import effective_day
 from domain.errors import AlreadyExistsError, StaleVersionError
 from domain.evidence import Evidence
+from domain.effective import effective_day
 from domain.milestones import Milestone, Quarter
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview, ReviewStatus
-from domain.reads import ReadService
 from domain.reminder import Reminder
+from domain.reads import ReadService
 from domain.scheme import NotAParticipantError, Scheme
 from domain.service import Recorded
 from domain.submission import AWAITING_EVIDENCE, Submission, SubmissionStatus

@@ -13,15 +13,8 @@ from json.scanner import make_scanner
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.persistence import (
-    JSONTranscoder,
-    Mapper,
-    StoredEvent,
-    Transcoding,
-    TranscodingNotRegisteredError,
-    UUIDAsHex,
-    find_id_convertor,
-)
+from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding, TranscodingNotRegisteredError
+from eventsourcing.persistence import UUIDAsHex, find_id_convertor
 
 REMEMBERED_IDS = 4_096
 

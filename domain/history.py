@@ -12,10 +12,10 @@ from eventsourcing.domain import Aggregate, DomainEvent
 from domain import ids
 from domain.actors import Actor
 from domain.application import Corral
-from domain.assessment import Assessment
 from domain.errors import NotFoundError
 from domain.evidence import Evidence, Figures
 from domain.milestones import Quarter
+from domain.assessment import Assessment
 from domain.quarter_review import QuarterReview
 from domain.submission import Submission
 

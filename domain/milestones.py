@@ -9,22 +9,8 @@ from enum import Enum
 from uuid import UUID
 
 from domain.errors import DomainError
-from domain.limits import (
-    CHANGE,
-    CODE,
-    LONG_TEXT,
-    NAME,
-    PERCENT,
-    PERCENT_CHANGE,
-    PERCENT_POINTS,
-    RATE,
-    RATE_POINTS,
-    THRESHOLD,
-    TITLE,
-    WEIGHT,
-    InvalidInputError,
-    NumberLimit,
-)
+from domain.limits import CHANGE, CODE, LONG_TEXT, NAME, PERCENT, PERCENT_CHANGE, PERCENT_POINTS, RATE, RATE_POINTS
+from domain.limits import THRESHOLD, TITLE, WEIGHT, InvalidInputError, NumberLimit
 
 
 class InvalidMilestoneError(DomainError):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Context, Decimal
 from functools import reduce
+from decimal import ROUND_FLOOR, Context, Decimal
 from typing import TypeVar
 
 from domain.payments import PENNY, ZERO, Figures, exact_sum, pounds

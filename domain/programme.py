@@ -8,15 +8,16 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain import ids
-from domain import programme_errors as refused
 from domain.actors import Actor
 from domain.errors import AlreadyExistsError, NotFoundError, NotPermittedError
+from domain import programme_errors as refused
 from domain.limits import CONTRACT_YEAR, FRACTION, NAME, SCHEMES_PER_LEAD, require_reason
 from domain.milestones import contract_year_label
 from domain.on_account import OnAccountBasis
 from domain.payment_rules import PaymentRules, as_set_up
 from domain.programme_terms import ProgrammeScope as ProgrammeScope
 from domain.programme_terms import ProviderTerms as ProviderTerms
+
 
 NO_PROGRAMME: UUID | None = None
 NO_BASIS: OnAccountBasis | None = None

@@ -8,7 +8,6 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain import ids
-from domain import review_errors as refused
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor
 from domain.assessment import Assessment
@@ -16,12 +15,14 @@ from domain.errors import NotPermittedError
 from domain.evidence import Evidence
 from domain.evidence_pack import EvidencePack, PackEntry
 from domain.limits import LONG_TEXT, SHORT_TEXT, require_reason
-from domain.milestones import Milestone, Quarter
 from domain.payment_rules import PaymentRules
+from domain.milestones import Milestone, Quarter
 from domain.restatement import Correction, QuarterNotClosedError
 from domain.review_reads import ReviewReads, assessment_key
 from domain.review_reads import ReviewStatus as ReviewStatus  # where the rest of Corral finds it
+from domain import review_errors as refused
 from domain.unassessed import UnassessedMilestonesError
+
 
 NONE_CALLED_IN: tuple[PackEntry, ...] = ()
 NONE_RESTATED: tuple[Assessment, ...] = ()

@@ -14,8 +14,8 @@ from domain.errors import DomainError
 from domain.evidence import Evidence, Figures
 from domain.evidence_pack import PackEntry
 from domain.limits import InvalidInputError, require_reason
-from domain.milestones import Milestone, Quarter
 from domain.payment_rules import PaymentRules
+from domain.milestones import Milestone, Quarter
 
 
 class QuarterNotClosedError(DomainError):

@@ -10,13 +10,13 @@ from domain.actors import Actor
 from domain.errors import NotFoundError
 from domain.evidence import Evidence
 from domain.evidence_pack import PackEntry
-from domain.milestones import Milestone, Quarter
 from domain.payment_rules import PaymentRules
+from domain.milestones import Milestone, Quarter
 from domain.programme import Programme
+from domain.scheme import Scheme
 from domain.quarter_review import QuarterReview
 from domain.reads import ReadService
 from domain.restatement import Correction
-from domain.scheme import Scheme
 from domain.service import Recorded
 from domain.submission import Submission, SubmissionStatus
 

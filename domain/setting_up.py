@@ -8,7 +8,8 @@ from uuid import UUID
 
 from domain.actors import Actor
 from domain.errors import DomainError
-from domain.organisation import Organisation, OrganisationKind, Sector
+from domain.organisation import Organisation, OrganisationKind
+from domain.organisation import Sector
 from domain.programme import Programme, ProviderTerms
 from domain.reads import ReadService
 from domain.scheme import Scheme, SchemeTerms

@@ -13,8 +13,8 @@ from domain.achievement import FiguresRequiredError
 from domain.actors import Actor
 from domain.deadlines import is_late
 from domain.errors import DomainError, NotFoundError
-from domain.evidence import Evidence
 from domain.limits import SHORT_TEXT, InvalidInputError, require_reason
+from domain.evidence import Evidence
 from domain.milestones import Milestone, Quarter
 
 

@@ -11,19 +11,21 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.achievement import AssessmentStatus
 from domain.actors import Actor, Role
-from domain.assessment import Assessment
 from domain.evidence import Attachment, Evidence, Figures
-from domain.evidence_pack import EvidencePack, PackEntry
 from domain.milestones import Direction, MeasureUnit, Milestone, NumericMeasure, Quarter, ThresholdBasis
+from domain.organisation import OrganisationKind
+from domain.organisation import Sector
 from domain.on_account import OnAccountBasis
-from domain.organisation import OrganisationKind, Sector
 from domain.payment_rules import NotApplicable, PaymentRules, Rounding, Scale
+from domain.statements import Settlement, StatementFigures
 from domain.programme import ProviderTerms
+from domain.assessment import Assessment
+from domain.evidence_pack import EvidencePack, PackEntry
 from domain.quarter_review import ReviewStatus
 from domain.scheme import SchemeStatus
-from domain.scheme_terms import AgreedVersion, Exclusion, PackDeadline, Participant, SchemeTerms
 from domain.set_password_links import SetPasswordLink
-from domain.statements import Settlement, StatementFigures
+from domain.scheme_terms import AgreedVersion, PackDeadline, Participant, SchemeTerms
+from domain.scheme_terms import Exclusion
 from domain.submission import SubmissionStatus
 
 

@@ -8,6 +8,10 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain import ids
+from domain.actors import Actor, Role
+from domain.notifications import email_choice, notices_read, require_own
+from domain.limits import email_address, person_name, require_reason
+from domain.organisation import OrganisationKind
 from domain.account_rules import (
     ROLES_BY_KIND,
     USERNAME,
@@ -19,10 +23,6 @@ from domain.account_rules import (
     RoleNotForOrganisationError,
     RoleUnchangedError,
 )
-from domain.actors import Actor, Role
-from domain.limits import email_address, person_name, require_reason
-from domain.notifications import email_choice, notices_read, require_own
-from domain.organisation import OrganisationKind
 from domain.set_password_links import SetPasswordLink, require_usable
 
 

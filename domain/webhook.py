@@ -14,7 +14,8 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.actors import Actor
 from domain.ids import CORRAL
-from domain.limits import ENABLED_WEBHOOKS_PER_ORGANISATION, SHORT_TEXT, InvalidInputError, TextLimit, require_reason
+from domain.limits import ENABLED_WEBHOOKS_PER_ORGANISATION, SHORT_TEXT, TextLimit, InvalidInputError
+from domain.limits import require_reason
 from domain.organisation import OrganisationKind
 from domain.receiver_address import Network, written_host_refusal
 
