@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.clock import Clock, UKClock
-from domain.errors import AlreadyExistsError, ConcurrentChangeError, NotFoundError, StaleVersionError
+from domain.errors import AlreadyExistsError, ConcurrentChangeError, DomainError, NotFoundError, StaleVersionError
 from domain.repository import LogFollowingRepository
 from domain.scopes import ReadsMovedOn, command_scope, current_scope, reads_to_check
 
@@ -50,7 +50,7 @@ def _in_command_scope(use_case: Callable[..., R]) -> Callable[..., R]:
                 result = use_case(service, *args, **kwargs)
             except ReadsMovedOn:
                 pass
-            except Exception:
+            except DomainError:  # a refusal decided on what it read: it stands only if that did
                 if not scope.checking or service.repository.reads_stand(scope):
                     raise
             else:
