@@ -48,6 +48,7 @@ __all__ = ["LogFollowingRepository", "SharedAggregateChangedError", "mutated"]
 CATCH_UP_LIMIT = 1000  # events read in one catch-up; further behind than that, the cache starts again empty
 ABSENT_LIMIT = 10_000  # ids remembered as absent, at most
 AHEAD_LIMIT = 1000  # events saved here beyond a gap in what the cache has taken, kept until the gap fills, at most
+SAVING_LIMIT = 10_000  # aggregates whose latest save begun here is remembered, at most
 
 
 class SharedAggregateChangedError(RuntimeError):
@@ -65,6 +66,8 @@ class LogFollowingRepository(Repository[UUID]):
         self.absent: set[UUID] = set()
         self.at_head = False  # as far as this process knows: no save of another (nor of its own) lies beyond it
         self.ahead: dict[int, Notification] = {}  # this process's saves beyond a gap, by position
+        self.saves_begun = 0  # saves this process has begun
+        self.last_saving: dict[UUID, list[int]] = {}  # each aggregate's latest saves begun here, by their numbers
         self.lock = threading.RLock()
 
     def get(
@@ -114,7 +117,7 @@ class LogFollowingRepository(Repository[UUID]):
         if scope is not None and scope.caught_up:
             return scope
         if scope is not None and scope.optimistic and self.at_head and self.position is not None:
-            scope.stand_on(self.position)
+            scope.stand_on(self.position, self.saves_begun)
             return scope
         with self.lock:
             start = self.position
@@ -141,6 +144,26 @@ class LogFollowingRepository(Repository[UUID]):
         scope.checked()
         scope.caught_up = True
         return stands and not any(as_uuid(notification.originator_id) in read for notification in newer)
+
+    def begin_saving(self, aggregate_ids: Sequence[UUID]) -> int:
+        """Number a save of these aggregates about to begin here; its number."""
+        with self.lock:
+            self.saves_begun += 1
+            if len(self.last_saving) >= SAVING_LIMIT:
+                self.last_saving.clear()
+            for aggregate_id in aggregate_ids:
+                self.last_saving[aggregate_id] = [*self.last_saving.get(aggregate_id, ())[-3:], self.saves_begun]
+            return self.saves_begun
+
+    def saved_alongside(self, aggregate_ids: Sequence[UUID], save: int, since: int) -> bool:
+        """Whether another save of any of these aggregates was begun here after `since` saves had begun (other than
+        this one, numbered `save`): a concurrent change, made by this process."""
+        with self.lock:
+            return any(
+                other != save and other > since
+                for aggregate_id in aggregate_ids
+                for other in self.last_saving.get(aggregate_id, ())
+            )
 
     def _take(self, newer: Sequence[Notification]) -> None:
         if len(newer) == CATCH_UP_LIMIT:

@@ -5,6 +5,8 @@ A use case's own scope is optimistic: while this process's cache is at the log's
 case decides on the cache as it stands, without reading the log first, and its save asks the store to refuse it
 (ReadsMovedOn) if any aggregate it read has an event after the position its reads stand on; a use case that ends
 without saving reads the log then, and either way the use case runs again, caught up, if what it read had moved on.
+What this process itself began to save of the same aggregates after the use case stood on the cache is a concurrent
+change, named as such (ConcurrentChangeError), as it would have been had the use case read the log first.
 A scope that reads first and decides later (an HTTP request: its actor is checked before its command) catches up
 first, as before."""
 
@@ -31,12 +33,14 @@ class Scope:
     optimistic: bool = False  # its first load may stand on the cache as it is, to be checked as it saves
     checking: bool = False
     stands_on: int = 0
+    saves_seen: int = 0  # how many saves this process had begun when the scope stood on the cache
     read: set[UUID] = field(default_factory=set)
 
-    def stand_on(self, position: int) -> None:
-        """Decide on the cache as it is, at this position: what is read from now on is checked."""
+    def stand_on(self, position: int, saves_begun: int) -> None:
+        """Decide on the cache as it is, at this position, with so many saves begun in this process: what is read
+        from now on is checked."""
         self.caught_up = self.checking = True
-        self.optimistic, self.stands_on = False, position
+        self.optimistic, self.stands_on, self.saves_seen = False, position, saves_begun
 
     def checked(self) -> None:
         """The reads were found to stand (or the scope caught up instead): nothing more to check."""

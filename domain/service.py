@@ -17,6 +17,7 @@ from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.clock import Clock, UKClock
 from domain.errors import AlreadyExistsError, ConcurrentChangeError, DomainError, NotFoundError, StaleVersionError
+from domain.bringing_on import as_uuid
 from domain.repository import LogFollowingRepository
 from domain.scopes import ReadsMovedOn, command_scope, current_scope, reads_to_check
 
@@ -189,10 +190,18 @@ class EventSourcedService(Application[UUID]):
     def _save(self, primary: Aggregate, *others: Aggregate | CanMutateAggregate[UUID]) -> Recorded:
         """Save the aggregates (or events already collected from them, in their order) in one transaction."""
         self.repository.refuse_shared(primary, *others)
+        saving = [as_uuid(_id_of(each)) for each in (primary, *others)]
+        number = self.repository.begin_saving(saving)
         try:
             recordings = self.save(primary, *others)
-        except IntegrityError:
-            self.repository.evict(*(_id_of(each) for each in (primary, *others)))
+        except (IntegrityError, ReadsMovedOn) as refusal:
+            scope = current_scope()
+            raced = scope is not None and self.repository.saved_alongside(saving, number, scope.saves_seen)
+            if isinstance(refusal, ReadsMovedOn) and not raced:
+                raise  # what it read moved on before it began (not by a save of this process since): it runs again
+            if raced and scope is not None:
+                scope.checked()  # a concurrent change, as if it had read the log first: named, not run again
+            self.repository.evict(*saving)
             raise ConcurrentChangeError("someone else changed this first: reload and try again") from None
         position = recordings[-1].notification.id if recordings else self.recorder.max_notification_id() or 0
         return Recorded(primary.id, primary.version, position)
