@@ -1,19 +1,56 @@
 """Where a load stands: in a command scope, whose loads catch the aggregate cache up with the log once, and whether
-loads go past the cache (see domain/repository.py)."""
+loads go past the cache (see domain/repository.py).
+
+A use case's own scope is optimistic: while this process's cache is at the log's head as far as it knows, the use
+case decides on the cache as it stands, without reading the log first, and its save asks the store to refuse it
+(ReadsMovedOn) if any aggregate it read has an event after the position its reads stand on; a use case that ends
+without saving reads the log then, and either way the use case runs again, caught up, if what it read had moved on.
+What this process itself began to save of the same aggregates after the use case stood on the cache is a concurrent
+change, named as such (ConcurrentChangeError), as it would have been had the use case read the log first.
+A scope that reads first and decides later (an HTTP request: its actor is checked before its command) catches up
+first, as before."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from uuid import UUID
+
+
+class ReadsMovedOn(Exception):
+    """An aggregate a use case read had changed, or come to be, after the position its reads stand on: the use case
+    runs again, caught up with the log."""
 
 
 @dataclass
 class Scope:
-    """One command's (or HTTP request's) loads: whether the cache has caught up with the log for them yet."""
+    """One command's (or HTTP request's) loads: whether the cache has caught up with the log for them yet; and, while
+    it is `checking`, the position its reads stand on and the ids of the aggregates read (or found absent)."""
 
     caught_up: bool = False
+    optimistic: bool = False  # its first load may stand on the cache as it is, to be checked as it saves
+    checking: bool = False
+    stands_on: int = 0
+    saves_seen: int = 0  # how many saves this process had begun when the scope stood on the cache
+    read: set[UUID] = field(default_factory=set)
+
+    def stand_on(self, position: int, saves_begun: int) -> None:
+        """Decide on the cache as it is, at this position, with so many saves begun in this process: what is read
+        from now on is checked."""
+        self.caught_up = self.checking = True
+        self.optimistic, self.stands_on, self.saves_seen = False, position, saves_begun
+
+    def checked(self) -> None:
+        """The reads were found to stand (or the scope caught up instead): nothing more to check."""
+        self.checking, self.optimistic = False, False
+        self.read = set()
+
+    def again(self) -> None:
+        """Start over, to catch up at the first load: the use case runs again."""
+        self.checked()
+        self.caught_up = False
 
 
 _scope: ContextVar[Scope | None] = ContextVar("command_scope", default=None)
@@ -25,21 +62,31 @@ def current_scope() -> Scope | None:
     return _scope.get()
 
 
+def reads_to_check() -> tuple[int, frozenset[UUID]] | None:
+    """The position the current scope's reads stand on and the ids read, if a save must have the store check them."""
+    scope = _scope.get()
+    if scope is None or not scope.checking:
+        return None
+    return scope.stands_on, frozenset(scope.read)
+
+
 def is_uncached() -> bool:
     """True within `uncached()`."""
     return _uncached.get()
 
 
 @contextmanager
-def command_scope() -> Iterator[None]:
-    """Within this, aggregate loads catch the cache up with the log once (the first load), not once each. Scopes
-    nest: an inner one is the outer one."""
+def command_scope(*, optimistic: bool = False) -> Iterator[Scope | None]:
+    """Within this, aggregate loads catch the cache up with the log once (the first load), not once each; an
+    `optimistic` scope's first load may stand on the cache as it is instead (see above). Scopes nest: an inner one is
+    the outer one, and yields None."""
     if _scope.get() is not None:
-        yield
+        yield None
         return
-    token = _scope.set(Scope())
+    scope = Scope(optimistic=optimistic)
+    token = _scope.set(scope)
     try:
-        yield
+        yield scope
     finally:
         _scope.reset(token)
 
