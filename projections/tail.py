@@ -6,7 +6,7 @@ the driver on the client, the held statements go to the server with the next sta
 read), behind a BEGIN if none was sent yet; what is still held at the end goes as one message. A message of several
 statements with no BEGIN in it is one transaction on the server: it commits after the last, and nothing of it if one
 fails. So a batch whose handlers only write (the usual wake-up) is one round trip, its tracking update and its
-check included (see `position_check`); one that read mid-batch ends with its held statements and COMMIT together.
+check included (see `advancing.position_check`); one that read mid-batch ends with its held statements and COMMIT together.
 """
 
 from __future__ import annotations
@@ -23,25 +23,7 @@ import psycopg2
 import psycopg2.extensions
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError
-from sqlalchemy import (
-    BigInteger,
-    Insert,
-    Integer,
-    Table,
-    Text,
-    and_,
-    bindparam,
-    case,
-    cast,
-    create_engine,
-    event,
-    func,
-    literal,
-    or_,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import Insert, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine
 
 HELD_BACK = "corral_held_back"  # the key of a batch connection's HeldBack in its pool record's info
@@ -261,40 +243,6 @@ def _rollback(fairy: Any) -> None:
 
 
 def moved(error: BaseException | None) -> bool:
-    """True when the server refused a tracking update's check (see `position_check`), whatever language it words
+    """True when the server refused a tracking update's check (see `advancing.position_check`), whatever language it words
     the rest of its message in."""
     return isinstance(error, psycopg2.errors.InvalidTextRepresentation) and _REFUSAL.search(str(error)) is not None
-
-
-def position_check(tracking: Table, views: int) -> Any:
-    """A statement that fails the transaction unless it moved the tracking rows of `views` views (named by
-    `view_<n>`): the rows whose current version this transaction wrote. Sent after the tracking update, it is the
-    check the server makes before the commit that goes in the same message."""
-    c, count = tracking.c, func.count()
-    refusal = cast(literal(MOVED) + cast(count, Text), Integer)
-    return (
-        select(case((count == literal(views, BigInteger), literal(views)), else_=refusal))
-        .where(c.projection.in_([bindparam(f"view_{n}") for n in range(views)]))
-        .where(text("xmin = pg_current_xact_id()::xid"))
-    )
-
-
-def advance_statement(tracking: Table, views: int, announce: bool) -> Any:
-    """The UPDATE moving `views` tracking rows, each named by `view_<n>` from `start_<n>` to `position_<n>`; with
-    `announce`, each new position NOTIFYed on `channel` as it commits."""
-    c = tracking.c
-    named = [c.projection == bindparam(f"view_{number}") for number in range(views)]
-    statement = (
-        update(tracking)
-        .where(or_(*(and_(is_view, c.position == bindparam(f"start_{n}")) for n, is_view in enumerate(named))))
-        .values(
-            position=case(
-                *((is_view, bindparam(f"position_{n}", type_=BigInteger)) for n, is_view in enumerate(named)),
-                else_=c.position,
-            )
-        )
-    )
-    if announce:
-        payload = c.projection + literal(" ") + cast(c.position, Text)
-        statement = statement.returning(func.pg_notify(bindparam("channel"), payload))
-    return statement

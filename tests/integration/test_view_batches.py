@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -32,9 +33,22 @@ def database(settings: Settings) -> Iterator[ViewDatabase]:
 @pytest.fixture
 def key(database: ViewDatabase) -> Iterator[str]:
     """A tracking row of its own, at position 10."""
+    with tracking_row(database, 10) as named:
+        yield named
+
+
+@pytest.fixture
+def other(database: ViewDatabase) -> Iterator[str]:
+    """Another view's tracking row, at position 10."""
+    with tracking_row(database, 10) as named:
+        yield named
+
+
+@contextmanager
+def tracking_row(database: ViewDatabase, position: int) -> Iterator[str]:
     named = f"batch-{uuid.uuid4().hex[:12]}"
     with database.transaction() as conn:
-        conn.execute(insert(database.tracking).values(projection=named, position=10))
+        conn.execute(insert(database.tracking).values(projection=named, position=position))
     yield named
     with database.transaction() as conn:
         conn.execute(delete(database.tracking).where(database.tracking.c.projection == named))
@@ -93,6 +107,38 @@ def test_a_batch_whose_position_another_writer_moved_leaves_nothing_behind(
     with database.batch() as conn:  # and the connection it ran on serves the next batch
         database.advance(conn, {key: (20, 21)})
     assert position_of(database, key) == 21
+
+
+def move_to(database: ViewDatabase, key: str, position: int) -> None:
+    """Another writer (a rebuild) moves the view's position."""
+    with database.transaction() as conn:
+        conn.execute(database.tracking.update().where(database.tracking.c.projection == key).values(position=position))
+
+
+def test_views_whose_batches_started_at_different_positions_move_together_to_where_they_reached(
+    database: ViewDatabase, key: str, other: str
+) -> None:
+    move_to(database, other, 15)  # a view that was stuck, or new, is behind the others
+
+    with database.batch() as conn:
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (10, 20), other: (15, 20)})
+
+    assert (faults_of(database, key), database.positions([key, other])) == (1, {key: 20, other: 20})
+
+
+@pytest.mark.parametrize("others_start", [10, 15], ids=["alike", "from different positions"])
+def test_one_view_moved_by_another_writer_refuses_every_view_s_move_in_the_batch(
+    database: ViewDatabase, key: str, other: str, others_start: int
+) -> None:
+    move_to(database, other, others_start)
+    move_to(database, other, 30)  # then a rebuild moved it since the batch read it
+
+    with pytest.raises(PositionMovedError, match="moved on since this batch began"), database.batch() as conn:
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (10, 20), other: (others_start, 20)})
+
+    assert (faults_of(database, key), database.positions([key, other])) == (0, {key: 10, other: 30})
 
 
 def test_a_batch_that_fails_after_sending_part_of_itself_rolls_it_back(database: ViewDatabase, key: str) -> None:
