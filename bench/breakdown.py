@@ -17,6 +17,7 @@ from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
 from bench.results import number
 from bench.stores import database_name
+from projections import tail
 from projections.runner import catch_up
 
 TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|TABLE)\s+([\w.\"]+)", re.IGNORECASE)
@@ -64,6 +65,52 @@ class StatementCounter:
     def top(self, per: int, limit: int = 5) -> tuple[tuple[str, float, float], ...]:
         """The busiest statements: (label, count per unit, milliseconds per unit)."""
         return tuple((k, c / per, self.seconds[k] * 1000 / per) for k, c in self.counts.most_common(limit))
+
+
+class SentCounter(StatementCounter):
+    """The statements a projector's batch renders itself and sends in messages (projections/tail.py), unseen by the
+    engine's events: counted by label as they are sent, each with an equal share of its message's time. A message
+    sent for a read that SQLAlchemy runs ends with that read, which is left to StatementCounter."""
+
+    def __init__(self, engine: Engine, thread: str | None = None) -> None:
+        self.engine, self.thread = engine, thread
+        self.counts, self.seconds = Counter(), defaultdict(float)
+        self._reading: set[int] = set()  # threads inside an execution of SQLAlchemy's
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+        self._send = tail.send
+        setattr(tail, "send", self._sending)  # bench-only instrumentation, undone by `close`
+
+    def _before(self, conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        self._reading.add(threading.get_ident())
+
+    def _after(self, conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        self._reading.discard(threading.get_ident())
+
+    def _sending(self, cursor: Any, message: bytes) -> None:
+        started = perf_counter()
+        try:
+            self._send(cursor, message)
+        finally:
+            if self._mine():
+                statements = message.decode().split(";\n")
+                share = (perf_counter() - started) / len(statements)
+                if threading.get_ident() in self._reading:
+                    statements.pop()
+                    self._reading.discard(threading.get_ident())
+                for statement in statements:
+                    self.counts[label(statement)] += 1
+                    self.seconds[label(statement)] += share
+
+    def close(self) -> None:
+        """Stop counting."""
+        super().close()
+        setattr(tail, "send", self._send)
+
+
+def busiest(counters: list[StatementCounter], per: int, limit: int = 20) -> tuple[tuple[str, float, float], ...]:
+    """The busiest statements of all the counters: (label, count per unit, milliseconds per unit)."""
+    return tuple(sorted((row for c in counters for row in c.top(per, limit)), key=lambda row: -row[2])[:limit])
 
 
 @dataclass(frozen=True)
@@ -153,7 +200,7 @@ def measure(settings: Settings, events: int) -> list[Breakdown]:
             view.drop()
             view.create()
             reading, committing = [0.0], [0.0]
-            counter = StatementCounter(database.engine)
+            counters = [StatementCounter(database.engine), SentCounter(database.engine)]
             try:
                 with (
                     _timed(app.recorder, "select_notifications", reading),
@@ -164,7 +211,8 @@ def measure(settings: Settings, events: int) -> list[Breakdown]:
                     applied = catch_up(app, projection, until=events)
                     seconds = perf_counter() - started
             finally:
-                counter.close()
+                for counter in counters:
+                    counter.close()
             found.append(
                 Breakdown(
                     database_name(settings),
@@ -172,10 +220,10 @@ def measure(settings: Settings, events: int) -> list[Breakdown]:
                     applied,
                     seconds,
                     reading[0],
-                    sum(counter.seconds.values()),
+                    sum(sum(counter.seconds.values()) for counter in counters),
                     committing[0],
-                    sum(counter.counts.values()) / applied,
-                    counter.top(applied),
+                    sum(sum(counter.counts.values()) for counter in counters) / applied,
+                    busiest(counters, applied, 5),
                 )
             )
     finally:
