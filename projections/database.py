@@ -29,13 +29,13 @@ from sqlalchemy.types import TypeDecorator
 
 from projections.advancing import Advancing
 from projections.connections import connection_options
+from projections.prepared import hold_rows
 from projections.reads import reading_on
 from projections.sqlite_sessions import STANDING_ALONE, sqlite_begin, sqlite_pragmas
 from projections.safe import fit_text, safe_decimal, safe_text
 from projections.tail import (
     HELD_BACK,
     HeldBack,
-    hold_rows,
     batch_on,
     batch_engine,
 )

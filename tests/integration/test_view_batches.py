@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from api.storage.settings import Settings
 from projections.database import ViewDatabase
+from projections.tail import HELD_BACK
 from projections.view import PositionMovedError
 from tests.integration.read_models import views_of
 
@@ -175,6 +176,42 @@ def test_a_batch_that_only_writes_is_sent_again_on_a_fresh_connection_when_its_o
         database.advance(conn, {key: (10, 12)})
 
     assert (faults_of(database, key), position_of(database, key)) == (1, 12)
+
+
+@POSTGRES_ONLY
+def test_a_batch_run_by_statements_its_connection_prepared_is_sent_again_on_a_fresh_connection_that_prepares_them(
+    database: ViewDatabase, key: str
+) -> None:
+    with database.batch() as conn:  # its message prepares the tracking update and its check, then runs them
+        database.advance(conn, {key: (10, 11)})
+    with database.batch() as conn:
+        backend = int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        database.advance(conn, {key: (11, 12)})  # run by name
+    end_session(database, backend)
+
+    with database.batch() as conn:
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (12, 13)})
+
+    assert (faults_of(database, key), position_of(database, key)) == (1, 13)
+
+
+@POSTGRES_ONLY
+def test_a_write_prepared_on_a_batch_s_connection_runs_by_name_and_refuses_a_moved_position_as_before(
+    database: ViewDatabase, key: str
+) -> None:
+    sent: list[bytes] = []
+    with database.batch() as conn:
+        database.advance(conn, {key: (10, 11)})
+    move_to(database, key, 20)
+
+    with pytest.raises(PositionMovedError), database.batch() as conn:
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (11, 12)})
+        sent.extend(conn.connection.info[HELD_BACK].leading)
+
+    assert sent[0].startswith(b"EXECUTE corral_w_")
+    assert (faults_of(database, key), position_of(database, key)) == (0, 20)
 
 
 @POSTGRES_ONLY
