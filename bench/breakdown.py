@@ -69,12 +69,14 @@ class StatementCounter:
 
 class SentCounter(StatementCounter):
     """The statements a projector's batch renders itself and sends in messages (projections/tail.py), unseen by the
-    engine's events: counted by label as they are sent, each with an equal share of its message's time. A message
-    sent for a read that SQLAlchemy runs ends with that read, which is left to StatementCounter."""
+    engine's events: counted by label as they are sent, each with an equal share of its message's time; a statement
+    run by name by what its PREPARE (seen by this counter, counting or not) names. A message sent for a read that
+    SQLAlchemy runs ends with that read, which is left to StatementCounter."""
 
-    def __init__(self, engine: Engine, thread: str | None = None) -> None:
-        self.engine, self.thread = engine, thread
+    def __init__(self, engine: Engine, thread: str | None = None, counting: bool = True) -> None:
+        self.engine, self.thread, self.counting = engine, thread, counting
         self.counts, self.seconds = Counter(), defaultdict(float)
+        self._labels: dict[str, str] = {}  # a prepared statement's label, by its name
         self._reading: set[int] = set()  # threads inside an execution of SQLAlchemy's
         event.listen(engine, "before_cursor_execute", self._before)
         event.listen(engine, "after_cursor_execute", self._after)
@@ -88,6 +90,12 @@ class SentCounter(StatementCounter):
         self._reading.discard(threading.get_ident())
 
     def _sending(self, cursor: Any, message: bytes) -> None:
+        if not self.counting:  # only learning the PREPAREs, at the least cost to what is timed meanwhile
+            self._send(cursor, message)
+            if b"PREPARE " in message:
+                for statement in message.decode().split(";\n"):
+                    self._learn(statement)
+            return
         started = perf_counter()
         try:
             self._send(cursor, message)
@@ -99,8 +107,18 @@ class SentCounter(StatementCounter):
                     statements.pop()
                     self._reading.discard(threading.get_ident())
                 for statement in statements:
-                    self.counts[label(statement)] += 1
-                    self.seconds[label(statement)] += share
+                    key = self._learn(statement)
+                    self.counts[key] += 1
+                    self.seconds[key] += share
+
+    def _learn(self, statement: str) -> str:
+        """The statement's label; a PREPARE's is learnt for the statements that run it by name."""
+        verb, name, rest = (statement.split(None, 2) + ["", ""])[:3]
+        if verb == "PREPARE":
+            self._labels[name] = f"PREPARE {label(rest.removeprefix('AS '))}"
+        elif verb == "EXECUTE" and name.partition("(")[0] in self._labels:
+            return self._labels[name.partition("(")[0]].removeprefix("PREPARE ")
+        return label(statement)
 
     def close(self) -> None:
         """Stop counting."""
