@@ -17,7 +17,6 @@ from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
 from bench.results import number
 from bench.stores import database_name
-from projections import tail
 from projections.runner import catch_up
 
 TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|TABLE)\s+([\w.\"]+)", re.IGNORECASE)
@@ -65,70 +64,6 @@ class StatementCounter:
     def top(self, per: int, limit: int = 5) -> tuple[tuple[str, float, float], ...]:
         """The busiest statements: (label, count per unit, milliseconds per unit)."""
         return tuple((k, c / per, self.seconds[k] * 1000 / per) for k, c in self.counts.most_common(limit))
-
-
-class SentCounter(StatementCounter):
-    """The statements a projector's batch renders itself and sends in messages (projections/tail.py), unseen by the
-    engine's events: counted by label as they are sent, each with an equal share of its message's time; a statement
-    run by name by what its PREPARE (seen by this counter, counting or not) names. A message sent for a read that
-    SQLAlchemy runs ends with that read, which is left to StatementCounter."""
-
-    def __init__(self, engine: Engine, thread: str | None = None, counting: bool = True) -> None:
-        self.engine, self.thread, self.counting = engine, thread, counting
-        self.counts, self.seconds = Counter(), defaultdict(float)
-        self._labels: dict[str, str] = {}  # a prepared statement's label, by its name
-        self._reading: set[int] = set()  # threads inside an execution of SQLAlchemy's
-        event.listen(engine, "before_cursor_execute", self._before)
-        event.listen(engine, "after_cursor_execute", self._after)
-        self._send = tail.send
-        setattr(tail, "send", self._sending)  # bench-only instrumentation, undone by `close`
-
-    def _before(self, conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        self._reading.add(threading.get_ident())
-
-    def _after(self, conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        self._reading.discard(threading.get_ident())
-
-    def _sending(self, cursor: Any, message: bytes) -> None:
-        if not self.counting:  # only learning the PREPAREs, at the least cost to what is timed meanwhile
-            self._send(cursor, message)
-            if b"PREPARE " in message:
-                for statement in message.decode().split(";\n"):
-                    self._learn(statement)
-            return
-        started = perf_counter()
-        try:
-            self._send(cursor, message)
-        finally:
-            if self._mine():
-                statements = message.decode().split(";\n")
-                share = (perf_counter() - started) / len(statements)
-                if threading.get_ident() in self._reading:
-                    statements.pop()
-                    self._reading.discard(threading.get_ident())
-                for statement in statements:
-                    key = self._learn(statement)
-                    self.counts[key] += 1
-                    self.seconds[key] += share
-
-    def _learn(self, statement: str) -> str:
-        """The statement's label; a PREPARE's is learnt for the statements that run it by name."""
-        verb, name, rest = (statement.split(None, 2) + ["", ""])[:3]
-        if verb == "PREPARE":
-            self._labels[name] = f"PREPARE {label(rest.removeprefix('AS '))}"
-        elif verb == "EXECUTE" and name.partition("(")[0] in self._labels:
-            return self._labels[name.partition("(")[0]].removeprefix("PREPARE ")
-        return label(statement)
-
-    def close(self) -> None:
-        """Stop counting."""
-        super().close()
-        setattr(tail, "send", self._send)
-
-
-def busiest(counters: list[StatementCounter], per: int, limit: int = 20) -> tuple[tuple[str, float, float], ...]:
-    """The busiest statements of all the counters: (label, count per unit, milliseconds per unit)."""
-    return tuple(sorted((row for c in counters for row in c.top(per, limit)), key=lambda row: -row[2])[:limit])
 
 
 @dataclass(frozen=True)
@@ -218,7 +153,7 @@ def measure(settings: Settings, events: int) -> list[Breakdown]:
             view.drop()
             view.create()
             reading, committing = [0.0], [0.0]
-            counters = [StatementCounter(database.engine), SentCounter(database.engine)]
+            counter = StatementCounter(database.engine)
             try:
                 with (
                     _timed(app.recorder, "select_notifications", reading),
@@ -229,8 +164,7 @@ def measure(settings: Settings, events: int) -> list[Breakdown]:
                     applied = catch_up(app, projection, until=events)
                     seconds = perf_counter() - started
             finally:
-                for counter in counters:
-                    counter.close()
+                counter.close()
             found.append(
                 Breakdown(
                     database_name(settings),
@@ -238,10 +172,10 @@ def measure(settings: Settings, events: int) -> list[Breakdown]:
                     applied,
                     seconds,
                     reading[0],
-                    sum(sum(counter.seconds.values()) for counter in counters),
+                    sum(counter.seconds.values()),
                     committing[0],
-                    sum(sum(counter.counts.values()) for counter in counters) / applied,
-                    busiest(counters, applied, 5),
+                    sum(counter.counts.values()) / applied,
+                    counter.top(applied),
                 )
             )
     finally:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
-from bench.breakdown import SentCounter, StatementCounter, busiest
+from bench.breakdown import StatementCounter
 from bench.raw import wake_up_round_trips
 from bench.results import Latencies, Result, Target, number
 from bench.stores import database_name, generating_app, postgres_store, sqlite_store
@@ -124,7 +124,6 @@ def measure(settings: Settings, samples: int, log_events: int = LOG_EVENTS, warm
     database, projections = build_views(settings)
     clock = CommitClock(projections)
     churn = Churn(app)
-    sent = SentCounter(database.engine, "corral-projector", counting=False)  # from the start, to learn the PREPAREs
     projector = Projector(app, projections).start()
     returned: dict[int, float] = {}
     waited = []
@@ -138,10 +137,9 @@ def measure(settings: Settings, samples: int, log_events: int = LOG_EVENTS, warm
             projector.wait(recorded.position, timeout=10)
             waited.append(perf_counter() - started)
             returned[recorded.position] = started
-        statements, polls = _count_statements(app, database, projector, churn, min(samples, 50), sent)
+        statements, polls = _count_statements(app, database, projector, churn, min(samples, 50))
     finally:
         projector.stop()
-        sent.close()
         database.close()
         app.close()
     raw_after = wake_up_round_trips(settings, samples - samples // 2)
@@ -161,23 +159,23 @@ def measure(settings: Settings, samples: int, log_events: int = LOG_EVENTS, warm
 
 
 def _count_statements(
-    app: Corral, database: ViewDatabase, projector: Projector, churn: Churn, commands: int, sent: SentCounter
+    app: Corral, database: ViewDatabase, projector: Projector, churn: Churn, commands: int
 ) -> tuple[tuple[tuple[str, float, float], ...], float]:
     """After the timed samples: the projector thread's statements per command, and wait()'s reads per command."""
     engine, reads = database.engine, database.reads
     thread = "corral-projector"
     recorder_engine: Engine = app.recorder.datastore.engine  # type: ignore[attr-defined]
-    # The batches' engine has the views' engine's events; what a batch renders itself is counted as it is sent.
+    # The batches' engine has the views' engine's events, which a batch gives the statements it renders itself too.
     counters = [StatementCounter(engine, thread), StatementCounter(recorder_engine, thread)]
     polls = StatementCounter(reads, threading.current_thread().name)
-    sent.counting = True  # the caller closes it
     try:
         for _ in range(commands):
             projector.wait(churn.step().position, timeout=10)
     finally:
         for counter in (*counters, polls):
             counter.close()
-    return busiest([*counters, sent], commands), sum(polls.counts.values()) / commands
+    busiest = sorted((row for c in counters for row in c.top(commands, 20)), key=lambda row: -row[2])
+    return tuple(busiest), sum(polls.counts.values()) / commands
 
 
 def run(samples: int, sqlite_samples: int) -> list[LagReport]:

@@ -104,10 +104,16 @@ class Prepared:
                 self.names.add(name)
 
 
-def hold_rows(held_back: HeldBack, statement: Any, rows: list[dict[str, Any]], renderings: dict[Any, Any]) -> bool:
+def hold_rows(
+    held_back: HeldBack,
+    statement: Any,
+    rows: list[dict[str, Any]],
+    renderings: dict[Any, Any],
+    observe: Callable[[str, dict[str, Any]], None] | None = None,
+) -> bool:
     """Hold back a write of a few rows, rendered here (SQLAlchemy's execution costs more than the rest of a
-    one-event batch's Python), by name if its connection has it prepared; False if it is left to SQLAlchemy (many
-    rows go best as its multi-row INSERT)."""
+    one-event batch's Python), by name if its connection has it prepared, each row's SQL and parameters given to
+    `observe` first; False if it is left to SQLAlchemy (many rows go best as its multi-row INSERT)."""
     if not held_back.open or len(rows) > FEW_ROWS:
         return False
     shapes = [(statement, tuple(sorted(row))) for row in rows]
@@ -118,14 +124,16 @@ def hold_rows(held_back: HeldBack, statement: Any, rows: list[dict[str, Any]], r
         return False
     mogrify, prepared = held_back.cursor.mogrify, held_back.prepared
     for shape, row in zip(shapes, rows, strict=True):
-        rendering = renderings[shape]
+        rendering, parameters = renderings[shape], renderings[shape].parameters(row)
+        if observe is not None:
+            observe(rendering.sql, parameters)
         name = rendering.name
         if rendering.execute is None or name in _AS_SQL:
-            held_back.statements.append(mogrify(rendering.sql, rendering.parameters(row)))
+            held_back.statements.append(mogrify(rendering.sql, parameters))
             continue
         if name not in prepared.names and name not in prepared.pending:
             held_back.statements.append(rendering.prepare.encode())
             prepared.pending.add(name)
         held_back.used[name] = rendering.prepare
-        held_back.statements.append(mogrify(rendering.execute, rendering.parameters(row)))
+        held_back.statements.append(mogrify(rendering.execute, parameters))
     return True
