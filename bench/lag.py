@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from time import perf_counter
 from typing import Any
@@ -88,7 +87,7 @@ class LagReport:
 
 
 class CommitClock:
-    """Notes when each view's batch commits and the position it reached: bench-only instrumentation."""
+    """Notes when each view's position commits, and where to: bench-only instrumentation."""
 
     def __init__(self, projections: Sequence[ViewProjection[Any]]) -> None:
         self.commits: dict[str, tuple[list[int], list[float]]] = {}
@@ -97,24 +96,15 @@ class CommitClock:
 
     def _instrument(self, view: Any) -> None:
         positions, times = self.commits.setdefault(view.key, ([], []))
-        batch, complete = view.batch, view.complete
-        reached: list[int] = []
+        settle = view.commits.settle
 
-        def completed(position: int) -> int:
-            reached.append(position)
-            return int(complete(position))
-
-        @contextmanager
-        def timed_batch(shared: Any = None, start: int | None = None) -> Iterator[int]:
-            reached.clear()
-            with batch(shared, start) as started:
-                yield started
-            if reached:
-                positions.append(reached[-1])
+        def timed_settle(position: int | None) -> None:
+            if position is not None:
+                positions.append(position)
                 times.append(perf_counter())
+            settle(position)
 
-        setattr(view, "batch", timed_batch)
-        setattr(view, "complete", completed)
+        setattr(view.commits, "settle", timed_settle)
 
     def committed_at(self, view: str, position: int) -> float:
         """When the view's batch that applied `position` committed."""
@@ -175,7 +165,7 @@ def _count_statements(
     engine, reads = database.engine, database.reads
     thread = "corral-projector"
     recorder_engine: Engine = app.recorder.datastore.engine  # type: ignore[attr-defined]
-    # The batches' engine has the views' engine's events; the few rows a batch renders itself are not seen here.
+    # The batches' engine has the views' engine's events, which a batch gives the statements it renders itself too.
     counters = [StatementCounter(engine, thread), StatementCounter(recorder_engine, thread)]
     polls = StatementCounter(reads, threading.current_thread().name)
     try:

@@ -158,16 +158,22 @@ class _Views:
         moves: dict[str, tuple[int, int]] = {}  # by view key: the position its batch started at, and the one reached
         with ExitStack() as batches, self.database.batch() as conn:
             for projection in projections:
-                key = projection.view.key
-                start = batches.enter_context(projection.view.batch(conn, None if locked else self.positions[key]))
-                if start != self.positions[key]:
-                    raise PositionMovedError(f"{key} moved on since its position was read")
-                for position, event in batch.for_view(projection, start):
+                view, known = projection.view, self.positions[projection.view.key]
+                events = None if locked else batch.for_view(projection, known)
+                if events is not None and not events:  # none it handles: it moves past them with no batch of its own
+                    if batch.last > known:
+                        batches.enter_context(view.passing(known, batch.last))
+                        moves[view.key] = (known, batch.last)
+                    continue
+                start = batches.enter_context(view.batch(conn, None if locked else known))
+                if start != known:
+                    raise PositionMovedError(f"{view.key} moved on since its position was read")
+                for position, event in batch.for_view(projection, start) if events is None else events:
                     if type(event) is Undecodable:
                         event.fail()
                     projection.process_event(event, Tracking(self.app.name, position))
                 if batch.last > start:
-                    moves[key] = (projection.view.complete(batch.last), batch.last)
+                    moves[view.key] = (view.complete(batch.last), batch.last)
             self.database.advance(conn, moves)
             reached = {key: position for key, (_, position) in moves.items()}
             faults = self.faults

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -27,19 +27,17 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.types import String as StringType
 from sqlalchemy.types import TypeDecorator
 
+from projections.advancing import Advancing
 from projections.connections import connection_options
+from projections.prepared import hold_rows
 from projections.reads import reading_on
 from projections.sqlite_sessions import STANDING_ALONE, sqlite_begin, sqlite_pragmas
 from projections.safe import fit_text, safe_decimal, safe_text
 from projections.tail import (
     HELD_BACK,
     HeldBack,
-    PositionMovedError,
-    advance_statement,
-    hold_rows,
     batch_on,
     batch_engine,
-    position_check,
 )
 
 DECIMAL_TEXT_LENGTH = 40
@@ -167,8 +165,7 @@ class ViewDatabase:
             Column("position", BigInteger, nullable=False),
         )
         self._renderings: dict[Any, Any] = {}  # see `write`
-        self._advances: dict[tuple[int, bool], Any] = {}
-        self._checks: dict[int, Any] = {}  # tracking updates by (views moved, announced), built once
+        self._advancing = Advancing(self)
         # A view that cannot apply the event after its position: what stops it, kept until it moves past.
         self.faults = Table(
             "projection_faults",
@@ -197,7 +194,7 @@ class ViewDatabase:
     def write(self, conn: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
         """Write the rows; inside a `batch`, held back (see `held`), and a few of them rendered without SQLAlchemy."""
         held_back: HeldBack | None = conn.connection.info.get(HELD_BACK)
-        if held_back is None or not hold_rows(held_back, statement, rows, self._renderings):
+        if held_back is None or not hold_rows(held_back, statement, rows, self._renderings, _observing(conn)):
             with self.held(conn):
                 conn.execute(statement, rows)
 
@@ -248,37 +245,15 @@ class ViewDatabase:
         return f"{self.schema or 'public'}_corral_views"
 
     def advance(self, conn: Connection, moves: dict[str, tuple[int, int]], announce: bool = True) -> None:
-        """Move each view's tracking row from the position its batch started at to the one it reached, in one
-        statement, failing the transaction (PositionMovedError) if another writer moved one meanwhile: in a `batch`,
-        held back with a check the server makes (see `position_check`), to lead the message that commits.
+        """Move each view's tracking row from the position its batch started at to the one it reached, failing the
+        transaction (PositionMovedError) if another writer moved one meanwhile: in a `batch`, held back with a check
+        the server makes (see `advancing.position_check`), to lead the message that commits. Views that moved alike (the usual
+        batch) move in one statement.
 
         On PostgreSQL the same statement announces each view's new position to listeners once the transaction commits
         (unless `announce` is False), as the payload `<view key> <position>` (see `read_announcement`)."""
-        if not moves:
-            return
-        announce = announce and not self.is_sqlite
-        shape = (len(moves), announce)
-        statement = self._advances.get(shape)
-        if statement is None:
-            statement = self._advances[shape] = advance_statement(self.tracking, *shape)
-        parameters: dict[str, Any] = {"channel": self.views_channel} if announce else {}
-        for number, (view, (start, position)) in enumerate(moves.items()):
-            parameters |= {f"view_{number}": view, f"start_{number}": start, f"position_{number}": position}
-        held_back: HeldBack | None = conn.connection.info.get(HELD_BACK)
-        if held_back is not None and held_back.open:  # the server checks it, in the message that commits
-            with held_back.held(leading=True):
-                conn.execute(statement, parameters)
-                conn.execute(self._position_check(len(moves)), parameters)
-            return
-        result = conn.execute(statement, parameters)
-        if (len(result.all()) if announce else result.rowcount) != len(moves):
-            raise PositionMovedError(f"one of {', '.join(moves)} moved on since this batch began")
-
-    def _position_check(self, views: int) -> Any:
-        check = self._checks.get(views)
-        if check is None:
-            check = self._checks[views] = position_check(self.tracking, views)
-        return check
+        if moves:
+            self._advancing.advance(conn, moves, announce and not self.is_sqlite)
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -291,6 +266,21 @@ def ping(engine: Engine) -> None:
     """Raise unless the engine's database answers a query that reads no table (so waits on no table's lock)."""
     with engine.connect() as conn:
         conn.execute(text("SELECT 1"))
+
+
+def _observing(conn: Connection) -> Callable[[str, dict[str, Any]], None] | None:
+    """What gives a statement a batch renders itself to the engine's cursor-execute listeners, as if it ran it (a
+    test's fault, a benchmark's count), if it has any."""
+    before, after = conn.dispatch.before_cursor_execute, conn.dispatch.after_cursor_execute
+    if not before and not after:
+        return None
+    cursor = conn.connection.info[HELD_BACK].cursor
+
+    def observe(statement: str, parameters: dict[str, Any]) -> None:
+        before(conn, cursor, statement, parameters, None, False)
+        after(conn, cursor, statement, parameters, None, False)
+
+    return observe
 
 
 def read_announcement(payload: str) -> tuple[str, int] | None:

@@ -6,16 +6,15 @@ the driver on the client, the held statements go to the server with the next sta
 read), behind a BEGIN if none was sent yet; what is still held at the end goes as one message. A message of several
 statements with no BEGIN in it is one transaction on the server: it commits after the last, and nothing of it if one
 fails. So a batch whose handlers only write (the usual wake-up) is one round trip, its tracking update and its
-check included (see `position_check`); one that read mid-batch ends with its held statements and COMMIT together.
+check included (see `advancing.position_check`); one that read mid-batch ends with its held statements and COMMIT together.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -23,26 +22,10 @@ import psycopg2
 import psycopg2.extensions
 import sqlalchemy.exc
 from eventsourcing.persistence import IntegrityError
-from sqlalchemy import (
-    BigInteger,
-    Insert,
-    Integer,
-    Table,
-    Text,
-    and_,
-    bindparam,
-    case,
-    cast,
-    create_engine,
-    event,
-    func,
-    literal,
-    or_,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine
+
+from projections.prepared import Prepared
 
 HELD_BACK = "corral_held_back"  # the key of a batch connection's HeldBack in its pool record's info
 # What the check of the tracking update says when a position moved: it makes the server refuse the transaction by
@@ -50,7 +33,6 @@ HELD_BACK = "corral_held_back"  # the key of a batch connection's HeldBack in it
 # process's own, so no other failed cast (a handler's, of text a user wrote) can be taken for it.
 MOVED = f"corral {secrets.token_hex(8)}: a view position moved on, rows moved "
 _REFUSAL = re.compile(f"{re.escape(MOVED)}\\d+")
-FEW_ROWS = 8  # a write of more rows is left to SQLAlchemy, which sends them as one multi-row INSERT
 
 
 class PositionMovedError(IntegrityError):
@@ -66,11 +48,14 @@ class HeldBack:
         self.open = self.holding = self.begun = False
         self.leading: list[bytes] = []  # the tracking update: the first of the transaction's last message
         self.statements: list[bytes] = []
+        self.prepared = Prepared()  # the statements its connection has prepared (see projections/prepared.py)
+        self.used: dict[str, str] = {}  # the open batch's statements that can be prepared: their PREPAREs by name
 
     def start(self) -> None:
         """A batch begins: nothing held, no transaction yet."""
         self.open, self.holding, self.begun = True, False, False
-        self.leading, self.statements = [], []
+        self.leading, self.statements, self.used = [], [], {}
+        self.prepared.pending.clear()
 
     @contextmanager
     def held(self, leading: bool = False) -> Iterator[None]:
@@ -97,7 +82,7 @@ class HeldBack:
     def end(self) -> None:
         """The batch is over."""
         self.open = self.holding = self.begun = False
-        self.leading, self.statements = [], []
+        self.leading, self.statements, self.used = [], [], {}
 
 
 def send(cursor: psycopg2.extensions.cursor, message: bytes) -> None:
@@ -126,6 +111,7 @@ class HoldingCursor(psycopg2.extensions.cursor):
             held_back.statements.append(self.mogrify(query, vars))
         else:
             send(self, held_back.message(self.mogrify(query, vars)))
+            held_back.prepared.answered()
 
     def executemany(self, query: Any, vars_list: Iterable[Any]) -> None:
         if not self.held_back.open:
@@ -133,54 +119,6 @@ class HoldingCursor(psycopg2.extensions.cursor):
             return
         for values in vars_list:
             self.execute(query, values)
-
-
-@dataclass(frozen=True)
-class Rendering:
-    """A write as the driver takes it, for rows of one set of keys: its SQL, its parameters' processing, and the
-    values of the columns the rows leave to their (scalar) defaults."""
-
-    sql: str
-    binds: tuple[tuple[str, Callable[[Any], Any] | None], ...]
-    defaults: dict[str, Any]
-
-    @classmethod
-    def of(cls, statement: Any, keys: tuple[str, ...], dialect: Any) -> Rendering | None:
-        """None unless every parameter is a row's value or a scalar default (else SQLAlchemy runs it)."""
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-        columns: Any = statement.table.c if isinstance(statement, Insert) else {}
-        defaults = {}
-        for name in compiled.binds:
-            if name not in keys:
-                default = columns[name].default if name in columns else None
-                if default is None or not default.is_scalar:
-                    return None
-                defaults[name] = default.arg
-        impls = ((name, bind.type.dialect_impl(dialect)) for name, bind in compiled.binds.items())
-        return cls(compiled.string, tuple((name, impl.bind_processor(dialect)) for name, impl in impls), defaults)
-
-    def parameters(self, row: dict[str, Any]) -> dict[str, Any]:
-        """The driver's parameters for one row."""
-        values = self.defaults | row
-        return {name: values[name] if process is None else process(values[name]) for name, process in self.binds}
-
-
-def hold_rows(held_back: HeldBack, statement: Any, rows: list[dict[str, Any]], renderings: dict[Any, Any]) -> bool:
-    """Hold back a write of a few rows, rendered here (SQLAlchemy's execution costs more than the rest of a
-    one-event batch's Python); False if it is left to SQLAlchemy (many rows go best as its multi-row INSERT)."""
-    if not held_back.open or len(rows) > FEW_ROWS:
-        return False
-    shapes = [(statement, tuple(sorted(row))) for row in rows]
-    for shape in shapes:
-        if shape not in renderings:
-            renderings[shape] = Rendering.of(statement, shape[1], held_back.dialect)
-    if any(renderings[shape] is None for shape in shapes):
-        return False
-    mogrify = held_back.cursor.mogrify
-    for shape, row in zip(shapes, rows, strict=True):
-        rendering = renderings[shape]
-        held_back.statements.append(mogrify(rendering.sql, rendering.parameters(row)))
-    return True
 
 
 def batch_engine(url: str, connect_args: dict[str, Any], events_of: Engine) -> Engine:
@@ -217,20 +155,31 @@ def batch_on(engine: Engine) -> Iterator[Connection]:
                 yield conn
             whole, message = not held_back.begun, held_back.message(None)
             if message:
-                _commit(engine, fairy, message, again=whole)
-        except BaseException:
-            if held_back.begun and fairy.dbapi_connection is not None and not fairy.dbapi_connection.closed:
+                _commit(engine, fairy, message, again=whole, used=held_back.used)
+        except BaseException as error:
+            if held_back.prepared.failed(error):
+                if fairy.dbapi_connection is not None:
+                    fairy.invalidate(error)
+            elif held_back.begun and fairy.dbapi_connection is not None and not fairy.dbapi_connection.closed:
                 _rollback(fairy)
             raise
         finally:
             held_back.end()
 
 
-def _commit(engine: Engine, fairy: Any, message: bytes, again: bool) -> None:
-    """Send the batch's last message; `again` on a fresh connection if this one was found dropped."""
-    cursor = fairy.dbapi_connection.cursor()
+def _commit(engine: Engine, fairy: Any, message: bytes, again: bool, used: dict[str, str], fresh: bool = False) -> None:
+    """Send the batch's last message; `again` on a fresh connection if this one was found dropped, which first
+    prepares the statements the message may run by name (`used`)."""
+    cursor, prepared = fairy.dbapi_connection.cursor(), fairy.info[HELD_BACK].prepared
     try:
+        if fresh:  # what the message runs by name, other than what it PREPAREs itself
+            prepared.prepare(
+                cursor, {name: sql for name, sql in used.items() if f"PREPARE {name} ".encode() not in message}
+            )
         send(cursor, message)
+        if fresh:
+            prepared.names.update(used)
+        prepared.answered()
     except psycopg2.Error as error:
         dropped = engine.dialect.is_disconnect(error, fairy.dbapi_connection, cursor)  # type: ignore[arg-type]
         if dropped:
@@ -244,11 +193,11 @@ def _commit(engine: Engine, fairy: Any, message: bytes, again: bool) -> None:
     finally:
         with suppress(psycopg2.Error):
             cursor.close()
-    fresh = engine.raw_connection()
+    renewed = engine.raw_connection()
     try:
-        _commit(engine, fresh, message, again=False)
+        _commit(engine, renewed, message, again=False, used=used, fresh=True)
     finally:
-        fresh.close()
+        renewed.close()
 
 
 def _rollback(fairy: Any) -> None:
@@ -261,40 +210,6 @@ def _rollback(fairy: Any) -> None:
 
 
 def moved(error: BaseException | None) -> bool:
-    """True when the server refused a tracking update's check (see `position_check`), whatever language it words
+    """True when the server refused a tracking update's check (see `advancing.position_check`), whatever language it words
     the rest of its message in."""
     return isinstance(error, psycopg2.errors.InvalidTextRepresentation) and _REFUSAL.search(str(error)) is not None
-
-
-def position_check(tracking: Table, views: int) -> Any:
-    """A statement that fails the transaction unless it moved the tracking rows of `views` views (named by
-    `view_<n>`): the rows whose current version this transaction wrote. Sent after the tracking update, it is the
-    check the server makes before the commit that goes in the same message."""
-    c, count = tracking.c, func.count()
-    refusal = cast(literal(MOVED) + cast(count, Text), Integer)
-    return (
-        select(case((count == literal(views, BigInteger), literal(views)), else_=refusal))
-        .where(c.projection.in_([bindparam(f"view_{n}") for n in range(views)]))
-        .where(text("xmin = pg_current_xact_id()::xid"))
-    )
-
-
-def advance_statement(tracking: Table, views: int, announce: bool) -> Any:
-    """The UPDATE moving `views` tracking rows, each named by `view_<n>` from `start_<n>` to `position_<n>`; with
-    `announce`, each new position NOTIFYed on `channel` as it commits."""
-    c = tracking.c
-    named = [c.projection == bindparam(f"view_{number}") for number in range(views)]
-    statement = (
-        update(tracking)
-        .where(or_(*(and_(is_view, c.position == bindparam(f"start_{n}")) for n, is_view in enumerate(named))))
-        .values(
-            position=case(
-                *((is_view, bindparam(f"position_{n}", type_=BigInteger)) for n, is_view in enumerate(named)),
-                else_=c.position,
-            )
-        )
-    )
-    if announce:
-        payload = c.projection + literal(" ") + cast(c.position, Text)
-        statement = statement.returning(func.pg_notify(bindparam("channel"), payload))
-    return statement

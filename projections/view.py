@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from threading import Condition, Event
-from time import monotonic
+from threading import Event
+from functools import partial
 from typing import Any, ClassVar
 
 import sqlalchemy.exc
-from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder, WaitInterruptedError
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 from sqlalchemy import Index, MetaData, Table, delete, insert, select, text
 from sqlalchemy.sql.schema import SchemaItem
 from sqlalchemy.engine import Connection
 
 from domain.clock import Clock, UKClock
+from projections.commits import Commits
 from projections.database import ViewDatabase
 from projections.tail import PositionMovedError as PositionMovedError
 from projections.writes import insert_new_statement, update_statement
@@ -46,14 +47,13 @@ class View(TrackingRecorder):
         self.tables: list[Table] = []
         self._conn: Connection | None = None
         self._batch_start = self._batch_end = self._reached = 0
-        self._committed = 0  # the position this process's last batch of the view committed (0 after a drop)
+        self.commits = Commits()
         self._remembered: OrderedDict[Any, Any] = OrderedDict()
         self._pending: dict[Any, Any] = {}
         self._staged: dict[Table, list[dict[str, Any]]] = {}
         self._new: dict[Table, list[dict[str, Any]]] = {}
         self._statements: dict[tuple[Any, ...], Any] = {}
         self._updates: dict[tuple[Table, tuple[tuple[str, Any], ...]], dict[str, Any]] = {}
-        self._advanced = Condition()
         self.before_tracking: list[Callable[[], None]] = []
         self.define_tables()
 
@@ -104,8 +104,8 @@ class View(TrackingRecorder):
             conn.execute(delete(self.tracking).where(self.tracking.c.projection == self.key))
             conn.execute(delete(self.faults).where(self.faults.c.projection == self.key))
         self._remembered.clear()
-        with self._advanced:
-            self._reached = self._committed = 0
+        self._reached = 0
+        self.commits.settle(0)
 
     def analyze(self) -> None:
         """Refresh the planner's statistics on the tables: after a bulk load, PostgreSQL plans as if they were tiny."""
@@ -146,10 +146,22 @@ class View(TrackingRecorder):
             if committed:
                 self._keep(self._pending)
             self._pending.clear()
-        with self._advanced:
-            if committed:
-                self._committed = self._reached
-            self._advanced.notify_all()
+        self.commits.settle(self._reached if committed else None)
+
+    @contextmanager
+    def passing(self, start: int, reached: int) -> Iterator[None]:
+        """Around a transaction that moves the view from `start` to `reached` past events it does not handle, with no
+        batch of its own (which would cost a wake-up more than the rest of such a view's part): once it commits, the
+        view stands where that batch would have left it."""
+        try:
+            yield
+        except BaseException:
+            self.commits.settle(None)
+            raise
+        if start != self._reached:  # as a batch would have found: moved elsewhere meanwhile
+            self._remembered.clear()
+        self._reached = reached
+        self.commits.settle(reached)
 
     @property
     def conn(self) -> Connection:
@@ -263,31 +275,17 @@ class View(TrackingRecorder):
         no read; else the tracking row is read every 5 ms, or every 50 ms if the view is projected `here` (by this
         process). Positions move back only when a view is dropped to be rebuilt: a rebuild by another process is not
         seen here, so a position this process committed still counts as applied meanwhile."""
-        now, every = monotonic(), (0.05 if here else 0.005)
-        deadline, look_at = now + timeout, now + every if here and self._committed else now  # nothing here yet: look
-        while notification_id is not None and self._committed < notification_id:
-            if now >= look_at or now >= deadline:  # one look at least before giving up
-                if self.has_tracking_id(application_name, notification_id):
-                    return
-                if now >= deadline:
-                    raise TimeoutError(f"{self.key} has not reached position {notification_id} within {timeout}s")
-                look_at = now + every
-            if interrupt is not None and interrupt.is_set():
-                raise WaitInterruptedError
-            with self._advanced:
-                if self._committed < notification_id:  # else it committed since the look above: no wait
-                    self._advanced.wait(min(look_at, deadline) - now)
-            now = monotonic()
+        if notification_id is not None:
+            look = partial(self.has_tracking_id, application_name, notification_id)
+            self.commits.wait_until(notification_id, look, timeout, here, interrupt, name=self.key)
 
     def wait_for_commit(self, timeout: float) -> None:
         """Block until this process next commits a batch of this view, or `timeout` seconds."""
-        with self._advanced:
-            self._advanced.wait(timeout)
+        self.commits.wait_for_next(timeout)
 
     def wake(self) -> None:
         """End every wait for this view's next commit now."""
-        with self._advanced:
-            self._advanced.notify_all()
+        self.commits.settle(None)
 
     @property
     def position(self) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from api.storage.settings import Settings
 from projections.database import ViewDatabase
+from projections.tail import HELD_BACK
 from projections.view import PositionMovedError
 from tests.integration.read_models import views_of
 
@@ -32,9 +34,22 @@ def database(settings: Settings) -> Iterator[ViewDatabase]:
 @pytest.fixture
 def key(database: ViewDatabase) -> Iterator[str]:
     """A tracking row of its own, at position 10."""
+    with tracking_row(database, 10) as named:
+        yield named
+
+
+@pytest.fixture
+def other(database: ViewDatabase) -> Iterator[str]:
+    """Another view's tracking row, at position 10."""
+    with tracking_row(database, 10) as named:
+        yield named
+
+
+@contextmanager
+def tracking_row(database: ViewDatabase, position: int) -> Iterator[str]:
     named = f"batch-{uuid.uuid4().hex[:12]}"
     with database.transaction() as conn:
-        conn.execute(insert(database.tracking).values(projection=named, position=10))
+        conn.execute(insert(database.tracking).values(projection=named, position=position))
     yield named
     with database.transaction() as conn:
         conn.execute(delete(database.tracking).where(database.tracking.c.projection == named))
@@ -95,6 +110,38 @@ def test_a_batch_whose_position_another_writer_moved_leaves_nothing_behind(
     assert position_of(database, key) == 21
 
 
+def move_to(database: ViewDatabase, key: str, position: int) -> None:
+    """Another writer (a rebuild) moves the view's position."""
+    with database.transaction() as conn:
+        conn.execute(database.tracking.update().where(database.tracking.c.projection == key).values(position=position))
+
+
+def test_views_whose_batches_started_at_different_positions_move_together_to_where_they_reached(
+    database: ViewDatabase, key: str, other: str
+) -> None:
+    move_to(database, other, 15)  # a view that was stuck, or new, is behind the others
+
+    with database.batch() as conn:
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (10, 20), other: (15, 20)})
+
+    assert (faults_of(database, key), database.positions([key, other])) == (1, {key: 20, other: 20})
+
+
+@pytest.mark.parametrize("others_start", [10, 15], ids=["alike", "from different positions"])
+def test_one_view_moved_by_another_writer_refuses_every_view_s_move_in_the_batch(
+    database: ViewDatabase, key: str, other: str, others_start: int
+) -> None:
+    move_to(database, other, others_start)
+    move_to(database, other, 30)  # then a rebuild moved it since the batch read it
+
+    with pytest.raises(PositionMovedError, match="moved on since this batch began"), database.batch() as conn:
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (10, 20), other: (others_start, 20)})
+
+    assert (faults_of(database, key), database.positions([key, other])) == (0, {key: 10, other: 30})
+
+
 def test_a_batch_that_fails_after_sending_part_of_itself_rolls_it_back(database: ViewDatabase, key: str) -> None:
     with pytest.raises(RuntimeError, match="a handler's bug"), database.batch() as conn:
         note_fault(database, conn, key)
@@ -129,6 +176,42 @@ def test_a_batch_that_only_writes_is_sent_again_on_a_fresh_connection_when_its_o
         database.advance(conn, {key: (10, 12)})
 
     assert (faults_of(database, key), position_of(database, key)) == (1, 12)
+
+
+@POSTGRES_ONLY
+def test_a_batch_run_by_statements_its_connection_prepared_is_sent_again_on_a_fresh_connection_that_prepares_them(
+    database: ViewDatabase, key: str
+) -> None:
+    with database.batch() as conn:  # its message prepares the tracking update and its check, then runs them
+        database.advance(conn, {key: (10, 11)})
+    with database.batch() as conn:
+        backend = int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        database.advance(conn, {key: (11, 12)})  # run by name
+    end_session(database, backend)
+
+    with database.batch() as conn:
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (12, 13)})
+
+    assert (faults_of(database, key), position_of(database, key)) == (1, 13)
+
+
+@POSTGRES_ONLY
+def test_a_write_prepared_on_a_batch_s_connection_runs_by_name_and_refuses_a_moved_position_as_before(
+    database: ViewDatabase, key: str
+) -> None:
+    sent: list[bytes] = []
+    with database.batch() as conn:
+        database.advance(conn, {key: (10, 11)})
+    move_to(database, key, 20)
+
+    with pytest.raises(PositionMovedError), database.batch() as conn:
+        note_fault(database, conn, key)
+        database.advance(conn, {key: (11, 12)})
+        sent.extend(conn.connection.info[HELD_BACK].leading)
+
+    assert sent[0].startswith(b"EXECUTE corral_w_")
+    assert (faults_of(database, key), position_of(database, key)) == (0, 20)
 
 
 @POSTGRES_ONLY
