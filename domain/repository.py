@@ -88,8 +88,9 @@ class LogFollowingRepository(Repository[UUID]):
             return self._reconstruct_aggregate(aggregate_id, version, projector_func) if cached is None else cached
         aggregate_id = as_uuid(aggregate_id)  # the cache's key, as the log's events name it (not a str of it)
         scope = self.catch_up()
-        if scope is not None and scope.checking:
-            scope.read.add(aggregate_id)
+        if scope is not None and scope.checking and self.position is not None:
+            # the position first: what the cache then gives is current to it, or to a later one
+            scope.read.setdefault(aggregate_id, self.position)
         if aggregate_id in self.absent:
             raise AggregateNotFoundError(aggregate_id)
         try:
@@ -133,8 +134,8 @@ class LogFollowingRepository(Repository[UUID]):
         return scope
 
     def reads_stand(self, scope: Scope) -> bool:
-        """Whether nothing a checking scope read has moved on since the position its reads stand on, as the log says
-        now: the cache catches up with the log, and so has the scope (it checks nothing more)."""
+        """Whether nothing a checking scope read has moved on since it was read, as the log says now: the cache
+        catches up with the log, and so has the scope (it checks nothing more)."""
         if not scope.checking:
             return True
         newer = self.recorder.select_notifications(scope.stands_on, CATCH_UP_LIMIT, inclusive_of_start=False)
@@ -143,7 +144,7 @@ class LogFollowingRepository(Repository[UUID]):
         read, stands = scope.read, len(newer) < CATCH_UP_LIMIT
         scope.checked()
         scope.caught_up = True
-        return stands and not any(as_uuid(notification.originator_id) in read for notification in newer)
+        return stands and not any(n.id > read.get(as_uuid(n.originator_id), n.id) for n in newer)
 
     def begin_saving(self, aggregate_ids: Sequence[UUID]) -> int:
         """Number a save of these aggregates about to begin here; its number."""

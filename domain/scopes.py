@@ -3,38 +3,43 @@ loads go past the cache (see domain/repository.py).
 
 A use case's own scope is optimistic: while this process's cache is at the log's head as far as it knows, the use
 case decides on the cache as it stands, without reading the log first, and its save asks the store to refuse it
-(ReadsMovedOn) if any aggregate it read has an event after the position its reads stand on; a use case that ends
+(ReadsMovedOn) if any aggregate it read has an event after the cache position it was read at; a use case that ends
 without saving reads the log then, and either way the use case runs again, caught up, if what it read had moved on.
-What this process itself began to save of the same aggregates after the use case stood on the cache is a concurrent
-change, named as such (ConcurrentChangeError), as it would have been had the use case read the log first.
+A save of the same aggregates this process itself began after the use case stood on the cache is a concurrent change,
+named as such (ConcurrentChangeError), as when two requests race. A save by another process since the cache last
+heard of the log cannot be told from one made while the use case ran: the use case runs again on it.
 A scope that reads first and decides later (an HTTP request: its actor is checked before its command) catches up
 first, as before."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from uuid import UUID
 
 
+Reads = Mapping[UUID, int]  # each aggregate read (or found absent), with the cache position it was read at
+
+
 class ReadsMovedOn(Exception):
-    """An aggregate a use case read had changed, or come to be, after the position its reads stand on: the use case
-    runs again, caught up with the log."""
+    """An aggregate a use case read had changed, or come to be, since it was read: the use case runs again, caught up
+    with the log."""
 
 
 @dataclass
 class Scope:
     """One command's (or HTTP request's) loads: whether the cache has caught up with the log for them yet; and, while
-    it is `checking`, the position its reads stand on and the ids of the aggregates read (or found absent)."""
+    it is `checking`, the position it stood on and each aggregate read (or found absent) with the position it was
+    read at."""
 
     caught_up: bool = False
     optimistic: bool = False  # its first load may stand on the cache as it is, to be checked as it saves
     checking: bool = False
     stands_on: int = 0
     saves_seen: int = 0  # how many saves this process had begun when the scope stood on the cache
-    read: set[UUID] = field(default_factory=set)
+    read: dict[UUID, int] = field(default_factory=dict)
 
     def stand_on(self, position: int, saves_begun: int) -> None:
         """Decide on the cache as it is, at this position, with so many saves begun in this process: what is read
@@ -45,7 +50,7 @@ class Scope:
     def checked(self) -> None:
         """The reads were found to stand (or the scope caught up instead): nothing more to check."""
         self.checking, self.optimistic = False, False
-        self.read = set()
+        self.read = {}
 
     def again(self) -> None:
         """Start over, to catch up at the first load: the use case runs again."""
@@ -62,12 +67,12 @@ def current_scope() -> Scope | None:
     return _scope.get()
 
 
-def reads_to_check() -> tuple[int, frozenset[UUID]] | None:
-    """The position the current scope's reads stand on and the ids read, if a save must have the store check them."""
+def reads_to_check() -> Reads | None:
+    """What the current scope read, each with the position it was read at, if a save must have the store check it."""
     scope = _scope.get()
     if scope is None or not scope.checking:
         return None
-    return scope.stands_on, frozenset(scope.read)
+    return dict(scope.read)
 
 
 def is_uncached() -> bool:

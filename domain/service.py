@@ -200,7 +200,7 @@ class EventSourcedService(Application[UUID]):
             if isinstance(refusal, ReadsMovedOn) and not raced:
                 raise  # what it read moved on before it began (not by a save of this process since): it runs again
             if raced and scope is not None:
-                scope.checked()  # a concurrent change, as if it had read the log first: named, not run again
+                scope.again()  # a concurrent change, named, not run again; what it loads next is caught up
             self.repository.evict(*saving)
             raise ConcurrentChangeError("someone else changed this first: reload and try again") from None
         position = recordings[-1].notification.id if recordings else self.recorder.max_notification_id() or 0

@@ -22,7 +22,7 @@ from api.storage.checkpoints import Checkpoints
 from api.storage.save_batches import SaveBatches
 from api.storage.read_checks import ReadCheck, refused_reads
 from domain.record import Checkpoint, Link
-from domain.scopes import ReadsMovedOn, reads_to_check
+from domain.scopes import Reads, ReadsMovedOn, reads_to_check
 from projections.connections import connection_options
 from projections.database import ping
 
@@ -77,9 +77,7 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         """Whether a save of so many events, made now, has its reads checked by the server (see `_save_at_once`)."""
         return self._batches is not None and transactions.get(None) is None and 0 < events <= AT_ONCE_MAX
 
-    def _save_at_once(
-        self, driver: Driver, stored_events: Sequence[StoredEvent], reads: tuple[int, frozenset[UUID]] | None
-    ) -> list[int]:
+    def _save_at_once(self, driver: Driver, stored_events: Sequence[StoredEvent], reads: Reads | None) -> list[int]:
         """PostgreSQL: lock, check the reads the save stands on (if any: ReadsMovedOn unless they stand), insert,
         chain and NOTIFY in one round trip, committed by the server as one transaction, sent through the driver
         itself."""
@@ -90,7 +88,7 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
             save = self._saves[shape] = (lock, OnServer.of(statement, ["%s"] * statement.count("%s")))
         lock, on_server = save
         run = (on_server,) if reads is None else (self._read_check.on_server, on_server)
-        check, checked = ("", ()) if reads is None else (self._read_check.sql, self._read_check.params(*reads))
+        check, checked = ("", ()) if reads is None else (self._read_check.sql, self._read_check.params(reads))
         try:
             rows = driver.run(
                 f"{lock}{check}{on_server.execute}", (*checked, *driver_params(stored_events)), on_server=run

@@ -1,7 +1,7 @@
 """PostgreSQL: the check a save makes of the reads its command stood on (domain/scopes.py), in the save's own
 transaction, under the log's exclusive lock, so no save can come between the check and the insert.
 
-It fails the transaction if any of the aggregates read has an event after the position the reads stand on: by
+It fails the transaction if any of the aggregates read has an event after the position it was read at: by
 casting this text, with how many it found, to an integer (plain SQL has no RAISE; the cast depends on the count, so
 the server cannot fold it away when nothing is found). Its token is this process's own, so no other failed cast
 can be taken for it. Each aggregate's latest event is found through the log's index of aggregates and versions, one
@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from uuid import UUID
-
 import psycopg2.errors
 
 from api.storage.driver import OnServer
+from domain.scopes import Reads
 
 MOVED_ON = f"corral {secrets.token_hex(8)}: reads moved on: "
 _REFUSAL = re.compile(f"{re.escape(MOVED_ON)}\\d+")
@@ -28,18 +27,18 @@ class ReadCheck:
 
     def __init__(self, events: str) -> None:
         self.on_server = OnServer.of(
-            "SELECT CAST(%s || count(*) AS integer) FROM unnest(CAST(%s AS uuid[])) AS read (id) CROSS JOIN LATERAL "
-            f"(SELECT e.id FROM {events} e WHERE e.originator_id = read.id ORDER BY e.originator_version DESC LIMIT 1)"
-            " AS latest WHERE latest.id > %s HAVING count(*) > 0",
+            "SELECT CAST(%s || count(*) AS integer) FROM unnest(CAST(%s AS uuid[]), CAST(%s AS bigint[])) AS read (id, at)"
+            f" CROSS JOIN LATERAL (SELECT e.id FROM {events} e WHERE e.originator_id = read.id"
+            " ORDER BY e.originator_version DESC LIMIT 1) AS latest WHERE latest.id > read.at HAVING count(*) > 0",
             ["%s"] * 3,
         )
         self.sql = f"{self.on_server.execute}; "
 
     @staticmethod
-    def params(stands_on: int, read: frozenset[UUID]) -> tuple[object, ...]:
-        """The check's parameters: the reads stand on this position, and these aggregates were read (the driver
-        sends a list of uuids as an array of them)."""
-        return MOVED_ON, list(read), stands_on
+    def params(read: Reads) -> tuple[object, ...]:
+        """The check's parameters: the aggregates read, and the position each was read at (the driver sends a list
+        as an array)."""
+        return MOVED_ON, list(read), list(read.values())
 
 
 def refused_reads(error: BaseException | None) -> bool:

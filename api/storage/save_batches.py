@@ -1,7 +1,7 @@
 """Saves that arrive together go to the server together: the log's exclusive lock makes saves one at a time, each
 holding it through its commit, so threads of one process that save while another's save is under way wait, and the
-first of them then sends all their events in one transaction (one lock, one commit), checking all the reads they
-stand on (api/storage/read_checks.py). If that batch collides, or a read moved on, each save is sent again on its
+first of them then sends all their events in one transaction (one lock, one commit), checking what each of them
+read against the log before the batch (api/storage/read_checks.py). If that batch collides, or a read moved on, each save is sent again on its
 own, so each gets its own answer: saved, a conflict, or its reads moved on. Alone, a save goes straight through."""
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from domain.scopes import ReadsMovedOn
+from domain.scopes import Reads, ReadsMovedOn
 
-Reads = tuple[int, frozenset[UUID]]  # the position a save's reads stand on, and the aggregates read
 Send = Callable[[Sequence[StoredEvent], Reads | None], list[int]]
 
 
@@ -103,8 +102,14 @@ class SaveBatches:
 
 
 def _all_reads(batch: list[_Waiting]) -> Reads | None:
-    """The reads of every save in the batch, as standing on the earliest position any of them stands on."""
+    """The reads of every save in the batch, each aggregate as read at the earliest position any of them read it at
+    (checked against the log before the batch: the batch's own writes are not checked against each other's reads,
+    as two saves racing never were)."""
     reads = [waiting.reads for waiting in batch if waiting.reads is not None]
     if not reads:
         return None
-    return min(position for position, _ in reads), frozenset().union(*(read for _, read in reads))
+    merged: dict[UUID, int] = {}
+    for read in reads:
+        for aggregate_id, position in read.items():
+            merged[aggregate_id] = min(position, merged.get(aggregate_id, position))
+    return merged

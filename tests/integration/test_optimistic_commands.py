@@ -5,6 +5,7 @@ saves, the other's command is decided again on it, never on what it last saw."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +18,10 @@ from domain.application import Corral
 from domain.errors import NotFoundError
 from domain.milestones import Quarter
 from domain.quarter_review import ReviewStatus
+from domain.repository import LogFollowingRepository
 from domain.review_errors import QuarterClosedError
+from domain.scopes import Scope
+from domain.service import Recorded
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY, COMMUNITY_ID, narrative
 from tests.integration.given import agreed_scheme, event_names, presented
 
@@ -74,3 +78,40 @@ def test_a_command_refused_on_what_this_process_last_saw_is_decided_again_on_wha
 
     assert revised.version == 2
     assert [e.narrative for e in other.submission(submission_id).revisions] == ["First.", "Second."]
+
+
+def test_what_a_read_answers_is_what_another_process_recorded_before_it_answered(app: Corral, other: Corral) -> None:
+    agreed = agreed_scheme(app)
+    app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "Your evidence is due.")
+    assert app.quarter_review(agreed.scheme_id, Quarter.Q1).version == 2  # cached here
+
+    other.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "It is due on Friday.")
+
+    assert app.quarter_review(agreed.scheme_id, Quarter.Q1).version == 3
+
+
+def test_a_save_by_another_thread_here_that_the_cache_took_before_a_command_read_it_is_no_conflict(
+    app: Corral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agreed = agreed_scheme(app)
+    app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "Your evidence is due.")
+    stood_on = LogFollowingRepository.catch_up
+    meanwhile: list[Recorded] = []
+    once = threading.Lock()
+
+    def another_thread_saves_as_this_command_stands_on_the_cache(repository: LogFollowingRepository) -> Scope | None:
+        scope = stood_on(repository)
+        if scope is not None and scope.checking and once.acquire(blocking=False):
+            nudge = threading.Thread(
+                target=lambda: meanwhile.append(
+                    app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "It is due on Friday.")
+                )
+            )
+            nudge.start()
+            nudge.join(10)
+        return scope
+
+    monkeypatch.setattr(LogFollowingRepository, "catch_up", another_thread_saves_as_this_command_stands_on_the_cache)
+    recorded = app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "It is due today.")
+
+    assert [r.version for r in meanwhile] == [3] and recorded.version == 4  # it read the review after the other save
