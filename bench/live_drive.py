@@ -1,8 +1,9 @@
 """Driving a live-updates run: the commands that cause updates, one at a time on a fixed beat, and what the
 subscribers heard of them.
 
-A sample is (id, time ns): the log position and the moment the command returned (its event committed),
-or for the baseline a sequence number and the moment the driver asked for the broadcast.
+A sample is (id, time ns): the log position and the moment the command returned (its event committed), over
+HTTP (SQLite) the moment the command was sent, as no later moment the driver sees surely precedes the commit; or for
+the baseline a sequence number and the moment the driver asked for the broadcast.
 """
 
 from __future__ import annotations
@@ -49,12 +50,12 @@ class HttpCommands:
         self.number += 1
         provider = self.scheme.participants[self.number % len(self.scheme.participants)]
         body = {"provider_id": str(provider.organisation_id), "message": f"Reminder {self.number}: evidence is due."}
+        sent = time.time_ns()  # the answer may reach this process after the update reaches a subscriber
         answer = self.http.post(
             f"/api/v1/schemes/{self.scheme.id}/quarters/{Quarter.Q1.value}/nudges", json=body, headers=self.headers
         )
-        returned = time.time_ns()
         answer.raise_for_status()
-        return int(answer.json()["position"]), returned
+        return int(answer.json()["position"]), sent
 
 
 class Broadcasts:
