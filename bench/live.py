@@ -169,7 +169,7 @@ def staged(settings: Settings, clients: int) -> Iterator[Stage]:
         def commands(corral: Corral) -> AbstractContextManager[Step]:
             if is_postgres(settings):
                 return nullcontext(InProcessCommands(churn))
-            return _over_http(corral, churn, issue_token(lead, secret, 120))
+            return _over_http(settings, corral, churn, issue_token(lead, secret, 120))
 
         baseline = BroadcastServer()
         stack.callback(baseline.stop)
@@ -194,10 +194,14 @@ def staged(settings: Settings, clients: int) -> Iterator[Stage]:
 
 
 @contextmanager
-def _over_http(corral: Corral, churn: Churn, token: str) -> Iterator[Step]:
-    """SQLite: the lead's nudges over HTTP to the server that owns the file."""
-    with httpx.Client(base_url=corral.http, timeout=30) as http:
-        yield HttpCommands(http, churn.scheme, token)
+def _over_http(settings: Settings, corral: Corral, churn: Churn, token: str) -> Iterator[Step]:
+    """SQLite: the lead's nudges over HTTP to the server that owns the file, whose log this process only reads."""
+    log = build_application(settings)
+    try:
+        with httpx.Client(base_url=corral.http, timeout=30) as http:
+            yield HttpCommands(http, churn.scheme, token, log)
+    finally:
+        log.close()
 
 
 def _account(app: Any, actor: Actor) -> Actor:

@@ -1,8 +1,9 @@
 """Driving a live-updates run: the commands that cause updates, one at a time on a fixed beat, and what the
 subscribers heard of them.
 
-A sample is (id, time ns): the log position and the moment the command returned (its event committed),
-or for the baseline a sequence number and the moment the driver asked for the broadcast.
+A sample is (id, time ns): the log position and the moment the command returned (its event committed), over
+HTTP (SQLite) the moment its event was made, just before the commit (the answer may arrive after the update); or for
+the baseline a sequence number and the moment the driver asked for the broadcast.
 """
 
 from __future__ import annotations
@@ -13,18 +14,22 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from eventsourcing.domain import DomainEvent
 from websockets.sync.client import ClientConnection
 
 from api.storage.settings import Settings
 from bench.live_peers import Subscribers, cpu_times, cpu_used
 from bench.stores import connect
 from bench.workload import BenchScheme, Churn
+from domain.application import Corral
 from domain.milestones import Quarter
 
 Step = Callable[[], tuple[int, int]]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class InProcessCommands:
@@ -39,10 +44,11 @@ class InProcessCommands:
 
 
 class HttpCommands:
-    """SQLite: one process owns the file, so the lead's nudges go through the server's HTTP API."""
+    """SQLite: one process owns the file, so the lead's nudges go through the server's HTTP API; a sample's time is
+    its event's own timestamp, read from the log: the answer may arrive after the update reaches a subscriber."""
 
-    def __init__(self, http: httpx.Client, scheme: BenchScheme, token: str) -> None:
-        self.http, self.scheme, self.number = http, scheme, 0
+    def __init__(self, http: httpx.Client, scheme: BenchScheme, token: str, log: Corral) -> None:
+        self.http, self.scheme, self.number, self.log = http, scheme, 0, log
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def __call__(self) -> tuple[int, int]:
@@ -52,9 +58,18 @@ class HttpCommands:
         answer = self.http.post(
             f"/api/v1/schemes/{self.scheme.id}/quarters/{Quarter.Q1.value}/nudges", json=body, headers=self.headers
         )
-        returned = time.time_ns()
         answer.raise_for_status()
-        return int(answer.json()["position"]), returned
+        position = int(answer.json()["position"])
+        return position, recorded_ns(self.log, position)
+
+
+def recorded_ns(app: Corral, position: int) -> int:
+    """The timestamp (ns since the epoch) of the event at `position` in the log, taken as it was made, before its
+    save committed."""
+    (notification,) = app.recorder.select_notifications(start=position, limit=1)
+    event = app.mapper.to_domain_event(notification)
+    assert isinstance(event, DomainEvent), event
+    return (event.timestamp - EPOCH) // timedelta(microseconds=1) * 1000
 
 
 class Broadcasts:

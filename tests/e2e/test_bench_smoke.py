@@ -95,13 +95,11 @@ def test_the_save_and_load_benchmarks_run_at_a_tiny_size(postgres_available: boo
 
 
 @pytest.mark.postgres
-def test_http_and_deadline_day_run_at_a_tiny_size_against_processes_on_postgresql(postgres_available: bool) -> None:
+def test_http_runs_at_a_tiny_size_against_processes_on_postgresql(postgres_available: bool) -> None:
     if not postgres_available:
         pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
     with postgres_store() as store:
         served = http.measure(store, rounds=2, reads=4, writes=4, clients=(1, 2), workers=(1, 2), processes=1)
-    with postgres_store() as store:
-        day = deadline.measure(store, seconds=3, organisations=2, workers=1)
     nothing = rebuild.RebuildRun((), (), ())
     text = report.render(
         [("Date", "today")], nothing, [], [], "python -m bench.run", [Section("HTTP", ["x"], [served])]
@@ -122,6 +120,15 @@ def test_http_and_deadline_day_run_at_a_tiny_size_against_processes_on_postgresq
         "http postgresql bare FastAPI POST /submissions p50 at 2 workers, 1 client",
     ]
     assert all(r.line() in text for r in results) and all(line in text for line in served.describe())
+
+
+@pytest.mark.postgres
+def test_deadline_day_runs_at_a_tiny_size_against_a_process_on_postgresql(postgres_available: bool) -> None:
+    if not postgres_available:
+        pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
+    with postgres_store() as store:
+        day = deadline.measure(store, seconds=1, organisations=2, workers=1)
+
     assert day.checks.passed and day.checks.acknowledged > 0 and sum(day.tally.errors.values()) == 0
     assert day.tally.push_latencies() and "| submit |" in "\n".join(day.lines())
 

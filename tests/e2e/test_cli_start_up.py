@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,12 +105,21 @@ def late_database(postgres_available: bool) -> Iterator[str]:
     run_as_admin(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def create_once_waited_for(log: Path, database: str, seconds: float = 60) -> None:
+    """Create the database once the server's log says it waits for it: a fixed delay could end before a loaded
+    machine has even started the server (or after `seconds`, when the test's checks will say what is missing)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not (log.exists() and "trying again in" in log.read_text(errors="replace")):
+        time.sleep(0.05)
+    run_as_admin(POSTGRES_URL, f"CREATE DATABASE {database}")
+
+
 def test_a_server_started_before_its_database_waits_for_it_and_becomes_ready(
     tmp_path: Path, late_database: str
 ) -> None:
     url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{late_database}"
     env = postgres_env(tmp_path, url, secret_key=SECRET)
-    created = threading.Timer(3.0, run_as_admin, [POSTGRES_URL, f"CREATE DATABASE {late_database}"])
+    created = threading.Thread(target=create_once_waited_for, args=[tmp_path / "serve.log", late_database])
     created.start()
     try:
         with running(corral(env, "serve", port=free_port(), ready="/readyz", log=tmp_path / "serve.log")):
