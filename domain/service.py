@@ -6,8 +6,8 @@ import functools
 import inspect
 import re
 import threading
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -16,10 +16,9 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import IntegrityError, Recording
 
 from domain.clock import Clock, UKClock
-from domain.errors import AlreadyExistsError, ConcurrentChangeError, DomainError, NotFoundError, StaleVersionError
-from domain.bringing_on import as_uuid
+from domain.errors import AlreadyExistsError, ConcurrentChangeError, NotFoundError, StaleVersionError
 from domain.repository import LogFollowingRepository
-from domain.scopes import ReadsMovedOn, command_scope, current_scope, reads_to_check
+from domain.scopes import command_scope
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -39,26 +38,10 @@ def require_version(aggregate: Aggregate, expected_version: int | None) -> None:
 
 
 def _in_command_scope(use_case: Callable[..., R]) -> Callable[..., R]:
-    """The use case in an optimistic scope of its own (domain/scopes.py), run again caught up with the log if what it
-    read moved on before it saved, or before it answered without saving; within another scope, in that one."""
-
     @functools.wraps(use_case)
-    def scoped(service: EventSourcedService, *args: Any, **kwargs: Any) -> R:
-        with command_scope(optimistic=True) as scope:
-            if scope is None:
-                return use_case(service, *args, **kwargs)
-            try:
-                result = use_case(service, *args, **kwargs)
-            except ReadsMovedOn:
-                pass
-            except DomainError:  # a refusal decided on what it read: it stands only if that did
-                if not scope.checking or service.repository.reads_stand(scope):
-                    raise
-            else:
-                if not scope.checking or service.repository.reads_stand(scope):
-                    return result
-            scope.again()
-            return use_case(service, *args, **kwargs)
+    def scoped(*args: Any, **kwargs: Any) -> R:
+        with command_scope():
+            return use_case(*args, **kwargs)
 
     return scoped
 
@@ -130,25 +113,11 @@ class EventSourcedService(Application[UUID]):
             else:
                 processing_event.collect_events(obj)
         processing_event.saved_kwargs.update(kwargs)
-        self._check_reads(len(processing_event.events))
         recordings = self._record(processing_event)
-        scope = current_scope()
-        if scope is not None:
-            scope.checked()  # the store found the reads stood, or there was nothing to check
         self._take_snapshots(processing_event)
         self._notify(recordings)
         self.recorded.set()
         return recordings
-
-    def _check_reads(self, events: int) -> None:
-        """Before a save whose reads stand on the cache as it was: unless the store checks them with the save (see
-        `checks_reads` of api/storage/event_store.py), read the log now; ReadsMovedOn if any of them moved on."""
-        checks = getattr(self.recorder, "checks_reads", None)
-        scope = current_scope()
-        if scope is None or reads_to_check() is None or (checks is not None and checks(events)):
-            return
-        if not self.repository.reads_stand(scope):
-            raise ReadsMovedOn("what this command read has changed since: it runs again")
 
     def _get(
         self,
@@ -190,18 +159,10 @@ class EventSourcedService(Application[UUID]):
     def _save(self, primary: Aggregate, *others: Aggregate | CanMutateAggregate[UUID]) -> Recorded:
         """Save the aggregates (or events already collected from them, in their order) in one transaction."""
         self.repository.refuse_shared(primary, *others)
-        saving = [as_uuid(_id_of(each)) for each in (primary, *others)]
-        number = self.repository.begin_saving(saving)
         try:
             recordings = self.save(primary, *others)
-        except (IntegrityError, ReadsMovedOn) as refusal:
-            scope = current_scope()
-            raced = scope is not None and self.repository.saved_alongside(saving, number, scope.saves_seen)
-            if isinstance(refusal, ReadsMovedOn) and not raced:
-                raise  # what it read moved on before it began (not by a save of this process since): it runs again
-            if raced and scope is not None:
-                scope.again()  # a concurrent change, named, not run again; what it loads next is caught up
-            self.repository.evict(*saving)
+        except IntegrityError:
+            self.repository.evict(*(_id_of(each) for each in (primary, *others)))
             raise ConcurrentChangeError("someone else changed this first: reload and try again") from None
         position = recordings[-1].notification.id if recordings else self.recorder.max_notification_id() or 0
         return Recorded(primary.id, primary.version, position)

@@ -111,20 +111,17 @@ class Driver:
         statement = prepared.on_server
         return prepared.rows(self.run(statement.execute, prepared.params(values), retry=True, on_server=statement))
 
-    def run(
-        self, sql: str, params: Any, *, retry: bool = False, on_server: OnServer | Sequence[OnServer] = ()
-    ) -> Sequence[Any]:
+    def run(self, sql: str, params: Any, *, retry: bool = False, on_server: OnServer | None = None) -> Sequence[Any]:
         """The rows of one statement (or batch of statements) in driver form, committed by the server as it runs;
-        the statements it EXECUTEs (`on_server`) are first prepared on the connection, once in its life."""
-        prepared = (on_server,) if isinstance(on_server, OnServer) else on_server
+        the statement it EXECUTEs (`on_server`) is first prepared on the connection, once in its life."""
         retried = False
         while True:
             conn = self.engine.raw_connection()
             cursor = None
             try:
                 cursor = conn.cursor()
-                for statement in prepared:
-                    _prepare(conn.info, cursor, statement)
+                if on_server is not None:
+                    _prepare(conn.info, cursor, on_server)
                 cursor.execute(sql, params)
                 return cursor.fetchall() if cursor.description is not None else []
             except self.errors as error:

@@ -20,9 +20,7 @@ from api.storage.driver import Driver, OnServer
 from api.storage.log_reads import BuiltOnceReads, as_bytes, stored_fields
 from api.storage.checkpoints import Checkpoints
 from api.storage.save_batches import SaveBatches
-from api.storage.read_checks import ReadCheck, refused_reads
 from domain.record import Checkpoint, Link
-from domain.scopes import Reads, ReadsMovedOn, reads_to_check
 from projections.connections import connection_options
 from projections.database import ping
 
@@ -51,20 +49,19 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         self.chain = Chain(self.events_record_cls.__table__, self.schema_name, raw_ids=sqlite)
         self.checkpoints = Checkpoints(self.events_table_name, self.schema_name)
         self.tables += [self.chain.table, self.checkpoints.table]
-        # the save's lock and NOTIFY, and the statement it runs prepared, by how many events, chained or not
+        # the save's batch and the statement it runs prepared, by how many events, chained or not
         self._saves: dict[tuple[int, bool], tuple[str, OnServer]] = {}
-        self._read_check = ReadCheck(self.chain.events_qualified)
         self._batches: SaveBatches | None = None
         driver = getattr(self.datastore, "driver", None)
         if driver is not None:
-            self._batches = SaveBatches(lambda events, reads: self._save_at_once(driver, events, reads), AT_ONCE_MAX)
+            self._batches = SaveBatches(lambda events: self._save_at_once(driver, events), AT_ONCE_MAX)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert in the caller's transaction if there is one, else in a transaction of its own: on PostgreSQL one
         batch of statements, one round trip (Chain.saving_sql)."""
         enclosing = transactions.get(None)
         if enclosing is None and self._batches is not None and 0 < len(stored_events) <= AT_ONCE_MAX:
-            return self._batches.save(stored_events, reads_to_check())
+            return self._batches.save(stored_events)
         if enclosing is None:
             return super().insert_events(stored_events, **kwargs)
         try:
@@ -73,32 +70,19 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
 
-    def checks_reads(self, events: int) -> bool:
-        """Whether a save of so many events, made now, has its reads checked by the server (see `_save_at_once`)."""
-        return self._batches is not None and transactions.get(None) is None and 0 < events <= AT_ONCE_MAX
-
-    def _save_at_once(self, driver: Driver, stored_events: Sequence[StoredEvent], reads: Reads | None) -> list[int]:
-        """PostgreSQL: lock, check the reads the save stands on (if any: ReadsMovedOn unless they stand), insert,
-        chain and NOTIFY in one round trip, committed by the server as one transaction, sent through the driver
-        itself."""
+    def _save_at_once(self, driver: Driver, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """PostgreSQL: lock, insert, chain and NOTIFY in one round trip, committed by the server as one transaction,
+        sent through the driver itself."""
         shape = (len(stored_events), self.chained)
         save = self._saves.get(shape)
         if save is None:
             lock, statement = self.chain.saving_sql(shape[0], self.channel_name, chained=self.chained)
-            save = self._saves[shape] = (lock, OnServer.of(statement, ["%s"] * statement.count("%s")))
-        lock, on_server = save
-        run = (on_server,) if reads is None else (self._read_check.on_server, on_server)
-        check, checked = ("", ()) if reads is None else (self._read_check.sql, self._read_check.params(reads))
+            on_server = OnServer.of(statement, ["%s"] * statement.count("%s"))
+            save = self._saves[shape] = (f"{lock}{on_server.execute}", on_server)
         try:
-            rows = driver.run(
-                f"{lock}{check}{on_server.execute}", (*checked, *driver_params(stored_events)), on_server=run
-            )
+            rows = driver.run(save[0], driver_params(stored_events), on_server=save[1])
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
-        except sqlalchemy.exc.DBAPIError as error:
-            if refused_reads(error.orig):
-                raise ReadsMovedOn("what this save's command read has changed since: it runs again") from error
-            raise
         positions = {(str(originator_id), version): position for position, originator_id, version in rows}
         return [positions[str(event.originator_id), event.originator_version] for event in stored_events]
 

@@ -1,27 +1,23 @@
 """Saves that arrive together go to the server together: the log's exclusive lock makes saves one at a time, each
 holding it through its commit, so threads of one process that save while another's save is under way wait, and the
-first of them then sends all their events in one transaction (one lock, one commit), checking what each of them
-read against the log before the batch (api/storage/read_checks.py). If that batch collides, or a read moved on, each save is sent again on its
-own, so each gets its own answer: saved, a conflict, or its reads moved on. Alone, a save goes straight through."""
+first of them then sends all their events in one transaction (one lock, one commit). If that batch collides, each
+save is sent again on its own, so each gets its own answer: saved, or a conflict. Alone, a save goes straight
+through."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from domain.scopes import Reads, ReadsMovedOn
-
-Send = Callable[[Sequence[StoredEvent], Reads | None], list[int]]
+Send = Callable[[Sequence[StoredEvent]], list[int]]
 
 
 @dataclass
 class _Waiting:
     events: Sequence[StoredEvent]
-    reads: Reads | None = None
     positions: list[int] = field(default_factory=list)
     error: BaseException | None = None
     finished: bool = False
@@ -41,10 +37,10 @@ class SaveBatches:
         self.pending: list[_Waiting] = []
         self.sending = False
 
-    def save(self, events: Sequence[StoredEvent], reads: Reads | None = None) -> list[int]:
+    def save(self, events: Sequence[StoredEvent]) -> list[int]:
         """The events' positions once committed (with whatever other saves were waiting); IntegrityError if they
-        collide with what is stored, ReadsMovedOn if the `reads` they stand on moved on."""
-        me = _Waiting(events, reads)
+        collide with what is stored."""
+        me = _Waiting(events)
         with self.turn:
             self.pending.append(me)
         while True:
@@ -74,7 +70,7 @@ class SaveBatches:
     def _send(self, batch: list[_Waiting]) -> None:
         try:
             if len(batch) == 1:
-                batch[0].positions = self.send(batch[0].events, batch[0].reads)
+                batch[0].positions = self.send(batch[0].events)
             else:
                 self._send_together(batch)
         except BaseException as error:  # noqa: BLE001 - each waiting save is answered with it
@@ -86,30 +82,16 @@ class SaveBatches:
                 waiting.finished = True
 
     def _send_together(self, batch: list[_Waiting]) -> None:
-        """All in one transaction; on a collision or a read moved on, each on its own."""
+        """All in one transaction; on a collision, each on its own."""
         try:
-            positions = self.send([event for waiting in batch for event in waiting.events], _all_reads(batch))
-        except (IntegrityError, ReadsMovedOn):
+            positions = self.send([event for waiting in batch for event in waiting.events])
+        except IntegrityError:
             for waiting in batch:
                 try:
-                    waiting.positions = self.send(waiting.events, waiting.reads)
-                except (IntegrityError, ReadsMovedOn) as error:
+                    waiting.positions = self.send(waiting.events)
+                except IntegrityError as error:
                     waiting.error = error
             return
         start = 0
         for waiting in batch:
             waiting.positions, start = positions[start : start + len(waiting.events)], start + len(waiting.events)
-
-
-def _all_reads(batch: list[_Waiting]) -> Reads | None:
-    """The reads of every save in the batch, each aggregate as read at the earliest position any of them read it at
-    (checked against the log before the batch: the batch's own writes are not checked against each other's reads,
-    as two saves racing never were)."""
-    reads = [waiting.reads for waiting in batch if waiting.reads is not None]
-    if not reads:
-        return None
-    merged: dict[UUID, int] = {}
-    for read in reads:
-        for aggregate_id, position in read.items():
-            merged[aggregate_id] = min(position, merged.get(aggregate_id, position))
-    return merged

@@ -10,7 +10,6 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from api.storage.save_batches import SaveBatches
-from domain.scopes import Reads, ReadsMovedOn
 
 
 def event(originator: uuid.UUID, version: int = 1) -> StoredEvent:
@@ -18,45 +17,37 @@ def event(originator: uuid.UUID, version: int = 1) -> StoredEvent:
 
 
 class Server:
-    """Stands for the log's one-at-a-time saves: numbers events in order, refuses a version already stored or a save
-    whose reads moved on, and can hold the first save until told to go on."""
+    """Stands for the log's one-at-a-time saves: numbers events in order, refuses a version already stored, and can
+    hold the first save until told to go on."""
 
     def __init__(self) -> None:
         self.stored: set[tuple[uuid.UUID, int]] = set()
-        self.log: list[uuid.UUID] = []  # each position's originator
         self.sends: list[int] = []
         self.position = 0
         self.first_arrived, self.go_on = threading.Event(), threading.Event()
 
-    def send(self, events: Sequence[StoredEvent], reads: Reads | None = None) -> list[int]:
+    def send(self, events: Sequence[StoredEvent]) -> list[int]:
         if not self.sends:
             self.first_arrived.set()
             self.go_on.wait(10)
         self.sends.append(len(events))
-        if reads is not None and any(
-            originator in reads and position > reads[originator] for position, originator in enumerate(self.log, 1)
-        ):
-            raise ReadsMovedOn("moved on")
         keys = [(e.originator_id, e.originator_version) for e in events]
         if any(key in self.stored for key in keys) or len(set(keys)) < len(keys):
             raise IntegrityError("duplicate key")
         self.stored.update(keys)  # type: ignore[arg-type]
-        self.log += [e.originator_id for e in events]
         positions = list(range(self.position + 1, self.position + 1 + len(events)))
         self.position += len(events)
         return positions
 
 
-def saved_in_threads(
-    batches: SaveBatches, server: Server, saves: list[list[StoredEvent]], reads: Sequence[Reads | None] = ()
-) -> list[object]:
+def saved_in_threads(batches: SaveBatches, server: Server, saves: list[list[StoredEvent]]) -> list[object]:
     """The first save is held at the server while the rest arrive; then all go on. Each save's answer."""
     answers: list[object] = [None] * len(saves)
 
     def save(n: int) -> None:
         try:
-            answers[n] = batches.save(saves[n], reads[n] if reads else None)
-        except (IntegrityError, ReadsMovedOn) as error:
+            answers[n] = batches.save(saves[n])
+        except IntegrityError as error:
             answers[n] = error
 
     first = threading.Thread(target=save, args=(0,))
@@ -95,20 +86,6 @@ def test_a_batch_that_collides_is_sent_again_save_by_save_so_only_the_colliding_
     assert answers[0] == [1] and isinstance(answers[2], IntegrityError)
     assert answers[1] == [2] and answers[3] == [3]
     assert server.sends == [1, 3, 1, 1, 1]
-
-
-def test_a_batch_one_of_whose_saves_read_what_moved_on_is_sent_again_save_by_save_so_only_that_one_runs_again() -> None:
-    server = Server()
-    batches = SaveBatches(server.send, max_events=10)
-    first, scheme, review = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    saves = [[event(first)], [event(uuid.uuid4())], [event(uuid.uuid4())]]
-    reads: list[Reads | None] = [None, {first: 0, scheme: 0}, {first: 1, review: 1}]
-
-    answers = saved_in_threads(batches, server, saves, reads)
-
-    assert answers[0] == [1] and isinstance(answers[1], ReadsMovedOn)  # it read `first` before position 1
-    assert answers[2] == [2]  # it stood on position 1, which holds `first`
-    assert server.sends == [1, 2, 1, 1]
 
 
 def test_a_save_on_its_own_goes_straight_through() -> None:
