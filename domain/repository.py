@@ -54,6 +54,7 @@ class LogFollowingRepository(Repository[UUID]):
     def __init__(self, *, recorder: ApplicationRecorder, mapper: Mapper[UUID], **kwargs: Any) -> None:
         super().__init__(fastforward=False, **kwargs)
         self.recorder, self.mapper = recorder, mapper
+        self.reads_whole = isinstance(recorder, ReadsWhole) and self.snapshot_store is not None
         self.position: int | None = None  # the log position every cached aggregate is current to
         self.absent: set[UUID] = set()
         self.lock = threading.RLock()
@@ -210,7 +211,8 @@ class LogFollowingRepository(Repository[UUID]):
         self, aggregate_id: UUID, version: int | None, projector_func: ProjectorFunction[Any, Any]
     ) -> Any:
         """As the library does; as it is now in one read, where the log can (domain/whole_reads.py)."""
-        if version is None and self.snapshot_store is not None and isinstance(self.recorder, ReadsWhole):
+        if version is None and self.reads_whole:
+            assert self.snapshot_store is not None
             return read_whole(aggregate_id, self.event_store, self.snapshot_store, projector_func)
         return super()._reconstruct_aggregate(aggregate_id, version, projector_func)
 

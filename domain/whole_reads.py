@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProjectorFunction
@@ -30,10 +30,10 @@ def read_whole(
     snapshots: EventStore[UUID],
     projector_func: ProjectorFunction[Any, Any],
 ) -> Any:
-    """The aggregate as it is now, from one read of `events`' recorder (a `ReadsWhole`); AggregateNotFoundError if
-    the store holds nothing of it."""
-    log = events.recorder
-    assert isinstance(log, ReadsWhole)
+    """The aggregate as it is now, from one read of `events`' recorder, which its caller found to be a `ReadsWhole`
+    (once, not at every read: the protocol's check costs more than the read's Python); AggregateNotFoundError if the
+    store holds nothing of it."""
+    log = cast(ReadsWhole, events.recorder)
     latest, after = log.select_latest(aggregate_id, snapshots.recorder)
     domain_events = chain(
         (snapshots.mapper.to_domain_event(stored) for stored in latest),
