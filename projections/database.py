@@ -247,8 +247,8 @@ class ViewDatabase:
     def advance(self, conn: Connection, moves: dict[str, tuple[int, int]], announce: bool = True) -> None:
         """Move each view's tracking row from the position its batch started at to the one it reached, failing the
         transaction (PositionMovedError) if another writer moved one meanwhile: in a `batch`, held back with a check
-        the server makes (see `advancing.position_check`), to lead the message that commits. Views that moved alike (the usual
-        batch) move in one statement.
+        the server makes (see `advancing.position_check`), to lead the message that commits. Views that moved alike
+        (the usual batch) move in one statement.
 
         On PostgreSQL the same statement announces each view's new position to listeners once the transaction commits
         (unless `announce` is False), as the payload `<view key> <position>` (see `read_announcement`)."""

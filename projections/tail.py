@@ -6,7 +6,8 @@ the driver on the client, the held statements go to the server with the next sta
 read), behind a BEGIN if none was sent yet; what is still held at the end goes as one message. A message of several
 statements with no BEGIN in it is one transaction on the server: it commits after the last, and nothing of it if one
 fails. So a batch whose handlers only write (the usual wake-up) is one round trip, its tracking update and its
-check included (see `advancing.position_check`); one that read mid-batch ends with its held statements and COMMIT together.
+check included (see `advancing.position_check`); one that read mid-batch ends with its held statements and COMMIT
+together.
 """
 
 from __future__ import annotations
@@ -210,6 +211,6 @@ def _rollback(fairy: Any) -> None:
 
 
 def moved(error: BaseException | None) -> bool:
-    """True when the server refused a tracking update's check (see `advancing.position_check`), whatever language it words
-    the rest of its message in."""
+    """True when the server refused a tracking update's check (see `advancing.position_check`), whatever language it
+    words the rest of its message in."""
     return isinstance(error, psycopg2.errors.InvalidTextRepresentation) and _REFUSAL.search(str(error)) is not None
