@@ -9,6 +9,9 @@ command scope (`command_scope`: a use case, or an HTTP request) the cache catche
 An aggregate the log has never mentioned is remembered as absent until an event for it appears, so a first
 submission does not look for a review that is not there yet on every call.
 
+Inside `at_hand_only()` (domain/scopes.py) a load that would read the store (to catch up, or an aggregate not
+cached) raises NotAtHandError instead: the HTTP access checks run on the event loop that way when they can.
+
 Cached aggregates are never changed in place: events from the log apply to a copy that replaces the entry, so a
 command may read a cached aggregate without copying it (`get(..., deepcopy_from_cache=False)`); one it will
 change is copied. The cache takes in only what the store says: an aggregate read from the store (and only while
@@ -35,7 +38,7 @@ from eventsourcing.application import (
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from domain.copies import copied
-from domain.scopes import current_scope, is_uncached
+from domain.scopes import current_scope, is_uncached, may_read_store
 from domain.whole_reads import ReadsWhole, read_whole
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,7 @@ class LogFollowingRepository(Repository[UUID]):
         if projector_func is project_aggregate:
             projector_func = mutated
         if version is not None or self.cache is None or is_uncached():
+            may_read_store()
             cached = self._cached_at(aggregate_id, version) if projector_func is mutated else None
             return self._reconstruct_aggregate(aggregate_id, version, projector_func) if cached is None else cached
         aggregate_id = _uuid(aggregate_id)  # the cache's key, as the log's events name it (not a str of it)
@@ -82,6 +86,7 @@ class LogFollowingRepository(Repository[UUID]):
         try:
             aggregate = self.cache.get(aggregate_id)
         except KeyError:
+            may_read_store()
             aggregate = self._load(aggregate_id, projector_func)
         else:
             self._refuse_changed(aggregate)
@@ -102,6 +107,7 @@ class LogFollowingRepository(Repository[UUID]):
         scope = current_scope()
         if scope is not None and scope.caught_up:
             return
+        may_read_store()
         with self.lock:
             start = self.position
             if start is None:  # the first catch-up starts from the log's head

@@ -1,5 +1,5 @@
-"""Where a load stands: in a command scope, whose loads catch the aggregate cache up with the log once, and whether
-loads go past the cache (see domain/repository.py)."""
+"""Where a load stands: in a command scope, whose loads catch the aggregate cache up with the log once, whether
+loads go past the cache, and whether they may read the store at all (see domain/repository.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ class Scope:
 
 _scope: ContextVar[Scope | None] = ContextVar("command_scope", default=None)
 _uncached: ContextVar[bool] = ContextVar("uncached", default=False)
+_at_hand: ContextVar[bool] = ContextVar("at_hand_only", default=False)
+
+
+class NotAtHandError(Exception):
+    """A load inside `at_hand_only()` would have had to read the store."""
 
 
 def current_scope() -> Scope | None:
@@ -53,3 +58,21 @@ def uncached() -> Iterator[None]:
         yield
     finally:
         _uncached.reset(token)
+
+
+@contextmanager
+def at_hand_only() -> Iterator[None]:
+    """Within this, a load uses only what the process holds (a cached aggregate, this scope having caught up) and
+    raises NotAtHandError where it would read the store: so a check can run where waiting on the database must not,
+    on an event loop, and run again where it may wait if it has to."""
+    token = _at_hand.set(True)
+    try:
+        yield
+    finally:
+        _at_hand.reset(token)
+
+
+def may_read_store() -> None:
+    """NotAtHandError inside `at_hand_only()`; nothing otherwise. Called where a load is about to read the store."""
+    if _at_hand.get():
+        raise NotAtHandError

@@ -22,7 +22,7 @@ from domain.milestones import Quarter
 from domain.programme import Programme
 from domain.quarter_review import QuarterReview
 from domain.repository import SharedAggregateChangedError
-from domain.scopes import command_scope
+from domain.scopes import NotAtHandError, at_hand_only, command_scope
 from tests.builders import ACUTE, COMMISSIONER, COMMUNITY_ID, narrative
 from tests.integration.given import agreed_scheme
 
@@ -229,3 +229,25 @@ def test_a_snapshot_is_never_taken_of_a_cached_aggregate_a_command_changed_in_pl
     rebuilt = app.repository._reconstruct_aggregate(review_id, 4, repository.mutated)  # noqa: SLF001
     assert snapshot.originator_version == 4 and snapshot.state == type(snapshot).take(rebuilt).state
     assert app._read(QuarterReview, review_id).version == 4  # the changed copy left the cache; read afresh
+
+
+def test_a_check_at_hand_uses_only_what_this_process_holds_and_says_when_it_would_read_the_store(
+    app: Corral, other: Corral
+) -> None:
+    agreed = agreed_scheme(app)
+    app.scheme(agreed.scheme_id)  # cached here
+    with command_scope():
+        with at_hand_only(), pytest.raises(NotAtHandError):
+            app.scheme(agreed.scheme_id)  # this scope has not caught up with the log yet
+        app.programme(agreed.programme_id)  # caught up now
+        with pytest.raises(NotFoundError):
+            app.quarter_review(agreed.scheme_id, Quarter.Q2)  # looked for, and remembered as absent
+        with at_hand_only():
+            assert app.scheme(agreed.scheme_id).id == agreed.scheme_id
+            with pytest.raises(NotFoundError):
+                app.quarter_review(agreed.scheme_id, Quarter.Q2)  # known without the store
+            with pytest.raises(NotAtHandError):
+                app.submission(uuid4())  # never looked for: only the store can say
+    other.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "Your evidence is due on Friday.")
+    with command_scope(), at_hand_only(), pytest.raises(NotAtHandError):
+        app.quarter_review(agreed.scheme_id, Quarter.Q1)  # a new scope must catch up before it may say anything
