@@ -17,6 +17,7 @@ from rich.text import Text
 from api.storage import projector_lock
 from api import heap
 from api.cli.operator import operator
+from api.cli.outboxes import show_outbox, show_webhook_outbox
 from api.cli.parsers import parser
 from api.cli.starting import check_before_starting, for_command, read_settings
 from api.observability import logs
@@ -210,8 +211,6 @@ def _rebuild(app: Any, projections: list[Any]) -> int:
 
 def _status(app: Any, projections: list[Any]) -> int:
     """Each view's position, lag and fault; exits STUCK if any view is stuck, BEHIND if any lags, else 0."""
-    from api.cli.show import show_outbox, show_webhook_outbox
-
     table = Table(title="Views")
     for heading in ("view", "position", "log head", "lag (events)", "lag (seconds)", "fault"):
         table.add_column(heading)
