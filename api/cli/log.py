@@ -21,19 +21,6 @@ BROKEN = 1  # the chain does not hold, or events are not chained yet
 REFUSED = 2  # a checkpoint file or key that cannot be trusted
 
 
-def add_parsers(commands: Any) -> None:
-    """`corral log verify|checkpoint|key|chain`."""
-    log = commands.add_parser("log", help="prove the event log was not rewritten: its hash chain and checkpoints")
-    actions = log.add_subparsers(dest="action", required=True)
-    verify_ = actions.add_parser("verify", help="recompute the chain; non-zero exit and the first break on any change")
-    verify_.add_argument("--checkpoint", type=Path, help="a checkpoint file: prove nothing before it was rewritten")
-    verify_.add_argument("--key", type=Path, help="the published verify key (PEM); default: this server's own")
-    checkpoint = actions.add_parser("checkpoint", help="export the chain's head, signed, as a small file to keep")
-    checkpoint.add_argument("--out", type=Path, help="the file to write (default corral-checkpoint-POSITION.json)")
-    actions.add_parser("key", help="print the verify key (PEM) to publish")
-    actions.add_parser("chain", help="chain the events recorded before the chain existed (once, after upgrading)")
-
-
 def run(console: Console, args: argparse.Namespace, settings: Settings) -> int:
     """Run one `corral log` action."""
     try:

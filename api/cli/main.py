@@ -1,4 +1,6 @@
-"""The `corral` command line."""
+"""The `corral` command line. Each command imports what only it needs when it runs (the options are all in
+`api.cli.parsers`), so that `corral projections status` never loads FastAPI, openpyxl or the demo: every start of a
+command pays for what it imports."""
 
 from __future__ import annotations
 
@@ -12,20 +14,18 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
-from api.storage.attachments import AttachmentStore
 from api.storage import projector_lock
 from api import heap
-from api.cli import log, payments, users
-from api.cli.demo import load_demo
+from api.cli.operator import operator
+from api.cli.outboxes import show_outbox, show_webhook_outbox
+from api.cli.parsers import parser
 from api.cli.starting import check_before_starting, for_command, read_settings
 from api.observability import logs
 from api.observability.workers import sharing_metrics
 from api.storage.settings import Settings, masked
 from api.storage.start_up import CannotStartError
-from api.cli.show import show_outbox, show_programme, show_trust, show_webhook_outbox
 from api.storage.proof import UnchainedLogError
 from api.storage.wiring import build_application, build_duties, build_views, start_beside
-from api.http.errors import organisation_names, sentence
 from domain.errors import DomainError
 from domain.organisation import OrganisationKind, Sector
 from projections import maintenance, pruning
@@ -47,48 +47,6 @@ BEHIND = 1
 STUCK = 3
 
 
-def parser() -> argparse.ArgumentParser:
-    """Every command and its options."""
-    root = argparse.ArgumentParser(prog="corral", description="Shared CQUIN schemes, event-sourced.")
-    commands = root.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="load the demo data (safe to run again) and bring the views up to date")
-    show = commands.add_parser("show", help="print a demo table from the views")
-    show.add_argument("what", choices=["trust", "programme"], help="trust: seed 000's Q1-Q4 table; programme: seed 004")
-    show.add_argument("--year", type=int, default=2017, help="contract year for `show trust` (default 2017)")
-    serve = commands.add_parser("serve", help="serve the HTTP API (and, on SQLite, project in the same process)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL only)")
-    projector = commands.add_parser(
-        "projector", help="keep the views up to date until stopped (one active per database)"
-    )
-    projector.add_argument(
-        "--metrics-port", type=int, help="serve /metrics for Prometheus on this port (default: none)"
-    )
-    projector.add_argument("--metrics-host", default="127.0.0.1", help="the address /metrics listens on")
-    organisations = commands.add_parser("organisations", help="commissioners and providers")
-    register = organisations.add_subparsers(dest="action", required=True).add_parser("add", help="register one")
-    register.add_argument("code", help="its ODS or local code, e.g. RA9")
-    register.add_argument("--name", required=True)
-    register.add_argument("--kind", required=True, choices=[k.value for k in OrganisationKind])
-    register.add_argument(
-        "--sector", required=True, choices=[s.value for s in Sector], help="a provider's or a commissioner's sector"
-    )
-    users.add_parsers(commands)
-    log.add_parsers(commands)
-    payments.add_parsers(commands)
-    views = commands.add_parser("projections", help="look after the views")
-    actions = views.add_subparsers(dest="action", required=True)
-    rebuild = actions.add_parser("rebuild", help="drop and rebuild a view (default: all) from the whole log")
-    rebuild.add_argument("name", nargs="?")
-    actions.add_parser("status", help="each view's position and lag behind the log")
-    verify = actions.add_parser("verify", help="rebuild into scratch tables and compare; non-zero exit on a difference")
-    verify.add_argument("name", nargs="?")
-    prune = actions.add_parser("prune", help="drop the tables of view versions this release does not know")
-    prune.add_argument("--dry-run", action="store_true", help="list what would be dropped, and drop nothing")
-    return root
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one `corral` command."""
     args = parser().parse_args(argv)
@@ -101,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"Corral cannot start: {error}", markup=False)
         return 2
     if args.command == "log":
+        from api.cli import log
+
         return log.run(console, args, settings)
     try:
         if args.command == "serve":
@@ -115,20 +75,28 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(app, projections, settings)
         if args.command == "show":
+            from api.cli.show import show_programme, show_trust
+
             _catch_up_unless_served(app, projections, settings, "corral show")
             view = view_of(projections, ProgressView)
             return show_trust(console, view, args.year) if args.what == "trust" else show_programme(console, view)
         if args.command == "payments":
+            from api.cli import payments
+
             _catch_up_unless_served(app, projections, settings, "corral payments")
             return payments.run(console, view_of(projections, ProgressView), args)
         if args.command == "projector":
             return _projector(app, projections, settings, args)
         if args.command == "users":
+            from api.cli import users
+
             return users.run(console, app, args, settings)
         if args.command == "organisations":
             return _add_organisation(app, args)
         return _projections(args, app, database, projections, settings)
     except DomainError as error:
+        from api.http.errors import organisation_names, sentence  # FastAPI's, for a refusal only
+
         console.print(sentence(error.described(organisation_names(app))), markup=False)
         return 2
     except LookupError as error:
@@ -170,12 +138,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _add_organisation(app: Any, args: argparse.Namespace) -> int:
     sector = Sector(args.sector)
-    recorded = app.register_organisation(users.operator(), args.code, args.name, OrganisationKind(args.kind), sector)
+    recorded = app.register_organisation(operator(), args.code, args.name, OrganisationKind(args.kind), sector)
     console.print(f"registered {args.kind} {args.name} ({sector.label}; code {args.code}, id {recorded.id})")
     return 0
 
 
 def _demo(app: Any, projections: list[Any], settings: Settings) -> int:
+    from api.cli.demo import load_demo
+    from api.storage.attachments import AttachmentStore
+
     for name, loaded in load_demo(app, AttachmentStore.of(settings)).items():
         console.print(f"{'loaded' if loaded else 'already loaded'}: {name}")
     _catch_up_unless_served(app, projections, settings, "corral demo")

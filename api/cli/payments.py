@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -20,19 +19,6 @@ from projections.progress.queries import every_programme, organisation_names, re
 from projections.progress.view import ProgressView
 
 FORMATS = {".csv": Format.CSV, ".xlsx": Format.XLSX}
-
-
-def add_parsers(commands: Any) -> None:
-    """`corral payments replay --rules VERSION [--programme ID] [--out FILE]`."""
-    payments = commands.add_parser("payments", help="the programmes' money").add_subparsers(
-        dest="action", required=True
-    )
-    replaying = payments.add_parser(
-        "replay", help="recompute every provider's money under another version of the payment rules, recording nothing"
-    )
-    replaying.add_argument("--rules", required=True, help="a published version, e.g. partial-60")
-    replaying.add_argument("--programme", help="one programme's id (default: every programme)")
-    replaying.add_argument("--out", type=Path, help="also export the table to FILE.csv or FILE.xlsx")
 
 
 def run(console: Console, view: ProgressView, args: argparse.Namespace) -> int:

@@ -10,34 +10,13 @@ from typing import Any
 
 from rich.console import Console
 
+from api.cli.operator import operator
 from api.http.links import link_address, link_mailed, new_link
 from api.http.passwords import chosen_password_hash
 from api.storage.settings import Settings
 from domain import ids
-from domain.account_rules import ROLES_BY_KIND, named
-from domain.actors import Actor, Role
-
-ROLES = sorted({r.value for roles in ROLES_BY_KIND.values() for r in roles})
-
-
-def operator() -> Actor:
-    """Whoever runs the CLI on the server is the platform operator, named in the audit trail by their login."""
-    return Actor.operator(getpass.getuser())
-
-
-def add_parsers(commands: Any) -> None:
-    """`corral users add` and `corral users invite`, with the options they share."""
-    users = commands.add_parser("users", help="user accounts").add_subparsers(dest="action", required=True)
-    add = users.add_parser("add", help="open an account; the password is read from standard input or a prompt")
-    invite = users.add_parser(
-        "invite", help="open an account with no password; the user gets a link to choose one (printed without SMTP)"
-    )
-    for command in (add, invite):
-        command.add_argument("username")
-        command.add_argument("--organisation", required=True, help="the organisation's code, e.g. SDHFT")
-        command.add_argument("--role", required=True, choices=ROLES)
-        command.add_argument("--name", default="", help="the name others see beside the username, e.g. 'Priya Shah'")
-        command.add_argument("--email", default="", help="the user's email address")
+from domain.account_rules import named
+from domain.actors import Role
 
 
 def run(console: Console, app: Any, args: argparse.Namespace, settings: Settings) -> int:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-from weasyprint import HTML
-
 from web.packs.contents import PackContents
 from web.pages.rendering import environment
 
@@ -16,7 +14,11 @@ def pack_html(pack: PackContents) -> str:
 
 
 def pack_pdf(pack: PackContents) -> bytes:
-    """The PDF; its dates come from the record and its identifier from what it is, so it never changes."""
+    """The PDF; its dates come from the record and its identifier from what it is, so it never changes. WeasyPrint
+    is imported here, at the first pack rendered: loading it and its text libraries takes about half a second, which
+    a server that never renders a pack (and every `corral serve` the tests start) need not pay."""
+    from weasyprint import HTML
+
     part = str(pack.part_of or "whole")
     identity = f"{pack.scheme_id}/{pack.quarter.value}/{pack.number}/{part}".encode()
     pdf: bytes = HTML(string=pack_html(pack)).write_pdf(pdf_identifier=hashlib.sha256(identity).digest()[:16])
