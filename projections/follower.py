@@ -7,6 +7,9 @@ never ahead of what a read of any view shows) and hands them to `deliver` on the
 order, a batch at a time, waiting for each before the next. Any further channels (`also`) are LISTENed on the same
 connection, and what they carry is handed over ahead of any row handed over after it.
 
+Before it reads, it asks `passes` (on the event loop) whether anyone there needs the rows: while no one does (no
+socket is open), the position moves on unread, which spares the process a read and a hand-over at every commit.
+
 Nothing here knows of websockets: the live fan-out (api/live/hub.py) gives the callbacks.
 """
 
@@ -16,7 +19,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable, Collection, Coroutine, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.engine import Connection
@@ -29,15 +32,18 @@ from projections.view import View
 log = logging.getLogger("corral.live")
 
 BATCH = 1000
+T = TypeVar("T")
 
 Deliver = Callable[[list[Any], int], Coroutine[Any, Any, None]]  # the rows, and the position they reach
 Heard = Callable[[list[str]], None]  # the payloads heard on one of the further channels
+Passes = Callable[[int], Coroutine[Any, Any, bool]]  # True: it moved on to the position, no rows needed
 
 
 class Follower:
     """Follows the views: `deliver` takes each batch of audit rows naming a programme (or of an `unscoped`
-    aggregate type, which names none), each of `also`'s callbacks what its channel carried, and `resumed` runs
-    whenever it starts listening again, when it may have missed some of those."""
+    aggregate type, which names none), unless `passes` moved on to where they reach without them; each of `also`'s
+    callbacks what its channel carried, and `resumed` runs whenever it starts listening again, when it may have
+    missed some of those."""
 
     def __init__(
         self,
@@ -48,8 +54,9 @@ class Follower:
         unscoped: Collection[str] = (),
         also: Mapping[str, Heard] | None = None,
         resumed: Callable[[], Coroutine[Any, Any, None]] | None = None,
+        passes: Passes | None = None,
     ) -> None:
-        self.audit, self.views, self.deliver = audit, list(views), deliver
+        self.audit, self.views, self.deliver, self.passes = audit, list(views), deliver, passes
         self.also, self.resumed = dict(also or {}), resumed
         self.stopping = Stopping()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -118,19 +125,26 @@ class Follower:
         return positions | {view: position for view, position in read if view in positions}
 
     def _hand_over(self, reader: Connection, delivered: int, committed: int) -> int:
-        """Pass every row committed since `delivered` to the event loop; returns the position handed over."""
+        """Pass every row committed since `delivered` to the event loop, unless no one there needs them; returns the
+        position handed over."""
+        if delivered < committed and self.passes is not None and self._on_loop(self.passes(committed)):
+            return committed
         while delivered < committed:
             rows = self._new_rows(reader, delivered, committed)
             reached = rows[-1].position if len(rows) == BATCH else committed
-            handed = asyncio.run_coroutine_threadsafe(self.deliver(rows, reached), self._running_loop())
-            while not self.stopping.is_set():
-                try:
-                    handed.result(timeout=1.0)
-                    break
-                except TimeoutError:
-                    continue
+            self._on_loop(self.deliver(rows, reached))
             delivered = reached
         return delivered
+
+    def _on_loop(self, work: Coroutine[Any, Any, T]) -> T | None:
+        """What the work gives, run on the event loop, waited for (None if stopped meanwhile)."""
+        handed = asyncio.run_coroutine_threadsafe(work, self._running_loop())
+        while not self.stopping.is_set():
+            try:
+                return handed.result(timeout=1.0)
+            except TimeoutError:
+                continue
+        return None
 
     def _new_rows(self, reader: Connection, after: int, until: int) -> list[Any]:
         try:

@@ -75,6 +75,7 @@ class Hub:
             unscoped=sorted(ACCOUNTS),  # an account's or client's changes name no programme, and may close its sockets
             also={revocations.channel: self._signed_out},
             resumed=self._resumed,
+            passes=self.pass_unwatched,
         )
         self._sign_outs: dict[str, None] = {}  # recent ones, oldest first: for a socket checked just before one
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -176,6 +177,18 @@ class Hub:
         subscription = client.subscriptions.pop(name, None)
         if subscription is not None:
             self._unindex(subscription)
+
+    async def pass_unwatched(self, position: int) -> bool:
+        """With no socket open, no one here needs the rows up to `position`: move on to it without them, and True.
+        Whatever they changed of access may have changed what admissions remember, so that is forgotten; a client
+        that connects later and resumes from before `position` is replayed what it missed from the view."""
+        if self.clients:
+            return False
+        self.epoch += 1
+        self.admissions.access_changed()
+        self.delivered = max(self.delivered, position)
+        self.waits.advance(self.delivered)
+        return True
 
     async def deliver(self, rows: Sequence[Any], position: int) -> None:
         """Offer each committed row to the subscriptions it concerns: whether a topic covers it, and its

@@ -21,6 +21,7 @@ from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from domain.milestones import Quarter
+from projections.follower import Follower
 from tests.conftest import _postgres_dsn
 from tests.builders import (
     ACUTE,
@@ -410,6 +411,48 @@ def test_updates_keep_coming_after_the_listening_connection_is_killed(world: Wor
             assert (await next_of(gill))["position"] == submitted["position"]
 
     run(scenario())
+
+
+@both_send_paths()
+def test_while_no_socket_is_open_no_rows_are_read_and_a_client_that_comes_back_hears_all_it_missed(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[tuple[int, int]] = []
+    read_rows = Follower._new_rows
+
+    def counted(follower: Follower, reader: Any, after: int, until: int) -> list[Any]:
+        reads.append((after, until))
+        return read_rows(follower, reader, after, until)
+
+    monkeypatch.setattr(Follower, "_new_rows", counted)
+    hub = world.server.app.state.hub
+
+    async def scenario() -> None:
+        before = hub.delivered
+        missed = [await world.submit("colin"), await world.nudge(COMMUNITY_ID)]
+        await delivered_to(hub, missed[-1]["position"])
+        assert reads == []  # no one to hand them to
+
+        async with world.live("alice") as alice:
+            await alice.subscribe(f"board:{world.scheme_id}:Q1", after=before)
+            await next_of(alice, "subscribed")
+            replayed = [await next_of(alice) for _ in range(3)]  # colin's evidence, the quarter opened, the nudge
+            live = await world.submit("alice")
+            heard = await next_of(alice)
+
+        positions = [m["position"] for m in replayed]
+        assert positions == sorted(set(positions)) and {m["position"] for m in missed} <= set(positions)
+        assert heard["position"] == live["position"] and reads  # read once someone listens
+
+    run(scenario())
+
+
+async def delivered_to(hub: Any, position: int, timeout: float = 10.0) -> None:
+    """Wait until the server's live hub has moved on to `position`."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while hub.delivered < position:
+        assert asyncio.get_running_loop().time() < deadline, f"the hub stayed at {hub.delivered}, short of {position}"
+        await asyncio.sleep(0.02)
 
 
 def kill_listeners(channel: str) -> int:
