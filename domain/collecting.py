@@ -120,8 +120,8 @@ class EvidenceService(ReadService, UploadService):
         scheme = self._read(Scheme, scheme_id)
         milestone = scheme.milestone_for(provider_id, milestone_code)
         today = self.clock.today()
-        review = self._find(QuarterReview, ids.quarter_review_id(scheme_id, milestone.quarter))
-        submission = self._find(Submission, ids.submission_id(scheme_id, milestone_code, provider_id))
+        review = self._find(QuarterReview, ids.quarter_review_id(scheme_id, milestone.quarter), to_change=False)
+        submission = self._find(Submission, ids.submission_id(scheme_id, milestone_code, provider_id), to_change=False)
         if not reminder_due(milestone.due, today) or (review is not None and review.status is ReviewStatus.CLOSED):
             return None
         if submission is not None and submission.status not in AWAITING_EVIDENCE:
@@ -133,7 +133,7 @@ class EvidenceService(ReadService, UploadService):
             return None
 
     def _require_quarter_open(self, scheme_id: UUID, quarter: Quarter) -> None:
-        review = self._find(QuarterReview, ids.quarter_review_id(scheme_id, quarter))
+        review = self._find(QuarterReview, ids.quarter_review_id(scheme_id, quarter), to_change=False)
         if review is not None:
             review.require_open()
 

@@ -27,6 +27,14 @@ class ReadService(EventSourcedService):
         """A programme, optionally as it was at a version."""
         return self._get(Programme, programme_id, version)
 
+    def programme_to_read(self, programme_id: UUID) -> Programme:
+        """A programme as the cache holds it, to read only (no copy is made), or NotFoundError."""
+        return self._read(Programme, programme_id)
+
+    def scheme_to_read(self, scheme_id: UUID) -> Scheme:
+        """A scheme as the cache holds it, to read only (no copy is made), or NotFoundError."""
+        return self._read(Scheme, scheme_id)
+
     def scheme(self, scheme_id: UUID, version: int | None = None) -> Scheme:
         """A scheme, optionally as it was at a version."""
         return self._get(Scheme, scheme_id, version)

@@ -22,7 +22,7 @@ def may_know_programme(corral: Corral, actor: Actor, programme_id: UUID) -> None
     """NotFoundError, as if it did not exist, unless the actor is of the programme's commissioner or its providers
     (an auditor: only if granted it)."""
     try:
-        programme = corral.programme(programme_id)
+        programme = corral.programme_to_read(programme_id)
     except NotFoundError:
         raise unseen("programme with that id") from None
     commissioning = (
@@ -74,8 +74,12 @@ def commissioned_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> Scheme
 
 
 def may_know_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> None:
-    """NotFoundError, as if it did not exist, unless the actor may read its terms (a provider left out may not)."""
-    readable_scheme(corral, actor, scheme_id)
+    """NotFoundError, as if it did not exist, unless the actor may read its terms (a provider left out may not): the
+    cached scheme read, not a copy of it (a check of every request to a scheme's routes)."""
+    try:
+        may_read_terms(actor, corral.scheme_to_read(scheme_id))
+    except NotFoundError:
+        raise unseen("scheme with that id") from None
 
 
 def may_read_assessments(corral: Corral, actor: Actor, scheme_id: UUID, provider_id: UUID) -> None:

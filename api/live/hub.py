@@ -159,11 +159,9 @@ class Hub:
                 if client.subscriptions.get(name) is not subscription:
                     return  # dropped meanwhile
             if too_far or len(missed) > most:
-                missed = self._resync(
-                    subscription, until, f"more than {most if not too_far else window} changes were missed"
-                )
+                missed = subscription.resync(until, f"more than {most if not too_far else window} changes were missed")
             elif budget == 0 or len(missed) > budget:
-                missed = self._resync(subscription, until, "this connection has been replayed too much lately")
+                missed = subscription.resync(until, "this connection has been replayed too much lately")
             else:
                 client.replays.take(len(missed))
         held, subscription.buffer = subscription.buffer or [], None  # what arrived live while the replay was read
@@ -179,9 +177,8 @@ class Hub:
             self._unindex(subscription)
 
     async def pass_unwatched(self, position: int) -> bool:
-        """With no socket open, no one here needs the rows up to `position`: move on to it without them, and True.
-        Whatever they changed of access may have changed what admissions remember, so that is forgotten; a client
-        that connects later and resumes from before `position` is replayed what it missed from the view."""
+        """With no socket open, no one needs the rows up to `position`: move on without them (forgetting what admissions
+        remember, as access may have changed), and True. A client resuming from before it is replayed from the view."""
         if self.clients:
             return False
         self.epoch += 1
@@ -288,14 +285,6 @@ class Hub:
                 topics.pop(subscription.topic, None)
             if not topics:
                 self.by_programme.pop(programme_id, None)
-
-    def _resync(self, subscription: Subscription, position: int, why: str) -> list[Any]:
-        """Tell the client to read the page again instead of replaying; nothing to replay."""
-        subscription.last_sent = position
-        reason = f"{why}: read the page again over HTTP"
-        message = {"type": "resync", "topic": subscription.topic.name, "position": position, "reason": reason}
-        subscription.client.put(json.dumps(message))
-        return []
 
     async def _beat(self) -> None:
         while True:

@@ -11,9 +11,11 @@ rather than allowed to hold the others back.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from api.live.limits import Allowance, LiveLimits
 from api.live.topics import Topic
@@ -63,6 +65,14 @@ class Subscription:
         elif position > self.last_sent:
             self.last_sent = position
             self.client.put(message)
+
+    def resync(self, position: int, why: str) -> list[Any]:
+        """Tell the client to read the page again instead of replaying; nothing to replay."""
+        self.last_sent = position
+        reason = f"{why}: read the page again over HTTP"
+        message = {"type": "resync", "topic": self.topic.name, "position": position, "reason": reason}
+        self.client.put(json.dumps(message))
+        return []
 
 
 @dataclass(eq=False)
