@@ -48,6 +48,7 @@ async def live(websocket: WebSocket) -> None:
     origin = websocket.headers.get("origin")
     if origin is not None and origin not in settings.allowed_origins:
         return await _deny(websocket, 403, f"pages from {origin} may not open live updates")
+    hub.admitting += 1  # so the hub reads what commits meanwhile, and moves the epoch only when access may change
     try:
         while True:  # checked again if access changed meanwhile: the hub's re-check may not have seen this socket
             epoch = hub.epoch
@@ -61,6 +62,8 @@ async def live(websocket: WebSocket) -> None:
         return await _deny(websocket, 401, str(error))
     except TooManySocketsError as error:
         return await _deny(websocket, 429, str(error))
+    finally:
+        hub.admitting -= 1
     LIVE_CONNECTIONS.inc()
     try:
         await websocket.accept()

@@ -62,7 +62,7 @@ class Hub:
         self.admissions = Admissions(corral, revocations, self.readings)
         self.chunk = max(1, limits.queue_size // 8)  # rows offered between pauses that let backlogs drain
         self.idle_beats = max(1, round(limits.idle_seconds / limits.heartbeat_seconds))
-        self.delivered = 0
+        self.delivered, self.admitting = 0, 0  # admitting: sockets still in their handshake, which count as watching
         self.epoch = 0  # moves at every change that may take access away: a check made across one is made again
         self.clients: set[Client] = set()
         self.by_programme: dict[str, dict[Topic, set[Subscription]]] = {}
@@ -177,9 +177,9 @@ class Hub:
             self._unindex(subscription)
 
     async def pass_unwatched(self, position: int) -> bool:
-        """With no socket open, no one needs the rows up to `position`: move on without them (forgetting what admissions
+        """With no socket open or opening, no one needs the rows up to `position`: move on without them (forgetting what admissions
         remember, as access may have changed), and True. A client resuming from before it is replayed from the view."""
-        if self.clients:
+        if self.clients or self.admitting:
             return False
         self.epoch += 1
         self.admissions.access_changed()

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from api.live.client import LiveClient
 from api.http.security import hash_password
@@ -18,7 +18,7 @@ from domain.actors import Actor, Role
 from domain.milestones import Quarter
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMUNITY_ID, narrative_milestone, terms
 from tests.e2e.serving import run
-from tests.e2e.test_live import World, both_send_paths, next_of, ping, send_path, world_on
+from tests.e2e.test_live import World, both_send_paths, delivered_to, next_of, ping, send_path, world_on
 from tests.integration.given import signed_by_everyone
 
 ACUTE_ADMIN = Actor("acute.admin", ACUTE_ID, Role.ADMINISTRATOR)
@@ -188,3 +188,19 @@ def test_a_provider_left_out_of_a_scheme_by_an_agreed_variation_stops_hearing_it
 
     of_the_scheme = [m for m in heard if m["type"] == "update" and m["change"]["scheme_id"] == str(world.scheme_id)]
     assert [m for m in of_the_scheme if m["position"] >= agreed_at] == []
+
+
+@both_send_paths()
+def test_an_account_disabled_while_none_of_its_sockets_was_open_cannot_open_one_again(world: World) -> None:
+    corral, hub = world.server.app.state.corral, world.server.app.state.hub
+
+    async def scenario() -> int:
+        async with world.live("alice") as alice:  # her token's actor is remembered by the server now
+            await lead_watching_colins_evidence(world, alice)
+        disabled = await asyncio.to_thread(corral.disable_user, ACUTE_ADMIN, "alice", "Left the trust in March.")
+        await delivered_to(hub, disabled.position)  # moved on while no socket was open
+        with pytest.raises(InvalidStatus) as refused:
+            await world.live("alice").connect()
+        return refused.value.response.status_code
+
+    assert run(scenario()) == 401
