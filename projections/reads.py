@@ -79,11 +79,6 @@ class SharedReads:
             if idle:
                 self._close()
 
-    def holds(self, engine: Engine) -> bool:
-        """Whether a connection to `engine` is checked out for the scope now."""
-        with self._lock:
-            return engine in self._open
-
     def put_back(self) -> None:
         """Return the connections to their pools while no read uses them (a request about to wait); the next read
         checks one out again."""
@@ -118,12 +113,6 @@ def sharing_reads() -> Iterator[SharedReads]:
     finally:
         _shared.reset(token)
         shared.end()
-
-
-def holds_read(engine: Engine) -> bool:
-    """Whether this context's scope holds a connection to `engine` now (checked out by an earlier read)."""
-    shared = _shared.get()
-    return shared is not None and shared.holds(engine)
 
 
 def put_back_reads() -> None:

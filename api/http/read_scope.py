@@ -1,8 +1,7 @@
 """Each HTTP request's scope, set up by one ASGI middleware: its reads of the views share one connection, and its
 aggregate loads catch the cache up with the event log once.
 
-- One connection for all its reads: the access checks and the views (the token's revocation check, asked first of
-  all, takes one of its own on PostgreSQL and returns it at once: api/storage/revocations.py). It is checked out
+- One connection for all its reads: the token's revocation check, the access checks and the views. It is checked out
   at the request's first read, on whichever thread makes it, and returned as the answer starts (a read made while a
   body streams checks one out again), or once the request ends (see projections/reads.py). On SQLite, where reads and
   writes share one pool, reads are not shared: a request holding a read connection while it waits for a write one

@@ -20,7 +20,7 @@ from uuid import UUID
 
 import sqlalchemy.exc
 from psycopg2 import extensions
-from sqlalchemy import CompoundSelect, Engine, Select, event
+from sqlalchemy import CompoundSelect, Connection, Engine, Select, event
 
 from domain.decoding import remembered
 
@@ -110,6 +110,31 @@ class Driver:
         """The statement's rows, read once more on a fresh connection if the pooled one had been dropped."""
         statement = prepared.on_server
         return prepared.rows(self.run(statement.execute, prepared.params(values), retry=True, on_server=statement))
+
+    def read_on(self, conn: Connection, prepared: Prepared, values: dict[str, Any], fallback: Query) -> list[Any]:
+        """The statement's rows on a connection the caller holds (a request's shared read connection), prepared on it
+        once in its life, and shown to the engine's cursor-execute listeners as if SQLAlchemy ran it (a test's count);
+        if that connection was dropped, it is invalidated and `fallback` (the statement as SQLAlchemy runs it) is run
+        on the caller's connection instead, which reconnects as `ReadConnection` does."""
+        pooled, sql, params = conn.connection, prepared.on_server.execute, prepared.params(values)
+        before, after = conn.dispatch.before_cursor_execute, conn.dispatch.after_cursor_execute
+        cursor = pooled.cursor()
+        try:
+            _prepare(pooled.info, cursor, prepared.on_server)
+            if before:
+                before(conn, cursor, sql, params, None, False)
+            cursor.execute(sql, params)
+            if after:
+                after(conn, cursor, sql, params, None, False)
+            return prepared.rows(cursor.fetchall())
+        except self.errors as error:
+            if not self.dialect.is_disconnect(error, pooled.dbapi_connection, cursor):  # type: ignore[arg-type]
+                raise
+            conn.invalidate(error)
+        finally:
+            with contextlib.suppress(self.errors):
+                cursor.close()
+        return list(conn.execute(fallback, values))
 
     def run(self, sql: str, params: Any, *, retry: bool = False, on_server: OnServer | None = None) -> Sequence[Any]:
         """The rows of one statement (or batch of statements) in driver form, committed by the server as it runs;

@@ -4,11 +4,9 @@ A revocation is a row, not an event. This process's listeners (the live hub) hea
 commits; on PostgreSQL the revoking transaction also sends a NOTIFY on `channel`, carrying the token id, so every
 other server process's hub closes its sockets too. SQLite is served by one process, which the callback reaches.
 
-Every signed-in request asks whether its token was signed out, first of all: on PostgreSQL that one question is put
-through the driver itself (api/storage/driver.py), prepared once per connection, on a connection of the views' read
-engine returned at once (SQLAlchemy's work around the statement cost more than the round trip). Asked later in a
-request that already holds its shared read connection (projections/reads.py), it is asked on that one instead: a
-request never holds two of the pool's connections.
+Every signed-in request asks whether its token was signed out: on the request's one read connection, like all its
+reads (projections/reads.py), and on PostgreSQL through the driver itself (api/storage/driver.py), prepared once per
+connection (SQLAlchemy's work around that one statement cost more than the round trip).
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from sqlalchemy import Column, MetaData, String, Table, bindparam, delete, inser
 
 from api.storage.driver import Driver
 from projections.database import UTCDateTime, ViewDatabase
-from projections.reads import holds_read
 
 
 class RevokedTokens:
@@ -66,9 +63,9 @@ class RevokedTokens:
 
     def is_revoked(self, token_id: str) -> bool:
         """True once the token was signed out."""
-        if self._driver is not None and self._one_prepared is not None and not holds_read(self.database.reads):
-            return bool(self._driver.read(self._one_prepared, {"id": token_id}))
         with self.database.reading() as conn:
+            if self._driver is not None and self._one_prepared is not None:
+                return bool(self._driver.read_on(conn, self._one_prepared, {"id": token_id}, self._one))
             return conn.execute(self._one, {"id": token_id}).first() is not None
 
     def revoked_among(self, token_ids: Iterable[str]) -> set[str]:
