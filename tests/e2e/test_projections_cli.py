@@ -82,31 +82,30 @@ def grow_log(settings: Settings, nudges: int) -> int:
 
 
 def view_positions(database: ViewDatabase) -> dict[str, int | None]:
-    """Each view's tracking position as another process sees it (None while its tables are missing)."""
-    positions: dict[str, int | None] = {}
-    for projection in build_projections(database):
-        try:
-            positions[projection.view.name] = projection.view.position
-        except sqlalchemy.exc.DBAPIError:
-            positions[projection.view.name] = None
-    return positions
+    """Each view's tracking position as another process sees it, in one read (None before any view has been made)."""
+    keys = {p.view.key: p.view.name for p in build_projections(database)}
+    try:
+        positions = database.positions(keys)
+    except sqlalchemy.exc.DBAPIError:
+        return dict.fromkeys(keys.values())
+    return {name: positions[key] for key, name in keys.items()}
 
 
 def kill_rebuild_midway(env: dict[str, str], database: ViewDatabase, head: int) -> dict[str, int | None] | None:
-    """Start `corral projections rebuild`, SIGKILL it once a view it has reset is part way through the log;
-    the positions it left, or None if the rebuild finished first."""
+    """Start `corral projections rebuild`, SIGKILL it once a view is part way through the log again (its position
+    moved from where the last run left it, short of the head: nothing else projects meanwhile); the positions it
+    left, or None if the rebuild finished first."""
+    before = view_positions(database)
     rebuild = subprocess.Popen(
         [str(CORRAL), "projections", "rebuild"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    reset: set[str] = set()
     try:
         while rebuild.poll() is None:
             positions = view_positions(database)
-            reset |= {name for name, position in positions.items() if not position}
-            if any(0 < (positions[name] or 0) < head for name in reset):
+            if any(0 < (p or 0) < head and p != before[name] for name, p in positions.items()):
                 rebuild.send_signal(signal.SIGKILL)
                 break
-            time.sleep(0.005)
+            time.sleep(0.002)
     finally:
         _, errors = rebuild.communicate(timeout=60)
     assert rebuild.returncode in (0, -signal.SIGKILL), errors
