@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+import sqlalchemy.exc
 from eventsourcing.utils import get_topic
 
 from api.storage.settings import Settings
@@ -91,25 +91,25 @@ def nudges_logged(app: Corral) -> Counter[str]:
     return Counter(app.mapper.to_domain_event(n).message for n in notifications)  # type: ignore[attr-defined]
 
 
-def view_positions(settings: Settings) -> dict[str, int | None]:
-    """Each view's position as another process sees it (None while its tables are being made)."""
-    database = ViewDatabase(settings.database_url, settings.database_schema)
+def view_positions(database: ViewDatabase) -> dict[str, int | None]:
+    """Each view's position as another process sees it, in one read (None before any view has been made)."""
+    keys = {p.view.key: p.view.name for p in build_projections(database)}
     try:
-        return {p.view.name: _position(p.view) for p in build_projections(database)}
-    finally:
-        database.close()
-
-
-def _position(view: Any) -> int | None:
-    try:
-        return int(view.position)
-    except Exception:  # noqa: BLE001 (a table not there yet reads as "no position")
-        return None
+        positions = database.positions(keys)
+    except sqlalchemy.exc.DBAPIError:
+        return dict.fromkeys(keys.values())
+    return {name: positions[key] for key, name in keys.items()}
 
 
 def wait_caught_up(settings: Settings, position: int, timeout: float = 30) -> None:
     """Until every view has applied `position`."""
-    eventually(lambda: all((p or 0) >= position for p in view_positions(settings).values()), timeout, "views caught up")
+    database = ViewDatabase(settings.database_url, settings.database_schema)
+    try:
+        eventually(
+            lambda: all((p or 0) >= position for p in view_positions(database).values()), timeout, "views caught up"
+        )
+    finally:
+        database.close()
 
 
 def audit_positions(settings: Settings) -> list[int]:

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import sqlalchemy.exc
 
 from api.cli.demo import SCENARIOS
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
+from bench.faults import view_positions
 from domain import ids
 from domain.milestones import Quarter
 from projections.database import ViewDatabase
@@ -79,16 +79,6 @@ def grow_log(settings: Settings, nudges: int) -> int:
         return app.recorder.max_notification_id() or 0
     finally:
         app.close()
-
-
-def view_positions(database: ViewDatabase) -> dict[str, int | None]:
-    """Each view's tracking position as another process sees it, in one read (None before any view has been made)."""
-    keys = {p.view.key: p.view.name for p in build_projections(database)}
-    try:
-        positions = database.positions(keys)
-    except sqlalchemy.exc.DBAPIError:
-        return dict.fromkeys(keys.values())
-    return {name: positions[key] for key, name in keys.items()}
 
 
 def kill_rebuild_midway(env: dict[str, str], database: ViewDatabase, head: int) -> dict[str, int | None] | None:
