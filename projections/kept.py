@@ -6,6 +6,10 @@ answer out afresh. An answer is kept only if the view is still at its position o
 from a view being rebuilt (its tables dropped and refilled) is given but never kept. So an answer is never older than the position a read finds: its rows were read after that position
 (they may even hold a batch committed in between, which the next read's position then shows). A position lower than
 the highest seen (a view rebuilt from the start) forgets every kept answer.
+
+The least recently read are forgotten first once more than `size` answers are kept, or once the text they hold passes
+`chars` characters (a national programme's payments are megabytes of JSON): an answer weighs the characters of the
+strings in it (a page of JSON with its cursor), and one heavier than `chars` on its own is given but not kept.
 """
 
 from __future__ import annotations
@@ -19,16 +23,17 @@ from projections.view import View
 
 T = TypeVar("T")
 KEPT = 256  # answers kept at most, the least recently read forgotten first
+KEPT_CHARS = 32_000_000  # characters of text kept at most, likewise
 
 
 class KeptAnswers:
     """Answers from one view, each kept under its key while the view stays at the position it was worked out at."""
 
-    def __init__(self, view: View, size: int = KEPT) -> None:
-        self.view, self.size = view, size
+    def __init__(self, view: View, size: int = KEPT, chars: int = KEPT_CHARS) -> None:
+        self.view, self.size, self.chars = view, size, chars
         self._lock = Lock()
-        self._kept: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
-        self._highest = 0
+        self._kept: OrderedDict[Hashable, tuple[int, Any, int]] = OrderedDict()  # position, answer, its weight
+        self._highest = self._weight = 0
 
     def answer(self, key: Hashable, work_out: Callable[[], T]) -> T:
         """The answer kept under `key` at the view's position now, else `work_out()`, kept under it."""
@@ -36,6 +41,7 @@ class KeptAnswers:
         with self._lock:
             if position < self._highest:
                 self._kept.clear()
+                self._weight = 0
             self._highest = position
             found = self._kept.get(key)
             if found is not None and found[0] == position:
@@ -45,11 +51,27 @@ class KeptAnswers:
         answer = work_out()
         if self.view.position != position:  # the view moved (or was dropped to be rebuilt) while it was worked out
             return answer
+        weight = _chars(answer)
         with self._lock:
-            if position < self._highest:
+            if position < self._highest or weight > self.chars:
                 return answer
-            self._kept[key] = (position, answer)
-            self._kept.move_to_end(key)
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+            self._forget(key)
+            self._kept[key] = (position, answer, weight)
+            self._weight += weight
+            while len(self._kept) > self.size or self._weight > self.chars:
+                self._forget(next(iter(self._kept)))
         return answer
+
+    def _forget(self, key: Hashable) -> None:
+        found = self._kept.pop(key, None)
+        if found is not None:
+            self._weight -= found[2]
+
+
+def _chars(answer: Any) -> int:
+    """The characters of the strings an answer holds, in it or in the tuples and lists it is made of."""
+    if isinstance(answer, str):
+        return len(answer)
+    if isinstance(answer, tuple | list):
+        return sum(_chars(part) for part in answer)
+    return 0

@@ -102,3 +102,22 @@ def test_a_dashboard_worked_out_while_the_view_is_dropped_to_be_rebuilt_is_given
     assert given == []
     assert dashboards.states() == [("M1", None)]  # worked out afresh: the empty page was not kept
     assert dashboards.worked_out == 2
+
+
+def test_the_text_kept_stays_within_its_budget_the_least_recently_read_forgotten_first(dashboards: Dashboards) -> None:
+    kept, worked_out = KeptAnswers(dashboards.views.progress, chars=10), []
+
+    def read(key: str, text: str) -> str:
+        return kept.answer(key, lambda: worked_out.append(key) or text)
+
+    read("a", "aaaa")
+    read("b", "bbbb")
+    read("a", "aaaa")  # kept: "b" is now the least recently read
+    read("c", "cccc")  # 12 characters would be kept: "b" is forgotten
+    read("a", "aaaa")
+    read("b", "bbbb")  # worked out again (and "c" forgotten for it)
+    read("huge", "h" * 11)  # heavier than the whole budget: given, never kept
+    read("huge", "h" * 11)
+    read("a", "aaaa")
+
+    assert worked_out == ["a", "b", "c", "b", "huge", "huge"]

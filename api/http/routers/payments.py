@@ -6,13 +6,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
+from api.http.deps import CurrentActor, KeptProgress, ProgressReadings, ViewsAfter
 from api.http.money import Change, Money, SchemeMoneyOut, restated_money
+from api.http.reads import json_answer
 from domain.payments import pounds
-from projections.progress.queries import Overridden, RestatedMilestone, payments_for, programme_access
+from projections.progress.queries import (
+    Overridden,
+    ProgrammeAccess,
+    RestatedMilestone,
+    payments_for,
+    programme_access,
+)
+from projections.progress.view import ProgressView
 
 router = APIRouter(prefix="/programmes", tags=["programmes"])
 
@@ -102,12 +110,21 @@ class Payments(BaseModel):
 
 
 @router.get("/{programme_id}/payments", response_model=Payments)
-def read_payments(programme_id: UUID, actor: CurrentActor, readings: ProgressReadings, _: ViewsAfter) -> Payments:
+def read_payments(
+    programme_id: UUID, actor: CurrentActor, readings: ProgressReadings, kept: KeptProgress, _: ViewsAfter
+) -> Response:
     """Available, earned, shortfall and at risk, in total, by quarter and by scheme (`schemes`, and each provider's
     `by_scheme`): every provider's for the commissioner, your own otherwise. Where a closed quarter was restated, the
     original figures stand as the quarter closed, beside the restated ones and the difference, in total and for each
     restated milestone."""
-    paid = payments_for(readings, programme_access(readings, actor, str(programme_id)))
+    access = programme_access(readings, actor, str(programme_id))  # at every read: who may see what is never kept
+    asked = ("payments", access, readings.reading_clock.today())
+    return json_answer(kept.answer(asked, lambda: _payments(readings, access).model_dump_json()))
+
+
+def _payments(readings: ProgressView, access: ProgrammeAccess) -> Payments:
+    """The payments this access shows, worked out from the view."""
+    paid = payments_for(readings, access)
     providers = []
     for p in paid.providers:
         restated, difference = restated_money(p.total, p.restated_total)
@@ -126,10 +143,10 @@ def read_payments(programme_id: UUID, actor: CurrentActor, readings: ProgressRea
         )
     schemes = [SchemeMoneyOut.of(s) for s in paid.schemes]
     if paid.total is None:
-        return Payments(programme_id=str(programme_id), providers=providers, total=None, schemes=schemes)
+        return Payments(programme_id=access.programme_id, providers=providers, total=None, schemes=schemes)
     restated, difference = restated_money(paid.total, paid.restated_total)
     return Payments(
-        programme_id=str(programme_id),
+        programme_id=access.programme_id,
         providers=providers,
         total=Money.of(paid.total),
         schemes=schemes,
