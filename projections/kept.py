@@ -8,12 +8,13 @@ from a view being rebuilt (its tables dropped and refilled) is given but never k
 the highest seen (a view rebuilt from the start) forgets every kept answer.
 
 The least recently read are forgotten first once more than `size` answers are kept, or once the text they hold passes
-`chars` characters (a national programme's payments are megabytes of JSON): an answer weighs the characters of the
-strings in it (a page of JSON with its cursor), and one heavier than `chars` on its own is given but not kept.
+`most_bytes` (a national programme's payments are megabytes of JSON): an answer weighs the memory its strings take (a
+page of JSON with its cursor), and one heavier than `most_bytes` on its own is given but not kept.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
@@ -23,14 +24,14 @@ from projections.view import View
 
 T = TypeVar("T")
 KEPT = 256  # answers kept at most, the least recently read forgotten first
-KEPT_CHARS = 32_000_000  # characters of text kept at most, likewise
+KEPT_BYTES = 32_000_000  # bytes of text kept at most, likewise
 
 
 class KeptAnswers:
     """Answers from one view, each kept under its key while the view stays at the position it was worked out at."""
 
-    def __init__(self, view: View, size: int = KEPT, chars: int = KEPT_CHARS) -> None:
-        self.view, self.size, self.chars = view, size, chars
+    def __init__(self, view: View, size: int = KEPT, most_bytes: int = KEPT_BYTES) -> None:
+        self.view, self.size, self.most_bytes = view, size, most_bytes
         self._lock = Lock()
         self._kept: OrderedDict[Hashable, tuple[int, Any, int]] = OrderedDict()  # position, answer, its weight
         self._highest = self._weight = 0
@@ -51,14 +52,14 @@ class KeptAnswers:
         answer = work_out()
         if self.view.position != position:  # the view moved (or was dropped to be rebuilt) while it was worked out
             return answer
-        weight = _chars(answer)
+        weight = _weight(answer)
         with self._lock:
-            if position < self._highest or weight > self.chars:
+            if position < self._highest or weight > self.most_bytes:
                 return answer
             self._forget(key)
             self._kept[key] = (position, answer, weight)
             self._weight += weight
-            while len(self._kept) > self.size or self._weight > self.chars:
+            while len(self._kept) > self.size or self._weight > self.most_bytes:
                 self._forget(next(iter(self._kept)))
         return answer
 
@@ -68,10 +69,11 @@ class KeptAnswers:
             self._weight -= found[2]
 
 
-def _chars(answer: Any) -> int:
-    """The characters of the strings an answer holds, in it or in the tuples and lists it is made of."""
+def _weight(answer: Any) -> int:
+    """The memory of the strings an answer holds, in it or in the tuples and lists it is made of (a character takes
+    1, 2 or 4 bytes, as the widest in its string needs)."""
     if isinstance(answer, str):
-        return len(answer)
+        return sys.getsizeof(answer)
     if isinstance(answer, tuple | list):
-        return sum(_chars(part) for part in answer)
+        return sum(_weight(part) for part in answer)
     return 0

@@ -3,8 +3,12 @@ each reader given only what their own access shows, and the very next read after
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
+from api.http.routers import payments as route
+
+from projections.progress.queries import payments_for
 from tests.builders import ACUTE_ID, COMMUNITY_ID
 from tests.e2e.test_api_payment_rules import played
 from tests.e2e.test_api_quarter import Session, quarter  # noqa: F401 - the fixture: an agreed scheme
@@ -22,15 +26,21 @@ def payments(client: TestClient, who: Session, programme_id: str, after: int = 0
 
 def test_payments_read_again_while_nothing_changes_are_the_same_and_each_provider_is_given_only_its_own(
     quarter: tuple[TestClient, str, str],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     client, programme_id, scheme_id = quarter
     position = played(client, scheme_id)
     alice, colin, gill = Session(client, "alice"), Session(client, "colin"), Session(client, "gill")
+    worked_out = []
+    monkeypatch.setattr(
+        route, "payments_for", lambda view, access: worked_out.append(access) or payments_for(view, access)
+    )
 
     commissioner = [payments(client, gill, programme_id, position) for _ in range(2)]
     acute = [payments(client, alice, programme_id) for _ in range(2)]
     community = [payments(client, colin, programme_id) for _ in range(2)]
 
+    assert len(worked_out) == 3  # once for each access: the second read of each was given the kept answer
     assert commissioner[0] == commissioner[1]
     assert acute[0] == acute[1] and community[0] == community[1]
     assert acute[0] != community[0] != commissioner[0]

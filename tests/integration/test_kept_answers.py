@@ -3,6 +3,7 @@ afresh on the very next read once it has applied an event, and all forgotten whe
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -105,7 +106,8 @@ def test_a_dashboard_worked_out_while_the_view_is_dropped_to_be_rebuilt_is_given
 
 
 def test_the_text_kept_stays_within_its_budget_the_least_recently_read_forgotten_first(dashboards: Dashboards) -> None:
-    kept, worked_out = KeptAnswers(dashboards.views.progress, chars=10), []
+    two = 2 * sys.getsizeof("aaaa")  # room for two of the four-character answers, not three
+    kept, worked_out = KeptAnswers(dashboards.views.progress, most_bytes=two + 1), []
 
     def read(key: str, text: str) -> str:
         return kept.answer(key, lambda: worked_out.append(key) or text)
@@ -113,11 +115,11 @@ def test_the_text_kept_stays_within_its_budget_the_least_recently_read_forgotten
     read("a", "aaaa")
     read("b", "bbbb")
     read("a", "aaaa")  # kept: "b" is now the least recently read
-    read("c", "cccc")  # 12 characters would be kept: "b" is forgotten
+    read("c", "cccc")  # three would pass the budget: "b" is forgotten
     read("a", "aaaa")
     read("b", "bbbb")  # worked out again (and "c" forgotten for it)
-    read("huge", "h" * 11)  # heavier than the whole budget: given, never kept
-    read("huge", "h" * 11)
+    read("huge", "h" * two)  # heavier than the whole budget: given, never kept
+    read("huge", "h" * two)
     read("a", "aaaa")
 
     assert worked_out == ["a", "b", "c", "b", "huge", "huge"]
