@@ -17,8 +17,8 @@ from __future__ import annotations
 import sys
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from threading import Lock
-from typing import Any, TypeVar
+from threading import Event, Lock
+from typing import Any, TypeVar, cast
 
 from projections.view import View
 
@@ -35,20 +35,47 @@ class KeptAnswers:
         self._lock = Lock()
         self._kept: OrderedDict[Hashable, tuple[int, Any, int]] = OrderedDict()  # position, answer, its weight
         self._highest = self._weight = 0
+        self._flights: dict[tuple[Hashable, int], _Flight] = {}  # answers being worked out, by key and position
 
     def answer(self, key: Hashable, work_out: Callable[[], T]) -> T:
-        """The answer kept under `key` at the view's position now, else `work_out()`, kept under it."""
+        """The answer kept under `key` at the view's position now, else `work_out()`, kept under it. Reads that miss
+        the same answer at the same position while one is working it out wait for that one and are given its answer
+        (read after that position, as theirs would be), kept or not; if it failed, they ask again, as new reads. So
+        a burst of reads after a change works an answer out once."""
         position = self.view.position
         with self._lock:
             if position < self._highest:
                 self._kept.clear()
                 self._weight = 0
             self._highest = position
-            found = self._kept.get(key)
-            if found is not None and found[0] == position:
-                self._kept.move_to_end(key)
-                kept: T = found[1]
-                return kept
+            found = self._found(key, position)
+            if found is not None:
+                return cast(T, found[0])
+            flight = self._flights.get((key, position))
+            leading = flight is None
+            if flight is None:
+                flight = self._flights[key, position] = _Flight()
+        if not leading:
+            flight.done.wait()
+            return cast(T, flight.answer[0]) if flight.answer else self.answer(key, work_out)
+        try:
+            answer = self._worked_out(key, position, work_out)
+            flight.answer = (answer,)
+            return answer
+        finally:
+            with self._lock:
+                del self._flights[key, position]
+            flight.done.set()
+
+    def _found(self, key: Hashable, position: int) -> tuple[Any] | None:
+        """The answer kept under `key` at `position` (in a 1-tuple, as an answer may be None), marked as just read."""
+        found = self._kept.get(key)
+        if found is None or found[0] != position:
+            return None
+        self._kept.move_to_end(key)
+        return (found[1],)
+
+    def _worked_out(self, key: Hashable, position: int, work_out: Callable[[], T]) -> T:
         answer = work_out()
         if self.view.position != position:  # the view moved (or was dropped to be rebuilt) while it was worked out
             return answer
@@ -67,6 +94,14 @@ class KeptAnswers:
         found = self._kept.pop(key, None)
         if found is not None:
             self._weight -= found[2]
+
+
+class _Flight:
+    """An answer being worked out: done once it is (or failed), with the answer in a 1-tuple (empty if it failed)."""
+
+    def __init__(self) -> None:
+        self.done = Event()
+        self.answer: tuple[Any, ...] = ()
 
 
 def _weight(answer: Any) -> int:

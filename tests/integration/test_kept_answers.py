@@ -4,7 +4,9 @@ afresh on the very next read once it has applied an event, and all forgotten whe
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -123,3 +125,71 @@ def test_the_text_kept_stays_within_its_budget_the_least_recently_read_forgotten
     read("a", "aaaa")
 
     assert worked_out == ["a", "b", "c", "b", "huge", "huge"]
+
+
+def waiting_on(kept: KeptAnswers, key: str) -> bool:
+    """Whether another read waits on the answer being worked out under `key` (CPython's Event keeps its waiters)."""
+    flights = [flight for (k, _), flight in list(kept._flights.items()) if k == key]
+    return any(flight.done._cond._waiters for flight in flights)  # type: ignore[attr-defined]
+
+
+def read_beside(kept: KeptAnswers, key: str, work_out: Callable[[], str], given: list[object]) -> threading.Thread:
+    """Another read of `key`, in a thread of its own, that puts what it is given (or raises) in `given`."""
+
+    def read() -> None:
+        try:
+            given.append(kept.answer(key, work_out))
+        except Exception as error:  # noqa: BLE001 - the test looks at it
+            given.append(error)
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    return thread
+
+
+def eventually(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.001)
+
+
+def test_reads_that_miss_the_same_answer_together_work_it_out_once(dashboards: Dashboards) -> None:
+    kept, worked_out, given = KeptAnswers(dashboards.views.progress, most_bytes=1), [], []  # nothing is kept
+    release = threading.Event()
+
+    def slow() -> str:
+        worked_out.append("first")
+        release.wait(10)
+        return "the answer"
+
+    first = read_beside(kept, "payments", slow, given)
+    eventually(lambda: worked_out == ["first"])
+    second = read_beside(kept, "payments", lambda: worked_out.append("second") or "again", given)
+    eventually(lambda: waiting_on(kept, "payments"))
+    release.set()
+    first.join(10)
+    second.join(10)
+
+    assert worked_out == ["first"]
+    assert given == ["the answer", "the answer"]
+
+
+def test_a_read_waiting_on_one_that_fails_works_the_answer_out_itself(dashboards: Dashboards) -> None:
+    kept, given = KeptAnswers(dashboards.views.progress), []
+    release = threading.Event()
+
+    def failing() -> str:
+        release.wait(10)
+        raise RuntimeError("the database went away")
+
+    first = read_beside(kept, "payments", failing, given)
+    eventually(lambda: bool(kept._flights))
+    second = read_beside(kept, "payments", lambda: "worked out by the second", given)
+    eventually(lambda: waiting_on(kept, "payments"))
+    release.set()
+    first.join(10)
+    second.join(10)
+
+    assert [str(g) for g in given] == ["the database went away", "worked out by the second"]
+    assert kept.answer("payments", lambda: "not worked out again") == "worked out by the second"
