@@ -3,9 +3,10 @@
 A kept answer is filed under its key with the view's committed position, read before the answer was worked out. A
 later read that finds the view at that same position is given the kept answer; one that finds it elsewhere works the
 answer out afresh. An answer is kept only if the view is still at its position once it is worked out, so one read
-from a view being rebuilt (its tables dropped and refilled) is given but never kept. So an answer is never older than the position a read finds: its rows were read after that position
-(they may even hold a batch committed in between, which the next read's position then shows). A position lower than
-the highest seen (a view rebuilt from the start) forgets every kept answer.
+from a view being rebuilt (its tables dropped and refilled) is given but never kept. So an answer is never older than
+the position a read finds: its rows were read after that position (they may even hold a batch committed in between,
+which the next read's position then shows). A position lower than the highest seen (a view rebuilt from the start)
+forgets every kept answer.
 
 The least recently read are forgotten first once more than `size` answers are kept, or once the text they hold passes
 `most_bytes` (a national programme's payments are megabytes of JSON): an answer weighs the memory its strings take (a

@@ -6,6 +6,7 @@ access.py; both answer something unseen in `unseen`'s words, exactly as somethin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from api.storage.attachments import AttachmentStore, StoredFile
@@ -57,8 +58,12 @@ def may_read_terms(actor: Actor, scheme: Scheme) -> None:
 
 def readable_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> Scheme:
     """The scheme, if the actor may know of it at all (`may_read_terms`); NotFoundError otherwise."""
+    return _readable(corral.scheme, actor, scheme_id)
+
+
+def _readable(load: Callable[[UUID], Scheme], actor: Actor, scheme_id: UUID) -> Scheme:
     try:
-        scheme = corral.scheme(scheme_id)
+        scheme = load(scheme_id)
         may_read_terms(actor, scheme)
     except NotFoundError:
         raise unseen("scheme with that id") from None
@@ -76,10 +81,7 @@ def commissioned_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> Scheme
 def may_know_scheme(corral: Corral, actor: Actor, scheme_id: UUID) -> None:
     """NotFoundError, as if it did not exist, unless the actor may read its terms (a provider left out may not): the
     cached scheme read, not a copy of it (a check of every request to a scheme's routes)."""
-    try:
-        may_read_terms(actor, corral.scheme_to_read(scheme_id))
-    except NotFoundError:
-        raise unseen("scheme with that id") from None
+    _readable(corral.scheme_to_read, actor, scheme_id)
 
 
 def may_read_assessments(corral: Corral, actor: Actor, scheme_id: UUID, provider_id: UUID) -> None:

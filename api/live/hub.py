@@ -177,8 +177,8 @@ class Hub:
             self._unindex(subscription)
 
     async def pass_unwatched(self, position: int) -> bool:
-        """With no socket open or opening, no one needs the rows up to `position`: move on without them (forgetting what admissions
-        remember, as access may have changed), and True. A client resuming from before it is replayed from the view."""
+        """With no socket open or opening, no one needs the rows up to `position`: move on without them, forgetting what
+        admissions remember (access may change meanwhile); True. A client coming back is replayed from the view."""
         if self.clients or self.admitting:
             return False
         self.epoch += 1
