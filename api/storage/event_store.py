@@ -83,6 +83,8 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
             rows = driver.run(save[0], driver_params(stored_events), on_server=save[1])
         except sqlalchemy.exc.IntegrityError as error:
             raise IntegrityError(error) from error
+        if len(stored_events) == 1:
+            return [rows[0][0]]
         positions = {(str(originator_id), version): position for position, originator_id, version in rows}
         return [positions[str(event.originator_id), event.originator_version] for event in stored_events]
 
@@ -262,6 +264,7 @@ class Factory(SQLAlchemyFactory):
         """Close the autocommit pool's connections (the library leaves its own pool to the garbage collector)."""
         autocommit = getattr(self.datastore, "autocommit", None)
         if autocommit is not None:
+            self.datastore.driver.close()  # type: ignore[attr-defined]
             autocommit.dispose()
 
     aggregate_recorder_class = SnapshotStore  # read when an aggregate is not cached or is historic

@@ -1,6 +1,7 @@
 """The event store's reads and saves on PostgreSQL go through the driver on pooled autocommit connections
 (api/storage/driver.py): when the server drops them all, as a restart does, the next read is answered on a fresh
-connection, and so is the next save, which is never sent twice."""
+connection, and so is the next save, which is never sent twice. Between statements the driver keeps the connections it
+used, so reads and saves one after another check one out of the pool once."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 
 import psycopg2
 import pytest
+from sqlalchemy import event
 from eventsourcing.persistence import StoredEvent
 
 from api.storage.event_store import JoiningRecorder
@@ -33,8 +35,10 @@ def corral(postgres_available: bool) -> Iterator[Corral]:
 
 
 def pooled_backends(recorder: JoiningRecorder) -> set[int]:
-    """Fill the autocommit pool with connections checked out together, and give the server processes behind them."""
+    """Fill the autocommit pool with connections checked out together (the driver's kept ones given back first), and
+    give the server processes behind them."""
     driver = recorder.datastore.driver  # type: ignore[attr-defined]
+    driver.close()
     held = [driver.engine.raw_connection() for _ in range(POOLED)]
     pids = set()
     for conn in held:
@@ -91,3 +95,44 @@ def test_saves_from_threads_at_once_each_get_their_own_position(corral: Corral) 
 
     logged = {n.originator_id: n.id for n in recorder.select_notifications(1, 100)}
     assert {originator: [logged[originator]] for originator in originators} == positions
+
+
+def kept_backend(recorder: JoiningRecorder) -> int:
+    """The server process behind the connection the driver keeps between statements."""
+    driver = recorder.datastore.driver  # type: ignore[attr-defined]
+    (pid,) = driver.run("SELECT pg_backend_pid()", ())[0]
+    return int(pid)
+
+
+def test_reads_and_saves_one_after_another_check_a_connection_out_of_the_pool_once(corral: Corral) -> None:
+    recorder = corral.recorder
+    assert isinstance(recorder, JoiningRecorder)
+    engine = recorder.datastore.driver.engine  # type: ignore[attr-defined]
+    recorder.max_notification_id()
+    checkouts = []
+    event.listen(engine, "checkout", lambda *_: checkouts.append(1))
+    originator = uuid.uuid4()
+
+    for version in range(1, 21):
+        recorder.insert_events([StoredEvent(originator, version, "a.topic:Event", b"{}")])
+        recorder.select_notifications(1, 100)
+
+    assert checkouts == []
+    assert [e.originator_version for e in recorder.select_events(originator)] == list(range(1, 21))
+
+
+def test_when_the_server_drops_the_connection_kept_between_statements_the_next_read_and_save_succeed(
+    corral: Corral,
+) -> None:
+    recorder = corral.recorder
+    assert isinstance(recorder, JoiningRecorder)
+    first = StoredEvent(uuid.uuid4(), 1, "a.topic:Event", b"{}")
+    recorder.insert_events([first])
+    dropped = kept_backend(recorder)
+    terminated({dropped})
+
+    head = recorder.max_notification_id()
+    positions = recorder.insert_events([StoredEvent(first.originator_id, 2, "a.topic:Event", b"{}")])
+
+    assert head is not None and positions == [head + 1]
+    assert kept_backend(recorder) != dropped
