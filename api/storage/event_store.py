@@ -25,6 +25,7 @@ from projections.connections import connection_options
 from projections.database import ping
 
 
+SIDE_BY_SIDE = 4  # saves sent at once, each in its own transaction; more wait and go together (save_batches.py)
 AT_ONCE_MAX = 50  # events a save sends as one batch of SQL (hashed by the server, in time growing as their square)
 
 
@@ -54,7 +55,7 @@ class JoiningRecorder(BuiltOnceReads, SQLAlchemyApplicationRecorder):
         self._batches: SaveBatches | None = None
         driver = getattr(self.datastore, "driver", None)
         if driver is not None:
-            self._batches = SaveBatches(lambda events: self._save_at_once(driver, events), AT_ONCE_MAX)
+            self._batches = SaveBatches(lambda events: self._save_at_once(driver, events), AT_ONCE_MAX, SIDE_BY_SIDE)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """Insert in the caller's transaction if there is one, else in a transaction of its own: on PostgreSQL one
