@@ -93,8 +93,14 @@ _UNROUNDED = Context(prec=MAX_PREC)
 def pounds(amount: Decimal) -> Decimal:
     """Round to the penny, for showing only; exact however large the amount (the default context would refuse
     past 28 digits)."""
-    digits = max(amount.adjusted() + 3, 28) if amount.is_finite() else 28
-    return amount.quantize(PENNY, rounding=ROUND_HALF_UP, context=Context(prec=digits))
+    return to_the_penny(amount, ROUND_HALF_UP)
+
+
+def to_the_penny(amount: Decimal, rounding: str) -> Decimal:
+    """The amount quantized to the penny with this rounding, however many digits it has: room for its whole pounds,
+    the pence and a carry (999.999 rounds to 1000.00)."""
+    digits = max(amount.adjusted() + 4, 28) if amount.is_finite() else 28
+    return amount.quantize(PENNY, rounding=rounding, context=Context(prec=digits))
 
 
 def percentage(share: Decimal) -> Decimal:

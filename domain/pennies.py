@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import reduce
-from decimal import ROUND_FLOOR, Context, Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import TypeVar
 
-from domain.payments import PENNY, ZERO, Figures, exact_sum, pounds
+from domain.payments import PENNY, ZERO, Figures, exact_sum, pounds, to_the_penny
 
 K = TypeVar("K")
 
@@ -49,5 +49,4 @@ def apportioned(parts: Mapping[K, Figures]) -> dict[K, Shown]:
 
 
 def _floor(amount: Decimal) -> Decimal:
-    digits = max(amount.adjusted() + 3, 28) if amount.is_finite() else 28
-    return amount.quantize(PENNY, rounding=ROUND_FLOOR, context=Context(prec=digits))
+    return to_the_penny(amount, ROUND_FLOOR)

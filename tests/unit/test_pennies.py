@@ -52,3 +52,10 @@ def test_every_figure_of_apportioned_schemes_adds_up_to_the_providers_total(part
 def test_a_share_shows_as_a_percentage_rounded_half_up_like_the_money() -> None:
     assert percentage(Decimal("0.12345")) == Decimal("12.35")  # half even would give 12.34
     assert percentage(Decimal(16350000) / Decimal(17275000)) == Decimal("94.65")
+
+
+def test_an_amount_of_as_many_digits_as_there_are_rounds_up_to_the_next_pound_with_one_more_digit() -> None:
+    nines = Decimal("999999999999999999999999999.999")  # 27 digits of pounds: rounding carries into a 28th
+
+    assert pounds(nines) == Decimal("1000000000000000000000000000.00")
+    assert apportioned({"all": Figures(available=-nines)})["all"].available == pounds(-nines)
