@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--live-samples", type=int, nargs="+", default=list(live.SAMPLES), help="live commands, one per count"
     )
-    parser.add_argument("--commands", type=int, default=500, help="commands in each save-rate run")
+    parser.add_argument("--commands", type=int, default=4000, help="commands in each save-rate run")
     parser.add_argument("--load-samples", type=int, default=200, help="loads of the 1,000-event aggregate")
     parser.add_argument(
         "--http-clients", type=int, nargs="+", default=list(http.CLIENTS), help="concurrent HTTP client counts"

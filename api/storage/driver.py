@@ -8,15 +8,16 @@ on a fresh one (as projections/reads.py does for the views), a save never (it ma
 does, the pool's other connections made before it are renewed when next checked out (a restarted server dropped
 them all). Errors are SQLAlchemy's, as the engine would have raised them.
 
-Between statements the driver keeps the connections it used (as many as the pool's size), checked out, ready for the
-next: the pool's checkout and checkin of two connections cost a command about a fifth of its Python. Those it keeps
-go back to the pool when one is found dropped (so the pool renews them) and when the driver is closed."""
+Between statements the driver keeps the connections it used (up to `keep`), checked out, ready for the next, each
+used in turn: the pool's checkout and checkin of two connections cost a command about a fifth of its Python. One made
+before the pool last learned of a dropped connection (found by this driver or by anything else on the engine) is
+handed back to the pool, to be renewed, instead of used; all go back when the driver is closed."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections import namedtuple
+from collections import deque, namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -86,12 +87,14 @@ class Prepared:
 class Driver:
     """Statements run on the autocommit engine's pooled connections through the driver itself."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine, self.dialect = engine, engine.dialect
+    def __init__(self, engine: Engine, keep: int = 0) -> None:
+        self.engine, self.dialect, self.keep = engine, engine.dialect, keep
         self.errors: type[Exception] = self.dialect.loaded_dbapi.Error
-        # connections kept checked out between statements (a list's append and pop are atomic)
-        self.idle: list[Any] = []
-        self.keep: int = getattr(engine.pool, "size", lambda: 0)()
+        # connections kept checked out between statements, oldest-used first (a deque's append and popleft are
+        # atomic; several threads checking in at once may keep one or two more than `keep`)
+        self.idle: deque[Any] = deque()
+        pool = engine.pool  # how many it may lend at once (a QueuePool's size and overflow)
+        self.limit = getattr(pool, "size", lambda: 0)() + getattr(pool, "_max_overflow", 0)
         if self.dialect.driver == "psycopg2":
             event.listen(engine, "connect", _remembering_ids)
 
@@ -160,7 +163,6 @@ class Driver:
                 dropped = self.dialect.is_disconnect(error, conn.dbapi_connection, cursor)  # type: ignore[arg-type]
                 if dropped:  # as the engine does on a disconnect: this connection, and the pool's older ones, renewed
                     self.engine.pool._invalidate(conn, error)  # noqa: SLF001
-                    self.close()
                 if dropped and retry and not retried:
                     retried = True
                     continue
@@ -174,13 +176,20 @@ class Driver:
                 self._checkin(conn)
 
     def _checkout(self) -> Any:
-        try:
-            return self.idle.pop()
-        except IndexError:
-            return self.engine.raw_connection()
+        """A kept connection made since the pool last learned of a dropped one, else one from the pool."""
+        while True:
+            try:
+                conn = self.idle.popleft()
+            except IndexError:
+                return self.engine.raw_connection()
+            if conn._connection_record.starttime >= self.engine.pool._invalidate_time:  # noqa: SLF001
+                return conn
+            conn.close()  # back to the pool, which renews it
 
     def _checkin(self, conn: Any) -> None:
-        if conn.is_valid and len(self.idle) < self.keep:
+        """Kept, unless enough are or every connection the pool may lend is out (a thread may be waiting for one)."""
+        pool = self.engine.pool
+        if conn.is_valid and len(self.idle) < self.keep and pool.checkedout() < self.limit:  # type: ignore[attr-defined]
             self.idle.append(conn)
         else:
             conn.close()
@@ -189,7 +198,7 @@ class Driver:
         """Give the connections kept between statements back to the pool."""
         while True:
             try:
-                conn = self.idle.pop()
+                conn = self.idle.popleft()
             except IndexError:
                 return
             conn.close()

@@ -25,6 +25,7 @@ from projections.connections import connection_options
 from projections.database import ping
 
 
+KEPT_CONNECTIONS = 5  # the log's connections kept open between statements (as SQLAlchemy's default pool keeps)
 SIDE_BY_SIDE = 4  # saves sent at once, each in its own transaction; more wait and go together (save_batches.py)
 AT_ONCE_MAX = 50  # events a save sends as one batch of SQL (hashed by the server, in time growing as their square)
 
@@ -235,10 +236,16 @@ class NamedSessions(SQLAlchemyDatastore):
         if postgres and url is not None:
             engine_kwargs = {k: v for k, v in kwargs.items() if k not in ("session", "session_maker", "autoflush")}
             # no transaction is ever left open on these connections, so none is rolled back as they are returned
+            # the driver keeps the connections it uses between statements (driver.py); the pool keeps one more
             self.autocommit = create_engine(
-                url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None, **engine_kwargs
+                url,
+                isolation_level="AUTOCOMMIT",
+                pool_reset_on_return=None,
+                pool_size=1,
+                max_overflow=14,  # with the one it keeps, at most 15 at once, as with SQLAlchemy's default pool (5 + 10)
+                **engine_kwargs,
             )
-            self.driver = Driver(self.autocommit)
+            self.driver = Driver(self.autocommit, keep=KEPT_CONNECTIONS)
 
 
 class Factory(SQLAlchemyFactory):

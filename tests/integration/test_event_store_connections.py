@@ -97,11 +97,25 @@ def test_saves_from_threads_at_once_each_get_their_own_position(corral: Corral) 
     assert {originator: [logged[originator]] for originator in originators} == positions
 
 
-def kept_backend(recorder: JoiningRecorder) -> int:
-    """The server process behind the connection the driver keeps between statements."""
+def kept_backends(recorder: JoiningRecorder, count: int) -> set[int]:
+    """The server processes behind `count` connections the driver keeps between statements: statements run at once
+    from as many threads, each on a connection of its own."""
     driver = recorder.datastore.driver  # type: ignore[attr-defined]
-    (pid,) = driver.run("SELECT pg_backend_pid()", ())[0]
-    return int(pid)
+    driver.close()
+    start = threading.Barrier(count)
+    pids: set[int] = set()
+
+    def run() -> None:
+        start.wait()
+        pids.add(driver.run("SELECT pg_backend_pid() FROM pg_sleep(0.2)", ())[0][0])
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(pids) == count == len(driver.idle)
+    return pids
 
 
 def test_reads_and_saves_one_after_another_check_a_connection_out_of_the_pool_once(corral: Corral) -> None:
@@ -121,18 +135,36 @@ def test_reads_and_saves_one_after_another_check_a_connection_out_of_the_pool_on
     assert [e.originator_version for e in recorder.select_events(originator)] == list(range(1, 21))
 
 
-def test_when_the_server_drops_the_connection_kept_between_statements_the_next_read_and_save_succeed(
+def test_when_the_server_drops_the_connections_kept_between_statements_the_next_read_and_save_succeed(
     corral: Corral,
 ) -> None:
     recorder = corral.recorder
     assert isinstance(recorder, JoiningRecorder)
     first = StoredEvent(uuid.uuid4(), 1, "a.topic:Event", b"{}")
     recorder.insert_events([first])
-    dropped = kept_backend(recorder)
-    terminated({dropped})
+    dropped = kept_backends(recorder, 3)
+    terminated(dropped)
 
     head = recorder.max_notification_id()
     positions = recorder.insert_events([StoredEvent(first.originator_id, 2, "a.topic:Event", b"{}")])
 
     assert head is not None and positions == [head + 1]
-    assert kept_backend(recorder) != dropped
+    assert not dropped & kept_backends(recorder, 3)
+
+
+def test_while_every_connection_the_pool_may_lend_is_out_a_finished_statement_gives_its_back_to_the_pool(
+    corral: Corral,
+) -> None:
+    recorder = corral.recorder
+    assert isinstance(recorder, JoiningRecorder)
+    driver = recorder.datastore.driver  # type: ignore[attr-defined]
+    driver.close()
+    others = [driver.engine.raw_connection() for _ in range(driver.limit - 1)]  # all but one, lent elsewhere
+    try:
+        recorder.max_notification_id()
+        assert len(driver.idle) == 0  # the last one the pool may lend went back, for whoever waits on the pool
+    finally:
+        for conn in others:
+            conn.close()
+    recorder.max_notification_id()
+    assert len(driver.idle) == 1

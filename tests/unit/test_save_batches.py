@@ -4,8 +4,9 @@ together, and each still gets its own answer."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
@@ -54,6 +55,13 @@ class Server:
         return positions
 
 
+def until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, "the saves never got there"
+        time.sleep(0.001)
+
+
 def saved_in_threads(batches: SaveBatches, server: Server, saves: list[list[StoredEvent]]) -> list[object]:
     """The first save is held at the server while the rest arrive; then all go on. Each save's answer."""
     answers: list[object] = [None] * len(saves)
@@ -70,8 +78,7 @@ def saved_in_threads(batches: SaveBatches, server: Server, saves: list[list[Stor
     others = [threading.Thread(target=save, args=(n,)) for n in range(1, len(saves))]
     for thread in others:
         thread.start()
-    while len(batches.pending) < len(others):
-        threading.Event().wait(0.001)
+    until(lambda: len(batches.pending) == len(others))
     server.go_on.set()
     for thread in (first, *others):
         thread.join(10)
@@ -138,11 +145,9 @@ def test_up_to_a_few_saves_go_to_the_server_side_by_side_and_those_beyond_wait_a
     threads = [threading.Thread(target=save, args=(n,)) for n in range(len(saves))]
     for thread in threads:
         thread.start()
-    while server.arrived < 3 or len(batches.pending) < 3:
-        threading.Event().wait(0.001)
+    until(lambda: server.arrived == 3 and len(batches.pending) == 3)
     server.go_on.set()
-    while server.arrived < 4 or len(server.sends) < 3:
-        threading.Event().wait(0.001)
+    until(lambda: server.arrived == 4 and len(server.sends) == 3)
     threading.Event().wait(0.1)  # the saves in the batch under way, woken as the others finished, wait for it
     server.then_go_on.set()
     for thread in threads:
