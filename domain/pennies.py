@@ -19,7 +19,7 @@ K = TypeVar("K")
 
 def apportion(parts: Mapping[K, Decimal]) -> dict[K, Decimal]:
     """The parts to the penny, adding up to their exact sum rounded half up to the penny."""
-    floors = {key: _floor(value) for key, value in parts.items()}
+    floors = {key: to_the_penny(value, ROUND_FLOOR) for key, value in parts.items()}
     total = reduce(exact_sum, parts.values(), ZERO)
     owed = int((pounds(total) - reduce(exact_sum, floors.values(), ZERO)) / PENNY)
     costliest = sorted(parts, key=lambda key: parts[key] - floors[key], reverse=True)  # sorted() is stable
@@ -46,7 +46,3 @@ def apportioned(parts: Mapping[K, Figures]) -> dict[K, Shown]:
     shortfall = apportion({k: f.shortfall for k, f in parts.items()})
     at_risk = apportion({k: f.at_risk for k, f in parts.items()})
     return {k: Shown(available[k], earned[k], shortfall[k], at_risk[k], f.achieved) for k, f in parts.items()}
-
-
-def _floor(amount: Decimal) -> Decimal:
-    return to_the_penny(amount, ROUND_FLOOR)

@@ -4,8 +4,9 @@ that wait here, and the first of them given a turn sends all that are waiting in
 commit). If that batch collides, each save is sent again on its own, so each gets its own answer: saved, or a
 conflict. Alone, a save goes straight through.
 
-Measured on two cores (BENCHMARKS.md): with 4 writing threads, 4 side by side gave 0.47-0.50 of raw INSERT+COMMIT
-against 0.37 when every save waited for the one under way; with 12, batching beyond 4 beat both no batching and 6."""
+Measured on two cores (BENCHMARKS.md, "Saves side by side"): with 4 writing threads, 4 side by side gave 0.49-0.50 of
+raw INSERT+COMMIT against 0.37-0.38 when every save waited for the one under way; with 12, batching beyond 4 beat
+both no batching and 6."""
 
 from __future__ import annotations
 
