@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import singledispatchmethod
 from typing import Any
@@ -254,4 +254,5 @@ _IDS = frozenset({"programme_id", "scheme_id", "provider_id", "commissioner_id",
 
 
 def _row(context: Context) -> dict[str, Any]:
-    return {k: id_text(v) if k in _IDS else v for k, v in asdict(context).items()}
+    """The context's row: its fields as they are (all plain values, so nothing needs copying), ids as text."""
+    return {k: id_text(v) if k in _IDS else v for k, v in vars(context).items()}
