@@ -1,10 +1,14 @@
-"""PostgreSQL: the few-row writes a projector's batch renders itself (see projections/tail.py), run by name on a
-connection that has them prepared, so that the server parses and plans each shape once in the connection's life
-rather than at every wake-up (which cost it more than running them). The first batch to use a shape on a connection
-sends its PREPARE in the same message, just before it: no round trip more. A prepared statement outlives a
-transaction that fails, so a connection whose message with PREPAREs in it failed is not used again (what it has
-prepared is not known); a shape whose batch failed for any reason but a moved position or a lost connection is
-sent as SQL from then on, in case its PREPARE was what the server refused."""
+"""PostgreSQL: the writes a projector's batch renders itself (see projections/tail.py), not through SQLAlchemy, whose
+execution cost more than the rest of a wake-up's Python and a fifth of a rebuild's.
+
+An INSERT of many rows (a rebuild's batch) goes as one multi-row statement, each row interpolated by the driver, as
+SQLAlchemy would have sent it. Other writes go row by row, run by name on a connection that has them prepared, so
+that the server parses and plans each shape once in the connection's life rather than at every wake-up (which cost
+it more than running them). The first batch to use a shape on a connection sends its PREPARE in the same message,
+just before it: no round trip more. A prepared statement outlives a transaction that fails, so a connection whose
+message with PREPAREs in it failed is not used again (what it has prepared is not known); a shape whose batch failed
+for any reason but a moved position or a lost connection is sent as SQL from then on, in case its PREPARE was what
+the server refused."""
 
 from __future__ import annotations
 
@@ -22,14 +26,16 @@ from sqlalchemy import Insert
 if TYPE_CHECKING:
     from projections.tail import HeldBack
 
-FEW_ROWS = 8  # a write of more rows is left to SQLAlchemy, which sends them as one multi-row INSERT
+FEW_ROWS = 8  # an INSERT of more rows goes as one multi-row statement
 
 
 @dataclass(frozen=True)
 class Rendering:
     """A write as the driver takes it, for rows of one set of keys: its SQL, its parameters' processing, and the
     values of the columns the rows leave to their (scalar) defaults; and the same as a prepared statement (its
-    PREPARE, and its EXECUTE with the driver's parameters), unless its SQL has a `%` the driver would not unescape."""
+    PREPARE, and its EXECUTE with the driver's parameters), unless its SQL has a `%` the driver would not unescape.
+    An INSERT's SQL is also kept split around its row of values (`many`: what goes before, the row, what goes after),
+    to send many rows in one statement."""
 
     sql: str
     binds: tuple[tuple[str, Callable[[Any], Any] | None], ...]
@@ -37,6 +43,7 @@ class Rendering:
     name: str = ""
     prepare: str = ""
     execute: str | None = None
+    many: tuple[bytes, str, bytes] | None = None
 
     @classmethod
     def of(cls, statement: Any, keys: tuple[str, ...], dialect: Any) -> Rendering | None:
@@ -59,12 +66,21 @@ class Rendering:
         for number, (bind, _) in enumerate(binds, start=1):
             numbered = numbered.replace(f"%({bind})s", f"${number}")
         arguments = f"({', '.join(f'%({bind})s' for bind, _ in binds)})" if binds else ""
-        return cls(sql, binds, defaults, name, f"PREPARE {name} AS {numbered}", f"EXECUTE {name}{arguments}")
+        many = _split_at_values(sql, arguments) if isinstance(statement, Insert) and binds else None
+        return cls(sql, binds, defaults, name, f"PREPARE {name} AS {numbered}", f"EXECUTE {name}{arguments}", many)
 
     def parameters(self, row: dict[str, Any]) -> dict[str, Any]:
         """The driver's parameters for one row."""
         values = self.defaults | row
         return {name: values[name] if process is None else process(values[name]) for name, process in self.binds}
+
+
+def _split_at_values(sql: str, row: str) -> tuple[bytes, str, bytes] | None:
+    """An INSERT's SQL before its row of values and after it; None unless the row is there, once, as rendered."""
+    before, found, after = sql.partition(f" VALUES {row}")
+    if not found or row in after:
+        return None
+    return f"{before} VALUES ".encode(), row, after.encode()
 
 
 _AS_SQL: set[str] = set()  # shapes (by name) sent as SQL from now on, in every connection of the process
@@ -111,10 +127,11 @@ def hold_rows(
     renderings: dict[Any, Any],
     observe: Callable[[str, dict[str, Any]], None] | None = None,
 ) -> bool:
-    """Hold back a write of a few rows, rendered here (SQLAlchemy's execution costs more than the rest of a
-    one-event batch's Python), by name if its connection has it prepared, each row's SQL and parameters given to
-    `observe` first; False if it is left to SQLAlchemy (many rows go best as its multi-row INSERT)."""
-    if not held_back.open or len(rows) > FEW_ROWS:
+    """Hold back a write rendered here (SQLAlchemy's execution costs more than the rest of a one-event batch's
+    Python, and most of a rebuild's writing): many rows of one INSERT's shape as one multi-row INSERT, as SQLAlchemy
+    would have sent them; any other rows one by one, by name if its connection has it prepared. Each statement's SQL
+    and parameters go to `observe` first. False if it is left to SQLAlchemy (a statement this cannot render)."""
+    if not held_back.open:
         return False
     shapes = [(statement, tuple(sorted(row))) for row in rows]
     for shape in shapes:
@@ -122,6 +139,8 @@ def hold_rows(
             renderings[shape] = Rendering.of(statement, shape[1], held_back.dialect)
     if any(renderings[shape] is None for shape in shapes):
         return False
+    if len(rows) > FEW_ROWS and _hold_many(held_back, renderings[shapes[0]], shapes, rows, observe):
+        return True
     mogrify, prepared = held_back.cursor.mogrify, held_back.prepared
     for shape, row in zip(shapes, rows, strict=True):
         rendering, parameters = renderings[shape], renderings[shape].parameters(row)
@@ -136,4 +155,25 @@ def hold_rows(
             prepared.pending.add(name)
         held_back.used[name] = rendering.prepare
         held_back.statements.append(mogrify(rendering.execute, parameters))
+    return True
+
+
+def _hold_many(
+    held_back: HeldBack,
+    rendering: Rendering,
+    shapes: list[tuple[Any, tuple[str, ...]]],
+    rows: list[dict[str, Any]],
+    observe: Callable[[str, dict[str, Any]], None] | None,
+) -> bool:
+    """Many rows of one INSERT's shape held back as one multi-row INSERT, each row interpolated by the driver; False
+    unless every row has the first one's keys and the statement is an INSERT that can be split at its values."""
+    keys = shapes[0][1]
+    if rendering.many is None or any(shape[1] != keys for shape in shapes):
+        return False
+    before, row, after = rendering.many
+    mogrify, parameters = held_back.cursor.mogrify, rendering.parameters
+    sql = b"".join((before, b",".join([mogrify(row, parameters(values)) for values in rows]), after))
+    if observe is not None:
+        observe(sql.decode(), {})
+    held_back.statements.append(sql)
     return True

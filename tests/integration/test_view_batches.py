@@ -11,13 +11,15 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy.exc
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import Column, Integer, String, Table, delete, event, insert, select, text
 from sqlalchemy.engine import Connection
 
 from api.storage.settings import Settings
-from projections.database import ViewDatabase
+from projections.database import SafeText, UTCDateTime, ViewDatabase
+from projections.prepared import FEW_ROWS
 from projections.tail import HELD_BACK
 from projections.view import PositionMovedError
+from projections.writes import insert_new_statement
 from tests.integration.read_models import views_of
 
 POSTGRES_ONLY = pytest.mark.parametrize(
@@ -54,6 +56,23 @@ def tracking_row(database: ViewDatabase, position: int) -> Iterator[str]:
     with database.transaction() as conn:
         conn.execute(delete(database.tracking).where(database.tracking.c.projection == named))
         conn.execute(delete(database.faults).where(database.faults.c.projection == named))
+
+
+@pytest.fixture
+def notes(database: ViewDatabase) -> Iterator[Table]:
+    """A table of its own: a key, text, a time, and a column the rows leave to its default."""
+    table = Table(
+        f"notes_{uuid.uuid4().hex[:12]}",
+        database.metadata,
+        Column("number", Integer, primary_key=True),
+        Column("said", SafeText, nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("kind", String(20), nullable=False, default="plain"),
+    )
+    table.create(database.engine)
+    yield table
+    table.drop(database.engine)
+    database.metadata.remove(table)
 
 
 def note_fault(database: ViewDatabase, conn: Connection, key: str) -> None:
@@ -227,3 +246,34 @@ def test_a_batch_that_reads_on_a_dropped_connection_fails_and_the_next_one_conne
     with database.batch() as conn:
         database.advance(conn, {key: (10, 11)})
     assert (faults_of(database, key), position_of(database, key)) == (0, 11)
+
+
+def test_many_rows_a_batch_writes_go_as_one_statement_and_read_back_as_written(
+    database: ViewDatabase, key: str, notes: Table
+) -> None:
+    at = datetime(2026, 3, 31, 23, 59, 59, 123456, tzinfo=UTC)
+    awkward = ["it's 100% done", "back\\slash", "%(number)s", "", "line\nbreak", "€ and 😀"]
+    first = [{"number": n, "said": awkward[n % len(awkward)], "at": at} for n in range(FEW_ROWS * 3)]
+    again = [{"number": n, "said": "written again", "at": at} for n in range(FEW_ROWS * 2, FEW_ROWS * 4)]
+    inserts: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT") and notes.name in statement:
+            inserts.append(statement)
+
+    event.listen(database.batches, "before_cursor_execute", count)
+    try:
+        with database.batch() as conn:
+            database.write(conn, insert(notes), first)
+            database.write(conn, insert_new_statement(conn, notes), again)  # the first third of these are there
+            database.advance(conn, {key: (10, 12)})
+    finally:
+        event.remove(database.batches, "before_cursor_execute", count)
+
+    with database.engine.connect() as conn:
+        rows = conn.execute(select(notes).order_by(notes.c.number)).all()
+    kept = [(r["number"], r["said"], at, "plain") for r in first]
+    added = [(r["number"], r["said"], at, "plain") for r in again[FEW_ROWS:]]
+    assert [tuple(row) for row in rows] == kept + added
+    assert len(inserts) == 2
+    assert position_of(database, key) == 12
