@@ -76,9 +76,10 @@ class Rendering:
 
 
 def _split_at_values(sql: str, row: str) -> tuple[bytes, str, bytes] | None:
-    """An INSERT's SQL before its row of values and after it; None unless the row is there, once, as rendered."""
+    """An INSERT's SQL before its row of values and after it; None unless the row is there, once, as rendered, and
+    the INSERT updates no row it meets (a key repeated among many rows would make the server refuse it)."""
     before, found, after = sql.partition(f" VALUES {row}")
-    if not found or row in after:
+    if not found or row in after or "DO UPDATE" in after.upper():
         return None
     return f"{before} VALUES ".encode(), row, after.encode()
 
@@ -128,9 +129,10 @@ def hold_rows(
     observe: Callable[[str, dict[str, Any]], None] | None = None,
 ) -> bool:
     """Hold back a write rendered here (SQLAlchemy's execution costs more than the rest of a one-event batch's
-    Python, and most of a rebuild's writing): many rows of one INSERT's shape as one multi-row INSERT, as SQLAlchemy
-    would have sent them; any other rows one by one, by name if its connection has it prepared. Each statement's SQL
-    and parameters go to `observe` first. False if it is left to SQLAlchemy (a statement this cannot render)."""
+    Python, and a fifth of a rebuild's): many rows of an INSERT as one multi-row INSERT, as SQLAlchemy would have sent
+    them; a few rows, or many of an UPDATE, one by one, by name if its connection has it prepared. Each statement's
+    SQL and parameters go to `observe` first. False if it is left to SQLAlchemy: a statement this cannot render, or
+    many rows whose keys differ (SQLAlchemy refuses a row that lacks one, as before)."""
     if not held_back.open:
         return False
     shapes = [(statement, tuple(sorted(row))) for row in rows]
@@ -139,8 +141,11 @@ def hold_rows(
             renderings[shape] = Rendering.of(statement, shape[1], held_back.dialect)
     if any(renderings[shape] is None for shape in shapes):
         return False
-    if len(rows) > FEW_ROWS and _hold_many(held_back, renderings[shapes[0]], shapes, rows, observe):
-        return True
+    if len(rows) > FEW_ROWS:
+        if any(shape[1] != shapes[0][1] for shape in shapes):
+            return False
+        if isinstance(statement, Insert):
+            return _hold_many(held_back, renderings[shapes[0]], rows, observe)
     mogrify, prepared = held_back.cursor.mogrify, held_back.prepared
     for shape, row in zip(shapes, rows, strict=True):
         rendering, parameters = renderings[shape], renderings[shape].parameters(row)
@@ -161,14 +166,13 @@ def hold_rows(
 def _hold_many(
     held_back: HeldBack,
     rendering: Rendering,
-    shapes: list[tuple[Any, tuple[str, ...]]],
     rows: list[dict[str, Any]],
     observe: Callable[[str, dict[str, Any]], None] | None,
 ) -> bool:
-    """Many rows of one INSERT's shape held back as one multi-row INSERT, each row interpolated by the driver; False
-    unless every row has the first one's keys and the statement is an INSERT that can be split at its values."""
-    keys = shapes[0][1]
-    if rendering.many is None or any(shape[1] != keys for shape in shapes):
+    """Many rows of one INSERT's shape held back as one multi-row INSERT, each row interpolated by the driver and the
+    whole given to `observe` with no parameters left; False (SQLAlchemy's multi-row INSERT) unless the statement can
+    be split at its values."""
+    if rendering.many is None:
         return False
     before, row, after = rendering.many
     mogrify, parameters = held_back.cursor.mogrify, rendering.parameters
