@@ -192,7 +192,8 @@ class ViewDatabase:
             yield conn
 
     def write(self, conn: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
-        """Write the rows; inside a `batch`, held back (see `held`), and a few of them rendered without SQLAlchemy."""
+        """Write the rows; inside a `batch`, held back (see `held`), and rendered without SQLAlchemy where they can be
+        (projections/prepared.py)."""
         held_back: HeldBack | None = conn.connection.info.get(HELD_BACK)
         if held_back is None or not hold_rows(held_back, statement, rows, self._renderings, _observing(conn)):
             with self.held(conn):

@@ -276,7 +276,7 @@ def test_many_rows_a_batch_writes_go_as_one_statement_and_read_back_as_written(
         rows = conn.execute(select(notes).order_by(notes.c.number)).all()
     said = [r["said"] for r in first] + [r["said"] for r in again[FEW_ROWS:]]
     said[: len(renamed)] = [r["v_said"] for r in renamed]
-    assert [tuple(row) for row in rows] == [(n, text, at, "plain") for n, text in enumerate(said)]
+    assert [tuple(row) for row in rows] == [(n, words, at, "plain") for n, words in enumerate(said)]
     assert len(inserts) == 2
     if not database.is_sqlite:  # rendered by the batch itself, every row's values in the statement
         assert inserts == [{}, {}]
