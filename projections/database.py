@@ -28,6 +28,7 @@ from sqlalchemy.types import String as StringType
 from sqlalchemy.types import TypeDecorator
 
 from projections.advancing import Advancing
+from projections.creating import create_missing
 from projections.connections import connection_options
 from projections.prepared import hold_rows
 from projections.reads import reading_on
@@ -220,7 +221,7 @@ class ViewDatabase:
     def create_all(self, metadata: MetaData) -> None:
         """Create the tables of `metadata` that are missing, one process at a time."""
         with self.creating() as conn:
-            metadata.create_all(conn)
+            create_missing(conn, metadata)
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

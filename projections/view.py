@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from domain.clock import Clock, UKClock
 from projections.commits import Commits
+from projections.creating import create_missing
 from projections.database import ViewDatabase
 from projections.tail import PositionMovedError as PositionMovedError
 from projections.writes import insert_new_statement, update_statement
@@ -70,9 +71,8 @@ class View(TrackingRecorder):
     def create(self) -> None:
         """Create the tables and the tracking row, if missing, in one transaction."""
         with self.database.creating() as conn:
-            self.metadata.create_all(conn)
-            for index in self._deferred_indexes():  # left out by a rebuild that stopped before its end
-                index.create(conn, checkfirst=True)
+            # with the indexes a rebuild that stopped before its end left out
+            create_missing(conn, self.metadata, self._deferred_indexes())
             if conn.execute(self._tracking_row()).first() is None:
                 conn.execute(insert(self.tracking).values(projection=self.key, position=0))
 
