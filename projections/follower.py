@@ -32,6 +32,7 @@ from projections.view import View
 log = logging.getLogger("corral.live")
 
 BATCH = 1000
+THREAD = "corral-live"  # the follower's thread: it reads the views' positions every quiet second
 T = TypeVar("T")
 
 Deliver = Callable[[list[Any], int], Coroutine[Any, Any, None]]  # the rows, and the position they reach
@@ -75,7 +76,7 @@ class Follower:
     def start(self, delivered: int) -> None:
         """Follow from `delivered`, handing rows to the running event loop."""
         self._loop = asyncio.get_running_loop()
-        self._thread = threading.Thread(target=self._follow, args=(delivered,), name="corral-live", daemon=True)
+        self._thread = threading.Thread(target=self._follow, args=(delivered,), name=THREAD, daemon=True)
         self._thread.start()
 
     async def stop(self) -> None:
