@@ -9,7 +9,7 @@ from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 
 from api import heap
-from api.http import errors, openapi
+from api.http import errors, openapi, security
 from api.storage import projector_lock
 from api.storage.attachments import AttachmentStore
 from api.http.faults import Faults
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     `freeze_heap`: once started, set what it built aside from the cycle collector (api/heap.py): for a server
     process, which keeps what it built for life; not for tests, which build many."""
     settings = settings or Settings()
+    security.use_hashing(settings.password_hashing)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

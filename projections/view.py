@@ -88,8 +88,7 @@ class View(TrackingRecorder):
             yield
         finally:
             with self.database.creating() as conn:
-                for index in indexes:
-                    index.create(conn, checkfirst=True)
+                create_missing(conn, self.metadata, indexes)
 
     def _deferred_indexes(self) -> list[Index]:
         written_only = {f"{self.key}_{suffix}" for suffix in self.written_only}

@@ -11,9 +11,16 @@ from pathlib import Path
 import psycopg2
 import pytest
 
+from api.http.security import use_hashing
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.application import Corral
+
+# Passwords are hashed with OWASP's least argon2id parameters here and in every server and command a test starts (it
+# inherits this environment): a fifth of the default's work at each of the suite's thousands of sign-ins.
+# tests/unit/test_password_hashing.py holds the default to RFC 9106's.
+os.environ.setdefault("CORRAL_PASSWORD_HASHING", "owasp-minimum")
+use_hashing(os.environ["CORRAL_PASSWORD_HASHING"])
 
 POSTGRES_URL = os.environ.get("CORRAL_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 

@@ -20,6 +20,7 @@ from api.cli.operator import operator
 from api.cli.outboxes import show_outbox, show_webhook_outbox
 from api.cli.parsers import parser
 from api.cli.starting import check_before_starting, for_command, read_settings
+from api.http.security import use_hashing
 from api.observability import logs
 from api.observability.workers import sharing_metrics
 from api.storage.settings import Settings, masked
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     name_role(ROLES.get(args.command, "corral-cli"))
     try:
         settings = for_command(read_settings(), args.command)
+        use_hashing(settings.password_hashing)
         logs.configure(settings.log_format)  # before the checks, whose waiting for the database is logged
         check_before_starting(settings, args.command)
     except CannotStartError as error:

@@ -21,7 +21,7 @@ from authlib.oauth2.rfc6749.util import extract_basic_authorization, scope_to_li
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from api.http.security import SignInError, hasher, issue_token, require_secret
+from api.http.security import SignInError, argon2_hash, issue_token, require_secret
 from api.http.sign_in import Attempt, SignInLedger, ThrottledError
 from api.storage.settings import Settings
 from domain.actors import CLIENT_PREFIX
@@ -39,7 +39,7 @@ def new_credentials() -> tuple[str, str]:
 
 def hash_secret(secret: str) -> str:
     """An argon2id hash of a client's secret."""
-    return hasher.hash(secret)
+    return argon2_hash(secret)
 
 
 def authenticate_client(corral: Corral, client_id: str, secret: str) -> ApiClient:

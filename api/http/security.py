@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 
 import jwt
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, Type, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from domain.actors import CLIENT_PREFIX, Actor
@@ -23,7 +23,15 @@ from domain.errors import DomainError
 from domain.account_rules import USERNAME
 from domain.user_account import UserAccount
 
-hasher = PasswordHasher()
+# The argon2id parameters new hashes are made with (`CORRAL_PASSWORD_HASHING`). A hash carries its own, so one made
+# under either is checked as it was made, whichever is chosen now.
+HASHINGS = {
+    "rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY,  # argon2-cffi's default: 3 passes over 64 MiB, 4 lanes
+    "owasp-minimum": Parameters(  # OWASP's least for argon2id: 2 passes over 19 MiB, 1 lane (about a fifth the work)
+        Type.ID, 19, salt_len=16, hash_len=32, time_cost=2, memory_cost=19 * 1024, parallelism=1
+    ),
+}
+hasher = PasswordHasher.from_parameters(HASHINGS["rfc9106-low-memory"])
 ALGORITHM = "HS256"
 WRONG = "the username or password is wrong"
 EXPIRED = "the token is invalid or has expired: sign in again"
@@ -33,11 +41,22 @@ class SignInError(DomainError):
     """The username or password is wrong, or the account cannot act."""
 
 
+def use_hashing(name: str) -> None:
+    """Make new hashes with these parameters (a name of HASHINGS) in this process from now on: set once at start."""
+    global hasher  # noqa: PLW0603 - the process's one choice, as its logging is
+    hasher = PasswordHasher.from_parameters(HASHINGS[name])
+
+
 def hash_password(password: str) -> str:
     """An argon2id hash of the password."""
     if len(password) < 12:
         raise SignInError("a password needs at least 12 characters")
-    return hasher.hash(password)
+    return argon2_hash(password)
+
+
+def argon2_hash(secret: str) -> str:
+    """An argon2id hash of a secret, with the parameters in use."""
+    return hasher.hash(secret)
 
 
 @dataclass(frozen=True)
@@ -48,10 +67,14 @@ class Verified:
     password_generation: int
 
 
-@cache
 def stand_in_hash() -> str:
     """A hash of a random password, made as real ones are, verified when there is no real hash to verify."""
-    return hasher.hash(secrets.token_urlsafe(32))
+    return _stand_in(hasher)
+
+
+@cache
+def _stand_in(made_by: PasswordHasher) -> str:
+    return made_by.hash(secrets.token_urlsafe(32))
 
 
 def authenticate(app: Corral, username: str, password: str) -> Verified:

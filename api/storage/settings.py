@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     sign_in_failures_per_client: Annotated[int, Field(gt=0)] = 20
     device_cookie_days: Annotated[int, Field(gt=0)] = 365
     password_min_score: Annotated[int, Field(ge=0, le=4)] = 3
+    # argon2id parameters for new password and client-secret hashes (api/http/security.py HASHINGS)
+    password_hashing: Literal["rfc9106-low-memory", "owasp-minimum"] = "rfc9106-low-memory"
     allowed_origins: list[str] = ["http://127.0.0.1:8000", "http://localhost:8000"]
     attachments_dir: Path = Path("var") / "attachments"
     attachment_max_bytes: int = 20 * 1024 * 1024
