@@ -25,6 +25,7 @@ from domain import ids
 from domain.record import Checkpoint
 from tests.conftest import DATABASES
 from tests.e2e.serving import demo_signed_in as signed_in, serving_demo
+from web.packs import pdf as pack_pdfs
 
 PROGRAMME = ids.programme_id(ids.organisation_id(south_devon.CCG), south_devon.HEALTH_ECONOMY, south_devon.YEAR)
 NUTRITION, SELF_HARM = ids.scheme_id(PROGRAMME, "NUTRITION"), ids.scheme_id(PROGRAMME, "SELF-HARM")
@@ -95,6 +96,16 @@ def test_a_pack_downloads_as_the_same_bytes_every_time(client: TestClient) -> No
     first, again = downloaded(client, LEAD, "Q2"), downloaded(client, COMMISSIONER, "Q2")
 
     assert first == again
+
+
+def test_a_packs_pdf_is_rendered_once_for_its_zip_and_every_reader_of_the_same_pack(client: TestClient) -> None:
+    pack_pdfs._rendered.cache_clear()
+
+    lead, commissioner = downloaded(client, LEAD, "Q1"), downloaded(client, COMMISSIONER, "Q1")
+    own_part = downloaded(client, "dpt.quality", "Q1")
+
+    assert lead == commissioner and own_part[0] != lead[0]
+    assert pack_pdfs._rendered.cache_info()[:2] == (4, 2)  # (hits, misses): the whole pack, and the one part
 
 
 def test_a_provider_that_does_not_lead_gets_only_its_own_part(client: TestClient) -> None:
