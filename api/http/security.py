@@ -31,7 +31,8 @@ HASHINGS = {
         Type.ID, 19, salt_len=16, hash_len=32, time_cost=2, memory_cost=19 * 1024, parallelism=1
     ),
 }
-hasher = PasswordHasher.from_parameters(HASHINGS["rfc9106-low-memory"])
+HASHERS = {name: PasswordHasher.from_parameters(parameters) for name, parameters in HASHINGS.items()}
+hasher = HASHERS["rfc9106-low-memory"]
 ALGORITHM = "HS256"
 WRONG = "the username or password is wrong"
 EXPIRED = "the token is invalid or has expired: sign in again"
@@ -44,7 +45,7 @@ class SignInError(DomainError):
 def use_hashing(name: str) -> None:
     """Make new hashes with these parameters (a name of HASHINGS) in this process from now on: set once at start."""
     global hasher  # noqa: PLW0603 - the process's one choice, as its logging is
-    hasher = PasswordHasher.from_parameters(HASHINGS[name])
+    hasher = HASHERS[name]  # one hasher a choice, so its stand-in hash is made once whoever chooses it again
 
 
 def hash_password(password: str) -> str:
