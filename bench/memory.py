@@ -157,23 +157,25 @@ class MemoryReport:
         return bullets
 
 
-def hold(subscribers: Subscribers, served: Served, subscribe: str, count: int) -> Held:
+def hold(subscribers: Subscribers, served: Served, subscribe: str, count: int, settle: float = SETTLE) -> Held:
     """The server's memory and threads idle, then with `count` sockets open, each following a topic; how long the
-    sockets took to open and hear they were subscribed."""
+    sockets took to open and hear they were subscribed. Each reading is taken `settle` seconds after the change."""
     url, pid, headers = served
-    time.sleep(SETTLE)
+    time.sleep(settle)
     idle_kib, idle_threads = rss_kib(pid), threads(pid)
     started = time.perf_counter()
     subscribers.open(url, url, headers, subscribe, count)
     seconds = time.perf_counter() - started
     try:
-        time.sleep(SETTLE)
+        time.sleep(settle)
         return Held(count, idle_kib, rss_kib(pid), idle_threads, threads(pid), seconds)
     finally:
         subscribers.close(url)
 
 
-def measure_sockets(settings: Settings, sockets: int, rounds: int) -> dict[str, tuple[Held, ...]]:
+def measure_sockets(
+    settings: Settings, sockets: int, rounds: int, settle: float = SETTLE
+) -> dict[str, tuple[Held, ...]]:
     """In each round every party started afresh, in an order that turns from round to round, idle then holding
     `sockets` sockets."""
 
@@ -206,7 +208,7 @@ def measure_sockets(settings: Settings, sockets: int, rounds: int) -> dict[str, 
         for turn in range(rounds):
             for party in PARTIES[turn % len(PARTIES) :] + PARTIES[: turn % len(PARTIES)]:
                 with starts[party]() as served:
-                    held[party].append(hold(stage.subscribers, served, stage.subscribe, sockets))
+                    held[party].append(hold(stage.subscribers, served, stage.subscribe, sockets, settle))
     return {party: tuple(rounds_) for party, rounds_ in held.items()}
 
 
@@ -238,18 +240,20 @@ def _rebuild_sampled(settings: Settings, pipe: Connection) -> None:
         pipe.send((tuple(samples), tuple(by_view)))
 
 
-def run(sockets: int = SOCKETS, rounds: int = ROUNDS, events: int = EVENTS) -> Section:
+def run(sockets: int = SOCKETS, rounds: int = ROUNDS, events: int = EVENTS, settle: float = SETTLE) -> Section:
     """On PostgreSQL: `corral serve` with a projector of its own, and the rebuild."""
     with postgres_store() as sockets_store:
-        held = measure_sockets(sockets_store, sockets, rounds)
+        held = measure_sockets(sockets_store, sockets, rounds, settle)
     with postgres_store() as log_store:
         rebuilt = measure_rebuild(log_store, events)
     return Section(
-        "Memory and connects (`bench/memory.py`)", measures(sockets, rounds), [MemoryReport(sockets, held, rebuilt)]
+        "Memory and connects (`bench/memory.py`)",
+        measures(sockets, rounds, settle),
+        [MemoryReport(sockets, held, rebuilt)],
     )
 
 
-def measures(sockets: int, rounds: int) -> list[str]:
+def measures(sockets: int, rounds: int, settle: float = SETTLE) -> list[str]:
     """What the section measures."""
     return [
         "On PostgreSQL. Memory is the resident set (`VmRSS`) of a server process and any it started. In each of",
@@ -257,7 +261,7 @@ def measures(sockets: int, rounds: int) -> list[str]:
         "serve` (1 worker, `CORRAL_LIVE_SEND=fast`, a separate `corral projector` not counted); the bare FastAPI app of",
         "`bench/http_bare.py` served as `corral serve` serves Corral (`bench/serve_app.py`), whose `/live` websocket",
         "answers the first message `subscribed` and holds the socket; and the bare `websockets` server of",
-        f"`bench/live_peers.py`. Each is read idle ({SETTLE:g} s after it answers), then {CLIENT_PROCESSES}",
+        f"`bench/live_peers.py`. Each is read idle ({settle:g} s after it answers), then {CLIENT_PROCESSES}",
         f"subscriber processes open {sockets:,} sockets on it, 25 at a time each, every socket sending the",
         "commissioner's `audit:<programme>` subscription (Corral's with a bearer token, all one account) and waiting",
         "for `subscribed`; the time to open them all is the connects line. The server is read again with the sockets",

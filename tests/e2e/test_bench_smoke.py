@@ -157,7 +157,7 @@ def test_the_growth_benchmark_runs_at_a_tiny_size_and_reports_each_reads_ratio(p
 def test_the_memory_benchmark_runs_at_a_tiny_size_against_its_bare_baselines(postgres_available: bool) -> None:
     if not postgres_available:
         pytest.skip("no PostgreSQL server answers (set CORRAL_REQUIRE_POSTGRES=1 to fail instead)")
-    section = memory.run(sockets=40, rounds=2, events=300)
+    section = memory.run(sockets=40, rounds=2, events=300, settle=0.1)
     (measured,) = section.reports
     results = measured.results()
     text = report.render([("Date", "today")], rebuild.RebuildRun((), (), ()), [], [], "python -m bench.run", [section])
