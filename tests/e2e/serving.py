@@ -19,7 +19,9 @@ from api.storage.attachments import AttachmentStore
 from api.cli.demo import load_demo
 from api.http.passwords import DEMO_PASSWORD
 from api.main import create_app
+from api.storage.settings import Settings
 from api.storage.wiring import build_application
+from projections.runner import wait_for
 from tests.conftest import empty_store
 
 T = TypeVar("T")
@@ -46,11 +48,22 @@ def serving_demo(request: pytest.FixtureRequest, folder: Path, secret: str, **mo
         served = settings.model_copy(update=update)
         app = build_application(served)
         load_demo(app, AttachmentStore.of(served))
-        head = app.recorder.max_notification_id()
         app.close()
-        with TestClient(create_app(served)) as client:
-            caught_up(client, head, demo_signed_in(client, "sdt-ccg.quality"))
+        with client_of(served) as client:
             yield client
+
+
+@contextmanager
+def client_of(settings: Settings, **options: Any) -> Iterator[TestClient]:
+    """A test client of the app over `settings`' store, started and, when it projects in its own process, its views
+    caught up with the log as it found it: its projector catches up in the background, so a read at once could miss
+    what was recorded before (a real client would ask with ?after=). `options` go to the TestClient."""
+    app = create_app(settings)
+    with TestClient(app, **options) as client:
+        if settings.projects_in_process:
+            corral = app.state.corral
+            wait_for(corral.name, app.state.views, corral.recorder.max_notification_id() or 0, timeout=120)
+        yield client
 
 
 def caught_up(client: httpx.Client, position: int, headers: dict[str, str], seconds: float = 120) -> None:

@@ -54,7 +54,7 @@ from tests.builders import (
 )
 from tests.conftest import DATABASES, empty_store
 from tests.integration.given import agreed_scheme, presented, provider_terms
-from tests.e2e.serving import caught_up
+from tests.e2e.serving import caught_up, client_of
 
 PASSWORD = "a long enough password"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -633,7 +633,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             "endpoint_id": str(endpoint_id),
             "client_id": "revoked" * 4,
         }
-        with TestClient(create_app(served)) as client:
+        with client_of(served) as client:
             built = World(client, values)
             built.headers = {user.name: built.sign_in(user.name) for user in USERS + CLIENTS}
             caught_up(client, head, built.headers["gill"])

@@ -15,11 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
+from tests.e2e.serving import client_of
 from tests.e2e.test_api_administrators import NOBODY, as_words, bearer, signs_in
 from tests.integration.given import programme_set_up
 
@@ -43,7 +43,7 @@ def served(settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, Pat
     for username, organisation_id, role in USERS:
         app.register_user(OPERATOR, username, organisation_id, role, quick_hash(PASSWORD))
     app.close()
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         yield client, mail, programme_id
 
 

@@ -15,13 +15,13 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Role
 from domain.organisation import OrganisationKind
 from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import organisations_registered
 
 PASSWORD = "a long enough password"
@@ -47,7 +47,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
     for username, organisation_id, role in USERS:
         app.register_user(OPERATOR, username, organisation_id, role, password_hash)
     app.close()
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         yield client
 
 

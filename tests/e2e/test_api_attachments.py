@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.storage.attachments import AttachmentStore
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain import ids
@@ -22,6 +21,7 @@ from domain.actors import Role
 from domain.evidence import Attachment, Evidence
 from domain.submission import Submission
 from tests.builders import ON_TIME, ACUTE_ID, COMMUNITY, COMMUNITY_ID, OPERATOR, PRIVATE_ID, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -39,7 +39,7 @@ def api(settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, str, d
     for username, organisation_id in (("alice", ACUTE_ID), ("colin", COMMUNITY_ID), ("priya", PRIVATE_ID)):
         app.register_user(OPERATOR, username, organisation_id, Role.PROVIDER, password_hash)
     app.close()
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         headers = {}
         for username in ("alice", "colin", "priya"):
             token = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD}).json()
@@ -227,7 +227,7 @@ def test_evidence_recorded_before_uploads_were_is_served_by_its_stored_content_n
     app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
 
-    with TestClient(create_app(served_settings)) as client:
+    with client_of(served_settings) as client:
         token = client.post("/api/v1/auth/token", data={"username": "colin", "password": PASSWORD}).json()
         served = client.get(
             f"/api/v1/submissions/{legacy.id}/attachments/{stored.sha256}",

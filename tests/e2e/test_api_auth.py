@@ -13,14 +13,13 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.http.security import issue_token
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Actor, Role
 from tests.builders import OPERATOR, COMMUNITY_ID, quick_hash
 from tests.integration.given import organisations_registered
-from tests.e2e.serving import PRIVATE_HOSPITAL_ADDED
+from tests.e2e.serving import PRIVATE_HOSPITAL_ADDED, client_of
 
 PASSWORD = "a long enough password"
 CORRAL = Path(sys.executable).parent / "corral"
@@ -33,7 +32,7 @@ def server(settings: Settings) -> Iterator[tuple[TestClient, Settings]]:
     organisations_registered(app)
     app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         yield client, signed
 
 
@@ -121,7 +120,7 @@ def test_corral_organisations_add_and_users_add_open_an_account_with_a_name_that
         text=True,
         timeout=60,
     )
-    with TestClient(create_app(settings)) as client:
+    with client_of(settings) as client:
         token = sign_in(client, "priya", PASSWORD)
         me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"}).json()
 

@@ -15,12 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
 from tests.conftest import POSTGRES_URL, _postgres_dsn
+from tests.e2e.serving import client_of
 from tests.integration.given import Agreed, agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -52,7 +52,7 @@ def _given(settings: Settings) -> tuple[Agreed, int]:
 def serving(settings: Settings) -> Iterator[Served]:
     """A server projecting in its process, once its views hold what was given."""
     agreed, head = _given(settings)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    with client_of(settings, raise_server_exceptions=False) as client:
         served = Served(client, agreed, settings)
         assert client.get("/api/v1/programmes", params={"after": head}, headers=served.headers()).status_code == 200
         yield served

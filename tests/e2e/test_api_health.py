@@ -5,20 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from fastapi.testclient import TestClient
 
 from api.storage.attachments import AttachmentStore
 from api.cli.demo import load_demo
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application, build_views
 from bench.servers import corral, corral_env, free_port, running
 from projections.runner import catch_up
+from tests.e2e.serving import client_of
 from tests.integration.given import agreed_scheme
 
 
 def test_the_process_is_healthy_and_ready_on_an_empty_store(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
+    with client_of(settings) as client:
         assert client.get("/healthz").json() == {"status": "ok"}
         ready = client.get("/readyz")
 
@@ -34,7 +33,7 @@ def test_a_server_whose_views_lag_the_log_stays_ready_and_reports_the_lag_in_eve
     external = settings.model_copy(update={"embedded_projector": False})
     app = build_application(external)
     database, projections = build_views(external)
-    with TestClient(create_app(external)) as client:
+    with client_of(external) as client:
         load_demo(app, AttachmentStore.of(external))
         catch_up(app, projections)
         agreed_scheme(app)  # and no projector runs
@@ -55,7 +54,7 @@ def test_a_server_whose_views_have_not_been_built_yet_is_not_ready_until_they_ar
     external = settings.model_copy(update={"embedded_projector": False})
     app = build_application(external)
     database, projections = build_views(external)
-    with TestClient(create_app(external)) as client:
+    with client_of(external) as client:
         load_demo(app, AttachmentStore.of(external))  # a restored log, say, whose views no projector has built
         unbuilt = client.get("/readyz")
         catch_up(app, projections)
@@ -72,7 +71,7 @@ def test_a_server_whose_attachments_folder_cannot_be_written_is_not_ready_and_sa
     settings: Settings, tmp_path: Path
 ) -> None:
     blocked = tmp_path / "not-a-folder"
-    with TestClient(create_app(settings.model_copy(update={"attachments_dir": blocked}))) as client:
+    with client_of(settings.model_copy(update={"attachments_dir": blocked})) as client:
         blocked.write_text("a file where the folder should be")
         unready = client.get("/readyz")
         blocked.unlink()
@@ -85,7 +84,7 @@ def test_a_server_whose_attachments_folder_cannot_be_written_is_not_ready_and_sa
 
 
 def test_the_openapi_schema_describes_the_health_routes(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
+    with client_of(settings) as client:
         schema = client.get("/openapi.json").json()
     paths, models = schema["paths"], schema["components"]["schemas"]
 

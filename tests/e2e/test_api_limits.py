@@ -17,12 +17,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Actor, Role
 from domain.application import Corral
 from tests.builders import ACUTE_ID, COMMISSIONER_ID, COMMUNITY_ID, flu_milestone, narrative_milestone, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -62,7 +62,7 @@ def attack(settings: Settings) -> Iterator[Attack]:
     for username, (organisation_id, role) in users.items():
         administrator = Actor("admin", organisation_id, Role.ADMINISTRATOR)  # of the user's own organisation
         app.register_user(administrator, username, organisation_id, role, password_hash)
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         headers = {}
         for username in users:
             token = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD}).json()

@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import ACUTE_ID, COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -59,7 +59,7 @@ def world(settings: Settings) -> Iterator[World]:
     ):
         app.register_user(OPERATOR, username, organisation_id, role, quick_hash(PASSWORD))
     app.close()
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         yield World(client, str(agreed.scheme_id))
 
 

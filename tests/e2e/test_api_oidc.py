@@ -13,12 +13,12 @@ from oidc_provider_mock import run_server_in_thread
 from pydantic import SecretStr
 
 from api.http.oidc import PENDING_COOKIE, Pending
-from api.main import create_app
 from api.storage.identity_providers import IdentityProvider
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import ACUTE_ID, COMMUNITY_ID, OPERATOR, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import organisations_registered
 
 PASSWORD = "a long enough password"
@@ -91,7 +91,7 @@ def site(settings: Settings, issuer: str) -> Iterator[Site]:
     app.register_user(OPERATOR, "community.admin", COMMUNITY_ID, Role.ADMINISTRATOR, quick_hash(PASSWORD))
     head = app.register_user(OPERATOR, "alice", ACUTE_ID, Role.PROVIDER, quick_hash(PASSWORD)).position
     app.close()
-    with TestClient(create_app(served)) as client:
+    with client_of(served) as client:
         site = Site(client, issuer, served)
         assert client.get("/api/v1/organisations", params={"after": head}, headers=site.admin()).status_code == 200
         yield site

@@ -12,11 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import ACUTE_ID, COMMUNITY_ID, OPERATOR, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.test_organisation_audit import two_trusts_acted
 
 PASSWORD = "a long enough password"
@@ -35,7 +35,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
     ):
         app.register_user(OPERATOR, username, organisation_id, role, quick_hash(PASSWORD))
     app.close()
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         yield client
 
 

@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
@@ -25,6 +24,7 @@ from tests.builders import (
     narrative_milestone,
     quick_hash,
 )
+from tests.e2e.serving import client_of
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -78,7 +78,7 @@ def quarter(settings: Settings, tmp_path: Path) -> Iterator[tuple[TestClient, st
     ):
         app.register_user(OPERATOR, username, organisation_id, role, password_hash)
     app.close()
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         yield client, str(agreed.programme_id), str(agreed.scheme_id)
 
 

@@ -9,13 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Role
 from domain.organisation import OrganisationKind, Sector
 from tests.builders import OPERATOR, COMMISSIONER_ID, quick_hash
+from tests.e2e.serving import client_of
 
 PASSWORD = "a long enough password"
 ACUTE, COMMUNITY = str(ids.organisation_id("ACUTE")), str(ids.organisation_id("COMMUNITY"))
@@ -44,7 +44,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
     password_hash = quick_hash(PASSWORD)
     app.register_user(OPERATOR, "root", COMMISSIONER_ID, Role.ADMINISTRATOR, password_hash)
     app.register_user(OPERATOR, "gill", COMMISSIONER_ID, Role.COMMISSIONER, password_hash)
-    with TestClient(create_app(signed)) as test_client:
+    with client_of(signed) as test_client:
         yield test_client
     app.close()
 

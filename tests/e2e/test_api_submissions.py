@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import ACUTE_ID, OPERATOR, COMMISSIONER_ID, COMMUNITY_ID, PRIVATE_ID, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -46,7 +46,7 @@ def api(settings: Settings) -> Iterator[Api]:
     for username, (organisation_id, role) in users.items():
         app.register_user(OPERATOR, username, organisation_id, role, password_hash)
     app.close()
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         headers = {}
         for username in users:
             token = client.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD}).json()

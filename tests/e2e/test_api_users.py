@@ -8,11 +8,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import COMMUNITY_ID, OPERATOR, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import organisations_registered
 
 PASSWORD = "a long enough password"
@@ -26,7 +26,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
     app.register_user(OPERATOR, "ada", COMMUNITY_ID, Role.ADMINISTRATOR, quick_hash(PASSWORD))
     app.register_user(OPERATOR, "colin", COMMUNITY_ID, Role.PROVIDER, quick_hash(PASSWORD))
     app.close()
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         yield client
 
 

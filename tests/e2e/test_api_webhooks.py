@@ -12,12 +12,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.webhooks import webhook_secret
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
+from tests.e2e.serving import client_of
 from tests.e2e.test_api_administrators import bearer
 from tests.integration.given import programme_set_up
 
@@ -39,7 +39,7 @@ def client(settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
     ):
         app.register_user(OPERATOR, username, organisation_id, role, quick_hash(PASSWORD))
     app.close()
-    with TestClient(create_app(signed)) as served:
+    with client_of(signed) as served:
         yield served
 
 

@@ -23,7 +23,6 @@ from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
 from api.cli.demo import load_demo, south_devon
-from api.main import create_app
 from api.storage.attachments import AttachmentStore
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
@@ -32,7 +31,7 @@ from domain import ids
 from projections.database import ViewDatabase
 from projections.registry import build_projections
 from tests.conftest import POSTGRES_URL, fresh_schema
-from tests.e2e.serving import caught_up, demo_signed_in
+from tests.e2e.serving import caught_up, client_of, demo_signed_in
 from tests.e2e.test_projections_cli import CORRAL
 
 pytestmark = pytest.mark.postgres
@@ -183,7 +182,7 @@ def test_given_a_backup_of_the_log_attachments_and_keys_when_restored_and_rebuil
         app.close()
         served_env = corral_env(served, log_signing_key_file=served.log_signing_key_file)
         run([str(CORRAL), "log", "checkpoint", "--out", str(tmp_path / "checkpoint.json")], served_env)
-        with TestClient(create_app(served)) as client:
+        with client_of(served) as client:
             head = mail_sent(client, served.mail_dir)
             before = answers(client, head)
             # 1. the database; 2. the attachments folder and the log's signing key (and the secret and cipher keys,
@@ -204,7 +203,7 @@ def test_given_a_backup_of_the_log_attachments_and_keys_when_restored_and_rebuil
         verified = run([str(CORRAL), "projections", "verify"], env)
         run([str(CORRAL), "log", "verify", "--checkpoint", str(tmp_path / "checkpoint.json")], env)
         mail_after_rebuild = outbox(restored_url, schema)
-        with TestClient(create_app(restored)) as client:
+        with client_of(restored) as client:
             after = answers(client, head)
             added = client.post(
                 "/api/v1/me/email", json={"choice": "daily"}, headers=demo_signed_in(client, "sdhft.quality")

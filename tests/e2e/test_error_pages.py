@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import COMMISSIONER_ID, OPERATOR, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -32,7 +32,7 @@ def client(settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
     agreed_scheme(app)
     app.register_user(OPERATOR, "gill", COMMISSIONER_ID, Role.COMMISSIONER, quick_hash(PASSWORD))
     app.close()
-    with TestClient(create_app(served), raise_server_exceptions=False) as test_client:
+    with client_of(served, raise_server_exceptions=False) as test_client:
         yield test_client
 
 

@@ -11,16 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
 from api.live.client import LiveClient
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from bench.servers import corral, corral_env, free_port, running
-from tests.e2e.serving import run
+from tests.e2e.serving import client_of, run
 from tests.e2e.test_observability import Running
 from tests.e2e.test_observability import running as serving_with_mail
 from tests.integration.given import agreed_scheme
@@ -100,7 +98,7 @@ def test_metrics_stay_out_of_the_api_docs_and_behind_the_metrics_token_when_one_
     settings: Settings, tmp_path: Path
 ) -> None:
     update = {"metrics_token": SecretStr("scrape-me"), "attachments_dir": tmp_path / "files"}
-    with TestClient(create_app(settings.model_copy(update=update))) as client:
+    with client_of(settings.model_copy(update=update)) as client:
         bare = client.get("/metrics")
         wrong = client.get("/metrics", headers={"Authorization": "Bearer guessed"})
         right = client.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
@@ -145,7 +143,7 @@ def lags_in(samples: Samples) -> dict[str, float]:
 def test_a_path_no_route_answers_is_counted_as_unmatched_and_a_static_file_under_its_mount_never_by_its_address(
     settings: Settings, tmp_path: Path
 ) -> None:
-    with TestClient(create_app(settings.model_copy(update={"attachments_dir": tmp_path / "files"}))) as client:
+    with client_of(settings.model_copy(update={"attachments_dir": tmp_path / "files"})) as client:
         missing = client.get("/no/such/page-8d41c2")
         stylesheet = client.get("/static/corral.css")
         _, samples = parsed(client.get("/metrics").text)

@@ -18,11 +18,9 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.http.deps import CurrentActor
-from api.main import create_app
 from api.observability import logs
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
@@ -31,6 +29,7 @@ from domain.actors import Role
 from domain.application import Corral as CorralApp
 from domain.milestones import Quarter
 from tests.builders import ACUTE, COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import programme_set_up
 from tests.integration.read_models import views_of
 from tests.integration.test_mail import COLIN, colin_and_alice, mailer
@@ -175,7 +174,7 @@ def test_an_unexpected_error_logs_its_error_id_as_a_field_of_the_line_with_its_t
     def broken(actor: CurrentActor) -> None:
         raise RuntimeError("a bug nobody foresaw")
 
-    with logged_as_json() as written, TestClient(create_app(served), raise_server_exceptions=False) as client:
+    with logged_as_json() as written, client_of(served, raise_server_exceptions=False) as client:
         fastapi_app: FastAPI = client.app  # type: ignore[assignment]
         fastapi_app.add_api_route("/api/v1/broken", broken)
         token = client.post("/api/v1/auth/token", data={"username": ADMIN, "password": PASSWORD}).json()

@@ -17,12 +17,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from tests.builders import ACUTE_ID, COMMUNITY_ID, OPERATOR, quick_hash
 from tests.conftest import _postgres_dsn
+from tests.e2e.serving import client_of
 from tests.integration.given import agreed_scheme
 from tests.integration.read_models import views_of
 
@@ -74,7 +74,7 @@ def lead_without_projector(settings: Settings) -> Iterator[Lead]:
     with views_of(settings) as views:
         views.caught_up(app)
     app.close()
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+    with client_of(settings, raise_server_exceptions=False) as client:
         token = client.post("/api/v1/auth/token", data={"username": "alice", "password": PASSWORD}).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
         yield Lead(client, headers, f"/api/v1/schemes/{agreed.scheme_id}/quarters/Q1/nudges")

@@ -13,13 +13,13 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from api.http.security import hash_password
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Actor, Role
 from domain.application import Corral
 from tests.builders import COMMISSIONER, COMMUNITY_ID, LEFT_OUT, narrative_milestone, terms
+from tests.e2e.serving import client_of
 from tests.integration.given import agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -71,7 +71,7 @@ def browser(settings: Settings) -> Iterator[Browser]:
     scheme_id = str(agreed_scheme(app, narrative_milestone("M1")).scheme_id)  # ACUTE leads; COMMUNITY takes part
     administrator = Actor("admin", COMMUNITY_ID, Role.ADMINISTRATOR)
     app.register_user(administrator, "colin", COMMUNITY_ID, Role.PROVIDER, hash_password(PASSWORD))
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         token = client.post("/api/v1/auth/token", data={"username": "colin", "password": PASSWORD}).json()
         client.post("/sign-in", data={"username": "colin", "password": PASSWORD, "next": "/"})
         csrf = client.get("/api/v1/auth/session").json()["csrf_token"]

@@ -11,12 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Role
 from tests.builders import ACUTE_ID, COMMISSIONER_ID, OPERATOR, narrative_milestone, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import HEALTH_ECONOMY, SCHEME_CODE, agreed_scheme
 
 PASSWORD = "a long enough password"
@@ -35,7 +35,7 @@ def world(settings: Settings) -> Iterator[tuple[TestClient, UUID]]:
     programme_id = agreed_scheme(app, narrative_milestone("M1")).programme_id
     app.register_user(OPERATOR, "gill", COMMISSIONER_ID, Role.COMMISSIONER, quick_hash(PASSWORD))
     app.register_user(OPERATOR, "alice", ACUTE_ID, Role.PROVIDER, quick_hash(PASSWORD))
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         yield client, programme_id
     app.close()
 

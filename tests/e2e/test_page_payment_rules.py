@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.achievement import AssessmentStatus
@@ -21,6 +20,7 @@ from domain.application import Corral
 from domain.milestones import Quarter
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, COMMISSIONER_ID, OPERATOR, narrative, narrative_milestone
 from tests.builders import quick_hash
+from tests.e2e.serving import client_of
 from tests.e2e.test_page_set_up import PASSWORD, hidden, signed_in
 from tests.integration.given import agreed_scheme, event_count, presented
 
@@ -38,7 +38,7 @@ def world(settings: Settings) -> Iterator[tuple[TestClient, Corral, UUID]]:
         ("alice", ACUTE_ID, Role.PROVIDER),
     ):
         app.register_user(OPERATOR, username, organisation, role, quick_hash(PASSWORD))
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         yield client, app, agreed.programme_id
     app.close()
 

@@ -12,13 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain import ids
 from domain.actors import Role
 from domain.application import Corral
 from tests.builders import ACUTE_ID, COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, PRIVATE_ID, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import event_count, organisations_registered
 
 PASSWORD = "a long enough password"
@@ -45,7 +45,7 @@ def world(settings: Settings) -> Iterator[tuple[TestClient, Corral]]:
     organisations_registered(app)
     app.register_user(OPERATOR, "gill", COMMISSIONER_ID, Role.COMMISSIONER, quick_hash(PASSWORD))
     app.register_user(OPERATOR, "alice", ACUTE_ID, Role.PROVIDER, quick_hash(PASSWORD))
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         yield client, app
     app.close()
 

@@ -11,12 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from domain.application import Corral
 from tests.builders import ACUTE_ID, COMMISSIONER_ID, COMMUNITY_ID, OPERATOR, quick_hash
+from tests.e2e.serving import client_of
 from tests.e2e.test_page_set_up import PASSWORD, hidden, signed_in
 from tests.integration.given import agreed_scheme, event_count
 
@@ -32,7 +32,7 @@ def world(settings: Settings) -> Iterator[tuple[TestClient, Corral, UUID]]:
         ("alice", ACUTE_ID, Role.PROVIDER),
     ):
         app.register_user(OPERATOR, username, organisation, role, quick_hash(PASSWORD))
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         yield client, app, programme_id
     app.close()
 

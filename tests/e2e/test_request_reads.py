@@ -14,13 +14,13 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import event
 
-from api.main import create_app
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Role
 from projections import follower
 from projections.database import ViewDatabase
 from tests.builders import ACUTE, ACUTE_ID, OPERATOR, quick_hash
+from tests.e2e.serving import client_of
 from tests.integration.given import accepted, agreed_scheme
 from tests.integration.read_models import views_of
 
@@ -57,7 +57,7 @@ def served(settings: Settings) -> Iterator[Served]:
     with views_of(signed) as views:
         views.caught_up(app)
     app.close()
-    with TestClient(create_app(signed)) as client:
+    with client_of(signed) as client:
         token = client.post("/api/v1/auth/token", data={"username": "alice", "password": PASSWORD}).json()
         headers = {"Authorization": f"Bearer {token['access_token']}"}
         answer = client.get(f"/api/v1/providers/{ACUTE_ID}/dashboard", params={"after": head}, headers=headers)
