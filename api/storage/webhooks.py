@@ -92,7 +92,7 @@ def tls_context(settings: Settings) -> ssl.SSLContext:
     return _trusting(extra)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)  # bounded: a test suite makes a CA of its own for many tests
 def _trusting(extra: str | None) -> ssl.SSLContext:
     context = ssl.create_default_context()
     if extra is not None:
