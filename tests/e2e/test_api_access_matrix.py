@@ -54,7 +54,7 @@ from tests.builders import (
 )
 from tests.conftest import DATABASES, empty_store
 from tests.integration.given import agreed_scheme, presented, provider_terms
-from tests.e2e.serving import caught_up, client_of
+from tests.e2e.serving import client_of
 
 PASSWORD = "a long enough password"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -613,7 +613,6 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         app.disable_user(OPERATOR, "dora", "left the trust")
         ada = Actor("ada", COMMUNITY_ID, Role.ADMINISTRATOR)
         endpoint_id = app.register_webhook(ada, "https://ehr.community.example/corral", ["quarter.closed"]).id
-        head = app.recorder.max_notification_id()
         app.close()
         values = {
             "programme_id": str(agreed.programme_id),
@@ -636,7 +635,6 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         with client_of(served) as client:
             built = World(client, values)
             built.headers = {user.name: built.sign_in(user.name) for user in USERS + CLIENTS}
-            caught_up(client, head, built.headers["gill"])
             yield built
 
 
