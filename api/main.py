@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from starlette.routing import BaseRoute
 
 from api import heap
@@ -17,6 +16,7 @@ from api.storage.attachments import AttachmentStore
 from api.http.faults import Faults
 from api.http.guard import BodyGuard
 from api.http.read_scope import RequestScope
+from api.http.routing import operation_id, routes_of
 from api.storage.idempotency import IdempotencyKeys
 from api.live import asyncapi, endpoint as live
 from api.live.hub import Hub
@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
         summary="System-wide shared CQUIN schemes: evidence, review and payments, every step an event.",
         version="0.1.0",
         openapi_tags=openapi.TAGS,
-        generate_unique_id_function=openapi.operation_id,
+        generate_unique_id_function=operation_id,
         separate_input_output_schemas=False,
         lifespan=_holding_projector_lock(settings, lifespan),
         # Requests are observed by our own metrics and logs (api/observability); FastAPI's OpenTelemetry hooks
@@ -144,62 +144,59 @@ def create_app(settings: Settings | None = None, *, freeze_heap: bool = False) -
     app.add_middleware(CorrelationIdMiddleware, validator=well_formed_request_id)  # X-Request-ID, on every log line
     if settings.live_send == "fast":
         app.add_middleware(ServerSend)  # outermost: the fast path finds uvicorn's own send behind it
-    app.router.routes.extend(included_routes())
+    app.router.routes.extend(routes())
     web.mount_static(app)
     return app
 
 
-@functools.cache
-def included_routes() -> tuple[BaseRoute, ...]:
-    """Every router of the API and the pages, in the order a request meets them, included once in a process.
-
-    FastAPI builds an included route's state (its dependencies read from signatures, a pydantic adapter for each
-    parameter and model) at the first request that passes it, once for each inclusion: ~0.3 s of CPU at an app's
-    first requests. The apps of one process (the tests make hundreds) share these inclusions, so it is built once.
-    They are included as `FastAPI` would include them into an app, with its operation ids; an app's
-    `dependency_overrides` do not reach them (nothing here uses any)."""
-    router = APIRouter(generate_unique_id_function=openapi.operation_id)
-    router.include_router(live.router, prefix="/api/v1")  # first: a socket's handshake is routed past no HTTP route
-    router.include_router(health.router)
-    router.include_router(metrics.router)
-    router.include_router(auth.router, prefix="/api/v1")
-    router.include_router(oidc.router)
-    router.include_router(programmes.router, prefix="/api/v1")
-    router.include_router(progress.router, prefix="/api/v1")
-    router.include_router(payments.router, prefix="/api/v1")
-    router.include_router(forecast.router, prefix="/api/v1")
-    router.include_router(payment_rules.router, prefix="/api/v1")
-    router.include_router(scheme_payments.router, prefix="/api/v1")
-    router.include_router(statements.router, prefix="/api/v1")
-    router.include_router(submissions.router, prefix="/api/v1")
-    router.include_router(reviews.router, prefix="/api/v1")
-    router.include_router(restatements.router, prefix="/api/v1")
-    router.include_router(nudges.router, prefix="/api/v1")
-    router.include_router(packs.router, prefix="/api/v1")
-    router.include_router(web.packs_router, prefix="/api/v1")
-    router.include_router(assessments.router, prefix="/api/v1")
-    router.include_router(organisations.router, prefix="/api/v1")
-    router.include_router(providers.router, prefix="/api/v1")
-    router.include_router(schemes.router, prefix="/api/v1")
-    router.include_router(scheme_imports.router, prefix="/api/v1")
-    router.include_router(leads.router, prefix="/api/v1")
-    router.include_router(signatures.router, prefix="/api/v1")
-    router.include_router(dashboards.router, prefix="/api/v1")
-    router.include_router(queues.router, prefix="/api/v1")
-    router.include_router(boards.router, prefix="/api/v1")
-    router.include_router(audit.router, prefix="/api/v1")
-    router.include_router(attachments.router, prefix="/api/v1")
-    router.include_router(exports.router, prefix="/api/v1")
-    router.include_router(users.router, prefix="/api/v1")
-    router.include_router(administration.router, prefix="/api/v1")
-    router.include_router(organisation_audit.router, prefix="/api/v1")
-    router.include_router(single_sign_on.router, prefix="/api/v1")
-    router.include_router(clients.router, prefix="/api/v1")
-    router.include_router(notifications.router, prefix="/api/v1")
-    router.include_router(webhooks.router, prefix="/api/v1")
-    router.include_router(asyncapi.router)  # beside /openapi.json, outside it
-    router.include_router(web.router)
-    return tuple(router.routes)
+def routes() -> tuple[BaseRoute, ...]:
+    """Every route of the API and the pages, in the order a request meets them. Each router makes its routes with
+    their whole paths (api/http/routing.py), so the app lists the routes themselves, matched by their own paths; they
+    are made once, as their modules are imported, and every app of the process shares them."""
+    return routes_of(
+        [
+            live.router,  # first: a socket's handshake is routed past no HTTP route
+            health.router,
+            metrics.router,
+            auth.router,
+            oidc.router,
+            programmes.router,
+            progress.router,
+            payments.router,
+            forecast.router,
+            payment_rules.router,
+            scheme_payments.router,
+            statements.router,
+            submissions.router,
+            reviews.router,
+            restatements.router,
+            nudges.router,
+            packs.router,
+            web.packs_router,
+            assessments.router,
+            organisations.router,
+            providers.router,
+            schemes.router,
+            scheme_imports.router,
+            leads.router,
+            signatures.router,
+            dashboards.router,
+            queues.router,
+            boards.router,
+            audit.router,
+            attachments.router,
+            exports.router,
+            users.router,
+            administration.router,
+            organisation_audit.router,
+            single_sign_on.router,
+            clients.router,
+            notifications.router,
+            webhooks.router,
+            asyncapi.router,  # beside /openapi.json, outside it
+            *web.ROUTERS,
+        ]
+    )
 
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]

@@ -1,10 +1,10 @@
-"""The browser pages, served by the same FastAPI app: `router` and `mount_static`."""
+"""The browser pages, served by the same FastAPI app: `ROUTERS` and `mount_static`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from web.pages import (
@@ -35,36 +35,38 @@ from web.packs.routes import router as packs_router
 from web.pages.rendering import fault_page
 
 # `packs_router` is part of the API (/api/v1, in the OpenAPI schema): the packs are drawn here, from the templates.
-__all__ = ["fault_page", "mount_static", "packs_router", "router"]
+__all__ = ["ROUTERS", "fault_page", "mount_static", "packs_router"]
 
 STATIC = Path(__file__).resolve().parent / "static"
 
-router = APIRouter(include_in_schema=False)
-for module in (
-    signing,
-    set_password,
-    home,
-    setting_up,
-    drafting,
-    changing,
-    overview,
-    imports,
-    evidence,
-    board,
-    review,
-    restating,
-    payments,
-    paying,
-    what_if,
-    payment_rules,
-    audit,
-    agreement,
-    inbox,
-    users,
-    clients,
-    organisation,
-):
-    router.include_router(module.router)
+# The pages' routers, in the order a request meets them; each made with its routes' whole paths (api/http/routing.py).
+ROUTERS = tuple(
+    module.router
+    for module in (
+        signing,
+        set_password,
+        home,
+        setting_up,
+        drafting,
+        changing,
+        overview,
+        imports,
+        evidence,
+        board,
+        review,
+        restating,
+        payments,
+        paying,
+        what_if,
+        payment_rules,
+        audit,
+        agreement,
+        inbox,
+        users,
+        clients,
+        organisation,
+    )
+)
 
 
 def mount_static(app: FastAPI) -> None:

@@ -13,6 +13,7 @@ The pages (`web`) import only these modules of `api`, the public pieces meant fo
 - `api.http.setting_up`: the set-up requests (programme, provider, terms, draft, lead) the set-up pages parse their
   forms into, as the JSON routes take them;
 - `api.http.client_credentials`: an API client's id and secret, made and hashed, for the clients page as for its
-  routes.
+  routes;
+- `api.http.routing`: the router the evidence packs' routes (part of the API) are made on, as every API route is.
 Nothing else: not `api.storage`, `api.live`, `api.cli`, `api.main`, nor `api.http.routers`.
 """

@@ -104,11 +104,6 @@ PARAMETER_NOTES = {
 }
 
 
-def operation_id(route: APIRoute) -> str:
-    """A route's operationId: its function's name, which is unique across the API (tests/unit/test_openapi.py)."""
-    return route.name
-
-
 def install(app: FastAPI) -> None:
     """Serve the document built here at /openapi.json, built once per app."""
 

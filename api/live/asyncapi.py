@@ -11,15 +11,16 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
+from api.http.routing import root_router
 from api.http.session import COOKIE
 from api.live import sockets
 from api.live.limits import LiveLimits
 from api.live.topics import KINDS
 
-router = APIRouter()
+router = root_router()
 ADDRESS = "/api/v1/live"
 
 WHO_FOLLOWS = {

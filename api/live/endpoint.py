@@ -22,9 +22,10 @@ import asyncio
 import json
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import WebSocket, WebSocketDisconnect
 
 from api.http.errors import problem
+from api.http.routing import api_router
 from api.live import uvicorn_fast
 from api.live.hub import Hub
 from api.live.limits import TooManySocketsError
@@ -35,7 +36,7 @@ from api.http.session import COOKIE
 from domain.actors import Actor
 from domain.errors import DomainError
 
-router = APIRouter(tags=["live"])
+router = api_router(tags=["live"])
 
 CLOSE_WAIT = 2.0  # seconds to hand a closing client its close frame
 

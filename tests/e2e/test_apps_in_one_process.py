@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from api.main import create_app, included_routes
+from api.main import create_app, routes
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
 from domain.actors import Actor, Role
@@ -51,7 +51,7 @@ def test_two_apps_in_one_process_share_their_routes_and_keep_their_own_stores_an
         colin_elsewhere = at_acute.get("/api/v1/me", headers=colin)
         nobody_called_colin = at_acute.post("/api/v1/auth/token", data={"username": "colin", "password": PASSWORD})
 
-    shared = included_routes()
+    shared = routes()
     assert all(route in acute.routes and route in community.routes for route in shared)
     assert alice_at_home.status_code == 200 and alice_at_home.json()["username"] == "alice"
     assert colin_at_home.status_code == 200 and colin_at_home.json()["username"] == "colin"

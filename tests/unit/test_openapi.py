@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel
@@ -19,6 +19,7 @@ from api.http import openapi
 from api.http.commands import Act, RecordedOut
 from api.http.errors import PROBLEM, domain_problem, problem
 from api.http.paging import DEFAULT_PAGE, LARGEST_PAGE
+from api.http import routing
 from api.main import create_app
 from domain.errors import NotPermittedError
 from domain.limits import InvalidInputError
@@ -113,14 +114,14 @@ def test_the_statuses_follow_from_what_each_operation_declares(document: dict[st
 
 
 def test_a_route_added_later_is_described_by_the_same_rules_without_a_word_of_its_own() -> None:
-    router = APIRouter(tags=["submissions"])
+    router = routing.api_router(tags=["submissions"])
 
     @router.post("/things/{thing_id}/notes", response_model=RecordedOut)
     def add_note(thing_id: UUID, body: NoteIn, act: Act) -> JSONResponse:
         raise NotImplementedError
 
-    app = FastAPI(generate_unique_id_function=openapi.operation_id)
-    app.include_router(router, prefix="/api/v1")
+    app = FastAPI(generate_unique_id_function=routing.operation_id)
+    app.router.routes.extend(routing.routes_of([router]))
     openapi.install(app)
 
     operation = app.openapi()["paths"]["/api/v1/things/{thing_id}/notes"]["post"]

@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.http.deps import AttachmentFiles, CorralApp, CurrentActor, ProgressReadings, ViewsAfter
+from api.http.routing import api_router
 from domain.errors import NotFoundError
 from domain.milestones import Quarter
 from domain.pack_history import presented_packs
@@ -21,7 +22,7 @@ from web.packs.archive import pack_zip
 from web.packs.contents import PackContents, pack_contents
 from web.packs.pdf import pack_pdf
 
-router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}/packs", tags=["packs"])
+router = api_router("/schemes/{scheme_id}/quarters/{quarter}/packs", tags=["packs"])
 Number = Path(ge=1, le=10_000, description="the pack's number in its quarter, from 1")
 PDF, ZIP = "application/pdf", "application/zip"
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from fastapi.responses import Response
 
 from api.http.access import commissioned_scheme, readable_scheme
@@ -21,10 +21,10 @@ from domain.errors import NotFoundError
 from domain.scheme import Scheme, SchemeStatus
 from projections.progress.queries import organisation_names, programme_heading, values_if_agreed
 from web.pages import confirmations
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.parsed import labelled, parsed
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 LEAD = labelled({"provider_id": "Lead provider", "reason": "Why the lead changes"})
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import Response
 
 from api.http.deps import AuditReadings, ViewsAfter
@@ -14,12 +14,12 @@ from api.http.params import MAX_POSITION, AuditFilters, FilterText
 from domain.milestones import Quarter
 from projections.audit.queries import AuditPage, audit_trail
 from projections.progress.queries import audit_access, programme_heading, provider_names, scheme_headings
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.dates import TypedDate, in_order, start_of, typed_date
 from web.pages.users import administrator
 from web.pages.reading import QUARTERS
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 ASSESSMENTS = ("MilestoneAssessed", "AssessmentRevisedOnAppeal", "AssessmentRestated")
 PAGE = 25
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -169,6 +169,11 @@ class PageRoute(APIRoute):
             return response
 
         return page
+
+
+def page_router(prefix: str = "") -> APIRouter:
+    """A router of pages (`PageRoute`s), outside the API's document, each route made with its whole path."""
+    return APIRouter(route_class=PageRoute, prefix=prefix, include_in_schema=False)
 
 
 def _error_answer(request: Request, error: HTTPException | DomainError | RequestValidationError) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from fastapi.responses import Response
 
 from api.http.commands import FormAct
@@ -14,10 +14,10 @@ from domain import ids
 from domain.milestones import Quarter
 from projections.progress.queries import CollationBoard, board_access, collation_board
 from web.pages import confirmations
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.reading import people, quarter_review, review_version, scheme_quarter
 
-router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
+router = page_router("/schemes/{scheme_id}/quarters/{quarter}")
 
 
 def _board_page(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.http.access import commissioned_scheme
@@ -14,11 +13,11 @@ from api.http.commands import FormAct
 from api.http.setting_up import VariationIn
 from domain.scheme import Scheme
 from web.pages import confirmations
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.draft_form import typed_terms
 from web.pages.drafting import TypedFields, providers_of, read_terms, terms_page
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 
 
 def _change_page(page: Page, scheme: Scheme, rows: int, failure: FormFailure) -> Response:

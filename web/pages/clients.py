@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from fastapi.responses import Response
 
 from api.http.client_credentials import hash_secret, new_credentials
@@ -17,12 +17,12 @@ from domain.api_client import SCOPES, client_roles
 from domain.service import Recorded
 from projections.accounts.queries import ClientRow, organisation_clients
 from projections.accounts.view import AccountsView
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.flash import Flash
 from web.pages.listing import page_links
 from web.pages.users import administrator
 
-router = APIRouter(route_class=PageRoute, prefix="/clients")
+router = page_router("/clients")
 CLIENTS = "/clients"
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from api.http.access import commissioned_programme
@@ -19,11 +19,11 @@ from domain.errors import DomainError
 from domain.limits import InvalidInputError
 from projections.progress.queries import programme_heading, programme_providers
 from web.pages import confirmations
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.draft_form import BASES, DIRECTIONS, KINDS, QUARTERS, ROWS, UNITS, DraftForm, read_form
 from web.pages.parsed import parsed
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 Terms = TypeVar("Terms", bound=TermsIn)
 # The form shown again: with this many milestone rows, and what was typed (with its errors, if any).
 ShownAgain = Callable[[int, FormFailure], Response]

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import File, Form, UploadFile
 from fastapi.responses import Response
 
 from api.http.access import readable_scheme, readable_submission
@@ -18,11 +18,11 @@ from domain.service import Recorded
 from domain.submission import Submission, SubmissionStatus
 from projections.progress.queries import open_nudges, organisation_names, programme_heading
 from web.pages import confirmations
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.dates import typed_again, typed_date
 from web.pages.reading import quarter_review
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 Text = Annotated[str, Form()]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.http.deps import ViewsAfter
@@ -22,12 +21,12 @@ from projections.progress.queries import (
     provider_dashboard,
     work_queue,
 )
-from web.pages.base import CurrentPage, PageRoute, see_other
+from web.pages.base import CurrentPage, page_router, see_other
 from web.pages.listing import page_links
 from web.pages.reading import QUARTERS
 from web.pages.years import YearAsked, years_for
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 MAX_TOPICS = 20  # a page follows at most this many live topics (CORRAL_LIVE_MAX_TOPICS' default)
 
 

@@ -9,7 +9,7 @@ import io
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import File, Form, UploadFile
 from fastapi.responses import Response
 
 from api.http.access import commissioned_programme
@@ -18,10 +18,10 @@ from api.http.deps import AttachmentFiles, ServerSettings
 from api.http.imports.drafts import Checked, check
 from api.http.imports.reading import MAX_BYTES, from_workbook
 from projections.progress.queries import programme_heading
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.flash import Flash
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 NAME = "schemes.xlsx"
 
 

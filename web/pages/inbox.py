@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query
+from fastapi import Form, Query
 from fastapi.responses import Response
 
 from api.http.commands import FormAct
@@ -13,9 +13,9 @@ from domain.notifications import LAST_POSITION, EmailChoice
 from domain.service import Recorded
 from projections.notifications.queries import email_choice, inbox, require_own_notices
 from projections.notifications.view import NotificationsView
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 
-router = APIRouter(route_class=PageRoute, prefix="/inbox")
+router = page_router("/inbox")
 INBOX = "/inbox"
 CHOICES = [
     (EmailChoice.IMMEDIATE.value, "At once", "An email for each notice, as it happens."),

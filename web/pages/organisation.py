@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from fastapi.responses import Response
 
 from api.http.commands import FormAct
 from api.http.deps import ServerSettings, ViewsAfter
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.flash import Flash
 from web.pages.users import administrator
 
-router = APIRouter(route_class=PageRoute, prefix="/organisation")
+router = page_router("/organisation")
 ORGANISATION = "/organisation"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from fastapi.responses import Response
 
 from api.http.deps import ViewsAfter
@@ -30,12 +30,12 @@ from projections.progress.queries import (
     scheme_headings,
 )
 from web.pages import confirmations
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.listing import page_links
 from web.pages.reading import QUARTERS
 from web.pages.years import YearAsked, years_for
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 
 
 @router.get("/programmes")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from fastapi.responses import Response
 
 from api.http.access import commissioned_programme, may_know_programme
@@ -16,12 +16,12 @@ from api.http.setting_up import OnAccountBasisIn, StatementIn
 from domain.errors import NotPermittedError
 from domain.statement import ISSUERS
 from projections.progress.queries import settlement
-from web.pages.base import CurrentPage, PageRoute
+from web.pages.base import CurrentPage, page_router
 from web.pages.parsed import labelled, parsed
 from web.pages.payments import payments_page
 from web.pages.setting_up import hundredth
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 BASIS = labelled(
     {
         "expected_achievement": "Expected achievement",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Query
+from fastapi import Form, Query
 from fastapi.responses import Response
 
 from api.http.access import commissioned_programme
@@ -25,11 +25,11 @@ from projections.progress.queries import (
     replay_for,
     unseen,
 )
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.flash import Flash
 from web.pages.parsed import labelled
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 ADOPTION = labelled({"rules": "Version", "reason": "Reason"})
 PLACED = {
     "version": "rules"

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.http.deps import ViewsAfter
@@ -23,11 +22,11 @@ from projections.progress.queries import (
     scheme_quarters,
     scheme_totals,
 )
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.schedule import schedule
 from web.pages.formats import money
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 # Horizontal bars a quarter at a time, each with its figure written above it: the SVG is drawn at the page's width
 # (no viewBox to shrink it), the bars' lengths in percent of it, so the text stays readable on a 320 px screen.
 QUARTER_LINE, FIGURE_LINE, BAR, GAP = 22, 20, 14, 14

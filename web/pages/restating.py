@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from fastapi.responses import Response
 
 from api.http.commands import FormAct
@@ -16,12 +16,12 @@ from domain.milestones import Quarter
 from domain.restatement import Correction
 from domain.service import Recorded
 from web.pages import confirmations
-from web.pages.base import CurrentPage, PageRoute
+from web.pages.base import CurrentPage, page_router
 from web.pages.dates import typed_date
 from web.pages.evidence import typed_number
 from web.pages.review import decide
 
-router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
+router = page_router("/schemes/{scheme_id}/quarters/{quarter}")
 Text = Annotated[str, Form()]
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from fastapi.responses import Response
 
 from api.http.access import may_read_assessments
@@ -28,13 +28,13 @@ from projections.progress.queries import (
     scheme_row,
 )
 from web.pages import confirmations
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.dates import typed_again
 from web.pages.flash import Flash
 from web.pages.thresholds import ThresholdMaths, threshold_maths
 from web.pages.reading import people, quarter_review, review_version, scheme_quarter
 
-router = APIRouter(route_class=PageRoute, prefix="/schemes/{scheme_id}/quarters/{quarter}")
+router = page_router("/schemes/{scheme_id}/quarters/{quarter}")
 Text = Annotated[str, Form()]
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import Response
 
 from api.http.deps import CorralApp, ServerSettings
 from api.http.links import WeakPasswordError, open_session_after_link, password_chosen, token_hash
 from api.http.session import require_this_site
 from domain.errors import DomainError
-from web.pages.base import FormFailure, PageRoute, see_other
+from web.pages.base import FormFailure, page_router, see_other
 from web.pages.rendering import render
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 FORM = "set-password"
 
 

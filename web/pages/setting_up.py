@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from fastapi.responses import Response
 
 from api.http.access import commissioned_programme
@@ -19,11 +19,11 @@ from domain.organisation import OrganisationKind
 from domain.programme_terms import ProviderTerms
 from projections.progress.queries import organisation_names, organisations_listed, programme_heading
 from web.pages import confirmations
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.parsed import labelled, parsed
 from web.pages.rendering import PLAIN_WORDS, error_page
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 
 PROGRAMME = labelled(
     {"health_economy": "Health economy", "contract_year": "Contract year", "partial_fraction": "Partial fraction"}

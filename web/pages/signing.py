@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import Response
 
 from api.http.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
 from api.http.session import check_password, clear_session_cookie, local_path, open_session, require_this_site
 from domain.actors import Role
 from domain.errors import DomainError
-from web.pages.base import FormFailure, PageRoute, see_other
+from web.pages.base import FormFailure, page_router, see_other
 from web.pages.rendering import render
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 
 
 @router.get("/")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form
+from fastapi import Form
 from fastapi.responses import Response
 
 from api.http.commands import FormAct
@@ -22,11 +22,11 @@ from domain.service import Recorded
 from projections.accounts.queries import organisation_accounts
 from projections.accounts.view import AccountsView
 from projections.progress.queries import programmes_taken_part_in
-from web.pages.base import CurrentPage, FormFailure, Page, PageRoute
+from web.pages.base import CurrentPage, FormFailure, Page, page_router
 from web.pages.flash import Flash
 from web.pages.listing import page_links
 
-router = APIRouter(route_class=PageRoute, prefix="/users")
+router = page_router("/users")
 USERS = "/users"
 Reason = Annotated[str, Form()]
 

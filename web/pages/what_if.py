@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.http.deps import ViewsAfter
@@ -24,9 +23,9 @@ from projections.progress.queries import (
     programme_heading,
 )
 from projections.progress.queries import may_ask_about, programme_providers, what_if_for
-from web.pages.base import CurrentPage, FormFailure, PageRoute
+from web.pages.base import CurrentPage, FormFailure, page_router
 
-router = APIRouter(route_class=PageRoute)
+router = page_router()
 FORM = "what-if"
 ZERO = Figures()
 STATUS_OPTIONS = [("", "As it is"), *((s.value, s.value) for s in AssessmentStatus)]

@@ -11,7 +11,6 @@ import json
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -19,10 +18,11 @@ from api.http.commands import Act, RecordedOut
 from api.http.deps import BY_ADMINISTRATOR, ServerSettings
 from api.http.links import NewLink, link_mailed, new_link
 from api.http.routers.users import ReasonIn
+from api.http.routing import api_router
 from domain.actors import Role
 from domain.limits import EMAIL, NAME
 
-router = APIRouter(tags=["administration"], dependencies=[BY_ADMINISTRATOR])
+router = api_router(tags=["administration"], dependencies=[BY_ADMINISTRATOR])
 
 
 def _problems(**described: str) -> dict[int | str, dict[str, Any]]:

@@ -6,7 +6,6 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -14,12 +13,13 @@ from api.http.access import may_read_assessments
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownScheme
 from api.http.reads import json_read
+from api.http.routing import api_router
 from domain.achievement import AssessmentStatus
 from domain.history import AssessedEvidence, assessment_history
 from domain.limits import SHORT_TEXT
 from domain.milestones import Quarter
 
-router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}")
+router = api_router("/schemes/{scheme_id}/quarters/{quarter}")
 
 
 class AssessmentIn(BaseModel):

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, UploadFile
+from fastapi import UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from api.http.access import readable_file
 from api.http.commands import keep_upload
 from api.http.deps import AttachmentFiles, CorralApp, CurrentActor
+from api.http.routing import api_router
 
-router = APIRouter(tags=["attachments"])
+router = api_router(tags=["attachments"])
 
 
 class AttachmentOut(BaseModel):

@@ -6,15 +6,16 @@ from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from api.http.deps import AuditReadings, CurrentActor, ProgressReadings, ViewsAfter
 from api.http.params import MAX_POSITION, AuditFilters
 from api.http.reads import json_read
+from api.http.routing import api_router
 from projections.audit.queries import AuditPage, audit_trail
 from projections.progress.queries import audit_access
 
-router = APIRouter(prefix="/programmes", tags=["boards"])
+router = api_router("/programmes", tags=["boards"])
 
 
 @router.get("/{programme_id}/audit", response_model=AuditPage)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import Depends, Form, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
@@ -14,13 +14,14 @@ from pydantic import BaseModel, Field
 from api.http.deps import CorralApp, CurrentActor, Ledger, Revocations, ServerSettings, SessionClaims
 from api.http.client_credentials import OAuthRefusal, client_token, unsupported_grant
 from api.http.devices import set_device_cookie
+from api.http.routing import api_router
 from api.http.security import SignInError, Verified, issue_token, read_token
 from api.http.session import check_password, clear_session_cookie, csrf_token, open_session, require_this_site
 from api.storage.settings import Settings
 from api.http.sign_in import SignInLedger, http_refusal
 from domain.application import Corral
 
-router = APIRouter(tags=["auth"])
+router = api_router(tags=["auth"])
 
 
 class Token(BaseModel):

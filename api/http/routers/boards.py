@@ -6,15 +6,15 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
 
 from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
 from api.http.reads import json_read
+from api.http.routing import api_router
 from domain.milestones import Quarter
 from projections.progress.queries.collation import CollationBoard
 from projections.progress.queries import board_access, collation_board
 
-router = APIRouter(prefix="/schemes", tags=["boards"])
+router = api_router("/schemes", tags=["boards"])
 
 
 @router.get("/{scheme_id}/quarters/{quarter}/board", response_model=CollationBoard)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -19,12 +18,13 @@ from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_ADMINISTRATOR, AccountsReadings, CurrentActor, ViewsAfter
 from api.http.paging import Paged
 from api.http.routers.users import ReasonIn
+from api.http.routing import api_router
 from domain.account_rules import role_named
 from domain.api_client import SCOPES
 from domain.limits import NAME
 from projections.accounts.queries import ClientRow, organisation_clients
 
-router = APIRouter(tags=["api clients"], dependencies=[BY_ADMINISTRATOR])
+router = api_router(tags=["api clients"], dependencies=[BY_ADMINISTRATOR])
 SCOPE_LIST = ", ".join(f"{scope} ({what})" for scope, what in SCOPES.items())
 
 

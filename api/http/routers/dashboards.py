@@ -6,7 +6,6 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.http.deps import CurrentActor, KeptProgress, ProgressReadings, ViewsAfter
@@ -14,6 +13,7 @@ from api.http.paging import Paged, Paging
 from api.http.params import ContractYear
 from api.http.money import Money
 from api.http.reads import json_text
+from api.http.routing import api_router
 from projections.progress.queries import (
     joined_programmes,
     may_read_dashboard,
@@ -25,7 +25,7 @@ from projections.progress.queries.nudges import OpenNudge
 from projections.progress.queries.reading import MilestoneProgress
 from projections.progress.view import ProgressView
 
-router = APIRouter(prefix="/providers", tags=["boards"])
+router = api_router("/providers", tags=["boards"])
 
 
 class DashboardOut(BaseModel):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from fastapi.responses import Response
 
 from api.http.deps import AuditReadings, CorralApp, CurrentActor, ProgressReadings, ViewsAfter
 from api.http.exports import DOWNLOAD, Format, downloads, Percent, Pounds, Sheet, file_name, table
 from api.http.params import AuditFilters
+from api.http.routing import api_router
 from domain.achievement import as_percent
 from domain.milestones import Quarter, contract_year_label
 from domain.payments import pounds
@@ -30,7 +31,7 @@ from projections.progress.queries import (
     scheme_quarters,
 )
 
-router = APIRouter(prefix="/programmes/{programme_id}", tags=["exports"])
+router = api_router("/programmes/{programme_id}", tags=["exports"])
 
 
 @router.get("/progress.{form}", response_class=Response, responses=DOWNLOAD)

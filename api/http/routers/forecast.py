@@ -5,17 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
 from api.http.money import Money
+from api.http.routing import api_router
 from domain.limits import CODE
 from domain.payments import pounds
 from projections.progress.queries import Moved, Outlook, Scenario, Supposition, WhatIf, forecast_for
 from projections.progress.queries import may_ask_about, programme_access, what_if_for
 
-router = APIRouter(prefix="/programmes", tags=["programmes"])
+router = api_router("/programmes", tags=["programmes"])
 
 
 class OutlookOut(BaseModel):

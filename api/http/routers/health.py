@@ -7,13 +7,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import Request, Response, status
 from pydantic import BaseModel, Field
 
+from api.http.routing import root_router
 from api.storage.faults import StoreUnavailableError
 from projections import maintenance
 
-router = APIRouter(tags=["health"])
+router = root_router(tags=["health"])
 log = logging.getLogger("corral.health")
 
 OK = "ok"

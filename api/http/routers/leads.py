@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.http.commands import Act, RecordedOut, described
+from api.http.routing import api_router
 from api.http.setting_up import LeadIn
 from api.http.deps import BY_COMMISSIONER, KnownScheme
 
-router = APIRouter(prefix="/schemes", tags=["set-up"])
+router = api_router("/schemes", tags=["set-up"])
 
 
 @router.post("/{scheme_id}/lead", response_model=RecordedOut, dependencies=[BY_COMMISSIONER, KnownScheme])

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from api.http.deps import ServerSettings
 from api.http.errors import problem
+from api.http.routing import root_router
 from api.observability.metrics import scrape
 
-router = APIRouter(tags=["health"])
+router = root_router(tags=["health"])
 
 
 @router.get("/metrics", include_in_schema=False)

@@ -5,18 +5,19 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import CurrentActor, NotificationsReadings, ViewsAfter
 from api.http.reads import json_read
+from api.http.routing import api_router
 from domain.notifications import LAST_POSITION, MOST_READ_AT_ONCE, EmailChoice, notice_ids
 from domain.service import Recorded
 from projections.notifications.queries import MAX_LIMIT, Inbox, inbox, require_own_notices
 
-router = APIRouter(prefix="/me", tags=["notifications"])
+router = api_router("/me", tags=["notifications"])
 
 
 class ReadIn(BaseModel):

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_PROVIDER, KnownScheme
+from api.http.routing import api_router
 from domain.limits import SHORT_TEXT
 from domain.milestones import Quarter
 
-router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
+router = api_router("/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
 
 
 class NudgeIn(BaseModel):

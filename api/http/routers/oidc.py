@@ -12,13 +12,14 @@ import html
 import logging
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from api.http.deps import AccountsReadings, CorralApp, ServerSettings
 from api.http.errors import domain_problem, organisation_names, wants_page
 from api.http.oidc import PENDING_COOKIE, Pending, ProviderClient, SignInFailedError
+from api.http.routing import root_router
 from api.http.security import Verified
 from api.http.session import local_path, open_session
 from api.storage.identity_providers import IdentityProvider, provider_named
@@ -27,7 +28,7 @@ from domain.errors import DomainError
 from domain.signing_in import Claimed
 from projections.accounts.queries import usernames_with_email
 
-router = APIRouter(tags=["auth"])
+router = root_router(tags=["auth"])
 log = logging.getLogger("corral.sign_in")
 START = "/auth/oidc"
 

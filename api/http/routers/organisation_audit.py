@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import Response
 
 from api.http.deps import AuditReadings, CurrentActor, ViewsAfter
@@ -16,11 +16,12 @@ from api.http.exports import Format, downloads, file_name
 from api.http.params import MAX_POSITION, FilterText, Moment
 from api.http.reads import json_read
 from api.http.routers.exports import audit_table
+from api.http.routing import api_router
 from domain.actors import Role
 from domain.errors import NotFoundError
 from projections.audit.queries import AuditPage, audit_trail, whole_trail
 
-router = APIRouter(prefix="/organisations/{organisation_id}", tags=["administration"])
+router = api_router("/organisations/{organisation_id}", tags=["administration"])
 
 
 def own_organisation(organisation_id: UUID, actor: CurrentActor) -> UUID:

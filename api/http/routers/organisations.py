@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut
 from api.http.deps import BY_ADMINISTRATOR, CurrentActor, ProgressReadings, ViewsAfter
 from api.http.paging import Paged
+from api.http.routing import api_router
 from domain.limits import SHORT_TEXT
 from domain.organisation import OrganisationKind, Sector
 from projections.progress.queries import name_order, organisations_listed
 
-router = APIRouter(tags=["set-up"])
+router = api_router(tags=["set-up"])
 
 
 class OrganisationOut(BaseModel):

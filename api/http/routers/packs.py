@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.http.commands import Act, RecordedOut
 from api.http.deps import BY_PROVIDER, KnownScheme
+from api.http.routing import api_router
 from domain.milestones import Quarter
 
-router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
+router = api_router("/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
 
 
 @router.post("/pack", response_model=RecordedOut, dependencies=[BY_PROVIDER, KnownScheme])

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -18,6 +18,7 @@ from api.http.openapi import VERSIONED
 from api.http.exports import DOWNLOAD, Format, file_name, table
 from api.http.money import Change, Money
 from api.http.replays import replay_headings, replay_rows
+from api.http.routing import api_router
 from domain.limits import SHORT_TEXT
 from domain.milestones import contract_year_label
 from domain.payment_rules import RULEBOOK, PaymentRules, UnknownRulesError, published
@@ -30,7 +31,7 @@ from projections.progress.queries import (
     replay_for,
 )
 
-router = APIRouter(tags=["payments"])
+router = api_router(tags=["payments"])
 VERSION = Query(
     description="the published version to replay the programme's money under, e.g. partial-60; by default the one it "
     "pays by, which changes nothing"

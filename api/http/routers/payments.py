@@ -6,12 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import BaseModel, Field
 
 from api.http.deps import CurrentActor, KeptProgress, ProgressReadings, ViewsAfter
 from api.http.money import Change, Money, SchemeMoneyOut, restated_money
 from api.http.reads import json_answer
+from api.http.routing import api_router
 from domain.payments import pounds
 from projections.progress.queries import (
     Overridden,
@@ -22,7 +23,7 @@ from projections.progress.queries import (
 )
 from projections.progress.view import ProgressView
 
-router = APIRouter(prefix="/programmes", tags=["programmes"])
+router = api_router("/programmes", tags=["programmes"])
 
 
 class RestatedOut(BaseModel):

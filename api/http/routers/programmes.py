@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
+from api.http.routing import api_router
 from api.http.setting_up import ProgrammeIn
 from api.http.deps import BY_COMMISSIONER, CurrentActor, KnownProgramme, ProgressReadings, ViewsAfter
 from api.http.paging import Paged
@@ -17,7 +17,7 @@ from api.http.params import ContractYear
 from domain.limits import NAME
 from projections.progress.queries import organisation_names, programme_key, programmes_for
 
-router = APIRouter(prefix="/programmes")
+router = api_router("/programmes")
 
 
 class ProgrammeSummary(BaseModel):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
+from api.http.routing import api_router
 from projections.progress.queries import programme_access, progress_for
 
-router = APIRouter(prefix="/programmes", tags=["programmes"])
+router = api_router("/programmes", tags=["programmes"])
 
 
 class Cell(BaseModel):

@@ -5,17 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
+from api.http.routing import api_router
 from api.http.setting_up import ProviderIn
 from api.http.deps import BY_COMMISSIONER, KnownProgramme
 from domain.limits import SHORT_TEXT
 from domain.programme import ProviderTerms
 
-router = APIRouter(prefix="/programmes", tags=["set-up"])
+router = api_router("/programmes", tags=["set-up"])
 
 
 class ProviderTermsIn(BaseModel):

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.http.deps import CurrentActor, ProgressReadings, ViewsAfter
 from api.http.reads import json_read
+from api.http.routing import api_router
 from projections.progress.queries import work_queue
 from projections.progress.queries.queues import QueueSection
 
-router = APIRouter(tags=["boards"])
+router = api_router(tags=["boards"])
 
 
 class QueueOut(BaseModel):

@@ -8,13 +8,14 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
 from api.http.reads import json_read
+from api.http.routing import api_router
 from domain.achievement import AssessmentStatus
 from domain.evidence import Figures
 from domain.history import Standing, assessments_as_of
@@ -23,7 +24,7 @@ from domain.milestones import Quarter
 from domain.restatement import Correction
 from projections.progress.queries import review_access
 
-router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
+router = api_router("/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
 
 
 class RestatementIn(BaseModel):

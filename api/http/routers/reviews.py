@@ -6,13 +6,13 @@ from dataclasses import asdict
 from datetime import date
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownScheme, ProgressReadings
 from api.http.openapi import VERSIONED
+from api.http.routing import api_router
 from domain.achievement import AssessmentStatus
 from domain.assessment import Assessment
 from domain.errors import NotFoundError
@@ -21,7 +21,7 @@ from domain.milestones import Quarter
 from domain.quarter_review import ReviewStatus
 from projections.progress.queries import organisation_names, review_access
 
-router = APIRouter(prefix="/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
+router = api_router("/schemes/{scheme_id}/quarters/{quarter}", tags=["reviews"])
 
 
 class QuestionsIn(BaseModel):

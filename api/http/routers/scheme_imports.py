@@ -6,7 +6,7 @@ import hashlib
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, UploadFile
+from fastapi import Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -19,9 +19,10 @@ from api.http.imports.drafts import check
 from api.http.imports.reading import MAX_BYTES, MAX_ROWS, Rows, from_json, from_workbook
 from api.http.imports.sheets import Sheet
 from api.http.imports.template import template
+from api.http.routing import api_router
 from domain.milestones import contract_year_label
 
-router = APIRouter(prefix="/programmes/{programme_id}", tags=["set-up"])
+router = api_router("/programmes/{programme_id}", tags=["set-up"])
 Cell = str | int | float | bool | None
 SheetRows = Annotated[list[dict[str, Cell]], Field(max_length=MAX_ROWS)]
 DryRun = Annotated[bool, Query(description="check every row and answer what would be drafted, recording nothing")]

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import Field
 
 from api.http.access import readable_scheme
 from api.http.deps import CorralApp, CurrentActor, ProgressReadings, ViewsAfter
 from api.http.money import SchemeMoneyOut
+from api.http.routing import api_router
 from domain.milestones import Quarter
 from domain.payments import Figures
 from projections.progress.queries import SchemeLabel, SchemeMoney, payments_for, programme_access
 
-router = APIRouter(prefix="/schemes", tags=["schemes"])
+router = api_router("/schemes", tags=["schemes"])
 
 
 class ProviderSchemeMoney(SchemeMoneyOut):

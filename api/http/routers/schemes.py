@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -13,10 +12,11 @@ from api.http.access import readable_scheme
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_COMMISSIONER, CorralApp, CurrentActor, KnownProgramme, KnownScheme
 from api.http.openapi import VERSIONED
+from api.http.routing import api_router
 from api.http.setting_up import DraftIn, TermsIn, VariationIn
 from domain.scheme import SchemeTerms
 
-router = APIRouter(tags=["set-up"])
+router = api_router(tags=["set-up"])
 
 
 class AgreedOut(BaseModel):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.http.commands import Act, RecordedOut, described
 from api.http.deps import KnownScheme, performed_by
+from api.http.routing import api_router
 from domain.actors import Role
 
-router = APIRouter(prefix="/schemes", tags=["set-up"])
+router = api_router("/schemes", tags=["set-up"])
 BY_SIGNATORY = performed_by(Role.COMMISSIONER, Role.PROVIDER)
 
 

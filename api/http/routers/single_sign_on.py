@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.http.commands import Act, RecordedOut
 from api.http.deps import BY_ADMINISTRATOR, ServerSettings
+from api.http.routing import api_router
 from api.storage.identity_providers import IdentityProvider, provider_named
 from api.storage.settings import Settings
 from domain.identity import SUBJECT
 from domain.limits import InvalidInputError
 
-router = APIRouter(tags=["administration"], dependencies=[BY_ADMINISTRATOR])
+router = api_router(tags=["administration"], dependencies=[BY_ADMINISTRATOR])
 
 
 class SignInChoiceIn(BaseModel):

@@ -7,7 +7,6 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -22,6 +21,7 @@ from api.http.deps import (
     performed_by,
 )
 from api.http.exports import DOWNLOAD, Format, Pounds, file_name, table
+from api.http.routing import api_router
 from api.http.setting_up import OnAccountBasisIn, StatementIn
 from api.http.reads import json_read
 from domain.on_account import month_label
@@ -36,7 +36,7 @@ from projections.progress.queries import (
     settlement,
 )
 
-router = APIRouter(prefix="/programmes/{programme_id}", tags=["payments"])
+router = api_router("/programmes/{programme_id}", tags=["payments"])
 BY_ISSUER = performed_by(*ISSUERS)  # the roles the domain lets issue, turned away first as every route does
 HEADINGS = (
     "Provider",

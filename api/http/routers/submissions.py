@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,13 +16,14 @@ from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_PROVIDER, CorralApp, CurrentActor, KnownScheme
 from api.http.openapi import VERSIONED
 from api.http.routers.attachments import AttachmentOut
+from api.http.routing import api_router
 from domain.actors import Actor
 from domain.application import Corral
 from domain.evidence import Evidence, Figures
 from domain.limits import SHORT_TEXT
 from domain.submission import Submission
 
-router = APIRouter(tags=["submissions"])
+router = api_router(tags=["submissions"])
 
 
 class AttachmentIn(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, SecretStr
@@ -14,6 +14,7 @@ from api.http.commands import Act, RecordedOut
 from api.http.deps import BY_ADMINISTRATOR, Ledger, ServerSettings
 from api.http.devices import attempt_from
 from api.http.passwords import WeakPasswordError, chosen_password_hash
+from api.http.routing import api_router
 from api.http.security import SignInError, issue_token, read_token
 from api.http.session import COOKIE, csrf_token, set_session_cookie
 from api.storage.settings import Settings
@@ -22,7 +23,7 @@ from domain.actors import Role
 from domain.errors import NotPermittedError
 from domain.limits import EMAIL, NAME, SHORT_TEXT
 
-router = APIRouter(tags=["users"])
+router = api_router(tags=["users"])
 
 
 class UserIn(BaseModel):

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -16,6 +16,7 @@ from api.http.commands import Act, RecordedOut, described
 from api.http.deps import BY_ADMINISTRATOR, CurrentActor, ServerSettings, ViewsAfter, ViewsAtHead, WebhooksReadings
 from api.http.paging import Paged
 from api.http.reads import json_read
+from api.http.routing import api_router
 from api.storage.webhooks import webhook_secret
 from domain.limits import SHORT_TEXT
 from domain.webhook import URL, WebhookKind
@@ -23,7 +24,7 @@ from domain.webhooks import Seed
 from projections.webhooks.view import WebhooksView
 from projections.webhooks.queries import deliveries_of, enabled_endpoints, endpoints_of
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = api_router("/webhooks", tags=["webhooks"])
 
 
 class EndpointIn(BaseModel):
