@@ -21,10 +21,11 @@ VIEWS = [PROGRESS, "audit_v3", "notifications_v1", "accounts_v2", "webhooks_v1"]
 
 
 def well_formed(results: list[Result]) -> bool:
-    """Every line has a positive value, a finite positive ratio, a raw baseline and a target."""
+    """Every line has a value, a finite ratio, a raw baseline and a target. A value may be 0: on a loaded machine a
+    view can commit before the command has returned to its caller, which then sees no lag at all."""
     return all(
-        r.value > 0
-        and 0 < r.ratio < math.inf
+        r.value >= 0
+        and 0 <= r.ratio < math.inf
         and r.line().startswith(f"{r.name}: ")
         and " vs raw " in r.line()
         and ", target " in r.line()
