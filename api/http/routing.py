@@ -4,9 +4,10 @@ another.
 FastAPI (0.137 on) includes a router lazily. A request is then matched through every included router before the one
 that answers, each walking its routes with FastAPI's bookkeeping around each, and matched again inside the one
 chosen. Measured in one process, with the app's 40 routers included: ~145 µs of CPU to route a submission (the 16th
-router), ~400 µs for a route near the end of the list. A route made on a router with its whole prefix matches by its
-own path, as Starlette matches any route: ~20 µs and ~100 µs for the same requests. Its state (its dependencies read
-from its signature, its models) is built once, when its module is imported, and every app of the process shares it.
+router), ~425 µs to find that nothing matches. A route made on a router with its whole prefix matches by its own
+path, as Starlette matches any route: ~36 µs and ~177 µs for the same requests (BENCHMARKS.md, "Routing"). Its state
+(its dependencies read from its signature, its models) is built once, when its module is imported, and every app of
+the process shares it.
 """
 
 from __future__ import annotations
