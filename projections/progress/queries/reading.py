@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -125,40 +127,42 @@ def load_progress(
     )
     columns += (m.c.title.label("milestone_title"), m.c.due, m.c.weight, m.c.numerator, m.c.ordinal)
     rows = progress_rows(view, columns, conn=conn, programme_ids=programme_ids, **where)
-    return [
-        MilestoneProgress(
-            programme_id=r.programme_id,
-            scheme_id=r.scheme_id,
-            scheme_title=r.scheme_title,
-            provider_id=r.provider_id,
-            code=r.milestone_code,
-            title=r.milestone_title,
-            quarter=Quarter(r.quarter),
-            due=r.due,
-            status=status_word(r, Quarter(r.quarter).first_day(r.contract_year), today),
-            state=r.state,
-            revision=r.revision,
-            last_action_at=r.last_action_at,
-            lead_comments=r.lead_comments,
-            assessment=r.assessment,
-            achievement=r.achievement,
-            assessed_revision=r.assessed_revision,
-            revised_on_appeal=bool(r.revised_on_appeal),
-            override_reason=r.override_reason,
-            figures_share=r.figures_share,
-            weight=r.weight,
-            numeric=r.numerator is not None,
-            fixed_value=r.fixed_value,
-            late=bool(r.late),
-            submission_id=r.submission_id,
-            due_note=due_note(r.due, today) if _owed(r) else None,
-            standing=standing(r.due, today) if _owed(r) else None,
-            restated=_restated(r),
-            numerator_value=r.numerator_value,
-            denominator_value=r.denominator_value,
-        )
-        for r in rows
-    ]
+    return [_progress(r, today) for r in rows]
+
+
+def _progress(r: Any, today: date) -> MilestoneProgress:
+    quarter, owed = Quarter(r.quarter), _owed(r)
+    return MilestoneProgress(
+        programme_id=r.programme_id,
+        scheme_id=r.scheme_id,
+        scheme_title=r.scheme_title,
+        provider_id=r.provider_id,
+        code=r.milestone_code,
+        title=r.milestone_title,
+        quarter=quarter,
+        due=r.due,
+        status=status_word(r, quarter.first_day(r.contract_year), today),
+        state=r.state,
+        revision=r.revision,
+        last_action_at=r.last_action_at,
+        lead_comments=r.lead_comments,
+        assessment=r.assessment,
+        achievement=r.achievement,
+        assessed_revision=r.assessed_revision,
+        revised_on_appeal=bool(r.revised_on_appeal),
+        override_reason=r.override_reason,
+        figures_share=r.figures_share,
+        weight=r.weight,
+        numeric=r.numerator is not None,
+        fixed_value=r.fixed_value,
+        late=bool(r.late),
+        submission_id=r.submission_id,
+        due_note=due_note(r.due, today) if owed else None,
+        standing=standing(r.due, today) if owed else None,
+        restated=_restated(r),
+        numerator_value=r.numerator_value,
+        denominator_value=r.denominator_value,
+    )
 
 
 def progress_rows(
@@ -205,9 +209,21 @@ def _restated(r: Any) -> Restated | None:
 
 
 def fetch(view: ProgressView, query: Any, conn: Connection | None = None) -> list[Any]:
-    """Every row of a query, on `conn` when given (inside a batch), else on a connection of its own."""
+    """Every row of a query as a named tuple, on `conn` when given (inside a batch), else on a connection of its own.
+
+    A named tuple's column is read at a tuple's speed; SQLAlchemy's row finds a column by name only after Python's
+    own lookup has failed (~0.5 us). A national programme's payments read 24,000 rows of 30 columns: 850 ms that
+    way, 500 ms this way (BENCHMARKS.md, Payments)."""
     with reading(view, conn) as on:
-        return list(on.execute(query).all())
+        result = on.execute(query)
+        make = _row_type(tuple(result.keys()))._make
+        return [make(row) for row in result.all()]
+
+
+@lru_cache(maxsize=512)
+def _row_type(columns: tuple[str, ...]) -> Any:
+    """A named tuple type for rows of these columns (made once per shape of query)."""
+    return namedtuple("Row", columns, rename=True)  # noqa: PYI024 - its fields are known only at run time
 
 
 @contextmanager
