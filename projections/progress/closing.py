@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from projections.progress.queries.basis import Weights, weights_by_programme
 from projections.progress.queries.payments import milestone_values
-from projections.progress.queries.reading import load_progress
+from projections.progress.queries.reading import progress_rows
 from projections.progress.terms import progress_key
 from projections.progress.view import ProgressView
 
@@ -28,11 +28,13 @@ def fix_closed_quarters(view: ProgressView) -> None:
     ).scalars()
     programme_ids = list(programmes)
     weights = weights_by_programme(view, programme_ids, conn)  # every programme's in two queries
-    for programme_id in programme_ids:
-        rows = load_progress(view, conn=conn, programme_id=programme_id)
+    p, m = view.progress, view.milestones
+    weighed = (p.c.provider_id, p.c.scheme_id, p.c.milestone_code.label("code"), p.c.quarter, m.c.weight)
+    for programme_id in programme_ids:  # each milestone's value needs the weights of the provider's other schemes
+        rows = progress_rows(view, weighed, conn=conn, programme_id=programme_id)
         values = milestone_values(rows, weights.get(programme_id, Weights()))
         for row in rows:
-            if (row.scheme_id, row.quarter.value) in closed:
+            if (row.scheme_id, row.quarter) in closed:
                 key = progress_key(row.scheme_id, row.provider_id, row.code)
                 value = values[(row.provider_id, row.scheme_id, row.code)]
                 view.stage_update(view.progress, key, fixed_value=value)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 
 from domain.milestones import Quarter
@@ -142,7 +143,20 @@ def payments_of(
     return ProgrammePayments(programme_id, providers, total, by_quarter, labels)
 
 
-def milestone_values(rows: list[MilestoneProgress], weights: Weights) -> dict[tuple[str, str, str], Decimal]:
+class Weighed(Protocol):
+    """A provider-milestone as much as its value needs: whose it is, and its weight in its scheme."""
+
+    @property
+    def provider_id(self) -> str: ...
+    @property
+    def scheme_id(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def weight(self) -> Decimal: ...
+
+
+def milestone_values(rows: Sequence[Weighed], weights: Weights) -> dict[tuple[str, str, str], Decimal]:
     """Each (provider, scheme, milestone)'s share of the provider's CQUIN value under the current terms' weights."""
     return _values(rows, weights.schemes, weights.values)
 
@@ -166,7 +180,7 @@ def values_if_agreed(
 
 
 def _values(
-    rows: list[MilestoneProgress], scheme_weights: dict[str, dict[str, Decimal]], terms: dict[str, Decimal]
+    rows: Sequence[Weighed], scheme_weights: dict[str, dict[str, Decimal]], terms: dict[str, Decimal]
 ) -> dict[tuple[str, str, str], Decimal]:
     milestone_weights: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
     for row in rows:
