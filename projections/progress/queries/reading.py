@@ -131,6 +131,7 @@ def load_progress(
 
 
 def _progress(r: Any, today: date) -> MilestoneProgress:
+    """One provider-milestone as the screens show it, from its joined row, as of `today`."""
     quarter, owed = Quarter(r.quarter), _owed(r)
     return MilestoneProgress(
         programme_id=r.programme_id,
