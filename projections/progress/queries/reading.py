@@ -213,8 +213,8 @@ def fetch(view: ProgressView, query: Any, conn: Connection | None = None) -> lis
     """Every row of a query as a named tuple, on `conn` when given (inside a batch), else on a connection of its own.
 
     A named tuple's column is read at a tuple's speed; SQLAlchemy's row finds a column by name only after Python's
-    own lookup has failed (~0.5 us). A national programme's payments read 24,000 rows of 30 columns: 850 ms that
-    way, 500 ms this way (BENCHMARKS.md, Payments)."""
+    own lookup has failed (~0.5 us). A national programme's payments read 29 columns of 24,000 rows: about 800 ms
+    that way, 500 ms this way (BENCHMARKS.md, "Progress rows read as named tuples")."""
     with reading(view, conn) as on:
         result = on.execute(query)
         make = _row_type(tuple(result.keys()))._make
