@@ -162,13 +162,14 @@ def _save_rates(settings: Settings, commands: int, writers: int) -> SaveReport:
         per_writer = max(commands // writers // ROUNDS, 1)
         application, raw, ordered = [], [], []
         connections = [connect(settings) for _ in range(writers)]
+
+        def rate(work: Callable[[int], None]) -> float:
+            return per_writer * writers / _in_threads(writers, work)
+
         for _ in range(ROUNDS):
-            seconds = _in_threads(writers, lambda w: nudges(app, schemes[w % len(schemes)], per_writer))
-            application.append(per_writer * writers / seconds)
-            seconds = _in_threads(writers, lambda w: _raw_inserts(connections[w], per_writer, payload))
-            raw.append(per_writer * writers / seconds)
-            seconds = _in_threads(writers, lambda w: _raw_inserts(connections[w], per_writer, payload, locked=True))
-            ordered.append(per_writer * writers / seconds)
+            application.append(rate(lambda w: nudges(app, schemes[w % len(schemes)], per_writer)))
+            raw.append(rate(lambda w: _raw_inserts(connections[w], per_writer, payload)))
+            ordered.append(rate(lambda w: _raw_inserts(connections[w], per_writer, payload, locked=True)))
         for conn in connections:
             conn.close()
     finally:
