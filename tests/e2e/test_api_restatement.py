@@ -102,13 +102,13 @@ def test_the_commissioner_restates_from_the_review_page_of_a_closed_quarter(
 ) -> None:
     client, _, scheme_id = quarter
     review = assessed(client, scheme_id)
-    Session(client, "gill").post(f"{review}/closure")
+    closed = Session(client, "gill").post(f"{review}/closure")
     client.post("/sign-in", data={"username": "gill", "password": PASSWORD, "next": "/"})
     csrf = client.get("/api/v1/auth/session").json()["csrf_token"]
     form = f"restate-{COMMUNITY_ID}-FLU"
 
     def restate(**typed: str) -> httpx.Response:
-        page = client.get(f"{review}/review").text
+        page = client.get(f"{review}/review", params={"after": closed["position"]}).text  # once the close is shown
         drawn = page[page.index(f'id="{form}-details"') :]
         version, key = re.findall(r'name="(?:version|idempotency_key)" value="([^"]+)"', drawn)[:2]
         fields = {"csrf_token": csrf, "version": version, "idempotency_key": key}
