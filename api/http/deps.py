@@ -27,6 +27,7 @@ from api.observability.metrics import route_template
 from api.storage.revocations import RevokedTokens
 from api.http.sign_in import SignInLedger
 from api.http.security import SignInError, TokenClaims, actor_from_claims, read_token
+from api.http.routing import API
 from api.http.scopes import require_route_scope
 from api.http.session import COOKIE, CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, csrf_matches
 from api.storage.settings import Settings
@@ -44,7 +45,7 @@ from projections.reads import put_back_reads
 from projections.registry import view_of
 
 T = TypeVar("T")
-bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+bearer = OAuth2PasswordBearer(tokenUrl=f"{API}/auth/token", auto_error=False)
 VIEWS_WAIT = 5.0  # seconds a read waits for the views to reach its `after`
 
 

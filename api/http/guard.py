@@ -25,14 +25,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.http.deps import CALLER, Caller, signed_in_actor
 from api.http.errors import Pages, is_api
 from api.http.faults import answer
+from api.http.routing import API
 from api.http.security import SignInError, read_token
 from api.http.session import COOKIE, SAFE_METHODS
 from api.storage.settings import Settings
 from projections.reads import put_back_reads
 
 # Choosing a password by a set-password link is a sign-in too: no session yet, and its token is the proof.
-SIGN_IN_PATHS = frozenset({"/api/v1/auth/token", "/api/v1/auth/session", "/sign-in", "/set-password"})
-UPLOAD_PATHS = re.compile(r"/api/v1/attachments|/schemes/[^/]+/milestones/[^/]+/evidence")
+SIGN_IN_PATHS = frozenset({f"{API}/auth/token", f"{API}/auth/session", "/sign-in", "/set-password"})
+UPLOAD_PATHS = re.compile(rf"{API}/attachments|/schemes/[^/]+/milestones/[^/]+/evidence")
 
 
 def body_limit(settings: Settings, method: str, path: str) -> int:

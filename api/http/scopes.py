@@ -9,62 +9,62 @@ of the API has a row.
 
 from __future__ import annotations
 
+from api.http.routing import API
 from domain.api_client import require_scope
 
 PEOPLE_ONLY = None
-V1 = "/api/v1"
-PROGRAMME = f"{V1}/programmes/{{programme_id}}"
-SCHEME = f"{V1}/schemes/{{scheme_id}}"
+PROGRAMME = f"{API}/programmes/{{programme_id}}"
+SCHEME = f"{API}/schemes/{{scheme_id}}"
 REVIEW = f"{SCHEME}/quarters/{{quarter}}"
-SUBMISSION = f"{V1}/submissions/{{submission_id}}"
+SUBMISSION = f"{API}/submissions/{{submission_id}}"
 
 SCOPE_BY_ROUTE: dict[tuple[str, str], str | None] = {
     # Signing in and a person's own things: a client gets its token from /auth/token, and has no inbox or account.
-    ("POST", f"{V1}/auth/token"): PEOPLE_ONLY,  # asked before any token: never checked
-    ("POST", f"{V1}/auth/session"): PEOPLE_ONLY,
-    ("GET", f"{V1}/auth/identity-providers"): PEOPLE_ONLY,  # asked before any token: never checked
-    ("GET", f"{V1}/auth/session"): PEOPLE_ONLY,
-    ("POST", f"{V1}/auth/logout"): PEOPLE_ONLY,
-    ("GET", f"{V1}/me"): PEOPLE_ONLY,
-    ("POST", f"{V1}/me/email"): PEOPLE_ONLY,
-    ("GET", f"{V1}/me/notifications"): PEOPLE_ONLY,
-    ("POST", f"{V1}/me/notifications/read"): PEOPLE_ONLY,
-    ("GET", f"{V1}/me/queue"): "progress:read",
+    ("POST", f"{API}/auth/token"): PEOPLE_ONLY,  # asked before any token: never checked
+    ("POST", f"{API}/auth/session"): PEOPLE_ONLY,
+    ("GET", f"{API}/auth/identity-providers"): PEOPLE_ONLY,  # asked before any token: never checked
+    ("GET", f"{API}/auth/session"): PEOPLE_ONLY,
+    ("POST", f"{API}/auth/logout"): PEOPLE_ONLY,
+    ("GET", f"{API}/me"): PEOPLE_ONLY,
+    ("POST", f"{API}/me/email"): PEOPLE_ONLY,
+    ("GET", f"{API}/me/notifications"): PEOPLE_ONLY,
+    ("POST", f"{API}/me/notifications/read"): PEOPLE_ONLY,
+    ("GET", f"{API}/me/queue"): "progress:read",
     # Administration: people only, API clients included.
-    ("POST", f"{V1}/users"): PEOPLE_ONLY,
-    ("POST", f"{V1}/users/invitations"): PEOPLE_ONLY,
-    ("POST", f"{V1}/users/{{username}}/details"): PEOPLE_ONLY,
-    ("POST", f"{V1}/users/{{username}}/disablement"): PEOPLE_ONLY,
-    ("POST", f"{V1}/users/{{username}}/enablement"): PEOPLE_ONLY,
-    ("POST", f"{V1}/users/{{username}}/grants"): PEOPLE_ONLY,
-    ("POST", f"{V1}/users/{{username}}/grants/{{programme_id}}/withdrawal"): PEOPLE_ONLY,
-    ("POST", f"{V1}/users/{{username}}/password"): PEOPLE_ONLY,
-    ("POST", f"{V1}/users/{{username}}/role"): PEOPLE_ONLY,
-    ("POST", f"{V1}/users/{{username}}/set-password-link"): PEOPLE_ONLY,
-    ("POST", f"{V1}/organisations/{{organisation_id}}/name"): PEOPLE_ONLY,
-    ("POST", f"{V1}/organisations/{{organisation_id}}/sector"): PEOPLE_ONLY,
-    ("PUT", f"{V1}/organisations/{{organisation_id}}/sign-in"): PEOPLE_ONLY,
+    ("POST", f"{API}/users"): PEOPLE_ONLY,
+    ("POST", f"{API}/users/invitations"): PEOPLE_ONLY,
+    ("POST", f"{API}/users/{{username}}/details"): PEOPLE_ONLY,
+    ("POST", f"{API}/users/{{username}}/disablement"): PEOPLE_ONLY,
+    ("POST", f"{API}/users/{{username}}/enablement"): PEOPLE_ONLY,
+    ("POST", f"{API}/users/{{username}}/grants"): PEOPLE_ONLY,
+    ("POST", f"{API}/users/{{username}}/grants/{{programme_id}}/withdrawal"): PEOPLE_ONLY,
+    ("POST", f"{API}/users/{{username}}/password"): PEOPLE_ONLY,
+    ("POST", f"{API}/users/{{username}}/role"): PEOPLE_ONLY,
+    ("POST", f"{API}/users/{{username}}/set-password-link"): PEOPLE_ONLY,
+    ("POST", f"{API}/organisations/{{organisation_id}}/name"): PEOPLE_ONLY,
+    ("POST", f"{API}/organisations/{{organisation_id}}/sector"): PEOPLE_ONLY,
+    ("PUT", f"{API}/organisations/{{organisation_id}}/sign-in"): PEOPLE_ONLY,
     # An organisation's own trail: its administrator's, and no client acts as one (ClientRoleError); a client with
     # audit:read reads the programmes' trails as a person of its role does, never its organisation's administration.
-    ("GET", f"{V1}/organisations/{{organisation_id}}/audit"): PEOPLE_ONLY,
-    ("GET", f"{V1}/organisations/{{organisation_id}}/audit.csv"): PEOPLE_ONLY,
-    ("POST", f"{V1}/users/{{username}}/identities"): PEOPLE_ONLY,
-    ("GET", f"{V1}/webhooks"): PEOPLE_ONLY,
-    ("POST", f"{V1}/webhooks"): PEOPLE_ONLY,
-    ("GET", f"{V1}/webhooks/{{endpoint_id}}/deliveries"): PEOPLE_ONLY,
-    ("POST", f"{V1}/webhooks/{{endpoint_id}}/disablement"): PEOPLE_ONLY,
-    ("POST", f"{V1}/webhooks/{{endpoint_id}}/enablement"): PEOPLE_ONLY,
-    ("POST", f"{V1}/webhooks/{{endpoint_id}}/secret-rotation"): PEOPLE_ONLY,
-    ("GET", f"{V1}/clients"): PEOPLE_ONLY,
-    ("POST", f"{V1}/clients"): PEOPLE_ONLY,
-    ("POST", f"{V1}/clients/{{client_id}}/revocation"): PEOPLE_ONLY,
+    ("GET", f"{API}/organisations/{{organisation_id}}/audit"): PEOPLE_ONLY,
+    ("GET", f"{API}/organisations/{{organisation_id}}/audit.csv"): PEOPLE_ONLY,
+    ("POST", f"{API}/users/{{username}}/identities"): PEOPLE_ONLY,
+    ("GET", f"{API}/webhooks"): PEOPLE_ONLY,
+    ("POST", f"{API}/webhooks"): PEOPLE_ONLY,
+    ("GET", f"{API}/webhooks/{{endpoint_id}}/deliveries"): PEOPLE_ONLY,
+    ("POST", f"{API}/webhooks/{{endpoint_id}}/disablement"): PEOPLE_ONLY,
+    ("POST", f"{API}/webhooks/{{endpoint_id}}/enablement"): PEOPLE_ONLY,
+    ("POST", f"{API}/webhooks/{{endpoint_id}}/secret-rotation"): PEOPLE_ONLY,
+    ("GET", f"{API}/clients"): PEOPLE_ONLY,
+    ("POST", f"{API}/clients"): PEOPLE_ONLY,
+    ("POST", f"{API}/clients/{{client_id}}/revocation"): PEOPLE_ONLY,
     # Reading progress.
-    ("GET", f"{V1}/organisations"): "progress:read",
-    ("GET", f"{V1}/programmes"): "progress:read",
+    ("GET", f"{API}/organisations"): "progress:read",
+    ("GET", f"{API}/programmes"): "progress:read",
     ("GET", f"{PROGRAMME}/progress"): "progress:read",
     ("GET", f"{PROGRAMME}/progress.{{form}}"): "progress:read",
     ("GET", f"{PROGRAMME}/providers/{{provider_id}}/quarters.{{form}}"): "progress:read",
-    ("GET", f"{V1}/providers/{{provider_id}}/dashboard"): "progress:read",
+    ("GET", f"{API}/providers/{{provider_id}}/dashboard"): "progress:read",
     ("GET", SCHEME): "progress:read",
     ("GET", f"{REVIEW}/board"): "progress:read",
     ("GET", f"{REVIEW}/review"): "progress:read",
@@ -76,7 +76,7 @@ SCOPE_BY_ROUTE: dict[tuple[str, str], str | None] = {
     ("GET", f"{REVIEW}/packs"): "evidence:read",
     ("GET", f"{REVIEW}/packs/{{number}}.pdf"): "evidence:read",
     ("GET", f"{REVIEW}/packs/{{number}}.zip"): "evidence:read",
-    ("POST", f"{V1}/attachments"): "evidence:submit",
+    ("POST", f"{API}/attachments"): "evidence:submit",
     ("POST", f"{SCHEME}/milestones/{{milestone_code}}/submissions"): "evidence:submit",
     ("POST", f"{SUBMISSION}/revisions"): "evidence:submit",
     ("POST", f"{SUBMISSION}/withdrawal"): "evidence:submit",
@@ -93,7 +93,7 @@ SCOPE_BY_ROUTE: dict[tuple[str, str], str | None] = {
     ("POST", f"{REVIEW}/closure"): "assessments:write",
     ("POST", f"{REVIEW}/assessments/{{provider_id}}/{{milestone_code}}/restatement"): "assessments:write",
     # Setting up programmes and schemes, and signing them.
-    ("POST", f"{V1}/programmes"): "schemes:write",
+    ("POST", f"{API}/programmes"): "schemes:write",
     ("POST", f"{PROGRAMME}/providers"): "schemes:write",
     ("POST", f"{PROGRAMME}/providers/{{provider_id}}/revisions"): "schemes:write",
     ("POST", f"{PROGRAMME}/continuation"): "schemes:write",
@@ -113,7 +113,7 @@ SCOPE_BY_ROUTE: dict[tuple[str, str], str | None] = {
     ("POST", f"{PROGRAMME}/what-if"): "payments:read",  # records nothing
     ("GET", f"{PROGRAMME}/statements"): "payments:read",
     ("GET", f"{PROGRAMME}/statements.{{form}}"): "payments:read",
-    ("GET", f"{V1}/payment-rules"): "payments:read",
+    ("GET", f"{API}/payment-rules"): "payments:read",
     ("GET", f"{PROGRAMME}/payment-rules"): "payments:read",
     ("GET", f"{PROGRAMME}/payment-rules/replay"): "payments:read",
     ("GET", f"{PROGRAMME}/payment-rules/replay.{{form}}"): "payments:read",

@@ -14,14 +14,14 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from api.http.routing import root_router
+from api.http.routing import API, root_router
 from api.http.session import COOKIE
 from api.live import sockets
 from api.live.limits import LiveLimits
 from api.live.topics import KINDS
 
 router = root_router()
-ADDRESS = "/api/v1/live"
+ADDRESS = f"{API}/live"
 
 WHO_FOLLOWS = {
     "progress": "the commissioner, the auditor and the programme's providers: every change on the schemes you may "
@@ -189,13 +189,13 @@ def document(host: str = "localhost:8000", protocol: str = "ws", version: str = 
                     "type": "http",
                     "scheme": "bearer",
                     "bearerFormat": "JWT",
-                    "description": "POST /api/v1/auth/token",
+                    "description": f"POST {API}/auth/token",
                 },
                 "session": {
                     "type": "httpApiKey",
                     "name": COOKIE,
                     "in": "cookie",
-                    "description": "POST /api/v1/auth/session",
+                    "description": f"POST {API}/auth/session",
                 },
             },
         },

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from api.http.deps import AuditReadings, ViewsAfter
 from api.http.params import MAX_POSITION, AuditFilters, FilterText
+from api.http.routing import API
 from domain.milestones import Quarter
 from projections.audit.queries import AuditPage, audit_trail
 from projections.progress.queries import audit_access, programme_heading, provider_names, scheme_headings
@@ -95,7 +96,7 @@ def audit(
         start_of(until.value, plus=1),
     )
     trail = audit_trail(trail_view, programme_id=programme_id, **chosen.query(), before_position=before, limit=PAGE)
-    context = _shown(trail, chosen, filters, (since, until), before, wrong, f"/api/v1/programmes/{programme_id}") | {
+    context = _shown(trail, chosen, filters, (since, until), before, wrong, f"{API}/programmes/{programme_id}") | {
         "title": f"{heading.health_economy} {heading.contract_year}: audit trail",
         "programme": heading,
         "schemes": scheme_headings(readings, str(programme_id)),
@@ -127,7 +128,7 @@ def organisation_audit(
     trail = audit_trail(
         trail_view, organisation_id=organisation.id, **chosen.query(), before_position=before, limit=PAGE
     )
-    api = f"/api/v1/organisations/{organisation.id}"
+    api = f"{API}/organisations/{organisation.id}"
     context = _shown(trail, chosen, filters, (since, until), before, wrong, api) | {
         "title": f"{organisation.name}: audit trail",
         "organisation": organisation,

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from api.http.deps import AccountsReadings, CorralApp, ServerSettings
 from api.http.errors import domain_problem, organisation_names, wants_page
 from api.http.oidc import PENDING_COOKIE, Pending, ProviderClient, SignInFailedError
-from api.http.routing import root_router
+from api.http.routing import API, root_router
 from api.http.security import Verified
 from api.http.session import local_path, open_session
 from api.storage.identity_providers import IdentityProvider, provider_named
@@ -65,7 +65,7 @@ def _onwards(request: Request, next_page: str) -> Response:
     return HTMLResponse(page)
 
 
-@router.get("/api/v1/auth/identity-providers", response_model=list[IdentityProviderOut])
+@router.get(f"{API}/auth/identity-providers", response_model=list[IdentityProviderOut])
 def list_identity_providers(settings: ServerSettings) -> list[IdentityProviderOut]:
     """The identity providers this server signs people in with, and where a browser starts with each."""
     return [
