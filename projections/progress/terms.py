@@ -90,7 +90,11 @@ def reconcile_progress(view: ProgressView, scheme_id: str, version: int) -> None
     expected = {(p, code): quarter for code, quarter, only in agreed for p in providers if only in (None, p)}
     existing = {
         (r.provider_id, r.milestone_code): r
-        for r in conn.execute(select(v.progress).where(v.progress.c.scheme_id == scheme_id))
+        for r in conn.execute(
+            select(
+                v.progress.c.provider_id, v.progress.c.milestone_code, v.progress.c.state, v.progress.c.assessment
+            ).where(v.progress.c.scheme_id == scheme_id)
+        )
     }
     for (provider_id, code), row in existing.items():
         if (provider_id, code) not in expected and row.state is None and row.assessment is None:
