@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.http.deps import AttachmentFiles, CorralApp, CurrentActor, ProgressReadings, ViewsAfter
-from api.http.routing import API, api_router
+from api.http.routing import api_router
 from domain.errors import NotFoundError
 from domain.milestones import Quarter
 from domain.pack_history import presented_packs
@@ -29,7 +29,7 @@ PDF, ZIP = "application/pdf", "application/zip"
 
 def packs_path(scheme_id: UUID | str, quarter: Quarter | str) -> str:
     """Where a scheme-quarter's packs are downloaded."""
-    return f"{API}/schemes/{scheme_id}/quarters/{Quarter(quarter).value}/packs"
+    return router.prefix.format(scheme_id=scheme_id, quarter=Quarter(quarter).value)
 
 
 class PresentedPack(BaseModel):
