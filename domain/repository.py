@@ -6,8 +6,8 @@ events recorded after the position the cache has caught up to, which bring every
 (positions commit in order, under the log's lock, so nothing can appear behind that position later). Within a
 command scope (`command_scope`: a use case, or an HTTP request) the cache catches up at most once.
 
-An aggregate the log has never mentioned is remembered as absent until an event for it appears, so a first
-submission does not look for a review that is not there yet on every call.
+The cache also knows the id of every aggregate in the log (domain/known_ids.py), so an aggregate that is not
+there (a quarter's review, before anyone opens it) is found absent without a read.
 
 Inside `at_hand_only()` (domain/scopes.py) a load that would read the store (to catch up, or an aggregate not
 cached) raises NotAtHandError instead: the HTTP access checks run on the event loop that way when they can.
@@ -38,13 +38,13 @@ from eventsourcing.application import (
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from domain.copies import copied
+from domain.known_ids import KnownIds, as_uuid
 from domain.scopes import current_scope, is_uncached, may_read_store
 from domain.whole_reads import ReadsWhole, read_whole
 
 log = logging.getLogger(__name__)
 
 CATCH_UP_LIMIT = 1000  # events read in one catch-up; further behind than that, the cache starts again empty
-ABSENT_LIMIT = 10_000  # ids remembered as absent, at most
 
 
 class SharedAggregateChangedError(RuntimeError):
@@ -59,7 +59,7 @@ class LogFollowingRepository(Repository[UUID]):
         self.recorder, self.mapper = recorder, mapper
         self.reads_whole = isinstance(recorder, ReadsWhole) and self.snapshot_store is not None
         self.position: int | None = None  # the log position every cached aggregate is current to
-        self.absent: set[UUID] = set()
+        self.known = KnownIds()  # every aggregate's id in the log, once the cache has started
         self.lock = threading.RLock()
 
     def get(
@@ -79,9 +79,9 @@ class LogFollowingRepository(Repository[UUID]):
             may_read_store()
             cached = self._cached_at(aggregate_id, version) if projector_func is mutated else None
             return self._reconstruct_aggregate(aggregate_id, version, projector_func) if cached is None else cached
-        aggregate_id = _uuid(aggregate_id)  # the cache's key, as the log's events name it (not a str of it)
+        aggregate_id = as_uuid(aggregate_id)  # the cache's key, as the log's events name it (not a str of it)
         self.catch_up()
-        if aggregate_id in self.absent:
+        if self.known.absent(aggregate_id):
             raise AggregateNotFoundError(aggregate_id)
         try:
             aggregate = self.cache.get(aggregate_id)
@@ -111,7 +111,7 @@ class LogFollowingRepository(Repository[UUID]):
         with self.lock:
             start = self.position
             if start is None:  # the first catch-up starts from the log's head
-                self.position = self.recorder.max_notification_id() or 0
+                self._start_afresh()
         if start is not None:
             newer = self.recorder.select_notifications(start, CATCH_UP_LIMIT, inclusive_of_start=False)
             with self.lock:
@@ -150,7 +150,7 @@ class LogFollowingRepository(Repository[UUID]):
         """A copy of the cached aggregate if it is at exactly this version (e.g. one just saved, to snapshot), else
         None. Whatever the cache holds is what the store's events make it, current or not."""
         try:
-            cached = self.cache.get(_uuid(aggregate_id)) if self.cache is not None and version else None
+            cached = self.cache.get(as_uuid(aggregate_id)) if self.cache is not None and version else None
         except KeyError:
             return None
         if cached is None or cached.version != version or _changed_in_place(cached):
@@ -183,7 +183,7 @@ class LogFollowingRepository(Repository[UUID]):
         """Drop these from the cache: the next load reads them from the store."""
         with self.lock:
             for aggregate_id in aggregate_ids:
-                self._evict(_uuid(aggregate_id))
+                self._evict(as_uuid(aggregate_id))
 
     def forget(self) -> None:
         """Empty the cache; it starts again from the log's newest position."""
@@ -192,22 +192,19 @@ class LogFollowingRepository(Repository[UUID]):
                 self.cache = LRUCache(maxsize=self.cache.maxsize)
             elif self.cache is not None:
                 self.cache = Cache()
-            self.absent.clear()
-            self.position = self.recorder.max_notification_id() or 0
+            self._start_afresh()
+
+    def _start_afresh(self) -> None:
+        """The cache starts from the log's head, knowing every aggregate's id up to there (listed after the head is
+        read, so none up to it is missed)."""
+        self.position = self.recorder.max_notification_id() or 0
+        self.known = KnownIds(self.recorder)
 
     def _load(self, aggregate_id: UUID, projector_func: ProjectorFunction[Any, Any]) -> Any:
-        """Read from the store; cached (or remembered as absent) only if no catch-up happened during the read."""
+        """Read from the store; cached only if no catch-up happened during the read."""
         assert self.cache is not None
         position = self.position
-        try:
-            aggregate = self._reconstruct_aggregate(aggregate_id, None, projector_func)
-        except AggregateNotFoundError:
-            with self.lock:
-                if self.position == position:
-                    if len(self.absent) >= ABSENT_LIMIT:
-                        self.absent.clear()
-                    self.absent.add(aggregate_id)
-            raise
+        aggregate = self._reconstruct_aggregate(aggregate_id, None, projector_func)
         with self.lock:
             if self.position == position:
                 self.cache.put(aggregate_id, aggregate)
@@ -228,9 +225,9 @@ class LogFollowingRepository(Repository[UUID]):
         an event this code does not know) leaves the cache, to be read from the store when next loaded."""
         assert self.cache is not None
         changed: dict[UUID, Any] = {}
+        self.known.learn(*(notification.originator_id for notification in newer))
         for notification in newer:
-            aggregate_id = _uuid(notification.originator_id)
-            self.absent.discard(aggregate_id)
+            aggregate_id = as_uuid(notification.originator_id)
             if aggregate_id in changed:
                 aggregate = changed[aggregate_id]
                 if aggregate is None:
@@ -271,7 +268,6 @@ class LogFollowingRepository(Repository[UUID]):
 
     def _evict(self, aggregate_id: UUID) -> None:
         assert self.cache is not None
-        self.absent.discard(aggregate_id)
         try:
             self.cache.get(aggregate_id, evict=True)
         except KeyError:
@@ -289,7 +285,3 @@ def mutated(aggregate: Any, events: Iterable[Any]) -> Any:
 def _changed_in_place(cached: Any) -> bool:
     """Whether a cached aggregate holds events not yet saved, which only a command's changes leave."""
     return bool(cached._pending_events)  # noqa: SLF001
-
-
-def _uuid(aggregate_id: UUID | str) -> UUID:
-    return aggregate_id if type(aggregate_id) is UUID else UUID(str(aggregate_id))

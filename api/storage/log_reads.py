@@ -113,6 +113,15 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
         with reading_on(driver.engine, {}, share=False) as conn:  # a list parameter: retried once, as views are
             return conn.execute(query, bound).all()
 
+    def aggregate_ids(self) -> list[Any]:
+        """Every aggregate's id, from its first event: every aggregate starts at version 1 (domain/known_ids.py)."""
+        table = self.events_record_cls.__table__
+
+        def statement() -> Select[Any]:
+            return select(table.c.originator_id).where(table.c.originator_version == literal_column("1"))
+
+        return [row[0] for row in self._read(("ids",), statement, {})]
+
     def max_notification_id(self) -> int | None:
         """The log's highest position, or None while it is empty."""
         table = self.events_record_cls.__table__

@@ -246,8 +246,8 @@ def test_a_check_at_hand_uses_only_what_this_process_holds_and_says_when_it_woul
             assert app.scheme(agreed.scheme_id).id == agreed.scheme_id
             with pytest.raises(NotFoundError):
                 app.quarter_review(agreed.scheme_id, Quarter.Q2)  # known without the store
-            with pytest.raises(NotAtHandError):
-                app.submission(uuid4())  # never looked for: only the store can say
+            with pytest.raises(NotFoundError):
+                app.submission(uuid4())  # never recorded: the cache knows every id in the log
     other.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "Your evidence is due on Friday.")
     with command_scope(), at_hand_only(), pytest.raises(NotAtHandError):
         app.quarter_review(agreed.scheme_id, Quarter.Q1)  # a new scope must catch up before it may say anything
