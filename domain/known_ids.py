@@ -5,7 +5,8 @@ Commands often look for an aggregate that is not there yet: each first submissio
 that quarter's review, which only a nudge, a query or the pack opens. The repository (domain/repository.py) lists
 every id in the log when its cache starts, after reading the position it starts from (so nothing recorded up to that
 position is left out; an id recorded just after it may be in too, which costs only a read), and learns each new id
-from the log's events as it catches up. So "not known" means "not in the log as of this scope's catch-up", as
+from the log's events as it catches up, or, when it starts again far behind the log, by listing only those recorded
+since it last caught up. So "not known" means "not in the log as of this scope's catch-up", as
 everything else the cache says is as of then.
 
 Ids are kept as integers (about 86 bytes each). A log with more than LIMIT aggregates is not listed: its absent
@@ -25,8 +26,9 @@ LIMIT = 250_000  # ids kept at most (about 21 MB); beyond that, absence is asked
 class ListsAggregates(Protocol):
     """A log that can list the id of every aggregate it holds."""
 
-    def aggregate_ids(self) -> Iterable[Any]:
-        """Every aggregate's id (a UUID, or its text), once each."""
+    def aggregate_ids(self, after: int | None = None) -> Iterable[Any]:
+        """Every aggregate's id (a UUID, its text or its 16 bytes), once each; or those first recorded after the
+        position `after`."""
 
 
 class KnownIds:
@@ -39,6 +41,11 @@ class KnownIds:
             self.ids = set()
             self.learn(*recorder.aggregate_ids())
 
+    def learn_since(self, recorder: object, position: int) -> None:
+        """Learn the ids the log has recorded since the position (those before it are known already)."""
+        if self.ids is not None and isinstance(recorder, ListsAggregates):
+            self.learn(*recorder.aggregate_ids(after=position))
+
     def absent(self, aggregate_id: UUID) -> bool:
         """True if the log surely holds no aggregate of this id."""
         ids = self.ids
@@ -49,9 +56,18 @@ class KnownIds:
         ids = self.ids
         if ids is None:
             return
-        ids.update(as_uuid(each).int for each in aggregate_ids)
+        ids.update(map(as_int, aggregate_ids))
         if len(ids) > LIMIT:
             self.ids = None
+
+
+def as_int(aggregate_id: UUID | str | bytes) -> int:
+    """The id as a number, from a UUID, its text (with dashes or without) or its 16 bytes."""
+    if type(aggregate_id) is UUID:
+        return aggregate_id.int
+    if isinstance(aggregate_id, bytes | bytearray | memoryview):
+        return int.from_bytes(aggregate_id, "big")
+    return int(str(aggregate_id).replace("-", ""), 16)
 
 
 def as_uuid(aggregate_id: UUID | str) -> UUID:

@@ -196,9 +196,12 @@ class LogFollowingRepository(Repository[UUID]):
 
     def _start_afresh(self) -> None:
         """The cache starts from the log's head, knowing every aggregate's id up to there (listed after the head is
-        read, so none up to it is missed)."""
-        self.position = self.recorder.max_notification_id() or 0
-        self.known = KnownIds(self.recorder)
+        read, so none up to it is missed): all of them the first time, else those recorded since it had got to."""
+        since, self.position = self.position, self.recorder.max_notification_id() or 0
+        if since is None:
+            self.known = KnownIds(self.recorder)
+        else:
+            self.known.learn_since(self.recorder, since)
 
     def _load(self, aggregate_id: UUID, projector_func: ProjectorFunction[Any, Any]) -> Any:
         """Read from the store; cached only if no catch-up happened during the read."""

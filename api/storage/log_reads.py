@@ -10,7 +10,8 @@ import sqlalchemy.exc
 from eventsourcing.persistence import StoredEvent
 from eventsourcing_sqlalchemy.datastore import transactions
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyAggregateRecorder
-from sqlalchemy import Select, bindparam, func, literal_column, select, union_all
+from sqlalchemy import Select, Text, bindparam, cast, func, literal_column, select, type_coerce, union_all
+from sqlalchemy.types import NullType
 
 from api.storage.driver import Driver, Prepared, Query
 from projections.database import one_creator_at_a_time
@@ -113,14 +114,21 @@ class BuiltOnceReads(SQLAlchemyAggregateRecorder):
         with reading_on(driver.engine, {}, share=False) as conn:  # a list parameter: retried once, as views are
             return conn.execute(query, bound).all()
 
-    def aggregate_ids(self) -> list[Any]:
-        """Every aggregate's id, from its first event: every aggregate starts at version 1 (domain/known_ids.py)."""
+    def aggregate_ids(self, after: int | None = None) -> list[Any]:
+        """Every aggregate's id, from its first event (every aggregate starts at version 1), or those first recorded
+        after the position `after`: on PostgreSQL as text, on SQLite as the 16 bytes stored, for domain/known_ids.py
+        to read as a number (a UUID made of each id of a long log would cost more than the rest of listing it)."""
         table = self.events_record_cls.__table__
+        engine = self.datastore.engine
+        assert engine is not None
 
         def statement() -> Select[Any]:
-            return select(table.c.originator_id).where(table.c.originator_version == literal_column("1"))
+            column = table.c.originator_id
+            as_stored = cast(column, Text) if engine.dialect.name == "postgresql" else type_coerce(column, NullType())
+            query = select(as_stored).where(table.c.originator_version == literal_column("1"))
+            return query if after is None else query.where(table.c.id > bindparam("after"))
 
-        return [row[0] for row in self._read(("ids",), statement, {})]
+        return [row[0] for row in self._read(("ids", after is None), statement, {"after": after})]
 
     def max_notification_id(self) -> int | None:
         """The log's highest position, or None while it is empty."""

@@ -5,7 +5,8 @@ applications on one event store stand for two processes; `at_hand_only` refuses 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -13,7 +14,7 @@ from eventsourcing.domain import Aggregate
 
 from api.storage.settings import Settings
 from api.storage.wiring import build_application
-from domain import known_ids
+from domain import known_ids, repository
 from domain.application import Corral
 from domain.errors import NotFoundError
 from domain.milestones import Quarter
@@ -72,20 +73,46 @@ def test_what_another_process_records_is_known_here_at_the_next_catch_up_not_bef
 
 
 def test_a_log_with_more_aggregates_than_the_limit_is_not_listed_and_absence_is_asked_of_the_store(
-    app: Corral, monkeypatch: pytest.MonkeyPatch
+    app: Corral, other: Corral, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     agreed = agreed_scheme(app)
     monkeypatch.setattr(known_ids, "LIMIT", 3)
-    app.repository.forget()  # starts again, and finds the log too long to list
-    assert app.repository.known.ids is None
     with command_scope():
-        app.programme(agreed.programme_id)
+        other.programme(agreed.programme_id)  # its cache starts here, and finds the log too long to list
+        assert other.repository.known.ids is None
         with at_hand_only(), pytest.raises(NotAtHandError):
-            app.quarter_review(agreed.scheme_id, Quarter.Q3)
+            other.quarter_review(agreed.scheme_id, Quarter.Q3)
         with pytest.raises(NotFoundError):
-            app.quarter_review(agreed.scheme_id, Quarter.Q3)
-    app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q3, COMMUNITY_ID, "Your evidence is due on Friday.")
-    assert app.quarter_review(agreed.scheme_id, Quarter.Q3).version == 2
+            other.quarter_review(agreed.scheme_id, Quarter.Q3)
+    other.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q3, COMMUNITY_ID, "Your evidence is due on Friday.")
+    assert other.quarter_review(agreed.scheme_id, Quarter.Q3).version == 2
+
+
+def test_a_process_far_behind_the_log_lists_only_the_aggregates_recorded_since_it_last_caught_up(
+    app: Corral, other: Corral, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repository, "CATCH_UP_LIMIT", 3)
+    agreed = agreed_scheme(app)
+    other.programme(agreed.programme_id)  # its cache starts here
+    listed: list[int | None] = []
+    assert isinstance(other.recorder, known_ids.ListsAggregates)
+    listing = other.recorder.aggregate_ids
+
+    def counted(after: int | None = None) -> Iterable[Any]:
+        listed.append(after)
+        return listing(after)
+
+    monkeypatch.setattr(other.recorder, "aggregate_ids", counted)
+    before = other.recorder.max_notification_id()
+    for quarter in Quarter:
+        app.nudge_provider(ACUTE, agreed.scheme_id, quarter, COMMUNITY_ID, "Your evidence is due on Friday.")
+
+    with command_scope():
+        for quarter in Quarter:  # each opened while it was behind: known here now, and read from the store
+            assert other.quarter_review(agreed.scheme_id, quarter).version == 2
+        with at_hand_only(), pytest.raises(NotFoundError):
+            other.submission(uuid4())
+    assert listed == [before]
 
 
 def test_every_aggregate_starts_at_version_one_where_the_log_lists_it_from() -> None:
