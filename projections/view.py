@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from threading import Event
@@ -19,6 +18,7 @@ from domain.clock import Clock, UKClock
 from projections.commits import Commits
 from projections.creating import create_missing
 from projections.database import ViewDatabase
+from projections.memory import Memory
 from projections.tail import PositionMovedError as PositionMovedError
 from projections.writes import insert_new_statement, update_statement
 
@@ -31,9 +31,10 @@ class View(TrackingRecorder):
     name: ClassVar[str]
     # What day its readers are told it is (due dates are read relative to it); the wiring sets the configured clock.
     reading_clock: Clock = UKClock()
-    # How many remembered values outlive their batch: the least recently used are forgotten first, so a long run
-    # (a rebuild of the whole log) holds no more than this. Every handler reads afresh what it no longer recalls.
-    # 2,000 holds what a stretch of the log keeps touching; 10,000 rebuilt no faster and held ~30 MB more at 100k.
+    # How many remembered values outlive their batch, beyond the set-up's (projections/memory.py): the least recently
+    # used are forgotten first, so a long run (a rebuild of the whole log) holds no more than this. Every handler
+    # reads afresh what it no longer recalls. 2,000 holds what a stretch of the log keeps touching; 10,000 rebuilt no
+    # faster and held ~30 MB more at 100k.
     memory: ClassVar[int] = 2_000
     # Tables (by suffix) the handlers only write, never read: a rebuild builds their secondary indexes once, at its
     # end, instead of keeping them up to date row by row (see `loading`).
@@ -49,8 +50,7 @@ class View(TrackingRecorder):
         self._conn: Connection | None = None
         self._batch_start = self._batch_end = self._reached = 0
         self.commits = Commits()
-        self._remembered: OrderedDict[Any, Any] = OrderedDict()
-        self._pending: dict[Any, Any] = {}
+        self._memory = Memory()
         self._staged: dict[Table, list[dict[str, Any]]] = {}
         self._new: dict[Table, list[dict[str, Any]]] = {}
         self._statements: dict[tuple[Any, ...], Any] = {}
@@ -102,7 +102,7 @@ class View(TrackingRecorder):
                 table.drop(conn, checkfirst=True)
             conn.execute(delete(self.tracking).where(self.tracking.c.projection == self.key))
             conn.execute(delete(self.faults).where(self.faults.c.projection == self.key))
-        self._remembered.clear()
+        self._memory.clear()
         self._reached = 0
         self.commits.settle(0)
 
@@ -129,7 +129,7 @@ class View(TrackingRecorder):
                         raise PositionMovedError(f"view {self.key} has no tracking row: create it first")
                     start = int(row.position)
                 if start != self._reached:  # moved elsewhere, or by a batch whose commit we could not confirm:
-                    self._remembered.clear()  # what we remember may not be what the view now holds
+                    self._memory.clear()  # what we remember may not be what the view now holds
                 self._conn, self._batch_start, self._batch_end = conn, start, start
                 try:
                     yield start
@@ -143,8 +143,9 @@ class View(TrackingRecorder):
             self._new.clear()
             self._updates.clear()
             if committed:
-                self._keep(self._pending)
-            self._pending.clear()
+                self._memory.keep(self.memory)
+            else:
+                self._memory.rolled_back()
         self.commits.settle(self._reached if committed else None)
 
     @contextmanager
@@ -158,7 +159,7 @@ class View(TrackingRecorder):
             self.commits.settle(None)
             raise
         if start != self._reached:  # as a batch would have found: moved elsewhere meanwhile
-            self._remembered.clear()
+            self._memory.clear()
         self._reached = reached
         self.commits.settle(reached)
 
@@ -215,31 +216,18 @@ class View(TrackingRecorder):
         return statement
 
     def remember(self, key: Any, value: Any) -> None:
-        """Keep a value the handlers will look up again; kept beyond the batch only if the batch commits, and then
-        until `memory` values more recently used push it out."""
-        self._pending[key] = value
+        """Keep a value the handlers will look up again; kept beyond the batch only if the batch commits, and then,
+        unless it is the set-up's (projections/memory.py), until `memory` values more recently used push it out."""
+        self._memory.pending[key] = value
 
     def recall(self, key: Any, default: Any = None) -> Any:
         """A value remembered by this batch or by a committed one not yet forgotten."""
-        if key in self._pending:
-            return self._pending[key]
-        if key in self._remembered:
-            self._remembered.move_to_end(key)
-            return self._remembered[key]
-        return default
+        return self._memory.recall(key, default)
 
     @property
     def remembered(self) -> int:
-        """How many values committed batches remembered that are not yet forgotten."""
-        return len(self._remembered)
-
-    def _keep(self, committed: dict[Any, Any]) -> None:
-        """Keep what a committed batch remembered, as the most recently used, and forget beyond `memory`."""
-        for key, value in committed.items():
-            self._remembered[key] = value
-            self._remembered.move_to_end(key)
-        while len(self._remembered) > self.memory:
-            self._remembered.popitem(last=False)
+        """How many values committed batches remembered that are not yet forgotten, beyond the set-up's."""
+        return len(self._memory.recent)
 
     def insert_tracking(self, tracking: Tracking, announce: bool = True) -> None:
         """Write the staged rows and advance the position, if still where the batch started (else IntegrityError)."""

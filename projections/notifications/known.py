@@ -99,8 +99,11 @@ class ViewKnows:
             self.view.remember(("readers", UUID(organisation)), MISSING)
 
     def replace_milestones(self, scheme_id: UUID, titles: dict[str, str]) -> None:
-        """The scheme's milestones as its latest terms name them."""
+        """The scheme's milestones as its latest terms name them: a code the terms no longer name has no title."""
         t = self.view.milestones
+        named = select(t.c.code).where(t.c.scheme_id == str(scheme_id))
+        for (code,) in self.view.reader.execute(named):
+            self.view.remember(("milestone", scheme_id, code), None)
         self.view.reader.execute(delete(t).where(t.c.scheme_id == str(scheme_id)))
         for code, title in titles.items():
             self.add(

@@ -14,6 +14,7 @@ from sqlalchemy import event
 from api.storage.settings import Settings
 from domain.application import Corral
 from domain.milestones import Quarter
+from projections import memory
 from projections.progress.view import ProgressView
 from projections.runner import catch_up
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, narrative, narrative_milestone, terms
@@ -59,7 +60,8 @@ def test_a_scheme_agreed_then_varied_is_reconciled_from_remembered_terms_to_the_
     rows = views.rows()
     projection.view.drop()
     projection.view.create()
-    monkeypatch.setattr(projection.view, "memory", 0)  # nothing kept from one batch to the next
+    monkeypatch.setattr(projection.view, "memory", 0)  # nothing kept from one batch to the next,
+    monkeypatch.setattr(memory, "LASTING", frozenset())  # not even the set-up's facts
     with reads_of_terms(views) as reading_back:
         catch_up(app, projection, batch_size=1)
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from api.storage.settings import Settings
+from projections import memory
 from projections.maintenance import rebuild
 from projections.runner import catch_up
 from tests.conftest import DATABASES
@@ -40,6 +41,7 @@ def test_every_view_rebuilt_remembering_three_values_has_the_rows_it_had_and_rem
     try:
         for projection in demo.views.projections:
             monkeypatch.setattr(projection.view, "memory", 3)
+            monkeypatch.setattr(memory, "LASTING", frozenset())  # the set-up's facts forgotten too, and read again
             projection.view.drop()
             projection.view.create()
             catch_up(demo.app, projection, batch_size=50)  # many batches, so much is forgotten between them
@@ -94,3 +96,37 @@ def test_a_view_found_moved_on_since_its_last_batch_forgets_what_it_remembered(v
 
     with view.batch():
         assert view.recall(("terms version", "S")) is None  # read afresh: the view may hold a later version now
+
+
+def test_the_set_ups_facts_outlive_any_number_of_submissions_facts_and_count_for_nothing_against_the_memory(
+    views: Views, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = views.progress
+    monkeypatch.setattr(view, "memory", 2)
+    with view.batch():
+        view.remember(("milestone", "S", "M1"), "Audit of self-harm assessments")
+        view.remember(("terms version", "S"), 2)
+    for number in range(5):
+        with view.batch():
+            view.remember(("submission", number), f"evidence {number}")
+
+    assert view.recall(("milestone", "S", "M1")) == "Audit of self-harm assessments"
+    assert view.recall(("terms version", "S")) == 2
+    assert [view.recall(("submission", number)) for number in range(5)] == [
+        None,
+        None,
+        None,
+        "evidence 3",
+        "evidence 4",
+    ]
+    assert view.remembered == 2
+
+
+def test_a_set_up_fact_remembered_by_a_batch_that_rolled_back_is_not_recalled(views: Views) -> None:
+    view = views.progress
+    with pytest.raises(Failed):
+        with view.batch():
+            view.remember(("scheme", "S"), "rolled back")
+            raise Failed
+
+    assert view.recall(("scheme", "S")) is None
