@@ -39,19 +39,19 @@ class KnownIds:
         self.ids: set[int] | None = None
         if isinstance(recorder, ListsAggregates):
             self.ids = set()
-            self.learn(*recorder.aggregate_ids())
+            self.learn(recorder.aggregate_ids())
 
     def learn_since(self, recorder: object, position: int) -> None:
         """Learn the ids the log has recorded since the position (those before it are known already)."""
         if self.ids is not None and isinstance(recorder, ListsAggregates):
-            self.learn(*recorder.aggregate_ids(after=position))
+            self.learn(recorder.aggregate_ids(after=position))
 
     def absent(self, aggregate_id: UUID) -> bool:
         """True if the log surely holds no aggregate of this id."""
         ids = self.ids
         return ids is not None and aggregate_id.int not in ids
 
-    def learn(self, *aggregate_ids: Any) -> None:
+    def learn(self, aggregate_ids: Iterable[Any]) -> None:
         """These are in the log now; past LIMIT ids, the list is given up."""
         ids = self.ids
         if ids is None:

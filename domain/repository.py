@@ -228,7 +228,7 @@ class LogFollowingRepository(Repository[UUID]):
         an event this code does not know) leaves the cache, to be read from the store when next loaded."""
         assert self.cache is not None
         changed: dict[UUID, Any] = {}
-        self.known.learn(*(notification.originator_id for notification in newer))
+        self.known.learn(notification.originator_id for notification in newer)
         for notification in newer:
             aggregate_id = as_uuid(notification.originator_id)
             if aggregate_id in changed:
