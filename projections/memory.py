@@ -43,6 +43,15 @@ class Memory:
         self.lasting: dict[Any, Any] = {}
         self.recent: OrderedDict[Any, Any] = OrderedDict()
 
+    def remember(self, key: Any, value: Any) -> None:
+        """Remember a value for this batch; `keep` keeps it beyond, `rolled_back` does not."""
+        self.pending[key] = value
+
+    @property
+    def forgettable(self) -> int:
+        """How many values of committed batches are held that may yet be forgotten (the set-up's are not counted)."""
+        return len(self.recent)
+
     def recall(self, key: Any, default: Any = None) -> Any:
         """A value remembered by this batch or by a committed one not yet forgotten."""
         if key in self.pending:

@@ -218,7 +218,7 @@ class View(TrackingRecorder):
     def remember(self, key: Any, value: Any) -> None:
         """Keep a value the handlers will look up again; kept beyond the batch only if the batch commits, and then,
         unless it is the set-up's (projections/memory.py), until `memory` values more recently used push it out."""
-        self._memory.pending[key] = value
+        self._memory.remember(key, value)
 
     def recall(self, key: Any, default: Any = None) -> Any:
         """A value remembered by this batch or by a committed one not yet forgotten."""
@@ -227,7 +227,7 @@ class View(TrackingRecorder):
     @property
     def remembered(self) -> int:
         """How many values committed batches remembered that are not yet forgotten, beyond the set-up's."""
-        return len(self._memory.recent)
+        return self._memory.forgettable
 
     def insert_tracking(self, tracking: Tracking, announce: bool = True) -> None:
         """Write the staged rows and advance the position, if still where the batch started (else IntegrityError)."""
