@@ -193,12 +193,12 @@ class Subscribers:
                     process.terminate()
 
 
-def _baseline_main(pipe: Connection) -> None:
+def _baseline_main(pipe: Connection, compression: str | None) -> None:
     raise_file_limit()
-    asyncio.run(_broadcast_server(pipe))
+    asyncio.run(_broadcast_server(pipe, compression))
 
 
-async def _broadcast_server(pipe: Connection) -> None:
+async def _broadcast_server(pipe: Connection, compression: str | None) -> None:
     """A bare websockets server: subscribers say anything and hear every broadcast; `/control` sends what to broadcast."""
     subscribers: set[ServerConnection] = set()
 
@@ -215,17 +215,18 @@ async def _broadcast_server(pipe: Connection) -> None:
         finally:
             subscribers.discard(connection)
 
-    async with serve(handler, "127.0.0.1", 0, max_queue=None, backlog=2048) as server:
+    async with serve(handler, "127.0.0.1", 0, max_queue=None, backlog=2048, compression=compression) as server:
         pipe.send(next(iter(server.sockets)).getsockname()[1])
         await asyncio.get_running_loop().run_in_executor(None, pipe.recv)  # until told to stop
 
 
 class BroadcastServer:
-    """The baseline in its own process: its port and pid."""
+    """The baseline in its own process: its port and pid. It serves uncompressed, as `corral serve` does
+    (api/cli/serving.py), unless `compression="deflate"`, the library's default, offers permessage-deflate."""
 
-    def __init__(self) -> None:
+    def __init__(self, compression: str | None = None) -> None:
         self.pipe, theirs = CONTEXT.Pipe()
-        self.process = CONTEXT.Process(target=_baseline_main, args=(theirs,), name="bench-broadcast")
+        self.process = CONTEXT.Process(target=_baseline_main, args=(theirs, compression), name="bench-broadcast")
         self.process.start()
         if not self.pipe.poll(60):
             raise RuntimeError("the baseline server did not start")

@@ -172,8 +172,10 @@ def test_the_memory_benchmark_runs_at_a_tiny_size_against_its_bare_baselines(pos
         "memory, corral serve idle (vs bare FastAPI app)",
         "memory per websocket, corral serve holding 40 (vs bare FastAPI app)",
         "memory per websocket, corral serve holding 40 (vs bare websockets server)",
+        "memory per websocket, corral serve holding 40 (vs bare websockets server, uncompressed)",
         "40 websocket connects, corral serve (vs bare FastAPI app)",
         "40 websocket connects, corral serve (vs bare websockets server)",
+        "40 websocket connects, corral serve (vs bare websockets server, uncompressed)",
         f"memory, projector rebuilding every view from {measured.rebuilt.events:,} events",
     ]
     assert measured.rebuilt.events >= 300 and len(measured.rebuilt.samples_kib) >= len(VIEWS)

@@ -68,6 +68,8 @@ def test_a_change_made_through_one_server_reaches_subscribers_on_both(cluster: t
         clients = [LiveClient(f"ws://127.0.0.1:{port}/api/v1/live", token=tokens["gill"]) for port in ports * 3]
         for client in clients:
             await client.connect()
+            assert client.connection is not None
+            assert client.connection.protocol.extensions == [], "offered permessage-deflate, served uncompressed"
             await client.subscribe(f"audit:{agreed.programme_id}")
             assert (await client.receive(10))["type"] == "subscribed"
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports[1]}") as http:
@@ -101,6 +103,8 @@ def test_signing_out_through_one_server_closes_the_sessions_sockets_on_every_ser
         ]
         for client in clients:
             await client.connect()
+            assert client.connection is not None
+            assert client.connection.protocol.extensions == [], "offered permessage-deflate, served uncompressed"
             await client.subscribe(f"audit:{agreed.programme_id}")
             assert (await client.receive(10))["type"] == "subscribed"
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports[1]}") as http:
