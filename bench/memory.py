@@ -248,11 +248,8 @@ def run(sockets: int = SOCKETS, rounds: int = ROUNDS, events: int = EVENTS, sett
         held = measure_sockets(sockets_store, sockets, rounds, settle)
     with postgres_store() as log_store:
         rebuilt = measure_rebuild(log_store, events)
-    return Section(
-        "Memory and connects (`bench/memory.py`)",
-        measures(sockets, rounds, settle),
-        [MemoryReport(sockets, held, rebuilt)],
-    )
+    report = MemoryReport(sockets, held, rebuilt)
+    return Section("Memory and connects (`bench/memory.py`)", measures(sockets, rounds, settle), [report])
 
 
 def measures(sockets: int, rounds: int, settle: float = SETTLE) -> list[str]:
