@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from uuid import UUID
 
 from domain.deadlines import default_pack_deadline
@@ -112,9 +113,9 @@ class SchemeTerms:
         if len(set(quarters)) != len(quarters):
             raise InvalidTermsError("a quarter has two pack deadlines")
 
-    @property
+    @cached_property
     def provider_ids(self) -> frozenset[UUID]:
-        """The participating providers."""
+        """The participating providers (worked out once: the terms never change, and every access check asks)."""
         return frozenset(p.provider_id for p in self.participants)
 
     @property
