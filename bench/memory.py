@@ -2,7 +2,7 @@
 
 - `corral serve` idle, against the bare FastAPI app (bench/http_bare.py) served the same way (bench/serve_app.py);
 - the same servers holding N sockets (KiB per socket, and how long the N took to open), against the bare app's
-  websocket and a bare `websockets` server (bench/live_peers.py), from the same subscriber processes;
+  websocket and a bare `websockets` server (bench/live_peers.py), compressing and not, from the same subscribers;
 - the projector's process while it rebuilds every view from a log of E events, sampled after each batch.
 
     python -m bench.memory [--sockets 1000] [--rounds 3] [--events 100000]
