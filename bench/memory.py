@@ -47,7 +47,7 @@ PARTIES = (CORRAL, *BASELINES)
 CONNECTS_TARGET = 2.0  # the issue's: 1,000 connects in at most twice the bare server's time
 FLAT_TARGET = 1.1  # the issue's: the projector's memory within 10% from the start of a rebuild to its end
 IDLE_TARGET = 4.0  # Corral's whole application in memory, against an app of four routes
-# What one more socket costs, against the same uvicorn's bare socket, and against the leaner websockets server's.
+# What one more socket costs, against the same uvicorn's bare socket, and against either leaner websockets server's.
 PER_SOCKET_TARGETS = {BARE_APP: 1.5, BARE_WEBSOCKETS: 2.0, BARE_UNCOMPRESSED: 2.0}
 
 Served = tuple[str, int, dict[str, str]]  # a server's websocket URL, its process id and the headers a socket sends
