@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -82,10 +83,20 @@ class ViewKnows:
         self.view.stage(table, row)
         self.view.remember(key, remembered if len(remembered) > 1 else remembered[0])
 
-    def change(self, key: tuple[Any, ...], table: Table, where: dict[str, Any], **values: Any) -> None:
-        """A changed fact: its row updated, and `key` forgotten so the next ask reads it afresh."""
-        self.view.stage_update(table, where, **values)
-        self.view.remember(key, MISSING)
+    def renamed(self, organisation_id: UUID, name: str) -> None:
+        """The organisation's new name."""
+        where = {"id": str(organisation_id)}
+        self._change(("organisation", organisation_id), self.view.organisations, where, lambda _: name, name=name)
+
+    def retitled(self, scheme_id: UUID, title: str) -> None:
+        """The scheme's title in its latest terms."""
+        where = {"id": str(scheme_id)}
+        self._change(("scheme", scheme_id), self.view.schemes, where, lambda known: (title, *known[1:]), title=title)
+
+    def led(self, scheme_id: UUID, lead_id: UUID) -> None:
+        """The scheme's lead provider, designated anew."""
+        lead, where = str(lead_id), {"id": str(scheme_id)}
+        self._change(("scheme", scheme_id), self.view.schemes, where, lambda known: (*known[:2], lead), lead_id=lead)
 
     def change_reader(self, account_id: UUID, **values: Any) -> None:
         """A member's address, choice or standing changed: their organisation's readers are read afresh."""
@@ -109,6 +120,15 @@ class ViewKnows:
             self.add(
                 ("milestone", scheme_id, code), t, {"scheme_id": str(scheme_id), "code": code, "title": title}, title
             )
+
+    def _change(
+        self, key: tuple[Any, ...], table: Table, where: dict[str, Any], now: Callable[[Any], Any], **values: Any
+    ) -> None:
+        """A changed fact: its row updated, and what `key` answers made `now` of what it answered, when that is
+        remembered; else the next ask reads the row afresh."""
+        self.view.stage_update(table, where, **values)
+        known = self.view.recall(key, MISSING)
+        self.view.remember(key, MISSING if known is MISSING else now(known))
 
     def _fact(self, key: tuple[Any, ...], statement: Any, **parameters: Any) -> Any:
         found = self.view.recall(key, MISSING)

@@ -49,8 +49,7 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
 
     @process_event.register
     def _(self, e: Organisation.Renamed, tracking: Tracking) -> None:
-        key = ("organisation", e.originator_id)
-        self.known.change(key, self.view.organisations, {"id": str(e.originator_id)}, name=e.name)
+        self.known.renamed(e.originator_id, e.name)
 
     @process_event.register
     def _(self, e: Scheme.Drafted, tracking: Tracking) -> None:
@@ -61,15 +60,13 @@ class NotificationsProjection(ViewProjection[NotificationsView]):
     @process_event.register(Scheme.DraftAmended)
     @process_event.register(Scheme.VariationProposed)
     def _(self, e: Scheme.DraftAmended | Scheme.VariationProposed, tracking: Tracking) -> None:
-        key = ("scheme", e.originator_id)
-        self.known.change(key, self.view.schemes, {"id": str(e.originator_id)}, title=e.terms.title)
+        self.known.retitled(e.originator_id, e.terms.title)
         self.known.replace_milestones(e.originator_id, {m.code: m.title for m in e.terms.milestones})
 
     @process_event.register(Programme.LeadProviderDesignated)
     @process_event.register(Programme.LeadProviderRedesignated)
     def _(self, e: Programme.LeadProviderDesignated | Programme.LeadProviderRedesignated, tracking: Tracking) -> None:
-        key = ("scheme", e.scheme_id)
-        self.known.change(key, self.view.schemes, {"id": str(e.scheme_id)}, lead_id=str(e.provider_id))
+        self.known.led(e.scheme_id, e.provider_id)
 
     @process_event.register
     def _(self, e: Submission.EvidenceSubmitted, tracking: Tracking) -> None:

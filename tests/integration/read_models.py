@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Table, event, select
 
 from api.storage.attachments import AttachmentStore
 from api.cli.demo import load_demo, south_devon
@@ -63,6 +63,22 @@ class Views:
 def _ordered_rows(conn: Any, table: Any) -> list[tuple[Any, ...]]:
     key = list(table.primary_key.columns) or list(table.columns)
     return [tuple(row) for row in conn.execute(select(table).order_by(*key))]
+
+
+@contextmanager
+def selects_of(database: ViewDatabase, *tables: Table) -> Iterator[list[str]]:
+    """The SELECTs of any of the tables the views' database runs meanwhile."""
+    names, found = [table.name for table in tables], []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and any(f"{n} " in f"{statement} " for n in names):
+            found.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        yield found
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
 
 
 @contextmanager

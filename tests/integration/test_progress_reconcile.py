@@ -5,11 +5,9 @@ the same either way."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import AbstractContextManager
 
 import pytest
-from sqlalchemy import event
 
 from api.storage.settings import Settings
 from domain.application import Corral
@@ -19,7 +17,7 @@ from projections.progress.view import ProgressView
 from projections.runner import catch_up
 from tests.builders import ACUTE, ACUTE_ID, COMMISSIONER, narrative, narrative_milestone, terms
 from tests.integration.given import agreed_scheme, signed_by_everyone
-from tests.integration.read_models import Views, views_of
+from tests.integration.read_models import Views, selects_of, views_of
 
 
 @pytest.fixture
@@ -28,21 +26,9 @@ def views(settings: Settings) -> Iterator[Views]:
         yield caught
 
 
-@contextmanager
-def reads_of_terms(views: Views) -> Iterator[list[str]]:
+def reads_of_terms(views: Views) -> AbstractContextManager[list[str]]:
     """The SELECTs of the progress view's participants and milestones run meanwhile."""
-    view, found = views.progress, []
-    tables = (view.participants.name, view.milestones.name)
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and any(f"{t} " in f"{statement} " for t in tables):
-            found.append(statement)
-
-    event.listen(views.database.engine, "before_cursor_execute", seen)
-    try:
-        yield found
-    finally:
-        event.remove(views.database.engine, "before_cursor_execute", seen)
+    return selects_of(views.database, views.progress.participants, views.progress.milestones)
 
 
 def test_a_scheme_agreed_then_varied_is_reconciled_from_remembered_terms_to_the_rows_read_back_terms_give(
