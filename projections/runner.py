@@ -107,6 +107,7 @@ class Projector:
             database = self.projections[0].view.database
             self.lease = Lease(database, self.name, lease_seconds)
         self._positions: dict[str, int] = {}  # each view's position as the last catch-up left it
+        self._told = False  # whether a catch-up was logged at INFO since the views were (re)started on
         self._faults: dict[str, Fault] = {}  # each stuck view's fault, as recorded
         self._retries: dict[str, tuple[float, float]] = {}  # a stuck view's next try (monotonic) and its delay
         self._beside: tuple[dict[str, int], dict[str, Fault]] = ({}, {})  # the same, of views built on standby
@@ -152,6 +153,7 @@ class Projector:
                         # views meanwhile, or a batch was just refused because another writer had.
                         self._positions.clear()
                         self._faults.clear()
+                        self._told = False
                         while not self.stopping.is_set() and self.active.is_set():
                             self.catch_up()
                             for duty in self.duties:
@@ -241,22 +243,20 @@ class Projector:
         faults: dict[str, Fault],
         until: int | None = None,
     ) -> None:
-        """Catch up, logging the events read when there were any: how many, of which views, how long it took."""
-        started, events = monotonic(), [0]
+        """Catch up, logging the events read when there were any: how many, of which views, how long it took. At INFO
+        for the first since the projector started on its views and for a backlog (a batch or more); a command's few
+        events as it follows the log at DEBUG, or the log would hold a line for every command."""
+        started, read = monotonic(), list[int]()  # the events of each batch
         try:
             catch_up(
-                self.app,
-                projections,
-                until,
-                batch_size=self.batch_size,
-                known=positions,
-                faults=faults,
-                on_batch=lambda count: events.__setitem__(0, events[0] + count),
+                self.app, projections, until, self.batch_size, known=positions, faults=faults, on_batch=read.append
             )
         finally:
-            if events[0]:
+            if read:
+                level = logging.INFO if not self._told or sum(read) >= self.batch_size else logging.DEBUG
+                self._told = True
                 took = monotonic() - started
-                log.info("caught up %s: %d events in %.3f s", _keys(projections), events[0], took)
+                log.log(level, "caught up %s: %d events in %.3f s", _keys(projections), sum(read), took)
 
     def _until_retry(self) -> float:
         """Seconds until a stuck view is due to try again (at most one: a wakeup waits no longer anyway)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -84,6 +85,24 @@ def test_a_commands_position_is_in_every_view_once_the_projector_has_waited_for_
         assert acute_status(views, agreed.scheme_id) == ["accepted by lead"]
         with pytest.raises(TimeoutError):
             projector.wait(recorded.position + 1, timeout=0.2)  # a position not yet in the log
+
+
+def test_the_operator_is_told_of_the_first_catch_up_and_of_a_backlog_and_not_of_every_command_followed(
+    app: Corral, views: Views, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="corral.projector")
+    projector = Projector(app, views.projections, batch_size=3)
+    agreed = agreed_scheme(app)
+    projector.catch_up()  # the first: the scheme's set-up
+    app.submit_evidence(ACUTE, agreed.scheme_id, "M1", narrative())
+    projector.catch_up()  # one command followed
+    for _ in range(3):
+        app.nudge_provider(ACUTE, agreed.scheme_id, Quarter.Q1, COMMUNITY_ID, "M1 is due")
+    projector.catch_up()  # a backlog: a batch and more
+
+    caught_up = [(r.levelno, r.getMessage()) for r in caplog.records if r.getMessage().startswith("caught up ")]
+    assert [level for level, _ in caught_up] == [logging.INFO, logging.DEBUG, logging.INFO]
+    assert ": 1 events in " in caught_up[1][1]
 
 
 def test_a_view_rebuilt_behind_the_running_projectors_back_is_followed_from_its_own_position(
