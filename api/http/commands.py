@@ -157,14 +157,20 @@ def _refusal(answer: Answer) -> Refusal:
     return Refusal(answer.status, rule, body["detail"], inputs)
 
 
+class RecordedJSON(JSONResponse):
+    """A JSON response whose content is JSON text already, as a keyed answer was recorded: sent as it is."""
+
+    def render(self, content: str) -> bytes:
+        return content.encode()
+
+
 def _response(answer: Answer) -> JSONResponse:
-    """The answer as a response, marked as a replay when it was given before."""
-    response = JSONResponse(json.loads(answer.body), status_code=answer.status, headers=answer.headers)
+    """The answer as a response, its JSON sent as it was recorded (a replay's byte for byte as the first), marked as a
+    replay when it was given before."""
+    media_type = PROBLEM if answer.status >= 400 else None
+    response = RecordedJSON(answer.body, answer.status, answer.headers, media_type)
     if answer.replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    if answer.status >= 400:
-        response.media_type = PROBLEM
-        response.headers["content-type"] = PROBLEM
     return response
 
 
