@@ -107,7 +107,7 @@ class Projector:
             database = self.projections[0].view.database
             self.lease = Lease(database, self.name, lease_seconds)
         self._positions: dict[str, int] = {}  # each view's position as the last catch-up left it
-        self._told = False  # whether a catch-up was logged at INFO since the views were (re)started on
+        self._told = False  # whether a catch-up was logged at INFO since the projector last started on its views
         self._faults: dict[str, Fault] = {}  # each stuck view's fault, as recorded
         self._retries: dict[str, tuple[float, float]] = {}  # a stuck view's next try (monotonic) and its delay
         self._beside: tuple[dict[str, int], dict[str, Fault]] = ({}, {})  # the same, of views built on standby
