@@ -252,11 +252,11 @@ class Projector:
                 self.app, projections, until, self.batch_size, known=positions, faults=faults, on_batch=read.append
             )
         finally:
-            if read:
-                level = logging.INFO if not self._told or sum(read) >= self.batch_size else logging.DEBUG
+            if events := sum(read):
+                level = logging.INFO if not self._told or events >= self.batch_size else logging.DEBUG
                 self._told = True
                 took = monotonic() - started
-                log.log(level, "caught up %s: %d events in %.3f s", _keys(projections), sum(read), took)
+                log.log(level, "caught up %s: %d events in %.3f s", _keys(projections), events, took)
 
     def _until_retry(self) -> float:
         """Seconds until a stuck view is due to try again (at most one: a wakeup waits no longer anyway)."""
